@@ -1,0 +1,7 @@
+//! dispute methods.
+
+use super::Method;
+
+pub(super) fn methods() -> Vec<Method> {
+    vec![]
+}

@@ -1,0 +1,7 @@
+//! errand methods.
+
+use super::Method;
+
+pub(super) fn methods() -> Vec<Method> {
+    vec![]
+}

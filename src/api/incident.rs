@@ -1,0 +1,7 @@
+//! incident methods.
+
+use super::Method;
+
+pub(super) fn methods() -> Vec<Method> {
+    vec![]
+}

@@ -1,0 +1,197 @@
+//! Methods for the post, places, officers, households, persons, visits and search.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::{Api, Method, method, patch};
+use crate::error::Result;
+use crate::model::people::{HouseholdInput, OfficerInput, PersonInput, PostInput, VillageInput, VisitInput};
+use crate::store::household::{self, Household, HouseholdFilter, HouseholdPage, Visit};
+use crate::store::person::{self, Person};
+use crate::store::place::{self, Group, Officer, Post, Village};
+use crate::store::search::{self, SearchPage};
+
+/// A request naming one record.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdRequest {
+    /// The record's id.
+    pub id: String,
+}
+
+/// `person.update`: the id and the fields to change.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct PersonUpdate {
+    /// The person.
+    pub id: String,
+    /// Fields of `person.create` to change.
+    #[serde(flatten)]
+    #[schemars(with = "PersonInput")]
+    pub changes: Map<String, Value>,
+}
+
+/// `household.update`: the id and the fields to change.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct HouseholdUpdate {
+    /// The household.
+    pub id: String,
+    /// Fields of `household.create` to change (and `head_person_id`).
+    #[serde(flatten)]
+    #[schemars(with = "HouseholdInput")]
+    pub changes: Map<String, Value>,
+}
+
+/// `group.create`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GroupInput {
+    /// 所属村.
+    pub village_id: String,
+    /// 小组名称, e.g. 3组.
+    pub name: String,
+}
+
+/// `search`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchRequest {
+    /// 姓名（可只输入两个字）、公民身份号码（全部或前几位）、电话或住址.
+    pub text: String,
+    /// Page, from 1.
+    pub page: Option<u32>,
+    /// Page size (default 20).
+    pub page_size: Option<u32>,
+}
+
+/// No parameters.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}
+
+/// Created: the new record's id.
+#[derive(Debug, Clone, serde::Serialize, JsonSchema)]
+pub struct Created {
+    /// The new record's id.
+    pub id: String,
+}
+
+impl Api {
+    /// The post's settings, if set up.
+    pub fn post_get(&mut self) -> Result<Option<Post>> {
+        place::get_post(self.store.conn())
+    }
+
+    /// Creates or updates the post's settings.
+    pub fn post_save(&mut self, input: PostInput) -> Result<Post> {
+        self.store.write(|tx| place::save_post(tx, input))
+    }
+
+    /// Every village with its groups.
+    pub fn village_list(&mut self) -> Result<Vec<Village>> {
+        place::list_villages(self.store.conn())
+    }
+
+    /// Adds a village.
+    pub fn village_create(&mut self, input: VillageInput) -> Result<Village> {
+        self.store.write(|tx| place::create_village(tx, input))
+    }
+
+    /// Adds a group to a village.
+    pub fn group_create(&mut self, input: GroupInput) -> Result<Group> {
+        self.store.write(|tx| place::create_group(tx, &input.village_id, &input.name))
+    }
+
+    /// Every officer.
+    pub fn officer_list(&mut self) -> Result<Vec<Officer>> {
+        place::list_officers(self.store.conn())
+    }
+
+    /// Adds an officer.
+    pub fn officer_create(&mut self, input: OfficerInput) -> Result<Officer> {
+        self.store.write(|tx| place::create_officer(tx, input))
+    }
+
+    /// Registers a household.
+    pub fn household_create(&mut self, input: HouseholdInput) -> Result<Household> {
+        let id = self.store.write(|tx| household::create(tx, input))?;
+        household::get(self.store.conn(), &id)
+    }
+
+    /// Changes some fields of a household.
+    pub fn household_update(&mut self, req: HouseholdUpdate) -> Result<Household> {
+        let current = household::input_of(self.store.conn(), &req.id)?;
+        let input = patch(current, req.changes)?;
+        self.store.write(|tx| household::update(tx, &req.id, input))?;
+        household::get(self.store.conn(), &req.id)
+    }
+
+    /// A household with members and visits.
+    pub fn household_get(&mut self, req: IdRequest) -> Result<Household> {
+        household::get(self.store.conn(), &req.id)
+    }
+
+    /// A page of households.
+    pub fn household_list(&mut self, filter: HouseholdFilter) -> Result<HouseholdPage> {
+        household::list(self.store.conn(), &filter)
+    }
+
+    /// Registers a person.
+    pub fn person_create(&mut self, input: PersonInput) -> Result<Person> {
+        let id = self.store.write(|tx| person::create(tx, input))?;
+        person::get(self.store.conn(), &id, self.today())
+    }
+
+    /// Changes some fields of a person.
+    pub fn person_update(&mut self, req: PersonUpdate) -> Result<Person> {
+        let current = person::input_of(self.store.conn(), &req.id)?;
+        let input = patch(current, req.changes)?;
+        self.store.write(|tx| person::update(tx, &req.id, input))?;
+        person::get(self.store.conn(), &req.id, self.today())
+    }
+
+    /// One person.
+    pub fn person_get(&mut self, req: IdRequest) -> Result<Person> {
+        person::get(self.store.conn(), &req.id, self.today())
+    }
+
+    /// Deletes a person (undoable).
+    pub fn person_delete(&mut self, req: IdRequest) -> Result<Created> {
+        self.store.write(|tx| person::delete(tx, &req.id))?;
+        Ok(Created { id: req.id })
+    }
+
+    /// Records a household visit.
+    pub fn visit_create(&mut self, input: VisitInput) -> Result<Visit> {
+        self.store.write(|tx| household::create_visit(tx, input))
+    }
+
+    /// Finds residents by name, ID number, phone or address.
+    pub fn search(&mut self, req: SearchRequest) -> Result<SearchPage> {
+        search::search(self.store.conn(), &req.text, req.page.unwrap_or(1), req.page_size.unwrap_or(20))
+    }
+}
+
+pub(super) fn methods() -> Vec<Method> {
+    vec![
+        method!("post.get", "读取警务室设置", NoParams, |api, _| api.post_get()),
+        method!("post.save", "保存警务室设置", PostInput, |api, p| api.post_save(p)),
+        method!("village.list", "列出村（社区）及村民小组", NoParams, |api, _| api.village_list()),
+        method!("village.create", "新增村（社区）", VillageInput, |api, p| api.village_create(p)),
+        method!("group.create", "新增村民小组", GroupInput, |api, p| api.group_create(p)),
+        method!("officer.list", "列出民警、辅警", NoParams, |api, _| api.officer_list()),
+        method!("officer.create", "新增民警、辅警", OfficerInput, |api, p| api.officer_create(p)),
+        method!("household.create", "登记户", HouseholdInput, |api, p| api.household_create(p)),
+        method!("household.update", "修改户（只传需要修改的字段）", HouseholdUpdate, |api, p| api
+            .household_update(p)),
+        method!("household.get", "查看户：成员、走访", IdRequest, |api, p| api.household_get(p)),
+        method!("household.list", "户列表（按村、组、标签筛选，分页）", HouseholdFilter, |api, p| api
+            .household_list(p)),
+        method!("person.create", "登记人员", PersonInput, |api, p| api.person_create(p)),
+        method!("person.update", "修改人员（只传需要修改的字段）", PersonUpdate, |api, p| api.person_update(p)),
+        method!("person.get", "查看人员", IdRequest, |api, p| api.person_get(p)),
+        method!("person.delete", "删除人员（可恢复）", IdRequest, |api, p| api.person_delete(p)),
+        method!("visit.create", "记录走访", VisitInput, |api, p| api.visit_create(p)),
+        method!("search", "按姓名、身份证号、电话、住址查找人员", SearchRequest, |api, p| api.search(p)),
+    ]
+}

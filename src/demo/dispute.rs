@@ -1,0 +1,8 @@
+//! Demo disputes.
+
+use super::Demo;
+use crate::error::Result;
+
+pub(super) fn generate(_d: &mut Demo<'_>) -> Result<()> {
+    Ok(())
+}

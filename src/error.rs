@@ -1,0 +1,148 @@
+//! The core's error type: variants a caller can act on, each with a Chinese message a user
+//! can read. The UI and the CLI receive it as [`ErrorReply`] (`{code, message, field?}`).
+
+use serde::Serialize;
+
+/// Result with the core's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A required field that an agreement still lacks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MissingField {
+    /// The field's identifier, e.g. `parties[0].id_number`.
+    pub field: String,
+    /// What the user sees, e.g. `当事人“张三”的公民身份号码`.
+    pub label: String,
+}
+
+/// Everything the core can refuse or fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A value the user entered is not acceptable; `field` names it.
+    #[error("{message}")]
+    Validation {
+        /// The request field at fault (snake_case, as in the api).
+        field: String,
+        /// Chinese message naming the field and what is wrong.
+        message: String,
+    },
+    /// The value would duplicate one that must be unique (e.g. an ID number).
+    #[error("{message}")]
+    Duplicate {
+        /// The request field at fault.
+        field: String,
+        /// Chinese message naming the existing record.
+        message: String,
+        /// Id of the existing record.
+        existing_id: String,
+    },
+    /// A referenced record does not exist (or was deleted).
+    #[error("{message}")]
+    NotFound {
+        /// Chinese message naming what was looked for.
+        message: String,
+    },
+    /// A rule of the work forbids this step (an illegal transition, a 治安调解 rule…).
+    #[error("{message}")]
+    Rule {
+        /// Chinese message giving the rule.
+        message: String,
+    },
+    /// An agreement cannot be finalised: every missing field is listed.
+    #[error("{message}")]
+    Incomplete {
+        /// Chinese message listing every missing field.
+        message: String,
+        /// The missing fields.
+        missing: Vec<MissingField>,
+    },
+    /// The database file was written by a newer version of the software.
+    #[error("数据库文件由较新版本的枫桥警务台账写入（结构版本 {found}），本程序最高支持版本 {supported}，请先升级软件；文件未做任何改动")]
+    NewerDatabase {
+        /// Schema version found in the file.
+        found: i64,
+        /// Highest schema version this build knows.
+        supported: i64,
+    },
+    /// The method named in a call does not exist.
+    #[error("没有名为“{0}”的接口方法")]
+    UnknownMethod(String),
+    /// The request's parameters could not be read.
+    #[error("请求参数有误：{0}")]
+    BadRequest(String),
+    /// SQLite failed.
+    #[error("数据库错误：{0}")]
+    Storage(#[from] rusqlite::Error),
+    /// A file could not be read or written.
+    #[error("文件读写失败：{0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl Error {
+    /// A validation error on `field`.
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Validation { field: field.into(), message: message.into() }
+    }
+
+    /// A rule refusal.
+    pub fn rule(message: impl Into<String>) -> Self {
+        Error::Rule { message: message.into() }
+    }
+
+    /// A not-found error for a record of kind `what` (Chinese noun) with `id`.
+    pub fn not_found(what: &str, id: &str) -> Self {
+        Error::NotFound { message: format!("找不到{what}（{id}），可能已被删除") }
+    }
+
+    /// A stable, machine-readable code for the UI to branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Validation { .. } => "validation",
+            Error::Duplicate { .. } => "duplicate",
+            Error::NotFound { .. } => "not_found",
+            Error::Rule { .. } => "rule",
+            Error::Incomplete { .. } => "incomplete",
+            Error::NewerDatabase { .. } => "newer_database",
+            Error::UnknownMethod(_) => "unknown_method",
+            Error::BadRequest(_) => "bad_request",
+            Error::Storage(_) => "storage",
+            Error::Io(_) => "io",
+        }
+    }
+
+    /// The request field the error is about, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::Validation { field, .. } | Error::Duplicate { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// The shape the UI and `--json` callers receive.
+    pub fn to_reply(&self) -> ErrorReply {
+        ErrorReply {
+            code: self.code(),
+            message: self.to_string(),
+            field: self.field().map(str::to_owned),
+            missing: match self {
+                Error::Incomplete { missing, .. } => missing.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+/// An error as it crosses to the UI or a script: `{code, message, field?, missing?}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorReply {
+    /// See [`Error::code`].
+    pub code: &'static str,
+    /// The Chinese message to show.
+    pub message: String,
+    /// The field to show it under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// For `incomplete`: every missing field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<MissingField>,
+}

@@ -1,0 +1,15 @@
+//! Fengqiao Desk (枫桥警务台账): the core of a village police post's ledger.
+//!
+//! Everything a post does lives here, with no UI and no network: the domain model and its
+//! rules ([`model`]), the SQLite store with its change log ([`store`]), deterministic demo
+//! data ([`demo`]) and the facade the desktop app and the CLI call ([`api`]).
+//!
+//! The arrows point one way: `model` <- `store` <- `api` <- (`bin`, the desktop shell, HQ).
+
+pub mod api;
+pub mod demo;
+pub mod error;
+pub mod model;
+pub mod store;
+
+pub use error::{Error, Result};

@@ -1,0 +1,312 @@
+//! The closed vocabularies of the work. Each enum has a snake_case code (the GLOSSARY
+//! identifier, used in storage, the api and sync) and a Chinese label (what the user sees).
+
+/// Declares a string enum with its code and Chinese label for every variant.
+macro_rules! str_enum {
+    ($(#[$m:meta])* $name:ident, $zh_name:literal { $($var:ident = $code:literal / $zh:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+        pub enum $name {
+            $(#[doc = $zh] #[serde(rename = $code, alias = $zh)] $var),+
+        }
+
+        impl $name {
+            /// Every variant, in display order.
+            pub const ALL: &'static [$name] = &[$($name::$var),+];
+            /// What the field is called in Chinese, for messages.
+            pub const FIELD_LABEL: &'static str = $zh_name;
+
+            /// The stored code.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$var => $code),+ }
+            }
+
+            /// The Chinese label.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$var => $zh),+ }
+            }
+
+            /// Reads a code or a Chinese label.
+            pub fn parse(s: &str) -> Option<Self> {
+                let s = s.trim();
+                $(if s == $code || s == $zh { return Some($name::$var); })+
+                None
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+    };
+}
+
+str_enum!(
+    /// 性别.
+    Sex, "性别" { Male = "male" / "男", Female = "female" / "女" }
+);
+
+str_enum!(
+    /// 居住状态: residence status.
+    Residence, "居住状态" {
+        Permanent = "permanent" / "常住",
+        Temporary = "temporary" / "暂住",
+        Floating = "floating" / "流动人口",
+        Away = "away" / "外出",
+    }
+);
+
+str_enum!(
+    /// 与户主关系.
+    Relation, "与户主关系" {
+        Head = "head" / "户主",
+        Spouse = "spouse" / "配偶",
+        Child = "child" / "子女",
+        ChildInLaw = "child_in_law" / "儿媳/女婿",
+        Grandchild = "grandchild" / "孙子女",
+        Parent = "parent" / "父母",
+        Grandparent = "grandparent" / "祖父母",
+        Sibling = "sibling" / "兄弟姐妹",
+        Other = "other" / "其他",
+    }
+);
+
+str_enum!(
+    /// Officer roles at a post.
+    Role, "角色" {
+        Officer = "officer" / "民警",
+        Auxiliary = "auxiliary" / "辅警",
+        StationAdmin = "station_admin" / "所长/管理员",
+    }
+);
+
+str_enum!(
+    /// 纠纷类型: the county statistics categories.
+    DisputeKind, "纠纷类型" {
+        Family = "family" / "婚姻家庭继承",
+        Neighbour = "neighbour" / "邻里",
+        Homestead = "homestead" / "房屋宅基地",
+        Damages = "damages" / "损害赔偿",
+        Contract = "contract" / "合同",
+        Land = "land" / "山林土地承包经营权",
+        Expropriation = "expropriation" / "征地拆迁",
+        Labour = "labour" / "劳动争议",
+        VillageAffairs = "village_affairs" / "村务管理",
+        Environment = "environment" / "环境保护",
+        Traffic = "traffic" / "交通事故",
+        Medical = "medical" / "医患",
+        PropertyMgmt = "property_mgmt" / "物业",
+        Other = "other" / "其他",
+    }
+);
+
+str_enum!(
+    /// 来源: how a dispute reached the post.
+    DisputeSource, "来源" {
+        Call = "call" / "报警",
+        WalkIn = "walk_in" / "来访",
+        HundredHouseholdHead = "hundred_household_head" / "百户长上报",
+        Patrol = "patrol" / "巡逻发现",
+        Assigned = "assigned" / "上级交办",
+    }
+);
+
+str_enum!(
+    /// 纠纷等级.
+    Grade, "纠纷等级" {
+        Simple = "simple" / "简单",
+        General = "general" / "一般",
+        Major = "major" / "重大疑难",
+    }
+);
+
+str_enum!(
+    /// Which law the mediation proceeds under.
+    Track, "调解类型" {
+        People = "people" / "人民调解",
+        Security = "security" / "治安调解",
+    }
+);
+
+str_enum!(
+    /// 调解层级: the three-level ladder.
+    MediationLevel, "调解层级" {
+        Initial = "initial" / "初调",
+        Review = "review" / "复调",
+        Joint = "joint" / "联调",
+    }
+);
+
+str_enum!(
+    /// How a mediation round ended.
+    MediationOutcome, "调解结果" {
+        Settled = "settled" / "达成一致",
+        Continued = "continued" / "继续调解",
+        Escalated = "escalated" / "提交上一级调解",
+        Failed = "failed" / "调解不成",
+    }
+);
+
+str_enum!(
+    /// 协议类型.
+    AgreementKind, "协议类型" {
+        People = "people" / "人民调解协议书",
+        Security = "security" / "治安调解协议书",
+        Oral = "oral" / "口头协议",
+    }
+);
+
+str_enum!(
+    /// Where a dispute stands.
+    DisputeStatus, "纠纷状态" {
+        Registered = "registered" / "已受理",
+        Mediating = "mediating" / "调解中",
+        Agreed = "agreed" / "已达成一致",
+        Fulfilling = "fulfilling" / "履行中",
+        Fulfilled = "fulfilled" / "已履行",
+        Defaulted = "defaulted" / "逾期未履行",
+        Closed = "closed" / "已结案",
+        Failed = "failed" / "调解不成",
+        Referred = "referred" / "已移交",
+        Withdrawn = "withdrawn" / "已撤回",
+    }
+);
+
+str_enum!(
+    /// A party is a person or an organisation.
+    PartyKind, "当事人类别" {
+        Person = "person" / "自然人",
+        Organisation = "organisation" / "单位",
+    }
+);
+
+str_enum!(
+    /// A party's role in the dispute.
+    PartyRole, "当事人身份" {
+        Applicant = "applicant" / "申请人",
+        Respondent = "respondent" / "被申请人",
+        Victim = "victim" / "被侵害人",
+        Offender = "offender" / "违法行为人",
+        Other = "other" / "其他当事人",
+    }
+);
+
+str_enum!(
+    /// The minor public-security acts that 治安调解 may cover.
+    SecurityOffence, "违法行为" {
+        Assault = "assault" / "殴打他人",
+        Injury = "injury" / "故意伤害（情节较轻）",
+        Insult = "insult" / "侮辱",
+        Defamation = "defamation" / "诽谤",
+        FalseAccusation = "false_accusation" / "诬告陷害",
+        PropertyDamage = "property_damage" / "故意损毁财物",
+        Disturbance = "disturbance" / "干扰他人正常生活",
+        Privacy = "privacy" / "侵犯隐私",
+        Trespass = "trespass" / "非法侵入住宅",
+    }
+);
+
+str_enum!(
+    /// Circumstances under which 治安调解 is not allowed.
+    Exclusion, "不适用调解情形" {
+        HiredViolence = "hired_violence" / "雇凶伤害他人",
+        GroupFight = "group_fight" / "结伙斗殴或者其他寻衅滋事",
+        RepeatOffence = "repeat_offence" / "多次实施违反治安管理行为",
+        PartyRefuses = "party_refuses" / "当事人明确表示不愿意调解",
+        OffenceDuringMediation = "offence_during_mediation" / "调解过程中又针对对方实施违法行为",
+        SuspectFled = "suspect_fled" / "违法嫌疑人逃跑",
+    }
+);
+
+str_enum!(
+    /// 代办方式.
+    ErrandMode, "代办方式" {
+        Appointment = "appointment" / "预约",
+        Proxy = "proxy" / "代办",
+        HomeVisit = "home_visit" / "上门",
+    }
+);
+
+str_enum!(
+    /// 代办状态.
+    ErrandStatus, "代办状态" {
+        Accepted = "accepted" / "已受理",
+        InProgress = "in_progress" / "办理中",
+        Done = "done" / "已办结",
+        Delivered = "delivered" / "已送达",
+        Cancelled = "cancelled" / "已取消",
+    }
+);
+
+str_enum!(
+    /// How a finished errand reaches the resident.
+    DeliveryMethod, "送达方式" {
+        Mail = "mail" / "寄递",
+        InPerson = "in_person" / "当面交付",
+    }
+);
+
+str_enum!(
+    /// 警情类别.
+    IncidentKind, "警情类别" {
+        Dispute = "dispute" / "纠纷",
+        Theft = "theft" / "盗窃",
+        Fraud = "fraud" / "诈骗",
+        Assault = "assault" / "殴打",
+        Traffic = "traffic" / "交通事故",
+        Fire = "fire" / "火灾",
+        Gambling = "gambling" / "赌博",
+        Drugs = "drugs" / "涉毒",
+        Nuisance = "nuisance" / "噪音扰民",
+        MissingPerson = "missing_person" / "人员走失",
+        Help = "help" / "群众求助",
+        Other = "other" / "其他",
+    }
+);
+
+str_enum!(
+    /// 处置结果.
+    Disposition, "处置结果" {
+        Pending = "pending" / "处置中",
+        Mediated = "mediated" / "调解",
+        CaseOpened = "case_opened" / "立案",
+        Assisted = "assisted" / "救助",
+        Referred = "referred" / "移交",
+        NoAction = "no_action" / "无需处理",
+    }
+);
+
+str_enum!(
+    /// The tags the county counts; users may add their own beside them.
+    KnownTag, "人员标签" {
+        ElderlyAlone = "elderly_alone" / "独居老人",
+        LeftBehindChild = "left_behind_child" / "留守儿童",
+        LeftBehindElderly = "left_behind_elderly" / "留守老人",
+        Hardship = "hardship" / "困难群众",
+        SubsistenceAllowance = "subsistence_allowance" / "低保",
+        Disabled = "disabled" / "残疾",
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_labels_read_back() {
+        for k in DisputeKind::ALL {
+            assert_eq!(DisputeKind::parse(k.as_str()), Some(*k));
+            assert_eq!(DisputeKind::parse(k.label()), Some(*k));
+        }
+        assert_eq!(DisputeKind::ALL.len(), 14);
+        assert_eq!(ErrandStatus::parse("办理中"), Some(ErrandStatus::InProgress));
+        assert_eq!(Sex::parse("unknown"), None);
+    }
+
+    #[test]
+    fn serde_uses_the_glossary_codes() {
+        let json = serde_json::to_string(&DisputeSource::HundredHouseholdHead).unwrap();
+        assert_eq!(json, "\"hundred_household_head\"");
+    }
+}

@@ -1,0 +1,16 @@
+//! The domain: types, enums, validation and the rules of the work, as pure functions over
+//! values. Nothing here does I/O or reads the clock; callers pass the time in.
+
+pub mod calendar;
+pub mod dispute;
+pub mod enums;
+pub mod errand;
+pub mod hlc;
+pub mod id_number;
+pub mod people;
+pub mod time;
+pub mod validate;
+
+pub use enums::*;
+pub use hlc::Hlc;
+pub use id_number::IdNumber;

@@ -1,0 +1,358 @@
+//! Households (户) and visits (走访).
+
+use rusqlite::{Connection, OptionalExtension, params};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::people::{HouseholdInput, VisitInput, opt_date};
+use crate::model::validate::text;
+use crate::store::person::{PersonBrief, members};
+use crate::store::place::village_name;
+use crate::store::write::{date, v};
+use crate::store::{Tx, page_bounds};
+
+/// A household with what its card shows.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Household {
+    /// Row id.
+    pub id: String,
+    /// 村（社区）.
+    pub village_id: String,
+    /// Its name.
+    pub village_name: Option<String>,
+    /// 村民小组.
+    pub group_id: Option<String>,
+    /// Its name.
+    pub group_name: Option<String>,
+    /// 门牌号.
+    pub house_no: Option<String>,
+    /// 住址.
+    pub address: Option<String>,
+    /// 户主.
+    pub head_person_id: Option<String>,
+    /// 户主姓名.
+    pub head_name: Option<String>,
+    /// 联系电话.
+    pub phone: Option<String>,
+    /// 备注.
+    pub notes: Option<String>,
+    /// 家庭成员, the head first.
+    pub members: Vec<PersonBrief>,
+    /// 走访记录, newest first.
+    pub visits: Vec<Visit>,
+}
+
+/// One row of the households list.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct HouseholdRow {
+    /// Row id.
+    pub id: String,
+    /// 村（社区）.
+    pub village_name: Option<String>,
+    /// 小组.
+    pub group_name: Option<String>,
+    /// 住址.
+    pub address: Option<String>,
+    /// 户主姓名.
+    pub head_name: Option<String>,
+    /// 联系电话.
+    pub phone: Option<String>,
+    /// 人数.
+    pub member_count: i64,
+}
+
+/// A page of households.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct HouseholdPage {
+    /// Households matching the filter.
+    pub total: i64,
+    /// Page number, from 1.
+    pub page: u32,
+    /// Page size.
+    pub page_size: u32,
+    /// This page.
+    pub items: Vec<HouseholdRow>,
+}
+
+/// Filters for the households list.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdFilter {
+    /// Only this village.
+    pub village_id: Option<String>,
+    /// Only this group.
+    pub group_id: Option<String>,
+    /// Only households with a member carrying this tag.
+    pub tag: Option<String>,
+    /// Page, from 1.
+    pub page: Option<u32>,
+    /// Page size (default 20).
+    pub page_size: Option<u32>,
+}
+
+/// A visit.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Visit {
+    /// Row id.
+    pub id: String,
+    /// 户.
+    pub household_id: String,
+    /// 走访对象.
+    pub person_id: Option<String>,
+    /// 走访民警.
+    pub officer_id: Option<String>,
+    /// 民警姓名.
+    pub officer_name: Option<String>,
+    /// 日期.
+    pub visited_on: String,
+    /// 走访情况.
+    pub notes: Option<String>,
+    /// 发现的诉求.
+    pub needs: Option<String>,
+}
+
+fn check_group(conn: &Connection, village_id: &str, group_id: &str) -> Result<String> {
+    conn.prepare_cached("SELECT name FROM village_group WHERE id = ?1 AND village_id = ?2 AND deleted_at IS NULL")?
+        .query_row([group_id, village_id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::validation("group_id", "所选村民小组不属于该村或已删除"))
+}
+
+/// Whether a live household exists.
+pub fn exists(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM household WHERE id = ?1 AND deleted_at IS NULL")?
+        .query_row([id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+fn columns(conn: &Connection, input: &HouseholdInput) -> Result<Vec<(&'static str, rusqlite::types::Value)>> {
+    let village = village_name(conn, "village_id", &input.village_id)?;
+    let group = input.group_id.as_deref().map(|g| check_group(conn, &input.village_id, g)).transpose()?;
+    let address = input.address.clone().or_else(|| {
+        input.house_no.as_ref().map(|no| {
+            let no = if no.chars().all(|c| c.is_ascii_digit()) { format!("{no}号") } else { no.clone() };
+            format!("{village}{}{no}", group.as_deref().unwrap_or(""))
+        })
+    });
+    Ok(vec![
+        ("village_id", v(input.village_id.clone())),
+        ("group_id", v(input.group_id.clone())),
+        ("house_no", v(input.house_no.clone())),
+        ("address", v(address)),
+        ("phone", v(input.phone.clone())),
+        ("notes", v(input.notes.clone())),
+    ])
+}
+
+/// Registers a household. The head is set when a member is added as 户主.
+pub fn create(tx: &mut Tx<'_>, input: HouseholdInput) -> Result<String> {
+    let input = input.validate()?;
+    if input.head_person_id.is_some() {
+        return Err(Error::validation("head_person_id", "新建户时请先保存户，再添加户主"));
+    }
+    let cols = columns(tx.conn(), &input)?;
+    let id = tx.new_id();
+    tx.insert("household", &id, &cols)?;
+    Ok(id)
+}
+
+/// Updates a household (the input is the whole household, as edited).
+pub fn update(tx: &mut Tx<'_>, id: &str, input: HouseholdInput) -> Result<()> {
+    let input = input.validate()?;
+    if !exists(tx.conn(), id)? {
+        return Err(Error::not_found("户", id));
+    }
+    let mut cols = columns(tx.conn(), &input)?;
+    if let Some(head) = &input.head_person_id {
+        let belongs: Option<String> = tx
+            .conn()
+            .query_row(
+                "SELECT name FROM person WHERE id = ?1 AND household_id = ?2 AND deleted_at IS NULL",
+                [head, id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if belongs.is_none() {
+            return Err(Error::validation("head_person_id", "户主必须是本户成员"));
+        }
+    }
+    cols.push(("head_person_id", v(input.head_person_id.clone())));
+    tx.update("household", id, &cols)?;
+    Ok(())
+}
+
+/// The household's editable fields, for an update that changes only some of them.
+pub fn input_of(conn: &Connection, id: &str) -> Result<HouseholdInput> {
+    conn.prepare_cached(
+        "SELECT village_id, group_id, house_no, address, head_person_id, phone, notes
+         FROM household WHERE id = ?1 AND deleted_at IS NULL",
+    )?
+    .query_row([id], |r| {
+        Ok(HouseholdInput {
+            village_id: r.get(0)?,
+            group_id: r.get(1)?,
+            house_no: r.get(2)?,
+            address: r.get(3)?,
+            head_person_id: r.get(4)?,
+            phone: r.get(5)?,
+            notes: r.get(6)?,
+        })
+    })
+    .optional()?
+    .ok_or_else(|| Error::not_found("户", id))
+}
+
+/// A household with its members and visits.
+pub fn get(conn: &Connection, id: &str) -> Result<Household> {
+    let mut h = conn
+        .prepare_cached(
+            "SELECT h.id, h.village_id, v.name, h.group_id, g.name, h.house_no, h.address, h.head_person_id,
+                    p.name, h.phone, h.notes
+             FROM household h LEFT JOIN village v ON v.id = h.village_id
+             LEFT JOIN village_group g ON g.id = h.group_id
+             LEFT JOIN person p ON p.id = h.head_person_id AND p.deleted_at IS NULL
+             WHERE h.id = ?1 AND h.deleted_at IS NULL",
+        )?
+        .query_row([id], |r| {
+            Ok(Household {
+                id: r.get(0)?,
+                village_id: r.get(1)?,
+                village_name: r.get(2)?,
+                group_id: r.get(3)?,
+                group_name: r.get(4)?,
+                house_no: r.get(5)?,
+                address: r.get(6)?,
+                head_person_id: r.get(7)?,
+                head_name: r.get(8)?,
+                phone: r.get(9)?,
+                notes: r.get(10)?,
+                members: vec![],
+                visits: vec![],
+            })
+        })
+        .optional()?
+        .ok_or_else(|| Error::not_found("户", id))?;
+    h.members = members(conn, id)?;
+    h.visits = visits(conn, id)?;
+    Ok(h)
+}
+
+/// A page of households, by address.
+pub fn list(conn: &Connection, f: &HouseholdFilter) -> Result<HouseholdPage> {
+    let (page, page_size, limit, offset) = page_bounds(f.page, f.page_size);
+    let filter = "h.deleted_at IS NULL
+        AND (?1 IS NULL OR h.village_id = ?1)
+        AND (?2 IS NULL OR h.group_id = ?2)
+        AND (?3 IS NULL OR EXISTS (SELECT 1 FROM person m, json_each(m.tags) t
+                                   WHERE m.household_id = h.id AND m.deleted_at IS NULL AND t.value = ?3))";
+    let tag = f.tag.as_deref().map(|t| crate::model::validate::tag("tag", t)).transpose()?;
+    let total: i64 = conn.prepare_cached(&format!("SELECT count(*) FROM household h WHERE {filter}"))?.query_row(
+        params![f.village_id, f.group_id, tag],
+        |r| r.get(0),
+    )?;
+    let sql = format!(
+        "SELECT h.id, v.name, g.name, h.address, p.name, coalesce(h.phone, p.phone),
+                (SELECT count(*) FROM person m WHERE m.household_id = h.id AND m.deleted_at IS NULL)
+         FROM household h LEFT JOIN village v ON v.id = h.village_id
+         LEFT JOIN village_group g ON g.id = h.group_id
+         LEFT JOIN person p ON p.id = h.head_person_id
+         WHERE {filter} ORDER BY h.address, h.id LIMIT ?4 OFFSET ?5"
+    );
+    let items = conn
+        .prepare_cached(&sql)?
+        .query_map(params![f.village_id, f.group_id, tag, limit, offset], |r| {
+            Ok(HouseholdRow {
+                id: r.get(0)?,
+                village_name: r.get(1)?,
+                group_name: r.get(2)?,
+                address: r.get(3)?,
+                head_name: r.get(4)?,
+                phone: r.get(5)?,
+                member_count: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(HouseholdPage { total, page, page_size, items })
+}
+
+/// Records a visit.
+pub fn create_visit(tx: &mut Tx<'_>, input: VisitInput) -> Result<Visit> {
+    if !exists(tx.conn(), &input.household_id)? {
+        return Err(Error::validation("household_id", "所选户不存在或已删除"));
+    }
+    if let Some(p) = &input.person_id {
+        let ok: Option<i64> = tx
+            .conn()
+            .query_row(
+                "SELECT 1 FROM person WHERE id = ?1 AND household_id = ?2 AND deleted_at IS NULL",
+                [p, &input.household_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if ok.is_none() {
+            return Err(Error::validation("person_id", "走访对象不是该户成员"));
+        }
+    }
+    let officer_name = match &input.officer_id {
+        Some(o) => Some(crate::store::place::get_officer(tx.conn(), "officer_id", o)?.name),
+        None => None,
+    };
+    let visited_on = opt_date("visited_on", "走访日期", input.visited_on.as_deref())?.unwrap_or(tx.today());
+    if visited_on > tx.today() {
+        return Err(Error::validation("visited_on", "走访日期不能晚于今天"));
+    }
+    let notes = text("notes", "走访情况", input.notes.as_deref(), 4000)?;
+    let needs = text("needs", "发现的诉求", input.needs.as_deref(), 2000)?;
+    if notes.is_none() && needs.is_none() {
+        return Err(Error::validation("notes", "请填写走访情况或发现的诉求"));
+    }
+    let id = tx.new_id();
+    tx.insert(
+        "visit",
+        &id,
+        &[
+            ("household_id", v(input.household_id.clone())),
+            ("person_id", v(input.person_id.clone())),
+            ("officer_id", v(input.officer_id.clone())),
+            ("visited_on", date(visited_on)),
+            ("notes", v(notes.clone())),
+            ("needs", v(needs.clone())),
+        ],
+    )?;
+    Ok(Visit {
+        id,
+        household_id: input.household_id,
+        person_id: input.person_id,
+        officer_id: input.officer_id,
+        officer_name,
+        visited_on: visited_on.format("%Y-%m-%d").to_string(),
+        notes,
+        needs,
+    })
+}
+
+/// A household's visits, newest first.
+pub fn visits(conn: &Connection, household_id: &str) -> Result<Vec<Visit>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.id, v.household_id, v.person_id, v.officer_id, o.name, v.visited_on, v.notes, v.needs
+         FROM visit v LEFT JOIN officer o ON o.id = v.officer_id
+         WHERE v.household_id = ?1 AND v.deleted_at IS NULL ORDER BY v.visited_on DESC, v.id DESC",
+    )?;
+    Ok(stmt
+        .query_map([household_id], |r| {
+            Ok(Visit {
+                id: r.get(0)?,
+                household_id: r.get(1)?,
+                person_id: r.get(2)?,
+                officer_id: r.get(3)?,
+                officer_name: r.get(4)?,
+                visited_on: r.get(5)?,
+                notes: r.get(6)?,
+                needs: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
+}

@@ -1,0 +1,1 @@
+//! incident store module.

@@ -1,0 +1,64 @@
+//! Numbered migrations on SQLite's `user_version`.
+//!
+//! A small migrator rather than `rusqlite_migration`: that crate pins an older rusqlite
+//! (0.40) than the one we build with (0.43), and what we need is thirty lines: apply the
+//! numbered scripts in order, each in its own transaction with the version bump, and
+//! refuse a file whose version is newer than this build knows. Scripts are never edited
+//! once shipped; a change is a new script.
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+
+/// The migrations, in order; migration `i` brings the schema to version `i + 1`.
+pub const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
+/// The schema version this build writes.
+pub fn latest() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// The schema version of an open file.
+pub fn version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+}
+
+/// Refuses a file written by a newer build, before anything touches it.
+pub fn refuse_newer(conn: &Connection) -> Result<()> {
+    let found = version(conn)?;
+    if found > latest() {
+        return Err(Error::NewerDatabase { found, supported: latest() });
+    }
+    Ok(())
+}
+
+/// Brings the file up to [`latest`].
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    refuse_newer(conn)?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version(conn)? as usize) {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrating_twice_is_harmless_and_a_newer_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let mut conn = Connection::open(&path).unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        assert_eq!(version(&conn).unwrap(), latest());
+        conn.pragma_update(None, "user_version", latest() + 1).unwrap();
+        let err = migrate(&mut conn).unwrap_err();
+        assert_eq!(err.code(), "newer_database");
+        assert!(err.to_string().contains("请先升级软件"));
+    }
+}

@@ -1,0 +1,226 @@
+//! The SQLite store: one file per post (WAL), numbered migrations applied at open, one
+//! module per aggregate, and the single write path ([`write::Tx`]) that records every
+//! change in the change log and the column clocks in the same transaction.
+//!
+//! Reads go straight to the connection ([`Store::conn`]); writes only through
+//! [`Store::write`]. A test (`tests/write_path.rs`) fails if any module writes to a synced
+//! table by other means.
+
+pub mod dispute;
+pub mod errand;
+pub mod household;
+pub mod incident;
+pub mod migrate;
+pub mod person;
+pub mod place;
+pub mod search;
+pub mod seed;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OptionalExtension};
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::model::time::Clock;
+use crate::model::*;
+
+pub use write::{IdGen, Tx};
+
+/// Every synced table. Each has an `id` primary key and a `deleted_at` column, and is
+/// written only through [`Tx`].
+pub const SYNCED_TABLES: &[&str] = &[
+    "post",
+    "village",
+    "village_group",
+    "officer",
+    "holiday",
+    "household",
+    "person",
+    "visit",
+    "dispute",
+    "party",
+    "mediation",
+    "agreement",
+    "follow_up",
+    "service_item",
+    "errand",
+    "incident",
+];
+
+/// An open post database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    node: Uuid,
+    clock: Arc<dyn Clock>,
+    ids: IdGen,
+    columns: write::Columns,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).field("node", &self.node).finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating if need be) the database at `path`, applies pending migrations and
+    /// seeds reference data. A file written by a newer version is refused untouched.
+    pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // Check the version before anything writes to the file (WAL mode included).
+        migrate::refuse_newer(&conn)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        conn.set_prepared_statement_cache_capacity(256);
+        migrate::migrate(&mut conn)?;
+        let node = node_id(&conn)?;
+        let columns = write::Columns::load(&conn)?;
+        let mut store = Store { conn, path: path.to_owned(), node, clock, ids: IdGen::Random, columns };
+        seed::ensure(&mut store)?;
+        Ok(store)
+    }
+
+    /// The default location: the per-user data directory (`~/.local/share/fengqiao/`
+    /// on Linux, `%APPDATA%\fengqiao\` on Windows).
+    pub fn default_path() -> Result<PathBuf> {
+        let dirs = directories::ProjectDirs::from("cn", "fengqiao", "fengqiao")
+            .ok_or_else(|| Error::Io(std::io::Error::other("找不到当前用户的数据目录（HOME 未设置？）")))?;
+        Ok(dirs.data_dir().join("fengqiao.db"))
+    }
+
+    /// The connection, for reads.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The file this store lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// This installation's node id.
+    pub fn node_id(&self) -> Uuid {
+        self.node
+    }
+
+    /// The clock the store stamps writes with.
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    /// Makes new ids reproducible (demo data) or random again.
+    pub fn set_id_gen(&mut self, ids: IdGen) {
+        self.ids = ids;
+    }
+
+    /// Runs `f` in one immediate transaction: every write inside is recorded in the change
+    /// log; on error nothing is kept.
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut w = Tx::begin(tx, self.node, self.clock.as_ref(), &mut self.ids, &self.columns)?;
+        let out = f(&mut w)?;
+        w.commit()?;
+        Ok(out)
+    }
+
+    /// A value from `local_meta`.
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        get_meta(&self.conn, key)
+    }
+}
+
+pub(crate) fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM local_meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO local_meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+fn node_id(conn: &Connection) -> Result<Uuid> {
+    if let Some(s) = get_meta(conn, "node_id")? {
+        return Uuid::try_parse(&s).map_err(|_| Error::rule(format!("数据库中的节点标识“{s}”已损坏")));
+    }
+    let id = Uuid::now_v7();
+    set_meta(conn, "node_id", &id.to_string())?;
+    Ok(id)
+}
+
+/// Maps a query row field that holds a JSON array of strings.
+pub(crate) fn json_list(s: Option<String>) -> Vec<String> {
+    s.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default()
+}
+
+/// The stored text of a list.
+pub(crate) fn list_json(items: &[String]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}
+
+/// Offsets for a page request: pages count from 1; size is clamped to 1..=500.
+pub(crate) fn page_bounds(page: Option<u32>, size: Option<u32>) -> (u32, u32, i64, i64) {
+    let page = page.unwrap_or(1).max(1);
+    let size = size.unwrap_or(20).clamp(1, 500);
+    (page, size, i64::from(size), i64::from(page - 1) * i64::from(size))
+}
+
+macro_rules! sql_enum {
+    ($($t:ty),+ $(,)?) => {$(
+        impl ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.as_str()))
+            }
+        }
+        impl FromSql for $t {
+            fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+                let s = v.as_str()?;
+                <$t>::parse(s).ok_or_else(|| FromSqlError::Other(format!("未知的{}代码“{s}”", <$t>::FIELD_LABEL).into()))
+            }
+        }
+        impl From<$t> for rusqlite::types::Value {
+            fn from(v: $t) -> Self {
+                rusqlite::types::Value::Text(v.as_str().to_owned())
+            }
+        }
+    )+};
+}
+
+sql_enum!(
+    Sex,
+    Residence,
+    Relation,
+    Role,
+    DisputeKind,
+    DisputeSource,
+    Grade,
+    Track,
+    MediationLevel,
+    MediationOutcome,
+    AgreementKind,
+    DisputeStatus,
+    PartyKind,
+    PartyRole,
+    SecurityOffence,
+    Exclusion,
+    ErrandMode,
+    ErrandStatus,
+    DeliveryMethod,
+    IncidentKind,
+    Disposition,
+);

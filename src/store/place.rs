@@ -1,0 +1,252 @@
+//! The post itself, its villages and groups, its officers, and the working-day calendar.
+
+use rusqlite::{Connection, OptionalExtension, Row};
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::calendar::{DayKind, WorkCalendar};
+use crate::model::people::{OfficerInput, PostInput, VillageInput};
+use crate::model::Role;
+use crate::store::Tx;
+use crate::store::write::{s, v};
+
+/// The post's settings.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Post {
+    /// Row id.
+    pub id: String,
+    /// The settings.
+    #[serde(flatten)]
+    pub fields: PostInput,
+}
+
+/// Reads the post (there is one per database once set up).
+pub fn get_post(conn: &Connection) -> Result<Option<Post>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, name, code, doc_prefix, station_name, committee_name, township, address, phone
+             FROM post WHERE deleted_at IS NULL ORDER BY id LIMIT 1",
+            [],
+            |r| {
+                Ok(Post {
+                    id: r.get(0)?,
+                    fields: PostInput {
+                        name: r.get(1)?,
+                        code: r.get(2)?,
+                        doc_prefix: r.get(3)?,
+                        station_name: r.get(4)?,
+                        committee_name: r.get(5)?,
+                        township: r.get(6)?,
+                        address: r.get(7)?,
+                        phone: r.get(8)?,
+                    },
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Creates or updates the post.
+pub fn save_post(tx: &mut Tx<'_>, input: PostInput) -> Result<Post> {
+    let input = input.validate()?;
+    let cols = [
+        ("name", v(input.name.clone())),
+        ("code", v(input.code.clone())),
+        ("doc_prefix", v(input.doc_prefix.clone())),
+        ("station_name", v(input.station_name.clone())),
+        ("committee_name", v(input.committee_name.clone())),
+        ("township", v(input.township.clone())),
+        ("address", v(input.address.clone())),
+        ("phone", v(input.phone.clone())),
+    ];
+    let id = match get_post(tx.conn())? {
+        Some(p) => {
+            tx.update("post", &p.id, &cols)?;
+            p.id
+        }
+        None => {
+            let id = tx.new_id();
+            tx.insert("post", &id, &cols)?;
+            id
+        }
+    };
+    Ok(Post { id, fields: input })
+}
+
+/// A village group (村民小组).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Group {
+    /// Row id.
+    pub id: String,
+    /// e.g. 3组.
+    pub name: String,
+}
+
+/// A village with its groups.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Village {
+    /// Row id.
+    pub id: String,
+    /// 名称.
+    pub name: String,
+    /// 区划代码.
+    pub code: Option<String>,
+    /// 乡镇.
+    pub township: Option<String>,
+    /// 村民小组.
+    pub groups: Vec<Group>,
+}
+
+/// Every village, by name, with its groups.
+pub fn list_villages(conn: &Connection) -> Result<Vec<Village>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, code, township FROM village WHERE deleted_at IS NULL ORDER BY name, id",
+    )?;
+    let mut villages = stmt
+        .query_map([], |r| {
+            Ok(Village { id: r.get(0)?, name: r.get(1)?, code: r.get(2)?, township: r.get(3)?, groups: vec![] })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut gs = conn.prepare_cached(
+        "SELECT id, name FROM village_group WHERE village_id = ?1 AND deleted_at IS NULL
+         ORDER BY length(name), name",
+    )?;
+    for v in &mut villages {
+        v.groups = gs
+            .query_map([&v.id], |r| Ok(Group { id: r.get(0)?, name: r.get(1)? }))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+    }
+    Ok(villages)
+}
+
+/// A village's name, or `NotFound` naming the field.
+pub fn village_name(conn: &Connection, field: &str, id: &str) -> Result<String> {
+    conn.prepare_cached("SELECT name FROM village WHERE id = ?1 AND deleted_at IS NULL")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::validation(field, format!("所选村（社区）不存在或已删除（{id}）")))
+}
+
+/// Adds a village; a second village of the same name is refused.
+pub fn create_village(tx: &mut Tx<'_>, input: VillageInput) -> Result<Village> {
+    let input = input.validate()?;
+    let dup: Option<String> = tx
+        .conn()
+        .query_row("SELECT id FROM village WHERE name = ?1 AND deleted_at IS NULL", [&input.name], |r| r.get(0))
+        .optional()?;
+    if let Some(existing_id) = dup {
+        return Err(Error::Duplicate {
+            field: "name".into(),
+            message: format!("已有名为“{}”的村（社区）", input.name),
+            existing_id,
+        });
+    }
+    let id = tx.new_id();
+    tx.insert(
+        "village",
+        &id,
+        &[("name", v(input.name.clone())), ("code", v(input.code.clone())), ("township", v(input.township.clone()))],
+    )?;
+    Ok(Village { id, name: input.name, code: input.code, township: input.township, groups: vec![] })
+}
+
+/// Adds a group to a village.
+pub fn create_group(tx: &mut Tx<'_>, village_id: &str, name: &str) -> Result<Group> {
+    village_name(tx.conn(), "village_id", village_id)?;
+    let name = crate::model::validate::required("name", "小组名称", name, 20)?;
+    let dup: Option<String> = tx
+        .conn()
+        .query_row(
+            "SELECT id FROM village_group WHERE village_id = ?1 AND name = ?2 AND deleted_at IS NULL",
+            [village_id, &name],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(existing_id) = dup {
+        return Err(Error::Duplicate {
+            field: "name".into(),
+            message: format!("该村已有“{name}”"),
+            existing_id,
+        });
+    }
+    let id = tx.new_id();
+    tx.insert("village_group", &id, &[("village_id", s(village_id)), ("name", v(name.clone()))])?;
+    Ok(Group { id, name })
+}
+
+/// An officer.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Officer {
+    /// Row id.
+    pub id: String,
+    /// 姓名.
+    pub name: String,
+    /// 角色.
+    pub role: Role,
+    /// 警号.
+    pub badge_no: Option<String>,
+    /// 电话.
+    pub phone: Option<String>,
+    /// Still serving.
+    pub active: bool,
+}
+
+fn officer_row(r: &Row<'_>) -> rusqlite::Result<Officer> {
+    Ok(Officer {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        role: r.get(2)?,
+        badge_no: r.get(3)?,
+        phone: r.get(4)?,
+        active: r.get(5)?,
+    })
+}
+
+/// Every officer, serving ones first.
+pub fn list_officers(conn: &Connection) -> Result<Vec<Officer>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, role, badge_no, phone, active FROM officer WHERE deleted_at IS NULL
+         ORDER BY active DESC, role, name",
+    )?;
+    Ok(stmt.query_map([], officer_row)?.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// One officer, or a validation error on `field`.
+pub fn get_officer(conn: &Connection, field: &str, id: &str) -> Result<Officer> {
+    conn.prepare_cached("SELECT id, name, role, badge_no, phone, active FROM officer WHERE id = ?1 AND deleted_at IS NULL")?
+        .query_row([id], officer_row)
+        .optional()?
+        .ok_or_else(|| Error::validation(field, format!("所选民警/辅警不存在或已删除（{id}）")))
+}
+
+/// Adds an officer.
+pub fn create_officer(tx: &mut Tx<'_>, input: OfficerInput) -> Result<Officer> {
+    let input = input.validate()?;
+    let id = tx.new_id();
+    let active = input.active.unwrap_or(true);
+    tx.insert(
+        "officer",
+        &id,
+        &[
+            ("name", v(input.name.clone())),
+            ("role", v(input.role)),
+            ("badge_no", v(input.badge_no.clone())),
+            ("phone", v(input.phone.clone())),
+            ("active", v(active)),
+        ],
+    )?;
+    Ok(Officer { id, name: input.name, role: input.role, badge_no: input.badge_no, phone: input.phone, active })
+}
+
+/// The working-day calendar as stored.
+pub fn work_calendar(conn: &Connection) -> Result<WorkCalendar> {
+    let mut stmt = conn.prepare_cached("SELECT day, is_holiday FROM holiday WHERE deleted_at IS NULL")?;
+    let days = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(WorkCalendar::new(days.into_iter().filter_map(|(d, off)| {
+        let d = crate::model::time::parse_date(&d)?;
+        Some((d, if off { DayKind::Holiday } else { DayKind::Workday }))
+    })))
+}

@@ -1,0 +1,310 @@
+//! Finding residents by name, ID number, phone or address.
+//!
+//! Three paths, chosen by the query:
+//! - 1–2 characters of a name (most Chinese names are 2–3 characters, and FTS5's trigram
+//!   tokenizer cannot match fewer than 3): the `search_gram` table, which holds every 1- and
+//!   2-character substring of every name, keyed so that whole-name matches come first, then
+//!   name prefixes, then the rest; one index range answers the page.
+//! - digits (ID number or phone): prefix ranges on the `person` indexes, then substrings
+//!   (the last four digits of a phone, say) through the trigram index.
+//! - 3+ characters of text: the `search_fts` trigram index over name, ID, phone and address,
+//!   exact name matches first, then by BM25.
+//!
+//! The index is local (not synced): [`reindex`] refreshes it for every person or household
+//! a write transaction touched, including writes that arrive by sync.
+
+use std::collections::{BTreeSet, HashSet};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::Sex;
+
+/// Tables whose writes refresh the index.
+pub const INDEXED: &[&str] = &["person", "household"];
+
+/// Totals are counted up to this many; past it the reply says "more than".
+pub const COUNT_CAP: i64 = 1000;
+
+/// One resident found.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct SearchHit {
+    /// The person.
+    pub person_id: String,
+    /// Their household, if any.
+    pub household_id: Option<String>,
+    /// 姓名.
+    pub name: String,
+    /// 性别.
+    pub sex: Option<Sex>,
+    /// 出生日期.
+    pub birth_date: Option<String>,
+    /// 公民身份号码.
+    pub id_number: Option<String>,
+    /// 联系电话.
+    pub phone: Option<String>,
+    /// 住址 (the household's, else the person's own).
+    pub address: Option<String>,
+    /// 村/社区.
+    pub village_name: Option<String>,
+    /// What matched: `name`, `id_number`, `phone` or `text`.
+    pub matched: &'static str,
+}
+
+/// A page of results.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct SearchPage {
+    /// Matches in all (counted up to [`COUNT_CAP`]).
+    pub total: i64,
+    /// Whether there are more than `total`.
+    pub more: bool,
+    /// Page number, from 1.
+    pub page: u32,
+    /// Page size.
+    pub page_size: u32,
+    /// The hits on this page, best first.
+    pub hits: Vec<SearchHit>,
+}
+
+/// Searches persons. `page` counts from 1.
+pub fn search(conn: &Connection, text: &str, page: u32, page_size: u32) -> Result<SearchPage> {
+    let q: String = text.trim().chars().filter(|c| !c.is_whitespace()).collect();
+    if q.is_empty() {
+        return Err(Error::validation("text", "请输入要查找的姓名、公民身份号码、电话或住址"));
+    }
+    let page = page.max(1);
+    let page_size = page_size.clamp(1, 200);
+    let want = i64::from(page * page_size);
+    let n = q.chars().count();
+    let numeric = q.chars().all(|c| c.is_ascii_digit() || c == 'X' || c == 'x' || c == '-');
+    let (ids, total): (Vec<(String, &'static str)>, i64) = if numeric {
+        if n < 3 {
+            return Err(Error::validation("text", "按号码查找请至少输入3位数字"));
+        }
+        numeric_search(conn, &q.to_uppercase(), want)?
+    } else if n < 3 {
+        gram_search(conn, &q, want)?
+    } else {
+        fts_search(conn, &q, want)?
+    };
+    let skip = ((page - 1) * page_size) as usize;
+    let mut hits = Vec::new();
+    for (id, matched) in ids.into_iter().skip(skip).take(page_size as usize) {
+        if let Some(h) = hydrate(conn, &id, matched)? {
+            hits.push(h);
+        }
+    }
+    Ok(SearchPage { total: total.min(COUNT_CAP), more: total > COUNT_CAP, page, page_size, hits })
+}
+
+fn capped_count(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<i64> {
+    let sql = format!("SELECT count(*) FROM ({sql} LIMIT {})", COUNT_CAP + 1);
+    Ok(conn.prepare_cached(&sql)?.query_row(p, |r| r.get(0))?)
+}
+
+fn gram_search(conn: &Connection, q: &str, want: i64) -> Result<(Vec<(String, &'static str)>, i64)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT ref_id FROM search_gram WHERE gram = ?1 ORDER BY rank, name, ref_id LIMIT ?2",
+    )?;
+    let ids = stmt
+        .query_map(params![q, want], |r| Ok((r.get::<_, String>(0)?, "name")))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let total = capped_count(conn, "SELECT 1 FROM search_gram WHERE gram = ?1", [q])?;
+    Ok((ids, total))
+}
+
+/// Upper bound of a prefix range: every string starting with `q` sorts below it.
+fn prefix_end(q: &str) -> String {
+    format!("{q}\u{10FFFF}")
+}
+
+fn numeric_search(conn: &Connection, q: &str, want: i64) -> Result<(Vec<(String, &'static str)>, i64)> {
+    let mut out: Vec<(String, &'static str)> = Vec::new();
+    let mut seen = HashSet::new();
+    let end = prefix_end(q);
+    let digits: String = q.chars().filter(|c| *c != '-').collect();
+    // Exact and prefix matches, through the column indexes.
+    for (col, tag) in [("id_number", "id_number"), ("phone", "phone")] {
+        let sql = format!(
+            "SELECT id FROM person WHERE {col} >= ?1 AND {col} < ?2 AND deleted_at IS NULL
+             ORDER BY {col} <> ?1, {col}, id LIMIT ?3"
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![q, end, want], |r| r.get::<_, String>(0))?;
+        for id in rows {
+            let id = id?;
+            if seen.insert(id.clone()) {
+                out.push((id, tag));
+            }
+        }
+    }
+    // Substrings (e.g. a phone's last digits) through the trigram index.
+    let fts_q = format!("{{id_number phone}} : {}", fts_phrase(&digits));
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.ref_id FROM search_fts f JOIN search_doc d ON d.doc = f.rowid
+         WHERE search_fts MATCH ?1 ORDER BY f.rank LIMIT ?2",
+    )?;
+    for id in stmt.query_map(params![fts_q, want], |r| r.get::<_, String>(0))? {
+        let id = id?;
+        if seen.insert(id.clone()) {
+            out.push((id, "text"));
+        }
+    }
+    let total = capped_count(
+        conn,
+        "SELECT 1 FROM search_fts WHERE search_fts MATCH ?1",
+        [&fts_q],
+    )?
+    .max(out.len() as i64);
+    Ok((out, total))
+}
+
+/// A query as one FTS5 phrase (double quotes doubled).
+fn fts_phrase(q: &str) -> String {
+    format!("\"{}\"", q.replace('"', "\"\""))
+}
+
+fn fts_search(conn: &Connection, q: &str, want: i64) -> Result<(Vec<(String, &'static str)>, i64)> {
+    let phrase = fts_phrase(q);
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.ref_id, p.name = ?2 AS exact, instr(p.name, ?2) > 0 AS in_name
+         FROM search_fts f JOIN search_doc d ON d.doc = f.rowid JOIN person p ON p.id = d.ref_id
+         WHERE search_fts MATCH ?1
+         ORDER BY exact DESC, in_name DESC, f.rank, p.name LIMIT ?3",
+    )?;
+    let ids = stmt
+        .query_map(params![phrase, q, want], |r| {
+            let in_name: bool = r.get(2)?;
+            Ok((r.get::<_, String>(0)?, if in_name { "name" } else { "text" }))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let total = capped_count(conn, "SELECT 1 FROM search_fts WHERE search_fts MATCH ?1", [&phrase])?;
+    Ok((ids, total))
+}
+
+fn hydrate(conn: &Connection, id: &str, matched: &'static str) -> Result<Option<SearchHit>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT p.id, p.household_id, p.name, p.sex, p.birth_date, p.id_number, p.phone,
+                    coalesce(h.address, p.address), v.name
+             FROM person p LEFT JOIN household h ON h.id = p.household_id
+             LEFT JOIN village v ON v.id = h.village_id
+             WHERE p.id = ?1 AND p.deleted_at IS NULL",
+        )?
+        .query_row([id], |r| {
+            Ok(SearchHit {
+                person_id: r.get(0)?,
+                household_id: r.get(1)?,
+                name: r.get(2)?,
+                sex: r.get(3)?,
+                birth_date: r.get(4)?,
+                id_number: r.get(5)?,
+                phone: r.get(6)?,
+                address: r.get(7)?,
+                village_name: r.get(8)?,
+                matched,
+            })
+        })
+        .optional()?)
+}
+
+/// The 1- and 2-character grams of a name with their rank (0 whole, 1 prefix, 2 inside).
+pub fn name_grams(name: &str) -> Vec<(String, i64)> {
+    let chars: Vec<char> = name.chars().collect();
+    let n = chars.len();
+    let mut grams: Vec<(String, i64)> = Vec::new();
+    for len in [1usize, 2] {
+        for i in 0..n.saturating_sub(len - 1) {
+            let g: String = chars[i..i + len].iter().collect();
+            let rank = if len == n { 0 } else if i == 0 { 1 } else { 2 };
+            match grams.iter_mut().find(|(x, _)| *x == g) {
+                Some(existing) => existing.1 = existing.1.min(rank),
+                None => grams.push((g, rank)),
+            }
+        }
+    }
+    grams
+}
+
+/// Refreshes the index for the touched rows (persons, and households with their members).
+pub fn reindex(conn: &Connection, touched: &BTreeSet<(&'static str, String)>) -> Result<()> {
+    let mut persons: BTreeSet<String> = BTreeSet::new();
+    for (table, id) in touched {
+        match *table {
+            "person" => {
+                persons.insert(id.clone());
+            }
+            "household" => {
+                let mut stmt = conn.prepare_cached("SELECT id FROM person WHERE household_id = ?1")?;
+                for p in stmt.query_map([id], |r| r.get::<_, String>(0))? {
+                    persons.insert(p?);
+                }
+            }
+            _ => {}
+        }
+    }
+    for id in &persons {
+        index_person(conn, id)?;
+    }
+    Ok(())
+}
+
+fn index_person(conn: &Connection, id: &str) -> Result<()> {
+    let doc: Option<i64> = conn
+        .prepare_cached("SELECT doc FROM search_doc WHERE ref_id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    if let Some(doc) = doc {
+        conn.prepare_cached("DELETE FROM search_fts WHERE rowid = ?1")?.execute([doc])?;
+        conn.prepare_cached("DELETE FROM search_gram WHERE ref_id = ?1")?.execute([id])?;
+    }
+    let row: Option<(String, Option<String>, Option<String>, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT p.name, p.id_number, p.phone, trim(coalesce(h.address, '') || ' ' || coalesce(p.address, ''))
+             FROM person p LEFT JOIN household h ON h.id = p.household_id
+             WHERE p.id = ?1 AND p.deleted_at IS NULL",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?;
+    let Some((name, id_number, phone, address)) = row else {
+        if let Some(doc) = doc {
+            conn.prepare_cached("DELETE FROM search_doc WHERE doc = ?1")?.execute([doc])?;
+        }
+        return Ok(());
+    };
+    let doc = match doc {
+        Some(d) => d,
+        None => {
+            conn.prepare_cached("INSERT INTO search_doc (ref_id, kind) VALUES (?1, 'person')")?.execute([id])?;
+            conn.last_insert_rowid()
+        }
+    };
+    conn.prepare_cached("INSERT INTO search_fts (rowid, name, id_number, phone, address) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![doc, name, id_number, phone, address])?;
+    let mut ins =
+        conn.prepare_cached("INSERT OR IGNORE INTO search_gram (gram, rank, name, ref_id) VALUES (?1, ?2, ?3, ?4)")?;
+    for (g, rank) in name_grams(&name) {
+        ins.execute(params![g, rank, name, id])?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grams_rank_whole_names_then_prefixes() {
+        let g = name_grams("王建国");
+        assert!(g.contains(&("王".into(), 1)));
+        assert!(g.contains(&("王建".into(), 1)));
+        assert!(g.contains(&("建国".into(), 2)));
+        assert!(g.contains(&("国".into(), 2)));
+        let g = name_grams("李娜");
+        assert!(g.contains(&("李娜".into(), 0)));
+        assert!(g.contains(&("李".into(), 1)));
+        assert!(g.contains(&("娜".into(), 2)));
+        assert_eq!(name_grams("芳"), vec![("芳".into(), 0)]);
+    }
+}

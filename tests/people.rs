@@ -1,0 +1,85 @@
+//! Households and persons through the api, on a real database file.
+
+mod common;
+
+use common::{Post, id};
+use serde_json::json;
+
+#[test]
+fn a_household_gets_its_head_and_members_and_an_address() {
+    let mut post = Post::new();
+    let (_, _, hid) = post.household("青山村", "12");
+    let head = post.call(
+        "person.create",
+        json!({"household_id": hid, "relation": "head", "name": "王建国", "id_number": "330326196503120017", "phone": "13800001234"}),
+    );
+    post.call("person.create", json!({"household_id": hid, "relation": "配偶", "name": "李秀英"}));
+    let h = post.call("household.get", json!({"id": hid}));
+    assert_eq!(h["address"], "青山村3组12号");
+    assert_eq!(h["head_person_id"], head["id"]);
+    assert_eq!(h["head_name"], "王建国");
+    assert_eq!(h["members"].as_array().unwrap().len(), 2);
+    assert_eq!(h["members"][0]["name"], "王建国");
+    assert_eq!(head["sex"], "male");
+    assert_eq!(head["birth_date"], "1965-03-12");
+    assert_eq!(head["age"], 61);
+}
+
+#[test]
+fn a_second_person_with_the_same_id_number_is_refused_naming_the_first() {
+    let mut post = Post::new();
+    let (_, _, hid) = post.household("青山村", "12");
+    post.call("person.create", json!({"household_id": hid, "name": "王建国", "id_number": "330326196503120017"}));
+    let e = post.refused("person.create", json!({"name": "王建华", "id_number": "330326196503120017"}));
+    assert_eq!(e["code"], "duplicate");
+    assert_eq!(e["field"], "id_number");
+    let msg = e["message"].as_str().unwrap();
+    assert!(msg.contains("王建国") && msg.contains("青山村3组12号"), "{msg}");
+}
+
+#[test]
+fn a_wrong_checksum_is_refused_and_nothing_is_stored() {
+    let mut post = Post::new();
+    let e = post.refused("person.create", json!({"name": "赵六", "id_number": "330326196503120018"}));
+    assert_eq!(e["field"], "id_number");
+    assert!(e["message"].as_str().unwrap().contains("校验位错误"), "{e}");
+    let found = post.call("search", json!({"text": "赵六"}));
+    assert_eq!(found["total"], 0);
+}
+
+#[test]
+fn an_update_changes_only_the_fields_sent() {
+    let mut post = Post::new();
+    let p = post.call("person.create", json!({"name": "张伟", "phone": "13900002222", "tags": ["独居老人"]}));
+    let p2 = post.call("person.update", json!({"id": id(&p), "phone": "13900003333"}));
+    assert_eq!(p2["phone"], "13900003333");
+    assert_eq!(p2["name"], "张伟");
+    assert_eq!(p2["tags"], json!(["elderly_alone"]));
+    let e = post.refused("person.update", json!({"id": id(&p), "phone": "123"}));
+    assert_eq!(e["field"], "phone");
+    assert_eq!(post.call("person.get", json!({"id": id(&p)}))["phone"], "13900003333");
+}
+
+#[test]
+fn two_character_names_and_id_prefixes_and_phone_tails_are_found() {
+    let mut post = Post::new();
+    let (_, _, hid) = post.household("溪口村", "3");
+    post.call("person.create", json!({"household_id": hid, "name": "李娜", "phone": "13712345678"}));
+    post.call("person.create", json!({"household_id": hid, "name": "李娜娜"}));
+    post.call("person.create", json!({"household_id": hid, "name": "张李娜"}));
+    post.call("person.create", json!({"name": "王建国", "id_number": "330326196503120017"}));
+    let r = post.call("search", json!({"text": "李娜"}));
+    assert_eq!(r["total"], 3);
+    let names: Vec<&str> = r["hits"].as_array().unwrap().iter().map(|h| h["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["李娜", "李娜娜", "张李娜"], "whole name, then prefix, then inside");
+    assert_eq!(r["hits"][0]["village_name"], "溪口村");
+    let r = post.call("search", json!({"text": "330326"}));
+    assert_eq!(r["hits"][0]["name"], "王建国");
+    assert_eq!(r["hits"][0]["matched"], "id_number");
+    let r = post.call("search", json!({"text": "5678"}));
+    assert_eq!(r["hits"][0]["name"], "李娜");
+    let r = post.call("search", json!({"text": "溪口村"}));
+    assert_eq!(r["total"], 3);
+    let r = post.call("search", json!({"text": "王建国"}));
+    assert_eq!(r["total"], 1);
+}
