@@ -7,7 +7,7 @@ use serde::Serialize;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A required field that an agreement still lacks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct MissingField {
     /// The field's identifier, e.g. `parties[0].id_number`.
     pub field: String,

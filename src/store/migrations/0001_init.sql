@@ -188,7 +188,8 @@ CREATE TABLE dispute (
     result             TEXT,
     assessment_on      TEXT,            -- injury / value assessment report received
     referred_to        TEXT,
-    closed_on          TEXT,
+    withdraw_reason    TEXT,
+    closed_on          TEXT,            -- the day it ended: closed, referred or withdrawn
     deleted_at         TEXT
 );
 CREATE INDEX dispute_status ON dispute (status, received_on);
@@ -245,6 +246,7 @@ CREATE TABLE agreement (
     number               TEXT,          -- assigned at finalisation
     number_year          INTEGER,
     number_seq           INTEGER,
+    post_code            TEXT,          -- the post that numbered it: N runs per post, year, kind
     issuer               TEXT,          -- committee or organ name
     presider_officer_id  TEXT,
     mediators            TEXT NOT NULL DEFAULT '[]',
@@ -263,6 +265,7 @@ CREATE TABLE agreement (
 );
 CREATE INDEX agreement_dispute ON agreement (dispute_id);
 CREATE INDEX agreement_number ON agreement (number);
+CREATE INDEX agreement_seq ON agreement (post_code, kind, number_year, number_seq);
 CREATE INDEX agreement_deadline ON agreement (performance_deadline);
 
 CREATE TABLE follow_up (
