@@ -97,8 +97,10 @@ impl Api {
 
     /// Every method with its parameters.
     pub fn methods() -> Vec<MethodInfo> {
-        let mut v: Vec<MethodInfo> =
-            registry().into_iter().map(|m| MethodInfo { name: m.name, summary: m.summary, params: (m.params)() }).collect();
+        let mut v: Vec<MethodInfo> = registry()
+            .into_iter()
+            .map(|m| MethodInfo { name: m.name, summary: m.summary, params: (m.params)() })
+            .collect();
         v.sort_by_key(|m| m.name);
         v
     }

@@ -364,12 +364,14 @@ fn households(d: &mut Demo<'_>, n: usize) -> Result<()> {
                     format!("{surname}{given}")
                 };
                 let has_id = m.relation != Relation::Head || !d.rng.chance(2);
-                let id_number = has_id.then(|| loop {
-                    seq = seq.wrapping_add(1);
-                    let region = *d.rng.pick(REGIONS);
-                    let id = compose(region, m.birth, (d.rng.below(1000)) as u16, m.sex);
-                    if ids.insert(id.clone()) {
-                        break id;
+                let id_number = has_id.then(|| {
+                    loop {
+                        seq = seq.wrapping_add(1);
+                        let region = *d.rng.pick(REGIONS);
+                        let id = compose(region, m.birth, (d.rng.below(1000)) as u16, m.sex);
+                        if ids.insert(id.clone()) {
+                            break id;
+                        }
                     }
                 });
                 let age = (d.today - m.birth).num_days() / 365;
