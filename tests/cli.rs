@@ -53,7 +53,8 @@ fn a_newer_database_is_refused_with_a_clear_message_and_left_untouched() {
     assert!(!out.status.success());
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("较新版本") && stderr.contains("99"), "{stderr}");
-    let v: i64 = rusqlite::Connection::open(&db).unwrap().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    let v: i64 =
+        rusqlite::Connection::open(&db).unwrap().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
     assert_eq!(v, 99);
 }
 
@@ -61,14 +62,14 @@ fn a_newer_database_is_refused_with_a_clear_message_and_left_untouched() {
 fn demo_then_find_a_resident_by_a_two_character_name() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("post.db");
-    let summary: Value = serde_json::from_str(&ok(&db, &["--json", "demo", "--households", "300", "--seed", "5"])).unwrap();
+    let summary: Value =
+        serde_json::from_str(&ok(&db, &["--json", "demo", "--households", "300", "--seed", "5"])).unwrap();
     assert_eq!(summary["households"], 300);
     assert!(summary["persons"].as_u64().unwrap() > 600);
     // Find someone with a 2-character name, then look them up by it.
     let conn = rusqlite::Connection::open(&db).unwrap();
-    let name: String = conn
-        .query_row("SELECT name FROM person WHERE length(name) = 2 ORDER BY id LIMIT 1", [], |r| r.get(0))
-        .unwrap();
+    let name: String =
+        conn.query_row("SELECT name FROM person WHERE length(name) = 2 ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
     let found: Value = serde_json::from_str(&ok(&db, &["--json", "search", &name])).unwrap();
     assert!(found["total"].as_i64().unwrap() >= 1);
     assert_eq!(found["hits"][0]["name"], name.as_str());
@@ -104,7 +105,8 @@ fn a_bad_id_checksum_exits_non_zero_with_the_chinese_message() {
     assert!(stderr.contains("校验位错误") && stderr.contains("应为“7”"), "{stderr}");
     assert!(!stderr.contains("panicked") && !stderr.contains("Error {"), "{stderr}");
 
-    let out = fengqiao(&db, &["--json", "call", "person.create", r#"{"name":"赵六","id_number":"330326196503120018"}"#]);
+    let out =
+        fengqiao(&db, &["--json", "call", "person.create", r#"{"name":"赵六","id_number":"330326196503120018"}"#]);
     let reply: Value = serde_json::from_str(&String::from_utf8(out.stdout).unwrap()).unwrap();
     assert_eq!(reply["code"], "validation");
     assert_eq!(reply["field"], "id_number");

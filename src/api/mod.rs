@@ -9,6 +9,7 @@ mod dispute;
 mod errand;
 mod incident;
 mod people;
+mod prevention;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -69,6 +70,7 @@ fn registry() -> Vec<Method> {
     all.extend(dispute::methods());
     all.extend(errand::methods());
     all.extend(incident::methods());
+    all.extend(prevention::methods());
     all
 }
 

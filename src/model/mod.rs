@@ -8,6 +8,7 @@ pub mod errand;
 pub mod hlc;
 pub mod id_number;
 pub mod people;
+pub mod prevention;
 pub mod time;
 pub mod validate;
 

@@ -13,6 +13,7 @@ pub mod incident;
 pub mod migrate;
 pub mod person;
 pub mod place;
+pub mod prevention;
 pub mod search;
 pub mod seed;
 pub mod write;
@@ -49,6 +50,15 @@ pub const SYNCED_TABLES: &[&str] = &[
     "service_item",
     "errand",
     "incident",
+    "team",
+    "volunteer",
+    "patrol",
+    "patrol_finding",
+    "lead",
+    "hazard",
+    "outreach",
+    "feedback",
+    "five_nones",
 ];
 
 /// An open post database.
@@ -221,4 +231,13 @@ sql_enum!(
     DeliveryMethod,
     IncidentKind,
     Disposition,
+    VolunteerRole,
+    PatrolMode,
+    FindingHandling,
+    LeadStatus,
+    HazardKind,
+    HazardGrade,
+    HazardStatus,
+    OutreachTopic,
+    FeedbackChannel,
 );

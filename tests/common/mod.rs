@@ -2,7 +2,6 @@
 //! the test controls.
 
 #![allow(clippy::unwrap_used)]
-
 #![allow(dead_code)]
 
 use std::sync::Arc;
