@@ -319,6 +319,9 @@ CREATE TABLE errand (
 );
 CREATE INDEX errand_status ON errand (status, due_on);
 CREATE INDEX errand_person ON errand (person_id);
+CREATE INDEX errand_requested ON errand (requested_on);
+CREATE INDEX errand_service_item ON errand (service_item_id);
+CREATE INDEX service_item_sort ON service_item (sort);
 
 -- ───── synced: incidents ─────
 
@@ -344,6 +347,8 @@ CREATE TABLE incident (
 );
 CREATE INDEX incident_time ON incident (occurred_at);
 CREATE INDEX incident_dispute ON incident (dispute_id);
+CREATE INDEX incident_kind ON incident (kind, occurred_at);
+CREATE INDEX incident_village ON incident (village_id, occurred_at);
 
 -- ───── synced: prevention work (群防群治) ─────
 
