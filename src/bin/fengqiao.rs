@@ -147,7 +147,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 print_json(&v);
             } else {
                 out!(
-                    "已导入演示数据（用时 {secs:.1} 秒）：{} 个村，{} 名民警辅警，{} 户 {} 人，走访 {} 次，纠纷 {} 件，代办 {} 件，警情 {} 起",
+                    "已导入演示数据（用时 {secs:.1} 秒）：{} 个村，{} 名民警辅警，{} 户 {} 人，走访 {} 次，纠纷 {} 件，代办 {} 件，警情 {} 起，巡逻 {} 次",
                     summary.villages,
                     summary.officers,
                     summary.households,
@@ -155,7 +155,8 @@ fn run(cli: Cli) -> Result<(), Error> {
                     summary.visits,
                     summary.disputes,
                     summary.errands,
-                    summary.incidents
+                    summary.incidents,
+                    summary.patrols
                 );
             }
         }

@@ -9,6 +9,7 @@
 mod dispute;
 mod errand;
 mod incident;
+mod prevention;
 
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
@@ -49,6 +50,8 @@ pub struct DemoSummary {
     pub errands: usize,
     /// Incidents.
     pub incidents: usize,
+    /// Patrols.
+    pub patrols: usize,
 }
 
 /// A small deterministic generator for demo choices.
@@ -206,6 +209,7 @@ fn fill(d: &mut Demo<'_>, opts: DemoOptions) -> Result<()> {
     dispute::generate(d)?;
     errand::generate(d)?;
     incident::generate(d)?;
+    prevention::generate(d)?;
     Ok(())
 }
 
