@@ -57,7 +57,9 @@ pub enum Error {
         missing: Vec<MissingField>,
     },
     /// The database file was written by a newer version of the software.
-    #[error("数据库文件由较新版本的枫桥警务台账写入（结构版本 {found}），本程序最高支持版本 {supported}，请先升级软件；文件未做任何改动")]
+    #[error(
+        "数据库文件由较新版本的枫桥警务台账写入（结构版本 {found}），本程序最高支持版本 {supported}，请先升级软件；文件未做任何改动"
+    )]
     NewerDatabase {
         /// Schema version found in the file.
         found: i64,

@@ -9,6 +9,7 @@ mod dispute;
 mod errand;
 mod incident;
 mod people;
+mod prevention;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -69,6 +70,7 @@ fn registry() -> Vec<Method> {
     all.extend(dispute::methods());
     all.extend(errand::methods());
     all.extend(incident::methods());
+    all.extend(prevention::methods());
     all
 }
 
@@ -97,8 +99,10 @@ impl Api {
 
     /// Every method with its parameters.
     pub fn methods() -> Vec<MethodInfo> {
-        let mut v: Vec<MethodInfo> =
-            registry().into_iter().map(|m| MethodInfo { name: m.name, summary: m.summary, params: (m.params)() }).collect();
+        let mut v: Vec<MethodInfo> = registry()
+            .into_iter()
+            .map(|m| MethodInfo { name: m.name, summary: m.summary, params: (m.params)() })
+            .collect();
         v.sort_by_key(|m| m.name);
         v
     }

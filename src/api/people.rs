@@ -188,10 +188,12 @@ pub(super) fn methods() -> Vec<Method> {
         method!("household.list", "户列表（按村、组、标签筛选，分页）", HouseholdFilter, |api, p| api
             .household_list(p)),
         method!("person.create", "登记人员", PersonInput, |api, p| api.person_create(p)),
-        method!("person.update", "修改人员（只传需要修改的字段）", PersonUpdate, |api, p| api.person_update(p)),
+        method!("person.update", "修改人员（只传需要修改的字段）", PersonUpdate, |api, p| api
+            .person_update(p)),
         method!("person.get", "查看人员", IdRequest, |api, p| api.person_get(p)),
         method!("person.delete", "删除人员（可恢复）", IdRequest, |api, p| api.person_delete(p)),
         method!("visit.create", "记录走访", VisitInput, |api, p| api.visit_create(p)),
-        method!("search", "按姓名、身份证号、电话、住址查找人员", SearchRequest, |api, p| api.search(p)),
+        method!("search", "按姓名、身份证号、电话、住址查找人员", SearchRequest, |api, p| api
+            .search(p)),
     ]
 }

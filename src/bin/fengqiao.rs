@@ -1,1 +1,283 @@
-fn main() {}
+//! `fengqiao`: the post's ledger from the command line. Every subcommand calls one function
+//! of the core's api and prints its reply; scripts and acceptance checks use `call`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+use fengqiao::Error;
+use fengqiao::api::{Api, SearchRequest};
+use fengqiao::demo::{self, DemoOptions};
+use fengqiao::model::time::{Clock, FixedClock, SystemClock, parse_instant};
+use fengqiao::store::Store;
+use serde_json::Value;
+
+/// Prints a line to stdout; a closed pipe (`| head`) is not an error worth a panic.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+#[derive(Parser)]
+#[command(name = "fengqiao", version, about = "枫桥警务台账：警务室台账的命令行工具")]
+struct Cli {
+    /// 数据库文件（默认在用户数据目录；也可用环境变量 FENGQIAO_DB 指定）
+    #[arg(long, global = true, env = "FENGQIAO_DB")]
+    db: Option<PathBuf>,
+    /// 以 JSON 输出结果（出错时输出 {code, message, field}）
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 创建或升级数据库（重复执行无害）
+    Init,
+    /// 向空数据库导入演示数据（确定性：同一种子生成相同数据）
+    Demo {
+        /// 户数
+        #[arg(long, default_value_t = 500)]
+        households: usize,
+        /// 随机种子
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// 按姓名（两个字即可）、公民身份号码、电话或住址查找人员
+    Search {
+        /// 要查找的内容
+        text: String,
+        /// 页码，从 1 开始
+        #[arg(long, default_value_t = 1)]
+        page: u32,
+        /// 每页条数
+        #[arg(long, default_value_t = 20)]
+        page_size: u32,
+    },
+    /// 调用任一接口方法：fengqiao call person.create '{"name":"王芳"}'
+    Call {
+        /// 方法名，如 person.create
+        #[arg(required_unless_present = "list")]
+        method: Option<String>,
+        /// JSON 参数（省略时为 {}；为 - 时从标准输入读取）
+        params: Option<String>,
+        /// 列出所有方法及其参数
+        #[arg(long)]
+        list: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if json {
+                out!("{}", serde_json::to_string(&e.to_reply()).unwrap_or_default());
+            }
+            let _ = writeln!(std::io::stderr(), "错误：{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The clock: the system's, unless `FENGQIAO_NOW` fixes it (for scripted checks).
+fn clock() -> Result<Arc<dyn Clock>, Error> {
+    match std::env::var("FENGQIAO_NOW") {
+        Ok(s) => {
+            let t = parse_instant(&s).ok_or_else(|| {
+                Error::validation("FENGQIAO_NOW", format!("环境变量 FENGQIAO_NOW 的时间“{s}”无法识别"))
+            })?;
+            Ok(Arc::new(FixedClock::new(t)))
+        }
+        Err(_) => Ok(Arc::new(SystemClock)),
+    }
+}
+
+fn open(db: Option<PathBuf>) -> Result<Api, Error> {
+    let path = match db {
+        Some(p) => p,
+        None => Store::default_path()?,
+    };
+    Api::open(&path, clock()?)
+}
+
+fn print_json(v: &Value) {
+    out!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Init => {
+            let api = open(cli.db)?;
+            let s = api.store();
+            let version = fengqiao::store::migrate::version(s.conn())?;
+            if cli.json {
+                print_json(&serde_json::json!({
+                    "db": s.path(), "schema_version": version, "node_id": s.node_id().to_string()
+                }));
+            } else {
+                out!("数据库已就绪：{}", s.path().display());
+                out!("结构版本：{version}；本机节点：{}", s.node_id());
+            }
+        }
+        Command::Demo { households, seed } => {
+            if households == 0 || households > 1_000_000 {
+                return Err(Error::validation("households", "户数应在 1 至 1000000 之间"));
+            }
+            let mut api = open(cli.db)?;
+            let existing: i64 = api.store().conn().query_row("SELECT count(*) FROM household", [], |r| r.get(0))?;
+            if existing > 0 {
+                return Err(Error::rule(format!(
+                    "数据库中已有 {existing} 户数据，演示数据只能导入空数据库；请用 --db 指定一个新文件"
+                )));
+            }
+            let started = Instant::now();
+            let summary = demo::generate(&mut api, DemoOptions { households, seed })?;
+            let secs = started.elapsed().as_secs_f64();
+            if cli.json {
+                let mut v = serde_json::to_value(&summary).unwrap_or_default();
+                v["seconds"] = serde_json::json!(secs);
+                print_json(&v);
+            } else {
+                out!(
+                    "已导入演示数据（用时 {secs:.1} 秒）：{} 个村，{} 名民警辅警，{} 户 {} 人，走访 {} 次，纠纷 {} 件，代办 {} 件，警情 {} 起，巡逻 {} 次",
+                    summary.villages,
+                    summary.officers,
+                    summary.households,
+                    summary.persons,
+                    summary.visits,
+                    summary.disputes,
+                    summary.errands,
+                    summary.incidents,
+                    summary.patrols
+                );
+            }
+        }
+        Command::Search { text, page, page_size } => {
+            let mut api = open(cli.db)?;
+            let r = api.search(SearchRequest { text, page: Some(page), page_size: Some(page_size) })?;
+            if cli.json {
+                print_json(&serde_json::to_value(&r).unwrap_or_default());
+            } else {
+                let more = if r.more { "以上" } else { "" };
+                out!("共找到 {} 人{more}（第 {} 页）", r.total, r.page);
+                for h in &r.hits {
+                    out!(
+                        "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                        h.name,
+                        h.sex.map(|s| s.label()).unwrap_or("-"),
+                        h.birth_date.as_deref().unwrap_or("-"),
+                        h.id_number.as_deref().unwrap_or("-"),
+                        h.phone.as_deref().unwrap_or("-"),
+                        h.address.as_deref().unwrap_or("-"),
+                        h.person_id
+                    );
+                }
+            }
+        }
+        Command::Call { list: true, .. } => {
+            let methods = Api::methods();
+            if cli.json {
+                print_json(&serde_json::to_value(&methods).unwrap_or_default());
+            } else {
+                for m in methods {
+                    out!("{}  {}", m.name, m.summary);
+                    for line in describe_params(&m.params) {
+                        out!("    {line}");
+                    }
+                }
+            }
+        }
+        Command::Call { method, params, .. } => {
+            let method = method.unwrap_or_default();
+            let text = match params.as_deref() {
+                None => "{}".to_owned(),
+                Some("-") => std::io::read_to_string(std::io::stdin())?,
+                Some(s) => s.to_owned(),
+            };
+            let params: Value = serde_json::from_str(&text).map_err(|e| {
+                Error::BadRequest(format!("参数不是有效的 JSON（第 {} 行第 {} 列）", e.line(), e.column()))
+            })?;
+            let mut api = open(cli.db)?;
+            let reply = api.call(&method, params)?;
+            print_json(&reply);
+        }
+    }
+    Ok(())
+}
+
+/// One line per parameter: name, type, whether required, description.
+fn describe_params(schema: &Value) -> Vec<String> {
+    let required: Vec<&str> =
+        schema["required"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let mut props: Vec<(String, Value)> = Vec::new();
+    collect_props(schema, schema, &mut props);
+    props
+        .into_iter()
+        .map(|(name, p)| {
+            let p = resolve(schema, &p);
+            let ty = type_name(schema, &p);
+            let req = if required.contains(&name.as_str()) { "必填" } else { "可选" };
+            let desc = p["description"].as_str().unwrap_or("").replace('\n', " ");
+            format!("{name}: {ty}（{req}）{desc}")
+        })
+        .collect()
+}
+
+fn collect_props(root: &Value, schema: &Value, out: &mut Vec<(String, Value)>) {
+    if let Some(obj) = schema["properties"].as_object() {
+        for (k, v) in obj {
+            out.push((k.clone(), v.clone()));
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(parts) = schema[key].as_array() {
+            for p in parts {
+                collect_props(root, &resolve(root, p), out);
+            }
+        }
+    }
+}
+
+fn resolve(root: &Value, v: &Value) -> Value {
+    match v["$ref"].as_str().and_then(|r| r.strip_prefix("#/$defs/")) {
+        Some(name) => {
+            let mut target = root["$defs"][name].clone();
+            if let (Some(d), Value::Object(o)) = (v["description"].as_str(), &mut target) {
+                o.insert("description".into(), Value::from(d));
+            }
+            target
+        }
+        None => v.clone(),
+    }
+}
+
+fn type_name(root: &Value, p: &Value) -> String {
+    if let Some(options) = p["enum"].as_array() {
+        return options.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("|");
+    }
+    if let Some(one) = p["oneOf"].as_array() {
+        let names: Vec<String> = one.iter().filter_map(|o| o["const"].as_str().map(str::to_owned)).collect();
+        if !names.is_empty() {
+            return names.join("|");
+        }
+    }
+    if let Some(any) = p["anyOf"].as_array() {
+        let parts: Vec<String> =
+            any.iter().filter(|a| a["type"] != "null").map(|a| type_name(root, &resolve(root, a))).collect();
+        return parts.join("|");
+    }
+    match &p["type"] {
+        Value::String(t) if t == "array" => format!("[{}]", type_name(root, &resolve(root, &p["items"]))),
+        Value::String(t) => t.clone(),
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).filter(|t| *t != "null").collect::<Vec<_>>().join("|"),
+        _ => "any".into(),
+    }
+}

@@ -9,6 +9,7 @@
 mod dispute;
 mod errand;
 mod incident;
+mod prevention;
 
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
@@ -49,6 +50,8 @@ pub struct DemoSummary {
     pub errands: usize,
     /// Incidents.
     pub incidents: usize,
+    /// Patrols.
+    pub patrols: usize,
 }
 
 /// A small deterministic generator for demo choices.
@@ -206,6 +209,7 @@ fn fill(d: &mut Demo<'_>, opts: DemoOptions) -> Result<()> {
     dispute::generate(d)?;
     errand::generate(d)?;
     incident::generate(d)?;
+    prevention::generate(d)?;
     Ok(())
 }
 
@@ -364,12 +368,14 @@ fn households(d: &mut Demo<'_>, n: usize) -> Result<()> {
                     format!("{surname}{given}")
                 };
                 let has_id = m.relation != Relation::Head || !d.rng.chance(2);
-                let id_number = has_id.then(|| loop {
-                    seq = seq.wrapping_add(1);
-                    let region = *d.rng.pick(REGIONS);
-                    let id = compose(region, m.birth, (d.rng.below(1000)) as u16, m.sex);
-                    if ids.insert(id.clone()) {
-                        break id;
+                let id_number = has_id.then(|| {
+                    loop {
+                        seq = seq.wrapping_add(1);
+                        let region = *d.rng.pick(REGIONS);
+                        let id = compose(region, m.birth, (d.rng.below(1000)) as u16, m.sex);
+                        if ids.insert(id.clone()) {
+                            break id;
+                        }
                     }
                 });
                 let age = (d.today - m.birth).num_days() / 365;

@@ -141,9 +141,9 @@ mod tests {
     }
 
     fn seeded() -> WorkCalendar {
-        WorkCalendar::new(SEED_2025_2026.iter().map(|(s, off, _)| {
-            (d(s), if *off { DayKind::Holiday } else { DayKind::Workday })
-        }))
+        WorkCalendar::new(
+            SEED_2025_2026.iter().map(|(s, off, _)| (d(s), if *off { DayKind::Holiday } else { DayKind::Workday })),
+        )
     }
 
     #[test]

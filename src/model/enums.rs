@@ -289,6 +289,103 @@ str_enum!(
     }
 );
 
+str_enum!(
+    /// 群防群治力量的身份.
+    VolunteerRole, "队员身份" {
+        PoliceVolunteer = "police_volunteer" / "义警",
+        HundredHouseholdHead = "hundred_household_head" / "百户长",
+        Patroller = "patroller" / "巡防队员",
+        Mediator = "mediator" / "调解员",
+        GridWorker = "grid_worker" / "网格员",
+        Activist = "activist" / "治安积极分子",
+    }
+);
+
+str_enum!(
+    /// 巡逻方式.
+    PatrolMode, "巡逻方式" {
+        Fixed = "fixed" / "定点巡",
+        Joint = "joint" / "联动巡",
+        Cross = "cross" / "交叉巡",
+    }
+);
+
+str_enum!(
+    /// What became of a patrol finding.
+    FindingHandling, "发现处置" {
+        Handled = "handled" / "当场处置",
+        Lead = "lead" / "转为线索",
+        Hazard = "hazard" / "转为隐患",
+        Incident = "incident" / "转为警情",
+    }
+);
+
+str_enum!(
+    /// 线索状态.
+    LeadStatus, "线索状态" {
+        Received = "received" / "已接收",
+        Verifying = "verifying" / "核查中",
+        Converted = "converted" / "已转警情/案件",
+        Closed = "closed" / "已了结",
+    }
+);
+
+str_enum!(
+    /// 隐患类别.
+    HazardKind, "隐患类别" {
+        Wiring = "wiring" / "电气线路",
+        IllegalCharging = "illegal_charging" / "违规充电",
+        BlockedFireLane = "blocked_fire_lane" / "堵塞消防通道",
+        Gas = "gas" / "燃气",
+        UnsafeBuilding = "unsafe_building" / "危房",
+        Traffic = "traffic" / "交通安全",
+        Water = "water" / "防溺水",
+        Other = "other" / "其他",
+    }
+);
+
+str_enum!(
+    /// 隐患等级.
+    HazardGrade, "隐患等级" {
+        General = "general" / "一般",
+        Major = "major" / "重大",
+    }
+);
+
+str_enum!(
+    /// 隐患状态: 隐患清单 + 动态销号.
+    HazardStatus, "隐患状态" {
+        Reported = "reported" / "已上报",
+        Verified = "verified" / "已核实",
+        Fixed = "fixed" / "已整改",
+        Closed = "closed" / "已销号",
+        Rejected = "rejected" / "经核不实",
+    }
+);
+
+str_enum!(
+    /// 宣传主题.
+    OutreachTopic, "宣传主题" {
+        AntiFraud = "anti_fraud" / "反诈",
+        AntiDrug = "anti_drug" / "禁毒",
+        Legal = "legal" / "法治",
+        FireSafety = "fire_safety" / "消防安全",
+        Traffic = "traffic" / "交通安全",
+        Other = "other" / "其他",
+    }
+);
+
+str_enum!(
+    /// How residents' views came in.
+    FeedbackChannel, "收集渠道" {
+        OpinionBox = "opinion_box" / "意见箱",
+        Meeting = "meeting" / "警民恳谈",
+        Visit = "visit" / "走访",
+        Phone = "phone" / "电话",
+        Online = "online" / "网上留言",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

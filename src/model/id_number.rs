@@ -41,9 +41,9 @@ impl IdError {
                 format!("公民身份号码只能由数字和末位的X组成，不能含有“{c}”")
             }
             IdError::BirthDate(d) => format!("公民身份号码中的出生日期“{d}”不是有效日期"),
-            IdError::Checksum { expected, found } => format!(
-                "公民身份号码校验位错误：末位应为“{expected}”，输入的是“{found}”，请核对号码"
-            ),
+            IdError::Checksum { expected, found } => {
+                format!("公民身份号码校验位错误：末位应为“{expected}”，输入的是“{found}”，请核对号码")
+            }
         }
     }
 }

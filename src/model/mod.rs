@@ -7,7 +7,9 @@ pub mod enums;
 pub mod errand;
 pub mod hlc;
 pub mod id_number;
+pub mod incident;
 pub mod people;
+pub mod prevention;
 pub mod time;
 pub mod validate;
 

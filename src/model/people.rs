@@ -58,10 +58,10 @@ impl PostInput {
     pub fn validate(mut self) -> Result<PostInput> {
         self.name = required("name", "警务室名称", &self.name, 40)?;
         self.code = text("code", "警务室编码", self.code.as_deref(), 20)?;
-        if let Some(c) = &self.code {
-            if !c.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-                return Err(Error::validation("code", "警务室编码只能由字母、数字和连字符组成"));
-            }
+        if let Some(c) = &self.code
+            && !c.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err(Error::validation("code", "警务室编码只能由字母、数字和连字符组成"));
         }
         self.doc_prefix = text("doc_prefix", "文书字号前缀", self.doc_prefix.as_deref(), 8)?;
         self.station_name = text("station_name", "所属派出所", self.station_name.as_deref(), 40)?;
@@ -90,10 +90,10 @@ impl VillageInput {
     pub fn validate(mut self) -> Result<VillageInput> {
         self.name = required("name", "村（社区）名称", &self.name, 40)?;
         self.code = text("code", "区划代码", self.code.as_deref(), 12)?;
-        if let Some(c) = &self.code {
-            if !(c.len() == 6 || c.len() == 12) || !c.chars().all(|c| c.is_ascii_digit()) {
-                return Err(Error::validation("code", format!("区划代码“{c}”应为6位或12位数字")));
-            }
+        if let Some(c) = &self.code
+            && (!(c.len() == 6 || c.len() == 12) || !c.chars().all(|c| c.is_ascii_digit()))
+        {
+            return Err(Error::validation("code", format!("区划代码“{c}”应为6位或12位数字")));
         }
         self.township = text("township", "乡镇", self.township.as_deref(), 40)?;
         Ok(self)
@@ -216,10 +216,10 @@ impl PersonInput {
             Some(s) => Some(IdNumber::parse(s, today).map_err(|e| Error::validation("id_number", e.message()))?),
         };
         let entered_birth = opt_date("birth_date", "出生日期", self.birth_date.as_deref())?;
-        if let Some(b) = entered_birth {
-            if b > today {
-                return Err(Error::validation("birth_date", "出生日期不能晚于今天"));
-            }
+        if let Some(b) = entered_birth
+            && b > today
+        {
+            return Err(Error::validation("birth_date", "出生日期不能晚于今天"));
         }
         let (birth_date, sex) = match &id_number {
             Some(id) => {

@@ -90,9 +90,7 @@ pub fn show(t: DateTime<Utc>) -> String {
 /// Reads a date the user typed: `2026-11-23`, `2026/11/23` or `2026年11月23日`.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
-    ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y%m%d"]
-        .iter()
-        .find_map(|f| NaiveDate::parse_from_str(s, f).ok())
+    ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y%m%d"].iter().find_map(|f| NaiveDate::parse_from_str(s, f).ok())
 }
 
 /// Reads an instant: RFC 3339 with an offset, or a Beijing wall-clock time

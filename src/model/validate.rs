@@ -77,7 +77,11 @@ pub fn yuan_to_fen(field: &str, raw: &str) -> Result<i64> {
         .collect();
     let bad = || Error::validation(field, format!("金额“{raw}”不是有效的数字，应为元，最多两位小数"));
     let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-    if int.is_empty() || !int.chars().all(|c| c.is_ascii_digit()) || frac.len() > 2 || !frac.chars().all(|c| c.is_ascii_digit()) {
+    if int.is_empty()
+        || !int.chars().all(|c| c.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
         return Err(bad());
     }
     let yuan: i64 = int.parse().map_err(|_| bad())?;
@@ -104,7 +108,7 @@ pub fn show_fen(fen: i64) -> String {
     let yuan = (fen / 100).to_string();
     let mut grouped = String::new();
     for (i, c) in yuan.chars().enumerate() {
-        if i > 0 && (yuan.len() - i) % 3 == 0 {
+        if i > 0 && (yuan.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);

@@ -249,10 +249,9 @@ pub fn list(conn: &Connection, f: &HouseholdFilter) -> Result<HouseholdPage> {
         AND (?3 IS NULL OR EXISTS (SELECT 1 FROM person m, json_each(m.tags) t
                                    WHERE m.household_id = h.id AND m.deleted_at IS NULL AND t.value = ?3))";
     let tag = f.tag.as_deref().map(|t| crate::model::validate::tag("tag", t)).transpose()?;
-    let total: i64 = conn.prepare_cached(&format!("SELECT count(*) FROM household h WHERE {filter}"))?.query_row(
-        params![f.village_id, f.group_id, tag],
-        |r| r.get(0),
-    )?;
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT count(*) FROM household h WHERE {filter}"))?
+        .query_row(params![f.village_id, f.group_id, tag], |r| r.get(0))?;
     let sql = format!(
         "SELECT h.id, v.name, g.name, h.address, p.name, coalesce(h.phone, p.phone),
                 (SELECT count(*) FROM person m WHERE m.household_id = h.id AND m.deleted_at IS NULL)

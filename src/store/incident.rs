@@ -1,1 +1,304 @@
-//! incident store module.
+//! Incidents (警情): their table, the reference checks SQLite does not make (village,
+//! residents, officer, dispute), and the ledger list, newest first.
+//!
+//! Times are stored as UTC RFC 3339 and returned also as Beijing wall time.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::incident::{IncidentInput, ValidIncident};
+use crate::model::people::opt_date;
+use crate::model::time::{from_beijing, show, stamp};
+use crate::model::{Disposition, IncidentKind};
+use crate::store::write::v;
+use crate::store::{Tx, json_list, list_json, page_bounds, place};
+
+/// A resident named in an incident.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct InvolvedPerson {
+    /// Person id.
+    pub id: String,
+    /// 姓名 (absent if the person was deleted since).
+    pub name: Option<String>,
+}
+
+/// An incident as its card shows it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Incident {
+    /// Row id.
+    pub id: String,
+    /// 发生时间, UTC RFC 3339.
+    pub occurred_at: String,
+    /// 发生时间, Beijing time (`YYYY-MM-DD HH:MM`).
+    pub occurred_at_local: String,
+    /// 接报时间, UTC RFC 3339.
+    pub reported_at: Option<String>,
+    /// 接报时间, Beijing time.
+    pub reported_at_local: Option<String>,
+    /// 发生地点.
+    pub place: String,
+    /// 所属村（社区）.
+    pub village_id: Option<String>,
+    /// Its name.
+    pub village_name: Option<String>,
+    /// 警情类别.
+    pub kind: IncidentKind,
+    /// 警情类别 in Chinese.
+    pub kind_label: &'static str,
+    /// 报警人姓名.
+    pub reporter_name: Option<String>,
+    /// 报警人联系电话.
+    pub reporter_phone: Option<String>,
+    /// 报警人 as a registered resident.
+    pub reporter_person_id: Option<String>,
+    /// 涉及人员 (free text).
+    pub people: Option<String>,
+    /// 涉及的登记人员.
+    pub persons: Vec<InvolvedPerson>,
+    /// 简要警情.
+    pub summary: String,
+    /// 处置经过.
+    pub handling: Option<String>,
+    /// 处置结果.
+    pub disposition: Disposition,
+    /// 处置结果 in Chinese.
+    pub disposition_label: &'static str,
+    /// 关联的矛盾纠纷.
+    pub dispute_id: Option<String>,
+    /// 案件编号.
+    pub case_no: Option<String>,
+    /// 处警民警/辅警.
+    pub officer_id: Option<String>,
+    /// Their name.
+    pub officer_name: Option<String>,
+}
+
+const SELECT: &str = "SELECT i.id, i.occurred_at, i.reported_at, i.place, i.village_id, vg.name, i.kind,
+        i.reporter_name, i.reporter_phone, i.reporter_person_id, i.people, i.person_ids, i.summary, i.handling,
+        i.disposition, i.dispute_id, i.case_no, i.officer_id, o.name
+     FROM incident i LEFT JOIN village vg ON vg.id = i.village_id
+     LEFT JOIN officer o ON o.id = i.officer_id";
+
+fn local(t: &str) -> Option<String> {
+    DateTime::parse_from_rfc3339(t).ok().map(|t| show(t.with_timezone(&Utc)))
+}
+
+fn row(r: &Row<'_>) -> rusqlite::Result<Incident> {
+    let occurred_at: String = r.get(1)?;
+    let reported_at: Option<String> = r.get(2)?;
+    let kind: IncidentKind = r.get(6)?;
+    let disposition: Disposition = r.get(14)?;
+    Ok(Incident {
+        id: r.get(0)?,
+        occurred_at_local: local(&occurred_at).unwrap_or_else(|| occurred_at.clone()),
+        occurred_at,
+        reported_at_local: reported_at.as_deref().and_then(local),
+        reported_at,
+        place: r.get(3)?,
+        village_id: r.get(4)?,
+        village_name: r.get(5)?,
+        kind,
+        kind_label: kind.label(),
+        reporter_name: r.get(7)?,
+        reporter_phone: r.get(8)?,
+        reporter_person_id: r.get(9)?,
+        people: r.get(10)?,
+        persons: json_list(r.get(11)?).into_iter().map(|id| InvolvedPerson { id, name: None }).collect(),
+        summary: r.get(12)?,
+        handling: r.get(13)?,
+        disposition,
+        disposition_label: disposition.label(),
+        dispute_id: r.get(15)?,
+        case_no: r.get(16)?,
+        officer_id: r.get(17)?,
+        officer_name: r.get(18)?,
+    })
+}
+
+fn person_name(conn: &Connection, id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT name FROM person WHERE id = ?1 AND deleted_at IS NULL")?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
+}
+
+fn named(conn: &Connection, mut i: Incident) -> Result<Incident> {
+    for p in &mut i.persons {
+        p.name = person_name(conn, &p.id)?;
+    }
+    Ok(i)
+}
+
+/// One incident.
+pub fn get(conn: &Connection, id: &str) -> Result<Incident> {
+    let i = conn
+        .prepare_cached(&format!("{SELECT} WHERE i.id = ?1 AND i.deleted_at IS NULL"))?
+        .query_row([id], row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("警情", id))?;
+    named(conn, i)
+}
+
+/// The incident's editable fields, for an update that changes only some of them.
+pub fn input_of(conn: &Connection, id: &str) -> Result<IncidentInput> {
+    let i = get(conn, id)?;
+    Ok(IncidentInput {
+        occurred_at: i.occurred_at,
+        reported_at: i.reported_at,
+        place: i.place,
+        village_id: i.village_id,
+        kind: i.kind,
+        reporter_name: i.reporter_name,
+        reporter_phone: i.reporter_phone,
+        reporter_person_id: i.reporter_person_id,
+        people: i.people,
+        person_ids: i.persons.into_iter().map(|p| p.id).collect(),
+        summary: i.summary,
+        handling: i.handling,
+        disposition: Some(i.disposition),
+        dispute_id: i.dispute_id,
+        case_no: i.case_no,
+        officer_id: i.officer_id,
+    })
+}
+
+fn check_refs(conn: &Connection, i: &IncidentInput) -> Result<()> {
+    if let Some(vid) = &i.village_id {
+        place::village_name(conn, "village_id", vid)?;
+    }
+    if let Some(p) = &i.reporter_person_id
+        && person_name(conn, p)?.is_none()
+    {
+        return Err(Error::validation("reporter_person_id", "所选报警人不存在或已删除"));
+    }
+    for (n, p) in i.person_ids.iter().enumerate() {
+        if person_name(conn, p)?.is_none() {
+            return Err(Error::validation("person_ids", format!("涉及的第{}名登记人员不存在或已删除（{p}）", n + 1)));
+        }
+    }
+    if let Some(d) = &i.dispute_id {
+        let found: Option<i64> = conn
+            .prepare_cached("SELECT 1 FROM dispute WHERE id = ?1 AND deleted_at IS NULL")?
+            .query_row([d], |r| r.get(0))
+            .optional()?;
+        if found.is_none() {
+            return Err(Error::validation("dispute_id", format!("关联的矛盾纠纷不存在或已删除（{d}）")));
+        }
+    }
+    if let Some(o) = &i.officer_id {
+        place::get_officer(conn, "officer_id", o)?;
+    }
+    Ok(())
+}
+
+fn columns(conn: &Connection, valid: ValidIncident) -> Result<Vec<(&'static str, Value)>> {
+    let ValidIncident { input: i, occurred_at, reported_at, disposition } = valid;
+    check_refs(conn, &i)?;
+    Ok(vec![
+        ("occurred_at", v(stamp(occurred_at))),
+        ("reported_at", v(reported_at.map(stamp))),
+        ("place", v(i.place)),
+        ("village_id", v(i.village_id)),
+        ("kind", v(i.kind)),
+        ("reporter_name", v(i.reporter_name)),
+        ("reporter_phone", v(i.reporter_phone)),
+        ("reporter_person_id", v(i.reporter_person_id)),
+        ("people", v(i.people)),
+        ("person_ids", v(list_json(&i.person_ids))),
+        ("summary", v(i.summary)),
+        ("handling", v(i.handling)),
+        ("disposition", v(disposition)),
+        ("dispute_id", v(i.dispute_id)),
+        ("case_no", v(i.case_no)),
+        ("officer_id", v(i.officer_id)),
+    ])
+}
+
+/// Records an incident.
+pub fn create(tx: &mut Tx<'_>, input: IncidentInput) -> Result<String> {
+    let valid = input.validate(tx.now())?;
+    let cols = columns(tx.conn(), valid)?;
+    let id = tx.new_id();
+    tx.insert("incident", &id, &cols)?;
+    Ok(id)
+}
+
+/// Updates an incident (the input is the whole incident, as edited).
+pub fn update(tx: &mut Tx<'_>, id: &str, input: IncidentInput) -> Result<()> {
+    get(tx.conn(), id)?;
+    let valid = input.validate(tx.now())?;
+    let cols = columns(tx.conn(), valid)?;
+    tx.update("incident", id, &cols)?;
+    Ok(())
+}
+
+/// Filters for the incident ledger.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentFilter {
+    /// Only this kind.
+    pub kind: Option<IncidentKind>,
+    /// Only this disposition.
+    pub disposition: Option<Disposition>,
+    /// Only this village.
+    pub village_id: Option<String>,
+    /// From this date (Beijing calendar day, inclusive).
+    pub from: Option<String>,
+    /// To this date (Beijing calendar day, inclusive).
+    pub to: Option<String>,
+    /// Page, from 1.
+    pub page: Option<u32>,
+    /// Page size (default 20).
+    pub page_size: Option<u32>,
+}
+
+/// A page of incidents.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct IncidentPage {
+    /// Incidents matching the filter.
+    pub total: i64,
+    /// Page number, from 1.
+    pub page: u32,
+    /// Page size.
+    pub page_size: u32,
+    /// This page, newest first.
+    pub items: Vec<Incident>,
+}
+
+/// The UTC instant a Beijing calendar day starts at, as stored.
+fn day_start(d: NaiveDate) -> String {
+    stamp(from_beijing(d.and_time(chrono::NaiveTime::MIN)))
+}
+
+/// A page of incidents, newest first.
+pub fn list(conn: &Connection, f: &IncidentFilter) -> Result<IncidentPage> {
+    let (page, page_size, limit, offset) = page_bounds(f.page, f.page_size);
+    let from = opt_date("from", "起始日期", f.from.as_deref())?;
+    let to = opt_date("to", "截止日期", f.to.as_deref())?;
+    if let (Some(a), Some(b)) = (from, to)
+        && b < a
+    {
+        return Err(Error::validation("to", "截止日期不能早于起始日期"));
+    }
+    let from = from.map(day_start);
+    let until = to.map(|d| day_start(d + Duration::days(1)));
+    let filter = "i.deleted_at IS NULL
+        AND (?1 IS NULL OR i.kind = ?1)
+        AND (?2 IS NULL OR i.disposition = ?2)
+        AND (?3 IS NULL OR i.village_id = ?3)
+        AND (?4 IS NULL OR i.occurred_at >= ?4)
+        AND (?5 IS NULL OR i.occurred_at < ?5)";
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT count(*) FROM incident i WHERE {filter}"))?
+        .query_row(params![f.kind, f.disposition, f.village_id, from, until], |r| r.get(0))?;
+    let items = conn
+        .prepare_cached(&format!("{SELECT} WHERE {filter} ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?6 OFFSET ?7"))?
+        .query_map(params![f.kind, f.disposition, f.village_id, from, until, limit, offset], row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let items = items.into_iter().map(|i| named(conn, i)).collect::<Result<Vec<_>>>()?;
+    Ok(IncidentPage { total, page, page_size, items })
+}

@@ -13,6 +13,7 @@ pub mod incident;
 pub mod migrate;
 pub mod person;
 pub mod place;
+pub mod prevention;
 pub mod search;
 pub mod seed;
 pub mod write;
@@ -49,6 +50,15 @@ pub const SYNCED_TABLES: &[&str] = &[
     "service_item",
     "errand",
     "incident",
+    "team",
+    "volunteer",
+    "patrol",
+    "patrol_finding",
+    "lead",
+    "hazard",
+    "outreach",
+    "feedback",
+    "five_nones",
 ];
 
 /// An open post database.
@@ -140,9 +150,7 @@ impl Store {
 }
 
 pub(crate) fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT value FROM local_meta WHERE key = ?1", [key], |r| r.get(0))
-        .optional()?)
+    Ok(conn.query_row("SELECT value FROM local_meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
 }
 
 pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
@@ -223,4 +231,13 @@ sql_enum!(
     DeliveryMethod,
     IncidentKind,
     Disposition,
+    VolunteerRole,
+    PatrolMode,
+    FindingHandling,
+    LeadStatus,
+    HazardKind,
+    HazardGrade,
+    HazardStatus,
+    OutreachTopic,
+    FeedbackChannel,
 );

@@ -175,14 +175,14 @@ pub fn by_id_number(conn: &Connection, id_number: &str, except: Option<&str>) ->
 }
 
 fn check(tx: &Tx<'_>, p: &ValidPerson, except: Option<&str>) -> Result<()> {
-    if let Some(id) = &p.id_number {
-        if let Some((existing_id, who)) = by_id_number(tx.conn(), id.as_str(), except)? {
-            return Err(Error::Duplicate {
-                field: "id_number".into(),
-                message: format!("公民身份号码{}已登记为{who}，同一人不能重复登记", id.as_str()),
-                existing_id,
-            });
-        }
+    if let Some(id) = &p.id_number
+        && let Some((existing_id, who)) = by_id_number(tx.conn(), id.as_str(), except)?
+    {
+        return Err(Error::Duplicate {
+            field: "id_number".into(),
+            message: format!("公民身份号码{}已登记为{who}，同一人不能重复登记", id.as_str()),
+            existing_id,
+        });
     }
     if let Some(h) = &p.input.household_id {
         if !household::exists(tx.conn(), h)? {
@@ -198,13 +198,10 @@ fn check(tx: &Tx<'_>, p: &ValidPerson, except: Option<&str>) -> Result<()> {
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?;
-            if let Some((Some(head_id), Some(name))) = head {
-                if Some(head_id.as_str()) != except {
-                    return Err(Error::validation(
-                        "relation",
-                        format!("该户已有户主“{name}”，请先把户主改为其他关系"),
-                    ));
-                }
+            if let Some((Some(head_id), Some(name))) = head
+                && Some(head_id.as_str()) != except
+            {
+                return Err(Error::validation("relation", format!("该户已有户主“{name}”，请先把户主改为其他关系")));
             }
         }
     }
@@ -249,12 +246,12 @@ pub fn update(tx: &mut Tx<'_>, id: &str, input: PersonInput) -> Result<()> {
     check(tx, &p, Some(id))?;
     tx.update("person", id, &columns(&p))?;
     // Keep the household's head in step with the relation.
-    if before.relation == Some(Relation::Head) {
-        if let Some(old) = &before.household_id {
-            let still_head = p.input.household_id.as_ref() == Some(old) && p.input.relation == Some(Relation::Head);
-            if !still_head {
-                tx.update("household", old, &[("head_person_id", Value::Null)])?;
-            }
+    if before.relation == Some(Relation::Head)
+        && let Some(old) = &before.household_id
+    {
+        let still_head = p.input.household_id.as_ref() == Some(old) && p.input.relation == Some(Relation::Head);
+        if !still_head {
+            tx.update("household", old, &[("head_person_id", Value::Null)])?;
         }
     }
     if let (Some(h), Some(Relation::Head)) = (&p.input.household_id, p.input.relation) {

@@ -5,9 +5,9 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::model::Role;
 use crate::model::calendar::{DayKind, WorkCalendar};
 use crate::model::people::{OfficerInput, PostInput, VillageInput};
-use crate::model::Role;
 use crate::store::Tx;
 use crate::store::write::{s, v};
 
@@ -100,9 +100,8 @@ pub struct Village {
 
 /// Every village, by name, with its groups.
 pub fn list_villages(conn: &Connection) -> Result<Vec<Village>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, name, code, township FROM village WHERE deleted_at IS NULL ORDER BY name, id",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id, name, code, township FROM village WHERE deleted_at IS NULL ORDER BY name, id")?;
     let mut villages = stmt
         .query_map([], |r| {
             Ok(Village { id: r.get(0)?, name: r.get(1)?, code: r.get(2)?, township: r.get(3)?, groups: vec![] })
@@ -165,9 +164,7 @@ pub fn create_group(tx: &mut Tx<'_>, village_id: &str, name: &str) -> Result<Gro
         .optional()?;
     if let Some(existing_id) = dup {
         return Err(Error::Duplicate {
-            field: "name".into(),
-            message: format!("该村已有“{name}”"),
-            existing_id,
+            field: "name".into(), message: format!("该村已有“{name}”"), existing_id
         });
     }
     let id = tx.new_id();
@@ -214,10 +211,12 @@ pub fn list_officers(conn: &Connection) -> Result<Vec<Officer>> {
 
 /// One officer, or a validation error on `field`.
 pub fn get_officer(conn: &Connection, field: &str, id: &str) -> Result<Officer> {
-    conn.prepare_cached("SELECT id, name, role, badge_no, phone, active FROM officer WHERE id = ?1 AND deleted_at IS NULL")?
-        .query_row([id], officer_row)
-        .optional()?
-        .ok_or_else(|| Error::validation(field, format!("所选民警/辅警不存在或已删除（{id}）")))
+    conn.prepare_cached(
+        "SELECT id, name, role, badge_no, phone, active FROM officer WHERE id = ?1 AND deleted_at IS NULL",
+    )?
+    .query_row([id], officer_row)
+    .optional()?
+    .ok_or_else(|| Error::validation(field, format!("所选民警/辅警不存在或已删除（{id}）")))
 }
 
 /// Adds an officer.

@@ -104,9 +104,8 @@ fn capped_count(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Resul
 }
 
 fn gram_search(conn: &Connection, q: &str, want: i64) -> Result<(Vec<(String, &'static str)>, i64)> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT ref_id FROM search_gram WHERE gram = ?1 ORDER BY rank, name, ref_id LIMIT ?2",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT ref_id FROM search_gram WHERE gram = ?1 ORDER BY rank, name, ref_id LIMIT ?2")?;
     let ids = stmt
         .query_map(params![q, want], |r| Ok((r.get::<_, String>(0)?, "name")))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -151,12 +150,8 @@ fn numeric_search(conn: &Connection, q: &str, want: i64) -> Result<(Vec<(String,
             out.push((id, "text"));
         }
     }
-    let total = capped_count(
-        conn,
-        "SELECT 1 FROM search_fts WHERE search_fts MATCH ?1",
-        [&fts_q],
-    )?
-    .max(out.len() as i64);
+    let total =
+        capped_count(conn, "SELECT 1 FROM search_fts WHERE search_fts MATCH ?1", [&fts_q])?.max(out.len() as i64);
     Ok((out, total))
 }
 
@@ -217,7 +212,13 @@ pub fn name_grams(name: &str) -> Vec<(String, i64)> {
     for len in [1usize, 2] {
         for i in 0..n.saturating_sub(len - 1) {
             let g: String = chars[i..i + len].iter().collect();
-            let rank = if len == n { 0 } else if i == 0 { 1 } else { 2 };
+            let rank = if len == n {
+                0
+            } else if i == 0 {
+                1
+            } else {
+                2
+            };
             match grams.iter_mut().find(|(x, _)| *x == g) {
                 Some(existing) => existing.1 = existing.1.min(rank),
                 None => grams.push((g, rank)),
@@ -250,6 +251,9 @@ pub fn reindex(conn: &Connection, touched: &BTreeSet<(&'static str, String)>) ->
     Ok(())
 }
 
+/// What the index holds of a person: name, ID number, phone, address.
+type IndexedText = (String, Option<String>, Option<String>, Option<String>);
+
 fn index_person(conn: &Connection, id: &str) -> Result<()> {
     let doc: Option<i64> = conn
         .prepare_cached("SELECT doc FROM search_doc WHERE ref_id = ?1")?
@@ -259,7 +263,7 @@ fn index_person(conn: &Connection, id: &str) -> Result<()> {
         conn.prepare_cached("DELETE FROM search_fts WHERE rowid = ?1")?.execute([doc])?;
         conn.prepare_cached("DELETE FROM search_gram WHERE ref_id = ?1")?.execute([id])?;
     }
-    let row: Option<(String, Option<String>, Option<String>, Option<String>)> = conn
+    let row: Option<IndexedText> = conn
         .prepare_cached(
             "SELECT p.name, p.id_number, p.phone, trim(coalesce(h.address, '') || ' ' || coalesce(p.address, ''))
              FROM person p LEFT JOIN household h ON h.id = p.household_id

@@ -322,6 +322,9 @@ CREATE TABLE errand (
 );
 CREATE INDEX errand_status ON errand (status, due_on);
 CREATE INDEX errand_person ON errand (person_id);
+CREATE INDEX errand_requested ON errand (requested_on);
+CREATE INDEX errand_service_item ON errand (service_item_id);
+CREATE INDEX service_item_sort ON service_item (sort);
 
 -- ───── synced: incidents ─────
 
@@ -347,3 +350,157 @@ CREATE TABLE incident (
 );
 CREATE INDEX incident_time ON incident (occurred_at);
 CREATE INDEX incident_dispute ON incident (dispute_id);
+CREATE INDEX incident_kind ON incident (kind, occurred_at);
+CREATE INDEX incident_village ON incident (village_id, occurred_at);
+
+-- ───── synced: prevention work (群防群治) ─────
+
+CREATE TABLE team (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,          -- e.g. 女子巡防队, 红都义警
+    village_id  TEXT,                   -- NULL: serves the whole post
+    leader_id   TEXT,                   -- a volunteer
+    founded_on  TEXT,
+    notes       TEXT,
+    deleted_at  TEXT
+);
+
+CREATE TABLE volunteer (
+    id           TEXT PRIMARY KEY,
+    person_id    TEXT,                  -- when a registered resident
+    name         TEXT NOT NULL,
+    phone        TEXT,
+    role         TEXT NOT NULL,
+    team_id      TEXT,
+    village_id   TEXT,
+    active_from  TEXT NOT NULL,
+    active_to    TEXT,
+    training     TEXT,                  -- training received
+    notes        TEXT,
+    deleted_at   TEXT
+);
+CREATE INDEX volunteer_team ON volunteer (team_id);
+CREATE INDEX volunteer_village ON volunteer (village_id);
+
+CREATE TABLE patrol (
+    id            TEXT PRIMARY KEY,
+    team_id       TEXT,
+    volunteer_ids TEXT NOT NULL DEFAULT '[]',
+    officer_id    TEXT,
+    started_at    TEXT NOT NULL,
+    ended_at      TEXT NOT NULL,
+    mode          TEXT NOT NULL,
+    route         TEXT,
+    places        TEXT,
+    village_id    TEXT,
+    notes         TEXT,
+    deleted_at    TEXT
+);
+CREATE INDEX patrol_started ON patrol (started_at);
+
+CREATE TABLE patrol_finding (
+    id          TEXT PRIMARY KEY,
+    patrol_id   TEXT NOT NULL,
+    description TEXT NOT NULL,
+    handling    TEXT NOT NULL,
+    result      TEXT,                   -- what was done on the spot
+    lead_id     TEXT,
+    hazard_id   TEXT,
+    incident_id TEXT,
+    deleted_at  TEXT
+);
+CREATE INDEX patrol_finding_patrol ON patrol_finding (patrol_id);
+
+CREATE TABLE lead (
+    id                     TEXT PRIMARY KEY,
+    reported_on            TEXT NOT NULL,
+    reporter_volunteer_id  TEXT,
+    reporter_name          TEXT,
+    reporter_phone         TEXT,
+    content                TEXT NOT NULL,
+    place                  TEXT,
+    village_id             TEXT,
+    status                 TEXT NOT NULL,
+    handling               TEXT,
+    incident_id            TEXT,
+    case_no                TEXT,
+    closed_on              TEXT,
+    deleted_at             TEXT
+);
+CREATE INDEX lead_reported ON lead (reported_on);
+
+CREATE TABLE hazard (
+    id                 TEXT PRIMARY KEY,
+    found_on           TEXT NOT NULL,
+    found_by_volunteer_id TEXT,
+    found_by_name      TEXT,
+    place              TEXT NOT NULL,
+    village_id         TEXT,
+    kind               TEXT NOT NULL,
+    grade              TEXT NOT NULL,
+    description        TEXT NOT NULL,
+    owner              TEXT,            -- 整改责任人
+    owner_phone        TEXT,
+    deadline           TEXT,
+    status             TEXT NOT NULL,
+    verified_on        TEXT,
+    fixed_on           TEXT,
+    fix_note           TEXT,
+    recheck_on         TEXT,            -- 回头看
+    recheck_note       TEXT,
+    rejected_reason    TEXT,
+    reward_fen         INTEGER NOT NULL DEFAULT 0,   -- 网格红包
+    reward_paid_on     TEXT,
+    deleted_at         TEXT
+);
+CREATE INDEX hazard_status ON hazard (status, deadline);
+CREATE INDEX hazard_found ON hazard (found_on);
+
+CREATE TABLE outreach (
+    id                 TEXT PRIMARY KEY,
+    held_on            TEXT NOT NULL,
+    topic              TEXT NOT NULL,
+    title              TEXT,
+    place              TEXT NOT NULL,
+    village_id         TEXT,
+    audience           INTEGER NOT NULL DEFAULT 0,
+    leaflets           INTEGER NOT NULL DEFAULT 0,
+    app_registrations  INTEGER NOT NULL DEFAULT 0,  -- 国家反诈中心 app
+    officer_id         TEXT,
+    notes              TEXT,
+    deleted_at         TEXT
+);
+CREATE INDEX outreach_held ON outreach (held_on);
+
+CREATE TABLE feedback (
+    id           TEXT PRIMARY KEY,
+    received_on  TEXT NOT NULL,
+    channel      TEXT NOT NULL,
+    content      TEXT NOT NULL,
+    from_name    TEXT,                  -- optional: residents may stay anonymous
+    from_phone   TEXT,
+    village_id   TEXT,
+    answer       TEXT,
+    answered_on  TEXT,
+    officer_id   TEXT,
+    closed       INTEGER NOT NULL DEFAULT 0,
+    deleted_at   TEXT
+);
+CREATE INDEX feedback_received ON feedback (received_on);
+
+-- 五无 per village and year, as confirmed by an officer.
+CREATE TABLE five_nones (
+    id            TEXT PRIMARY KEY,
+    village_id    TEXT NOT NULL,
+    year          INTEGER NOT NULL,
+    no_cases      INTEGER,
+    no_fraud      INTEGER,
+    no_drugs      INTEGER,
+    no_petitions  INTEGER,
+    no_cults      INTEGER,
+    confirmed_by  TEXT,
+    confirmed_on  TEXT,
+    notes         TEXT,
+    deleted_at    TEXT
+);
+CREATE INDEX five_nones_village ON five_nones (village_id, year);

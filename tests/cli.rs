@@ -1,0 +1,180 @@
+//! The `fengqiao` binary as a newcomer and a script use it: real processes on temp files.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+
+fn fengqiao(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fengqiao"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("FENGQIAO_NOW", "2026-11-23T09:00:00+08:00")
+        .output()
+        .unwrap()
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let out = fengqiao(db, args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{args:?} failed: {stderr}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn call(db: &Path, method: &str, params: Value) -> Value {
+    serde_json::from_str(&ok(db, &["call", method, &params.to_string()])).unwrap()
+}
+
+#[test]
+fn init_twice_is_harmless() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("post.db");
+    let first: Value = serde_json::from_str(&ok(&db, &["--json", "init"])).unwrap();
+    let second: Value = serde_json::from_str(&ok(&db, &["--json", "init"])).unwrap();
+    assert_eq!(first["node_id"], second["node_id"], "the node keeps its identity");
+    assert_eq!(second["schema_version"], 1);
+    let catalogue: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM service_item", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(catalogue, 23, "seeding twice adds nothing");
+}
+
+#[test]
+fn a_newer_database_is_refused_with_a_clear_message_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("post.db");
+    ok(&db, &["init"]);
+    rusqlite::Connection::open(&db).unwrap().pragma_update(None, "user_version", 99).unwrap();
+    let out = fengqiao(&db, &["init"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("较新版本") && stderr.contains("99"), "{stderr}");
+    let v: i64 =
+        rusqlite::Connection::open(&db).unwrap().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    assert_eq!(v, 99);
+}
+
+#[test]
+fn demo_then_find_a_resident_by_a_two_character_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("post.db");
+    let summary: Value =
+        serde_json::from_str(&ok(&db, &["--json", "demo", "--households", "300", "--seed", "5"])).unwrap();
+    assert_eq!(summary["households"], 300);
+    assert!(summary["persons"].as_u64().unwrap() > 600);
+    // Find someone with a 2-character name, then look them up by it.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let name: String =
+        conn.query_row("SELECT name FROM person WHERE length(name) = 2 ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
+    let found: Value = serde_json::from_str(&ok(&db, &["--json", "search", &name])).unwrap();
+    assert!(found["total"].as_i64().unwrap() >= 1);
+    assert_eq!(found["hits"][0]["name"], name.as_str());
+    let text = ok(&db, &["search", &name]);
+    assert!(text.contains(&name) && text.contains("共找到"), "{text}");
+    // A second demo into the same file is refused, and changes nothing.
+    let out = fengqiao(&db, &["demo", "--households", "10"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8(out.stderr).unwrap().contains("只能导入空数据库"));
+}
+
+#[test]
+fn demo_data_is_deterministic_for_a_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = |db: &Path| -> Vec<(String, Option<String>)> {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        let mut stmt = conn.prepare("SELECT name, id_number FROM person ORDER BY id").unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+    };
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    ok(&a, &["demo", "--households", "50", "--seed", "9"]);
+    ok(&b, &["demo", "--households", "50", "--seed", "9"]);
+    assert_eq!(names(&a), names(&b));
+}
+
+#[test]
+fn a_bad_id_checksum_exits_non_zero_with_the_chinese_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("post.db");
+    let out = fengqiao(&db, &["call", "person.create", r#"{"name":"赵六","id_number":"330326196503120018"}"#]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("校验位错误") && stderr.contains("应为“7”"), "{stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("Error {"), "{stderr}");
+
+    let out =
+        fengqiao(&db, &["--json", "call", "person.create", r#"{"name":"赵六","id_number":"330326196503120018"}"#]);
+    let reply: Value = serde_json::from_str(&String::from_utf8(out.stdout).unwrap()).unwrap();
+    assert_eq!(reply["code"], "validation");
+    assert_eq!(reply["field"], "id_number");
+}
+
+#[test]
+fn bad_input_of_every_kind_gets_a_message_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("post.db");
+    let cases: &[(&[&str], &str)] = &[
+        (&["call", "no.such.method"], "没有名为“no.such.method”的接口方法"),
+        (&["call", "person.create", "{not json"], "不是有效的 JSON"),
+        (&["call", "person.create", "{}"], "缺少必填参数“name”"),
+        (&["call", "person.create", r#"{"name":"王芳","sex":"未知"}"#], "不是可选值之一"),
+        (&["call", "person.create", r#"{"name":"王芳","phone":"12345"}"#], "联系电话"),
+        (&["call", "household.get", r#"{"id":"nope"}"#], "找不到户"),
+        (&["search", " "], "请输入要查找的"),
+    ];
+    for (args, needle) in cases {
+        let out = fengqiao(&db, args);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(!out.status.success(), "{args:?} should fail");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn call_list_names_every_method_the_issue_requires() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = ok(&dir.path().join("x.db"), &["call", "--list"]);
+    for m in [
+        "household.create",
+        "household.get",
+        "household.list",
+        "person.create",
+        "person.update",
+        "person.get",
+        "visit.create",
+        "dispute.create",
+        "dispute.get",
+        "dispute.list",
+        "mediation.add",
+        "agreement.finalise",
+        "followup.record",
+        "errand.create",
+        "errand.advance",
+        "errand.overdue",
+        "incident.create",
+    ] {
+        assert!(list.lines().any(|l| l.starts_with(&format!("{m} "))), "call --list lacks {m}");
+    }
+    assert!(list.contains("id_number: string（可选）"), "parameters are listed with their types");
+}
+
+#[test]
+fn a_household_and_its_people_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("post.db");
+    let v = call(&db, "village.create", json!({"name": "青山村", "code": "330326101201"}));
+    let h = call(&db, "household.create", json!({"village_id": v["id"], "house_no": "8"}));
+    let p = call(
+        &db,
+        "person.create",
+        json!({"household_id": h["id"], "relation": "户主", "name": "王建国", "id_number": "330326196503120017"}),
+    );
+    assert_eq!(p["sex"], "male");
+    let got = call(&db, "household.get", json!({"id": h["id"]}));
+    assert_eq!(got["head_name"], "王建国");
+    assert_eq!(got["address"], "青山村8号");
+}
