@@ -439,10 +439,10 @@ impl PartyInput {
             }
             None => (entered_birth, self.sex),
         };
-        if let Some(a) = self.age {
-            if !(0..=120).contains(&a) {
-                return Err(Error::validation(f("age"), format!("年龄{a}不在0至120之间")));
-            }
+        if let Some(a) = self.age
+            && !(0..=120).contains(&a)
+        {
+            return Err(Error::validation(f("age"), format!("年龄{a}不在0至120之间")));
         }
         let opt_name = |field: &str, label: &str, raw: Option<&str>| -> Result<Option<String>> {
             raw.map(str::trim).filter(|s| !s.is_empty()).map(|s| person_name(&f(field), label, s)).transpose()
@@ -941,20 +941,17 @@ impl AgreementInput {
         self.issuer = text("issuer", "调解委员会/调解机关名称", self.issuer.as_deref(), 60)?;
         self.mediators = names("mediators", "调解员姓名", &self.mediators)?;
         self.presider_officer_id = self.presider_officer_id.filter(|s| !s.trim().is_empty());
-        if let Some(c) = self.copies {
-            if !(1..=20).contains(&c) {
-                return Err(Error::validation("copies", format!("协议份数{c}不在1至20之间")));
-            }
+        if let Some(c) = self.copies
+            && !(1..=20).contains(&c)
+        {
+            return Err(Error::validation("copies", format!("协议份数{c}不在1至20之间")));
         }
         let performance_deadline = opt_date("performance_deadline", "履行期限", self.performance_deadline.as_deref())?;
         let effective_on = opt_date("effective_on", "生效日期", self.effective_on.as_deref())?;
-        if let (Some(d), Some(e)) = (performance_deadline, effective_on) {
-            if d < e {
-                return Err(Error::validation(
-                    "performance_deadline",
-                    format!("履行期限{d}早于协议生效日期{e}，请核对"),
-                ));
-            }
+        if let (Some(d), Some(e)) = (performance_deadline, effective_on)
+            && d < e
+        {
+            return Err(Error::validation("performance_deadline", format!("履行期限{d}早于协议生效日期{e}，请核对")));
         }
         Ok(ValidAgreement { input: self, performance_deadline, effective_on })
     }
@@ -1195,7 +1192,8 @@ mod tests {
     fn sessions_are_counted_in_working_days_and_at_most_two() {
         let cal = cal();
         // (earlier, held_on, received_on, assessment_on, ok)
-        let cases: &[(&[&str], &str, &str, Option<&str>, bool)] = &[
+        type Case<'a> = (&'a [&'a str], &'a str, &'a str, Option<&'a str>, bool);
+        let cases: &[Case<'_>] = &[
             (&[], "2026-11-26", "2026-11-23", None, true),
             (&[], "2026-11-27", "2026-11-23", None, false),
             // across National Day: Sep 30 + 3 working days = Oct 10 (a worked Saturday)

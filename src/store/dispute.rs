@@ -1190,10 +1190,10 @@ pub fn add_mediation(tx: &mut Tx<'_>, input: MediationInput) -> Result<String> {
         )?;
     }
     let mut mediators = m.input.mediators.clone();
-    if let Some(p) = &presider {
-        if !mediators.contains(&p.name) {
-            mediators.insert(0, p.name.clone());
-        }
+    if let Some(p) = &presider
+        && !mediators.contains(&p.name)
+    {
+        mediators.insert(0, p.name.clone());
     }
     if mediators.is_empty() {
         return Err(Error::validation("mediators", "请填写调解员姓名"));
