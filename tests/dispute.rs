@@ -230,16 +230,13 @@ fn finalising_without_a_document_prefix_sends_the_user_to_settings() {
 
 // ───── 治安调解 ─────
 
-fn security_dispute(post: &mut Post, vid: &str, received_on: &str, parties: Value) -> Result<String, Value> {
+fn security_dispute(post: &mut Post, vid: &str, received_on: &str, parties: Value) -> String {
     let params = json!({"received_on": received_on, "source": "call", "kind": "damages", "track": "security",
         "title": "张伟殴打陈芳案", "village_id": vid, "offence": "assault",
         "occurred_at": format!("{received_on} 20:30"), "place": "青山村文化礼堂门口", "cause": "停车纠纷",
         "course": "双方争吵后张伟推搡陈芳", "circumstances": "情节轻微", "result": "陈芳手臂软组织挫伤",
         "parties": parties});
-    match post.api.call("dispute.create", params) {
-        Ok(v) => Ok(id(&v)),
-        Err(e) => Err(serde_json::to_value(e.to_reply()).unwrap()),
-    }
+    id(&post.call("dispute.create", params))
 }
 
 fn offender_and_victim() -> Value {
@@ -260,7 +257,7 @@ fn joint(dispute: &str, presider: &str, held_on: &str, outcome: &str) -> Value {
 fn an_auxiliary_cannot_preside_and_must_be_recorded_when_taking_part() {
     let mut post = Post::new();
     let (vid, officer, aux, _) = setup(&mut post);
-    let d = security_dispute(&mut post, &vid, "2026-11-19", offender_and_victim()).unwrap();
+    let d = security_dispute(&mut post, &vid, "2026-11-19", offender_and_victim());
     let e = post.refused("mediation.add", joint(&d, &aux, "2026-11-20", "settled"));
     assert!(e["message"].as_str().unwrap().contains("林海燕是辅警，辅警不能主持治安调解"), "{e}");
 
@@ -273,7 +270,7 @@ fn an_auxiliary_cannot_preside_and_must_be_recorded_when_taking_part() {
 
     let mut initial = joint(&d, &officer, "2026-11-20", "continued");
     initial["level"] = json!("initial");
-    let d2 = security_dispute(&mut post, &vid, "2026-11-19", offender_and_victim()).unwrap();
+    let d2 = security_dispute(&mut post, &vid, "2026-11-19", offender_and_victim());
     initial["dispute_id"] = json!(d2);
     let e = post.refused("mediation.add", initial);
     assert!(e["message"].as_str().unwrap().contains("应选择“联调”"), "{e}");
@@ -283,7 +280,7 @@ fn an_auxiliary_cannot_preside_and_must_be_recorded_when_taking_part() {
 fn an_excluded_circumstance_refuses_mediation_naming_it() {
     let mut post = Post::new();
     let (vid, officer, _, _) = setup(&mut post);
-    let d = security_dispute(&mut post, &vid, "2026-11-19", offender_and_victim()).unwrap();
+    let d = security_dispute(&mut post, &vid, "2026-11-19", offender_and_victim());
     post.call("dispute.update", json!({"id": d, "exclusions": ["offence_during_mediation"]}));
     let e = post.refused("mediation.add", joint(&d, &officer, "2026-11-20", "continued"));
     assert_eq!(e["code"], "rule");
@@ -304,7 +301,7 @@ fn a_minor_needs_a_guardian_and_an_offender_may_not_send_an_agent() {
     let (vid, officer, _, _) = setup(&mut post);
     let mut parties = offender_and_victim();
     parties[0]["id_number"] = json!("330326201203040019");
-    let d = security_dispute(&mut post, &vid, "2026-11-19", parties).unwrap();
+    let d = security_dispute(&mut post, &vid, "2026-11-19", parties);
     let e = post.refused("mediation.add", joint(&d, &officer, "2026-11-20", "settled"));
     assert!(e["message"].as_str().unwrap().contains("“张伟”未满十六周岁"), "{e}");
     let got = post.call("dispute.get", json!({"id": d}));
@@ -328,12 +325,12 @@ fn the_first_session_deadline_counts_working_days_across_the_national_day_holida
     let mut post = Post::new();
     let (vid, officer, _, _) = setup(&mut post);
     // Received Wednesday 30 September: 3 working days end on Saturday 10 October (a worked day).
-    let late = security_dispute(&mut post, &vid, "2026-09-30", offender_and_victim()).unwrap();
+    let late = security_dispute(&mut post, &vid, "2026-09-30", offender_and_victim());
     let e = post.refused("mediation.add", joint(&late, &officer, "2026-10-12", "continued"));
     let msg = e["message"].as_str().unwrap();
     assert!(msg.contains("3个工作日") && msg.contains("最迟2026-10-10"), "{msg}");
     // Nine calendar days later is still within three working days.
-    let d = security_dispute(&mut post, &vid, "2026-09-30", offender_and_victim()).unwrap();
+    let d = security_dispute(&mut post, &vid, "2026-09-30", offender_and_victim());
     assert_eq!(post.call("mediation.add", joint(&d, &officer, "2026-10-09", "continued"))["status"], "mediating");
     // The second within 7 working days of the first: 9 October + 7 = 19 October, counting
     // the worked Saturday 10 October.
@@ -346,7 +343,7 @@ fn the_first_session_deadline_counts_working_days_across_the_national_day_holida
 fn a_third_security_session_is_refused() {
     let mut post = Post::new();
     let (vid, officer, _, _) = setup(&mut post);
-    let d = security_dispute(&mut post, &vid, "2026-11-16", offender_and_victim()).unwrap();
+    let d = security_dispute(&mut post, &vid, "2026-11-16", offender_and_victim());
     post.call("mediation.add", joint(&d, &officer, "2026-11-17", "continued"));
     post.call("mediation.add", joint(&d, &officer, "2026-11-19", "continued"));
     let e = post.refused("mediation.add", joint(&d, &officer, "2026-11-20", "settled"));
@@ -357,7 +354,7 @@ fn a_third_security_session_is_refused() {
 fn a_security_agreement_is_numbered_apart_and_a_default_returns_the_case_for_a_decision() {
     let mut post = Post::new();
     let (vid, officer, aux, _) = setup(&mut post);
-    let d = security_dispute(&mut post, &vid, "2026-11-02", offender_and_victim()).unwrap();
+    let d = security_dispute(&mut post, &vid, "2026-11-02", offender_and_victim());
     post.call("mediation.add", joint(&d, &officer, "2026-11-03", "settled"));
     post.call(
         "agreement.save",
@@ -441,4 +438,45 @@ fn intake_checks_parties_and_references() {
     assert_eq!(e["field"], "status");
     let u = post.call("dispute.update", json!({"id": d, "amount_involved": 120000}));
     assert_eq!((u["amount_involved"].as_i64(), u["title"].as_str()), (Some(120000), Some("家庭纠纷")));
+}
+
+#[test]
+fn demo_disputes_reach_every_status_through_the_rules() {
+    let mut post = Post::new();
+    let summary = fengqiao::demo::generate(&mut post.api, fengqiao::demo::DemoOptions { households: 400, seed: 7 })
+        .expect("demo");
+    let all = post.call("dispute.list", json!({"page_size": 500}));
+    assert_eq!(all["total"].as_u64(), Some(summary.disputes as u64));
+    let items = all["items"].as_array().expect("items");
+    let statuses: std::collections::BTreeSet<&str> = items.iter().filter_map(|d| d["status"].as_str()).collect();
+    for s in [
+        "registered",
+        "mediating",
+        "agreed",
+        "fulfilling",
+        "fulfilled",
+        "defaulted",
+        "closed",
+        "failed",
+        "referred",
+        "withdrawn",
+    ] {
+        assert!(statuses.contains(s), "no demo dispute is {s}: {statuses:?}");
+    }
+    let numbers: Vec<&str> = items.iter().filter_map(|d| d["agreement_number"].as_str()).collect();
+    assert!(numbers.iter().any(|n| n.contains("青山调字第")), "{numbers:?}");
+    assert!(numbers.iter().any(|n| n.contains("青山治调字第")), "{numbers:?}");
+    let unique: std::collections::BTreeSet<&&str> = numbers.iter().collect();
+    assert_eq!(unique.len(), numbers.len(), "numbers are unique");
+    assert!(!post.call("dispute.overdue_fulfilments", json!({})).as_array().expect("list").is_empty());
+    assert!(!post.call("followup.due", json!({})).as_array().expect("list").is_empty());
+    let oral = items.iter().filter(|d| d["status"] != "agreed").any(|d| {
+        let full = post.call("dispute.get", json!({"id": d["id"]}));
+        full["agreement"]["kind"] == "oral" && full["agreement"]["finalised_at"].is_string()
+    });
+    assert!(oral, "an oral agreement was recorded");
+    let closed = items.iter().find(|d| d["status"] == "closed").expect("a closed dispute");
+    let full = post.call("dispute.get", json!({"id": closed["id"]}));
+    assert_eq!(full["follow_ups"][0]["held"], true);
+    assert!(full["closed_on"].is_string());
 }
