@@ -348,6 +348,9 @@ fn a_third_security_session_is_refused() {
     post.call("mediation.add", joint(&d, &officer, "2026-11-19", "continued"));
     let e = post.refused("mediation.add", joint(&d, &officer, "2026-11-20", "settled"));
     assert!(e["message"].as_str().unwrap().contains("最多进行两次"), "{e}");
+    // Nor can the clock be reset by moving the intake date.
+    let e = post.refused("dispute.update", json!({"id": d, "received_on": "2026-11-20"}));
+    assert_eq!(e["field"], "received_on");
 }
 
 #[test]

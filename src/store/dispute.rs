@@ -1031,8 +1031,17 @@ pub fn update(tx: &mut Tx<'_>, id: &str, input: DisputeInput) -> Result<()> {
     let st = state(tx.conn(), id)?;
     check_editable(st.status)?;
     let d = input.validate(tx.today())?;
-    if d.track != st.track && !mediations(tx.conn(), id)?.is_empty() {
-        return Err(Error::validation("track", "已进行过调解，不能再更改调解类型"));
+    if !mediations(tx.conn(), id)?.is_empty() {
+        // The 治安调解 deadlines count from these dates: once a session is held they stay.
+        if d.track != st.track {
+            return Err(Error::validation("track", "已进行过调解，不能再更改调解类型"));
+        }
+        if st.track == Track::Security && d.received_on != st.received_on {
+            return Err(Error::validation("received_on", "已进行过治安调解，受理日期不能再更改"));
+        }
+        if st.track == Track::Security && d.assessment_on != st.assessment_on {
+            return Err(Error::validation("assessment_on", "已进行过治安调解，鉴定意见送达日期不能再更改"));
+        }
     }
     check_refs(tx, &d)?;
     tx.update("dispute", id, &dispute_cols(&d))?;
@@ -1309,7 +1318,8 @@ pub fn finalise(tx: &mut Tx<'_>, dispute_id: &str) -> Result<String> {
     }
     let effective_on = facts.effective_on.unwrap_or(today);
     let mut number_cols: Vec<(&'static str, Value)> = vec![];
-    if let Some(word) = crate::model::dispute::number_word(kind) {
+    // Oral agreements are recorded without a number.
+    if kind != AgreementKind::Oral {
         let post = get_post(tx.conn())?;
         let (code, prefix) = match post.map(|p| (p.fields.code, p.fields.doc_prefix)) {
             Some((Some(c), Some(p))) => (c, p),
@@ -1327,10 +1337,14 @@ pub fn finalise(tx: &mut Tx<'_>, dispute_id: &str) -> Result<String> {
             params![code, kind, year],
             |r| r.get(0),
         )?;
-        let number =
-            format_number(kind, year, &prefix, seq).unwrap_or_else(|| format!("（{year}）{prefix}{word}字第 {seq} 号"));
-        number_cols =
-            vec![("number", v(number)), ("number_year", v(year)), ("number_seq", v(seq)), ("post_code", v(code))];
+        // The immediate write transaction holds the database lock from the read above to the
+        // commit, so two finalisations cannot take the same number.
+        number_cols = vec![
+            ("number", v(format_number(kind, year, &prefix, seq))),
+            ("number_year", v(year)),
+            ("number_seq", v(seq)),
+            ("post_code", v(code)),
+        ];
     }
     // Make sure a row exists (a dispute may be finalised straight from the default draft).
     if agreement(tx.conn(), dispute_id)?.is_none() {
