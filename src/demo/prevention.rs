@@ -8,7 +8,7 @@ use chrono::{Datelike, Duration};
 use super::Demo;
 use crate::error::Result;
 use crate::model::prevention::*;
-use crate::model::{FeedbackChannel, FindingHandling, HazardGrade, HazardKind, LeadStatus, OutreachTopic, PatrolMode};
+use crate::model::{FeedbackChannel, FindingHandling, HazardKind, LeadStatus, OutreachTopic, PatrolMode};
 use crate::model::{Role, VolunteerRole};
 use crate::store::prevention as store;
 
