@@ -7,6 +7,7 @@
 //! The arrows point one way: `model` <- `store` <- `api` <- (`bin`, the desktop shell, HQ).
 
 pub mod api;
+pub mod bench;
 pub mod demo;
 pub mod error;
 pub mod model;

@@ -59,6 +59,15 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         page_size: u32,
     },
+    /// 测量查找、列表等的耗时并输出数据（用于 BENCHMARKS.md）
+    Bench {
+        /// 每类查询的次数
+        #[arg(long, default_value_t = 200)]
+        queries: usize,
+        /// 随机种子
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// 调用任一接口方法：fengqiao call person.create '{"name":"王芳"}'
     Call {
         /// 方法名，如 person.create
@@ -179,6 +188,31 @@ fn run(cli: Cli) -> Result<(), Error> {
                         h.address.as_deref().unwrap_or("-"),
                         h.person_id
                     );
+                }
+            }
+        }
+        Command::Bench { queries, seed } => {
+            let mut api = open(cli.db)?;
+            let report = fengqiao::bench::run(&mut api, queries.max(1), seed)?;
+            if cli.json {
+                print_json(&serde_json::to_value(&report).unwrap_or_default());
+            } else {
+                out!("数据规模：{} 户，{} 人", report.households, report.persons);
+                out!("{:<16}{:>10}{:>10}{:>12}{:>12}{:>9}", "查找", "p50 ms", "p95 ms", "LIKE p50", "LIKE p95", "倍数");
+                for s in &report.search {
+                    out!(
+                        "{:<16}{:>10.3}{:>10.3}{:>12.2}{:>12.2}{:>9.0}",
+                        s.query_kind,
+                        s.indexed.p50_ms,
+                        s.indexed.p95_ms,
+                        s.like_scan.p50_ms,
+                        s.like_scan.p95_ms,
+                        s.speedup_p95
+                    );
+                }
+                out!("{:<28}{:>10}{:>10}", "列表（一页）", "p50 ms", "p95 ms");
+                for (name, l) in &report.lists {
+                    out!("{:<28}{:>10.3}{:>10.3}", name, l.p50_ms, l.p95_ms);
                 }
             }
         }

@@ -246,8 +246,7 @@ pub fn list(conn: &Connection, f: &HouseholdFilter) -> Result<HouseholdPage> {
     let filter = "h.deleted_at IS NULL
         AND (?1 IS NULL OR h.village_id = ?1)
         AND (?2 IS NULL OR h.group_id = ?2)
-        AND (?3 IS NULL OR EXISTS (SELECT 1 FROM person m, json_each(m.tags) t
-                                   WHERE m.household_id = h.id AND m.deleted_at IS NULL AND t.value = ?3))";
+        AND (?3 IS NULL OR h.id IN (SELECT household_id FROM person_tag WHERE tag = ?3))";
     let tag = f.tag.as_deref().map(|t| crate::model::validate::tag("tag", t)).transpose()?;
     let total: i64 = conn
         .prepare_cached(&format!("SELECT count(*) FROM household h WHERE {filter}"))?

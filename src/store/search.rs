@@ -5,13 +5,14 @@
 //!   tokenizer cannot match fewer than 3): the `search_gram` table, which holds every 1- and
 //!   2-character substring of every name, keyed so that whole-name matches come first, then
 //!   name prefixes, then the rest; one index range answers the page.
-//! - digits (ID number or phone): prefix ranges on the `person` indexes, then substrings
-//!   (the last four digits of a phone, say) through the trigram index.
+//! - digits (ID number or phone): prefix ranges on the `person` indexes; when nothing begins
+//!   with them, substrings (the last four digits of a phone, say) through the trigram index.
 //! - 3+ characters of text: the `search_fts` trigram index over name, ID, phone and address,
 //!   exact name matches first, then by BM25.
 //!
 //! The index is local (not synced): [`reindex`] refreshes it for every person or household
-//! a write transaction touched, including writes that arrive by sync.
+//! a write transaction touched, including writes that arrive by sync. The same refresh keeps
+//! `person_tag`, which lets the households list filter by a member's tag through an index.
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -120,38 +121,39 @@ fn prefix_end(q: &str) -> String {
 
 fn numeric_search(conn: &Connection, q: &str, want: i64) -> Result<(Vec<(String, &'static str)>, i64)> {
     let mut out: Vec<(String, &'static str)> = Vec::new();
-    let mut seen = HashSet::new();
     let end = prefix_end(q);
-    let digits: String = q.chars().filter(|c| *c != '-').collect();
-    // Exact and prefix matches, through the column indexes.
+    // Digits that begin an ID number or a phone: those matches only, through the column
+    // indexes. An exact match sorts first by itself (the shortest string with the prefix).
+    let mut total = 0;
     for (col, tag) in [("id_number", "id_number"), ("phone", "phone")] {
         let sql = format!(
             "SELECT id FROM person WHERE {col} >= ?1 AND {col} < ?2 AND deleted_at IS NULL
-             ORDER BY {col} <> ?1, {col}, id LIMIT ?3"
+             ORDER BY {col}, id LIMIT ?3"
         );
         let mut stmt = conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![q, end, want], |r| r.get::<_, String>(0))?;
-        for id in rows {
-            let id = id?;
-            if seen.insert(id.clone()) {
-                out.push((id, tag));
-            }
+        for id in stmt.query_map(params![q, end, want], |r| r.get::<_, String>(0))? {
+            out.push((id?, tag));
         }
+        total += capped_count(
+            conn,
+            &format!("SELECT 1 FROM person WHERE {col} >= ?1 AND {col} < ?2 AND deleted_at IS NULL"),
+            params![q, end],
+        )?;
     }
-    // Substrings (e.g. a phone's last digits) through the trigram index.
+    if total > 0 {
+        return Ok((out, total));
+    }
+    // Otherwise substrings (a phone's last digits, the middle of an ID) through the trigram
+    // index, in index order: ranking every match would cost more than the page is worth.
+    let digits: String = q.chars().filter(|c| *c != '-').collect();
     let fts_q = format!("{{id_number phone}} : {}", fts_phrase(&digits));
     let mut stmt = conn.prepare_cached(
-        "SELECT d.ref_id FROM search_fts f JOIN search_doc d ON d.doc = f.rowid
-         WHERE search_fts MATCH ?1 ORDER BY f.rank LIMIT ?2",
+        "SELECT d.ref_id FROM search_fts f JOIN search_doc d ON d.doc = f.rowid WHERE search_fts MATCH ?1 LIMIT ?2",
     )?;
     for id in stmt.query_map(params![fts_q, want], |r| r.get::<_, String>(0))? {
-        let id = id?;
-        if seen.insert(id.clone()) {
-            out.push((id, "text"));
-        }
+        out.push((id?, "text"));
     }
-    let total =
-        capped_count(conn, "SELECT 1 FROM search_fts WHERE search_fts MATCH ?1", [&fts_q])?.max(out.len() as i64);
+    let total = capped_count(conn, "SELECT 1 FROM search_fts WHERE search_fts MATCH ?1", [&fts_q])?;
     Ok((out, total))
 }
 
@@ -162,20 +164,33 @@ fn fts_phrase(q: &str) -> String {
 
 fn fts_search(conn: &Connection, q: &str, want: i64) -> Result<(Vec<(String, &'static str)>, i64)> {
     let phrase = fts_phrase(q);
+    let mut out: Vec<(String, &'static str)> = Vec::new();
+    let mut seen = HashSet::new();
+    // Names first (few matches: rank them, the exact name on top), then anything else
+    // (addresses match by the thousand: take them in index order).
+    let in_name = format!("{{name}} : {phrase}");
     let mut stmt = conn.prepare_cached(
-        "SELECT d.ref_id, p.name = ?2 AS exact, instr(p.name, ?2) > 0 AS in_name
-         FROM search_fts f JOIN search_doc d ON d.doc = f.rowid JOIN person p ON p.id = d.ref_id
-         WHERE search_fts MATCH ?1
-         ORDER BY exact DESC, in_name DESC, f.rank, p.name LIMIT ?3",
+        "SELECT d.ref_id FROM search_fts f JOIN search_doc d ON d.doc = f.rowid JOIN person p ON p.id = d.ref_id
+         WHERE search_fts MATCH ?1 ORDER BY p.name = ?2 DESC, length(p.name), p.name, d.ref_id LIMIT ?3",
     )?;
-    let ids = stmt
-        .query_map(params![phrase, q, want], |r| {
-            let in_name: bool = r.get(2)?;
-            Ok((r.get::<_, String>(0)?, if in_name { "name" } else { "text" }))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for id in stmt.query_map(params![in_name, q, want], |r| r.get::<_, String>(0))? {
+        let id = id?;
+        seen.insert(id.clone());
+        out.push((id, "name"));
+    }
+    if (out.len() as i64) < want {
+        let mut stmt = conn.prepare_cached(
+            "SELECT d.ref_id FROM search_fts f JOIN search_doc d ON d.doc = f.rowid WHERE search_fts MATCH ?1 LIMIT ?2",
+        )?;
+        for id in stmt.query_map(params![phrase, want + out.len() as i64], |r| r.get::<_, String>(0))? {
+            let id = id?;
+            if seen.insert(id.clone()) {
+                out.push((id, "text"));
+            }
+        }
+    }
     let total = capped_count(conn, "SELECT 1 FROM search_fts WHERE search_fts MATCH ?1", [&phrase])?;
-    Ok((ids, total))
+    Ok((out, total))
 }
 
 fn hydrate(conn: &Connection, id: &str, matched: &'static str) -> Result<Option<SearchHit>> {
@@ -263,6 +278,13 @@ fn index_person(conn: &Connection, id: &str) -> Result<()> {
         conn.prepare_cached("DELETE FROM search_fts WHERE rowid = ?1")?.execute([doc])?;
         conn.prepare_cached("DELETE FROM search_gram WHERE ref_id = ?1")?.execute([id])?;
     }
+    conn.prepare_cached("DELETE FROM person_tag WHERE person_id = ?1")?.execute([id])?;
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO person_tag (tag, household_id, person_id)
+         SELECT t.value, p.household_id, p.id FROM person p, json_each(p.tags) t
+         WHERE p.id = ?1 AND p.deleted_at IS NULL",
+    )?
+    .execute([id])?;
     let row: Option<IndexedText> = conn
         .prepare_cached(
             "SELECT p.name, p.id_number, p.phone, trim(coalesce(h.address, '') || ' ' || coalesce(p.address, ''))

@@ -56,6 +56,14 @@ CREATE TABLE search_gram (
     PRIMARY KEY (gram, rank, name, ref_id)
 ) WITHOUT ROWID;
 CREATE INDEX search_gram_ref ON search_gram (ref_id);
+-- Tags of live persons, by tag (local, like the search index).
+CREATE TABLE person_tag (
+    tag          TEXT NOT NULL,
+    household_id TEXT,
+    person_id    TEXT NOT NULL,
+    PRIMARY KEY (tag, person_id)
+) WITHOUT ROWID;
+CREATE INDEX person_tag_person ON person_tag (person_id);
 
 -- ───── synced: the post and its places ─────
 
