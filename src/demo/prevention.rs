@@ -35,7 +35,8 @@ const FEEDBACK: &[(&str, &str)] = &[
 
 pub(super) fn generate(d: &mut Demo<'_>) -> Result<()> {
     let villages = d.villages.clone();
-    let per_village = (d.persons.len() / villages.len().max(1) / 120).clamp(2, 30);
+    // At least one volunteer of each of the four roles per village, so a small demo has patrols.
+    let per_village = (d.persons.len() / villages.len().max(1) / 120).clamp(4, 30);
     // Volunteers, picked from the residents of their own villages where possible.
     let mut plan = vec![];
     for (vi, village) in villages.iter().enumerate() {
