@@ -483,3 +483,35 @@ fn demo_disputes_reach_every_status_through_the_rules() {
     assert_eq!(full["follow_ups"][0]["held"], true);
     assert!(full["closed_on"].is_string());
 }
+
+#[test]
+fn a_follow_up_that_came_first_closes_the_dispute_once_the_fulfilment_is_recorded() {
+    let mut post = Post::new();
+    let (vid, officer, _aux, person) = setup(&mut post);
+    let d = people_dispute(&mut post, &vid, &officer, &person, "2026-11-02");
+    settle(&mut post, &d, &officer, "2026-11-10");
+    complete_people_agreement(&mut post, &d);
+    post.call("agreement.save", json!({"dispute_id": d, "performance_deadline": "2026-12-10"}));
+    post.call("agreement.finalise", json!({"dispute_id": d}));
+    let visited = post.call("followup.record", json!({"dispute_id": d, "held": true, "notes": "围墙已开始拆除"}));
+    assert_eq!(visited["status"], "fulfilling", "not closed before the agreement is carried out");
+    let done = post.call("fulfilment.record", json!({"dispute_id": d, "fulfilled": true}));
+    assert_eq!(done["status"], "closed");
+    assert_eq!(done["closed_on"], "2026-11-23");
+}
+
+#[test]
+fn relinking_a_party_to_another_resident_takes_their_details() {
+    let mut post = Post::new();
+    let (vid, officer, _aux, person) = setup(&mut post);
+    let (_, _, hid) = post.household("青山村", "20");
+    let other = id(&post.call(
+        "person.create",
+        json!({"household_id": hid, "name": "赵秀兰", "id_number": "11010519491231002X", "phone": "13700003333"}),
+    ));
+    let d = people_dispute(&mut post, &vid, &officer, &person, "2026-11-20");
+    let party = id(&post.call("dispute.get", json!({"id": d}))["parties"][0]);
+    let p = post.call("party.update", json!({"id": party, "person_id": other}));
+    assert_eq!((p["name"].as_str(), p["sex"].as_str()), (Some("赵秀兰"), Some("female")));
+    assert_eq!((p["address"].as_str(), p["role"].as_str()), (Some("青山村3组20号"), Some("applicant")));
+}

@@ -154,7 +154,21 @@ impl Api {
 
     /// Changes some fields of a party.
     pub fn party_update(&mut self, req: PartyUpdate) -> Result<Party> {
-        let current = dispute::party_input(self.store.conn(), &req.id)?;
+        let mut current = dispute::party_input(self.store.conn(), &req.id)?;
+        let relinked = req.changes.get("person_id").and_then(Value::as_str);
+        if relinked.is_some_and(|p| current.person_id.as_deref() != Some(p)) {
+            // Linking another resident: their details replace the old person's, while the
+            // party's role, guardian and agent stay.
+            current = PartyInput {
+                kind: current.kind,
+                role: current.role,
+                guardian_name: current.guardian_name,
+                guardian_relation: current.guardian_relation,
+                agent_name: current.agent_name,
+                agent_authority_ref: current.agent_authority_ref,
+                ..Default::default()
+            };
+        }
         let input = patch(current, req.changes)?;
         let dispute_id = self.store.write(|tx| dispute::update_party(tx, &req.id, input))?;
         self.party_get(&dispute_id, &req.id)

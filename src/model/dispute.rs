@@ -885,8 +885,8 @@ impl MediationInput {
         self.record = text("record", "调解记录", self.record.as_deref(), 8000)?;
         self.recording_ref = text("recording_ref", "录音录像编号", self.recording_ref.as_deref(), 100)?;
         self.presider_officer_id = self.presider_officer_id.filter(|s| !s.trim().is_empty());
-        self.officer_ids.retain(|s| !s.trim().is_empty());
-        self.officer_ids.dedup();
+        let mut seen = std::collections::HashSet::new();
+        self.officer_ids.retain(|s| !s.trim().is_empty() && seen.insert(s.clone()));
         Ok(ValidMediation { input: self, level, outcome, held_on })
     }
 }
@@ -1367,6 +1367,50 @@ mod tests {
             Some("（2026）青山治调字第 3 号")
         );
         assert_eq!(format_number(AgreementKind::Oral, 2026, "青山", 1), None);
+    }
+
+    #[test]
+    fn the_follow_up_falls_due_at_the_deadline_or_a_month_after_the_agreement() {
+        assert_eq!(follow_up_due(Some(d("2026-12-20")), d("2026-11-23")), d("2026-12-20"));
+        assert_eq!(follow_up_due(None, d("2026-11-23")), d("2026-12-23"));
+    }
+
+    #[test]
+    fn mediator_names_are_tidied_and_deduplicated() {
+        let raw = ["周立新".to_owned(), " ".to_owned(), " 王德明 ".to_owned(), "周立新".to_owned()];
+        assert_eq!(names("mediators", "调解员姓名", &raw).unwrap(), ["周立新", "王德明"]);
+        let long = ["很".repeat(31)];
+        assert_eq!(names("mediators", "调解员姓名", &long).unwrap_err().field(), Some("mediators[0]"));
+    }
+
+    #[test]
+    fn a_session_needs_a_level_and_an_outcome_and_no_future_date() {
+        let today = d("2026-11-23");
+        let base = MediationInput {
+            dispute_id: "x".into(),
+            level: Some(MediationLevel::Initial),
+            outcome: Some(MediationOutcome::Continued),
+            officer_ids: vec!["a".into(), "b".into(), "a".into()],
+            ..Default::default()
+        };
+        let ok = base.clone().validate(today).unwrap();
+        assert_eq!((ok.held_on, ok.input.officer_ids.len()), (today, 2));
+        let e = MediationInput { level: None, ..base.clone() }.validate(today).unwrap_err();
+        assert_eq!(e.field(), Some("level"));
+        let e = MediationInput { held_on: Some("2026-11-24".into()), ..base }.validate(today).unwrap_err();
+        assert_eq!(e.field(), Some("held_on"));
+    }
+
+    #[test]
+    fn an_agreement_deadline_cannot_precede_its_effective_date() {
+        let a = AgreementInput {
+            performance_deadline: Some("2026-11-20".into()),
+            effective_on: Some("2026-11-23".into()),
+            ..Default::default()
+        };
+        assert_eq!(a.validate().unwrap_err().field(), Some("performance_deadline"));
+        let a = AgreementInput { copies: Some(0), ..Default::default() };
+        assert_eq!(a.validate().unwrap_err().field(), Some("copies"));
     }
 
     #[test]
