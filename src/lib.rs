@@ -6,6 +6,9 @@
 //!
 //! The arrows point one way: `model` <- `store` <- `api` <- (`bin`, the desktop shell, HQ).
 
+// Data from users, files and the network must never be unwrapped; tests may.
+#![cfg_attr(not(test), warn(clippy::unwrap_used))]
+
 pub mod api;
 pub mod bench;
 pub mod demo;

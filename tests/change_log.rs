@@ -1,8 +1,6 @@
 //! The change log, the base of sync: every write to every synced table is recorded, in the
 //! same transaction, one change per written column, and the log alone rebuilds the tables.
 
-#![allow(clippy::unwrap_used)]
-
 mod common;
 
 use std::collections::BTreeMap;

@@ -1,7 +1,5 @@
 //! The `fengqiao` binary as a newcomer and a script use it: real processes on temp files.
 
-#![allow(clippy::unwrap_used)]
-
 use std::path::Path;
 use std::process::{Command, Output};
 

@@ -173,7 +173,7 @@ fn overdue_errands_are_listed_oldest_first_once_the_clock_moves() {
     post.clock.advance(Duration::days(5));
     let overdue = post.call("errand.overdue", json!({}));
     let ids: Vec<String> = overdue.as_array().unwrap().iter().map(id).collect();
-    assert_eq!(ids, [b.clone()], "only the 3-day errand, and not the done one");
+    assert_eq!(ids, std::slice::from_ref(&b), "only the 3-day errand, and not the done one");
     assert_eq!(overdue[0]["days_overdue"], 2);
 
     post.clock.advance(Duration::days(5));

@@ -1,7 +1,5 @@
 //! Households and persons through the api, on a real database file.
 
-#![allow(clippy::unwrap_used)]
-
 mod common;
 
 use common::{Post, id};

@@ -1,8 +1,6 @@
 //! Prevention work through the api: volunteers and patrols whose findings become leads and
 //! hazards, the hazard list with 动态销号 and rewards, outreach totals, feedback, 五无.
 
-#![allow(clippy::unwrap_used)]
-
 mod common;
 
 use common::{Post, id};

@@ -1,6 +1,8 @@
 //! `fengqiao`: the post's ledger from the command line. Every subcommand calls one function
 //! of the core's api and prints its reply; scripts and acceptance checks use `call`.
 
+#![warn(clippy::unwrap_used)]
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;

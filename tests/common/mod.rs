@@ -1,7 +1,6 @@
 //! Shared helpers for the integration tests: a real database file in a temp dir, a clock
 //! the test controls.
 
-#![allow(clippy::unwrap_used)]
 #![allow(dead_code)]
 
 use std::sync::Arc;
