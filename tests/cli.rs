@@ -176,3 +176,84 @@ fn a_household_and_its_people_from_the_cli() {
     assert_eq!(got["head_name"], "王建国");
     assert_eq!(got["address"], "青山村8号");
 }
+
+/// The acceptance walk, as a newcomer would type it: a dispute from intake through
+/// the three levels to a finalised agreement, fulfilment and follow-up; an errand to
+/// delivered by mail.
+#[test]
+fn a_day_of_work_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("post.db");
+    ok(&db, &["demo", "--households", "30"]);
+    let village = call(&db, "village.list", json!({}))[0]["id"].clone();
+    let officer =
+        call(&db, "officer.list", json!({})).as_array().unwrap().iter().find(|o| o["role"] == "officer").unwrap()["id"]
+            .clone();
+    let (_, _, household) = {
+        let h = call(&db, "household.create", json!({"village_id": village, "house_no": "88"}));
+        ((), (), h["id"].clone())
+    };
+    let p = call(
+        &db,
+        "person.create",
+        json!({"household_id": household, "relation": "head", "name": "钱多多", "id_number": "33032619800101001X",
+               "phone": "13905770001", "ethnicity": "汉族"}),
+    );
+    let d = call(
+        &db,
+        "dispute.create",
+        json!({"source": "walk_in", "kind": "邻里", "grade": "simple", "title": "排水沟堵塞纠纷", "village_id": village,
+               "amount_involved": 50000, "facts": "排水沟被邻居堆放杂物堵塞，雨天积水", "matters": "清理杂物及赔偿损失",
+               "responsibility": "孙某负主要责任",
+               "parties": [
+                   {"person_id": p["id"], "role": "applicant"},
+                   {"name": "孙小红", "role": "respondent", "id_number": "11010519491231002X", "ethnicity": "汉族",
+                    "address": "青山村1组6号", "phone": "13905770002"}]}),
+    );
+    for (level, outcome) in [("initial", "escalated"), ("review", "escalated"), ("joint", "settled")] {
+        call(
+            &db,
+            "mediation.add",
+            json!({"dispute_id": d["id"], "level": level, "outcome": outcome, "mediators": ["王百户"],
+                   "presider_officer_id": officer, "record": "双方陈述", "place": "村委会"}),
+        );
+    }
+    let out = fengqiao(&db, &["call", "agreement.finalise", &json!({"dispute_id": d["id"]}).to_string()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8(out.stderr).unwrap().contains("履行期限"), "lists what is missing");
+    call(
+        &db,
+        "agreement.save",
+        json!({"dispute_id": d["id"], "kind": "people", "terms": "孙某三日内清理杂物并赔偿500元", "performance_method": "现金",
+               "performance_place": "村委会", "performance_deadline": "2026-11-30", "copies": 3,
+               "recorder": "林海燕", "effective_on": "2026-11-23"}),
+    );
+    let fin = call(&db, "agreement.finalise", json!({"dispute_id": d["id"]}));
+    assert!(fin["agreement"]["number"].as_str().unwrap().starts_with("（2026）青山调字第"), "{fin}");
+    assert_eq!(
+        call(&db, "fulfilment.record", json!({"dispute_id": d["id"], "fulfilled": true}))["status"],
+        "fulfilled"
+    );
+    assert_eq!(
+        call(&db, "followup.record", json!({"dispute_id": d["id"], "held": true, "satisfaction": "满意"}))["status"],
+        "closed"
+    );
+
+    let items = call(&db, "service_item.list", json!({}));
+    let item = items["categories"][0]["items"][2]["id"].clone();
+    let e = call(&db, "errand.create", json!({"person_id": p["id"], "service_item_id": item, "mode": "proxy"}));
+    call(&db, "errand.advance", json!({"id": e["id"], "to": "in_progress"}));
+    call(&db, "errand.advance", json!({"id": e["id"], "to": "done"}));
+    let out = fengqiao(
+        &db,
+        &["call", "errand.advance", &json!({"id": e["id"], "to": "delivered", "delivery_method": "mail"}).to_string()],
+    );
+    assert!(String::from_utf8(out.stderr).unwrap().contains("快递单号"));
+    let done = call(
+        &db,
+        "errand.advance",
+        json!({"id": e["id"], "to": "delivered", "delivery_method": "mail", "tracking_no": "SF1234567890"}),
+    );
+    assert_eq!(done["status"], "delivered");
+    assert!(done["delivery_address"].as_str().unwrap().contains("88号"), "defaults to the household's address");
+}
