@@ -10,7 +10,7 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 missing=()
-for p in build-essential pkg-config; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+for p in build-essential pkg-config libssl-dev; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi

@@ -66,6 +66,29 @@ pub enum Error {
         /// Highest schema version this build knows.
         supported: i64,
     },
+    /// No one is logged in, the session timed out, or the name or password is wrong.
+    #[error("{message}")]
+    Unauthenticated {
+        /// Chinese message saying what to do (log in again, wait for a lock to expire…).
+        message: String,
+    },
+    /// The logged-in user's role may not do this.
+    #[error("{message}")]
+    Forbidden {
+        /// Chinese message naming the action and the roles that may do it.
+        message: String,
+    },
+    /// The user must change an initial or reset password before doing anything else.
+    #[error("请先修改初始密码（管理员设置或重置的密码只能用于首次登录）")]
+    PasswordChangeRequired,
+    /// The audit log's hash chain is broken: an entry was edited or removed.
+    #[error("审计日志第 {seq} 条起校验失败：{reason}")]
+    AuditBroken {
+        /// The first entry whose check fails.
+        seq: i64,
+        /// What is wrong, in Chinese.
+        reason: String,
+    },
     /// The method named in a call does not exist.
     #[error("没有名为“{0}”的接口方法")]
     UnknownMethod(String),
@@ -96,6 +119,11 @@ impl Error {
         Error::NotFound { message: format!("找不到{what}（{id}），可能已被删除") }
     }
 
+    /// Not logged in (or the session ended), with `message` saying why.
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        Error::Unauthenticated { message: message.into() }
+    }
+
     /// A stable, machine-readable code for the UI to branch on.
     pub fn code(&self) -> &'static str {
         match self {
@@ -105,6 +133,10 @@ impl Error {
             Error::Rule { .. } => "rule",
             Error::Incomplete { .. } => "incomplete",
             Error::NewerDatabase { .. } => "newer_database",
+            Error::Unauthenticated { .. } => "unauthenticated",
+            Error::Forbidden { .. } => "forbidden",
+            Error::PasswordChangeRequired => "password_change_required",
+            Error::AuditBroken { .. } => "audit_broken",
             Error::UnknownMethod(_) => "unknown_method",
             Error::BadRequest(_) => "bad_request",
             Error::Storage(_) => "storage",

@@ -9,7 +9,9 @@ mod dispute;
 mod errand;
 mod incident;
 mod people;
+pub mod permission;
 mod prevention;
+mod security;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -23,11 +25,19 @@ use crate::model::time::Clock;
 use crate::store::Store;
 
 pub use people::{HouseholdUpdate, IdRequest, PersonUpdate, SearchRequest};
+pub use security::{
+    AuditCheck, BackupRequest, LoginRef, LoginRequest, Nothing, Session, SessionInfo, SetPassword, UserInput,
+};
 
-/// The core, open on one post database.
+/// The core, open on one post database, and who is using it (see the `security` module for the
+/// setup and secured modes).
 #[derive(Debug)]
 pub struct Api {
     store: Store,
+    /// The database key, while an encrypted database is open (`None` in setup mode).
+    key: Option<crate::store::keys::DbKey>,
+    session: Option<Session>,
+    policy: crate::model::auth::Policy,
 }
 
 /// One method of the facade, as `call --list` shows it.
@@ -71,13 +81,15 @@ fn registry() -> Vec<Method> {
     all.extend(errand::methods());
     all.extend(incident::methods());
     all.extend(prevention::methods());
+    all.extend(security::methods());
     all
 }
 
 impl Api {
-    /// Opens (creating or upgrading) the database at `path`.
+    /// Opens (creating or upgrading) the unencrypted database at `path`, in setup mode.
+    /// An encrypted one needs [`Api::open_as`].
     pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Api> {
-        Ok(Api { store: Store::open(path, clock)? })
+        Ok(Api { store: Store::open(path, clock)?, key: None, session: None, policy: Default::default() })
     }
 
     /// The store underneath (for the CLI's demo loader, benchmarks and tests).
@@ -90,11 +102,16 @@ impl Api {
         &mut self.store
     }
 
-    /// Runs the method `name` with JSON parameters and returns its JSON reply.
+    /// Runs the method `name` with JSON parameters and returns its JSON reply. The caller
+    /// must be allowed to (a live session whose role the method accepts, see
+    /// [`permission`]); the call is audited when its method is.
     pub fn call(&mut self, name: &str, params: Value) -> Result<Value> {
         let m = registry().into_iter().find(|m| m.name == name).ok_or_else(|| Error::UnknownMethod(name.into()))?;
         let params = if params.is_null() { Value::Object(Default::default()) } else { params };
-        (m.run)(self, params)
+        let admitted = self.admit(name, &params)?;
+        let reply = (m.run)(self, params)?;
+        self.record(name, admitted, &reply)?;
+        Ok(reply)
     }
 
     /// Every method with its parameters.

@@ -11,8 +11,9 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use fengqiao::Error;
-use fengqiao::api::{Api, SearchRequest};
+use fengqiao::api::Api;
 use fengqiao::demo::{self, DemoOptions};
+use fengqiao::model::Sex;
 use fengqiao::model::time::{Clock, FixedClock, SystemClock, parse_instant};
 use fengqiao::store::Store;
 use serde_json::Value;
@@ -33,14 +34,21 @@ struct Cli {
     /// 以 JSON 输出结果（出错时输出 {code, message, field}）
     #[arg(long, global = true)]
     json: bool,
+    /// 登录用户名（数据库已加密时必填；密码取自环境变量 FENGQIAO_PASSWORD，未设置则提示输入）
+    #[arg(long, global = true, env = "FENGQIAO_USER")]
+    user: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// 创建或升级数据库（重复执行无害）
-    Init,
+    /// 创建或升级数据库（重复执行无害）；--admin 创建首个管理员并加密数据库
+    Init {
+        /// 首个管理员的用户名（密码取自 FENGQIAO_PASSWORD，未设置则提示输入两次）
+        #[arg(long)]
+        admin: Option<String>,
+    },
     /// 向空数据库导入演示数据（确定性：同一种子生成相同数据）
     Demo {
         /// 户数
@@ -70,6 +78,22 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// 审计日志
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// 把数据库加密备份到一个文件夹（如 U 盘）
+    Backup {
+        /// 备份到的文件夹
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 从备份恢复数据库：先校验备份（密钥、完整性、结构版本、审计链），再替换；原数据库保留在旁边
+    Restore {
+        /// 备份文件（fengqiao-backup-….db，旁边须有它的 .keys 文件）
+        file: PathBuf,
+    },
     /// 调用任一接口方法：fengqiao call person.create '{"name":"王芳"}'
     Call {
         /// 方法名，如 person.create
@@ -81,6 +105,12 @@ enum Command {
         #[arg(long)]
         list: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// 校验审计日志的哈希链，指出第一条被改动或删除的记录
+    Verify,
 }
 
 fn main() -> ExitCode {
@@ -111,12 +141,42 @@ fn clock() -> Result<Arc<dyn Clock>, Error> {
     }
 }
 
-fn open(db: Option<PathBuf>) -> Result<Api, Error> {
-    let path = match db {
-        Some(p) => p,
-        None => Store::default_path()?,
-    };
-    Api::open(&path, clock()?)
+fn db_path(db: Option<PathBuf>) -> Result<PathBuf, Error> {
+    match db {
+        Some(p) => Ok(p),
+        None => Store::default_path(),
+    }
+}
+
+/// Opens the database: as `--user` when given (encrypted), else in setup mode.
+fn open(db: Option<PathBuf>, user: Option<&str>) -> Result<Api, Error> {
+    let path = db_path(db)?;
+    match user {
+        Some(login) => Api::open_as(&path, clock()?, login, &password("密码：")?),
+        None => Api::open(&path, clock()?),
+    }
+}
+
+/// The password: `FENGQIAO_PASSWORD`, else typed at the terminal without echo.
+fn password(prompt: &str) -> Result<String, Error> {
+    if let Ok(p) = std::env::var("FENGQIAO_PASSWORD") {
+        return Ok(p);
+    }
+    rpassword::prompt_password(prompt)
+        .map_err(|e| Error::unauthenticated(format!("无法读取密码（{e}）；可用环境变量 FENGQIAO_PASSWORD 提供")))
+}
+
+/// A new password, typed twice when prompted.
+fn new_password() -> Result<String, Error> {
+    if let Ok(p) = std::env::var("FENGQIAO_PASSWORD") {
+        return Ok(p);
+    }
+    let first = password("设置密码（至少 8 位，含字母和数字）：")?;
+    let again = password("再次输入密码：")?;
+    if first != again {
+        return Err(Error::validation("password", "两次输入的密码不一致"));
+    }
+    Ok(first)
 }
 
 fn print_json(v: &Value) {
@@ -125,8 +185,18 @@ fn print_json(v: &Value) {
 
 fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
-        Command::Init => {
-            let api = open(cli.db)?;
+        Command::Init { admin: Some(login) } => {
+            let path = db_path(cli.db)?;
+            let api = Api::create_admin(&path, clock()?, &login, &new_password()?)?;
+            if cli.json {
+                print_json(&serde_json::json!({"db": api.store().path(), "admin": login, "encrypted": true}));
+            } else {
+                out!("已创建管理员“{login}”，数据库已加密：{}", api.store().path().display());
+                out!("密钥文件：{}.keys（与数据库放在一起；备份时一并复制）", api.store().path().display());
+            }
+        }
+        Command::Init { admin: None } => {
+            let api = open(cli.db, cli.user.as_deref())?;
             let s = api.store();
             let version = fengqiao::store::migrate::version(s.conn())?;
             if cli.json {
@@ -142,7 +212,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             if households == 0 || households > 1_000_000 {
                 return Err(Error::validation("households", "户数应在 1 至 1000000 之间"));
             }
-            let mut api = open(cli.db)?;
+            let mut api = open(cli.db, cli.user.as_deref())?;
+            api.authorize("demo.generate")?;
             let existing: i64 = api.store().conn().query_row("SELECT count(*) FROM household", [], |r| r.get(0))?;
             if existing > 0 {
                 return Err(Error::rule(format!(
@@ -172,29 +243,34 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
         }
         Command::Search { text, page, page_size } => {
-            let mut api = open(cli.db)?;
-            let r = api.search(SearchRequest { text, page: Some(page), page_size: Some(page_size) })?;
+            let mut api = open(cli.db, cli.user.as_deref())?;
+            // Through `call`, so the search is allowed and audited like any other.
+            let request = serde_json::json!({"text": text, "page": page, "page_size": page_size});
+            let r = api.call("search", request)?;
             if cli.json {
-                print_json(&serde_json::to_value(&r).unwrap_or_default());
+                print_json(&r);
             } else {
-                let more = if r.more { "以上" } else { "" };
-                out!("共找到 {} 人{more}（第 {} 页）", r.total, r.page);
-                for h in &r.hits {
+                let more = if r["more"] == true { "以上" } else { "" };
+                out!("共找到 {} 人{more}（第 {} 页）", r["total"], r["page"]);
+                let text = |v: &Value| v.as_str().unwrap_or("-").to_owned();
+                for h in r["hits"].as_array().into_iter().flatten() {
+                    let sex = h["sex"].as_str().and_then(Sex::parse).map_or("-", |s| s.label());
                     out!(
                         "{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                        h.name,
-                        h.sex.map(|s| s.label()).unwrap_or("-"),
-                        h.birth_date.as_deref().unwrap_or("-"),
-                        h.id_number.as_deref().unwrap_or("-"),
-                        h.phone.as_deref().unwrap_or("-"),
-                        h.address.as_deref().unwrap_or("-"),
-                        h.person_id
+                        text(&h["name"]),
+                        sex,
+                        text(&h["birth_date"]),
+                        text(&h["id_number"]),
+                        text(&h["phone"]),
+                        text(&h["address"]),
+                        text(&h["person_id"])
                     );
                 }
             }
         }
         Command::Bench { queries, seed } => {
-            let mut api = open(cli.db)?;
+            let mut api = open(cli.db, cli.user.as_deref())?;
+            api.authorize("bench.run")?;
             let report = fengqiao::bench::run(&mut api, queries.max(1), seed)?;
             if cli.json {
                 print_json(&serde_json::to_value(&report).unwrap_or_default());
@@ -241,9 +317,46 @@ fn run(cli: Cli) -> Result<(), Error> {
             let params: Value = serde_json::from_str(&text).map_err(|e| {
                 Error::BadRequest(format!("参数不是有效的 JSON（第 {} 行第 {} 列）", e.line(), e.column()))
             })?;
-            let mut api = open(cli.db)?;
+            let mut api = open(cli.db, cli.user.as_deref())?;
             let reply = api.call(&method, params)?;
             print_json(&reply);
+        }
+        Command::Audit { command: AuditCommand::Verify } => {
+            let mut api = open(cli.db, cli.user.as_deref())?;
+            let reply = api.call("audit.verify", Value::Null)?;
+            if cli.json {
+                print_json(&reply);
+            } else {
+                out!("审计日志完整：共 {} 条，哈希链校验通过", reply["entries"]);
+            }
+        }
+        Command::Backup { out } => {
+            let mut api = open(cli.db, cli.user.as_deref())?;
+            let reply = api.call("backup.create", serde_json::json!({ "out": out }))?;
+            if cli.json {
+                print_json(&reply);
+            } else {
+                out!("已备份到：{}", reply["file"].as_str().unwrap_or("-"));
+                out!("密钥文件：{}（恢复时须与备份放在一起）", reply["key_file"].as_str().unwrap_or("-"));
+            }
+        }
+        Command::Restore { file } => {
+            let path = db_path(cli.db)?;
+            let login = cli.user.ok_or_else(|| Error::unauthenticated("恢复备份须用 --user 指定管理员用户名"))?;
+            let (_, report) = Api::restore(&file, &path, clock()?, &login, &password("备份时的密码：")?)?;
+            if cli.json {
+                print_json(&serde_json::to_value(&report).unwrap_or_default());
+            } else {
+                out!(
+                    "已从备份恢复：{}（结构版本 {}，审计日志 {} 条已校验）",
+                    report.file.display(),
+                    report.schema_version,
+                    report.audit_entries
+                );
+                if let Some(p) = &report.previous {
+                    out!("原数据库保留为：{}", p.display());
+                }
+            }
         }
     }
     Ok(())

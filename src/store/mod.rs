@@ -6,16 +6,21 @@
 //! [`Store::write`]. A test (`tests/write_path.rs`) fails if any module writes to a synced
 //! table by other means.
 
+pub mod access;
+pub mod audit;
+pub mod backup;
 pub mod dispute;
 pub mod errand;
 pub mod household;
 pub mod incident;
+pub mod keys;
 pub mod migrate;
 pub mod person;
 pub mod place;
 pub mod prevention;
 pub mod search;
 pub mod seed;
+pub mod user;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -78,13 +83,31 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens (creating if need be) the database at `path`, applies pending migrations and
-    /// seeds reference data. A file written by a newer version is refused untouched.
+    /// Opens (creating if need be) an unencrypted database at `path`, applies pending
+    /// migrations and seeds reference data. A file written by a newer version is refused
+    /// untouched, and so is an encrypted one (it has a key file beside it): that needs
+    /// [`Store::open_encrypted`]. Plain files are for setup mode, tests and demo data.
     pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
+        if keys::path_for(path).exists() {
+            return Err(Error::unauthenticated(format!(
+                "数据库 {} 已加密，请用用户名和密码登录（命令行：--user 用户名）",
+                path.display()
+            )));
+        }
+        Store::open_with(path, clock, None)
+    }
+
+    /// Opens (creating if need be) the database at `path`, encrypted with `key`. A wrong
+    /// key is refused before anything is written.
+    pub fn open_encrypted(path: &Path, clock: Arc<dyn Clock>, key: &keys::DbKey) -> Result<Store> {
+        Store::open_with(path, clock, Some(key))
+    }
+
+    fn open_with(path: &Path, clock: Arc<dyn Clock>, key: Option<&keys::DbKey>) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        let mut conn = Connection::open(path)?;
+        let mut conn = connect(path, key)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         // Check the version before anything writes to the file (WAL mode included).
         migrate::refuse_newer(&conn)?;
@@ -146,6 +169,26 @@ impl Store {
     /// A value from `local_meta`.
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         get_meta(&self.conn, key)
+    }
+}
+
+/// Opens a connection to `path`, keyed when `key` is given, and proves the key by reading
+/// the schema: SQLCipher only notices a wrong key (or an encrypted file opened without
+/// one) at the first read.
+pub(crate) fn connect(path: &Path, key: Option<&keys::DbKey>) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    if let Some(key) = key {
+        conn.pragma_update(None, "key", key.pragma().as_str())?;
+    }
+    match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0)) {
+        Ok(_) => Ok(conn),
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::NotADatabase => {
+            Err(Error::unauthenticated(match key {
+                Some(_) => format!("无法打开数据库 {}：密钥不对，或文件已损坏", path.display()),
+                None => format!("无法打开数据库 {}：文件已加密（缺少密钥文件）或已损坏", path.display()),
+            }))
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -1,0 +1,578 @@
+//! Logins, sessions, users, the audit log and backups, as the api offers them; and the
+//! gate every [`Api::call`] passes through ([`Api::admit`], [`Api::record`]).
+//!
+//! Two modes:
+//! - **Setup mode**: an unencrypted database, which has no users (a user can only be made
+//!   by creating the first admin, which encrypts the file). Everything is allowed, as
+//!   before logins existed: tests of other modules, demo data, a first look. Calls are
+//!   still audited, with no login.
+//! - **Secured**: an encrypted database, opened with a login and password
+//!   ([`Api::open_as`]). Every call needs a live session (15 idle minutes end it); the
+//!   role must satisfy [`permission::need`]; refusals and audited actions are recorded.
+//!
+//! The permission layer sits in [`Api::call`]: every shell (CLI, desktop, HQ) reaches the
+//! core through it. The typed methods are for code inside the crate and for tests.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::permission::{self, Need};
+use super::{Api, Method, method};
+use crate::error::{Error, Result};
+use crate::model::Role;
+use crate::model::auth::{self, Policy};
+use crate::model::time::Clock;
+use crate::store::audit::{self, Event};
+use crate::store::backup::{self, BackupReport};
+use crate::store::keys::{self, DbKey, KeyFile};
+use crate::store::user::{self, NewUser, User};
+use crate::store::{Store, access};
+
+/// Who is acting.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Login name.
+    pub login: String,
+    /// Role.
+    pub role: Role,
+    /// Must change the password before anything else.
+    pub must_change_password: bool,
+    /// Last call (for the idle timeout).
+    pub last_active: DateTime<Utc>,
+}
+
+/// `session.current`: who is logged in, or that the database is in setup mode.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SessionInfo {
+    /// `setup` (unencrypted, no users), `logged_in` or `logged_out`.
+    pub mode: &'static str,
+    /// Login name.
+    pub login: Option<String>,
+    /// Role code.
+    pub role: Option<Role>,
+    /// Must change the password first.
+    pub must_change_password: bool,
+}
+
+/// `session.login`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// 用户名.
+    pub login: String,
+    /// 密码.
+    pub password: String,
+}
+
+/// `user.create`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserInput {
+    /// 用户名（字母开头，2–32 个字符）.
+    pub login: String,
+    /// 初始密码（至少 8 位，含字母和数字；首次登录须修改）.
+    pub password: String,
+    /// 角色.
+    pub role: Role,
+    /// 姓名.
+    pub name: Option<String>,
+    /// 对应的民警、辅警.
+    pub officer_id: Option<String>,
+}
+
+/// `user.set_password`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetPassword {
+    /// 用户名（省略为自己；管理员可重置他人的密码，对方下次登录须修改）.
+    pub login: Option<String>,
+    /// 原密码（修改自己的密码时必填）.
+    pub old_password: Option<String>,
+    /// 新密码.
+    pub new_password: String,
+}
+
+/// A request naming a login.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRef {
+    /// 用户名.
+    pub login: String,
+}
+
+/// `backup.create`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BackupRequest {
+    /// 备份到的文件夹（如 U 盘），由界面的选择文件夹对话框给出.
+    pub out: PathBuf,
+}
+
+/// `audit.verify`'s reply.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct AuditCheck {
+    /// Entries checked.
+    pub entries: i64,
+    /// Always true (a broken chain is an error).
+    pub intact: bool,
+}
+
+/// No parameters.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Nothing {}
+
+/// What [`Api::admit`] decided, for [`Api::record`].
+pub(crate) struct Admitted {
+    login: Option<String>,
+    action: Option<&'static str>,
+    target: Option<String>,
+    detail: Option<String>,
+}
+
+impl Api {
+    /// First run: creates the first station admin, generates the database key, wraps it
+    /// for the admin, and encrypts the database at `path` (creating it, or encrypting a
+    /// plain one in place, e.g. after demo data). Returns the api logged in as the admin.
+    pub fn create_admin(path: &Path, clock: Arc<dyn Clock>, login: &str, password: &str) -> Result<Api> {
+        auth::check_login("login", login)?;
+        auth::check_password("password", password, login)?;
+        let key_path = keys::path_for(path);
+        if KeyFile::load(&key_path)?.is_some_and(|f| !f.users.is_empty()) {
+            return Err(Error::rule("该数据库已设置管理员；如需新增用户，请管理员登录后添加"));
+        }
+        let key = DbKey::generate()?;
+        // The key file first: if we stop half-way, the key is not lost.
+        let mut kf = KeyFile::default();
+        kf.wrap_for(login, password, &key)?;
+        kf.save(&key_path)?;
+        if path.exists() {
+            backup::encrypt_plain_file(path, &key)?;
+        }
+        let now = clock.now();
+        let store = Store::open_encrypted(path, clock, &key)?;
+        let mut api = Api::secured(store, key);
+        let id = uuid::Uuid::now_v7().to_string();
+        let new =
+            NewUser { login, name: None, officer_id: None, role: Role::StationAdmin, must_change_password: false };
+        user::insert(api.store.conn(), &id, &new, now, None)?;
+        api.audit(
+            now,
+            Event {
+                login: Some(login),
+                action: "create",
+                tbl: Some("app_user"),
+                row_id: Some(&id),
+                detail: Some("首次运行：创建管理员，数据库已加密"),
+            },
+        )?;
+        api.begin_session(login, now)?;
+        Ok(api)
+    }
+
+    /// Opens the encrypted database at `path` as `login`: the password unwraps the
+    /// database key (failures count towards the lockout), the session starts, and the
+    /// login is audited.
+    pub fn open_as(path: &Path, clock: Arc<dyn Clock>, login: &str, password: &str) -> Result<Api> {
+        let key_path = keys::path_for(path);
+        let Some(mut kf) = KeyFile::load(&key_path)? else {
+            return Err(Error::unauthenticated(format!(
+                "数据库 {} 尚未设置用户（未加密）；请先运行 fengqiao init --admin 用户名",
+                path.display()
+            )));
+        };
+        let now = clock.now();
+        let key = kf.attempt(&key_path, login, password, now, &Policy::default())?;
+        let store = Store::open_encrypted(path, clock, &key)?;
+        let mut api = Api::secured(store, key);
+        api.flush_failed_logins(&mut kf, &key_path)?;
+        api.begin_session(login, now)?;
+        Ok(api)
+    }
+
+    /// Restores the backup `file` over the database at `db`, as `login`, who must be a
+    /// station admin in the backup and whose password (as it was then) unwraps the
+    /// backup's key. Returns the api open on the restored database.
+    pub fn restore(
+        file: &Path,
+        db: &Path,
+        clock: Arc<dyn Clock>,
+        login: &str,
+        password: &str,
+    ) -> Result<(Api, BackupReport)> {
+        let key_path = keys::path_for(file);
+        let kf = KeyFile::load(&key_path)?
+            .ok_or_else(|| Error::validation("file", format!("找不到备份的密钥文件 {}", key_path.display())))?;
+        let key = kf.unwrap_key(login, password)?;
+        {
+            let conn = crate::store::connect(file, Some(&key))?;
+            let role = user::get(&conn, login)?.filter(|u| u.disabled_at.is_none()).map(|u| u.role);
+            if role != Some(Role::StationAdmin) {
+                return Err(Error::Forbidden { message: "只有所长/管理员可以恢复备份".into() });
+            }
+        }
+        let now = clock.now();
+        let report = backup::restore(file, &key, db, now)?;
+        let api = Api::open_as(db, clock, login, password)?;
+        let detail = format!("从备份 {} 恢复", file.display());
+        api.audit(
+            now,
+            Event { login: Some(login), action: "restore", tbl: None, row_id: None, detail: Some(&detail) },
+        )?;
+        Ok((api, report))
+    }
+
+    fn secured(store: Store, key: DbKey) -> Api {
+        Api { store, key: Some(key), session: None, policy: Policy::default() }
+    }
+
+    /// Sets the lockout and idle-timeout policy (the defaults suit most posts).
+    pub fn set_policy(&mut self, policy: Policy) {
+        self.policy = policy;
+    }
+
+    /// Whether the database is encrypted and needs a login (false in setup mode).
+    pub fn is_secured(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// The current session, if someone is logged in.
+    pub fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
+    fn key_path(&self) -> PathBuf {
+        keys::path_for(self.store.path())
+    }
+
+    fn begin_session(&mut self, login: &str, now: DateTime<Utc>) -> Result<()> {
+        let u = match user::get(self.store.conn(), login)? {
+            Some(u) if u.disabled_at.is_none() => u,
+            _ => {
+                self.audit(
+                    now,
+                    Event {
+                        login: Some(login),
+                        action: "login_failed",
+                        detail: Some("账号不存在或已停用"),
+                        ..Default::default()
+                    },
+                )?;
+                return Err(Error::unauthenticated("该账号已停用，请联系管理员"));
+            }
+        };
+        user::logged_in(self.store.conn(), login, now)?;
+        self.audit(now, Event { login: Some(login), action: "login", ..Default::default() })?;
+        self.session = Some(Session {
+            login: u.login,
+            role: u.role,
+            must_change_password: u.must_change_password,
+            last_active: now,
+        });
+        Ok(())
+    }
+
+    /// Writes failed logins recorded in the key file (while the database was closed) to
+    /// the audit log, then clears them from the key file.
+    fn flush_failed_logins(&mut self, kf: &mut KeyFile, key_path: &Path) -> Result<()> {
+        let failures = kf.take_unaudited();
+        if failures.is_empty() {
+            return Ok(());
+        }
+        for (login, at) in &failures {
+            self.audit(
+                *at,
+                Event {
+                    login: Some(login), action: "login_failed", detail: Some("密码错误"), ..Default::default()
+                },
+            )?;
+        }
+        kf.save(key_path)
+    }
+
+    /// Appends an audit entry (entry and chain head in one transaction).
+    fn audit(&self, at: DateTime<Utc>, ev: Event<'_>) -> Result<()> {
+        let tx = self.store.conn().unchecked_transaction()?;
+        audit::append(&tx, at, &ev)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Checks that the caller may run `method` now: a live session (in secured mode), a
+    /// changed initial password, a role the method allows. A refusal by role is audited.
+    pub(crate) fn admit(&mut self, method: &str, params: &Value) -> Result<Admitted> {
+        let now = self.store.clock().now();
+        let target = params.get("id").and_then(Value::as_str).map(str::to_owned);
+        let detail = match method {
+            "search" => params.get("text").and_then(Value::as_str).map(|t| format!("查找：{t}")),
+            _ => Some(method.to_owned()),
+        };
+        let action = permission::action(method);
+        if self.key.is_none() {
+            return Ok(Admitted { login: None, action, target, detail });
+        }
+        if permission::needs_no_session(method) {
+            return Ok(Admitted { login: None, action: None, target, detail });
+        }
+        let policy = self.policy;
+        let Some(s) = self.session.as_mut() else {
+            return Err(Error::unauthenticated("请先登录"));
+        };
+        if auth::timed_out(s.last_active, now, &policy) {
+            let login = s.login.clone();
+            self.session = None;
+            self.audit(
+                now,
+                Event { login: Some(&login), action: "logout", detail: Some("会话超时"), ..Default::default() },
+            )?;
+            return Err(Error::unauthenticated("长时间未操作，会话已超时，请重新登录"));
+        }
+        s.last_active = now;
+        let (login, role, must_change) = (s.login.clone(), s.role, s.must_change_password);
+        if must_change && !permission::allowed_before_password_change(method) {
+            return Err(Error::PasswordChangeRequired);
+        }
+        let need = permission::need(method);
+        let security_track = match (need, params.get("dispute_id").and_then(Value::as_str)) {
+            (Need::NotAuxiliaryForSecurityTrack, Some(d)) => access::is_security_track(self.store.conn(), d)?,
+            _ => false,
+        };
+        if !permission::allows(need, role, security_track) {
+            self.audit(
+                now,
+                Event {
+                    login: Some(&login),
+                    action: "denied",
+                    tbl: Some(permission::table_of(method)),
+                    row_id: target.as_deref(),
+                    detail: Some(method),
+                },
+            )?;
+            let what = super::registry().into_iter().find(|m| m.name == method).map_or(method, |m| m.summary);
+            let rule = if security_track { "（治安调解须由民警主持）" } else { "" };
+            return Err(Error::Forbidden {
+                message: format!("{}无权执行“{what}”{rule}，只有{}可以", role.label(), permission::who(need)),
+            });
+        }
+        Ok(Admitted { login: Some(login), action, target, detail })
+    }
+
+    /// Records a successful call in the audit log, when its method is audited.
+    pub(crate) fn record(&mut self, method: &str, a: Admitted, reply: &Value) -> Result<()> {
+        let Some(action) = a.action else { return Ok(()) };
+        let target = a.target.or_else(|| reply.get("id").and_then(Value::as_str).map(str::to_owned));
+        let now = self.store.clock().now();
+        self.audit(
+            now,
+            Event {
+                login: a.login.as_deref(),
+                action,
+                tbl: Some(permission::table_of(method)),
+                row_id: target.as_deref(),
+                detail: a.detail.as_deref(),
+            },
+        )
+    }
+
+    /// Checks the caller may do `action` (a name in [`permission::RULES`], e.g.
+    /// `demo.generate`) without running a method: for CLI commands that use the store
+    /// directly.
+    pub fn authorize(&mut self, action: &str) -> Result<()> {
+        self.admit(action, &Value::Null).map(|_| ())
+    }
+
+    /// `session.login`: logs in (again) on the open database, e.g. after a timeout or to
+    /// hand the laptop to a colleague.
+    pub fn session_login(&mut self, req: LoginRequest) -> Result<SessionInfo> {
+        let Some(open_key) = self.key.clone() else {
+            return Err(Error::rule("数据库尚未设置用户，无需登录；请先用 init --admin 创建管理员"));
+        };
+        let key_path = self.key_path();
+        let mut kf = KeyFile::load(&key_path)?.ok_or_else(|| Error::unauthenticated("找不到密钥文件"))?;
+        let now = self.store.clock().now();
+        self.session = None;
+        let attempt = kf.attempt(&key_path, &req.login, &req.password, now, &self.policy);
+        self.flush_failed_logins(&mut kf, &key_path)?;
+        let key = attempt?;
+        if !key.same_as(&open_key) {
+            return Err(Error::unauthenticated("密钥文件与数据库不匹配"));
+        }
+        self.begin_session(&req.login, now)?;
+        self.session_current()
+    }
+
+    /// `session.logout`.
+    pub fn session_logout(&mut self) -> Result<SessionInfo> {
+        if let Some(s) = self.session.take() {
+            let now = self.store.clock().now();
+            self.audit(now, Event { login: Some(&s.login), action: "logout", ..Default::default() })?;
+        }
+        self.session_current()
+    }
+
+    /// `session.current`.
+    pub fn session_current(&mut self) -> Result<SessionInfo> {
+        Ok(match (&self.key, &self.session) {
+            (None, _) => SessionInfo { mode: "setup", login: None, role: None, must_change_password: false },
+            (Some(_), None) => SessionInfo { mode: "logged_out", login: None, role: None, must_change_password: false },
+            (Some(_), Some(s)) => SessionInfo {
+                mode: "logged_in",
+                login: Some(s.login.clone()),
+                role: Some(s.role),
+                must_change_password: s.must_change_password,
+            },
+        })
+    }
+
+    fn require_key(&self) -> Result<DbKey> {
+        self.key.clone().ok_or_else(|| {
+            Error::rule("数据库尚未设置管理员（未加密）：请先运行 fengqiao init --admin 用户名，数据库将随之加密")
+        })
+    }
+
+    /// `user.create`: a new login with an initial password it must change at first login.
+    pub fn user_create(&mut self, input: UserInput) -> Result<User> {
+        let key = self.require_key()?;
+        auth::check_login("login", &input.login)?;
+        auth::check_password("password", &input.password, &input.login)?;
+        let name = input.name.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let by = self.session.as_ref().map(|s| s.login.clone());
+        let now = self.store.clock().now();
+        let id = uuid::Uuid::now_v7().to_string();
+        let new = NewUser {
+            login: &input.login,
+            name,
+            officer_id: input.officer_id.as_deref(),
+            role: input.role,
+            must_change_password: true,
+        };
+        let tx = self.store.conn().unchecked_transaction()?;
+        let created = user::insert(&tx, &id, &new, now, by.as_deref())?;
+        let key_path = self.key_path();
+        let mut kf = KeyFile::load(&key_path)?.unwrap_or_default();
+        kf.wrap_for(&input.login, &input.password, &key)?;
+        kf.save(&key_path)?;
+        tx.commit()?;
+        Ok(created)
+    }
+
+    /// `user.list`.
+    pub fn user_list(&mut self) -> Result<Vec<User>> {
+        user::list(self.store.conn())
+    }
+
+    /// `user.set_password`: changes one's own password (the old one is required) or, for
+    /// the admin, resets another's (who must change it at next login). Only that user's
+    /// copy of the database key is re-wrapped.
+    pub fn user_set_password(&mut self, req: SetPassword) -> Result<User> {
+        let key = self.require_key()?;
+        let me = self.session.as_ref().map(|s| (s.login.clone(), s.role));
+        let Some((me, my_role)) = me else { return Err(Error::unauthenticated("请先登录")) };
+        let login = req.login.clone().unwrap_or_else(|| me.clone());
+        let own = login == me;
+        if !own && my_role != Role::StationAdmin {
+            return Err(Error::Forbidden { message: "只有所长/管理员可以重置他人的密码".into() });
+        }
+        let target = user::require(self.store.conn(), &login)?;
+        if target.disabled_at.is_some() {
+            return Err(Error::rule(format!("用户“{login}”已停用")));
+        }
+        let key_path = self.key_path();
+        let mut kf = KeyFile::load(&key_path)?.unwrap_or_default();
+        if own {
+            let old = req.old_password.as_deref().ok_or_else(|| Error::validation("old_password", "请输入原密码"))?;
+            if kf.unwrap_key(&login, old).is_err() {
+                return Err(Error::validation("old_password", "原密码不正确"));
+            }
+            if old == req.new_password {
+                return Err(Error::validation("new_password", "新密码不能与原密码相同"));
+            }
+        }
+        auth::check_password("new_password", &req.new_password, &login)?;
+        kf.wrap_for(&login, &req.new_password, &key)?;
+        let now = self.store.clock().now();
+        let tx = self.store.conn().unchecked_transaction()?;
+        user::password_changed(&tx, &login, now, !own)?;
+        kf.save(&key_path)?;
+        tx.commit()?;
+        if own && let Some(s) = self.session.as_mut() {
+            s.must_change_password = false;
+        }
+        user::require(self.store.conn(), &login)
+    }
+
+    /// `user.unlock`: clears a lock after repeated failures.
+    pub fn user_unlock(&mut self, req: LoginRef) -> Result<User> {
+        let u = user::require(self.store.conn(), &req.login)?;
+        let key_path = self.key_path();
+        let mut kf = KeyFile::load(&key_path)?.unwrap_or_default();
+        if kf.unlock(&req.login) {
+            kf.save(&key_path)?;
+        }
+        Ok(u)
+    }
+
+    /// `user.disable`: the login can no longer unlock the database (its wrapped key is
+    /// removed); its row stays for the audit log. The last admin cannot be disabled.
+    pub fn user_disable(&mut self, req: LoginRef) -> Result<User> {
+        let u = user::require(self.store.conn(), &req.login)?;
+        if self.session.as_ref().is_some_and(|s| s.login == req.login) {
+            return Err(Error::rule("不能停用自己的账号"));
+        }
+        if u.role == Role::StationAdmin && user::count_admins(self.store.conn())? <= 1 {
+            return Err(Error::rule("不能停用最后一个管理员"));
+        }
+        let now = self.store.clock().now();
+        let key_path = self.key_path();
+        let mut kf = KeyFile::load(&key_path)?.unwrap_or_default();
+        kf.remove(&req.login);
+        let tx = self.store.conn().unchecked_transaction()?;
+        user::disable(&tx, &req.login, now)?;
+        kf.save(&key_path)?;
+        tx.commit()?;
+        user::require(self.store.conn(), &req.login)
+    }
+
+    /// `audit.list`: entries, newest first.
+    pub fn audit_list(&mut self, filter: audit::Filter) -> Result<audit::Page> {
+        audit::list(self.store.conn(), &filter)
+    }
+
+    /// `audit.verify`: walks the hash chain; a broken chain is an [`Error::AuditBroken`]
+    /// naming the first bad entry.
+    pub fn audit_verify(&mut self) -> Result<AuditCheck> {
+        Ok(AuditCheck { entries: audit::verify(self.store.conn())?, intact: true })
+    }
+
+    /// `backup.create`: an encrypted backup in the folder `out` (e.g. a USB stick).
+    pub fn backup_create(&mut self, req: BackupRequest) -> Result<BackupReport> {
+        let key = self.require_key()?;
+        let kf = KeyFile::load(&self.key_path())?.unwrap_or_default();
+        let now = self.store.clock().now();
+        backup::backup(self.store.conn(), &key, &kf, &req.out, now)
+    }
+}
+
+pub(super) fn methods() -> Vec<Method> {
+    vec![
+        method!("session.login", "登录", LoginRequest, |api, p| api.session_login(p)),
+        method!("session.logout", "退出登录", Nothing, |api, _| api.session_logout()),
+        method!("session.current", "当前登录的用户", Nothing, |api, _| api.session_current()),
+        method!("user.create", "新增用户（管理员）", UserInput, |api, p| api.user_create(p)),
+        method!("user.list", "列出用户（管理员）", Nothing, |api, _| api.user_list()),
+        method!("user.set_password", "修改密码（管理员可重置他人密码）", SetPassword, |api, p| api
+            .user_set_password(p)),
+        method!("user.unlock", "解除账号锁定（管理员）", LoginRef, |api, p| api.user_unlock(p)),
+        method!("user.disable", "停用用户（管理员）", LoginRef, |api, p| api.user_disable(p)),
+        method!("audit.list", "查看审计日志（管理员）", audit::Filter, |api, p| api.audit_list(p)),
+        method!("audit.verify", "校验审计日志是否被篡改（管理员）", Nothing, |api, _| api
+            .audit_verify()),
+        method!("backup.create", "备份数据库到指定文件夹（加密）", BackupRequest, |api, p| api
+            .backup_create(p)),
+    ]
+}

@@ -1,0 +1,175 @@
+//! Whole-file operations on an encrypted post database: encrypting a plain one (first
+//! admin), writing a backup with SQLite's online backup API, checking a backup, and
+//! restoring one.
+//!
+//! A backup is `fengqiao-backup-YYYYMMDD-HHMMSS.db` (Beijing time) encrypted with the same
+//! database key, plus its own key file beside it (the users as they were at backup time,
+//! lock records cleared). So the backup opens with any of those users' passwords of that
+//! day, and nothing on the stick is readable without one.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::time::beijing;
+use crate::store::keys::{self, DbKey, KeyFile};
+use crate::store::{audit, connect, migrate};
+
+/// Encrypts the plain database at `path` with `key`, in place: SQLCipher's
+/// `sqlcipher_export` copies it into a new encrypted file, which replaces the old one.
+/// (The old plain pages may survive on the disk itself; encrypt before entering real data.)
+pub fn encrypt_plain_file(path: &Path, key: &DbKey) -> Result<()> {
+    let tmp = sibling(path, ".encrypting");
+    remove_if_exists(&tmp)?;
+    {
+        let conn = connect(path, None)?;
+        let version = migrate::version(&conn)?;
+        let target = tmp.to_str().ok_or_else(|| Error::rule("数据库路径含有无法处理的字符"))?;
+        conn.execute("ATTACH DATABASE ?1 AS encrypted KEY ?2", rusqlite::params![target, key.pragma().as_str()])?;
+        conn.query_row("SELECT sqlcipher_export('encrypted')", [], |_| Ok(()))?;
+        conn.pragma_update(Some("encrypted"), "user_version", version)?;
+        conn.execute("DETACH DATABASE encrypted", [])?;
+    }
+    for suffix in ["-wal", "-shm"] {
+        remove_if_exists(&sibling(path, suffix))?;
+    }
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
+/// What a backup or a restore did.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct BackupReport {
+    /// The backup file (or the restored database).
+    pub file: PathBuf,
+    /// Its key file.
+    pub key_file: PathBuf,
+    /// Schema version inside.
+    pub schema_version: i64,
+    /// Audit entries inside, their chain verified.
+    pub audit_entries: i64,
+    /// Where the database replaced by a restore was kept, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<PathBuf>,
+}
+
+/// The backup file name for `now`.
+pub fn backup_name(now: DateTime<Utc>) -> String {
+    format!("fengqiao-backup-{}.db", now.with_timezone(&beijing()).format("%Y%m%d-%H%M%S"))
+}
+
+/// Writes a backup of the open database `src` into the folder `dir`, then checks it.
+pub fn backup(
+    src: &Connection,
+    key: &DbKey,
+    key_file: &KeyFile,
+    dir: &Path,
+    now: DateTime<Utc>,
+) -> Result<BackupReport> {
+    if !dir.is_dir() {
+        return Err(Error::validation("out", format!("备份目录 {} 不存在或不是文件夹", dir.display())));
+    }
+    let file = dir.join(backup_name(now));
+    if file.exists() {
+        return Err(Error::rule(format!("{} 已存在，请稍后再试或换一个目录", file.display())));
+    }
+    let tmp = sibling(&file, ".partial");
+    remove_if_exists(&tmp)?;
+    {
+        let mut dst = connect(&tmp, Some(key))?;
+        let b = rusqlite::backup::Backup::new(src, &mut dst)?;
+        // All pages in one step: the source stays readable meanwhile, and a post's file is
+        // small enough (tens of MB) that chunking buys nothing.
+        b.run_to_completion(-1, Duration::ZERO, None)?;
+    }
+    std::fs::rename(&tmp, &file)?;
+    let mut copy = key_file.clone();
+    for u in &mut copy.users {
+        u.lockout = Default::default();
+        u.unaudited_failures.clear();
+    }
+    let key_path = keys::path_for(&file);
+    copy.save(&key_path)?;
+    let (schema_version, audit_entries) = check(&file, key)?;
+    Ok(BackupReport { file, key_file: key_path, schema_version, audit_entries, previous: None })
+}
+
+/// Checks a backup (or any database file) opened with `key`: the key opens it, SQLite's
+/// integrity check passes, the schema is one this build can use, and the audit chain is
+/// whole. Returns (schema version, audit entries).
+pub fn check(path: &Path, key: &DbKey) -> Result<(i64, i64)> {
+    if !path.is_file() {
+        return Err(Error::validation("file", format!("找不到备份文件 {}", path.display())));
+    }
+    let conn = connect(path, Some(key))?;
+    let problems: Vec<String> = conn
+        .prepare("PRAGMA integrity_check")?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if problems != ["ok"] {
+        return Err(Error::rule(format!("备份文件 {} 已损坏：{}", path.display(), problems.join("；"))));
+    }
+    let version = migrate::version(&conn)?;
+    if version == 0 {
+        return Err(Error::rule(format!("{} 不是枫桥警务台账的数据库", path.display())));
+    }
+    migrate::refuse_newer(&conn)?;
+    let entries = audit::verify(&conn)?;
+    Ok((version, entries))
+}
+
+/// Replaces the database at `db` with the backup at `file` (opened with `key`, the key its
+/// own key file gives), after [`check`]ing it. The replaced database and its key file are
+/// kept beside it as `<db>.before-restore-YYYYMMDD-HHMMSS`. The database must be closed.
+pub fn restore(file: &Path, key: &DbKey, db: &Path, now: DateTime<Utc>) -> Result<BackupReport> {
+    let (schema_version, audit_entries) = check(file, key)?;
+    let backup_keys = keys::path_for(file);
+    if !backup_keys.is_file() {
+        return Err(Error::validation("file", format!("找不到备份的密钥文件 {}", backup_keys.display())));
+    }
+    if sibling(db, "-wal").exists() {
+        return Err(Error::rule(format!(
+            "数据库 {} 正在使用中（有未合并的 -wal 文件），请先关闭其他正在使用它的程序",
+            db.display()
+        )));
+    }
+    let tmp = sibling(db, ".restoring");
+    remove_if_exists(&tmp)?;
+    {
+        let src = connect(file, Some(key))?;
+        let mut dst = connect(&tmp, Some(key))?;
+        rusqlite::backup::Backup::new(&src, &mut dst)?.run_to_completion(-1, Duration::ZERO, None)?;
+    }
+    let mut previous = None;
+    if db.exists() {
+        let kept = sibling(db, &format!(".before-restore-{}", now.with_timezone(&beijing()).format("%Y%m%d-%H%M%S")));
+        std::fs::rename(db, &kept)?;
+        let db_keys = keys::path_for(db);
+        if db_keys.exists() {
+            std::fs::rename(&db_keys, keys::path_for(&kept))?;
+        }
+        previous = Some(kept);
+    }
+    remove_if_exists(&sibling(db, "-shm"))?;
+    std::fs::rename(&tmp, db)?;
+    std::fs::copy(&backup_keys, keys::path_for(db))?;
+    Ok(BackupReport { file: db.to_owned(), key_file: keys::path_for(db), schema_version, audit_entries, previous })
+}
+
+/// `path` with `suffix` appended to its file name.
+pub(crate) fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+fn remove_if_exists(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+        _ => Ok(()),
+    }
+}
