@@ -19,6 +19,10 @@ use crate::model::time::beijing;
 use crate::store::keys::{self, DbKey, KeyFile};
 use crate::store::{audit, connect, migrate};
 
+/// Pages copied per step of the online backup (16 MiB at 4 KiB pages): a post's file (tens
+/// of MB) goes in a few steps, and other readers get a look in between them.
+const PAGES_PER_STEP: i32 = 4096;
+
 /// Encrypts the plain database at `path` with `key`, in place: SQLCipher's
 /// `sqlcipher_export` copies it into a new encrypted file, which replaces the old one.
 /// (The old plain pages may survive on the disk itself; encrypt before entering real data.)
@@ -82,9 +86,7 @@ pub fn backup(
     {
         let mut dst = connect(&tmp, Some(key))?;
         let b = rusqlite::backup::Backup::new(src, &mut dst)?;
-        // All pages in one step: the source stays readable meanwhile, and a post's file is
-        // small enough (tens of MB) that chunking buys nothing.
-        b.run_to_completion(-1, Duration::ZERO, None)?;
+        b.run_to_completion(PAGES_PER_STEP, Duration::ZERO, None)?;
     }
     std::fs::rename(&tmp, &file)?;
     let mut copy = key_file.clone();
@@ -142,7 +144,7 @@ pub fn restore(file: &Path, key: &DbKey, db: &Path, now: DateTime<Utc>) -> Resul
     {
         let src = connect(file, Some(key))?;
         let mut dst = connect(&tmp, Some(key))?;
-        rusqlite::backup::Backup::new(&src, &mut dst)?.run_to_completion(-1, Duration::ZERO, None)?;
+        rusqlite::backup::Backup::new(&src, &mut dst)?.run_to_completion(PAGES_PER_STEP, Duration::ZERO, None)?;
     }
     let mut previous = None;
     if db.exists() {

@@ -1,0 +1,604 @@
+//! Security as an officer, an auxiliary, an admin and a thief meet it: roles enforced by the
+//! core, lockout, timeouts, the encrypted file on disk, the audit chain, backup and restore.
+//! Real files in a temp dir, the clock in the test's hands.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::Duration;
+use fengqiao::api::Api;
+use fengqiao::model::time::FixedClock;
+use fengqiao::store::keys::{self, KeyFile};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+const ADMIN: &str = "admin";
+const ADMIN_PW: &str = "Admin2026x";
+const START_PW: &str = "Start2026x";
+
+/// An encrypted post database with its first admin logged in.
+struct Desk {
+    dir: TempDir,
+    db: PathBuf,
+    clock: Arc<FixedClock>,
+    admin: Api,
+}
+
+fn desk() -> Desk {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("post.db");
+    let clock = Arc::new(FixedClock::at_date(common::today()));
+    let admin = Api::create_admin(&db, clock.clone(), ADMIN, ADMIN_PW).unwrap();
+    Desk { dir, db, clock, admin }
+}
+
+impl Desk {
+    fn open_as(&self, login: &str, password: &str) -> fengqiao::Result<Api> {
+        Api::open_as(&self.db, self.clock.clone(), login, password)
+    }
+
+    /// Creates a login with `role`; logs it in and changes its initial password to
+    /// `<login>Pass2026`.
+    fn user(&mut self, login: &str, role: &str) -> Api {
+        ok(&mut self.admin, "user.create", json!({"login": login, "password": START_PW, "role": role}));
+        let mut api = self.open_as(login, START_PW).unwrap();
+        let pw = format!("{login}Pass2026");
+        ok(&mut api, "user.set_password", json!({"old_password": START_PW, "new_password": pw}));
+        api
+    }
+}
+
+fn ok(api: &mut Api, method: &str, params: Value) -> Value {
+    match api.call(method, params) {
+        Ok(v) => v,
+        Err(e) => panic!("{method} failed: {e} ({})", e.code()),
+    }
+}
+
+fn refused(api: &mut Api, method: &str, params: Value) -> Value {
+    match api.call(method, params) {
+        Ok(v) => panic!("{method} should have been refused, got {v}"),
+        Err(e) => serde_json::to_value(e.to_reply()).unwrap(),
+    }
+}
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_owned()
+}
+
+fn audit(api: &mut Api, action: &str) -> Vec<Value> {
+    ok(api, "audit.list", json!({"action": action, "page_size": 500}))["entries"].as_array().unwrap().clone()
+}
+
+// ───── roles ─────
+
+#[test]
+fn each_forbidden_action_is_refused_for_the_wrong_role() {
+    let mut d = desk();
+    let admin = &mut d.admin;
+    ok(
+        admin,
+        "post.save",
+        json!({"name": "青山中心警务室", "code": "330326-QS01", "doc_prefix": "青山",
+               "station_name": "平安县公安局青山派出所", "committee_name": "青山镇人民调解委员会"}),
+    );
+    let v = id(&ok(admin, "village.create", json!({"name": "青山村"})));
+    let security = id(&ok(
+        admin,
+        "dispute.create",
+        json!({"received_on": "2026-11-19", "source": "call", "kind": "damages", "track": "security",
+               "title": "张伟殴打陈芳案", "village_id": v, "offence": "assault",
+               "occurred_at": "2026-11-19 20:30", "place": "青山村文化礼堂门口", "cause": "停车纠纷",
+               "course": "双方争吵后张伟推搡陈芳", "circumstances": "情节轻微", "result": "陈芳手臂软组织挫伤",
+               "parties": [
+                   {"role": "offender", "name": "张伟", "ethnicity": "汉族", "id_number": "330326198805060012",
+                    "address": "青山村2组3号", "phone": "13700001111"},
+                   {"role": "victim", "name": "陈芳", "ethnicity": "汉族", "id_number": "330326199002030025",
+                    "address": "青山村5组8号", "phone": "13700002222"}]}),
+    ));
+    let people = id(&ok(
+        admin,
+        "dispute.create",
+        json!({"received_on": "2026-11-19", "source": "walk_in", "kind": "homestead", "grade": "general",
+               "title": "王建国与李长林宅基地边界纠纷", "village_id": v, "facts": "李长林翻建围墙时占用王建国宅基地约20厘米",
+               "matters": "围墙位置及赔偿",
+               "parties": [
+                   {"role": "applicant", "name": "王建国", "ethnicity": "汉族", "id_number": "330326196503120017"},
+                   {"role": "respondent", "name": "李长林", "ethnicity": "汉族", "id_number": "330326197001010031",
+                    "address": "青山村3组14号", "phone": "13900002222"}]}),
+    ));
+    let mut officer = d.user("zhou", "officer");
+    let mut aux = d.user("lin", "auxiliary");
+    let out = d.dir.path().join("usb");
+    std::fs::create_dir(&out).unwrap();
+
+    let admin_only = [
+        ("user.create", json!({"login": "x1", "password": START_PW, "role": "officer"})),
+        ("user.list", json!({})),
+        ("user.unlock", json!({"login": "zhou"})),
+        ("user.disable", json!({"login": "zhou"})),
+        ("user.set_password", json!({"login": "admin", "new_password": "Taken2026x"})),
+        ("audit.list", json!({})),
+        ("audit.verify", json!({})),
+        ("backup.create", json!({"out": out})),
+        ("post.save", json!({"name": "改名警务室"})),
+        ("officer.create", json!({"name": "赵六", "role": "officer"})),
+    ];
+    for (who, api) in [("officer", &mut officer), ("auxiliary", &mut aux)] {
+        for (method, params) in &admin_only {
+            let e = refused(api, method, params.clone());
+            assert_eq!(e["code"], "forbidden", "{who} {method}: {e}");
+        }
+    }
+    let e = refused(&mut aux, "user.create", json!({"login": "x1", "password": START_PW, "role": "officer"}));
+    assert_eq!(e["message"], "辅警无权执行“新增用户（管理员）”，只有所长/管理员可以");
+
+    // An auxiliary may not finalise an agreement, nor record a round of 治安调解; an officer
+    // may (here the rules of the work then refuse for other reasons: nothing is agreed yet).
+    let e = refused(&mut aux, "agreement.finalise", json!({"dispute_id": people}));
+    assert_eq!(e["code"], "forbidden", "{e}");
+    let e = refused(&mut officer, "agreement.finalise", json!({"dispute_id": people}));
+    assert_ne!(e["code"], "forbidden", "{e}");
+    let round = |dispute: &str| json!({"dispute_id": dispute, "level": "initial", "held_on": "2026-11-20", "outcome": "settled"});
+    let e = refused(&mut aux, "mediation.add", round(&security));
+    assert_eq!(e["code"], "forbidden", "{e}");
+    assert!(e["message"].as_str().unwrap().contains("治安调解须由民警主持"), "{e}");
+    // A people's mediation round is the auxiliary's to record.
+    if let Err(e) = aux.call("mediation.add", round(&people)) {
+        assert_ne!(e.code(), "forbidden", "{e}");
+    }
+
+    // What anyone logged in may do still works for both.
+    for api in [&mut officer, &mut aux] {
+        ok(api, "village.list", json!({}));
+        ok(api, "search", json!({"text": "王建国"}));
+    }
+
+    // Every refusal is in the audit log, with who tried.
+    let denied = audit(&mut d.admin, "denied");
+    // (Resetting another's password is refused inside the method, not by the table.)
+    assert_eq!(denied.len(), 2 * (admin_only.len() - 1) + 3, "{denied:?}");
+    assert!(denied.iter().any(|e| e["login"] == "lin" && e["detail"] == "mediation.add"));
+}
+
+#[test]
+fn an_admin_resets_a_password_and_the_user_must_change_it_first() {
+    let mut d = desk();
+    let mut zhou = d.user("zhou", "officer");
+    drop(zhou);
+    ok(&mut d.admin, "user.set_password", json!({"login": "zhou", "new_password": "Reset2026x"}));
+    assert_eq!(d.open_as("zhou", "zhouPass2026").unwrap_err().code(), "unauthenticated");
+    zhou = d.open_as("zhou", "Reset2026x").unwrap();
+    let e = refused(&mut zhou, "village.list", json!({}));
+    assert_eq!(e["code"], "password_change_required");
+    let e = refused(&mut zhou, "user.set_password", json!({"old_password": "Reset2026x", "new_password": "short1"}));
+    assert_eq!((e["code"].as_str(), e["field"].as_str()), (Some("validation"), Some("new_password")));
+    assert!(e["message"].as_str().unwrap().contains("至少 8 位"));
+    ok(&mut zhou, "user.set_password", json!({"old_password": "Reset2026x", "new_password": "Mine2026xx"}));
+    ok(&mut zhou, "village.list", json!({}));
+}
+
+#[test]
+fn a_password_change_rewraps_only_that_users_copy_of_the_key() {
+    let mut d = desk();
+    let mut zhou = d.user("zhou", "officer");
+    let kp = keys::path_for(&d.db);
+    let before = KeyFile::load(&kp).unwrap().unwrap();
+    let header_before = std::fs::read(&d.db).unwrap()[..16].to_vec();
+    ok(&mut zhou, "user.set_password", json!({"old_password": "zhouPass2026", "new_password": "Other2026x"}));
+    let after = KeyFile::load(&kp).unwrap().unwrap();
+    let admin_entry = |f: &KeyFile| serde_json::to_string(f.entry(ADMIN).unwrap()).unwrap();
+    assert_eq!(admin_entry(&before), admin_entry(&after), "the admin's copy is untouched");
+    assert_ne!(before.entry("zhou").unwrap().wrapped, after.entry("zhou").unwrap().wrapped);
+    // SQLCipher keeps its salt in the first 16 bytes: same salt, same key, no re-encryption.
+    assert_eq!(header_before, std::fs::read(&d.db).unwrap()[..16].to_vec());
+    drop(zhou);
+    assert!(d.open_as("zhou", "zhouPass2026").is_err());
+    assert!(d.open_as("zhou", "Other2026x").is_ok());
+    assert!(d.open_as(ADMIN, ADMIN_PW).is_ok());
+}
+
+#[test]
+fn a_disabled_user_can_no_longer_open_the_database_and_the_last_admin_stays() {
+    let mut d = desk();
+    drop(d.user("zhou", "officer"));
+    ok(&mut d.admin, "user.disable", json!({"login": "zhou"}));
+    assert_eq!(d.open_as("zhou", "zhouPass2026").unwrap_err().code(), "unauthenticated");
+    let e = refused(&mut d.admin, "user.disable", json!({"login": ADMIN}));
+    assert!(e["message"].as_str().unwrap().contains("不能停用自己"), "{e}");
+    let users = ok(&mut d.admin, "user.list", json!({}));
+    let zhou = users.as_array().unwrap().iter().find(|u| u["login"] == "zhou").unwrap();
+    assert!(zhou["disabled_at"].is_string(), "kept for the audit log: {zhou}");
+}
+
+// ───── lockout and sessions ─────
+
+#[test]
+fn five_wrong_passwords_lock_the_account_for_fifteen_minutes() {
+    let mut d = desk();
+    drop(d.user("zhou", "officer"));
+    for _ in 0..4 {
+        let e = d.open_as("zhou", "Wrong2026x").unwrap_err();
+        assert_eq!(e.to_string(), "用户名或密码错误");
+    }
+    let e = d.open_as("zhou", "Wrong2026x").unwrap_err();
+    assert!(e.to_string().contains("已锁定，请 15 分钟后再试"), "{e}");
+    // The right password does not help while locked.
+    let e = d.open_as("zhou", "zhouPass2026").unwrap_err();
+    assert_eq!(e.code(), "unauthenticated");
+    assert!(e.to_string().contains("已锁定"), "{e}");
+    d.clock.advance(Duration::minutes(15));
+    let mut zhou = d.open_as("zhou", "zhouPass2026").unwrap();
+    ok(&mut zhou, "village.list", json!({}));
+
+    // Locked again, an admin can unlock at once.
+    for _ in 0..5 {
+        let _ = d.open_as("zhou", "Wrong2026x");
+    }
+    assert!(d.open_as("zhou", "zhouPass2026").is_err());
+    ok(&mut d.admin, "user.unlock", json!({"login": "zhou"}));
+    assert!(d.open_as("zhou", "zhouPass2026").is_ok());
+
+    // Every failure reached the audit log, though the database was closed when it happened.
+    let mut admin = d.open_as(ADMIN, ADMIN_PW).unwrap();
+    let failed = audit(&mut admin, "login_failed");
+    assert_eq!(failed.iter().filter(|e| e["login"] == "zhou").count(), 10, "{failed:?}");
+}
+
+#[test]
+fn an_idle_session_times_out_and_logging_in_again_resumes() {
+    let mut d = desk();
+    ok(&mut d.admin, "village.list", json!({}));
+    d.clock.advance(Duration::minutes(14));
+    ok(&mut d.admin, "village.list", json!({}));
+    d.clock.advance(Duration::minutes(16));
+    let e = refused(&mut d.admin, "village.list", json!({}));
+    assert_eq!(e["code"], "unauthenticated");
+    assert!(e["message"].as_str().unwrap().contains("会话已超时"), "{e}");
+    let e = refused(&mut d.admin, "village.list", json!({}));
+    assert_eq!(e["message"], "请先登录");
+    let e = refused(&mut d.admin, "session.login", json!({"login": ADMIN, "password": "Wrong2026x"}));
+    assert_eq!(e["code"], "unauthenticated");
+    let me = ok(&mut d.admin, "session.login", json!({"login": ADMIN, "password": ADMIN_PW}));
+    assert_eq!((me["mode"].as_str(), me["role"].as_str()), (Some("logged_in"), Some("station_admin")));
+    ok(&mut d.admin, "village.list", json!({}));
+    ok(&mut d.admin, "session.logout", json!({}));
+    assert_eq!(refused(&mut d.admin, "village.list", json!({}))["code"], "unauthenticated");
+}
+
+// ───── the file on disk ─────
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+fn files_of(db: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for suffix in ["", "-wal", "-shm", ".keys"] {
+        let mut p = db.as_os_str().to_owned();
+        p.push(suffix);
+        if let Ok(bytes) = std::fs::read(PathBuf::from(&p)) {
+            out.push((p.to_string_lossy().into_owned(), bytes));
+        }
+    }
+    out
+}
+
+const NAME: &str = "欧阳秀英";
+const ID_NUMBER: &str = "330326199002030025";
+
+fn register_ouyang(api: &mut Api) {
+    let v = id(&ok(api, "village.create", json!({"name": "青山村"})));
+    let h = id(&ok(api, "household.create", json!({"village_id": v, "house_no": "8", "address": "青山村5组8号"})));
+    ok(
+        api,
+        "person.create",
+        json!({"household_id": h, "relation": "head", "name": NAME, "id_number": ID_NUMBER, "notes": "独居，需每月走访"}),
+    );
+}
+
+#[test]
+fn the_file_on_disk_holds_no_plaintext_name_and_a_wrong_password_cannot_open_it() {
+    // The control: an unencrypted database does show the name (so the grep can see it).
+    let plaindir = tempfile::tempdir().unwrap();
+    let plain_db = plaindir.path().join("plain.db");
+    let mut plain = Api::open(&plain_db, Arc::new(FixedClock::at_date(common::today()))).unwrap();
+    register_ouyang(&mut plain);
+    assert!(files_of(&plain_db).iter().any(|(_, b)| contains(b, NAME)), "control: plain file shows the name");
+
+    let mut d = desk();
+    register_ouyang(&mut d.admin);
+    // While open (the -wal holds the latest pages) and after closing.
+    for (path, bytes) in files_of(&d.db) {
+        assert!(!contains(&bytes, NAME), "{path} holds the name in plaintext");
+        assert!(!contains(&bytes, ID_NUMBER), "{path} holds the ID number in plaintext");
+        assert!(!contains(&bytes, "独居"), "{path} holds a note in plaintext");
+    }
+    let db = d.db.clone();
+    drop(d.admin);
+    let files = files_of(&db);
+    assert!(files.iter().all(|(_, b)| !contains(b, NAME) && !contains(b, ID_NUMBER)));
+    assert!(!files[0].1.starts_with(b"SQLite format 3"), "no SQLite header either");
+
+    // A wrong password, no password, and a raw SQLite connection all fail.
+    let clock = Arc::new(FixedClock::at_date(common::today()));
+    assert_eq!(Api::open_as(&db, clock.clone(), ADMIN, "Wrong2026x").unwrap_err().code(), "unauthenticated");
+    assert_eq!(Api::open(&db, clock.clone()).unwrap_err().code(), "unauthenticated");
+    let raw = rusqlite::Connection::open(&db).unwrap();
+    assert!(raw.query_row("SELECT count(*) FROM person", [], |r| r.get::<_, i64>(0)).is_err());
+    // Even with the key file removed, the plain open fails instead of creating anything.
+    std::fs::remove_file(keys::path_for(&db)).unwrap();
+    let e = Api::open(&db, clock.clone()).unwrap_err();
+    assert!(e.to_string().contains("已加密"), "{e}");
+}
+
+#[test]
+fn a_plain_database_with_demo_data_is_encrypted_when_the_first_admin_is_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("post.db");
+    let clock = Arc::new(FixedClock::at_date(common::today()));
+    let mut plain = Api::open(&db, clock.clone()).unwrap();
+    register_ouyang(&mut plain);
+    drop(plain);
+    let mut admin = Api::create_admin(&db, clock.clone(), ADMIN, ADMIN_PW).unwrap();
+    let found = ok(&mut admin, "search", json!({"text": "欧阳"}));
+    assert_eq!(found["hits"][0]["name"], NAME);
+    drop(admin);
+    for (path, bytes) in files_of(&db) {
+        assert!(!contains(&bytes, NAME), "{path} still holds the name");
+    }
+    let e = Api::create_admin(&db, clock, "second", ADMIN_PW).unwrap_err();
+    assert!(e.to_string().contains("已设置管理员"), "{e}");
+}
+
+// ───── the audit log ─────
+
+#[test]
+fn views_searches_writes_and_logins_are_audited_with_who() {
+    let mut d = desk();
+    let mut zhou = d.user("zhou", "officer");
+    register_ouyang(&mut zhou);
+    let found = ok(&mut zhou, "search", json!({"text": "欧阳"}));
+    let person = found["hits"][0]["person_id"].as_str().unwrap().to_owned();
+    ok(&mut zhou, "person.get", json!({"id": person}));
+    let list = ok(&mut d.admin, "audit.list", json!({"login": "zhou", "page_size": 100}));
+    let actions: Vec<(&str, &str)> = list["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .map(|e| (e["action"].as_str().unwrap(), e["tbl"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("login", ""),
+            ("update", "user"), // the initial password changed
+            ("create", "village"),
+            ("create", "household"),
+            ("create", "person"),
+            ("search", "search"),
+            ("view_person", "person"),
+        ]
+    );
+    let newest = &list["entries"][0];
+    assert_eq!(newest["row_id"], person.as_str());
+    assert_eq!(list["entries"][1]["detail"], "查找：欧阳");
+    assert_eq!(ok(&mut d.admin, "audit.verify", json!({}))["intact"], true);
+}
+
+#[test]
+fn the_audit_log_refuses_edits_and_the_chain_names_the_first_tampered_entry() {
+    let mut d = desk();
+    register_ouyang(&mut d.admin);
+    let n = ok(&mut d.admin, "audit.verify", json!({}))["entries"].as_i64().unwrap();
+    assert!(n >= 5, "{n}");
+    let conn = d.admin.store().conn();
+    // The triggers refuse, from any connection.
+    let e = conn.execute("UPDATE audit_log SET login = 'nobody' WHERE seq = 2", []).unwrap_err();
+    assert!(e.to_string().contains("只能追加"), "{e}");
+    assert!(conn.execute("DELETE FROM audit_log WHERE seq = 3", []).is_err());
+
+    // With the triggers dropped, an edit is caught at that entry…
+    conn.execute_batch("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;").unwrap();
+    conn.execute("UPDATE audit_log SET login = 'nobody' WHERE seq = 2", []).unwrap();
+    let e = d.admin.call("audit.verify", json!({})).unwrap_err();
+    assert_eq!(e.code(), "audit_broken");
+    assert!(e.to_string().starts_with("审计日志第 2 条起校验失败"), "{e}");
+}
+
+#[test]
+fn removing_an_audit_entry_in_the_middle_or_at_the_end_is_caught() {
+    let mut d = desk();
+    register_ouyang(&mut d.admin);
+    let n = ok(&mut d.admin, "audit.verify", json!({}))["entries"].as_i64().unwrap();
+    let conn = d.admin.store().conn();
+    conn.execute_batch("DROP TRIGGER audit_log_no_delete;").unwrap();
+    conn.execute("DELETE FROM audit_log WHERE seq = ?1", [n]).unwrap();
+    let e = d.admin.audit_verify().unwrap_err();
+    assert!(e.to_string().contains(&format!("第 {n} 条起")) && e.to_string().contains("末尾"), "{e}");
+
+    let conn = d.admin.store().conn();
+    conn.execute("DELETE FROM audit_log WHERE seq = 3", []).unwrap();
+    let e = d.admin.audit_verify().unwrap_err();
+    assert!(e.to_string().starts_with("审计日志第 3 条起校验失败"), "{e}");
+    assert!(e.to_string().contains("缺失"), "{e}");
+}
+
+// ───── backup and restore ─────
+
+type Dump = Vec<(String, Vec<String>)>;
+
+/// Every row of every ordinary table, as text, sorted.
+fn dump(conn: &rusqlite::Connection, skip: &[&str]) -> Dump {
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    tables
+        .into_iter()
+        .filter(|t| !skip.contains(&t.as_str()))
+        .map(|t| {
+            let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
+            let n = stmt.column_count();
+            let mut rows: Vec<String> = stmt
+                .query_map([], |r| {
+                    let cells: Vec<String> = (0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect();
+                    Ok(cells.join("|"))
+                })
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            rows.sort();
+            (t, rows)
+        })
+        .collect()
+}
+
+#[test]
+fn a_backup_restores_every_table_and_is_unreadable_without_a_password() {
+    let mut d = desk();
+    register_ouyang(&mut d.admin);
+    let usb = d.dir.path().join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    // What the backup should hold: everything at backup time (the audit log gains the
+    // backup's own entry after the copy, so it is compared apart).
+    let at_backup = dump(d.admin.store().conn(), &["audit_log", "local_meta"]);
+    let audit_at_backup = dump(d.admin.store().conn(), &[]).into_iter().find(|(t, _)| t == "audit_log").unwrap().1;
+    let report = ok(&mut d.admin, "backup.create", json!({"out": usb}));
+    let file = PathBuf::from(report["file"].as_str().unwrap());
+    assert!(
+        file.starts_with(&usb) && file.file_name().unwrap().to_str().unwrap().starts_with("fengqiao-backup-20261123-")
+    );
+    for (path, bytes) in files_of(&file) {
+        assert!(!contains(&bytes, NAME) && !contains(&bytes, ID_NUMBER), "{path} holds plaintext");
+    }
+
+    // The day goes on: a new resident, a changed password.
+    ok(&mut d.admin, "person.create", json!({"name": "后来者"}));
+    ok(&mut d.admin, "user.set_password", json!({"old_password": ADMIN_PW, "new_password": "Later2026x"}));
+    drop(d.admin);
+
+    // Refused: a wrong password, a damaged copy. The live database is untouched by either.
+    let clock = d.clock.clone();
+    let e = Api::restore(&file, &d.db, clock.clone(), ADMIN, "Later2026x").unwrap_err();
+    assert_eq!(e.code(), "unauthenticated", "the backup opens with the password of its day");
+    let damaged = usb.join("damaged.db");
+    let mut bytes = std::fs::read(&file).unwrap();
+    let mid = bytes.len() / 2;
+    for b in &mut bytes[mid..mid + 64] {
+        *b ^= 0x5a;
+    }
+    std::fs::write(&damaged, bytes).unwrap();
+    std::fs::copy(keys::path_for(&file), keys::path_for(&damaged)).unwrap();
+    assert!(Api::restore(&damaged, &d.db, clock.clone(), ADMIN, ADMIN_PW).is_err());
+    let mut live = Api::open_as(&d.db, clock.clone(), ADMIN, "Later2026x").unwrap();
+    assert_eq!(ok(&mut live, "search", json!({"text": "后来者"}))["total"], 1);
+    drop(live);
+
+    let (mut restored, report) = Api::restore(&file, &d.db, clock, ADMIN, ADMIN_PW).unwrap();
+    assert!(report.previous.as_ref().unwrap().exists(), "the replaced database is kept");
+    let now = dump(restored.store().conn(), &["audit_log", "local_meta"]);
+    // Logging in on the restored copy stamps the admin's last login; nothing else differs.
+    let strip = |d: Dump| -> Dump {
+        d.into_iter()
+            .map(|(t, rows)| {
+                let rows = if t == "app_user" {
+                    rows.into_iter().map(|r| r.rsplit_once('|').unwrap().0.to_owned()).collect()
+                } else {
+                    rows
+                };
+                (t, rows)
+            })
+            .collect()
+    };
+    assert_eq!(strip(now), strip(at_backup));
+    let audit_now = dump(restored.store().conn(), &[]).into_iter().find(|(t, _)| t == "audit_log").unwrap().1;
+    assert!(audit_at_backup.iter().all(|e| audit_now.contains(e)), "the audit log of the day is all there");
+    assert_eq!(ok(&mut restored, "search", json!({"text": "后来者"}))["total"], 0);
+    assert_eq!(ok(&mut restored, "search", json!({"text": "欧阳"}))["total"], 1);
+    ok(&mut restored, "audit.verify", json!({}));
+    assert_eq!(audit(&mut restored, "restore").len(), 1);
+}
+
+#[test]
+fn only_an_admin_of_the_backup_can_restore_it() {
+    let mut d = desk();
+    drop(d.user("zhou", "officer"));
+    let usb = d.dir.path().join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    let file = ok(&mut d.admin, "backup.create", json!({"out": usb}))["file"].as_str().unwrap().to_owned();
+    drop(d.admin);
+    let e = Api::restore(Path::new(&file), &d.db, d.clock.clone(), "zhou", "zhouPass2026").unwrap_err();
+    assert_eq!(e.code(), "forbidden");
+}
+
+// ───── input hardening ─────
+
+const PAYLOADS: &[&str] = &[
+    "<script>alert('x')</script>",
+    "<img src=x onerror=alert(1)>",
+    "'; DROP TABLE person; --",
+    "\" OR 1=1 --",
+    "王芳'); DELETE FROM household; --",
+    "{{7*7}} ${7*7} %s %n",
+];
+
+#[test]
+fn markup_and_injection_shaped_text_is_stored_verbatim_or_refused_by_name_and_breaks_nothing() {
+    let mut post = common::Post::new();
+    let (vid, _, hid) = post.household("青山村", "1");
+    let text_fields = ["name", "ethnicity", "address", "occupation", "notes"];
+    let mut stored = 0;
+    let mut households = 1;
+    for payload in PAYLOADS {
+        for field in text_fields {
+            let mut params = json!({"household_id": hid, "name": "王芳", "relation": "other"});
+            params[field] = json!(payload);
+            match post.api.call("person.create", params) {
+                Ok(p) => {
+                    let got = post.call("person.get", json!({"id": p["id"]}));
+                    assert_eq!(got[field], payload.trim(), "{field} of {payload}");
+                    stored += 1;
+                }
+                Err(e) => {
+                    assert_eq!((e.code(), e.field()), ("validation", Some(field)), "{field} of {payload}: {e}");
+                }
+            }
+        }
+        for field in ["house_no", "address", "notes"] {
+            let mut params = json!({"village_id": vid, "house_no": "2"});
+            params[field] = json!(payload);
+            match post.api.call("household.create", params) {
+                Ok(h) => {
+                    assert_eq!(post.call("household.get", json!({"id": h["id"]}))[field], *payload);
+                    households += 1;
+                }
+                Err(e) => {
+                    assert_eq!((e.code(), e.field()), ("validation", Some(field)), "{field} of {payload}: {e}");
+                }
+            }
+        }
+        let v = post.call("visit.create", json!({"household_id": hid, "notes": payload, "needs": payload}));
+        assert_eq!((v["notes"].as_str(), v["needs"].as_str()), (Some(*payload), Some(*payload)));
+        // And as a search: no error, nothing found that should not be.
+        post.call("search", json!({"text": payload}));
+    }
+    assert!(stored >= PAYLOADS.len() * 3, "most fields keep such text verbatim ({stored})");
+    // The tables the payloads name are all still there.
+    let persons: i64 = post.api.store().conn().query_row("SELECT count(*) FROM person", [], |r| r.get(0)).unwrap();
+    assert_eq!(persons, stored as i64);
+    let in_table: i64 = post.api.store().conn().query_row("SELECT count(*) FROM household", [], |r| r.get(0)).unwrap();
+    assert_eq!(in_table, households);
+    // A name with an apostrophe, as some minority names are transcribed, is found by search.
+    let p = post.call("person.create", json!({"household_id": hid, "name": "阿依古丽'; DROP TABLE person; --"}));
+    let found = post.call("search", json!({"text": "阿依古丽"}));
+    assert_eq!(found["hits"][0]["person_id"], p["id"]);
+}
