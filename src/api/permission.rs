@@ -46,6 +46,9 @@ pub const RULES: &[(&str, Need)] = &[
     ("officer.create", Need::Admin),
     ("officer.update", Need::Admin),
     ("officer.delete", Need::Admin),
+    ("service_item.create", Need::Admin),
+    ("service_item.update", Need::Admin),
+    // Bulk changes from a file.
     ("import.apply", Need::Admin),
     // Mediation: an auxiliary may not finalise an agreement or preside over 治安调解.
     ("agreement.finalise", Need::NotAuxiliary),
@@ -99,7 +102,7 @@ pub fn action(method: &str) -> Option<&'static str> {
         _ => {}
     }
     let verb = method.rsplit('.').next().unwrap_or(method);
-    const READS: &[&str] = &["board", "due", "check", "totals", "month", "preview", "verify", "current"];
+    const READS: &[&str] = &["board", "due", "check", "totals", "month", "preview", "verify", "current", "status"];
     if verb.starts_with("list") || verb.starts_with("overdue") || READS.contains(&verb) {
         return None;
     }
@@ -147,6 +150,16 @@ mod tests {
             ("ledger.export", Some("export")),
             ("stats.export", Some("export")),
             ("document.print", Some("print")),
+            ("agreement.pdf", Some("print")),
+            ("intake.pdf", Some("print")),
+            ("followup.pdf", Some("print")),
+            ("import.preview", None),
+            ("import.apply", Some("update")),
+            ("stats.month", None),
+            ("sync.status", None),
+            ("id_number.check", None),
+            ("conflict.list", None),
+            ("conflict.restore", Some("update")),
             ("person.create", Some("create")),
             ("mediation.add", Some("create")),
             ("person.delete", Some("delete")),
