@@ -330,10 +330,13 @@ fn the_file_on_disk_holds_no_plaintext_name_and_a_wrong_password_cannot_open_it(
     assert_eq!(Api::open(&db, clock.clone()).unwrap_err().code(), "unauthenticated");
     let raw = rusqlite::Connection::open(&db).unwrap();
     assert!(raw.query_row("SELECT count(*) FROM person", [], |r| r.get::<_, i64>(0)).is_err());
-    // Even with the key file removed, the plain open fails instead of creating anything.
+    // Even with the key file removed, the plain open fails instead of creating anything,
+    // and so does making a new admin (which would write a key file that opens nothing).
     std::fs::remove_file(keys::path_for(&db)).unwrap();
     let e = Api::open(&db, clock.clone()).unwrap_err();
     assert!(e.to_string().contains("已加密"), "{e}");
+    assert!(Api::create_admin(&db, clock.clone(), "thief", "Thief2026x").is_err());
+    assert!(!keys::path_for(&db).exists());
 }
 
 #[test]

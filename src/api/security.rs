@@ -146,6 +146,13 @@ impl Api {
         if KeyFile::load(&key_path)?.is_some_and(|f| !f.users.is_empty()) {
             return Err(Error::rule("该数据库已设置管理员；如需新增用户，请管理员登录后添加"));
         }
+        if path.exists() {
+            // A file that is not plain SQLite (encrypted, its key file lost) must be refused
+            // before a new key file is written beside it.
+            drop(crate::store::connect(path, None)?);
+        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
         let key = DbKey::generate()?;
         // The key file first: if we stop half-way, the key is not lost.
         let mut kf = KeyFile::default();
