@@ -203,6 +203,25 @@ fn a_password_change_rewraps_only_that_users_copy_of_the_key() {
 }
 
 #[test]
+fn a_login_linked_to_an_officer_takes_that_officers_role() {
+    let mut d = desk();
+    let aux = id(&ok(&mut d.admin, "officer.create", json!({"name": "林海燕", "role": "auxiliary"})));
+    let e = refused(
+        &mut d.admin,
+        "user.create",
+        json!({"login": "lin", "password": START_PW, "role": "officer", "officer_id": aux}),
+    );
+    assert_eq!(e["field"], "role");
+    assert_eq!(e["message"], "“林海燕”登记的角色是辅警，账号的角色须与之相同");
+    let u = ok(
+        &mut d.admin,
+        "user.create",
+        json!({"login": "lin", "password": START_PW, "role": "auxiliary", "officer_id": aux, "name": "林海燕"}),
+    );
+    assert_eq!((u["role"].as_str(), u["must_change_password"].as_bool()), (Some("auxiliary"), Some(true)));
+}
+
+#[test]
 fn a_disabled_user_can_no_longer_open_the_database_and_the_last_admin_stays() {
     let mut d = desk();
     drop(d.user("zhou", "officer"));
@@ -268,6 +287,8 @@ fn an_idle_session_times_out_and_logging_in_again_resumes() {
     ok(&mut d.admin, "village.list", json!({}));
     ok(&mut d.admin, "session.logout", json!({}));
     assert_eq!(refused(&mut d.admin, "village.list", json!({}))["code"], "unauthenticated");
+    // Logging out twice is harmless.
+    assert_eq!(ok(&mut d.admin, "session.logout", json!({}))["mode"], "logged_out");
 }
 
 // ───── the file on disk ─────

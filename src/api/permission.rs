@@ -82,7 +82,7 @@ pub fn who(need: Need) -> &'static str {
 
 /// Methods that work without a session (logging in) or only handle the session itself.
 pub fn needs_no_session(method: &str) -> bool {
-    matches!(method, "session.login" | "session.current")
+    matches!(method, "session.login" | "session.logout" | "session.current")
 }
 
 /// Methods allowed while the user must still change an initial password.

@@ -115,11 +115,21 @@ pub fn insert(conn: &Connection, id: &str, u: &NewUser<'_>, now: DateTime<Utc>, 
         });
     }
     if let Some(officer) = u.officer_id {
-        let found: Option<i64> = conn
-            .query_row("SELECT 1 FROM officer WHERE id = ?1 AND deleted_at IS NULL", [officer], |r| r.get(0))
+        let found: Option<(String, Role)> = conn
+            .query_row("SELECT name, role FROM officer WHERE id = ?1 AND deleted_at IS NULL", [officer], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()?;
-        if found.is_none() {
+        let Some((name, role)) = found else {
             return Err(Error::validation("officer_id", format!("找不到民警、辅警（{officer}）")));
+        };
+        // A login cannot claim more than the officer record says (an auxiliary's login is
+        // an auxiliary's).
+        if role != u.role {
+            return Err(Error::validation(
+                "role",
+                format!("“{name}”登记的角色是{}，账号的角色须与之相同", role.label()),
+            ));
         }
     }
     let now = stamp(now);
