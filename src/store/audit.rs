@@ -210,3 +210,64 @@ pub fn list(conn: &Connection, f: &Filter) -> Result<Page> {
         stmt.query_map(params![f.login, f.action, since, limit, offset], row)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(Page { entries, total, page })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chain(n: i64) -> Connection {
+        let mut conn = Connection::open_in_memory().expect("memory db");
+        crate::store::migrate::migrate(&mut conn).expect("migrate");
+        conn.execute_batch("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;").expect("drop");
+        let t0 = DateTime::parse_from_rfc3339("2026-11-23T01:00:00Z").expect("time").to_utc();
+        for i in 0..n {
+            let id = format!("p{i}");
+            let ev = Event {
+                login: Some("zhou"),
+                action: "view_person",
+                tbl: Some("person"),
+                row_id: Some(&id),
+                detail: None,
+            };
+            append(&conn, t0 + chrono::Duration::seconds(i), &ev).expect("append");
+        }
+        conn
+    }
+
+    #[test]
+    fn an_edit_to_any_field_of_any_entry_is_caught_at_that_entry() {
+        let n = 5;
+        assert_eq!(verify(&chain(n)).expect("intact"), n);
+        let edits = [
+            ("at", "'2026-01-01T00:00:00Z'"),
+            ("login", "'admin'"),
+            ("login", "NULL"),
+            ("action", "'search'"),
+            ("tbl", "NULL"),
+            ("row_id", "'p99'"),
+            ("detail", "''"),
+            ("prev", "'00'"),
+            ("hash", "'00'"),
+        ];
+        for seq in 1..=n {
+            for (col, value) in edits {
+                let conn = chain(n);
+                conn.execute(&format!("UPDATE audit_log SET {col} = {value} WHERE seq = ?1"), [seq]).expect("edit");
+                match verify(&conn) {
+                    Err(Error::AuditBroken { seq: at, .. }) => assert_eq!(at, seq, "{col} of {seq}"),
+                    other => panic!("{col} of {seq}: {other:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn entries_that_differ_only_in_where_a_field_ends_hash_differently() {
+        let a = Event { login: Some("ab"), action: "c", ..Default::default() };
+        let b = Event { login: Some("a"), action: "bc", ..Default::default() };
+        let none = Event { login: None, action: "c", ..Default::default() };
+        let empty = Event { login: Some(""), action: "c", ..Default::default() };
+        assert_ne!(entry_hash(1, "t", GENESIS, &a), entry_hash(1, "t", GENESIS, &b));
+        assert_ne!(entry_hash(1, "t", GENESIS, &none), entry_hash(1, "t", GENESIS, &empty));
+    }
+}
