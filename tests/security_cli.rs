@@ -55,6 +55,16 @@ fn an_admin_sets_up_works_verifies_backs_up_and_restores_from_the_cli() {
     let out = ok(&db, "Admin2026x", &["--user", "admin", "audit", "verify"]);
     assert!(out.contains("哈希链校验通过"), "{out}");
 
+    // An officer may work but not load demo data into the post's database.
+    let user = r#"{"login":"zhou","password":"Start2026x","role":"officer"}"#;
+    ok(&db, "Admin2026x", &["--user", "admin", "call", "user.create", user]);
+    let change = r#"{"old_password":"Start2026x","new_password":"Zhou2026xx"}"#;
+    let err = fails(&db, "Start2026x", &["--user", "zhou", "demo", "--households", "5"]);
+    assert!(err.contains("请先修改初始密码"), "{err}");
+    ok(&db, "Start2026x", &["--user", "zhou", "call", "user.set_password", change]);
+    let err = fails(&db, "Zhou2026xx", &["--user", "zhou", "demo", "--households", "5"]);
+    assert!(err.contains("民警无权执行“导入演示数据”，只有所长/管理员可以"), "{err}");
+
     let usb = dir.path().join("usb");
     std::fs::create_dir(&usb).unwrap();
     let out = ok(&db, "Admin2026x", &["--user", "admin", "--json", "backup", "--out", usb.to_str().unwrap()]);

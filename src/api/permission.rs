@@ -38,8 +38,10 @@ pub const RULES: &[(&str, Need)] = &[
     ("audit.verify", Need::Admin),
     ("backup.create", Need::Admin),
     ("demo.generate", Need::Admin),
+    // Sync: enrolling the post with HQ makes its key pair. (`sync.bundle_export` and
+    // `sync.bundle_import` need a login and are audited as an export and an update.)
+    ("sync.enroll", Need::Admin),
     ("sync.keys", Need::Admin),
-    ("sync.pair", Need::Admin),
     ("sync.rotate_key", Need::Admin),
     // The post's own settings and its officers.
     ("post.save", Need::Admin),
@@ -53,6 +55,15 @@ pub const RULES: &[(&str, Need)] = &[
     // Mediation: an auxiliary may not finalise an agreement or preside over 治安调解.
     ("agreement.finalise", Need::NotAuxiliary),
     ("mediation.add", Need::NotAuxiliaryForSecurityTrack),
+];
+
+/// Names of guarded actions that are not api methods (see `Api::guarded`), for messages.
+pub const ACTIONS: &[(&str, &str)] = &[
+    ("demo.generate", "导入演示数据"),
+    ("bench.run", "性能测试"),
+    ("sync.enroll", "向县局登记本警务室"),
+    ("sync.bundle_export", "导出同步包"),
+    ("sync.bundle_import", "导入同步包"),
 ];
 
 /// What `method` needs.
@@ -95,6 +106,7 @@ pub fn action(method: &str) -> Option<&'static str> {
     match method {
         "person.get" | "household.get" => return Some("view_person"),
         "search" => return Some("search"),
+        "bench.run" => return None,
         "backup.create" => return Some("export"),
         // Session methods write their own entries (login, login_failed, logout); reading
         // the audit log or the user list is not itself personal data.
@@ -110,7 +122,7 @@ pub fn action(method: &str) -> Option<&'static str> {
         "get" => "view",
         v if v.contains("export") => "export",
         v if v.contains("print") || v.contains("render") || v == "pdf" => "print",
-        "create" | "add" | "record" | "register" => "create",
+        "create" | "add" | "record" | "register" | "generate" => "create",
         "delete" | "remove" => "delete",
         // Anything else changes something (update, save, finalise, advance, refer…): when
         // in doubt, record it.
@@ -160,6 +172,11 @@ mod tests {
             ("id_number.check", None),
             ("conflict.list", None),
             ("conflict.restore", Some("update")),
+            ("sync.bundle_export", Some("export")),
+            ("sync.bundle_import", Some("update")),
+            ("sync.enroll", Some("update")),
+            ("demo.generate", Some("create")),
+            ("bench.run", None),
             ("person.create", Some("create")),
             ("mediation.add", Some("create")),
             ("person.delete", Some("delete")),

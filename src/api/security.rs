@@ -360,7 +360,12 @@ impl Api {
                     detail: Some(method),
                 },
             )?;
-            let what = super::registry().into_iter().find(|m| m.name == method).map_or(method, |m| m.summary);
+            let what = super::registry()
+                .into_iter()
+                .find(|m| m.name == method)
+                .map(|m| m.summary)
+                .or_else(|| permission::ACTIONS.iter().find(|(a, _)| *a == method).map(|(_, label)| *label))
+                .unwrap_or(method);
             let rule = if security_track { "（治安调解须由民警主持）" } else { "" };
             return Err(Error::Forbidden {
                 message: format!("{}无权执行“{what}”{rule}，只有{}可以", role.label(), permission::who(need)),
@@ -386,11 +391,15 @@ impl Api {
         )
     }
 
-    /// Checks the caller may do `action` (a name in [`permission::RULES`], e.g.
-    /// `demo.generate`) without running a method: for CLI commands that use the store
-    /// directly.
-    pub fn authorize(&mut self, action: &str) -> Result<()> {
-        self.admit(action, &Value::Null).map(|_| ())
+    /// Runs `f` as the action `name` (a name for [`permission::need`] and
+    /// [`permission::action`], e.g. `demo.generate` or `sync.bundle_export`): admitted like a
+    /// call of that method, and audited when it succeeds. For shell commands that call a
+    /// typed method or the store rather than [`Api::call`].
+    pub fn guarded<T>(&mut self, name: &str, f: impl FnOnce(&mut Api) -> Result<T>) -> Result<T> {
+        let admitted = self.admit(name, &Value::Null)?;
+        let out = f(self)?;
+        self.record(name, admitted, &Value::Null)?;
+        Ok(out)
     }
 
     /// `session.login`: logs in (again) on the open database, e.g. after a timeout or to

@@ -213,15 +213,16 @@ fn run(cli: Cli) -> Result<(), Error> {
                 return Err(Error::validation("households", "户数应在 1 至 1000000 之间"));
             }
             let mut api = open(cli.db, cli.user.as_deref())?;
-            api.authorize("demo.generate")?;
-            let existing: i64 = api.store().conn().query_row("SELECT count(*) FROM household", [], |r| r.get(0))?;
-            if existing > 0 {
-                return Err(Error::rule(format!(
-                    "数据库中已有 {existing} 户数据，演示数据只能导入空数据库；请用 --db 指定一个新文件"
-                )));
-            }
             let started = Instant::now();
-            let summary = demo::generate(&mut api, DemoOptions { households, seed })?;
+            let summary = api.guarded("demo.generate", |api| {
+                let existing: i64 = api.store().conn().query_row("SELECT count(*) FROM household", [], |r| r.get(0))?;
+                if existing > 0 {
+                    return Err(Error::rule(format!(
+                        "数据库中已有 {existing} 户数据，演示数据只能导入空数据库；请用 --db 指定一个新文件"
+                    )));
+                }
+                demo::generate(api, DemoOptions { households, seed })
+            })?;
             let secs = started.elapsed().as_secs_f64();
             if cli.json {
                 let mut v = serde_json::to_value(&summary).unwrap_or_default();
@@ -270,8 +271,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Bench { queries, seed } => {
             let mut api = open(cli.db, cli.user.as_deref())?;
-            api.authorize("bench.run")?;
-            let report = fengqiao::bench::run(&mut api, queries.max(1), seed)?;
+            let report = api.guarded("bench.run", |api| fengqiao::bench::run(api, queries.max(1), seed))?;
             if cli.json {
                 print_json(&serde_json::to_value(&report).unwrap_or_default());
             } else {
