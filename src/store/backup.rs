@@ -175,3 +175,29 @@ fn remove_if_exists(path: &Path) -> Result<()> {
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_reaches_sqlcipher_as_a_raw_key_in_its_documented_syntax() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("t.db");
+        let key = DbKey::generate().expect("key");
+        connect(&path, Some(&key))
+            .expect("create")
+            .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (42);")
+            .expect("write");
+        // SQLCipher's documented raw-key form: PRAGMA key = "x'<64 hex digits>'".
+        let conn = Connection::open(&path).expect("open");
+        conn.execute_batch(&format!("PRAGMA key = \"{}\";", key.pragma().as_str())).expect("key");
+        let x: i64 = conn.query_row("SELECT x FROM t", [], |r| r.get(0)).expect("read with the raw key");
+        assert_eq!(x, 42);
+        // And not as a passphrase: the same text with SQLCipher's passphrase derivation fails.
+        let conn = Connection::open(&path).expect("open");
+        let text = key.pragma().as_str().replace('\'', "");
+        conn.pragma_update(None, "key", &text).expect("key");
+        assert!(conn.query_row("SELECT x FROM t", [], |r| r.get::<_, i64>(0)).is_err());
+    }
+}

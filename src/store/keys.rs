@@ -190,6 +190,12 @@ impl KeyFile {
         tmp.push(".tmp");
         let tmp = PathBuf::from(tmp);
         std::fs::write(&tmp, text)?;
+        // Only the desk's own account needs to read it.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
+        }
         std::fs::rename(&tmp, path)?;
         Ok(())
     }
@@ -373,6 +379,30 @@ mod tests {
             a.wrapped = aux.wrapped;
         }
         assert!(f.unwrap_key("admin", "Aux2026xx").is_err());
+    }
+
+    #[test]
+    fn the_key_file_round_trips_and_only_its_owner_can_read_it() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = path_for(&dir.path().join("post.db"));
+        assert_eq!(path.file_name().and_then(|n| n.to_str()), Some("post.db.keys"));
+        assert!(KeyFile::load(&path).expect("none").is_none());
+        let key = DbKey::generate().expect("key");
+        let mut f = KeyFile::default();
+        f.wrap_for("admin", "Admin2026x", &key).expect("wrap");
+        f.save(&path).expect("save");
+        let back = KeyFile::load(&path).expect("load").expect("some");
+        assert!(back.unwrap_key("admin", "Admin2026x").expect("unwrap").same_as(&key));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::write(&path, r#"{"format":"fengqiao-keys","version":9,"users":[]}"#).expect("write");
+        assert!(KeyFile::load(&path).expect_err("newer").to_string().contains("较新版本"));
+        std::fs::write(&path, "not json").expect("write");
+        assert!(KeyFile::load(&path).expect_err("junk").to_string().contains("已损坏"));
     }
 
     #[test]
