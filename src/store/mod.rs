@@ -178,7 +178,10 @@ impl Store {
 pub(crate) fn connect(path: &Path, key: Option<&keys::DbKey>) -> Result<Connection> {
     let conn = Connection::open(path)?;
     if let Some(key) = key {
-        conn.pragma_update(None, "key", key.pragma().as_str())?;
+        // Built here (and wiped after) rather than by `pragma_update`, whose copy of the
+        // statement text would linger in freed memory; SQLCipher's documented raw-key form.
+        let sql = zeroize::Zeroizing::new(format!("PRAGMA key = \"{}\";", key.pragma().as_str()));
+        conn.execute_batch(&sql)?;
     }
     match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0)) {
         Ok(_) => Ok(conn),
