@@ -83,3 +83,19 @@ fn two_character_names_and_id_prefixes_and_phone_tails_are_found() {
     let r = post.call("search", json!({"text": "王建国"}));
     assert_eq!(r["total"], 1);
 }
+
+#[test]
+fn a_three_character_query_finds_names_and_else_places() {
+    let mut post = Post::new();
+    let (_, _, hid) = post.household("枫林村", "7");
+    post.call("person.create", json!({"household_id": hid, "name": "王建国"}));
+    post.call("person.create", json!({"household_id": hid, "name": "王建国华"}));
+    post.call("person.create", json!({"name": "欧阳建国"}));
+    let r = post.call("search", json!({"text": "王建国"}));
+    let names: Vec<&str> = r["hits"].as_array().unwrap().iter().map(|h| h["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["王建国", "王建国华"]);
+    let r = post.call("search", json!({"text": "阳建国"}));
+    assert_eq!(r["hits"][0]["name"], "欧阳建国");
+    let r = post.call("search", json!({"text": "枫林村"}));
+    assert_eq!(r["total"], 2, "no name holds it: the address does");
+}

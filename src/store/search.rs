@@ -1,10 +1,11 @@
 //! Finding residents by name, ID number, phone or address.
 //!
 //! Three paths, chosen by the query:
-//! - 1–2 characters of a name (most Chinese names are 2–3 characters, and FTS5's trigram
-//!   tokenizer cannot match fewer than 3): the `search_gram` table, which holds every 1- and
-//!   2-character substring of every name, keyed so that whole-name matches come first, then
-//!   name prefixes, then the rest; one index range answers the page.
+//! - 1–3 characters of a name (most Chinese names are 2–3 characters, and FTS5's trigram
+//!   tokenizer cannot match fewer than 3): the `search_gram` table, which holds every 1- to
+//!   3-character substring of every name, keyed so that whole-name matches come first, then
+//!   name prefixes, then the rest; one index range answers the page. A 3-character query
+//!   that is in no name (a place, say) goes on to the trigram index.
 //! - digits (ID number or phone): prefix ranges on the `person` indexes; when nothing begins
 //!   with them, substrings (the last four digits of a phone, say) through the trigram index.
 //! - 3+ characters of text: the `search_fts` trigram index over name, ID, phone and address,
@@ -86,6 +87,13 @@ pub fn search(conn: &Connection, text: &str, page: u32, page_size: u32) -> Resul
         numeric_search(conn, &q.to_uppercase(), want)?
     } else if n < 3 {
         gram_search(conn, &q, want)?
+    } else if n == 3 {
+        // Most 3-character queries are whole names: the gram index answers them in one
+        // range; a 3-character place or address falls through to the trigram index.
+        match gram_search(conn, &q, want)? {
+            (ids, total) if total > 0 => (ids, total),
+            _ => fts_search(conn, &q, want)?,
+        }
     } else {
         fts_search(conn, &q, want)?
     };
@@ -219,12 +227,12 @@ fn hydrate(conn: &Connection, id: &str, matched: &'static str) -> Result<Option<
         .optional()?)
 }
 
-/// The 1- and 2-character grams of a name with their rank (0 whole, 1 prefix, 2 inside).
+/// The 1- to 3-character grams of a name with their rank (0 whole, 1 prefix, 2 inside).
 pub fn name_grams(name: &str) -> Vec<(String, i64)> {
     let chars: Vec<char> = name.chars().collect();
     let n = chars.len();
     let mut grams: Vec<(String, i64)> = Vec::new();
-    for len in [1usize, 2] {
+    for len in [1usize, 2, 3] {
         for i in 0..n.saturating_sub(len - 1) {
             let g: String = chars[i..i + len].iter().collect();
             let rank = if len == n {
@@ -327,6 +335,9 @@ mod tests {
         assert!(g.contains(&("王建".into(), 1)));
         assert!(g.contains(&("建国".into(), 2)));
         assert!(g.contains(&("国".into(), 2)));
+        assert!(g.contains(&("王建国".into(), 0)));
+        let g = name_grams("欧阳娜娜");
+        assert!(g.contains(&("欧阳娜".into(), 1)) && g.contains(&("阳娜娜".into(), 2)));
         let g = name_grams("李娜");
         assert!(g.contains(&("李娜".into(), 0)));
         assert!(g.contains(&("李".into(), 1)));

@@ -37,8 +37,8 @@ CREATE TABLE column_clock (
     PRIMARY KEY (tbl, row_id, col)
 ) WITHOUT ROWID;
 
--- Search: a trigram index for queries of 3+ characters, and a gram table for 1–2 character
--- queries (Chinese names are mostly 2–3 characters; trigram cannot match shorter queries).
+-- Search: a trigram index for queries of 3+ characters, and a gram table for 1–3 character
+-- name queries (Chinese names are mostly 2–3 characters; trigram cannot match shorter queries).
 CREATE TABLE search_doc (
     doc    INTEGER PRIMARY KEY,
     ref_id TEXT NOT NULL UNIQUE,
@@ -49,7 +49,7 @@ CREATE VIRTUAL TABLE search_fts USING fts5 (
     content = '', contentless_delete = 1, tokenize = 'trigram'
 );
 CREATE TABLE search_gram (
-    gram   TEXT    NOT NULL,        -- a 1- or 2-character substring of a name
+    gram   TEXT    NOT NULL,        -- a 1- to 3-character substring of a name
     rank   INTEGER NOT NULL,        -- 0 whole name, 1 name prefix, 2 elsewhere in the name
     name   TEXT    NOT NULL,
     ref_id TEXT    NOT NULL,
@@ -131,7 +131,7 @@ CREATE TABLE household (
     deleted_at     TEXT
 );
 CREATE INDEX household_village ON household (village_id, group_id, address);
-CREATE INDEX household_address ON household (address);
+CREATE INDEX household_address ON household (address, id);
 
 CREATE TABLE person (
     id           TEXT PRIMARY KEY,
@@ -330,7 +330,7 @@ CREATE TABLE errand (
 );
 CREATE INDEX errand_status ON errand (status, due_on);
 CREATE INDEX errand_person ON errand (person_id);
-CREATE INDEX errand_requested ON errand (requested_on);
+CREATE INDEX errand_requested ON errand (requested_on, id);
 CREATE INDEX errand_service_item ON errand (service_item_id);
 CREATE INDEX service_item_sort ON service_item (sort);
 
