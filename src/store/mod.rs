@@ -177,6 +177,9 @@ impl Store {
 /// one) at the first read.
 pub(crate) fn connect(path: &Path, key: Option<&keys::DbKey>) -> Result<Connection> {
     let conn = Connection::open(path)?;
+    // SQLCipher logs a wrong key or a damaged page to stderr itself; we report those as
+    // errors with Chinese messages instead.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     if let Some(key) = key {
         // Built here (and wiped after) rather than by `pragma_update`, whose copy of the
         // statement text would linger in freed memory; SQLCipher's documented raw-key form.
