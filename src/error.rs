@@ -72,6 +72,9 @@ pub enum Error {
     /// The request's parameters could not be read.
     #[error("请求参数有误：{0}")]
     BadRequest(String),
+    /// A sync bundle was refused; nothing of it was applied.
+    #[error("{0}")]
+    Bundle(#[from] crate::sync::bundle::BundleError),
     /// SQLite failed.
     #[error("数据库错误：{0}")]
     Storage(#[from] rusqlite::Error),
@@ -107,6 +110,7 @@ impl Error {
             Error::NewerDatabase { .. } => "newer_database",
             Error::UnknownMethod(_) => "unknown_method",
             Error::BadRequest(_) => "bad_request",
+            Error::Bundle(e) => e.code(),
             Error::Storage(_) => "storage",
             Error::Io(_) => "io",
         }

@@ -10,6 +10,7 @@ mod errand;
 mod incident;
 mod people;
 mod prevention;
+mod sync;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -23,6 +24,7 @@ use crate::model::time::Clock;
 use crate::store::Store;
 
 pub use people::{HouseholdUpdate, IdRequest, PersonUpdate, SearchRequest};
+pub use sync::{ConflictListRequest, ConflictRestoreRequest, StatusRequest};
 
 /// The core, open on one post database.
 #[derive(Debug)]
@@ -71,6 +73,7 @@ fn registry() -> Vec<Method> {
     all.extend(errand::methods());
     all.extend(incident::methods());
     all.extend(prevention::methods());
+    all.extend(sync::methods());
     all
 }
 
