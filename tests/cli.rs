@@ -35,7 +35,7 @@ fn init_twice_is_harmless() {
     let first: Value = serde_json::from_str(&ok(&db, &["--json", "init"])).unwrap();
     let second: Value = serde_json::from_str(&ok(&db, &["--json", "init"])).unwrap();
     assert_eq!(first["node_id"], second["node_id"], "the node keeps its identity");
-    assert_eq!(second["schema_version"], 1);
+    assert_eq!(second["schema_version"], fengqiao::store::migrate::latest());
     let catalogue: i64 = rusqlite::Connection::open(&db)
         .unwrap()
         .query_row("SELECT count(*) FROM service_item", [], |r| r.get(0))

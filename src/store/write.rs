@@ -325,70 +325,134 @@ impl<'s> Tx<'s> {
     /// under its original origin, seq and clock (so HQ can relay it) unless it is already
     /// there, in which case nothing at all happens. The local clock moves past the change's.
     pub fn apply_remote(&mut self, c: &Change) -> Result<Decision> {
-        let table = self.columns.table(&c.tbl).ok_or_else(|| Error::rule(format!("“{}”不是同步数据表", c.tbl)))?;
-        let value = json_value(&c.value)?;
-        self.columns.check(table, &[(c.col.as_str(), Value::Null)])?;
-        if !self.log(c)? {
-            return Ok(Decision::Duplicate);
-        }
-        let ms = self.now.timestamp_millis().max(0) as u64;
-        self.last = Hlc::receive(self.last, c.hlc, ms, self.node);
-
-        let current: Option<Value> = self
-            .tx
-            .prepare_cached(&format!("SELECT {} FROM {table} WHERE id = ?1", c.col))?
-            .query_row([&c.row_id], |r| r.get(0))
-            .optional()?;
-        let local = match (&current, self.clock_of(table, &c.row_id, &c.col)?) {
-            (Some(v), Some((hlc, prev))) => Some(Version { value: v.clone(), hlc, prev }),
-            _ => None,
-        };
-        let remote = Version { value, hlc: c.hlc, prev: c.prev };
-        let decision = merge::decide(local.as_ref(), &remote);
-        if decision.applies() {
-            if current.is_none() {
-                self.insert_placeholder(table, &c.row_id)?;
-            }
-            let sql = format!("UPDATE {table} SET {} = ?1 WHERE id = ?2", c.col);
-            self.tx.prepare_cached(&sql)?.execute(rusqlite::params![remote.value, c.row_id])?;
-            self.set_clock(table, &c.row_id, &c.col, c.hlc, c.prev)?;
-            self.touch(table, &c.row_id);
-        }
-        if decision.conflict()
-            && let Some(local) = &local
-        {
-            let (winner, loser) = if decision.applies() { (&remote, local) } else { (local, &remote) };
-            self.tx
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO conflict (tbl, row_id, col, loser_value, loser_hlc, loser_origin,
-                         winner_value, winner_hlc, winner_origin, detected_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                )?
-                .execute(rusqlite::params![
-                    table,
-                    c.row_id,
-                    c.col,
-                    value_json(&loser.value)?,
-                    loser.hlc.to_string(),
-                    loser.hlc.node.to_string(),
-                    value_json(&winner.value)?,
-                    winner.hlc.to_string(),
-                    winner.hlc.node.to_string(),
-                    crate::model::time::stamp(self.now),
-                ])?;
-        }
-        Ok(decision)
+        Ok(self.apply_remote_row(std::slice::from_ref(c))?.pop().unwrap_or(Decision::Duplicate))
     }
 
-    /// A row that a remote change reaches before its other columns: NOT NULL columns get a
-    /// placeholder of their type until their own changes arrive (in the same bundle, for a
-    /// row written whole).
-    fn insert_placeholder(&mut self, table: &'static str, id: &str) -> Result<()> {
+    /// [`Tx::apply_remote`] for several changes to one row (same table and row id), in
+    /// order: one read of the row and its clocks and one row write instead of one per
+    /// column. Returns one decision per change.
+    pub fn apply_remote_row(&mut self, changes: &[Change]) -> Result<Vec<Decision>> {
+        let Some(first) = changes.first() else {
+            return Ok(Vec::new());
+        };
+        let table =
+            self.columns.table(&first.tbl).ok_or_else(|| Error::rule(format!("“{}”不是同步数据表", first.tbl)))?;
+        let row_id = first.row_id.as_str();
+        let mut remote = Vec::with_capacity(changes.len());
+        for c in changes {
+            if c.tbl != first.tbl || c.row_id != first.row_id {
+                return Err(Error::rule("内部错误：一次只能合并同一行的变更"));
+            }
+            self.columns.check(table, &[(c.col.as_str(), Value::Null)])?;
+            remote.push(Version { value: json_value(&c.value)?, hlc: c.hlc, prev: c.prev });
+        }
+        let cols = self.columns.of(table).unwrap_or_default();
+        // The row as it stands and the clocks of its columns.
+        let mut current: Option<HashMap<String, Value>> = {
+            let sql = format!("SELECT * FROM {table} WHERE id = ?1");
+            let mut stmt = self.tx.prepare_cached(&sql)?;
+            let mut rows = stmt.query([row_id])?;
+            match rows.next()? {
+                Some(r) => {
+                    let mut m = HashMap::with_capacity(cols.len());
+                    for (i, c) in cols.iter().enumerate() {
+                        m.insert(c.clone(), r.get::<_, Value>(i)?);
+                    }
+                    Some(m)
+                }
+                None => None,
+            }
+        };
+        let mut clocks: HashMap<String, (Hlc, Option<Hlc>)> = HashMap::new();
+        {
+            let mut stmt =
+                self.tx.prepare_cached("SELECT col, hlc, prev FROM column_clock WHERE tbl = ?1 AND row_id = ?2")?;
+            let mut rows = stmt.query([table, row_id])?;
+            while let Some(r) = rows.next()? {
+                let (col, h, p): (String, String, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
+                clocks.insert(col, (parse_hlc(&h)?, p.as_deref().map(parse_hlc).transpose()?));
+            }
+        }
+        let ms = self.now.timestamp_millis().max(0) as u64;
+        let existed = current.is_some();
+        let mut decisions = Vec::with_capacity(changes.len());
+        let mut winners: Vec<(String, Value)> = Vec::new();
+        for (c, remote) in changes.iter().zip(remote) {
+            if !self.log(c)? {
+                decisions.push(Decision::Duplicate);
+                continue;
+            }
+            self.last = Hlc::receive(self.last, c.hlc, ms, self.node);
+            let local = match (current.as_ref().and_then(|m| m.get(&c.col)), clocks.get(&c.col)) {
+                (Some(v), Some((hlc, prev))) => Some(Version { value: v.clone(), hlc: *hlc, prev: *prev }),
+                _ => None,
+            };
+            let decision = merge::decide(local.as_ref(), &remote);
+            if decision.conflict()
+                && let Some(local) = &local
+            {
+                let (winner, loser) = if decision.applies() { (&remote, local) } else { (local, &remote) };
+                self.log_conflict(table, row_id, &c.col, winner, loser)?;
+            }
+            if decision.applies() {
+                clocks.insert(c.col.clone(), (c.hlc, c.prev));
+                self.set_clock(table, row_id, &c.col, c.hlc, c.prev)?;
+                current.get_or_insert_with(HashMap::new).insert(c.col.clone(), remote.value.clone());
+                winners.retain(|(col, _)| *col != c.col);
+                winners.push((c.col.clone(), remote.value));
+            }
+            decisions.push(decision);
+        }
+        if !winners.is_empty() {
+            if existed {
+                let sets: Vec<String> = winners.iter().map(|(c, _)| format!("{c} = ?")).collect();
+                let sql = format!("UPDATE {table} SET {} WHERE id = ?", sets.join(", "));
+                let values = winners.into_iter().map(|(_, v)| v).chain(std::iter::once(Value::Text(row_id.to_owned())));
+                self.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+            } else {
+                self.insert_row(table, row_id, winners)?;
+            }
+            self.touch(table, row_id);
+        }
+        Ok(decisions)
+    }
+
+    fn log_conflict(&self, table: &str, row_id: &str, col: &str, winner: &Version, loser: &Version) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO conflict (tbl, row_id, col, loser_value, loser_hlc, loser_origin,
+                     winner_value, winner_hlc, winner_origin, detected_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute(rusqlite::params![
+                table,
+                row_id,
+                col,
+                value_json(&loser.value)?,
+                loser.hlc.to_string(),
+                loser.hlc.node.to_string(),
+                value_json(&winner.value)?,
+                winner.hlc.to_string(),
+                winner.hlc.node.to_string(),
+                crate::model::time::stamp(self.now),
+            ])?;
+        Ok(())
+    }
+
+    /// A row that remote changes reach before it exists here: the columns they carry, and
+    /// for the other NOT NULL columns without a default a placeholder of their type until
+    /// their own changes arrive (in the same bundle, for a row written whole).
+    fn insert_row(&mut self, table: &'static str, id: &str, mut cols: Vec<(String, Value)>) -> Result<()> {
         let holders = self.columns.placeholders.get(table).map(Vec::as_slice).unwrap_or_default();
-        let names: String = holders.iter().map(|(c, _)| format!(", {c}")).collect();
-        let marks: String = holders.iter().map(|_| ", ?").collect();
+        for (c, v) in holders {
+            if !cols.iter().any(|(k, _)| k == c) {
+                cols.push((c.clone(), v.clone()));
+            }
+        }
+        let names: String = cols.iter().map(|(c, _)| format!(", {c}")).collect();
+        let marks: String = cols.iter().map(|_| ", ?").collect();
         let sql = format!("INSERT INTO {table} (id{names}) VALUES (?{marks})");
-        let values = std::iter::once(Value::Text(id.to_owned())).chain(holders.iter().map(|(_, v)| v.clone()));
+        let values = std::iter::once(Value::Text(id.to_owned())).chain(cols.into_iter().map(|(_, v)| v));
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
         Ok(())
     }

@@ -447,23 +447,35 @@ pub fn import(store: &mut Store, bytes: &[u8]) -> Result<ImportReport> {
         };
         let mut changes = body.changes;
         changes.sort_by_key(|c| c.hlc);
-        for c in &changes {
-            if c.origin == me {
+        // Changes of one row written together sit side by side (same clock): apply each
+        // such run at once.
+        let mut start = 0;
+        while start < changes.len() {
+            let first = &changes[start];
+            let run = changes[start..]
+                .iter()
+                .take_while(|c| c.tbl == first.tbl && c.row_id == first.row_id && c.origin != me)
+                .count();
+            if run == 0 {
                 report.duplicates += 1;
+                start += 1;
                 continue;
             }
-            let d = tx.apply_remote(c).map_err(|e| match e {
+            let decisions = tx.apply_remote_row(&changes[start..start + run]).map_err(|e| match e {
                 Error::Rule { message } | Error::Validation { message, .. } => BundleError::Malformed(message).into(),
                 other => other,
             })?;
-            if d.conflict() {
-                report.conflicts += 1;
+            for d in decisions {
+                if d.conflict() {
+                    report.conflicts += 1;
+                }
+                match d {
+                    Decision::Apply | Decision::ApplyAndLogConflict => report.applied += 1,
+                    Decision::Ignore | Decision::IgnoreAndLogConflict => report.ignored += 1,
+                    Decision::Duplicate => report.duplicates += 1,
+                }
             }
-            match d {
-                Decision::Apply | Decision::ApplyAndLogConflict => report.applied += 1,
-                Decision::Ignore | Decision::IgnoreAndLogConflict => report.ignored += 1,
-                Decision::Duplicate => report.duplicates += 1,
-            }
+            start += run;
         }
         let conn = tx.conn();
         for r in &header.ranges {
