@@ -50,6 +50,12 @@ fn main() {
     let t = Instant::now();
     let up = a.bundle_export().unwrap();
     let export_a = t.elapsed().as_secs_f64();
+    // Opening alone (length checks, SM3, SM2 verify, key unwrap, SM4-GCM, zstd, parse).
+    let hq_keys = fengqiao::sync::keys::load_or_create(hq.store().conn()).unwrap();
+    let a_public = fengqiao::sync::keys::load_or_create(a.store().conn()).unwrap().public();
+    let t = Instant::now();
+    fengqiao::sync::bundle::open(&up, hq.store().node_id(), &hq_keys, |_| Some(a_public.clone())).unwrap();
+    let open_secs = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let (report, _) = hq.hq_exchange(&up).unwrap();
     let hq_apply = t.elapsed().as_secs_f64();
@@ -68,6 +74,7 @@ fn main() {
         hq_apply,
         export_a + hq_apply
     );
+    println!("  of which opening the bundle (verify, decrypt, decompress, parse): {open_secs:.2} s");
     println!(
         "HQ -> second post: {} changes, bundle {:.1} MB; HQ export (jurisdiction filter) {:.2} s, post import {:.2} s; total {:.2} s",
         got.changes,
@@ -116,6 +123,23 @@ fn main() {
         raw_secs,
         total_rows as f64 / raw_secs
     );
+    // And the changes themselves, inserted raw as rows of a plain table of the same shape.
+    raw.execute("ATTACH DATABASE ?1 AS src", [dir.path().join("a.db").to_string_lossy()]).unwrap();
+    let t = Instant::now();
+    let copied = raw
+        .execute(
+            "INSERT INTO change_log (origin, origin_seq, hlc, prev, tbl, row_id, col, value)
+             SELECT origin, origin_seq, hlc, prev, tbl, row_id, col, value FROM src.change_log",
+            [],
+        )
+        .unwrap();
+    let raw_changes_secs = t.elapsed().as_secs_f64();
+    println!(
+        "raw SQLite insert of the {} change records themselves (INSERT … SELECT into change_log): {:.2} s ({:.0} rows/s)",
+        copied,
+        raw_changes_secs,
+        copied as f64 / raw_changes_secs
+    );
     println!(
         "HQ apply: {} changes into {} rows in {:.2} s ({:.0} changes/s, {:.0} rows/s); HQ rate = {:.0}% of raw",
         report.changes,
@@ -124,5 +148,9 @@ fn main() {
         report.changes as f64 / hq_apply,
         total_rows as f64 / hq_apply,
         100.0 * raw_secs / hq_apply
+    );
+    println!(
+        "HQ changes/s as a share of raw row inserts/s: {:.0}%",
+        100.0 * (report.changes as f64 / hq_apply) / (total_rows as f64 / raw_secs)
     );
 }
