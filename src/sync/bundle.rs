@@ -416,4 +416,32 @@ mod tests {
             assert!(open_it(&bad).is_err(), "byte {i} flipped yet accepted");
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+        /// The decoder's stand-in for a fuzzer: any bytes, and any cut or splice of a real
+        /// bundle, are refused with a typed error, never a panic, never accepted.
+        #[test]
+        fn no_mangled_bundle_panics_or_opens(
+            noise in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600),
+            cut in 0usize..2000,
+            at in 0usize..2000,
+        ) {
+            let (sender, recipient) = (keys(), keys());
+            let (env, body) = sample();
+            let bytes = seal(&env, &body, &sender, &recipient.public()).expect("seal");
+            let open_it = |b: &[u8]| open(b, env.to, &recipient, |_| Some(sender.public()));
+            proptest::prop_assert!(open_it(&noise).is_err());
+            let cut = cut % bytes.len();
+            proptest::prop_assert!(open_it(&bytes[..cut]).is_err());
+            let at = at % bytes.len();
+            let mut spliced = bytes[..at].to_vec();
+            spliced.extend(&noise);
+            spliced.extend(&bytes[at..]);
+            if !noise.is_empty() {
+                proptest::prop_assert!(open_it(&spliced).is_err());
+            }
+        }
+    }
 }
