@@ -91,7 +91,9 @@ fn main() {
     raw.pragma_update(None, "synchronous", "NORMAL").unwrap();
     fengqiao::store::migrate::migrate(&mut raw).unwrap();
     let src = a.store().conn();
-    let mut rows: Vec<(&str, Vec<String>, Vec<Vec<Value>>)> = Vec::new();
+    // Per table: its column names and every row's values.
+    type Table<'a> = (&'a str, Vec<String>, Vec<Vec<Value>>);
+    let mut rows: Vec<Table> = Vec::new();
     let mut total_rows = 0;
     for table in SYNCED_TABLES {
         let mut stmt = src.prepare(&format!("SELECT * FROM {table}")).unwrap();

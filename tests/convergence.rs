@@ -124,8 +124,13 @@ fn ids(conn: &Connection, table: &str) -> BTreeSet<String> {
     rows(conn, table, None).into_keys().collect()
 }
 
-/// Every change HQ holds: (table, row, column) -> [(hlc, prev, value)].
-fn history(conn: &Connection) -> BTreeMap<(String, String, String), Vec<(String, Option<String>, String)>> {
+/// A column: (table, row, column).
+type Cell = (String, String, String);
+/// One write to it: (hlc, prev, value).
+type Write = (String, Option<String>, String);
+
+/// Every change HQ holds, per column.
+fn history(conn: &Connection) -> BTreeMap<Cell, Vec<Write>> {
     let mut out: BTreeMap<_, Vec<_>> = BTreeMap::new();
     let mut stmt = conn
         .prepare("SELECT tbl, row_id, col, hlc, prev, value FROM change_log WHERE hlc NOT LIKE '000000000000-%'")
@@ -174,10 +179,10 @@ fn run(ops: Vec<Op>) {
         }
     }
     for _ in 0..2 {
-        for i in 0..3 {
-            let up = posts[i].api.bundle_export().unwrap();
+        for post in posts.iter_mut() {
+            let up = post.api.bundle_export().unwrap();
             let (_, down) = hq.api.hq_exchange(&up).unwrap();
-            posts[i].api.bundle_import(&down).unwrap();
+            post.api.bundle_import(&down).unwrap();
         }
     }
 
@@ -225,10 +230,10 @@ fn run(ops: Vec<Op>) {
     }
     // Deliver everything: two full rounds bring every change to HQ and back out.
     for _ in 0..2 {
-        for i in 0..3 {
-            let up = posts[i].api.bundle_export().unwrap();
+        for post in posts.iter_mut() {
+            let up = post.api.bundle_export().unwrap();
             let (_, down) = hq.api.hq_exchange(&up).unwrap();
-            posts[i].api.bundle_import(&down).unwrap();
+            post.api.bundle_import(&down).unwrap();
         }
     }
 
