@@ -95,6 +95,9 @@ pub enum Error {
     /// The request's parameters could not be read.
     #[error("请求参数有误：{0}")]
     BadRequest(String),
+    /// A sync bundle was refused; nothing of it was applied.
+    #[error("{0}")]
+    Bundle(#[from] crate::sync::bundle::BundleError),
     /// SQLite failed.
     #[error("数据库错误：{0}")]
     Storage(#[from] rusqlite::Error),
@@ -139,6 +142,7 @@ impl Error {
             Error::AuditBroken { .. } => "audit_broken",
             Error::UnknownMethod(_) => "unknown_method",
             Error::BadRequest(_) => "bad_request",
+            Error::Bundle(e) => e.code(),
             Error::Storage(_) => "storage",
             Error::Io(_) => "io",
         }

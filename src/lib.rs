@@ -2,7 +2,7 @@
 //!
 //! Everything a post does lives here, with no UI and no network: the domain model and its
 //! rules ([`model`]), the SQLite store with its change log ([`store`]), deterministic demo
-//! data ([`demo`]) and the facade the desktop app and the CLI call ([`api`]).
+//! data ([`demo`]), sync with the county HQ ([`sync`]) and the facade the desktop app and the CLI call ([`api`]).
 //!
 //! The arrows point one way: `model` <- `store` <- `api` <- (`bin`, the desktop shell, HQ).
 
@@ -15,5 +15,6 @@ pub mod demo;
 pub mod error;
 pub mod model;
 pub mod store;
+pub mod sync;
 
 pub use error::{Error, Result};

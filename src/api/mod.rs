@@ -12,6 +12,7 @@ mod people;
 pub mod permission;
 mod prevention;
 mod security;
+mod sync;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -28,6 +29,7 @@ pub use people::{HouseholdUpdate, IdRequest, PersonUpdate, SearchRequest};
 pub use security::{
     AuditCheck, BackupRequest, LoginRef, LoginRequest, Nothing, Session, SessionInfo, SetPassword, UserInput,
 };
+pub use sync::{ConflictListRequest, ConflictRestoreRequest, StatusRequest};
 
 /// The core, open on one post database, and who is using it (see the `security` module for the
 /// setup and secured modes).
@@ -82,6 +84,7 @@ fn registry() -> Vec<Method> {
     all.extend(incident::methods());
     all.extend(prevention::methods());
     all.extend(security::methods());
+    all.extend(sync::methods());
     all
 }
 

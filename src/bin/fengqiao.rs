@@ -11,11 +11,12 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use fengqiao::Error;
-use fengqiao::api::Api;
+use fengqiao::api::{Api, ConflictListRequest, ConflictRestoreRequest};
 use fengqiao::demo::{self, DemoOptions};
 use fengqiao::model::Sex;
 use fengqiao::model::time::{Clock, FixedClock, SystemClock, parse_instant};
 use fengqiao::store::Store;
+use fengqiao::sync::{EnrollReply, ImportReport};
 use serde_json::Value;
 
 /// Prints a line to stdout; a closed pipe (`| head`) is not an error worth a panic.
@@ -94,6 +95,27 @@ enum Command {
         /// 备份文件（fengqiao-backup-….db，旁边须有它的 .keys 文件）
         file: PathBuf,
     },
+    /// 向县局登记本警务室：生成申请文件，带回县局的回执后接受
+    Enroll {
+        #[command(subcommand)]
+        step: EnrollStep,
+    },
+    /// 同步包（U 盘）：导出给县局、导入县局的回复
+    Bundle {
+        #[command(subcommand)]
+        action: BundleAction,
+    },
+    /// 通过网络与县局同步（发送同步包，导入回复）
+    Sync {
+        /// 县局服务地址，如 http://10.1.2.3:8080
+        #[arg(long)]
+        hq: String,
+    },
+    /// 同步冲突：列出、恢复被覆盖的值
+    Conflicts {
+        #[command(subcommand)]
+        action: ConflictAction,
+    },
     /// 调用任一接口方法：fengqiao call person.create '{"name":"王芳"}'
     Call {
         /// 方法名，如 person.create
@@ -111,6 +133,54 @@ enum Command {
 enum AuditCommand {
     /// 校验审计日志的哈希链，指出第一条被改动或删除的记录
     Verify,
+}
+
+#[derive(Subcommand)]
+enum EnrollStep {
+    /// 生成登记申请文件（含本机公钥），交县局管理员
+    Request {
+        /// 申请文件路径
+        #[arg(long)]
+        out: PathBuf,
+        /// 警务室名称
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// 接受县局的登记回执
+    Accept {
+        /// 回执文件路径
+        reply: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum BundleAction {
+    /// 导出给县局的同步包
+    Export {
+        /// 同步包路径（*.fqsync）
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 导入同步包（被拒绝时退出码非零，且不做任何改动）
+    Import {
+        /// 同步包路径（*.fqsync）
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConflictAction {
+    /// 列出未处理的冲突
+    List {
+        /// 也列出已处理的
+        #[arg(long)]
+        all: bool,
+    },
+    /// 恢复冲突中被覆盖的值
+    Restore {
+        /// 冲突编号
+        id: i64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -307,6 +377,80 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
             }
         }
+        Command::Enroll { step: EnrollStep::Request { out, name } } => {
+            let mut api = open(cli.db, cli.user.as_deref())?;
+            let req = api.guarded("sync.enroll", |a| a.enroll_request(name.as_deref()))?;
+            write_file(&out, &to_pretty(&req)?)?;
+            out!("已生成登记申请：{}（本机节点 {}）；请交县局管理员办理登记", out.display(), req.node.node_id);
+        }
+        Command::Enroll { step: EnrollStep::Accept { reply } } => {
+            let text = std::fs::read(&reply)?;
+            let reply: EnrollReply = serde_json::from_slice(&text)
+                .map_err(|e| Error::validation("reply", format!("登记回执文件无法读取：{e}")))?;
+            let mut api = open(cli.db, cli.user.as_deref())?;
+            api.guarded("sync.enroll", |a| a.enroll_accept(&reply))?;
+            out!("已登记到县局“{}”（{}），辖区：{}", reply.hq.name, reply.hq.node_id, reply.villages.join("、"));
+        }
+        Command::Bundle { action: BundleAction::Export { out } } => {
+            let mut api = open(cli.db, cli.user.as_deref())?;
+            let bytes = api.guarded("sync.bundle_export", Api::bundle_export)?;
+            write_file(&out, &bytes)?;
+            let (header, _) = fengqiao::sync::bundle::read_header(&bytes)?;
+            if cli.json {
+                print_json(&serde_json::to_value(&header).unwrap_or_default());
+            } else {
+                out!(
+                    "已导出同步包：{}（第 {} 号，{} 条变更，{} 字节）",
+                    out.display(),
+                    header.counter,
+                    header.changes,
+                    bytes.len()
+                );
+            }
+        }
+        Command::Bundle { action: BundleAction::Import { file } } => {
+            let bytes = std::fs::read(&file)?;
+            let mut api = open(cli.db, cli.user.as_deref())?;
+            let report = api.guarded("sync.bundle_import", |a| a.bundle_import(&bytes))?;
+            print_report(cli.json, &report);
+        }
+        Command::Sync { hq } => {
+            let mut api = open(cli.db, cli.user.as_deref())?;
+            let up = api.guarded("sync.bundle_export", Api::bundle_export)?;
+            let down = post_bundle(&hq, &up)?;
+            let report = api.guarded("sync.bundle_import", |a| a.bundle_import(&down))?;
+            out!("已发送 {} 字节", up.len());
+            print_report(cli.json, &report);
+        }
+        Command::Conflicts { action: ConflictAction::List { all } } => {
+            let mut api = open(cli.db, cli.user.as_deref())?;
+            let list =
+                api.guarded("conflict.list", |a| a.conflict_list(ConflictListRequest { include_resolved: all }))?;
+            if cli.json {
+                print_json(&serde_json::to_value(&list).unwrap_or_default());
+            } else {
+                out!("共 {} 条冲突", list.len());
+                for c in &list {
+                    out!(
+                        "#{}\t{}.{}\t{}\t被覆盖：{}（{}）\t保留：{}（{}）{}",
+                        c.id,
+                        c.tbl,
+                        c.col,
+                        c.row_id,
+                        c.loser_value,
+                        c.loser_hlc,
+                        c.winner_value,
+                        c.winner_hlc,
+                        if c.resolved_at.is_some() { "\t已处理" } else { "" }
+                    );
+                }
+            }
+        }
+        Command::Conflicts { action: ConflictAction::Restore { id } } => {
+            let mut api = open(cli.db, cli.user.as_deref())?;
+            let c = api.guarded("conflict.restore", |a| a.conflict_restore(ConflictRestoreRequest { id }))?;
+            out!("已恢复冲突 #{}：{}.{} 恢复为 {}，下次同步时生效到各节点", c.id, c.tbl, c.col, c.loser_value);
+        }
         Command::Call { method, params, .. } => {
             let method = method.unwrap_or_default();
             let text = match params.as_deref() {
@@ -429,4 +573,55 @@ fn type_name(root: &Value, p: &Value) -> String {
         Value::Array(ts) => ts.iter().filter_map(Value::as_str).filter(|t| *t != "null").collect::<Vec<_>>().join("|"),
         _ => "any".into(),
     }
+}
+
+fn to_pretty<T: serde::Serialize>(v: &T) -> Result<Vec<u8>, Error> {
+    serde_json::to_vec_pretty(v).map_err(|e| Error::BadRequest(e.to_string()))
+}
+
+/// Writes a whole file through a temporary name, so a pulled USB stick never holds half a
+/// bundle under the real name.
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), Error> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".part");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
+fn print_report(json: bool, r: &ImportReport) {
+    if json {
+        print_json(&serde_json::to_value(r).unwrap_or_default());
+    } else {
+        out!(
+            "已导入来自 {} 的第 {} 号同步包：{} 条变更，采用 {}，较旧未采用 {}，已有 {}，冲突 {}；拒绝 0",
+            r.from,
+            r.counter,
+            r.changes,
+            r.applied,
+            r.ignored,
+            r.duplicates,
+            r.conflicts
+        );
+    }
+}
+
+/// Sends a bundle to HQ's `POST /sync` and returns the reply bundle. A refusal comes back
+/// as a non-2xx status with HQ's Chinese message as the body.
+fn post_bundle(hq: &str, bundle: &[u8]) -> Result<Vec<u8>, Error> {
+    let url = format!("{}/sync", hq.trim_end_matches('/'));
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(std::time::Duration::from_secs(600)))
+        .build()
+        .into();
+    let net = |e: ureq::Error| Error::Io(std::io::Error::other(format!("无法连接县局服务 {url}：{e}")));
+    let mut resp = agent.post(&url).header("content-type", "application/octet-stream").send(bundle).map_err(net)?;
+    let status = resp.status();
+    let body = resp.body_mut().with_config().limit(1 << 31).read_to_vec().map_err(net)?;
+    if !status.is_success() {
+        let msg = String::from_utf8_lossy(&body);
+        return Err(Error::rule(format!("县局拒绝了同步（HTTP {}）：{msg}", status.as_u16())));
+    }
+    Ok(body)
 }

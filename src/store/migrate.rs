@@ -11,8 +11,11 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// The migrations, in order; migration `i` brings the schema to version `i + 1`.
-pub const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0002_security.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_security.sql"),
+    include_str!("migrations/0003_sync.sql"),
+];
 
 /// The schema version this build writes.
 pub fn latest() -> i64 {

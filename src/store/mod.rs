@@ -151,6 +151,11 @@ impl Store {
         self.clock.as_ref()
     }
 
+    /// The columns of every synced table, as read from the schema.
+    pub fn columns(&self) -> &write::Columns {
+        &self.columns
+    }
+
     /// Makes new ids reproducible (demo data) or random again.
     pub fn set_id_gen(&mut self, ids: IdGen) {
         self.ids = ids;

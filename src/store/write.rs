@@ -3,20 +3,25 @@
 //! [`Tx::insert`], [`Tx::update`] and [`Tx::delete`] write a row and, in the same
 //! transaction, for every column whose value they set: one `change_log` entry
 //! (origin node, origin seq, HLC, table, row id, column, JSON value) and the column's clock
-//! in `column_clock`. Each row write gets its own HLC tick. Search indexes of touched
-//! persons and households are refreshed before commit.
+//! in `column_clock`, with the clock of the value it overwrote (`prev`, which the merge
+//! uses to tell knowing overwrites from concurrent ones). Each row write gets its own HLC
+//! tick. Search indexes of touched persons and households are refreshed before commit.
+//!
+//! Changes that arrive from other nodes come in through [`Tx::apply_remote`], the same
+//! path: the row, its column clock and the change log move together.
 
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Value;
-use rusqlite::{Connection, Transaction, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, Transaction, params_from_iter};
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::model::Hlc;
 use crate::model::time::{Clock, beijing};
 use crate::store::{SYNCED_TABLES, get_meta, search, set_meta};
+use crate::sync::merge::{self, Decision, Version};
 
 /// How new row ids are made.
 #[derive(Debug, Clone)]
@@ -56,22 +61,53 @@ pub fn splitmix64(state: &mut u64) -> u64 {
 /// The columns of each synced table, read from the schema at open: column names in SQL
 /// are only ever taken from here, never from input.
 #[derive(Debug, Default)]
-pub struct Columns(HashMap<&'static str, Vec<String>>);
+pub struct Columns {
+    names: HashMap<&'static str, Vec<String>>,
+    /// Per table, the NOT NULL columns without a default, with a placeholder of their type:
+    /// a row that arrives column by column is first inserted with these.
+    placeholders: HashMap<&'static str, Vec<(String, Value)>>,
+}
 
 impl Columns {
     pub(crate) fn load(conn: &Connection) -> Result<Columns> {
-        let mut map = HashMap::new();
+        let mut names = HashMap::new();
+        let mut placeholders = HashMap::new();
         for t in SYNCED_TABLES {
             let mut stmt = conn.prepare(&format!("PRAGMA table_info({t})"))?;
-            let cols = stmt.query_map([], |r| r.get::<_, String>(1))?.collect::<rusqlite::Result<Vec<_>>>()?;
-            map.insert(*t, cols);
+            let info = stmt
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, bool>(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                        r.get::<_, i64>(5)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let holders = info
+                .iter()
+                .filter(|(_, _, notnull, default, pk)| *notnull && default.is_none() && *pk == 0)
+                .map(|(name, ty, ..)| {
+                    let v =
+                        if ty.eq_ignore_ascii_case("INTEGER") { Value::Integer(0) } else { Value::Text(String::new()) };
+                    (name.clone(), v)
+                })
+                .collect();
+            names.insert(*t, info.into_iter().map(|c| c.0).collect());
+            placeholders.insert(*t, holders);
         }
-        Ok(Columns(map))
+        Ok(Columns { names, placeholders })
     }
 
     /// The columns of `table`, `id` first.
     pub fn of(&self, table: &str) -> Option<&[String]> {
-        self.0.get(table).map(Vec::as_slice)
+        self.names.get(table).map(Vec::as_slice)
+    }
+
+    /// `table` as the `'static` name from [`SYNCED_TABLES`], if it is one.
+    pub fn table(&self, table: &str) -> Option<&'static str> {
+        self.names.keys().find(|t| **t == table).copied()
     }
 
     fn check(&self, table: &str, cols: &[(&str, Value)]) -> Result<()> {
@@ -169,7 +205,7 @@ impl<'s> Tx<'s> {
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
         for (c, v) in cols {
             if *v != Value::Null {
-                self.record(table, id, c, v, hlc)?;
+                self.record(table, id, c, v, hlc, None)?;
             }
         }
         self.touch(table, id);
@@ -178,7 +214,7 @@ impl<'s> Tx<'s> {
 
     /// Sets `cols` on an existing row. Only columns whose value changes are written and
     /// logged; returns how many changed. A missing row is `NotFound`.
-    pub fn update(&mut self, table: &'static str, id: &str, cols: &[(&'static str, Value)]) -> Result<usize> {
+    pub fn update(&mut self, table: &'static str, id: &str, cols: &[(&str, Value)]) -> Result<usize> {
         self.columns.check(table, cols)?;
         let names: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
         let sql = format!("SELECT {} FROM {table} WHERE id = ?1", names.join(", "));
@@ -191,8 +227,8 @@ impl<'s> Tx<'s> {
             }
         };
         let current = current.ok_or_else(|| Error::not_found("记录", id))?;
-        let changed: Vec<&(&'static str, Value)> =
-            cols.iter().zip(current).filter(|((_, new), old)| !same(new, old)).map(|(c, _)| c).collect();
+        let changed: Vec<&(&str, Value)> =
+            cols.iter().zip(current).filter(|((_, new), old)| !merge::same_value(new, old)).map(|(c, _)| c).collect();
         if changed.is_empty() {
             return Ok(0);
         }
@@ -202,7 +238,8 @@ impl<'s> Tx<'s> {
         let values = changed.iter().map(|(_, v)| v.clone()).chain(std::iter::once(Value::Text(id.to_owned())));
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
         for (c, v) in &changed {
-            self.record(table, id, c, v, hlc)?;
+            let prev = self.clock_of(table, id, c)?.map(|(h, _)| h);
+            self.record(table, id, c, v, hlc, prev)?;
         }
         self.touch(table, id);
         Ok(changed.len())
@@ -221,29 +258,202 @@ impl<'s> Tx<'s> {
         Ok(())
     }
 
-    fn record(&mut self, table: &str, id: &str, col: &str, value: &Value, hlc: Hlc) -> Result<()> {
+    fn record(&mut self, table: &str, id: &str, col: &str, value: &Value, hlc: Hlc, prev: Option<Hlc>) -> Result<()> {
         self.seq += 1;
-        let hlc_text = hlc.to_string();
-        self.tx
+        let change = Change {
+            origin: self.node,
+            origin_seq: self.seq,
+            hlc,
+            prev,
+            tbl: table.to_owned(),
+            row_id: id.to_owned(),
+            col: col.to_owned(),
+            value: value_json(value)?,
+        };
+        self.log(&change)?;
+        self.set_clock(table, id, col, hlc, prev)
+    }
+
+    /// Appends a change to the log; false when (origin, origin_seq) is already there.
+    fn log(&self, c: &Change) -> Result<bool> {
+        let n = self
+            .tx
             .prepare_cached(
-                "INSERT INTO change_log (origin, origin_seq, hlc, tbl, row_id, col, value)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT OR IGNORE INTO change_log (origin, origin_seq, hlc, prev, tbl, row_id, col, value)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(rusqlite::params![
-                self.node.to_string(),
-                self.seq,
-                hlc_text,
-                table,
-                id,
-                col,
-                value_json(value)?
+                c.origin.to_string(),
+                c.origin_seq,
+                c.hlc.to_string(),
+                c.prev.map(|p| p.to_string()),
+                c.tbl,
+                c.row_id,
+                c.col,
+                c.value
             ])?;
+        Ok(n == 1)
+    }
+
+    fn set_clock(&self, table: &str, id: &str, col: &str, hlc: Hlc, prev: Option<Hlc>) -> Result<()> {
         self.tx
             .prepare_cached(
-                "INSERT INTO column_clock (tbl, row_id, col, hlc) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (tbl, row_id, col) DO UPDATE SET hlc = excluded.hlc",
+                "INSERT INTO column_clock (tbl, row_id, col, hlc, prev) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (tbl, row_id, col) DO UPDATE SET hlc = excluded.hlc, prev = excluded.prev",
             )?
-            .execute(rusqlite::params![table, id, col, hlc_text])?;
+            .execute(rusqlite::params![table, id, col, hlc.to_string(), prev.map(|p| p.to_string())])?;
+        Ok(())
+    }
+
+    /// The clock of a column's value and the clock it overwrote.
+    fn clock_of(&self, table: &str, id: &str, col: &str) -> Result<Option<(Hlc, Option<Hlc>)>> {
+        let row: Option<(String, Option<String>)> = self
+            .tx
+            .prepare_cached("SELECT hlc, prev FROM column_clock WHERE tbl = ?1 AND row_id = ?2 AND col = ?3")?
+            .query_row([table, id, col], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        match row {
+            None => Ok(None),
+            Some((h, p)) => Ok(Some((parse_hlc(&h)?, p.as_deref().map(parse_hlc).transpose()?))),
+        }
+    }
+
+    /// Merges one change that arrived from another node, by the rule in
+    /// [`crate::sync::merge`]: the row is created if need be (rows may arrive before their
+    /// parents, and column by column), the winning value and its clock are stored, a
+    /// concurrent loser goes to the `conflict` table, and the change joins the change log
+    /// under its original origin, seq and clock (so HQ can relay it) unless it is already
+    /// there, in which case nothing at all happens. The local clock moves past the change's.
+    pub fn apply_remote(&mut self, c: &Change) -> Result<Decision> {
+        Ok(self.apply_remote_row(std::slice::from_ref(c))?.pop().unwrap_or(Decision::Duplicate))
+    }
+
+    /// [`Tx::apply_remote`] for several changes to one row (same table and row id), in
+    /// order: one read of the row and its clocks and one row write instead of one per
+    /// column. Returns one decision per change.
+    pub fn apply_remote_row(&mut self, changes: &[Change]) -> Result<Vec<Decision>> {
+        let Some(first) = changes.first() else {
+            return Ok(Vec::new());
+        };
+        let table =
+            self.columns.table(&first.tbl).ok_or_else(|| Error::rule(format!("“{}”不是同步数据表", first.tbl)))?;
+        let row_id = first.row_id.as_str();
+        let mut remote = Vec::with_capacity(changes.len());
+        for c in changes {
+            if c.tbl != first.tbl || c.row_id != first.row_id {
+                return Err(Error::rule("内部错误：一次只能合并同一行的变更"));
+            }
+            self.columns.check(table, &[(c.col.as_str(), Value::Null)])?;
+            remote.push(Version { value: json_value(&c.value)?, hlc: c.hlc, prev: c.prev });
+        }
+        let cols = self.columns.of(table).unwrap_or_default();
+        // The row as it stands and the clocks of its columns.
+        let mut current: Option<HashMap<String, Value>> = {
+            let sql = format!("SELECT * FROM {table} WHERE id = ?1");
+            let mut stmt = self.tx.prepare_cached(&sql)?;
+            let mut rows = stmt.query([row_id])?;
+            match rows.next()? {
+                Some(r) => {
+                    let mut m = HashMap::with_capacity(cols.len());
+                    for (i, c) in cols.iter().enumerate() {
+                        m.insert(c.clone(), r.get::<_, Value>(i)?);
+                    }
+                    Some(m)
+                }
+                None => None,
+            }
+        };
+        let mut clocks: HashMap<String, (Hlc, Option<Hlc>)> = HashMap::new();
+        {
+            let mut stmt =
+                self.tx.prepare_cached("SELECT col, hlc, prev FROM column_clock WHERE tbl = ?1 AND row_id = ?2")?;
+            let mut rows = stmt.query([table, row_id])?;
+            while let Some(r) = rows.next()? {
+                let (col, h, p): (String, String, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
+                clocks.insert(col, (parse_hlc(&h)?, p.as_deref().map(parse_hlc).transpose()?));
+            }
+        }
+        let ms = self.now.timestamp_millis().max(0) as u64;
+        let existed = current.is_some();
+        let mut decisions = Vec::with_capacity(changes.len());
+        let mut winners: Vec<(String, Value)> = Vec::new();
+        for (c, remote) in changes.iter().zip(remote) {
+            if !self.log(c)? {
+                decisions.push(Decision::Duplicate);
+                continue;
+            }
+            self.last = Hlc::receive(self.last, c.hlc, ms, self.node);
+            let local = match (current.as_ref().and_then(|m| m.get(&c.col)), clocks.get(&c.col)) {
+                (Some(v), Some((hlc, prev))) => Some(Version { value: v.clone(), hlc: *hlc, prev: *prev }),
+                _ => None,
+            };
+            let decision = merge::decide(local.as_ref(), &remote);
+            if decision.conflict()
+                && let Some(local) = &local
+            {
+                let (winner, loser) = if decision.applies() { (&remote, local) } else { (local, &remote) };
+                self.log_conflict(table, row_id, &c.col, winner, loser)?;
+            }
+            if decision.applies() {
+                clocks.insert(c.col.clone(), (c.hlc, c.prev));
+                self.set_clock(table, row_id, &c.col, c.hlc, c.prev)?;
+                current.get_or_insert_with(HashMap::new).insert(c.col.clone(), remote.value.clone());
+                winners.retain(|(col, _)| *col != c.col);
+                winners.push((c.col.clone(), remote.value));
+            }
+            decisions.push(decision);
+        }
+        if !winners.is_empty() {
+            if existed {
+                let sets: Vec<String> = winners.iter().map(|(c, _)| format!("{c} = ?")).collect();
+                let sql = format!("UPDATE {table} SET {} WHERE id = ?", sets.join(", "));
+                let values = winners.into_iter().map(|(_, v)| v).chain(std::iter::once(Value::Text(row_id.to_owned())));
+                self.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+            } else {
+                self.insert_row(table, row_id, winners)?;
+            }
+            self.touch(table, row_id);
+        }
+        Ok(decisions)
+    }
+
+    fn log_conflict(&self, table: &str, row_id: &str, col: &str, winner: &Version, loser: &Version) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO conflict (tbl, row_id, col, loser_value, loser_hlc, loser_origin,
+                     winner_value, winner_hlc, winner_origin, detected_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute(rusqlite::params![
+                table,
+                row_id,
+                col,
+                value_json(&loser.value)?,
+                loser.hlc.to_string(),
+                loser.hlc.node.to_string(),
+                value_json(&winner.value)?,
+                winner.hlc.to_string(),
+                winner.hlc.node.to_string(),
+                crate::model::time::stamp(self.now),
+            ])?;
+        Ok(())
+    }
+
+    /// A row that remote changes reach before it exists here: the columns they carry, and
+    /// for the other NOT NULL columns without a default a placeholder of their type until
+    /// their own changes arrive (in the same bundle, for a row written whole).
+    fn insert_row(&mut self, table: &'static str, id: &str, mut cols: Vec<(String, Value)>) -> Result<()> {
+        let holders = self.columns.placeholders.get(table).map(Vec::as_slice).unwrap_or_default();
+        for (c, v) in holders {
+            if !cols.iter().any(|(k, _)| k == c) {
+                cols.push((c.clone(), v.clone()));
+            }
+        }
+        let names: String = cols.iter().map(|(c, _)| format!(", {c}")).collect();
+        let marks: String = cols.iter().map(|_| ", ?").collect();
+        let sql = format!("INSERT INTO {table} (id{names}) VALUES (?{marks})");
+        let values = std::iter::once(Value::Text(id.to_owned())).chain(cols.into_iter().map(|(_, v)| v));
+        self.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
         Ok(())
     }
 
@@ -263,12 +473,29 @@ impl<'s> Tx<'s> {
     }
 }
 
-/// Equal as stored values (an integer and a real of the same value count as equal).
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Integer(x), Value::Real(y)) | (Value::Real(y), Value::Integer(x)) => (*x as f64) == *y,
-        _ => a == b,
-    }
+/// One change as the log holds it and bundles carry it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The node that wrote it.
+    pub origin: Uuid,
+    /// Its number among that node's changes, from 1.
+    pub origin_seq: i64,
+    /// When (in clock order) it was written.
+    pub hlc: Hlc,
+    /// The clock of the value it overwrote on its writer's node.
+    pub prev: Option<Hlc>,
+    /// The synced table.
+    pub tbl: String,
+    /// The row's id.
+    pub row_id: String,
+    /// The column.
+    pub col: String,
+    /// The value as JSON (null, number or string).
+    pub value: String,
+}
+
+fn parse_hlc(s: &str) -> Result<Hlc> {
+    s.parse().map_err(|e: crate::model::hlc::BadHlc| Error::rule(e.to_string()))
 }
 
 /// A stored value as the change log's JSON.

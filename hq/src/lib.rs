@@ -1,0 +1,144 @@
+//! `fengqiao-hq`: the county HQ's sync server, as a library (so tests start the real
+//! server on port 0) with a thin binary around it.
+//!
+//! HQ is a node like a post: its own SQLite file, opened through the core's [`Api`]. This
+//! crate only moves bytes; every rule (what a post may see, merging, refusing bad bundles)
+//! is in the core's `sync` module.
+//!
+//! Routes:
+//! - `POST /sync`: a post's bundle in, HQ's reply bundle out (the same bytes as on USB).
+//!   A refused bundle gets `400` with the Chinese reason as plain text.
+//! - `GET /health`: `ok`.
+//! - `GET /`: the status page (posts, last sync, pending changes, open conflicts) with the
+//!   relay form: the station's browser uploads a post's bundle from a USB stick and saves
+//!   HQ's reply back onto it. The bundle stays sealed end to end; the page only relays.
+
+use std::future::Future;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use fengqiao::Error;
+use fengqiao::api::Api;
+use fengqiao::model::time::SystemClock;
+
+/// The largest bundle accepted over HTTP: a whole post's decade fits well below it.
+pub const MAX_BUNDLE: usize = 1 << 30;
+
+/// HQ's database inside its data directory.
+pub fn db_path(data: &Path) -> std::path::PathBuf {
+    data.join("hq.db")
+}
+
+/// Opens HQ's node in `data` (with the system clock).
+pub fn open(data: &Path) -> Result<Api, Error> {
+    Api::open(&db_path(data), Arc::new(SystemClock))
+}
+
+type Shared = Arc<Mutex<Api>>;
+
+/// The router over one open HQ node.
+pub fn router(api: Api) -> Router {
+    let shared: Shared = Arc::new(Mutex::new(api));
+    Router::new()
+        .route("/sync", post(sync))
+        .route("/health", get(|| async { "ok" }))
+        .route("/", get(status_page))
+        .layer(DefaultBodyLimit::max(MAX_BUNDLE))
+        .with_state(shared)
+}
+
+/// Serves HQ on `listener` until `shutdown` completes.
+pub async fn run(
+    listener: tokio::net::TcpListener,
+    api: Api,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(api)).with_graceful_shutdown(shutdown).await
+}
+
+fn lock(api: &Shared) -> std::sync::MutexGuard<'_, Api> {
+    // A panic while holding the lock leaves SQLite's transaction rolled back; the store
+    // itself is still consistent, so carry on.
+    api.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+async fn sync(State(api): State<Shared>, body: Bytes) -> Response {
+    // SQLite work is blocking: keep it off the async workers.
+    let done = tokio::task::spawn_blocking(move || lock(&api).hq_exchange(&body)).await;
+    match done {
+        Ok(Ok((_, reply))) => ([(header::CONTENT_TYPE, "application/octet-stream")], reply).into_response(),
+        Ok(Err(e)) => {
+            let status = match e {
+                Error::Storage(_) | Error::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], e.to_string()).into_response()
+        }
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "同步处理中断，未做任何改动").into_response(),
+    }
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+async fn status_page(State(api): State<Shared>) -> Response {
+    let done = tokio::task::spawn_blocking(move || lock(&api).sync_status()).await;
+    let status = match done {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let rows: String = status
+        .peers
+        .iter()
+        .map(|p| {
+            format!(
+                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&p.name),
+                esc(&p.node_id),
+                esc(&p.villages.join("、")),
+                esc(p.last_sync_at.as_deref().unwrap_or("从未同步")),
+                p.pending
+            )
+        })
+        .collect();
+    Html(format!(
+        r#"<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{name} · 枫桥同步</title>
+<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 8px}}</style></head>
+<body><h1>{name}</h1>
+<p>本节点 <code>{node}</code>；本节点变更 {local} 条；未处理冲突 <b id="conflicts">{conflicts}</b> 条</p>
+<h2>警务室</h2>
+<table id="posts"><tr><th>名称</th><th>节点</th><th>辖区</th><th>上次同步</th><th>待发送变更</th></tr>{rows}</table>
+<h2>转交 U 盘同步包</h2>
+<p>选择警务室带来的 .fqsync 文件，上传后浏览器会下载县局的回复包，请保存回 U 盘。同步包全程加密，本页只转交。</p>
+<input type="file" id="bundle" accept=".fqsync"> <button id="send">上传并下载回复</button> <span id="result"></span>
+<script>
+document.getElementById('send').onclick = async () => {{
+  const f = document.getElementById('bundle').files[0];
+  const out = document.getElementById('result');
+  if (!f) {{ out.textContent = '请先选择同步包文件'; return; }}
+  out.textContent = '正在同步…';
+  const r = await fetch('/sync', {{ method: 'POST', body: await f.arrayBuffer() }});
+  if (!r.ok) {{ out.textContent = '被拒绝：' + await r.text(); return; }}
+  const blob = await r.blob();
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = 'reply-' + f.name;
+  a.click();
+  out.textContent = '完成：已下载回复包 ' + a.download;
+}};
+</script></body></html>"#,
+        name = esc(&status.name),
+        node = esc(&status.node_id),
+        local = status.local_changes,
+        conflicts = status.open_conflicts,
+    ))
+    .into_response()
+}

@@ -1,0 +1,129 @@
+//! `fengqiao-hq`: parses flags and calls the core's api or [`fengqiao_hq::run`].
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use fengqiao::Error;
+use fengqiao::sync::EnrollRequest;
+
+#[derive(Parser)]
+#[command(name = "fengqiao-hq", version, about = "枫桥警务台账县局同步服务")]
+struct Cli {
+    /// 数据目录（县局数据库 hq.db 所在）
+    #[arg(long)]
+    data: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 建立县局节点（生成密钥）；重复执行只改名称
+    Init {
+        /// 县局名称
+        #[arg(long)]
+        name: String,
+    },
+    /// 登记警务室：读入申请文件，写出回执文件
+    Enroll {
+        /// 警务室的登记申请文件
+        request: PathBuf,
+        /// 辖区村（社区）代码，逗号分隔
+        #[arg(long, value_delimiter = ',', required = true)]
+        villages: Vec<String>,
+        /// 回执文件路径
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 导入警务室的同步包（U 盘），写出给它的回复包
+    Bundle {
+        #[command(subcommand)]
+        action: BundleAction,
+    },
+    /// 启动同步服务
+    Serve {
+        /// 监听地址，如 0.0.0.0:8080
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum BundleAction {
+    /// 导入同步包并写出回复包
+    Import {
+        /// 警务室的同步包
+        file: PathBuf,
+        /// 回复包路径
+        #[arg(long)]
+        reply_out: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "错误：{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn say(line: String) {
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    std::fs::create_dir_all(&cli.data)?;
+    let mut api = fengqiao_hq::open(&cli.data)?;
+    match cli.command {
+        Command::Init { name } => {
+            api.hq_init(&name)?;
+            say(format!("县局节点已就绪：{}（{}）", name, api.store().node_id()));
+        }
+        Command::Enroll { request, villages, out } => {
+            let req: EnrollRequest = serde_json::from_slice(&std::fs::read(&request)?)
+                .map_err(|e| Error::validation("request", format!("登记申请文件无法读取：{e}")))?;
+            let reply = api.hq_enroll(&req, &villages)?;
+            let text = serde_json::to_vec_pretty(&reply).map_err(|e| Error::BadRequest(e.to_string()))?;
+            std::fs::write(&out, text)?;
+            say(format!(
+                "已登记警务室“{}”（{}），辖区：{}；回执：{}",
+                req.node.name,
+                req.node.node_id,
+                villages.join("、"),
+                out.display()
+            ));
+        }
+        Command::Bundle { action: BundleAction::Import { file, reply_out } } => {
+            let (r, reply) = api.hq_exchange(&std::fs::read(&file)?)?;
+            std::fs::write(&reply_out, &reply)?;
+            say(format!(
+                "已导入来自 {} 的第 {} 号同步包：{} 条变更，采用 {}，较旧未采用 {}，已有 {}，冲突 {}；回复包：{}",
+                r.from,
+                r.counter,
+                r.changes,
+                r.applied,
+                r.ignored,
+                r.duplicates,
+                r.conflicts,
+                reply_out.display()
+            ));
+        }
+        Command::Serve { listen } => {
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(async {
+                let listener = tokio::net::TcpListener::bind(&listen).await?;
+                say(format!("县局同步服务已启动：http://{}", listener.local_addr()?));
+                fengqiao_hq::run(listener, api, async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await
+            })?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,623 @@
+//! Sync with the county HQ: enrollment, per-peer watermarks, making and applying bundles,
+//! the conflict log.
+//!
+//! Topology: a star. A post sends HQ its own changes; HQ sends each post every other
+//! node's changes that fall in the post's jurisdiction ([`scope`]). Per peer and origin
+//! node, `peer_origin.acked` is how far the peer has acknowledged that origin's changes (a
+//! bundle carries everything above it, so a lost bundle's changes go again next time) and
+//! `received` is how far the peer has sent them to us (acknowledged back in our next
+//! bundle). Changes apply through [`crate::store::Tx::apply_remote`], which skips any
+//! (origin, seq) already in the change log, so duplicated and reordered bundles are
+//! harmless; a bundle numbered at or below the last one accepted from its sender is refused
+//! as a replay (bundles are cumulative, so an older one never carries anything new).
+//!
+//! Nothing here knows about HTTP: `fengqiao-hq` and the CLI move the same bytes.
+
+pub mod bundle;
+pub mod keys;
+pub mod merge;
+pub mod scope;
+
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::model::Hlc;
+use crate::model::time::stamp;
+use crate::store::write::{Change, json_value};
+use crate::store::{SYNCED_TABLES, Store, get_meta, set_meta};
+use bundle::{Body, BundleError, Envelope, Range};
+use keys::PublicKeys;
+use merge::Decision;
+
+/// A node's role in the star.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeRole {
+    /// A village police post.
+    Post,
+    /// The county HQ.
+    Hq,
+}
+
+impl NodeRole {
+    fn as_str(self) -> &'static str {
+        match self {
+            NodeRole::Post => "post",
+            NodeRole::Hq => "hq",
+        }
+    }
+
+    fn parse(s: &str) -> Result<NodeRole> {
+        match s {
+            "post" => Ok(NodeRole::Post),
+            "hq" => Ok(NodeRole::Hq),
+            _ => Err(Error::rule(format!("未知的节点角色“{s}”"))),
+        }
+    }
+}
+
+/// This node's role (a post unless made HQ by [`init_hq`]).
+pub fn role(store: &Store) -> Result<NodeRole> {
+    get_meta(store.conn(), "node_role")?
+        .as_deref()
+        .map(NodeRole::parse)
+        .transpose()
+        .map(|r| r.unwrap_or(NodeRole::Post))
+}
+
+/// This node's display name.
+pub fn name(store: &Store) -> Result<String> {
+    Ok(get_meta(store.conn(), "node_name")?.unwrap_or_else(|| "警务室".into()))
+}
+
+/// Makes this database an HQ node named `name` (repeating it only renames).
+pub fn init_hq(store: &mut Store, name: &str) -> Result<()> {
+    let conn = store.conn();
+    if let Some(r) = get_meta(conn, "node_role")?
+        && r != "hq"
+    {
+        return Err(Error::rule("这个数据库属于警务室，不能作为县局节点"));
+    }
+    set_meta(conn, "node_role", "hq")?;
+    set_meta(conn, "node_name", name)?;
+    keys::load_or_create(conn)?;
+    Ok(())
+}
+
+/// Sets this post's display name, used in its enrollment request.
+pub fn set_name(store: &Store, name: &str) -> Result<()> {
+    set_meta(store.conn(), "node_name", name)
+}
+
+/// One side of an enrollment, as it travels in the request and reply files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeCard {
+    /// Node id.
+    pub node_id: Uuid,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: NodeRole,
+    /// SM2 signing public key, hex (SEC1 uncompressed).
+    pub sign_public: String,
+    /// SM2 encryption public key, hex (SEC1 uncompressed).
+    pub enc_public: String,
+}
+
+impl NodeCard {
+    fn keys(&self) -> Result<PublicKeys> {
+        let bad = |_| Error::validation("enroll", "登记文件中的公钥格式不对");
+        let k = PublicKeys {
+            sign: hex::decode(&self.sign_public).map_err(bad)?,
+            enc: hex::decode(&self.enc_public).map_err(bad)?,
+        };
+        k.verifying()?;
+        k.encrypting()?;
+        Ok(k)
+    }
+}
+
+/// The post's enrollment request: carried to the station, read by HQ.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnrollRequest {
+    /// Always `fengqiao-enroll-request`.
+    pub kind: String,
+    /// The post.
+    pub node: NodeCard,
+}
+
+/// HQ's reply: carried back, read by the post.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnrollReply {
+    /// Always `fengqiao-enroll-reply`.
+    pub kind: String,
+    /// HQ.
+    pub hq: NodeCard,
+    /// The post it was made for.
+    pub post: Uuid,
+    /// The post's jurisdiction: village codes.
+    pub villages: Vec<String>,
+}
+
+fn card(store: &Store) -> Result<NodeCard> {
+    let k = keys::load_or_create(store.conn())?.public();
+    Ok(NodeCard {
+        node_id: store.node_id(),
+        name: name(store)?,
+        role: role(store)?,
+        sign_public: hex::encode(k.sign),
+        enc_public: hex::encode(k.enc),
+    })
+}
+
+/// The post's request file.
+pub fn enroll_request(store: &Store) -> Result<EnrollRequest> {
+    if role(store)? == NodeRole::Hq {
+        return Err(Error::rule("县局节点不需要登记"));
+    }
+    Ok(EnrollRequest { kind: "fengqiao-enroll-request".into(), node: card(store)? })
+}
+
+/// HQ registers a post with its villages and answers with its own card.
+pub fn enroll_post(store: &mut Store, req: &EnrollRequest, villages: &[String]) -> Result<EnrollReply> {
+    if role(store)? != NodeRole::Hq {
+        return Err(Error::rule("只有县局节点可以登记警务室，请先执行 init"));
+    }
+    if req.kind != "fengqiao-enroll-request" || req.node.role != NodeRole::Post {
+        return Err(Error::validation("request", "这不是警务室的登记申请文件"));
+    }
+    if villages.is_empty() || villages.iter().any(|v| v.trim().is_empty()) {
+        return Err(Error::validation("villages", "请至少指定一个辖区村（社区）代码"));
+    }
+    let villages: Vec<String> = villages.iter().map(|v| v.trim().to_owned()).collect();
+    let now = stamp(store.clock().now());
+    add_peer(store.conn(), &req.node, &villages, &now)?;
+    Ok(EnrollReply { kind: "fengqiao-enroll-reply".into(), hq: card(store)?, post: req.node.node_id, villages })
+}
+
+/// The post records HQ from its reply.
+pub fn enroll_accept(store: &mut Store, reply: &EnrollReply) -> Result<()> {
+    if reply.kind != "fengqiao-enroll-reply" || reply.hq.role != NodeRole::Hq {
+        return Err(Error::validation("reply", "这不是县局的登记回执文件"));
+    }
+    if reply.post != store.node_id() {
+        return Err(Error::validation(
+            "reply",
+            format!("这份登记回执是给另一个警务室（{}）的，不是本机（{}）", reply.post, store.node_id()),
+        ));
+    }
+    let now = stamp(store.clock().now());
+    add_peer(store.conn(), &reply.hq, &reply.villages, &now)
+}
+
+fn add_peer(conn: &Connection, node: &NodeCard, villages: &[String], now: &str) -> Result<()> {
+    let k = node.keys()?;
+    conn.execute(
+        "INSERT INTO peer (node_id, name, role, sign_public, enc_public, villages, enrolled_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (node_id) DO UPDATE SET name = excluded.name, role = excluded.role,
+             sign_public = excluded.sign_public, enc_public = excluded.enc_public,
+             villages = excluded.villages, enrolled_at = excluded.enrolled_at",
+        params![
+            node.node_id.to_string(),
+            node.name,
+            node.role.as_str(),
+            k.sign,
+            k.enc,
+            serde_json::to_string(villages).unwrap_or_else(|_| "[]".into()),
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+/// An enrolled peer.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Peer {
+    /// Node id.
+    pub node_id: String,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: NodeRole,
+    /// Jurisdiction village codes (for a post).
+    pub villages: Vec<String>,
+    /// When enrolled.
+    pub enrolled_at: String,
+    /// When a bundle from it was last accepted.
+    pub last_sync_at: Option<String>,
+    /// Changes waiting to be sent to it (before jurisdiction filtering).
+    pub pending: i64,
+    #[serde(skip)]
+    keys: Option<PublicKeys>,
+    #[serde(skip)]
+    sent_counter: i64,
+}
+
+fn read_peers(conn: &Connection, only: Option<Uuid>) -> Result<Vec<Peer>> {
+    let mut stmt = conn.prepare(
+        "SELECT node_id, name, role, villages, enrolled_at, last_sync_at, sign_public, enc_public,
+                sent_counter
+         FROM peer WHERE ?1 IS NULL OR node_id = ?1 ORDER BY name, node_id",
+    )?;
+    let rows = stmt.query_map([only.map(|u| u.to_string())], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, Option<String>>(5)?,
+            r.get::<_, Vec<u8>>(6)?,
+            r.get::<_, Vec<u8>>(7)?,
+            r.get::<_, i64>(8)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (node_id, name, role, villages, enrolled_at, last_sync_at, sign, enc, sent_counter) = row?;
+        out.push(Peer {
+            node_id,
+            name,
+            role: NodeRole::parse(&role)?,
+            villages: crate::store::json_list(Some(villages)),
+            enrolled_at,
+            last_sync_at,
+            pending: 0,
+            keys: Some(PublicKeys { sign, enc }),
+            sent_counter,
+        });
+    }
+    Ok(out)
+}
+
+/// The origins whose changes this node sends to `peer`, each with how far the peer has
+/// acknowledged them and how far this node has them.
+fn outgoing(conn: &Connection, me: Uuid, my_role: NodeRole, peer: &str) -> Result<Vec<(String, i64, i64)>> {
+    let mut origins = vec![me.to_string()];
+    if my_role == NodeRole::Hq {
+        // HQ relays every other node's changes; its peers are all the posts.
+        let mut stmt = conn.prepare_cached("SELECT node_id FROM peer WHERE node_id != ?1")?;
+        for o in stmt.query_map([peer], |r| r.get::<_, String>(0))? {
+            origins.push(o?);
+        }
+    }
+    let mut out = Vec::new();
+    for origin in origins {
+        let acked: i64 = conn
+            .prepare_cached("SELECT acked FROM peer_origin WHERE peer = ?1 AND origin = ?2")?
+            .query_row([peer, &origin], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0);
+        let upto: i64 = conn
+            .prepare_cached("SELECT coalesce(max(origin_seq), 0) FROM change_log WHERE origin = ?1")?
+            .query_row([&origin], |r| r.get(0))?;
+        out.push((origin, acked, upto));
+    }
+    Ok(out)
+}
+
+/// Every enrolled peer, with what is waiting for it.
+pub fn peers(store: &Store) -> Result<Vec<Peer>> {
+    let conn = store.conn();
+    let my_role = role(store)?;
+    let mut all = read_peers(conn, None)?;
+    for p in &mut all {
+        let mut pending = 0;
+        for (origin, acked, _) in outgoing(conn, store.node_id(), my_role, &p.node_id)? {
+            pending += conn
+                .prepare_cached("SELECT count(*) FROM change_log WHERE origin = ?1 AND origin_seq > ?2 AND hlc != ?3")?
+                .query_row(params![origin, acked, Hlc::GENESIS.to_string()], |r| r.get::<_, i64>(0))?;
+        }
+        p.pending = pending;
+    }
+    Ok(all)
+}
+
+fn the_peer(conn: &Connection, id: Uuid) -> Result<Peer> {
+    read_peers(conn, Some(id))?.into_iter().next().ok_or_else(|| BundleError::NotEnrolled(id.to_string()).into())
+}
+
+/// The single peer of a post (HQ), or a refusal when not enrolled.
+pub fn hq_peer(store: &Store) -> Result<Uuid> {
+    let hq = read_peers(store.conn(), None)?.into_iter().find(|p| p.role == NodeRole::Hq);
+    let hq = hq.ok_or_else(|| BundleError::NotEnrolled("县局".into()))?;
+    Uuid::try_parse(&hq.node_id).map_err(|_| Error::rule("登记的县局节点标识已损坏"))
+}
+
+/// Makes the next bundle for `to`: every change it has not acknowledged that it may see,
+/// and this node's acknowledgements of what `to` sent.
+pub fn export(store: &mut Store, to: Uuid) -> Result<Vec<u8>> {
+    let me = store.node_id();
+    let my_role = role(store)?;
+    let keys = keys::load_or_create(store.conn())?;
+    let peer = the_peer(store.conn(), to)?;
+    let peer_keys = peer.keys.clone().ok_or(BundleError::BadKey)?;
+    let peer_id = to.to_string();
+    let conn = store.conn();
+    let mut scope = if my_role == NodeRole::Hq && peer.role == NodeRole::Post {
+        Some(scope::Scope::new(conn, to, &peer.villages)?)
+    } else {
+        None
+    };
+    let genesis = Hlc::GENESIS.to_string();
+    let mut ranges = Vec::new();
+    let mut changes = Vec::new();
+    for (origin, acked, upto) in outgoing(conn, me, my_role, &peer_id)? {
+        if upto <= acked {
+            continue;
+        }
+        let origin_id = Uuid::try_parse(&origin).map_err(|_| Error::rule("变更日志中的节点标识已损坏"))?;
+        ranges.push(Range { origin: origin_id, after: acked, upto });
+        let mut stmt = conn.prepare_cached(
+            "SELECT origin_seq, hlc, prev, tbl, row_id, col, value FROM change_log
+             WHERE origin = ?1 AND origin_seq > ?2 AND origin_seq <= ?3 ORDER BY origin_seq",
+        )?;
+        let mut rows = stmt.query(params![origin, acked, upto])?;
+        while let Some(r) = rows.next()? {
+            let hlc: String = r.get(1)?;
+            // Seeds carry the genesis clock and are the same on every node.
+            if hlc == genesis {
+                continue;
+            }
+            let (tbl, row_id): (String, String) = (r.get(3)?, r.get(4)?);
+            if let Some(scope) = scope.as_mut()
+                && !scope.contains(conn, store.columns(), &tbl, &row_id)?
+            {
+                continue;
+            }
+            let parse = |s: &str| s.parse::<Hlc>().map_err(|e| Error::rule(e.to_string()));
+            let prev: Option<String> = r.get(2)?;
+            changes.push(Change {
+                origin: origin_id,
+                origin_seq: r.get(0)?,
+                hlc: parse(&hlc)?,
+                prev: prev.as_deref().map(parse).transpose()?,
+                tbl,
+                row_id,
+                col: r.get(5)?,
+                value: r.get(6)?,
+            });
+        }
+    }
+    changes.sort_by_key(|c| c.hlc);
+    let mut acks = Vec::new();
+    {
+        let mut stmt =
+            conn.prepare_cached("SELECT origin, received FROM peer_origin WHERE peer = ?1 AND received > 0")?;
+        for row in stmt.query_map([&peer_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+            let (o, n) = row?;
+            if let Ok(o) = Uuid::try_parse(&o) {
+                acks.push((o, n));
+            }
+        }
+    }
+    let counter = peer.sent_counter + 1;
+    let env = Envelope { from: me, to, counter, created: stamp(store.clock().now()), ranges };
+    let bytes = bundle::seal(&env, &Body { acks, changes }, &keys, &peer_keys)?;
+    store.conn().execute("UPDATE peer SET sent_counter = ?1 WHERE node_id = ?2", params![counter, peer_id])?;
+    Ok(bytes)
+}
+
+/// What importing a bundle did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct ImportReport {
+    /// The sender.
+    pub from: String,
+    /// The bundle's number from that sender.
+    pub counter: i64,
+    /// Changes carried.
+    pub changes: usize,
+    /// Changes whose value was taken.
+    pub applied: usize,
+    /// Changes older than the value held here (kept in the log, not applied).
+    pub ignored: usize,
+    /// Changes already here.
+    pub duplicates: usize,
+    /// Concurrent overwrites logged.
+    pub conflicts: usize,
+}
+
+/// Opens and applies a bundle addressed to this node, in one transaction: all of it or,
+/// on any refusal or failure, nothing.
+pub fn import(store: &mut Store, bytes: &[u8]) -> Result<ImportReport> {
+    let me = store.node_id();
+    let keys = keys::load_or_create(store.conn())?;
+    let peers: HashMap<Uuid, PublicKeys> = read_peers(store.conn(), None)?
+        .into_iter()
+        .filter_map(|p| Some((Uuid::try_parse(&p.node_id).ok()?, p.keys?)))
+        .collect();
+    let (header, body) = bundle::open(bytes, me, &keys, |from| peers.get(&from).cloned())?;
+    let from = header.from.to_string();
+    store.write(|tx| {
+        let last: i64 =
+            tx.conn().query_row("SELECT recv_counter FROM peer WHERE node_id = ?1", [&from], |r| r.get(0))?;
+        if header.counter <= last {
+            return Err(BundleError::Replayed { from: header.from, counter: header.counter, last }.into());
+        }
+        let mut report = ImportReport {
+            from: from.clone(),
+            counter: header.counter,
+            changes: body.changes.len(),
+            ..Default::default()
+        };
+        let mut changes = body.changes;
+        changes.sort_by_key(|c| c.hlc);
+        // Changes of one row written together sit side by side (same clock): apply each
+        // such run at once.
+        let mut start = 0;
+        while start < changes.len() {
+            let first = &changes[start];
+            let run = changes[start..]
+                .iter()
+                .take_while(|c| c.tbl == first.tbl && c.row_id == first.row_id && c.origin != me)
+                .count();
+            if run == 0 {
+                report.duplicates += 1;
+                start += 1;
+                continue;
+            }
+            let decisions = tx.apply_remote_row(&changes[start..start + run]).map_err(|e| match e {
+                Error::Rule { message } | Error::Validation { message, .. } => BundleError::Malformed(message).into(),
+                other => other,
+            })?;
+            for d in decisions {
+                if d.conflict() {
+                    report.conflicts += 1;
+                }
+                match d {
+                    Decision::Apply | Decision::ApplyAndLogConflict => report.applied += 1,
+                    Decision::Ignore | Decision::IgnoreAndLogConflict => report.ignored += 1,
+                    Decision::Duplicate => report.duplicates += 1,
+                }
+            }
+            start += run;
+        }
+        let conn = tx.conn();
+        for r in &header.ranges {
+            conn.execute(
+                // A range that starts past what we have leaves a gap: keep the old mark, so
+                // the sender goes back to it next time.
+                "INSERT INTO peer_origin (peer, origin, received)
+                 VALUES (?1, ?2, CASE WHEN ?3 <= 0 THEN ?4 ELSE 0 END)
+                 ON CONFLICT (peer, origin) DO UPDATE SET received =
+                     CASE WHEN ?3 <= received AND ?4 > received THEN ?4 ELSE received END",
+                params![from, r.origin.to_string(), r.after, r.upto],
+            )?;
+        }
+        for (origin, seq) in &body.acks {
+            conn.execute(
+                "INSERT INTO peer_origin (peer, origin, acked) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (peer, origin) DO UPDATE SET acked = max(acked, excluded.acked)",
+                params![from, origin.to_string(), seq],
+            )?;
+        }
+        conn.execute(
+            "UPDATE peer SET recv_counter = ?1, last_sync_at = ?2 WHERE node_id = ?3",
+            params![header.counter, stamp(tx.now()), from],
+        )?;
+        Ok(report)
+    })
+}
+
+/// HQ's side of one exchange: applies the post's bundle and answers with the next bundle
+/// for it (carrying the acknowledgement of what was just applied).
+pub fn exchange(store: &mut Store, bytes: &[u8]) -> Result<(ImportReport, Vec<u8>)> {
+    let report = import(store, bytes)?;
+    let from = Uuid::try_parse(&report.from).map_err(|_| Error::rule("节点标识已损坏"))?;
+    let reply = export(store, from)?;
+    Ok((report, reply))
+}
+
+/// One logged conflict.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Conflict {
+    /// Its number.
+    pub id: i64,
+    /// The table.
+    pub tbl: String,
+    /// The row.
+    pub row_id: String,
+    /// The column.
+    pub col: String,
+    /// The value that lost (JSON).
+    pub loser_value: serde_json::Value,
+    /// Its clock.
+    pub loser_hlc: String,
+    /// The node that wrote it.
+    pub loser_origin: String,
+    /// The value kept (JSON).
+    pub winner_value: serde_json::Value,
+    /// Its clock.
+    pub winner_hlc: String,
+    /// The node that wrote it.
+    pub winner_origin: String,
+    /// When this node noticed.
+    pub detected_at: String,
+    /// When a user restored the loser or dismissed it.
+    pub resolved_at: Option<String>,
+}
+
+/// The conflict log, newest first; resolved ones only when asked.
+pub fn conflicts(conn: &Connection, include_resolved: bool) -> Result<Vec<Conflict>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, tbl, row_id, col, loser_value, loser_hlc, loser_origin, winner_value, winner_hlc,
+                winner_origin, detected_at, resolved_at
+         FROM conflict WHERE ?1 OR resolved_at IS NULL ORDER BY id DESC",
+    )?;
+    let json = |s: String| serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s));
+    let rows = stmt.query_map([include_resolved], |r| {
+        Ok(Conflict {
+            id: r.get(0)?,
+            tbl: r.get(1)?,
+            row_id: r.get(2)?,
+            col: r.get(3)?,
+            loser_value: json(r.get(4)?),
+            loser_hlc: r.get(5)?,
+            loser_origin: r.get(6)?,
+            winner_value: json(r.get(7)?),
+            winner_hlc: r.get(8)?,
+            winner_origin: r.get(9)?,
+            detected_at: r.get(10)?,
+            resolved_at: r.get(11)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Restores a conflict's losing value: a normal local write with a new clock, so it wins
+/// everywhere once synced. Returns the conflict as it now stands.
+pub fn restore(store: &mut Store, id: i64) -> Result<Conflict> {
+    store.write(|tx| {
+        let row: Option<(String, String, String, String)> = tx
+            .conn()
+            .query_row("SELECT tbl, row_id, col, loser_value FROM conflict WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()?;
+        let (tbl, row_id, col, value) = row.ok_or_else(|| Error::not_found("冲突记录", &id.to_string()))?;
+        let table =
+            SYNCED_TABLES.iter().find(|t| **t == tbl).ok_or_else(|| Error::rule(format!("“{tbl}”不是同步数据表")))?;
+        tx.update(table, &row_id, &[(col.as_str(), json_value(&value)?)])?;
+        tx.conn().execute("UPDATE conflict SET resolved_at = ?1 WHERE id = ?2", params![stamp(tx.now()), id])?;
+        Ok(())
+    })?;
+    conflicts(store.conn(), true)?
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| Error::not_found("冲突记录", &id.to_string()))
+}
+
+/// Where this node stands.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Status {
+    /// This node.
+    pub node_id: String,
+    /// Its name.
+    pub name: String,
+    /// Its role.
+    pub role: NodeRole,
+    /// Its own changes so far.
+    pub local_changes: i64,
+    /// Enrolled peers with their last sync and pending changes.
+    pub peers: Vec<Peer>,
+    /// Conflicts not yet resolved.
+    pub open_conflicts: i64,
+}
+
+/// Where this node stands.
+pub fn status(store: &Store) -> Result<Status> {
+    let conn = store.conn();
+    Ok(Status {
+        node_id: store.node_id().to_string(),
+        name: name(store)?,
+        role: role(store)?,
+        local_changes: get_meta(conn, "seq")?.and_then(|s| s.parse().ok()).unwrap_or(0),
+        peers: peers(store)?,
+        open_conflicts: conn.query_row("SELECT count(*) FROM conflict WHERE resolved_at IS NULL", [], |r| r.get(0))?,
+    })
+}

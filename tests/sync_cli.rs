@@ -1,0 +1,70 @@
+//! The sync commands of the `fengqiao` binary, as scripts use them: enrollment files,
+//! bundle files, refusals with a non-zero exit and a Chinese reason, the conflict list.
+//! HQ's side runs in-process through the same api `fengqiao-hq` calls.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::Arc;
+
+use fengqiao::api::Api;
+use fengqiao::model::time::FixedClock;
+use fengqiao::sync::EnrollRequest;
+use serde_json::Value;
+
+fn fengqiao(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fengqiao")).arg("--db").arg(db).args(args).output().unwrap()
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let out = fengqiao(db, args);
+    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_post_enrolls_exchanges_bundle_files_and_a_bad_file_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, p) = (dir.path().join("post.db"), |n: &str| dir.path().join(n));
+    let mut hq =
+        Api::open(&p("hq.db"), Arc::new(FixedClock::at_date(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap())))
+            .unwrap();
+    hq.hq_init("县公安局").unwrap();
+
+    ok(&db, &["enroll", "request", "--out", p("req.json").to_str().unwrap(), "--name", "山门警务室"]);
+    let req: EnrollRequest = serde_json::from_slice(&std::fs::read(p("req.json")).unwrap()).unwrap();
+    let reply = hq.hq_enroll(&req, &["330326101201".into()]).unwrap();
+    std::fs::write(p("reply.json"), serde_json::to_vec(&reply).unwrap()).unwrap();
+    assert!(ok(&db, &["enroll", "accept", p("reply.json").to_str().unwrap()]).contains("县公安局"));
+
+    ok(&db, &["call", "village.create", r#"{"name":"青山村","code":"330326101201"}"#]);
+    let exported = ok(&db, &["--json", "bundle", "export", "--out", p("up.fqsync").to_str().unwrap()]);
+    let header: Value = serde_json::from_str(&exported).unwrap();
+    assert_eq!(header["suite"], "SM2-SM4GCM-SM3");
+    assert_eq!(header["changes"], 2, "the village's name and code");
+    let (report, down) = hq.hq_exchange(&std::fs::read(p("up.fqsync")).unwrap()).unwrap();
+    assert_eq!(report.applied, 2);
+    std::fs::write(p("down.fqsync"), &down).unwrap();
+    assert!(ok(&db, &["bundle", "import", p("down.fqsync").to_str().unwrap()]).contains("第 1 号同步包"));
+
+    // The same reply again, and a damaged one: refused, non-zero, the reason in Chinese.
+    let again = fengqiao(&db, &["bundle", "import", p("down.fqsync").to_str().unwrap()]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("重放"));
+    let mut bad = down.clone();
+    let n = bad.len();
+    bad[n - 70] ^= 0xff;
+    std::fs::write(p("bad.fqsync"), &bad).unwrap();
+    let refused = fengqiao(&db, &["--json", "bundle", "import", p("bad.fqsync").to_str().unwrap()]);
+    assert!(!refused.status.success());
+    let err: Value = serde_json::from_slice(&refused.stdout).unwrap();
+    assert_eq!(err["code"], "bundle_tampered");
+    assert!(err["message"].as_str().unwrap().contains("篡改"));
+
+    let list: Value = serde_json::from_str(&ok(&db, &["conflicts", "list", "--json"])).unwrap();
+    assert_eq!(list, serde_json::json!([]));
+    let status: Value = serde_json::from_str(&ok(&db, &["call", "sync.status"])).unwrap();
+    assert_eq!(status["peers"][0]["name"], "县公安局");
+    assert_eq!(status["open_conflicts"], 0);
+}
