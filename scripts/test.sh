@@ -30,8 +30,9 @@ need_apt() {
 }
 
 need_rust
-# The core builds its own SQLite (bundled); a C compiler and pkg-config are all it needs.
-step "apt packages" need_apt build-essential pkg-config
+# The core builds its own SQLite (bundled): a C compiler and pkg-config. poppler-utils
+# (pdftotext, pdffonts, pdftoppm) lets the document tests read back the PDFs they make.
+step "apt packages" need_apt build-essential pkg-config poppler-utils
 step "cargo fmt --check" cargo fmt --all -- --check
 step "cargo clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo doc" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked

@@ -78,6 +78,13 @@ pub enum Error {
     /// A file could not be read or written.
     #[error("文件读写失败：{0}")]
     Io(#[from] std::io::Error),
+    /// A document (PDF, spreadsheet) could not be made or read: a missing font, a
+    /// spreadsheet that is not one.
+    #[error("{message}")]
+    Document {
+        /// Chinese message saying what failed and what to do.
+        message: String,
+    },
 }
 
 impl Error {
@@ -109,6 +116,7 @@ impl Error {
             Error::BadRequest(_) => "bad_request",
             Error::Storage(_) => "storage",
             Error::Io(_) => "io",
+            Error::Document { .. } => "document",
         }
     }
 

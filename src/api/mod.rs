@@ -6,6 +6,7 @@
 //! the record's `id` and only the fields to change.
 
 mod dispute;
+mod docs;
 mod errand;
 mod incident;
 mod people;
@@ -22,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::model::time::Clock;
 use crate::store::Store;
 
+pub use docs::{ImportRequest, LedgerRequest, MonthRequest, StatsExportRequest, Written};
 pub use people::{HouseholdUpdate, IdRequest, PersonUpdate, SearchRequest};
 
 /// The core, open on one post database.
@@ -71,6 +73,7 @@ fn registry() -> Vec<Method> {
     all.extend(errand::methods());
     all.extend(incident::methods());
     all.extend(prevention::methods());
+    all.extend(docs::methods());
     all
 }
 
