@@ -10,7 +10,7 @@ use super::{Api, Method, method};
 use crate::docs::ledger::{self, LedgerKind};
 use crate::docs::roster::{self, ImportReport};
 use crate::docs::stats::{self, MonthStats};
-use crate::docs::{Month, report};
+use crate::docs::{Month, agreement, pdf, report};
 use crate::error::{Error, Result};
 
 /// `stats.month`.
@@ -51,6 +51,26 @@ pub struct LedgerRequest {
     pub path: PathBuf,
 }
 
+/// `agreement.pdf` / `intake.pdf`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementPdfRequest {
+    /// 纠纷.
+    pub dispute_id: String,
+    /// 输出的 PDF 文件.
+    pub path: PathBuf,
+}
+
+/// `followup.pdf`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpPdfRequest {
+    /// 回访.
+    pub follow_up_id: String,
+    /// 输出的 PDF 文件.
+    pub path: PathBuf,
+}
+
 /// A file written.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Written {
@@ -75,7 +95,38 @@ fn extension(path: &std::path::Path) -> String {
     path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase()
 }
 
+fn pdf_path(path: &std::path::Path) -> Result<()> {
+    if extension(path) != "pdf" {
+        return Err(Error::validation("path", "输出文件应以 .pdf 结尾"));
+    }
+    Ok(())
+}
+
 impl Api {
+    /// Prints a dispute's finalised agreement (人民调解协议书 or 治安调解协议书) as PDF.
+    pub fn agreement_pdf(&mut self, req: AgreementPdfRequest) -> Result<Written> {
+        pdf_path(&req.path)?;
+        let d = agreement::dispute(self.store.conn(), &req.dispute_id, self.today())?;
+        let pages = pdf::write(&agreement::agreement_document(&d)?, &req.path)?;
+        written(req.path, pages)
+    }
+
+    /// Prints a dispute's intake form (调解登记表) as PDF.
+    pub fn intake_pdf(&mut self, req: AgreementPdfRequest) -> Result<Written> {
+        pdf_path(&req.path)?;
+        let d = agreement::dispute(self.store.conn(), &req.dispute_id, self.today())?;
+        let pages = pdf::write(&agreement::intake_document(&d)?, &req.path)?;
+        written(req.path, pages)
+    }
+
+    /// Prints a follow-up record (回访记录) as PDF.
+    pub fn followup_pdf(&mut self, req: FollowUpPdfRequest) -> Result<Written> {
+        pdf_path(&req.path)?;
+        let (d, f) = agreement::follow_up(self.store.conn(), &req.follow_up_id, self.today())?;
+        let pages = pdf::write(&agreement::follow_up_document(&d, &f)?, &req.path)?;
+        written(req.path, pages)
+    }
+
     /// The month's statistics.
     pub fn stats_month(&mut self, req: MonthRequest) -> Result<MonthStats> {
         let m = month("month", &req.month)?;
@@ -147,5 +198,13 @@ pub(super) fn methods() -> Vec<Method> {
             |api, p| api.import_apply(p)
         ),
         method!("ledger.export", "导出台账为 Excel", LedgerRequest, |api, p| api.ledger_export(p)),
+        method!(
+            "agreement.pdf",
+            "打印已生效的调解协议书（人民调解/治安调解）PDF",
+            AgreementPdfRequest,
+            |api, p| api.agreement_pdf(p)
+        ),
+        method!("intake.pdf", "打印矛盾纠纷调解登记表 PDF", AgreementPdfRequest, |api, p| api.intake_pdf(p)),
+        method!("followup.pdf", "打印回访记录 PDF", FollowUpPdfRequest, |api, p| api.followup_pdf(p)),
     ]
 }

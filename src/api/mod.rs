@@ -23,7 +23,9 @@ use crate::error::{Error, Result};
 use crate::model::time::Clock;
 use crate::store::Store;
 
-pub use docs::{ImportRequest, LedgerRequest, MonthRequest, StatsExportRequest, Written};
+pub use docs::{
+    AgreementPdfRequest, FollowUpPdfRequest, ImportRequest, LedgerRequest, MonthRequest, StatsExportRequest, Written,
+};
 pub use people::{HouseholdUpdate, IdRequest, PersonUpdate, SearchRequest};
 
 /// The core, open on one post database.

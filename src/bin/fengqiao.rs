@@ -11,7 +11,9 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use fengqiao::Error;
-use fengqiao::api::{Api, ImportRequest, LedgerRequest, MonthRequest, SearchRequest, StatsExportRequest};
+use fengqiao::api::{
+    AgreementPdfRequest, Api, ImportRequest, LedgerRequest, MonthRequest, SearchRequest, StatsExportRequest,
+};
 use fengqiao::demo::{self, DemoOptions};
 use fengqiao::docs::ledger::LedgerKind;
 use fengqiao::docs::roster::{Action, ImportReport};
@@ -83,6 +85,14 @@ enum Command {
         /// 列出所有方法及其参数
         #[arg(long)]
         list: bool,
+    },
+    /// 生成纠纷的调解协议书 PDF（人民调解或治安调解，按协议类型）
+    Agreement {
+        /// 纠纷编号（id）
+        dispute_id: String,
+        /// 输出的 PDF 文件
+        #[arg(long)]
+        out: PathBuf,
     },
     /// 导出台账为 Excel：households（实有人口）、disputes（矛盾纠纷调解）、follow_ups（回访）、errands（代办）、incidents（警情）
     ExportXlsx {
@@ -261,6 +271,15 @@ fn run(cli: Cli) -> Result<(), Error> {
                         out!("    {line}");
                     }
                 }
+            }
+        }
+        Command::Agreement { dispute_id, out } => {
+            let mut api = open(cli.db)?;
+            let w = api.agreement_pdf(AgreementPdfRequest { dispute_id, path: out })?;
+            if cli.json {
+                print_json(&serde_json::to_value(&w).unwrap_or_default());
+            } else {
+                out!("已生成协议书：{}（{} 页，{} 字节）", w.path.display(), w.count, w.bytes);
             }
         }
         Command::ExportXlsx { ledger, month, out } => {

@@ -42,8 +42,8 @@ pub struct DisputeFact {
 pub struct AgreementFact {
     /// 协议类型.
     pub kind: AgreementKind,
-    /// The day it was finalised (Beijing).
-    pub finalised_on: NaiveDate,
+    /// The day it took effect.
+    pub effective_on: NaiveDate,
 }
 
 /// A scheduled follow-up.
@@ -75,7 +75,7 @@ pub struct ErrandFact {
 pub struct Facts {
     /// Disputes received in the month or mediated in it.
     pub disputes: Vec<DisputeFact>,
-    /// Agreements finalised in the month.
+    /// Agreements that took effect in the month.
     pub agreements: Vec<AgreementFact>,
     /// Follow-ups due in the month.
     pub follow_ups: Vec<FollowUpFact>,
@@ -124,7 +124,7 @@ pub struct Count {
     pub count: i64,
 }
 
-/// Agreements finalised, by kind.
+/// Agreements that took effect, by kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct AgreementCounts {
     /// 人民调解协议书.
@@ -261,7 +261,7 @@ pub fn compute(month: Month, today: NaiveDate, facts: &Facts) -> MonthStats {
         }
     }
     let mut agreements = AgreementCounts::default();
-    for a in facts.agreements.iter().filter(|a| in_month(a.finalised_on)) {
+    for a in facts.agreements.iter().filter(|a| in_month(a.effective_on)) {
         match a.kind {
             AgreementKind::People => agreements.people += 1,
             AgreementKind::Security => agreements.security += 1,
@@ -394,16 +394,17 @@ pub fn gather(conn: &Connection, month: Month) -> Result<Facts> {
             }
         }
     }
+    // An agreement counts in the month it takes effect (its legal date), not when it
+    // was typed in.
     facts.agreements = conn
         .prepare_cached(
-            "SELECT kind, finalised_at FROM agreement
-             WHERE deleted_at IS NULL AND finalised_at >= ?1 AND finalised_at < ?2",
+            "SELECT kind, effective_on FROM agreement
+             WHERE deleted_at IS NULL AND finalised_at IS NOT NULL AND effective_on >= ?1 AND effective_on < ?2",
         )?
-        .query_map([&ilo, &ihi], |r| Ok((r.get::<_, AgreementKind>(0)?, r.get::<_, String>(1)?)))?
+        .query_map([&lo, &hi], |r| Ok((r.get::<_, AgreementKind>(0)?, day(r.get(1)?))))?
         .filter_map(|r| match r {
-            Ok((kind, at)) => crate::model::time::parse_instant(&at).map(|t| {
-                Ok(AgreementFact { kind, finalised_on: t.with_timezone(&crate::model::time::beijing()).date_naive() })
-            }),
+            Ok((kind, Some(effective_on))) => Some(Ok(AgreementFact { kind, effective_on })),
+            Ok(_) => None,
             Err(e) => Some(Err(e)),
         })
         .collect::<rusqlite::Result<_>>()?;
@@ -540,9 +541,9 @@ mod tests {
     fn follow_ups_errands_agreements_incidents() {
         let facts = Facts {
             agreements: vec![
-                AgreementFact { kind: AgreementKind::People, finalised_on: d("2026-11-01") },
-                AgreementFact { kind: AgreementKind::Oral, finalised_on: d("2026-11-30") },
-                AgreementFact { kind: AgreementKind::Security, finalised_on: d("2026-10-31") },
+                AgreementFact { kind: AgreementKind::People, effective_on: d("2026-11-01") },
+                AgreementFact { kind: AgreementKind::Oral, effective_on: d("2026-11-30") },
+                AgreementFact { kind: AgreementKind::Security, effective_on: d("2026-10-31") },
             ],
             follow_ups: vec![
                 FollowUpFact { due_on: d("2026-11-10"), done_on: Some(d("2026-11-10")), held: Some(true) },
