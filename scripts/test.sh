@@ -37,3 +37,14 @@ step "cargo fmt --check" cargo fmt --all -- --check
 step "cargo clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo doc" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 step "core tests" cargo test --workspace --locked
+
+bench_smoke() {
+  # The benchmarks at small scale, so they keep compiling and running; the full run is in
+  # BENCHMARKS.md.
+  local dir
+  dir=$(mktemp -d)
+  cargo run --quiet --locked --bin fengqiao -- --db "$dir/bench.db" demo --households 300 --seed 1
+  cargo run --quiet --locked --bin fengqiao -- --db "$dir/bench.db" bench --queries 20
+  rm -rf "$dir"
+}
+step "benchmark smoke run" bench_smoke
