@@ -48,3 +48,7 @@ bench_smoke() {
   rm -rf "$dir"
 }
 step "benchmark smoke run" bench_smoke
+
+# The documents benchmark at small scale (debug), so it keeps compiling and running; the
+# release figures are in BENCHMARKS.md.
+step "documents benchmark smoke run" cargo run --quiet --locked --example bench_docs -- --households 300 --runs 3

@@ -724,6 +724,42 @@ mod tests {
         assert_eq!(lines("甲乙丙丁（戊己）庚辛壬癸", 5.0), vec!["甲乙丙丁", "（戊己）庚", "辛壬癸"]);
     }
 
+    proptest::proptest! {
+        /// Any text of Han characters with single punctuation marks between them, at any
+        /// measure: nothing lost, no line too wide, no rule broken.
+        #[test]
+        fn line_breaking_rules_hold_for_any_text(
+            units in proptest::collection::vec((0usize..10, 0usize..14), 1..120),
+            width_chars in 3usize..30,
+        ) {
+            const HAN: [char; 10] = ['甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬', '癸'];
+            const MARKS: [char; 14] = ['，', '。', '、', '；', '：', '？', '！', '）', '」', '》', '（', '「', '《', '1'];
+            let mut text = String::new();
+            for (h, m) in &units {
+                text.push(HAN[*h]);
+                // Mostly no mark; an opening mark is always followed by a character.
+                if *m < 14 && (*h % 3 == 0) {
+                    text.push(MARKS[*m]);
+                    if NO_LINE_END.contains(MARKS[*m]) {
+                        text.push('子');
+                    }
+                }
+            }
+            let f = fonts().unwrap();
+            let width = width_chars as f32 * 12.0;
+            let ls = wrap(&f.regular, &text, 12.0, width, 0.0, true).unwrap();
+            let joined: String = ls.iter().map(|l| l.text.as_str()).collect();
+            proptest::prop_assert_eq!(&joined, &text);
+            for (i, l) in ls.iter().enumerate() {
+                proptest::prop_assert!(l.width <= width + 0.01, "line {} too wide: {:?}", i, l);
+                let first = l.text.chars().next().unwrap_or('甲');
+                let last = l.text.chars().last().unwrap_or('甲');
+                proptest::prop_assert!(i == 0 || !NO_LINE_START.contains(first), "line {} starts with {}: {:?}", i, first, ls);
+                proptest::prop_assert!(i + 1 == ls.len() || !NO_LINE_END.contains(last), "line {} ends with {}: {:?}", i, last, ls);
+            }
+        }
+    }
+
     #[test]
     fn full_lines_are_justified_and_the_last_is_not() {
         let f = fonts().unwrap();
