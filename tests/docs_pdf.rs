@@ -177,6 +177,11 @@ fn security_agreement_prints_the_organ_presider_and_the_case() {
         assert!(text.contains(&squash(v)), "case field {key} “{v}” missing");
     }
     assert!(text.contains("发生时间"));
+    for m in d["mediations"].as_array().unwrap() {
+        if let Some(present) = m["attendees"].as_str().filter(|s| !s.trim().is_empty()) {
+            assert!(text.contains(&format!("其他在场人员：{}", squash(present))), "others present “{present}”");
+        }
+    }
     assert!(text.contains("调解机关留存一份"));
     assert!(!text.contains("司法确认"), "the 30-day note belongs to the people's kind only");
 }

@@ -179,9 +179,9 @@ pub fn agreement_document(d: &Dispute) -> Result<Document> {
     for p in &d.parties {
         blocks.push(field(p.role_label, party_line(p)));
     }
+    let present: Vec<String> =
+        d.mediations.iter().filter_map(|m| m.attendees.clone()).filter(|s| !s.trim().is_empty()).collect();
     if security {
-        let present: Vec<String> =
-            d.mediations.iter().filter_map(|m| m.attendees.clone()).filter(|s| !s.trim().is_empty()).collect();
         if !present.is_empty() {
             blocks.push(field("其他在场人员", present.join("；")));
         }
@@ -248,6 +248,15 @@ pub fn agreement_document(d: &Dispute) -> Result<Document> {
             fingerprint: p.kind == PartyKind::Person,
         })
         .collect();
+    if security && !present.is_empty() {
+        // Others present at the session sign too (双方当事人及其他在场人员).
+        sigs.push(Signature {
+            role: "其他在场人员".into(),
+            name: present.join("；"),
+            how: "签名".into(),
+            fingerprint: false,
+        });
+    }
     if security {
         sigs.push(Signature {
             role: "主持人".into(),
