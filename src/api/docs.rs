@@ -72,7 +72,7 @@ pub struct FollowUpPdfRequest {
 }
 
 /// A file written.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Written {
     /// Where.
     pub path: PathBuf,

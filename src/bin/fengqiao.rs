@@ -11,16 +11,14 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use fengqiao::Error;
-use fengqiao::api::{
-    AgreementPdfRequest, Api, ImportRequest, LedgerRequest, MonthRequest, SearchRequest, StatsExportRequest,
-};
+use fengqiao::api::{Api, SearchRequest, Written};
 use fengqiao::demo::{self, DemoOptions};
 use fengqiao::docs::ledger::LedgerKind;
 use fengqiao::docs::roster::{Action, ImportReport};
 use fengqiao::docs::stats::MonthStats;
 use fengqiao::model::time::{Clock, FixedClock, SystemClock, parse_instant};
 use fengqiao::store::Store;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// Prints a line to stdout; a closed pipe (`| head`) is not an error worth a panic.
 macro_rules! out {
@@ -275,7 +273,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Agreement { dispute_id, out } => {
             let mut api = open(cli.db)?;
-            let w = api.agreement_pdf(AgreementPdfRequest { dispute_id, path: out })?;
+            let w: Written = call(&mut api, "agreement.pdf", json!({ "dispute_id": dispute_id, "path": out }))?;
             if cli.json {
                 print_json(&serde_json::to_value(&w).unwrap_or_default());
             } else {
@@ -290,7 +288,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 )
             })?;
             let mut api = open(cli.db)?;
-            let w = api.ledger_export(LedgerRequest { kind, month, path: out })?;
+            let w: Written = call(&mut api, "ledger.export", json!({ "kind": kind, "month": month, "path": out }))?;
             if cli.json {
                 print_json(&serde_json::to_value(&w).unwrap_or_default());
             } else {
@@ -299,8 +297,8 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::ImportXlsx { file, dry_run } => {
             let mut api = open(cli.db)?;
-            let req = ImportRequest { path: file };
-            let r = if dry_run { api.import_preview(req)? } else { api.import_apply(req)? };
+            let method = if dry_run { "import.preview" } else { "import.apply" };
+            let r: ImportReport = call(&mut api, method, json!({ "path": file }))?;
             if cli.json {
                 print_json(&serde_json::to_value(&r).unwrap_or_default());
             } else {
@@ -309,9 +307,9 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Stats { month, out } => {
             let mut api = open(cli.db)?;
-            let s = api.stats_month(MonthRequest { month: month.clone() })?;
+            let s: MonthStats = call(&mut api, "stats.month", json!({ "month": month }))?;
             if let Some(path) = out {
-                let w = api.stats_export(StatsExportRequest { month, path })?;
+                let w: Written = call(&mut api, "stats.export", json!({ "month": month, "path": path }))?;
                 if !cli.json {
                     out!("已导出：{}", w.path.display());
                 }
@@ -338,6 +336,13 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Runs a method through [`Api::call`] (so every front end goes the same way) and reads
+/// its reply back as the method's type.
+fn call<T: serde::de::DeserializeOwned>(api: &mut Api, method: &str, params: Value) -> Result<T, Error> {
+    let reply = api.call(method, params)?;
+    serde_json::from_value(reply).map_err(|e| Error::BadRequest(format!("{method} 的返回无法读取：{e}")))
 }
 
 fn print_import(r: &ImportReport) {

@@ -19,7 +19,7 @@ use calamine::{Data, Reader, Xlsx, open_workbook};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::people::{HouseholdInput, PersonInput, VillageInput};
@@ -28,7 +28,7 @@ use crate::model::{Relation, Residence, Sex};
 use crate::store::{Store, Tx, household, person, place};
 
 /// A roster column the import understands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     /// 户主姓名.
@@ -96,7 +96,7 @@ impl Field {
 }
 
 /// A header found and what it was taken for.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct MappedColumn {
     /// Excel column letter.
     pub column: String,
@@ -107,7 +107,7 @@ pub struct MappedColumn {
 }
 
 /// A row left out, and why.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RowError {
     /// Row number as Excel shows it (from 1).
     pub row: usize,
@@ -120,7 +120,7 @@ pub struct RowError {
 }
 
 /// What a row will do (or did).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// A new person.
@@ -132,7 +132,7 @@ pub enum Action {
 }
 
 /// One valid row's outcome.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct RowAction {
     /// Row number.
     pub row: usize,
@@ -147,7 +147,7 @@ pub struct RowAction {
 }
 
 /// The result of a preview or an import.
-#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ImportReport {
     /// The sheet read.
     pub sheet: String,

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rusqlite::Connection;
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::docs::Month;
 use crate::error::Result;
@@ -88,7 +88,7 @@ pub struct Facts {
 }
 
 /// The dispute figures of one slice (the whole post, a category, a village).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisputeFigures {
     /// 受理: received in the month.
     pub received: i64,
@@ -107,7 +107,7 @@ pub struct DisputeFigures {
 }
 
 /// A named slice.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Slice {
     /// The category or village.
     pub name: String,
@@ -116,7 +116,7 @@ pub struct Slice {
 }
 
 /// A named count.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Count {
     /// What is counted.
     pub name: String,
@@ -125,7 +125,7 @@ pub struct Count {
 }
 
 /// Agreements that took effect, by kind.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AgreementCounts {
     /// 人民调解协议书.
     pub people: i64,
@@ -136,7 +136,7 @@ pub struct AgreementCounts {
 }
 
 /// Follow-ups due in the month.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FollowUpFigures {
     /// 应回访.
     pub due: i64,
@@ -149,7 +149,7 @@ pub struct FollowUpFigures {
 }
 
 /// Errands.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ErrandFigures {
     /// 受理: requested in the month.
     pub accepted: i64,
@@ -160,7 +160,7 @@ pub struct ErrandFigures {
 }
 
 /// The month's statistics.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MonthStats {
     /// `YYYY-MM`.
     pub month: String,
