@@ -31,8 +31,9 @@ need_apt() {
 
 need_rust
 # The core builds its own SQLite with SQLCipher (bundled), against the system's OpenSSL
-# (libssl-dev): a C compiler, pkg-config and libssl-dev are all it needs.
-step "apt packages" need_apt build-essential pkg-config libssl-dev
+# (libssl-dev): a C compiler, pkg-config and libssl-dev. poppler-utils (pdftotext, pdffonts,
+# pdftoppm) lets the document tests read back the PDFs they make.
+step "apt packages" need_apt build-essential pkg-config libssl-dev poppler-utils
 step "cargo fmt --check" cargo fmt --all -- --check
 step "cargo clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo doc" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
@@ -48,3 +49,7 @@ bench_smoke() {
   rm -rf "$dir"
 }
 step "benchmark smoke run" bench_smoke
+
+# The documents benchmark at small scale (debug), so it keeps compiling and running; the
+# release figures are in BENCHMARKS.md.
+step "documents benchmark smoke run" cargo run --quiet --locked --example bench_docs -- --households 300 --runs 3

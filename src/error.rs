@@ -104,6 +104,13 @@ pub enum Error {
     /// A file could not be read or written.
     #[error("文件读写失败：{0}")]
     Io(#[from] std::io::Error),
+    /// A document (PDF, spreadsheet) could not be made or read: a missing font, a
+    /// spreadsheet that is not one.
+    #[error("{message}")]
+    Document {
+        /// Chinese message saying what failed and what to do.
+        message: String,
+    },
 }
 
 impl Error {
@@ -145,6 +152,7 @@ impl Error {
             Error::Bundle(e) => e.code(),
             Error::Storage(_) => "storage",
             Error::Io(_) => "io",
+            Error::Document { .. } => "document",
         }
     }
 

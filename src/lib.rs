@@ -12,6 +12,7 @@
 pub mod api;
 pub mod bench;
 pub mod demo;
+pub mod docs;
 pub mod error;
 pub mod model;
 pub mod store;

@@ -6,6 +6,7 @@
 //! the record's `id` and only the fields to change.
 
 mod dispute;
+mod docs;
 mod errand;
 mod incident;
 mod people;
@@ -25,6 +26,9 @@ use crate::error::{Error, Result};
 use crate::model::time::Clock;
 use crate::store::Store;
 
+pub use docs::{
+    AgreementPdfRequest, FollowUpPdfRequest, ImportRequest, LedgerRequest, MonthRequest, StatsExportRequest, Written,
+};
 pub use people::{HouseholdUpdate, IdRequest, PersonUpdate, SearchRequest};
 pub use security::{
     AuditCheck, BackupRequest, LoginRef, LoginRequest, Nothing, Session, SessionInfo, SetPassword, UserInput,
@@ -85,6 +89,7 @@ fn registry() -> Vec<Method> {
     all.extend(prevention::methods());
     all.extend(security::methods());
     all.extend(sync::methods());
+    all.extend(docs::methods());
     all
 }
 

@@ -11,13 +11,16 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use fengqiao::Error;
-use fengqiao::api::{Api, ConflictListRequest, ConflictRestoreRequest};
+use fengqiao::api::{Api, ConflictListRequest, ConflictRestoreRequest, Written};
 use fengqiao::demo::{self, DemoOptions};
+use fengqiao::docs::ledger::LedgerKind;
+use fengqiao::docs::roster::{Action, ImportReport as RosterReport};
+use fengqiao::docs::stats::MonthStats;
 use fengqiao::model::Sex;
 use fengqiao::model::time::{Clock, FixedClock, SystemClock, parse_instant};
 use fengqiao::store::Store;
 use fengqiao::sync::{EnrollReply, ImportReport};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// Prints a line to stdout; a closed pipe (`| head`) is not an error worth a panic.
 macro_rules! out {
@@ -115,6 +118,43 @@ enum Command {
     Conflicts {
         #[command(subcommand)]
         action: ConflictAction,
+    },
+    /// 生成纠纷的调解协议书 PDF（人民调解或治安调解，按协议类型）
+    Agreement {
+        /// 纠纷编号（id）
+        dispute_id: String,
+        /// 输出的 PDF 文件
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 导出台账为 Excel：households（实有人口）、disputes（矛盾纠纷调解）、follow_ups（回访）、errands（代办）、incidents（警情）
+    ExportXlsx {
+        /// 台账种类（代码或中文名）
+        #[arg(long)]
+        ledger: String,
+        /// 只导出该月，如 2026-11
+        #[arg(long)]
+        month: Option<String>,
+        /// 输出的 .xlsx 文件
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 从 Excel 户籍花名册导入户和人员（按身份证号匹配，重复导入不变）
+    ImportXlsx {
+        /// 花名册 .xlsx 文件
+        file: PathBuf,
+        /// 只检查并报告将要新增、更新的内容和逐行错误，不写入
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// 月度统计
+    Stats {
+        /// 月份，如 2026-11
+        #[arg(long)]
+        month: String,
+        /// 同时导出为文件（.pdf 一页月报或 .xlsx）
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// 调用任一接口方法：fengqiao call person.create '{"name":"王芳"}'
     Call {
@@ -451,6 +491,55 @@ fn run(cli: Cli) -> Result<(), Error> {
             let c = api.guarded("conflict.restore", |a| a.conflict_restore(ConflictRestoreRequest { id }))?;
             out!("已恢复冲突 #{}：{}.{} 恢复为 {}，下次同步时生效到各节点", c.id, c.tbl, c.col, c.loser_value);
         }
+        Command::Agreement { dispute_id, out } => {
+            let mut api = open(cli.db, cli.user.as_deref())?;
+            let w: Written = call(&mut api, "agreement.pdf", json!({ "dispute_id": dispute_id, "path": out }))?;
+            if cli.json {
+                print_json(&serde_json::to_value(&w).unwrap_or_default());
+            } else {
+                out!("已生成协议书：{}（{} 页，{} 字节）", w.path.display(), w.count, w.bytes);
+            }
+        }
+        Command::ExportXlsx { ledger, month, out } => {
+            let kind = LedgerKind::parse(&ledger).ok_or_else(|| {
+                Error::validation(
+                    "ledger",
+                    format!("没有名为“{ledger}”的台账；可选：households、disputes、follow_ups、errands、incidents"),
+                )
+            })?;
+            let mut api = open(cli.db, cli.user.as_deref())?;
+            let w: Written = call(&mut api, "ledger.export", json!({ "kind": kind, "month": month, "path": out }))?;
+            if cli.json {
+                print_json(&serde_json::to_value(&w).unwrap_or_default());
+            } else {
+                out!("已导出{}：{}（{} 行）", kind.label(), w.path.display(), w.count);
+            }
+        }
+        Command::ImportXlsx { file, dry_run } => {
+            let mut api = open(cli.db, cli.user.as_deref())?;
+            let method = if dry_run { "import.preview" } else { "import.apply" };
+            let r: RosterReport = call(&mut api, method, json!({ "path": file }))?;
+            if cli.json {
+                print_json(&serde_json::to_value(&r).unwrap_or_default());
+            } else {
+                print_import(&r);
+            }
+        }
+        Command::Stats { month, out } => {
+            let mut api = open(cli.db, cli.user.as_deref())?;
+            let s: MonthStats = call(&mut api, "stats.month", json!({ "month": month }))?;
+            if let Some(path) = out {
+                let w: Written = call(&mut api, "stats.export", json!({ "month": month, "path": path }))?;
+                if !cli.json {
+                    out!("已导出：{}", w.path.display());
+                }
+            }
+            if cli.json {
+                print_json(&serde_json::to_value(&s).unwrap_or_default());
+            } else {
+                print_stats(&s);
+            }
+        }
         Command::Call { method, params, .. } => {
             let method = method.unwrap_or_default();
             let text = match params.as_deref() {
@@ -504,6 +593,72 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Runs a method through [`Api::call`] (so every front end goes the same way) and reads
+/// its reply back as the method's type.
+fn call<T: serde::de::DeserializeOwned>(api: &mut Api, method: &str, params: Value) -> Result<T, Error> {
+    let reply = api.call(method, params)?;
+    serde_json::from_value(reply).map_err(|e| Error::BadRequest(format!("{method} 的返回无法读取：{e}")))
+}
+
+fn print_import(r: &RosterReport) {
+    let what = if r.applied { "已导入" } else { "预览（未写入）" };
+    out!("{what}：工作表“{}”，表头在第 {} 行；数据 {} 行，空行 {} 行", r.sheet, r.header_row, r.rows, r.blank_rows);
+    out!(
+        "新增户 {}，新增人员 {}，更新人员 {}，无变化 {}，有错误的行 {}",
+        r.households_created,
+        r.persons_created,
+        r.persons_updated,
+        r.persons_unchanged,
+        r.errors.len()
+    );
+    if !r.villages_created.is_empty() {
+        out!("将新增村（社区）：{}", r.villages_created.join("、"));
+    }
+    if !r.ignored_headers.is_empty() {
+        out!("未识别的列（已忽略）：{}", r.ignored_headers.join("、"));
+    }
+    for e in &r.errors {
+        let at = match (&e.column, &e.header) {
+            (Some(c), Some(h)) => format!("{c} 列（{h}）"),
+            (None, Some(h)) => h.clone(),
+            _ => String::new(),
+        };
+        out!("第 {} 行 {at}：{}", e.row, e.message);
+    }
+    for a in r.actions.iter().filter(|a| a.action == Action::Update) {
+        out!("第 {} 行 {}：{}", a.row, a.name, a.changes.join("；"));
+    }
+}
+
+fn print_stats(s: &MonthStats) {
+    let d = &s.disputes;
+    out!("{} 月度统计", s.month);
+    out!(
+        "矛盾纠纷：受理 {}，调解 {}，成功 {}，不成 {}，成功率 {}，受理涉及金额 {} 元",
+        d.received,
+        d.mediated,
+        d.settled,
+        d.failed,
+        fengqiao::docs::report::percent(d.success_rate),
+        fengqiao::model::validate::show_fen(d.amount_received)
+    );
+    for k in &s.by_kind {
+        let f = &k.figures;
+        out!("  {}\t受理 {}\t调解 {}\t成功 {}", k.name, f.received, f.mediated, f.settled);
+    }
+    for v in &s.by_village {
+        let f = &v.figures;
+        out!("  {}\t受理 {}\t调解 {}\t成功 {}", v.name, f.received, f.mediated, f.settled);
+    }
+    let a = &s.agreements;
+    out!("协议：人民调解 {}，治安调解 {}，口头 {}", a.people, a.security, a.oral);
+    let f = &s.follow_ups;
+    out!("回访：应回访 {}，已回访 {}，逾期 {}", f.due, f.done, f.overdue);
+    let e = &s.errands;
+    out!("代办：受理 {}，办结 {}，逾期 {}", e.accepted, e.done, e.overdue);
+    out!("警情 {} 起；走访 {} 户次", s.incidents_total, s.visits);
 }
 
 /// One line per parameter: name, type, whether required, description.

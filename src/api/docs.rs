@@ -1,0 +1,210 @@
+//! Methods for documents: monthly statistics, ledgers to Excel, roster import, and the
+//! PDF documents. Each is one call into [`crate::docs`].
+
+use std::path::PathBuf;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{Api, Method, method};
+use crate::docs::ledger::{self, LedgerKind};
+use crate::docs::roster::{self, ImportReport};
+use crate::docs::stats::{self, MonthStats};
+use crate::docs::{Month, agreement, pdf, report};
+use crate::error::{Error, Result};
+
+/// `stats.month`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MonthRequest {
+    /// 月份, `YYYY-MM`.
+    pub month: String,
+}
+
+/// `stats.export`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatsExportRequest {
+    /// 月份, `YYYY-MM`.
+    pub month: String,
+    /// 输出文件：以 .pdf 结尾为一页 PDF 月报，以 .xlsx 结尾为 Excel 报表.
+    pub path: PathBuf,
+}
+
+/// `import.preview` / `import.apply`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportRequest {
+    /// 户籍花名册 .xlsx 文件.
+    pub path: PathBuf,
+}
+
+/// `ledger.export`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerRequest {
+    /// 台账：households（实有人口）、disputes（矛盾纠纷调解）、follow_ups（回访）、errands（代办）、incidents（警情）.
+    pub kind: LedgerKind,
+    /// 只导出该月（`YYYY-MM`）；人口台账不分月.
+    pub month: Option<String>,
+    /// 输出的 .xlsx 文件.
+    pub path: PathBuf,
+}
+
+/// `agreement.pdf` / `intake.pdf`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementPdfRequest {
+    /// 纠纷.
+    pub dispute_id: String,
+    /// 输出的 PDF 文件.
+    pub path: PathBuf,
+}
+
+/// `followup.pdf`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpPdfRequest {
+    /// 回访.
+    pub follow_up_id: String,
+    /// 输出的 PDF 文件.
+    pub path: PathBuf,
+}
+
+/// A file written.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Written {
+    /// Where.
+    pub path: PathBuf,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// Data rows (ledgers) or pages (PDF).
+    pub count: usize,
+}
+
+fn month(field: &str, s: &str) -> Result<Month> {
+    Month::parse(field, s)
+}
+
+fn written(path: PathBuf, count: usize) -> Result<Written> {
+    let bytes = std::fs::metadata(&path)?.len();
+    Ok(Written { path, bytes, count })
+}
+
+fn extension(path: &std::path::Path) -> String {
+    path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase()
+}
+
+fn pdf_path(path: &std::path::Path) -> Result<()> {
+    if extension(path) != "pdf" {
+        return Err(Error::validation("path", "输出文件应以 .pdf 结尾"));
+    }
+    Ok(())
+}
+
+impl Api {
+    /// Prints a dispute's finalised agreement (人民调解协议书 or 治安调解协议书) as PDF.
+    pub fn agreement_pdf(&mut self, req: AgreementPdfRequest) -> Result<Written> {
+        pdf_path(&req.path)?;
+        let d = agreement::dispute(self.store.conn(), &req.dispute_id, self.today())?;
+        let pages = pdf::write(&agreement::agreement_document(&d)?, &req.path)?;
+        written(req.path, pages)
+    }
+
+    /// Prints a dispute's intake form (调解登记表) as PDF.
+    pub fn intake_pdf(&mut self, req: AgreementPdfRequest) -> Result<Written> {
+        pdf_path(&req.path)?;
+        let d = agreement::dispute(self.store.conn(), &req.dispute_id, self.today())?;
+        let pages = pdf::write(&agreement::intake_document(&d)?, &req.path)?;
+        written(req.path, pages)
+    }
+
+    /// Prints a follow-up record (回访记录) as PDF.
+    pub fn followup_pdf(&mut self, req: FollowUpPdfRequest) -> Result<Written> {
+        pdf_path(&req.path)?;
+        let (d, f) = agreement::follow_up(self.store.conn(), &req.follow_up_id, self.today())?;
+        let pages = pdf::write(&agreement::follow_up_document(&d, &f)?, &req.path)?;
+        written(req.path, pages)
+    }
+
+    /// The month's statistics.
+    pub fn stats_month(&mut self, req: MonthRequest) -> Result<MonthStats> {
+        let m = month("month", &req.month)?;
+        stats::month_stats(self.store.conn(), m, self.today())
+    }
+
+    /// Writes the month's statistics as a one-page PDF or an xlsx, by the file's extension.
+    pub fn stats_export(&mut self, req: StatsExportRequest) -> Result<Written> {
+        let m = month("month", &req.month)?;
+        let s = stats::month_stats(self.store.conn(), m, self.today())?;
+        let post = crate::store::place::get_post(self.store.conn())?;
+        let post_name = post.map(|p| p.fields.name).unwrap_or_default();
+        match extension(&req.path).as_str() {
+            "pdf" => {
+                let pages = report::write_pdf(&s, &post_name, self.today(), &req.path)?;
+                written(req.path, pages)
+            }
+            "xlsx" => {
+                report::write_xlsx(&s, &req.path)?;
+                written(req.path, 1)
+            }
+            _ => Err(Error::validation("path", "输出文件应以 .pdf 或 .xlsx 结尾")),
+        }
+    }
+
+    /// Reads a roster and reports what importing it would do; writes nothing.
+    pub fn import_preview(&mut self, req: ImportRequest) -> Result<ImportReport> {
+        roster::preview(&self.store, &req.path)
+    }
+
+    /// Imports every valid row of a roster in one transaction.
+    pub fn import_apply(&mut self, req: ImportRequest) -> Result<ImportReport> {
+        roster::apply(&mut self.store, &req.path)
+    }
+
+    /// Writes a ledger as xlsx.
+    pub fn ledger_export(&mut self, req: LedgerRequest) -> Result<Written> {
+        let m = req.month.as_deref().map(|s| month("month", s)).transpose()?;
+        if extension(&req.path) != "xlsx" {
+            return Err(Error::validation("path", "台账文件应以 .xlsx 结尾"));
+        }
+        let sheet = ledger::sheet(self.store.conn(), req.kind, m, self.today())?;
+        let rows = sheet.rows.len();
+        crate::docs::xlsx::write(&[sheet], &req.path)?;
+        written(req.path, rows)
+    }
+}
+
+pub(super) fn methods() -> Vec<Method> {
+    vec![
+        method!(
+            "stats.month",
+            "月度统计：受理、调解、成功率、协议、回访、代办、警情、走访",
+            MonthRequest,
+            |api, p| api.stats_month(p)
+        ),
+        method!("stats.export", "导出月度统计（.pdf 一页月报或 .xlsx）", StatsExportRequest, |api, p| api
+            .stats_export(p)),
+        method!(
+            "import.preview",
+            "预览户籍花名册导入：逐行错误及将新增/更新的内容（不写入）",
+            ImportRequest,
+            |api, p| api.import_preview(p)
+        ),
+        method!(
+            "import.apply",
+            "导入户籍花名册（一个事务；按身份证号匹配，重复导入不变）",
+            ImportRequest,
+            |api, p| api.import_apply(p)
+        ),
+        method!("ledger.export", "导出台账为 Excel", LedgerRequest, |api, p| api.ledger_export(p)),
+        method!(
+            "agreement.pdf",
+            "打印已生效的调解协议书（人民调解/治安调解）PDF",
+            AgreementPdfRequest,
+            |api, p| api.agreement_pdf(p)
+        ),
+        method!("intake.pdf", "打印矛盾纠纷调解登记表 PDF", AgreementPdfRequest, |api, p| api.intake_pdf(p)),
+        method!("followup.pdf", "打印回访记录 PDF", FollowUpPdfRequest, |api, p| api.followup_pdf(p)),
+    ]
+}

@@ -1,0 +1,174 @@
+//! The documents' typeface: Noto Serif SC (SIL Open Font License, `assets/fonts/OFL.txt`),
+//! Regular and Bold, each one TrueType file of about 15 MB.
+//!
+//! The files are read and parsed once per process ([`fonts`]) and kept for every later
+//! document; a PDF embeds only the glyphs it uses (printpdf's `text_layout` subsetting).
+//! The font files are a resource beside the program, not part of it: looked for in
+//! `$FENGQIAO_FONT_DIR`, then in `assets/fonts` next to the executable (and one and two
+//! levels up, as in a bundle or `target/debug`), then in the source tree.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use printpdf::ParsedFont;
+
+use crate::error::{Error, Result};
+
+/// File name of the regular weight under the font directory.
+pub const REGULAR_FILE: &str = "NotoSerifSC-Regular.ttf";
+/// File name of the bold weight.
+pub const BOLD_FILE: &str = "NotoSerifSC-Bold.ttf";
+
+/// A weight of the document typeface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Weight {
+    /// Body text.
+    Regular,
+    /// Titles and headings.
+    Bold,
+}
+
+/// One parsed face with what layout needs from it.
+#[derive(Debug)]
+pub struct Face {
+    /// The parsed font, as printpdf embeds it.
+    pub parsed: ParsedFont,
+    units_per_em: f32,
+    ascent: f32,
+}
+
+impl Face {
+    fn parse(path: &Path) -> Result<Face> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::Document { message: format!("无法读取字体文件 {}：{e}", path.display()) })?;
+        let mut warnings = Vec::new();
+        let parsed = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
+            .ok_or_else(|| Error::Document { message: format!("字体文件 {} 无法解析", path.display()) })?;
+        let m = parsed.get_font_metrics();
+        let units_per_em = f32::from(m.units_per_em).max(1.0);
+        Ok(Face { ascent: m.ascent / units_per_em, parsed, units_per_em })
+    }
+
+    /// The glyph for `c`, or `None` when the font has none (glyph 0 is `.notdef`, the empty
+    /// box, and counts as none).
+    pub fn glyph(&self, c: char) -> Option<u16> {
+        self.parsed.lookup_glyph_index(u32::from(c)).filter(|g| *g != 0)
+    }
+
+    /// The advance of `c` at `size` points, or `None` when the font lacks it.
+    pub fn advance(&self, c: char, size: f32) -> Option<f32> {
+        let g = self.glyph(c)?;
+        Some(f32::from(self.parsed.get_horizontal_advance(g)) / self.units_per_em * size)
+    }
+
+    /// Ascent as a fraction of the em.
+    pub fn ascent(&self) -> f32 {
+        self.ascent
+    }
+}
+
+/// Both weights.
+#[derive(Debug)]
+pub struct Fonts {
+    /// Body text.
+    pub regular: Face,
+    /// Titles and headings.
+    pub bold: Face,
+}
+
+impl Fonts {
+    /// The face of `weight`.
+    pub fn face(&self, weight: Weight) -> &Face {
+        match weight {
+            Weight::Regular => &self.regular,
+            Weight::Bold => &self.bold,
+        }
+    }
+
+    /// The first character of `text` the font cannot print, if any. Line breaks and tabs
+    /// are layout, not glyphs.
+    pub fn first_missing(&self, text: &str) -> Option<char> {
+        text.chars().filter(|c| !matches!(c, '\n' | '\r' | '\t')).find(|c| self.regular.glyph(*c).is_none())
+    }
+
+    /// Refuses `text` when the font lacks one of its characters, naming the character and
+    /// the field, so the user can replace it rather than sign a paper with an empty box.
+    pub fn check(&self, field: &str, label: &str, text: &str) -> Result<()> {
+        match self.first_missing(text) {
+            None => Ok(()),
+            Some(c) => Err(Error::validation(field, missing_message(label, c))),
+        }
+    }
+}
+
+/// The refusal for a character the font cannot print.
+pub fn missing_message(label: &str, c: char) -> String {
+    let shown = if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() };
+    format!(
+        "{label}中的字符“{shown}”（U+{:04X}）在文书字体中没有字形，打印出来会是空白方框；请改用常用字或同音字并在备注中说明",
+        u32::from(c)
+    )
+}
+
+/// Where the font files are looked for, in order.
+pub fn search_dirs() -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(d) = std::env::var_os("FENGQIAO_FONT_DIR") {
+        dirs.push(PathBuf::from(d));
+    }
+    if let Ok(exe) = std::env::current_exe()
+        && let Some(dir) = exe.parent()
+    {
+        for up in [dir, dir.parent().unwrap_or(dir), dir.parent().and_then(Path::parent).unwrap_or(dir)] {
+            dirs.push(up.join("assets").join("fonts"));
+        }
+    }
+    dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets").join("fonts"));
+    dirs
+}
+
+fn load() -> Result<Fonts> {
+    let dirs = search_dirs();
+    let dir = dirs.iter().find(|d| d.join(REGULAR_FILE).is_file() && d.join(BOLD_FILE).is_file()).ok_or_else(|| {
+        let tried: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+        Error::Document {
+            message: format!(
+                "找不到文书字体 {REGULAR_FILE} 和 {BOLD_FILE}（已查找：{}）；可用环境变量 FENGQIAO_FONT_DIR 指定字体目录",
+                tried.join("；")
+            ),
+        }
+    })?;
+    Ok(Fonts { regular: Face::parse(&dir.join(REGULAR_FILE))?, bold: Face::parse(&dir.join(BOLD_FILE))? })
+}
+
+/// The fonts, read and parsed on first use and kept for the life of the process.
+pub fn fonts() -> Result<&'static Fonts> {
+    static FONTS: OnceLock<std::result::Result<Fonts, String>> = OnceLock::new();
+    FONTS.get_or_init(|| load().map_err(|e| e.to_string())).as_ref().map_err(|m| Error::Document { message: m.clone() })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn common_characters_have_glyphs_and_rare_ones_are_named() {
+        let f = fonts().unwrap();
+        assert_eq!(f.first_missing("人民调解协议书（2026）青山调字第17号，甲方：张三。"), None);
+        assert_eq!(f.first_missing("王𪚥"), Some('𪚥'));
+        let e = f.check("parties[0].name", "当事人姓名", "王𪚥").unwrap_err();
+        assert_eq!(e.field(), Some("parties[0].name"));
+        assert!(e.to_string().contains("“𪚥”"), "{e}");
+        assert!(e.to_string().contains("U+2A6A5"), "{e}");
+    }
+
+    #[test]
+    fn advances_are_measured_from_the_font() {
+        let f = fonts().unwrap();
+        let han = f.regular.advance('国', 12.0).unwrap();
+        assert!((han - 12.0).abs() < 0.01, "a Han character is one em wide: {han}");
+        let one = f.regular.advance('1', 12.0).unwrap();
+        assert!(one < 8.0, "a digit is narrower than a Han character: {one}");
+    }
+}

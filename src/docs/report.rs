@@ -1,0 +1,194 @@
+//! The monthly report: the figures of [`crate::docs::stats`] as a one-page PDF and as an
+//! xlsx workbook.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::docs::pdf::{self, Block, Document, Table};
+use crate::docs::stats::{DisputeFigures, MonthStats, Slice};
+use crate::docs::xlsx::{self, Cell, Kind, Sheet, col};
+use crate::error::Result;
+use crate::model::validate::show_fen;
+
+/// A ratio as a percentage, `—` when there is none.
+pub fn percent(r: Option<f64>) -> String {
+    r.map(|r| format!("{:.1}%", r * 100.0)).unwrap_or_else(|| "—".into())
+}
+
+fn figure_row(name: &str, f: &DisputeFigures) -> Vec<String> {
+    vec![
+        name.to_owned(),
+        f.received.to_string(),
+        f.mediated.to_string(),
+        f.settled.to_string(),
+        f.failed.to_string(),
+        percent(f.success_rate),
+        show_fen(f.amount_received),
+    ]
+}
+
+const FIGURE_HEADER: [&str; 7] = ["", "受理", "调解", "成功", "不成", "成功率", "涉及金额（元）"];
+
+/// At most `n` slices, the largest first, the rest summed into “其他”.
+fn top(slices: &[Slice], n: usize, rest_name: &str) -> Vec<Slice> {
+    let mut v = slices.to_vec();
+    v.sort_by_key(|s| std::cmp::Reverse(s.figures.received + s.figures.mediated));
+    if v.len() <= n {
+        return v;
+    }
+    let rest = v.split_off(n - 1);
+    let mut sum = DisputeFigures::default();
+    for s in &rest {
+        sum.received += s.figures.received;
+        sum.mediated += s.figures.mediated;
+        sum.settled += s.figures.settled;
+        sum.failed += s.figures.failed;
+        sum.amount_received += s.figures.amount_received;
+        sum.amount_settled += s.figures.amount_settled;
+    }
+    sum.success_rate = crate::docs::stats::success_rate(sum.settled, sum.mediated);
+    v.push(Slice { name: format!("{rest_name}（{}个）", rest.len()), figures: sum });
+    v
+}
+
+/// The report as a document.
+pub fn document(s: &MonthStats, post_name: &str, today: NaiveDate) -> Document {
+    let (y, m) = s.month.split_once('-').unwrap_or((&s.month, ""));
+    let title = format!("{post_name}{y}年{}月工作统计", m.trim_start_matches('0'));
+    let table = |rows: Vec<Vec<String>>| {
+        Block::Table(Table {
+            widths: vec![3.2, 1.0, 1.0, 1.0, 1.0, 1.3, 2.0],
+            header: Some(FIGURE_HEADER.iter().map(|h| (*h).to_owned()).collect()),
+            rows,
+        })
+    };
+    let mut by_kind: Vec<Vec<String>> =
+        top(&s.by_kind, 8, "其他类型").iter().map(|k| figure_row(&k.name, &k.figures)).collect();
+    by_kind.insert(0, figure_row("合计", &s.disputes));
+    let by_village: Vec<Vec<String>> =
+        top(&s.by_village, 6, "其他村").iter().map(|k| figure_row(&k.name, &k.figures)).collect();
+    let failed_to = if s.failed_to.is_empty() {
+        "无".to_owned()
+    } else {
+        s.failed_to.iter().map(|c| format!("{} {} 件", c.name, c.count)).collect::<Vec<_>>().join("，")
+    };
+    let incidents = if s.incidents.is_empty() {
+        "无".to_owned()
+    } else {
+        s.incidents.iter().map(|c| format!("{} {}", c.name, c.count)).collect::<Vec<_>>().join("，")
+    };
+    let a = &s.agreements;
+    let f = &s.follow_ups;
+    let e = &s.errands;
+    Document {
+        title: title.clone(),
+        footer: Some(format!("{post_name} {} 月报，{} 生成", s.month, today.format("%Y-%m-%d"))),
+        blocks: vec![
+            Block::Title(title),
+            Block::Heading("一、矛盾纠纷调解（按类型）".into()),
+            table(by_kind),
+            Block::Heading("二、按村（社区）".into()),
+            table(by_village),
+            Block::Heading("三、协议、回访、代办、警情、走访".into()),
+            Block::Paragraph {
+                text: format!(
+                    "调解协议 {} 份（人民调解协议书 {}，治安调解协议书 {}，口头协议 {}）；调解成功涉及金额 {} 元；调解不成去向：{}。应回访 {} 件，已回访 {} 件（协议履行 {} 件），逾期未回访 {} 件。代办受理 {} 件，办结 {} 件，逾期 {} 件。警情 {} 起：{}。走访 {} 户次。",
+                    a.people + a.security + a.oral,
+                    a.people,
+                    a.security,
+                    a.oral,
+                    show_fen(s.disputes.amount_settled),
+                    failed_to,
+                    f.due,
+                    f.done,
+                    f.held,
+                    f.overdue,
+                    e.accepted,
+                    e.done,
+                    e.overdue,
+                    s.incidents_total,
+                    incidents,
+                    s.visits
+                ),
+                indent: true,
+            },
+        ],
+    }
+}
+
+/// Writes the one-page PDF report; returns its number of pages.
+pub fn write_pdf(s: &MonthStats, post_name: &str, today: NaiveDate, path: &Path) -> Result<usize> {
+    pdf::write(&document(s, post_name, today), path)
+}
+
+fn figure_sheet(name: &str, first: &'static str, slices: &[Slice]) -> Sheet {
+    Sheet {
+        name: name.into(),
+        columns: vec![
+            col(first, 18.0, Kind::Text),
+            col("受理", 8.0, Kind::Int),
+            col("调解", 8.0, Kind::Int),
+            col("调解成功", 10.0, Kind::Int),
+            col("调解不成", 10.0, Kind::Int),
+            col("成功率", 9.0, Kind::Percent),
+            col("受理涉及金额（元）", 18.0, Kind::Money),
+            col("成功涉及金额（元）", 18.0, Kind::Money),
+        ],
+        rows: slices
+            .iter()
+            .map(|s| {
+                vec![
+                    Cell::from(s.name.as_str()),
+                    Cell::Int(s.figures.received),
+                    Cell::Int(s.figures.mediated),
+                    Cell::Int(s.figures.settled),
+                    Cell::Int(s.figures.failed),
+                    s.figures.success_rate.map(Cell::Ratio).unwrap_or(Cell::Empty),
+                    Cell::Int(s.figures.amount_received),
+                    Cell::Int(s.figures.amount_settled),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The report's sheets: by category (with the total first), by village, and the other
+/// figures as name/value pairs.
+pub fn sheets(s: &MonthStats) -> Vec<Sheet> {
+    let mut kinds = vec![Slice { name: "合计".into(), figures: s.disputes.clone() }];
+    kinds.extend(s.by_kind.iter().cloned());
+    let a = &s.agreements;
+    let f = &s.follow_ups;
+    let e = &s.errands;
+    let mut other: Vec<(String, i64)> = vec![
+        ("人民调解协议书".into(), a.people),
+        ("治安调解协议书".into(), a.security),
+        ("口头协议".into(), a.oral),
+        ("应回访".into(), f.due),
+        ("已回访".into(), f.done),
+        ("回访时协议已履行".into(), f.held),
+        ("逾期未回访".into(), f.overdue),
+        ("代办受理".into(), e.accepted),
+        ("代办办结".into(), e.done),
+        ("代办逾期".into(), e.overdue),
+        ("警情合计".into(), s.incidents_total),
+    ];
+    other.extend(s.incidents.iter().map(|c| (format!("警情：{}", c.name), c.count)));
+    other.extend(s.failed_to.iter().map(|c| (format!("调解不成去向：{}", c.name), c.count)));
+    other.push(("走访（户次）".into(), s.visits));
+    vec![
+        figure_sheet(&format!("按类型 {}", s.month), "纠纷类型", &kinds),
+        figure_sheet(&format!("按村 {}", s.month), "村（社区）", &s.by_village),
+        Sheet {
+            name: format!("其他 {}", s.month),
+            columns: vec![col("项目", 26.0, Kind::Text), col("数量", 10.0, Kind::Int)],
+            rows: other.into_iter().map(|(k, v)| vec![Cell::from(k), Cell::Int(v)]).collect(),
+        },
+    ]
+}
+
+/// Writes the report as xlsx.
+pub fn write_xlsx(s: &MonthStats, path: &Path) -> Result<()> {
+    xlsx::write(&sheets(s), path)
+}
