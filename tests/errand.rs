@@ -11,9 +11,9 @@ fn item(post: &mut Post, name: &str) -> String {
     let cat = post.call("service_item.list", json!({"include_inactive": true}));
     cat["categories"]
         .as_array()
-        .unwrap()
+        .expect("categories")
         .iter()
-        .flat_map(|c| c["items"].as_array().unwrap().iter())
+        .flat_map(|c| c["items"].as_array().expect("items").iter())
         .find(|i| i["name"] == name)
         .map(id)
         .unwrap_or_else(|| panic!("no item {name}"))
@@ -173,7 +173,7 @@ fn overdue_errands_are_listed_oldest_first_once_the_clock_moves() {
     post.clock.advance(Duration::days(5));
     let overdue = post.call("errand.overdue", json!({}));
     let ids: Vec<String> = overdue.as_array().unwrap().iter().map(id).collect();
-    assert_eq!(ids, [b.clone()], "only the 3-day errand, and not the done one");
+    assert_eq!(ids, std::slice::from_ref(&b), "only the 3-day errand, and not the done one");
     assert_eq!(overdue[0]["days_overdue"], 2);
 
     post.clock.advance(Duration::days(5));
