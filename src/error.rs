@@ -8,6 +8,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A required field that an agreement still lacks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MissingField {
     /// The field's identifier, e.g. `parties[0].id_number`.
     pub field: String,
@@ -180,6 +181,7 @@ impl Error {
 
 /// An error as it crosses to the UI or a script: `{code, message, field?, missing?}`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorReply {
     /// See [`Error::code`].
     pub code: &'static str,
@@ -187,8 +189,10 @@ pub struct ErrorReply {
     pub message: String,
     /// The field to show it under.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub field: Option<String>,
     /// For `incomplete`: every missing field.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<MissingField>>", optional))]
     pub missing: Vec<MissingField>,
 }

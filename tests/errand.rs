@@ -11,9 +11,9 @@ fn item(post: &mut Post, name: &str) -> String {
     let cat = post.call("service_item.list", json!({"include_inactive": true}));
     cat["categories"]
         .as_array()
-        .unwrap()
+        .expect("categories")
         .iter()
-        .flat_map(|c| c["items"].as_array().unwrap().iter())
+        .flat_map(|c| c["items"].as_array().expect("items").iter())
         .find(|i| i["name"] == name)
         .map(id)
         .unwrap_or_else(|| panic!("no item {name}"))

@@ -60,6 +60,7 @@ pub struct AgreementSave {
 
 /// A request naming a dispute.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct DisputeRef {
     /// The dispute.
@@ -68,6 +69,7 @@ pub struct DisputeRef {
 
 /// `dispute.refer`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct ReferRequest {
     /// The dispute.
@@ -80,6 +82,7 @@ pub struct ReferRequest {
 
 /// `dispute.withdraw`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawRequest {
     /// The dispute.
@@ -90,6 +93,7 @@ pub struct WithdrawRequest {
 
 /// `followup.due`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct DueRequest {
     /// Due on or before this date (default today).
@@ -103,6 +107,7 @@ pub struct NoDisputeParams {}
 
 /// What `agreement.check` answers.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AgreementCheck {
     /// The kind the agreement will be.
     pub kind: AgreementKind,

@@ -6,20 +6,13 @@ use std::path::PathBuf;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::prevention::MonthRequest;
 use super::{Api, Method, method};
 use crate::docs::ledger::{self, LedgerKind};
 use crate::docs::roster::{self, ImportReport};
 use crate::docs::stats::{self, MonthStats};
 use crate::docs::{Month, agreement, pdf, report};
 use crate::error::{Error, Result};
-
-/// `stats.month`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MonthRequest {
-    /// 月份, `YYYY-MM`.
-    pub month: String,
-}
 
 /// `stats.export`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -13,6 +13,7 @@ use crate::store::errand::{self, Board, Catalogue, Errand, ErrandFilter, ErrandP
 
 /// `service_item.list`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct CatalogueRequest {
     /// Also list disabled items (default no).
@@ -33,6 +34,7 @@ pub struct ServiceItemUpdate {
 
 /// `errand.advance`: move an errand to its next status.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct AdvanceRequest {
     /// The errand.
@@ -55,6 +57,7 @@ pub struct AdvanceRequest {
 
 /// `errand.cancel`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct CancelRequest {
     /// The errand.
@@ -67,6 +70,7 @@ pub struct CancelRequest {
 
 /// `errand.overdue`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct OverdueRequest {
     /// 截至日期 (default today).
@@ -75,6 +79,7 @@ pub struct OverdueRequest {
 
 /// `errand.board`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct BoardRequest {
     /// Errands shown per status (default 20, at most 200).

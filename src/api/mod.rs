@@ -26,10 +26,13 @@ use crate::error::{Error, Result};
 use crate::model::time::Clock;
 use crate::store::Store;
 
-pub use docs::{
-    AgreementPdfRequest, FollowUpPdfRequest, ImportRequest, LedgerRequest, MonthRequest, StatsExportRequest, Written,
+pub use dispute::{AgreementCheck, DisputeRef, DueRequest, ReferRequest, WithdrawRequest};
+pub use docs::{AgreementPdfRequest, FollowUpPdfRequest, ImportRequest, LedgerRequest, StatsExportRequest, Written};
+pub use errand::{AdvanceRequest, BoardRequest, CancelRequest, CatalogueRequest, OverdueRequest};
+pub use people::{
+    Created, GroupInput, HouseholdUpdate, IdNumberCheck, IdNumberInfo, IdRequest, NoParams, PersonUpdate, SearchRequest,
 };
-pub use people::{HouseholdUpdate, IdRequest, PersonUpdate, SearchRequest};
+pub use prevention::MonthRequest;
 pub use security::{
     AuditCheck, BackupRequest, LoginRef, LoginRequest, Nothing, Session, SessionInfo, SetPassword, UserInput,
 };
@@ -48,6 +51,7 @@ pub struct Api {
 
 /// One method of the facade, as `call --list` shows it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MethodInfo {
     /// e.g. `person.create`.
     pub name: &'static str,
@@ -55,6 +59,20 @@ pub struct MethodInfo {
     pub summary: &'static str,
     /// JSON Schema of its parameters.
     pub params: Value,
+}
+
+/// The database file and this installation, as `db_info` reports them.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DbInfo {
+    /// The database file.
+    pub path: String,
+    /// Its schema version.
+    pub schema_version: i64,
+    /// This installation's node id.
+    pub node_id: String,
+    /// The software's version.
+    pub version: &'static str,
 }
 
 pub(crate) struct Method {
@@ -130,6 +148,16 @@ impl Api {
             .collect();
         v.sort_by_key(|m| m.name);
         v
+    }
+
+    /// Where the database lives and what it is (the desktop app's 设置 → 关于).
+    pub fn db_info(&self) -> Result<DbInfo> {
+        Ok(DbInfo {
+            path: self.store.path().display().to_string(),
+            schema_version: crate::store::migrate::version(self.store.conn())?,
+            node_id: self.store.node_id().to_string(),
+            version: env!("CARGO_PKG_VERSION"),
+        })
     }
 
     fn today(&self) -> chrono::NaiveDate {

@@ -5,8 +5,11 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::{Api, Method, method, patch};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::model::Sex;
+use crate::model::id_number::IdNumber;
 use crate::model::people::{HouseholdInput, OfficerInput, PersonInput, PostInput, VillageInput, VisitInput};
+use crate::model::time::age_on;
 use crate::store::household::{self, Household, HouseholdFilter, HouseholdPage, Visit};
 use crate::store::person::{self, Person};
 use crate::store::place::{self, Group, Officer, Post, Village};
@@ -14,6 +17,7 @@ use crate::store::search::{self, SearchPage};
 
 /// A request naming one record.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct IdRequest {
     /// The record's id.
@@ -44,6 +48,7 @@ pub struct HouseholdUpdate {
 
 /// `group.create`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct GroupInput {
     /// 所属村.
@@ -54,6 +59,7 @@ pub struct GroupInput {
 
 /// `search`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct SearchRequest {
     /// 姓名（可只输入两个字）、公民身份号码（全部或前几位）、电话或住址.
@@ -64,13 +70,38 @@ pub struct SearchRequest {
     pub page_size: Option<u32>,
 }
 
+/// `id_number.check`: a citizen ID number to check as the user types it.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct IdNumberCheck {
+    /// 公民身份号码 (18 characters, or a legacy 15-digit number).
+    pub id_number: String,
+}
+
+/// What a valid ID number says: the person form fills birth date and sex from it.
+#[derive(Debug, Clone, serde::Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct IdNumberInfo {
+    /// The number, normalised to 18 characters.
+    pub id_number: String,
+    /// 出生日期.
+    pub birth_date: String,
+    /// 性别.
+    pub sex: Sex,
+    /// 年龄 today.
+    pub age: i32,
+}
+
 /// No parameters.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct NoParams {}
 
 /// Created: the new record's id.
 #[derive(Debug, Clone, serde::Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Created {
     /// The new record's id.
     pub id: String,
@@ -166,6 +197,19 @@ impl Api {
         self.store.write(|tx| household::create_visit(tx, input))
     }
 
+    /// Checks an ID number and reads the birth date and sex it carries; a bad number is
+    /// refused on `id_number` with the same message `person.create` gives.
+    pub fn id_number_check(&mut self, req: IdNumberCheck) -> Result<IdNumberInfo> {
+        let today = self.today();
+        let id = IdNumber::parse(&req.id_number, today).map_err(|e| Error::validation("id_number", e.message()))?;
+        Ok(IdNumberInfo {
+            id_number: id.as_str().to_owned(),
+            birth_date: id.birth_date().format("%Y-%m-%d").to_string(),
+            sex: id.sex(),
+            age: age_on(id.birth_date(), today),
+        })
+    }
+
     /// Finds residents by name, ID number, phone or address.
     pub fn search(&mut self, req: SearchRequest) -> Result<SearchPage> {
         search::search(self.store.conn(), &req.text, req.page.unwrap_or(1), req.page_size.unwrap_or(20))
@@ -193,6 +237,12 @@ pub(super) fn methods() -> Vec<Method> {
         method!("person.get", "查看人员", IdRequest, |api, p| api.person_get(p)),
         method!("person.delete", "删除人员（可恢复）", IdRequest, |api, p| api.person_delete(p)),
         method!("visit.create", "记录走访", VisitInput, |api, p| api.visit_create(p)),
+        method!(
+            "id_number.check",
+            "核验公民身份号码，读出出生日期和性别",
+            IdNumberCheck,
+            |api, p| api.id_number_check(p)
+        ),
         method!("search", "按姓名、身份证号、电话、住址查找人员", SearchRequest, |api, p| api
             .search(p)),
     ]

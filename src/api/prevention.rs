@@ -26,6 +26,7 @@ fn next_month(d: NaiveDate) -> NaiveDate {
 
 /// A month.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct MonthRequest {
     /// 月份, e.g. 2026-11.

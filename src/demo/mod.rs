@@ -33,6 +33,7 @@ pub struct DemoOptions {
 
 /// What `demo` made.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DemoSummary {
     /// Villages.
     pub villages: usize,
@@ -201,6 +202,18 @@ pub fn generate(api: &mut Api, opts: DemoOptions) -> Result<DemoSummary> {
     demo.api.store_mut().set_id_gen(IdGen::Random);
     result?;
     Ok(demo.summary)
+}
+
+/// Like [`generate`], for a fresh post only: a database that already holds households is
+/// refused, so demo people never mix with real ones.
+pub fn generate_fresh(api: &mut Api, opts: DemoOptions) -> Result<DemoSummary> {
+    let existing =
+        household::list(api.store().conn(), &household::HouseholdFilter { page_size: Some(1), ..Default::default() })?
+            .total;
+    if existing > 0 {
+        return Err(crate::error::Error::rule(format!("数据库中已有 {existing} 户数据，演示数据只能导入空数据库")));
+    }
+    generate(api, opts)
 }
 
 fn fill(d: &mut Demo<'_>, opts: DemoOptions) -> Result<()> {

@@ -81,6 +81,7 @@ pub fn next(status: DisputeStatus, event: DisputeEvent) -> Result<DisputeStatus>
 
 /// A step the user may take next on a dispute (what the buttons offer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum DisputeAction {
     /// 修改纠纷、当事人.
@@ -140,6 +141,7 @@ pub fn actions(status: DisputeStatus, follow_up_pending: bool) -> Vec<DisputeAct
 /// A dispute as the intake form sends it (`dispute.create`; `dispute.update` changes some
 /// of these fields).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct DisputeInput {
     /// 受理日期 (default today).
@@ -286,6 +288,7 @@ impl DisputeInput {
 /// A party as a form sends it: linked to a resident (`person_id`; blank fields are filled
 /// from the resident's record), typed in, or an organisation.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct PartyInput {
     /// 关联人员: copies name, sex, ethnicity, birth date, ID number, phone and address.
@@ -811,6 +814,7 @@ pub fn format_number(kind: AgreementKind, year: i32, prefix: &str, seq: i64) -> 
 
 /// A mediation session (`mediation.add`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct MediationInput {
     /// 纠纷.
@@ -893,6 +897,7 @@ impl MediationInput {
 
 /// An agreement's draft fields (`agreement.save` changes some of them).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct AgreementInput {
     /// 协议类型: people, security or oral (default: the dispute's track).
@@ -965,6 +970,7 @@ pub fn follow_up_due(deadline: Option<NaiveDate>, effective_on: NaiveDate) -> Na
 
 /// `fulfilment.record`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct FulfilmentInput {
     /// 纠纷.
@@ -979,6 +985,7 @@ pub struct FulfilmentInput {
 
 /// `followup.record`: name the follow-up by its id, or the dispute (its next pending one).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpInput {
     /// 回访记录.

@@ -6,6 +6,7 @@ macro_rules! str_enum {
     ($(#[$m:meta])* $name:ident, $zh_name:literal { $($var:ident = $code:literal / $zh:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         pub enum $name {
             $(#[doc = $zh] #[serde(rename = $code, alias = $zh)] $var),+
         }

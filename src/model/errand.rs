@@ -195,6 +195,7 @@ pub fn check_step_date(on: NaiveDate, previous: NaiveDate, today: NaiveDate) -> 
 
 /// An entry of the service catalogue, as the form sends it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct ServiceItemInput {
     /// 大类, e.g. 居民身份证.
@@ -236,6 +237,7 @@ impl ServiceItemInput {
 
 /// A new errand, as the form sends it.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct ErrandInput {
     /// 办事群众 (a registered resident); name and phone default from them.

@@ -14,6 +14,7 @@ use crate::model::{Disposition, IncidentKind};
 
 /// An incident, as the form sends it (and as `incident.update` patches it).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct IncidentInput {
     /// 发生时间: RFC 3339 (`2026-11-23T06:30:00Z`) or Beijing time (`2026-11-23 14:30`).

@@ -33,6 +33,7 @@ pub fn opt_phone(field: &str, raw: Option<&str>) -> Result<Option<String>> {
 
 /// The post's own settings.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct PostInput {
     /// 警务室名称, e.g. 青山中心警务室.
@@ -75,6 +76,7 @@ impl PostInput {
 
 /// A village or community served by the post.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct VillageInput {
     /// 村/社区名称.
@@ -102,6 +104,7 @@ impl VillageInput {
 
 /// An officer of the post.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct OfficerInput {
     /// 姓名.
@@ -128,6 +131,7 @@ impl OfficerInput {
 
 /// A household.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct HouseholdInput {
     /// 所属村（社区）.
@@ -162,6 +166,7 @@ impl HouseholdInput {
 
 /// A resident.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct PersonInput {
     /// 所属户.
@@ -273,6 +278,7 @@ impl ValidPerson {
 
 /// A household visit (走访).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct VisitInput {
     /// 走访的户.

@@ -34,6 +34,7 @@ use crate::store::{Tx, json_list, list_json, page_bounds, person};
 
 /// A party as the case file shows it.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Party {
     /// Row id.
     pub id: String,
@@ -77,6 +78,7 @@ pub struct Party {
 
 /// One mediation session, as the timeline shows it.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Mediation {
     /// Row id.
     pub id: String,
@@ -112,6 +114,7 @@ pub struct Mediation {
 
 /// The agreement (draft or finalised).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Agreement {
     /// Row id.
     pub id: String,
@@ -159,6 +162,7 @@ pub struct Agreement {
 
 /// A follow-up visit (回访).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FollowUp {
     /// Row id.
     pub id: String,
@@ -188,6 +192,7 @@ pub struct FollowUp {
 
 /// A step the user may take next, with its label.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ActionInfo {
     /// The step.
     pub action: DisputeAction,
@@ -197,6 +202,7 @@ pub struct ActionInfo {
 
 /// A dispute with its whole case file.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Dispute {
     /// Row id.
     pub id: String,
@@ -276,6 +282,7 @@ pub struct Dispute {
 
 /// One row of the disputes list.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DisputeRow {
     /// Row id.
     pub id: String,
@@ -305,6 +312,7 @@ pub struct DisputeRow {
 
 /// A page of disputes.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DisputePage {
     /// Disputes matching the filter.
     pub total: i64,
@@ -318,6 +326,7 @@ pub struct DisputePage {
 
 /// Filters for the disputes list.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct DisputeFilter {
     /// Only this status.
@@ -342,6 +351,7 @@ pub struct DisputeFilter {
 
 /// An agreement due and not carried out.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OverdueFulfilment {
     /// 纠纷.
     pub dispute_id: String,
@@ -367,6 +377,7 @@ pub struct OverdueFulfilment {
 
 /// A follow-up due and not yet done.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FollowUpDue {
     /// 回访记录.
     pub id: String,

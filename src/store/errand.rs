@@ -20,6 +20,7 @@ use crate::store::{Tx, page_bounds, place};
 
 /// An entry of the service catalogue.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServiceItem {
     /// Row id.
     pub id: String,
@@ -41,6 +42,7 @@ pub struct ServiceItem {
 
 /// One category of the catalogue with its items.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServiceCategory {
     /// 大类名称.
     pub category: String,
@@ -50,6 +52,7 @@ pub struct ServiceCategory {
 
 /// The catalogue, grouped by category ("6 大类 23 项").
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Catalogue {
     /// How many items are listed.
     pub total: usize,
@@ -168,6 +171,7 @@ pub fn update_item(tx: &mut Tx<'_>, id: &str, input: ServiceItemInput) -> Result
 
 /// An errand as its card shows it.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Errand {
     /// Row id.
     pub id: String,
@@ -407,6 +411,7 @@ pub fn step(tx: &mut Tx<'_>, id: &str, step: Step) -> Result<ErrandStatus> {
 
 /// Filters for the errands list.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct ErrandFilter {
     /// Only this status.
@@ -428,6 +433,7 @@ pub struct ErrandFilter {
 
 /// A page of errands.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrandPage {
     /// Errands matching the filter.
     pub total: i64,
@@ -474,6 +480,7 @@ pub fn overdue(conn: &Connection, as_of: NaiveDate) -> Result<Vec<Errand>> {
 
 /// One column of the errand board.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BoardColumn {
     /// 状态.
     pub status: ErrandStatus,
@@ -487,6 +494,7 @@ pub struct BoardColumn {
 
 /// The errand board: one column per status, and how many are overdue.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Board {
     /// 逾期 errands today.
     pub overdue: i64,

@@ -14,6 +14,7 @@ use crate::store::{Tx, page_bounds};
 
 /// A household with what its card shows.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Household {
     /// Row id.
     pub id: String,
@@ -45,6 +46,7 @@ pub struct Household {
 
 /// One row of the households list.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HouseholdRow {
     /// Row id.
     pub id: String,
@@ -64,6 +66,7 @@ pub struct HouseholdRow {
 
 /// A page of households.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HouseholdPage {
     /// Households matching the filter.
     pub total: i64,
@@ -77,6 +80,7 @@ pub struct HouseholdPage {
 
 /// Filters for the households list.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct HouseholdFilter {
     /// Only this village.
@@ -93,6 +97,7 @@ pub struct HouseholdFilter {
 
 /// A visit.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Visit {
     /// Row id.
     pub id: String,

@@ -19,6 +19,7 @@ use crate::store::{Tx, json_list, list_json, page_bounds, place};
 
 /// A resident named in an incident.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InvolvedPerson {
     /// Person id.
     pub id: String,
@@ -28,6 +29,7 @@ pub struct InvolvedPerson {
 
 /// An incident as its card shows it.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Incident {
     /// Row id.
     pub id: String,
@@ -238,6 +240,7 @@ pub fn update(tx: &mut Tx<'_>, id: &str, input: IncidentInput) -> Result<()> {
 
 /// Filters for the incident ledger.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct IncidentFilter {
     /// Only this kind.
@@ -258,6 +261,7 @@ pub struct IncidentFilter {
 
 /// A page of incidents.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IncidentPage {
     /// Incidents matching the filter.
     pub total: i64,

@@ -14,6 +14,7 @@ use crate::store::{Tx, household, json_list, list_json};
 
 /// A person as the form and the card show them.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Person {
     /// Row id.
     pub id: String,
@@ -53,6 +54,7 @@ pub struct Person {
 
 /// A person in a list (household members, parties).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PersonBrief {
     /// Row id.
     pub id: String,

@@ -13,6 +13,7 @@ use crate::store::write::{s, v};
 
 /// The post's settings.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Post {
     /// Row id.
     pub id: String,
@@ -76,6 +77,7 @@ pub fn save_post(tx: &mut Tx<'_>, input: PostInput) -> Result<Post> {
 
 /// A village group (村民小组).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Group {
     /// Row id.
     pub id: String,
@@ -85,6 +87,7 @@ pub struct Group {
 
 /// A village with its groups.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Village {
     /// Row id.
     pub id: String,
@@ -174,6 +177,7 @@ pub fn create_group(tx: &mut Tx<'_>, village_id: &str, name: &str) -> Result<Gro
 
 /// An officer.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Officer {
     /// Row id.
     pub id: String,

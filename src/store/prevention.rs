@@ -1235,6 +1235,7 @@ pub fn confirm_five_nones(
 
 /// A month of prevention work in figures.
 #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PreventionMonth {
     /// `YYYY-MM`.
     pub month: String,

@@ -31,6 +31,7 @@ pub const COUNT_CAP: i64 = 1000;
 
 /// One resident found.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchHit {
     /// The person.
     pub person_id: String,
@@ -56,6 +57,7 @@ pub struct SearchHit {
 
 /// A page of results.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchPage {
     /// Matches in all (counted up to [`COUNT_CAP`]).
     pub total: i64,

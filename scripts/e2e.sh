@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# End-to-end tests of the real desktop app: the debug binary with the UI built in, driven by
+# webdriverio through tauri-driver and Debian's WebKitWebDriver, on a virtual X display and
+# a fresh database. Screenshots of each screen land in target/e2e-screenshots/.
+# Expects the binary built (scripts/test.sh builds it); FENGQIAO_DESK_BIN overrides its path.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+target_dir=${CARGO_TARGET_DIR:-target}
+bin=${FENGQIAO_DESK_BIN:-$target_dir/debug/fengqiao-desk}
+if [ ! -x "$bin" ]; then
+  echo "找不到桌面程序 $bin；请先运行 scripts/test.sh（或 cargo build -p fengqiao-desk --features custom-protocol）" >&2
+  exit 1
+fi
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  cargo install tauri-driver --locked
+fi
+export PATH="$HOME/.cargo/bin:$PATH"
+export FENGQIAO_DESK_BIN
+FENGQIAO_DESK_BIN=$(realpath "$bin")
+export E2E_SCREENSHOTS=${E2E_SCREENSHOTS:-$PWD/target/e2e-screenshots}
+rm -rf "$E2E_SCREENSHOTS"
+mkdir -p "$E2E_SCREENSHOTS"
+# WebKitGTK's GPU compositing has nothing to draw on under Xvfb.
+export WEBKIT_DISABLE_COMPOSITING_MODE=1
+cd ui
+xvfb-run -a -s "-screen 0 1366x768x24" npm run --silent e2e

@@ -1,0 +1,171 @@
+// The UI's only way into the core. Each function names one api method of the Rust facade
+// (`Api::call`), typed with the bindings generated from Rust into ./types. Screens import
+// `backend` and never call `invoke` themselves.
+import { transport } from "./transport";
+import { toBackendError } from "./errors";
+import type { MethodName } from "./types/methods";
+import type {
+  AgreementCheck,
+  AgreementInput,
+  Dispute,
+  DisputeFilter,
+  DisputeInput,
+  DisputePage,
+  FollowUpDue,
+  FollowUpInput,
+  FulfilmentInput,
+  MediationInput,
+  OverdueFulfilment,
+  Party,
+  PartyInput,
+  AdvanceRequest,
+  Board,
+  CancelRequest,
+  Catalogue,
+  Errand,
+  ErrandFilter,
+  ErrandInput,
+  ErrandPage,
+  Incident,
+  IncidentFilter,
+  IncidentInput,
+  IncidentPage,
+  PreventionMonth,
+  Created,
+  DbInfo,
+  DemoSummary,
+  Household,
+  HouseholdFilter,
+  HouseholdInput,
+  HouseholdPage,
+  IdNumberInfo,
+  MethodInfo,
+  Officer,
+  OfficerInput,
+  Person,
+  PersonInput,
+  Post,
+  PostInput,
+  SearchPage,
+  SearchRequest,
+  Village,
+  VillageInput,
+  VisitInput,
+} from "./types";
+import type { Group } from "./types/Group";
+import type { Visit } from "./types/Visit";
+
+export * from "./errors";
+export type * from "./types";
+
+/** An `*.update` request: the record's id and only the fields to change. */
+export type Update<T> = { id: string } & Partial<T>;
+
+async function run<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await transport.invoke<T>(command, args);
+  } catch (e) {
+    throw toBackendError(e);
+  }
+}
+
+/** Calls an api method by name (see `methods()` for the list). */
+export function call<T>(method: MethodName, params: object = {}): Promise<T> {
+  return run<T>("call", { method, params });
+}
+
+export const backend = {
+  /** Every api method with its JSON Schema. */
+  methods: () => run<MethodInfo[]>("methods"),
+  /** Fills an empty database with the demo post. */
+  demo: (households: number) => run<DemoSummary>("demo", { households }),
+  /** Where the data lives, schema and software versions. */
+  dbInfo: () => run<DbInfo>("db_info"),
+
+  post: {
+    get: () => call<Post | null>("post.get"),
+    save: (p: PostInput) => call<Post>("post.save", p),
+  },
+  village: {
+    list: () => call<Village[]>("village.list"),
+    create: (p: VillageInput) => call<Village>("village.create", p),
+  },
+  group: {
+    create: (p: { village_id: string; name: string }) => call<Group>("group.create", p),
+  },
+  officer: {
+    list: () => call<Officer[]>("officer.list"),
+    create: (p: OfficerInput) => call<Officer>("officer.create", p),
+  },
+  household: {
+    list: (f: HouseholdFilter) => call<HouseholdPage>("household.list", f),
+    get: (id: string) => call<Household>("household.get", { id }),
+    create: (p: HouseholdInput) => call<Household>("household.create", p),
+    update: (p: Update<HouseholdInput>) => call<Household>("household.update", p),
+  },
+  person: {
+    get: (id: string) => call<Person>("person.get", { id }),
+    create: (p: PersonInput) => call<Person>("person.create", p),
+    update: (p: Update<PersonInput>) => call<Person>("person.update", p),
+    delete: (id: string) => call<Created>("person.delete", { id }),
+  },
+  idNumber: {
+    check: (id_number: string) => call<IdNumberInfo>("id_number.check", { id_number }),
+  },
+  visit: {
+    create: (p: VisitInput) => call<Visit>("visit.create", p),
+  },
+  search: (p: SearchRequest) => call<SearchPage>("search", p),
+
+  serviceItem: {
+    list: (include_inactive = false) => call<Catalogue>("service_item.list", { include_inactive }),
+  },
+  errand: {
+    create: (p: ErrandInput) => call<Errand>("errand.create", p),
+    get: (id: string) => call<Errand>("errand.get", { id }),
+    list: (f: ErrandFilter) => call<ErrandPage>("errand.list", f),
+    board: (limit?: number) => call<Board>("errand.board", { limit }),
+    advance: (p: AdvanceRequest) => call<Errand>("errand.advance", p),
+    cancel: (p: CancelRequest) => call<Errand>("errand.cancel", p),
+    overdue: () => call<Errand[]>("errand.overdue", {}),
+  },
+  incident: {
+    create: (p: IncidentInput) => call<Incident>("incident.create", p),
+    get: (id: string) => call<Incident>("incident.get", { id }),
+    update: (p: Update<IncidentInput>) => call<Incident>("incident.update", p),
+    list: (f: IncidentFilter) => call<IncidentPage>("incident.list", f),
+  },
+  dispute: {
+    create: (p: DisputeInput) => call<Dispute>("dispute.create", p),
+    get: (id: string) => call<Dispute>("dispute.get", { id }),
+    list: (f: DisputeFilter) => call<DisputePage>("dispute.list", f),
+    update: (p: Update<Omit<DisputeInput, "parties">>) => call<Dispute>("dispute.update", p),
+    overdueFulfilments: () => call<OverdueFulfilment[]>("dispute.overdue_fulfilments", {}),
+    refer: (p: { id: string; referred_to: string; on?: string | null }) => call<Dispute>("dispute.refer", p),
+    withdraw: (p: { id: string; reason?: string | null }) => call<Dispute>("dispute.withdraw", p),
+  },
+  party: {
+    add: (p: { dispute_id: string } & PartyInput) => call<Party>("party.add", p),
+    update: (p: Update<PartyInput>) => call<Party>("party.update", p),
+  },
+  mediation: {
+    add: (p: MediationInput) => call<Dispute>("mediation.add", p),
+  },
+  agreement: {
+    save: (p: { dispute_id: string } & Partial<AgreementInput>) => call<Dispute>("agreement.save", p),
+    check: (dispute_id: string) => call<AgreementCheck>("agreement.check", { dispute_id }),
+    finalise: (dispute_id: string) => call<Dispute>("agreement.finalise", { dispute_id }),
+  },
+  fulfilment: {
+    record: (p: FulfilmentInput) => call<Dispute>("fulfilment.record", p),
+  },
+  followup: {
+    record: (p: FollowUpInput) => call<Dispute>("followup.record", p),
+    due: (on?: string) => call<FollowUpDue[]>("followup.due", { on }),
+  },
+  prevention: {
+    month: (month: string) => call<PreventionMonth>("prevention.month", { month }),
+  },
+};
+
+export type Backend = typeof backend;

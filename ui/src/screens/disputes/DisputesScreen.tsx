@@ -1,0 +1,85 @@
+import { useCallback, useEffect, useState } from "react";
+import { Alert, Button, Card, Input, Modal, Select, Space, Table, Tag } from "antd";
+import { PlusOutlined } from "@ant-design/icons";
+import { useNavigate } from "react-router-dom";
+import { backend, toBackendError } from "../../backend";
+import type { DisputeFilter, DisputeKind, DisputePage, DisputeStatus } from "../../backend";
+import { DisputeKindLabel, DisputeStatusLabel, TrackLabel } from "../../backend/types";
+import { DisputeIntake } from "./DisputeIntake";
+
+const PAGE_SIZE = 15;
+const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
+
+/** 矛盾纠纷: the list, filtered by status, kind and name, and intake. */
+export function DisputesScreen() {
+  const navigate = useNavigate();
+  const [filter, setFilter] = useState<DisputeFilter>({ page: 1, page_size: PAGE_SIZE });
+  const [page, setPage] = useState<DisputePage | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [creating, setCreating] = useState(false);
+
+  const load = useCallback(() => {
+    setLoading(true);
+    backend.dispute
+      .list(filter)
+      .then((p) => {
+        setPage(p);
+        setError(null);
+      })
+      .catch((e) => setError(toBackendError(e).message))
+      .finally(() => setLoading(false));
+  }, [filter]);
+  useEffect(load, [load]);
+  const set = (changes: Partial<DisputeFilter>) => setFilter((f) => ({ ...f, ...changes, page: 1 }));
+
+  return (
+    <Card
+      title="矛盾纠纷"
+      extra={
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-dispute">
+          受理纠纷
+        </Button>
+      }
+    >
+      <Space wrap style={{ marginBottom: 16 }}>
+        <Select allowClear placeholder="状态" style={{ width: 140 }} options={options(DisputeStatusLabel)} onChange={(v?: DisputeStatus) => set({ status: v })} />
+        <Select allowClear placeholder="纠纷类型" style={{ width: 180 }} options={options(DisputeKindLabel)} onChange={(v?: DisputeKind) => set({ kind: v })} />
+        <Input.Search allowClear placeholder="纠纷名称或当事人" style={{ width: 260 }} onSearch={(v) => set({ text: v.trim() || null })} />
+      </Space>
+      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
+      <Table
+        rowKey="id"
+        size="small"
+        loading={loading}
+        dataSource={page?.items ?? []}
+        onRow={(d) => ({ onClick: () => navigate(`/disputes/${d.id}`), style: { cursor: "pointer" } })}
+        pagination={{
+          current: page?.page ?? 1,
+          pageSize: PAGE_SIZE,
+          total: page?.total ?? 0,
+          showSizeChanger: false,
+          showTotal: (t) => `共 ${t} 件`,
+          onChange: (p) => setFilter((f) => ({ ...f, page: p })),
+        }}
+        columns={[
+          { title: "受理日期", dataIndex: "received_on", width: 110 },
+          { title: "纠纷名称", dataIndex: "title", ellipsis: true },
+          { title: "类型", dataIndex: "kind", width: 120, render: (k) => DisputeKindLabel[k as DisputeKind] },
+          { title: "调解类型", dataIndex: "track", width: 90, render: (t) => TrackLabel[t as "people"] },
+          { title: "当事人", dataIndex: "party_names", width: 160, ellipsis: true },
+          { title: "村", dataIndex: "village_name", width: 90 },
+          { title: "状态", dataIndex: "status_label", width: 110, render: (l) => <Tag>{l}</Tag> },
+        ]}
+      />
+      <Modal open={creating} title="受理矛盾纠纷" footer={null} width={960} onCancel={() => setCreating(false)} destroyOnClose>
+        <DisputeIntake
+          onSaved={(d) => {
+            setCreating(false);
+            navigate(`/disputes/${d.id}`);
+          }}
+        />
+      </Modal>
+    </Card>
+  );
+}

@@ -1,0 +1,142 @@
+import { useCallback, useEffect, useState } from "react";
+import { Alert, Button, Card, DatePicker, Descriptions, Drawer, Modal, Select, Space, Table, Tag } from "antd";
+import { PlusOutlined } from "@ant-design/icons";
+import type { Dayjs } from "dayjs";
+import { backend, toBackendError } from "../../backend";
+import type { Disposition, Incident, IncidentFilter, IncidentKind, IncidentPage, Village } from "../../backend";
+import { DispositionLabel, IncidentKindLabel } from "../../backend/types";
+import { IncidentForm } from "./IncidentForm";
+
+const PAGE_SIZE = 15;
+const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
+
+/** 警情: the incident ledger, newest first, with filters; one incident in a drawer. */
+export function IncidentsScreen() {
+  const [filter, setFilter] = useState<IncidentFilter>({ page: 1, page_size: PAGE_SIZE });
+  const [page, setPage] = useState<IncidentPage | null>(null);
+  const [villages, setVillages] = useState<Village[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [open, setOpen] = useState<Incident | null>(null);
+  const [editing, setEditing] = useState<Incident | "new" | null>(null);
+
+  const load = useCallback(() => {
+    setLoading(true);
+    backend.incident
+      .list(filter)
+      .then((p) => {
+        setPage(p);
+        setError(null);
+      })
+      .catch((e) => setError(toBackendError(e).message))
+      .finally(() => setLoading(false));
+  }, [filter]);
+  useEffect(load, [load]);
+  useEffect(() => {
+    backend.village.list().then(setVillages, () => {});
+  }, []);
+
+  const set = (changes: Partial<IncidentFilter>) => setFilter((f) => ({ ...f, ...changes, page: 1 }));
+
+  return (
+    <Card
+      title="警情"
+      extra={
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing("new")} data-testid="new-incident">
+          登记警情
+        </Button>
+      }
+    >
+      <Space wrap style={{ marginBottom: 16 }}>
+        <Select allowClear placeholder="警情类别" style={{ width: 140 }} options={options(IncidentKindLabel)} onChange={(v?: IncidentKind) => set({ kind: v })} />
+        <Select allowClear placeholder="处置结果" style={{ width: 140 }} options={options(DispositionLabel)} onChange={(v?: Disposition) => set({ disposition: v })} />
+        <Select allowClear placeholder="村（社区）" style={{ width: 140 }} options={villages.map((v) => ({ value: v.id, label: v.name }))} onChange={(v?: string) => set({ village_id: v })} />
+        <DatePicker.RangePicker
+          onChange={(r: [Dayjs | null, Dayjs | null] | null) =>
+            set({ from: r?.[0]?.format("YYYY-MM-DD") ?? null, to: r?.[1]?.format("YYYY-MM-DD") ?? null })
+          }
+        />
+      </Space>
+      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
+      <Table
+        rowKey="id"
+        size="small"
+        loading={loading}
+        dataSource={page?.items ?? []}
+        onRow={(i) => ({ onClick: () => setOpen(i), style: { cursor: "pointer" } })}
+        pagination={{
+          current: page?.page ?? 1,
+          pageSize: PAGE_SIZE,
+          total: page?.total ?? 0,
+          showSizeChanger: false,
+          showTotal: (t) => `共 ${t} 起`,
+          onChange: (p) => setFilter((f) => ({ ...f, page: p })),
+        }}
+        columns={[
+          { title: "发生时间", dataIndex: "occurred_at_local", width: 150 },
+          { title: "类别", dataIndex: "kind_label", width: 100 },
+          { title: "地点", dataIndex: "place", width: 200 },
+          { title: "简要警情", dataIndex: "summary", ellipsis: true },
+          {
+            title: "处置结果",
+            dataIndex: "disposition_label",
+            width: 100,
+            render: (l, i) => <Tag color={i.disposition === "pending" ? "orange" : undefined}>{l}</Tag>,
+          },
+          { title: "处警", dataIndex: "officer_name", width: 90 },
+        ]}
+      />
+      <Drawer
+        open={open !== null}
+        width={560}
+        title={open ? `${open.kind_label} · ${open.occurred_at_local}` : ""}
+        onClose={() => setOpen(null)}
+        extra={open && <Button onClick={() => setEditing(open)}>修改</Button>}
+      >
+        {open && (
+          <Descriptions column={1} size="small" bordered>
+            <Descriptions.Item label="发生时间">{open.occurred_at_local}</Descriptions.Item>
+            <Descriptions.Item label="接报时间">{open.reported_at_local ?? "—"}</Descriptions.Item>
+            <Descriptions.Item label="地点">
+              {open.place}
+              {open.village_name ? `（${open.village_name}）` : ""}
+            </Descriptions.Item>
+            <Descriptions.Item label="报警人">
+              {[open.reporter_name, open.reporter_phone].filter(Boolean).join("　") || "—"}
+            </Descriptions.Item>
+            <Descriptions.Item label="涉及人员">
+              {open.persons.map((p) => (
+                <Tag key={p.id}>{p.name ?? "（已删除）"}</Tag>
+              ))}
+              {open.people}
+            </Descriptions.Item>
+            <Descriptions.Item label="简要警情">{open.summary}</Descriptions.Item>
+            <Descriptions.Item label="处置经过">{open.handling ?? "—"}</Descriptions.Item>
+            <Descriptions.Item label="处置结果">{open.disposition_label}</Descriptions.Item>
+            <Descriptions.Item label="案件编号">{open.case_no ?? "—"}</Descriptions.Item>
+            <Descriptions.Item label="处警">{open.officer_name ?? "—"}</Descriptions.Item>
+          </Descriptions>
+        )}
+      </Drawer>
+      <Modal
+        open={editing !== null}
+        title={editing === "new" ? "登记警情" : "修改警情"}
+        footer={null}
+        width={760}
+        onCancel={() => setEditing(null)}
+        destroyOnClose
+      >
+        {editing !== null && (
+          <IncidentForm
+            incident={editing === "new" ? undefined : editing}
+            onSaved={(i) => {
+              setEditing(null);
+              if (open) setOpen(i);
+              load();
+            }}
+          />
+        )}
+      </Modal>
+    </Card>
+  );
+}

@@ -1,0 +1,249 @@
+import { useCallback, useEffect, useState } from "react";
+import { Alert, Button, Card, Col, Descriptions, Form, Input, Row, Select, Space, Table, Tabs, Tag, Typography } from "antd";
+import { backend, toBackendError } from "../../backend";
+import type { DbInfo, Officer, OfficerInput, PostInput, Village, VillageInput } from "../../backend";
+import { RoleLabel } from "../../backend/types";
+import { blankToNull, showError } from "../../components/formErrors";
+import { usePost } from "../../components/PostContext";
+
+function PostForm() {
+  const { post, reload } = usePost();
+  const [form] = Form.useForm<PostInput>();
+  const [saving, setSaving] = useState(false);
+  const [formError, setFormError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const save = async (values: PostInput) => {
+    setSaving(true);
+    setFormError(null);
+    setSaved(false);
+    try {
+      await backend.post.save(blankToNull(values));
+      setSaved(true);
+      reload();
+    } catch (e) {
+      setFormError(showError(form, e));
+    } finally {
+      setSaving(false);
+    }
+  };
+  const { id: _id, ...fields } = post;
+  return (
+    <Form form={form} layout="vertical" initialValues={fields} onFinish={save} style={{ maxWidth: 760 }}>
+      {formError && <Alert type="error" showIcon message={formError} style={{ marginBottom: 16 }} />}
+      {saved && <Alert type="success" showIcon message="已保存" style={{ marginBottom: 16 }} />}
+      <Row gutter={16}>
+        <Col span={12}>
+          <Form.Item name="name" label="警务室名称" required>
+            <Input />
+          </Form.Item>
+        </Col>
+        <Col span={6}>
+          <Form.Item name="code" label="警务室编码">
+            <Input />
+          </Form.Item>
+        </Col>
+        <Col span={6}>
+          <Form.Item name="doc_prefix" label="文书字号前缀">
+            <Input />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="station_name" label="所属派出所">
+            <Input />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="committee_name" label="人民调解委员会">
+            <Input />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="township" label="乡镇/街道">
+            <Input />
+          </Form.Item>
+        </Col>
+        <Col span={10}>
+          <Form.Item name="address" label="地址">
+            <Input />
+          </Form.Item>
+        </Col>
+        <Col span={6}>
+          <Form.Item name="phone" label="电话">
+            <Input />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Button type="primary" htmlType="submit" loading={saving}>
+        保存
+      </Button>
+    </Form>
+  );
+}
+
+function Villages() {
+  const [villages, setVillages] = useState<Village[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [form] = Form.useForm<VillageInput>();
+  const [groupForm] = Form.useForm<{ village_id: string; name: string }>();
+  const load = useCallback(() => {
+    backend.village.list().then(setVillages, (e) => setError(toBackendError(e).message));
+  }, []);
+  useEffect(load, [load]);
+  const addVillage = async (v: VillageInput) => {
+    try {
+      await backend.village.create(blankToNull(v));
+      form.resetFields();
+      setError(null);
+      load();
+    } catch (e) {
+      setError(showError(form, e));
+    }
+  };
+  const addGroup = async (v: { village_id: string; name: string }) => {
+    try {
+      await backend.group.create(v);
+      groupForm.resetFields(["name"]);
+      setError(null);
+      load();
+    } catch (e) {
+      setError(showError(groupForm, e));
+    }
+  };
+  return (
+    <Space direction="vertical" size="middle" style={{ width: "100%" }}>
+      {error && <Alert type="error" showIcon message={error} />}
+      <Table
+        rowKey="id"
+        size="small"
+        pagination={false}
+        dataSource={villages}
+        columns={[
+          { title: "村（社区）", dataIndex: "name", width: 160 },
+          { title: "区划代码", dataIndex: "code", width: 140 },
+          { title: "乡镇", dataIndex: "township", width: 120 },
+          { title: "村民小组", dataIndex: "groups", render: (gs: Village["groups"]) => gs.map((g) => <Tag key={g.id}>{g.name}</Tag>) },
+        ]}
+      />
+      <Card size="small" title="新增村（社区）">
+        <Form form={form} layout="inline" onFinish={addVillage}>
+          <Form.Item name="name" label="名称" required>
+            <Input />
+          </Form.Item>
+          <Form.Item name="code" label="区划代码">
+            <Input placeholder="6位或12位" />
+          </Form.Item>
+          <Form.Item name="township" label="乡镇">
+            <Input />
+          </Form.Item>
+          <Button htmlType="submit">新增</Button>
+        </Form>
+      </Card>
+      <Card size="small" title="新增村民小组">
+        <Form form={groupForm} layout="inline" onFinish={addGroup}>
+          <Form.Item name="village_id" label="所属村" required>
+            <Select style={{ width: 160 }} options={villages.map((v) => ({ value: v.id, label: v.name }))} />
+          </Form.Item>
+          <Form.Item name="name" label="小组名称" required>
+            <Input placeholder="如：7组" />
+          </Form.Item>
+          <Button htmlType="submit">新增</Button>
+        </Form>
+      </Card>
+    </Space>
+  );
+}
+
+function Officers() {
+  const [officers, setOfficers] = useState<Officer[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [form] = Form.useForm<OfficerInput>();
+  const load = useCallback(() => {
+    backend.officer.list().then(setOfficers, (e) => setError(toBackendError(e).message));
+  }, []);
+  useEffect(load, [load]);
+  const add = async (v: OfficerInput) => {
+    try {
+      await backend.officer.create(blankToNull(v));
+      form.resetFields();
+      setError(null);
+      load();
+    } catch (e) {
+      setError(showError(form, e));
+    }
+  };
+  return (
+    <Space direction="vertical" size="middle" style={{ width: "100%" }}>
+      {error && <Alert type="error" showIcon message={error} />}
+      <Table
+        rowKey="id"
+        size="small"
+        pagination={false}
+        dataSource={officers}
+        columns={[
+          { title: "姓名", dataIndex: "name", width: 120 },
+          { title: "角色", dataIndex: "role", width: 120, render: (r) => RoleLabel[r as "officer"] },
+          { title: "警号", dataIndex: "badge_no", width: 120 },
+          { title: "电话", dataIndex: "phone", width: 140 },
+          { title: "状态", dataIndex: "active", render: (a) => (a ? <Tag color="green">在岗</Tag> : <Tag>离岗</Tag>) },
+        ]}
+      />
+      <Card size="small" title="新增民警、辅警">
+        <Form form={form} layout="inline" onFinish={add} initialValues={{ role: "auxiliary" }}>
+          <Form.Item name="name" label="姓名" required>
+            <Input style={{ width: 110 }} />
+          </Form.Item>
+          <Form.Item name="role" label="角色">
+            <Select style={{ width: 130 }} options={Object.entries(RoleLabel).map(([value, label]) => ({ value, label }))} />
+          </Form.Item>
+          <Form.Item name="badge_no" label="警号">
+            <Input style={{ width: 110 }} />
+          </Form.Item>
+          <Form.Item name="phone" label="电话">
+            <Input style={{ width: 140 }} />
+          </Form.Item>
+          <Button htmlType="submit">新增</Button>
+        </Form>
+      </Card>
+    </Space>
+  );
+}
+
+function About() {
+  const [info, setInfo] = useState<DbInfo | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    backend.dbInfo().then(setInfo, (e) => setError(toBackendError(e).message));
+  }, []);
+  if (error) return <Alert type="error" showIcon message={error} />;
+  return (
+    <Descriptions column={1} bordered size="small" style={{ maxWidth: 760 }}>
+      <Descriptions.Item label="软件">枫桥警务台账 {info?.version}</Descriptions.Item>
+      <Descriptions.Item label="数据文件">
+        <span data-testid="db-path">
+          <Typography.Text copyable>{info?.path}</Typography.Text>
+        </span>
+      </Descriptions.Item>
+      <Descriptions.Item label="数据结构版本">{info?.schema_version}</Descriptions.Item>
+      <Descriptions.Item label="本机节点">{info?.node_id}</Descriptions.Item>
+      <Descriptions.Item label="说明">
+        全部数据保存在上面这一个文件中；备份时复制该文件（程序关闭时）。可用环境变量 FENGQIAO_DB 指定其他位置。
+      </Descriptions.Item>
+    </Descriptions>
+  );
+}
+
+/** 设置: the post, its villages and groups, officers, where the data lives, about. */
+export function SettingsScreen() {
+  return (
+    <Card title="设置">
+      <Tabs
+        items={[
+          { key: "post", label: "警务室", children: <PostForm /> },
+          { key: "villages", label: "村（社区）", children: <Villages /> },
+          { key: "officers", label: "民警辅警", children: <Officers /> },
+          { key: "about", label: "数据位置与关于", children: <About /> },
+        ]}
+      />
+    </Card>
+  );
+}
