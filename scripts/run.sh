@@ -43,7 +43,10 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 
-(cd ui && npm ci --no-audit --no-fund)
+# `npm install`, not `npm ci`: npm 11 leaves the other platforms' optional rollup/esbuild
+# packages out of the lock file and `npm ci` then refuses it; with the lock present,
+# `npm install` installs exactly the locked versions and leaves the file unchanged.
+  (cd ui && npm install --no-audit --no-fund)
 # The Tauri CLI (from npm, in ui/node_modules) builds the UI, then the app with the UI inside.
 # A debug build: quick to compile on a laptop, and quick enough to use.
 ui/node_modules/.bin/tauri build --debug --no-bundle

@@ -60,7 +60,10 @@ step "documents benchmark smoke run" cargo run --quiet --locked --example bench_
 # ── The desktop app (src-tauri/, ui/) ──
 need_node() {
   if ! command -v npm >/dev/null 2>&1; then need_apt nodejs npm; fi
-  (cd ui && npm ci --no-audit --no-fund)
+  # `npm install`, not `npm ci`: npm 11 leaves the other platforms' optional rollup/esbuild
+  # packages out of the lock file and `npm ci` then refuses it; with the lock present,
+  # `npm install` installs exactly the locked versions and leaves the file unchanged.
+  (cd ui && npm install --no-audit --no-fund)
 }
 types_current() {
   cargo test -p fengqiao --features ts --locked --test typescript
@@ -71,7 +74,7 @@ types_current() {
 }
 # WebKitGTK for Tauri; Xvfb, xauth and WebKitWebDriver for the end-to-end tests.
 step "apt packages (app)" need_apt libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver
-step "npm ci" need_node
+step "npm install (ui)" need_node
 step "ui unit tests" bash -c "cd ui && npm test --silent"
 step "TypeScript bindings drift" types_current
 step "cargo clippy (app)" cargo clippy -p fengqiao-desk --all-targets --locked -- -D warnings
