@@ -92,6 +92,7 @@ fn main() {
         eprintln!("错误：{}", e.message);
     }
     let app = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(desk)
         .invoke_handler(tauri::generate_handler![call, methods, demo, db_info])
         .run(tauri::generate_context!());

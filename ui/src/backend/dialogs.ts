@@ -1,0 +1,30 @@
+// File paths reach the core only from the system's file dialogs (the security issue's rule):
+// no screen has a text box for a path. Each function returns null when the officer cancels.
+import { open, save } from "@tauri-apps/plugin-dialog";
+
+export type FileKind = "pdf" | "xlsx" | "fqsync" | "fqreq" | "fqreply";
+
+const FILTERS: Record<FileKind, { name: string; extensions: string[] }> = {
+  pdf: { name: "PDF 文书", extensions: ["pdf"] },
+  xlsx: { name: "Excel 表格", extensions: ["xlsx"] },
+  fqsync: { name: "同步包", extensions: ["fqsync"] },
+  fqreq: { name: "登记申请", extensions: ["fqreq"] },
+  fqreply: { name: "登记回执", extensions: ["fqreply"] },
+};
+
+export const dialogs = {
+  /** Where to write a new file; `suggested` is the file name offered. */
+  async saveFile(kind: FileKind, suggested: string, title?: string): Promise<string | null> {
+    return save({ title, defaultPath: suggested, filters: [FILTERS[kind]] });
+  },
+  /** One existing file to read. */
+  async openFile(kinds: FileKind[], title?: string): Promise<string | null> {
+    const picked = await open({ title, multiple: false, directory: false, filters: kinds.map((k) => FILTERS[k]) });
+    return typeof picked === "string" ? picked : null;
+  },
+  /** A folder, e.g. a USB stick for a backup. */
+  async openFolder(title?: string): Promise<string | null> {
+    const picked = await open({ title, multiple: false, directory: true });
+    return typeof picked === "string" ? picked : null;
+  },
+};
