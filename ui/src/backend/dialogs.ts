@@ -1,6 +1,7 @@
 // File paths reach the core only from the system's file dialogs (the security issue's rule):
 // no screen has a text box for a path. Each function returns null when the officer cancels.
 import { open, save } from "@tauri-apps/plugin-dialog";
+import { openPath } from "@tauri-apps/plugin-opener";
 
 export type FileKind = "pdf" | "xlsx" | "fqsync" | "fqreq" | "fqreply";
 
@@ -28,3 +29,8 @@ export const dialogs = {
     return typeof picked === "string" ? picked : null;
   },
 };
+
+/** Opens a document the app has just written (a PDF to print, a ledger) in the system's viewer. */
+export async function openInViewer(path: string): Promise<void> {
+  await openPath(path);
+}
