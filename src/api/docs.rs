@@ -36,10 +36,15 @@ pub struct ImportRequest {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LedgerRequest {
-    /// 台账：households（实有人口）、disputes（矛盾纠纷调解）、follow_ups（回访）、errands（代办）、incidents（警情）.
+    /// 台账：households（实有人口）、disputes（矛盾纠纷调解）、follow_ups（回访）、errands（代办）、incidents（警情）、
+    /// volunteers（群防群治力量）、patrols（巡逻防控）、leads（线索）、hazards（隐患排查整改）、outreach（宣传活动）、
+    /// feedback（意见建议）、five_nones（五无村创建，按年度）.
     pub kind: LedgerKind,
-    /// 只导出该月（`YYYY-MM`）；人口台账不分月.
+    /// 只导出该月（`YYYY-MM`）；人口台账不分月；队员台账取该月在岗的队员；五无台账取该月所在年度.
     pub month: Option<String>,
+    /// 五无台账的年度（默认取 month 所在年度，再默认今年）；其他台账不用.
+    #[serde(default)]
+    pub year: Option<i32>,
     /// 输出的 .xlsx 文件.
     pub path: PathBuf,
 }
@@ -161,9 +166,17 @@ impl Api {
         if extension(&req.path) != "xlsx" {
             return Err(Error::validation("path", "台账文件应以 .xlsx 结尾"));
         }
-        let sheet = ledger::sheet(self.store.conn(), req.kind, m, self.today())?;
-        let rows = sheet.rows.len();
-        crate::docs::xlsx::write(&[sheet], &req.path)?;
+        if let Some(y) = req.year {
+            if req.kind != LedgerKind::FiveNones {
+                return Err(Error::validation("year", "只有五无台账按年度导出，其他台账请用 month"));
+            }
+            if !(2000..=2100).contains(&y) {
+                return Err(Error::validation("year", format!("年度{y}无效，应为2000至2100之间")));
+            }
+        }
+        let sheets = ledger::sheets(self.store.conn(), req.kind, m, req.year, self.today())?;
+        let rows = sheets.first().map(|s| s.rows.len()).unwrap_or(0);
+        crate::docs::xlsx::write(&sheets, &req.path)?;
         written(req.path, rows)
     }
 }

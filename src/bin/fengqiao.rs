@@ -135,6 +135,9 @@ enum Command {
         /// 只导出该月，如 2026-11
         #[arg(long)]
         month: Option<String>,
+        /// 五无台账的年度，如 2026（默认今年）
+        #[arg(long)]
+        year: Option<i32>,
         /// 输出的 .xlsx 文件
         #[arg(long)]
         out: PathBuf,
@@ -500,15 +503,16 @@ fn run(cli: Cli) -> Result<(), Error> {
                 out!("已生成协议书：{}（{} 页，{} 字节）", w.path.display(), w.count, w.bytes);
             }
         }
-        Command::ExportXlsx { ledger, month, out } => {
+        Command::ExportXlsx { ledger, month, year, out } => {
             let kind = LedgerKind::parse(&ledger).ok_or_else(|| {
                 Error::validation(
                     "ledger",
-                    format!("没有名为“{ledger}”的台账；可选：households、disputes、follow_ups、errands、incidents"),
+                    format!("没有名为“{ledger}”的台账；可选：{}", LedgerKind::ALL.map(LedgerKind::code).join("、")),
                 )
             })?;
             let mut api = open(cli.db, cli.user.as_deref())?;
-            let w: Written = call(&mut api, "ledger.export", json!({ "kind": kind, "month": month, "path": out }))?;
+            let w: Written =
+                call(&mut api, "ledger.export", json!({ "kind": kind, "month": month, "year": year, "path": out }))?;
             if cli.json {
                 print_json(&serde_json::to_value(&w).unwrap_or_default());
             } else {

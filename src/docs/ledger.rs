@@ -1,7 +1,8 @@
 //! The ledgers (台账) a post keeps and hands to the county: households and people,
 //! disputes and their mediation (矛盾纠纷调解台账), follow-ups (回访台账), errands
-//! (代办台账) and incidents (警情台账). Each is read from the store into a [`Sheet`]
-//! and written as xlsx by [`crate::docs::xlsx`].
+//! (代办台账) and incidents (警情台账), and the prevention ledgers (群防群治: volunteers,
+//! patrols, leads, hazards, outreach, feedback, 五无, in the `prevention` submodule). Each is read from
+//! the store into a [`Sheet`] and written as xlsx by [`crate::docs::xlsx`].
 //!
 //! These are read-only queries over the synced tables; the rules that produced the rows
 //! live with their aggregates.
@@ -16,12 +17,14 @@ use crate::error::Result;
 use crate::model::time::{beijing, parse_date};
 use crate::model::*;
 
+mod prevention;
+
 /// Which ledger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LedgerKind {
     /// 实有人口台账: every resident with their household.
-    #[serde(alias = "户籍人口台账", alias = "人口台账")]
+    #[serde(alias = "实有人口台账", alias = "户籍人口台账", alias = "人口台账")]
     Households,
     /// 矛盾纠纷调解台账.
     #[serde(alias = "矛盾纠纷调解台账")]
@@ -35,16 +38,44 @@ pub enum LedgerKind {
     /// 警情台账.
     #[serde(alias = "警情台账")]
     Incidents,
+    /// 群防群治力量台账: volunteers on duty (in the month).
+    #[serde(alias = "群防群治力量台账")]
+    Volunteers,
+    /// 巡逻防控台账: patrols with their findings.
+    #[serde(alias = "巡逻防控台账")]
+    Patrols,
+    /// 线索台账.
+    #[serde(alias = "线索台账")]
+    Leads,
+    /// 隐患排查整改台账 (隐患清单 + 动态销号).
+    #[serde(alias = "隐患排查整改台账")]
+    Hazards,
+    /// 宣传活动台账, with totals per village on a second sheet.
+    #[serde(alias = "宣传活动台账")]
+    Outreach,
+    /// 意见建议台账 (意见箱, 警民恳谈).
+    #[serde(alias = "意见建议台账")]
+    Feedback,
+    /// 五无村（社区）创建台账: one row per village for a year.
+    #[serde(alias = "五无村（社区）创建台账")]
+    FiveNones,
 }
 
 impl LedgerKind {
     /// Every ledger.
-    pub const ALL: [LedgerKind; 5] = [
+    pub const ALL: [LedgerKind; 12] = [
         LedgerKind::Households,
         LedgerKind::Disputes,
         LedgerKind::FollowUps,
         LedgerKind::Errands,
         LedgerKind::Incidents,
+        LedgerKind::Volunteers,
+        LedgerKind::Patrols,
+        LedgerKind::Leads,
+        LedgerKind::Hazards,
+        LedgerKind::Outreach,
+        LedgerKind::Feedback,
+        LedgerKind::FiveNones,
     ];
 
     /// The ledger's Chinese name.
@@ -55,15 +86,38 @@ impl LedgerKind {
             LedgerKind::FollowUps => "回访台账",
             LedgerKind::Errands => "代办台账",
             LedgerKind::Incidents => "警情台账",
+            LedgerKind::Volunteers => "群防群治力量台账",
+            LedgerKind::Patrols => "巡逻防控台账",
+            LedgerKind::Leads => "线索台账",
+            LedgerKind::Hazards => "隐患排查整改台账",
+            LedgerKind::Outreach => "宣传活动台账",
+            LedgerKind::Feedback => "意见建议台账",
+            LedgerKind::FiveNones => "五无村（社区）创建台账",
+        }
+    }
+
+    /// The code (`disputes`), as the api and the CLI take it.
+    pub fn code(self) -> &'static str {
+        match self {
+            LedgerKind::Households => "households",
+            LedgerKind::Disputes => "disputes",
+            LedgerKind::FollowUps => "follow_ups",
+            LedgerKind::Errands => "errands",
+            LedgerKind::Incidents => "incidents",
+            LedgerKind::Volunteers => "volunteers",
+            LedgerKind::Patrols => "patrols",
+            LedgerKind::Leads => "leads",
+            LedgerKind::Hazards => "hazards",
+            LedgerKind::Outreach => "outreach",
+            LedgerKind::Feedback => "feedback",
+            LedgerKind::FiveNones => "five_nones",
         }
     }
 
     /// Reads a code (`disputes`) or the Chinese name.
     pub fn parse(s: &str) -> Option<LedgerKind> {
         let s = s.trim();
-        LedgerKind::ALL.into_iter().find(|k| {
-            s == k.label() || serde_json::to_value(k).ok().and_then(|v| v.as_str().map(|c| c == s)).unwrap_or(false)
-        })
+        LedgerKind::ALL.into_iter().find(|k| s == k.label() || s == k.code())
     }
 }
 
@@ -99,9 +153,62 @@ fn tags(r: &Row<'_>, i: usize) -> rusqlite::Result<Cell> {
     Ok(Cell::from(shown.join("、")))
 }
 
-/// The ledger `kind`, optionally cut to `month` (by the date the ledger is kept by:
-/// intake, due date, request or occurrence; the households ledger is never cut).
-pub fn sheet(conn: &Connection, kind: LedgerKind, month: Option<Month>, today: chrono::NaiveDate) -> Result<Sheet> {
+/// The ledger `kind` as its sheets (the first is the ledger itself; outreach adds its
+/// totals per village), optionally cut to `month` by the date the ledger is kept by:
+/// intake, due date, request, occurrence, report, discovery or the event; volunteers by
+/// the month they served in. The households ledger is never cut. The 五无 ledger is kept
+/// by year: `year`, else the year of `month`, else this year.
+pub fn sheets(
+    conn: &Connection,
+    kind: LedgerKind,
+    month: Option<Month>,
+    year: Option<i32>,
+    today: chrono::NaiveDate,
+) -> Result<Vec<Sheet>> {
+    let cut = |name: &str| match month {
+        Some(m) => format!("{name}（{m}）"),
+        None => name.to_owned(),
+    };
+    let (columns, rows, extra) = match kind {
+        LedgerKind::Volunteers => {
+            let (c, r) = prevention::volunteers(conn, month, today)?;
+            (c, r, None)
+        }
+        LedgerKind::Patrols => {
+            let (c, r) = prevention::patrols(conn, month)?;
+            (c, r, None)
+        }
+        LedgerKind::Leads => {
+            let (c, r) = prevention::leads(conn, month)?;
+            (c, r, None)
+        }
+        LedgerKind::Hazards => {
+            let (c, r) = prevention::hazards(conn, month, today)?;
+            (c, r, None)
+        }
+        LedgerKind::Outreach => {
+            let (c, r, totals) = prevention::outreach(conn, month)?;
+            (c, r, Some(totals))
+        }
+        LedgerKind::Feedback => {
+            let (c, r) = prevention::feedback(conn, month)?;
+            (c, r, None)
+        }
+        LedgerKind::FiveNones => {
+            let y = prevention::five_nones_year(year, month, today);
+            let (columns, rows) = prevention::five_nones_rows(conn, y)?;
+            return Ok(vec![Sheet { name: format!("五无村（社区）创建台账（{y}年）"), columns, rows }]);
+        }
+        _ => return Ok(vec![sheet(conn, kind, month, today)?]),
+    };
+    let mut out = vec![Sheet { name: cut(kind.label()), columns, rows }];
+    out.extend(extra);
+    Ok(out)
+}
+
+/// One of the core ledgers (households, disputes, follow-ups, errands, incidents), optionally
+/// cut to `month`.
+fn sheet(conn: &Connection, kind: LedgerKind, month: Option<Month>, today: chrono::NaiveDate) -> Result<Sheet> {
     let (lo, hi) = month.map(Month::date_bounds).unwrap_or_else(|| ("0000-00-00".into(), "9999-99-99".into()));
     let (ilo, ihi) = month.map(Month::instant_bounds).unwrap_or_else(|| ("0".into(), "9".into()));
     let name = match month {
@@ -368,6 +475,27 @@ pub fn sheet(conn: &Connection, kind: LedgerKind, month: Option<Month>, today: c
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?,
         ),
+        _ => return Err(crate::error::Error::validation("kind", format!("{}不是基础台账", kind.label()))),
     };
     Ok(Sheet { name, columns, rows })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_read_back() {
+        for k in LedgerKind::ALL {
+            assert_eq!(
+                serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_owned)).as_deref(),
+                Some(k.code())
+            );
+            assert_eq!(LedgerKind::parse(k.code()), Some(k));
+            assert_eq!(LedgerKind::parse(k.label()), Some(k));
+            let from_label: LedgerKind = serde_json::from_value(serde_json::json!(k.label())).expect("alias");
+            assert_eq!(from_label, k);
+        }
+        assert_eq!(LedgerKind::parse("账本"), None);
+    }
 }
