@@ -303,3 +303,116 @@ fn every_prevention_ledger_of_the_demo_post_opens_with_chinese_headers() {
         }
     }
 }
+
+/// The text of a PDF with all white space removed (wrapping puts breaks anywhere).
+fn pdf_text(path: &Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args([path.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext is needed to read PDFs back; run: apt-get install -y poppler-utils");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap().chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn the_monthly_report_carries_the_prevention_figures() {
+    let (mut post, _) = post_with_prevention_work();
+    let stats = post.call("stats.month", json!({"month": "2026-11"}));
+    let p = &stats["prevention"];
+    assert_eq!(p["month"], "2026-11");
+    assert_eq!(
+        (p["active_volunteers"].as_i64(), p["patrols"].as_i64(), p["patrol_hours"].as_f64()),
+        (Some(1), Some(2), Some(2.5))
+    );
+    assert_eq!(
+        (p["findings"].as_i64(), p["leads_received"].as_i64(), p["hazards_found"].as_i64()),
+        (Some(3), Some(1), Some(1))
+    );
+    assert_eq!((p["hazards_overdue"].as_i64(), p["rewards_fen"].as_i64()), (Some(1), Some(2000)));
+    assert_eq!(
+        (p["outreach_sessions"].as_i64(), p["outreach_audience"].as_i64(), p["app_registrations"].as_i64()),
+        (Some(3), Some(250), Some(65))
+    );
+    assert_eq!((p["feedback_received"].as_i64(), p["feedback_answered"].as_i64()), (Some(2), Some(1)));
+    assert_eq!(*p, post.call("prevention.month", json!({"month": "2026-11"})), "the same figures as prevention.month");
+
+    let pdf = post.dir.path().join("月报.pdf");
+    let w = post.call("stats.export", json!({"month": "2026-11", "path": pdf}));
+    assert_eq!(w["count"], 1, "still one page");
+    let text = pdf_text(&pdf);
+    assert!(text.contains("三、协议、回访、代办、警情、走访、群防群治"), "{text}");
+    for part in [
+        "群防群治：在岗队员1人",
+        "巡逻2次2.5小时，发现问题3个",
+        "线索1条，转警情/案件0条",
+        "隐患发现1处、销号0处、月末逾期未改1处，奖励20.00元",
+        "宣传3场、受众250人次、反诈APP注册65人",
+        "群众意见2条、答复1条",
+    ] {
+        assert!(text.contains(part), "{part} not in: {text}");
+    }
+
+    let x = post.dir.path().join("月报.xlsx");
+    post.call("stats.export", json!({"month": "2026-11", "path": x}));
+    let book = read_book(&x);
+    let (name, rows) = book.iter().find(|(n, _)| n.starts_with("群防群治")).expect("a prevention sheet");
+    assert_eq!(name, "群防群治 2026-11");
+    let value = |item: &str| rows.iter().find(|r| r[0] == s(item)).unwrap_or_else(|| panic!("{item}"))[1].as_f64();
+    assert_eq!(value("巡逻（次）"), Some(2.0));
+    assert_eq!(value("巡逻时长（小时）"), Some(2.5));
+    assert_eq!(value("发放隐患奖励（元）"), Some(20.0));
+    assert_eq!(value("国家反诈中心APP注册（人）"), Some(65.0));
+    assert_eq!(value("逾期未整改隐患（处，月末）"), Some(1.0));
+}
+
+#[test]
+fn the_fullest_monthly_report_still_fits_one_page() {
+    use fengqiao::docs::stats::{Count, DisputeFigures, MonthStats, Slice};
+    use fengqiao::store::prevention::PreventionMonth;
+    let big = DisputeFigures {
+        received: 1234,
+        mediated: 1234,
+        settled: 1200,
+        failed: 34,
+        success_rate: Some(0.97),
+        amount_received: 12_345_678_900,
+        amount_settled: 12_345_678_900,
+    };
+    use fengqiao::model::{DisputeKind, IncidentKind};
+    let slice = |name: &str| Slice { name: name.to_owned(), figures: big.clone() };
+    let count = |name: &str| Count { name: name.to_owned(), count: 1000 };
+    let s = MonthStats {
+        month: "2026-11".into(),
+        disputes: big.clone(),
+        // Every category, thirty villages, every kind of incident, five referral routes.
+        by_kind: DisputeKind::ALL.iter().map(|k| slice(k.label())).collect(),
+        by_village: (0..30).map(|i| slice(&format!("第{i}经济合作社"))).collect(),
+        failed_to: ["人民法院", "司法所", "乡镇综治中心", "信访部门", "未移交"].map(count).to_vec(),
+        incidents: IncidentKind::ALL.iter().map(|k| count(k.label())).collect(),
+        incidents_total: 99_999,
+        visits: 99_999,
+        // A county-seat post's busiest month, each figure at the top of its range.
+        prevention: PreventionMonth {
+            month: "2026-11".into(),
+            active_volunteers: 999,
+            patrols: 999,
+            patrol_hours: 2999.5,
+            findings: 999,
+            leads_received: 999,
+            leads_converted: 999,
+            hazards_found: 999,
+            hazards_closed: 999,
+            hazards_overdue: 999,
+            rewards_fen: 9_999_999,
+            outreach_sessions: 999,
+            outreach_audience: 99_999,
+            app_registrations: 9_999,
+            feedback_received: 999,
+            feedback_answered: 999,
+        },
+        ..Default::default()
+    };
+    let doc = fengqiao::docs::report::document(&s, "某某县公安局某某派出所青山中心警务室", common::today());
+    let r = fengqiao::docs::pdf::render(&doc).unwrap();
+    assert_eq!(r.pages, 1, "the fullest month on one page");
+}

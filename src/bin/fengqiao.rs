@@ -663,6 +663,7 @@ fn print_stats(s: &MonthStats) {
     let e = &s.errands;
     out!("代办：受理 {}，办结 {}，逾期 {}", e.accepted, e.done, e.overdue);
     out!("警情 {} 起；走访 {} 户次", s.incidents_total, s.visits);
+    out!("{}", fengqiao::docs::report::prevention_text(&s.prevention));
 }
 
 /// One line per parameter: name, type, whether required, description.

@@ -1,5 +1,5 @@
 //! The monthly report: the figures of [`crate::docs::stats`] as a one-page PDF and as an
-//! xlsx workbook.
+//! xlsx workbook (the prevention figures as a paragraph of the third section and a fourth sheet).
 
 use std::path::Path;
 
@@ -10,6 +10,7 @@ use crate::docs::stats::{DisputeFigures, MonthStats, Slice};
 use crate::docs::xlsx::{self, Cell, Kind, Sheet, col};
 use crate::error::Result;
 use crate::model::validate::show_fen;
+use crate::store::prevention::PreventionMonth;
 
 /// A ratio as a percentage, `—` when there is none.
 pub fn percent(r: Option<f64>) -> String {
@@ -52,7 +53,11 @@ fn top(slices: &[Slice], n: usize, rest_name: &str) -> Vec<Slice> {
     v
 }
 
-/// The report as a document.
+/// The report as a document, on one page even in the fullest month (every category,
+/// thirty villages, every kind of incident, the prevention figures at the top of their
+/// range): the tables show the seven largest categories and the four largest villages,
+/// the text the six commonest kinds of incident, each with the rest summed. The xlsx
+/// report keeps every row.
 pub fn document(s: &MonthStats, post_name: &str, today: NaiveDate) -> Document {
     let (y, m) = s.month.split_once('-').unwrap_or((&s.month, ""));
     let title = format!("{post_name}{y}年{}月工作统计", m.trim_start_matches('0'));
@@ -64,19 +69,27 @@ pub fn document(s: &MonthStats, post_name: &str, today: NaiveDate) -> Document {
         })
     };
     let mut by_kind: Vec<Vec<String>> =
-        top(&s.by_kind, 8, "其他类型").iter().map(|k| figure_row(&k.name, &k.figures)).collect();
+        top(&s.by_kind, 7, "其他类型").iter().map(|k| figure_row(&k.name, &k.figures)).collect();
     by_kind.insert(0, figure_row("合计", &s.disputes));
     let by_village: Vec<Vec<String>> =
-        top(&s.by_village, 6, "其他村").iter().map(|k| figure_row(&k.name, &k.figures)).collect();
+        top(&s.by_village, 4, "其他村").iter().map(|k| figure_row(&k.name, &k.figures)).collect();
     let failed_to = if s.failed_to.is_empty() {
         "无".to_owned()
     } else {
         s.failed_to.iter().map(|c| format!("{} {} 件", c.name, c.count)).collect::<Vec<_>>().join("，")
     };
+    // The six commonest kinds by name, the rest summed (the xlsx has every kind).
     let incidents = if s.incidents.is_empty() {
         "无".to_owned()
     } else {
-        s.incidents.iter().map(|c| format!("{} {}", c.name, c.count)).collect::<Vec<_>>().join("，")
+        let mut kinds = s.incidents.clone();
+        kinds.sort_by_key(|c| std::cmp::Reverse(c.count));
+        let rest: i64 = kinds.iter().skip(6).map(|c| c.count).sum();
+        let mut shown: Vec<String> = kinds.iter().take(6).map(|c| format!("{} {}", c.name, c.count)).collect();
+        if kinds.len() > 6 {
+            shown.push(format!("其他 {rest}"));
+        }
+        shown.join("，")
     };
     let a = &s.agreements;
     let f = &s.follow_ups;
@@ -90,7 +103,7 @@ pub fn document(s: &MonthStats, post_name: &str, today: NaiveDate) -> Document {
             table(by_kind),
             Block::Heading("二、按村（社区）".into()),
             table(by_village),
-            Block::Heading("三、协议、回访、代办、警情、走访".into()),
+            Block::Heading("三、协议、回访、代办、警情、走访、群防群治".into()),
             Block::Paragraph {
                 text: format!(
                     "调解协议 {} 份（人民调解协议书 {}，治安调解协议书 {}，口头协议 {}）；调解成功涉及金额 {} 元；调解不成去向：{}。应回访 {} 件，已回访 {} 件（协议履行 {} 件），逾期未回访 {} 件。代办受理 {} 件，办结 {} 件，逾期 {} 件。警情 {} 起：{}。走访 {} 户次。",
@@ -113,8 +126,37 @@ pub fn document(s: &MonthStats, post_name: &str, today: NaiveDate) -> Document {
                 ),
                 indent: true,
             },
+            Block::Paragraph { text: prevention_text(&s.prevention), indent: true },
         ],
     }
+}
+
+/// The prevention figures as one paragraph of the report.
+pub fn prevention_text(p: &PreventionMonth) -> String {
+    format!(
+        "群防群治：在岗队员 {} 人；巡逻 {} 次 {} 小时，发现问题 {} 个；线索 {} 条，转警情/案件 {} 条；隐患发现 {} 处、销号 {} 处、月末逾期未改 {} 处，奖励 {} 元；宣传 {} 场、受众 {} 人次、反诈APP注册 {} 人；群众意见 {} 条、答复 {} 条。",
+        p.active_volunteers,
+        p.patrols,
+        hours(p.patrol_hours),
+        p.findings,
+        p.leads_received,
+        p.leads_converted,
+        p.hazards_found,
+        p.hazards_closed,
+        p.hazards_overdue,
+        show_fen(p.rewards_fen),
+        p.outreach_sessions,
+        p.outreach_audience,
+        p.app_registrations,
+        p.feedback_received,
+        p.feedback_answered
+    )
+}
+
+/// Hours as printed: `12` or `1.5`.
+fn hours(h: f64) -> String {
+    let s = format!("{h:.1}");
+    s.strip_suffix(".0").map(str::to_owned).unwrap_or(s)
 }
 
 /// Writes the one-page PDF report; returns its number of pages.
@@ -177,6 +219,24 @@ pub fn sheets(s: &MonthStats) -> Vec<Sheet> {
     other.extend(s.incidents.iter().map(|c| (format!("警情：{}", c.name), c.count)));
     other.extend(s.failed_to.iter().map(|c| (format!("调解不成去向：{}", c.name), c.count)));
     other.push(("走访（户次）".into(), s.visits));
+    let p = &s.prevention;
+    let prevention: Vec<(&str, Cell)> = vec![
+        ("在岗群防群治队员（人，月末）", Cell::Int(p.active_volunteers)),
+        ("巡逻（次）", Cell::Int(p.patrols)),
+        ("巡逻时长（小时）", Cell::Number(p.patrol_hours)),
+        ("巡逻发现问题（个）", Cell::Int(p.findings)),
+        ("接报线索（条）", Cell::Int(p.leads_received)),
+        ("线索转警情/案件（条）", Cell::Int(p.leads_converted)),
+        ("发现隐患（处）", Cell::Int(p.hazards_found)),
+        ("隐患销号（处）", Cell::Int(p.hazards_closed)),
+        ("逾期未整改隐患（处，月末）", Cell::Int(p.hazards_overdue)),
+        ("发放隐患奖励（元）", Cell::Number(p.rewards_fen as f64 / 100.0)),
+        ("宣传活动（场）", Cell::Int(p.outreach_sessions)),
+        ("宣传受众（人次）", Cell::Int(p.outreach_audience)),
+        ("国家反诈中心APP注册（人）", Cell::Int(p.app_registrations)),
+        ("收到群众意见建议（条）", Cell::Int(p.feedback_received)),
+        ("答复群众意见建议（条）", Cell::Int(p.feedback_answered)),
+    ];
     vec![
         figure_sheet(&format!("按类型 {}", s.month), "纠纷类型", &kinds),
         figure_sheet(&format!("按村 {}", s.month), "村（社区）", &s.by_village),
@@ -184,6 +244,11 @@ pub fn sheets(s: &MonthStats) -> Vec<Sheet> {
             name: format!("其他 {}", s.month),
             columns: vec![col("项目", 26.0, Kind::Text), col("数量", 10.0, Kind::Int)],
             rows: other.into_iter().map(|(k, v)| vec![Cell::from(k), Cell::Int(v)]).collect(),
+        },
+        Sheet {
+            name: format!("群防群治 {}", s.month),
+            columns: vec![col("项目", 28.0, Kind::Text), col("数值", 10.0, Kind::Int)],
+            rows: prevention.into_iter().map(|(k, v)| vec![Cell::from(k), v]).collect(),
         },
     ]
 }

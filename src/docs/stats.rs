@@ -1,7 +1,8 @@
 //! Monthly statistics: the figures AGREEMENTS.md asks for (received, mediated, settled,
 //! success rate = settled ÷ mediated, failed and where they went, agreements by kind,
 //! amounts, follow-ups due vs done), by category and by village, plus errands (accepted,
-//! done, overdue), incidents by kind and household visits.
+//! done, overdue), incidents by kind and household visits, and the prevention figures
+//! (群防群治, from [`crate::store::prevention::month_figures`]).
 //!
 //! [`compute`] is the arithmetic: a pure function over plain records ([`Facts`]), tested
 //! with tables of cases. [`gather`] reads just the month's records from the store.
@@ -17,6 +18,7 @@ use crate::docs::Month;
 use crate::error::Result;
 use crate::model::time::parse_date;
 use crate::model::*;
+use crate::store::prevention::{PreventionMonth, month_figures};
 
 /// A dispute as the month's statistics see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -184,6 +186,9 @@ pub struct MonthStats {
     pub incidents_total: i64,
     /// 走访.
     pub visits: i64,
+    /// 群防群治: volunteers, patrols, leads, hazards, outreach, feedback (as `prevention.month`).
+    #[serde(default)]
+    pub prevention: PreventionMonth,
 }
 
 /// settled ÷ mediated, or none when nothing was mediated.
@@ -314,6 +319,7 @@ pub fn compute(month: Month, today: NaiveDate, facts: &Facts) -> MonthStats {
         incidents_total: facts.incidents.len() as i64,
         incidents: incidents.into_iter().map(|(k, count)| Count { name: k.label().into(), count }).collect(),
         visits: facts.visits,
+        prevention: PreventionMonth { month: month.to_string(), ..Default::default() },
     }
 }
 
@@ -446,9 +452,11 @@ pub fn gather(conn: &Connection, month: Month) -> Result<Facts> {
     Ok(facts)
 }
 
-/// The month's statistics from the store.
+/// The month's statistics from the store, with the prevention figures of the month.
 pub fn month_stats(conn: &Connection, month: Month, today: NaiveDate) -> Result<MonthStats> {
-    Ok(compute(month, today, &gather(conn, month)?))
+    let mut s = compute(month, today, &gather(conn, month)?);
+    s.prevention = month_figures(conn, month.first())?;
+    Ok(s)
 }
 
 #[cfg(test)]

@@ -60,6 +60,8 @@ pub enum Cell {
     Int(i64),
     /// A fraction (percent columns).
     Ratio(f64),
+    /// A number with decimals (hours, yuan), shown with one or two decimals.
+    Number(f64),
 }
 
 impl From<Option<String>> for Cell {
@@ -135,6 +137,7 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Workbook> {
     let int = text.clone().set_num_format("0");
     let money = text.clone().set_num_format("#,##0.00");
     let percent = text.clone().set_num_format("0.0%");
+    let decimal = text.clone().set_num_format("#,##0.0#");
     for s in sheets {
         let ws = wb.add_worksheet();
         ws.set_name(&s.name).map_err(xlsx_err)?;
@@ -166,6 +169,7 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Workbook> {
                     }
                     (Cell::Int(n), _) => ws.write_number_with_format(r, c, *n as f64, &int).map(|_| ()),
                     (Cell::Ratio(x), _) => ws.write_number_with_format(r, c, *x, &percent).map(|_| ()),
+                    (Cell::Number(x), _) => ws.write_number_with_format(r, c, *x, &decimal).map(|_| ()),
                 }
                 .map_err(xlsx_err)?;
             }

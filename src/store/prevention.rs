@@ -1234,7 +1234,7 @@ pub fn confirm_five_nones(
 // ───── monthly figures ─────
 
 /// A month of prevention work in figures.
-#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize, JsonSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PreventionMonth {
     /// `YYYY-MM`.
