@@ -185,7 +185,7 @@ pub(super) fn methods() -> Vec<Method> {
     vec![
         method!(
             "stats.month",
-            "月度统计：受理、调解、成功率、协议、回访、代办、警情、走访",
+            "月度统计：受理、调解、成功率、协议、回访、代办、警情、走访、群防群治",
             MonthRequest,
             |api, p| api.stats_month(p)
         ),

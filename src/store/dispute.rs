@@ -343,6 +343,10 @@ pub struct DisputeFilter {
     pub received_to: Option<String>,
     /// Words in the title.
     pub text: Option<String>,
+    /// Only disputes this resident is a party to.
+    pub person_id: Option<String>,
+    /// Only disputes a member of this household is a party to.
+    pub household_id: Option<String>,
     /// Page, from 1.
     pub page: Option<u32>,
     /// Page size (default 20).
@@ -849,12 +853,16 @@ pub fn list(conn: &Connection, f: &DisputeFilter) -> Result<DisputePage> {
     let from = parse_opt_date("received_from", "受理日期（起）", f.received_from.as_deref())?.map(|d| d.to_string());
     let to = parse_opt_date("received_to", "受理日期（止）", f.received_to.as_deref())?.map(|d| d.to_string());
     let words = text("text", "关键词", f.text.as_deref(), 40)?;
-    let filter = "d.deleted_at IS NULL
+    let (person, household) = crate::store::search::check_involved(conn, &f.person_id, &f.household_id)?;
+    let filter = format!(
+        "d.deleted_at IS NULL
         AND (?1 IS NULL OR d.status = ?1) AND (?2 IS NULL OR d.kind = ?2)
         AND (?3 IS NULL OR d.village_id = ?3) AND (?4 IS NULL OR d.track = ?4)
         AND (?5 IS NULL OR d.received_on >= ?5) AND (?6 IS NULL OR d.received_on <= ?6)
-        AND (?7 IS NULL OR instr(d.title, ?7) > 0)";
-    let args = params![f.status, f.kind, f.village_id, f.track, from, to, words];
+        AND (?7 IS NULL OR instr(d.title, ?7) > 0) AND {}",
+        crate::store::search::involving("dispute", "d", 8, 9, person.is_some(), household.is_some())
+    );
+    let args = params![f.status, f.kind, f.village_id, f.track, from, to, words, person, household];
     let total: i64 = conn
         .prepare_cached(&format!("SELECT count(*) FROM dispute d WHERE {filter}"))?
         .query_row(args, |r| r.get(0))?;
@@ -863,11 +871,12 @@ pub fn list(conn: &Connection, f: &DisputeFilter) -> Result<DisputePage> {
                 d.amount_involved,
                 (SELECT a.number FROM agreement a WHERE a.dispute_id = d.id AND a.deleted_at IS NULL LIMIT 1)
          FROM dispute d LEFT JOIN village v ON v.id = d.village_id LEFT JOIN officer o ON o.id = d.officer_id
-         WHERE {filter} ORDER BY d.received_on DESC, d.id DESC LIMIT ?8 OFFSET ?9"
+         WHERE {filter} ORDER BY d.received_on DESC, d.id DESC LIMIT ?10 OFFSET ?11"
     );
+    let args = params![f.status, f.kind, f.village_id, f.track, from, to, words, person, household, limit, offset];
     let items = conn
         .prepare_cached(&sql)?
-        .query_map(params![f.status, f.kind, f.village_id, f.track, from, to, words, limit, offset], |r| {
+        .query_map(args, |r| {
             let status: DisputeStatus = r.get(5)?;
             Ok(DisputeRow {
                 id: r.get(0)?,

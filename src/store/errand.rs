@@ -422,6 +422,8 @@ pub struct ErrandFilter {
     pub service_item_id: Option<String>,
     /// Only this resident's errands.
     pub person_id: Option<String>,
+    /// Only errands of members of this household.
+    pub household_id: Option<String>,
     /// Only errands overdue today.
     #[serde(default)]
     pub overdue: bool,
@@ -448,24 +450,27 @@ pub struct ErrandPage {
 /// A page of errands, newest request first.
 pub fn list(conn: &Connection, f: &ErrandFilter, today: NaiveDate) -> Result<ErrandPage> {
     let (page, page_size, limit, offset) = page_bounds(f.page, f.page_size);
+    let (person, household) = crate::store::search::check_involved(conn, &f.person_id, &f.household_id)?;
     let filter = format!(
         "e.deleted_at IS NULL
          AND (?1 IS NULL OR e.status = ?1)
          AND (?2 IS NULL OR e.mode = ?2)
          AND (?3 IS NULL OR e.service_item_id = ?3)
-         AND (?4 IS NULL OR e.person_id = ?4)
+         AND {}
          AND (NOT ?5 OR ({}))",
+        crate::store::search::involving("errand", "e", 4, 7, person.is_some(), household.is_some()),
         overdue_where(6)
     );
     let today_s = today.format("%Y-%m-%d").to_string();
     let total: i64 = conn
         .prepare_cached(&format!("SELECT count(*) FROM errand e WHERE {filter}"))?
-        .query_row(params![f.status, f.mode, f.service_item_id, f.person_id, f.overdue, today_s], |r| r.get(0))?;
+        .query_row(params![f.status, f.mode, f.service_item_id, person, f.overdue, today_s, household], |r| r.get(0))?;
     let items = conn
-        .prepare_cached(&format!("{SELECT} WHERE {filter} ORDER BY e.requested_on DESC, e.id DESC LIMIT ?7 OFFSET ?8"))?
-        .query_map(params![f.status, f.mode, f.service_item_id, f.person_id, f.overdue, today_s, limit, offset], |r| {
-            row(r, today)
-        })?
+        .prepare_cached(&format!("{SELECT} WHERE {filter} ORDER BY e.requested_on DESC, e.id DESC LIMIT ?8 OFFSET ?9"))?
+        .query_map(
+            params![f.status, f.mode, f.service_item_id, person, f.overdue, today_s, household, limit, offset],
+            |r| row(r, today),
+        )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(ErrandPage { total, page, page_size, items })
 }

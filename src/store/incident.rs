@@ -253,6 +253,10 @@ pub struct IncidentFilter {
     pub from: Option<String>,
     /// To this date (Beijing calendar day, inclusive).
     pub to: Option<String>,
+    /// Only incidents this resident reported or is named in.
+    pub person_id: Option<String>,
+    /// Only incidents a member of this household reported or is named in.
+    pub household_id: Option<String>,
     /// Page, from 1.
     pub page: Option<u32>,
     /// Page size (default 20).
@@ -290,18 +294,22 @@ pub fn list(conn: &Connection, f: &IncidentFilter) -> Result<IncidentPage> {
     }
     let from = from.map(day_start);
     let until = to.map(|d| day_start(d + Duration::days(1)));
-    let filter = "i.deleted_at IS NULL
+    let (person, household) = crate::store::search::check_involved(conn, &f.person_id, &f.household_id)?;
+    let filter = format!(
+        "i.deleted_at IS NULL
         AND (?1 IS NULL OR i.kind = ?1)
         AND (?2 IS NULL OR i.disposition = ?2)
         AND (?3 IS NULL OR i.village_id = ?3)
         AND (?4 IS NULL OR i.occurred_at >= ?4)
-        AND (?5 IS NULL OR i.occurred_at < ?5)";
+        AND (?5 IS NULL OR i.occurred_at < ?5) AND {}",
+        crate::store::search::involving("incident", "i", 6, 7, person.is_some(), household.is_some())
+    );
     let total: i64 = conn
         .prepare_cached(&format!("SELECT count(*) FROM incident i WHERE {filter}"))?
-        .query_row(params![f.kind, f.disposition, f.village_id, from, until], |r| r.get(0))?;
+        .query_row(params![f.kind, f.disposition, f.village_id, from, until, person, household], |r| r.get(0))?;
     let items = conn
-        .prepare_cached(&format!("{SELECT} WHERE {filter} ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?6 OFFSET ?7"))?
-        .query_map(params![f.kind, f.disposition, f.village_id, from, until, limit, offset], row)?
+        .prepare_cached(&format!("{SELECT} WHERE {filter} ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?8 OFFSET ?9"))?
+        .query_map(params![f.kind, f.disposition, f.village_id, from, until, person, household, limit, offset], row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let items = items.into_iter().map(|i| named(conn, i)).collect::<Result<Vec<_>>>()?;
     Ok(IncidentPage { total, page, page_size, items })

@@ -13,7 +13,10 @@
 //!
 //! The index is local (not synced): [`reindex`] refreshes it for every person or household
 //! a write transaction touched, including writes that arrive by sync. The same refresh keeps
-//! `person_tag`, which lets the households list filter by a member's tag through an index.
+//! `person_tag`, which lets the households list filter by a member's tag through an index,
+//! and `involvement` (who is a party to a dispute, reported or is named in an incident,
+//! applied for an errand, with their household), which lets the dispute, incident and
+//! errand lists filter by person or household through an index.
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -23,8 +26,8 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::model::Sex;
 
-/// Tables whose writes refresh the index.
-pub const INDEXED: &[&str] = &["person", "household"];
+/// Tables whose writes refresh the index (and the `involvement` table).
+pub const INDEXED: &[&str] = &["person", "household", "party", "incident", "errand"];
 
 /// Totals are counted up to this many; past it the reply says "more than".
 pub const COUNT_CAP: i64 = 1000;
@@ -253,14 +256,24 @@ pub fn name_grams(name: &str) -> Vec<(String, i64)> {
     grams
 }
 
-/// Refreshes the index for the touched rows (persons, and households with their members).
+/// Refreshes the index for the touched rows (persons, and households with their members),
+/// and who is involved in the touched disputes (through their parties), incidents and errands.
 pub fn reindex(conn: &Connection, touched: &BTreeSet<(&'static str, String)>) -> Result<()> {
     let mut persons: BTreeSet<String> = BTreeSet::new();
+    let mut disputes: BTreeSet<String> = BTreeSet::new();
     for (table, id) in touched {
         match *table {
             "person" => {
                 persons.insert(id.clone());
             }
+            "party" => {
+                let mut stmt = conn.prepare_cached("SELECT dispute_id FROM party WHERE id = ?1")?;
+                if let Some(d) = stmt.query_row([id], |r| r.get::<_, String>(0)).optional()? {
+                    disputes.insert(d);
+                }
+            }
+            "incident" => involve_incident(conn, id)?,
+            "errand" => involve_errand(conn, id)?,
             "household" => {
                 let mut stmt = conn.prepare_cached("SELECT id FROM person WHERE household_id = ?1")?;
                 for p in stmt.query_map([id], |r| r.get::<_, String>(0))? {
@@ -272,8 +285,114 @@ pub fn reindex(conn: &Connection, touched: &BTreeSet<(&'static str, String)>) ->
     }
     for id in &persons {
         index_person(conn, id)?;
+        conn.prepare_cached(
+            "UPDATE involvement SET household_id = (SELECT household_id FROM person WHERE id = ?1)
+             WHERE person_id = ?1",
+        )?
+        .execute([id])?;
+    }
+    for id in &disputes {
+        involve_dispute(conn, id)?;
     }
     Ok(())
+}
+
+// ───── involvement: who is in which dispute, incident or errand ─────
+
+fn forget(conn: &Connection, kind: &str, id: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM involvement WHERE ref_id = ?1 AND kind = ?2")?.execute([id, kind])?;
+    Ok(())
+}
+
+fn involve_dispute(conn: &Connection, id: &str) -> Result<()> {
+    forget(conn, "dispute", id)?;
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO involvement (person_id, kind, ref_id, household_id)
+         SELECT pa.person_id, 'dispute', pa.dispute_id, pe.household_id
+         FROM party pa LEFT JOIN person pe ON pe.id = pa.person_id
+         WHERE pa.dispute_id = ?1 AND pa.deleted_at IS NULL AND pa.person_id IS NOT NULL",
+    )?
+    .execute([id])?;
+    Ok(())
+}
+
+fn involve_incident(conn: &Connection, id: &str) -> Result<()> {
+    forget(conn, "incident", id)?;
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO involvement (person_id, kind, ref_id, household_id)
+         SELECT who.person_id, 'incident', ?1, pe.household_id
+         FROM (SELECT i.reporter_person_id AS person_id FROM incident i WHERE i.id = ?1 AND i.deleted_at IS NULL
+               UNION
+               SELECT j.value FROM incident i,
+                   json_each(CASE WHEN json_valid(i.person_ids) THEN i.person_ids ELSE '[]' END) j
+               WHERE i.id = ?1 AND i.deleted_at IS NULL) who
+         LEFT JOIN person pe ON pe.id = who.person_id
+         WHERE who.person_id IS NOT NULL",
+    )?
+    .execute([id])?;
+    Ok(())
+}
+
+fn involve_errand(conn: &Connection, id: &str) -> Result<()> {
+    forget(conn, "errand", id)?;
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO involvement (person_id, kind, ref_id, household_id)
+         SELECT e.person_id, 'errand', e.id, pe.household_id
+         FROM errand e LEFT JOIN person pe ON pe.id = e.person_id
+         WHERE e.id = ?1 AND e.deleted_at IS NULL AND e.person_id IS NOT NULL",
+    )?
+    .execute([id])?;
+    Ok(())
+}
+
+/// Checks the person and household filters of a list: each given must name a row that
+/// exists (deleted or not, as a card may show history). Returns them trimmed, blanks as none.
+pub fn check_involved(
+    conn: &Connection,
+    person_id: &Option<String>,
+    household_id: &Option<String>,
+) -> Result<(Option<String>, Option<String>)> {
+    let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let (person, household) = (given(person_id), given(household_id));
+    for (table, field, label, id) in
+        [("person", "person_id", "人员", &person), ("household", "household_id", "户", &household)]
+    {
+        if let Some(id) = id {
+            let found = conn
+                .prepare_cached(&format!("SELECT 1 FROM {table} WHERE id = ?1"))?
+                .query_row([id], |_| Ok(()))
+                .optional()?;
+            if found.is_none() {
+                return Err(Error::validation(field, format!("所选{label}不存在（{id}）")));
+            }
+        }
+    }
+    Ok((person, household))
+}
+
+/// The SQL condition “`{alias}.id` involves the person `?{person}` and a member of the
+/// household `?{household}`”, for a list of `kind` (`dispute`, `incident`, `errand`). A
+/// filter left out binds its parameter to a constant test, so the statement's parameters
+/// stay the same; one given drives the query from the `involvement` index.
+pub fn involving(
+    kind: &str,
+    alias: &str,
+    person: usize,
+    household: usize,
+    by_person: bool,
+    by_household: bool,
+) -> String {
+    let p = if by_person {
+        format!("{alias}.id IN (SELECT ref_id FROM involvement WHERE person_id = ?{person} AND kind = '{kind}')")
+    } else {
+        format!("?{person} IS NULL")
+    };
+    let h = if by_household {
+        format!("{alias}.id IN (SELECT ref_id FROM involvement WHERE household_id = ?{household} AND kind = '{kind}')")
+    } else {
+        format!("?{household} IS NULL")
+    };
+    format!("{p} AND {h}")
 }
 
 /// What the index holds of a person: name, ID number, phone, address.

@@ -36,6 +36,14 @@ received_to?: string | null,
  */
 text?: string | null, 
 /**
+ * Only disputes this resident is a party to.
+ */
+person_id?: string | null, 
+/**
+ * Only disputes a member of this household is a party to.
+ */
+household_id?: string | null, 
+/**
  * Page, from 1.
  */
 page?: number | null, 

@@ -23,6 +23,10 @@ service_item_id?: string | null,
  */
 person_id?: string | null, 
 /**
+ * Only errands of members of this household.
+ */
+household_id?: string | null, 
+/**
  * Only errands overdue today.
  */
 overdue: boolean, 

@@ -27,6 +27,14 @@ from?: string | null,
  */
 to?: string | null, 
 /**
+ * Only incidents this resident reported or is named in.
+ */
+person_id?: string | null, 
+/**
+ * Only incidents a member of this household reported or is named in.
+ */
+household_id?: string | null, 
+/**
  * Page, from 1.
  */
 page?: number | null, 

@@ -83,7 +83,7 @@ export const METHODS = [
   "session.login", // 登录
   "session.logout", // 退出登录
   "stats.export", // 导出月度统计（.pdf 一页月报或 .xlsx）
-  "stats.month", // 月度统计：受理、调解、成功率、协议、回访、代办、警情、走访
+  "stats.month", // 月度统计：受理、调解、成功率、协议、回访、代办、警情、走访、群防群治
   "sync.status", // 同步状态：本机、已登记的对方节点、上次同步、待发送变更、未处理冲突
   "team.create", // 新增巡防队伍
   "team.list", // 列出队伍
