@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::api::Api;
@@ -133,21 +133,46 @@ pub fn run(api: &mut Api, n: usize, seed: u64) -> Result<BenchReport> {
         let speedup_p95 = if indexed.p95_ms > 0.0 { like_scan.p95_ms / indexed.p95_ms } else { 0.0 };
         search.push(SearchFigure { query_kind: kind, indexed, like_scan, speedup_p95 });
     }
-    let list_calls: &[(&str, &str)] = &[
-        ("household.list", r#"{"page": 1, "page_size": 20}"#),
-        ("household.list（按标签）", r#"{"tag": "elderly_alone", "page_size": 20}"#),
-        ("dispute.list", r#"{"page": 1, "page_size": 20}"#),
-        ("errand.list", r#"{"page": 1, "page_size": 20}"#),
-        ("errand.overdue", "{}"),
-        ("incident.list", r#"{"page": 1, "page_size": 20}"#),
-        ("followup.due", "{}"),
-        ("hazard.list", "{}"),
+    // Ids to filter by, drawn from the data: a village, and the household and person with
+    // the most disputes, incidents and errands (what a household card opens).
+    let pick = |sql: &str| -> Result<String> {
+        Ok(api
+            .store()
+            .conn()
+            .query_row(sql, [], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten()
+            .unwrap_or_default())
+    };
+    let village = pick("SELECT id FROM village WHERE deleted_at IS NULL ORDER BY id LIMIT 1")?;
+    let household = pick(
+        "SELECT household_id FROM involvement WHERE household_id IS NOT NULL
+         GROUP BY household_id ORDER BY count(*) DESC, household_id LIMIT 1",
+    )?;
+    let person =
+        pick("SELECT person_id FROM involvement GROUP BY person_id ORDER BY count(*) DESC, person_id LIMIT 1")?;
+    let list_calls: Vec<(&str, String)> = vec![
+        ("household.list", r#"{"page": 1, "page_size": 20}"#.into()),
+        ("household.list（第100页）", r#"{"page": 100, "page_size": 20}"#.into()),
+        ("household.list（按村）", format!(r#"{{"village_id": "{village}", "page_size": 20}}"#)),
+        ("household.list（按标签）", r#"{"tag": "elderly_alone", "page_size": 20}"#.into()),
+        ("household.list（按少见标签）", r#"{"tag": "disabled", "page_size": 20}"#.into()),
+        ("dispute.list", r#"{"page": 1, "page_size": 20}"#.into()),
+        ("dispute.list（按户）", format!(r#"{{"household_id": "{household}"}}"#)),
+        ("errand.list", r#"{"page": 1, "page_size": 20}"#.into()),
+        ("errand.list（按户）", format!(r#"{{"household_id": "{household}"}}"#)),
+        ("errand.overdue", "{}".into()),
+        ("errand.overdue（前20条）", r#"{"limit": 20}"#.into()),
+        ("incident.list", r#"{"page": 1, "page_size": 20}"#.into()),
+        ("incident.list（按人）", format!(r#"{{"person_id": "{person}"}}"#)),
+        ("followup.due", "{}".into()),
+        ("hazard.list", "{}".into()),
     ];
     let methods: Vec<&str> = Api::methods().iter().map(|m| m.name).collect();
     let mut lists = vec![];
-    for (label, params) in list_calls {
+    for (label, params) in &list_calls {
         let method = label.split('（').next().unwrap_or(label);
-        if !methods.contains(&method) {
+        if !methods.contains(&method) || params.contains(r#""""#) {
             continue;
         }
         let params: serde_json::Value = serde_json::from_str(params).unwrap_or_default();

@@ -157,10 +157,91 @@ fn a_file_from_before_the_index_is_indexed_when_it_opens() {
     let v = village(&mut post);
     let path = post.dir.path().join("post.db");
     let conn = post.api.store().conn();
-    conn.execute_batch("DROP TABLE involvement").unwrap();
+    conn.execute_batch("DROP TABLE involvement; DROP INDEX person_tag_household; DROP INDEX errand_open_due").unwrap();
     conn.execute_batch(include_str!("../src/store/migrations/0005_involvement.sql")).unwrap();
     assert!(path.exists());
     assert_eq!(ids(&post.call("dispute.list", json!({"household_id": v.a}))), sorted(vec![&v.d1, &v.d2]));
     assert_eq!(ids(&post.call("incident.list", json!({"household_id": v.a}))), sorted(vec![&v.i1, &v.i2]));
     assert_eq!(ids(&post.call("errand.list", json!({"household_id": v.b}))), vec![v.e2.clone()]);
+}
+
+#[test]
+fn the_overdue_errands_come_longest_overdue_first_up_to_a_limit() {
+    let mut post = Post::new();
+    village(&mut post);
+    let (_, _, hid) = post.household("青山村", "30");
+    let p = id(&post.call("person.create", json!({"household_id": hid, "relation": "head", "name": "陈国平"})));
+    let cat = post.call("service_item.list", json!({}));
+    let item = id(&cat["categories"][0]["items"][0]);
+    for _ in 0..3 {
+        post.call("errand.create", json!({"person_id": p, "service_item_id": item, "mode": "proxy"}));
+    }
+    let later = "2027-06-01";
+    let all = post.call("errand.overdue", json!({"as_of": later}));
+    let all: Vec<Value> = all.as_array().unwrap().clone();
+    assert_eq!(all.len(), 5, "every open errand is overdue by then");
+    let dues: Vec<&str> = all.iter().map(|e| e["due_on"].as_str().unwrap()).collect();
+    assert!(dues.windows(2).all(|w| w[0] <= w[1]), "longest overdue first: {dues:?}");
+    let two = post.call("errand.overdue", json!({"as_of": later, "limit": 2}));
+    assert_eq!(two.as_array().unwrap()[..], all[..2]);
+    post.call("errand.cancel", json!({"id": id(&all[0]), "reason": "群众自行办理"}));
+    let after = post.call("errand.overdue", json!({"as_of": later, "limit": 2}));
+    assert_eq!(after.as_array().unwrap()[..], all[1..3], "a cancelled errand leaves the list");
+}
+
+#[test]
+fn the_households_list_counts_up_to_a_cap_past_the_page_and_filters_by_tag() {
+    let mut post = Post::new();
+    fengqiao::demo::generate(&mut post.api, fengqiao::demo::DemoOptions { households: 1200, seed: 3 }).unwrap();
+    let all: i64 = post
+        .api
+        .store()
+        .conn()
+        .query_row("SELECT count(*) FROM household WHERE deleted_at IS NULL", [], |r| r.get(0))
+        .unwrap();
+    assert!(all > 1000, "{all}");
+    let first = post.call("household.list", json!({"page_size": 20}));
+    assert_eq!((first["total"].as_i64(), first["more"].as_bool()), (Some(1000), Some(true)), "1000 户以上");
+    let late = post.call("household.list", json!({"page": 51, "page_size": 20}));
+    assert_eq!((late["total"].as_i64(), late["more"].as_bool()), (Some(all), Some(false)), "counted past the page");
+    assert_eq!(late["items"].as_array().unwrap().len(), 20);
+    // Pages follow address order without gaps or repeats.
+    let mut page = |p: u32| post.call("household.list", json!({"page": p, "page_size": 500}))["items"].clone();
+    let (a, b, c) = (page(1), page(2), page(3));
+    let mut rows: Vec<Value> = [a, b, c].iter().flat_map(|v| v.as_array().unwrap().clone()).collect();
+    assert_eq!(rows.len() as i64, all);
+    let addresses: Vec<(String, String)> =
+        rows.iter().map(|r| (r["address"].as_str().unwrap_or("").to_owned(), id(r))).collect();
+    assert!(addresses.windows(2).all(|w| w[0] < w[1]), "by address, then id");
+    rows.dedup_by(|x, y| x["id"] == y["id"]);
+    assert_eq!(rows.len() as i64, all);
+    // A tag, common or rare: the same households as the members' tags say, in address order.
+    for tag in ["elderly_alone", "disabled", "hardship"] {
+        let expected: Vec<String> = {
+            let conn = post.api.store().conn();
+            let mut stmt = conn
+                .prepare(
+                    "SELECT DISTINCT h.id, h.address FROM household h JOIN person p ON p.household_id = h.id
+                     JOIN json_each(p.tags) t WHERE t.value = ?1 AND p.deleted_at IS NULL AND h.deleted_at IS NULL
+                     ORDER BY h.address, h.id",
+                )
+                .unwrap();
+            stmt.query_map([tag], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+        };
+        let got = post.call("household.list", json!({"tag": tag, "page_size": 500}));
+        let got_ids: Vec<String> = got["items"].as_array().unwrap().iter().map(id).collect();
+        assert_eq!(got["total"].as_i64().unwrap(), expected.len().min(1000) as i64, "{tag}");
+        assert_eq!(got_ids[..], expected[..expected.len().min(500)], "{tag}");
+    }
+    // A village: only its households.
+    let v = id(&post.call("village.list", json!({}))[0]);
+    let name = post_village_name(&mut post, &v);
+    let got = post.call("household.list", json!({"village_id": v, "page_size": 500}));
+    let items = got["items"].as_array().unwrap();
+    assert!(!items.is_empty() && items.iter().all(|h| h["village_name"] == name.as_str()), "{name}");
+}
+
+fn post_village_name(post: &mut Post, vid: &str) -> String {
+    let vs = post.call("village.list", json!({}));
+    vs.as_array().unwrap().iter().find(|v| v["id"] == vid).unwrap()["name"].as_str().unwrap().to_owned()
 }

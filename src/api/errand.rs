@@ -75,6 +75,8 @@ pub struct CancelRequest {
 pub struct OverdueRequest {
     /// 截至日期 (default today).
     pub as_of: Option<String>,
+    /// 至多返回多少条，逾期最久的在前（默认全部；总数见 errand.board 的 overdue）.
+    pub limit: Option<u32>,
 }
 
 /// `errand.board`.
@@ -156,7 +158,7 @@ impl Api {
     /// Errands not done by their due date, the longest overdue first.
     pub fn errand_overdue(&mut self, req: OverdueRequest) -> Result<Vec<Errand>> {
         let as_of = opt_date("as_of", "截至日期", req.as_of.as_deref())?.unwrap_or(self.today());
-        errand::overdue(self.store.conn(), as_of)
+        errand::overdue(self.store.conn(), as_of, req.limit)
     }
 
     /// The errand board: counts and errands per status.

@@ -475,12 +475,22 @@ pub fn list(conn: &Connection, f: &ErrandFilter, today: NaiveDate) -> Result<Err
     Ok(ErrandPage { total, page, page_size, items })
 }
 
-/// Errands not done by their due date as of `as_of`, the longest overdue first.
-pub fn overdue(conn: &Connection, as_of: NaiveDate) -> Result<Vec<Errand>> {
-    let sql =
-        format!("{SELECT} WHERE e.deleted_at IS NULL AND {} ORDER BY e.due_on, e.requested_on, e.id", overdue_where(1));
+/// Errands not done by their due date as of `as_of`, the longest overdue first; at most
+/// `limit` of them (the partial index `errand_open_due` walks them in that order).
+pub fn overdue(conn: &Connection, as_of: NaiveDate, limit: Option<u32>) -> Result<Vec<Errand>> {
+    // Without statistics the planner would take `errand_status` and sort every overdue
+    // errand before the limit; the partial index gives them in order.
+    let select = SELECT.replacen("FROM errand e ", "FROM errand e INDEXED BY errand_open_due ", 1);
+    let sql = format!(
+        "{select} WHERE e.deleted_at IS NULL AND {} ORDER BY e.due_on, e.requested_on, e.id LIMIT ?2",
+        overdue_where(1)
+    );
     let as_of_s = as_of.format("%Y-%m-%d").to_string();
-    Ok(conn.prepare_cached(&sql)?.query_map([as_of_s], |r| row(r, as_of))?.collect::<rusqlite::Result<Vec<_>>>()?)
+    let limit = limit.map_or(-1, i64::from);
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_map(params![as_of_s, limit], |r| row(r, as_of))?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// One column of the errand board.

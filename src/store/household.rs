@@ -1,6 +1,6 @@
 //! Households (户) and visits (走访).
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -68,8 +68,10 @@ pub struct HouseholdRow {
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HouseholdPage {
-    /// Households matching the filter.
+    /// Households matching the filter, counted up to 1,000 past this page's start.
     pub total: i64,
+    /// Whether there are more than `total` (the screen shows “1000 户以上”).
+    pub more: bool,
     /// Page number, from 1.
     pub page: u32,
     /// Page size.
@@ -246,27 +248,68 @@ pub fn get(conn: &Connection, id: &str) -> Result<Household> {
 }
 
 /// A page of households, by address.
+///
+/// The count stops at [`crate::store::search::COUNT_CAP`] past the page's first row (as
+/// search does: a county has 150,000 households and counting them all on every page costs
+/// more than the page). Each filter given is a condition on its own, so a village or group
+/// is one range of `household_village`. With a tag, a rare tag drives the page from
+/// `person_tag` (at most the cap's worth of households to sort); a common one walks the
+/// households in address order, probing `person_tag` by household.
 pub fn list(conn: &Connection, f: &HouseholdFilter) -> Result<HouseholdPage> {
+    use rusqlite::types::Value;
     let (page, page_size, limit, offset) = page_bounds(f.page, f.page_size);
-    let filter = "h.deleted_at IS NULL
-        AND (?1 IS NULL OR h.village_id = ?1)
-        AND (?2 IS NULL OR h.group_id = ?2)
-        AND (?3 IS NULL OR h.id IN (SELECT household_id FROM person_tag WHERE tag = ?3))";
     let tag = f.tag.as_deref().map(|t| crate::model::validate::tag("tag", t)).transpose()?;
-    let total: i64 = conn
-        .prepare_cached(&format!("SELECT count(*) FROM household h WHERE {filter}"))?
-        .query_row(params![f.village_id, f.group_id, tag], |r| r.get(0))?;
+    let mut conds = vec!["h.deleted_at IS NULL".to_owned()];
+    let mut args: Vec<Value> = vec![];
+    for (col, val) in [("h.village_id", &f.village_id), ("h.group_id", &f.group_id)] {
+        if let Some(v) = val {
+            args.push(Value::Text(v.clone()));
+            conds.push(format!("{col} = ?{}", args.len()));
+        }
+    }
+    let base = conds.join(" AND ");
+    let cap = offset + crate::store::search::COUNT_CAP;
+    let (counted, by_tag) = match &tag {
+        None => (capped(conn, &format!("SELECT 1 FROM household h WHERE {base}"), &args, cap)?, String::new()),
+        Some(t) => {
+            let mut a = args.clone();
+            a.push(Value::Text(t.clone()));
+            let n = a.len();
+            let counted = capped(
+                conn,
+                &format!(
+                    "SELECT DISTINCT pt.household_id FROM person_tag pt JOIN household h ON h.id = pt.household_id
+                     WHERE pt.tag = ?{n} AND {base}"
+                ),
+                &a,
+                cap,
+            )?;
+            args = a;
+            // Few: list them from the tag and sort; many: walk the address order and probe.
+            let cond = if counted <= cap {
+                format!(" AND h.id IN (SELECT household_id FROM person_tag WHERE tag = ?{n})")
+            } else {
+                format!(" AND EXISTS (SELECT 1 FROM person_tag pt WHERE pt.household_id = h.id AND pt.tag = ?{n})")
+            };
+            (counted, cond)
+        }
+    };
+    let n = args.len();
     let sql = format!(
         "SELECT h.id, v.name, g.name, h.address, p.name, coalesce(h.phone, p.phone),
                 (SELECT count(*) FROM person m WHERE m.household_id = h.id AND m.deleted_at IS NULL)
          FROM household h LEFT JOIN village v ON v.id = h.village_id
          LEFT JOIN village_group g ON g.id = h.group_id
          LEFT JOIN person p ON p.id = h.head_person_id
-         WHERE {filter} ORDER BY h.address, h.id LIMIT ?4 OFFSET ?5"
+         WHERE {base}{by_tag} ORDER BY h.address, h.id LIMIT ?{} OFFSET ?{}",
+        n + 1,
+        n + 2
     );
+    args.push(Value::Integer(limit));
+    args.push(Value::Integer(offset));
     let items = conn
         .prepare_cached(&sql)?
-        .query_map(params![f.village_id, f.group_id, tag, limit, offset], |r| {
+        .query_map(rusqlite::params_from_iter(args), |r| {
             Ok(HouseholdRow {
                 id: r.get(0)?,
                 village_name: r.get(1)?,
@@ -278,7 +321,14 @@ pub fn list(conn: &Connection, f: &HouseholdFilter) -> Result<HouseholdPage> {
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(HouseholdPage { total, page, page_size, items })
+    Ok(HouseholdPage { total: counted.min(cap), more: counted > cap, page, page_size, items })
+}
+
+/// Rows of `sql`, counted up to `cap + 1`.
+fn capped(conn: &Connection, sql: &str, args: &[rusqlite::types::Value], cap: i64) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT count(*) FROM ({sql} LIMIT {})", cap + 1))?
+        .query_row(rusqlite::params_from_iter(args), |r| r.get(0))?)
 }
 
 /// Records a visit.

@@ -32,3 +32,11 @@ INSERT OR IGNORE INTO involvement (person_id, kind, ref_id, household_id)
 SELECT e.person_id, 'errand', e.id, pe.household_id
 FROM errand e LEFT JOIN person pe ON pe.id = e.person_id
 WHERE e.deleted_at IS NULL AND e.person_id IS NOT NULL;
+
+-- The households list with a common tag walks households in address order and asks, for
+-- each, whether a member carries the tag.
+CREATE INDEX person_tag_household ON person_tag (household_id, tag);
+
+-- Open errands by due date: the overdue list walks them in its order and stops at its limit.
+CREATE INDEX errand_open_due ON errand (due_on, requested_on, id)
+    WHERE deleted_at IS NULL AND status IN ('accepted', 'in_progress');

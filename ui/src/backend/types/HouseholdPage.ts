@@ -6,9 +6,13 @@ import type { HouseholdRow } from "./HouseholdRow";
  */
 export type HouseholdPage = { 
 /**
- * Households matching the filter.
+ * Households matching the filter, counted up to 1,000 past this page's start.
  */
 total: number, 
+/**
+ * Whether there are more than `total` (the screen shows “1000 户以上”).
+ */
+more: boolean, 
 /**
  * Page number, from 1.
  */

@@ -7,4 +7,8 @@ export type OverdueRequest = {
 /**
  * 截至日期 (default today).
  */
-as_of?: string | null, };
+as_of?: string | null, 
+/**
+ * 至多返回多少条，逾期最久的在前（默认全部；总数见 errand.board 的 overdue）.
+ */
+limit?: number | null, };

@@ -153,7 +153,7 @@ export function HouseholdsScreen() {
             pageSize: PAGE_SIZE,
             total: page?.total ?? 0,
             showSizeChanger: false,
-            showTotal: (t) => `共 ${t} 户`,
+            showTotal: (t) => `共 ${t}${page?.more ? " 户以上" : " 户"}`,
             onChange: (p) => setParam({ page: String(p) }),
           }}
           columns={[
