@@ -157,7 +157,11 @@ fn a_file_from_before_the_index_is_indexed_when_it_opens() {
     let v = village(&mut post);
     let path = post.dir.path().join("post.db");
     let conn = post.api.store().conn();
-    conn.execute_batch("DROP TABLE involvement; DROP INDEX person_tag_household; DROP INDEX errand_open_due").unwrap();
+    conn.execute_batch(
+        "DROP TABLE involvement; DROP INDEX person_tag_household; DROP INDEX errand_open_due;
+         DROP INDEX household_village_address; DROP INDEX household_group_address",
+    )
+    .unwrap();
     conn.execute_batch(include_str!("../src/store/migrations/0005_involvement.sql")).unwrap();
     assert!(path.exists());
     assert_eq!(ids(&post.call("dispute.list", json!({"household_id": v.a}))), sorted(vec![&v.d1, &v.d2]));

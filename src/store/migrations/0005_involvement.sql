@@ -40,3 +40,7 @@ CREATE INDEX person_tag_household ON person_tag (household_id, tag);
 -- Open errands by due date: the overdue list walks them in its order and stops at its limit.
 CREATE INDEX errand_open_due ON errand (due_on, requested_on, id)
     WHERE deleted_at IS NULL AND status IN ('accepted', 'in_progress');
+
+-- The households list of a village or a group, a page at a time in address order.
+CREATE INDEX household_village_address ON household (village_id, address, id);
+CREATE INDEX household_group_address ON household (group_id, address, id);
