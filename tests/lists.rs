@@ -159,7 +159,7 @@ fn a_file_from_before_the_index_is_indexed_when_it_opens() {
     let conn = post.api.store().conn();
     conn.execute_batch(
         "DROP TABLE involvement; DROP INDEX person_tag_household; DROP INDEX errand_open_due;
-         DROP INDEX household_village_address; DROP INDEX household_group_address",
+         DROP INDEX household_village_address; DROP INDEX household_group_address; DROP INDEX incident_live",
     )
     .unwrap();
     conn.execute_batch(include_str!("../src/store/migrations/0005_involvement.sql")).unwrap();

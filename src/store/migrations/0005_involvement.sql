@@ -44,3 +44,6 @@ CREATE INDEX errand_open_due ON errand (due_on, requested_on, id)
 -- The households list of a village or a group, a page at a time in address order.
 CREATE INDEX household_village_address ON household (village_id, address, id);
 CREATE INDEX household_group_address ON household (group_id, address, id);
+
+-- Counting the incidents of a page (all of them, or those of a period) from a small index.
+CREATE INDEX incident_live ON incident (deleted_at, occurred_at, id);
