@@ -296,7 +296,7 @@ pub fn list(conn: &Connection, f: &IncidentFilter) -> Result<IncidentPage> {
     let until = to.map(|d| day_start(d + Duration::days(1)));
     let (person, household) = crate::store::search::check_involved(conn, &f.person_id, &f.household_id)?;
     // Only the filters given are conditions on rows (one left out is a constant test of its
-    // parameter), so the count of an unfiltered or date-bounded page reads the small
+    // parameter), so the count of an unfiltered or date-bounded page reads the small partial
     // `incident_live` index rather than every incident.
     let cond = |given: bool, n: usize, test: &str| {
         if given { format!("i.{test} ?{n}") } else { format!("?{n} IS NULL") }
