@@ -3,8 +3,10 @@ import { Layout, Menu, Button, Result, Spin, Space, Tooltip } from "antd";
 import {
   AlertOutlined,
   AuditOutlined,
+  BarChartOutlined,
   FileDoneOutlined,
   HomeOutlined,
+  SafetyOutlined,
   SearchOutlined,
   SettingOutlined,
   TeamOutlined,
@@ -23,6 +25,8 @@ import { SettingsScreen } from "./screens/settings/SettingsScreen";
 import { FirstRun } from "./screens/firstrun/FirstRun";
 import { SearchPalette } from "./screens/search/SearchPalette";
 import { PostContext } from "./components/PostContext";
+import { PreventionScreen } from "./screens/prevention/PreventionScreen";
+import { ReportsScreen } from "./screens/reports/ReportsScreen";
 
 const { Sider, Content } = Layout;
 
@@ -33,6 +37,8 @@ const SCREENS = [
   { key: "/disputes", icon: <AuditOutlined />, label: "矛盾纠纷" },
   { key: "/errands", icon: <FileDoneOutlined />, label: "代办" },
   { key: "/incidents", icon: <AlertOutlined />, label: "警情" },
+  { key: "/prevention", icon: <SafetyOutlined />, label: "群防群治" },
+  { key: "/reports", icon: <BarChartOutlined />, label: "报表" },
   { key: "/settings", icon: <SettingOutlined />, label: "设置" },
 ];
 
@@ -139,6 +145,8 @@ export function App() {
             <Route path="/disputes/:id" element={<DisputeCase />} />
             <Route path="/errands" element={<ErrandsScreen />} />
             <Route path="/incidents" element={<IncidentsScreen />} />
+            <Route path="/prevention" element={<PreventionScreen />} />
+            <Route path="/reports" element={<ReportsScreen />} />
             <Route path="/settings" element={<SettingsScreen />} />
             <Route path="*" element={<Navigate to="/" />} />
           </Routes>
