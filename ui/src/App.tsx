@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { Layout, Menu, Button, Result, Spin, Space, Tooltip } from "antd";
 import {
   AlertOutlined,
@@ -25,8 +25,9 @@ import { SettingsScreen } from "./screens/settings/SettingsScreen";
 import { FirstRun } from "./screens/firstrun/FirstRun";
 import { SearchPalette } from "./screens/search/SearchPalette";
 import { PostContext } from "./components/PostContext";
-import { PreventionScreen } from "./screens/prevention/PreventionScreen";
-import { ReportsScreen } from "./screens/reports/ReportsScreen";
+// Loaded when first opened, so the first screen comes up sooner.
+const PreventionScreen = lazy(() => import("./screens/prevention/PreventionScreen").then((m) => ({ default: m.PreventionScreen })));
+const ReportsScreen = lazy(() => import("./screens/reports/ReportsScreen").then((m) => ({ default: m.ReportsScreen })));
 
 const { Sider, Content } = Layout;
 
@@ -145,8 +146,8 @@ export function App() {
             <Route path="/disputes/:id" element={<DisputeCase />} />
             <Route path="/errands" element={<ErrandsScreen />} />
             <Route path="/incidents" element={<IncidentsScreen />} />
-            <Route path="/prevention" element={<PreventionScreen />} />
-            <Route path="/reports" element={<ReportsScreen />} />
+            <Route path="/prevention" element={<Suspense fallback={<Spin />}><PreventionScreen /></Suspense>} />
+            <Route path="/reports" element={<Suspense fallback={<Spin />}><ReportsScreen /></Suspense>} />
             <Route path="/settings" element={<SettingsScreen />} />
             <Route path="*" element={<Navigate to="/" />} />
           </Routes>
