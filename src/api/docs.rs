@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 
 /// `stats.export`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct StatsExportRequest {
     /// 月份, `YYYY-MM`.
@@ -26,6 +27,7 @@ pub struct StatsExportRequest {
 
 /// `import.preview` / `import.apply`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct ImportRequest {
     /// 户籍花名册 .xlsx 文件.
@@ -34,6 +36,7 @@ pub struct ImportRequest {
 
 /// `ledger.export`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct LedgerRequest {
     /// 台账：households（实有人口）、disputes（矛盾纠纷调解）、follow_ups（回访）、errands（代办）、incidents（警情）、
@@ -51,6 +54,7 @@ pub struct LedgerRequest {
 
 /// `agreement.pdf` / `intake.pdf`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct AgreementPdfRequest {
     /// 纠纷.
@@ -61,6 +65,7 @@ pub struct AgreementPdfRequest {
 
 /// `followup.pdf`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpPdfRequest {
     /// 回访.
@@ -71,6 +76,7 @@ pub struct FollowUpPdfRequest {
 
 /// A file written.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Written {
     /// Where.
     pub path: PathBuf,

@@ -33,6 +33,10 @@ pub use people::{
     Created, GroupInput, HouseholdUpdate, IdNumberCheck, IdNumberInfo, IdRequest, NoParams, PersonUpdate, SearchRequest,
 };
 pub use prevention::MonthRequest;
+pub use prevention::{
+    AdvanceLead, AnswerFeedback, ConfirmFiveNones, EndVolunteer, FeedbackFilter, HazardFilter, HazardStepRequest,
+    LeadFilter, RewardRequest, VolunteerFilter, YearRequest,
+};
 pub use security::{
     AuditCheck, BackupRequest, LoginRef, LoginRequest, Nothing, Session, SessionInfo, SetPassword, UserInput,
 };

@@ -35,6 +35,7 @@ pub struct MonthRequest {
 
 /// A year.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct YearRequest {
     /// 年度, e.g. 2026.
@@ -43,6 +44,7 @@ pub struct YearRequest {
 
 /// `volunteer.end`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct EndVolunteer {
     /// 队员.
@@ -53,6 +55,7 @@ pub struct EndVolunteer {
 
 /// `volunteer.list`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct VolunteerFilter {
     /// Only this team.
@@ -67,6 +70,7 @@ pub struct VolunteerFilter {
 
 /// `lead.advance`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct AdvanceLead {
     /// 线索.
@@ -83,6 +87,7 @@ pub struct AdvanceLead {
 
 /// `lead.list`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct LeadFilter {
     /// Only this status.
@@ -91,6 +96,7 @@ pub struct LeadFilter {
 
 /// A hazard step: verify, reject, fix or recheck.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct HazardStepRequest {
     /// 隐患.
@@ -107,6 +113,7 @@ pub struct HazardStepRequest {
 
 /// `hazard.reward`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct RewardRequest {
     /// 隐患.
@@ -121,6 +128,7 @@ pub struct RewardRequest {
 
 /// `hazard.list`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct HazardFilter {
     /// Only this status.
@@ -133,6 +141,7 @@ pub struct HazardFilter {
 
 /// `feedback.answer`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct AnswerFeedback {
     /// 意见.
@@ -147,6 +156,7 @@ pub struct AnswerFeedback {
 
 /// `feedback.list`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct FeedbackFilter {
     /// Only what is not yet closed.
@@ -155,6 +165,7 @@ pub struct FeedbackFilter {
 
 /// `five_nones.confirm`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmFiveNones {
     /// 村（社区）.

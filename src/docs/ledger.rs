@@ -21,6 +21,7 @@ mod prevention;
 
 /// Which ledger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum LedgerKind {
     /// 实有人口台账: every resident with their household.

@@ -29,6 +29,7 @@ use crate::store::{Store, Tx, household, person, place};
 
 /// A roster column the import understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "RosterField"))]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     /// 户主姓名.
@@ -97,6 +98,7 @@ impl Field {
 
 /// A header found and what it was taken for.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MappedColumn {
     /// Excel column letter.
     pub column: String,
@@ -108,6 +110,7 @@ pub struct MappedColumn {
 
 /// A row left out, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RowError {
     /// Row number as Excel shows it (from 1).
     pub row: usize,
@@ -121,6 +124,7 @@ pub struct RowError {
 
 /// What a row will do (or did).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "RosterAction"))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// A new person.
@@ -133,6 +137,7 @@ pub enum Action {
 
 /// One valid row's outcome.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RowAction {
     /// Row number.
     pub row: usize,
@@ -148,6 +153,7 @@ pub struct RowAction {
 
 /// The result of a preview or an import.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportReport {
     /// The sheet read.
     pub sheet: String,

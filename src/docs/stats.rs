@@ -91,6 +91,7 @@ pub struct Facts {
 
 /// The dispute figures of one slice (the whole post, a category, a village).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DisputeFigures {
     /// 受理: received in the month.
     pub received: i64,
@@ -110,6 +111,7 @@ pub struct DisputeFigures {
 
 /// A named slice.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Slice {
     /// The category or village.
     pub name: String,
@@ -119,6 +121,7 @@ pub struct Slice {
 
 /// A named count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Count {
     /// What is counted.
     pub name: String,
@@ -128,6 +131,7 @@ pub struct Count {
 
 /// Agreements that took effect, by kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AgreementCounts {
     /// 人民调解协议书.
     pub people: i64,
@@ -139,6 +143,7 @@ pub struct AgreementCounts {
 
 /// Follow-ups due in the month.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FollowUpFigures {
     /// 应回访.
     pub due: i64,
@@ -152,6 +157,7 @@ pub struct FollowUpFigures {
 
 /// Errands.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrandFigures {
     /// 受理: requested in the month.
     pub accepted: i64,
@@ -163,6 +169,7 @@ pub struct ErrandFigures {
 
 /// The month's statistics.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MonthStats {
     /// `YYYY-MM`.
     pub month: String,

@@ -13,6 +13,7 @@ use crate::model::{PatrolMode, VolunteerRole};
 
 /// A volunteer team (巡防队, 义警队…).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct TeamInput {
     /// 队伍名称, e.g. 花木兰女子巡防队.
@@ -29,6 +30,7 @@ pub struct TeamInput {
 
 /// A volunteer (群防群治力量).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct VolunteerInput {
     /// The resident, when registered; name and phone then default from them.
@@ -55,6 +57,7 @@ pub struct VolunteerInput {
 
 /// One thing found on a patrol.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct FindingInput {
     /// 发现情况.
@@ -73,6 +76,7 @@ pub struct FindingInput {
 
 /// A patrol log.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct PatrolInput {
     /// 巡逻队伍.
@@ -103,6 +107,7 @@ pub struct PatrolInput {
 
 /// A tip passed to the post (线索).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct LeadInput {
     /// 接报日期 (default today).
@@ -123,6 +128,7 @@ pub struct LeadInput {
 
 /// A hazard found (隐患).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct HazardInput {
     /// 发现日期 (default today).
@@ -151,6 +157,7 @@ pub struct HazardInput {
 
 /// An outreach event (宣传活动).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct OutreachInput {
     /// 日期 (default today).
@@ -180,6 +187,7 @@ pub struct OutreachInput {
 
 /// A resident's suggestion or complaint (意见箱 / 警民恳谈).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct FeedbackInput {
     /// 收到日期 (default today).
@@ -261,6 +269,7 @@ pub fn lead_next(from: LeadStatus, to: LeadStatus) -> Result<LeadStatus> {
 
 /// What the data says of a village's year, for 五无: `None` where the data cannot tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FiveNones {
     /// 无案: no incident opened as a case.
     pub no_cases: Option<bool>,

@@ -64,6 +64,7 @@ fn day(d: NaiveDate) -> String {
 
 /// A team with its size.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Team {
     /// Row id.
     pub id: String,
@@ -144,6 +145,7 @@ pub fn list_teams(conn: &Connection, today: NaiveDate) -> Result<Vec<Team>> {
 
 /// A volunteer.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Volunteer {
     /// Row id.
     pub id: String,
@@ -277,6 +279,7 @@ pub fn list_volunteers(
 
 /// A patrol finding as stored.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Finding {
     /// Row id.
     pub id: String,
@@ -296,6 +299,7 @@ pub struct Finding {
 
 /// A patrol log.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Patrol {
     /// Row id.
     pub id: String,
@@ -504,6 +508,7 @@ pub fn list_patrols(conn: &Connection, from: &str, to: &str) -> Result<Vec<Patro
 
 /// A lead.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Lead {
     /// Row id.
     pub id: String,
@@ -639,6 +644,7 @@ pub fn list_leads(conn: &Connection, status: Option<LeadStatus>) -> Result<Vec<L
 
 /// A hazard.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Hazard {
     /// Row id.
     pub id: String,
@@ -860,6 +866,7 @@ pub fn pay_reward(tx: &mut Tx<'_>, id: &str, reward_fen: i64, on: Option<NaiveDa
 
 /// An outreach event.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Outreach {
     /// Row id.
     pub id: String,
@@ -950,6 +957,7 @@ pub fn list_outreach(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Resul
 
 /// Outreach totals for one village (or the post's events with no village).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OutreachTotal {
     /// 村（社区）; none for events not tied to a village.
     pub village_id: Option<String>,
@@ -991,6 +999,7 @@ pub fn outreach_totals(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Res
 
 /// A resident's suggestion and the post's answer.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Feedback {
     /// Row id.
     pub id: String,
@@ -1101,6 +1110,7 @@ pub fn list_feedback(conn: &Connection, open_only: bool) -> Result<Vec<Feedback>
 
 /// A village's 五无 for a year: what the data says, and what the officer confirmed.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FiveNonesYear {
     /// 村（社区）.
     pub village_id: String,

@@ -1,10 +1,12 @@
-import { useCallback, useEffect, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { Layout, Menu, Button, Result, Spin, Space, Tooltip } from "antd";
 import {
   AlertOutlined,
   AuditOutlined,
+  BarChartOutlined,
   FileDoneOutlined,
   HomeOutlined,
+  SafetyOutlined,
   SearchOutlined,
   SettingOutlined,
   TeamOutlined,
@@ -23,6 +25,9 @@ import { SettingsScreen } from "./screens/settings/SettingsScreen";
 import { FirstRun } from "./screens/firstrun/FirstRun";
 import { SearchPalette } from "./screens/search/SearchPalette";
 import { PostContext } from "./components/PostContext";
+// Loaded when first opened, so the first screen comes up sooner.
+const PreventionScreen = lazy(() => import("./screens/prevention/PreventionScreen").then((m) => ({ default: m.PreventionScreen })));
+const ReportsScreen = lazy(() => import("./screens/reports/ReportsScreen").then((m) => ({ default: m.ReportsScreen })));
 
 const { Sider, Content } = Layout;
 
@@ -33,6 +38,8 @@ const SCREENS = [
   { key: "/disputes", icon: <AuditOutlined />, label: "矛盾纠纷" },
   { key: "/errands", icon: <FileDoneOutlined />, label: "代办" },
   { key: "/incidents", icon: <AlertOutlined />, label: "警情" },
+  { key: "/prevention", icon: <SafetyOutlined />, label: "群防群治" },
+  { key: "/reports", icon: <BarChartOutlined />, label: "报表" },
   { key: "/settings", icon: <SettingOutlined />, label: "设置" },
 ];
 
@@ -139,6 +146,8 @@ export function App() {
             <Route path="/disputes/:id" element={<DisputeCase />} />
             <Route path="/errands" element={<ErrandsScreen />} />
             <Route path="/incidents" element={<IncidentsScreen />} />
+            <Route path="/prevention" element={<Suspense fallback={<Spin />}><PreventionScreen /></Suspense>} />
+            <Route path="/reports" element={<Suspense fallback={<Spin />}><ReportsScreen /></Suspense>} />
             <Route path="/settings" element={<SettingsScreen />} />
             <Route path="*" element={<Navigate to="/" />} />
           </Routes>

@@ -52,11 +52,48 @@ import type {
   VillageInput,
   VisitInput,
 } from "./types";
+import type {
+  AdvanceLead,
+  AgreementPdfRequest,
+  AnswerFeedback,
+  ConfirmFiveNones,
+  EndVolunteer,
+  Feedback,
+  FeedbackFilter,
+  FeedbackInput,
+  FiveNonesYear,
+  FollowUpPdfRequest,
+  Hazard,
+  HazardFilter,
+  HazardInput,
+  HazardStepRequest,
+  ImportReport,
+  Lead,
+  LeadFilter,
+  LeadInput,
+  LedgerKind,
+  MonthStats,
+  Outreach,
+  OutreachInput,
+  OutreachTotal,
+  Patrol,
+  PatrolInput,
+  RewardRequest,
+  Team,
+  TeamInput,
+  Volunteer,
+  VolunteerFilter,
+  VolunteerInput,
+  Written,
+} from "./types";
 import type { Group } from "./types/Group";
 import type { Visit } from "./types/Visit";
 
 export * from "./errors";
 export type * from "./types";
+
+/** A list filter that may also ask for the records of one household's people. */
+export type ByHousehold<F> = F & { household_id?: string | null };
 
 /** An `*.update` request: the record's id and only the fields to change. */
 export type Update<T> = { id: string } & Partial<T>;
@@ -123,7 +160,7 @@ export const backend = {
   errand: {
     create: (p: ErrandInput) => call<Errand>("errand.create", p),
     get: (id: string) => call<Errand>("errand.get", { id }),
-    list: (f: ErrandFilter) => call<ErrandPage>("errand.list", f),
+    list: (f: ByHousehold<ErrandFilter>) => call<ErrandPage>("errand.list", f),
     board: (limit?: number) => call<Board>("errand.board", { limit }),
     advance: (p: AdvanceRequest) => call<Errand>("errand.advance", p),
     cancel: (p: CancelRequest) => call<Errand>("errand.cancel", p),
@@ -133,12 +170,12 @@ export const backend = {
     create: (p: IncidentInput) => call<Incident>("incident.create", p),
     get: (id: string) => call<Incident>("incident.get", { id }),
     update: (p: Update<IncidentInput>) => call<Incident>("incident.update", p),
-    list: (f: IncidentFilter) => call<IncidentPage>("incident.list", f),
+    list: (f: ByHousehold<IncidentFilter>) => call<IncidentPage>("incident.list", f),
   },
   dispute: {
     create: (p: DisputeInput) => call<Dispute>("dispute.create", p),
     get: (id: string) => call<Dispute>("dispute.get", { id }),
-    list: (f: DisputeFilter) => call<DisputePage>("dispute.list", f),
+    list: (f: ByHousehold<DisputeFilter>) => call<DisputePage>("dispute.list", f),
     update: (p: Update<Omit<DisputeInput, "parties">>) => call<Dispute>("dispute.update", p),
     overdueFulfilments: () => call<OverdueFulfilment[]>("dispute.overdue_fulfilments", {}),
     refer: (p: { id: string; referred_to: string; on?: string | null }) => call<Dispute>("dispute.refer", p),
@@ -166,6 +203,73 @@ export const backend = {
   prevention: {
     month: (month: string) => call<PreventionMonth>("prevention.month", { month }),
   },
+
+  // Prevention work (群防群治).
+  team: {
+    list: () => call<Team[]>("team.list"),
+    create: (p: TeamInput) => call<Created>("team.create", p),
+  },
+  volunteer: {
+    list: (f: VolunteerFilter) => call<Volunteer[]>("volunteer.list", f),
+    create: (p: VolunteerInput) => call<Created>("volunteer.create", p),
+    end: (p: EndVolunteer) => call<Created>("volunteer.end", p),
+  },
+  patrol: {
+    list: (month: string) => call<Patrol[]>("patrol.list", { month }),
+    create: (p: PatrolInput) => call<Created>("patrol.create", p),
+  },
+  lead: {
+    list: (f: LeadFilter) => call<Lead[]>("lead.list", f),
+    create: (p: LeadInput) => call<Created>("lead.create", p),
+    advance: (p: AdvanceLead) => call<Created>("lead.advance", p),
+  },
+  hazard: {
+    list: (f: HazardFilter) => call<Hazard[]>("hazard.list", f),
+    overdue: () => call<Hazard[]>("hazard.overdue"),
+    create: (p: HazardInput) => call<Hazard>("hazard.create", p),
+    verify: (p: HazardStepRequest) => call<Hazard>("hazard.verify", p),
+    reject: (p: HazardStepRequest) => call<Hazard>("hazard.reject", p),
+    fix: (p: HazardStepRequest) => call<Hazard>("hazard.fix", p),
+    recheck: (p: HazardStepRequest) => call<Hazard>("hazard.recheck", p),
+    reward: (p: RewardRequest) => call<Hazard>("hazard.reward", p),
+  },
+  outreach: {
+    list: (month: string) => call<Outreach[]>("outreach.list", { month }),
+    create: (p: OutreachInput) => call<Created>("outreach.create", p),
+    totals: (year: number) => call<OutreachTotal[]>("outreach.totals", { year }),
+  },
+  feedback: {
+    list: (f: FeedbackFilter) => call<Feedback[]>("feedback.list", f),
+    create: (p: FeedbackInput) => call<Created>("feedback.create", p),
+    answer: (p: AnswerFeedback) => call<Created>("feedback.answer", p),
+  },
+  fiveNones: {
+    list: (year: number) => call<FiveNonesYear[]>("five_nones.list", { year }),
+    confirm: (p: ConfirmFiveNones) => call<FiveNonesYear[]>("five_nones.confirm", p),
+  },
+
+  // Documents: ledgers, statistics, roster import, PDFs. Paths come from the system dialogs.
+  ledger: {
+    export: (p: { kind: LedgerCode; month?: string | null; path: string }) => call<Written>("ledger.export", p),
+  },
+  stats: {
+    month: (month: string) => call<MonthStats>("stats.month", { month }),
+    export: (p: { month: string; path: string }) => call<Written>("stats.export", p),
+  },
+  roster: {
+    preview: (path: string) => call<ImportReport>("import.preview", { path }),
+    apply: (path: string) => call<ImportReport>("import.apply", { path }),
+  },
+  pdf: {
+    agreement: (p: AgreementPdfRequest) => call<Written>("agreement.pdf", p),
+    intake: (p: AgreementPdfRequest) => call<Written>("intake.pdf", p),
+    followUp: (p: FollowUpPdfRequest) => call<Written>("followup.pdf", p),
+  },
 };
+
+/** The prevention ledgers `ledger.export` writes, beside the core's other ledger kinds. */
+export type PreventionLedgerKind = "volunteers" | "patrols" | "leads" | "hazards" | "outreach" | "feedback" | "five_nones";
+/** Every ledger `ledger.export` writes. */
+export type LedgerCode = LedgerKind | PreventionLedgerKind;
 
 export type Backend = typeof backend;

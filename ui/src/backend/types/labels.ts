@@ -22,6 +22,15 @@ import type { ErrandStatus } from "./ErrandStatus";
 import type { DeliveryMethod } from "./DeliveryMethod";
 import type { IncidentKind } from "./IncidentKind";
 import type { Disposition } from "./Disposition";
+import type { VolunteerRole } from "./VolunteerRole";
+import type { PatrolMode } from "./PatrolMode";
+import type { FindingHandling } from "./FindingHandling";
+import type { LeadStatus } from "./LeadStatus";
+import type { HazardKind } from "./HazardKind";
+import type { HazardGrade } from "./HazardGrade";
+import type { HazardStatus } from "./HazardStatus";
+import type { OutreachTopic } from "./OutreachTopic";
+import type { FeedbackChannel } from "./FeedbackChannel";
 
 /** 纠纷类型: code → 中文 */
 export const DisputeKindLabel: Record<DisputeKind, string> = {
@@ -227,6 +236,85 @@ export const DispositionLabel: Record<Disposition, string> = {
   assisted: "救助",
   referred: "移交",
   no_action: "无需处理",
+};
+
+/** 队员身份: code → 中文 */
+export const VolunteerRoleLabel: Record<VolunteerRole, string> = {
+  police_volunteer: "义警",
+  hundred_household_head: "百户长",
+  patroller: "巡防队员",
+  mediator: "调解员",
+  grid_worker: "网格员",
+  activist: "治安积极分子",
+};
+
+/** 巡逻方式: code → 中文 */
+export const PatrolModeLabel: Record<PatrolMode, string> = {
+  fixed: "定点巡",
+  joint: "联动巡",
+  cross: "交叉巡",
+};
+
+/** 发现处置: code → 中文 */
+export const FindingHandlingLabel: Record<FindingHandling, string> = {
+  handled: "当场处置",
+  lead: "转为线索",
+  hazard: "转为隐患",
+  incident: "转为警情",
+};
+
+/** 线索状态: code → 中文 */
+export const LeadStatusLabel: Record<LeadStatus, string> = {
+  received: "已接收",
+  verifying: "核查中",
+  converted: "已转警情/案件",
+  closed: "已了结",
+};
+
+/** 隐患类别: code → 中文 */
+export const HazardKindLabel: Record<HazardKind, string> = {
+  wiring: "电气线路",
+  illegal_charging: "违规充电",
+  blocked_fire_lane: "堵塞消防通道",
+  gas: "燃气",
+  unsafe_building: "危房",
+  traffic: "交通安全",
+  water: "防溺水",
+  other: "其他",
+};
+
+/** 隐患等级: code → 中文 */
+export const HazardGradeLabel: Record<HazardGrade, string> = {
+  general: "一般",
+  major: "重大",
+};
+
+/** 隐患状态: code → 中文 */
+export const HazardStatusLabel: Record<HazardStatus, string> = {
+  reported: "已上报",
+  verified: "已核实",
+  fixed: "已整改",
+  closed: "已销号",
+  rejected: "经核不实",
+};
+
+/** 宣传主题: code → 中文 */
+export const OutreachTopicLabel: Record<OutreachTopic, string> = {
+  anti_fraud: "反诈",
+  anti_drug: "禁毒",
+  legal: "法治",
+  fire_safety: "消防安全",
+  traffic: "交通安全",
+  other: "其他",
+};
+
+/** 收集渠道: code → 中文 */
+export const FeedbackChannelLabel: Record<FeedbackChannel, string> = {
+  opinion_box: "意见箱",
+  meeting: "警民恳谈",
+  visit: "走访",
+  phone: "电话",
+  online: "网上留言",
 };
 
 /** The step that normally follows each errand status: its target and its name. */

@@ -44,6 +44,9 @@ import {
   SexLabel,
 } from "../../backend/types";
 import { blankToNull, showError } from "../../components/formErrors";
+import { DateField } from "../../components/DateField";
+import { PrintButton } from "../../components/FileActions";
+import { PersonPicker } from "../../components/PersonPicker";
 
 const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
 const LEVEL_COLOR: Record<string, string> = { initial: "blue", review: "orange", joint: "red" };
@@ -85,7 +88,7 @@ function MediationForm({ dispute, officers, onSaved }: { dispute: Dispute; offic
         </Col>
         <Col span={12}>
           <Form.Item name="held_on" label="调解日期" extra="不填为今天">
-            <Input placeholder="2026-11-23" />
+            <DateField />
           </Form.Item>
         </Col>
         <Col span={12}>
@@ -189,7 +192,7 @@ function AgreementEditor({ dispute, officers, onSaved }: { dispute: Dispute; off
             </Col>
             <Col span={8}>
               <Form.Item name="effective_on" label="生效日期">
-                <Input placeholder="2026-11-23" data-testid="agreement-effective-on" />
+                <DateField data-testid="agreement-effective-on" />
               </Form.Item>
             </Col>
             <Col span={8}>
@@ -214,7 +217,7 @@ function AgreementEditor({ dispute, officers, onSaved }: { dispute: Dispute; off
             </Col>
             <Col span={8}>
               <Form.Item name="performance_deadline" label="履行期限">
-                <Input placeholder="2026-12-31" data-testid="agreement-deadline" />
+                <DateField data-testid="agreement-deadline" />
               </Form.Item>
             </Col>
             <Col span={12}>
@@ -272,7 +275,7 @@ function FulfilmentForm({ dispute, onSaved }: { dispute: Dispute; onSaved: (d: D
         <Radio.Group options={[{ value: true, label: "已履行完毕" }, { value: false, label: "逾期未履行" }]} />
       </Form.Item>
       <Form.Item name="on" label="日期" extra="不填为今天">
-        <Input placeholder="2026-11-23" />
+        <DateField />
       </Form.Item>
       <Form.Item name="note" label="说明">
         <Input.TextArea rows={2} />
@@ -293,7 +296,7 @@ function FollowUpForm({ dispute, officers, onSaved }: { dispute: Dispute; office
         <Radio.Group options={[{ value: true, label: "是" }, { value: false, label: "否" }]} />
       </Form.Item>
       <Form.Item name="done_on" label="回访日期" extra="不填为今天">
-        <Input placeholder="2026-11-23" />
+        <DateField />
       </Form.Item>
       <Form.Item name="officer_id" label="回访民警">
         <Select allowClear options={officers.filter((o) => o.active).map((o) => ({ value: o.id, label: o.name }))} />
@@ -314,7 +317,8 @@ function FollowUpForm({ dispute, officers, onSaved }: { dispute: Dispute; office
   );
 }
 
-function PartyForm({ party, onSaved }: { party: Party; onSaved: () => void }) {
+/** 修改当事人, or 追加当事人 after intake (`party.add`) when no party is given. */
+export function PartyForm({ party, disputeId, onSaved }: { party?: Party; disputeId?: string; onSaved: () => void }) {
   const [form] = Form.useForm<PartyInput>();
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -322,7 +326,8 @@ function PartyForm({ party, onSaved }: { party: Party; onSaved: () => void }) {
     setSaving(true);
     setError(null);
     try {
-      await backend.party.update({ ...blankToNull(v), id: party.id });
+      if (party) await backend.party.update({ ...blankToNull(v), id: party.id });
+      else await backend.party.add({ ...blankToNull(v), dispute_id: disputeId ?? "" });
       onSaved();
     } catch (e) {
       setError(showError(form, e));
@@ -342,7 +347,10 @@ function PartyForm({ party, onSaved }: { party: Party; onSaved: () => void }) {
       form={form}
       layout="vertical"
       onFinish={submit}
-      initialValues={{
+      data-testid="party-form"
+      initialValues={
+        party
+          ? {
         role: party.role,
         kind: party.kind,
         name: party.name,
@@ -356,10 +364,19 @@ function PartyForm({ party, onSaved }: { party: Party; onSaved: () => void }) {
         guardian_name: party.guardian_name,
         guardian_relation: party.guardian_relation,
         agent_name: party.agent_name,
-      }}
+            }
+          : { role: "respondent", kind: "person" }
+      }
     >
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
       <Row gutter={12}>
+        {!party && (
+          <Col span={24}>
+            <Form.Item name="person_id" label="从登记人员中选择（其余信息自动带出，也可直接填写）">
+              <PersonPicker data-testid="party-person" />
+            </Form.Item>
+          </Col>
+        )}
         <Col span={8}>
           <Form.Item name="role" label="身份">
             <Select options={options(PartyRoleLabel)} />
@@ -377,7 +394,11 @@ function PartyForm({ party, onSaved }: { party: Party; onSaved: () => void }) {
           </Form.Item>
         </Col>
         {text("ethnicity", "民族")}
-        {text("birth_date", "出生日期")}
+        <Col span={8}>
+          <Form.Item name="birth_date" label="出生日期">
+            <DateField data-testid="party-edit-birth_date" />
+          </Form.Item>
+        </Col>
         {text("id_number", "公民身份号码", 12)}
         {text("phone", "联系电话", 12)}
         {text("address", "住址/单位地址", 24)}
@@ -460,6 +481,7 @@ export function DisputeCase() {
   const [error, setError] = useState<string | null>(null);
   const [step, setStep] = useState<Step | null>(null);
   const [editingParty, setEditingParty] = useState<Party | null>(null);
+  const [addingParty, setAddingParty] = useState(false);
 
   const load = useCallback(() => {
     backend.dispute.get(id).then(setDispute, (e) => setError(toBackendError(e).message));
@@ -491,7 +513,22 @@ export function DisputeCase() {
           </Space>
         }
         extra={
-          <Space>
+          <Space wrap>
+            <PrintButton
+              what="受理登记表"
+              suggested={`调解登记表-${dispute.title}.pdf`}
+              write={(path) => backend.pdf.intake({ dispute_id: dispute.id, path })}
+              data-testid="print-intake"
+            />
+            {dispute.agreement?.finalised_at && (
+              <PrintButton
+                what="协议书"
+                suggested={`调解协议书-${dispute.agreement.number ?? dispute.title}.pdf`}
+                write={(path) => backend.pdf.agreement({ dispute_id: dispute.id, path })}
+                data-testid="print-agreement"
+                type="primary"
+              />
+            )}
             {stepButtons.map((a) => (
               <Button key={a.action} onClick={() => setStep(a.action as Step)} data-testid={`action-${a.action}`}>
                 {a.label}
@@ -515,7 +552,17 @@ export function DisputeCase() {
           </Descriptions.Item>
         </Descriptions>
       </Card>
-      <Card size="small" title={`当事人（${dispute.parties.length}）`}>
+      <Card
+        size="small"
+        title={`当事人（${dispute.parties.length}）`}
+        extra={
+          dispute.next_actions.some((a) => a.action === "update") && (
+            <Button size="small" onClick={() => setAddingParty(true)} data-testid="party-add">
+              追加当事人
+            </Button>
+          )
+        }
+      >
         <Table
           rowKey="id"
           size="small"
@@ -584,6 +631,15 @@ export function DisputeCase() {
                   <List.Item>
                     <span>应回访 {f.due_on}</span>
                     <span>{f.done_on ? `已回访 ${f.done_on}（${f.held ? "协议履行、纠纷平息" : "未平息"}）` : <Tag color="orange">待回访</Tag>}</span>
+                    {f.done_on && (
+                      <PrintButton
+                        what="回访记录"
+                        suggested={`回访记录-${dispute.title}-${f.done_on}.pdf`}
+                        write={(path) => backend.pdf.followUp({ follow_up_id: f.id, path })}
+                        size="small"
+                        data-testid={`print-followup-${f.id}`}
+                      />
+                    )}
                   </List.Item>
                 )}
               />
@@ -628,6 +684,15 @@ export function DisputeCase() {
             }}
           />
         )}
+      </Modal>
+      <Modal open={addingParty} title="追加当事人" footer={null} width={720} onCancel={() => setAddingParty(false)} destroyOnClose>
+        <PartyForm
+          disputeId={dispute.id}
+          onSaved={() => {
+            setAddingParty(false);
+            load();
+          }}
+        />
       </Modal>
       <Modal open={step !== null} title={stepButtons.find((a) => a.action === step)?.label} footer={null} width={720} onCancel={() => setStep(null)} destroyOnClose>
         {step === "update" && <DisputeEditForm dispute={dispute} onSaved={saved} />}

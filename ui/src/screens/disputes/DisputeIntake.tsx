@@ -15,6 +15,7 @@ import {
 } from "../../backend/types";
 import { PersonPicker } from "../../components/PersonPicker";
 import { blankToNull, showError } from "../../components/formErrors";
+import { DateField } from "../../components/DateField";
 
 const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
 
@@ -94,7 +95,7 @@ export function DisputeIntake({ onSaved }: { onSaved: (d: Dispute) => void }) {
         </Col>
         <Col span={6}>
           <Form.Item name="received_on" label="受理日期" extra="不填为今天">
-            <Input placeholder="2026-11-23" />
+            <DateField />
           </Form.Item>
         </Col>
         <Col span={6}>
@@ -138,7 +139,7 @@ export function DisputeIntake({ onSaved }: { onSaved: (d: Dispute) => void }) {
             </Col>
             <Col span={8}>
               <Form.Item name="occurred_at" label="案件发生时间">
-                <Input placeholder="2026-11-20 14:30" />
+                <DateField showTime />
               </Form.Item>
             </Col>
             <Col span={8}>
@@ -160,7 +161,7 @@ export function DisputeIntake({ onSaved }: { onSaved: (d: Dispute) => void }) {
             ))}
             <Col span={8}>
               <Form.Item name="assessment_on" label="鉴定意见送达日期">
-                <Input placeholder="2026-11-21" />
+                <DateField />
               </Form.Item>
             </Col>
           </Row>

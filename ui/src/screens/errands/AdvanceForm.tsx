@@ -4,6 +4,7 @@ import { backend } from "../../backend";
 import type { AdvanceRequest, Errand, ErrandStatus } from "../../backend";
 import { DeliveryMethodLabel, ErrandStatusLabel } from "../../backend/types";
 import { blankToNull, showError } from "../../components/formErrors";
+import { DateField } from "../../components/DateField";
 
 /** Moves an errand to `to`; delivery asks how it was delivered. */
 export function AdvanceForm({ errand, to, onSaved }: { errand: Errand; to: ErrandStatus; onSaved: (e: Errand) => void }) {
@@ -31,7 +32,7 @@ export function AdvanceForm({ errand, to, onSaved }: { errand: Errand; to: Erran
         {errand.service_item_name} · {errand.applicant_name}：{errand.status_label} → <b>{ErrandStatusLabel[to]}</b>
       </p>
       <Form.Item name="on" label="日期" extra="不填为今天">
-        <Input placeholder="2026-11-23" />
+        <DateField />
       </Form.Item>
       {to === "delivered" && (
         <>

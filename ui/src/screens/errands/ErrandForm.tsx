@@ -5,6 +5,7 @@ import type { Catalogue, Errand, ErrandInput, Officer } from "../../backend";
 import { ErrandModeLabel } from "../../backend/types";
 import { PersonPicker } from "../../components/PersonPicker";
 import { blankToNull, showError } from "../../components/formErrors";
+import { DateField } from "../../components/DateField";
 
 /** 受理代办: the resident (registered, or just a name and phone), the service item, the mode. */
 export function ErrandForm({ onSaved }: { onSaved: (e: Errand) => void }) {
@@ -75,12 +76,12 @@ export function ErrandForm({ onSaved }: { onSaved: (e: Errand) => void }) {
         </Col>
         <Col span={8}>
           <Form.Item name="requested_on" label="受理日期" extra="不填为今天">
-            <Input placeholder="2026-11-23" />
+            <DateField />
           </Form.Item>
         </Col>
         <Col span={8}>
           <Form.Item name="due_on" label="到期日期" extra="不填按事项办理时限计算">
-            <Input placeholder="2026-11-30" />
+            <DateField />
           </Form.Item>
         </Col>
         <Col span={8}>

@@ -6,10 +6,12 @@ import type { Incident, IncidentInput, Officer, Village } from "../../backend";
 import { DispositionLabel, IncidentKindLabel } from "../../backend/types";
 import { PersonPicker } from "../../components/PersonPicker";
 import { blankToNull, showError } from "../../components/formErrors";
+import { DateField } from "../../components/DateField";
+import { DisputePicker } from "../../components/DisputePicker";
 
 const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
 
-/** 登记警情 or 修改警情. Times are typed in Beijing time, e.g. 2026-11-23 14:30. */
+/** 登记警情 or 修改警情. Times are picked in Beijing time; an incident may be linked to a dispute. */
 export function IncidentForm({ incident, onSaved }: { incident?: Incident; onSaved: (i: Incident) => void }) {
   const [form] = Form.useForm<IncidentInput>();
   const [villages, setVillages] = useState<Village[]>([]);
@@ -51,6 +53,7 @@ export function IncidentForm({ incident, onSaved }: { incident?: Incident; onSav
         disposition: incident.disposition,
         case_no: incident.case_no,
         officer_id: incident.officer_id,
+        dispute_id: incident.dispute_id,
       }
     : { occurred_at: dayjs().format("YYYY-MM-DD HH:mm"), disposition: "pending", person_ids: [] };
 
@@ -60,12 +63,12 @@ export function IncidentForm({ incident, onSaved }: { incident?: Incident; onSav
       <Row gutter={16}>
         <Col span={8}>
           <Form.Item name="occurred_at" label="发生时间" required>
-            <Input placeholder="2026-11-23 14:30" />
+            <DateField showTime data-testid="incident-occurred-at" />
           </Form.Item>
         </Col>
         <Col span={8}>
           <Form.Item name="reported_at" label="接报时间">
-            <Input placeholder="2026-11-23 14:35" />
+            <DateField showTime />
           </Form.Item>
         </Col>
         <Col span={8}>
@@ -126,6 +129,11 @@ export function IncidentForm({ incident, onSaved }: { incident?: Incident; onSav
         <Col span={12}>
           <Form.Item name="case_no" label="案件编号（立案时填写）">
             <Input />
+          </Form.Item>
+        </Col>
+        <Col span={24}>
+          <Form.Item name="dispute_id" label="关联的矛盾纠纷">
+            <DisputePicker data-testid="incident-dispute" />
           </Form.Item>
         </Col>
       </Row>

@@ -115,6 +115,7 @@ export function IncidentsScreen() {
             <Descriptions.Item label="处置结果">{open.disposition_label}</Descriptions.Item>
             <Descriptions.Item label="案件编号">{open.case_no ?? "—"}</Descriptions.Item>
             <Descriptions.Item label="处警">{open.officer_name ?? "—"}</Descriptions.Item>
+            <Descriptions.Item label="关联纠纷">{open.dispute_id ? <a href={`#/disputes/${open.dispute_id}`}>查看矛盾纠纷</a> : "—"}</Descriptions.Item>
           </Descriptions>
         )}
       </Drawer>

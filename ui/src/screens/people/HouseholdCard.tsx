@@ -3,7 +3,7 @@ import { Alert, Button, Card, Descriptions, Empty, Modal, Skeleton, Space, Table
 import { ArrowLeftOutlined, EditOutlined, PlusOutlined } from "@ant-design/icons";
 import { useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { backend, toBackendError } from "../../backend";
-import type { Errand, Household, Person, PersonBrief, Village } from "../../backend";
+import type { DisputeRow, Errand, Household, Incident, Person, PersonBrief, Village } from "../../backend";
 import { KnownTagLabel, RelationLabel, ResidenceLabel, SexLabel } from "../../backend/types";
 import { PersonForm } from "./PersonForm";
 import { HouseholdForm } from "./HouseholdForm";
@@ -11,7 +11,7 @@ import { VisitForm } from "./VisitForm";
 
 const tagLabel = (t: string) => (KnownTagLabel as Record<string, string>)[t] ?? t;
 
-/** A household's card: its members, its visits. */
+/** A household's card: its members, its visits, and the disputes, errands and incidents of its people. */
 export function HouseholdCard() {
   const { id = "" } = useParams();
   const [params] = useSearchParams();
@@ -20,6 +20,9 @@ export function HouseholdCard() {
   const [villages, setVillages] = useState<Village[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [errands, setErrands] = useState<Errand[]>([]);
+  const [disputes, setDisputes] = useState<DisputeRow[]>([]);
+  const [incidents, setIncidents] = useState<Incident[]>([]);
+  const [related, setRelated] = useState<string | null>(null);
   const [editing, setEditing] = useState<Person | "new" | "household" | "visit" | null>(null);
   const highlight = params.get("person");
 
@@ -35,9 +38,19 @@ export function HouseholdCard() {
   useEffect(load, [load]);
   useEffect(() => {
     if (!household) return;
-    Promise.all(household.members.map((m) => backend.errand.list({ person_id: m.id, overdue: false, page_size: 50 }))).then(
-      (pages) => setErrands(pages.flatMap((p) => p.items)),
-      () => setErrands([]),
+    const household_id = household.id;
+    Promise.all([
+      backend.dispute.list({ household_id, page: 1, page_size: 50 }),
+      backend.errand.list({ household_id, overdue: false, page: 1, page_size: 50 }),
+      backend.incident.list({ household_id, page: 1, page_size: 50 }),
+    ]).then(
+      ([d, e, i]) => {
+        setDisputes(d.items);
+        setErrands(e.items);
+        setIncidents(i.items);
+        setRelated(null);
+      },
+      (e) => setRelated(toBackendError(e).message),
     );
   }, [household]);
   useEffect(() => {
@@ -147,6 +160,38 @@ export function HouseholdCard() {
             }))}
           />
         )}
+      </Card>
+      {related && <Alert type="error" showIcon message={`无法读取家庭成员的纠纷、代办和警情：${related}`} />}
+      <Card title={`家庭成员的矛盾纠纷（${disputes.length} 件）`} data-testid="household-disputes">
+        <Table
+          rowKey="id"
+          size="small"
+          pagination={false}
+          dataSource={disputes}
+          locale={{ emptyText: "没有矛盾纠纷" }}
+          onRow={(d) => ({ onClick: () => navigate(`/disputes/${d.id}`), style: { cursor: "pointer" } })}
+          columns={[
+            { title: "受理日期", dataIndex: "received_on", width: 110 },
+            { title: "纠纷", dataIndex: "title" },
+            { title: "当事人", dataIndex: "party_names", width: 200 },
+            { title: "状态", dataIndex: "status_label", width: 100, render: (l) => <Tag>{l}</Tag> },
+          ]}
+        />
+      </Card>
+      <Card title={`家庭成员涉及的警情（${incidents.length} 起）`} data-testid="household-incidents">
+        <Table
+          rowKey="id"
+          size="small"
+          pagination={false}
+          dataSource={incidents}
+          locale={{ emptyText: "没有警情" }}
+          columns={[
+            { title: "发生时间", dataIndex: "occurred_at_local", width: 150 },
+            { title: "类别", dataIndex: "kind_label", width: 100 },
+            { title: "简要警情", dataIndex: "summary", ellipsis: true },
+            { title: "处置结果", dataIndex: "disposition_label", width: 100 },
+          ]}
+        />
       </Card>
       <Card title={`家庭成员的代办（${errands.length} 件）`}>
         <Table

@@ -4,6 +4,7 @@ import { backend, toBackendError } from "../../backend";
 import type { Person, PersonInput } from "../../backend";
 import { KnownTagLabel, RelationLabel, ResidenceLabel, SexLabel } from "../../backend/types";
 import { blankToNull, showError } from "../../components/formErrors";
+import { DateField } from "../../components/DateField";
 
 const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
 
@@ -113,7 +114,7 @@ export function PersonForm({ person, householdId, onSaved, onCancel }: Props) {
         </Col>
         <Col span={8}>
           <Form.Item name="birth_date" label="出生日期">
-            <Input placeholder="2026-11-23" data-testid="person-birth-date" />
+            <DateField data-testid="person-birth-date" />
           </Form.Item>
         </Col>
         <Col span={8}>

@@ -3,6 +3,7 @@ import { Alert, Button, Form, Input, Select } from "antd";
 import { backend } from "../../backend";
 import type { Household, Officer, VisitInput } from "../../backend";
 import { blankToNull, showError } from "../../components/formErrors";
+import { DateField } from "../../components/DateField";
 
 /** Records a household visit. */
 export function VisitForm({ household, onSaved }: { household: Household; onSaved: () => void }) {
@@ -31,7 +32,7 @@ export function VisitForm({ household, onSaved }: { household: Household; onSave
     <Form form={form} layout="vertical" onFinish={save}>
       {formError && <Alert type="error" showIcon message={formError} style={{ marginBottom: 16 }} />}
       <Form.Item name="visited_on" label="走访日期" extra="不填为今天">
-        <Input placeholder="2026-11-23" />
+        <DateField />
       </Form.Item>
       <Form.Item name="officer_id" label="走访民警">
         <Select allowClear options={officers.filter((o) => o.active).map((o) => ({ value: o.id, label: o.name }))} />

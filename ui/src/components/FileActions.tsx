@@ -1,0 +1,107 @@
+import { useState } from "react";
+import { App, Button } from "antd";
+import type { ButtonProps } from "antd";
+import { ExportOutlined, PrinterOutlined } from "@ant-design/icons";
+import { backend, toBackendError } from "../backend";
+import type { LedgerCode, Written } from "../backend";
+import { dialogs, openInViewer } from "../backend/dialogs";
+import type { FileKind } from "../backend/dialogs";
+
+/** The ledgers' names, for the file name offered and the messages. */
+export const LEDGER_NAMES: Record<LedgerCode, string> = {
+  households: "实有人口台账",
+  disputes: "矛盾纠纷调解台账",
+  follow_ups: "回访台账",
+  errands: "代办台账",
+  incidents: "警情台账",
+  volunteers: "群防群治队员台账",
+  patrols: "巡逻台账",
+  leads: "线索台账",
+  hazards: "隐患台账",
+  outreach: "宣传活动台账",
+  feedback: "群众意见台账",
+  five_nones: "五无村（社区）台账",
+};
+
+/**
+ * Asks the system's save dialog where to write, then lets `write` write there; shows
+ * progress while it runs and offers to open the file. A cancelled dialog sends nothing.
+ */
+export function useWriteFile() {
+  const { message } = App.useApp();
+  const [busy, setBusy] = useState(false);
+  const run = async (kind: FileKind, suggested: string, write: (path: string) => Promise<Written>, what: string) => {
+    const path = await dialogs.saveFile(kind, suggested.replace(/[\\/:*?"<>|]/g, "_"), `保存${what}`);
+    if (!path) return null;
+    setBusy(true);
+    const key = `write-${suggested}`;
+    message.open({ key, type: "loading", content: `正在生成${what}…`, duration: 0 });
+    try {
+      const w = await write(path);
+      message.open({
+        key,
+        type: "success",
+        duration: 6,
+        content: (
+          <span>
+            {what}已保存：{w.path}{" "}
+            <Button size="small" type="link" onClick={() => void openInViewer(w.path)}>
+              打开
+            </Button>
+          </span>
+        ),
+      });
+      return w;
+    } catch (e) {
+      message.open({ key, type: "error", duration: 8, content: toBackendError(e).message });
+      return null;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { run, busy };
+}
+
+/** 导出台账: one ledger as xlsx, optionally only one month. */
+export function LedgerExportButton({ kind, month, ...rest }: { kind: LedgerCode; month?: string | null } & ButtonProps) {
+  const { run, busy } = useWriteFile();
+  const name = LEDGER_NAMES[kind];
+  return (
+    <Button
+      icon={<ExportOutlined />}
+      loading={busy}
+      data-testid={`export-${kind}`}
+      {...rest}
+      onClick={() =>
+        void run("xlsx", `${name}${month ? `-${month}` : ""}.xlsx`, (path) => backend.ledger.export({ kind, month: month ?? null, path }), name)
+      }
+    >
+      导出台账
+    </Button>
+  );
+}
+
+/** 打印: writes a document where the save dialog says, then opens it in the system's viewer to print. */
+export function PrintButton({
+  what,
+  suggested,
+  write,
+  ...rest
+}: { what: string; suggested: string; write: (path: string) => Promise<Written> } & Omit<ButtonProps, "onClick">) {
+  const { run, busy } = useWriteFile();
+  const { message } = App.useApp();
+  return (
+    <Button
+      icon={<PrinterOutlined />}
+      loading={busy}
+      {...rest}
+      onClick={() =>
+        void run("pdf", suggested, write, what).then((w) => {
+          if (w) openInViewer(w.path).catch((e) => message.error(`无法打开${what}：${toBackendError(e).message}`));
+        })
+      }
+    >
+      {what === "协议书" ? "打印协议书" : what}
+    </Button>
+  );
+}

@@ -1,0 +1,168 @@
+import { useCallback, useState } from "react";
+import { Alert, Button, Card, Col, Form, Input, InputNumber, Modal, Row, Select, Space, Table } from "antd";
+import { PlusOutlined } from "@ant-design/icons";
+import dayjs from "dayjs";
+import { backend } from "../../backend";
+import type { OutreachInput, OutreachTopic } from "../../backend";
+import { OutreachTopicLabel } from "../../backend/types";
+import { blankToNull } from "../../components/formErrors";
+import { DateField, MonthField, YearField, thisMonth } from "../../components/DateField";
+import { LedgerExportButton } from "../../components/FileActions";
+import { options, useLoad, useRefs, useSave } from "./common";
+
+type Refs = ReturnType<typeof useRefs>;
+
+export function OutreachForm({ refs, onSaved }: { refs: Refs; onSaved: () => void }) {
+  const [form] = Form.useForm<OutreachInput>();
+  const { save, saving, alert } = useSave(
+    form,
+    (v) => backend.outreach.create({ ...blankToNull(v), audience: v.audience ?? 0, leaflets: v.leaflets ?? 0, app_registrations: v.app_registrations ?? 0 }),
+    onSaved,
+  );
+  return (
+    <Form form={form} layout="vertical" onFinish={save} initialValues={{ topic: "anti_fraud", audience: 0, leaflets: 0, app_registrations: 0 }} data-testid="outreach-form">
+      {alert}
+      <Row gutter={16}>
+        <Col span={8}>
+          <Form.Item name="topic" label="主题" required>
+            <Select options={options(OutreachTopicLabel)} />
+          </Form.Item>
+        </Col>
+        <Col span={16}>
+          <Form.Item name="title" label="活动名称">
+            <Input />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="held_on" label="日期（不填为今天）">
+            <DateField />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="place" label="地点" required>
+            <Input data-testid="outreach-place" />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="village_id" label="村（社区）">
+            <Select allowClear options={refs.villageOptions} />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="audience" label="受众人数">
+            <InputNumber min={0} precision={0} style={{ width: "100%" }} data-testid="outreach-audience" />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="leaflets" label="发放资料（份）">
+            <InputNumber min={0} precision={0} style={{ width: "100%" }} />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="app_registrations" label="注册国家反诈中心APP（人）">
+            <InputNumber min={0} precision={0} style={{ width: "100%" }} data-testid="outreach-app" />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="officer_id" label="组织民警">
+            <Select allowClear options={refs.officerOptions} />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="notes" label="备注">
+            <Input />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Button type="primary" htmlType="submit" loading={saving} data-testid="outreach-save">
+        保存
+      </Button>
+    </Form>
+  );
+}
+
+/** 宣传: a month's outreach events, and the year's totals per village. */
+export function OutreachTab() {
+  const refs = useRefs();
+  const [month, setMonth] = useState(thisMonth());
+  const [year, setYear] = useState(dayjs().year());
+  const events = useLoad(useCallback(() => backend.outreach.list(month), [month]), []);
+  const totals = useLoad(useCallback(() => backend.outreach.totals(year), [year]), []);
+  const [adding, setAdding] = useState(false);
+  return (
+    <Space direction="vertical" size="middle" style={{ width: "100%" }}>
+      <Card
+        size="small"
+        title={
+          <Space>
+            宣传活动
+            <MonthField value={month} onChange={setMonth} />
+          </Space>
+        }
+        extra={
+          <Space>
+            <LedgerExportButton kind="outreach" month={month} />
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="new-outreach">
+              登记宣传活动
+            </Button>
+          </Space>
+        }
+      >
+        {events.error && <Alert type="error" showIcon message={events.error} />}
+        <Table
+          rowKey="id"
+          size="small"
+          loading={events.loading}
+          dataSource={events.data}
+          pagination={{ pageSize: 8, showSizeChanger: false }}
+          columns={[
+            { title: "日期", dataIndex: "held_on", width: 105 },
+            { title: "主题", dataIndex: "topic", width: 90, render: (t: OutreachTopic) => OutreachTopicLabel[t] },
+            { title: "活动", dataIndex: "title", ellipsis: true },
+            { title: "地点", dataIndex: "place", width: 150, ellipsis: true },
+            { title: "村（社区）", dataIndex: "village_name", width: 100 },
+            { title: "受众", dataIndex: "audience", width: 70 },
+            { title: "资料", dataIndex: "leaflets", width: 70 },
+            { title: "APP注册", dataIndex: "app_registrations", width: 80 },
+          ]}
+        />
+      </Card>
+      <Card
+        size="small"
+        title={
+          <Space>
+            各村全年合计
+            <YearField value={year} onChange={setYear} />
+          </Space>
+        }
+      >
+        {totals.error && <Alert type="error" showIcon message={totals.error} />}
+        <Table
+          rowKey={(t) => t.village_id ?? "none"}
+          size="small"
+          pagination={false}
+          loading={totals.loading}
+          dataSource={totals.data}
+          data-testid="outreach-totals"
+          columns={[
+            { title: "村（社区）", dataIndex: "village_name", render: (n) => n ?? "未分村" },
+            { title: "场次", dataIndex: "sessions", width: 80 },
+            { title: "受众人数", dataIndex: "audience", width: 100 },
+            { title: "发放资料", dataIndex: "leaflets", width: 100 },
+            { title: "注册反诈APP", dataIndex: "app_registrations", width: 120 },
+          ]}
+        />
+      </Card>
+      <Modal open={adding} title="登记宣传活动" footer={null} width={720} onCancel={() => setAdding(false)} destroyOnHidden>
+        <OutreachForm
+          refs={refs}
+          onSaved={() => {
+            setAdding(false);
+            events.reload();
+            totals.reload();
+          }}
+        />
+      </Modal>
+    </Space>
+  );
+}

@@ -1,0 +1,223 @@
+import { useCallback, useState } from "react";
+import { Alert, Button, Card, Col, Form, Input, Modal, Row, Select, Space, Switch, Table, Tag } from "antd";
+import { PlusOutlined } from "@ant-design/icons";
+import { backend } from "../../backend";
+import type { EndVolunteer, TeamInput, Volunteer, VolunteerFilter, VolunteerInput, VolunteerRole } from "../../backend";
+import { VolunteerRoleLabel } from "../../backend/types";
+import { blankToNull } from "../../components/formErrors";
+import { DateField } from "../../components/DateField";
+import { LedgerExportButton } from "../../components/FileActions";
+import { PersonPicker } from "../../components/PersonPicker";
+import { options, useLoad, useRefs, useSave } from "./common";
+
+type Refs = ReturnType<typeof useRefs>;
+
+export function TeamForm({ refs, onSaved }: { refs: Refs; onSaved: () => void }) {
+  const [form] = Form.useForm<TeamInput>();
+  const { save, saving, alert } = useSave(form, (v) => backend.team.create(blankToNull(v)), onSaved);
+  return (
+    <Form form={form} layout="vertical" onFinish={save} data-testid="team-form">
+      {alert}
+      <Form.Item name="name" label="队伍名称" required>
+        <Input placeholder="如：花木兰女子巡防队" />
+      </Form.Item>
+      <Row gutter={16}>
+        <Col span={12}>
+          <Form.Item name="village_id" label="所在村（社区）">
+            <Select allowClear options={refs.villageOptions} placeholder="服务全辖区可不选" />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="founded_on" label="成立日期">
+            <DateField />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item name="leader_id" label="队长">
+        <Select allowClear showSearch optionFilterProp="label" options={refs.volunteerOptions} />
+      </Form.Item>
+      <Form.Item name="notes" label="备注">
+        <Input />
+      </Form.Item>
+      <Button type="primary" htmlType="submit" loading={saving} data-testid="team-save">
+        保存
+      </Button>
+    </Form>
+  );
+}
+
+export function VolunteerForm({ refs, onSaved }: { refs: Refs; onSaved: () => void }) {
+  const [form] = Form.useForm<VolunteerInput>();
+  const { save, saving, alert } = useSave(form, (v) => backend.volunteer.create(blankToNull(v)), onSaved);
+  return (
+    <Form form={form} layout="vertical" onFinish={save} data-testid="volunteer-form">
+      {alert}
+      <Form.Item name="person_id" label="登记人员（选中后姓名、电话取自人员信息）">
+        <PersonPicker />
+      </Form.Item>
+      <Row gutter={16}>
+        <Col span={12}>
+          <Form.Item name="name" label="姓名">
+            <Input data-testid="volunteer-name" />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="phone" label="联系电话">
+            <Input data-testid="volunteer-phone" />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="role" label="身份" required>
+            <Select options={options(VolunteerRoleLabel)} data-testid="volunteer-role" />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="team_id" label="所属队伍">
+            <Select allowClear options={refs.teamOptions} />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="village_id" label="所在村（社区）">
+            <Select allowClear options={refs.villageOptions} />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="active_from" label="起始日期（不填为今天）">
+            <DateField />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item name="training" label="培训情况">
+        <Input />
+      </Form.Item>
+      <Form.Item name="notes" label="备注">
+        <Input />
+      </Form.Item>
+      <Button type="primary" htmlType="submit" loading={saving} data-testid="volunteer-save">
+        保存
+      </Button>
+    </Form>
+  );
+}
+
+export function EndVolunteerForm({ volunteer, onSaved }: { volunteer: Volunteer; onSaved: () => void }) {
+  const [form] = Form.useForm<EndVolunteer>();
+  const { save, saving, alert } = useSave(form, (v) => backend.volunteer.end({ id: volunteer.id, on: v.on ?? null }), onSaved);
+  return (
+    <Form form={form} layout="vertical" onFinish={save} data-testid="volunteer-end-form">
+      {alert}
+      <p>
+        {volunteer.name}（{VolunteerRoleLabel[volunteer.role]}）自{volunteer.active_from}起服务。
+      </p>
+      <Form.Item name="on" label="终止日期（不填为今天）">
+        <DateField data-testid="volunteer-end-on" />
+      </Form.Item>
+      <Button type="primary" danger htmlType="submit" loading={saving} data-testid="volunteer-end-save">
+        确认离队
+      </Button>
+    </Form>
+  );
+}
+
+/** 队伍与志愿者: the teams, the volunteers by team, village and role, joining and leaving. */
+export function TeamsTab() {
+  const refs = useRefs();
+  const [filter, setFilter] = useState<VolunteerFilter>({ active_only: true });
+  const teams = useLoad(useCallback(() => backend.team.list(), []), []);
+  const volunteers = useLoad(useCallback(() => backend.volunteer.list(filter), [filter]), []);
+  const [editing, setEditing] = useState<"team" | "volunteer" | Volunteer | null>(null);
+  const done = () => {
+    setEditing(null);
+    teams.reload();
+    volunteers.reload();
+  };
+  const set = (c: Partial<VolunteerFilter>) => setFilter((f) => ({ ...f, ...c }));
+
+  return (
+    <Space direction="vertical" size="middle" style={{ width: "100%" }}>
+      <Card
+        size="small"
+        title={`巡防队伍（${teams.data.length} 支）`}
+        extra={
+          <Button icon={<PlusOutlined />} onClick={() => setEditing("team")} data-testid="new-team">
+            新增队伍
+          </Button>
+        }
+      >
+        {teams.error && <Alert type="error" showIcon message={teams.error} />}
+        <Table
+          rowKey="id"
+          size="small"
+          pagination={false}
+          loading={teams.loading}
+          dataSource={teams.data}
+          columns={[
+            { title: "队伍名称", dataIndex: "name" },
+            { title: "村（社区）", dataIndex: "village_name", width: 140, render: (v) => v ?? "全辖区" },
+            { title: "队长", dataIndex: "leader_name", width: 100 },
+            { title: "在队人数", dataIndex: "active_members", width: 90 },
+            { title: "成立日期", dataIndex: "founded_on", width: 110 },
+          ]}
+        />
+      </Card>
+      <Card
+        size="small"
+        title={`群防群治队员（${volunteers.data.length} 人）`}
+        extra={
+          <Space>
+            <LedgerExportButton kind="volunteers" />
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing("volunteer")} data-testid="new-volunteer">
+              登记队员
+            </Button>
+          </Space>
+        }
+      >
+        <Space wrap style={{ marginBottom: 12 }}>
+          <Select allowClear placeholder="队伍" style={{ width: 180 }} options={refs.teamOptions} onChange={(v?: string) => set({ team_id: v ?? null })} />
+          <Select allowClear placeholder="村（社区）" style={{ width: 140 }} options={refs.villageOptions} onChange={(v?: string) => set({ village_id: v ?? null })} />
+          <Select allowClear placeholder="身份" style={{ width: 140 }} options={options(VolunteerRoleLabel)} onChange={(v?: VolunteerRole) => set({ role: v ?? null })} />
+          <Space>
+            <Switch checked={filter.active_only ?? true} onChange={(c) => set({ active_only: c })} aria-label="只看在队" />
+            只看在队
+          </Space>
+        </Space>
+        {volunteers.error && <Alert type="error" showIcon message={volunteers.error} />}
+        <Table
+          rowKey="id"
+          size="small"
+          loading={volunteers.loading}
+          dataSource={volunteers.data}
+          pagination={{ pageSize: 12, showSizeChanger: false, showTotal: (t) => `共 ${t} 人` }}
+          columns={[
+            { title: "姓名", dataIndex: "name", width: 90 },
+            { title: "身份", dataIndex: "role", width: 100, render: (r: VolunteerRole) => VolunteerRoleLabel[r] },
+            { title: "队伍", dataIndex: "team_name" },
+            { title: "村（社区）", dataIndex: "village_name", width: 110 },
+            { title: "电话", dataIndex: "phone", width: 120 },
+            { title: "起始", dataIndex: "active_from", width: 105 },
+            { title: "终止", dataIndex: "active_to", width: 105, render: (d, v) => (v.active ? <Tag color="green">在队</Tag> : d) },
+            {
+              title: "",
+              width: 70,
+              render: (_, v) =>
+                v.active && (
+                  <Button size="small" onClick={() => setEditing(v)} data-testid={`end-${v.id}`}>
+                    离队
+                  </Button>
+                ),
+            },
+          ]}
+        />
+      </Card>
+      <Modal open={editing === "team"} title="新增队伍" footer={null} width={560} onCancel={() => setEditing(null)} destroyOnHidden>
+        <TeamForm refs={refs} onSaved={done} />
+      </Modal>
+      <Modal open={editing === "volunteer"} title="登记队员" footer={null} width={640} onCancel={() => setEditing(null)} destroyOnHidden>
+        <VolunteerForm refs={refs} onSaved={done} />
+      </Modal>
+      <Modal open={typeof editing === "object" && editing !== null} title="队员离队" footer={null} width={480} onCancel={() => setEditing(null)} destroyOnHidden>
+        {typeof editing === "object" && editing !== null && <EndVolunteerForm volunteer={editing} onSaved={done} />}
+      </Modal>
+    </Space>
+  );
+}

@@ -1,0 +1,264 @@
+import { useCallback, useMemo, useState } from "react";
+import { Alert, Button, Card, Col, Descriptions, Progress, Row, Space, Statistic, Table, Tabs, Tag, Typography } from "antd";
+import { FileExcelOutlined, FilePdfOutlined, ImportOutlined } from "@ant-design/icons";
+import { backend, toBackendError } from "../../backend";
+import type { ImportReport, MonthStats } from "../../backend";
+import { dialogs } from "../../backend/dialogs";
+import { Chart } from "../../components/Chart";
+import { MonthField, thisMonth } from "../../components/DateField";
+import { LEDGER_NAMES, LedgerExportButton, useWriteFile } from "../../components/FileActions";
+import { useLoad, yuan } from "../prevention/common";
+
+const pct = (r: number | null | undefined) => (r === null || r === undefined ? "—" : `${(r * 100).toFixed(1)}%`);
+
+/** 月度统计: the month's figures, a chart by category, and export to PDF or Excel. */
+export function StatsPanel() {
+  const [month, setMonth] = useState(thisMonth());
+  const stats = useLoad(useCallback(() => backend.stats.month(month), [month]), null as MonthStats | null);
+  const pdf = useWriteFile();
+  const xlsx = useWriteFile();
+  const s = stats.data;
+  const option = useMemo(
+    () =>
+      s && {
+        tooltip: { trigger: "axis" as const },
+        legend: { data: ["受理", "调解", "调解成功"] },
+        grid: { left: 40, right: 16, top: 36, bottom: 56 },
+        xAxis: { type: "category" as const, axisLabel: { interval: 0, rotate: 30 }, data: s.by_kind.map((k) => k.name) },
+        yAxis: { type: "value" as const, minInterval: 1 },
+        series: [
+          { name: "受理", type: "bar" as const, data: s.by_kind.map((k) => k.figures.received) },
+          { name: "调解", type: "bar" as const, data: s.by_kind.map((k) => k.figures.mediated) },
+          { name: "调解成功", type: "bar" as const, data: s.by_kind.map((k) => k.figures.settled) },
+        ],
+      },
+    [s],
+  );
+  return (
+    <Card
+      size="small"
+      title={
+        <Space>
+          月度统计
+          <MonthField value={month} onChange={setMonth} data-testid="stats-month" />
+        </Space>
+      }
+      extra={
+        <Space>
+          <Button
+            icon={<FilePdfOutlined />}
+            loading={pdf.busy}
+            data-testid="stats-export-pdf"
+            onClick={() => void pdf.run("pdf", `月度统计-${month}.pdf`, (path) => backend.stats.export({ month, path }), "月报 PDF")}
+          >
+            导出 PDF 月报
+          </Button>
+          <Button
+            icon={<FileExcelOutlined />}
+            loading={xlsx.busy}
+            data-testid="stats-export-xlsx"
+            onClick={() => void xlsx.run("xlsx", `月度统计-${month}.xlsx`, (path) => backend.stats.export({ month, path }), "Excel 报表")}
+          >
+            导出 Excel 报表
+          </Button>
+        </Space>
+      }
+    >
+      {stats.error && <Alert type="error" showIcon message={stats.error} />}
+      {s && (
+        <>
+          <Row gutter={[16, 12]} data-testid="stats-figures">
+            <Col span={4}>
+              <Statistic title="受理纠纷" value={s.disputes.received} suffix="件" />
+            </Col>
+            <Col span={4}>
+              <Statistic title="调解" value={s.disputes.mediated} suffix="件" />
+            </Col>
+            <Col span={4}>
+              <Statistic title="调解成功" value={s.disputes.settled} suffix="件" />
+            </Col>
+            <Col span={4}>
+              <Statistic title="成功率" value={pct(s.disputes.success_rate)} />
+            </Col>
+            <Col span={4}>
+              <Statistic title="警情" value={s.incidents_total} suffix="起" />
+            </Col>
+            <Col span={4}>
+              <Statistic title="走访" value={s.visits} suffix="户次" />
+            </Col>
+          </Row>
+          <Row gutter={16} style={{ marginTop: 12 }}>
+            <Col span={15}>{option && s.by_kind.length > 0 ? <Chart option={option} height={260} /> : <Typography.Text type="secondary">本月没有纠纷数据</Typography.Text>}</Col>
+            <Col span={9}>
+              <Descriptions size="small" column={1} bordered>
+                <Descriptions.Item label="涉及金额（受理/调成）">
+                  {yuan(s.disputes.amount_received)} / {yuan(s.disputes.amount_settled)}
+                </Descriptions.Item>
+                <Descriptions.Item label="生效协议">
+                  人民调解 {s.agreements.people}，治安调解 {s.agreements.security}，口头 {s.agreements.oral}
+                </Descriptions.Item>
+                <Descriptions.Item label="回访">
+                  应回访 {s.follow_ups.due}，已回访 {s.follow_ups.done}，逾期 {s.follow_ups.overdue}
+                </Descriptions.Item>
+                <Descriptions.Item label="代办">
+                  受理 {s.errands.accepted}，办结 {s.errands.done}，逾期 {s.errands.overdue}
+                </Descriptions.Item>
+                <Descriptions.Item label="警情分类">{s.incidents.map((c) => `${c.name} ${c.count}`).join("，") || "—"}</Descriptions.Item>
+              </Descriptions>
+            </Col>
+          </Row>
+        </>
+      )}
+    </Card>
+  );
+}
+
+/** 台账导出: the core's ledgers, all or one month. */
+export function LedgersPanel() {
+  const [month, setMonth] = useState(thisMonth());
+  const monthly = ["disputes", "follow_ups", "errands", "incidents"] as const;
+  return (
+    <Card
+      size="small"
+      title={
+        <Space>
+          台账导出
+          <MonthField value={month} onChange={setMonth} />
+        </Space>
+      }
+    >
+      <Table
+        rowKey="kind"
+        size="small"
+        pagination={false}
+        dataSource={[{ kind: "households" as const }, ...monthly.map((kind) => ({ kind }))]}
+        columns={[
+          { title: "台账", dataIndex: "kind", render: (k: keyof typeof LEDGER_NAMES) => LEDGER_NAMES[k] },
+          { title: "范围", dataIndex: "kind", width: 160, render: (k) => (k === "households" ? "全部（不分月）" : month) },
+          {
+            title: "",
+            width: 130,
+            render: (_, r) => <LedgerExportButton kind={r.kind} month={r.kind === "households" ? null : month} size="small" />,
+          },
+        ]}
+      />
+    </Card>
+  );
+}
+
+/** 花名册导入: pick an .xlsx, preview each row's outcome and errors, then import in one go. */
+export function ImportPanel() {
+  const [path, setPath] = useState<string | null>(null);
+  const [report, setReport] = useState<ImportReport | null>(null);
+  const [busy, setBusy] = useState<"preview" | "apply" | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const pick = async () => {
+    const p = await dialogs.openFile(["xlsx"], "选择户籍花名册");
+    if (!p) return;
+    setPath(p);
+    setReport(null);
+    setError(null);
+    setBusy("preview");
+    try {
+      setReport(await backend.roster.preview(p));
+    } catch (e) {
+      setError(toBackendError(e).message);
+    } finally {
+      setBusy(null);
+    }
+  };
+  const apply = async () => {
+    if (!path) return;
+    setBusy("apply");
+    setError(null);
+    try {
+      setReport(await backend.roster.apply(path));
+    } catch (e) {
+      setError(toBackendError(e).message);
+    } finally {
+      setBusy(null);
+    }
+  };
+  const valid = report ? report.persons_created + report.persons_updated + report.persons_unchanged : 0;
+
+  return (
+    <Card
+      size="small"
+      title="户籍花名册导入"
+      extra={
+        <Button icon={<ImportOutlined />} onClick={() => void pick()} loading={busy === "preview"} data-testid="import-pick">
+          选择花名册（.xlsx）
+        </Button>
+      }
+    >
+      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="import-error" />}
+      {busy && <Progress percent={100} status="active" showInfo={false} />}
+      {busy && <Typography.Text>{busy === "preview" ? "正在读取花名册…" : "正在导入…"}</Typography.Text>}
+      {!report && !busy && <Typography.Text type="secondary">先预览：逐行检查，列出错误和将新增、更新的内容，确认后再导入。</Typography.Text>}
+      {report && (
+        <Space direction="vertical" style={{ width: "100%" }}>
+          {report.applied ? (
+            <Alert type="success" showIcon message={`已导入：新增 ${report.persons_created} 人，更新 ${report.persons_updated} 人，新增 ${report.households_created} 户`} data-testid="import-done" />
+          ) : (
+            <Alert
+              type={report.errors.length ? "warning" : "info"}
+              showIcon
+              message={`预览（未写入）：共 ${report.rows} 行，可导入 ${valid} 行，有错误 ${report.errors.length} 行`}
+              description={`将新增 ${report.persons_created} 人、更新 ${report.persons_updated} 人、不变 ${report.persons_unchanged} 人，新增 ${report.households_created} 户${report.villages_created.length ? `；新增村（社区）：${report.villages_created.join("、")}` : ""}${report.groups_created.length ? `；新增小组：${report.groups_created.join("、")}` : ""}`}
+            />
+          )}
+          <Descriptions size="small" column={2}>
+            <Descriptions.Item label="工作表">{report.sheet}</Descriptions.Item>
+            <Descriptions.Item label="表头所在行">{report.header_row}</Descriptions.Item>
+            <Descriptions.Item label="识别的列" span={2}>
+              {report.columns.map((c) => (
+                <Tag key={c.column}>
+                  {c.column}：{c.header}
+                </Tag>
+              ))}
+            </Descriptions.Item>
+            {report.ignored_headers.length > 0 && (
+              <Descriptions.Item label="未识别（忽略）的列" span={2}>
+                {report.ignored_headers.join("、")}
+              </Descriptions.Item>
+            )}
+          </Descriptions>
+          {report.errors.length > 0 && (
+            <Table
+              rowKey={(e) => `${e.row}-${e.column ?? ""}-${e.message}`}
+              size="small"
+              title={() => `有错误的行（${report.errors.length}），这些行不会导入`}
+              data-testid="import-errors"
+              dataSource={report.errors}
+              pagination={{ pageSize: 8, showSizeChanger: false }}
+              columns={[
+                { title: "行号", dataIndex: "row", width: 70 },
+                { title: "列", width: 140, render: (_, e) => [e.column, e.header].filter(Boolean).join(" ") },
+                { title: "错误", dataIndex: "message" },
+              ]}
+            />
+          )}
+          {!report.applied && (
+            <Button type="primary" disabled={valid === 0} loading={busy === "apply"} onClick={() => void apply()} data-testid="import-apply">
+              导入 {valid} 行
+            </Button>
+          )}
+        </Space>
+      )}
+    </Card>
+  );
+}
+
+/** 报表: monthly statistics, ledgers and the roster import. */
+export function ReportsScreen() {
+  return (
+    <Tabs
+      items={[
+        { key: "stats", label: "月度统计", children: <StatsPanel /> },
+        { key: "ledgers", label: "台账导出", children: <LedgersPanel /> },
+        { key: "import", label: "花名册导入", children: <ImportPanel /> },
+      ]}
+    />
+  );
+}
