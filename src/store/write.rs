@@ -203,10 +203,15 @@ impl<'s> Tx<'s> {
         let sql = format!("INSERT INTO {table} (id, {}) VALUES ({marks})", names.join(", "));
         let values = std::iter::once(Value::Text(id.to_owned())).chain(cols.iter().map(|(_, v)| v.clone()));
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+        let mut logged = false;
         for (c, v) in cols {
             if *v != Value::Null {
                 self.record(table, id, c, v, hlc, None)?;
+                logged = true;
             }
+        }
+        if logged {
+            self.note_origin(table, id, hlc, self.node)?;
         }
         self.touch(table, id);
         Ok(())
@@ -241,6 +246,7 @@ impl<'s> Tx<'s> {
             let prev = self.clock_of(table, id, c)?.map(|(h, _)| h);
             self.record(table, id, c, v, hlc, prev)?;
         }
+        self.note_origin(table, id, hlc, self.node)?;
         self.touch(table, id);
         Ok(changed.len())
     }
@@ -293,6 +299,18 @@ impl<'s> Tx<'s> {
                 c.value
             ])?;
         Ok(n == 1)
+    }
+
+    /// Keeps `row_origin` at the row's earliest logged change (the row's creator).
+    fn note_origin(&self, table: &str, id: &str, hlc: Hlc, origin: Uuid) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO row_origin (tbl, row_id, hlc, origin) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (tbl, row_id) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin
+                 WHERE excluded.hlc < row_origin.hlc",
+            )?
+            .execute(rusqlite::params![table, id, hlc.to_string(), origin.to_string()])?;
+        Ok(())
     }
 
     fn set_clock(&self, table: &str, id: &str, col: &str, hlc: Hlc, prev: Option<Hlc>) -> Result<()> {
@@ -377,10 +395,14 @@ impl<'s> Tx<'s> {
         let existed = current.is_some();
         let mut decisions = Vec::with_capacity(changes.len());
         let mut winners: Vec<(String, Value)> = Vec::new();
+        let mut earliest: Option<&Change> = None;
         for (c, remote) in changes.iter().zip(remote) {
             if !self.log(c)? {
                 decisions.push(Decision::Duplicate);
                 continue;
+            }
+            if earliest.is_none_or(|e| c.hlc < e.hlc) {
+                earliest = Some(c);
             }
             self.last = Hlc::receive(self.last, c.hlc, ms, self.node);
             let local = match (current.as_ref().and_then(|m| m.get(&c.col)), clocks.get(&c.col)) {
@@ -402,6 +424,9 @@ impl<'s> Tx<'s> {
                 winners.push((c.col.clone(), remote.value));
             }
             decisions.push(decision);
+        }
+        if let Some(e) = earliest {
+            self.note_origin(table, row_id, e.hlc, e.origin)?;
         }
         if !winners.is_empty() {
             if existed {
