@@ -116,8 +116,8 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "OFF")?;
         // Up to 64 MiB of page cache (SQLite's default is 2 MiB), taken only as pages are
         // read: a bundle of a whole post writes some 100 MB of rows, change log and clocks
-        // in one transaction, and with a small cache its dirty pages spill to the WAL and
-        // are read back mid-transaction.
+        // in one transaction, and once its dirty pages outgrow the cache SQLite spills them
+        // to the WAL mid-transaction and reads them back.
         conn.pragma_update(None, "cache_size", -65536)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         // Query plans that do not depend on bound values. Without this SQLite re-prepares
