@@ -276,12 +276,13 @@ impl<'s> Tx<'s> {
             col: col.to_owned(),
             value: value_json(value)?,
         };
-        self.log(&change)?;
-        self.set_clock(table, id, col, hlc, prev)
+        let stamps = Stamps::of(&change);
+        self.log(&change, &stamps)?;
+        self.set_clock(table, id, col, &stamps)
     }
 
     /// Appends a change to the log; false when (origin, origin_seq) is already there.
-    fn log(&self, c: &Change) -> Result<bool> {
+    fn log(&self, c: &Change, stamps: &Stamps) -> Result<bool> {
         let n = self
             .tx
             .prepare_cached(
@@ -291,8 +292,8 @@ impl<'s> Tx<'s> {
             .execute(rusqlite::params![
                 c.origin.to_string(),
                 c.origin_seq,
-                c.hlc.to_string(),
-                c.prev.map(|p| p.to_string()),
+                stamps.hlc,
+                stamps.prev,
                 c.tbl,
                 c.row_id,
                 c.col,
@@ -313,13 +314,13 @@ impl<'s> Tx<'s> {
         Ok(())
     }
 
-    fn set_clock(&self, table: &str, id: &str, col: &str, hlc: Hlc, prev: Option<Hlc>) -> Result<()> {
+    fn set_clock(&self, table: &str, id: &str, col: &str, stamps: &Stamps) -> Result<()> {
         self.tx
             .prepare_cached(
                 "INSERT INTO column_clock (tbl, row_id, col, hlc, prev) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (tbl, row_id, col) DO UPDATE SET hlc = excluded.hlc, prev = excluded.prev",
             )?
-            .execute(rusqlite::params![table, id, col, hlc.to_string(), prev.map(|p| p.to_string())])?;
+            .execute(rusqlite::params![table, id, col, stamps.hlc, stamps.prev])?;
         Ok(())
     }
 
@@ -397,7 +398,8 @@ impl<'s> Tx<'s> {
         let mut winners: Vec<(String, Value)> = Vec::new();
         let mut earliest: Option<&Change> = None;
         for (c, remote) in changes.iter().zip(remote) {
-            if !self.log(c)? {
+            let stamps = Stamps::of(c);
+            if !self.log(c, &stamps)? {
                 decisions.push(Decision::Duplicate);
                 continue;
             }
@@ -418,7 +420,7 @@ impl<'s> Tx<'s> {
             }
             if decision.applies() {
                 clocks.insert(c.col.clone(), (c.hlc, c.prev));
-                self.set_clock(table, row_id, &c.col, c.hlc, c.prev)?;
+                self.set_clock(table, row_id, &c.col, &stamps)?;
                 current.get_or_insert_with(HashMap::new).insert(c.col.clone(), remote.value.clone());
                 winners.retain(|(col, _)| *col != c.col);
                 winners.push((c.col.clone(), remote.value));
@@ -495,6 +497,19 @@ impl<'s> Tx<'s> {
         set_meta(&self.tx, "seq", &self.seq.to_string())?;
         self.tx.commit()?;
         Ok(())
+    }
+}
+
+/// A change's clock and the clock it overwrote as stored (text), formatted once for both
+/// the change log and the column clock.
+struct Stamps {
+    hlc: String,
+    prev: Option<String>,
+}
+
+impl Stamps {
+    fn of(c: &Change) -> Stamps {
+        Stamps { hlc: c.hlc.to_string(), prev: c.prev.map(|p| p.to_string()) }
     }
 }
 
