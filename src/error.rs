@@ -105,6 +105,12 @@ pub enum Error {
     /// A file could not be read or written.
     #[error("文件读写失败：{0}")]
     Io(#[from] std::io::Error),
+    /// The county HQ server could not be reached (or broke off the exchange).
+    #[error("{message}")]
+    Network {
+        /// Chinese message naming the address and what failed.
+        message: String,
+    },
     /// A document (PDF, spreadsheet) could not be made or read: a missing font, a
     /// spreadsheet that is not one.
     #[error("{message}")]
@@ -153,6 +159,7 @@ impl Error {
             Error::Bundle(e) => e.code(),
             Error::Storage(_) => "storage",
             Error::Io(_) => "io",
+            Error::Network { .. } => "network",
             Error::Document { .. } => "document",
         }
     }

@@ -10,6 +10,10 @@ use std::path::PathBuf;
 use fengqiao::api::{AdvanceRequest, Api, BoardRequest, CancelRequest, CatalogueRequest, MonthRequest, OverdueRequest};
 use fengqiao::api::{AgreementCheck, DisputeRef, DueRequest, ReferRequest, WithdrawRequest};
 use fengqiao::api::{
+    BundleSent, ConflictListRequest, ConflictRestoreRequest, EnrollAcceptFile, EnrollRequestFile, EnrollRequestWritten,
+    Enrolled, NetworkSync, SyncExportRequest, SyncImportRequest, SyncNetworkRequest,
+};
+use fengqiao::api::{
     Created, DbInfo, GroupInput, IdNumberCheck, IdNumberInfo, IdRequest, MethodInfo, NoParams, SearchRequest,
 };
 use fengqiao::demo::DemoSummary;
@@ -45,6 +49,7 @@ use fengqiao::model::prevention::{
 use fengqiao::store::prevention::{
     Feedback, Finding, FiveNonesYear, Hazard, Lead, Outreach, OutreachTotal, Patrol, Team, Volunteer,
 };
+use fengqiao::sync::{Conflict, ImportReport as BundleImportReport, NodeRole, Peer, Status};
 use ts_rs::{Config, TS};
 
 fn out_dir() -> PathBuf {
@@ -145,6 +150,23 @@ fn typescript_bindings() {
         Grade,
         Exclusion,
         SecurityOffence,
+        // Sync (the 同步 screen).
+        SyncExportRequest,
+        SyncImportRequest,
+        SyncNetworkRequest,
+        EnrollRequestFile,
+        EnrollAcceptFile,
+        BundleSent,
+        NetworkSync,
+        EnrollRequestWritten,
+        Enrolled,
+        BundleImportReport,
+        Status,
+        Peer,
+        NodeRole,
+        Conflict,
+        ConflictListRequest,
+        ConflictRestoreRequest,
     );
     // Prevention work and documents.
     export!(

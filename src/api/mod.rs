@@ -40,6 +40,10 @@ pub use prevention::{
 pub use security::{
     AuditCheck, BackupRequest, LoginRef, LoginRequest, Nothing, Session, SessionInfo, SetPassword, UserInput,
 };
+pub use sync::{
+    BundleSent, EnrollAcceptFile, EnrollRequestFile, EnrollRequestWritten, Enrolled, NetworkSync, SyncExportRequest,
+    SyncImportRequest, SyncNetworkRequest,
+};
 pub use sync::{ConflictListRequest, ConflictRestoreRequest, StatusRequest};
 
 /// The core, open on one post database, and who is using it (see the `security` module for the

@@ -41,6 +41,13 @@ pub const RULES: &[(&str, Need)] = &[
     // Sync: enrolling the post with HQ makes its key pair. (`sync.bundle_export` and
     // `sync.bundle_import` need a login and are audited as an export and an update.)
     ("sync.enroll", Need::Admin),
+    // Enrolling binds this post to an HQ and its keys.
+    // Syncing itself (sync.export/import/network) is open to every logged-in user,
+    // auxiliaries included: a bundle is sealed to HQ and carries only what the user may
+    // already see and write here, and the station's auxiliary is often the one who takes
+    // the stick to the station.
+    ("enroll.request", Need::Admin),
+    ("enroll.accept", Need::Admin),
     ("sync.keys", Need::Admin),
     ("sync.rotate_key", Need::Admin),
     // The post's own settings and its officers.

@@ -1,16 +1,156 @@
-//! Methods for sync: where this node stands, the conflict log and restoring a losing
-//! value. Moving bundles (files or HTTP) is done by the CLI and HQ through [`Api`]'s
-//! `bundle_*` and `enroll_*` methods, which take and return bytes.
+//! Methods for sync: where this node stands, bundles to and from files (the USB path) and
+//! over the network, enrollment files, the conflict log and restoring a losing value. HQ
+//! and the CLI also use [`Api`]'s `bundle_*` and `enroll_*` methods, which take and return
+//! bytes.
+
+use std::path::Path;
 
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Api, Method, method};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::sync::{self, Conflict, EnrollReply, EnrollRequest, ImportReport, Status};
+
+/// `sync.export`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct SyncExportRequest {
+    /// 同步包文件（.fqsync），例如 U 盘上的路径.
+    pub path: String,
+}
+
+/// `sync.import`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct SyncImportRequest {
+    /// 县局发来的同步包文件（.fqsync）.
+    pub path: String,
+}
+
+/// `sync.network`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct SyncNetworkRequest {
+    /// 县局服务地址，例如 `http://192.168.1.10:8080`.
+    pub url: String,
+}
+
+/// `enroll.request`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+#[serde(deny_unknown_fields)]
+pub struct EnrollRequestFile {
+    /// 登记申请文件的保存位置.
+    pub path: String,
+    /// 本警务室名称（写入申请，县局据此识别）.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// `enroll.accept`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct EnrollAcceptFile {
+    /// 县局的登记回执文件.
+    pub path: String,
+}
+
+/// A bundle made for HQ: written to a file (`sync.export`) or sent (`sync.network`).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BundleSent {
+    /// The file written (empty when sent over the network).
+    pub path: String,
+    /// The bundle's number for HQ.
+    pub counter: i64,
+    /// Changes carried.
+    pub changes: u64,
+    /// Its size in bytes.
+    pub bytes: u64,
+}
+
+/// `sync.network`: what went to HQ and what came back.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NetworkSync {
+    /// The bundle sent.
+    pub sent: BundleSent,
+    /// The size of HQ's reply bundle in bytes.
+    pub received_bytes: u64,
+    /// What applying HQ's reply did.
+    pub received: ImportReport,
+}
+
+/// `enroll.request`: the request file written.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EnrollRequestWritten {
+    /// Where.
+    pub path: String,
+    /// This post's node id (HQ's admin sees it in the request).
+    pub node_id: String,
+    /// This post's name as written in the request.
+    pub name: String,
+}
+
+/// `enroll.accept` (and `enroll.network`): the HQ this post is now enrolled with.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Enrolled {
+    /// HQ's node id.
+    pub hq_node_id: String,
+    /// HQ's name.
+    pub hq_name: String,
+    /// This post's jurisdiction: village codes.
+    pub villages: Vec<String>,
+}
+
+impl From<&EnrollReply> for Enrolled {
+    fn from(r: &EnrollReply) -> Enrolled {
+        Enrolled { hq_node_id: r.hq.node_id.to_string(), hq_name: r.hq.name.clone(), villages: r.villages.clone() }
+    }
+}
+
+fn need_path<'a>(field: &str, path: &'a str) -> Result<&'a Path> {
+    if path.trim().is_empty() {
+        return Err(Error::validation(field, "请选择文件"));
+    }
+    Ok(Path::new(path))
+}
+
+fn read_file(field: &str, path: &str, what: &str) -> Result<Vec<u8>> {
+    let p = need_path(field, path)?;
+    std::fs::read(p).map_err(|e| Error::validation(field, format!("无法读取{what}“{}”：{e}", p.display())))
+}
+
+/// Writes a whole file through a temporary name, so a pulled USB stick never holds half a
+/// file under the real name.
+pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".part");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
+fn sent(path: &str, bytes: &[u8]) -> Result<BundleSent> {
+    let (header, _) = sync::bundle::read_header(bytes)?;
+    Ok(BundleSent {
+        path: path.to_owned(),
+        counter: header.counter,
+        changes: header.changes,
+        bytes: bytes.len() as u64,
+    })
+}
 
 /// `conflict.list`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct ConflictListRequest {
     /// 是否包括已处理的冲突（默认只列未处理的）.
@@ -20,6 +160,7 @@ pub struct ConflictListRequest {
 
 /// `conflict.restore`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct ConflictRestoreRequest {
     /// 冲突编号.
@@ -41,6 +182,28 @@ pub(super) fn methods() -> Vec<Method> {
             ConflictRestoreRequest,
             |api, p| { api.conflict_restore(p) }
         ),
+        method!(
+            "sync.export",
+            "导出发给县局的同步包（.fqsync，签名并加密，可用 U 盘带到派出所上传）",
+            SyncExportRequest,
+            |api, p| api.sync_export(p)
+        ),
+        method!(
+            "sync.import",
+            "导入县局发来的同步包（整包生效或整包不生效，被拒绝时说明原因）",
+            SyncImportRequest,
+            |api, p| api.sync_import(p)
+        ),
+        method!(
+            "sync.network",
+            "通过网络与县局同步（发送本机同步包并导入县局的回复）",
+            SyncNetworkRequest,
+            |api, p| api.sync_network(p)
+        ),
+        method!("enroll.request", "生成向县局登记本警务室的申请文件", EnrollRequestFile, |api, p| api
+            .enroll_request_file(p)),
+        method!("enroll.accept", "导入县局的登记回执，完成登记", EnrollAcceptFile, |api, p| api
+            .enroll_accept_file(p)),
         method!(
             "sync.status",
             "同步状态：本机、已登记的对方节点、上次同步、待发送变更、未处理冲突",
@@ -64,6 +227,48 @@ impl Api {
     /// Where this node stands.
     pub fn sync_status(&mut self) -> Result<Status> {
         sync::status(&self.store)
+    }
+
+    /// `sync.export`: the next bundle for HQ, written to `path`.
+    pub fn sync_export(&mut self, req: SyncExportRequest) -> Result<BundleSent> {
+        let path = need_path("path", &req.path)?.to_owned();
+        let bytes = self.bundle_export()?;
+        write_whole(&path, &bytes)?;
+        sent(&req.path, &bytes)
+    }
+
+    /// `sync.import`: applies the bundle in the file at `path`.
+    pub fn sync_import(&mut self, req: SyncImportRequest) -> Result<ImportReport> {
+        let bytes = read_file("path", &req.path, "同步包")?;
+        self.bundle_import(&bytes)
+    }
+
+    /// `sync.network`: the exchange with HQ over HTTP.
+    pub fn sync_network(&mut self, req: SyncNetworkRequest) -> Result<NetworkSync> {
+        let hq = sync::hq_peer(&self.store)?;
+        let up = sync::export(&mut self.store, hq)?;
+        let down = sync::net::post_bundle(&req.url, &up)?;
+        let received = self.bundle_import(&down)?;
+        Ok(NetworkSync { sent: sent("", &up)?, received_bytes: down.len() as u64, received })
+    }
+
+    /// `enroll.request`: writes this post's enrollment request to `path`.
+    pub fn enroll_request_file(&mut self, req: EnrollRequestFile) -> Result<EnrollRequestWritten> {
+        let path = need_path("path", &req.path)?.to_owned();
+        let name = req.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        let request = self.enroll_request(name)?;
+        let json = serde_json::to_vec_pretty(&request).map_err(|e| Error::BadRequest(e.to_string()))?;
+        write_whole(&path, &json)?;
+        Ok(EnrollRequestWritten { path: req.path, node_id: request.node.node_id.to_string(), name: request.node.name })
+    }
+
+    /// `enroll.accept`: records HQ from the reply file at `path`.
+    pub fn enroll_accept_file(&mut self, req: EnrollAcceptFile) -> Result<Enrolled> {
+        let text = read_file("path", &req.path, "登记回执")?;
+        let reply: EnrollReply = serde_json::from_slice(&text)
+            .map_err(|_| Error::validation("path", "这不是县局的登记回执文件（内容无法识别）"))?;
+        self.enroll_accept(&reply)?;
+        Ok(Enrolled::from(&reply))
     }
 
     /// This post's enrollment request (naming it `name` when given).

@@ -460,7 +460,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Sync { hq } => {
             let mut api = open(cli.db, cli.user.as_deref())?;
             let up = api.guarded("sync.bundle_export", Api::bundle_export)?;
-            let down = post_bundle(&hq, &up)?;
+            let down = fengqiao::sync::net::post_bundle(&hq, &up)?;
             let report = api.guarded("sync.bundle_import", |a| a.bundle_import(&down))?;
             out!("已发送 {} 字节", up.len());
             print_report(cli.json, &report);
@@ -764,24 +764,4 @@ fn print_report(json: bool, r: &ImportReport) {
             r.conflicts
         );
     }
-}
-
-/// Sends a bundle to HQ's `POST /sync` and returns the reply bundle. A refusal comes back
-/// as a non-2xx status with HQ's Chinese message as the body.
-fn post_bundle(hq: &str, bundle: &[u8]) -> Result<Vec<u8>, Error> {
-    let url = format!("{}/sync", hq.trim_end_matches('/'));
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(std::time::Duration::from_secs(600)))
-        .build()
-        .into();
-    let net = |e: ureq::Error| Error::Io(std::io::Error::other(format!("无法连接县局服务 {url}：{e}")));
-    let mut resp = agent.post(&url).header("content-type", "application/octet-stream").send(bundle).map_err(net)?;
-    let status = resp.status();
-    let body = resp.body_mut().with_config().limit(1 << 31).read_to_vec().map_err(net)?;
-    if !status.is_success() {
-        let msg = String::from_utf8_lossy(&body);
-        return Err(Error::rule(format!("县局拒绝了同步（HTTP {}）：{msg}", status.as_u16())));
-    }
-    Ok(body)
 }

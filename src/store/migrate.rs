@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_security.sql"),
     include_str!("migrations/0003_sync.sql"),
+    include_str!("migrations/0004_row_origin.sql"),
     include_str!("migrations/0005_involvement.sql"),
 ];
 

@@ -203,10 +203,15 @@ impl<'s> Tx<'s> {
         let sql = format!("INSERT INTO {table} (id, {}) VALUES ({marks})", names.join(", "));
         let values = std::iter::once(Value::Text(id.to_owned())).chain(cols.iter().map(|(_, v)| v.clone()));
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+        let mut logged = false;
         for (c, v) in cols {
             if *v != Value::Null {
                 self.record(table, id, c, v, hlc, None)?;
+                logged = true;
             }
+        }
+        if logged {
+            self.note_origin(table, id, hlc, self.node)?;
         }
         self.touch(table, id);
         Ok(())
@@ -241,6 +246,7 @@ impl<'s> Tx<'s> {
             let prev = self.clock_of(table, id, c)?.map(|(h, _)| h);
             self.record(table, id, c, v, hlc, prev)?;
         }
+        self.note_origin(table, id, hlc, self.node)?;
         self.touch(table, id);
         Ok(changed.len())
     }
@@ -270,12 +276,13 @@ impl<'s> Tx<'s> {
             col: col.to_owned(),
             value: value_json(value)?,
         };
-        self.log(&change)?;
-        self.set_clock(table, id, col, hlc, prev)
+        let stamps = Stamps::of(&change);
+        self.log(&change, &stamps)?;
+        self.set_clock(table, id, col, &stamps)
     }
 
     /// Appends a change to the log; false when (origin, origin_seq) is already there.
-    fn log(&self, c: &Change) -> Result<bool> {
+    fn log(&self, c: &Change, stamps: &Stamps) -> Result<bool> {
         let n = self
             .tx
             .prepare_cached(
@@ -285,8 +292,8 @@ impl<'s> Tx<'s> {
             .execute(rusqlite::params![
                 c.origin.to_string(),
                 c.origin_seq,
-                c.hlc.to_string(),
-                c.prev.map(|p| p.to_string()),
+                stamps.hlc,
+                stamps.prev,
                 c.tbl,
                 c.row_id,
                 c.col,
@@ -295,13 +302,25 @@ impl<'s> Tx<'s> {
         Ok(n == 1)
     }
 
-    fn set_clock(&self, table: &str, id: &str, col: &str, hlc: Hlc, prev: Option<Hlc>) -> Result<()> {
+    /// Keeps `row_origin` at the row's earliest logged change (the row's creator).
+    fn note_origin(&self, table: &str, id: &str, hlc: Hlc, origin: Uuid) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO row_origin (tbl, row_id, hlc, origin) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (tbl, row_id) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin
+                 WHERE excluded.hlc < row_origin.hlc",
+            )?
+            .execute(rusqlite::params![table, id, hlc.to_string(), origin.to_string()])?;
+        Ok(())
+    }
+
+    fn set_clock(&self, table: &str, id: &str, col: &str, stamps: &Stamps) -> Result<()> {
         self.tx
             .prepare_cached(
                 "INSERT INTO column_clock (tbl, row_id, col, hlc, prev) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (tbl, row_id, col) DO UPDATE SET hlc = excluded.hlc, prev = excluded.prev",
             )?
-            .execute(rusqlite::params![table, id, col, hlc.to_string(), prev.map(|p| p.to_string())])?;
+            .execute(rusqlite::params![table, id, col, stamps.hlc, stamps.prev])?;
         Ok(())
     }
 
@@ -377,10 +396,15 @@ impl<'s> Tx<'s> {
         let existed = current.is_some();
         let mut decisions = Vec::with_capacity(changes.len());
         let mut winners: Vec<(String, Value)> = Vec::new();
+        let mut earliest: Option<&Change> = None;
         for (c, remote) in changes.iter().zip(remote) {
-            if !self.log(c)? {
+            let stamps = Stamps::of(c);
+            if !self.log(c, &stamps)? {
                 decisions.push(Decision::Duplicate);
                 continue;
+            }
+            if earliest.is_none_or(|e| c.hlc < e.hlc) {
+                earliest = Some(c);
             }
             self.last = Hlc::receive(self.last, c.hlc, ms, self.node);
             let local = match (current.as_ref().and_then(|m| m.get(&c.col)), clocks.get(&c.col)) {
@@ -396,12 +420,15 @@ impl<'s> Tx<'s> {
             }
             if decision.applies() {
                 clocks.insert(c.col.clone(), (c.hlc, c.prev));
-                self.set_clock(table, row_id, &c.col, c.hlc, c.prev)?;
+                self.set_clock(table, row_id, &c.col, &stamps)?;
                 current.get_or_insert_with(HashMap::new).insert(c.col.clone(), remote.value.clone());
                 winners.retain(|(col, _)| *col != c.col);
                 winners.push((c.col.clone(), remote.value));
             }
             decisions.push(decision);
+        }
+        if let Some(e) = earliest {
+            self.note_origin(table, row_id, e.hlc, e.origin)?;
         }
         if !winners.is_empty() {
             if existed {
@@ -470,6 +497,19 @@ impl<'s> Tx<'s> {
         set_meta(&self.tx, "seq", &self.seq.to_string())?;
         self.tx.commit()?;
         Ok(())
+    }
+}
+
+/// A change's clock and the clock it overwrote as stored (text), formatted once for both
+/// the change log and the column clock.
+struct Stamps {
+    hlc: String,
+    prev: Option<String>,
+}
+
+impl Stamps {
+    fn of(c: &Change) -> Stamps {
+        Stamps { hlc: c.hlc.to_string(), prev: c.prev.map(|p| p.to_string()) }
     }
 }
 

@@ -16,6 +16,7 @@
 pub mod bundle;
 pub mod keys;
 pub mod merge;
+pub mod net;
 pub mod scope;
 
 use std::collections::HashMap;
@@ -35,6 +36,7 @@ use merge::Decision;
 
 /// A node's role in the star.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum NodeRole {
     /// A village police post.
@@ -217,6 +219,7 @@ fn add_peer(conn: &Connection, node: &NodeCard, villages: &[String], now: &str) 
 
 /// An enrolled peer.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Peer {
     /// Node id.
     pub node_id: String,
@@ -405,6 +408,7 @@ pub fn export(store: &mut Store, to: Uuid) -> Result<Vec<u8>> {
 
 /// What importing a bundle did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "BundleImportReport"))]
 pub struct ImportReport {
     /// The sender.
     pub from: String,
@@ -515,6 +519,7 @@ pub fn exchange(store: &mut Store, bytes: &[u8]) -> Result<(ImportReport, Vec<u8
 
 /// One logged conflict.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Conflict {
     /// Its number.
     pub id: i64,
@@ -594,6 +599,7 @@ pub fn restore(store: &mut Store, id: i64) -> Result<Conflict> {
 
 /// Where this node stands.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Status {
     /// This node.
     pub node_id: String,

@@ -63,9 +63,7 @@ impl Scope {
             Some(v) if self.villages.contains(&v) => true,
             _ => {
                 let creator: Option<String> = conn
-                    .prepare_cached(
-                        "SELECT origin FROM change_log WHERE tbl = ?1 AND row_id = ?2 ORDER BY hlc LIMIT 1",
-                    )?
+                    .prepare_cached("SELECT origin FROM row_origin WHERE tbl = ?1 AND row_id = ?2")?
                     .query_row([tbl, id], |r| r.get(0))
                     .optional()?;
                 creator.as_deref() == Some(self.post.as_str())
