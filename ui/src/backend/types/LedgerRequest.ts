@@ -6,13 +6,19 @@ import type { LedgerKind } from "./LedgerKind";
  */
 export type LedgerRequest = { 
 /**
- * 台账：households（实有人口）、disputes（矛盾纠纷调解）、follow_ups（回访）、errands（代办）、incidents（警情）.
+ * 台账：households（实有人口）、disputes（矛盾纠纷调解）、follow_ups（回访）、errands（代办）、incidents（警情）、
+ * volunteers（群防群治力量）、patrols（巡逻防控）、leads（线索）、hazards（隐患排查整改）、outreach（宣传活动）、
+ * feedback（意见建议）、five_nones（五无村创建，按年度）.
  */
 kind: LedgerKind, 
 /**
- * 只导出该月（`YYYY-MM`）；人口台账不分月.
+ * 只导出该月（`YYYY-MM`）；人口台账不分月；队员台账取该月在岗的队员；五无台账取该月所在年度.
  */
 month?: string | null, 
+/**
+ * 五无台账的年度（默认取 month 所在年度，再默认今年）；其他台账不用.
+ */
+year?: number | null, 
 /**
  * 输出的 .xlsx 文件.
  */

@@ -4,6 +4,7 @@ import type { Count } from "./Count";
 import type { DisputeFigures } from "./DisputeFigures";
 import type { ErrandFigures } from "./ErrandFigures";
 import type { FollowUpFigures } from "./FollowUpFigures";
+import type { PreventionMonth } from "./PreventionMonth";
 import type { Slice } from "./Slice";
 
 /**
@@ -53,4 +54,8 @@ incidents_total: number,
 /**
  * 走访.
  */
-visits: number, };
+visits: number, 
+/**
+ * 群防群治: volunteers, patrols, leads, hazards, outreach, feedback (as `prevention.month`).
+ */
+prevention: PreventionMonth, };

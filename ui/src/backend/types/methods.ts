@@ -17,6 +17,8 @@ export const METHODS = [
   "dispute.refer", // 移交（法院、司法所、县局等）
   "dispute.update", // 修改纠纷（只传需要修改的字段）
   "dispute.withdraw", // 撤回纠纷
+  "enroll.accept", // 导入县局的登记回执，完成登记
+  "enroll.request", // 生成向县局登记本警务室的申请文件
   "errand.advance", // 推进代办：开始办理、办结、送达
   "errand.board", // 代办看板：各状态的数量和事项
   "errand.cancel", // 取消代办（须填写原因）
@@ -84,6 +86,9 @@ export const METHODS = [
   "session.logout", // 退出登录
   "stats.export", // 导出月度统计（.pdf 一页月报或 .xlsx）
   "stats.month", // 月度统计：受理、调解、成功率、协议、回访、代办、警情、走访、群防群治
+  "sync.export", // 导出发给县局的同步包（.fqsync，签名并加密，可用 U 盘带到派出所上传）
+  "sync.import", // 导入县局发来的同步包（整包生效或整包不生效，被拒绝时说明原因）
+  "sync.network", // 通过网络与县局同步（发送本机同步包并导入县局的回复）
   "sync.status", // 同步状态：本机、已登记的对方节点、上次同步、待发送变更、未处理冲突
   "team.create", // 新增巡防队伍
   "team.list", // 列出队伍
