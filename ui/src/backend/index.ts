@@ -164,7 +164,8 @@ export const backend = {
     board: (limit?: number) => call<Board>("errand.board", { limit }),
     advance: (p: AdvanceRequest) => call<Errand>("errand.advance", p),
     cancel: (p: CancelRequest) => call<Errand>("errand.cancel", p),
-    overdue: () => call<Errand[]>("errand.overdue", {}),
+    /** Overdue errands, longest overdue first; `limit` caps the list (the total is `errand.board`'s `overdue`). */
+    overdue: (limit?: number) => call<Errand[]>("errand.overdue", limit === undefined ? {} : { limit }),
   },
   incident: {
     create: (p: IncidentInput) => call<Incident>("incident.create", p),

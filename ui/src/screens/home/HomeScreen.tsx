@@ -32,7 +32,7 @@ export function HomeScreen({ onSearch }: { onSearch: () => void }) {
 
   useEffect(() => {
     const fail = (e: unknown) => setError(toBackendError(e).message);
-    backend.errand.overdue().then(setOverdue, fail);
+    backend.errand.overdue(50).then(setOverdue, fail);
     backend.followup.due().then(setFollowUps, fail);
     backend.dispute.overdueFulfilments().then(setUnfulfilled, fail);
     Promise.all(OPEN_STAGES.map((status) => backend.dispute.list({ status, page_size: 1 }).then((p) => ({ status, count: p.total })))).then(
@@ -194,7 +194,7 @@ export function HomeScreen({ onSearch }: { onSearch: () => void }) {
           </Card>
         </Col>
         <Col span={8}>
-          <Card size="small" title={`逾期代办（${overdue?.length ?? 0}）`} styles={{ body: { height: 176, overflowY: "auto" } }}>
+          <Card size="small" title={`逾期代办（${board?.overdue ?? overdue?.length ?? 0}）`} styles={{ body: { height: 176, overflowY: "auto" } }}>
             {overdue && overdue.length === 0 ? (
               <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="没有逾期代办" />
             ) : (
