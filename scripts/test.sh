@@ -42,6 +42,16 @@ step "cargo doc" env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked
 # Default members: the core and fengqiao-hq (the desktop shell is built further down).
 step "core and HQ tests" cargo test --locked
 
+# The HQ's station relay page in Debian's chromium (headless, playwright-core), against the
+# real fengqiao and fengqiao-hq binaries (already built by the tests above).
+hq_relay_page() {
+  if ! command -v npm >/dev/null 2>&1; then need_apt nodejs npm; fi
+  cargo build --quiet --locked --bin fengqiao --bin fengqiao-hq
+  (cd hq/browser && npm install --no-audit --no-fund && npm test)
+}
+step "apt packages (relay page)" need_apt chromium
+step "HQ relay page in chromium" hq_relay_page
+
 bench_smoke() {
   # The benchmarks at small scale, so they keep compiling and running; the full run is in
   # BENCHMARKS.md.

@@ -1,0 +1,149 @@
+// The station relay page of `fengqiao-hq serve`, in a real browser: Debian's chromium,
+// headless, driven by playwright-core. Everything around it is real too: HQ's data dir and
+// the post's database are set up with the `fengqiao-hq` and `fengqiao` binaries, the post's
+// bundle comes from `fengqiao bundle export`, and the reply the browser downloads must be
+// accepted by `fengqiao bundle import`. A file of random bytes sent through the page must
+// show the Chinese refusal reason and leave HQ's files untouched.
+//
+// The binaries are taken from $FENGQIAO_BIN_DIR, else $CARGO_TARGET_DIR/debug, else
+// target/debug at the repository root (build them with
+// `cargo build --bin fengqiao --bin fengqiao-hq`); the browser from $CHROMIUM, else
+// /usr/bin/chromium (`apt-get install chromium`).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+const BIN = process.env.FENGQIAO_BIN_DIR
+  ?? join(process.env.CARGO_TARGET_DIR ? resolve(ROOT, process.env.CARGO_TARGET_DIR) : join(ROOT, 'target'), 'debug');
+const FENGQIAO = join(BIN, 'fengqiao');
+const FENGQIAO_HQ = join(BIN, 'fengqiao-hq');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const VILLAGE = '330326101201';
+
+for (const [what, path] of [['fengqiao', FENGQIAO], ['fengqiao-hq', FENGQIAO_HQ], ['chromium', CHROMIUM]]) {
+  if (!existsSync(path)) throw new Error(`${what} not found at ${path}`);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'fq-relay-'));
+const hqData = join(dir, 'hq');
+const postDb = join(dir, 'post.db');
+const p = (name) => join(dir, name);
+
+/** Runs a binary, fails with its stderr on a non-zero exit, returns stdout. */
+function run(bin, args) {
+  try {
+    return execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    throw new Error(`${bin} ${args.join(' ')} exited ${e.status}: ${e.stderr}`);
+  }
+}
+const post = (...args) => run(FENGQIAO, ['--db', postDb, ...args]);
+const hq = (...args) => run(FENGQIAO_HQ, ['--data', hqData, ...args]);
+
+/**
+ * Digest of every file in HQ's data dir (database, WAL, keys): equal means nothing changed.
+ * SQLite's shared-memory index (`-shm`) is left out: readers mark it without changing data.
+ */
+function hqFiles() {
+  const out = {};
+  for (const name of readdirSync(hqData).filter((n) => !n.endsWith('-shm')).sort()) {
+    out[name] = createHash('sha256').update(readFileSync(join(hqData, name))).digest('hex');
+  }
+  return out;
+}
+
+let server;
+let base;
+let browser;
+
+before(async () => {
+  hq('init', '--name', '县公安局');
+  post('enroll', 'request', '--out', p('req.json'), '--name', '青山警务室');
+  hq('enroll', p('req.json'), '--villages', VILLAGE, '--out', p('reply.json'));
+  assert.match(post('enroll', 'accept', p('reply.json')), /县公安局/);
+  post('call', 'village.create', JSON.stringify({ name: '青山村', code: VILLAGE }));
+  const header = JSON.parse(post('--json', 'bundle', 'export', '--out', p('青山警务室.fqsync')));
+  assert.equal(header.changes, 2, "the village's name and code");
+
+  server = spawn(FENGQIAO_HQ, ['--data', hqData, 'serve', '--listen', '127.0.0.1:0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  base = await new Promise((ok, fail) => {
+    let seen = '';
+    server.stdout.setEncoding('utf8');
+    server.stdout.on('data', (chunk) => {
+      seen += chunk;
+      const m = seen.match(/http:\/\/127\.0\.0\.1:\d+/);
+      if (m) ok(m[0]);
+    });
+    server.on('exit', (code) => fail(new Error(`fengqiao-hq serve exited ${code}: ${seen}`)));
+  });
+  browser = await chromium.launch({ executablePath: CHROMIUM });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((ok) => server.once('exit', ok));
+    server.kill('SIGINT');
+    await exited;
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("a post's bundle uploaded through the page gives a reply the post imports", async () => {
+  const page = await browser.newPage({ acceptDownloads: true });
+  await page.goto(base + '/');
+  const row = page.locator('#posts tr', { hasText: '青山警务室' });
+  await assert.doesNotReject(row.waitFor());
+  assert.match(await row.innerText(), /从未同步/);
+
+  await page.setInputFiles('#bundle', p('青山警务室.fqsync'));
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#send')]);
+  assert.equal(download.suggestedFilename(), 'reply-青山警务室.fqsync');
+  const reply = p('reply-青山警务室.fqsync');
+  await download.saveAs(reply);
+  await page.locator('#result', { hasText: '完成' }).waitFor();
+  assert.match(await page.locator('#result').innerText(), /已下载回复包 reply-青山警务室\.fqsync/);
+
+  // The reply is a sealed bundle the post accepts.
+  const bytes = readFileSync(reply);
+  assert.equal(bytes.subarray(0, 9).toString('latin1'), 'FQSYNC/1\n');
+  assert.match(post('bundle', 'import', reply), /第 1 号同步包/);
+
+  // HQ took the post's changes: the status page now shows a last sync for the post.
+  await page.reload();
+  assert.doesNotMatch(await row.innerText(), /从未同步/);
+  await page.close();
+});
+
+test('random bytes uploaded through the page show the Chinese reason and change nothing at HQ', async () => {
+  const page = await browser.newPage({ acceptDownloads: true });
+  await page.goto(base + '/');
+  const before = hqFiles();
+  assert.ok('hq.db' in before, Object.keys(before).join(', '));
+  const table = await page.locator('#posts').innerText();
+  let downloads = 0;
+  page.on('download', () => downloads++);
+
+  writeFileSync(p('random.fqsync'), randomBytes(4096));
+  await page.setInputFiles('#bundle', p('random.fqsync'));
+  await page.click('#send');
+  const result = page.locator('#result', { hasText: '被拒绝' });
+  await result.waitFor();
+  assert.match(await result.innerText(), /这不是枫桥同步包（文件开头不对）/);
+  assert.equal(downloads, 0, 'no reply is offered for a refused file');
+
+  assert.deepEqual(hqFiles(), before, "HQ's files are unchanged");
+  await page.reload();
+  assert.equal(await page.locator('#posts').innerText(), table);
+  await page.close();
+});
