@@ -125,9 +125,15 @@ document.getElementById('send').onclick = async () => {{
   const out = document.getElementById('result');
   if (!f) {{ out.textContent = '请先选择同步包文件'; return; }}
   out.textContent = '正在同步…';
-  const r = await fetch('/sync', {{ method: 'POST', body: await f.arrayBuffer() }});
-  if (!r.ok) {{ out.textContent = '被拒绝：' + await r.text(); return; }}
-  const blob = await r.blob();
+  let r, blob;
+  try {{
+    r = await fetch('/sync', {{ method: 'POST', body: await f.arrayBuffer() }});
+    if (!r.ok) {{ out.textContent = '被拒绝：' + await r.text(); return; }}
+    blob = await r.blob();
+  }} catch (e) {{
+    out.textContent = '无法连接县局服务或读取文件，请检查网络后重试（' + e.message + '）';
+    return;
+  }}
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
   a.download = 'reply-' + f.name;
