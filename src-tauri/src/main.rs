@@ -4,47 +4,162 @@
 //! mutex), runs one core function on a blocking thread so the window never waits on SQLite,
 //! and maps the core's error to `{code, message, field?, missing?}`. No business rule lives
 //! here; the UI reaches these commands only through `ui/src/backend/`.
+//!
+//! An encrypted database (its key file beside it) starts locked: the login screen's
+//! `session.login` opens it with `Api::open_as`, and from then on the core's own sessions,
+//! idle timeout and permission gate apply to every call.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use fengqiao::api::{Api, DbInfo, MethodInfo};
+use fengqiao::api::{Api, DbInfo, LoginRequest, MethodInfo, SessionInfo};
 use fengqiao::demo::{self, DemoOptions, DemoSummary};
 use fengqiao::error::ErrorReply;
 use fengqiao::model::time::{Clock, FixedClock, SystemClock, parse_instant};
-use fengqiao::store::Store;
+use fengqiao::store::{Store, keys};
 use serde_json::Value;
 
 /// The seed of the demo data the first-run screen imports (the CLI's default too).
 const DEMO_SEED: u64 = 1;
 
-/// The api, or why the database could not be opened (shown by every command).
-struct Desk(Result<Arc<Mutex<Api>>, ErrorReply>);
+/// Where the app stands with its database.
+enum State {
+    /// Open: in setup mode, or secured with or without a live session.
+    Open(Box<Api>),
+    /// Encrypted and not yet unlocked: the first `session.login` opens it.
+    Locked(PathBuf),
+    /// Could not be opened; every command answers with this.
+    Failed(ErrorReply),
+}
+
+/// The app's database, behind one mutex (SQLite work runs off the UI thread).
+struct Desk(Arc<Mutex<State>>);
 
 fn internal(message: impl Into<String>) -> ErrorReply {
     ErrorReply { code: "internal", message: message.into(), field: None, missing: Vec::new() }
 }
 
-/// Runs `f` on the api off the UI thread.
-async fn with_api<T: Send + 'static>(
+fn please_log_in() -> ErrorReply {
+    ErrorReply { code: "unauthenticated", message: "请先登录".into(), field: None, missing: Vec::new() }
+}
+
+/// Runs `f` on the state off the UI thread.
+async fn with_state<T: Send + 'static>(
     desk: &Desk,
-    f: impl FnOnce(&mut Api) -> fengqiao::Result<T> + Send + 'static,
+    f: impl FnOnce(&mut State) -> Result<T, ErrorReply> + Send + 'static,
 ) -> Result<T, ErrorReply> {
-    let api = desk.0.clone()?;
+    let state = desk.0.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let mut api = api.lock().map_err(|_| internal("数据库连接在一次失败的操作后不可用，请重启程序"))?;
-        f(&mut api).map_err(|e| e.to_reply())
+        let mut state = state.lock().map_err(|_| internal("数据库连接在一次失败的操作后不可用，请重启程序"))?;
+        f(&mut state)
     })
     .await
     .map_err(|e| internal(format!("后台任务异常结束：{e}")))?
 }
 
-/// Runs any api method by name with JSON parameters.
+/// Runs `f` on the open api off the UI thread.
+async fn with_api<T: Send + 'static>(
+    desk: &Desk,
+    f: impl FnOnce(&mut Api) -> fengqiao::Result<T> + Send + 'static,
+) -> Result<T, ErrorReply> {
+    with_state(desk, move |state| match state {
+        State::Open(api) => f(api).map_err(|e| e.to_reply()),
+        State::Locked(_) => Err(please_log_in()),
+        State::Failed(e) => Err(e.clone()),
+    })
+    .await
+}
+
+fn to_value<T: serde::Serialize>(v: T) -> Result<Value, ErrorReply> {
+    serde_json::to_value(v).map_err(|e| internal(format!("无法转换结果：{e}")))
+}
+
+/// Runs any api method by name with JSON parameters. While the encrypted database is still
+/// locked, `session.current` says so and `session.login` unlocks it (`Api::open_as`);
+/// everything else asks for a login.
 #[tauri::command]
 async fn call(desk: tauri::State<'_, Desk>, method: String, params: Value) -> Result<Value, ErrorReply> {
-    with_api(&desk, move |api| api.call(&method, params)).await
+    with_state(&desk, move |state| match state {
+        State::Open(api) => api.call(&method, params).map_err(|e| e.to_reply()),
+        State::Failed(e) => Err(e.clone()),
+        State::Locked(path) => match method.as_str() {
+            "session.current" => {
+                to_value(SessionInfo { mode: "logged_out", login: None, role: None, must_change_password: false })
+            }
+            "session.login" => {
+                let req: LoginRequest = serde_json::from_value(params).map_err(|e| ErrorReply {
+                    code: "bad_request",
+                    message: format!("登录请求有误：{e}"),
+                    field: None,
+                    missing: Vec::new(),
+                })?;
+                let mut api = Api::open_as(path, clock()?, &req.login, &req.password).map_err(|e| e.to_reply())?;
+                let info = api.session_current().map_err(|e| e.to_reply())?;
+                *state = State::Open(Box::new(api));
+                to_value(info)
+            }
+            _ => Err(please_log_in()),
+        },
+    })
+    .await
+}
+
+/// First run: creates the station admin and encrypts the database (`Api::create_admin`),
+/// which is only possible while it is in setup mode. Returns the admin's session.
+#[tauri::command]
+async fn create_admin(desk: tauri::State<'_, Desk>, login: String, password: String) -> Result<Value, ErrorReply> {
+    with_state(&desk, move |state| {
+        let State::Open(api) = state else {
+            return Err(ErrorReply {
+                code: "rule",
+                message: "数据库已设置管理员，请登录".into(),
+                field: None,
+                missing: Vec::new(),
+            });
+        };
+        if api.is_secured() {
+            return Err(ErrorReply {
+                code: "rule",
+                message: "数据库已设置管理员；如需新增用户，请管理员在“用户”中添加".into(),
+                field: None,
+                missing: Vec::new(),
+            });
+        }
+        let path = api.store().path().to_path_buf();
+        // The plain file is encrypted in place, so its connection must be closed first.
+        *state = State::Locked(path.clone());
+        match Api::create_admin(&path, clock()?, &login, &password) {
+            Ok(mut admin) => {
+                let info = admin.session_current().map_err(|e| e.to_reply())?;
+                *state = State::Open(Box::new(admin));
+                to_value(info)
+            }
+            Err(e) => {
+                // Nothing changed: reopen the plain file as it was.
+                *state = match Api::open(&path, clock()?) {
+                    Ok(api) => State::Open(Box::new(api)),
+                    Err(e) => State::Failed(e.to_reply()),
+                };
+                Err(e.to_reply())
+            }
+        }
+    })
+    .await
+}
+
+/// When the process started, for the cold-start figure.
+struct Started(std::time::Instant);
+
+/// The UI calls this once, when its first screen (login, first run or home) is on display.
+/// With `FENGQIAO_STARTUP_TIMING` set, the shell prints the milliseconds since the process
+/// started to standard error (`scripts/bench-app.sh` reads it for BENCHMARKS.md).
+#[tauri::command]
+fn first_screen(started: tauri::State<'_, Started>) {
+    if std::env::var_os("FENGQIAO_STARTUP_TIMING").is_some() {
+        eprintln!("first_screen_ms={}", started.0.elapsed().as_millis());
+    }
 }
 
 /// Every api method with its parameters' JSON Schema.
@@ -53,10 +168,13 @@ async fn methods() -> Vec<MethodInfo> {
     Api::methods()
 }
 
-/// Fills an empty database with the demo post.
+/// Fills an empty database with the demo post (admitted and audited as `demo.generate`).
 #[tauri::command]
 async fn demo(desk: tauri::State<'_, Desk>, households: usize) -> Result<DemoSummary, ErrorReply> {
-    with_api(&desk, move |api| demo::generate_fresh(api, DemoOptions { households, seed: DEMO_SEED })).await
+    with_api(&desk, move |api| {
+        api.guarded("demo.generate", |api| demo::generate_fresh(api, DemoOptions { households, seed: DEMO_SEED }))
+    })
+    .await
 }
 
 /// Where the data lives, schema and software versions.
@@ -76,26 +194,38 @@ fn clock() -> Result<Arc<dyn Clock>, ErrorReply> {
     }
 }
 
-/// Opens the database in the per-user data directory, or at `FENGQIAO_DB`.
-fn open() -> Result<Arc<Mutex<Api>>, ErrorReply> {
+/// Opens the database in the per-user data directory, or at `FENGQIAO_DB`: an encrypted
+/// one (its key file beside it) waits locked for a login.
+fn open() -> State {
     let path = match std::env::var_os("FENGQIAO_DB") {
         Some(p) => PathBuf::from(p),
-        None => Store::default_path().map_err(|e| e.to_reply())?,
+        None => match Store::default_path() {
+            Ok(p) => p,
+            Err(e) => return State::Failed(e.to_reply()),
+        },
     };
-    let api = Api::open(&path, clock()?).map_err(|e| e.to_reply())?;
-    Ok(Arc::new(Mutex::new(api)))
+    if keys::path_for(&path).exists() {
+        return State::Locked(path);
+    }
+    match clock().and_then(|c| Api::open(&path, c).map_err(|e| e.to_reply())) {
+        Ok(api) => State::Open(Box::new(api)),
+        Err(e) => State::Failed(e),
+    }
 }
 
 fn main() {
-    let desk = Desk(open());
-    if let Err(e) = &desk.0 {
+    let started = Started(std::time::Instant::now());
+    let state = open();
+    if let State::Failed(e) = &state {
         eprintln!("错误：{}", e.message);
     }
+    let desk = Desk(Arc::new(Mutex::new(state)));
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .manage(desk)
-        .invoke_handler(tauri::generate_handler![call, methods, demo, db_info])
+        .manage(started)
+        .invoke_handler(tauri::generate_handler![call, create_admin, methods, demo, db_info, first_screen])
         .run(tauri::generate_context!());
     if let Err(e) = app {
         eprintln!("错误：无法启动窗口：{e}");

@@ -48,6 +48,7 @@ pub struct Session {
 
 /// `session.current`: who is logged in, or that the database is in setup mode.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SessionInfo {
     /// `setup` (unencrypted, no users), `logged_in` or `logged_out`.
     pub mode: &'static str,
@@ -61,6 +62,7 @@ pub struct SessionInfo {
 
 /// `session.login`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// 用户名.
@@ -71,6 +73,7 @@ pub struct LoginRequest {
 
 /// `user.create`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct UserInput {
     /// 用户名（字母开头，2–32 个字符）.
@@ -87,6 +90,7 @@ pub struct UserInput {
 
 /// `user.set_password`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct SetPassword {
     /// 用户名（省略为自己；管理员可重置他人的密码，对方下次登录须修改）.
@@ -99,6 +103,7 @@ pub struct SetPassword {
 
 /// A request naming a login.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRef {
     /// 用户名.
@@ -107,6 +112,7 @@ pub struct LoginRef {
 
 /// `backup.create`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct BackupRequest {
     /// 备份到的文件夹（如 U 盘），由界面的选择文件夹对话框给出.
@@ -115,6 +121,7 @@ pub struct BackupRequest {
 
 /// `audit.verify`'s reply.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AuditCheck {
     /// Entries checked.
     pub entries: i64,

@@ -42,6 +42,7 @@ pub struct Event<'a> {
 
 /// One entry as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AuditEntry"))]
 pub struct Entry {
     /// Position in the chain, from 1.
     pub seq: i64,
@@ -164,6 +165,7 @@ pub fn verify(conn: &Connection) -> Result<i64> {
 
 /// Filters for [`list`].
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AuditFilter", optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct Filter {
     /// Only this login.
@@ -180,6 +182,7 @@ pub struct Filter {
 
 /// A page of entries, newest first.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AuditPage"))]
 pub struct Page {
     /// Entries on this page.
     pub entries: Vec<Entry>,

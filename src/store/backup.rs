@@ -47,6 +47,7 @@ pub fn encrypt_plain_file(path: &Path, key: &DbKey) -> Result<()> {
 
 /// What a backup or a restore did.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BackupReport {
     /// The backup file (or the restored database).
     pub file: PathBuf,

@@ -16,6 +16,7 @@ use crate::model::time::stamp;
 
 /// A login as the admin's user list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct User {
     /// Row id.
     pub id: String,

@@ -1,5 +1,5 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from "react";
-import { Layout, Menu, Button, Result, Spin, Space, Tooltip } from "antd";
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
+import { Layout, Menu, Button, Result, Spin, Space, Tooltip, Modal } from "antd";
 import {
   AlertOutlined,
   AuditOutlined,
@@ -11,9 +11,19 @@ import {
   SettingOutlined,
   TeamOutlined,
 } from "@ant-design/icons";
+import { CloudSyncOutlined, FileSearchOutlined, LogoutOutlined, SaveOutlined, UserOutlined } from "@ant-design/icons";
 import { Navigate, Route, Routes, useLocation, useNavigate } from "react-router-dom";
 import { backend, BackendError, toBackendError } from "./backend";
 import type { Post } from "./backend";
+import { onSessionRefused } from "./backend";
+import { RoleLabel } from "./backend/types";
+import type { SessionInfo } from "./backend";
+import { LoginForm, LoginScreen } from "./screens/login/LoginForm";
+import { ForcedPasswordChange } from "./screens/login/ChangePassword";
+import { UsersScreen } from "./screens/users/UsersScreen";
+import { AuditScreen } from "./screens/audit/AuditScreen";
+import { BackupScreen } from "./screens/backup/BackupScreen";
+import { SyncScreen } from "./screens/sync/SyncScreen";
 import { HomeScreen } from "./screens/home/HomeScreen";
 import { HouseholdsScreen } from "./screens/people/HouseholdsScreen";
 import { HouseholdCard } from "./screens/people/HouseholdCard";
@@ -43,6 +53,15 @@ const SCREENS = [
   { key: "/settings", icon: <SettingOutlined />, label: "设置" },
 ];
 
+/** Screens after the daily ones: sync for everyone, the rest for the station admin only
+ * (the core refuses others anyway). */
+const MORE_SCREENS = [
+  { key: "/sync", icon: <CloudSyncOutlined />, label: "同步", admin: false },
+  { key: "/users", icon: <UserOutlined />, label: "用户", admin: true },
+  { key: "/audit", icon: <FileSearchOutlined />, label: "审计日志", admin: true },
+  { key: "/backup", icon: <SaveOutlined />, label: "备份", admin: true },
+];
+
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   if (!el) return false;
@@ -50,6 +69,8 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 export function App() {
+  const [session, setSession] = useState<SessionInfo | undefined>(undefined);
+  const [relogin, setRelogin] = useState<string | null>(null);
   const [post, setPost] = useState<Post | null | undefined>(undefined);
   const [error, setError] = useState<BackendError | null>(null);
   const [searchOpen, setSearchOpen] = useState(false);
@@ -57,15 +78,53 @@ export function App() {
   const location = useLocation();
 
   const load = useCallback(() => {
-    backend.post
-      .get()
-      .then((p) => {
-        setPost(p);
-        setError(null);
+    backend.session
+      .current()
+      .then((s) => {
+        setSession(s);
+        if (s.mode === "logged_out" || s.must_change_password) return;
+        return backend.post.get().then((p) => {
+          setPost(p);
+          setError(null);
+        });
       })
       .catch((e) => setError(toBackendError(e)));
   }, []);
   useEffect(load, [load]);
+
+  // Once the first screen (login, first run or home) is up, tell the shell (cold-start figure).
+  const firstShown = useRef(false);
+  useEffect(() => {
+    if (firstShown.current || session === undefined || (session.mode !== "logged_out" && post === undefined)) return;
+    firstShown.current = true;
+    backend.firstScreen().catch(() => {});
+  }, [session, post]);
+
+  // The core ended the session (idle timeout): ask for the login over the open screen, so
+  // whatever the officer typed stays where it is.
+  useEffect(
+    () =>
+      onSessionRefused((e) => {
+        if (e.code === "password_change_required") load();
+        else setRelogin(e.message);
+      }),
+    [load],
+  );
+  const loggedIn = (s: SessionInfo) => {
+    setRelogin(null);
+    setSession(s);
+    load();
+  };
+  const logout = () => {
+    backend.session
+      .logout()
+      .then((s) => {
+        setSession(s);
+        setPost(undefined);
+        navigate("/");
+      })
+      .catch((e) => setError(toBackendError(e)));
+  };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -97,14 +156,22 @@ export function App() {
       />
     );
   }
+  if (session?.mode === "logged_out" && !relogin) {
+    return <LoginScreen onLoggedIn={loggedIn} />;
+  }
+  if (session?.mode === "logged_in" && session.must_change_password) {
+    return <ForcedPasswordChange login={session.login ?? ""} onDone={load} />;
+  }
   if (post === undefined) {
     return <Spin size="large" tip="正在打开数据库…" fullscreen />;
   }
   if (post === null) {
-    return <FirstRun onDone={load} />;
+    return <FirstRun onDone={load} setupMode={session?.mode === "setup"} onAdminCreated={loggedIn} />;
   }
+  const isAdmin = session?.role === "station_admin";
+  const more = MORE_SCREENS.filter((s) => !s.admin || isAdmin);
 
-  const selected = SCREENS.filter((s) => s.key !== "/" && location.pathname.startsWith(s.key)).map((s) => s.key);
+  const selected = [...SCREENS, ...more].filter((s) => s.key !== "/" && location.pathname.startsWith(s.key)).map((s) => s.key);
   const householdOpen = location.pathname.startsWith("/households");
   return (
     <PostContext.Provider value={{ post, reload: load }}>
@@ -118,15 +185,22 @@ export function App() {
             theme="dark"
             mode="inline"
             selectedKeys={householdOpen ? ["/people"] : selected.length ? selected : ["/"]}
-            items={SCREENS.map((s, i) => ({
-              key: s.key,
-              icon: s.icon,
-              label: (
-                <span title={`Alt+${i + 1}`} data-testid={`nav-${s.key}`}>
-                  {s.label}
-                </span>
-              ),
-            }))}
+            items={[
+              ...SCREENS.map((s, i) => ({
+                key: s.key,
+                icon: s.icon,
+                label: (
+                  <span title={`Alt+${i + 1}`} data-testid={`nav-${s.key}`}>
+                    {s.label}
+                  </span>
+                ),
+              })),
+              ...more.map((s) => ({
+                key: s.key,
+                icon: s.icon,
+                label: <span data-testid={`nav-${s.key}`}>{s.label}</span>,
+              })),
+            ]}
             onClick={(e) => navigate(e.key)}
           />
           <Space style={{ padding: "16px 20px" }}>
@@ -137,6 +211,16 @@ export function App() {
             </Tooltip>
           </Space>
         </Sider>
+        <Layout>
+        {session?.mode === "logged_in" && (
+          <div className="fq-userbar" data-testid="userbar">
+            <UserOutlined /> {session.login}
+            {session.role && `（${RoleLabel[session.role]}）`}
+            <Button type="link" size="small" icon={<LogoutOutlined />} onClick={logout} data-testid="logout">
+              退出登录
+            </Button>
+          </div>
+        )}
         <Content className="fq-content">
           <Routes>
             <Route path="/" element={<HomeScreen onSearch={() => setSearchOpen(true)} />} />
@@ -149,10 +233,20 @@ export function App() {
             <Route path="/prevention" element={<Suspense fallback={<Spin />}><PreventionScreen /></Suspense>} />
             <Route path="/reports" element={<Suspense fallback={<Spin />}><ReportsScreen /></Suspense>} />
             <Route path="/settings" element={<SettingsScreen />} />
+            <Route path="/sync" element={<SyncScreen isAdmin={isAdmin || session?.mode === "setup"} />} />
+            {isAdmin && <Route path="/users" element={<UsersScreen />} />}
+            {isAdmin && <Route path="/audit" element={<AuditScreen />} />}
+            {isAdmin && <Route path="/backup" element={<BackupScreen />} />}
             <Route path="*" element={<Navigate to="/" />} />
           </Routes>
         </Content>
+        </Layout>
         <SearchPalette open={searchOpen} onClose={() => setSearchOpen(false)} />
+        {relogin !== null && (
+          <Modal open title="请重新登录" footer={null} closable={false} maskClosable={false} keyboard={false}>
+            <LoginForm reason={relogin} onLoggedIn={loggedIn} />
+          </Modal>
+        )}
       </Layout>
     </PostContext.Provider>
   );

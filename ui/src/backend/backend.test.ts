@@ -51,7 +51,7 @@ describe("backend", () => {
     const methods = [...named].filter((n) => !n.startsWith("#"));
     expect(methods.length).toBeGreaterThan(20);
     for (const m of methods) expect(METHODS).toContain(m);
-    expect([...named].filter((n) => n.startsWith("#")).sort()).toEqual(["#db_info", "#demo", "#methods"]);
+    expect([...named].filter((n) => n.startsWith("#")).sort()).toEqual(["#create_admin", "#db_info", "#demo", "#first_screen", "#methods"]);
   });
 
   it("reads a field path the way forms name fields", () => {

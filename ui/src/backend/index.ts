@@ -2,7 +2,7 @@
 // (`Api::call`), typed with the bindings generated from Rust into ./types. Screens import
 // `backend` and never call `invoke` themselves.
 import { transport } from "./transport";
-import { toBackendError } from "./errors";
+import { BackendError, toBackendError } from "./errors";
 import type { MethodName } from "./types/methods";
 import type {
   AgreementCheck,
@@ -86,6 +86,17 @@ import type {
   VolunteerInput,
   Written,
 } from "./types";
+import type {
+  AuditCheck,
+  AuditFilter,
+  AuditPage,
+  BackupReport,
+  SessionInfo,
+  SetPassword,
+  User,
+  UserInput,
+} from "./types";
+import type { SyncConflict, SyncStatus } from "./sync";
 import type { Group } from "./types/Group";
 import type { Visit } from "./types/Visit";
 
@@ -98,16 +109,42 @@ export type ByHousehold<F> = F & { household_id?: string | null };
 /** An `*.update` request: the record's id and only the fields to change. */
 export type Update<T> = { id: string } & Partial<T>;
 
+/** Told when the core refuses a call because nobody is logged in (idle timeout, logout) or
+ * the password must be changed first: the shell then shows the login over the open screen. */
+type SessionListener = (e: BackendError) => void;
+const sessionListeners = new Set<SessionListener>();
+
+/** Subscribes to session refusals; returns the unsubscribe function. */
+export function onSessionRefused(listener: SessionListener): () => void {
+  sessionListeners.add(listener);
+  return () => sessionListeners.delete(listener);
+}
+
+/** Refusals that mean "log in (again)", as opposed to a wrong password at the login itself. */
+const SESSION_CODES = ["unauthenticated", "password_change_required"];
+const LOGIN_METHODS = ["session.login", "session.current", "session.logout", "user.set_password"];
+
 async function run<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await transport.invoke<T>(command, args);
   } catch (e) {
-    throw toBackendError(e);
+    const err = toBackendError(e);
+    const method = command === "call" ? String(args?.method) : command;
+    if (SESSION_CODES.includes(err.code) && !LOGIN_METHODS.includes(method) && command !== "create_admin") {
+      for (const l of sessionListeners) l(err);
+    }
+    throw err;
   }
 }
 
 /** Calls an api method by name (see `methods()` for the list). */
 export function call<T>(method: MethodName, params: object = {}): Promise<T> {
+  return run<T>("call", { method, params });
+}
+
+/** Calls a method by a name the generated list cannot check yet (methods landing in the core
+ * alongside their screen); prefer `call`. */
+export function callUnchecked<T>(method: string, params: object = {}): Promise<T> {
   return run<T>("call", { method, params });
 }
 
@@ -118,6 +155,8 @@ export const backend = {
   demo: (households: number) => run<DemoSummary>("demo", { households }),
   /** Where the data lives, schema and software versions. */
   dbInfo: () => run<DbInfo>("db_info"),
+  /** Tells the shell the first screen is on display (for the cold-start measurement). */
+  firstScreen: () => run<null>("first_screen"),
 
   post: {
     get: () => call<Post | null>("post.get"),
@@ -265,6 +304,36 @@ export const backend = {
     agreement: (p: AgreementPdfRequest) => call<Written>("agreement.pdf", p),
     intake: (p: AgreementPdfRequest) => call<Written>("intake.pdf", p),
     followUp: (p: FollowUpPdfRequest) => call<Written>("followup.pdf", p),
+  },
+
+  // Logins, users, the audit log, backups (the core's permission table decides who may).
+  /** First run: creates the station admin and encrypts the database. */
+  createAdmin: (login: string, password: string) => run<SessionInfo>("create_admin", { login, password }),
+  session: {
+    current: () => call<SessionInfo>("session.current"),
+    login: (login: string, password: string) => call<SessionInfo>("session.login", { login, password }),
+    logout: () => call<SessionInfo>("session.logout"),
+  },
+  user: {
+    list: () => call<User[]>("user.list"),
+    create: (p: UserInput) => call<User>("user.create", p),
+    setPassword: (p: SetPassword) => call<User>("user.set_password", p),
+    unlock: (login: string) => call<User>("user.unlock", { login }),
+    disable: (login: string) => call<User>("user.disable", { login }),
+  },
+  audit: {
+    list: (f: AuditFilter) => call<AuditPage>("audit.list", f),
+    verify: () => call<AuditCheck>("audit.verify"),
+  },
+  backup: {
+    create: (out: string) => call<BackupReport>("backup.create", { out }),
+  },
+  sync: {
+    status: () => call<SyncStatus>("sync.status"),
+  },
+  conflict: {
+    list: (include_resolved = false) => call<SyncConflict[]>("conflict.list", { include_resolved }),
+    restore: (id: number) => call<SyncConflict>("conflict.restore", { id }),
   },
 };
 

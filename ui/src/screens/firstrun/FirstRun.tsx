@@ -2,13 +2,26 @@ import { useState } from "react";
 import { Alert, Button, Card, Col, Form, Input, Progress, Row, Space, Typography } from "antd";
 import { backend, toBackendError } from "../../backend";
 import type { PostInput } from "../../backend";
+import type { SessionInfo } from "../../backend";
 import { blankToNull, showError } from "../../components/formErrors";
+import { CreateAdminCard } from "../login/CreateAdmin";
 
 /** How many households the demo post has: enough to feel real, quick to generate. */
 export const DEMO_HOUSEHOLDS = 500;
 
-/** First run: the database is empty, so offer the demo post or an empty start. */
-export function FirstRun({ onDone }: { onDone: () => void }) {
+/**
+ * First run: the database is empty, so offer the demo post or an empty start; while the
+ * database is still in setup mode (unencrypted, no users), also creating the admin.
+ */
+export function FirstRun({
+  onDone,
+  setupMode = false,
+  onAdminCreated,
+}: {
+  onDone: () => void;
+  setupMode?: boolean;
+  onAdminCreated?: (s: SessionInfo) => void;
+}) {
   const [importing, setImporting] = useState(false);
   const [elapsed, setElapsed] = useState(0);
   const [error, setError] = useState<string | null>(null);
@@ -51,6 +64,11 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
       <Typography.Paragraph type="secondary">
         数据库还是空的。可以先导入一个演示警务室熟悉软件，也可以直接填写本警务室的名称开始使用。
       </Typography.Paragraph>
+      {setupMode && onAdminCreated && (
+        <div style={{ marginBottom: 24 }}>
+          <CreateAdminCard onCreated={onAdminCreated} />
+        </div>
+      )}
       <Row gutter={24}>
         <Col span={12}>
           <Card title="导入演示数据" style={{ height: "100%" }}>

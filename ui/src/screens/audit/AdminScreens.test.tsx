@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { render, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { App as AntApp } from "antd";
+import { transport } from "../../backend/transport";
+import { dialogs } from "../../backend/dialogs";
+import { AuditScreen } from "./AuditScreen";
+import { BackupScreen } from "../backup/BackupScreen";
+
+const ENTRY = { seq: 12, at: "2026-11-23T08:00:00Z", login: "zhou", action: "view_person", tbl: "person", row_id: "p1", detail: "person.get", prev: "0", hash: "1" };
+
+function fakeCore(handler: (method: string, params: Record<string, unknown>) => unknown) {
+  const calls: { method: string; params: Record<string, unknown> }[] = [];
+  vi.spyOn(transport, "invoke").mockImplementation(async (_cmd, args) => {
+    const { method, params } = args as { method: string; params: Record<string, unknown> };
+    calls.push({ method, params });
+    return handler(method, params) as never;
+  });
+  return calls;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("AuditScreen", () => {
+  it("lists entries in Chinese, filters by login, and shows the chain check", async () => {
+    let broken = false;
+    const calls = fakeCore((method) => {
+      if (method === "audit.list") return { entries: [ENTRY], total: 1, page: 1 };
+      if (method === "audit.verify") {
+        if (broken) throw { code: "audit_broken", message: "审计日志第 7 条被改动或删除" };
+        return { entries: 12, intact: true };
+      }
+      throw new Error(method);
+    });
+    const user = userEvent.setup({ delay: null });
+    render(<AuditScreen />);
+    expect(await screen.findByText("查看人员")).toBeInTheDocument();
+    await user.click(screen.getByTestId("audit-login"));
+    await user.paste("zhou");
+    await user.click(screen.getByTestId("audit-filter"));
+    await waitFor(() => expect(calls.filter((c) => c.method === "audit.list").pop()?.params).toMatchObject({ login: "zhou", page: 1 }));
+
+    await user.click(screen.getByTestId("audit-verify"));
+    expect(await screen.findByTestId("audit-check")).toHaveTextContent("共 12 条");
+    broken = true;
+    await user.click(screen.getByTestId("audit-verify"));
+    await waitFor(() => expect(screen.getByTestId("audit-check")).toHaveTextContent("审计日志第 7 条被改动或删除"));
+  });
+});
+
+describe("BackupScreen", () => {
+  it("backs up into the folder picked in the dialog and shows what was written", async () => {
+    const calls = fakeCore((method, p) => {
+      if (method === "backup.create")
+        return { file: `${p.out}/fengqiao-backup-20261123-080000.db`, key_file: `${p.out}/fengqiao-backup-20261123-080000.db.keys`, schema_version: 5, audit_entries: 40 };
+      throw new Error(method);
+    });
+    vi.spyOn(dialogs, "openFolder").mockResolvedValue("/media/usb");
+    const user = userEvent.setup({ delay: null });
+    render(
+      <AntApp>
+        <BackupScreen />
+      </AntApp>,
+    );
+    await user.click(screen.getByTestId("backup-run"));
+    expect(await screen.findByTestId("backup-report")).toHaveTextContent("/media/usb/fengqiao-backup-20261123-080000.db");
+    expect(calls).toEqual([{ method: "backup.create", params: { out: "/media/usb" } }]);
+  });
+});

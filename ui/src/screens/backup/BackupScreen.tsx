@@ -1,0 +1,67 @@
+import { useState } from "react";
+import { Alert, Button, Card, Descriptions, Space, Typography } from "antd";
+import { backend, toBackendError } from "../../backend";
+import type { BackupReport } from "../../backend";
+import { dialogs } from "../../backend/dialogs";
+
+/**
+ * 备份: an encrypted copy of the database (and its key file) into a folder the officer picks,
+ * e.g. a USB stick. Restoring replaces the open database, so it is done with the program
+ * closed: `fengqiao restore 文件 --user 管理员`.
+ */
+export function BackupScreen() {
+  const [running, setRunning] = useState(false);
+  const [report, setReport] = useState<BackupReport | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const run = async () => {
+    setError(null);
+    const folder = await dialogs.openFolder("选择备份到的文件夹（如 U 盘）");
+    if (!folder) return;
+    setRunning(true);
+    setReport(null);
+    try {
+      setReport(await backend.backup.create(folder));
+    } catch (e) {
+      setError(toBackendError(e).message);
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  return (
+    <Space direction="vertical" size="large" style={{ width: "100%", maxWidth: 880 }}>
+      <Typography.Title level={3} style={{ margin: 0 }}>
+        备份
+      </Typography.Title>
+      <Card title="备份到文件夹">
+        <Typography.Paragraph>
+          备份文件与数据库一样加密，连同密钥文件一起写入所选文件夹；恢复时须用备份当时的管理员账号和密码。
+        </Typography.Paragraph>
+        <Button type="primary" onClick={run} loading={running} data-testid="backup-run">
+          {running ? "正在备份…" : "选择文件夹并备份"}
+        </Button>
+        {error && <Alert type="error" showIcon message={error} style={{ marginTop: 16 }} />}
+        {report && (
+          <Descriptions bordered size="small" column={1} style={{ marginTop: 16 }} data-testid="backup-report">
+            <Descriptions.Item label="备份文件">{report.file}</Descriptions.Item>
+            <Descriptions.Item label="密钥文件">{report.key_file}</Descriptions.Item>
+            <Descriptions.Item label="数据结构版本">{report.schema_version}</Descriptions.Item>
+            <Descriptions.Item label="审计日志">{report.audit_entries} 条，哈希链已校验</Descriptions.Item>
+          </Descriptions>
+        )}
+      </Card>
+      <Card title="从备份恢复">
+        <Typography.Paragraph>
+          恢复会替换当前数据库，须先关闭本程序，再在命令行运行：
+        </Typography.Paragraph>
+        <Typography.Paragraph code copyable>
+          fengqiao restore 备份文件.db --user 管理员用户名
+        </Typography.Paragraph>
+        <Typography.Paragraph type="secondary">
+          恢复前会核对密码、管理员身份、文件完整性和审计日志；被替换的数据库会另存一份，不会丢失。
+        </Typography.Paragraph>
+      </Card>
+    </Space>
+  );
+}

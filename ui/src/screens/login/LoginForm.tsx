@@ -1,0 +1,66 @@
+import { useState } from "react";
+import { Alert, Button, Card, Form, Input, Typography } from "antd";
+import { LockOutlined, UserOutlined } from "@ant-design/icons";
+import { backend, toBackendError } from "../../backend";
+import type { SessionInfo } from "../../backend";
+
+type Values = { login: string; password: string };
+
+/**
+ * Logs in with the core's `session.login` (which also unlocks an encrypted database). The
+ * core's own words are shown for a wrong password or a locked account; `reason` says why
+ * the login is asked for again (e.g. the session timed out).
+ */
+export function LoginForm({ reason, onLoggedIn }: { reason?: string | null; onLoggedIn: (s: SessionInfo) => void }) {
+  const [form] = Form.useForm<Values>();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (v: Values) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const info = await backend.session.login(v.login.trim(), v.password);
+      form.resetFields(["password"]);
+      onLoggedIn(info);
+    } catch (e) {
+      setError(toBackendError(e).message);
+      form.setFieldValue("password", "");
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Form form={form} layout="vertical" onFinish={submit} data-testid="login-form" requiredMark={false}>
+      {reason && <Alert type="warning" showIcon message={reason} style={{ marginBottom: 16 }} />}
+      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
+      <Form.Item name="login" label="用户名" rules={[{ required: true, message: "请输入用户名" }]}>
+        <Input prefix={<UserOutlined />} autoComplete="username" autoFocus data-testid="login-name" />
+      </Form.Item>
+      <Form.Item name="password" label="密码" rules={[{ required: true, message: "请输入密码" }]}>
+        <Input.Password prefix={<LockOutlined />} autoComplete="current-password" data-testid="login-password" />
+      </Form.Item>
+      <Button type="primary" htmlType="submit" loading={busy} block data-testid="login-submit">
+        登录
+      </Button>
+    </Form>
+  );
+}
+
+/** The whole-window login shown when the app opens on an encrypted database or after logout. */
+export function LoginScreen({ reason, onLoggedIn }: { reason?: string | null; onLoggedIn: (s: SessionInfo) => void }) {
+  return (
+    <div style={{ maxWidth: 400, margin: "96px auto", padding: "0 24px" }}>
+      <Typography.Title level={2} style={{ textAlign: "center" }}>
+        枫桥警务台账
+      </Typography.Title>
+      <Card title="登录">
+        <LoginForm reason={reason} onLoggedIn={onLoggedIn} />
+      </Card>
+      <Typography.Paragraph type="secondary" style={{ marginTop: 16 }}>
+        数据库已加密，须用本机的账号登录。忘记密码请找管理员重置；连续输错 5 次账号将锁定 15 分钟。
+      </Typography.Paragraph>
+    </div>
+  );
+}

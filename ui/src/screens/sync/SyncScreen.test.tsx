@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { App as AntApp } from "antd";
+import { transport } from "../../backend/transport";
+import { dialogs } from "../../backend/dialogs";
+import { SyncScreen } from "./SyncScreen";
+
+const STATUS = {
+  node_id: "n-post",
+  name: "青山中心警务室",
+  role: "post",
+  local_changes: 120,
+  open_conflicts: 1,
+  peers: [{ node_id: "n-hq", name: "平安县公安局", role: "hq", villages: [], enrolled_at: "2026-11-01T08:00:00Z", last_sync_at: "2026-11-22T09:30:00Z", pending: 7 }],
+};
+const CONFLICT = {
+  id: 3,
+  tbl: "person",
+  row_id: "p1",
+  col: "phone",
+  loser_value: "13800000001",
+  loser_hlc: "h1",
+  loser_origin: "n-post",
+  winner_value: "13900000002",
+  winner_hlc: "h2",
+  winner_origin: "n-hq",
+  detected_at: "2026-11-22T09:30:01Z",
+  resolved_at: null,
+};
+
+function fakeCore(onTransfer: (method: string, params: Record<string, unknown>) => Promise<unknown>) {
+  const calls: { method: string; params: Record<string, unknown> }[] = [];
+  vi.spyOn(transport, "invoke").mockImplementation(async (_cmd, args) => {
+    const { method, params } = args as { method: string; params: Record<string, unknown> };
+    calls.push({ method, params });
+    if (method === "sync.status") return STATUS as never;
+    if (method === "conflict.list") return [CONFLICT] as never;
+    if (method === "conflict.restore") return { ...CONFLICT, resolved_at: "2026-11-23T10:00:00Z" } as never;
+    return (await onTransfer(method, params)) as never;
+  });
+  return calls;
+}
+
+const renderScreen = (isAdmin = true) =>
+  render(
+    <AntApp>
+      <SyncScreen isAdmin={isAdmin} />
+    </AntApp>,
+  );
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("SyncScreen", () => {
+  it("shows the last sync, pending changes and peers", async () => {
+    fakeCore(async () => ({}));
+    renderScreen();
+    const status = await screen.findByTestId("sync-status");
+    expect(status).toHaveTextContent("2026-11-22T09:30:00Z");
+    expect(status).toHaveTextContent("7 条");
+    expect(status).toHaveTextContent("平安县公安局");
+  });
+
+  it("exports to a file picked in the save dialog, with progress while it runs", async () => {
+    let finish: (v: unknown) => void = () => {};
+    const calls = fakeCore((method) => (method === "sync.export" ? new Promise((r) => (finish = r)) : Promise.reject(new Error(method))));
+    const save = vi.spyOn(dialogs, "saveFile").mockResolvedValue("/media/usb/同步包.fqsync");
+    const user = userEvent.setup({ delay: null });
+    renderScreen();
+    await user.click(await screen.findByTestId("sync-export"));
+    expect(save.mock.calls[0][0]).toBe("fqsync");
+    expect(await screen.findByTestId("sync-progress")).toHaveTextContent("正在导出到U盘");
+    expect(screen.getByTestId("sync-import")).toBeDisabled();
+    finish({ changes: 42 });
+    expect(await screen.findByTestId("sync-result")).toHaveTextContent("导出到U盘完成：变更 42 条");
+    expect(screen.queryByTestId("sync-progress")).toBeNull();
+    expect(calls.find((c) => c.method === "sync.export")?.params).toEqual({ path: "/media/usb/同步包.fqsync" });
+  });
+
+  it("does nothing when the dialog is cancelled, and shows the core's refusal of an import", async () => {
+    const calls = fakeCore(async (method) => {
+      if (method === "sync.import") throw { code: "bundle_foreign", message: "同步包不是发给本机的" };
+      throw new Error(method);
+    });
+    const open = vi.spyOn(dialogs, "openFile").mockResolvedValueOnce(null).mockResolvedValueOnce("/media/usb/县局.fqsync");
+    const user = userEvent.setup({ delay: null });
+    renderScreen();
+    await user.click(await screen.findByTestId("sync-import"));
+    expect(calls.some((c) => c.method === "sync.import")).toBe(false);
+    await user.click(screen.getByTestId("sync-import"));
+    expect(open.mock.calls[1][0]).toEqual(["fqsync"]);
+    expect(await screen.findByTestId("sync-result")).toHaveTextContent("从U盘导入未完成：同步包不是发给本机的");
+  });
+
+  it("syncs over the network, and writes and reads the enrollment files", async () => {
+    const calls = fakeCore(async () => ({ sent: 3, received: 5 }));
+    vi.spyOn(dialogs, "saveFile").mockResolvedValue("/media/usb/登记申请.fqreq");
+    vi.spyOn(dialogs, "openFile").mockResolvedValue("/media/usb/登记回执.fqreply");
+    const user = userEvent.setup({ delay: null });
+    renderScreen();
+    await user.click(await screen.findByTestId("sync-url"));
+    await user.paste("https://10.0.0.5:8443");
+    await user.click(screen.getByTestId("sync-network"));
+    expect(await screen.findByTestId("sync-result")).toHaveTextContent("网络同步完成：发送变更 3 条，收到变更 5 条");
+    await user.click(screen.getByTestId("enroll-request"));
+    await waitFor(() => expect(calls.some((c) => c.method === "enroll.request")).toBe(true));
+    await user.click(screen.getByTestId("enroll-accept"));
+    await waitFor(() => expect(calls.some((c) => c.method === "enroll.accept")).toBe(true));
+    expect(calls.filter((c) => /^(sync\.network|enroll\.)/.test(c.method)).map((c) => [c.method, c.params])).toEqual([
+      ["sync.network", { url: "https://10.0.0.5:8443" }],
+      ["enroll.request", { path: "/media/usb/登记申请.fqreq" }],
+      ["enroll.accept", { path: "/media/usb/登记回执.fqreply" }],
+    ]);
+  });
+
+  it("hides enrollment from non-admins and restores a conflict's overwritten value", async () => {
+    const calls = fakeCore(async () => ({}));
+    // The confirmation pops up with an animation jsdom never finishes.
+    const user = userEvent.setup({ delay: null, pointerEventsCheck: 0 });
+    renderScreen(false);
+    const table = await screen.findByTestId("conflict-table");
+    expect(screen.queryByTestId("enroll-request")).toBeNull();
+    expect(within(table).getByText("13800000001")).toBeInTheDocument();
+    await user.click(within(table).getByText("恢复此值"));
+    await user.click(await screen.findByRole("button", { name: /^恢\s*复$/ }));
+    await waitFor(() => expect(calls.find((c) => c.method === "conflict.restore")?.params).toEqual({ id: 3 }));
+  });
+});

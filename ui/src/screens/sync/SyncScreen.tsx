@@ -1,0 +1,217 @@
+import { useCallback, useEffect, useState } from "react";
+import { Alert, App as AntApp, Button, Card, Descriptions, Empty, Form, Input, Popconfirm, Progress, Space, Table, Tag, Typography } from "antd";
+import { backend, toBackendError } from "../../backend";
+import { dialogs } from "../../backend/dialogs";
+import { syncTransfer } from "../../backend/sync";
+import type { SyncConflict, SyncStatus, TransferReport } from "../../backend/sync";
+
+/** Counts a transfer may report, in Chinese. */
+const REPORT_LABELS: Record<string, string> = {
+  sent: "发送变更",
+  received: "收到变更",
+  applied: "应用变更",
+  changes: "变更",
+  skipped: "跳过",
+  conflicts: "冲突",
+};
+
+function summary(r: TransferReport | null | undefined): string {
+  if (!r || typeof r !== "object") return "";
+  return Object.entries(r)
+    .filter(([k, v]) => k in REPORT_LABELS && typeof v === "number")
+    .map(([k, v]) => `${REPORT_LABELS[k]} ${v} 条`)
+    .join("，");
+}
+
+function show(v: unknown): string {
+  if (v === null || v === undefined) return "（空）";
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+/** Today's date as in a file name. */
+function today(): string {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}`;
+}
+
+/**
+ * 同步: where this post stands with HQ, syncing over the network or by USB stick, the
+ * enrollment files, and the conflict log with restoring an overwritten value.
+ */
+export function SyncScreen({ isAdmin }: { isAdmin: boolean }) {
+  const { message } = AntApp.useApp();
+  const [status, setStatus] = useState<SyncStatus | null>(null);
+  const [conflicts, setConflicts] = useState<SyncConflict[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [running, setRunning] = useState<string | null>(null);
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [form] = Form.useForm<{ url: string }>();
+
+  const load = useCallback(() => {
+    Promise.all([backend.sync.status(), backend.conflict.list()])
+      .then(([s, c]) => {
+        setStatus(s);
+        setConflicts(c);
+        setError(null);
+      })
+      .catch((e) => setError(toBackendError(e).message));
+  }, []);
+  useEffect(load, [load]);
+
+  /** Runs one transfer with its progress shown; `path` null means the dialog was cancelled. */
+  const transfer = async (label: string, f: () => Promise<TransferReport>) => {
+    setRunning(label);
+    setResult(null);
+    try {
+      const r = await f();
+      const s = summary(r);
+      setResult({ ok: true, text: `${label}完成${s ? `：${s}` : ""}` });
+      load();
+    } catch (e) {
+      setResult({ ok: false, text: `${label}未完成：${toBackendError(e).message}` });
+    } finally {
+      setRunning(null);
+    }
+  };
+  const withPath = async (pick: () => Promise<string | null>, label: string, f: (p: string) => Promise<TransferReport>) => {
+    const path = await pick();
+    if (path) await transfer(label, () => f(path));
+  };
+
+  const restore = async (c: SyncConflict) => {
+    try {
+      await backend.conflict.restore(c.id);
+      message.success("已恢复被覆盖的值，下次同步时发出");
+      load();
+    } catch (e) {
+      message.error(toBackendError(e).message);
+    }
+  };
+
+  const busy = running !== null;
+  const lastSync = status?.peers
+    .map((p) => p.last_sync_at)
+    .filter((t): t is string => !!t)
+    .sort()
+    .pop();
+  const pending = status?.peers.reduce((n, p) => n + p.pending, 0) ?? 0;
+
+  return (
+    <Space direction="vertical" size="large" style={{ width: "100%" }}>
+      <Typography.Title level={3} style={{ margin: 0 }}>
+        同步
+      </Typography.Title>
+      {error && <Alert type="error" showIcon message={error} />}
+      {status && (
+        <Descriptions bordered size="small" column={3} data-testid="sync-status">
+          <Descriptions.Item label="本机">{status.name || status.node_id}</Descriptions.Item>
+          <Descriptions.Item label="上次同步">{lastSync ?? "尚未同步"}</Descriptions.Item>
+          <Descriptions.Item label="待发送变更">{pending} 条</Descriptions.Item>
+          <Descriptions.Item label="本机变更累计">{status.local_changes} 条</Descriptions.Item>
+          <Descriptions.Item label="未处理冲突">{status.open_conflicts} 条</Descriptions.Item>
+          <Descriptions.Item label="已登记">
+            {status.peers.length ? status.peers.map((p) => p.name).join("、") : "尚未登记到县局"}
+          </Descriptions.Item>
+        </Descriptions>
+      )}
+      {running && (
+        <Space direction="vertical" style={{ width: "100%" }} data-testid="sync-progress">
+          <Progress percent={100} status="active" showInfo={false} />
+          <Typography.Text>正在{running}，请勿关闭程序…</Typography.Text>
+        </Space>
+      )}
+      {result && <Alert type={result.ok ? "success" : "error"} showIcon message={result.text} data-testid="sync-result" />}
+      <Card title="与县局同步">
+        <Space direction="vertical" size="middle" style={{ width: "100%" }}>
+          <Form form={form} layout="inline" onFinish={(v) => transfer("网络同步", () => syncTransfer.network(v.url.trim()))}>
+            <Form.Item name="url" label="县局地址" rules={[{ required: true, message: "请输入县局同步地址" }]}>
+              <Input placeholder="如 https://192.168.1.10:8443" style={{ width: 320 }} data-testid="sync-url" />
+            </Form.Item>
+            <Button type="primary" htmlType="submit" disabled={busy} data-testid="sync-network">
+              网络同步
+            </Button>
+          </Form>
+          <Space>
+            <Button
+              disabled={busy}
+              data-testid="sync-export"
+              onClick={() =>
+                withPath(() => dialogs.saveFile("fqsync", `同步包-${today()}.fqsync`, "导出到U盘"), "导出到U盘", syncTransfer.export)
+              }
+            >
+              导出到U盘
+            </Button>
+            <Button
+              disabled={busy}
+              data-testid="sync-import"
+              onClick={() => withPath(() => dialogs.openFile(["fqsync"], "从U盘导入"), "从U盘导入", syncTransfer.import)}
+            >
+              从U盘导入
+            </Button>
+          </Space>
+        </Space>
+      </Card>
+      {isAdmin && (
+        <Card title="登记到县局（首次同步前）">
+          <Typography.Paragraph>
+            先生成登记申请文件交县局，县局办理后带回登记回执文件，在此导入即完成登记。
+          </Typography.Paragraph>
+          <Space>
+            <Button
+              disabled={busy}
+              data-testid="enroll-request"
+              onClick={() =>
+                withPath(() => dialogs.saveFile("fqreq", `登记申请-${today()}.fqreq`, "生成登记申请"), "生成登记申请", syncTransfer.enrollRequest)
+              }
+            >
+              生成登记申请
+            </Button>
+            <Button
+              disabled={busy}
+              data-testid="enroll-accept"
+              onClick={() => withPath(() => dialogs.openFile(["fqreply"], "导入登记回执"), "导入登记回执", syncTransfer.enrollAccept)}
+            >
+              导入登记回执
+            </Button>
+          </Space>
+        </Card>
+      )}
+      <Card title="同步冲突">
+        <Typography.Paragraph type="secondary">
+          两处同时修改同一项时，保留较新的修改；被覆盖的值记在这里，可以恢复（作为一次新的修改同步出去）。
+        </Typography.Paragraph>
+        {conflicts && conflicts.length === 0 ? (
+          <Empty description="没有未处理的冲突" />
+        ) : (
+          <Table<SyncConflict>
+            rowKey="id"
+            size="small"
+            dataSource={conflicts ?? []}
+            loading={conflicts === null && !error}
+            pagination={{ pageSize: 10, hideOnSinglePage: true }}
+            data-testid="conflict-table"
+            columns={[
+              { title: "发现时间", dataIndex: "detected_at", width: 190 },
+              { title: "项目", render: (_, c) => `${c.tbl}.${c.col}` },
+              { title: "保留的值", render: (_, c) => show(c.winner_value) },
+              { title: "被覆盖的值", render: (_, c) => show(c.loser_value) },
+              {
+                title: "",
+                width: 120,
+                render: (_, c) =>
+                  c.resolved_at ? (
+                    <Tag>已处理</Tag>
+                  ) : (
+                    <Popconfirm title="恢复被覆盖的值？" okText="恢复" cancelText="取消" onConfirm={() => restore(c)}>
+                      <Button size="small">恢复此值</Button>
+                    </Popconfirm>
+                  ),
+              },
+            ]}
+          />
+        )}
+      </Card>
+    </Space>
+  );
+}

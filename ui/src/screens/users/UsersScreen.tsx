@@ -1,0 +1,181 @@
+import { useCallback, useEffect, useState } from "react";
+import { Alert, App as AntApp, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
+import { backend, toBackendError } from "../../backend";
+import { RoleLabel } from "../../backend/types";
+import type { Officer, Role, User, UserInput } from "../../backend";
+import { blankToNull, showError } from "../../components/formErrors";
+
+const ROLES: Role[] = ["officer", "auxiliary", "station_admin"];
+
+/** 用户: the station admin creates logins, resets passwords, unlocks and disables them. */
+export function UsersScreen() {
+  const { message } = AntApp.useApp();
+  const [users, setUsers] = useState<User[] | null>(null);
+  const [officers, setOfficers] = useState<Officer[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [formError, setFormError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [resetting, setResetting] = useState<string | null>(null);
+  const [resetError, setResetError] = useState<string | null>(null);
+  const [form] = Form.useForm<UserInput>();
+  const [resetForm] = Form.useForm<{ new_password: string }>();
+
+  const load = useCallback(() => {
+    backend.user
+      .list()
+      .then((u) => {
+        setUsers(u);
+        setError(null);
+      })
+      .catch((e) => setError(toBackendError(e).message));
+  }, []);
+  useEffect(() => {
+    load();
+    backend.officer.list().then(setOfficers, () => setOfficers([]));
+  }, [load]);
+
+  const create = async (v: UserInput) => {
+    setSaving(true);
+    setFormError(null);
+    try {
+      const u = await backend.user.create(blankToNull(v));
+      form.resetFields();
+      message.success(`已添加用户 ${u.login}，首次登录须修改密码`);
+      load();
+    } catch (e) {
+      setFormError(showError(form, e));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const act = async (what: string, f: () => Promise<User>) => {
+    try {
+      await f();
+      message.success(what);
+      load();
+    } catch (e) {
+      message.error(toBackendError(e).message);
+    }
+  };
+
+  const reset = async (v: { new_password: string }) => {
+    if (!resetting) return;
+    setResetError(null);
+    try {
+      await backend.user.setPassword({ login: resetting, old_password: null, new_password: v.new_password });
+      message.success(`已重置 ${resetting} 的密码，对方下次登录须修改`);
+      setResetting(null);
+      resetForm.resetFields();
+      load();
+    } catch (e) {
+      setResetError(showError(resetForm, e));
+    }
+  };
+
+  return (
+    <Space direction="vertical" size="large" style={{ width: "100%" }}>
+      <Typography.Title level={3} style={{ margin: 0 }}>
+        用户
+      </Typography.Title>
+      {error && <Alert type="error" showIcon message={error} />}
+      <Table<User>
+        rowKey="id"
+        size="middle"
+        loading={users === null && !error}
+        dataSource={users ?? []}
+        pagination={false}
+        data-testid="user-table"
+        columns={[
+          { title: "用户名", dataIndex: "login" },
+          { title: "姓名", dataIndex: "name", render: (n: string | null) => n ?? "—" },
+          { title: "角色", dataIndex: "role", render: (r: Role) => RoleLabel[r] },
+          {
+            title: "状态",
+            render: (_, u) =>
+              u.disabled_at ? (
+                <Tag>已停用</Tag>
+              ) : u.must_change_password ? (
+                <Tag color="orange">待修改初始密码</Tag>
+              ) : (
+                <Tag color="green">正常</Tag>
+              ),
+          },
+          { title: "上次登录", dataIndex: "last_login_at", render: (t: string | null) => t ?? "从未" },
+          {
+            title: "操作",
+            render: (_, u) =>
+              u.disabled_at ? null : (
+                <Space size="small">
+                  <Button size="small" onClick={() => setResetting(u.login)}>
+                    重置密码
+                  </Button>
+                  <Button size="small" onClick={() => act(`已解除 ${u.login} 的锁定`, () => backend.user.unlock(u.login))}>
+                    解除锁定
+                  </Button>
+                  <Popconfirm
+                    title={`停用 ${u.login}？`}
+                    description="停用后该账号不能再登录，记录保留。"
+                    okText="停用"
+                    cancelText="取消"
+                    onConfirm={() => act(`已停用 ${u.login}`, () => backend.user.disable(u.login))}
+                  >
+                    <Button size="small" danger>
+                      停用
+                    </Button>
+                  </Popconfirm>
+                </Space>
+              ),
+          },
+        ]}
+      />
+      <Card title="添加用户">
+        {formError && <Alert type="error" showIcon message={formError} style={{ marginBottom: 16 }} />}
+        <Form form={form} layout="vertical" onFinish={create} initialValues={{ role: "officer" }} style={{ maxWidth: 480 }}>
+          <Form.Item name="login" label="用户名" extra="字母开头，2–32 个字符" rules={[{ required: true, message: "请输入用户名" }]}>
+            <Input data-testid="user-login" />
+          </Form.Item>
+          <Form.Item name="name" label="姓名">
+            <Input data-testid="user-name" />
+          </Form.Item>
+          <Form.Item name="role" label="角色" rules={[{ required: true, message: "请选择角色" }]}>
+            <Select options={ROLES.map((r) => ({ value: r, label: RoleLabel[r] }))} />
+          </Form.Item>
+          <Form.Item name="officer_id" label="对应的民警、辅警">
+            <Select allowClear options={officers.map((o) => ({ value: o.id, label: `${o.name}（${RoleLabel[o.role]}）` }))} />
+          </Form.Item>
+          <Form.Item
+            name="password"
+            label="初始密码"
+            extra="至少 8 位，含字母和数字；对方首次登录时须修改"
+            rules={[{ required: true, message: "请输入初始密码" }]}
+          >
+            <Input.Password autoComplete="new-password" data-testid="user-password" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" loading={saving} data-testid="user-create">
+            添加
+          </Button>
+        </Form>
+      </Card>
+      <Modal
+        open={resetting !== null}
+        title={`重置 ${resetting ?? ""} 的密码`}
+        okText="重置"
+        cancelText="取消"
+        onOk={() => resetForm.submit()}
+        onCancel={() => {
+          setResetting(null);
+          setResetError(null);
+        }}
+        destroyOnHidden
+      >
+        {resetError && <Alert type="error" showIcon message={resetError} style={{ marginBottom: 16 }} />}
+        <Form form={resetForm} layout="vertical" onFinish={reset} preserve={false}>
+          <Form.Item name="new_password" label="新密码" rules={[{ required: true, message: "请输入新密码" }]}>
+            <Input.Password autoComplete="new-password" />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </Space>
+  );
+}
