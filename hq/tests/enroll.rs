@@ -162,3 +162,48 @@ fn enrollment_over_the_network_with_one_time_codes() {
     stop.send(()).unwrap();
     rt.block_on(server).unwrap().unwrap();
 }
+
+#[test]
+fn network_enrollment_is_for_the_admin_and_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("hq");
+    hq_cli(&data, &["init", "--name", "县公安局"]);
+    let code = issue(&data, &[]);
+    let hq = fengqiao_hq::open(&data).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = rt.spawn(fengqiao_hq::run(listener, hq, async {
+        let _ = stopped.await;
+    }));
+
+    let db = dir.path().join("post.db");
+    let clock = Arc::new(SystemClock);
+    let mut admin = Api::create_admin(&db, clock.clone(), "admin", "Admin2026x").unwrap();
+    admin.call("user.create", json!({"login": "fujing", "password": "Start2026x", "role": "auxiliary"})).unwrap();
+    let mut aux = Api::open_as(&db, clock, "fujing", "Start2026x").unwrap();
+    aux.call("user.set_password", json!({"old_password": "Start2026x", "new_password": "Fujing2026x"})).unwrap();
+
+    // An auxiliary is refused before anything is sent: the code stays unused.
+    let e = aux.call("enroll.network", json!({"url": base, "code": code})).unwrap_err();
+    assert_eq!(e.code(), "forbidden", "{e}");
+    assert!(peers(&mut admin).is_empty());
+    let got = admin.call("enroll.network", json!({"url": base, "code": code})).unwrap();
+    assert_eq!(got["villages"], json!([VILLAGE]));
+
+    let log = admin.call("audit.list", json!({"page_size": 500})).unwrap();
+    let rows = log["entries"].as_array().unwrap();
+    let has = |login: &str, action: &str| {
+        rows.iter().any(|r| {
+            r["login"] == login
+                && r["action"] == action
+                && r["detail"].as_str().is_some_and(|d| d.contains("enroll.network"))
+        })
+    };
+    assert!(has("fujing", "denied"), "{log}");
+    assert!(has("admin", "update"), "{log}");
+
+    stop.send(()).unwrap();
+    rt.block_on(server).unwrap().unwrap();
+}
