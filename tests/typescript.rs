@@ -7,6 +7,7 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
+use fengqiao::api::EnrollNetworkRequest;
 use fengqiao::api::{AdvanceRequest, Api, BoardRequest, CancelRequest, CatalogueRequest, MonthRequest, OverdueRequest};
 use fengqiao::api::{AgreementCheck, DisputeRef, DueRequest, ReferRequest, WithdrawRequest};
 use fengqiao::api::{AuditCheck, BackupRequest, LoginRef, LoginRequest, SessionInfo, SetPassword, UserInput};
@@ -158,6 +159,7 @@ fn typescript_bindings() {
         SyncNetworkRequest,
         EnrollRequestFile,
         EnrollAcceptFile,
+        EnrollNetworkRequest,
         BundleSent,
         NetworkSync,
         EnrollRequestWritten,

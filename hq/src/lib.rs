@@ -8,6 +8,9 @@
 //! Routes:
 //! - `POST /sync`: a post's bundle in, HQ's reply bundle out (the same bytes as on USB).
 //!   A refused bundle gets `400` with the Chinese reason as plain text.
+//! - `POST /enroll`: a post's enrollment request MACed with a one-time code issued here
+//!   (`fengqiao-hq enroll-code`); HQ's reply MACed with the same code. A refusal (wrong,
+//!   used or expired code) gets `400` with the Chinese reason, and nothing is recorded.
 //! - `GET /health`: `ok`.
 //! - `GET /`: the status page (posts, last sync, pending changes, open conflicts) with the
 //!   relay form: the station's browser uploads a post's bundle from a USB stick and saves
@@ -30,6 +33,9 @@ use fengqiao::model::time::SystemClock;
 /// The largest bundle accepted over HTTP: a whole post's decade fits well below it.
 pub const MAX_BUNDLE: usize = 1 << 30;
 
+/// The largest enrollment request accepted: two public keys and a name.
+pub const MAX_ENROLL: usize = 64 * 1024;
+
 /// HQ's database inside its data directory.
 pub fn db_path(data: &Path) -> std::path::PathBuf {
     data.join("hq.db")
@@ -47,6 +53,7 @@ pub fn router(api: Api) -> Router {
     let shared: Shared = Arc::new(Mutex::new(api));
     Router::new()
         .route("/sync", post(sync))
+        .route("/enroll", post(enroll).layer(DefaultBodyLimit::max(MAX_ENROLL)))
         .route("/health", get(|| async { "ok" }))
         .route("/", get(status_page))
         .layer(DefaultBodyLimit::max(MAX_BUNDLE))
@@ -70,9 +77,18 @@ fn lock(api: &Shared) -> std::sync::MutexGuard<'_, Api> {
 
 async fn sync(State(api): State<Shared>, body: Bytes) -> Response {
     // SQLite work is blocking: keep it off the async workers.
-    let done = tokio::task::spawn_blocking(move || lock(&api).hq_exchange(&body)).await;
+    let done = tokio::task::spawn_blocking(move || lock(&api).hq_exchange(&body).map(|(_, reply)| reply)).await;
+    respond(done, "application/octet-stream")
+}
+
+async fn enroll(State(api): State<Shared>, body: Bytes) -> Response {
+    let done = tokio::task::spawn_blocking(move || lock(&api).hq_enroll_coded(&body)).await;
+    respond(done, "application/json")
+}
+
+fn respond(done: Result<Result<Vec<u8>, Error>, tokio::task::JoinError>, content_type: &'static str) -> Response {
     match done {
-        Ok(Ok((_, reply))) => ([(header::CONTENT_TYPE, "application/octet-stream")], reply).into_response(),
+        Ok(Ok(reply)) => ([(header::CONTENT_TYPE, content_type)], reply).into_response(),
         Ok(Err(e)) => {
             let status = match e {
                 Error::Storage(_) | Error::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -80,7 +96,7 @@ async fn sync(State(api): State<Shared>, body: Bytes) -> Response {
             };
             (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], e.to_string()).into_response()
         }
-        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "同步处理中断，未做任何改动").into_response(),
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "处理中断，未做任何改动").into_response(),
     }
 }
 

@@ -37,6 +37,18 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// 发放一次性登记码：警务室凭它通过网络登记（fengqiao enroll --hq URL --code 码）
+    EnrollCode {
+        /// 辖区村（社区）代码，逗号分隔
+        #[arg(long, value_delimiter = ',', required = true)]
+        villages: Vec<String>,
+        /// 警务室名称（县局登记时采用此名称）
+        #[arg(long)]
+        name: Option<String>,
+        /// 有效期（小时）
+        #[arg(long, default_value_t = fengqiao::sync::code::DEFAULT_HOURS)]
+        hours: i64,
+    },
     /// 导入警务室的同步包（U 盘），写出给它的回复包
     Bundle {
         #[command(subcommand)]
@@ -96,6 +108,16 @@ fn run(cli: Cli) -> Result<(), Error> {
                 req.node.node_id,
                 villages.join("、"),
                 out.display()
+            ));
+        }
+        Command::EnrollCode { villages, name, hours } => {
+            let issued = api.hq_enroll_code(&villages, name.as_deref(), hours)?;
+            let until = fengqiao::model::time::parse_instant(&issued.expires_at)
+                .map_or(issued.expires_at.clone(), fengqiao::model::time::show);
+            say(format!("登记码：{}", issued.code));
+            say(format!(
+                "辖区：{}；有效至 {until}（北京时间），只能使用一次。请当面或电话告知警务室管理员，本码不会再次显示。",
+                issued.villages.join("、")
             ));
         }
         Command::Bundle { action: BundleAction::Import { file, reply_out } } => {

@@ -40,6 +40,7 @@ pub use prevention::{
 pub use security::{
     AuditCheck, BackupRequest, LoginRef, LoginRequest, Nothing, Session, SessionInfo, SetPassword, UserInput,
 };
+pub use sync::EnrollNetworkRequest;
 pub use sync::{
     BundleSent, EnrollAcceptFile, EnrollRequestFile, EnrollRequestWritten, Enrolled, NetworkSync, SyncExportRequest,
     SyncImportRequest, SyncNetworkRequest,

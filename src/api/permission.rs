@@ -48,6 +48,7 @@ pub const RULES: &[(&str, Need)] = &[
     // the stick to the station.
     ("enroll.request", Need::Admin),
     ("enroll.accept", Need::Admin),
+    ("enroll.network", Need::Admin),
     ("sync.keys", Need::Admin),
     ("sync.rotate_key", Need::Admin),
     // The post's own settings and its officers.

@@ -60,6 +60,17 @@ pub struct EnrollAcceptFile {
     pub path: String,
 }
 
+/// `enroll.network`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct EnrollNetworkRequest {
+    /// 县局服务地址，例如 `http://192.168.1.10:8080`.
+    pub url: String,
+    /// 县局发放的一次性登记码（如 `K7QM-3XHD-...`，空格和短横线可有可无）.
+    pub code: String,
+}
+
 /// A bundle made for HQ: written to a file (`sync.export`) or sent (`sync.network`).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -205,6 +216,12 @@ pub(super) fn methods() -> Vec<Method> {
         method!("enroll.accept", "导入县局的登记回执，完成登记", EnrollAcceptFile, |api, p| api
             .enroll_accept_file(p)),
         method!(
+            "enroll.network",
+            "凭县局发放的一次性登记码，通过网络向县局登记本警务室",
+            EnrollNetworkRequest,
+            |api, p| api.enroll_network(p)
+        ),
+        method!(
             "sync.status",
             "同步状态：本机、已登记的对方节点、上次同步、待发送变更、未处理冲突",
             StatusRequest,
@@ -271,6 +288,12 @@ impl Api {
         Ok(Enrolled::from(&reply))
     }
 
+    /// `enroll.network`: enrolls with HQ over HTTP, authorized by HQ's one-time code.
+    pub fn enroll_network(&mut self, req: EnrollNetworkRequest) -> Result<Enrolled> {
+        let reply = sync::code::enroll_network(&mut self.store, &req.url, &req.code)?;
+        Ok(Enrolled::from(&reply))
+    }
+
     /// This post's enrollment request (naming it `name` when given).
     pub fn enroll_request(&mut self, name: Option<&str>) -> Result<EnrollRequest> {
         if let Some(n) = name {
@@ -303,6 +326,21 @@ impl Api {
     /// HQ registers a post with its villages.
     pub fn hq_enroll(&mut self, req: &EnrollRequest, villages: &[String]) -> Result<EnrollReply> {
         sync::enroll_post(&mut self.store, req, villages)
+    }
+
+    /// HQ issues a one-time enrollment code for a post with `villages`, valid `hours`.
+    pub fn hq_enroll_code(
+        &mut self,
+        villages: &[String],
+        name: Option<&str>,
+        hours: i64,
+    ) -> Result<sync::code::IssuedCode> {
+        sync::code::issue(&mut self.store, villages, name, hours)
+    }
+
+    /// HQ answers a post's coded enrollment (the body of `POST /enroll`).
+    pub fn hq_enroll_coded(&mut self, bytes: &[u8]) -> Result<Vec<u8>> {
+        sync::code::answer(&mut self.store, bytes)
     }
 
     /// HQ applies a post's bundle and returns the reply bundle.

@@ -98,10 +98,18 @@ enum Command {
         /// 备份文件（fengqiao-backup-….db，旁边须有它的 .keys 文件）
         file: PathBuf,
     },
-    /// 向县局登记本警务室：生成申请文件，带回县局的回执后接受
+    /// 向县局登记本警务室：凭县局的登记码通过网络登记（--hq URL --code 码），
+    /// 或用文件：生成申请文件，带回县局的回执后接受
+    #[command(args_conflicts_with_subcommands = true)]
     Enroll {
         #[command(subcommand)]
-        step: EnrollStep,
+        step: Option<EnrollStep>,
+        /// 县局服务地址，如 http://192.168.1.10:8080
+        #[arg(long, requires = "code")]
+        hq: Option<String>,
+        /// 县局发放的一次性登记码
+        #[arg(long, requires = "hq")]
+        code: Option<String>,
     },
     /// 同步包（U 盘）：导出给县局、导入县局的回复
     Bundle {
@@ -420,13 +428,31 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
             }
         }
-        Command::Enroll { step: EnrollStep::Request { out, name } } => {
+        Command::Enroll { step: None, hq, code } => {
+            let (Some(url), Some(code)) = (hq, code) else {
+                return Err(Error::validation(
+                    "hq",
+                    "请用 --hq 地址 --code 登记码 通过网络登记，或用 enroll request / enroll accept 走文件",
+                ));
+            };
+            let mut api = open(cli.db, cli.user.as_deref())?;
+            let e = api.call("enroll.network", json!({"url": url, "code": code}))?;
+            let villages: Vec<&str> =
+                e["villages"].as_array().map(|v| v.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+            out!(
+                "已登记到县局“{}”（{}），辖区：{}",
+                e["hq_name"].as_str().unwrap_or_default(),
+                e["hq_node_id"].as_str().unwrap_or_default(),
+                villages.join("、")
+            );
+        }
+        Command::Enroll { step: Some(EnrollStep::Request { out, name }), .. } => {
             let mut api = open(cli.db, cli.user.as_deref())?;
             let req = api.guarded("sync.enroll", |a| a.enroll_request(name.as_deref()))?;
             write_file(&out, &to_pretty(&req)?)?;
             out!("已生成登记申请：{}（本机节点 {}）；请交县局管理员办理登记", out.display(), req.node.node_id);
         }
-        Command::Enroll { step: EnrollStep::Accept { reply } } => {
+        Command::Enroll { step: Some(EnrollStep::Accept { reply }), .. } => {
             let text = std::fs::read(&reply)?;
             let reply: EnrollReply = serde_json::from_slice(&text)
                 .map_err(|e| Error::validation("reply", format!("登记回执文件无法读取：{e}")))?;

@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_sync.sql"),
     include_str!("migrations/0004_row_origin.sql"),
     include_str!("migrations/0005_involvement.sql"),
+    include_str!("migrations/0006_enroll_code.sql"),
 ];
 
 /// The schema version this build writes.

@@ -14,6 +14,7 @@
 //! Nothing here knows about HTTP: `fengqiao-hq` and the CLI move the same bytes.
 
 pub mod bundle;
+pub mod code;
 pub mod keys;
 pub mod merge;
 pub mod net;

@@ -47,6 +47,7 @@ export type { DisputeStatus } from "./DisputeStatus";
 export type { DueRequest } from "./DueRequest";
 export type { EndVolunteer } from "./EndVolunteer";
 export type { EnrollAcceptFile } from "./EnrollAcceptFile";
+export type { EnrollNetworkRequest } from "./EnrollNetworkRequest";
 export type { EnrollRequestFile } from "./EnrollRequestFile";
 export type { EnrollRequestWritten } from "./EnrollRequestWritten";
 export type { Enrolled } from "./Enrolled";

@@ -18,6 +18,7 @@ export const METHODS = [
   "dispute.update", // 修改纠纷（只传需要修改的字段）
   "dispute.withdraw", // 撤回纠纷
   "enroll.accept", // 导入县局的登记回执，完成登记
+  "enroll.network", // 凭县局发放的一次性登记码，通过网络向县局登记本警务室
   "enroll.request", // 生成向县局登记本警务室的申请文件
   "errand.advance", // 推进代办：开始办理、办结、送达
   "errand.board", // 代办看板：各状态的数量和事项
