@@ -51,8 +51,8 @@ use fengqiao::model::prevention::{
 use fengqiao::store::prevention::{
     Feedback, Finding, FiveNonesYear, Hazard, Lead, Outreach, OutreachTotal, Patrol, Team, Volunteer,
 };
-use fengqiao::sync::{Conflict, ImportReport as BundleImportReport, NodeRole, Peer, Status};
 use fengqiao::store::{audit, backup::BackupReport, user::User};
+use fengqiao::sync::{Conflict, ImportReport as BundleImportReport, NodeRole, Peer, Status};
 use ts_rs::{Config, TS};
 
 fn out_dir() -> PathBuf {
