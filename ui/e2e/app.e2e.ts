@@ -1,11 +1,11 @@
 // End-to-end: the real app (the debug binary with the UI built in), driven through
 // tauri-driver and WebKitWebDriver, on a fresh database. Run by scripts/e2e.sh under xvfb-run.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { remote } from "webdriverio";
 
 const APP = process.env.FENGQIAO_DESK_BIN ?? "";
@@ -16,6 +16,9 @@ const NATIVE_PORT = 4445;
 let driver: ChildProcess | undefined;
 let browser: WebdriverIO.Browser;
 let dataDir = "";
+/** The station admin created on first run (the database is encrypted from then on). */
+const ADMIN = "admin";
+const ADMIN_PASSWORD = "Qingshan2026";
 /** A demo resident with a two-character name, found in the search test. */
 let resident = "";
 
@@ -48,7 +51,23 @@ async function shot(name: string) {
   await browser.saveScreenshot(path.join(SHOTS, `${name}.png`));
 }
 
-const NAV: Record<string, string> = { 首页: "/", 户籍人员: "/people", 矛盾纠纷: "/disputes", 代办: "/errands", 警情: "/incidents", 设置: "/settings" };
+const NAV: Record<string, string> = {
+  首页: "/",
+  户籍人员: "/people",
+  矛盾纠纷: "/disputes",
+  代办: "/errands",
+  警情: "/incidents",
+  设置: "/settings",
+  同步: "/sync",
+  用户: "/users",
+  审计日志: "/audit",
+};
+
+/** Waits until no Ant Design enter/leave animation is running (a dialog zooming in moves
+ * its fields under the pointer, so a click computed mid-animation lands elsewhere). */
+async function settled() {
+  await until("animations to finish", async () => (await browser.$$("[class*='-enter'], [class*='-appear'], [class*='-leave']").length) === 0, 10000);
+}
 
 async function go(screen: string) {
   // A test that failed may leave a dialog open; close it so the next one starts clean.
@@ -102,12 +121,12 @@ beforeAll(async () => {
   await until("WebKitWebDriver", () => portOpen(NATIVE_PORT));
 });
 
-afterEach(async (ctx) => {
+beforeEach((ctx) => {
   // Keep what the screen showed when a step failed.
-  if (ctx.task.result?.state === "fail") {
+  ctx.onTestFailed(async () => {
     const name = `failed-${ctx.task.name.replace(/[^\p{L}\p{N}]+/gu, "-")}.png`;
     await browser?.saveScreenshot(path.join(SHOTS, name)).catch(() => {});
-  }
+  });
 });
 
 afterAll(async () => {
@@ -117,10 +136,19 @@ afterAll(async () => {
 });
 
 describe("枫桥警务台账", () => {
-  it("offers demo data on first run and imports it", async () => {
-    const button = await $t("import-demo");
-    await button.waitForDisplayed({ timeout: 30000 });
+  it("creates the station admin on first run, encrypting the database, then imports demo data", async () => {
+    const login = await $t("admin-login");
+    await login.waitForDisplayed({ timeout: 30000 });
     await shot("01-first-run");
+    await login.setValue(ADMIN);
+    await (await $t("admin-password")).setValue(ADMIN_PASSWORD);
+    await (await $t("admin-confirm")).setValue(ADMIN_PASSWORD);
+    await (await $t("create-admin-submit")).click();
+    await (await $t("create-admin")).waitForDisplayed({ reverse: true, timeout: 30000 });
+    // The key file now sits beside the database: it opens only with a login from here on.
+    expect(existsSync(path.join(dataDir, "post.db.keys"))).toBe(true);
+    const button = await $t("import-demo");
+    await button.waitForDisplayed();
     await button.click();
     await (await $t("home")).waitForDisplayed({ timeout: 120000 });
     await until("home figures", async () => (await browser.$$("canvas").length) >= 2);
@@ -214,11 +242,15 @@ describe("枫桥警务台账", () => {
 
     await (await $t("action-mediate")).click();
     await (await $t("mediation-form")).waitForDisplayed();
+    await settled();
     await (await byText("达成一致", "span")).click();
+    const settledRadio = await browser.$("//label[.//span[normalize-space(text())='达成一致']]//input");
+    await until("达成一致 chosen", async () => await settledRadio.isSelected());
     const mediators = await (await formItem("调解员")).$("input");
     await mediators.setValue("陈百川");
     await browser.keys("Enter");
     await (await $t("mediation-save")).click();
+    await (await $t("mediation-form")).waitForDisplayed({ reverse: true, timeout: 15000 });
     await (await $t("agreement-form")).waitForDisplayed({ timeout: 15000 });
     expect(await (await $t("dispute-status")).getText()).toBe("已达成一致");
 
@@ -255,6 +287,7 @@ describe("枫桥警务台账", () => {
     await shot("11-errands");
     await (await $t("new-errand")).click();
     await (await $t("errand-form")).waitForDisplayed();
+    await settled();
     await pick("服务事项", "身份证");
     await (await $t("errand-applicant")).setValue("赵小满");
     // Accepted long ago and overdue: first among open errands on the board, marked red.
@@ -273,6 +306,7 @@ describe("枫桥警务台账", () => {
       expect((await button.getText()).replace(/\s/g, "")).toBe(step);
       await button.click();
       await (await $t("advance-form")).waitForDisplayed();
+      await settled();
       if (step === "送达") {
         await (await byText("当面交付", "span")).click();
         await shot("12-errand-deliver");
@@ -285,11 +319,46 @@ describe("枫桥警务台账", () => {
     await shot("13-errand-delivered");
   });
 
-  // 设置 is covered by SettingsScreen.test.tsx: in this harness a test that opened 设置 kept
-  // the WebDriver session waiting until the 120 s timeout (three runs), not yet diagnosed.
   it("lists incidents, newest first", async () => {
     await go("警情");
     await until("incidents", async () => (await browser.$$(".ant-table-tbody tr.ant-table-row").length) > 0);
     await shot("15-incidents");
+  });
+
+  // 设置 is covered by SettingsScreen.test.tsx. Under WebKitWebDriver and Xvfb, a moment
+  // after 设置 is on screen every WebDriver command on the page (finding, reading, even a
+  // screenshot) waits until the session times out; commands sent in the first few hundred
+  // milliseconds still answer, and other screens are unaffected. Cause not yet found.
+
+  it("shows the admin the audit log, whose chain verifies", async () => {
+    await go("审计日志");
+    await until("audit entries", async () => (await browser.$$(".ant-table-tbody tr.ant-table-row").length) > 0);
+    await (await $t("audit-verify")).click();
+    const check = await $t("audit-check");
+    await check.waitForDisplayed({ timeout: 15000 });
+    expect(await check.getText()).toContain("哈希链逐条校验通过");
+    await shot("17-audit");
+    await go("同步");
+    await (await $t("sync-status")).waitForDisplayed({ timeout: 15000 });
+    await shot("18-sync");
+  });
+
+  it("logs out, refuses a wrong password with the core's message, and logs in again", async () => {
+    await (await $t("logout")).click();
+    const name = await $t("login-name");
+    await name.waitForDisplayed({ timeout: 15000 });
+    await name.setValue(ADMIN);
+    await (await $t("login-password")).setValue("Wrong2026pw");
+    await (await $t("login-submit")).click();
+    const error = await $t("login-error");
+    await error.waitForDisplayed({ timeout: 30000 });
+    expect(await error.getText()).toMatch(/密码/);
+    await shot("19-login-refused");
+    await (await $t("login-password")).setValue(ADMIN_PASSWORD);
+    await (await $t("login-submit")).click();
+    await (await $t("userbar")).waitForDisplayed({ timeout: 30000 });
+    expect(await (await $t("userbar")).getText()).toContain(ADMIN);
+    // Encrypted at rest: the file on disk does not hold the resident's name.
+    expect(readFileSync(path.join(dataDir, "post.db")).includes(Buffer.from(resident))).toBe(false);
   });
 });
