@@ -142,12 +142,6 @@ export function call<T>(method: MethodName, params: object = {}): Promise<T> {
   return run<T>("call", { method, params });
 }
 
-/** Calls a method by a name the generated list cannot check yet (methods landing in the core
- * alongside their screen); prefer `call`. */
-export function callUnchecked<T>(method: string, params: object = {}): Promise<T> {
-  return run<T>("call", { method, params });
-}
-
 export const backend = {
   /** Every api method with its JSON Schema. */
   methods: () => run<MethodInfo[]>("methods"),

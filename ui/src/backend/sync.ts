@@ -1,61 +1,57 @@
-// Sync as the UI sees it. The shapes below mirror the core's `sync::{Status, Peer, Conflict}`
-// (src/sync/mod.rs), which are not yet among the generated bindings; the transfer methods
-// (`sync.network`, `sync.export`, `sync.import`, `enroll.request`, `enroll.accept`) are named
-// exactly as the core's registry names them.
-import { callUnchecked } from ".";
+// Sync as the UI sees it: the transfer methods of the core's registry (`sync.*`, `enroll.*`),
+// typed with the generated bindings, and one sentence in Chinese for what each reported.
+import { call } from ".";
+import type {
+  BundleImportReport,
+  BundleSent,
+  Conflict,
+  Enrolled,
+  EnrollRequestWritten,
+  NetworkSync,
+  Status,
+} from "./types";
 
-/** A node's role in the star. */
-export type NodeRole = "post" | "hq";
+export type SyncStatus = Status;
+export type SyncConflict = Conflict;
+/** What any transfer reports. */
+export type TransferReport = BundleSent | BundleImportReport | NetworkSync | Enrolled | EnrollRequestWritten;
 
-/** An enrolled peer (`sync::Peer`). */
-export interface SyncPeer {
-  node_id: string;
-  name: string;
-  role: NodeRole;
-  villages: string[];
-  enrolled_at: string;
-  last_sync_at: string | null;
-  pending: number;
+function size(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
-/** `sync.status` (`sync::Status`). */
-export interface SyncStatus {
-  node_id: string;
-  name: string;
-  role: NodeRole;
-  local_changes: number;
-  peers: SyncPeer[];
-  open_conflicts: number;
+function received(r: BundleImportReport): string {
+  const parts = [`收到第 ${r.counter} 号同步包，变更 ${r.changes} 条`, `应用 ${r.applied} 条`];
+  if (r.duplicates) parts.push(`已有 ${r.duplicates} 条`);
+  if (r.ignored) parts.push(`无需应用 ${r.ignored} 条`);
+  if (r.conflicts) parts.push(`冲突 ${r.conflicts} 条（见下方同步冲突）`);
+  return parts.join("，");
 }
 
-/** One logged conflict (`sync::Conflict`). */
-export interface SyncConflict {
-  id: number;
-  tbl: string;
-  row_id: string;
-  col: string;
-  loser_value: unknown;
-  loser_hlc: string;
-  loser_origin: string;
-  winner_value: unknown;
-  winner_hlc: string;
-  winner_origin: string;
-  detected_at: string;
-  resolved_at: string | null;
+function sent(r: BundleSent): string {
+  return `第 ${r.counter} 号同步包，变更 ${r.changes} 条，${size(r.bytes)}`;
 }
 
-/** What a transfer reports; the screen shows the counts it recognises. */
-export type TransferReport = Record<string, unknown>;
+/** One sentence for what a transfer did. */
+export function describeTransfer(r: TransferReport): string {
+  if ("received" in r) return `发出${sent(r.sent)}；${received(r.received)}`;
+  if ("applied" in r) return received(r);
+  if ("bytes" in r) return `${sent(r)}，已写入 ${r.path}`;
+  if ("hq_name" in r) return `已登记到${r.hq_name}，辖区 ${r.villages.length} 个村（社区）`;
+  return `登记申请已写入 ${r.path}`;
+}
 
 export const syncTransfer = {
   /** Syncs with HQ over the network. */
-  network: (url: string) => callUnchecked<TransferReport>("sync.network", { url }),
+  network: (url: string) => call<NetworkSync>("sync.network", { url }),
   /** Writes a sync bundle for HQ to a file (e.g. on a USB stick). */
-  export: (path: string) => callUnchecked<TransferReport>("sync.export", { path }),
+  export: (path: string) => call<BundleSent>("sync.export", { path }),
   /** Reads HQ's bundle from a file. */
-  import: (path: string) => callUnchecked<TransferReport>("sync.import", { path }),
+  import: (path: string) => call<BundleImportReport>("sync.import", { path }),
   /** Writes this post's enrollment request to a file, to carry to HQ. */
-  enrollRequest: (path: string) => callUnchecked<TransferReport>("enroll.request", { path }),
+  enrollRequest: (path: string) => call<EnrollRequestWritten>("enroll.request", { path }),
   /** Reads HQ's enrollment reply from a file. */
-  enrollAccept: (path: string) => callUnchecked<TransferReport>("enroll.accept", { path }),
+  enrollAccept: (path: string) => call<Enrolled>("enroll.accept", { path }),
+  /** Enrolls over the network with the one-time code HQ's admin gave. */
+  enrollNetwork: (url: string, code: string) => call<Enrolled>("enroll.network", { url, code }),
 };

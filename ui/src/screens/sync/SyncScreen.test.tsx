@@ -71,8 +71,10 @@ describe("SyncScreen", () => {
     expect(save.mock.calls[0][0]).toBe("fqsync");
     expect(await screen.findByTestId("sync-progress")).toHaveTextContent("正在导出到U盘");
     expect(screen.getByTestId("sync-import")).toBeDisabled();
-    finish({ changes: 42 });
-    expect(await screen.findByTestId("sync-result")).toHaveTextContent("导出到U盘完成：变更 42 条");
+    finish({ path: "/media/usb/同步包.fqsync", counter: 2, changes: 42, bytes: 2048 });
+    expect(await screen.findByTestId("sync-result")).toHaveTextContent(
+      "导出到U盘完成：第 2 号同步包，变更 42 条，2 KB，已写入 /media/usb/同步包.fqsync",
+    );
     expect(screen.queryByTestId("sync-progress")).toBeNull();
     expect(calls.find((c) => c.method === "sync.export")?.params).toEqual({ path: "/media/usb/同步包.fqsync" });
   });
@@ -93,7 +95,16 @@ describe("SyncScreen", () => {
   });
 
   it("syncs over the network, and writes and reads the enrollment files", async () => {
-    const calls = fakeCore(async () => ({ sent: 3, received: 5 }));
+    const calls = fakeCore(async (method) => {
+      if (method === "sync.network")
+        return {
+          sent: { path: "", counter: 3, changes: 3, bytes: 900 },
+          received_bytes: 1200,
+          received: { from: "hq", counter: 4, changes: 5, applied: 4, ignored: 0, duplicates: 1, conflicts: 1 },
+        };
+      if (method === "enroll.request") return { path: "/media/usb/登记申请.fqreq", node_id: "n1", name: "青山警务室" };
+      return { hq_node_id: "hq", hq_name: "平安县公安局", villages: ["330326101201"] };
+    });
     vi.spyOn(dialogs, "saveFile").mockResolvedValue("/media/usb/登记申请.fqreq");
     vi.spyOn(dialogs, "openFile").mockResolvedValue("/media/usb/登记回执.fqreply");
     const user = userEvent.setup({ delay: null });
@@ -101,15 +112,28 @@ describe("SyncScreen", () => {
     await user.click(await screen.findByTestId("sync-url"));
     await user.paste("https://10.0.0.5:8443");
     await user.click(screen.getByTestId("sync-network"));
-    expect(await screen.findByTestId("sync-result")).toHaveTextContent("网络同步完成：发送变更 3 条，收到变更 5 条");
+    expect(await screen.findByTestId("sync-result")).toHaveTextContent(
+      "网络同步完成：发出第 3 号同步包，变更 3 条，1 KB；收到第 4 号同步包，变更 5 条，应用 4 条，已有 1 条，冲突 1 条",
+    );
     await user.click(screen.getByTestId("enroll-request"));
     await waitFor(() => expect(calls.some((c) => c.method === "enroll.request")).toBe(true));
     await user.click(screen.getByTestId("enroll-accept"));
     await waitFor(() => expect(calls.some((c) => c.method === "enroll.accept")).toBe(true));
+    expect(await screen.findByTestId("sync-result")).toHaveTextContent("导入登记回执完成：已登记到平安县公安局，辖区 1 个村（社区）");
+    await user.click(screen.getByTestId("enroll-url"));
+    await user.paste("https://10.0.0.5:8443");
+    await user.click(screen.getByTestId("enroll-network"));
+    expect(await screen.findByText("请填写县局给的登记码")).toBeInTheDocument();
+    expect(calls.some((c) => c.method === "enroll.network")).toBe(false);
+    await user.click(screen.getByTestId("enroll-code"));
+    await user.paste(" ABCD-EFGH-JKLM-NPQR-STUV ");
+    await user.click(screen.getByTestId("enroll-network"));
+    await waitFor(() => expect(calls.some((c) => c.method === "enroll.network")).toBe(true));
     expect(calls.filter((c) => /^(sync\.network|enroll\.)/.test(c.method)).map((c) => [c.method, c.params])).toEqual([
       ["sync.network", { url: "https://10.0.0.5:8443" }],
       ["enroll.request", { path: "/media/usb/登记申请.fqreq" }],
       ["enroll.accept", { path: "/media/usb/登记回执.fqreply" }],
+      ["enroll.network", { url: "https://10.0.0.5:8443", code: "ABCD-EFGH-JKLM-NPQR-STUV" }],
     ]);
   });
 
@@ -120,6 +144,7 @@ describe("SyncScreen", () => {
     renderScreen(false);
     const table = await screen.findByTestId("conflict-table");
     expect(screen.queryByTestId("enroll-request")).toBeNull();
+    expect(screen.queryByTestId("enroll-network")).toBeNull();
     expect(within(table).getByText("13800000001")).toBeInTheDocument();
     await user.click(within(table).getByText("恢复此值"));
     await user.click(await screen.findByRole("button", { name: /^恢\s*复$/ }));

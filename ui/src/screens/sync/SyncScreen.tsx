@@ -2,26 +2,8 @@ import { useCallback, useEffect, useState } from "react";
 import { Alert, App as AntApp, Button, Card, Descriptions, Empty, Form, Input, Popconfirm, Progress, Space, Table, Tag, Typography } from "antd";
 import { backend, toBackendError } from "../../backend";
 import { dialogs } from "../../backend/dialogs";
-import { syncTransfer } from "../../backend/sync";
+import { describeTransfer, syncTransfer } from "../../backend/sync";
 import type { SyncConflict, SyncStatus, TransferReport } from "../../backend/sync";
-
-/** Counts a transfer may report, in Chinese. */
-const REPORT_LABELS: Record<string, string> = {
-  sent: "发送变更",
-  received: "收到变更",
-  applied: "应用变更",
-  changes: "变更",
-  skipped: "跳过",
-  conflicts: "冲突",
-};
-
-function summary(r: TransferReport | null | undefined): string {
-  if (!r || typeof r !== "object") return "";
-  return Object.entries(r)
-    .filter(([k, v]) => k in REPORT_LABELS && typeof v === "number")
-    .map(([k, v]) => `${REPORT_LABELS[k]} ${v} 条`)
-    .join("，");
-}
 
 function show(v: unknown): string {
   if (v === null || v === undefined) return "（空）";
@@ -47,6 +29,7 @@ export function SyncScreen({ isAdmin }: { isAdmin: boolean }) {
   const [running, setRunning] = useState<string | null>(null);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const [form] = Form.useForm<{ url: string }>();
+  const [enrollForm] = Form.useForm<{ url: string; code: string }>();
 
   const load = useCallback(() => {
     Promise.all([backend.sync.status(), backend.conflict.list()])
@@ -65,8 +48,7 @@ export function SyncScreen({ isAdmin }: { isAdmin: boolean }) {
     setResult(null);
     try {
       const r = await f();
-      const s = summary(r);
-      setResult({ ok: true, text: `${label}完成${s ? `：${s}` : ""}` });
+      setResult({ ok: true, text: `${label}完成：${describeTransfer(r)}` });
       load();
     } catch (e) {
       setResult({ ok: false, text: `${label}未完成：${toBackendError(e).message}` });
@@ -155,7 +137,28 @@ export function SyncScreen({ isAdmin }: { isAdmin: boolean }) {
       {isAdmin && (
         <Card title="登记到县局（首次同步前）">
           <Typography.Paragraph>
-            先生成登记申请文件交县局，县局办理后带回登记回执文件，在此导入即完成登记。
+            能连上县局时：填写县局服务地址和县局管理员给的一次性登记码，点“联网登记”。
+          </Typography.Paragraph>
+          <Form
+            form={enrollForm}
+            layout="inline"
+            style={{ marginBottom: 16 }}
+            onFinish={(v) => transfer("联网登记", () => syncTransfer.enrollNetwork(v.url.trim(), v.code.trim()))}
+          >
+            <Form.Item name="url" label="县局服务地址" rules={[{ required: true, whitespace: true, message: "请填写县局服务地址" }]}>
+              <Input placeholder="如 https://192.168.1.10:8443" style={{ width: 240 }} data-testid="enroll-url" />
+            </Form.Item>
+            <Form.Item name="code" label="登记码" rules={[{ required: true, whitespace: true, message: "请填写县局给的登记码" }]}>
+              <Input placeholder="XXXX-XXXX-XXXX-XXXX-XXXX" style={{ width: 240 }} data-testid="enroll-code" />
+            </Form.Item>
+            <Form.Item>
+              <Button htmlType="submit" disabled={busy} data-testid="enroll-network">
+                联网登记
+              </Button>
+            </Form.Item>
+          </Form>
+          <Typography.Paragraph>
+            不能联网时：先生成登记申请文件交县局，县局办理后带回登记回执文件，在此导入即完成登记。
           </Typography.Paragraph>
           <Space>
             <Button
