@@ -57,6 +57,8 @@ const NAV: Record<string, string> = {
   矛盾纠纷: "/disputes",
   代办: "/errands",
   警情: "/incidents",
+  群防群治: "/prevention",
+  报表: "/reports",
   设置: "/settings",
   同步: "/sync",
   用户: "/users",
