@@ -327,6 +327,40 @@ describe("枫桥警务台账", () => {
     await shot("15-incidents");
   });
 
+  it("registers a hazard in 群防群治 and verifies it", async () => {
+    await go("群防群治");
+    await (await byText("隐患", "div")).click();
+    await (await $t("new-hazard")).waitForDisplayed();
+    await (await $t("new-hazard")).click();
+    await (await $t("hazard-form")).waitForDisplayed();
+    await settled();
+    await (await $t("hazard-place")).setValue("青山村文化礼堂");
+    await (await $t("hazard-description")).setValue("配电箱电线老化裸露");
+    await (await $t("hazard-save")).click();
+    await (await $t("hazard-form")).waitForDisplayed({ reverse: true, timeout: 10000 });
+    // Read the table with one script rather than a WebDriver round trip per row and cell:
+    // on this screen, as on 设置, per-element commands can stall WebKitWebDriver.
+    const rowState = () =>
+      browser.execute((place: string) => {
+        const row = [...document.querySelectorAll(".ant-table-tbody tr.ant-table-row")].find((r) => r.textContent?.includes(place));
+        if (!row) return null;
+        const verify = row.querySelector('[data-testid^="hazard-verify-"]');
+        return { text: row.textContent ?? "", verify: verify?.getAttribute("data-testid") ?? null };
+      }, "青山村文化礼堂");
+    const created = await until("the new hazard's row", rowState);
+    expect(created.verify).not.toBeNull();
+    await (await $t(created.verify!)).click();
+    await (await $t("hazard-step-form")).waitForDisplayed();
+    await settled();
+    await (await $t("hazard-step-note")).setValue("现场核实属实，已通知村委");
+    await (await $t("hazard-step-save")).click();
+    await (await $t("hazard-step-form")).waitForDisplayed({ reverse: true, timeout: 10000 });
+    await until("the hazard verified", async () => (await rowState())?.text.includes("已核实"));
+    await shot("16-hazard-verified");
+  });
+
+  // 群防群治's 月报 tab and 报表 stalled the same way as 设置 (below) when this walk went on to
+  // them; they are covered by MonthTab/ReportsScreen component tests until the cause is found.
   // 设置 is covered by SettingsScreen.test.tsx. Under WebKitWebDriver and Xvfb, a moment
   // after 设置 is on screen every WebDriver command on the page (finding, reading, even a
   // screenshot) waits until the session times out; commands sent in the first few hundred
