@@ -166,10 +166,6 @@ pub fn sheets(
     year: Option<i32>,
     today: chrono::NaiveDate,
 ) -> Result<Vec<Sheet>> {
-    let cut = |name: &str| match month {
-        Some(m) => format!("{name}（{m}）"),
-        None => name.to_owned(),
-    };
     let (columns, rows, extra) = match kind {
         LedgerKind::Volunteers => {
             let (c, r) = prevention::volunteers(conn, month, today)?;
@@ -202,20 +198,35 @@ pub fn sheets(
         }
         _ => return Ok(vec![sheet(conn, kind, month, today)?]),
     };
-    let mut out = vec![Sheet { name: cut(kind.label()), columns, rows }];
+    let mut out = vec![Sheet { name: sheet_name(kind, month), columns, rows }];
     out.extend(extra);
     Ok(out)
+}
+
+/// A ledger's sheet name: its label, with the month when cut to one.
+fn sheet_name(kind: LedgerKind, month: Option<Month>) -> String {
+    match month {
+        Some(m) => format!("{}（{}）", kind.label(), m),
+        None => kind.label().to_owned(),
+    }
+}
+
+/// Bounds for stored dates (`YYYY-MM-DD`) in `month`, or bounds every date lies within.
+fn date_bounds(month: Option<Month>) -> (String, String) {
+    month.map(Month::date_bounds).unwrap_or_else(|| ("0000-00-00".into(), "9999-99-99".into()))
+}
+
+/// Bounds for stored instants (RFC 3339, UTC) in `month`, or bounds every instant lies within.
+fn instant_bounds(month: Option<Month>) -> (String, String) {
+    month.map(Month::instant_bounds).unwrap_or_else(|| ("0".into(), "9".into()))
 }
 
 /// One of the core ledgers (households, disputes, follow-ups, errands, incidents), optionally
 /// cut to `month`.
 fn sheet(conn: &Connection, kind: LedgerKind, month: Option<Month>, today: chrono::NaiveDate) -> Result<Sheet> {
-    let (lo, hi) = month.map(Month::date_bounds).unwrap_or_else(|| ("0000-00-00".into(), "9999-99-99".into()));
-    let (ilo, ihi) = month.map(Month::instant_bounds).unwrap_or_else(|| ("0".into(), "9".into()));
-    let name = match month {
-        Some(m) => format!("{}（{}）", kind.label(), m),
-        None => kind.label().to_owned(),
-    };
+    let (lo, hi) = date_bounds(month);
+    let (ilo, ihi) = instant_bounds(month);
+    let name = sheet_name(kind, month);
     let (columns, rows) = match kind {
         LedgerKind::Households => (
             vec![

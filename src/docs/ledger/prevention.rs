@@ -9,7 +9,7 @@
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{date, instant, int, label, text};
+use super::{date, date_bounds, instant, instant_bounds, int, label, text};
 use crate::docs::Month;
 use crate::docs::xlsx::{Cell, Column, Kind, Sheet, col};
 use crate::error::Result;
@@ -73,7 +73,7 @@ pub(super) fn volunteers(conn: &Connection, month: Option<Month>, today: NaiveDa
 
 /// The patrols started in `month` (Beijing time), one row each with its findings.
 pub(super) fn patrols(conn: &Connection, month: Option<Month>) -> Result<(Vec<Column>, Rows)> {
-    let (lo, hi) = month.map(Month::instant_bounds).unwrap_or_else(|| ("0".into(), "9".into()));
+    let (lo, hi) = instant_bounds(month);
     let columns = vec![
         col("开始时间", 17.0, Kind::DateTime),
         col("结束时间", 17.0, Kind::DateTime),
@@ -468,10 +468,6 @@ pub(super) fn five_nones_rows(conn: &Connection, year: i32) -> Result<(Vec<Colum
 /// The year a 五无 ledger is for: `year`, else the month's year, else this year.
 pub(super) fn five_nones_year(year: Option<i32>, month: Option<Month>, today: NaiveDate) -> i32 {
     year.or(month.map(|m| m.year)).unwrap_or(today.year())
-}
-
-fn date_bounds(month: Option<Month>) -> (String, String) {
-    month.map(Month::date_bounds).unwrap_or_else(|| ("0000-00-00".into(), "9999-99-99".into()))
 }
 
 fn bounds_inclusive(month: Option<Month>) -> (String, String) {
