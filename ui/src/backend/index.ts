@@ -103,9 +103,6 @@ import type { Visit } from "./types/Visit";
 export * from "./errors";
 export type * from "./types";
 
-/** A list filter that may also ask for the records of one household's people. */
-export type ByHousehold<F> = F & { household_id?: string | null };
-
 /** An `*.update` request: the record's id and only the fields to change. */
 export type Update<T> = { id: string } & Partial<T>;
 
@@ -193,7 +190,7 @@ export const backend = {
   errand: {
     create: (p: ErrandInput) => call<Errand>("errand.create", p),
     get: (id: string) => call<Errand>("errand.get", { id }),
-    list: (f: ByHousehold<ErrandFilter>) => call<ErrandPage>("errand.list", f),
+    list: (f: ErrandFilter) => call<ErrandPage>("errand.list", f),
     board: (limit?: number) => call<Board>("errand.board", { limit }),
     advance: (p: AdvanceRequest) => call<Errand>("errand.advance", p),
     cancel: (p: CancelRequest) => call<Errand>("errand.cancel", p),
@@ -204,12 +201,12 @@ export const backend = {
     create: (p: IncidentInput) => call<Incident>("incident.create", p),
     get: (id: string) => call<Incident>("incident.get", { id }),
     update: (p: Update<IncidentInput>) => call<Incident>("incident.update", p),
-    list: (f: ByHousehold<IncidentFilter>) => call<IncidentPage>("incident.list", f),
+    list: (f: IncidentFilter) => call<IncidentPage>("incident.list", f),
   },
   dispute: {
     create: (p: DisputeInput) => call<Dispute>("dispute.create", p),
     get: (id: string) => call<Dispute>("dispute.get", { id }),
-    list: (f: ByHousehold<DisputeFilter>) => call<DisputePage>("dispute.list", f),
+    list: (f: DisputeFilter) => call<DisputePage>("dispute.list", f),
     update: (p: Update<Omit<DisputeInput, "parties">>) => call<Dispute>("dispute.update", p),
     overdueFulfilments: () => call<OverdueFulfilment[]>("dispute.overdue_fulfilments", {}),
     refer: (p: { id: string; referred_to: string; on?: string | null }) => call<Dispute>("dispute.refer", p),
@@ -284,7 +281,7 @@ export const backend = {
 
   // Documents: ledgers, statistics, roster import, PDFs. Paths come from the system dialogs.
   ledger: {
-    export: (p: { kind: LedgerCode; month?: string | null; path: string }) => call<Written>("ledger.export", p),
+    export: (p: { kind: LedgerKind; month?: string | null; path: string }) => call<Written>("ledger.export", p),
   },
   stats: {
     month: (month: string) => call<MonthStats>("stats.month", { month }),
@@ -330,10 +327,5 @@ export const backend = {
     restore: (id: number) => call<SyncConflict>("conflict.restore", { id }),
   },
 };
-
-/** The prevention ledgers `ledger.export` writes, beside the core's other ledger kinds. */
-export type PreventionLedgerKind = "volunteers" | "patrols" | "leads" | "hazards" | "outreach" | "feedback" | "five_nones";
-/** Every ledger `ledger.export` writes. */
-export type LedgerCode = LedgerKind | PreventionLedgerKind;
 
 export type Backend = typeof backend;

@@ -3,12 +3,12 @@ import { App, Button } from "antd";
 import type { ButtonProps } from "antd";
 import { ExportOutlined, PrinterOutlined } from "@ant-design/icons";
 import { backend, toBackendError } from "../backend";
-import type { LedgerCode, Written } from "../backend";
+import type { LedgerKind, Written } from "../backend";
 import { dialogs, openInViewer } from "../backend/dialogs";
 import type { FileKind } from "../backend/dialogs";
 
 /** The ledgers' names, for the file name offered and the messages. */
-export const LEDGER_NAMES: Record<LedgerCode, string> = {
+export const LEDGER_NAMES: Record<LedgerKind, string> = {
   households: "实有人口台账",
   disputes: "矛盾纠纷调解台账",
   follow_ups: "回访台账",
@@ -63,7 +63,7 @@ export function useWriteFile() {
 }
 
 /** 导出台账: one ledger as xlsx, optionally only one month. */
-export function LedgerExportButton({ kind, month, ...rest }: { kind: LedgerCode; month?: string | null } & ButtonProps) {
+export function LedgerExportButton({ kind, month, ...rest }: { kind: LedgerKind; month?: string | null } & ButtonProps) {
   const { run, busy } = useWriteFile();
   const name = LEDGER_NAMES[kind];
   return (
