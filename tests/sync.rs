@@ -243,3 +243,51 @@ fn bundle_applied_twice_changes_nothing() {
     let rows_after: i64 = hq.api.store().conn().query_row("SELECT count(*) FROM person", [], |r| r.get(0)).unwrap();
     assert_eq!(rows_after, rows);
 }
+
+fn count(api: &Api, sql: &str) -> i64 {
+    api.store().conn().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn found(hq: &mut Hq, text: &str) -> Vec<String> {
+    let page = hq.api.call("search", json!({"text": text})).unwrap();
+    page["hits"].as_array().unwrap().iter().map(|h| h["name"].as_str().unwrap().to_owned()).collect()
+}
+
+/// HQ queues the search entries of the residents a bundle brings and builds them after the
+/// import (and always before a search); a post builds them in the same write.
+#[test]
+fn hq_builds_search_entries_after_the_import_and_before_a_search() {
+    let mut hq = hq();
+    let mut post = Post::new();
+    enroll(&mut hq, &mut post, "山门警务室", &["330100001001"]);
+    let v = id(&post.call("village.create", json!({"name": "青山村", "code": "330100001001"})));
+    let h = id(&post.call("household.create", json!({"village_id": v, "house_no": "7"})));
+    let p = person(&mut post, &h, "王甲");
+    person(&mut post, &h, "李乙");
+    assert_eq!(count(&post.api, "SELECT count(*) FROM search_pending"), 0);
+    assert_eq!(count(&post.api, "SELECT count(*) FROM search_gram WHERE gram = '王甲'"), 1);
+
+    sync(&mut hq, &mut post);
+    assert_eq!(count(&hq.api, "SELECT count(*) FROM search_pending"), 2);
+    assert_eq!(count(&hq.api, "SELECT count(*) FROM search_gram"), 0);
+    // The tag and involvement tables are kept in the import itself.
+    assert_eq!(count(&hq.api, "SELECT count(*) FROM person WHERE name = '王甲'"), 1);
+    assert_eq!(found(&mut hq, "王甲"), ["王甲"]);
+    assert_eq!(count(&hq.api, "SELECT count(*) FROM search_pending"), 0);
+
+    // A rename and a deletion: the old entries go when the queue is built.
+    post.clock.advance(chrono::Duration::minutes(1));
+    post.call("person.update", json!({"id": p, "name": "王丙"}));
+    let li: String =
+        post.api.store().conn().query_row("SELECT id FROM person WHERE name = '李乙'", [], |r| r.get(0)).unwrap();
+    post.call("person.delete", json!({"id": li}));
+    sync(&mut hq, &mut post);
+    assert_eq!(count(&hq.api, "SELECT count(*) FROM search_pending"), 2);
+    assert_eq!(hq.api.search_catch_up(1).unwrap(), 1);
+    assert_eq!(hq.api.search_catch_up(10).unwrap(), 0);
+    assert_eq!(found(&mut hq, "王丙"), ["王丙"]);
+    assert!(found(&mut hq, "王甲").is_empty());
+    assert!(found(&mut hq, "李乙").is_empty());
+    // A post never queues.
+    assert_eq!(post.api.search_catch_up(10).unwrap(), 0);
+}

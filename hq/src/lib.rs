@@ -48,9 +48,15 @@ pub fn open(data: &Path) -> Result<Api, Error> {
 
 type Shared = Arc<Mutex<Api>>;
 
+/// How many persons' search entries HQ builds per hold of its lock.
+const CATCH_UP_BATCH: usize = 2000;
+
 /// The router over one open HQ node.
 pub fn router(api: Api) -> Router {
-    let shared: Shared = Arc::new(Mutex::new(api));
+    routes(Arc::new(Mutex::new(api)))
+}
+
+fn routes(shared: Shared) -> Router {
     Router::new()
         .route("/sync", post(sync))
         .route("/enroll", post(enroll).layer(DefaultBodyLimit::max(MAX_ENROLL)))
@@ -66,7 +72,26 @@ pub async fn run(
     api: Api,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(api)).with_graceful_shutdown(shutdown).await
+    let shared: Shared = Arc::new(Mutex::new(api));
+    // Entries left queued by imports made from the command line.
+    let queued = shared.clone();
+    tokio::task::spawn_blocking(move || catch_up(&queued));
+    axum::serve(listener, routes(shared)).with_graceful_shutdown(shutdown).await
+}
+
+/// Builds the search entries HQ deferred past its imports (see the core's
+/// `store::search`), one batch per hold of the lock so that syncs do not wait behind it.
+fn catch_up(api: &Shared) {
+    loop {
+        match lock(api).search_catch_up(CATCH_UP_BATCH) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("建立检索索引时出错（下次导入或检索时重试）：{e}");
+                break;
+            }
+        }
+    }
 }
 
 fn lock(api: &Shared) -> std::sync::MutexGuard<'_, Api> {
@@ -77,7 +102,12 @@ fn lock(api: &Shared) -> std::sync::MutexGuard<'_, Api> {
 
 async fn sync(State(api): State<Shared>, body: Bytes) -> Response {
     // SQLite work is blocking: keep it off the async workers.
+    let shared = api.clone();
     let done = tokio::task::spawn_blocking(move || lock(&api).hq_exchange(&body).map(|(_, reply)| reply)).await;
+    if matches!(done, Ok(Ok(_))) {
+        // The post has its reply; the search entries of what it brought are built after.
+        tokio::task::spawn_blocking(move || catch_up(&shared));
+    }
     respond(done, "application/octet-stream")
 }
 

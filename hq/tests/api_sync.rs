@@ -121,6 +121,18 @@ fn sync_methods_against_hq_on_loopback() {
     let st = ok(&mut a, "sync.status", json!({}));
     assert!(st["peers"][0]["last_sync_at"].is_string(), "{st}");
 
+    // HQ builds the search entries of what the posts brought after replying to them.
+    let probe = fengqiao_hq::open(&dir.path().join("hq")).unwrap();
+    let hq_db = probe.store().conn();
+    let queued = || -> i64 { hq_db.query_row("SELECT count(*) FROM search_pending", [], |r| r.get(0)).unwrap() };
+    let t = std::time::Instant::now();
+    while queued() > 0 {
+        assert!(t.elapsed().as_secs() < 60, "HQ's search entries still queued after a minute");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let grams: i64 = hq_db.query_row("SELECT count(*) FROM search_gram WHERE gram = '王甲'", [], |r| r.get(0)).unwrap();
+    assert_eq!(grams, 1);
+
     let _ = stop.send(());
     rt.block_on(server).unwrap().unwrap();
 

@@ -210,8 +210,20 @@ impl Api {
         })
     }
 
+    /// Builds the search entries of up to `limit` persons whose entries were deferred (HQ
+    /// defers them past each import) and returns how many are still queued; nothing to do
+    /// on a post, which builds them in each write.
+    pub fn search_catch_up(&mut self, limit: usize) -> Result<i64> {
+        if !search::deferred(self.store.conn())? {
+            return Ok(0);
+        }
+        self.store.index_pending(limit)
+    }
+
     /// Finds residents by name, ID number, phone or address.
     pub fn search(&mut self, req: SearchRequest) -> Result<SearchPage> {
+        // A node that defers its search entries (HQ) builds the queued ones first.
+        self.search_catch_up(usize::MAX)?;
         search::search(self.store.conn(), &req.text, req.page.unwrap_or(1), req.page_size.unwrap_or(20))
     }
 }

@@ -182,6 +182,15 @@ impl Store {
         Ok(out)
     }
 
+    /// Builds the search entries of up to `limit` persons queued by a node that defers them
+    /// ([`search::deferred`]), in one transaction; returns how many are still queued.
+    pub fn index_pending(&mut self, limit: usize) -> Result<i64> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let left = search::index_pending(&tx, limit)?;
+        tx.commit()?;
+        Ok(left)
+    }
+
     /// A value from `local_meta`.
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         get_meta(&self.conn, key)

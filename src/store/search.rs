@@ -12,7 +12,10 @@
 //!   exact name matches first, then by BM25.
 //!
 //! The index is local (not synced): [`reindex`] refreshes it for every person or household
-//! a write transaction touched, including writes that arrive by sync. The same refresh keeps
+//! a write transaction touched, including writes that arrive by sync. A node whose
+//! `search_index` meta is `deferred` (HQ, which takes in a whole county by sync and searches
+//! rarely) only queues the touched persons in `search_pending`; [`index_pending`] builds
+//! their entries later, in batches, and always before a search. The same refresh keeps
 //! `person_tag`, which lets the households list filter by a member's tag through an index,
 //! and `involvement` (who is a party to a dispute, reported or is named in an incident,
 //! applied for an errand, with their household), which lets the dispute, incident and
@@ -25,6 +28,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::Sex;
+use crate::store::get_meta;
 
 /// Tables whose writes refresh the index (and the `involvement` table).
 pub const INDEXED: &[&str] = &["person", "household", "party", "incident", "errand"];
@@ -283,8 +287,14 @@ pub fn reindex(conn: &Connection, touched: &BTreeSet<(&'static str, String)>) ->
             _ => {}
         }
     }
+    let defer = deferred(conn)?;
     for id in &persons {
-        index_person(conn, id)?;
+        index_tags(conn, id)?;
+        if defer {
+            conn.prepare_cached("INSERT OR IGNORE INTO search_pending (person_id) VALUES (?1)")?.execute([id])?;
+        } else {
+            index_text(conn, id)?;
+        }
         conn.prepare_cached(
             "UPDATE involvement SET household_id = (SELECT household_id FROM person WHERE id = ?1)
              WHERE person_id = ?1",
@@ -398,7 +408,39 @@ pub fn involving(
 /// What the index holds of a person: name, ID number, phone, address.
 type IndexedText = (String, Option<String>, Option<String>, Option<String>);
 
-fn index_person(conn: &Connection, id: &str) -> Result<()> {
+/// Whether this node builds search entries after the write rather than in it.
+pub fn deferred(conn: &Connection) -> Result<bool> {
+    Ok(get_meta(conn, "search_index")?.as_deref() == Some("deferred"))
+}
+
+/// Builds the search entries of up to `limit` queued persons (see [`deferred`]) and
+/// returns how many are still queued. Run it inside a transaction.
+pub fn index_pending(conn: &Connection, limit: usize) -> Result<i64> {
+    let batch: Vec<String> = conn
+        .prepare_cached("SELECT person_id FROM search_pending LIMIT ?1")?
+        .query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in &batch {
+        index_text(conn, id)?;
+        conn.prepare_cached("DELETE FROM search_pending WHERE person_id = ?1")?.execute([id])?;
+    }
+    Ok(conn.query_row("SELECT count(*) FROM search_pending", [], |r| r.get(0))?)
+}
+
+/// A person's tags, for the households list's tag filter.
+fn index_tags(conn: &Connection, id: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM person_tag WHERE person_id = ?1")?.execute([id])?;
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO person_tag (tag, household_id, person_id)
+         SELECT t.value, p.household_id, p.id FROM person p, json_each(p.tags) t
+         WHERE p.id = ?1 AND p.deleted_at IS NULL",
+    )?
+    .execute([id])?;
+    Ok(())
+}
+
+/// A person's entry in the trigram index and the name grams (removed if the person is).
+fn index_text(conn: &Connection, id: &str) -> Result<()> {
     let doc: Option<i64> = conn
         .prepare_cached("SELECT doc FROM search_doc WHERE ref_id = ?1")?
         .query_row([id], |r| r.get(0))
@@ -407,13 +449,6 @@ fn index_person(conn: &Connection, id: &str) -> Result<()> {
         conn.prepare_cached("DELETE FROM search_fts WHERE rowid = ?1")?.execute([doc])?;
         conn.prepare_cached("DELETE FROM search_gram WHERE ref_id = ?1")?.execute([id])?;
     }
-    conn.prepare_cached("DELETE FROM person_tag WHERE person_id = ?1")?.execute([id])?;
-    conn.prepare_cached(
-        "INSERT OR IGNORE INTO person_tag (tag, household_id, person_id)
-         SELECT t.value, p.household_id, p.id FROM person p, json_each(p.tags) t
-         WHERE p.id = ?1 AND p.deleted_at IS NULL",
-    )?
-    .execute([id])?;
     let row: Option<IndexedText> = conn
         .prepare_cached(
             "SELECT p.name, p.id_number, p.phone, trim(coalesce(h.address, '') || ' ' || coalesce(p.address, ''))

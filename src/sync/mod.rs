@@ -87,6 +87,9 @@ pub fn init_hq(store: &mut Store, name: &str) -> Result<()> {
     }
     set_meta(conn, "node_role", "hq")?;
     set_meta(conn, "node_name", name)?;
+    // HQ takes in every post's residents by sync and searches rarely: it builds their
+    // search entries after each import rather than inside it.
+    set_meta(conn, "search_index", "deferred")?;
     keys::load_or_create(conn)?;
     Ok(())
 }
