@@ -18,6 +18,7 @@ use crate::store::errand::{self, Board, Catalogue, Errand, ErrandFilter, ErrandP
 pub struct CatalogueRequest {
     /// Also list disabled items (default no).
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub include_inactive: bool,
 }
 

@@ -166,6 +166,7 @@ fn sent(path: &str, bytes: &[u8]) -> Result<BundleSent> {
 pub struct ConflictListRequest {
     /// 是否包括已处理的冲突（默认只列未处理的）.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub include_resolved: bool,
 }
 

@@ -174,6 +174,7 @@ pub struct DisputeInput {
     pub offence: Option<SecurityOffence>,
     /// 治安调解: 不适用调解的情形 (any one refuses 治安调解).
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub exclusions: Vec<Exclusion>,
     /// 治安调解: 案件发生时间 (Beijing time, e.g. 2026-11-20 14:30).
     pub occurred_at: Option<String>,
@@ -827,11 +828,13 @@ pub struct MediationInput {
     pub place: Option<String>,
     /// 调解员 (names: 百户长, 治保主任, 民警, 调解员…).
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub mediators: Vec<String>,
     /// 主持民警 (required for 治安调解).
     pub presider_officer_id: Option<String>,
     /// 参加调解的警务室人员.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub officer_ids: Vec<String>,
     /// 其他在场人员.
     pub attendees: Option<String>,
@@ -914,6 +917,7 @@ pub struct AgreementInput {
     pub copies: Option<i64>,
     /// 调解员.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub mediators: Vec<String>,
     /// 记录人.
     pub recorder: Option<String>,

@@ -32,7 +32,7 @@ copies?: number | null,
 /**
  * 调解员.
  */
-mediators: Array<string>, 
+mediators?: Array<string>, 
 /**
  * 记录人.
  */

@@ -7,4 +7,4 @@ export type CatalogueRequest = {
 /**
  * Also list disabled items (default no).
  */
-include_inactive: boolean, };
+include_inactive?: boolean, };

@@ -7,4 +7,4 @@ export type ConflictListRequest = {
 /**
  * 是否包括已处理的冲突（默认只列未处理的）.
  */
-include_resolved: boolean, };
+include_resolved?: boolean, };

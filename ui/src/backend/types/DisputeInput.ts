@@ -71,7 +71,7 @@ offence?: SecurityOffence | null,
 /**
  * 治安调解: 不适用调解的情形 (any one refuses 治安调解).
  */
-exclusions: Array<Exclusion>, 
+exclusions?: Array<Exclusion>, 
 /**
  * 治安调解: 案件发生时间 (Beijing time, e.g. 2026-11-20 14:30).
  */

@@ -25,7 +25,7 @@ place?: string | null,
 /**
  * 调解员 (names: 百户长, 治保主任, 民警, 调解员…).
  */
-mediators: Array<string>, 
+mediators?: Array<string>, 
 /**
  * 主持民警 (required for 治安调解).
  */
@@ -33,7 +33,7 @@ presider_officer_id?: string | null,
 /**
  * 参加调解的警务室人员.
  */
-officer_ids: Array<string>, 
+officer_ids?: Array<string>, 
 /**
  * 其他在场人员.
  */
