@@ -173,7 +173,7 @@ document.getElementById('send').onclick = async () => {{
   out.textContent = '正在同步…';
   let r, blob;
   try {{
-    r = await fetch('/sync', {{ method: 'POST', body: await f.arrayBuffer() }});
+    r = await fetch('/sync', {{ method: 'POST', body: f }});
     if (!r.ok) {{ out.textContent = '被拒绝：' + await r.text(); return; }}
     blob = await r.blob();
   }} catch (e) {{
