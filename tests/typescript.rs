@@ -261,7 +261,9 @@ fn typescript_bindings() {
         HazardGrade,
         HazardStatus,
         OutreachTopic,
-        FeedbackChannel
+        FeedbackChannel,
+        // Documents.
+        LedgerKind
     );
     errand_steps(&mut labels);
     std::fs::write(dir.join("labels.ts"), labels).unwrap();

@@ -533,7 +533,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             let kind = LedgerKind::parse(&ledger).ok_or_else(|| {
                 Error::validation(
                     "ledger",
-                    format!("没有名为“{ledger}”的台账；可选：{}", LedgerKind::ALL.map(LedgerKind::code).join("、")),
+                    format!("没有名为“{ledger}”的台账；可选：{}", LedgerKind::ALL.map(LedgerKind::as_str).join("、")),
                 )
             })?;
             let mut api = open(cli.db, cli.user.as_deref())?;

@@ -97,8 +97,11 @@ impl LedgerKind {
         }
     }
 
+    /// What the generated label table of the UI calls the kind.
+    pub const FIELD_LABEL: &'static str = "台账";
+
     /// The code (`disputes`), as the api and the CLI take it.
-    pub fn code(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             LedgerKind::Households => "households",
             LedgerKind::Disputes => "disputes",
@@ -118,7 +121,7 @@ impl LedgerKind {
     /// Reads a code (`disputes`) or the Chinese name.
     pub fn parse(s: &str) -> Option<LedgerKind> {
         let s = s.trim();
-        LedgerKind::ALL.into_iter().find(|k| s == k.label() || s == k.code())
+        LedgerKind::ALL.into_iter().find(|k| s == k.label() || s == k.as_str())
     }
 }
 
@@ -501,9 +504,9 @@ mod tests {
         for k in LedgerKind::ALL {
             assert_eq!(
                 serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_owned)).as_deref(),
-                Some(k.code())
+                Some(k.as_str())
             );
-            assert_eq!(LedgerKind::parse(k.code()), Some(k));
+            assert_eq!(LedgerKind::parse(k.as_str()), Some(k));
             assert_eq!(LedgerKind::parse(k.label()), Some(k));
             let from_label: LedgerKind = serde_json::from_value(serde_json::json!(k.label())).expect("alias");
             assert_eq!(from_label, k);

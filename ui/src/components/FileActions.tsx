@@ -4,24 +4,9 @@ import type { ButtonProps } from "antd";
 import { ExportOutlined, PrinterOutlined } from "@ant-design/icons";
 import { backend, toBackendError } from "../backend";
 import type { LedgerKind, Written } from "../backend";
+import { LedgerKindLabel } from "../backend/types";
 import { dialogs, openInViewer } from "../backend/dialogs";
 import type { FileKind } from "../backend/dialogs";
-
-/** The ledgers' names, for the file name offered and the messages. */
-export const LEDGER_NAMES: Record<LedgerKind, string> = {
-  households: "实有人口台账",
-  disputes: "矛盾纠纷调解台账",
-  follow_ups: "回访台账",
-  errands: "代办台账",
-  incidents: "警情台账",
-  volunteers: "群防群治队员台账",
-  patrols: "巡逻台账",
-  leads: "线索台账",
-  hazards: "隐患台账",
-  outreach: "宣传活动台账",
-  feedback: "群众意见台账",
-  five_nones: "五无村（社区）台账",
-};
 
 /**
  * Asks the system's save dialog where to write, then lets `write` write there; shows
@@ -65,7 +50,7 @@ export function useWriteFile() {
 /** 导出台账: one ledger as xlsx, optionally only one month. */
 export function LedgerExportButton({ kind, month, ...rest }: { kind: LedgerKind; month?: string | null } & ButtonProps) {
   const { run, busy } = useWriteFile();
-  const name = LEDGER_NAMES[kind];
+  const name = LedgerKindLabel[kind];
   return (
     <Button
       icon={<ExportOutlined />}

@@ -31,6 +31,7 @@ import type { HazardGrade } from "./HazardGrade";
 import type { HazardStatus } from "./HazardStatus";
 import type { OutreachTopic } from "./OutreachTopic";
 import type { FeedbackChannel } from "./FeedbackChannel";
+import type { LedgerKind } from "./LedgerKind";
 
 /** 纠纷类型: code → 中文 */
 export const DisputeKindLabel: Record<DisputeKind, string> = {
@@ -315,6 +316,22 @@ export const FeedbackChannelLabel: Record<FeedbackChannel, string> = {
   visit: "走访",
   phone: "电话",
   online: "网上留言",
+};
+
+/** 台账: code → 中文 */
+export const LedgerKindLabel: Record<LedgerKind, string> = {
+  households: "实有人口台账",
+  disputes: "矛盾纠纷调解台账",
+  follow_ups: "回访台账",
+  errands: "代办台账",
+  incidents: "警情台账",
+  volunteers: "群防群治力量台账",
+  patrols: "巡逻防控台账",
+  leads: "线索台账",
+  hazards: "隐患排查整改台账",
+  outreach: "宣传活动台账",
+  feedback: "意见建议台账",
+  five_nones: "五无村（社区）创建台账",
 };
 
 /** The step that normally follows each errand status: its target and its name. */

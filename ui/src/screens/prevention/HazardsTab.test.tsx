@@ -121,11 +121,12 @@ describe("HazardsTab", () => {
     await waitFor(() => expect(save).toHaveBeenCalledTimes(1));
     expect(core.of("ledger.export")).toHaveLength(0);
 
-    save.mockResolvedValueOnce("/home/u/隐患台账.xlsx");
+    save.mockResolvedValueOnce("/home/u/隐患排查整改台账.xlsx");
     await user.click(screen.getByTestId("export-hazards"));
     await waitFor(() => expect(core.of("ledger.export")).toHaveLength(1));
-    expect(core.of("ledger.export")[0]).toEqual({ kind: "hazards", month: null, path: "/home/u/隐患台账.xlsx" });
-    expect(save.mock.calls[1][0]).toBe("xlsx");
-    expect(await screen.findByText(/隐患台账已保存/)).toBeInTheDocument();
+    expect(core.of("ledger.export")[0]).toEqual({ kind: "hazards", month: null, path: "/home/u/隐患排查整改台账.xlsx" });
+    // The file name offered and the message use the core's name of the ledger.
+    expect(save.mock.calls[1]).toEqual(["xlsx", "隐患排查整改台账.xlsx", "保存隐患排查整改台账"]);
+    expect(await screen.findByText(/隐患排查整改台账已保存/)).toBeInTheDocument();
   });
 });

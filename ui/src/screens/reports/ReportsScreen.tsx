@@ -2,11 +2,12 @@ import { useCallback, useMemo, useState } from "react";
 import { Alert, Button, Card, Col, Descriptions, Progress, Row, Space, Statistic, Table, Tabs, Tag, Typography } from "antd";
 import { FileExcelOutlined, FilePdfOutlined, ImportOutlined } from "@ant-design/icons";
 import { backend, toBackendError } from "../../backend";
-import type { ImportReport, MonthStats } from "../../backend";
+import type { ImportReport, LedgerKind, MonthStats } from "../../backend";
+import { LedgerKindLabel } from "../../backend/types";
 import { dialogs } from "../../backend/dialogs";
 import { Chart } from "../../components/Chart";
 import { MonthField, thisMonth } from "../../components/DateField";
-import { LEDGER_NAMES, LedgerExportButton, useWriteFile } from "../../components/FileActions";
+import { LedgerExportButton, useWriteFile } from "../../components/FileActions";
 import { useLoad, yuan } from "../prevention/common";
 
 const pct = (r: number | null | undefined) => (r === null || r === undefined ? "—" : `${(r * 100).toFixed(1)}%`);
@@ -133,7 +134,7 @@ export function LedgersPanel() {
         pagination={false}
         dataSource={[{ kind: "households" as const }, ...monthly.map((kind) => ({ kind }))]}
         columns={[
-          { title: "台账", dataIndex: "kind", render: (k: keyof typeof LEDGER_NAMES) => LEDGER_NAMES[k] },
+          { title: "台账", dataIndex: "kind", render: (k: LedgerKind) => LedgerKindLabel[k] },
           { title: "范围", dataIndex: "kind", width: 160, render: (k) => (k === "households" ? "全部（不分月）" : month) },
           {
             title: "",
