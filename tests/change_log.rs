@@ -6,6 +6,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{Post, id};
+use fengqiao::api::Api;
 use fengqiao::demo::{self, DemoOptions};
 use fengqiao::store::SYNCED_TABLES;
 use fengqiao::store::write::json_value;
@@ -168,12 +169,35 @@ fn replay(conn: &Connection) -> Connection {
 fn demo_data_touches_every_synced_table_and_the_log_explains_every_value() {
     let mut post = Post::new();
     demo::generate(&mut post.api, DemoOptions { households: 60, seed: 7 }).unwrap();
-    let conn = post.api.store().conn();
-    for table in SYNCED_TABLES {
-        let n: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap();
-        assert!(n > 0, "demo data wrote nothing to {table}: the log invariant would go untested there");
+    // HQ's assignments are written only at HQ: one is made below, on HQ's own database.
+    let mut hq = Api::open(&post.dir.path().join("hq.db"), post.clock.clone()).unwrap();
+    hq.hq_init("县公安局").unwrap();
+    let req = post.api.enroll_request(Some("山门警务室")).unwrap();
+    let codes: Vec<String> = post
+        .api
+        .store()
+        .conn()
+        .prepare("SELECT code FROM village")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let reply = hq.hq_enroll(&req, &codes).unwrap();
+    post.api.enroll_accept(&reply).unwrap();
+    hq.hq_exchange(&post.api.bundle_export().unwrap()).unwrap();
+    let dispute: String = hq.store().conn().query_row("SELECT id FROM dispute LIMIT 1", [], |r| r.get(0)).unwrap();
+    hq.hq_assign("山门警务室", "dispute", &dispute, Some("复核")).unwrap();
+    for (node, conn) in [("post", post.api.store().conn()), ("HQ", hq.store().conn())] {
+        for table in SYNCED_TABLES {
+            if node == "post" && *table == "assignment" {
+                continue;
+            }
+            let n: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap();
+            assert!(n > 0, "{node}: nothing written to {table}: the log invariant would go untested there");
+        }
+        assert_log_explains_tables(conn);
     }
-    assert_log_explains_tables(conn);
 }
 
 #[test]

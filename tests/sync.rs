@@ -291,3 +291,79 @@ fn hq_builds_search_entries_after_the_import_and_before_a_search() {
     // A post never queues.
     assert_eq!(post.api.search_catch_up(10).unwrap(), 0);
 }
+
+fn rows(api: &Api, sql: &str, param: &str) -> Vec<String> {
+    let mut stmt = api.store().conn().prepare(sql).unwrap();
+    stmt.query_map([param], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap).collect()
+}
+
+/// HQ hands a dispute of one post's village to another post: the dispute arrives there with
+/// its parties and mediations, later mediations follow it, and the handed-over history is
+/// sent until the post has acknowledged it, then forgotten.
+#[test]
+fn hq_assigns_a_dispute_to_a_post_outside_its_villages() {
+    let mut hq = hq();
+    let (mut a, mut b) = (Post::new(), Post::new());
+    enroll(&mut hq, &mut a, "山门警务室", &["330100001001"]);
+    enroll(&mut hq, &mut b, "溪口警务室", &["330100001002"]);
+    let v = id(&a.call("village.create", json!({"name": "青山村", "code": "330100001001"})));
+    let h = id(&a.call("household.create", json!({"village_id": v, "house_no": "3"})));
+    let p = person(&mut a, &h, "王建国");
+    let d = id(&a.call(
+        "dispute.create",
+        json!({"source": "walk_in", "kind": "homestead", "grade": "general", "title": "宅基地边界纠纷",
+               "village_id": v, "facts": "翻建围墙占用邻居宅基地",
+               "parties": [{"person_id": p, "role": "applicant"},
+                           {"role": "respondent", "name": "李长林", "phone": "13900002222"}]}),
+    ));
+    a.call("mediation.add", json!({"dispute_id": d, "level": "initial", "mediators": ["周立新"], "record": "双方各执一词", "outcome": "continued"}));
+    sync(&mut hq, &mut a);
+    sync(&mut hq, &mut b);
+    assert!(rows(&b.api, "SELECT id FROM dispute WHERE id = ?1", &d).is_empty());
+
+    // Refusals name the field, and nothing is written.
+    let before = fingerprint(&hq.api);
+    let e = hq.api.hq_assign("不存在的警务室", "dispute", &d, None).unwrap_err();
+    assert_eq!(e.field(), Some("post"), "{e}");
+    let e = hq.api.hq_assign("溪口警务室", "holiday", &d, None).unwrap_err();
+    assert_eq!(e.field(), Some("table"), "{e}");
+    assert!(e.to_string().contains("不是可以指派的数据表"), "{e}");
+    let e = hq.api.hq_assign("溪口警务室", "dispute", "no-such-id", None).unwrap_err();
+    assert_eq!(e.field(), Some("id"), "{e}");
+    assert_eq!(fingerprint(&hq.api), before);
+    assert_eq!(b.api.hq_assign("山门警务室", "dispute", &d, None).unwrap_err().code(), "rule");
+
+    let made = hq.api.hq_assign("溪口警务室", "dispute", &d, Some("当事人已迁居溪口村，请联调")).unwrap();
+    assert_eq!((made.post_name.as_str(), made.tbl.as_str(), made.delivered), ("溪口警务室", "dispute", false));
+    assert!(made.pending_changes > 10, "{made:?}");
+    sync(&mut hq, &mut b);
+    assert_eq!(rows(&b.api, "SELECT title FROM dispute WHERE id = ?1", &d), ["宅基地边界纠纷"]);
+    let mut parties = rows(&b.api, "SELECT name FROM party WHERE dispute_id = ?1", &d);
+    parties.sort();
+    assert_eq!(parties, ["李长林", "王建国"]);
+    assert_eq!(rows(&b.api, "SELECT record FROM mediation WHERE dispute_id = ?1", &d), ["双方各执一词"]);
+    assert_eq!(rows(&b.api, "SELECT note FROM assignment WHERE row_id = ?1", &d), ["当事人已迁居溪口村，请联调"]);
+    // The post's next sync acknowledges the assignment; HQ forgets the handed-over list.
+    sync(&mut hq, &mut b);
+    let listed = hq.api.hq_assignments().unwrap();
+    assert_eq!((listed.len(), listed[0].delivered, listed[0].pending_changes), (1, true, 0));
+
+    // Later work on the dispute, at either post, reaches the other.
+    a.clock.advance(chrono::Duration::minutes(5));
+    a.call("mediation.add", json!({"dispute_id": d, "level": "review", "mediators": ["周立新"], "record": "复调：同意测量", "outcome": "continued"}));
+    sync(&mut hq, &mut a);
+    sync(&mut hq, &mut b);
+    b.clock.advance(chrono::Duration::minutes(10));
+    b.call("mediation.add", json!({"dispute_id": d, "level": "joint", "mediators": ["周立新"], "record": "联调：围墙后退", "outcome": "settled"}));
+    sync(&mut hq, &mut b);
+    sync(&mut hq, &mut a);
+    let dump = |api: &Api| {
+        let mut m = rows(api, "SELECT level || ':' || record FROM mediation WHERE dispute_id = ?1", &d);
+        m.sort();
+        m
+    };
+    assert_eq!(dump(&a.api), ["initial:双方各执一词", "joint:联调：围墙后退", "review:复调：同意测量"]);
+    assert_eq!(dump(&b.api), dump(&a.api));
+    // The resident of 青山村 stays with his own post.
+    assert!(rows(&b.api, "SELECT id FROM person WHERE id = ?1", &p).is_empty());
+}

@@ -49,6 +49,27 @@ enum Command {
         #[arg(long, default_value_t = fengqiao::sync::code::DEFAULT_HOURS)]
         hours: i64,
     },
+    /// 指派：把辖区外的一条记录（连同其下属记录）交给警务室，下次同步时送达
+    Assign {
+        /// 警务室名称或节点标识
+        #[arg(long)]
+        post: String,
+        /// 数据表，如 dispute、lead、hazard、household
+        #[arg(long)]
+        table: String,
+        /// 记录标识
+        #[arg(long)]
+        id: String,
+        /// 指派说明
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// 列出县局的指派及是否已送达
+    Assignments {
+        /// 以 JSON 输出
+        #[arg(long)]
+        json: bool,
+    },
     /// 导入警务室的同步包（U 盘），写出给它的回复包
     Bundle {
         #[command(subcommand)]
@@ -134,6 +155,34 @@ fn run(cli: Cli) -> Result<(), Error> {
                 r.conflicts,
                 reply_out.display()
             ));
+        }
+        Command::Assign { post, table, id, note } => {
+            let a = api.hq_assign(&post, &table, &id, note.as_deref())?;
+            say(format!(
+                "已指派给“{}”：{} {}（连同下属记录，{} 条变更），下次同步时送达",
+                a.post_name, a.tbl, a.row_id, a.pending_changes
+            ));
+        }
+        Command::Assignments { json } => {
+            let all = api.hq_assignments()?;
+            if json {
+                say(serde_json::to_string_pretty(&all).map_err(|e| Error::BadRequest(e.to_string()))?);
+            } else if all.is_empty() {
+                say("还没有指派".into());
+            } else {
+                for a in all {
+                    say(format!(
+                        "{}  {}  {} {}  {}  {}",
+                        fengqiao::model::time::parse_instant(&a.assigned_at)
+                            .map_or(a.assigned_at.clone(), fengqiao::model::time::show),
+                        a.post_name,
+                        a.tbl,
+                        a.row_id,
+                        if a.delivered { "已送达" } else { "待送达" },
+                        a.note.unwrap_or_default()
+                    ));
+                }
+            }
         }
         Command::Serve { listen } => {
             let rt = tokio::runtime::Runtime::new()?;

@@ -329,6 +329,23 @@ impl Api {
         sync::enroll_post(&mut self.store, req, villages)
     }
 
+    /// HQ assigns a row outside a post's villages (with the rows that hang from it) to the
+    /// post `post` (its node id or name); the post receives it with its next sync.
+    pub fn hq_assign(
+        &mut self,
+        post: &str,
+        table: &str,
+        row_id: &str,
+        note: Option<&str>,
+    ) -> Result<sync::assign::Assignment> {
+        sync::assign::assign(&mut self.store, post, table, row_id, note)
+    }
+
+    /// HQ's assignments, newest first.
+    pub fn hq_assignments(&self) -> Result<Vec<sync::assign::Assignment>> {
+        sync::assign::list(&self.store)
+    }
+
     /// HQ issues a one-time enrollment code for a post with `villages`, valid `hours`.
     pub fn hq_enroll_code(
         &mut self,

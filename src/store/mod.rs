@@ -64,6 +64,7 @@ pub const SYNCED_TABLES: &[&str] = &[
     "outreach",
     "feedback",
     "five_nones",
+    "assignment",
 ];
 
 /// An open post database.

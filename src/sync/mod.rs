@@ -13,6 +13,7 @@
 //!
 //! Nothing here knows about HTTP: `fengqiao-hq` and the CLI move the same bytes.
 
+pub mod assign;
 pub mod bundle;
 pub mod code;
 pub mod keys;
@@ -20,7 +21,7 @@ pub mod merge;
 pub mod net;
 pub mod scope;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -388,6 +389,54 @@ pub fn export(store: &mut Store, to: Uuid) -> Result<Vec<u8>> {
                 row_id,
                 col: r.get(5)?,
                 value: r.get(6)?,
+            });
+        }
+    }
+    if my_role == NodeRole::Hq && peer.role == NodeRole::Post {
+        // Rows HQ assigned to the post: their older changes, until it acknowledges them.
+        let acked_hq: i64 = conn
+            .prepare_cached("SELECT acked FROM peer_origin WHERE peer = ?1 AND origin = ?2")?
+            .query_row([&peer_id, &me.to_string()], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0);
+        let have: HashSet<(Uuid, i64)> = changes.iter().map(|c| (c.origin, c.origin_seq)).collect();
+        let mut stmt = conn.prepare_cached(
+            "SELECT hlc, prev, tbl, row_id, col, value FROM change_log WHERE origin = ?1 AND origin_seq = ?2",
+        )?;
+        for (origin, seq) in assign::pending_handover(conn, &peer_id, acked_hq)? {
+            let origin_id = Uuid::try_parse(&origin).map_err(|_| Error::rule("变更日志中的节点标识已损坏"))?;
+            if have.contains(&(origin_id, seq)) {
+                continue;
+            }
+            let Some(c) = stmt
+                .query_row(params![origin, seq], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                })
+                .optional()?
+            else {
+                continue;
+            };
+            let (hlc, prev, tbl, row_id, col, value) = c;
+            if hlc == genesis {
+                continue;
+            }
+            let parse = |s: &str| s.parse::<Hlc>().map_err(|e| Error::rule(e.to_string()));
+            changes.push(Change {
+                origin: origin_id,
+                origin_seq: seq,
+                hlc: parse(&hlc)?,
+                prev: prev.as_deref().map(parse).transpose()?,
+                tbl,
+                row_id,
+                col,
+                value,
             });
         }
     }

@@ -9,6 +9,9 @@
 //!    a party's dispute, an errand's person's household…).
 //! 4. A row the post itself created (its first change came from the post) always goes back
 //!    to it, e.g. its own officers, its post record, a resident with no household yet.
+//! 5. A row HQ assigned to the post, and any row that hangs from it (a dispute's parties and
+//!    mediations, a household's residents), goes to it, as does the assignment itself
+//!    ([`super::assign`]).
 //!
 //! Scope is judged on HQ's current data when a bundle is made. A row that moves into a
 //! post's jurisdiction later brings only the changes made after the post's watermark; a
@@ -23,6 +26,8 @@ use crate::error::Result;
 use crate::store::SYNCED_TABLES;
 use crate::store::write::Columns;
 
+use super::assign;
+
 /// Reference tables every node receives.
 pub const REFERENCE: &[&str] = &["holiday", "service_item"];
 
@@ -34,6 +39,7 @@ const LINKS: &[(&str, &str)] = &[("household_id", "household"), ("dispute_id", "
 pub struct Scope {
     post: String,
     villages: HashSet<String>,
+    assigned: HashSet<(String, String)>,
     memo: HashMap<(String, String), bool>,
 }
 
@@ -47,7 +53,9 @@ impl Scope {
                 villages.insert(id?);
             }
         }
-        Ok(Scope { post: post.to_string(), villages, memo: HashMap::new() })
+        let post = post.to_string();
+        let assigned = assign::assigned_rows(conn, &post)?;
+        Ok(Scope { post, villages, assigned, memo: HashMap::new() })
     }
 
     /// Whether the row `tbl`/`id` goes to the post.
@@ -59,18 +67,50 @@ impl Scope {
         if let Some(v) = self.memo.get(&key) {
             return Ok(*v);
         }
-        let inside = match village_of(conn, columns, tbl, id, 4)? {
-            Some(v) if self.villages.contains(&v) => true,
-            _ => {
-                let creator: Option<String> = conn
-                    .prepare_cached("SELECT origin FROM row_origin WHERE tbl = ?1 AND row_id = ?2")?
-                    .query_row([tbl, id], |r| r.get(0))
-                    .optional()?;
-                creator.as_deref() == Some(self.post.as_str())
+        let inside = if tbl == "assignment" {
+            assign::is_for(conn, id, &self.post)?
+        } else {
+            match village_of(conn, columns, tbl, id, 4)? {
+                Some(v) if self.villages.contains(&v) => true,
+                _ => {
+                    let creator: Option<String> = conn
+                        .prepare_cached("SELECT origin FROM row_origin WHERE tbl = ?1 AND row_id = ?2")?
+                        .query_row([tbl, id], |r| r.get(0))
+                        .optional()?;
+                    creator.as_deref() == Some(self.post.as_str())
+                        || (!self.assigned.is_empty() && self.assigned_via(conn, columns, tbl, id, assign::DEPTH)?)
+                }
             }
         };
         self.memo.insert(key, inside);
         Ok(inside)
+    }
+
+    /// Whether the row is assigned to the post, or hangs from a row that is.
+    fn assigned_via(&self, conn: &Connection, columns: &Columns, tbl: &str, id: &str, depth: u8) -> Result<bool> {
+        if self.assigned.contains(&(tbl.to_owned(), id.to_owned())) {
+            return Ok(true);
+        }
+        let (Some(cols), Some(table)) = (columns.of(tbl), SYNCED_TABLES.iter().find(|t| **t == tbl)) else {
+            return Ok(false);
+        };
+        if depth == 0 {
+            return Ok(false);
+        }
+        for (col, parent) in assign::LINKS {
+            if cols.iter().any(|c| c == col) && *parent != tbl {
+                let p: Option<Option<String>> = conn
+                    .prepare_cached(&format!("SELECT {col} FROM {table} WHERE id = ?1"))?
+                    .query_row([id], |r| r.get(0))
+                    .optional()?;
+                if let Some(Some(p)) = p
+                    && self.assigned_via(conn, columns, parent, &p, depth - 1)?
+                {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
     }
 }
 

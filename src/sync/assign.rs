@@ -1,0 +1,232 @@
+//! Assignments: HQ hands a post a row outside its villages (a dispute referred across
+//! jurisdictions, a lead to check, a household that moved), with the rows that hang from it
+//! (a dispute's parties, mediations and agreement; a household's residents).
+//!
+//! An assignment is a synced row (`assignment`) that goes to its post. HQ also keeps, locally,
+//! the changes the handed-over rows were made of when it assigned them (`handover_change`):
+//! those are older than what the post has acknowledged, so the watermarks alone would never
+//! send them. Every bundle to the post carries them until the post acknowledges the
+//! assignment row itself; since a bundle applies wholly or not at all, the post then holds
+//! them too, and HQ forgets the list. Later changes to the rows pass the post's scope
+//! ([`super::scope`]) like any other.
+
+use std::collections::{BTreeSet, HashSet};
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::time::stamp;
+use crate::store::write::Columns;
+use crate::store::{SYNCED_TABLES, Store};
+
+use super::scope::REFERENCE;
+use super::{NodeRole, read_peers, role};
+
+/// One assignment, as HQ lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Assignment {
+    /// The assignment row's id.
+    pub id: String,
+    /// The post's node id.
+    pub post: String,
+    /// The post's name.
+    pub post_name: String,
+    /// The assigned row's table.
+    pub tbl: String,
+    /// The assigned row.
+    pub row_id: String,
+    /// Why, in HQ's words.
+    pub note: Option<String>,
+    /// When (RFC 3339, UTC).
+    pub assigned_at: String,
+    /// Changes still to hand over with it (the row's and its dependants', as they stood when
+    /// assigned); none once delivered.
+    pub pending_changes: i64,
+    /// Whether the post has acknowledged it (it holds the rows).
+    pub delivered: bool,
+}
+
+/// The columns that hang a row from another (a dependant's link to its row), with the
+/// table they point into.
+pub(super) const LINKS: &[(&str, &str)] =
+    &[("household_id", "household"), ("dispute_id", "dispute"), ("person_id", "person"), ("patrol_id", "patrol")];
+
+/// How many steps down from the assigned row its dependants are followed (a household's
+/// residents' errands are two); also how far up the scope looks for an assigned row.
+pub(super) const DEPTH: u8 = 3;
+
+/// The column that points from a dependant to a row of `table`, if rows can hang from it.
+fn link_to(table: &str) -> Option<&'static str> {
+    LINKS.iter().find(|(_, t)| *t == table).map(|(c, _)| *c)
+}
+
+/// The row `tbl`/`id` and every row that hangs from it, up to [`DEPTH`] steps down.
+fn with_dependants(conn: &Connection, columns: &Columns, tbl: &str, id: &str) -> Result<BTreeSet<(String, String)>> {
+    let mut found = BTreeSet::from([(tbl.to_owned(), id.to_owned())]);
+    let mut frontier = vec![(tbl.to_owned(), id.to_owned())];
+    for _ in 0..DEPTH {
+        let mut next = Vec::new();
+        for (t, i) in &frontier {
+            let Some(link) = link_to(t) else { continue };
+            for child in SYNCED_TABLES {
+                if !columns.of(child).is_some_and(|cols| cols.iter().any(|c| c == link)) {
+                    continue;
+                }
+                let mut stmt = conn.prepare_cached(&format!("SELECT id FROM {child} WHERE {link} = ?1"))?;
+                for row in stmt.query_map([i], |r| r.get::<_, String>(0))? {
+                    let key = ((*child).to_owned(), row?);
+                    if found.insert(key.clone()) {
+                        next.push(key);
+                    }
+                }
+            }
+        }
+        frontier = next;
+    }
+    Ok(found)
+}
+
+/// HQ assigns the row `tbl`/`row_id` (with its dependants) to the enrolled post `post`
+/// (its node id or its name).
+pub fn assign(store: &mut Store, post: &str, tbl: &str, row_id: &str, note: Option<&str>) -> Result<Assignment> {
+    if role(store)? != NodeRole::Hq {
+        return Err(Error::rule("只有县局节点可以指派"));
+    }
+    let peers = read_peers(store.conn(), None)?;
+    let target = peers
+        .iter()
+        .find(|p| p.role == NodeRole::Post && (p.node_id == post || p.name == post))
+        .ok_or_else(|| Error::validation("post", format!("没有登记名为或标识为“{post}”的警务室")))?;
+    let post_id = target.node_id.clone();
+    let Some(table) = SYNCED_TABLES.iter().copied().find(|t| *t == tbl && !REFERENCE.contains(t) && *t != "assignment")
+    else {
+        return Err(Error::validation("table", format!("“{tbl}”不是可以指派的数据表")));
+    };
+    let exists: i64 = store.conn().query_row(
+        &format!("SELECT count(*) FROM {table} WHERE id = ?1 AND deleted_at IS NULL"),
+        [row_id],
+        |r| r.get(0),
+    )?;
+    if exists == 0 {
+        return Err(Error::validation("id", format!("县局数据中没有这条记录（{table} {row_id}），或已删除")));
+    }
+    let note = note.map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+    if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
+        return Err(Error::validation("note", "指派说明不能超过 500 字"));
+    }
+    let rows = with_dependants(store.conn(), store.columns(), table, row_id)?;
+    let me = store.node_id().to_string();
+    let id = store.write(|tx| {
+        let id = tx.new_id();
+        let now = stamp(tx.now());
+        tx.insert(
+            "assignment",
+            &id,
+            &[
+                ("post_node", Value::Text(post_id.clone())),
+                ("tbl", Value::Text(table.to_owned())),
+                ("row_id", Value::Text(row_id.to_owned())),
+                ("note", note.clone().map_or(Value::Null, Value::Text)),
+                ("assigned_at", Value::Text(now)),
+            ],
+        )?;
+        let conn = tx.conn();
+        // The assignment row's own first change: once the post acknowledges it, the
+        // handed-over changes travelled with it.
+        let seq: i64 =
+            conn.query_row("SELECT coalesce(max(origin_seq), 0) FROM change_log WHERE origin = ?1", [&me], |r| {
+                r.get(0)
+            })?;
+        conn.execute("INSERT INTO handover (assignment_id, post, seq) VALUES (?1, ?2, ?3)", params![id, post_id, seq])?;
+        // One pass over the change log for every change of the handed-over rows.
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS handover_rows (tbl TEXT, row_id TEXT, PRIMARY KEY (tbl, row_id))",
+            [],
+        )?;
+        conn.execute("DELETE FROM temp.handover_rows", [])?;
+        {
+            let mut ins = conn.prepare_cached("INSERT INTO temp.handover_rows (tbl, row_id) VALUES (?1, ?2)")?;
+            for (t, r) in &rows {
+                ins.execute([t, r])?;
+            }
+        }
+        conn.execute(
+            "INSERT INTO handover_change (assignment_id, origin, origin_seq)
+             SELECT ?1, c.origin, c.origin_seq FROM change_log c
+             WHERE EXISTS (SELECT 1 FROM temp.handover_rows h WHERE h.tbl = c.tbl AND h.row_id = c.row_id)",
+            [&id],
+        )?;
+        conn.execute("DELETE FROM temp.handover_rows", [])?;
+        Ok(id)
+    })?;
+    list(store)?.into_iter().find(|a| a.id == id).ok_or_else(|| Error::rule("指派已保存，但读取时没有找到"))
+}
+
+/// Every assignment HQ has made, newest first.
+pub fn list(store: &Store) -> Result<Vec<Assignment>> {
+    let conn = store.conn();
+    let names: std::collections::HashMap<String, String> =
+        read_peers(conn, None)?.into_iter().map(|p| (p.node_id, p.name)).collect();
+    let mut stmt = conn.prepare(
+        "SELECT a.id, a.post_node, a.tbl, a.row_id, a.note, a.assigned_at,
+                (SELECT count(*) FROM handover_change hc WHERE hc.assignment_id = a.id),
+                EXISTS (SELECT 1 FROM handover h WHERE h.assignment_id = a.id)
+         FROM assignment a WHERE a.deleted_at IS NULL ORDER BY a.assigned_at DESC, a.id DESC",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Assignment {
+            id: r.get(0)?,
+            post: r.get(1)?,
+            post_name: String::new(),
+            tbl: r.get(2)?,
+            row_id: r.get(3)?,
+            note: r.get(4)?,
+            assigned_at: r.get(5)?,
+            pending_changes: r.get(6)?,
+            delivered: !r.get::<_, bool>(7)?,
+        })
+    })?;
+    let mut out = Vec::new();
+    for a in rows {
+        let mut a = a?;
+        a.post_name = names.get(&a.post).cloned().unwrap_or_default();
+        out.push(a);
+    }
+    Ok(out)
+}
+
+/// The rows assigned to `post` (live assignments), for its scope.
+pub(super) fn assigned_rows(conn: &Connection, post: &str) -> Result<HashSet<(String, String)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT tbl, row_id FROM assignment WHERE post_node = ?1 AND deleted_at IS NULL")?;
+    let rows = stmt.query_map([post], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The changes still to hand over to `post`, given how far it has acknowledged HQ's own
+/// changes (`acked`): `(origin, origin_seq)`. Assignments it has acknowledged are forgotten.
+pub(super) fn pending_handover(conn: &Connection, post: &str, acked: i64) -> Result<Vec<(String, i64)>> {
+    conn.execute(
+        "DELETE FROM handover_change WHERE assignment_id IN
+             (SELECT assignment_id FROM handover WHERE post = ?1 AND seq <= ?2)",
+        params![post, acked],
+    )?;
+    conn.execute("DELETE FROM handover WHERE post = ?1 AND seq <= ?2", params![post, acked])?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT hc.origin, hc.origin_seq FROM handover h
+         JOIN handover_change hc ON hc.assignment_id = h.assignment_id WHERE h.post = ?1",
+    )?;
+    let rows = stmt.query_map([post], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Whether `post` is the post the assignment row `id` is for.
+pub(super) fn is_for(conn: &Connection, id: &str, post: &str) -> Result<bool> {
+    let to: Option<String> = conn
+        .prepare_cached("SELECT post_node FROM assignment WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    Ok(to.as_deref() == Some(post))
+}
