@@ -343,6 +343,13 @@ fn hq_assigns_a_dispute_to_a_post_outside_its_villages() {
     assert_eq!(parties, ["李长林", "王建国"]);
     assert_eq!(rows(&b.api, "SELECT record FROM mediation WHERE dispute_id = ?1", &d), ["双方各执一词"]);
     assert_eq!(rows(&b.api, "SELECT note FROM assignment WHERE row_id = ?1", &d), ["当事人已迁居溪口村，请联调"]);
+    let seen = b.call("assignment.list", json!({}));
+    assert_eq!(seen.as_array().unwrap().len(), 1, "{seen}");
+    assert_eq!(
+        (&seen[0]["kind"], &seen[0]["subject"], &seen[0]["row_id"]),
+        (&json!("矛盾纠纷"), &json!("宅基地边界纠纷"), &json!(d))
+    );
+    assert_eq!(a.call("assignment.list", json!({})), json!([]));
     // The post's next sync acknowledges the assignment; HQ forgets the handed-over list.
     sync(&mut hq, &mut b);
     let listed = hq.api.hq_assignments().unwrap();

@@ -52,6 +52,7 @@ use fengqiao::store::prevention::{
     Feedback, Finding, FiveNonesYear, Hazard, Lead, Outreach, OutreachTotal, Patrol, Team, Volunteer,
 };
 use fengqiao::store::{audit, backup::BackupReport, user::User};
+use fengqiao::sync::assign::Received as AssignmentReceived;
 use fengqiao::sync::{Conflict, ImportReport as BundleImportReport, NodeRole, Peer, Status};
 use ts_rs::{Config, TS};
 
@@ -171,6 +172,7 @@ fn typescript_bindings() {
         Conflict,
         ConflictListRequest,
         ConflictRestoreRequest,
+        AssignmentReceived,
     );
     // Prevention work and documents.
     export!(

@@ -179,6 +179,7 @@ mod tests {
             ("sync.status", None),
             ("id_number.check", None),
             ("conflict.list", None),
+            ("assignment.list", None),
             ("conflict.restore", Some("update")),
             ("sync.bundle_export", Some("export")),
             ("sync.bundle_import", Some("update")),

@@ -8,7 +8,7 @@ use std::path::Path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Api, Method, method};
+use super::{Api, Method, NoParams, method};
 use crate::error::{Error, Result};
 use crate::sync::{self, Conflict, EnrollReply, EnrollRequest, ImportReport, Status};
 
@@ -186,6 +186,8 @@ pub struct StatusRequest {}
 
 pub(super) fn methods() -> Vec<Method> {
     vec![
+        method!("assignment.list", "列出县局指派给本警务室的记录", NoParams, |api, _| api
+            .assignment_list()),
         method!("conflict.list", "列出同步冲突（被覆盖的并发修改）", ConflictListRequest, |api, p| api
             .conflict_list(p)),
         method!(
@@ -232,6 +234,11 @@ pub(super) fn methods() -> Vec<Method> {
 }
 
 impl Api {
+    /// What HQ has assigned to this post (rows outside its villages), newest first.
+    pub fn assignment_list(&mut self) -> Result<Vec<sync::assign::Received>> {
+        sync::assign::received(self.store.conn())
+    }
+
     /// The conflict log.
     pub fn conflict_list(&mut self, req: ConflictListRequest) -> Result<Vec<Conflict>> {
         sync::conflicts(self.store.conn(), req.include_resolved)

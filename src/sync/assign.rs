@@ -230,3 +230,62 @@ pub(super) fn is_for(conn: &Connection, id: &str, post: &str) -> Result<bool> {
         .optional()?;
     Ok(to.as_deref() == Some(post))
 }
+
+/// An assignment as the post that received it sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AssignmentReceived"))]
+pub struct Received {
+    /// The assignment row's id.
+    pub id: String,
+    /// The assigned row's table (`dispute`, `lead`, `household`…).
+    pub tbl: String,
+    /// What it is, in Chinese (矛盾纠纷, 线索, 户…).
+    pub kind: String,
+    /// The assigned row.
+    pub row_id: String,
+    /// What the row is about: a dispute's title, a lead's content, a household's address.
+    pub subject: Option<String>,
+    /// HQ's note.
+    pub note: Option<String>,
+    /// When HQ assigned it (RFC 3339, UTC).
+    pub assigned_at: String,
+}
+
+/// What each assignable table is called, and the column that says what a row is about.
+const SUBJECTS: &[(&str, &str, &str)] = &[
+    ("dispute", "矛盾纠纷", "title"),
+    ("incident", "警情", "summary"),
+    ("lead", "线索", "content"),
+    ("hazard", "隐患", "place || '：' || description"),
+    ("household", "户", "coalesce(address, house_no)"),
+    ("person", "人员", "name"),
+    ("errand", "代办", "applicant_name"),
+    ("feedback", "群众意见", "NULL"),
+    ("visit", "走访", "NULL"),
+];
+
+/// The assignments HQ has sent this post, newest first, with what each row is about.
+pub fn received(conn: &Connection) -> Result<Vec<Received>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, tbl, row_id, note, assigned_at FROM assignment
+         WHERE deleted_at IS NULL ORDER BY assigned_at DESC, id DESC",
+    )?;
+    let rows: Vec<(String, String, String, Option<String>, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (id, tbl, row_id, note, assigned_at) in rows {
+        let known = SUBJECTS.iter().find(|(t, _, _)| *t == tbl);
+        let subject = match known {
+            Some((table, _, expr)) => conn
+                .prepare_cached(&format!("SELECT {expr} FROM {table} WHERE id = ?1"))?
+                .query_row([&row_id], |r| r.get::<_, Option<String>>(0))
+                .optional()?
+                .flatten(),
+            None => None,
+        };
+        let kind = known.map_or("记录", |(_, k, _)| k).to_owned();
+        out.push(Received { id, tbl, kind, row_id, subject, note, assigned_at });
+    }
+    Ok(out)
+}

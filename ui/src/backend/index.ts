@@ -87,6 +87,7 @@ import type {
   Written,
 } from "./types";
 import type {
+  AssignmentReceived,
   AuditCheck,
   AuditFilter,
   AuditPage,
@@ -321,6 +322,9 @@ export const backend = {
   },
   sync: {
     status: () => call<SyncStatus>("sync.status"),
+  },
+  assignment: {
+    list: () => call<AssignmentReceived[]>("assignment.list"),
   },
   conflict: {
     list: (include_resolved = false) => call<SyncConflict[]>("conflict.list", { include_resolved }),

@@ -9,6 +9,7 @@ export type { AgreementInput } from "./AgreementInput";
 export type { AgreementKind } from "./AgreementKind";
 export type { AgreementPdfRequest } from "./AgreementPdfRequest";
 export type { AnswerFeedback } from "./AnswerFeedback";
+export type { AssignmentReceived } from "./AssignmentReceived";
 export type { AuditCheck } from "./AuditCheck";
 export type { AuditEntry } from "./AuditEntry";
 export type { AuditFilter } from "./AuditFilter";

@@ -5,6 +5,7 @@ export const METHODS = [
   "agreement.finalise", // 调解协议生效并编号
   "agreement.pdf", // 打印已生效的调解协议书（人民调解/治安调解）PDF
   "agreement.save", // 保存调解协议草稿（只传需要修改的字段）
+  "assignment.list", // 列出县局指派给本警务室的记录
   "audit.list", // 查看审计日志（管理员）
   "audit.verify", // 校验审计日志是否被篡改（管理员）
   "backup.create", // 备份数据库到指定文件夹（加密）

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import { Alert, Button, DatePicker, Form, Input, Select, Space, Table, Typography } from "antd";
+import { beijingTime } from "../../components/time";
 import type { Dayjs } from "dayjs";
 import { backend, toBackendError } from "../../backend";
 import type { AuditEntry, AuditFilter, AuditPage } from "../../backend";
@@ -114,7 +115,7 @@ export function AuditScreen() {
         }}
         columns={[
           { title: "序号", dataIndex: "seq", width: 80 },
-          { title: "时间", dataIndex: "at", width: 200 },
+          { title: "时间", dataIndex: "at", width: 150, render: (t: string) => beijingTime(t) },
           { title: "用户", dataIndex: "login", width: 120, render: (l: string | null) => l ?? "（未登录）" },
           { title: "操作", dataIndex: "action", width: 110, render: (a: string) => AUDIT_ACTIONS[a] ?? a },
           { title: "对象", render: (_, e) => [e.tbl, e.row_id].filter(Boolean).join(" / ") || "—" },

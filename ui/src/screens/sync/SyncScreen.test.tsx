@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { App as AntApp } from "antd";
+import { MemoryRouter } from "react-router-dom";
 import { transport } from "../../backend/transport";
 import { dialogs } from "../../backend/dialogs";
 import { SyncScreen } from "./SyncScreen";
@@ -29,6 +30,16 @@ const CONFLICT = {
   resolved_at: null,
 };
 
+const ASSIGNMENT = {
+  id: "as1",
+  tbl: "dispute",
+  kind: "矛盾纠纷",
+  row_id: "d9",
+  subject: "宅基地边界纠纷",
+  note: "当事人已迁居溪口村，请联调",
+  assigned_at: "2026-11-23T02:00:00Z",
+};
+
 function fakeCore(onTransfer: (method: string, params: Record<string, unknown>) => Promise<unknown>) {
   const calls: { method: string; params: Record<string, unknown> }[] = [];
   vi.spyOn(transport, "invoke").mockImplementation(async (_cmd, args) => {
@@ -36,6 +47,7 @@ function fakeCore(onTransfer: (method: string, params: Record<string, unknown>) 
     calls.push({ method, params });
     if (method === "sync.status") return STATUS as never;
     if (method === "conflict.list") return [CONFLICT] as never;
+    if (method === "assignment.list") return [ASSIGNMENT] as never;
     if (method === "conflict.restore") return { ...CONFLICT, resolved_at: "2026-11-23T10:00:00Z" } as never;
     return (await onTransfer(method, params)) as never;
   });
@@ -44,19 +56,32 @@ function fakeCore(onTransfer: (method: string, params: Record<string, unknown>) 
 
 const renderScreen = (isAdmin = true) =>
   render(
-    <AntApp>
-      <SyncScreen isAdmin={isAdmin} />
-    </AntApp>,
+    <MemoryRouter>
+      <AntApp>
+        <SyncScreen isAdmin={isAdmin} />
+      </AntApp>
+    </MemoryRouter>,
   );
 
 afterEach(() => vi.restoreAllMocks());
 
 describe("SyncScreen", () => {
+  it("lists what HQ assigned to the post, linked to the record, in Beijing time", async () => {
+    fakeCore(async () => ({}));
+    renderScreen(false);
+    const card = await screen.findByTestId("assignments");
+    expect(card).toHaveTextContent("县局指派（1）");
+    expect(card).toHaveTextContent("2026-11-23 10:00");
+    expect(card).toHaveTextContent("当事人已迁居溪口村，请联调");
+    expect(within(card).getByRole("link", { name: "宅基地边界纠纷" })).toHaveAttribute("href", "/disputes/d9");
+  });
+
   it("shows the last sync, pending changes and peers", async () => {
     fakeCore(async () => ({}));
     renderScreen();
     const status = await screen.findByTestId("sync-status");
-    expect(status).toHaveTextContent("2026-11-22T09:30:00Z");
+    // Stored in UTC, shown in Beijing time.
+    expect(status).toHaveTextContent("2026-11-22 17:30");
     expect(status).toHaveTextContent("7 条");
     expect(status).toHaveTextContent("平安县公安局");
   });

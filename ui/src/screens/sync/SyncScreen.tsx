@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useState } from "react";
 import { Alert, App as AntApp, Button, Card, Descriptions, Empty, Form, Input, Popconfirm, Progress, Space, Table, Tag, Typography } from "antd";
+import { Link } from "react-router-dom";
 import { backend, toBackendError } from "../../backend";
+import type { AssignmentReceived } from "../../backend";
+import { beijingTime } from "../../components/time";
 import { dialogs } from "../../backend/dialogs";
 import { describeTransfer, syncTransfer } from "../../backend/sync";
 import type { SyncConflict, SyncStatus, TransferReport } from "../../backend/sync";
@@ -17,6 +20,26 @@ function today(): string {
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}`;
 }
 
+/** Where an assigned row is opened in the app. */
+function assignmentLink(a: AssignmentReceived): string | null {
+  switch (a.tbl) {
+    case "dispute":
+      return `/disputes/${a.row_id}`;
+    case "household":
+      return `/households/${a.row_id}`;
+    case "incident":
+      return "/incidents";
+    case "errand":
+      return "/errands";
+    case "lead":
+    case "hazard":
+    case "feedback":
+      return "/prevention";
+    default:
+      return null;
+  }
+}
+
 /**
  * 同步: where this post stands with HQ, syncing over the network or by USB stick, the
  * enrollment files, and the conflict log with restoring an overwritten value.
@@ -25,6 +48,7 @@ export function SyncScreen({ isAdmin }: { isAdmin: boolean }) {
   const { message } = AntApp.useApp();
   const [status, setStatus] = useState<SyncStatus | null>(null);
   const [conflicts, setConflicts] = useState<SyncConflict[] | null>(null);
+  const [assignments, setAssignments] = useState<AssignmentReceived[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState<string | null>(null);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
@@ -32,10 +56,11 @@ export function SyncScreen({ isAdmin }: { isAdmin: boolean }) {
   const [enrollForm] = Form.useForm<{ url: string; code: string }>();
 
   const load = useCallback(() => {
-    Promise.all([backend.sync.status(), backend.conflict.list()])
-      .then(([s, c]) => {
+    Promise.all([backend.sync.status(), backend.conflict.list(), backend.assignment.list()])
+      .then(([s, c, a]) => {
         setStatus(s);
         setConflicts(c);
+        setAssignments(a);
         setError(null);
       })
       .catch((e) => setError(toBackendError(e).message));
@@ -88,7 +113,7 @@ export function SyncScreen({ isAdmin }: { isAdmin: boolean }) {
       {status && (
         <Descriptions bordered size="small" column={3} data-testid="sync-status">
           <Descriptions.Item label="本机">{status.name || status.node_id}</Descriptions.Item>
-          <Descriptions.Item label="上次同步">{lastSync ?? "尚未同步"}</Descriptions.Item>
+          <Descriptions.Item label="上次同步">{lastSync ? beijingTime(lastSync) : "尚未同步"}</Descriptions.Item>
           <Descriptions.Item label="待发送变更">{pending} 条</Descriptions.Item>
           <Descriptions.Item label="本机变更累计">{status.local_changes} 条</Descriptions.Item>
           <Descriptions.Item label="未处理冲突">{status.open_conflicts} 条</Descriptions.Item>
@@ -180,6 +205,30 @@ export function SyncScreen({ isAdmin }: { isAdmin: boolean }) {
           </Space>
         </Card>
       )}
+      {assignments && assignments.length > 0 && (
+        <Card title={`县局指派（${assignments.length}）`} data-testid="assignments">
+          <Typography.Paragraph type="secondary">县局交给本警务室办理的辖区外记录，随同步送达，已在相应台账中。</Typography.Paragraph>
+          <Table<AssignmentReceived>
+            rowKey="id"
+            size="small"
+            dataSource={assignments}
+            pagination={{ pageSize: 10, hideOnSinglePage: true }}
+            columns={[
+              { title: "指派时间", dataIndex: "assigned_at", width: 150, render: (t: string) => beijingTime(t) },
+              { title: "类别", dataIndex: "kind", width: 90, render: (k: string) => <Tag>{k}</Tag> },
+              {
+                title: "内容",
+                render: (_, a) => {
+                  const to = assignmentLink(a);
+                  const text = a.subject ?? a.row_id;
+                  return to ? <Link to={to}>{text}</Link> : text;
+                },
+              },
+              { title: "县局说明", dataIndex: "note", render: (n: string | null) => n ?? "" },
+            ]}
+          />
+        </Card>
+      )}
       <Card title="同步冲突">
         <Typography.Paragraph type="secondary">
           两处同时修改同一项时，保留较新的修改；被覆盖的值记在这里，可以恢复（作为一次新的修改同步出去）。
@@ -195,7 +244,7 @@ export function SyncScreen({ isAdmin }: { isAdmin: boolean }) {
             pagination={{ pageSize: 10, hideOnSinglePage: true }}
             data-testid="conflict-table"
             columns={[
-              { title: "发现时间", dataIndex: "detected_at", width: 190 },
+              { title: "发现时间", dataIndex: "detected_at", width: 150, render: (t: string) => beijingTime(t) },
               { title: "项目", render: (_, c) => `${c.tbl}.${c.col}` },
               { title: "保留的值", render: (_, c) => show(c.winner_value) },
               { title: "被覆盖的值", render: (_, c) => show(c.loser_value) },

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import { Alert, App as AntApp, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
+import { beijingTime } from "../../components/time";
 import { backend, toBackendError } from "../../backend";
 import { RoleLabel } from "../../backend/types";
 import type { Officer, Role, User, UserInput } from "../../backend";
@@ -101,7 +102,7 @@ export function UsersScreen() {
                 <Tag color="green">正常</Tag>
               ),
           },
-          { title: "上次登录", dataIndex: "last_login_at", render: (t: string | null) => t ?? "从未" },
+          { title: "上次登录", dataIndex: "last_login_at", render: (t: string | null) => (t ? beijingTime(t) : "从未") },
           {
             title: "操作",
             render: (_, u) =>
