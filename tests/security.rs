@@ -259,7 +259,14 @@ fn five_wrong_passwords_lock_the_account_for_fifteen_minutes() {
         let _ = d.open_as("zhou", "Wrong2026x");
     }
     assert!(d.open_as("zhou", "zhouPass2026").is_err());
+    // The admin's user list shows the lock and until when.
+    let locked = |d: &mut Desk| {
+        let users = ok(&mut d.admin, "user.list", json!({}));
+        users.as_array().unwrap().iter().find(|u| u["login"] == "zhou").unwrap()["locked_until"].clone()
+    };
+    assert!(locked(&mut d).as_str().is_some_and(|t| t.starts_with("2026-")), "{}", locked(&mut d));
     ok(&mut d.admin, "user.unlock", json!({"login": "zhou"}));
+    assert_eq!(locked(&mut d), Value::Null);
     assert!(d.open_as("zhou", "zhouPass2026").is_ok());
 
     // Every failure reached the audit log, though the database was closed when it happened.

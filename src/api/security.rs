@@ -27,6 +27,7 @@ use crate::error::{Error, Result};
 use crate::model::Role;
 use crate::model::auth::{self, Policy};
 use crate::model::time::Clock;
+use crate::model::time::stamp;
 use crate::store::audit::{self, Event};
 use crate::store::backup::{self, BackupReport};
 use crate::store::keys::{self, DbKey, KeyFile};
@@ -486,7 +487,20 @@ impl Api {
 
     /// `user.list`.
     pub fn user_list(&mut self) -> Result<Vec<User>> {
-        user::list(self.store.conn())
+        let mut users = user::list(self.store.conn())?;
+        if let Some(kf) = KeyFile::load(&self.key_path())? {
+            let now = self.store.clock().now();
+            for u in &mut users {
+                u.locked_until = kf
+                    .users
+                    .iter()
+                    .find(|k| k.login == u.login)
+                    .and_then(|k| k.lockout.locked_until)
+                    .filter(|until| *until > now)
+                    .map(stamp);
+            }
+        }
+        Ok(users)
     }
 
     /// `user.set_password`: changes one's own password (the old one is required) or, for

@@ -40,6 +40,9 @@ pub struct User {
     pub password_changed_at: Option<String>,
     /// Last successful login.
     pub last_login_at: Option<String>,
+    /// Locked after repeated wrong passwords until this instant (RFC 3339), if locked now.
+    /// Kept in the key file beside the database, not in it: `Api::user_list` fills it in.
+    pub locked_until: Option<String>,
 }
 
 /// A new login's fields.
@@ -73,6 +76,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
         created_by: r.get(8)?,
         password_changed_at: r.get(9)?,
         last_login_at: r.get(10)?,
+        locked_until: None,
     })
 }
 

@@ -48,4 +48,9 @@ password_changed_at: string | null,
 /**
  * Last successful login.
  */
-last_login_at: string | null, };
+last_login_at: string | null, 
+/**
+ * Locked after repeated wrong passwords until this instant (RFC 3339), if locked now.
+ * Kept in the key file beside the database, not in it: `Api::user_list` fills it in.
+ */
+locked_until: string | null, };

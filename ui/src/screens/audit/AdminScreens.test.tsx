@@ -6,6 +6,7 @@ import { transport } from "../../backend/transport";
 import { dialogs } from "../../backend/dialogs";
 import { AuditScreen } from "./AuditScreen";
 import { BackupScreen } from "../backup/BackupScreen";
+import { UsersScreen } from "../users/UsersScreen";
 
 const ENTRY = { seq: 12, at: "2026-11-23T08:00:00Z", login: "zhou", action: "view_person", tbl: "person", row_id: "p1", detail: "person.get", prev: "0", hash: "1" };
 
@@ -65,5 +66,34 @@ describe("BackupScreen", () => {
     await user.click(screen.getByTestId("backup-run"));
     expect(await screen.findByTestId("backup-report")).toHaveTextContent("/media/usb/fengqiao-backup-20261123-080000.db");
     expect(calls).toEqual([{ method: "backup.create", params: { out: "/media/usb" } }]);
+  });
+});
+
+describe("UsersScreen", () => {
+  it("shows a locked login with the time it unlocks, in Beijing time, and unlocks it", async () => {
+    const base = { id: "u1", name: "周立新", officer_id: null, role: "officer", must_change_password: false, disabled_at: null,
+      created_at: "2026-11-01T00:00:00Z", created_by: "admin", password_changed_at: null, last_login_at: "2026-11-22T23:10:00Z" };
+    let locked: string | null = "2026-11-23T01:15:00Z";
+    const calls = fakeCore((method) => {
+      if (method === "user.list") return [{ ...base, login: "zhou", locked_until: locked }, { ...base, id: "u2", login: "lin", locked_until: null }];
+      if (method === "officer.list") return [];
+      if (method === "user.unlock") {
+        locked = null;
+        return { ...base, login: "zhou", locked_until: null };
+      }
+      throw new Error(method);
+    });
+    const user = userEvent.setup({ delay: null });
+    render(
+      <AntApp>
+        <UsersScreen />
+      </AntApp>,
+    );
+    expect(await screen.findByTestId("locked-zhou")).toHaveTextContent("锁定至 2026-11-23 09:15");
+    expect(screen.getAllByText("2026-11-23 07:10")).toHaveLength(2);
+    expect(screen.queryByTestId("unlock-lin")).toBeNull();
+    await user.click(screen.getByTestId("unlock-zhou"));
+    await waitFor(() => expect(calls.some((c) => c.method === "user.unlock" && c.params.login === "zhou")).toBe(true));
+    await waitFor(() => expect(screen.queryByTestId("locked-zhou")).toBeNull());
   });
 });

@@ -96,6 +96,10 @@ export function UsersScreen() {
             render: (_, u) =>
               u.disabled_at ? (
                 <Tag>已停用</Tag>
+              ) : u.locked_until ? (
+                <Tag color="red" data-testid={`locked-${u.login}`}>
+                  密码多次错误，锁定至 {beijingTime(u.locked_until)}
+                </Tag>
               ) : u.must_change_password ? (
                 <Tag color="orange">待修改初始密码</Tag>
               ) : (
@@ -111,9 +115,15 @@ export function UsersScreen() {
                   <Button size="small" onClick={() => setResetting(u.login)}>
                     重置密码
                   </Button>
-                  <Button size="small" onClick={() => act(`已解除 ${u.login} 的锁定`, () => backend.user.unlock(u.login))}>
-                    解除锁定
-                  </Button>
+                  {u.locked_until && (
+                    <Button
+                      size="small"
+                      data-testid={`unlock-${u.login}`}
+                      onClick={() => act(`已解除 ${u.login} 的锁定`, () => backend.user.unlock(u.login))}
+                    >
+                      解除锁定
+                    </Button>
+                  )}
                   <Popconfirm
                     title={`停用 ${u.login}？`}
                     description="停用后该账号不能再登录，记录保留。"
