@@ -291,6 +291,8 @@ fn an_idle_session_times_out_and_logging_in_again_resumes() {
     assert_eq!(e["code"], "unauthenticated");
     let me = ok(&mut d.admin, "session.login", json!({"login": ADMIN, "password": ADMIN_PW}));
     assert_eq!((me["mode"].as_str(), me["role"].as_str()), (Some("logged_in"), Some("station_admin")));
+    // The app locks its screen after as many minutes without input as the core's timeout.
+    assert_eq!(me["idle_minutes"], 15);
     ok(&mut d.admin, "village.list", json!({}));
     ok(&mut d.admin, "session.logout", json!({}));
     assert_eq!(refused(&mut d.admin, "village.list", json!({}))["code"], "unauthenticated");

@@ -85,9 +85,7 @@ async fn call(desk: tauri::State<'_, Desk>, method: String, params: Value) -> Re
         State::Open(api) => api.call(&method, params).map_err(|e| e.to_reply()),
         State::Failed(e) => Err(e.clone()),
         State::Locked(path) => match method.as_str() {
-            "session.current" => {
-                to_value(SessionInfo { mode: "logged_out", login: None, role: None, must_change_password: false })
-            }
+            "session.current" => to_value(SessionInfo::logged_out()),
             "session.login" => {
                 let req: LoginRequest = serde_json::from_value(params).map_err(|e| ErrorReply {
                     code: "bad_request",

@@ -59,6 +59,16 @@ pub struct SessionInfo {
     pub role: Option<Role>,
     /// Must change the password first.
     pub must_change_password: bool,
+    /// Minutes without use after which the session ends (logged in only): the app locks
+    /// its screen after as many minutes without input.
+    pub idle_minutes: Option<i64>,
+}
+
+impl SessionInfo {
+    /// Nobody logged in (the database is locked).
+    pub fn logged_out() -> SessionInfo {
+        SessionInfo { mode: "logged_out", login: None, role: None, must_change_password: false, idle_minutes: None }
+    }
 }
 
 /// `session.login`.
@@ -442,13 +452,14 @@ impl Api {
     /// `session.current`.
     pub fn session_current(&mut self) -> Result<SessionInfo> {
         Ok(match (&self.key, &self.session) {
-            (None, _) => SessionInfo { mode: "setup", login: None, role: None, must_change_password: false },
-            (Some(_), None) => SessionInfo { mode: "logged_out", login: None, role: None, must_change_password: false },
+            (None, _) => SessionInfo { mode: "setup", ..SessionInfo::logged_out() },
+            (Some(_), None) => SessionInfo::logged_out(),
             (Some(_), Some(s)) => SessionInfo {
                 mode: "logged_in",
                 login: Some(s.login.clone()),
                 role: Some(s.role),
                 must_change_password: s.must_change_password,
+                idle_minutes: Some(self.policy.idle_timeout.num_minutes()),
             },
         })
     }

@@ -16,6 +16,7 @@ import { Navigate, Route, Routes, useLocation, useNavigate } from "react-router-
 import { backend, BackendError, toBackendError } from "./backend";
 import type { Post } from "./backend";
 import { onSessionRefused } from "./backend";
+import { useIdleLock } from "./components/useIdleLock";
 import { RoleLabel } from "./backend/types";
 import type { SessionInfo } from "./backend";
 import { LoginForm, LoginScreen } from "./screens/login/LoginForm";
@@ -110,6 +111,15 @@ export function App() {
       }),
     [load],
   );
+  // No input for as long as the core keeps an idle session: end the session and lock the
+  // screen now, rather than at the next call, so nobody reads residents' records off it.
+  useIdleLock(session?.mode === "logged_in" ? session.idle_minutes : null, relogin === null, () => {
+    const reason = `已超过 ${session?.idle_minutes ?? ""} 分钟未操作，屏幕已锁定，请重新登录`;
+    backend.session
+      .logout()
+      .catch(() => {})
+      .finally(() => setRelogin(reason));
+  });
   const loggedIn = (s: SessionInfo) => {
     setRelogin(null);
     setSession(s);
@@ -243,7 +253,17 @@ export function App() {
         </Layout>
         <SearchPalette open={searchOpen} onClose={() => setSearchOpen(false)} />
         {relogin !== null && (
-          <Modal open title="请重新登录" footer={null} closable={false} maskClosable={false} keyboard={false}>
+          <Modal
+            open
+            title="请重新登录"
+            footer={null}
+            closable={false}
+            maskClosable={false}
+            keyboard={false}
+            // Opaque: the records behind stay in place for after the login, out of sight.
+            styles={{ mask: { backgroundColor: "rgba(24, 36, 60, 0.97)" } }}
+            data-testid="relogin"
+          >
             <LoginForm reason={relogin} onLoggedIn={loggedIn} />
           </Modal>
         )}

@@ -20,4 +20,9 @@ role: Role | null,
 /**
  * Must change the password first.
  */
-must_change_password: boolean, };
+must_change_password: boolean, 
+/**
+ * Minutes without use after which the session ends (logged in only): the app locks
+ * its screen after as many minutes without input.
+ */
+idle_minutes: number | null, };

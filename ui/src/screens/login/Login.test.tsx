@@ -148,6 +148,35 @@ describe("login", () => {
     expect(calls.filter((c) => c.method === "user.create")[1].params).toMatchObject({ login: "zhou", name: "周立", role: "officer" });
   }, SLOW);
 
+  it("locks the screen after the core's idle minutes without input, and unlocks with the login", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const calls = fakeCore((method) => {
+        if (method === "session.current") return { mode: "logged_in", login: "admin", role: "station_admin", must_change_password: false, idle_minutes: 1 };
+        if (method === "post.get") return POST;
+        if (method === "user.list" || method === "officer.list") return [];
+        if (method === "session.logout") return { mode: "logged_out", login: null, role: null, must_change_password: false, idle_minutes: null };
+        if (method === "session.login") return { mode: "logged_in", login: "admin", role: "station_admin", must_change_password: false, idle_minutes: 1 };
+        throw { code: "unknown_method", message: method };
+      });
+      const user = userEvent.setup({ delay: null, advanceTimers: vi.advanceTimersByTime });
+      renderApp("/users");
+      await typeIn(user, await screen.findByTestId("user-login"), "zhou");
+      expect(screen.queryByRole("dialog")).toBeNull();
+      await vi.advanceTimersByTimeAsync(65_000);
+      const dialog = await screen.findByRole("dialog");
+      expect(dialog).toHaveTextContent("已超过 1 分钟未操作，屏幕已锁定");
+      expect(calls.some((c) => c.method === "session.logout")).toBe(true);
+      await typeIn(user, screen.getByTestId("login-name"), "admin");
+      await typeIn(user, screen.getByTestId("login-password"), "Admin2026x");
+      await user.click(screen.getByTestId("login-submit"));
+      await waitFor(() => expect(screen.queryByTestId("login-form")).toBeNull());
+      expect(screen.getByTestId("user-login")).toHaveValue("zhou");
+    } finally {
+      vi.useRealTimers();
+    }
+  }, SLOW);
+
   it("offers creating the admin on first run in setup mode", async () => {
     let mode = "setup";
     const calls = fakeCore((method, p) => {
