@@ -674,7 +674,7 @@ export function DisputeCase() {
           )}
         </Card>
       )}
-      <Modal open={editingParty !== null} title="修改当事人" footer={null} width={720} onCancel={() => setEditingParty(null)} destroyOnClose>
+      <Modal open={editingParty !== null} title="修改当事人" footer={null} width={720} onCancel={() => setEditingParty(null)} destroyOnHidden>
         {editingParty && (
           <PartyForm
             party={editingParty}
@@ -685,7 +685,7 @@ export function DisputeCase() {
           />
         )}
       </Modal>
-      <Modal open={addingParty} title="追加当事人" footer={null} width={720} onCancel={() => setAddingParty(false)} destroyOnClose>
+      <Modal open={addingParty} title="追加当事人" footer={null} width={720} onCancel={() => setAddingParty(false)} destroyOnHidden>
         <PartyForm
           disputeId={dispute.id}
           onSaved={() => {
@@ -694,7 +694,7 @@ export function DisputeCase() {
           }}
         />
       </Modal>
-      <Modal open={step !== null} title={stepButtons.find((a) => a.action === step)?.label} footer={null} width={720} onCancel={() => setStep(null)} destroyOnClose>
+      <Modal open={step !== null} title={stepButtons.find((a) => a.action === step)?.label} footer={null} width={720} onCancel={() => setStep(null)} destroyOnHidden>
         {step === "update" && <DisputeEditForm dispute={dispute} onSaved={saved} />}
         {step === "mediate" && <MediationForm dispute={dispute} officers={officers} onSaved={saved} />}
         {step === "record_fulfilment" && <FulfilmentForm dispute={dispute} onSaved={saved} />}

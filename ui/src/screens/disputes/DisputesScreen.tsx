@@ -72,7 +72,7 @@ export function DisputesScreen() {
           { title: "状态", dataIndex: "status_label", width: 110, render: (l) => <Tag>{l}</Tag> },
         ]}
       />
-      <Modal open={creating} title="受理矛盾纠纷" footer={null} width={960} onCancel={() => setCreating(false)} destroyOnClose>
+      <Modal open={creating} title="受理矛盾纠纷" footer={null} width={960} onCancel={() => setCreating(false)} destroyOnHidden>
         <DisputeIntake
           onSaved={(d) => {
             setCreating(false);

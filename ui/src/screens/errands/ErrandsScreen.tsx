@@ -160,7 +160,7 @@ export function ErrandsScreen() {
           },
         ]}
       />
-      <Modal open={creating} title="受理代办" footer={null} width={720} onCancel={() => setCreating(false)} destroyOnClose>
+      <Modal open={creating} title="受理代办" footer={null} width={720} onCancel={() => setCreating(false)} destroyOnHidden>
         <ErrandForm
           onSaved={() => {
             setCreating(false);
@@ -168,7 +168,7 @@ export function ErrandsScreen() {
           }}
         />
       </Modal>
-      <Modal open={advancing !== null} title="推进代办" footer={null} onCancel={() => setAdvancing(null)} destroyOnClose>
+      <Modal open={advancing !== null} title="推进代办" footer={null} onCancel={() => setAdvancing(null)} destroyOnHidden>
         {advancing && (
           <AdvanceForm
             errand={advancing.errand}
@@ -190,7 +190,7 @@ export function ErrandsScreen() {
           setCancelling(null);
           setCancelError(null);
         }}
-        destroyOnClose
+        destroyOnHidden
       >
         {cancelError && <Alert type="error" showIcon message={cancelError} style={{ marginBottom: 12 }} />}
         <Input.TextArea rows={3} placeholder="取消原因" value={reason} onChange={(e) => setReason(e.target.value)} />

@@ -125,7 +125,7 @@ export function IncidentsScreen() {
         footer={null}
         width={760}
         onCancel={() => setEditing(null)}
-        destroyOnClose
+        destroyOnHidden
       >
         {editing !== null && (
           <IncidentForm

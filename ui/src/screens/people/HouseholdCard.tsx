@@ -216,19 +216,19 @@ export function HouseholdCard() {
         footer={null}
         width={760}
         onCancel={() => setEditing(null)}
-        destroyOnClose
+        destroyOnHidden
       >
         {editing !== null && typeof editing === "object" && (
           <PersonForm person={editing} onSaved={closeAndReload} onCancel={() => setEditing(null)} />
         )}
       </Modal>
-      <Modal open={editing === "new"} title="添加家庭成员" footer={null} width={760} onCancel={() => setEditing(null)} destroyOnClose>
+      <Modal open={editing === "new"} title="添加家庭成员" footer={null} width={760} onCancel={() => setEditing(null)} destroyOnHidden>
         <PersonForm householdId={household.id} onSaved={closeAndReload} onCancel={() => setEditing(null)} />
       </Modal>
-      <Modal open={editing === "household"} title="修改户信息" footer={null} width={720} onCancel={() => setEditing(null)} destroyOnClose>
+      <Modal open={editing === "household"} title="修改户信息" footer={null} width={720} onCancel={() => setEditing(null)} destroyOnHidden>
         <HouseholdForm villages={villages} household={household} onSaved={closeAndReload} />
       </Modal>
-      <Modal open={editing === "visit"} title="记录走访" footer={null} width={640} onCancel={() => setEditing(null)} destroyOnClose>
+      <Modal open={editing === "visit"} title="记录走访" footer={null} width={640} onCancel={() => setEditing(null)} destroyOnHidden>
         <VisitForm household={household} onSaved={closeAndReload} />
       </Modal>
     </Space>

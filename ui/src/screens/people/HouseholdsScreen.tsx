@@ -173,7 +173,7 @@ export function HouseholdsScreen() {
         footer={null}
         width={720}
         onCancel={() => setCreating(null)}
-        destroyOnClose
+        destroyOnHidden
       >
         <HouseholdForm
           villages={villages}
@@ -189,7 +189,7 @@ export function HouseholdsScreen() {
         footer={null}
         width={760}
         onCancel={() => setCreating(null)}
-        destroyOnClose
+        destroyOnHidden
       >
         <PersonForm
           onSaved={(p) => {

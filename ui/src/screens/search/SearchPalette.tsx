@@ -67,7 +67,7 @@ export function SearchPalette({ open, onClose }: { open: boolean; onClose: () =>
   };
 
   return (
-    <Modal open={open} onCancel={onClose} footer={null} title="查找人员" width={720} destroyOnClose>
+    <Modal open={open} onCancel={onClose} footer={null} title="查找人员" width={720} destroyOnHidden>
       <Input
         ref={input}
         size="large"
