@@ -21,7 +21,9 @@ FENGQIAO_DESK_BIN=$(realpath "$bin")
 export E2E_SCREENSHOTS=${E2E_SCREENSHOTS:-$PWD/target/e2e-screenshots}
 rm -rf "$E2E_SCREENSHOTS"
 mkdir -p "$E2E_SCREENSHOTS"
-# WebKitGTK's GPU compositing has nothing to draw on under Xvfb.
+# Without compositing WebKitGTK paints in software straight to the window: no GL driver needed
+# (Mesa's llvmpipe would work under Xvfb too, but slower on the CI's two cores). Screenshots
+# then need a repaint to come (see saveScreenshot in ui/e2e/app.e2e.ts).
 export WEBKIT_DISABLE_COMPOSITING_MODE=1
 cd ui
 xvfb-run -a -s "-screen 0 1366x768x24" npm run --silent e2e
