@@ -12,10 +12,10 @@ if [ ! -x "$bin" ]; then
   echo "找不到桌面程序 $bin；请先运行 scripts/test.sh（或 cargo build -p fengqiao-desk --features custom-protocol）" >&2
   exit 1
 fi
+export PATH="$HOME/.cargo/bin:$PATH"
 if ! command -v tauri-driver >/dev/null 2>&1; then
   cargo install tauri-driver --locked
 fi
-export PATH="$HOME/.cargo/bin:$PATH"
 export FENGQIAO_DESK_BIN
 FENGQIAO_DESK_BIN=$(realpath "$bin")
 export E2E_SCREENSHOTS=${E2E_SCREENSHOTS:-$PWD/target/e2e-screenshots}
