@@ -158,8 +158,10 @@ beforeAll(async () => {
     stdio: ["ignore", "inherit", "inherit"],
     env: { ...process.env, FENGQIAO_DB: path.join(dataDir, "post.db") },
   });
-  // tauri-driver answers before WebKitWebDriver listens: wait for both.
+  // tauri-driver answers before WebKitWebDriver (which it starts at once) listens: wait for
+  // both before asking for a session.
   await until("tauri-driver", () => portOpen(DRIVER_PORT));
+  await until("WebKitWebDriver", () => portOpen(NATIVE_PORT));
   browser = await remote({
     hostname: "127.0.0.1",
     port: DRIVER_PORT,
@@ -171,7 +173,6 @@ beforeAll(async () => {
       "wdio:enforceWebDriverClassic": true,
     } as WebdriverIO.Capabilities,
   });
-  await until("WebKitWebDriver", () => portOpen(NATIVE_PORT));
 });
 
 beforeEach((ctx) => {
@@ -349,11 +350,17 @@ describe("枫桥警务台账", () => {
     // Accepted long ago and overdue: first among open errands on the board, marked red.
     await (await input("受理日期")).setValue("2025-01-02");
     await (await input("到期日期")).setValue("2025-01-03");
+    // Leave the field as a user does: the date picker takes a typed date on leaving the field,
+    // one animation frame later; a WebDriver click on 保存 comes within the same frame.
+    await browser.keys("Tab");
     await (await $t("errand-save")).click();
     const card = async () => {
       for (const c of await browser.$$('[data-testid="errand-card"]')) if ((await c.getText()).includes("赵小满")) return c;
       return false;
     };
+    const created = await until("the new errand's card", card);
+    expect(await created.getText()).toContain("到期 2025-01-03");
+    expect(await created.getText()).toMatch(/已逾期 \d+ 天/);
     const steps = ["开始办理", "办结", "送达"];
     for (const step of steps) {
       const c = await until(`errand card before ${step}`, card);
