@@ -12,16 +12,18 @@ if [ ! -x "$bin" ]; then
   echo "找不到桌面程序 $bin；请先运行 scripts/test.sh（或 cargo build -p fengqiao-desk --features custom-protocol）" >&2
   exit 1
 fi
+export PATH="$HOME/.cargo/bin:$PATH"
 if ! command -v tauri-driver >/dev/null 2>&1; then
   cargo install tauri-driver --locked
 fi
-export PATH="$HOME/.cargo/bin:$PATH"
 export FENGQIAO_DESK_BIN
 FENGQIAO_DESK_BIN=$(realpath "$bin")
 export E2E_SCREENSHOTS=${E2E_SCREENSHOTS:-$PWD/target/e2e-screenshots}
 rm -rf "$E2E_SCREENSHOTS"
 mkdir -p "$E2E_SCREENSHOTS"
-# WebKitGTK's GPU compositing has nothing to draw on under Xvfb.
+# Without compositing WebKitGTK paints in software straight to the window: no GL driver needed
+# (Mesa's llvmpipe would work under Xvfb too, but slower on the CI's two cores). Screenshots
+# then need a repaint to come (see saveScreenshot in ui/e2e/app.e2e.ts).
 export WEBKIT_DISABLE_COMPOSITING_MODE=1
 cd ui
 xvfb-run -a -s "-screen 0 1366x768x24" npm run --silent e2e

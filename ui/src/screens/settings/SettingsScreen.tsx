@@ -30,7 +30,7 @@ function PostForm() {
   return (
     <Form form={form} layout="vertical" initialValues={fields} onFinish={save} style={{ maxWidth: 760 }}>
       {formError && <Alert type="error" showIcon message={formError} style={{ marginBottom: 16 }} />}
-      {saved && <Alert type="success" showIcon message="已保存" style={{ marginBottom: 16 }} />}
+      {saved && <Alert type="success" showIcon message="已保存" style={{ marginBottom: 16 }} data-testid="post-saved" />}
       <Row gutter={16}>
         <Col span={12}>
           <Form.Item name="name" label="警务室名称" required>
@@ -69,11 +69,11 @@ function PostForm() {
         </Col>
         <Col span={6}>
           <Form.Item name="phone" label="电话">
-            <Input />
+            <Input data-testid="post-phone" />
           </Form.Item>
         </Col>
       </Row>
-      <Button type="primary" htmlType="submit" loading={saving}>
+      <Button type="primary" htmlType="submit" loading={saving} data-testid="post-save">
         保存
       </Button>
     </Form>
