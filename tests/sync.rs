@@ -374,3 +374,56 @@ fn hq_assigns_a_dispute_to_a_post_outside_its_villages() {
     // The resident of 青山村 stays with his own post.
     assert!(rows(&b.api, "SELECT id FROM person WHERE id = ?1", &p).is_empty());
 }
+
+fn audit_alarms(hq: &mut Hq) -> Vec<String> {
+    hq.api.sync_status().unwrap().audit_alarms.into_iter().map(|a| a.message).collect()
+}
+
+/// Each bundle from a post carries the head of its audit chain; HQ keeps it as an anchor
+/// and raises an alarm when a later bundle shows an anchored entry changed or the chain cut
+/// back. The bundles are applied all the same.
+#[test]
+fn hq_anchors_each_posts_audit_chain_and_notices_it_rewritten_or_cut_back() {
+    let mut hq = hq();
+    let mut post = Post::new();
+    enroll(&mut hq, &mut post, "山门警务室", &["330100001001"]);
+    let v = id(&post.call("village.create", json!({"name": "青山村", "code": "330100001001"})));
+    let h = id(&post.call("household.create", json!({"village_id": v, "house_no": "1"})));
+    person(&mut post, &h, "王甲");
+    let head = |post: &Post| -> i64 { count(&post.api, "SELECT max(seq) FROM audit_log") };
+    assert!(head(&post) >= 3, "writes are audited");
+    sync(&mut hq, &mut post);
+    let anchored = count(&hq.api, "SELECT max(seq) FROM audit_anchor");
+    assert!(anchored >= 3);
+    assert_eq!(post.api.store().meta("audit_anchored").unwrap(), Some(anchored.to_string()));
+    person(&mut post, &h, "王乙");
+    sync(&mut hq, &mut post);
+    assert!(audit_alarms(&mut hq).is_empty(), "{:?}", audit_alarms(&mut hq));
+
+    // Someone with the database rewrites history past the triggers. A rewrite that keeps the
+    // chain whole (every later hash recomputed) changes the entry HQ anchored last, which
+    // the post's next bundle shows; one that does not is caught by the chain check itself.
+    let anchored: i64 = post.api.store().meta("audit_anchored").unwrap().unwrap().parse().unwrap();
+    let conn = post.api.store().conn();
+    conn.execute_batch("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;").unwrap();
+    conn.execute("UPDATE audit_log SET hash = 'forged' WHERE seq = ?1", [anchored]).unwrap();
+    person(&mut post, &h, "王丙");
+    sync(&mut hq, &mut post);
+    let alarms = audit_alarms(&mut hq);
+    assert_eq!(alarms, [format!("审计日志第 {anchored} 条与县局留存的锚点不符，可能被改动")]);
+    // The bundle was applied all the same, and the alarm is not repeated.
+    assert_eq!(count(&hq.api, "SELECT count(*) FROM person WHERE name = '王丙'"), 1);
+    sync(&mut hq, &mut post);
+    assert_eq!(audit_alarms(&mut hq).len(), 1);
+
+    // The chain cut back to before what HQ has seen (an old backup restored, or entries
+    // deleted).
+    let top = count(&hq.api, "SELECT max(seq) FROM audit_anchor");
+    post.api.store().conn().execute("DELETE FROM audit_log WHERE seq > 2", []).unwrap();
+    post.api.store().conn().execute("DELETE FROM local_meta WHERE key = 'audit_anchored'", []).unwrap();
+    let up = post.api.bundle_export().unwrap();
+    hq.api.hq_exchange(&up).unwrap();
+    let alarms = audit_alarms(&mut hq);
+    assert!(alarms.iter().any(|a| a.starts_with(&format!("审计日志回退：县局已留存到第 {top} 条"))), "{alarms:?}");
+    assert!(hq.api.sync_status().unwrap().audit_alarms.iter().all(|a| a.post_name == "山门警务室"));
+}

@@ -130,6 +130,11 @@ fn respond(done: Result<Result<Vec<u8>, Error>, tokio::task::JoinError>, content
     }
 }
 
+/// A stored instant (RFC 3339, UTC) in Beijing time, as the county's staff read it.
+fn beijing(instant: &str) -> String {
+    fengqiao::model::time::parse_instant(instant).map_or_else(|| instant.to_owned(), fengqiao::model::time::show)
+}
+
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
@@ -150,11 +155,23 @@ async fn status_page(State(api): State<Shared>) -> Response {
                 esc(&p.name),
                 esc(&p.node_id),
                 esc(&p.villages.join("、")),
-                esc(p.last_sync_at.as_deref().unwrap_or("从未同步")),
+                esc(&p.last_sync_at.as_deref().map_or("从未同步".to_owned(), beijing)),
                 p.pending
             )
         })
         .collect();
+    let alarms: String = if status.audit_alarms.is_empty() {
+        "<p id=\"audit-alarms\">各警务室的审计日志与县局留存的锚点一致。</p>".to_owned()
+    } else {
+        let items: String = status
+            .audit_alarms
+            .iter()
+            .map(|a| {
+                format!("<li>{}（{}）：{}</li>", esc(&a.post_name), esc(&beijing(&a.detected_at)), esc(&a.message))
+            })
+            .collect();
+        format!("<ul id=\"audit-alarms\" style=\"color:#b00\">{items}</ul>")
+    };
     Html(format!(
         r#"<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{name} · 枫桥同步</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 8px}}</style></head>
@@ -162,6 +179,8 @@ async fn status_page(State(api): State<Shared>) -> Response {
 <p>本节点 <code>{node}</code>；本节点变更 {local} 条；未处理冲突 <b id="conflicts">{conflicts}</b> 条</p>
 <h2>警务室</h2>
 <table id="posts"><tr><th>名称</th><th>节点</th><th>辖区</th><th>上次同步</th><th>待发送变更</th></tr>{rows}</table>
+<h2>审计日志锚点</h2>
+{alarms}
 <h2>转交 U 盘同步包</h2>
 <p>选择警务室带来的 .fqsync 文件，上传后浏览器会下载县局的回复包，请保存回 U 盘。同步包全程加密，本页只转交。</p>
 <input type="file" id="bundle" accept=".fqsync"> <button id="send">上传并下载回复</button> <span id="result"></span>

@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_enroll_code.sql"),
     include_str!("migrations/0007_search_pending.sql"),
     include_str!("migrations/0008_assignment.sql"),
+    include_str!("migrations/0009_audit_anchor.sql"),
 ];
 
 /// The schema version this build writes.

@@ -166,6 +166,22 @@ pub struct Body {
     pub acks: Vec<(Uuid, i64)>,
     /// The changes, in clock order.
     pub changes: Vec<Change>,
+    /// A post to HQ: the head of its audit chain, for HQ to keep as an anchor.
+    pub audit: Option<AuditClaim>,
+    /// HQ to a post: the highest entry of the post's audit chain HQ keeps an anchor of.
+    pub audit_anchored: Option<i64>,
+}
+
+/// A post's audit chain as it stands when the bundle is made: its last entry, and the hash
+/// it now holds at the entry HQ last anchored (which must not have changed since).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditClaim {
+    /// The last entry's number.
+    pub seq: i64,
+    /// Its hash.
+    pub hash: String,
+    /// The entry HQ anchored last and its hash now (empty if the entry is gone).
+    pub check: Option<(i64, String)>,
 }
 
 /// A change on the wire: a compact tuple.
@@ -176,6 +192,10 @@ struct WireChange(Uuid, i64, String, Option<String>, String, String, String, Str
 struct WireBody {
     acks: Vec<(Uuid, i64)>,
     changes: Vec<WireChange>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    audit: Option<AuditClaim>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    audit_anchored: Option<i64>,
 }
 
 /// What a sender says about a bundle, besides its body.
@@ -217,6 +237,8 @@ pub fn seal(env: &Envelope, body: &Body, keys: &NodeKeys, recipient: &PublicKeys
                 )
             })
             .collect(),
+        audit: body.audit.clone(),
+        audit_anchored: body.audit_anchored,
     };
     let json = serde_json::to_vec(&wire).map_err(|e| BundleError::Malformed(e.to_string()))?;
     let compressed = zstd::bulk::compress(&json, 3)?;
@@ -360,7 +382,7 @@ pub fn open(
     if changes.len() as u64 != header.changes {
         return Err(BundleError::Malformed("变更条数与文件头不符".into()).into());
     }
-    Ok((header, Body { acks: wire.acks, changes }))
+    Ok((header, Body { acks: wire.acks, changes, audit: wire.audit, audit_anchored: wire.audit_anchored }))
 }
 
 #[cfg(test)]
@@ -397,6 +419,8 @@ mod tests {
                 col: "name".into(),
                 value: "\"王芳\"".into(),
             }],
+            audit: Some(AuditClaim { seq: 7, hash: "ab".into(), check: Some((3, "cd".into())) }),
+            audit_anchored: None,
         };
         (env, body)
     }

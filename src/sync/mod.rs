@@ -32,7 +32,7 @@ use crate::model::Hlc;
 use crate::model::time::stamp;
 use crate::store::write::{Change, json_value};
 use crate::store::{SYNCED_TABLES, Store, get_meta, set_meta};
-use bundle::{Body, BundleError, Envelope, Range};
+use bundle::{AuditClaim, Body, BundleError, Envelope, Range};
 use keys::PublicKeys;
 use merge::Decision;
 
@@ -452,11 +452,107 @@ pub fn export(store: &mut Store, to: Uuid) -> Result<Vec<u8>> {
             }
         }
     }
+    let (audit, audit_anchored) = match (my_role, peer.role) {
+        (NodeRole::Post, _) => (audit_claim(conn)?, None),
+        (NodeRole::Hq, NodeRole::Post) => {
+            (None, conn.query_row("SELECT max(seq) FROM audit_anchor WHERE post = ?1", [&peer_id], |r| r.get(0))?)
+        }
+        _ => (None, None),
+    };
     let counter = peer.sent_counter + 1;
     let env = Envelope { from: me, to, counter, created: stamp(store.clock().now()), ranges };
-    let bytes = bundle::seal(&env, &Body { acks, changes }, &keys, &peer_keys)?;
+    let body = Body { acks, changes, audit, audit_anchored };
+    let bytes = bundle::seal(&env, &body, &keys, &peer_keys)?;
     store.conn().execute("UPDATE peer SET sent_counter = ?1 WHERE node_id = ?2", params![counter, peer_id])?;
     Ok(bytes)
+}
+
+/// A post's audit chain for its next bundle: the last entry, and the hash it now holds at
+/// the entry HQ said it anchored last.
+fn audit_claim(conn: &Connection) -> Result<Option<AuditClaim>> {
+    let last: Option<(i64, String)> = conn
+        .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((seq, hash)) = last else { return Ok(None) };
+    let check = match get_meta(conn, "audit_anchored")?.and_then(|s| s.parse::<i64>().ok()) {
+        Some(m) => {
+            let now: Option<String> =
+                conn.query_row("SELECT hash FROM audit_log WHERE seq = ?1", [m], |r| r.get(0)).optional()?;
+            Some((m, now.unwrap_or_default()))
+        }
+        None => None,
+    };
+    Ok(Some(AuditClaim { seq, hash, check }))
+}
+
+/// HQ keeps a post's audit head as an anchor, and raises an alarm (once per finding) when
+/// the post's chain disagrees with what HQ kept: an anchored entry changed or gone, or the
+/// chain shorter than before. The bundle itself is applied either way: nothing is lost.
+fn anchor_audit(conn: &Connection, post: &str, claim: &AuditClaim, now: &str) -> Result<()> {
+    let alarm = |message: String| -> Result<()> {
+        conn.execute(
+            "INSERT OR IGNORE INTO audit_alarm (post, detected_at, message) VALUES (?1, ?2, ?3)",
+            params![post, now, message],
+        )?;
+        Ok(())
+    };
+    let kept = |seq: i64| -> Result<Option<String>> {
+        Ok(conn
+            .query_row("SELECT hash FROM audit_anchor WHERE post = ?1 AND seq = ?2", params![post, seq], |r| r.get(0))
+            .optional()?)
+    };
+    let changed = |seq: i64| format!("审计日志第 {seq} 条与县局留存的锚点不符，可能被改动");
+    if let Some((m, hash)) = &claim.check
+        && kept(*m)?.is_some_and(|k| &k != hash)
+    {
+        alarm(if hash.is_empty() {
+            format!("审计日志第 {m} 条已不存在，县局留有它的锚点")
+        } else {
+            changed(*m)
+        })?;
+    }
+    let top: Option<i64> = conn.query_row("SELECT max(seq) FROM audit_anchor WHERE post = ?1", [post], |r| r.get(0))?;
+    if let Some(top) = top
+        && claim.seq < top
+    {
+        alarm(format!("审计日志回退：县局已留存到第 {top} 条，这次同步只到第 {} 条（是否恢复了旧备份？）", claim.seq))?;
+    }
+    match kept(claim.seq)? {
+        Some(k) if k != claim.hash => alarm(changed(claim.seq))?,
+        Some(_) => {}
+        None => {
+            conn.execute(
+                "INSERT INTO audit_anchor (post, seq, hash, received_at) VALUES (?1, ?2, ?3, ?4)",
+                params![post, claim.seq, claim.hash, now],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// An alarm HQ raised about a post's audit chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AuditAlarm {
+    /// The post's node id.
+    pub post: String,
+    /// The post's name.
+    pub post_name: String,
+    /// When HQ noticed (RFC 3339, UTC).
+    pub detected_at: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+fn audit_alarms(conn: &Connection) -> Result<Vec<AuditAlarm>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.post, coalesce(p.name, ''), a.detected_at, a.message FROM audit_alarm a
+         LEFT JOIN peer p ON p.node_id = a.post ORDER BY a.id DESC",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(AuditAlarm { post: r.get(0)?, post_name: r.get(1)?, detected_at: r.get(2)?, message: r.get(3)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// What importing a bundle did.
@@ -490,6 +586,7 @@ pub fn import(store: &mut Store, bytes: &[u8]) -> Result<ImportReport> {
         .collect();
     let (header, body) = bundle::open(bytes, me, &keys, |from| peers.get(&from).cloned())?;
     let from = header.from.to_string();
+    let my_role = role(store)?;
     store.write(|tx| {
         let last: i64 =
             tx.conn().query_row("SELECT recv_counter FROM peer WHERE node_id = ?1", [&from], |r| r.get(0))?;
@@ -557,6 +654,18 @@ pub fn import(store: &mut Store, bytes: &[u8]) -> Result<ImportReport> {
             "UPDATE peer SET recv_counter = ?1, last_sync_at = ?2 WHERE node_id = ?3",
             params![header.counter, stamp(tx.now()), from],
         )?;
+        match my_role {
+            NodeRole::Hq => {
+                if let Some(claim) = &body.audit {
+                    anchor_audit(conn, &from, claim, &stamp(tx.now()))?;
+                }
+            }
+            NodeRole::Post => {
+                if let Some(m) = body.audit_anchored {
+                    set_meta(conn, "audit_anchored", &m.to_string())?;
+                }
+            }
+        }
         Ok(report)
     })
 }
@@ -666,6 +775,8 @@ pub struct Status {
     pub peers: Vec<Peer>,
     /// Conflicts not yet resolved.
     pub open_conflicts: i64,
+    /// HQ: alarms about posts' audit chains, newest first (none on a post).
+    pub audit_alarms: Vec<AuditAlarm>,
 }
 
 /// Where this node stands.
@@ -678,5 +789,6 @@ pub fn status(store: &Store) -> Result<Status> {
         local_changes: get_meta(conn, "seq")?.and_then(|s| s.parse().ok()).unwrap_or(0),
         peers: peers(store)?,
         open_conflicts: conn.query_row("SELECT count(*) FROM conflict WHERE resolved_at IS NULL", [], |r| r.get(0))?,
+        audit_alarms: audit_alarms(conn)?,
     })
 }

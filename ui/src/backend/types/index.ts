@@ -10,6 +10,7 @@ export type { AgreementKind } from "./AgreementKind";
 export type { AgreementPdfRequest } from "./AgreementPdfRequest";
 export type { AnswerFeedback } from "./AnswerFeedback";
 export type { AssignmentReceived } from "./AssignmentReceived";
+export type { AuditAlarm } from "./AuditAlarm";
 export type { AuditCheck } from "./AuditCheck";
 export type { AuditEntry } from "./AuditEntry";
 export type { AuditFilter } from "./AuditFilter";
