@@ -635,3 +635,47 @@ fn markup_and_injection_shaped_text_is_stored_verbatim_or_refused_by_name_and_br
     let found = post.call("search", json!({"text": "阿依古丽"}));
     assert_eq!(found["hits"][0]["person_id"], p["id"]);
 }
+
+/// The running app restores over its open database: a logged-in admin, or a fresh install
+/// in setup mode; an officer is refused; a wrong password leaves the database as it was.
+#[test]
+fn the_app_restores_over_its_open_database() {
+    let mut d = desk();
+    let usb = d.dir.path().join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    ok(&mut d.admin, "person.create", json!({"name": "备份前"}));
+    let file = PathBuf::from(ok(&mut d.admin, "backup.create", json!({"out": usb}))["file"].as_str().unwrap());
+    ok(&mut d.admin, "person.create", json!({"name": "备份后"}));
+
+    let officer = d.user("zhou", "officer");
+    let (r, back) = officer.restore_open(&file, "zhou", "zhouPass2026");
+    assert_eq!(r.unwrap_err().code(), "forbidden");
+    let mut back = back.expect("the officer's session stays open");
+    assert_eq!(ok(&mut back, "search", json!({"text": "备份后"}))["total"], 1);
+    drop(back);
+
+    let Desk { admin, db, clock, dir: _dir } = d;
+    let (r, back) = admin.restore_open(&file, ADMIN, "Wrong2026x");
+    assert_eq!(r.unwrap_err().code(), "unauthenticated");
+    assert!(back.is_none(), "reopening with a wrong password fails too: the app asks for a login");
+    let mut live = Api::open_as(&db, clock.clone(), ADMIN, ADMIN_PW).unwrap();
+    assert_eq!(ok(&mut live, "search", json!({"text": "备份后"}))["total"], 1, "nothing changed");
+
+    let (r, back) = live.restore_open(&file, ADMIN, ADMIN_PW);
+    let report = r.unwrap();
+    assert!(report.previous.unwrap().exists());
+    let mut restored = back.unwrap();
+    assert_eq!(ok(&mut restored, "search", json!({"text": "备份前"}))["total"], 1);
+    assert_eq!(ok(&mut restored, "search", json!({"text": "备份后"}))["total"], 0);
+    let me = ok(&mut restored, "session.current", json!({}));
+    assert_eq!(me["login"], ADMIN);
+
+    // A new machine: the app starts in setup mode and brings the post back from the stick.
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let fresh = Api::open(&fresh_dir.path().join("post.db"), clock.clone()).unwrap();
+    let (r, back) = fresh.restore_open(&file, ADMIN, ADMIN_PW);
+    r.unwrap();
+    let mut back = back.unwrap();
+    assert!(back.is_secured());
+    assert_eq!(ok(&mut back, "search", json!({"text": "备份前"}))["total"], 1);
+}

@@ -147,6 +147,37 @@ async fn create_admin(desk: tauri::State<'_, Desk>, login: String, password: Str
     .await
 }
 
+/// Restores a backup (its path from the open dialog) over the open database: in setup mode
+/// or for the logged-in station admin (`Api::restore_open`). On success the restored
+/// database is open and logged in; on failure the old one is reopened unchanged, or locked
+/// for a login when it cannot be.
+#[tauri::command]
+async fn restore(
+    desk: tauri::State<'_, Desk>,
+    file: String,
+    login: String,
+    password: String,
+) -> Result<Value, ErrorReply> {
+    with_state(&desk, move |state| {
+        let current = std::mem::replace(state, State::Failed(internal("正在恢复备份，请稍候")));
+        let api = match current {
+            State::Open(api) => api,
+            other => {
+                *state = other;
+                return Err(please_log_in());
+            }
+        };
+        let path = api.store().path().to_path_buf();
+        let (result, back) = api.restore_open(std::path::Path::new(&file), &login, &password);
+        *state = match back {
+            Some(api) => State::Open(Box::new(api)),
+            None => State::Locked(path),
+        };
+        result.map_err(|e| e.to_reply()).and_then(to_value)
+    })
+    .await
+}
+
 /// When the process started, for the cold-start figure.
 struct Started(std::time::Instant);
 
@@ -223,7 +254,7 @@ fn main() {
         .plugin(tauri_plugin_opener::init())
         .manage(desk)
         .manage(started)
-        .invoke_handler(tauri::generate_handler![call, create_admin, methods, demo, db_info, first_screen])
+        .invoke_handler(tauri::generate_handler![call, create_admin, restore, methods, demo, db_info, first_screen])
         .run(tauri::generate_context!());
     if let Err(e) = app {
         eprintln!("错误：无法启动窗口：{e}");

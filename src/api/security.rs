@@ -252,6 +252,31 @@ impl Api {
         Ok((api, report))
     }
 
+    /// Restores a backup over this open database, as the running app does: only in setup
+    /// mode (a fresh install bringing its post's data back) or for a logged-in station
+    /// admin. The database is closed for the copy ([`Api::restore`] checks the backup and
+    /// keeps the replaced file). On success the restored database comes back open and
+    /// logged in as `login`; on failure the unchanged old one is reopened where it can be
+    /// (plain, or with the same login and password), else `None`: it needs a login.
+    pub fn restore_open(self, file: &Path, login: &str, password: &str) -> (Result<BackupReport>, Option<Api>) {
+        let allowed = !self.is_secured() || self.session.as_ref().is_some_and(|s| s.role == Role::StationAdmin);
+        if !allowed {
+            return (Err(Error::Forbidden { message: "只有所长/管理员可以恢复备份".into() }), Some(self));
+        }
+        let path = self.store.path().to_owned();
+        let clock = self.store.shared_clock();
+        let was_secured = self.is_secured();
+        drop(self);
+        match Api::restore(file, &path, clock.clone(), login, password) {
+            Ok((api, report)) => (Ok(report), Some(api)),
+            Err(e) => {
+                let again =
+                    if was_secured { Api::open_as(&path, clock, login, password) } else { Api::open(&path, clock) };
+                (Err(e), again.ok())
+            }
+        }
+    }
+
     fn secured(store: Store, key: DbKey) -> Api {
         Api { store, key: Some(key), session: None, policy: Policy::default() }
     }

@@ -163,6 +163,11 @@ impl Store {
         self.clock.as_ref()
     }
 
+    /// The same clock, shared (to open another store with it).
+    pub fn shared_clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
+    }
+
     /// The columns of every synced table, as read from the schema.
     pub fn columns(&self) -> &write::Columns {
         &self.columns

@@ -3,7 +3,7 @@
 import { open, save } from "@tauri-apps/plugin-dialog";
 import { openPath } from "@tauri-apps/plugin-opener";
 
-export type FileKind = "pdf" | "xlsx" | "fqsync" | "fqreq" | "fqreply";
+export type FileKind = "pdf" | "xlsx" | "fqsync" | "fqreq" | "fqreply" | "backup";
 
 const FILTERS: Record<FileKind, { name: string; extensions: string[] }> = {
   pdf: { name: "PDF 文书", extensions: ["pdf"] },
@@ -11,6 +11,7 @@ const FILTERS: Record<FileKind, { name: string; extensions: string[] }> = {
   fqsync: { name: "同步包", extensions: ["fqsync"] },
   fqreq: { name: "登记申请", extensions: ["fqreq"] },
   fqreply: { name: "登记回执", extensions: ["fqreply"] },
+  backup: { name: "数据库备份", extensions: ["db"] },
 };
 
 export const dialogs = {

@@ -128,7 +128,8 @@ async function run<T>(command: string, args?: Record<string, unknown>): Promise<
   } catch (e) {
     const err = toBackendError(e);
     const method = command === "call" ? String(args?.method) : command;
-    if (SESSION_CODES.includes(err.code) && !LOGIN_METHODS.includes(method) && command !== "create_admin") {
+    // A wrong password typed into create-admin or restore is that form's error, not a lost session.
+    if (SESSION_CODES.includes(err.code) && !LOGIN_METHODS.includes(method) && command !== "create_admin" && command !== "restore") {
       for (const l of sessionListeners) l(err);
     }
     throw err;
@@ -301,6 +302,9 @@ export const backend = {
   // Logins, users, the audit log, backups (the core's permission table decides who may).
   /** First run: creates the station admin and encrypts the database. */
   createAdmin: (login: string, password: string) => run<SessionInfo>("create_admin", { login, password }),
+  /** Replaces the open database with a backup (setup mode or the station admin); the
+   * restored database comes back logged in as `login`. */
+  restore: (file: string, login: string, password: string) => run<BackupReport>("restore", { file, login, password }),
   session: {
     current: () => call<SessionInfo>("session.current"),
     login: (login: string, password: string) => call<SessionInfo>("session.login", { login, password }),

@@ -7,6 +7,7 @@ import { dialogs } from "../../backend/dialogs";
 import { AuditScreen } from "./AuditScreen";
 import { BackupScreen } from "../backup/BackupScreen";
 import { UsersScreen } from "../users/UsersScreen";
+import { RestoreCard } from "../backup/RestoreCard";
 
 const ENTRY = { seq: 12, at: "2026-11-23T08:00:00Z", login: "zhou", action: "view_person", tbl: "person", row_id: "p1", detail: "person.get", prev: "0", hash: "1" };
 
@@ -95,5 +96,47 @@ describe("UsersScreen", () => {
     await user.click(screen.getByTestId("unlock-zhou"));
     await waitFor(() => expect(calls.some((c) => c.method === "user.unlock" && c.params.login === "zhou")).toBe(true));
     await waitFor(() => expect(screen.queryByTestId("locked-zhou")).toBeNull());
+  });
+});
+
+describe("RestoreCard", () => {
+  it("restores the backup picked in the dialog after a confirmation, and shows the core's refusal", async () => {
+    const commands: { cmd: string; args: Record<string, unknown> }[] = [];
+    vi.spyOn(transport, "invoke").mockImplementation(async (cmd, args) => {
+      commands.push({ cmd, args: args as Record<string, unknown> });
+      const a = args as { password: string };
+      if (cmd !== "restore") throw new Error(cmd);
+      if (a.password !== "Admin2026x") throw { code: "unauthenticated", message: "用户名或密码错误" };
+      return { file: "/home/u/.local/share/fengqiao/fengqiao.db", key_file: "/home/u/.local/share/fengqiao/fengqiao.db.keys", schema_version: 9, audit_entries: 412, previous: "/home/u/.local/share/fengqiao/fengqiao.db.before-restore-20261124-100000" } as never;
+    });
+    vi.spyOn(dialogs, "openFile").mockResolvedValue("/media/usb/fengqiao-backup-20261120-080000.db");
+    const onRestored = vi.fn();
+    const user = userEvent.setup({ delay: null });
+    render(
+      <AntApp>
+        <RestoreCard defaultLogin="admin" onRestored={onRestored} />
+      </AntApp>,
+    );
+    expect(screen.getByTestId("restore-run")).toBeDisabled();
+    await user.click(screen.getByTestId("restore-pick"));
+    expect(await screen.findByTestId("restore-file")).toHaveTextContent("fengqiao-backup-20261120-080000.db");
+    await user.click(screen.getByTestId("restore-password"));
+    await user.paste("Wrong2026x");
+    await user.click(screen.getByTestId("restore-run"));
+    await user.click(await screen.findByTestId("restore-confirm"));
+    expect(await screen.findByTestId("restore-error")).toHaveTextContent("用户名或密码错误");
+    expect(onRestored).not.toHaveBeenCalled();
+
+    await user.clear(screen.getByTestId("restore-password"));
+    await user.paste("Admin2026x");
+    await user.click(screen.getByTestId("restore-run"));
+    const confirms = await screen.findAllByTestId("restore-confirm");
+    await user.click(confirms[confirms.length - 1]);
+    expect(await screen.findByTestId("restore-report")).toHaveTextContent("before-restore-20261124-100000");
+    expect(onRestored).toHaveBeenCalledTimes(1);
+    expect(commands.map((c) => c.args)).toEqual([
+      { file: "/media/usb/fengqiao-backup-20261120-080000.db", login: "admin", password: "Wrong2026x" },
+      { file: "/media/usb/fengqiao-backup-20261120-080000.db", login: "admin", password: "Admin2026x" },
+    ]);
   });
 });

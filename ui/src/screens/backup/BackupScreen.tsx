@@ -3,16 +3,17 @@ import { Alert, Button, Card, Descriptions, Space, Typography } from "antd";
 import { backend, toBackendError } from "../../backend";
 import type { BackupReport } from "../../backend";
 import { dialogs } from "../../backend/dialogs";
+import { RestoreCard } from "./RestoreCard";
 
 /**
  * 备份: an encrypted copy of the database (and its key file) into a folder the officer picks,
- * e.g. a USB stick. Restoring replaces the open database, so it is done with the program
- * closed: `fengqiao restore 文件 --user 管理员`.
+ * e.g. a USB stick, and restoring one over the open database.
  */
 export function BackupScreen() {
   const [running, setRunning] = useState(false);
   const [report, setReport] = useState<BackupReport | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [restored, setRestored] = useState(false);
 
   const run = async () => {
     setError(null);
@@ -51,17 +52,20 @@ export function BackupScreen() {
           </Descriptions>
         )}
       </Card>
-      <Card title="从备份恢复">
-        <Typography.Paragraph>
-          恢复会替换当前数据库，须先关闭本程序，再在命令行运行：
-        </Typography.Paragraph>
-        <Typography.Paragraph code copyable>
-          fengqiao restore 备份文件.db --user 管理员用户名
-        </Typography.Paragraph>
-        <Typography.Paragraph type="secondary">
-          恢复前会核对密码、管理员身份、文件完整性和审计日志；被替换的数据库会另存一份，不会丢失。
-        </Typography.Paragraph>
-      </Card>
+      <RestoreCard onRestored={() => setRestored(true)} />
+      {restored && (
+        <Alert
+          type="success"
+          showIcon
+          message="已从备份恢复，当前登录保持不变"
+          description="各页面需重新载入才显示恢复后的数据。"
+          action={
+            <Button type="primary" onClick={() => window.location.reload()} data-testid="restore-reload">
+              重新载入
+            </Button>
+          }
+        />
+      )}
     </Space>
   );
 }

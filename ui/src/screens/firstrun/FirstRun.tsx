@@ -5,6 +5,7 @@ import type { PostInput } from "../../backend";
 import type { SessionInfo } from "../../backend";
 import { blankToNull, showError } from "../../components/formErrors";
 import { CreateAdminCard } from "../login/CreateAdmin";
+import { RestoreCard } from "../backup/RestoreCard";
 
 /** How many households the demo post has: enough to feel real, quick to generate. */
 export const DEMO_HOUSEHOLDS = 500;
@@ -62,7 +63,7 @@ export function FirstRun({
     <div style={{ maxWidth: 960, margin: "48px auto", padding: "0 24px" }}>
       <Typography.Title level={2}>欢迎使用枫桥警务台账</Typography.Title>
       <Typography.Paragraph type="secondary">
-        数据库还是空的。可以先导入一个演示警务室熟悉软件，也可以直接填写本警务室的名称开始使用。
+        数据库还是空的。可以先导入一个演示警务室熟悉软件，也可以直接填写本警务室的名称开始使用；换了电脑的，可从备份恢复。
       </Typography.Paragraph>
       {setupMode && onAdminCreated && (
         <div style={{ marginBottom: 24 }}>
@@ -105,6 +106,9 @@ export function FirstRun({
           </Card>
         </Col>
       </Row>
+      <div style={{ marginTop: 24 }}>
+        <RestoreCard onRestored={() => onDone()} />
+      </div>
     </div>
   );
 }
