@@ -367,29 +367,12 @@ pub fn export(store: &mut Store, to: Uuid) -> Result<Vec<u8>> {
         )?;
         let mut rows = stmt.query(params![origin, acked, upto])?;
         while let Some(r) = rows.next()? {
-            let hlc: String = r.get(1)?;
-            // Seeds carry the genesis clock and are the same on every node.
-            if hlc == genesis {
-                continue;
-            }
-            let (tbl, row_id): (String, String) = (r.get(3)?, r.get(4)?);
             if let Some(scope) = scope.as_mut()
-                && !scope.contains(conn, store.columns(), &tbl, &row_id)?
+                && !scope.contains(conn, store.columns(), &r.get::<_, String>(3)?, &r.get::<_, String>(4)?)?
             {
                 continue;
             }
-            let parse = |s: &str| s.parse::<Hlc>().map_err(|e| Error::rule(e.to_string()));
-            let prev: Option<String> = r.get(2)?;
-            changes.push(Change {
-                origin: origin_id,
-                origin_seq: r.get(0)?,
-                hlc: parse(&hlc)?,
-                prev: prev.as_deref().map(parse).transpose()?,
-                tbl,
-                row_id,
-                col: r.get(5)?,
-                value: r.get(6)?,
-            });
+            changes.extend(logged_change(origin_id, &genesis, r)?);
         }
     }
     if my_role == NodeRole::Hq && peer.role == NodeRole::Post {
@@ -401,43 +384,18 @@ pub fn export(store: &mut Store, to: Uuid) -> Result<Vec<u8>> {
             .unwrap_or(0);
         let have: HashSet<(Uuid, i64)> = changes.iter().map(|c| (c.origin, c.origin_seq)).collect();
         let mut stmt = conn.prepare_cached(
-            "SELECT hlc, prev, tbl, row_id, col, value FROM change_log WHERE origin = ?1 AND origin_seq = ?2",
+            "SELECT origin_seq, hlc, prev, tbl, row_id, col, value FROM change_log
+             WHERE origin = ?1 AND origin_seq = ?2",
         )?;
         for (origin, seq) in assign::pending_handover(conn, &peer_id, acked_hq)? {
             let origin_id = Uuid::try_parse(&origin).map_err(|_| Error::rule("变更日志中的节点标识已损坏"))?;
             if have.contains(&(origin_id, seq)) {
                 continue;
             }
-            let Some(c) = stmt
-                .query_row(params![origin, seq], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, Option<String>>(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                    ))
-                })
-                .optional()?
-            else {
-                continue;
-            };
-            let (hlc, prev, tbl, row_id, col, value) = c;
-            if hlc == genesis {
-                continue;
+            let mut rows = stmt.query(params![origin, seq])?;
+            if let Some(r) = rows.next()? {
+                changes.extend(logged_change(origin_id, &genesis, r)?);
             }
-            let parse = |s: &str| s.parse::<Hlc>().map_err(|e| Error::rule(e.to_string()));
-            changes.push(Change {
-                origin: origin_id,
-                origin_seq: seq,
-                hlc: parse(&hlc)?,
-                prev: prev.as_deref().map(parse).transpose()?,
-                tbl,
-                row_id,
-                col,
-                value,
-            });
         }
     }
     changes.sort_by_key(|c| c.hlc);
@@ -465,6 +423,28 @@ pub fn export(store: &mut Store, to: Uuid) -> Result<Vec<u8>> {
     let bytes = bundle::seal(&env, &body, &keys, &peer_keys)?;
     store.conn().execute("UPDATE peer SET sent_counter = ?1 WHERE node_id = ?2", params![counter, peer_id])?;
     Ok(bytes)
+}
+
+/// A change as logged (`origin_seq, hlc, prev, tbl, row_id, col, value`), for a bundle;
+/// `None` for a seed, which carries the genesis clock (`genesis`, formatted once by the
+/// caller) and is the same on every node.
+fn logged_change(origin: Uuid, genesis: &str, r: &rusqlite::Row<'_>) -> Result<Option<Change>> {
+    let hlc: String = r.get(1)?;
+    if hlc == genesis {
+        return Ok(None);
+    }
+    let parse = |s: &str| s.parse::<Hlc>().map_err(|e| Error::rule(e.to_string()));
+    let prev: Option<String> = r.get(2)?;
+    Ok(Some(Change {
+        origin,
+        origin_seq: r.get(0)?,
+        hlc: parse(&hlc)?,
+        prev: prev.as_deref().map(parse).transpose()?,
+        tbl: r.get(3)?,
+        row_id: r.get(4)?,
+        col: r.get(5)?,
+        value: r.get(6)?,
+    }))
 }
 
 /// A post's audit chain for its next bundle: the last entry, and the hash it now holds at
