@@ -89,9 +89,11 @@ export function HazardForm({ refs, onSaved }: { refs: Refs; onSaved: () => void 
           </Form.Item>
         </Col>
       </Row>
-      <Button type="primary" htmlType="submit" loading={saving} data-testid="hazard-save">
-        保存
-      </Button>
+      <div className="fq-form-actions">
+        <Button type="primary" htmlType="submit" loading={saving} data-testid="hazard-save">
+          保存
+        </Button>
+      </div>
     </Form>
   );
 }
