@@ -92,9 +92,9 @@ export function StatsPanel() {
           <Row gutter={16} style={{ marginTop: 12 }}>
             <Col span={15}>{option && s.by_kind.length > 0 ? <Chart option={option} height={260} /> : <Typography.Text type="secondary">本月没有纠纷数据</Typography.Text>}</Col>
             <Col span={9}>
-              <Descriptions size="small" column={1} bordered>
-                <Descriptions.Item label="涉及金额（受理/调成）">
-                  {yuan(s.disputes.amount_received)} / {yuan(s.disputes.amount_settled)}
+              <Descriptions size="small" column={1} bordered styles={{ label: { whiteSpace: "nowrap" } }}>
+                <Descriptions.Item label="涉及金额">
+                  受理 {yuan(s.disputes.amount_received)}，调成 {yuan(s.disputes.amount_settled)}
                 </Descriptions.Item>
                 <Descriptions.Item label="生效协议">
                   人民调解 {s.agreements.people}，治安调解 {s.agreements.security}，口头 {s.agreements.oral}

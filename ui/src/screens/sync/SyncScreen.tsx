@@ -110,7 +110,7 @@ export function SyncScreen({ isAdmin }: { isAdmin: boolean }) {
         <Space direction="vertical" size="middle" style={{ width: "100%" }}>
           {error && <Alert type="error" showIcon message={error} />}
           {status && (
-            <Descriptions bordered size="small" column={3} data-testid="sync-status">
+            <Descriptions bordered size="small" column={3} styles={{ label: { whiteSpace: "nowrap" } }} data-testid="sync-status">
               <Descriptions.Item label="本机">{status.name || status.node_id}</Descriptions.Item>
               <Descriptions.Item label="上次同步">{lastSync ? beijingTime(lastSync) : "尚未同步"}</Descriptions.Item>
               <Descriptions.Item label="待发送变更">{pending} 条</Descriptions.Item>
