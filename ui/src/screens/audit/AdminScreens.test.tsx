@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { App as AntApp } from "antd";
 import { transport } from "../../backend/transport";
 import { dialogs } from "../../backend/dialogs";
-import { AuditScreen, describeDetail } from "./AuditScreen";
+import { AuditScreen, describeDetail, describeObject } from "./AuditScreen";
 import { BackupScreen } from "../backup/BackupScreen";
 import { UsersScreen } from "../users/UsersScreen";
 
@@ -58,6 +58,16 @@ describe("describeDetail", () => {
     expect(describeDetail("查找：汪明")).toBe("查找：汪明");
     expect(describeDetail("toString")).toBe("toString");
     expect(describeDetail(null)).toBe("");
+  });
+
+  it("names an entry's object by its kind and the end of its id", () => {
+    expect(describeObject("errand", "01a20b5a-417c-745d-9b2c-5b5a5ff24338")).toEqual({
+      text: "代办 …5ff24338",
+      title: "01a20b5a-417c-745d-9b2c-5b5a5ff24338",
+    });
+    expect(describeObject("search", null)).toEqual({ text: "人员" });
+    expect(describeObject("someday", null)).toEqual({ text: "someday" });
+    expect(describeObject(null, null)).toEqual({ text: "—" });
   });
 });
 

@@ -25,6 +25,50 @@ export const AUDIT_ACTIONS: Record<string, string> = {
 
 const PAGE_SIZE = 20;
 
+/** What kind of record an entry's object is (the method's first word), in Chinese. */
+const OBJECT_KINDS: Record<string, string> = {
+  agreement: "调解协议",
+  backup: "备份",
+  dispute: "纠纷",
+  errand: "代办",
+  feedback: "群众意见",
+  five_nones: "五无",
+  followup: "回访",
+  fulfilment: "履行",
+  group: "村民小组",
+  hazard: "隐患",
+  import: "花名册",
+  household: "户",
+  incident: "警情",
+  lead: "线索",
+  ledger: "台账",
+  mediation: "调解",
+  officer: "民警辅警",
+  outreach: "宣传",
+  party: "当事人",
+  patrol: "巡逻",
+  person: "人员",
+  post: "警务室",
+  search: "人员",
+  service_item: "服务事项",
+  stats: "统计",
+  sync: "同步",
+  team: "队伍",
+  user: "用户",
+  village: "村（社区）",
+  visit: "走访",
+  volunteer: "队员",
+};
+
+/** An entry's object: its kind in Chinese and its id (in full on hover), or — for none. */
+export function describeObject(tbl: string | null, rowId: string | null): { text: string; title?: string } {
+  if (!tbl && !rowId) return { text: "—" };
+  const kind = tbl ? (OBJECT_KINDS[tbl] ?? tbl) : "";
+  if (!rowId) return { text: kind };
+  const short = rowId.length > 12 ? `…${rowId.slice(-8)}` : rowId;
+  return { text: kind ? `${kind} ${short}` : short, title: rowId };
+}
+
 /**
  * An entry's 说明 for the officer: a method the core ran is named by its Chinese summary
  * (without the parenthesised note, e.g. 保存调解协议草稿); anything else (查找：汪明, 密码错误)
@@ -130,7 +174,14 @@ export function AuditScreen() {
             { title: "时间", dataIndex: "at", width: 150, render: (t: string) => beijingTime(t) },
             { title: "用户", dataIndex: "login", width: 120, render: (l: string | null) => l ?? "（未登录）" },
             { title: "操作", dataIndex: "action", width: 110, render: (a: string) => AUDIT_ACTIONS[a] ?? a },
-            { title: "对象", render: (_, e) => [e.tbl, e.row_id].filter(Boolean).join(" / ") || "—" },
+            {
+              title: "对象",
+              width: 200,
+              render: (_, e) => {
+                const o = describeObject(e.tbl, e.row_id);
+                return <span title={o.title}>{o.text}</span>;
+              },
+            },
             {
               title: "说明",
               dataIndex: "detail",
