@@ -218,17 +218,17 @@ export function HomeScreen({ onSearch }: { onSearch: () => void }) {
       <Row gutter={16}>
         <Col span={8}>
           <Card size="small" title="在办纠纷（按阶段）">
-            <Chart option={stageChart} height={200} />
+            <Chart option={stageChart} height={176} />
           </Card>
         </Col>
         <Col span={8}>
           <Card size="small" title={`${today.format("M")}月群防群治`}>
-            {monthChart ? <Chart option={monthChart} height={200} /> : null}
+            {monthChart ? <Chart option={monthChart} height={176} /> : null}
           </Card>
         </Col>
         <Col span={8}>
           <Card size="small" title="近六个月警情与纠纷">
-            <Chart option={trendChart} height={200} />
+            <Chart option={trendChart} height={176} />
           </Card>
         </Col>
       </Row>
