@@ -294,6 +294,12 @@ fn typescript_bindings() {
         writeln!(methods, "  {:?}, // {}", m.name, m.summary).unwrap();
     }
     methods.push_str("] as const;\n\nexport type MethodName = (typeof METHODS)[number];\n");
+    // Each method's Chinese summary, for showing a method to the officer (the audit log).
+    methods.push_str("\nexport const METHOD_SUMMARY: Record<MethodName, string> = {\n");
+    for m in Api::methods() {
+        writeln!(methods, "  {:?}: {:?},", m.name, m.summary).unwrap();
+    }
+    methods.push_str("};\n");
     std::fs::write(dir.join("methods.ts"), methods).unwrap();
 }
 

@@ -1,8 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { Button, Form, Input } from "antd";
 import { useState } from "react";
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { DateField } from "./DateField";
+import { DateField, typedValue } from "./DateField";
 
 function Harness({ showTime }: { showTime?: boolean }) {
   const [v, setV] = useState<string | null>(null);
@@ -33,4 +34,69 @@ describe("DateField", () => {
     await user.click(screen.getByText("下一项"));
     expect(screen.getByTestId("held")).toHaveTextContent("空");
   });
+
+  it("sends a typed date when 保存 is clicked straight after typing", async () => {
+    const user = userEvent.setup({ delay: null });
+    const onFinish = vi.fn();
+    render(<SaveForm onFinish={onFinish} initial="2026-12-31" />);
+    const input = screen.getByTestId("due");
+    await user.tripleClick(input);
+    await user.keyboard("2026-11-05");
+    await user.click(screen.getByText("保存表单"));
+    await waitFor(() => expect(onFinish).toHaveBeenCalled());
+    expect(onFinish.mock.calls[0][0].due_on).toBe("2026-11-05");
+  });
+
+  it("sends a typed date when Enter is pressed in the field", async () => {
+    const user = userEvent.setup({ delay: null });
+    const onFinish = vi.fn();
+    render(<SaveForm onFinish={onFinish} />);
+    await user.click(screen.getByTestId("note"));
+    await user.keyboard("备注");
+    await user.click(screen.getByTestId("due"));
+    await user.keyboard("2026-11-05");
+    await user.click(screen.getByText("保存表单"));
+    await waitFor(() => expect(onFinish).toHaveBeenCalled());
+    expect(onFinish.mock.calls[0][0]).toMatchObject({ due_on: "2026-11-05", note: "备注" });
+    onFinish.mockClear();
+    await user.tripleClick(screen.getByTestId("due"));
+    await user.keyboard("2026-11-06{Enter}");
+    await user.click(screen.getByText("保存表单"));
+    await waitFor(() => expect(onFinish).toHaveBeenCalled());
+    expect(onFinish.mock.calls[0][0].due_on).toBe("2026-11-06");
+  });
+
+  it("sends a typed date and time without 确定", async () => {
+    const user = userEvent.setup({ delay: null });
+    const onFinish = vi.fn();
+    render(<SaveForm onFinish={onFinish} showTime />);
+    await user.click(screen.getByTestId("due"));
+    await user.keyboard("2026-11-05 19:30");
+    await user.click(screen.getByText("保存表单"));
+    await waitFor(() => expect(onFinish).toHaveBeenCalled());
+    expect(onFinish.mock.calls[0][0].due_on).toBe("2026-11-05 19:30");
+  });
+
+  it("reads only whole, real dates from typed text", () => {
+    expect(typedValue("2026-11-05", "YYYY-MM-DD")).toBe("2026-11-05");
+    expect(typedValue("2026-11-0", "YYYY-MM-DD")).toBeUndefined();
+    expect(typedValue("2026-02-30", "YYYY-MM-DD")).toBeUndefined();
+    expect(typedValue("", "YYYY-MM-DD")).toBeNull();
+    expect(typedValue("2026-11-05 7:30", "YYYY-MM-DD HH:mm")).toBeUndefined();
+    expect(typedValue("2026-11-05 07:30", "YYYY-MM-DD HH:mm")).toBe("2026-11-05 07:30");
+  });
 });
+
+function SaveForm({ onFinish, initial, showTime }: { onFinish: (v: unknown) => void; initial?: string; showTime?: boolean }) {
+  return (
+    <Form onFinish={onFinish} initialValues={{ due_on: initial ?? null }}>
+      <Form.Item name="note" label="备注">
+        <Input data-testid="note" />
+      </Form.Item>
+      <Form.Item name="due_on" label="到期日期">
+        <DateField data-testid="due" showTime={showTime} />
+      </Form.Item>
+      <Button htmlType="submit">保存表单</Button>
+    </Form>
+  );
+}

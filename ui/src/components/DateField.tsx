@@ -1,5 +1,9 @@
 import { DatePicker } from "antd";
+import type { FormEvent } from "react";
 import dayjs from "dayjs";
+import customParseFormat from "dayjs/plugin/customParseFormat";
+
+dayjs.extend(customParseFormat);
 
 type Props = {
   value?: string | null;
@@ -13,23 +17,46 @@ type Props = {
 };
 
 /**
- * A date (or date and time) picked from a calendar, held in the form as the text the core
- * reads (`YYYY-MM-DD` or `YYYY-MM-DD HH:mm`), so what is sent is what the officer saw.
+ * A date (or date and time) picked from a calendar or typed, held in the form as the text the
+ * core reads (`YYYY-MM-DD` or `YYYY-MM-DD HH:mm`), so what is sent is what the officer saw.
+ *
+ * A typed date counts as soon as it reads as a whole valid date: the picker itself takes typed
+ * text only on leaving the field (a frame later) or, with a time, on 确定, so a 保存 clicked
+ * or an Enter pressed straight after typing would otherwise send the old value.
  */
 export function DateField({ value, onChange, showTime, placeholder, ...rest }: Props) {
   const format = showTime ? "YYYY-MM-DD HH:mm" : "YYYY-MM-DD";
   const parsed = value ? dayjs(value, format) : null;
+  const typed = (e: FormEvent<HTMLSpanElement>) => {
+    const target = e.target as HTMLInputElement;
+    if (target.tagName !== "INPUT") return;
+    const text = target.value.trim();
+    const held = typedValue(text, format);
+    if (held !== undefined && held !== (value ?? null)) onChange?.(held);
+  };
   return (
-    <DatePicker
-      {...rest}
-      style={{ width: "100%" }}
-      showTime={showTime ? { format: "HH:mm" } : false}
-      format={format}
-      placeholder={placeholder ?? (showTime ? "选择日期和时间" : "选择日期")}
-      value={parsed && parsed.isValid() ? parsed : null}
-      onChange={(d) => onChange?.(d ? d.format(format) : null)}
-    />
+    <span style={{ display: "contents" }} onInput={typed}>
+      <DatePicker
+        {...rest}
+        style={{ width: "100%" }}
+        showTime={showTime ? { format: "HH:mm" } : false}
+        format={format}
+        placeholder={placeholder ?? (showTime ? "选择日期和时间" : "选择日期")}
+        value={parsed && parsed.isValid() ? parsed : null}
+        onChange={(d) => onChange?.(d ? d.format(format) : null)}
+      />
+    </span>
   );
+}
+
+/**
+ * What typed `text` means for the field: the date in `format` when it is a whole valid one,
+ * null when the text was cleared, undefined while it is still half typed (nothing changes).
+ */
+export function typedValue(text: string, format: string): string | null | undefined {
+  if (text === "") return null;
+  const d = dayjs(text, format, true);
+  return d.isValid() ? d.format(format) : undefined;
 }
 
 /** A month, held as `YYYY-MM`. */

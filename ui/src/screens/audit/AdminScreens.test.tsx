@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { App as AntApp } from "antd";
 import { transport } from "../../backend/transport";
 import { dialogs } from "../../backend/dialogs";
-import { AuditScreen } from "./AuditScreen";
+import { AuditScreen, describeDetail, describeObject } from "./AuditScreen";
 import { BackupScreen } from "../backup/BackupScreen";
 import { UsersScreen } from "../users/UsersScreen";
 import { RestoreCard } from "../backup/RestoreCard";
@@ -36,7 +36,9 @@ describe("AuditScreen", () => {
     });
     const user = userEvent.setup({ delay: null });
     render(<AuditScreen />);
-    expect(await screen.findByText("查看人员")).toBeInTheDocument();
+    // 操作 and 说明 both read 查看人员: the method is named by the core's Chinese summary.
+    expect(await screen.findAllByText("查看人员")).toHaveLength(2);
+    expect(screen.queryByText("person.get")).not.toBeInTheDocument();
     await user.click(screen.getByTestId("audit-login"));
     await user.paste("zhou");
     await user.click(screen.getByTestId("audit-filter"));
@@ -47,6 +49,26 @@ describe("AuditScreen", () => {
     broken = true;
     await user.click(screen.getByTestId("audit-verify"));
     await waitFor(() => expect(screen.getByTestId("audit-check")).toHaveTextContent("审计日志第 7 条被改动或删除"));
+  });
+});
+
+describe("describeDetail", () => {
+  it("names a method by its Chinese summary and keeps any other text", () => {
+    expect(describeDetail("errand.advance")).toBe("推进代办：开始办理、办结、送达");
+    expect(describeDetail("dispute.update")).toBe("修改纠纷");
+    expect(describeDetail("查找：汪明")).toBe("查找：汪明");
+    expect(describeDetail("toString")).toBe("toString");
+    expect(describeDetail(null)).toBe("");
+  });
+
+  it("names an entry's object by its kind and the end of its id", () => {
+    expect(describeObject("errand", "01a20b5a-417c-745d-9b2c-5b5a5ff24338")).toEqual({
+      text: "代办 …5ff24338",
+      title: "01a20b5a-417c-745d-9b2c-5b5a5ff24338",
+    });
+    expect(describeObject("search", null)).toEqual({ text: "人员" });
+    expect(describeObject("someday", null)).toEqual({ text: "someday" });
+    expect(describeObject(null, null)).toEqual({ text: "—" });
   });
 });
 

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useState } from "react";
-import { Alert, Button, DatePicker, Form, Input, Select, Space, Table, Typography } from "antd";
+import { Alert, Button, Card, DatePicker, Form, Input, Select, Space, Table } from "antd";
 import { beijingTime } from "../../components/time";
 import type { Dayjs } from "dayjs";
 import { backend, toBackendError } from "../../backend";
 import type { AuditEntry, AuditFilter, AuditPage } from "../../backend";
+import { METHOD_SUMMARY } from "../../backend/types/methods";
 
 /** The audit log's action codes (SECURITY.md) in Chinese. */
 export const AUDIT_ACTIONS: Record<string, string> = {
@@ -23,6 +24,61 @@ export const AUDIT_ACTIONS: Record<string, string> = {
 };
 
 const PAGE_SIZE = 20;
+
+/** What kind of record an entry's object is (the method's first word), in Chinese. */
+const OBJECT_KINDS: Record<string, string> = {
+  agreement: "调解协议",
+  backup: "备份",
+  dispute: "纠纷",
+  errand: "代办",
+  feedback: "群众意见",
+  five_nones: "五无",
+  followup: "回访",
+  fulfilment: "履行",
+  group: "村民小组",
+  hazard: "隐患",
+  import: "花名册",
+  household: "户",
+  incident: "警情",
+  lead: "线索",
+  ledger: "台账",
+  mediation: "调解",
+  officer: "民警辅警",
+  outreach: "宣传",
+  party: "当事人",
+  patrol: "巡逻",
+  person: "人员",
+  post: "警务室",
+  search: "人员",
+  service_item: "服务事项",
+  stats: "统计",
+  sync: "同步",
+  team: "队伍",
+  user: "用户",
+  village: "村（社区）",
+  visit: "走访",
+  volunteer: "队员",
+};
+
+/** An entry's object: its kind in Chinese and its id (in full on hover), or — for none. */
+export function describeObject(tbl: string | null, rowId: string | null): { text: string; title?: string } {
+  if (!tbl && !rowId) return { text: "—" };
+  const kind = tbl ? (OBJECT_KINDS[tbl] ?? tbl) : "";
+  if (!rowId) return { text: kind };
+  const short = rowId.length > 12 ? `…${rowId.slice(-8)}` : rowId;
+  return { text: kind ? `${kind} ${short}` : short, title: rowId };
+}
+
+/**
+ * An entry's 说明 for the officer: a method the core ran is named by its Chinese summary
+ * (without the parenthesised note, e.g. 保存调解协议草稿); anything else (查找：汪明, 密码错误)
+ * is shown as written.
+ */
+export function describeDetail(detail: string | null): string {
+  if (!detail) return "";
+  const summary = Object.hasOwn(METHOD_SUMMARY, detail) ? METHOD_SUMMARY[detail as keyof typeof METHOD_SUMMARY] : null;
+  return summary ? summary.replace(/（[^（）]*）$/, "") : detail;
+}
 
 type FilterValues = { login?: string; action?: string; since?: Dayjs | null };
 
@@ -68,60 +124,72 @@ export function AuditScreen() {
   };
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: "100%" }}>
-      <Space style={{ justifyContent: "space-between", width: "100%" }}>
-        <Typography.Title level={3} style={{ margin: 0 }}>
-          审计日志
-        </Typography.Title>
+    <Card
+      title="审计日志"
+      extra={
         <Button onClick={verify} loading={checking} data-testid="audit-verify">
           校验是否被篡改
         </Button>
+      }
+    >
+      <Space direction="vertical" size="middle" style={{ width: "100%" }}>
+        {check && (
+          <Alert type={check.ok ? "success" : "error"} showIcon message={check.text} data-testid="audit-check" />
+        )}
+        <Form form={form} layout="inline" onFinish={apply}>
+          <Form.Item name="login" label="用户名">
+            <Input allowClear style={{ width: 140 }} data-testid="audit-login" />
+          </Form.Item>
+          <Form.Item name="action" label="操作">
+            <Select
+              allowClear
+              style={{ width: 140 }}
+              options={Object.entries(AUDIT_ACTIONS).map(([value, label]) => ({ value, label }))}
+            />
+          </Form.Item>
+          <Form.Item name="since" label="起始日期">
+            <DatePicker />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" data-testid="audit-filter">
+            筛选
+          </Button>
+        </Form>
+        {error && <Alert type="error" showIcon message={error} />}
+        <Table<AuditEntry>
+          rowKey="seq"
+          size="small"
+          loading={page === null && !error}
+          dataSource={page?.entries ?? []}
+          data-testid="audit-table"
+          pagination={{
+            current: page?.page ?? 1,
+            pageSize: PAGE_SIZE,
+            total: page?.total ?? 0,
+            showSizeChanger: false,
+            showTotal: (t) => `共 ${t} 条`,
+            onChange: (p) => setFilter((f) => ({ ...f, page: p })),
+          }}
+          columns={[
+            { title: "序号", dataIndex: "seq", width: 80 },
+            { title: "时间", dataIndex: "at", width: 150, render: (t: string) => beijingTime(t) },
+            { title: "用户", dataIndex: "login", width: 120, render: (l: string | null) => l ?? "（未登录）" },
+            { title: "操作", dataIndex: "action", width: 110, render: (a: string) => AUDIT_ACTIONS[a] ?? a },
+            {
+              title: "对象",
+              width: 200,
+              render: (_, e) => {
+                const o = describeObject(e.tbl, e.row_id);
+                return <span title={o.title}>{o.text}</span>;
+              },
+            },
+            {
+              title: "说明",
+              dataIndex: "detail",
+              render: (d: string | null) => <span title={d ?? undefined}>{describeDetail(d)}</span>,
+            },
+          ]}
+        />
       </Space>
-      {check && (
-        <Alert type={check.ok ? "success" : "error"} showIcon message={check.text} data-testid="audit-check" />
-      )}
-      <Form form={form} layout="inline" onFinish={apply}>
-        <Form.Item name="login" label="用户名">
-          <Input allowClear style={{ width: 140 }} data-testid="audit-login" />
-        </Form.Item>
-        <Form.Item name="action" label="操作">
-          <Select
-            allowClear
-            style={{ width: 140 }}
-            options={Object.entries(AUDIT_ACTIONS).map(([value, label]) => ({ value, label }))}
-          />
-        </Form.Item>
-        <Form.Item name="since" label="起始日期">
-          <DatePicker />
-        </Form.Item>
-        <Button type="primary" htmlType="submit" data-testid="audit-filter">
-          筛选
-        </Button>
-      </Form>
-      {error && <Alert type="error" showIcon message={error} />}
-      <Table<AuditEntry>
-        rowKey="seq"
-        size="small"
-        loading={page === null && !error}
-        dataSource={page?.entries ?? []}
-        data-testid="audit-table"
-        pagination={{
-          current: page?.page ?? 1,
-          pageSize: PAGE_SIZE,
-          total: page?.total ?? 0,
-          showSizeChanger: false,
-          showTotal: (t) => `共 ${t} 条`,
-          onChange: (p) => setFilter((f) => ({ ...f, page: p })),
-        }}
-        columns={[
-          { title: "序号", dataIndex: "seq", width: 80 },
-          { title: "时间", dataIndex: "at", width: 150, render: (t: string) => beijingTime(t) },
-          { title: "用户", dataIndex: "login", width: 120, render: (l: string | null) => l ?? "（未登录）" },
-          { title: "操作", dataIndex: "action", width: 110, render: (a: string) => AUDIT_ACTIONS[a] ?? a },
-          { title: "对象", render: (_, e) => [e.tbl, e.row_id].filter(Boolean).join(" / ") || "—" },
-          { title: "说明", dataIndex: "detail", render: (d: string | null) => d ?? "" },
-        ]}
-      />
-    </Space>
+    </Card>
   );
 }

@@ -32,9 +32,6 @@ export function BackupScreen() {
 
   return (
     <Space direction="vertical" size="large" style={{ width: "100%", maxWidth: 880 }}>
-      <Typography.Title level={3} style={{ margin: 0 }}>
-        备份
-      </Typography.Title>
       <Card title="备份到文件夹">
         <Typography.Paragraph>
           备份文件与数据库一样加密，连同密钥文件一起写入所选文件夹；恢复时须用备份当时的管理员账号和密码。

@@ -46,6 +46,7 @@ import {
 import { blankToNull, showError } from "../../components/formErrors";
 import { DateField } from "../../components/DateField";
 import { PrintButton } from "../../components/FileActions";
+import { DisputeStatusTag } from "../../components/DisputeStatusTag";
 import { PersonPicker } from "../../components/PersonPicker";
 
 const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
@@ -507,9 +508,7 @@ export function DisputeCase() {
           <Space>
             <Button type="text" icon={<ArrowLeftOutlined />} onClick={() => navigate("/disputes")} aria-label="返回" />
             <span>{dispute.title}</span>
-            <Tag color="blue" data-testid="dispute-status">
-              {dispute.status_label}
-            </Tag>
+            <DisputeStatusTag status={dispute.status} label={dispute.status_label} data-testid="dispute-status" />
           </Space>
         }
         extra={

@@ -229,9 +229,11 @@ export function DisputeIntake({ onSaved }: { onSaved: (d: Dispute) => void }) {
           </Space>
         )}
       </Form.List>
-      <Button type="primary" htmlType="submit" loading={saving} style={{ marginTop: 16 }} data-testid="dispute-save">
-        受理
-      </Button>
+      <div className="fq-form-actions" style={{ marginTop: 8 }}>
+        <Button type="primary" htmlType="submit" loading={saving} data-testid="dispute-save">
+          受理
+        </Button>
+      </div>
     </Form>
   );
 }

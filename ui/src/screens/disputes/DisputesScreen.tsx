@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
-import { Alert, Button, Card, Input, Modal, Select, Space, Table, Tag } from "antd";
+import { Alert, Button, Card, Input, Modal, Select, Space, Table } from "antd";
+import { DisputeStatusTag } from "../../components/DisputeStatusTag";
 import { PlusOutlined } from "@ant-design/icons";
 import { useNavigate } from "react-router-dom";
 import { backend, toBackendError } from "../../backend";
@@ -69,7 +70,7 @@ export function DisputesScreen() {
           { title: "调解类型", dataIndex: "track", width: 90, render: (t) => TrackLabel[t as "people"] },
           { title: "当事人", dataIndex: "party_names", width: 160, ellipsis: true },
           { title: "村", dataIndex: "village_name", width: 90 },
-          { title: "状态", dataIndex: "status_label", width: 110, render: (l) => <Tag>{l}</Tag> },
+          { title: "状态", dataIndex: "status_label", width: 110, render: (l, d) => <DisputeStatusTag status={d.status} label={l} /> },
         ]}
       />
       <Modal open={creating} title="受理矛盾纠纷" footer={null} width={960} onCancel={() => setCreating(false)} destroyOnHidden>

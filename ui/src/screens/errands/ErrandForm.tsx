@@ -95,9 +95,11 @@ export function ErrandForm({ onSaved }: { onSaved: (e: Errand) => void }) {
           </Form.Item>
         </Col>
       </Row>
-      <Button type="primary" htmlType="submit" loading={saving} data-testid="errand-save">
-        受理
-      </Button>
+      <div className="fq-form-actions">
+        <Button type="primary" htmlType="submit" loading={saving} data-testid="errand-save">
+          受理
+        </Button>
+      </div>
     </Form>
   );
 }

@@ -101,8 +101,8 @@ export function ErrandsScreen() {
             children: board ? (
               <Row gutter={12} wrap={false} style={{ overflowX: "auto" }}>
                 {board.columns.map((c) => (
-                  <Col key={c.status} flex="1 0 220px" data-testid={`errand-column-${c.status}`}>
-                    <Card size="small" title={<Space>{c.label}<Badge count={c.count} showZero color="#1f4e99" /></Space>} styles={{ body: { background: "#fafafa", minHeight: 300, maxHeight: 520, overflowY: "auto" } }}>
+                  <Col key={c.status} flex="1 0 200px" data-testid={`errand-column-${c.status}`}>
+                    <Card size="small" title={<Space>{c.label}<Badge count={c.count} showZero color="#1f4e99" /></Space>} styles={{ body: { background: "#fafafa", minHeight: 300, maxHeight: "calc(100vh - 290px)", overflowY: "auto" } }}>
                       {c.items.length ? c.items.map(errandCard) : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="无" />}
                       {c.count > c.items.length && <Typography.Text type="secondary">另有 {c.count - c.items.length} 件</Typography.Text>}
                     </Card>

@@ -8,6 +8,7 @@ import { backend, toBackendError } from "../../backend";
 import type { Board, DisputeStatus, Errand, FollowUpDue, OverdueFulfilment, PreventionMonth } from "../../backend";
 import { DisputeStatusLabel } from "../../backend/types";
 import { Chart } from "../../components/Chart";
+import { countAxis } from "../../components/chartOptions";
 import { usePost } from "../../components/PostContext";
 
 type MonthCount = { month: string; incidents: number; disputes: number };
@@ -73,7 +74,7 @@ export function HomeScreen({ onSearch }: { onSearch: () => void }) {
       grid: { left: 32, right: 8, top: 24, bottom: 24 },
       tooltip: {},
       xAxis: { type: "category", data: figures.map((f) => f[0]), axisLabel: { interval: 0, fontSize: 10 } },
-      yAxis: { type: "value", minInterval: 1 },
+      yAxis: countAxis(),
       series: [{ type: "bar", data: figures.map((f) => f[1]), itemStyle: { color: "#1f4e99" }, label: { show: true, position: "top" } }],
     };
   }, [month]);
@@ -84,7 +85,7 @@ export function HomeScreen({ onSearch }: { onSearch: () => void }) {
       tooltip: {},
       legend: { top: 0 },
       xAxis: { type: "category", data: trend.map((t) => t.month) },
-      yAxis: { type: "value", minInterval: 1 },
+      yAxis: countAxis(),
       series: [
         { name: "警情", type: "line", data: trend.map((t) => t.incidents), label: { show: true } },
         { name: "受理纠纷", type: "line", data: trend.map((t) => t.disputes), label: { show: true } },
@@ -98,7 +99,7 @@ export function HomeScreen({ onSearch }: { onSearch: () => void }) {
       grid: { left: 32, right: 8, top: 28, bottom: 24 },
       tooltip: {},
       xAxis: { type: "category", data: stages.map((s) => DisputeStatusLabel[s.status]), axisLabel: { interval: 0, fontSize: 10 } },
-      yAxis: { type: "value", minInterval: 1 },
+      yAxis: countAxis(),
       series: [{ type: "bar", data: stages.map((s) => s.count), itemStyle: { color: "#d4380d" }, label: { show: true, position: "top" } }],
     }),
     [stages],
@@ -217,17 +218,17 @@ export function HomeScreen({ onSearch }: { onSearch: () => void }) {
       <Row gutter={16}>
         <Col span={8}>
           <Card size="small" title="在办纠纷（按阶段）">
-            <Chart option={stageChart} height={200} />
+            <Chart option={stageChart} height={176} />
           </Card>
         </Col>
         <Col span={8}>
           <Card size="small" title={`${today.format("M")}月群防群治`}>
-            {monthChart ? <Chart option={monthChart} height={200} /> : null}
+            {monthChart ? <Chart option={monthChart} height={176} /> : null}
           </Card>
         </Col>
         <Col span={8}>
           <Card size="small" title="近六个月警情与纠纷">
-            <Chart option={trendChart} height={200} />
+            <Chart option={trendChart} height={176} />
           </Card>
         </Col>
       </Row>

@@ -137,9 +137,11 @@ export function IncidentForm({ incident, onSaved }: { incident?: Incident; onSav
           </Form.Item>
         </Col>
       </Row>
-      <Button type="primary" htmlType="submit" loading={saving} data-testid="incident-save">
-        保存
-      </Button>
+      <div className="fq-form-actions">
+        <Button type="primary" htmlType="submit" loading={saving} data-testid="incident-save">
+          保存
+        </Button>
+      </div>
     </Form>
   );
 }

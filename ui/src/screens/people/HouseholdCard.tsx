@@ -4,6 +4,7 @@ import { ArrowLeftOutlined, EditOutlined, PlusOutlined } from "@ant-design/icons
 import { useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { backend, toBackendError } from "../../backend";
 import type { DisputeRow, Errand, Household, Incident, Person, PersonBrief, Village } from "../../backend";
+import { DisputeStatusTag } from "../../components/DisputeStatusTag";
 import { KnownTagLabel, RelationLabel, ResidenceLabel, SexLabel } from "../../backend/types";
 import { PersonForm } from "./PersonForm";
 import { HouseholdForm } from "./HouseholdForm";
@@ -174,7 +175,7 @@ export function HouseholdCard() {
             { title: "受理日期", dataIndex: "received_on", width: 110 },
             { title: "纠纷", dataIndex: "title" },
             { title: "当事人", dataIndex: "party_names", width: 200 },
-            { title: "状态", dataIndex: "status_label", width: 100, render: (l) => <Tag>{l}</Tag> },
+            { title: "状态", dataIndex: "status_label", width: 100, render: (l, d) => <DisputeStatusTag status={d.status} label={l} /> },
           ]}
         />
       </Card>

@@ -82,9 +82,11 @@ export function HouseholdForm({
           </Form.Item>
         </Col>
       </Row>
-      <Button type="primary" htmlType="submit" loading={saving}>
-        保存
-      </Button>
+      <div className="fq-form-actions">
+        <Button type="primary" htmlType="submit" loading={saving}>
+          保存
+        </Button>
+      </div>
     </Form>
   );
 }

@@ -92,12 +92,12 @@ export function PersonForm({ person, householdId, onSaved, onCancel }: Props) {
     <Form form={form} layout="vertical" onFinish={save} data-testid="person-form">
       {formError && <Alert type="error" showIcon message={formError} style={{ marginBottom: 16 }} />}
       <Row gutter={16}>
-        <Col span={8}>
+        <Col span={6}>
           <Form.Item name="name" label="姓名" required>
             <Input autoFocus maxLength={20} data-testid="person-name" />
           </Form.Item>
         </Col>
-        <Col span={16}>
+        <Col span={12}>
           <Form.Item name="id_number" label="公民身份号码" extra="输入完整号码后自动核验，并填入出生日期和性别">
             <Input
               maxLength={18}
@@ -107,7 +107,7 @@ export function PersonForm({ person, householdId, onSaved, onCancel }: Props) {
             />
           </Form.Item>
         </Col>
-        <Col span={8}>
+        <Col span={6}>
           <Form.Item name="sex" label="性别">
             <Radio.Group options={options(SexLabel)} />
           </Form.Item>
@@ -137,7 +137,12 @@ export function PersonForm({ person, householdId, onSaved, onCancel }: Props) {
             <Select options={options(ResidenceLabel)} />
           </Form.Item>
         </Col>
-        <Col span={24}>
+        <Col span={8}>
+          <Form.Item name="occupation" label="职业/工作单位">
+            <Input />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
           <Form.Item name="tags" label="标签" extra="可选常用标签，也可输入其他词后回车">
             <Select mode="tags" options={options(KnownTagLabel)} />
           </Form.Item>
@@ -147,18 +152,13 @@ export function PersonForm({ person, householdId, onSaved, onCancel }: Props) {
             <Input />
           </Form.Item>
         </Col>
-        <Col span={12}>
-          <Form.Item name="occupation" label="职业/工作单位">
-            <Input />
-          </Form.Item>
-        </Col>
         <Col span={24}>
           <Form.Item name="notes" label="备注">
             <Input.TextArea rows={2} />
           </Form.Item>
         </Col>
       </Row>
-      <Space>
+      <Space className="fq-form-actions">
         <Button type="primary" htmlType="submit" loading={saving} data-testid="person-save">
           保存
         </Button>

@@ -49,9 +49,11 @@ export function FeedbackForm({ refs, onSaved }: { refs: Refs; onSaved: () => voi
           </Form.Item>
         </Col>
       </Row>
-      <Button type="primary" htmlType="submit" loading={saving} data-testid="feedback-save">
-        保存
-      </Button>
+      <div className="fq-form-actions">
+        <Button type="primary" htmlType="submit" loading={saving} data-testid="feedback-save">
+          保存
+        </Button>
+      </div>
     </Form>
   );
 }

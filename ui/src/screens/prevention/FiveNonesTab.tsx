@@ -79,9 +79,11 @@ export function ConfirmForm({ row, refs, onSaved }: { row: FiveNonesYear; refs: 
           </Form.Item>
         </Col>
       </Row>
-      <Button type="primary" htmlType="submit" loading={saving} data-testid="five-save">
-        确认
-      </Button>
+      <div className="fq-form-actions">
+        <Button type="primary" htmlType="submit" loading={saving} data-testid="five-save">
+          确认
+        </Button>
+      </div>
     </Form>
   );
 }

@@ -89,9 +89,11 @@ export function HazardForm({ refs, onSaved }: { refs: Refs; onSaved: () => void 
           </Form.Item>
         </Col>
       </Row>
-      <Button type="primary" htmlType="submit" loading={saving} data-testid="hazard-save">
-        保存
-      </Button>
+      <div className="fq-form-actions">
+        <Button type="primary" htmlType="submit" loading={saving} data-testid="hazard-save">
+          保存
+        </Button>
+      </div>
     </Form>
   );
 }
@@ -223,8 +225,8 @@ export function HazardsTab() {
           { title: "地点", dataIndex: "place", width: 150, ellipsis: true },
           { title: "类别", dataIndex: "kind", width: 100, render: (k: keyof typeof HazardKindLabel) => HazardKindLabel[k] },
           { title: "隐患描述", dataIndex: "description", ellipsis: true },
-          { title: "责任人", dataIndex: "owner", width: 80 },
-          { title: "整改期限", dataIndex: "deadline", width: 100 },
+          { title: "责任人", dataIndex: "owner", width: 80, render: (o: string | null) => o || "—" },
+          { title: "整改期限", dataIndex: "deadline", width: 100, render: (d: string | null) => d || "—" },
           {
             title: "状态",
             dataIndex: "status",
@@ -234,7 +236,7 @@ export function HazardsTab() {
           { title: "奖励", dataIndex: "reward_fen", width: 90, render: (f: number) => (f > 0 ? yuan(f) : "—") },
           {
             title: "",
-            width: 230,
+            width: 252,
             render: (_, h) => (
               <Space size={4} wrap>
                 {HAZARD_STEPS[h.status].map((s) => (

@@ -67,9 +67,11 @@ export function LeadForm({ refs, onSaved }: { refs: Refs; onSaved: () => void })
           </Form.Item>
         </Col>
       </Row>
-      <Button type="primary" htmlType="submit" loading={saving} data-testid="lead-save">
-        保存
-      </Button>
+      <div className="fq-form-actions">
+        <Button type="primary" htmlType="submit" loading={saving} data-testid="lead-save">
+          保存
+        </Button>
+      </div>
     </Form>
   );
 }

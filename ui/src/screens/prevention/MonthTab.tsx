@@ -3,6 +3,7 @@ import { Alert, Card, Col, Row, Space, Statistic } from "antd";
 import { backend } from "../../backend";
 import type { PreventionMonth } from "../../backend";
 import { Chart } from "../../components/Chart";
+import { barFigure, countAxis } from "../../components/chartOptions";
 import { MonthField, thisMonth } from "../../components/DateField";
 import { useLoad, yuan } from "./common";
 
@@ -15,18 +16,19 @@ export function MonthTab() {
     () =>
       m && {
         tooltip: {},
-        grid: { left: 40, right: 16, top: 24, bottom: 48 },
+        grid: { left: 40, right: 16, top: 28, bottom: 48 },
         xAxis: {
           type: "category" as const,
           axisLabel: { interval: 0, rotate: 30 },
           data: ["巡逻次数", "巡逻发现", "接收线索", "转化线索", "发现隐患", "销号隐患", "逾期隐患", "宣传场次", "收到意见", "答复意见"],
         },
-        yAxis: { type: "value" as const, minInterval: 1 },
+        yAxis: countAxis(),
         series: [
           {
             type: "bar" as const,
             data: [m.patrols, m.findings, m.leads_received, m.leads_converted, m.hazards_found, m.hazards_closed, m.hazards_overdue, m.outreach_sessions, m.feedback_received, m.feedback_answered],
             itemStyle: { color: "#1f4e99" },
+            label: barFigure,
           },
         ],
       },

@@ -74,9 +74,11 @@ export function OutreachForm({ refs, onSaved }: { refs: Refs; onSaved: () => voi
           </Form.Item>
         </Col>
       </Row>
-      <Button type="primary" htmlType="submit" loading={saving} data-testid="outreach-save">
-        保存
-      </Button>
+      <div className="fq-form-actions">
+        <Button type="primary" htmlType="submit" loading={saving} data-testid="outreach-save">
+          保存
+        </Button>
+      </div>
     </Form>
   );
 }

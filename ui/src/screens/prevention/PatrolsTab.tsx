@@ -155,9 +155,11 @@ export function PatrolForm({ refs, onSaved }: { refs: Refs; onSaved: () => void 
       <Form.Item name="notes" label="备注">
         <Input />
       </Form.Item>
-      <Button type="primary" htmlType="submit" loading={saving} data-testid="patrol-save">
-        保存
-      </Button>
+      <div className="fq-form-actions">
+        <Button type="primary" htmlType="submit" loading={saving} data-testid="patrol-save">
+          保存
+        </Button>
+      </div>
     </Form>
   );
 }

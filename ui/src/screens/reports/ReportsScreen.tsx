@@ -6,6 +6,7 @@ import type { ImportReport, LedgerKind, MonthStats } from "../../backend";
 import { LedgerKindLabel } from "../../backend/types";
 import { dialogs } from "../../backend/dialogs";
 import { Chart } from "../../components/Chart";
+import { barFigure, countAxis, GRID_TOP_WITH_LEGEND, legendAbove } from "../../components/chartOptions";
 import { MonthField, thisMonth } from "../../components/DateField";
 import { LedgerExportButton, useWriteFile } from "../../components/FileActions";
 import { useLoad, yuan } from "../prevention/common";
@@ -23,14 +24,14 @@ export function StatsPanel() {
     () =>
       s && {
         tooltip: { trigger: "axis" as const },
-        legend: { data: ["受理", "调解", "调解成功"] },
-        grid: { left: 40, right: 16, top: 36, bottom: 56 },
+        legend: { ...legendAbove, data: ["受理", "调解", "调解成功"] },
+        grid: { left: 40, right: 16, top: GRID_TOP_WITH_LEGEND, bottom: 56 },
         xAxis: { type: "category" as const, axisLabel: { interval: 0, rotate: 30 }, data: s.by_kind.map((k) => k.name) },
-        yAxis: { type: "value" as const, minInterval: 1 },
+        yAxis: countAxis(),
         series: [
-          { name: "受理", type: "bar" as const, data: s.by_kind.map((k) => k.figures.received) },
-          { name: "调解", type: "bar" as const, data: s.by_kind.map((k) => k.figures.mediated) },
-          { name: "调解成功", type: "bar" as const, data: s.by_kind.map((k) => k.figures.settled) },
+          { name: "受理", type: "bar" as const, label: barFigure, data: s.by_kind.map((k) => k.figures.received) },
+          { name: "调解", type: "bar" as const, label: barFigure, data: s.by_kind.map((k) => k.figures.mediated) },
+          { name: "调解成功", type: "bar" as const, label: barFigure, data: s.by_kind.map((k) => k.figures.settled) },
         ],
       },
     [s],
@@ -91,9 +92,9 @@ export function StatsPanel() {
           <Row gutter={16} style={{ marginTop: 12 }}>
             <Col span={15}>{option && s.by_kind.length > 0 ? <Chart option={option} height={260} /> : <Typography.Text type="secondary">本月没有纠纷数据</Typography.Text>}</Col>
             <Col span={9}>
-              <Descriptions size="small" column={1} bordered>
-                <Descriptions.Item label="涉及金额（受理/调成）">
-                  {yuan(s.disputes.amount_received)} / {yuan(s.disputes.amount_settled)}
+              <Descriptions size="small" column={1} bordered styles={{ label: { whiteSpace: "nowrap" } }}>
+                <Descriptions.Item label="涉及金额">
+                  受理 {yuan(s.disputes.amount_received)}，调成 {yuan(s.disputes.amount_settled)}
                 </Descriptions.Item>
                 <Descriptions.Item label="生效协议">
                   人民调解 {s.agreements.people}，治安调解 {s.agreements.security}，口头 {s.agreements.oral}

@@ -216,7 +216,7 @@ function About() {
   }, []);
   if (error) return <Alert type="error" showIcon message={error} />;
   return (
-    <Descriptions column={1} bordered size="small" style={{ maxWidth: 760 }}>
+    <Descriptions column={1} bordered size="small" style={{ maxWidth: 760 }} styles={{ label: { width: 136, whiteSpace: "nowrap" } }}>
       <Descriptions.Item label="软件">枫桥警务台账 {info?.version}</Descriptions.Item>
       <Descriptions.Item label="数据文件">
         <span data-testid="db-path">

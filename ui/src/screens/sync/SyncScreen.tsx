@@ -106,29 +106,30 @@ export function SyncScreen({ isAdmin }: { isAdmin: boolean }) {
 
   return (
     <Space direction="vertical" size="large" style={{ width: "100%" }}>
-      <Typography.Title level={3} style={{ margin: 0 }}>
-        同步
-      </Typography.Title>
-      {error && <Alert type="error" showIcon message={error} />}
-      {status && (
-        <Descriptions bordered size="small" column={3} data-testid="sync-status">
-          <Descriptions.Item label="本机">{status.name || status.node_id}</Descriptions.Item>
-          <Descriptions.Item label="上次同步">{lastSync ? beijingTime(lastSync) : "尚未同步"}</Descriptions.Item>
-          <Descriptions.Item label="待发送变更">{pending} 条</Descriptions.Item>
-          <Descriptions.Item label="本机变更累计">{status.local_changes} 条</Descriptions.Item>
-          <Descriptions.Item label="未处理冲突">{status.open_conflicts} 条</Descriptions.Item>
-          <Descriptions.Item label="已登记">
-            {status.peers.length ? status.peers.map((p) => p.name).join("、") : "尚未登记到县局"}
-          </Descriptions.Item>
-        </Descriptions>
-      )}
-      {running && (
-        <Space direction="vertical" style={{ width: "100%" }} data-testid="sync-progress">
-          <Progress percent={100} status="active" showInfo={false} />
-          <Typography.Text>正在{running}，请勿关闭程序…</Typography.Text>
+      <Card title="同步">
+        <Space direction="vertical" size="middle" style={{ width: "100%" }}>
+          {error && <Alert type="error" showIcon message={error} />}
+          {status && (
+            <Descriptions bordered size="small" column={3} styles={{ label: { whiteSpace: "nowrap" } }} data-testid="sync-status">
+              <Descriptions.Item label="本机">{status.name || status.node_id}</Descriptions.Item>
+              <Descriptions.Item label="上次同步">{lastSync ? beijingTime(lastSync) : "尚未同步"}</Descriptions.Item>
+              <Descriptions.Item label="待发送变更">{pending} 条</Descriptions.Item>
+              <Descriptions.Item label="本机变更累计">{status.local_changes} 条</Descriptions.Item>
+              <Descriptions.Item label="未处理冲突">{status.open_conflicts} 条</Descriptions.Item>
+              <Descriptions.Item label="已登记">
+                {status.peers.length ? status.peers.map((p) => p.name).join("、") : "尚未登记到县局"}
+              </Descriptions.Item>
+            </Descriptions>
+          )}
+          {running && (
+            <Space direction="vertical" style={{ width: "100%" }} data-testid="sync-progress">
+              <Progress percent={100} status="active" showInfo={false} />
+              <Typography.Text>正在{running}，请勿关闭程序…</Typography.Text>
+            </Space>
+          )}
+          {result && <Alert type={result.ok ? "success" : "error"} showIcon message={result.text} data-testid="sync-result" />}
         </Space>
-      )}
-      {result && <Alert type={result.ok ? "success" : "error"} showIcon message={result.text} data-testid="sync-result" />}
+      </Card>
       <Card title="与县局同步">
         <Space direction="vertical" size="middle" style={{ width: "100%" }}>
           <Form form={form} layout="inline" onFinish={(v) => transfer("网络同步", () => syncTransfer.network(v.url.trim()))}>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import { Alert, App as AntApp, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
+import { Alert, App as AntApp, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag } from "antd";
 import { beijingTime } from "../../components/time";
 import { backend, toBackendError } from "../../backend";
 import { RoleLabel } from "../../backend/types";
@@ -76,70 +76,69 @@ export function UsersScreen() {
 
   return (
     <Space direction="vertical" size="large" style={{ width: "100%" }}>
-      <Typography.Title level={3} style={{ margin: 0 }}>
-        用户
-      </Typography.Title>
-      {error && <Alert type="error" showIcon message={error} />}
-      <Table<User>
-        rowKey="id"
-        size="middle"
-        loading={users === null && !error}
-        dataSource={users ?? []}
-        pagination={false}
-        data-testid="user-table"
-        columns={[
-          { title: "用户名", dataIndex: "login" },
-          { title: "姓名", dataIndex: "name", render: (n: string | null) => n ?? "—" },
-          { title: "角色", dataIndex: "role", render: (r: Role) => RoleLabel[r] },
-          {
-            title: "状态",
-            render: (_, u) =>
-              u.disabled_at ? (
-                <Tag>已停用</Tag>
-              ) : u.locked_until ? (
-                <Tag color="red" data-testid={`locked-${u.login}`}>
-                  密码多次错误，锁定至 {beijingTime(u.locked_until)}
-                </Tag>
-              ) : u.must_change_password ? (
-                <Tag color="orange">待修改初始密码</Tag>
-              ) : (
-                <Tag color="green">正常</Tag>
-              ),
-          },
-          { title: "上次登录", dataIndex: "last_login_at", render: (t: string | null) => (t ? beijingTime(t) : "从未") },
-          {
-            title: "操作",
-            render: (_, u) =>
-              u.disabled_at ? null : (
-                <Space size="small">
-                  <Button size="small" onClick={() => setResetting(u.login)}>
-                    重置密码
-                  </Button>
-                  {u.locked_until && (
-                    <Button
-                      size="small"
-                      data-testid={`unlock-${u.login}`}
-                      onClick={() => act(`已解除 ${u.login} 的锁定`, () => backend.user.unlock(u.login))}
+      <Card title="用户">
+        {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
+        <Table<User>
+          rowKey="id"
+          size="middle"
+          loading={users === null && !error}
+          dataSource={users ?? []}
+          pagination={false}
+          data-testid="user-table"
+          columns={[
+            { title: "用户名", dataIndex: "login" },
+            { title: "姓名", dataIndex: "name", render: (n: string | null) => n ?? "—" },
+            { title: "角色", dataIndex: "role", render: (r: Role) => RoleLabel[r] },
+            {
+              title: "状态",
+              render: (_, u) =>
+                u.disabled_at ? (
+                  <Tag>已停用</Tag>
+                ) : u.locked_until ? (
+                  <Tag color="red" data-testid={`locked-${u.login}`}>
+                    密码多次错误，锁定至 {beijingTime(u.locked_until)}
+                  </Tag>
+                ) : u.must_change_password ? (
+                  <Tag color="orange">待修改初始密码</Tag>
+                ) : (
+                  <Tag color="green">正常</Tag>
+                ),
+            },
+            { title: "上次登录", dataIndex: "last_login_at", render: (t: string | null) => (t ? beijingTime(t) : "从未") },
+            {
+              title: "操作",
+              render: (_, u) =>
+                u.disabled_at ? null : (
+                  <Space size="small">
+                    <Button size="small" onClick={() => setResetting(u.login)}>
+                      重置密码
+                    </Button>
+                    {u.locked_until && (
+                      <Button
+                        size="small"
+                        data-testid={`unlock-${u.login}`}
+                        onClick={() => act(`已解除 ${u.login} 的锁定`, () => backend.user.unlock(u.login))}
+                      >
+                        解除锁定
+                      </Button>
+                    )}
+                    <Popconfirm
+                      title={`停用 ${u.login}？`}
+                      description="停用后该账号不能再登录，记录保留。"
+                      okText="停用"
+                      cancelText="取消"
+                      onConfirm={() => act(`已停用 ${u.login}`, () => backend.user.disable(u.login))}
                     >
-                      解除锁定
-                    </Button>
-                  )}
-                  <Popconfirm
-                    title={`停用 ${u.login}？`}
-                    description="停用后该账号不能再登录，记录保留。"
-                    okText="停用"
-                    cancelText="取消"
-                    onConfirm={() => act(`已停用 ${u.login}`, () => backend.user.disable(u.login))}
-                  >
-                    <Button size="small" danger>
-                      停用
-                    </Button>
-                  </Popconfirm>
-                </Space>
-              ),
-          },
-        ]}
-      />
+                      <Button size="small" danger>
+                        停用
+                      </Button>
+                    </Popconfirm>
+                  </Space>
+                ),
+            },
+          ]}
+        />
+      </Card>
       <Card title="添加用户">
         {formError && <Alert type="error" showIcon message={formError} style={{ marginBottom: 16 }} />}
         <Form form={form} layout="vertical" onFinish={create} initialValues={{ role: "officer" }} style={{ maxWidth: 480 }}>
