@@ -242,6 +242,33 @@ fn open() -> State {
     }
 }
 
+/// Settings of the WebKitGTK web view that keep the app's memory down (BENCHMARKS.md has what
+/// each one does to the idle figures). Linux only: Windows runs WebView2.
+///
+/// - Hardware acceleration off (`HardwareAccelerationPolicy::Never`): with WebKit's default
+///   (on demand) the page is composited with OpenGL through DMA-BUF buffers, which on a
+///   machine without a usable GPU driver (a virtual machine, Xvfb, many 信创 desktops) is
+///   Mesa's software rasteriser and adds about 110 MB to the web process for a screen of
+///   forms and tables that gains nothing from it. Software painting is also the mode that
+///   works on every driver. A user who sets `WEBKIT_DISABLE_COMPOSITING_MODE` (to 0, to
+///   keep WebKit's own choice) decides instead.
+/// - Cache model "document viewer": the app is one page that never navigates, so WebKit's
+///   back-forward page cache and its in-memory cache of loaded resources sized for a web
+///   browser are of no use to it.
+#[cfg(target_os = "linux")]
+fn tune_webview(webview: tauri::webview::PlatformWebview) {
+    use webkit2gtk::{CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt};
+    let view = webview.inner();
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none()
+        && let Some(settings) = WebViewExt::settings(&view)
+    {
+        settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+    }
+    if let Some(context) = view.context() {
+        context.set_cache_model(CacheModel::DocumentViewer);
+    }
+}
+
 fn main() {
     let started = Started(std::time::Instant::now());
     let state = open();
@@ -255,6 +282,15 @@ fn main() {
         .manage(desk)
         .manage(started)
         .invoke_handler(tauri::generate_handler![call, create_admin, restore, methods, demo, db_info, first_screen])
+        .setup(|app| {
+            #[cfg(target_os = "linux")]
+            for window in tauri::Manager::webview_windows(app).into_values() {
+                window.with_webview(tune_webview)?;
+            }
+            #[cfg(not(target_os = "linux"))]
+            let _ = app;
+            Ok(())
+        })
         .run(tauri::generate_context!());
     if let Err(e) = app {
         eprintln!("错误：无法启动窗口：{e}");

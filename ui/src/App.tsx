@@ -21,22 +21,24 @@ import { RoleLabel } from "./backend/types";
 import type { SessionInfo } from "./backend";
 import { LoginForm, LoginScreen } from "./screens/login/LoginForm";
 import { ForcedPasswordChange } from "./screens/login/ChangePassword";
-import { UsersScreen } from "./screens/users/UsersScreen";
-import { AuditScreen } from "./screens/audit/AuditScreen";
-import { BackupScreen } from "./screens/backup/BackupScreen";
-import { SyncScreen } from "./screens/sync/SyncScreen";
 import { HomeScreen } from "./screens/home/HomeScreen";
-import { HouseholdsScreen } from "./screens/people/HouseholdsScreen";
-import { HouseholdCard } from "./screens/people/HouseholdCard";
-import { DisputesScreen } from "./screens/disputes/DisputesScreen";
-import { DisputeCase } from "./screens/disputes/DisputeCase";
-import { ErrandsScreen } from "./screens/errands/ErrandsScreen";
-import { IncidentsScreen } from "./screens/incidents/IncidentsScreen";
-import { SettingsScreen } from "./screens/settings/SettingsScreen";
 import { FirstRun } from "./screens/firstrun/FirstRun";
 import { SearchPalette } from "./screens/search/SearchPalette";
 import { PostContext } from "./components/PostContext";
-// Loaded when first opened, so the first screen comes up sooner.
+// The first screens (login, first run, 首页) are in the main bundle; every other screen is
+// loaded when first opened, so the first screen comes up sooner and the web process parses
+// and keeps only the code the officer actually uses.
+const UsersScreen = lazy(() => import("./screens/users/UsersScreen").then((m) => ({ default: m.UsersScreen })));
+const AuditScreen = lazy(() => import("./screens/audit/AuditScreen").then((m) => ({ default: m.AuditScreen })));
+const BackupScreen = lazy(() => import("./screens/backup/BackupScreen").then((m) => ({ default: m.BackupScreen })));
+const SyncScreen = lazy(() => import("./screens/sync/SyncScreen").then((m) => ({ default: m.SyncScreen })));
+const HouseholdsScreen = lazy(() => import("./screens/people/HouseholdsScreen").then((m) => ({ default: m.HouseholdsScreen })));
+const HouseholdCard = lazy(() => import("./screens/people/HouseholdCard").then((m) => ({ default: m.HouseholdCard })));
+const DisputesScreen = lazy(() => import("./screens/disputes/DisputesScreen").then((m) => ({ default: m.DisputesScreen })));
+const DisputeCase = lazy(() => import("./screens/disputes/DisputeCase").then((m) => ({ default: m.DisputeCase })));
+const ErrandsScreen = lazy(() => import("./screens/errands/ErrandsScreen").then((m) => ({ default: m.ErrandsScreen })));
+const IncidentsScreen = lazy(() => import("./screens/incidents/IncidentsScreen").then((m) => ({ default: m.IncidentsScreen })));
+const SettingsScreen = lazy(() => import("./screens/settings/SettingsScreen").then((m) => ({ default: m.SettingsScreen })));
 const PreventionScreen = lazy(() => import("./screens/prevention/PreventionScreen").then((m) => ({ default: m.PreventionScreen })));
 const ReportsScreen = lazy(() => import("./screens/reports/ReportsScreen").then((m) => ({ default: m.ReportsScreen })));
 
@@ -232,6 +234,7 @@ export function App() {
           </div>
         )}
         <Content className="fq-content">
+          <Suspense fallback={<Spin />}>
           <Routes>
             <Route path="/" element={<HomeScreen onSearch={() => setSearchOpen(true)} />} />
             <Route path="/people" element={<HouseholdsScreen />} />
@@ -249,6 +252,7 @@ export function App() {
             {isAdmin && <Route path="/backup" element={<BackupScreen />} />}
             <Route path="*" element={<Navigate to="/" />} />
           </Routes>
+          </Suspense>
         </Content>
         </Layout>
         <SearchPalette open={searchOpen} onClose={() => setSearchOpen(false)} />
