@@ -82,6 +82,9 @@ describe("HazardsTab", () => {
     renderTab();
     expect(await screen.findByText("20.00 元")).toBeInTheDocument();
     expect(screen.queryByTestId("hazard-reward-h3")).not.toBeInTheDocument();
+    // A reload in flight blurs the table (and takes its clicks) for a moment; on a loaded
+    // machine the first click can land in it.
+    await waitFor(() => expect(document.querySelector(".ant-spin-blur")).toBeNull());
     await user.click(screen.getByTestId("hazard-reward-h2"));
     await user.click(await screen.findByTestId("reward-yuan"));
     await user.paste("20.005");
