@@ -3,7 +3,7 @@ import { Button, Form, Input } from "antd";
 import { useState } from "react";
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { DateField, typedValue } from "./DateField";
+import { DateField, MonthField, YearField, typedIn, typedValue } from "./DateField";
 
 function Harness({ showTime }: { showTime?: boolean }) {
   const [v, setV] = useState<string | null>(null);
@@ -100,3 +100,38 @@ function SaveForm({ onFinish, initial, showTime }: { onFinish: (v: unknown) => v
     </Form>
   );
 }
+
+function PeriodHarness() {
+  const [month, setMonth] = useState("2026-11");
+  const [year, setYear] = useState(2026);
+  return (
+    <>
+      <MonthField value={month} onChange={setMonth} data-testid="month" />
+      <YearField value={year} onChange={setYear} data-testid="year" />
+      <output data-testid="held-month">{month}</output>
+      <output data-testid="held-year">{year}</output>
+    </>
+  );
+}
+
+describe("MonthField and YearField", () => {
+  it("take a typed month or year as soon as it is whole, before the field is left", async () => {
+    const user = userEvent.setup({ delay: null });
+    render(<PeriodHarness />);
+    await user.tripleClick(screen.getByTestId("month"));
+    await user.keyboard("2025年0");
+    expect(screen.getByTestId("held-month")).toHaveTextContent("2026-11");
+    await user.keyboard("3月");
+    await waitFor(() => expect(screen.getByTestId("held-month")).toHaveTextContent("2025-03"));
+    await user.tripleClick(screen.getByTestId("year"));
+    await user.keyboard("2024");
+    await waitFor(() => expect(screen.getByTestId("held-year")).toHaveTextContent("2024"));
+  });
+
+  it("read the forms an officer types", () => {
+    expect(typedIn("2026年3月", ["YYYY年MM月", "YYYY年M月", "YYYY-MM"])?.format("YYYY-MM")).toBe("2026-03");
+    expect(typedIn("2026-03", ["YYYY年MM月", "YYYY年M月", "YYYY-MM"])?.format("YYYY-MM")).toBe("2026-03");
+    expect(typedIn("2026年", ["YYYY年MM月", "YYYY年M月", "YYYY-MM"])).toBeNull();
+    expect(typedIn("202", ["YYYY年", "YYYY"])).toBeNull();
+  });
+});

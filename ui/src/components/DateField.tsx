@@ -59,31 +59,61 @@ export function typedValue(text: string, format: string): string | null | undefi
   return d.isValid() ? d.format(format) : undefined;
 }
 
-/** A month, held as `YYYY-MM`. */
+/**
+ * The first of `formats` that `text` reads as strictly, or null while it reads as none (half
+ * typed): a month or year typed into the pickers below counts at once, as in DateField.
+ */
+export function typedIn(text: string, formats: string[]): dayjs.Dayjs | null {
+  for (const f of formats) {
+    const d = dayjs(text.trim(), f, true);
+    if (d.isValid()) return d;
+  }
+  return null;
+}
+
+/** Calls `take` with the text of the picker's input on each keystroke. */
+const onTyped = (take: (text: string) => void) => (e: FormEvent<HTMLSpanElement>) => {
+  const target = e.target as HTMLInputElement;
+  if (target.tagName === "INPUT") take(target.value);
+};
+
+/** A month, held as `YYYY-MM`; typed as 2026年11月, 2026年1月 or 2026-11. */
 export function MonthField({ value, onChange, ...rest }: { value: string; onChange: (v: string) => void; "data-testid"?: string }) {
+  const typed = onTyped((text) => {
+    const d = typedIn(text, ["YYYY年MM月", "YYYY年M月", "YYYY-MM"]);
+    if (d && d.format("YYYY-MM") !== value) onChange(d.format("YYYY-MM"));
+  });
   return (
-    <DatePicker
-      {...rest}
-      picker="month"
-      allowClear={false}
-      format="YYYY年MM月"
-      value={dayjs(`${value}-01`)}
-      onChange={(d) => d && onChange(d.format("YYYY-MM"))}
-    />
+    <span style={{ display: "contents" }} onInput={typed}>
+      <DatePicker
+        {...rest}
+        picker="month"
+        allowClear={false}
+        format="YYYY年MM月"
+        value={dayjs(`${value}-01`)}
+        onChange={(d) => d && onChange(d.format("YYYY-MM"))}
+      />
+    </span>
   );
 }
 
-/** A year. */
+/** A year; typed as 2026年 or 2026. */
 export function YearField({ value, onChange, ...rest }: { value: number; onChange: (v: number) => void; "data-testid"?: string }) {
+  const typed = onTyped((text) => {
+    const d = typedIn(text, ["YYYY年", "YYYY"]);
+    if (d && d.year() !== value) onChange(d.year());
+  });
   return (
-    <DatePicker
-      {...rest}
-      picker="year"
-      allowClear={false}
-      format="YYYY年"
-      value={dayjs(`${value}-01-01`)}
-      onChange={(d) => d && onChange(d.year())}
-    />
+    <span style={{ display: "contents" }} onInput={typed}>
+      <DatePicker
+        {...rest}
+        picker="year"
+        allowClear={false}
+        format="YYYY年"
+        value={dayjs(`${value}-01-01`)}
+        onChange={(d) => d && onChange(d.year())}
+      />
+    </span>
   );
 }
 

@@ -8,8 +8,17 @@ import { dialogs } from "../../backend/dialogs";
  * 从备份恢复: the backup file from the open dialog, the admin login and password of the
  * backup's day, a confirmation, then the core replaces the open database (checking the
  * password, the admin, the file and its audit chain first, and keeping the replaced file).
+ * `bare` leaves out the card's frame and title, for a place that already gives both.
  */
-export function RestoreCard({ defaultLogin, onRestored }: { defaultLogin?: string; onRestored: (r: BackupReport) => void }) {
+export function RestoreCard({
+  defaultLogin,
+  onRestored,
+  bare = false,
+}: {
+  defaultLogin?: string;
+  onRestored: (r: BackupReport) => void;
+  bare?: boolean;
+}) {
   const [file, setFile] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -51,8 +60,8 @@ export function RestoreCard({ defaultLogin, onRestored }: { defaultLogin?: strin
     });
   };
 
-  return (
-    <Card title="从备份恢复" data-testid="restore-card">
+  const body = (
+    <>
       <Typography.Paragraph>
         选择备份文件（旁边须有同名的 .keys 密钥文件），输入备份当时的管理员账号和密码。恢复前会核对密码、管理员身份、文件完整性和审计日志。
       </Typography.Paragraph>
@@ -86,6 +95,13 @@ export function RestoreCard({ defaultLogin, onRestored }: { defaultLogin?: strin
           </Descriptions>
         )}
       </Space>
+    </>
+  );
+  return bare ? (
+    <div data-testid="restore-card">{body}</div>
+  ) : (
+    <Card title="从备份恢复" data-testid="restore-card">
+      {body}
     </Card>
   );
 }

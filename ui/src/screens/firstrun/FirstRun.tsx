@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Alert, Button, Card, Col, Form, Input, Progress, Row, Space, Typography } from "antd";
+import { Alert, Button, Card, Col, Collapse, Form, Input, Progress, Row, Space, Typography } from "antd";
 import { backend, toBackendError } from "../../backend";
 import type { PostInput } from "../../backend";
 import type { SessionInfo } from "../../backend";
@@ -60,7 +60,7 @@ export function FirstRun({
   };
 
   return (
-    <div style={{ maxWidth: 960, margin: "48px auto", padding: "0 24px" }}>
+    <div style={{ maxWidth: 960, margin: "24px auto", padding: "0 24px" }}>
       <Typography.Title level={2}>欢迎使用枫桥警务台账</Typography.Title>
       <Typography.Paragraph type="secondary">
         数据库还是空的。可以先导入一个演示警务室熟悉软件，也可以直接填写本警务室的名称开始使用；换了电脑的，可从备份恢复。
@@ -106,9 +106,19 @@ export function FirstRun({
           </Card>
         </Col>
       </Row>
-      <div style={{ marginTop: 24 }}>
-        <RestoreCard onRestored={() => onDone()} />
-      </div>
+      {/* Folded so that the page fits a 768-pixel-high window; most posts start fresh. */}
+      <Collapse
+        style={{ marginTop: 24 }}
+        destroyOnHidden
+        items={[
+          {
+            key: "restore",
+            label: "从备份恢复（换了电脑、重装系统时）",
+            children: <RestoreCard bare onRestored={() => onDone()} />,
+          },
+        ]}
+        data-testid="restore-section"
+      />
     </div>
   );
 }

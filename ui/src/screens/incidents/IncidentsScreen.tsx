@@ -6,6 +6,7 @@ import { backend, toBackendError } from "../../backend";
 import type { Disposition, Incident, IncidentFilter, IncidentKind, IncidentPage, Village } from "../../backend";
 import { DispositionLabel, IncidentKindLabel } from "../../backend/types";
 import { IncidentForm } from "./IncidentForm";
+import { DispositionTag } from "../../components/DispositionTag";
 
 const PAGE_SIZE = 15;
 const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
@@ -81,7 +82,7 @@ export function IncidentsScreen() {
             title: "处置结果",
             dataIndex: "disposition_label",
             width: 100,
-            render: (l, i) => <Tag color={i.disposition === "pending" ? "orange" : undefined}>{l}</Tag>,
+            render: (l: string, i: Incident) => <DispositionTag disposition={i.disposition} label={l} />,
           },
           { title: "处警", dataIndex: "officer_name", width: 90 },
         ]}
@@ -112,7 +113,9 @@ export function IncidentsScreen() {
             </Descriptions.Item>
             <Descriptions.Item label="简要警情">{open.summary}</Descriptions.Item>
             <Descriptions.Item label="处置经过">{open.handling ?? "—"}</Descriptions.Item>
-            <Descriptions.Item label="处置结果">{open.disposition_label}</Descriptions.Item>
+            <Descriptions.Item label="处置结果">
+              <DispositionTag disposition={open.disposition} label={open.disposition_label} />
+            </Descriptions.Item>
             <Descriptions.Item label="案件编号">{open.case_no ?? "—"}</Descriptions.Item>
             <Descriptions.Item label="处警">{open.officer_name ?? "—"}</Descriptions.Item>
             <Descriptions.Item label="关联纠纷">{open.dispute_id ? <a href={`#/disputes/${open.dispute_id}`}>查看矛盾纠纷</a> : "—"}</Descriptions.Item>

@@ -29,7 +29,7 @@ describe("HouseholdCard", () => {
       "village.list": [],
       "dispute.list": page([{ id: "d1", received_on: "2026-11-02", title: "王某与李某宅基地纠纷", kind: "homestead", track: "people", status: "mediating", status_label: "调解中", village_name: "青山村", officer_name: null, party_names: "王大、李四", amount_involved: 0, agreement_number: null }]),
       "errand.list": page([]),
-      "incident.list": page([{ id: "i1", occurred_at_local: "2026-11-03 20:10", kind_label: "纠纷", summary: "两家因围墙争吵", disposition_label: "调解处理" }]),
+      "incident.list": page([{ id: "i1", occurred_at_local: "2026-11-03 20:10", kind_label: "纠纷", summary: "两家因围墙争吵", disposition: "mediated", disposition_label: "调解" }]),
     });
     render(
       <MemoryRouter initialEntries={["/households/hh1"]}>
@@ -40,6 +40,7 @@ describe("HouseholdCard", () => {
     );
     expect(await within(await screen.findByTestId("household-disputes")).findByText("王某与李某宅基地纠纷")).toBeInTheDocument();
     expect(within(screen.getByTestId("household-incidents")).getByText("两家因围墙争吵")).toBeInTheDocument();
+    expect(within(screen.getByTestId("household-incidents")).getByText("调解")).toHaveClass("ant-tag-green");
     await waitFor(() => expect(core.of("errand.list")).toHaveLength(1));
     for (const m of ["dispute.list", "incident.list", "errand.list"]) expect(core.of(m)[0]).toMatchObject({ household_id: "hh1" });
   });

@@ -5,6 +5,7 @@ import { useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { backend, toBackendError } from "../../backend";
 import type { DisputeRow, Errand, Household, Incident, Person, PersonBrief, Village } from "../../backend";
 import { DisputeStatusTag } from "../../components/DisputeStatusTag";
+import { DispositionTag } from "../../components/DispositionTag";
 import { KnownTagLabel, RelationLabel, ResidenceLabel, SexLabel } from "../../backend/types";
 import { PersonForm } from "./PersonForm";
 import { HouseholdForm } from "./HouseholdForm";
@@ -190,7 +191,12 @@ export function HouseholdCard() {
             { title: "发生时间", dataIndex: "occurred_at_local", width: 150 },
             { title: "类别", dataIndex: "kind_label", width: 100 },
             { title: "简要警情", dataIndex: "summary", ellipsis: true },
-            { title: "处置结果", dataIndex: "disposition_label", width: 100 },
+            {
+              title: "处置结果",
+              dataIndex: "disposition_label",
+              width: 100,
+              render: (l: string, i: Incident) => <DispositionTag disposition={i.disposition} label={l} />,
+            },
           ]}
         />
       </Card>

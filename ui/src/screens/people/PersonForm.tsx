@@ -97,10 +97,12 @@ export function PersonForm({ person, householdId, onSaved, onCancel }: Props) {
             <Input autoFocus maxLength={20} data-testid="person-name" />
           </Form.Item>
         </Col>
-        <Col span={12}>
+        {/* The field's column is wide so that the core's message stays on one line; the box itself need not be. */}
+        <Col span={18}>
           <Form.Item name="id_number" label="公民身份号码" extra="输入完整号码后自动核验，并填入出生日期和性别">
             <Input
               maxLength={18}
+              style={{ maxWidth: 340 }}
               data-testid="person-id-number"
               onChange={(e) => void checkIdNumber(e.target.value, false)}
               onBlur={(e) => void checkIdNumber(e.target.value, true)}
@@ -108,21 +110,21 @@ export function PersonForm({ person, householdId, onSaved, onCancel }: Props) {
           </Form.Item>
         </Col>
         <Col span={6}>
-          <Form.Item name="sex" label="性别">
-            <Radio.Group options={options(SexLabel)} />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
           <Form.Item name="birth_date" label="出生日期">
             <DateField data-testid="person-birth-date" />
           </Form.Item>
         </Col>
-        <Col span={8}>
+        <Col span={6}>
+          <Form.Item name="sex" label="性别">
+            <Radio.Group options={options(SexLabel)} />
+          </Form.Item>
+        </Col>
+        <Col span={6}>
           <Form.Item name="ethnicity" label="民族">
             <Input placeholder="汉族" />
           </Form.Item>
         </Col>
-        <Col span={8}>
+        <Col span={6}>
           <Form.Item name="phone" label="联系电话">
             <Input />
           </Form.Item>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import { Alert, App as AntApp, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag } from "antd";
+import { Alert, App as AntApp, Button, Card, Col, Form, Input, Modal, Popconfirm, Row, Select, Space, Table, Tag } from "antd";
 import { beijingTime } from "../../components/time";
 import { backend, toBackendError } from "../../backend";
 import { RoleLabel } from "../../backend/types";
@@ -141,27 +141,40 @@ export function UsersScreen() {
       </Card>
       <Card title="添加用户">
         {formError && <Alert type="error" showIcon message={formError} style={{ marginBottom: 16 }} />}
-        <Form form={form} layout="vertical" onFinish={create} initialValues={{ role: "officer" }} style={{ maxWidth: 480 }}>
-          <Form.Item name="login" label="用户名" extra="字母开头，2–32 个字符" rules={[{ required: true, message: "请输入用户名" }]}>
-            <Input data-testid="user-login" />
-          </Form.Item>
-          <Form.Item name="name" label="姓名">
-            <Input data-testid="user-name" />
-          </Form.Item>
-          <Form.Item name="role" label="角色" rules={[{ required: true, message: "请选择角色" }]}>
-            <Select options={ROLES.map((r) => ({ value: r, label: RoleLabel[r] }))} />
-          </Form.Item>
-          <Form.Item name="officer_id" label="对应的民警、辅警">
-            <Select allowClear options={officers.map((o) => ({ value: o.id, label: `${o.name}（${RoleLabel[o.role]}）` }))} />
-          </Form.Item>
-          <Form.Item
-            name="password"
-            label="初始密码"
-            extra="至少 8 位，含字母和数字；对方首次登录时须修改"
-            rules={[{ required: true, message: "请输入初始密码" }]}
-          >
-            <Input.Password autoComplete="new-password" data-testid="user-password" />
-          </Form.Item>
+        {/* Two rows of three, so the list and the form both fit a 768-pixel-high window. */}
+        <Form form={form} layout="vertical" onFinish={create} initialValues={{ role: "officer" }} style={{ maxWidth: 960 }}>
+          <Row gutter={16}>
+            <Col span={8}>
+              <Form.Item name="login" label="用户名" extra="字母开头，2–32 个字符" rules={[{ required: true, message: "请输入用户名" }]}>
+                <Input data-testid="user-login" />
+              </Form.Item>
+            </Col>
+            <Col span={8}>
+              <Form.Item name="name" label="姓名">
+                <Input data-testid="user-name" />
+              </Form.Item>
+            </Col>
+            <Col span={8}>
+              <Form.Item name="role" label="角色" rules={[{ required: true, message: "请选择角色" }]}>
+                <Select options={ROLES.map((r) => ({ value: r, label: RoleLabel[r] }))} />
+              </Form.Item>
+            </Col>
+            <Col span={8}>
+              <Form.Item name="officer_id" label="对应的民警、辅警">
+                <Select allowClear options={officers.map((o) => ({ value: o.id, label: `${o.name}（${RoleLabel[o.role]}）` }))} />
+              </Form.Item>
+            </Col>
+            <Col span={8}>
+              <Form.Item
+                name="password"
+                label="初始密码"
+                extra="至少 8 位，含字母和数字；首次登录须修改"
+                rules={[{ required: true, message: "请输入初始密码" }]}
+              >
+                <Input.Password autoComplete="new-password" data-testid="user-password" />
+              </Form.Item>
+            </Col>
+          </Row>
           <Button type="primary" htmlType="submit" loading={saving} data-testid="user-create">
             添加
           </Button>
