@@ -373,6 +373,24 @@ fn hq_assigns_a_dispute_to_a_post_outside_its_villages() {
     assert_eq!(dump(&b.api), dump(&a.api));
     // The resident of 青山村 stays with his own post.
     assert!(rows(&b.api, "SELECT id FROM person WHERE id = ?1", &p).is_empty());
+
+    // HQ withdraws the assignment: the post keeps what it has, and hears of no more changes.
+    let e = hq.api.hq_unassign("no-such-id").unwrap_err();
+    assert_eq!(e.field(), Some("id"), "{e}");
+    let withdrawn = hq.api.hq_unassign(&made.id).unwrap();
+    assert!(withdrawn.withdrawn_at.is_some());
+    assert_eq!(hq.api.hq_unassign(&made.id).unwrap_err().field(), Some("id"), "only once");
+    a.clock.advance(chrono::Duration::minutes(20));
+    a.call("dispute.update", json!({"id": d, "title": "宅基地边界纠纷（已测量）"}));
+    sync(&mut hq, &mut a);
+    sync(&mut hq, &mut b);
+    assert_eq!(b.call("assignment.list", json!({})), json!([]));
+    assert_eq!(rows(&a.api, "SELECT title FROM dispute WHERE id = ?1", &d), ["宅基地边界纠纷（已测量）"]);
+    assert_eq!(
+        rows(&b.api, "SELECT title FROM dispute WHERE id = ?1", &d),
+        ["宅基地边界纠纷"],
+        "the post keeps the dispute; the change after the withdrawal stays with 山门"
+    );
 }
 
 fn audit_alarms(hq: &mut Hq) -> Vec<String> {
@@ -426,4 +444,13 @@ fn hq_anchors_each_posts_audit_chain_and_notices_it_rewritten_or_cut_back() {
     let alarms = audit_alarms(&mut hq);
     assert!(alarms.iter().any(|a| a.starts_with(&format!("审计日志回退：县局已留存到第 {top} 条"))), "{alarms:?}");
     assert!(hq.api.sync_status().unwrap().audit_alarms.iter().all(|a| a.post_name == "山门警务室"));
+
+    // HQ's admin finds out why and marks the alarms seen: they leave the status, stay on record.
+    let open = hq.api.sync_status().unwrap().audit_alarms;
+    for a in &open {
+        assert!(hq.api.hq_see_audit_alarm(a.id).unwrap().seen_at.is_some());
+    }
+    assert!(hq.api.sync_status().unwrap().audit_alarms.is_empty());
+    assert_eq!(hq.api.hq_audit_alarms(true).unwrap().len(), open.len());
+    assert_eq!(hq.api.hq_see_audit_alarm(open[0].id).unwrap_err().field(), Some("id"), "only once");
 }

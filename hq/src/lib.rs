@@ -167,10 +167,20 @@ async fn status_page(State(api): State<Shared>) -> Response {
             .audit_alarms
             .iter()
             .map(|a| {
-                format!("<li>{}（{}）：{}</li>", esc(&a.post_name), esc(&beijing(&a.detected_at)), esc(&a.message))
+                format!(
+                    "<li>第 {} 号 · {}（{}）：{}</li>",
+                    a.id,
+                    esc(&a.post_name),
+                    esc(&beijing(&a.detected_at)),
+                    esc(&a.message)
+                )
             })
             .collect();
-        format!("<ul id=\"audit-alarms\" style=\"color:#b00\">{items}</ul>")
+        format!(
+            "<ul id=\"audit-alarms\" style=\"color:#b00\">{items}</ul>\
+             <p>查明原因后（例如警务室恢复了备份），在县局服务器上运行 \
+             <code>fengqiao-hq alarms --seen 编号</code> 标记为已处理。</p>"
+        )
     };
     Html(format!(
         r#"<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{name} · 枫桥同步</title>

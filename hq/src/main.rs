@@ -64,6 +64,20 @@ enum Command {
         #[arg(long)]
         note: Option<String>,
     },
+    /// 撤回指派：警务室保留已有的记录，此后不再收到它们的变更（其辖区内的除外）
+    Unassign {
+        /// 指派标识（见 assignments）
+        id: String,
+    },
+    /// 审计告警：列出未处理的（--all 含已处理），或把一条标记为已处理（--seen 编号）
+    Alarms {
+        /// 含已处理的
+        #[arg(long)]
+        all: bool,
+        /// 标记为已处理（查明原因后，例如警务室恢复了备份）
+        #[arg(long)]
+        seen: Option<i64>,
+    },
     /// 列出县局的指派及是否已送达
     Assignments {
         /// 以 JSON 输出
@@ -163,6 +177,32 @@ fn run(cli: Cli) -> Result<(), Error> {
                 a.post_name, a.tbl, a.row_id, a.pending_changes
             ));
         }
+        Command::Unassign { id } => {
+            let a = api.hq_unassign(&id)?;
+            say(format!("已撤回给“{}”的指派：{} {}，下次同步时告知警务室", a.post_name, a.tbl, a.row_id));
+        }
+        Command::Alarms { all, seen } => {
+            if let Some(id) = seen {
+                let a = api.hq_see_audit_alarm(id)?;
+                say(format!("第 {} 号告警已标记为已处理：{}：{}", a.id, a.post_name, a.message));
+            } else {
+                let alarms = api.hq_audit_alarms(all)?;
+                if alarms.is_empty() {
+                    say("没有未处理的审计告警".into());
+                }
+                for a in alarms {
+                    say(format!(
+                        "{}  {}  {}  {}{}",
+                        a.id,
+                        fengqiao::model::time::parse_instant(&a.detected_at)
+                            .map_or(a.detected_at.clone(), fengqiao::model::time::show),
+                        a.post_name,
+                        a.message,
+                        if a.seen_at.is_some() { "（已处理）" } else { "" }
+                    ));
+                }
+            }
+        }
         Command::Assignments { json } => {
             let all = api.hq_assignments()?;
             if json {
@@ -172,13 +212,20 @@ fn run(cli: Cli) -> Result<(), Error> {
             } else {
                 for a in all {
                     say(format!(
-                        "{}  {}  {} {}  {}  {}",
+                        "{}  {}  {}  {} {}  {}  {}",
+                        a.id,
                         fengqiao::model::time::parse_instant(&a.assigned_at)
                             .map_or(a.assigned_at.clone(), fengqiao::model::time::show),
                         a.post_name,
                         a.tbl,
                         a.row_id,
-                        if a.delivered { "已送达" } else { "待送达" },
+                        if a.withdrawn_at.is_some() {
+                            "已撤回"
+                        } else if a.delivered {
+                            "已送达"
+                        } else {
+                            "待送达"
+                        },
                         a.note.unwrap_or_default()
                     ));
                 }

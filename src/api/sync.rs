@@ -348,6 +348,21 @@ impl Api {
         sync::assign::assign(&mut self.store, post, table, row_id, note)
     }
 
+    /// HQ withdraws an assignment; the post keeps what it has.
+    pub fn hq_unassign(&mut self, id: &str) -> Result<sync::assign::Assignment> {
+        sync::assign::withdraw(&mut self.store, id)
+    }
+
+    /// HQ's alarms about posts' audit chains: unseen ones, or all.
+    pub fn hq_audit_alarms(&self, include_seen: bool) -> Result<Vec<sync::AuditAlarm>> {
+        sync::audit_alarms(self.store.conn(), include_seen)
+    }
+
+    /// HQ's admin marks an audit alarm seen.
+    pub fn hq_see_audit_alarm(&mut self, id: i64) -> Result<sync::AuditAlarm> {
+        sync::see_audit_alarm(&self.store, id)
+    }
+
     /// HQ's assignments, newest first.
     pub fn hq_assignments(&self) -> Result<Vec<sync::assign::Assignment>> {
         sync::assign::list(&self.store)

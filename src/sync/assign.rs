@@ -46,6 +46,8 @@ pub struct Assignment {
     pub pending_changes: i64,
     /// Whether the post has acknowledged it (it holds the rows).
     pub delivered: bool,
+    /// When HQ withdrew it, if it did (RFC 3339, UTC).
+    pub withdrawn_at: Option<String>,
 }
 
 /// The columns that hang a row from another (a dependant's link to its row), with the
@@ -164,7 +166,30 @@ pub fn assign(store: &mut Store, post: &str, tbl: &str, row_id: &str, note: Opti
     list(store)?.into_iter().find(|a| a.id == id).ok_or_else(|| Error::rule("指派已保存，但读取时没有找到"))
 }
 
-/// Every assignment HQ has made, newest first.
+/// HQ withdraws an assignment. The post keeps the rows it already has (nothing is taken
+/// from it); from then on their changes reach it only if they are in its villages. The
+/// withdrawal reaches the post with its next sync.
+pub fn withdraw(store: &mut Store, id: &str) -> Result<Assignment> {
+    if role(store)? != NodeRole::Hq {
+        return Err(Error::rule("只有县局节点可以撤回指派"));
+    }
+    let live: i64 =
+        store
+            .conn()
+            .query_row("SELECT count(*) FROM assignment WHERE id = ?1 AND deleted_at IS NULL", [id], |r| r.get(0))?;
+    if live == 0 {
+        return Err(Error::validation("id", format!("没有这条指派（{id}），或已撤回")));
+    }
+    store.write(|tx| {
+        tx.delete("assignment", id)?;
+        tx.conn().execute("DELETE FROM handover_change WHERE assignment_id = ?1", [id])?;
+        tx.conn().execute("DELETE FROM handover WHERE assignment_id = ?1", [id])?;
+        Ok(())
+    })?;
+    list(store)?.into_iter().find(|a| a.id == id).ok_or_else(|| Error::rule("指派已撤回，但读取时没有找到"))
+}
+
+/// Every assignment HQ has made, withdrawn ones included, newest first.
 pub fn list(store: &Store) -> Result<Vec<Assignment>> {
     let conn = store.conn();
     let names: std::collections::HashMap<String, String> =
@@ -172,8 +197,8 @@ pub fn list(store: &Store) -> Result<Vec<Assignment>> {
     let mut stmt = conn.prepare(
         "SELECT a.id, a.post_node, a.tbl, a.row_id, a.note, a.assigned_at,
                 (SELECT count(*) FROM handover_change hc WHERE hc.assignment_id = a.id),
-                EXISTS (SELECT 1 FROM handover h WHERE h.assignment_id = a.id)
-         FROM assignment a WHERE a.deleted_at IS NULL ORDER BY a.assigned_at DESC, a.id DESC",
+                EXISTS (SELECT 1 FROM handover h WHERE h.assignment_id = a.id), a.deleted_at
+         FROM assignment a ORDER BY a.assigned_at DESC, a.id DESC",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(Assignment {
@@ -186,6 +211,7 @@ pub fn list(store: &Store) -> Result<Vec<Assignment>> {
             assigned_at: r.get(5)?,
             pending_changes: r.get(6)?,
             delivered: !r.get::<_, bool>(7)?,
+            withdrawn_at: r.get(8)?,
         })
     })?;
     let mut out = Vec::new();

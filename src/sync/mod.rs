@@ -514,6 +514,8 @@ fn anchor_audit(conn: &Connection, post: &str, claim: &AuditClaim, now: &str) ->
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AuditAlarm {
+    /// The alarm's number.
+    pub id: i64,
     /// The post's node id.
     pub post: String,
     /// The post's name.
@@ -522,17 +524,43 @@ pub struct AuditAlarm {
     pub detected_at: String,
     /// What is wrong.
     pub message: String,
+    /// When HQ's admin marked it seen, if they did.
+    pub seen_at: Option<String>,
 }
 
-fn audit_alarms(conn: &Connection) -> Result<Vec<AuditAlarm>> {
+/// HQ's alarms about posts' audit chains, newest first: those not yet marked seen, or all.
+pub fn audit_alarms(conn: &Connection, include_seen: bool) -> Result<Vec<AuditAlarm>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT a.post, coalesce(p.name, ''), a.detected_at, a.message FROM audit_alarm a
-         LEFT JOIN peer p ON p.node_id = a.post ORDER BY a.id DESC",
+        "SELECT a.id, a.post, coalesce(p.name, ''), a.detected_at, a.message, a.seen_at FROM audit_alarm a
+         LEFT JOIN peer p ON p.node_id = a.post WHERE ?1 OR a.seen_at IS NULL ORDER BY a.id DESC",
     )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(AuditAlarm { post: r.get(0)?, post_name: r.get(1)?, detected_at: r.get(2)?, message: r.get(3)? })
+    let rows = stmt.query_map([include_seen], |r| {
+        Ok(AuditAlarm {
+            id: r.get(0)?,
+            post: r.get(1)?,
+            post_name: r.get(2)?,
+            detected_at: r.get(3)?,
+            message: r.get(4)?,
+            seen_at: r.get(5)?,
+        })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// HQ's admin marks an alarm seen (after finding out why, e.g. a restore from backup); it
+/// stays on record and leaves the status page.
+pub fn see_audit_alarm(store: &Store, id: i64) -> Result<AuditAlarm> {
+    let now = stamp(store.clock().now());
+    let n = store
+        .conn()
+        .execute("UPDATE audit_alarm SET seen_at = ?1 WHERE id = ?2 AND seen_at IS NULL", params![now, id])?;
+    if n == 0 {
+        return Err(Error::validation("id", format!("没有第 {id} 号未处理的审计告警")));
+    }
+    audit_alarms(store.conn(), true)?
+        .into_iter()
+        .find(|a| a.id == id)
+        .ok_or_else(|| Error::rule("告警已标记，但读取时没有找到"))
 }
 
 /// What importing a bundle did.
@@ -755,7 +783,7 @@ pub struct Status {
     pub peers: Vec<Peer>,
     /// Conflicts not yet resolved.
     pub open_conflicts: i64,
-    /// HQ: alarms about posts' audit chains, newest first (none on a post).
+    /// HQ: alarms about posts' audit chains not yet marked seen, newest first (none on a post).
     pub audit_alarms: Vec<AuditAlarm>,
 }
 
@@ -769,6 +797,6 @@ pub fn status(store: &Store) -> Result<Status> {
         local_changes: get_meta(conn, "seq")?.and_then(|s| s.parse().ok()).unwrap_or(0),
         peers: peers(store)?,
         open_conflicts: conn.query_row("SELECT count(*) FROM conflict WHERE resolved_at IS NULL", [], |r| r.get(0))?,
-        audit_alarms: audit_alarms(conn)?,
+        audit_alarms: audit_alarms(conn, false)?,
     })
 }

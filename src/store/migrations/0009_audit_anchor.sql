@@ -14,5 +14,6 @@ CREATE TABLE audit_alarm (
     post        TEXT NOT NULL,
     detected_at TEXT NOT NULL,
     message     TEXT NOT NULL,
+    seen_at     TEXT,                     -- when HQ's admin marked it seen (e.g. a known restore)
     UNIQUE (post, message)
 );

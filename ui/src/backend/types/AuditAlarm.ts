@@ -5,6 +5,10 @@
  */
 export type AuditAlarm = { 
 /**
+ * The alarm's number.
+ */
+id: number, 
+/**
  * The post's node id.
  */
 post: string, 
@@ -19,4 +23,8 @@ detected_at: string,
 /**
  * What is wrong.
  */
-message: string, };
+message: string, 
+/**
+ * When HQ's admin marked it seen, if they did.
+ */
+seen_at: string | null, };

@@ -32,6 +32,6 @@ peers: Array<Peer>,
  */
 open_conflicts: number, 
 /**
- * HQ: alarms about posts' audit chains, newest first (none on a post).
+ * HQ: alarms about posts' audit chains not yet marked seen, newest first (none on a post).
  */
 audit_alarms: Array<AuditAlarm>, };

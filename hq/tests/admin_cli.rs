@@ -1,7 +1,9 @@
-//! `fengqiao-hq assign` and `assignments` as a county admin runs them: a dispute brought in
-//! on a USB stick from one post is handed to another post, which receives it with the reply
-//! to its next bundle; a bad table, row or post is refused in Chinese with a non-zero exit
-//! and nothing recorded.
+//! HQ's admin commands as a county admin runs them.
+//! - `assign`, `assignments`, `unassign`: a dispute brought in on a USB stick from one post is
+//!   handed to another post, which receives it with the reply to its next bundle; a bad
+//!   table, row or post is refused in Chinese with a non-zero exit and nothing recorded; a
+//!   withdrawn assignment leaves the post what it has.
+//! - `alarms`: a post's audit chain cut back shows as an alarm until marked seen.
 
 #![allow(clippy::unwrap_used)]
 
@@ -94,4 +96,42 @@ fn the_county_hands_a_dispute_to_another_post_from_the_command_line() {
     let listed: Value = serde_json::from_str(&hq_ok(&data, &["assignments", "--json"])).unwrap();
     assert_eq!(listed[0]["delivered"], true, "{listed}");
     assert_eq!(listed[0]["note"], "请联调");
+
+    let id = listed[0]["id"].as_str().unwrap();
+    let out = hq_ok(&data, &["unassign", id]);
+    assert!(out.contains("已撤回给“溪口警务室”的指派"), "{out}");
+    assert!(hq_ok(&data, &["assignments"]).contains("已撤回"));
+    let e = hq_refused(&data, &["unassign", id]);
+    assert!(e.contains("或已撤回"), "{e}");
+    by_stick(dir.path(), &data, &mut b);
+    assert_eq!(call(&mut b, "assignment.list", json!({})), json!([]));
+    assert_eq!(disputes(&b), ["邻里排水纠纷"], "the post keeps what it has");
+}
+
+#[test]
+fn an_audit_chain_cut_back_shows_as_an_alarm_until_marked_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("hq");
+    hq_ok(&data, &["init", "--name", "县公安局"]);
+    let mut a = post(dir.path(), &data, "山门警务室", "330326101201");
+    call(&mut a, "village.create", json!({"name": "青山村", "code": "330326101201"}));
+    by_stick(dir.path(), &data, &mut a);
+    assert!(hq_ok(&data, &["alarms"]).contains("没有未处理的审计告警"));
+
+    // The post's audit log loses its latest entries (past the triggers), as an old backup
+    // restored would.
+    let conn = a.store().conn();
+    conn.execute_batch("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > 1;").unwrap();
+    by_stick(dir.path(), &data, &mut a);
+    let out = hq_ok(&data, &["alarms"]);
+    assert!(out.contains("山门警务室") && out.contains("审计日志回退"), "{out}");
+    let e = hq_refused(&data, &["alarms", "--seen", "999"]);
+    assert!(e.contains("没有第 999 号未处理的审计告警"), "{e}");
+    // One line per alarm, its number first (the cut also removed the anchored entry).
+    for line in out.lines() {
+        let id = line.split_whitespace().next().unwrap();
+        assert!(hq_ok(&data, &["alarms", "--seen", id]).contains("已标记为已处理"));
+    }
+    assert!(hq_ok(&data, &["alarms"]).contains("没有未处理的审计告警"));
+    assert!(hq_ok(&data, &["alarms", "--all"]).contains("（已处理）"));
 }
