@@ -29,6 +29,7 @@ use axum::routing::{get, post};
 use fengqiao::Error;
 use fengqiao::api::Api;
 use fengqiao::model::time::SystemClock;
+use fengqiao::model::time::show_stored;
 
 /// The largest bundle accepted over HTTP: a whole post's decade fits well below it.
 pub const MAX_BUNDLE: usize = 1 << 30;
@@ -130,11 +131,6 @@ fn respond(done: Result<Result<Vec<u8>, Error>, tokio::task::JoinError>, content
     }
 }
 
-/// A stored instant (RFC 3339, UTC) in Beijing time, as the county's staff read it.
-fn beijing(instant: &str) -> String {
-    fengqiao::model::time::parse_instant(instant).map_or_else(|| instant.to_owned(), fengqiao::model::time::show)
-}
-
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
@@ -155,7 +151,7 @@ async fn status_page(State(api): State<Shared>) -> Response {
                 esc(&p.name),
                 esc(&p.node_id),
                 esc(&p.villages.join("、")),
-                esc(&p.last_sync_at.as_deref().map_or("从未同步".to_owned(), beijing)),
+                esc(&p.last_sync_at.as_deref().map_or("从未同步".to_owned(), show_stored)),
                 p.pending
             )
         })
@@ -171,7 +167,7 @@ async fn status_page(State(api): State<Shared>) -> Response {
                     "<li>第 {} 号 · {}（{}）：{}</li>",
                     a.id,
                     esc(&a.post_name),
-                    esc(&beijing(&a.detected_at)),
+                    esc(&show_stored(&a.detected_at)),
                     esc(&a.message)
                 )
             })

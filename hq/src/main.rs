@@ -147,8 +147,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::EnrollCode { villages, name, hours } => {
             let issued = api.hq_enroll_code(&villages, name.as_deref(), hours)?;
-            let until = fengqiao::model::time::parse_instant(&issued.expires_at)
-                .map_or(issued.expires_at.clone(), fengqiao::model::time::show);
+            let until = fengqiao::model::time::show_stored(&issued.expires_at);
             say(format!("登记码：{}", issued.code));
             say(format!(
                 "辖区：{}；有效至 {until}（北京时间），只能使用一次。请当面或电话告知警务室管理员，本码不会再次显示。",
@@ -194,8 +193,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                     say(format!(
                         "{}  {}  {}  {}{}",
                         a.id,
-                        fengqiao::model::time::parse_instant(&a.detected_at)
-                            .map_or(a.detected_at.clone(), fengqiao::model::time::show),
+                        fengqiao::model::time::show_stored(&a.detected_at),
                         a.post_name,
                         a.message,
                         if a.seen_at.is_some() { "（已处理）" } else { "" }
@@ -214,8 +212,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                     say(format!(
                         "{}  {}  {}  {} {}  {}  {}",
                         a.id,
-                        fengqiao::model::time::parse_instant(&a.assigned_at)
-                            .map_or(a.assigned_at.clone(), fengqiao::model::time::show),
+                        fengqiao::model::time::show_stored(&a.assigned_at),
                         a.post_name,
                         a.tbl,
                         a.row_id,

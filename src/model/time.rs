@@ -108,6 +108,12 @@ pub fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
     parse_date(s).and_then(|d| d.and_hms_opt(0, 0, 0)).map(from_beijing)
 }
 
+/// A stored instant (RFC 3339, UTC) as the officer reads it, in Beijing time
+/// (`2026-11-23 14:30`); text that does not read as an instant is shown as it is.
+pub fn show_stored(instant: &str) -> String {
+    parse_instant(instant).map_or_else(|| instant.to_owned(), show)
+}
+
 /// Whole years between `birth` and `on`.
 pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
     use chrono::Datelike;

@@ -17,7 +17,7 @@ use sm3::{Digest, Sm3};
 
 use super::{EnrollReply, EnrollRequest, NodeRole, enroll_accept, enroll_post, enroll_request, role};
 use crate::error::{Error, Result};
-use crate::model::time::{parse_instant, show, stamp};
+use crate::model::time::{parse_instant, show_stored, stamp};
 use crate::store::Store;
 
 /// The code's alphabet: digits and capitals without 0/O and 1/I, which are misheard and
@@ -159,7 +159,7 @@ pub fn answer(store: &mut Store, bytes: &[u8]) -> Result<Vec<u8>> {
         ));
     };
     if let Some(at) = used_at {
-        let when = parse_instant(&at).map_or(at, show);
+        let when = show_stored(&at);
         return Err(Error::validation(
             "code",
             format!("此登记码已于 {when} 使用过，每个登记码只能登记一次；请向县局申请新的登记码"),
@@ -167,7 +167,7 @@ pub fn answer(store: &mut Store, bytes: &[u8]) -> Result<Vec<u8>> {
     }
     let now = store.clock().now();
     if parse_instant(&expires_at).is_none_or(|t| t <= now) {
-        let when = parse_instant(&expires_at).map_or(expires_at, show);
+        let when = show_stored(&expires_at);
         return Err(Error::validation("code", format!("此登记码已于 {when} 过期；请向县局申请新的登记码")));
     }
     let mut req: EnrollRequest = serde_json::from_str(&msg.body)
