@@ -97,17 +97,9 @@ impl Scope {
         if depth == 0 {
             return Ok(false);
         }
-        for (col, parent) in assign::LINKS {
-            if cols.iter().any(|c| c == col) && *parent != tbl {
-                let p: Option<Option<String>> = conn
-                    .prepare_cached(&format!("SELECT {col} FROM {table} WHERE id = ?1"))?
-                    .query_row([id], |r| r.get(0))
-                    .optional()?;
-                if let Some(Some(p)) = p
-                    && self.assigned_via(conn, columns, parent, &p, depth - 1)?
-                {
-                    return Ok(true);
-                }
+        for (parent, p) in parents(conn, cols, table, id, assign::LINKS)? {
+            if self.assigned_via(conn, columns, parent, &p, depth - 1)? {
+                return Ok(true);
             }
         }
         Ok(false)
@@ -135,18 +127,37 @@ fn village_of(conn: &Connection, columns: &Columns, tbl: &str, id: &str, depth: 
     if depth == 0 {
         return Ok(None);
     }
-    for (col, parent) in LINKS {
-        if has(col) && *parent != tbl {
-            let p: Option<Option<String>> = conn
-                .prepare_cached(&format!("SELECT {col} FROM {table} WHERE id = ?1"))?
-                .query_row([id], |r| r.get(0))
-                .optional()?;
-            if let Some(Some(p)) = p
-                && let Some(v) = village_of(conn, columns, parent, &p, depth - 1)?
-            {
-                return Ok(Some(v));
-            }
+    for (parent, p) in parents(conn, cols, table, id, LINKS)? {
+        if let Some(v) = village_of(conn, columns, parent, &p, depth - 1)? {
+            return Ok(Some(v));
         }
     }
     Ok(None)
+}
+
+/// The rows `table`/`id` hangs from through `links` (each link column it has, when set), in
+/// the order of `links`, read in one query.
+fn parents(
+    conn: &Connection,
+    cols: &[String],
+    table: &str,
+    id: &str,
+    links: &[(&str, &'static str)],
+) -> Result<Vec<(&'static str, String)>> {
+    let present: Vec<&(&str, &'static str)> =
+        links.iter().filter(|(col, parent)| *parent != table && cols.iter().any(|k| k == col)).collect();
+    if present.is_empty() {
+        return Ok(Vec::new());
+    }
+    let names: Vec<&str> = present.iter().map(|(col, _)| *col).collect();
+    let values: Option<Vec<Option<String>>> = conn
+        .prepare_cached(&format!("SELECT {} FROM {table} WHERE id = ?1", names.join(", ")))?
+        .query_row([id], |r| (0..present.len()).map(|i| r.get(i)).collect())
+        .optional()?;
+    Ok(values
+        .unwrap_or_default()
+        .into_iter()
+        .zip(present)
+        .filter_map(|(value, (_, parent))| value.map(|v| (*parent, v)))
+        .collect())
 }
