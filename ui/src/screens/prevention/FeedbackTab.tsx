@@ -1,13 +1,11 @@
 import { useCallback, useState } from "react";
 import { Alert, Button, Card, Checkbox, Col, Form, Input, Modal, Row, Select, Space, Switch, Table, Tag } from "antd";
-import { PlusOutlined } from "@ant-design/icons";
 import { backend } from "../../backend";
 import type { AnswerFeedback, Feedback, FeedbackChannel, FeedbackInput } from "../../backend";
 import { FeedbackChannelLabel } from "../../backend/types";
 import { blankToNull } from "../../components/formErrors";
 import { DateField } from "../../components/DateField";
-import { LedgerExportButton } from "../../components/FileActions";
-import { options, useLoad, useRefs, useSave } from "./common";
+import { options, useLoad, useRefs, useSave, LedgerActions } from "./common";
 
 type Refs = ReturnType<typeof useRefs>;
 
@@ -109,14 +107,7 @@ export function FeedbackTab() {
           </Space>
         </Space>
       }
-      extra={
-        <Space>
-          <LedgerExportButton kind="feedback" />
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing("new")} data-testid="new-feedback">
-            登记意见
-          </Button>
-        </Space>
-      }
+      extra={<LedgerActions kind="feedback" addLabel="登记意见" onAdd={() => setEditing("new")} addTestId="new-feedback" />}
     >
       {list.error && <Alert type="error" showIcon message={list.error} />}
       <Table

@@ -1,13 +1,11 @@
 import { useCallback, useState } from "react";
 import { Alert, Button, Card, Col, Form, Input, Modal, Row, Select, Space, Switch, Table, Tag, Typography } from "antd";
-import { PlusOutlined } from "@ant-design/icons";
 import { backend } from "../../backend";
 import type { Hazard, HazardFilter, HazardInput, HazardStatus, HazardStepRequest, RewardRequest } from "../../backend";
 import { HazardGradeLabel, HazardKindLabel, HazardStatusLabel } from "../../backend/types";
 import { blankToNull } from "../../components/formErrors";
 import { DateField } from "../../components/DateField";
-import { LedgerExportButton } from "../../components/FileActions";
-import { options, useLoad, useRefs, useSave, yuan } from "./common";
+import { options, useLoad, useRefs, useSave, yuan, LedgerActions } from "./common";
 
 type Refs = ReturnType<typeof useRefs>;
 type Step = "verify" | "reject" | "fix" | "recheck";
@@ -203,14 +201,7 @@ export function HazardsTab() {
           {overdue > 0 && <Tag color="red">逾期未整改 {overdue} 处</Tag>}
         </Space>
       }
-      extra={
-        <Space>
-          <LedgerExportButton kind="hazards" />
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing("new")} data-testid="new-hazard">
-            登记隐患
-          </Button>
-        </Space>
-      }
+      extra={<LedgerActions kind="hazards" addLabel="登记隐患" onAdd={() => setEditing("new")} addTestId="new-hazard" />}
     >
       {hazards.error && <Alert type="error" showIcon message={hazards.error} />}
       <Table

@@ -1,13 +1,11 @@
 import { useCallback, useEffect, useState } from "react";
 import { Alert, Button, Card, Col, Form, Input, Modal, Row, Select, Space, Table, Tag } from "antd";
-import { PlusOutlined } from "@ant-design/icons";
 import { backend } from "../../backend";
 import type { AdvanceLead, Incident, Lead, LeadInput, LeadStatus } from "../../backend";
 import { LeadStatusLabel } from "../../backend/types";
 import { blankToNull } from "../../components/formErrors";
 import { DateField } from "../../components/DateField";
-import { LedgerExportButton } from "../../components/FileActions";
-import { options, useLoad, useRefs, useSave } from "./common";
+import { options, useLoad, useRefs, useSave, LedgerActions } from "./common";
 
 type Refs = ReturnType<typeof useRefs>;
 
@@ -138,14 +136,7 @@ export function LeadsTab() {
           <Select allowClear placeholder="状态" style={{ width: 150 }} options={options(LeadStatusLabel)} onChange={(v?: LeadStatus) => setStatus(v ?? null)} />
         </Space>
       }
-      extra={
-        <Space>
-          <LedgerExportButton kind="leads" />
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="new-lead">
-            登记线索
-          </Button>
-        </Space>
-      }
+      extra={<LedgerActions kind="leads" addLabel="登记线索" onAdd={() => setAdding(true)} addTestId="new-lead" />}
     >
       {leads.error && <Alert type="error" showIcon message={leads.error} />}
       <Table

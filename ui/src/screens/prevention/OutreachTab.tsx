@@ -1,14 +1,12 @@
 import { useCallback, useState } from "react";
 import { Alert, Button, Card, Col, Form, Input, InputNumber, Modal, Row, Select, Space, Table } from "antd";
-import { PlusOutlined } from "@ant-design/icons";
 import dayjs from "dayjs";
 import { backend } from "../../backend";
 import type { OutreachInput, OutreachTopic } from "../../backend";
 import { OutreachTopicLabel } from "../../backend/types";
 import { blankToNull } from "../../components/formErrors";
 import { DateField, MonthField, YearField, thisMonth } from "../../components/DateField";
-import { LedgerExportButton } from "../../components/FileActions";
-import { options, useLoad, useRefs, useSave } from "./common";
+import { options, useLoad, useRefs, useSave, LedgerActions } from "./common";
 
 type Refs = ReturnType<typeof useRefs>;
 
@@ -101,14 +99,7 @@ export function OutreachTab() {
             <MonthField value={month} onChange={setMonth} />
           </Space>
         }
-        extra={
-          <Space>
-            <LedgerExportButton kind="outreach" month={month} />
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="new-outreach">
-              登记宣传活动
-            </Button>
-          </Space>
-        }
+        extra={<LedgerActions kind="outreach" month={month} addLabel="登记宣传活动" onAdd={() => setAdding(true)} addTestId="new-outreach" />}
       >
         {events.error && <Alert type="error" showIcon message={events.error} />}
         <Table

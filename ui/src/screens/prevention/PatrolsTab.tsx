@@ -7,8 +7,7 @@ import type { FindingHandling, Incident, PatrolInput, PatrolMode } from "../../b
 import { FindingHandlingLabel, HazardKindLabel, PatrolModeLabel } from "../../backend/types";
 import { blankToNull } from "../../components/formErrors";
 import { DateField, MonthField, thisMonth } from "../../components/DateField";
-import { LedgerExportButton } from "../../components/FileActions";
-import { options, useLoad, useRefs, useSave } from "./common";
+import { options, useLoad, useRefs, useSave, LedgerActions } from "./common";
 
 type Refs = ReturnType<typeof useRefs>;
 
@@ -183,14 +182,7 @@ export function PatrolsTab() {
           </span>
         </Space>
       }
-      extra={
-        <Space>
-          <LedgerExportButton kind="patrols" month={month} />
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="new-patrol">
-            登记巡逻
-          </Button>
-        </Space>
-      }
+      extra={<LedgerActions kind="patrols" month={month} addLabel="登记巡逻" onAdd={() => setAdding(true)} addTestId="new-patrol" />}
     >
       {patrols.error && <Alert type="error" showIcon message={patrols.error} />}
       <Table

@@ -6,9 +6,8 @@ import type { EndVolunteer, TeamInput, Volunteer, VolunteerFilter, VolunteerInpu
 import { VolunteerRoleLabel } from "../../backend/types";
 import { blankToNull } from "../../components/formErrors";
 import { DateField } from "../../components/DateField";
-import { LedgerExportButton } from "../../components/FileActions";
 import { PersonPicker } from "../../components/PersonPicker";
-import { options, useLoad, useRefs, useSave } from "./common";
+import { options, useLoad, useRefs, useSave, LedgerActions } from "./common";
 
 type Refs = ReturnType<typeof useRefs>;
 
@@ -163,14 +162,7 @@ export function TeamsTab() {
       <Card
         size="small"
         title={`群防群治队员（${volunteers.data.length} 人）`}
-        extra={
-          <Space>
-            <LedgerExportButton kind="volunteers" />
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing("volunteer")} data-testid="new-volunteer">
-              登记队员
-            </Button>
-          </Space>
-        }
+        extra={<LedgerActions kind="volunteers" addLabel="登记队员" onAdd={() => setEditing("volunteer")} addTestId="new-volunteer" />}
       >
         <Space wrap style={{ marginBottom: 12 }}>
           <Select allowClear placeholder="队伍" style={{ width: 180 }} options={refs.teamOptions} onChange={(v?: string) => set({ team_id: v ?? null })} />

@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useState } from "react";
-import { Alert, Form } from "antd";
+import { Alert, Button, Form, Space } from "antd";
+import { PlusOutlined } from "@ant-design/icons";
 import type { FormInstance } from "antd";
 import { backend, toBackendError } from "../../backend";
-import type { Officer, Team, Village, Volunteer } from "../../backend";
+import type { LedgerKind, Officer, Team, Village, Volunteer } from "../../backend";
+import { LedgerExportButton } from "../../components/FileActions";
 import { showError } from "../../components/formErrors";
 
 export const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
@@ -78,3 +80,16 @@ export function useSave<V, R>(form: FormInstance<V>, send: (v: V) => Promise<R>,
 }
 
 export { Form };
+
+/** A ledger card's actions: 导出台账 (of `month`, when the ledger is by month) and the
+ * primary button that registers a new entry. */
+export function LedgerActions({ kind, month, addLabel, onAdd, addTestId }: { kind: LedgerKind; month?: string; addLabel: string; onAdd: () => void; addTestId: string }) {
+  return (
+    <Space>
+      <LedgerExportButton kind={kind} month={month} />
+      <Button type="primary" icon={<PlusOutlined />} onClick={onAdd} data-testid={addTestId}>
+        {addLabel}
+      </Button>
+    </Space>
+  );
+}
