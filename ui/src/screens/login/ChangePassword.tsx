@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { Alert, Button, Card, Form, Input, Typography } from "antd";
+import { sameAs } from "../../components/rules";
 import { backend } from "../../backend";
 import { showError } from "../../components/formErrors";
 
@@ -45,12 +46,7 @@ export function ChangePasswordForm({ onDone }: { onDone: () => void }) {
         dependencies={["new_password"]}
         rules={[
           { required: true, message: "请再次输入新密码" },
-          ({ getFieldValue }) => ({
-            validator: (_, value) =>
-              !value || getFieldValue("new_password") === value
-                ? Promise.resolve()
-                : Promise.reject(new Error("两次输入的新密码不一致")),
-          }),
+          sameAs("new_password", "两次输入的新密码不一致"),
         ]}
       >
         <Input.Password autoComplete="new-password" data-testid="confirm-password" />

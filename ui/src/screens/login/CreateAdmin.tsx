@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { Alert, Button, Card, Form, Input, Typography } from "antd";
+import { sameAs } from "../../components/rules";
 import { backend } from "../../backend";
 import type { SessionInfo } from "../../backend";
 import { showError } from "../../components/formErrors";
@@ -46,12 +47,7 @@ export function CreateAdminCard({ onCreated }: { onCreated: (s: SessionInfo) => 
           dependencies={["password"]}
           rules={[
             { required: true, message: "请再次输入密码" },
-            ({ getFieldValue }) => ({
-              validator: (_, value) =>
-                !value || getFieldValue("password") === value
-                  ? Promise.resolve()
-                  : Promise.reject(new Error("两次输入的密码不一致")),
-            }),
+            sameAs("password", "两次输入的密码不一致"),
           ]}
         >
           <Input.Password autoComplete="new-password" data-testid="admin-confirm" />
