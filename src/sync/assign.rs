@@ -163,7 +163,7 @@ pub fn assign(store: &mut Store, post: &str, tbl: &str, row_id: &str, note: Opti
         conn.execute("DELETE FROM temp.handover_rows", [])?;
         Ok(id)
     })?;
-    list(store)?.into_iter().find(|a| a.id == id).ok_or_else(|| Error::rule("指派已保存，但读取时没有找到"))
+    one(store, &id, "保存")
 }
 
 /// HQ withdraws an assignment. The post keeps the rows it already has (nothing is taken
@@ -186,41 +186,42 @@ pub fn withdraw(store: &mut Store, id: &str) -> Result<Assignment> {
         tx.conn().execute("DELETE FROM handover WHERE assignment_id = ?1", [id])?;
         Ok(())
     })?;
-    list(store)?.into_iter().find(|a| a.id == id).ok_or_else(|| Error::rule("指派已撤回，但读取时没有找到"))
+    one(store, id, "撤回")
 }
 
 /// Every assignment HQ has made, withdrawn ones included, newest first.
 pub fn list(store: &Store) -> Result<Vec<Assignment>> {
-    let conn = store.conn();
-    let names: std::collections::HashMap<String, String> =
-        read_peers(conn, None)?.into_iter().map(|p| (p.node_id, p.name)).collect();
-    let mut stmt = conn.prepare(
-        "SELECT a.id, a.post_node, a.tbl, a.row_id, a.note, a.assigned_at,
+    read(store.conn(), None)
+}
+
+/// One assignment, after assigning or withdrawing it.
+fn one(store: &Store, id: &str, what: &str) -> Result<Assignment> {
+    read(store.conn(), Some(id))?.pop().ok_or_else(|| Error::rule(format!("指派已{what}，但读取时没有找到")))
+}
+
+fn read(conn: &Connection, only: Option<&str>) -> Result<Vec<Assignment>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, a.post_node, coalesce(p.name, ''), a.tbl, a.row_id, a.note, a.assigned_at,
                 (SELECT count(*) FROM handover_change hc WHERE hc.assignment_id = a.id),
                 EXISTS (SELECT 1 FROM handover h WHERE h.assignment_id = a.id), a.deleted_at
-         FROM assignment a ORDER BY a.assigned_at DESC, a.id DESC",
+         FROM assignment a LEFT JOIN peer p ON p.node_id = a.post_node
+         WHERE ?1 IS NULL OR a.id = ?1 ORDER BY a.assigned_at DESC, a.id DESC",
     )?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map([only], |r| {
         Ok(Assignment {
             id: r.get(0)?,
             post: r.get(1)?,
-            post_name: String::new(),
-            tbl: r.get(2)?,
-            row_id: r.get(3)?,
-            note: r.get(4)?,
-            assigned_at: r.get(5)?,
-            pending_changes: r.get(6)?,
-            delivered: !r.get::<_, bool>(7)?,
-            withdrawn_at: r.get(8)?,
+            post_name: r.get(2)?,
+            tbl: r.get(3)?,
+            row_id: r.get(4)?,
+            note: r.get(5)?,
+            assigned_at: r.get(6)?,
+            pending_changes: r.get(7)?,
+            delivered: !r.get::<_, bool>(8)?,
+            withdrawn_at: r.get(9)?,
         })
     })?;
-    let mut out = Vec::new();
-    for a in rows {
-        let mut a = a?;
-        a.post_name = names.get(&a.post).cloned().unwrap_or_default();
-        out.push(a);
-    }
-    Ok(out)
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The rows assigned to `post` (live assignments), for its scope.
