@@ -42,11 +42,27 @@ step "cargo doc" env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked
 # Default members: the core and fengqiao-hq (the desktop shell is built further down).
 step "core and HQ tests" cargo test --locked
 
+# The steps below use the binaries and the example that `cargo test` has just built (it
+# builds every bin and example of the packages it tests). A `cargo build` or `cargo run` here
+# would build the whole dependency tree a second time: without the dev-dependencies, the
+# features of some shared crates (num-traits, bitflags) differ, and that second tree doubled
+# the disk the target directory takes.
+bin_dir=${CARGO_TARGET_DIR:-target}/debug
+built() {
+  local f
+  for f in "$@"; do
+    if [ ! -x "$bin_dir/$f" ]; then
+      echo "找不到 $bin_dir/$f：它应由上面的 cargo test 构建" >&2
+      return 1
+    fi
+  done
+}
+
 # The HQ's station relay page in Debian's chromium (headless, playwright-core), against the
-# real fengqiao and fengqiao-hq binaries (already built by the tests above).
+# real fengqiao and fengqiao-hq binaries.
 hq_relay_page() {
   if ! command -v npm >/dev/null 2>&1; then need_apt nodejs npm; fi
-  cargo build --quiet --locked --bin fengqiao --bin fengqiao-hq
+  built fengqiao fengqiao-hq
   (cd hq/browser && npm install --no-audit --no-fund && npm test)
 }
 step "apt packages (relay page)" need_apt chromium
@@ -57,15 +73,20 @@ bench_smoke() {
   # BENCHMARKS.md.
   local dir
   dir=$(mktemp -d)
-  cargo run --quiet --locked --bin fengqiao -- --db "$dir/bench.db" demo --households 300 --seed 1
-  cargo run --quiet --locked --bin fengqiao -- --db "$dir/bench.db" bench --queries 20
+  built fengqiao
+  "$bin_dir/fengqiao" --db "$dir/bench.db" demo --households 300 --seed 1
+  "$bin_dir/fengqiao" --db "$dir/bench.db" bench --queries 20
   rm -rf "$dir"
 }
 step "benchmark smoke run" bench_smoke
 
 # The documents benchmark at small scale (debug), so it keeps compiling and running; the
 # release figures are in BENCHMARKS.md.
-step "documents benchmark smoke run" cargo run --quiet --locked --example bench_docs -- --households 300 --runs 3
+docs_bench_smoke() {
+  built examples/bench_docs
+  "$bin_dir/examples/bench_docs" --households 300 --runs 3
+}
+step "documents benchmark smoke run" docs_bench_smoke
 
 # ── The desktop app (src-tauri/, ui/) ──
 need_node() {
