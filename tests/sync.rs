@@ -35,6 +35,28 @@ fn enroll(hq: &mut Hq, post: &mut Post, name: &str, villages: &[&str]) {
     post.api.enroll_accept(&reply).unwrap();
 }
 
+/// A post that asks to enroll without naming itself goes by the name in its settings, so
+/// HQ's lists show "青山中心警务室" rather than a bare "警务室".
+#[test]
+fn a_post_enrolls_under_the_name_in_its_settings() {
+    let mut post = Post::new();
+    assert_eq!(post.api.enroll_request(None).unwrap().node.name, "警务室");
+    post.call("post.save", json!({"name": "青山中心警务室"}));
+    let req = post.api.enroll_request(None).unwrap();
+    assert_eq!(req.node.name, "青山中心警务室");
+
+    let mut hq = hq();
+    let reply = hq.api.hq_enroll(&req, &["330100001".to_owned()]).unwrap();
+    post.api.enroll_accept(&reply).unwrap();
+    let peers = hq.api.call("sync.status", json!({})).unwrap();
+    assert!(peers.to_string().contains("青山中心警务室"), "{peers}");
+
+    // A name given when asking to enroll is kept, whatever the settings say later.
+    post.api.enroll_request(Some("青山警务室")).unwrap();
+    post.call("post.save", json!({"name": "青山镇中心警务室"}));
+    assert_eq!(post.api.enroll_request(None).unwrap().node.name, "青山警务室");
+}
+
 /// One round trip: the post's bundle to HQ, HQ's reply back.
 fn sync(hq: &mut Hq, post: &mut Post) {
     let up = post.api.bundle_export().unwrap();

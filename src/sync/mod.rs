@@ -73,9 +73,15 @@ pub fn role(store: &Store) -> Result<NodeRole> {
         .map(|r| r.unwrap_or(NodeRole::Post))
 }
 
-/// This node's display name.
+/// This node's display name: the one given to it (HQ's at `init`, or a post's when it asks
+/// to enroll), else the post's own name from its settings, else "警务室".
 pub fn name(store: &Store) -> Result<String> {
-    Ok(get_meta(store.conn(), "node_name")?.unwrap_or_else(|| "警务室".into()))
+    let conn = store.conn();
+    if let Some(n) = get_meta(conn, "node_name")? {
+        return Ok(n);
+    }
+    let post = crate::store::place::get_post(conn)?.map(|p| p.fields.name);
+    Ok(post.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| "警务室".into()))
 }
 
 /// Makes this database an HQ node named `name` (repeating it only renames).
