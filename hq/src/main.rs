@@ -168,6 +168,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                 r.conflicts,
                 reply_out.display()
             ));
+            // The reply is on disk; now the search entries HQ deferred past the import, so
+            // that a search later finds this post's residents without building them first.
+            api.search_catch_up(usize::MAX)?;
         }
         Command::Assign { post, table, id, note } => {
             let a = api.hq_assign(&post, &table, &id, note.as_deref())?;

@@ -3,6 +3,7 @@
 //!   handed to another post, which receives it with the reply to its next bundle; a bad
 //!   table, row or post is refused in Chinese with a non-zero exit and nothing recorded; a
 //!   withdrawn assignment leaves the post what it has.
+//! - `bundle import` builds the search entries HQ deferred past the import.
 //! - `alarms`: a post's audit chain cut back shows as an alarm until marked seen.
 
 #![allow(clippy::unwrap_used)]
@@ -75,7 +76,21 @@ fn the_county_hands_a_dispute_to_another_post_from_the_command_line() {
                "village_id": v["id"], "parties": [{"role": "applicant", "name": "王建国"}]}),
     );
     let d = d["id"].as_str().unwrap();
+    let g = call(&mut a, "group.create", json!({"village_id": v["id"], "name": "3组"}));
+    let h = call(&mut a, "household.create", json!({"village_id": v["id"], "group_id": g["id"], "house_no": "12"}));
+    call(&mut a, "person.create", json!({"household_id": h["id"], "name": "李秀英", "residence": "permanent"}));
     by_stick(dir.path(), &data, &mut a);
+    // The import from the command line also builds the search entries it deferred.
+    let probe = fengqiao_hq::open(&data).unwrap();
+    let queued: i64 = probe.store().conn().query_row("SELECT count(*) FROM search_pending", [], |r| r.get(0)).unwrap();
+    assert_eq!(queued, 0);
+    let grams: i64 = probe
+        .store()
+        .conn()
+        .query_row("SELECT count(*) FROM search_gram WHERE gram = '李秀'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(grams, 1);
+    drop(probe);
     by_stick(dir.path(), &data, &mut b);
     assert!(disputes(&b).is_empty());
 
