@@ -36,3 +36,26 @@ export const barFigure = {
 /** A legend in one row above the plot; the plot's grid starts below it. */
 export const legendAbove = { top: 0, left: "center" as const, itemHeight: 10 };
 export const GRID_TOP_WITH_LEGEND = 44;
+
+/** One point of a line series with its figure placed by `pairedLineFigures`. */
+export interface LinePoint {
+  value: number;
+  label: { show: boolean; position: "top" | "bottom" };
+}
+
+/**
+ * The points of two line series drawn on one chart, each figure on the side away from the
+ * other line, so that figures at the same month never sit on each other: the higher point's
+ * above, the lower point's below (ties: the first series' above). A lower point of 0 sits on
+ * the axis and carries no figure, which would land on the month's name.
+ */
+export function pairedLineFigures(first: number[], second: number[]): [LinePoint[], LinePoint[]] {
+  const point = (value: number, above: boolean): LinePoint => ({
+    value,
+    label: { show: above || value !== 0, position: above ? "top" : "bottom" },
+  });
+  return [
+    first.map((v, i) => point(v, v >= (second[i] ?? 0))),
+    second.map((v, i) => point(v, v > (first[i] ?? 0))),
+  ];
+}

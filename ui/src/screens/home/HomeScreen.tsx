@@ -8,7 +8,7 @@ import { backend, toBackendError } from "../../backend";
 import type { Board, DisputeStatus, Errand, FollowUpDue, OverdueFulfilment, PreventionMonth } from "../../backend";
 import { DisputeStatusLabel } from "../../backend/types";
 import { Chart } from "../../components/Chart";
-import { countAxis } from "../../components/chartOptions";
+import { countAxis, pairedLineFigures } from "../../components/chartOptions";
 import { usePost } from "../../components/PostContext";
 
 type MonthCount = { month: string; incidents: number; disputes: number };
@@ -79,20 +79,23 @@ export function HomeScreen({ onSearch }: { onSearch: () => void }) {
     };
   }, [month]);
 
-  const trendChart: EChartsOption = useMemo(
-    () => ({
+  const trendChart: EChartsOption = useMemo(() => {
+    const [incidents, disputes] = pairedLineFigures(
+      trend.map((t) => t.incidents),
+      trend.map((t) => t.disputes),
+    );
+    return {
       grid: { left: 32, right: 8, top: 28, bottom: 24 },
       tooltip: {},
       legend: { top: 0 },
       xAxis: { type: "category", data: trend.map((t) => t.month) },
       yAxis: countAxis(),
       series: [
-        { name: "警情", type: "line", data: trend.map((t) => t.incidents), label: { show: true } },
-        { name: "受理纠纷", type: "line", data: trend.map((t) => t.disputes), label: { show: true } },
+        { name: "警情", type: "line", data: incidents },
+        { name: "受理纠纷", type: "line", data: disputes },
       ],
-    }),
-    [trend],
-  );
+    };
+  }, [trend]);
 
   const stageChart: EChartsOption = useMemo(
     () => ({
