@@ -48,10 +48,10 @@ import { DateField } from "../../components/DateField";
 import { PrintButton } from "../../components/FileActions";
 import { DisputeStatusTag } from "../../components/DisputeStatusTag";
 import { PersonPicker } from "../../components/PersonPicker";
+import { yuan } from "../../components/money";
 
 const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
 const LEVEL_COLOR: Record<string, string> = { initial: "blue", review: "orange", joint: "red" };
-const yuan = (fen: number) => (fen / 100).toLocaleString("zh-CN", { minimumFractionDigits: 2 });
 
 /** A form in a modal that sends one api request and shows refusals under the fields. */
 function useStepForm<T extends object>(send: (v: T) => Promise<Dispute>, done: (d: Dispute) => void) {
@@ -541,7 +541,7 @@ export function DisputeCase() {
           <Descriptions.Item label="纠纷类型">{dispute.kind_label}</Descriptions.Item>
           <Descriptions.Item label="村（社区）">{dispute.village_name ?? "—"}</Descriptions.Item>
           <Descriptions.Item label="承办民警">{dispute.officer_name ?? "—"}</Descriptions.Item>
-          <Descriptions.Item label="涉及金额">{yuan(dispute.amount_involved)} 元</Descriptions.Item>
+          <Descriptions.Item label="涉及金额">{yuan(dispute.amount_involved)}</Descriptions.Item>
           <Descriptions.Item label="协议编号">{dispute.agreement?.number ?? "—"}</Descriptions.Item>
           <Descriptions.Item label="争议事项" span={2}>
             {dispute.matters ?? "—"}

@@ -5,7 +5,8 @@ import type { Hazard, HazardFilter, HazardInput, HazardStatus, HazardStepRequest
 import { HazardGradeLabel, HazardKindLabel, HazardStatusLabel } from "../../backend/types";
 import { blankToNull } from "../../components/formErrors";
 import { DateField } from "../../components/DateField";
-import { options, useLoad, useRefs, useSave, yuan, LedgerActions } from "./common";
+import { options, useLoad, useRefs, useSave, LedgerActions } from "./common";
+import { yuan } from "../../components/money";
 
 type Refs = ReturnType<typeof useRefs>;
 type Step = "verify" | "reject" | "fix" | "recheck";

@@ -5,7 +5,8 @@ import type { PreventionMonth } from "../../backend";
 import { Chart } from "../../components/Chart";
 import { barFigure, countAxis } from "../../components/chartOptions";
 import { MonthField, thisMonth } from "../../components/DateField";
-import { useLoad, yuan } from "./common";
+import { useLoad } from "./common";
+import { yuan } from "../../components/money";
 
 /** 月报: the month's prevention figures, with a chart. */
 export function MonthTab() {

@@ -9,9 +9,6 @@ import { showError } from "../../components/formErrors";
 
 export const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
 
-/** Fen as yuan, e.g. 2000 → "20.00 元". */
-export const yuan = (fen: number) => `${(fen / 100).toFixed(2)} 元`;
-
 /** Loads something, with its error and a reload. */
 export function useLoad<T>(load: () => Promise<T>, initial: T) {
   const [data, setData] = useState<T>(initial);

@@ -9,7 +9,8 @@ import { Chart } from "../../components/Chart";
 import { barFigure, countAxis, GRID_TOP_WITH_LEGEND, legendAbove } from "../../components/chartOptions";
 import { MonthField, thisMonth } from "../../components/DateField";
 import { LedgerExportButton, useWriteFile } from "../../components/FileActions";
-import { useLoad, yuan } from "../prevention/common";
+import { useLoad } from "../prevention/common";
+import { yuan } from "../../components/money";
 
 const pct = (r: number | null | undefined) => (r === null || r === undefined ? "—" : `${(r * 100).toFixed(1)}%`);
 
