@@ -136,8 +136,12 @@ fn esc(s: &str) -> String {
 }
 
 async fn status_page(State(api): State<Shared>) -> Response {
-    let done = tokio::task::spawn_blocking(move || lock(&api).sync_status()).await;
-    let status = match done {
+    let done = tokio::task::spawn_blocking(move || {
+        let mut api = lock(&api);
+        Ok::<_, fengqiao::Error>((api.sync_status()?, api.hq_assignments()?))
+    })
+    .await;
+    let (status, assignments) = match done {
         Ok(Ok(s)) => s,
         Ok(Err(e)) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
@@ -178,6 +182,27 @@ async fn status_page(State(api): State<Shared>) -> Response {
              <code>fengqiao-hq alarms --seen 编号</code> 标记为已处理。</p>"
         )
     };
+    let assigned = if assignments.is_empty() {
+        "<p id=\"assignments\">还没有指派。</p>".to_owned()
+    } else {
+        let rows: String = assignments
+            .iter()
+            .map(|a| {
+                format!(
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    esc(&show_stored(&a.assigned_at)),
+                    esc(&a.post_name),
+                    esc(&a.what()),
+                    a.state(),
+                    esc(a.note.as_deref().unwrap_or_default())
+                )
+            })
+            .collect();
+        format!(
+            "<table id=\"assignments\"><tr><th>指派时间</th><th>警务室</th><th>事项</th><th>状态</th><th>说明</th></tr>{rows}</table>\
+             <p>在县局服务器上用 <code>fengqiao-hq assign</code> 指派、<code>fengqiao-hq unassign</code> 撤回。</p>"
+        )
+    };
     Html(format!(
         r#"<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{name} · 枫桥同步</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 8px}}</style></head>
@@ -185,6 +210,8 @@ async fn status_page(State(api): State<Shared>) -> Response {
 <p>本节点 <code>{node}</code>；本节点变更 {local} 条；未处理冲突 <b id="conflicts">{conflicts}</b> 条</p>
 <h2>警务室</h2>
 <table id="posts"><tr><th>名称</th><th>节点</th><th>辖区</th><th>上次同步</th><th>待发送变更</th></tr>{rows}</table>
+<h2>指派</h2>
+{assigned}
 <h2>审计日志锚点</h2>
 {alarms}
 <h2>转交 U 盘同步包</h2>

@@ -175,13 +175,15 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Assign { post, table, id, note } => {
             let a = api.hq_assign(&post, &table, &id, note.as_deref())?;
             say(format!(
-                "已指派给“{}”：{} {}（连同下属记录，{} 条变更），下次同步时送达",
-                a.post_name, a.tbl, a.row_id, a.pending_changes
+                "已指派给“{}”：{}（连同下属记录，{} 条变更），下次同步时送达",
+                a.post_name,
+                a.what(),
+                a.pending_changes
             ));
         }
         Command::Unassign { id } => {
             let a = api.hq_unassign(&id)?;
-            say(format!("已撤回给“{}”的指派：{} {}，下次同步时告知警务室", a.post_name, a.tbl, a.row_id));
+            say(format!("已撤回给“{}”的指派：{}，下次同步时告知警务室", a.post_name, a.what()));
         }
         Command::Alarms { all, seen } => {
             if let Some(id) = seen {
@@ -213,20 +215,13 @@ fn run(cli: Cli) -> Result<(), Error> {
             } else {
                 for a in all {
                     say(format!(
-                        "{}  {}  {}  {} {}  {}  {}",
+                        "{}  {}  {}  {}  {}  {}",
                         a.id,
                         fengqiao::model::time::show_stored(&a.assigned_at),
                         a.post_name,
-                        a.tbl,
-                        a.row_id,
-                        if a.withdrawn_at.is_some() {
-                            "已撤回"
-                        } else if a.delivered {
-                            "已送达"
-                        } else {
-                            "待送达"
-                        },
-                        a.note.unwrap_or_default()
+                        a.what(),
+                        a.state(),
+                        a.note.as_deref().unwrap_or_default()
                     ));
                 }
             }

@@ -1,6 +1,7 @@
 //! HQ's admin commands as a county admin runs them.
 //! - `assign`, `assignments`, `unassign`: a dispute brought in on a USB stick from one post is
-//!   handed to another post, which receives it with the reply to its next bundle; a bad
+//!   handed to another post, which receives it with the reply to its next bundle, and HQ's
+//!   status page lists it; a bad
 //!   table, row or post is refused in Chinese with a non-zero exit and nothing recorded; a
 //!   withdrawn assignment leaves the post what it has.
 //! - `bundle import` builds the search entries HQ deferred past the import.
@@ -56,6 +57,21 @@ fn by_stick(dir: &Path, data: &Path, api: &mut Api) {
     call(api, "sync.import", json!({"path": down}));
 }
 
+/// HQ's status page, served from `data` on loopback for one request.
+fn status_page(data: &Path) -> String {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = rt.spawn(fengqiao_hq::run(listener, fengqiao_hq::open(data).unwrap(), async {
+        let _ = stopped.await;
+    }));
+    let page = ureq::get(&url).call().unwrap().body_mut().read_to_string().unwrap();
+    stop.send(()).unwrap();
+    rt.block_on(server).unwrap().unwrap();
+    page
+}
+
 fn disputes(api: &Api) -> Vec<String> {
     let mut stmt = api.store().conn().prepare("SELECT title FROM dispute").unwrap();
     stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
@@ -101,10 +117,17 @@ fn the_county_hands_a_dispute_to_another_post_from_the_command_line() {
     let e = hq_refused(&data, &["assign", "--post", "北山警务室", "--table", "dispute", "--id", d]);
     assert!(e.contains("没有登记名为或标识为“北山警务室”的警务室"), "{e}");
     assert!(hq_ok(&data, &["assignments"]).contains("还没有指派"));
+    assert!(status_page(&data).contains("还没有指派"));
 
     let out = hq_ok(&data, &["assign", "--post", "溪口警务室", "--table", "dispute", "--id", d, "--note", "请联调"]);
-    assert!(out.contains("已指派给“溪口警务室”"), "{out}");
-    assert!(hq_ok(&data, &["assignments"]).contains("待送达"));
+    assert!(out.contains("已指派给“溪口警务室”：矛盾纠纷“邻里排水纠纷”"), "{out}");
+    let out = hq_ok(&data, &["assignments"]);
+    assert!(out.contains("溪口警务室  矛盾纠纷“邻里排水纠纷”  待送达  请联调"), "{out}");
+    let page = status_page(&data);
+    assert!(
+        page.contains("<td>溪口警务室</td><td>矛盾纠纷“邻里排水纠纷”</td><td>待送达</td><td>请联调</td>"),
+        "{page}"
+    );
     by_stick(dir.path(), &data, &mut b);
     assert_eq!(disputes(&b), ["邻里排水纠纷"]);
     by_stick(dir.path(), &data, &mut b);
@@ -114,8 +137,9 @@ fn the_county_hands_a_dispute_to_another_post_from_the_command_line() {
 
     let id = listed[0]["id"].as_str().unwrap();
     let out = hq_ok(&data, &["unassign", id]);
-    assert!(out.contains("已撤回给“溪口警务室”的指派"), "{out}");
+    assert!(out.contains("已撤回给“溪口警务室”的指派：矛盾纠纷“邻里排水纠纷”"), "{out}");
     assert!(hq_ok(&data, &["assignments"]).contains("已撤回"));
+    assert!(status_page(&data).contains("<td>已撤回</td>"));
     let e = hq_refused(&data, &["unassign", id]);
     assert!(e.contains("或已撤回"), "{e}");
     by_stick(dir.path(), &data, &mut b);

@@ -35,8 +35,12 @@ pub struct Assignment {
     pub post_name: String,
     /// The assigned row's table.
     pub tbl: String,
+    /// What the table is called, e.g. 矛盾纠纷.
+    pub kind: String,
     /// The assigned row.
     pub row_id: String,
+    /// What the row is about: a dispute's title, a lead's content, a household's address.
+    pub subject: Option<String>,
     /// Why, in HQ's words.
     pub note: Option<String>,
     /// When (RFC 3339, UTC).
@@ -48,6 +52,28 @@ pub struct Assignment {
     pub delivered: bool,
     /// When HQ withdrew it, if it did (RFC 3339, UTC).
     pub withdrawn_at: Option<String>,
+}
+
+impl Assignment {
+    /// Where it stands, in a word for HQ's lists: 已撤回, 已送达 or 待送达.
+    pub fn state(&self) -> &'static str {
+        if self.withdrawn_at.is_some() {
+            "已撤回"
+        } else if self.delivered {
+            "已送达"
+        } else {
+            "待送达"
+        }
+    }
+
+    /// The assigned row in words: its kind and what it is about, e.g. 矛盾纠纷“邻里排水纠纷”,
+    /// or its id where it says nothing of itself.
+    pub fn what(&self) -> String {
+        match &self.subject {
+            Some(s) => format!("{}“{s}”", self.kind),
+            None => format!("{} {}", self.kind, self.row_id),
+        }
+    }
 }
 
 /// The columns that hang a row from another (a dependant's link to its row), with the
@@ -213,7 +239,9 @@ fn read(conn: &Connection, only: Option<&str>) -> Result<Vec<Assignment>> {
             post: r.get(1)?,
             post_name: r.get(2)?,
             tbl: r.get(3)?,
+            kind: String::new(),
             row_id: r.get(4)?,
+            subject: None,
             note: r.get(5)?,
             assigned_at: r.get(6)?,
             pending_changes: r.get(7)?,
@@ -221,7 +249,11 @@ fn read(conn: &Connection, only: Option<&str>) -> Result<Vec<Assignment>> {
             withdrawn_at: r.get(9)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut out: Vec<Assignment> = rows.collect::<rusqlite::Result<_>>()?;
+    for a in &mut out {
+        (a.kind, a.subject) = describe(conn, &a.tbl, &a.row_id)?;
+    }
+    Ok(out)
 }
 
 /// The rows assigned to `post` (live assignments), for its scope.
@@ -302,17 +334,22 @@ pub fn received(conn: &Connection) -> Result<Vec<Received>> {
         .collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::with_capacity(rows.len());
     for (id, tbl, row_id, note, assigned_at) in rows {
-        let known = SUBJECTS.iter().find(|(t, _, _)| *t == tbl);
-        let subject = match known {
-            Some((table, _, expr)) => conn
-                .prepare_cached(&format!("SELECT {expr} FROM {table} WHERE id = ?1"))?
-                .query_row([&row_id], |r| r.get::<_, Option<String>>(0))
-                .optional()?
-                .flatten(),
-            None => None,
-        };
-        let kind = known.map_or("记录", |(_, k, _)| k).to_owned();
+        let (kind, subject) = describe(conn, &tbl, &row_id)?;
         out.push(Received { id, tbl, kind, row_id, subject, note, assigned_at });
     }
     Ok(out)
+}
+
+/// What an assigned row's table is called, and what the row is about (none when the row is
+/// not here, or says nothing of itself).
+fn describe(conn: &Connection, tbl: &str, row_id: &str) -> Result<(String, Option<String>)> {
+    let Some((table, kind, expr)) = SUBJECTS.iter().find(|(t, _, _)| *t == tbl) else {
+        return Ok(("记录".to_owned(), None));
+    };
+    let subject = conn
+        .prepare_cached(&format!("SELECT {expr} FROM {table} WHERE id = ?1"))?
+        .query_row([row_id], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten();
+    Ok(((*kind).to_owned(), subject))
 }
