@@ -2,7 +2,7 @@
 // tauri-driver and WebKitWebDriver, on a fresh database. Run by scripts/e2e.sh under xvfb-run.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { connect } from "node:net";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -10,8 +10,6 @@ import { remote } from "webdriverio";
 
 const APP = process.env.FENGQIAO_DESK_BIN ?? "";
 const SHOTS = process.env.E2E_SCREENSHOTS ?? path.resolve(__dirname, "../../target/e2e-screenshots");
-const DRIVER_PORT = 4444;
-const NATIVE_PORT = 4445;
 
 let driver: ChildProcess | undefined;
 let browser: WebdriverIO.Browser;
@@ -32,6 +30,19 @@ function portOpen(port: number): Promise<boolean> {
       resolve(true);
     });
     s.once("error", () => resolve(false));
+  });
+}
+
+/** A loopback port nothing listens on now, for tauri-driver and WebKitWebDriver: fixed ports
+ * would clash with a second run or anything else on the machine. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port"))));
+    });
   });
 }
 
@@ -159,17 +170,20 @@ beforeAll(async () => {
   if (!APP) throw new Error("FENGQIAO_DESK_BIN must name the app binary (see scripts/e2e.sh)");
   mkdirSync(SHOTS, { recursive: true });
   dataDir = mkdtempSync(path.join(tmpdir(), "fengqiao-e2e-"));
-  driver = spawn("tauri-driver", ["--port", String(DRIVER_PORT), "--native-port", String(NATIVE_PORT)], {
+  const driverPort = await freePort();
+  let nativePort = await freePort();
+  while (nativePort === driverPort) nativePort = await freePort();
+  driver = spawn("tauri-driver", ["--port", String(driverPort), "--native-port", String(nativePort)], {
     stdio: ["ignore", "inherit", "inherit"],
     env: { ...process.env, FENGQIAO_DB: path.join(dataDir, "post.db") },
   });
   // tauri-driver answers before WebKitWebDriver (which it starts at once) listens: wait for
   // both before asking for a session.
-  await until("tauri-driver", () => portOpen(DRIVER_PORT));
-  await until("WebKitWebDriver", () => portOpen(NATIVE_PORT));
+  await until("tauri-driver", () => portOpen(driverPort));
+  await until("WebKitWebDriver", () => portOpen(nativePort));
   browser = await remote({
     hostname: "127.0.0.1",
-    port: DRIVER_PORT,
+    port: driverPort,
     logLevel: "warn",
     connectionRetryCount: 5,
     capabilities: {
