@@ -99,3 +99,45 @@ fn a_three_character_query_finds_names_and_else_places() {
     let r = post.call("search", json!({"text": "枫林村"}));
     assert_eq!(r["total"], 2, "no name holds it: the address does");
 }
+
+/// An officer who transfers away is marked 离岗 rather than deleted (their name stays on
+/// what they handled); a corrected phone changes only the phone; a bad one is refused
+/// naming the field, with nothing changed; every change is logged for sync.
+#[test]
+fn an_officer_is_corrected_and_marked_off_post() {
+    let mut post = Post::new();
+    let a = post.call("officer.create", json!({"name": "陈百川", "role": "officer", "badge_no": "123456"}));
+    post.call("officer.create", json!({"name": "林晓", "role": "auxiliary"}));
+    let logged = |post: &Post| -> i64 {
+        post.api
+            .store()
+            .conn()
+            .query_row("SELECT count(*) FROM change_log WHERE tbl = 'officer'", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = logged(&post);
+
+    let a2 = post.call("officer.update", json!({"id": id(&a), "phone": "13900001111"}));
+    assert_eq!(a2["phone"], "13900001111");
+    assert_eq!(a2["badge_no"], "123456");
+    assert_eq!(a2["active"], true);
+    assert_eq!(logged(&post), before + 1, "one column changed, one change logged");
+
+    let e = post.refused("officer.update", json!({"id": id(&a), "phone": "123", "active": false}));
+    assert_eq!(e["field"], "phone", "{e}");
+    let e = post.refused("officer.update", json!({"id": "no-such", "active": false}));
+    assert_eq!(e["field"], "id", "{e}");
+    assert!(e["message"].as_str().unwrap().contains("不存在"), "{e}");
+    assert_eq!(logged(&post), before + 1);
+
+    post.call("officer.update", json!({"id": id(&a), "active": false}));
+    let list = post.call("officer.list", json!({}));
+    let names: Vec<(&str, bool)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["name"].as_str().unwrap(), o["active"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(names, [("林晓", true), ("陈百川", false)], "those on post first");
+    assert_eq!(list[1]["phone"], "13900001111");
+}

@@ -127,6 +127,7 @@ fn each_forbidden_action_is_refused_for_the_wrong_role() {
         ("backup.create", json!({"out": out})),
         ("post.save", json!({"name": "改名警务室"})),
         ("officer.create", json!({"name": "赵六", "role": "officer"})),
+        ("officer.update", json!({"id": "x", "active": false})),
     ];
     for (who, api) in [("officer", &mut officer), ("auxiliary", &mut aux)] {
         for (method, params) in &admin_only {
@@ -219,6 +220,15 @@ fn a_login_linked_to_an_officer_takes_that_officers_role() {
         json!({"login": "lin", "password": START_PW, "role": "auxiliary", "officer_id": aux, "name": "林海燕"}),
     );
     assert_eq!((u["role"].as_str(), u["must_change_password"].as_bool()), (Some("auxiliary"), Some(true)));
+
+    // Nor can the officer's role change under the login; once the login is disabled it can.
+    let e = refused(&mut d.admin, "officer.update", json!({"id": aux, "role": "officer"}));
+    assert_eq!(e["field"], "role");
+    assert!(e["message"].as_str().unwrap().contains("有登录账号“lin”"), "{e}");
+    ok(&mut d.admin, "officer.update", json!({"id": aux, "phone": "13900001111"}));
+    ok(&mut d.admin, "user.disable", json!({"login": "lin"}));
+    let o = ok(&mut d.admin, "officer.update", json!({"id": aux, "role": "officer"}));
+    assert_eq!(o["role"], "officer");
 }
 
 #[test]

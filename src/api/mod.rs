@@ -30,7 +30,8 @@ pub use dispute::{AgreementCheck, DisputeRef, DueRequest, ReferRequest, Withdraw
 pub use docs::{AgreementPdfRequest, FollowUpPdfRequest, ImportRequest, LedgerRequest, StatsExportRequest, Written};
 pub use errand::{AdvanceRequest, BoardRequest, CancelRequest, CatalogueRequest, OverdueRequest};
 pub use people::{
-    Created, GroupInput, HouseholdUpdate, IdNumberCheck, IdNumberInfo, IdRequest, NoParams, PersonUpdate, SearchRequest,
+    Created, GroupInput, HouseholdUpdate, IdNumberCheck, IdNumberInfo, IdRequest, NoParams, OfficerUpdate,
+    PersonUpdate, SearchRequest,
 };
 pub use prevention::MonthRequest;
 pub use prevention::{

@@ -46,6 +46,17 @@ pub struct HouseholdUpdate {
     pub changes: Map<String, Value>,
 }
 
+/// `officer.update`: the id and the fields to change.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct OfficerUpdate {
+    /// The officer.
+    pub id: String,
+    /// Fields of `officer.create` to change; `active: false` is 离岗.
+    #[serde(flatten)]
+    #[schemars(with = "OfficerInput")]
+    pub changes: Map<String, Value>,
+}
+
 /// `group.create`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -143,6 +154,14 @@ impl Api {
         self.store.write(|tx| place::create_officer(tx, input))
     }
 
+    /// Changes an officer (only the fields sent).
+    pub fn officer_update(&mut self, req: OfficerUpdate) -> Result<Officer> {
+        let current = place::officer_input_of(self.store.conn(), &req.id)?;
+        let input = patch(current, req.changes)?;
+        self.store.write(|tx| place::update_officer(tx, &req.id, input))?;
+        place::get_officer(self.store.conn(), "id", &req.id)
+    }
+
     /// Registers a household.
     pub fn household_create(&mut self, input: HouseholdInput) -> Result<Household> {
         let id = self.store.write(|tx| household::create(tx, input))?;
@@ -237,6 +256,8 @@ pub(super) fn methods() -> Vec<Method> {
         method!("group.create", "新增村民小组", GroupInput, |api, p| api.group_create(p)),
         method!("officer.list", "列出民警、辅警", NoParams, |api, _| api.officer_list()),
         method!("officer.create", "新增民警、辅警", OfficerInput, |api, p| api.officer_create(p)),
+        method!("officer.update", "修改民警、辅警（含离岗）", OfficerUpdate, |api, p| api
+            .officer_update(p)),
         method!("household.create", "登记户", HouseholdInput, |api, p| api.household_create(p)),
         method!("household.update", "修改户（只传需要修改的字段）", HouseholdUpdate, |api, p| api
             .household_update(p)),

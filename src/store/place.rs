@@ -242,6 +242,48 @@ pub fn create_officer(tx: &mut Tx<'_>, input: OfficerInput) -> Result<Officer> {
     Ok(Officer { id, name: input.name, role: input.role, badge_no: input.badge_no, phone: input.phone, active })
 }
 
+/// Changes an officer: a phone or badge number corrected, or 离岗 (`active` false) when
+/// they leave the post. Their name stays on what they handled.
+pub fn update_officer(tx: &mut Tx<'_>, id: &str, input: OfficerInput) -> Result<()> {
+    let before = get_officer(tx.conn(), "id", id)?;
+    let input = input.validate()?;
+    if input.role != before.role {
+        // A login linked to the officer has the officer's role (see `user.create`).
+        let login: Option<String> = tx
+            .conn()
+            .prepare_cached("SELECT login FROM app_user WHERE officer_id = ?1 AND disabled_at IS NULL LIMIT 1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        if let Some(login) = login {
+            return Err(Error::validation(
+                "role",
+                format!(
+                    "“{}”有登录账号“{login}”，账号的角色须与登记的相同：请先在“用户”中停用该账号，改角色后再新建账号",
+                    before.name
+                ),
+            ));
+        }
+    }
+    tx.update(
+        "officer",
+        id,
+        &[
+            ("name", v(input.name)),
+            ("role", v(input.role)),
+            ("badge_no", v(input.badge_no)),
+            ("phone", v(input.phone)),
+            ("active", v(input.active.unwrap_or(true))),
+        ],
+    )?;
+    Ok(())
+}
+
+/// An officer as the input that would make them, for a partial update.
+pub fn officer_input_of(conn: &Connection, id: &str) -> Result<OfficerInput> {
+    let o = get_officer(conn, "id", id)?;
+    Ok(OfficerInput { name: o.name, role: o.role, badge_no: o.badge_no, phone: o.phone, active: Some(o.active) })
+}
+
 /// The working-day calendar as stored.
 pub fn work_calendar(conn: &Connection) -> Result<WorkCalendar> {
     let mut stmt = conn.prepare_cached("SELECT day, is_holiday FROM holiday WHERE deleted_at IS NULL")?;

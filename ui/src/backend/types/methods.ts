@@ -65,6 +65,7 @@ export const METHODS = [
   "mediation.add", // 登记调解（初调、复调、联调）
   "officer.create", // 新增民警、辅警
   "officer.list", // 列出民警、辅警
+  "officer.update", // 修改民警、辅警（含离岗）
   "outreach.create", // 登记宣传活动
   "outreach.list", // 某月宣传活动
   "outreach.totals", // 各村全年宣传合计
@@ -174,6 +175,7 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "mediation.add": "登记调解（初调、复调、联调）",
   "officer.create": "新增民警、辅警",
   "officer.list": "列出民警、辅警",
+  "officer.update": "修改民警、辅警（含离岗）",
   "outreach.create": "登记宣传活动",
   "outreach.list": "某月宣传活动",
   "outreach.totals": "各村全年宣传合计",
