@@ -165,6 +165,7 @@ export const backend = {
   officer: {
     list: () => call<Officer[]>("officer.list"),
     create: (p: OfficerInput) => call<Officer>("officer.create", p),
+    update: (p: Update<OfficerInput>) => call<Officer>("officer.update", p),
   },
   household: {
     list: (f: HouseholdFilter) => call<HouseholdPage>("household.list", f),

@@ -1,10 +1,13 @@
 import { useCallback, useEffect, useState } from "react";
-import { Alert, Button, Card, Col, Descriptions, Form, Input, Row, Select, Space, Table, Tabs, Tag, Typography } from "antd";
+import { Alert, Button, Card, Col, Descriptions, Form, Input, Modal, Radio, Row, Select, Space, Table, Tabs, Tag, Typography } from "antd";
 import { backend, toBackendError } from "../../backend";
 import type { DbInfo, Officer, OfficerInput, PostInput, Village, VillageInput } from "../../backend";
 import { RoleLabel } from "../../backend/types";
 import { blankToNull, showError } from "../../components/formErrors";
 import { usePost } from "../../components/PostContext";
+import { useSave } from "../prevention/common";
+
+const ROLE_OPTIONS = Object.entries(RoleLabel).map(([value, label]) => ({ value, label }));
 
 function PostForm() {
   const { post, reload } = usePost();
@@ -153,10 +156,57 @@ function Villages() {
   );
 }
 
+/** 修改 an officer: a corrected phone or badge number, a changed role, or 离岗 when they
+ * leave the post (their name stays on what they handled). */
+function OfficerEdit({ officer, onSaved }: { officer: Officer; onSaved: () => void }) {
+  const [form] = Form.useForm<OfficerInput>();
+  const { save, saving, alert } = useSave(form, (v: OfficerInput) => backend.officer.update({ id: officer.id, ...blankToNull(v) }), onSaved);
+  const { id: _id, ...fields } = officer;
+  return (
+    <Form form={form} name="officer-edit" layout="vertical" initialValues={fields} onFinish={save} data-testid="officer-edit">
+      {alert}
+      <Row gutter={16}>
+        <Col span={12}>
+          <Form.Item name="name" label="姓名" required>
+            <Input />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="role" label="角色">
+            <Select options={ROLE_OPTIONS} />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="badge_no" label="警号">
+            <Input />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="phone" label="电话">
+            <Input />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item name="active" label="状态" extra="调离本警务室的设为离岗；经手的纠纷、代办仍保留其姓名。">
+        <Radio.Group
+          options={[
+            { value: true, label: "在岗" },
+            { value: false, label: "离岗" },
+          ]}
+        />
+      </Form.Item>
+      <Button type="primary" htmlType="submit" loading={saving} data-testid="officer-edit-save">
+        保存
+      </Button>
+    </Form>
+  );
+}
+
 function Officers() {
   const [officers, setOfficers] = useState<Officer[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [form] = Form.useForm<OfficerInput>();
+  const [editing, setEditing] = useState<Officer | null>(null);
   const load = useCallback(() => {
     backend.officer.list().then(setOfficers, (e) => setError(toBackendError(e).message));
   }, []);
@@ -185,15 +235,37 @@ function Officers() {
           { title: "警号", dataIndex: "badge_no", width: 120 },
           { title: "电话", dataIndex: "phone", width: 140 },
           { title: "状态", dataIndex: "active", render: (a) => (a ? <Tag color="green">在岗</Tag> : <Tag>离岗</Tag>) },
+          {
+            title: "",
+            key: "edit",
+            width: 80,
+            align: "right",
+            render: (_, o) => (
+              <Button size="small" onClick={() => setEditing(o)} aria-label={`修改 ${o.name}`}>
+                修改
+              </Button>
+            ),
+          },
         ]}
       />
+      <Modal open={editing !== null} title={editing ? `修改：${editing.name}` : ""} footer={null} width={560} onCancel={() => setEditing(null)} destroyOnHidden>
+        {editing && (
+          <OfficerEdit
+            officer={editing}
+            onSaved={() => {
+              setEditing(null);
+              load();
+            }}
+          />
+        )}
+      </Modal>
       <Card size="small" title="新增民警、辅警">
-        <Form form={form} layout="inline" onFinish={add} initialValues={{ role: "auxiliary" }}>
+        <Form form={form} name="officer-add" layout="inline" onFinish={add} initialValues={{ role: "auxiliary" }}>
           <Form.Item name="name" label="姓名" required>
             <Input style={{ width: 110 }} />
           </Form.Item>
           <Form.Item name="role" label="角色">
-            <Select style={{ width: 130 }} options={Object.entries(RoleLabel).map(([value, label]) => ({ value, label }))} />
+            <Select style={{ width: 130 }} options={ROLE_OPTIONS} />
           </Form.Item>
           <Form.Item name="badge_no" label="警号">
             <Input style={{ width: 110 }} />
