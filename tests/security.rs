@@ -226,9 +226,21 @@ fn a_login_linked_to_an_officer_takes_that_officers_role() {
     assert_eq!(e["field"], "role");
     assert!(e["message"].as_str().unwrap().contains("有登录账号“lin”"), "{e}");
     ok(&mut d.admin, "officer.update", json!({"id": aux, "phone": "13900001111"}));
+    // Nor can an officer with a live login leave the post: the login goes first.
+    let e = refused(&mut d.admin, "officer.update", json!({"id": aux, "active": false}));
+    assert_eq!(e["field"], "active");
+    assert!(e["message"].as_str().unwrap().contains("请先在“用户”中停用该账号"), "{e}");
     ok(&mut d.admin, "user.disable", json!({"login": "lin"}));
-    let o = ok(&mut d.admin, "officer.update", json!({"id": aux, "role": "officer"}));
-    assert_eq!(o["role"], "officer");
+    let o = ok(&mut d.admin, "officer.update", json!({"id": aux, "role": "officer", "active": false}));
+    assert_eq!((o["role"].as_str(), o["active"].as_bool()), (Some("officer"), Some(false)));
+    // And one who has left gets no new login.
+    let e = refused(
+        &mut d.admin,
+        "user.create",
+        json!({"login": "lin2", "password": START_PW, "role": "officer", "officer_id": aux}),
+    );
+    assert_eq!(e["field"], "officer_id");
+    assert_eq!(e["message"], "“林海燕”已离岗，不能为其新建登录账号");
 }
 
 #[test]

@@ -247,21 +247,30 @@ pub fn create_officer(tx: &mut Tx<'_>, input: OfficerInput) -> Result<Officer> {
 pub fn update_officer(tx: &mut Tx<'_>, id: &str, input: OfficerInput) -> Result<()> {
     let before = get_officer(tx.conn(), "id", id)?;
     let input = input.validate()?;
-    if input.role != before.role {
-        // A login linked to the officer has the officer's role (see `user.create`).
+    let leaving = before.active && input.active == Some(false);
+    if input.role != before.role || leaving {
+        // A login linked to the officer has the officer's role (see `user.create`), and one
+        // who leaves the post must not keep a way into its data.
         let login: Option<String> = tx
             .conn()
             .prepare_cached("SELECT login FROM app_user WHERE officer_id = ?1 AND disabled_at IS NULL LIMIT 1")?
             .query_row([id], |r| r.get(0))
             .optional()?;
         if let Some(login) = login {
-            return Err(Error::validation(
-                "role",
-                format!(
-                    "“{}”有登录账号“{login}”，账号的角色须与登记的相同：请先在“用户”中停用该账号，改角色后再新建账号",
-                    before.name
-                ),
-            ));
+            let name = &before.name;
+            return Err(if input.role != before.role {
+                Error::validation(
+                    "role",
+                    format!(
+                        "“{name}”有登录账号“{login}”，账号的角色须与登记的相同：请先在“用户”中停用该账号，改角色后再新建账号"
+                    ),
+                )
+            } else {
+                Error::validation(
+                    "active",
+                    format!("“{name}”的登录账号“{login}”仍可使用：请先在“用户”中停用该账号，再设为离岗"),
+                )
+            });
         }
     }
     tx.update(

@@ -120,14 +120,17 @@ pub fn insert(conn: &Connection, id: &str, u: &NewUser<'_>, now: DateTime<Utc>, 
         });
     }
     if let Some(officer) = u.officer_id {
-        let found: Option<(String, Role)> = conn
-            .query_row("SELECT name, role FROM officer WHERE id = ?1 AND deleted_at IS NULL", [officer], |r| {
-                Ok((r.get(0)?, r.get(1)?))
+        let found: Option<(String, Role, bool)> = conn
+            .query_row("SELECT name, role, active FROM officer WHERE id = ?1 AND deleted_at IS NULL", [officer], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
             .optional()?;
-        let Some((name, role)) = found else {
+        let Some((name, role, active)) = found else {
             return Err(Error::validation("officer_id", format!("找不到民警、辅警（{officer}）")));
         };
+        if !active {
+            return Err(Error::validation("officer_id", format!("“{name}”已离岗，不能为其新建登录账号")));
+        }
         // A login cannot claim more than the officer record says (an auxiliary's login is
         // an auxiliary's).
         if role != u.role {

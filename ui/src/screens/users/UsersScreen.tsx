@@ -161,7 +161,7 @@ export function UsersScreen() {
             </Col>
             <Col span={8}>
               <Form.Item name="officer_id" label="对应的民警、辅警">
-                <Select allowClear options={officers.map((o) => ({ value: o.id, label: `${o.name}（${RoleLabel[o.role]}）` }))} />
+                <Select allowClear options={officers.filter((o) => o.active).map((o) => ({ value: o.id, label: `${o.name}（${RoleLabel[o.role]}）` }))} />
               </Form.Item>
             </Col>
             <Col span={8}>
