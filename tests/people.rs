@@ -141,3 +141,52 @@ fn an_officer_is_corrected_and_marked_off_post() {
     assert_eq!(names, [("林晓", true), ("陈百川", false)], "those on post first");
     assert_eq!(list[1]["phone"], "13900001111");
 }
+
+/// A village renamed (a typo, or 撤村建居) and a group renamed: the addresses the core made
+/// from their names follow, typed ones stay, search finds the new address; a code once set
+/// stays (HQ routes the village's data by it); a taken name is refused; nothing half-done.
+#[test]
+fn a_renamed_village_and_group_carry_their_households_addresses() {
+    let mut post = Post::new();
+    let (vid, gid, made) = post.household("青山村", "11");
+    let typed = post.call(
+        "household.create",
+        json!({"village_id": vid, "group_id": gid, "house_no": "18", "address": "青山镇青山村3组18号"}),
+    );
+    post.call("person.create", json!({"household_id": made, "name": "王建国"}));
+    post.call("village.create", json!({"name": "溪口村", "code": "330326101202"}));
+    let address = |post: &mut Post, id: &str| post.call("household.get", json!({"id": id}))["address"].clone();
+    assert_eq!(address(&mut post, &made), "青山村3组11号");
+
+    let v = post.call("village.update", json!({"id": vid, "name": "青山社区", "code": "330326101201"}));
+    assert_eq!((v["name"].as_str(), v["code"].as_str()), (Some("青山社区"), Some("330326101201")));
+    assert_eq!(v["groups"][0]["name"], "3组");
+    assert_eq!(address(&mut post, &made), "青山社区3组11号");
+    assert_eq!(address(&mut post, &id(&typed)), "青山镇青山村3组18号", "typed addresses stay");
+    let found = post.call("search", json!({"text": "青山社区3组"}));
+    assert_eq!(found["hits"][0]["name"], "王建国", "{found}");
+
+    let e = post.refused("village.update", json!({"id": vid, "code": "330326101299"}));
+    assert_eq!(e["field"], "code", "{e}");
+    assert!(e["message"].as_str().unwrap().contains("不能在这里修改"), "{e}");
+    let e = post.refused("village.update", json!({"id": vid, "name": "溪口村"}));
+    assert_eq!(e["field"], "name", "{e}");
+    let e = post.refused("group.rename", json!({"id": gid, "name": ""}));
+    assert_eq!(e["field"], "name", "{e}");
+    assert_eq!(address(&mut post, &made), "青山社区3组11号");
+
+    let g = post.call("group.rename", json!({"id": gid, "name": "三组"}));
+    assert_eq!(g["name"], "三组");
+    assert_eq!(address(&mut post, &made), "青山社区三组11号");
+    let logged: i64 = post
+        .api
+        .store()
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM change_log WHERE tbl = 'household' AND col = 'address' AND row_id = ?1",
+            [&made],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(logged, 3, "made, and once per rename, for sync");
+}

@@ -128,6 +128,8 @@ fn each_forbidden_action_is_refused_for_the_wrong_role() {
         ("post.save", json!({"name": "改名警务室"})),
         ("officer.create", json!({"name": "赵六", "role": "officer"})),
         ("officer.update", json!({"id": "x", "active": false})),
+        ("village.update", json!({"id": "x", "name": "改名村"})),
+        ("group.rename", json!({"id": "x", "name": "一组"})),
     ];
     for (who, api) in [("officer", &mut officer), ("auxiliary", &mut aux)] {
         for (method, params) in &admin_only {

@@ -16,7 +16,8 @@ use fengqiao::api::{
     Enrolled, NetworkSync, SyncExportRequest, SyncImportRequest, SyncNetworkRequest,
 };
 use fengqiao::api::{
-    Created, DbInfo, GroupInput, IdNumberCheck, IdNumberInfo, IdRequest, MethodInfo, NoParams, SearchRequest,
+    Created, DbInfo, GroupInput, GroupRename, IdNumberCheck, IdNumberInfo, IdRequest, MethodInfo, NoParams,
+    SearchRequest,
 };
 use fengqiao::demo::DemoSummary;
 use fengqiao::error::ErrorReply;
@@ -106,6 +107,7 @@ fn typescript_bindings() {
         VillageInput,
         Village,
         GroupInput,
+        GroupRename,
         OfficerInput,
         Officer,
         HouseholdInput,

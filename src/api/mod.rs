@@ -30,8 +30,8 @@ pub use dispute::{AgreementCheck, DisputeRef, DueRequest, ReferRequest, Withdraw
 pub use docs::{AgreementPdfRequest, FollowUpPdfRequest, ImportRequest, LedgerRequest, StatsExportRequest, Written};
 pub use errand::{AdvanceRequest, BoardRequest, CancelRequest, CatalogueRequest, OverdueRequest};
 pub use people::{
-    Created, GroupInput, HouseholdUpdate, IdNumberCheck, IdNumberInfo, IdRequest, NoParams, OfficerUpdate,
-    PersonUpdate, SearchRequest,
+    Created, GroupInput, GroupRename, HouseholdUpdate, IdNumberCheck, IdNumberInfo, IdRequest, NoParams, OfficerUpdate,
+    PersonUpdate, SearchRequest, VillageUpdate,
 };
 pub use prevention::MonthRequest;
 pub use prevention::{

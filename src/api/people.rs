@@ -57,6 +57,28 @@ pub struct OfficerUpdate {
     pub changes: Map<String, Value>,
 }
 
+/// `village.update`: the id and the fields to change.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct VillageUpdate {
+    /// The village.
+    pub id: String,
+    /// Fields of `village.create` to change.
+    #[serde(flatten)]
+    #[schemars(with = "VillageInput")]
+    pub changes: Map<String, Value>,
+}
+
+/// `group.rename`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct GroupRename {
+    /// The group.
+    pub id: String,
+    /// Its new name, e.g. 3组.
+    pub name: String,
+}
+
 /// `group.create`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -137,6 +159,20 @@ impl Api {
     /// Adds a village.
     pub fn village_create(&mut self, input: VillageInput) -> Result<Village> {
         self.store.write(|tx| place::create_village(tx, input))
+    }
+
+    /// Changes a village (only the fields sent); see [`place::update_village`].
+    pub fn village_update(&mut self, req: VillageUpdate) -> Result<Village> {
+        let current = place::get_village(self.store.conn(), "id", &req.id)?;
+        let current = VillageInput { name: current.name, code: current.code, township: current.township };
+        let input = patch(current, req.changes)?;
+        self.store.write(|tx| place::update_village(tx, &req.id, input))?;
+        place::get_village(self.store.conn(), "id", &req.id)
+    }
+
+    /// Renames a group; see [`place::rename_group`].
+    pub fn group_rename(&mut self, req: GroupRename) -> Result<Group> {
+        self.store.write(|tx| place::rename_group(tx, &req.id, &req.name))
     }
 
     /// Adds a group to a village.
@@ -253,7 +289,14 @@ pub(super) fn methods() -> Vec<Method> {
         method!("post.save", "保存警务室设置", PostInput, |api, p| api.post_save(p)),
         method!("village.list", "列出村（社区）及村民小组", NoParams, |api, _| api.village_list()),
         method!("village.create", "新增村（社区）", VillageInput, |api, p| api.village_create(p)),
+        method!(
+            "village.update",
+            "修改村（社区）：名称、乡镇，未设定时的区划代码",
+            VillageUpdate,
+            |api, p| api.village_update(p)
+        ),
         method!("group.create", "新增村民小组", GroupInput, |api, p| api.group_create(p)),
+        method!("group.rename", "村民小组改名", GroupRename, |api, p| api.group_rename(p)),
         method!("officer.list", "列出民警、辅警", NoParams, |api, _| api.officer_list()),
         method!("officer.create", "新增民警、辅警", OfficerInput, |api, p| api.officer_create(p)),
         method!("officer.update", "修改民警、辅警（含离岗）", OfficerUpdate, |api, p| api

@@ -51,6 +51,8 @@ pub const RULES: &[(&str, Need)] = &[
     ("enroll.network", Need::Admin),
     // The post's own settings and its officers.
     ("post.save", Need::Admin),
+    ("village.update", Need::Admin),
+    ("group.rename", Need::Admin),
     ("officer.create", Need::Admin),
     ("officer.update", Need::Admin),
     ("service_item.create", Need::Admin),

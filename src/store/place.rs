@@ -153,6 +153,108 @@ pub fn create_village(tx: &mut Tx<'_>, input: VillageInput) -> Result<Village> {
     Ok(Village { id, name: input.name, code: input.code, township: input.township, groups: vec![] })
 }
 
+/// One village with its groups, or a validation error on `field`.
+pub fn get_village(conn: &Connection, field: &str, id: &str) -> Result<Village> {
+    village_name(conn, field, id)?;
+    list_villages(conn)?
+        .into_iter()
+        .find(|v| v.id == id)
+        .ok_or_else(|| Error::validation(field, format!("所选村（社区）不存在或已删除（{id}）")))
+}
+
+/// Changes a village: its name (a typo, or 撤村建居), its township, and its code while it
+/// has none. A code once set is how HQ sends the village's data to its post, so it is not
+/// changed here. Household addresses made from the old name take the new one.
+pub fn update_village(tx: &mut Tx<'_>, id: &str, input: VillageInput) -> Result<()> {
+    let before = get_village(tx.conn(), "id", id)?;
+    let input = input.validate()?;
+    if before.code.is_some() && input.code != before.code {
+        return Err(Error::validation(
+            "code",
+            format!(
+                "“{}”的区划代码 {} 已设定，县局据此把该村的数据分发给警务室，不能在这里修改；确有错误请联系县局",
+                before.name,
+                before.code.as_deref().unwrap_or_default()
+            ),
+        ));
+    }
+    let dup: Option<String> = tx
+        .conn()
+        .query_row(
+            "SELECT id FROM village WHERE name = ?1 AND id <> ?2 AND deleted_at IS NULL",
+            [&input.name, id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(existing_id) = dup {
+        return Err(Error::Duplicate {
+            field: "name".into(),
+            message: format!("已有名为“{}”的村（社区）", input.name),
+            existing_id,
+        });
+    }
+    tx.update(
+        "village",
+        id,
+        &[("name", v(input.name.clone())), ("code", v(input.code)), ("township", v(input.township))],
+    )?;
+    readdress(tx, id, None, &before.name, &input.name)
+}
+
+/// Renames a village's group; household addresses made from the old name take the new one.
+pub fn rename_group(tx: &mut Tx<'_>, id: &str, name: &str) -> Result<Group> {
+    let found: Option<(String, String)> = tx
+        .conn()
+        .query_row("SELECT village_id, name FROM village_group WHERE id = ?1 AND deleted_at IS NULL", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let Some((village_id, old)) = found else {
+        return Err(Error::validation("id", format!("所选村民小组不存在或已删除（{id}）")));
+    };
+    let name = crate::model::validate::required("name", "小组名称", name, 20)?;
+    let dup: Option<String> = tx
+        .conn()
+        .query_row(
+            "SELECT id FROM village_group WHERE village_id = ?1 AND name = ?2 AND id <> ?3 AND deleted_at IS NULL",
+            [&village_id, &name, id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(existing_id) = dup {
+        return Err(Error::Duplicate {
+            field: "name".into(), message: format!("该村已有“{name}”"), existing_id
+        });
+    }
+    tx.update("village_group", id, &[("name", v(name.clone()))])?;
+    let village = village_name(tx.conn(), "village_id", &village_id)?;
+    readdress(tx, &village_id, Some(id), &format!("{village}{old}"), &format!("{village}{name}"))?;
+    Ok(Group { id: id.to_owned(), name })
+}
+
+/// Rewrites the addresses of a village's households (of one group, if given) that begin
+/// with `old` to begin with `new` instead: those the core made from the village and group
+/// names. Addresses typed otherwise are left as they are.
+fn readdress(tx: &mut Tx<'_>, village_id: &str, group_id: Option<&str>, old: &str, new: &str) -> Result<()> {
+    if old == new {
+        return Ok(());
+    }
+    let rows: Vec<(String, String)> = tx
+        .conn()
+        .prepare_cached(
+            "SELECT id, address FROM household
+             WHERE village_id = ?1 AND (?2 IS NULL OR group_id = ?2) AND deleted_at IS NULL
+               AND substr(address, 1, length(?3)) = ?3",
+        )?
+        .query_map(rusqlite::params![village_id, group_id, old], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, address) in rows {
+        let rest = &address[old.len()..];
+        tx.update("household", &id, &[("address", v(format!("{new}{rest}")))])?;
+    }
+    Ok(())
+}
+
 /// Adds a group to a village.
 pub fn create_group(tx: &mut Tx<'_>, village_id: &str, name: &str) -> Result<Group> {
     village_name(tx.conn(), "village_id", village_id)?;

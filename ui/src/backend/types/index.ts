@@ -80,6 +80,7 @@ export type { FulfilmentInput } from "./FulfilmentInput";
 export type { Grade } from "./Grade";
 export type { Group } from "./Group";
 export type { GroupInput } from "./GroupInput";
+export type { GroupRename } from "./GroupRename";
 export type { Hazard } from "./Hazard";
 export type { HazardFilter } from "./HazardFilter";
 export type { HazardGrade } from "./HazardGrade";

@@ -38,6 +38,7 @@ export const METHODS = [
   "followup.record", // 登记回访
   "fulfilment.record", // 登记协议履行情况
   "group.create", // 新增村民小组
+  "group.rename", // 村民小组改名
   "hazard.create", // 登记隐患
   "hazard.fix", // 登记隐患整改
   "hazard.list", // 隐患清单
@@ -102,6 +103,7 @@ export const METHODS = [
   "user.unlock", // 解除账号锁定（管理员）
   "village.create", // 新增村（社区）
   "village.list", // 列出村（社区）及村民小组
+  "village.update", // 修改村（社区）：名称、乡镇，未设定时的区划代码
   "visit.create", // 记录走访
   "volunteer.create", // 登记群防群治队员
   "volunteer.end", // 队员离队
@@ -148,6 +150,7 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "followup.record": "登记回访",
   "fulfilment.record": "登记协议履行情况",
   "group.create": "新增村民小组",
+  "group.rename": "村民小组改名",
   "hazard.create": "登记隐患",
   "hazard.fix": "登记隐患整改",
   "hazard.list": "隐患清单",
@@ -212,6 +215,7 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "user.unlock": "解除账号锁定（管理员）",
   "village.create": "新增村（社区）",
   "village.list": "列出村（社区）及村民小组",
+  "village.update": "修改村（社区）：名称、乡镇，未设定时的区划代码",
   "visit.create": "记录走访",
   "volunteer.create": "登记群防群治队员",
   "volunteer.end": "队员离队",
