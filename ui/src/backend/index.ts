@@ -99,6 +99,7 @@ import type {
 } from "./types";
 import type { SyncConflict, SyncStatus } from "./sync";
 import type { Group } from "./types/Group";
+import type { GroupRename } from "./types/GroupRename";
 import type { Visit } from "./types/Visit";
 
 export * from "./errors";
@@ -158,9 +159,11 @@ export const backend = {
   village: {
     list: () => call<Village[]>("village.list"),
     create: (p: VillageInput) => call<Village>("village.create", p),
+    update: (p: Update<VillageInput>) => call<Village>("village.update", p),
   },
   group: {
     create: (p: { village_id: string; name: string }) => call<Group>("group.create", p),
+    rename: (p: GroupRename) => call<Group>("group.rename", p),
   },
   officer: {
     list: () => call<Officer[]>("officer.list"),

@@ -51,18 +51,74 @@ describe("SettingsScreen", () => {
     await user.click(screen.getByText("民警辅警"));
     await user.click(await screen.findByRole("button", { name: "修改 陈百川" }));
     const dialog = within(await screen.findByTestId("officer-edit"));
-    await user.type(dialog.getByLabelText("电话"), "123");
+    await user.click(dialog.getByLabelText("电话"));
+    await user.paste("123");
     await user.click(dialog.getByLabelText("离岗"));
     await user.click(dialog.getByTestId("officer-edit-save"));
     expect(await dialog.findByText("手机号码“123”应为11位数字")).toBeInTheDocument();
     expect(dialog.getByLabelText("电话")).toHaveValue("123");
 
     await user.clear(dialog.getByLabelText("电话"));
-    await user.type(dialog.getByLabelText("电话"), "13900001111");
+    await user.click(dialog.getByLabelText("电话"));
+    await user.paste("13900001111");
     await user.click(dialog.getByTestId("officer-edit-save"));
     await waitFor(() => expect(screen.queryByTestId("officer-edit")).not.toBeInTheDocument());
     expect(sent[1]).toMatchObject({ id: "o1", name: "陈百川", role: "officer", badge_no: "123456", phone: "13900001111", active: false });
     expect(await screen.findByText("离岗")).toBeInTheDocument();
     expect(screen.getByText("13900001111")).toBeInTheDocument();
+  });
+
+  it("修改 a village (its set code locked) and renames a group from its tag, showing the core's refusal", async () => {
+    let villages = [{ id: "v1", name: "青山村", code: "330326101201", township: null, groups: [{ id: "g1", name: "3组" }] }];
+    const sent: { method: string; params: Record<string, unknown> }[] = [];
+    vi.spyOn(transport, "invoke").mockImplementation(async (_cmd, args) => {
+      const { method, params } = args as { method: string; params: Record<string, unknown> };
+      if (method === "village.list") return villages as never;
+      if (method === "officer.list") return [] as never;
+      sent.push({ method, params });
+      if (method === "village.update") {
+        villages = [{ ...villages[0], name: params.name as string }];
+        return villages[0] as never;
+      }
+      if (method === "group.rename") {
+        if (params.name === "1组") throw { code: "duplicate", message: "该村已有“1组”", field: "name" };
+        villages = [{ ...villages[0], groups: [{ id: "g1", name: params.name as string }] }];
+        return villages[0].groups[0] as never;
+      }
+      throw new Error(method);
+    });
+    const user = userEvent.setup({ delay: null });
+    render(
+      <PostContext.Provider value={{ post: { id: "p", name: "青山中心警务室", code: null, doc_prefix: null, station_name: null, committee_name: null, township: null, address: null, phone: null }, reload: () => {} }}>
+        <SettingsScreen />
+      </PostContext.Provider>,
+    );
+    await user.click(screen.getByText("村（社区）"));
+    await user.click(await screen.findByRole("button", { name: "修改 青山村" }));
+    let dialog = within(await screen.findByTestId("village-edit"));
+    expect(dialog.getByLabelText("区划代码")).toBeDisabled();
+    await user.clear(dialog.getByLabelText("名称"));
+    await user.click(dialog.getByLabelText("名称"));
+    await user.paste("青山社区");
+    await user.click(dialog.getByTestId("village-edit-save"));
+    await waitFor(() => expect(screen.queryByTestId("village-edit")).not.toBeInTheDocument());
+    expect(sent[0]).toMatchObject({ method: "village.update", params: { id: "v1", name: "青山社区", code: "330326101201" } });
+    expect(await screen.findByText("青山社区")).toBeInTheDocument();
+
+    await user.click(screen.getByRole("button", { name: "青山社区3组 改名" }));
+    dialog = within(await screen.findByTestId("group-edit"));
+    await user.clear(dialog.getByLabelText("青山社区的小组名称"));
+    await user.click(dialog.getByLabelText("青山社区的小组名称"));
+    await user.paste("1组");
+    await user.click(dialog.getByTestId("group-edit-save"));
+    expect(await dialog.findByText("该村已有“1组”")).toBeInTheDocument();
+    expect(dialog.getByLabelText("青山社区的小组名称")).toHaveValue("1组");
+    await user.clear(dialog.getByLabelText("青山社区的小组名称"));
+    await user.click(dialog.getByLabelText("青山社区的小组名称"));
+    await user.paste("三组");
+    await user.click(dialog.getByTestId("group-edit-save"));
+    await waitFor(() => expect(screen.queryByTestId("group-edit")).not.toBeInTheDocument());
+    expect(sent.at(-1)).toEqual({ method: "group.rename", params: { id: "g1", name: "三组" } });
+    expect(await screen.findByText("三组")).toBeInTheDocument();
   });
 });

@@ -83,14 +83,62 @@ function PostForm() {
   );
 }
 
+/** 修改 a village: its name and township; its code only while it has none (HQ routes the
+ * village's data by it). Addresses made from the old name follow in the core. */
+function VillageEdit({ village, onSaved }: { village: Village; onSaved: () => void }) {
+  const [form] = Form.useForm<VillageInput>();
+  const { save, saving, alert } = useSave(form, (v: VillageInput) => backend.village.update({ id: village.id, ...blankToNull(v) }), onSaved);
+  return (
+    <Form form={form} name="village-edit" layout="vertical" initialValues={{ name: village.name, code: village.code, township: village.township }} onFinish={save} data-testid="village-edit">
+      {alert}
+      <Form.Item name="name" label="名称" required extra="由村名生成的户地址（如“青山村3组11号”）随之改名；手工填写的地址不变。">
+        <Input />
+      </Form.Item>
+      <Form.Item name="code" label="区划代码" extra={village.code ? "区划代码已设定，县局据此分发数据，不能在这里修改。" : "6位或12位数字"}>
+        <Input disabled={!!village.code} />
+      </Form.Item>
+      <Form.Item name="township" label="乡镇">
+        <Input />
+      </Form.Item>
+      <Button type="primary" htmlType="submit" loading={saving} data-testid="village-edit-save">
+        保存
+      </Button>
+    </Form>
+  );
+}
+
+/** 小组改名: addresses made from the old name follow in the core. */
+function GroupEdit({ village, group, onSaved }: { village: Village; group: Village["groups"][number]; onSaved: () => void }) {
+  const [form] = Form.useForm<{ name: string }>();
+  const { save, saving, alert } = useSave(form, (v: { name: string }) => backend.group.rename({ id: group.id, name: v.name ?? "" }), onSaved);
+  return (
+    <Form form={form} name="group-edit" layout="vertical" initialValues={{ name: group.name }} onFinish={save} data-testid="group-edit">
+      {alert}
+      <Form.Item name="name" label={`${village.name}的小组名称`} required>
+        <Input />
+      </Form.Item>
+      <Button type="primary" htmlType="submit" loading={saving} data-testid="group-edit-save">
+        保存
+      </Button>
+    </Form>
+  );
+}
+
+type VillageEditing = { village: Village } | { village: Village; group: Village["groups"][number] };
+
 function Villages() {
   const [villages, setVillages] = useState<Village[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [form] = Form.useForm<VillageInput>();
   const [groupForm] = Form.useForm<{ village_id: string; name: string }>();
+  const [editing, setEditing] = useState<VillageEditing | null>(null);
   const load = useCallback(() => {
     backend.village.list().then(setVillages, (e) => setError(toBackendError(e).message));
   }, []);
+  const saved = () => {
+    setEditing(null);
+    load();
+  };
   useEffect(load, [load]);
   const addVillage = async (v: VillageInput) => {
     try {
@@ -124,11 +172,41 @@ function Villages() {
           { title: "村（社区）", dataIndex: "name", width: 160 },
           { title: "区划代码", dataIndex: "code", width: 140 },
           { title: "乡镇", dataIndex: "township", width: 120 },
-          { title: "村民小组", dataIndex: "groups", render: (gs: Village["groups"]) => gs.map((g) => <Tag key={g.id}>{g.name}</Tag>) },
+          {
+            title: "村民小组（点击改名）",
+            dataIndex: "groups",
+            render: (gs: Village["groups"], v) =>
+              gs.map((g) => (
+                <Tag key={g.id} style={{ cursor: "pointer" }} onClick={() => setEditing({ village: v, group: g })} role="button" aria-label={`${v.name}${g.name} 改名`}>
+                  {g.name}
+                </Tag>
+              )),
+          },
+          {
+            title: "",
+            key: "edit",
+            width: 80,
+            align: "right",
+            render: (_, v) => (
+              <Button size="small" onClick={() => setEditing({ village: v })} aria-label={`修改 ${v.name}`}>
+                修改
+              </Button>
+            ),
+          },
         ]}
       />
+      <Modal
+        open={editing !== null}
+        title={editing ? ("group" in editing ? `小组改名：${editing.village.name}${editing.group.name}` : `修改：${editing.village.name}`) : ""}
+        footer={null}
+        width={520}
+        onCancel={() => setEditing(null)}
+        destroyOnHidden
+      >
+        {editing && ("group" in editing ? <GroupEdit village={editing.village} group={editing.group} onSaved={saved} /> : <VillageEdit village={editing.village} onSaved={saved} />)}
+      </Modal>
       <Card size="small" title="新增村（社区）">
-        <Form form={form} layout="inline" onFinish={addVillage}>
+        <Form form={form} name="village-add" layout="inline" onFinish={addVillage}>
           <Form.Item name="name" label="名称" required>
             <Input />
           </Form.Item>
@@ -142,7 +220,7 @@ function Villages() {
         </Form>
       </Card>
       <Card size="small" title="新增村民小组">
-        <Form form={groupForm} layout="inline" onFinish={addGroup}>
+        <Form form={groupForm} name="group-add" layout="inline" onFinish={addGroup}>
           <Form.Item name="village_id" label="所属村" required>
             <Select style={{ width: 160 }} options={villages.map((v) => ({ value: v.id, label: v.name }))} />
           </Form.Item>
