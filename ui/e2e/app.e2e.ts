@@ -480,6 +480,29 @@ describe("枫桥警务台账", () => {
     await shot("19-settings-about");
   });
 
+  it("marks an officer who has left 离岗 in 设置 → 民警辅警", async () => {
+    await go("设置");
+    await (await byText("民警辅警", "div")).click();
+    const edit = await browser.$('button[aria-label^="修改 "]');
+    await edit.waitForDisplayed();
+    const name = ((await edit.getAttribute("aria-label")) ?? "").replace("修改 ", "");
+    await edit.click();
+    const form = await $t("officer-edit");
+    await form.waitForDisplayed();
+    await settled();
+    await (await form.$('//span[normalize-space(text())="离岗"]')).click();
+    await (await $t("officer-edit-save")).click();
+    await form.waitForDisplayed({ reverse: true, timeout: 10000 });
+    // Saved: the list (those on post first) shows the officer last, 离岗.
+    await until("the officer listed 离岗", async () => {
+      const rows = await browser.$$(".ant-tabs-tabpane-active .ant-table-tbody tr.ant-table-row").map((r) => r.getText());
+      const last = rows.at(-1) ?? "";
+      return last.includes(name) && last.includes("离岗");
+    });
+    await settled();
+    await shot("19b-settings-officers");
+  });
+
   it("shows the admin the audit log, whose chain verifies", async () => {
     await go("审计日志");
     await until("audit entries", async () => (await browser.$$(".ant-table-tbody tr.ant-table-row").length) > 0);
