@@ -190,3 +190,46 @@ fn a_renamed_village_and_group_carry_their_households_addresses() {
         .unwrap();
     assert_eq!(logged, 3, "made, and once per rename, for sync");
 }
+
+/// A village or group entered by mistake can be deleted while nothing hangs from it; one
+/// with households, or any record of the post's work, is refused, naming what is there, and
+/// so is a village with a code (HQ and other posts may know it by it).
+#[test]
+fn a_village_or_group_is_deleted_only_when_nothing_hangs_from_it() {
+    let mut post = Post::new();
+    let (vid, gid, _) = post.household("青山村", "11");
+    let e = post.refused("village.delete", json!({"id": vid}));
+    assert!(e["message"].as_str().unwrap().contains("“青山村”下还有 1 条户，不能删除"), "{e}");
+    let e = post.refused("group.delete", json!({"id": gid}));
+    assert!(e["message"].as_str().unwrap().contains("“3组”还有 1 户，不能删除"), "{e}");
+
+    let empty = post.call("group.create", json!({"village_id": vid, "name": "9组"}));
+    post.call("group.delete", json!({"id": id(&empty)}));
+
+    let typo = post.call("village.create", json!({"name": "青山材"}));
+    post.call("group.create", json!({"village_id": id(&typo), "name": "1组"}));
+    post.call("village.delete", json!({"id": id(&typo)}));
+    let villages = post.call("village.list", json!({}));
+    let names: Vec<(&str, usize)> = villages
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["name"].as_str().unwrap(), v["groups"].as_array().unwrap().len()))
+        .collect();
+    assert_eq!(names, [("青山村", 1)]);
+    post.call("village.create", json!({"name": "青山材"}));
+
+    let d = post.call("village.create", json!({"name": "溪口村"}));
+    post.call(
+        "dispute.create",
+        json!({"source": "walk_in", "kind": "neighbour", "grade": "general", "title": "邻里排水纠纷",
+               "village_id": id(&d), "parties": [{"role": "applicant", "name": "王建国"}]}),
+    );
+    let e = post.refused("village.delete", json!({"id": id(&d)}));
+    assert!(e["message"].as_str().unwrap().contains("1 条纠纷"), "{e}");
+    let e = post.refused("village.delete", json!({"id": id(&typo)}));
+    assert_eq!(e["field"], "id", "already deleted: {e}");
+    let coded = post.call("village.create", json!({"name": "石桥村", "code": "330326101203"}));
+    let e = post.refused("village.delete", json!({"id": id(&coded)}));
+    assert!(e["message"].as_str().unwrap().contains("已设定区划代码 330326101203"), "{e}");
+}

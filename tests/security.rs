@@ -130,6 +130,8 @@ fn each_forbidden_action_is_refused_for_the_wrong_role() {
         ("officer.update", json!({"id": "x", "active": false})),
         ("village.update", json!({"id": "x", "name": "改名村"})),
         ("group.rename", json!({"id": "x", "name": "一组"})),
+        ("village.delete", json!({"id": "x"})),
+        ("group.delete", json!({"id": "x"})),
     ];
     for (who, api) in [("officer", &mut officer), ("auxiliary", &mut aux)] {
         for (method, params) in &admin_only {

@@ -175,6 +175,18 @@ impl Api {
         self.store.write(|tx| place::rename_group(tx, &req.id, &req.name))
     }
 
+    /// Deletes a village set up by mistake; see [`place::delete_village`].
+    pub fn village_delete(&mut self, req: IdRequest) -> Result<Created> {
+        self.store.write(|tx| place::delete_village(tx, &req.id))?;
+        Ok(Created { id: req.id })
+    }
+
+    /// Deletes a group no household belongs to.
+    pub fn group_delete(&mut self, req: IdRequest) -> Result<Created> {
+        self.store.write(|tx| place::delete_group(tx, &req.id))?;
+        Ok(Created { id: req.id })
+    }
+
     /// Adds a group to a village.
     pub fn group_create(&mut self, input: GroupInput) -> Result<Group> {
         self.store.write(|tx| place::create_group(tx, &input.village_id, &input.name))
@@ -297,6 +309,13 @@ pub(super) fn methods() -> Vec<Method> {
         ),
         method!("group.create", "新增村民小组", GroupInput, |api, p| api.group_create(p)),
         method!("group.rename", "村民小组改名", GroupRename, |api, p| api.group_rename(p)),
+        method!(
+            "village.delete",
+            "删除误录的村（社区）（其下无任何记录时）",
+            IdRequest,
+            |api, p| api.village_delete(p)
+        ),
+        method!("group.delete", "删除村民小组（无户时）", IdRequest, |api, p| api.group_delete(p)),
         method!("officer.list", "列出民警、辅警", NoParams, |api, _| api.officer_list()),
         method!("officer.create", "新增民警、辅警", OfficerInput, |api, p| api.officer_create(p)),
         method!("officer.update", "修改民警、辅警（含离岗）", OfficerUpdate, |api, p| api

@@ -53,6 +53,8 @@ pub const RULES: &[(&str, Need)] = &[
     ("post.save", Need::Admin),
     ("village.update", Need::Admin),
     ("group.rename", Need::Admin),
+    ("village.delete", Need::Admin),
+    ("group.delete", Need::Admin),
     ("officer.create", Need::Admin),
     ("officer.update", Need::Admin),
     ("service_item.create", Need::Admin),

@@ -255,6 +255,75 @@ fn readdress(tx: &mut Tx<'_>, village_id: &str, group_id: Option<&str>, old: &st
     Ok(())
 }
 
+/// The rows that hang from a village, by table, with what the officer calls them: a village
+/// is deleted only when none is left (its groups go with it when no household uses them).
+const VILLAGE_ROWS: &[(&str, &str)] = &[
+    ("household", "户"),
+    ("dispute", "纠纷"),
+    ("incident", "警情"),
+    ("five_nones", "五无创建记录"),
+    ("feedback", "群众意见"),
+    ("hazard", "隐患"),
+    ("lead", "线索"),
+    ("outreach", "宣传"),
+    ("patrol", "巡逻"),
+    ("team", "群防队伍"),
+    ("volunteer", "队员"),
+];
+
+/// Deletes a village set up by mistake, with its groups. One that anything hangs from is
+/// refused, naming what, and so is one with a code (HQ and other posts may know it by it).
+pub fn delete_village(tx: &mut Tx<'_>, id: &str) -> Result<()> {
+    let Village { name, code, .. } = get_village(tx.conn(), "id", id)?;
+    if let Some(code) = code {
+        // Other posts sharing the village, and HQ, know it by its code.
+        return Err(Error::rule(format!(
+            "“{name}”已设定区划代码 {code}，县局和其他警务室可能也在使用，不能在这里删除；确有错误请联系县局"
+        )));
+    }
+    for (table, label) in VILLAGE_ROWS {
+        let n: i64 = tx.conn().query_row(
+            &format!("SELECT count(*) FROM {table} WHERE village_id = ?1 AND deleted_at IS NULL"),
+            [id],
+            |r| r.get(0),
+        )?;
+        if n > 0 {
+            return Err(Error::rule(format!(
+                "“{name}”下还有 {n} 条{label}，不能删除；确是重复录入的村，请先把这些记录改到正确的村"
+            )));
+        }
+    }
+    let groups: Vec<String> = tx
+        .conn()
+        .prepare_cached("SELECT id FROM village_group WHERE village_id = ?1 AND deleted_at IS NULL")?
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for g in groups {
+        tx.delete("village_group", &g)?;
+    }
+    tx.delete("village", id)
+}
+
+/// Deletes a group that no household belongs to.
+pub fn delete_group(tx: &mut Tx<'_>, id: &str) -> Result<()> {
+    let name: Option<String> = tx
+        .conn()
+        .query_row("SELECT name FROM village_group WHERE id = ?1 AND deleted_at IS NULL", [id], |r| r.get(0))
+        .optional()?;
+    let Some(name) = name else {
+        return Err(Error::validation("id", format!("所选村民小组不存在或已删除（{id}）")));
+    };
+    let n: i64 = tx.conn().query_row(
+        "SELECT count(*) FROM household WHERE group_id = ?1 AND deleted_at IS NULL",
+        [id],
+        |r| r.get(0),
+    )?;
+    if n > 0 {
+        return Err(Error::rule(format!("“{name}”还有 {n} 户，不能删除；请先把这些户改到其他小组")));
+    }
+    tx.delete("village_group", id)
+}
+
 /// Adds a group to a village.
 pub fn create_group(tx: &mut Tx<'_>, village_id: &str, name: &str) -> Result<Group> {
     village_name(tx.conn(), "village_id", village_id)?;
@@ -405,4 +474,28 @@ pub fn work_calendar(conn: &Connection) -> Result<WorkCalendar> {
         let d = crate::model::time::parse_date(&d)?;
         Some((d, if off { DayKind::Holiday } else { DayKind::Workday }))
     })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::SYNCED_TABLES;
+
+    /// A new table with a village link must be added to [`VILLAGE_ROWS`], or deleting a
+    /// village would leave its rows pointing at nothing.
+    #[test]
+    fn every_table_that_links_a_village_is_checked_before_deleting_one() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::store::migrate::migrate(&mut conn).unwrap();
+        for table in SYNCED_TABLES {
+            let links: bool = conn
+                .query_row("SELECT count(*) > 0 FROM pragma_table_info(?1) WHERE name = 'village_id'", [table], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            if links && *table != "village_group" {
+                assert!(VILLAGE_ROWS.iter().any(|(t, _)| t == table), "{table} links a village");
+            }
+        }
+    }
 }

@@ -38,6 +38,7 @@ export const METHODS = [
   "followup.record", // 登记回访
   "fulfilment.record", // 登记协议履行情况
   "group.create", // 新增村民小组
+  "group.delete", // 删除村民小组（无户时）
   "group.rename", // 村民小组改名
   "hazard.create", // 登记隐患
   "hazard.fix", // 登记隐患整改
@@ -102,6 +103,7 @@ export const METHODS = [
   "user.set_password", // 修改密码（管理员可重置他人密码）
   "user.unlock", // 解除账号锁定（管理员）
   "village.create", // 新增村（社区）
+  "village.delete", // 删除误录的村（社区）（其下无任何记录时）
   "village.list", // 列出村（社区）及村民小组
   "village.update", // 修改村（社区）：名称、乡镇，未设定时的区划代码
   "visit.create", // 记录走访
@@ -150,6 +152,7 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "followup.record": "登记回访",
   "fulfilment.record": "登记协议履行情况",
   "group.create": "新增村民小组",
+  "group.delete": "删除村民小组（无户时）",
   "group.rename": "村民小组改名",
   "hazard.create": "登记隐患",
   "hazard.fix": "登记隐患整改",
@@ -214,6 +217,7 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "user.set_password": "修改密码（管理员可重置他人密码）",
   "user.unlock": "解除账号锁定（管理员）",
   "village.create": "新增村（社区）",
+  "village.delete": "删除误录的村（社区）（其下无任何记录时）",
   "village.list": "列出村（社区）及村民小组",
   "village.update": "修改村（社区）：名称、乡镇，未设定时的区划代码",
   "visit.create": "记录走访",
