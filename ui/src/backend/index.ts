@@ -160,10 +160,12 @@ export const backend = {
     list: () => call<Village[]>("village.list"),
     create: (p: VillageInput) => call<Village>("village.create", p),
     update: (p: Update<VillageInput>) => call<Village>("village.update", p),
+    delete: (id: string) => call<Created>("village.delete", { id }),
   },
   group: {
     create: (p: { village_id: string; name: string }) => call<Group>("group.create", p),
     rename: (p: GroupRename) => call<Group>("group.rename", p),
+    delete: (id: string) => call<Created>("group.delete", { id }),
   },
   officer: {
     list: () => call<Officer[]>("officer.list"),

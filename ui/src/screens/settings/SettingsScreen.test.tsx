@@ -49,7 +49,7 @@ describe("SettingsScreen", () => {
       </PostContext.Provider>,
     );
     await user.click(screen.getByText("民警辅警"));
-    await user.click(await screen.findByRole("button", { name: "修改 陈百川" }));
+    await user.click(await screen.findByLabelText("修改 陈百川"));
     const dialog = within(await screen.findByTestId("officer-edit"));
     await user.click(dialog.getByLabelText("电话"));
     await user.paste("123");
@@ -68,35 +68,47 @@ describe("SettingsScreen", () => {
     expect(screen.getByText("13900001111")).toBeInTheDocument();
   });
 
-  it("修改 a village (its set code locked) and renames a group from its tag, showing the core's refusal", async () => {
-    let villages = [{ id: "v1", name: "青山村", code: "330326101201", township: null, groups: [{ id: "g1", name: "3组" }] }];
+  /** 设置 over a mocked core whose one village 青山村 (code set) has the group 3组. */
+  function villageSetup() {
+    const state = { villages: [{ id: "v1", name: "青山村", code: "330326101201", township: null, groups: [{ id: "g1", name: "3组" }] }], deletes: 0 };
     const sent: { method: string; params: Record<string, unknown> }[] = [];
     vi.spyOn(transport, "invoke").mockImplementation(async (_cmd, args) => {
       const { method, params } = args as { method: string; params: Record<string, unknown> };
-      if (method === "village.list") return villages as never;
+      const [v] = state.villages;
+      if (method === "village.list") return state.villages as never;
       if (method === "officer.list") return [] as never;
       sent.push({ method, params });
       if (method === "village.update") {
-        villages = [{ ...villages[0], name: params.name as string }];
-        return villages[0] as never;
+        state.villages = [{ ...v, name: params.name as string }];
+        return state.villages[0] as never;
       }
       if (method === "group.rename") {
         if (params.name === "1组") throw { code: "duplicate", message: "该村已有“1组”", field: "name" };
-        villages = [{ ...villages[0], groups: [{ id: "g1", name: params.name as string }] }];
-        return villages[0].groups[0] as never;
+        state.villages = [{ ...v, groups: [{ id: "g1", name: params.name as string }] }];
+        return state.villages[0].groups[0] as never;
+      }
+      if (method === "group.delete") {
+        if (state.deletes++ === 0) throw { code: "rule", message: "“3组”还有 1 户，不能删除；请先把这些户改到其他小组" };
+        state.villages = [{ ...v, groups: [] }];
+        return { id: params.id } as never;
       }
       throw new Error(method);
     });
-    const user = userEvent.setup({ delay: null });
     render(
       <PostContext.Provider value={{ post: { id: "p", name: "青山中心警务室", code: null, doc_prefix: null, station_name: null, committee_name: null, township: null, address: null, phone: null }, reload: () => {} }}>
         <SettingsScreen />
       </PostContext.Provider>,
     );
+    return { user: userEvent.setup({ delay: null }), sent };
+  }
+
+  it("修改 a village: its set code locked and no 删除, the new name saved and listed", async () => {
+    const { user, sent } = villageSetup();
     await user.click(screen.getByText("村（社区）"));
-    await user.click(await screen.findByRole("button", { name: "修改 青山村" }));
-    let dialog = within(await screen.findByTestId("village-edit"));
+    await user.click(await screen.findByLabelText("修改 青山村"));
+    const dialog = within(await screen.findByTestId("village-edit"));
     expect(dialog.getByLabelText("区划代码")).toBeDisabled();
+    expect(dialog.queryByText(/删除/)).toBeNull();
     await user.clear(dialog.getByLabelText("名称"));
     await user.click(dialog.getByLabelText("名称"));
     await user.paste("青山社区");
@@ -104,21 +116,42 @@ describe("SettingsScreen", () => {
     await waitFor(() => expect(screen.queryByTestId("village-edit")).not.toBeInTheDocument());
     expect(sent[0]).toMatchObject({ method: "village.update", params: { id: "v1", name: "青山社区", code: "330326101201" } });
     expect(await screen.findByText("青山社区")).toBeInTheDocument();
+  });
 
-    await user.click(screen.getByRole("button", { name: "青山社区3组 改名" }));
-    dialog = within(await screen.findByTestId("group-edit"));
-    await user.clear(dialog.getByLabelText("青山社区的小组名称"));
-    await user.click(dialog.getByLabelText("青山社区的小组名称"));
+  it("renames a group from its tag, with the core's refusal under the field and the typed text kept", async () => {
+    const { user, sent } = villageSetup();
+    await user.click(screen.getByText("村（社区）"));
+    await user.click(await screen.findByLabelText("青山村3组 改名"));
+    const dialog = within(await screen.findByTestId("group-edit"));
+    const field = () => dialog.getByLabelText("青山村的小组名称");
+    await user.clear(field());
+    await user.click(field());
     await user.paste("1组");
     await user.click(dialog.getByTestId("group-edit-save"));
     expect(await dialog.findByText("该村已有“1组”")).toBeInTheDocument();
-    expect(dialog.getByLabelText("青山社区的小组名称")).toHaveValue("1组");
-    await user.clear(dialog.getByLabelText("青山社区的小组名称"));
-    await user.click(dialog.getByLabelText("青山社区的小组名称"));
+    expect(field()).toHaveValue("1组");
+    await user.clear(field());
+    await user.click(field());
     await user.paste("三组");
     await user.click(dialog.getByTestId("group-edit-save"));
     await waitFor(() => expect(screen.queryByTestId("group-edit")).not.toBeInTheDocument());
     expect(sent.at(-1)).toEqual({ method: "group.rename", params: { id: "g1", name: "三组" } });
     expect(await screen.findByText("三组")).toBeInTheDocument();
+  });
+
+  it("删除 a group set up by mistake: refused while households are in it, then done", async () => {
+    const { user, sent } = villageSetup();
+    await user.click(screen.getByText("村（社区）"));
+    await user.click(await screen.findByLabelText("青山村3组 改名"));
+    const dialog = within(await screen.findByTestId("group-edit"));
+    await user.click(dialog.getByText("删除“青山村3组”"));
+    await user.click(await screen.findByText("删 除"));
+    expect(await dialog.findByTestId("delete-error")).toHaveTextContent("“3组”还有 1 户，不能删除");
+    expect(screen.getByTestId("group-edit")).toBeInTheDocument();
+    await user.click(dialog.getByText("删除“青山村3组”"));
+    await user.click(await screen.findByText("删 除"));
+    await waitFor(() => expect(screen.queryByTestId("group-edit")).not.toBeInTheDocument());
+    expect(sent.at(-1)).toEqual({ method: "group.delete", params: { id: "g1" } });
+    await waitFor(() => expect(screen.queryByLabelText("青山村3组 改名")).not.toBeInTheDocument());
   });
 });

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import { Alert, Button, Card, Col, Descriptions, Form, Input, Modal, Radio, Row, Select, Space, Table, Tabs, Tag, Typography } from "antd";
+import { Alert, Button, Card, Col, Descriptions, Form, Input, Modal, Popconfirm, Radio, Row, Select, Space, Table, Tabs, Tag, Typography } from "antd";
 import { backend, toBackendError } from "../../backend";
 import type { DbInfo, Officer, OfficerInput, PostInput, Village, VillageInput } from "../../backend";
 import { RoleLabel } from "../../backend/types";
@@ -83,6 +83,29 @@ function PostForm() {
   );
 }
 
+/** 删除 in an edit dialog, for what was set up by mistake: the core refuses while anything
+ * hangs from it, and its message shows above the button. */
+function DeleteButton({ what, remove, onDeleted }: { what: string; remove: () => Promise<unknown>; onDeleted: () => void }) {
+  const [error, setError] = useState<string | null>(null);
+  const confirm = async () => {
+    setError(null);
+    try {
+      await remove();
+      onDeleted();
+    } catch (e) {
+      setError(toBackendError(e).message);
+    }
+  };
+  return (
+    <div style={{ marginTop: 24, paddingTop: 16, borderTop: "1px solid #f0f0f0" }}>
+      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="delete-error" />}
+      <Popconfirm title={`删除${what}？`} description="只用于删除误录的内容；其下有户或其他记录时不能删除。" okText="删除" cancelText="取消" onConfirm={confirm}>
+        <Button danger>删除{what}</Button>
+      </Popconfirm>
+    </div>
+  );
+}
+
 /** 修改 a village: its name and township; its code only while it has none (HQ routes the
  * village's data by it). Addresses made from the old name follow in the core. */
 function VillageEdit({ village, onSaved }: { village: Village; onSaved: () => void }) {
@@ -103,6 +126,7 @@ function VillageEdit({ village, onSaved }: { village: Village; onSaved: () => vo
       <Button type="primary" htmlType="submit" loading={saving} data-testid="village-edit-save">
         保存
       </Button>
+      {!village.code && <DeleteButton what={`“${village.name}”`} remove={() => backend.village.delete(village.id)} onDeleted={onSaved} />}
     </Form>
   );
 }
@@ -120,6 +144,7 @@ function GroupEdit({ village, group, onSaved }: { village: Village; group: Villa
       <Button type="primary" htmlType="submit" loading={saving} data-testid="group-edit-save">
         保存
       </Button>
+      <DeleteButton what={`“${village.name}${group.name}”`} remove={() => backend.group.delete(group.id)} onDeleted={onSaved} />
     </Form>
   );
 }
