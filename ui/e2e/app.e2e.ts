@@ -480,10 +480,24 @@ describe("枫桥警务台账", () => {
     await shot("19-settings-about");
   });
 
+  it("opens a village's 修改 in 设置 → 村（社区）", async () => {
+    await go("设置");
+    await (await byText("村（社区）", "div")).click();
+    const edit = await browser.$('.ant-tabs-tabpane-active button[aria-label^="修改 "]');
+    await edit.waitForDisplayed();
+    await edit.click();
+    const form = await $t("village-edit");
+    await form.waitForDisplayed();
+    await settled();
+    await shot("19a-settings-village");
+    await browser.keys("Escape");
+    await form.waitForDisplayed({ reverse: true, timeout: 10000 });
+  });
+
   it("marks an officer who has left 离岗 in 设置 → 民警辅警", async () => {
     await go("设置");
     await (await byText("民警辅警", "div")).click();
-    const edit = await browser.$('button[aria-label^="修改 "]');
+    const edit = await browser.$('.ant-tabs-tabpane-active button[aria-label^="修改 "]');
     await edit.waitForDisplayed();
     const name = ((await edit.getAttribute("aria-label")) ?? "").replace("修改 ", "");
     await edit.click();
