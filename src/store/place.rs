@@ -130,20 +130,45 @@ pub fn village_name(conn: &Connection, field: &str, id: &str) -> Result<String> 
         .ok_or_else(|| Error::validation(field, format!("所选村（社区）不存在或已删除（{id}）")))
 }
 
+/// Refuses `name` when another live village (other than `except`) has it.
+fn village_name_free(conn: &Connection, name: &str, except: Option<&str>) -> Result<()> {
+    let dup: Option<String> = conn
+        .prepare_cached(
+            "SELECT id FROM village WHERE name = ?1 AND (?2 IS NULL OR id <> ?2) AND deleted_at IS NULL LIMIT 1",
+        )?
+        .query_row(rusqlite::params![name, except], |r| r.get(0))
+        .optional()?;
+    match dup {
+        Some(existing_id) => Err(Error::Duplicate {
+            field: "name".into(),
+            message: format!("已有名为“{name}”的村（社区）"),
+            existing_id,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Refuses `name` when another live group of the village (other than `except`) has it.
+fn group_name_free(conn: &Connection, village_id: &str, name: &str, except: Option<&str>) -> Result<()> {
+    let dup: Option<String> = conn
+        .prepare_cached(
+            "SELECT id FROM village_group
+             WHERE village_id = ?1 AND name = ?2 AND (?3 IS NULL OR id <> ?3) AND deleted_at IS NULL LIMIT 1",
+        )?
+        .query_row(rusqlite::params![village_id, name, except], |r| r.get(0))
+        .optional()?;
+    match dup {
+        Some(existing_id) => {
+            Err(Error::Duplicate { field: "name".into(), message: format!("该村已有“{name}”"), existing_id })
+        }
+        None => Ok(()),
+    }
+}
+
 /// Adds a village; a second village of the same name is refused.
 pub fn create_village(tx: &mut Tx<'_>, input: VillageInput) -> Result<Village> {
     let input = input.validate()?;
-    let dup: Option<String> = tx
-        .conn()
-        .query_row("SELECT id FROM village WHERE name = ?1 AND deleted_at IS NULL", [&input.name], |r| r.get(0))
-        .optional()?;
-    if let Some(existing_id) = dup {
-        return Err(Error::Duplicate {
-            field: "name".into(),
-            message: format!("已有名为“{}”的村（社区）", input.name),
-            existing_id,
-        });
-    }
+    village_name_free(tx.conn(), &input.name, None)?;
     let id = tx.new_id();
     tx.insert(
         "village",
@@ -178,21 +203,7 @@ pub fn update_village(tx: &mut Tx<'_>, id: &str, input: VillageInput) -> Result<
             ),
         ));
     }
-    let dup: Option<String> = tx
-        .conn()
-        .query_row(
-            "SELECT id FROM village WHERE name = ?1 AND id <> ?2 AND deleted_at IS NULL",
-            [&input.name, id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(existing_id) = dup {
-        return Err(Error::Duplicate {
-            field: "name".into(),
-            message: format!("已有名为“{}”的村（社区）", input.name),
-            existing_id,
-        });
-    }
+    village_name_free(tx.conn(), &input.name, Some(id))?;
     tx.update(
         "village",
         id,
@@ -213,19 +224,7 @@ pub fn rename_group(tx: &mut Tx<'_>, id: &str, name: &str) -> Result<Group> {
         return Err(Error::validation("id", format!("所选村民小组不存在或已删除（{id}）")));
     };
     let name = crate::model::validate::required("name", "小组名称", name, 20)?;
-    let dup: Option<String> = tx
-        .conn()
-        .query_row(
-            "SELECT id FROM village_group WHERE village_id = ?1 AND name = ?2 AND id <> ?3 AND deleted_at IS NULL",
-            [&village_id, &name, id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(existing_id) = dup {
-        return Err(Error::Duplicate {
-            field: "name".into(), message: format!("该村已有“{name}”"), existing_id
-        });
-    }
+    group_name_free(tx.conn(), &village_id, &name, Some(id))?;
     tx.update("village_group", id, &[("name", v(name.clone()))])?;
     let village = village_name(tx.conn(), "village_id", &village_id)?;
     readdress(tx, &village_id, Some(id), &format!("{village}{old}"), &format!("{village}{name}"))?;
@@ -328,19 +327,7 @@ pub fn delete_group(tx: &mut Tx<'_>, id: &str) -> Result<()> {
 pub fn create_group(tx: &mut Tx<'_>, village_id: &str, name: &str) -> Result<Group> {
     village_name(tx.conn(), "village_id", village_id)?;
     let name = crate::model::validate::required("name", "小组名称", name, 20)?;
-    let dup: Option<String> = tx
-        .conn()
-        .query_row(
-            "SELECT id FROM village_group WHERE village_id = ?1 AND name = ?2 AND deleted_at IS NULL",
-            [village_id, &name],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(existing_id) = dup {
-        return Err(Error::Duplicate {
-            field: "name".into(), message: format!("该村已有“{name}”"), existing_id
-        });
-    }
+    group_name_free(tx.conn(), village_id, &name, None)?;
     let id = tx.new_id();
     tx.insert("village_group", &id, &[("village_id", s(village_id)), ("name", v(name.clone()))])?;
     Ok(Group { id, name })
