@@ -7,6 +7,13 @@ import { SettingsScreen } from "./SettingsScreen";
 
 afterEach(() => vi.restoreAllMocks());
 
+/** Replaces what a field holds with `text`. */
+async function retype(user: ReturnType<typeof userEvent.setup>, field: HTMLElement, text: string) {
+  await user.clear(field);
+  await user.click(field);
+  await user.paste(text);
+}
+
 describe("SettingsScreen", () => {
   it("shows the post and, under 数据位置与关于, the database file", async () => {
     vi.spyOn(transport, "invoke").mockImplementation(async (cmd, args) => {
@@ -51,16 +58,13 @@ describe("SettingsScreen", () => {
     await user.click(screen.getByText("民警辅警"));
     await user.click(await screen.findByLabelText("修改 陈百川"));
     const dialog = within(await screen.findByTestId("officer-edit"));
-    await user.click(dialog.getByLabelText("电话"));
-    await user.paste("123");
+    await retype(user, dialog.getByLabelText("电话"), "123");
     await user.click(dialog.getByLabelText("离岗"));
     await user.click(dialog.getByTestId("officer-edit-save"));
     expect(await dialog.findByText("手机号码“123”应为11位数字")).toBeInTheDocument();
     expect(dialog.getByLabelText("电话")).toHaveValue("123");
 
-    await user.clear(dialog.getByLabelText("电话"));
-    await user.click(dialog.getByLabelText("电话"));
-    await user.paste("13900001111");
+    await retype(user, dialog.getByLabelText("电话"), "13900001111");
     await user.click(dialog.getByTestId("officer-edit-save"));
     await waitFor(() => expect(screen.queryByTestId("officer-edit")).not.toBeInTheDocument());
     expect(sent[1]).toMatchObject({ id: "o1", name: "陈百川", role: "officer", badge_no: "123456", phone: "13900001111", active: false });
@@ -109,9 +113,7 @@ describe("SettingsScreen", () => {
     const dialog = within(await screen.findByTestId("village-edit"));
     expect(dialog.getByLabelText("区划代码")).toBeDisabled();
     expect(dialog.queryByText(/删除/)).toBeNull();
-    await user.clear(dialog.getByLabelText("名称"));
-    await user.click(dialog.getByLabelText("名称"));
-    await user.paste("青山社区");
+    await retype(user, dialog.getByLabelText("名称"), "青山社区");
     await user.click(dialog.getByTestId("village-edit-save"));
     await waitFor(() => expect(screen.queryByTestId("village-edit")).not.toBeInTheDocument());
     expect(sent[0]).toMatchObject({ method: "village.update", params: { id: "v1", name: "青山社区", code: "330326101201" } });
@@ -124,15 +126,11 @@ describe("SettingsScreen", () => {
     await user.click(await screen.findByLabelText("青山村3组 改名"));
     const dialog = within(await screen.findByTestId("group-edit"));
     const field = () => dialog.getByLabelText("青山村的小组名称");
-    await user.clear(field());
-    await user.click(field());
-    await user.paste("1组");
+    await retype(user, field(), "1组");
     await user.click(dialog.getByTestId("group-edit-save"));
     expect(await dialog.findByText("该村已有“1组”")).toBeInTheDocument();
     expect(field()).toHaveValue("1组");
-    await user.clear(field());
-    await user.click(field());
-    await user.paste("三组");
+    await retype(user, field(), "三组");
     await user.click(dialog.getByTestId("group-edit-save"));
     await waitFor(() => expect(screen.queryByTestId("group-edit")).not.toBeInTheDocument());
     expect(sent.at(-1)).toEqual({ method: "group.rename", params: { id: "g1", name: "三组" } });
