@@ -103,10 +103,17 @@ pub struct Village {
 
 /// Every village, by name, with its groups.
 pub fn list_villages(conn: &Connection) -> Result<Vec<Village>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, name, code, township FROM village WHERE deleted_at IS NULL ORDER BY name, id")?;
+    read_villages(conn, None)
+}
+
+/// The live villages (only `only`, when given) with their groups.
+fn read_villages(conn: &Connection, only: Option<&str>) -> Result<Vec<Village>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, code, township FROM village
+         WHERE deleted_at IS NULL AND (?1 IS NULL OR id = ?1) ORDER BY name, id",
+    )?;
     let mut villages = stmt
-        .query_map([], |r| {
+        .query_map([only], |r| {
             Ok(Village { id: r.get(0)?, name: r.get(1)?, code: r.get(2)?, township: r.get(3)?, groups: vec![] })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -180,10 +187,8 @@ pub fn create_village(tx: &mut Tx<'_>, input: VillageInput) -> Result<Village> {
 
 /// One village with its groups, or a validation error on `field`.
 pub fn get_village(conn: &Connection, field: &str, id: &str) -> Result<Village> {
-    village_name(conn, field, id)?;
-    list_villages(conn)?
-        .into_iter()
-        .find(|v| v.id == id)
+    read_villages(conn, Some(id))?
+        .pop()
         .ok_or_else(|| Error::validation(field, format!("所选村（社区）不存在或已删除（{id}）")))
 }
 
