@@ -103,14 +103,19 @@ describe("SettingsScreen", () => {
         <SettingsScreen />
       </PostContext.Provider>,
     );
-    return { user: userEvent.setup({ delay: null }), sent };
+    const user = userEvent.setup({ delay: null });
+    /** 村（社区）, then the dialog (`testId`) that the control labelled `label` opens. */
+    const open = async (label: string, testId: string) => {
+      await user.click(screen.getByText("村（社区）"));
+      await user.click(await screen.findByLabelText(label));
+      return within(await screen.findByTestId(testId));
+    };
+    return { user, sent, open };
   }
 
   it("修改 a village: its set code locked and no 删除, the new name saved and listed", async () => {
-    const { user, sent } = villageSetup();
-    await user.click(screen.getByText("村（社区）"));
-    await user.click(await screen.findByLabelText("修改 青山村"));
-    const dialog = within(await screen.findByTestId("village-edit"));
+    const { user, sent, open } = villageSetup();
+    const dialog = await open("修改 青山村", "village-edit");
     expect(dialog.getByLabelText("区划代码")).toBeDisabled();
     expect(dialog.queryByText(/删除/)).toBeNull();
     await retype(user, dialog.getByLabelText("名称"), "青山社区");
@@ -121,10 +126,8 @@ describe("SettingsScreen", () => {
   });
 
   it("renames a group from its tag, with the core's refusal under the field and the typed text kept", async () => {
-    const { user, sent } = villageSetup();
-    await user.click(screen.getByText("村（社区）"));
-    await user.click(await screen.findByLabelText("青山村3组 改名"));
-    const dialog = within(await screen.findByTestId("group-edit"));
+    const { user, sent, open } = villageSetup();
+    const dialog = await open("青山村3组 改名", "group-edit");
     const field = () => dialog.getByLabelText("青山村的小组名称");
     await retype(user, field(), "1组");
     await user.click(dialog.getByTestId("group-edit-save"));
@@ -138,10 +141,8 @@ describe("SettingsScreen", () => {
   });
 
   it("删除 a group set up by mistake: refused while households are in it, then done", async () => {
-    const { user, sent } = villageSetup();
-    await user.click(screen.getByText("村（社区）"));
-    await user.click(await screen.findByLabelText("青山村3组 改名"));
-    const dialog = within(await screen.findByTestId("group-edit"));
+    const { user, sent, open } = villageSetup();
+    const dialog = await open("青山村3组 改名", "group-edit");
     await user.click(dialog.getByText("删除“青山村3组”"));
     await user.click(await screen.findByText("删 除"));
     expect(await dialog.findByTestId("delete-error")).toHaveTextContent("“3组”还有 1 户，不能删除");
