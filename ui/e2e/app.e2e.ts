@@ -144,6 +144,21 @@ async function go(screen: string) {
   await (await $t(`nav-${NAV[screen]}`)).click();
 }
 
+/** Opens 设置 → `tab` and the 修改 dialog (`form`) of the tab's first row; returns the
+ * row's name and the dialog's form. */
+async function editFirst(tab: string, form: string) {
+  await go("设置");
+  await (await byText(tab, "div")).click();
+  const edit = await browser.$('.ant-tabs-tabpane-active button[aria-label^="修改 "]');
+  await edit.waitForDisplayed();
+  const name = ((await edit.getAttribute("aria-label")) ?? "").replace("修改 ", "");
+  await edit.click();
+  const dialog = await $t(form);
+  await dialog.waitForDisplayed();
+  await settled();
+  return { name, form: dialog };
+}
+
 /** The form item labelled `label`. */
 async function formItem(label: string) {
   return browser.$(
@@ -481,29 +496,14 @@ describe("枫桥警务台账", () => {
   });
 
   it("opens a village's 修改 in 设置 → 村（社区）", async () => {
-    await go("设置");
-    await (await byText("村（社区）", "div")).click();
-    const edit = await browser.$('.ant-tabs-tabpane-active button[aria-label^="修改 "]');
-    await edit.waitForDisplayed();
-    await edit.click();
-    const form = await $t("village-edit");
-    await form.waitForDisplayed();
-    await settled();
+    const { form } = await editFirst("村（社区）", "village-edit");
     await shot("19a-settings-village");
     await browser.keys("Escape");
     await form.waitForDisplayed({ reverse: true, timeout: 10000 });
   });
 
   it("marks an officer who has left 离岗 in 设置 → 民警辅警", async () => {
-    await go("设置");
-    await (await byText("民警辅警", "div")).click();
-    const edit = await browser.$('.ant-tabs-tabpane-active button[aria-label^="修改 "]');
-    await edit.waitForDisplayed();
-    const name = ((await edit.getAttribute("aria-label")) ?? "").replace("修改 ", "");
-    await edit.click();
-    const form = await $t("officer-edit");
-    await form.waitForDisplayed();
-    await settled();
+    const { name, form } = await editFirst("民警辅警", "officer-edit");
     await (await form.$('//span[normalize-space(text())="离岗"]')).click();
     await (await $t("officer-edit-save")).click();
     await form.waitForDisplayed({ reverse: true, timeout: 10000 });
