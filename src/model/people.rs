@@ -21,6 +21,16 @@ pub fn opt_date(field: &str, label: &str, raw: Option<&str>) -> Result<Option<Na
     }
 }
 
+/// Reads an optional date that defaults to `today` and cannot be after it (the day
+/// something was done, received or handed on): “{label}不能晚于今天”.
+pub fn up_to_today(field: &str, label: &str, raw: Option<&str>, today: NaiveDate) -> Result<NaiveDate> {
+    let d = opt_date(field, label, raw)?.unwrap_or(today);
+    if d > today {
+        return Err(Error::validation(field, format!("{label}不能晚于今天")));
+    }
+    Ok(d)
+}
+
 /// Reads a required date field.
 pub fn req_date(field: &str, label: &str, raw: &str) -> Result<NaiveDate> {
     opt_date(field, label, Some(raw))?.ok_or_else(|| Error::validation(field, format!("{label}不能为空")))
@@ -305,6 +315,23 @@ mod tests {
 
     fn person(id: &str) -> PersonInput {
         PersonInput { name: "王芳".into(), id_number: Some(id.into()), ..Default::default() }
+    }
+
+    #[test]
+    fn a_day_something_was_done_defaults_to_today_and_is_not_in_the_future() {
+        let today = today();
+        // (entered, the day read or the message)
+        let cases: [(Option<&str>, std::result::Result<&str, &str>); 4] = [
+            (None, Ok("2026-11-23")),
+            (Some(" "), Ok("2026-11-23")),
+            (Some("2026-11-20"), Ok("2026-11-20")),
+            (Some("2026-11-24"), Err("回访日期不能晚于今天")),
+        ];
+        for (raw, want) in cases {
+            let got = up_to_today("done_on", "回访日期", raw, today).map(|d| d.to_string()).map_err(|e| e.to_string());
+            assert_eq!(got.as_deref().map_err(String::as_str), want, "{raw:?}");
+        }
+        assert_eq!(up_to_today("on", "日期", Some("明天"), today).unwrap_err().field(), Some("on"));
     }
 
     #[test]

@@ -135,6 +135,27 @@ fn named(conn: &Connection, mut i: Incident) -> Result<Incident> {
     Ok(i)
 }
 
+/// A village's incidents in `[from, to)` (instants as stored): opened as cases, fraud,
+/// drugs (what 五无 looks at).
+pub fn village_counts(conn: &Connection, village_id: &str, from: &str, to: &str) -> Result<(i64, i64, i64)> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT coalesce(sum(disposition = 'case_opened'), 0) AS cases, coalesce(sum(kind = 'fraud'), 0) AS fraud,
+                    coalesce(sum(kind = 'drugs'), 0) AS drugs
+             FROM incident WHERE deleted_at IS NULL AND village_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3",
+        )?
+        .query_row(params![village_id, from, to], |r| Ok((r.get("cases")?, r.get("fraud")?, r.get("drugs")?)))?)
+}
+
+/// Whether a live incident `id` exists (for the rows that link one).
+pub fn exists(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM incident WHERE id = ?1 AND deleted_at IS NULL")?
+        .query_row([id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 /// One incident.
 pub fn get(conn: &Connection, id: &str) -> Result<Incident> {
     let i = conn

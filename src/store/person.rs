@@ -176,6 +176,14 @@ pub fn by_id_number(conn: &Connection, id_number: &str, except: Option<&str>) ->
         .optional()?)
 }
 
+/// A live resident's name and phone (what a volunteer record takes from them).
+pub fn name_and_phone(conn: &Connection, id: &str) -> Result<Option<(String, Option<String>)>> {
+    Ok(conn
+        .prepare_cached("SELECT name, phone FROM person WHERE id = ?1 AND deleted_at IS NULL")?
+        .query_row([id], |r| Ok((r.get("name")?, r.get("phone")?)))
+        .optional()?)
+}
+
 fn check(tx: &Tx<'_>, p: &ValidPerson, except: Option<&str>) -> Result<()> {
     if let Some(id) = &p.id_number
         && let Some((existing_id, who)) = by_id_number(tx.conn(), id.as_str(), except)?
