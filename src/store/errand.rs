@@ -65,14 +65,14 @@ const ITEM_SELECT: &str =
 
 fn item_row(r: &Row<'_>) -> rusqlite::Result<ServiceItem> {
     Ok(ServiceItem {
-        id: r.get(0)?,
-        category: r.get(1)?,
-        name: r.get(2)?,
-        description: r.get(3)?,
-        materials: r.get(4)?,
-        time_limit_days: r.get(5)?,
-        sort: r.get(6)?,
-        active: r.get(7)?,
+        id: r.get("id")?,
+        category: r.get("category")?,
+        name: r.get("name")?,
+        description: r.get("description")?,
+        materials: r.get("materials")?,
+        time_limit_days: r.get("time_limit_days")?,
+        sort: r.get("sort")?,
+        active: r.get("active")?,
     })
 }
 
@@ -122,7 +122,7 @@ fn check_item_unique(conn: &Connection, input: &ServiceItemInput, except: Option
         .prepare_cached(
             "SELECT id FROM service_item WHERE category = ?1 AND name = ?2 AND deleted_at IS NULL AND id IS NOT ?3",
         )?
-        .query_row(params![input.category, input.name, except], |r| r.get(0))
+        .query_row(params![input.category, input.name, except], |r| r.get("id"))
         .optional()?;
     match dup {
         Some(existing_id) => Err(Error::Duplicate {
@@ -229,8 +229,10 @@ pub struct Errand {
     pub cancel_reason: Option<String>,
 }
 
-const SELECT: &str = "SELECT e.id, e.person_id, p.name, e.applicant_name, e.applicant_phone, e.service_item_id,
-        si.name, si.category, e.mode, e.status, e.requested_on, e.due_on, e.officer_id, o.name, e.notes,
+const SELECT: &str =
+    "SELECT e.id, e.person_id, p.name AS person_name, e.applicant_name, e.applicant_phone, e.service_item_id,
+        si.name AS service_item_name, si.category, e.mode, e.status, e.requested_on, e.due_on, e.officer_id,
+        o.name AS officer_name, e.notes,
         e.started_on, e.done_on, e.delivery_method, e.tracking_no, e.delivery_address, e.delivered_on,
         e.cancelled_on, e.cancel_reason
      FROM errand e LEFT JOIN person p ON p.id = e.person_id
@@ -244,38 +246,38 @@ fn overdue_where(today: usize) -> String {
 }
 
 fn row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<Errand> {
-    let mode: ErrandMode = r.get(8)?;
-    let status: ErrandStatus = r.get(9)?;
-    let due_on: String = r.get(11)?;
+    let mode: ErrandMode = r.get("mode")?;
+    let status: ErrandStatus = r.get("status")?;
+    let due_on: String = r.get("due_on")?;
     let days = parse_date(&due_on).map_or(0, |d| days_overdue(status, d, today));
     Ok(Errand {
-        id: r.get(0)?,
-        person_id: r.get(1)?,
-        person_name: r.get(2)?,
-        applicant_name: r.get(3)?,
-        applicant_phone: r.get(4)?,
-        service_item_id: r.get(5)?,
-        service_item_name: r.get(6)?,
-        service_category: r.get(7)?,
+        id: r.get("id")?,
+        person_id: r.get("person_id")?,
+        person_name: r.get("person_name")?,
+        applicant_name: r.get("applicant_name")?,
+        applicant_phone: r.get("applicant_phone")?,
+        service_item_id: r.get("service_item_id")?,
+        service_item_name: r.get("service_item_name")?,
+        service_category: r.get("category")?,
         mode,
         mode_label: mode.label(),
         status,
         status_label: status.label(),
-        requested_on: r.get(10)?,
+        requested_on: r.get("requested_on")?,
         due_on,
         overdue: days > 0,
         days_overdue: days,
-        officer_id: r.get(12)?,
-        officer_name: r.get(13)?,
-        notes: r.get(14)?,
-        started_on: r.get(15)?,
-        done_on: r.get(16)?,
-        delivery_method: r.get(17)?,
-        tracking_no: r.get(18)?,
-        delivery_address: r.get(19)?,
-        delivered_on: r.get(20)?,
-        cancelled_on: r.get(21)?,
-        cancel_reason: r.get(22)?,
+        officer_id: r.get("officer_id")?,
+        officer_name: r.get("officer_name")?,
+        notes: r.get("notes")?,
+        started_on: r.get("started_on")?,
+        done_on: r.get("done_on")?,
+        delivery_method: r.get("delivery_method")?,
+        tracking_no: r.get("tracking_no")?,
+        delivery_address: r.get("delivery_address")?,
+        delivered_on: r.get("delivered_on")?,
+        cancelled_on: r.get("cancelled_on")?,
+        cancel_reason: r.get("cancel_reason")?,
     })
 }
 
@@ -300,7 +302,7 @@ pub fn create(tx: &mut Tx<'_>, input: ErrandInput) -> Result<String> {
                 "SELECT p.name, coalesce(p.phone, h.phone) FROM person p LEFT JOIN household h ON h.id = p.household_id
                  WHERE p.id = ?1 AND p.deleted_at IS NULL",
             )?
-            .query_row([pid], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row([pid], |r| Ok((r.get("name")?, r.get(1)?)))
             .optional()?;
         let (n, p) = resident.ok_or_else(|| Error::validation("person_id", "所选人员不存在或已删除"))?;
         name = name.or(Some(n));

@@ -121,7 +121,7 @@ pub struct Visit {
 
 fn check_group(conn: &Connection, village_id: &str, group_id: &str) -> Result<String> {
     conn.prepare_cached("SELECT name FROM village_group WHERE id = ?1 AND village_id = ?2 AND deleted_at IS NULL")?
-        .query_row([group_id, village_id], |r| r.get(0))
+        .query_row([group_id, village_id], |r| r.get("name"))
         .optional()?
         .ok_or_else(|| Error::validation("group_id", "所选村民小组不属于该村或已删除"))
 }
@@ -179,7 +179,7 @@ pub fn update(tx: &mut Tx<'_>, id: &str, input: HouseholdInput) -> Result<()> {
             .query_row(
                 "SELECT name FROM person WHERE id = ?1 AND household_id = ?2 AND deleted_at IS NULL",
                 [head, id],
-                |r| r.get(0),
+                |r| r.get("name"),
             )
             .optional()?;
         if belongs.is_none() {
@@ -199,13 +199,13 @@ pub fn input_of(conn: &Connection, id: &str) -> Result<HouseholdInput> {
     )?
     .query_row([id], |r| {
         Ok(HouseholdInput {
-            village_id: r.get(0)?,
-            group_id: r.get(1)?,
-            house_no: r.get(2)?,
-            address: r.get(3)?,
-            head_person_id: r.get(4)?,
-            phone: r.get(5)?,
-            notes: r.get(6)?,
+            village_id: r.get("village_id")?,
+            group_id: r.get("group_id")?,
+            house_no: r.get("house_no")?,
+            address: r.get("address")?,
+            head_person_id: r.get("head_person_id")?,
+            phone: r.get("phone")?,
+            notes: r.get("notes")?,
         })
     })
     .optional()?
@@ -216,8 +216,8 @@ pub fn input_of(conn: &Connection, id: &str) -> Result<HouseholdInput> {
 pub fn get(conn: &Connection, id: &str) -> Result<Household> {
     let mut h = conn
         .prepare_cached(
-            "SELECT h.id, h.village_id, v.name, h.group_id, g.name, h.house_no, h.address, h.head_person_id,
-                    p.name, h.phone, h.notes
+            "SELECT h.id, h.village_id, v.name AS village_name, h.group_id, g.name AS group_name, h.house_no,
+                    h.address, h.head_person_id, p.name AS head_name, h.phone, h.notes
              FROM household h LEFT JOIN village v ON v.id = h.village_id
              LEFT JOIN village_group g ON g.id = h.group_id
              LEFT JOIN person p ON p.id = h.head_person_id AND p.deleted_at IS NULL
@@ -225,17 +225,17 @@ pub fn get(conn: &Connection, id: &str) -> Result<Household> {
         )?
         .query_row([id], |r| {
             Ok(Household {
-                id: r.get(0)?,
-                village_id: r.get(1)?,
-                village_name: r.get(2)?,
-                group_id: r.get(3)?,
-                group_name: r.get(4)?,
-                house_no: r.get(5)?,
-                address: r.get(6)?,
-                head_person_id: r.get(7)?,
-                head_name: r.get(8)?,
-                phone: r.get(9)?,
-                notes: r.get(10)?,
+                id: r.get("id")?,
+                village_id: r.get("village_id")?,
+                village_name: r.get("village_name")?,
+                group_id: r.get("group_id")?,
+                group_name: r.get("group_name")?,
+                house_no: r.get("house_no")?,
+                address: r.get("address")?,
+                head_person_id: r.get("head_person_id")?,
+                head_name: r.get("head_name")?,
+                phone: r.get("phone")?,
+                notes: r.get("notes")?,
                 members: vec![],
                 visits: vec![],
             })
@@ -296,8 +296,9 @@ pub fn list(conn: &Connection, f: &HouseholdFilter) -> Result<HouseholdPage> {
     };
     let n = args.len();
     let sql = format!(
-        "SELECT h.id, v.name, g.name, h.address, p.name, coalesce(h.phone, p.phone),
-                (SELECT count(*) FROM person m WHERE m.household_id = h.id AND m.deleted_at IS NULL)
+        "SELECT h.id, v.name AS village_name, g.name AS group_name, h.address, p.name AS head_name,
+                coalesce(h.phone, p.phone) AS phone,
+                (SELECT count(*) FROM person m WHERE m.household_id = h.id AND m.deleted_at IS NULL) AS member_count
          FROM household h LEFT JOIN village v ON v.id = h.village_id
          LEFT JOIN village_group g ON g.id = h.group_id
          LEFT JOIN person p ON p.id = h.head_person_id
@@ -311,13 +312,13 @@ pub fn list(conn: &Connection, f: &HouseholdFilter) -> Result<HouseholdPage> {
         .prepare_cached(&sql)?
         .query_map(rusqlite::params_from_iter(args), |r| {
             Ok(HouseholdRow {
-                id: r.get(0)?,
-                village_name: r.get(1)?,
-                group_name: r.get(2)?,
-                address: r.get(3)?,
-                head_name: r.get(4)?,
-                phone: r.get(5)?,
-                member_count: r.get(6)?,
+                id: r.get("id")?,
+                village_name: r.get("village_name")?,
+                group_name: r.get("group_name")?,
+                address: r.get("address")?,
+                head_name: r.get("head_name")?,
+                phone: r.get("phone")?,
+                member_count: r.get("member_count")?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -342,7 +343,7 @@ pub fn create_visit(tx: &mut Tx<'_>, input: VisitInput) -> Result<Visit> {
             .query_row(
                 "SELECT 1 FROM person WHERE id = ?1 AND household_id = ?2 AND deleted_at IS NULL",
                 [p, &input.household_id],
-                |r| r.get(0),
+                |r| r.get("1"),
             )
             .optional()?;
         if ok.is_none() {
@@ -397,14 +398,14 @@ pub fn visits(conn: &Connection, household_id: &str) -> Result<Vec<Visit>> {
     Ok(stmt
         .query_map([household_id], |r| {
             Ok(Visit {
-                id: r.get(0)?,
-                household_id: r.get(1)?,
-                person_id: r.get(2)?,
-                officer_id: r.get(3)?,
-                officer_name: r.get(4)?,
-                visited_on: r.get(5)?,
-                notes: r.get(6)?,
-                needs: r.get(7)?,
+                id: r.get("id")?,
+                household_id: r.get("household_id")?,
+                person_id: r.get("person_id")?,
+                officer_id: r.get("officer_id")?,
+                officer_name: r.get("name")?,
+                visited_on: r.get("visited_on")?,
+                notes: r.get("notes")?,
+                needs: r.get("needs")?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?)

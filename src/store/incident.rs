@@ -79,9 +79,10 @@ pub struct Incident {
     pub officer_name: Option<String>,
 }
 
-const SELECT: &str = "SELECT i.id, i.occurred_at, i.reported_at, i.place, i.village_id, vg.name, i.kind,
+const SELECT: &str =
+    "SELECT i.id, i.occurred_at, i.reported_at, i.place, i.village_id, vg.name AS village_name, i.kind,
         i.reporter_name, i.reporter_phone, i.reporter_person_id, i.people, i.person_ids, i.summary, i.handling,
-        i.disposition, i.dispute_id, i.case_no, i.officer_id, o.name
+        i.disposition, i.dispute_id, i.case_no, i.officer_id, o.name AS officer_name
      FROM incident i LEFT JOIN village vg ON vg.id = i.village_id
      LEFT JOIN officer o ON o.id = i.officer_id";
 
@@ -90,41 +91,41 @@ fn local(t: &str) -> Option<String> {
 }
 
 fn row(r: &Row<'_>) -> rusqlite::Result<Incident> {
-    let occurred_at: String = r.get(1)?;
-    let reported_at: Option<String> = r.get(2)?;
-    let kind: IncidentKind = r.get(6)?;
-    let disposition: Disposition = r.get(14)?;
+    let occurred_at: String = r.get("occurred_at")?;
+    let reported_at: Option<String> = r.get("reported_at")?;
+    let kind: IncidentKind = r.get("kind")?;
+    let disposition: Disposition = r.get("disposition")?;
     Ok(Incident {
-        id: r.get(0)?,
+        id: r.get("id")?,
         occurred_at_local: local(&occurred_at).unwrap_or_else(|| occurred_at.clone()),
         occurred_at,
         reported_at_local: reported_at.as_deref().and_then(local),
         reported_at,
-        place: r.get(3)?,
-        village_id: r.get(4)?,
-        village_name: r.get(5)?,
+        place: r.get("place")?,
+        village_id: r.get("village_id")?,
+        village_name: r.get("village_name")?,
         kind,
         kind_label: kind.label(),
-        reporter_name: r.get(7)?,
-        reporter_phone: r.get(8)?,
-        reporter_person_id: r.get(9)?,
-        people: r.get(10)?,
-        persons: json_list(r.get(11)?).into_iter().map(|id| InvolvedPerson { id, name: None }).collect(),
-        summary: r.get(12)?,
-        handling: r.get(13)?,
+        reporter_name: r.get("reporter_name")?,
+        reporter_phone: r.get("reporter_phone")?,
+        reporter_person_id: r.get("reporter_person_id")?,
+        people: r.get("people")?,
+        persons: json_list(r.get("person_ids")?).into_iter().map(|id| InvolvedPerson { id, name: None }).collect(),
+        summary: r.get("summary")?,
+        handling: r.get("handling")?,
         disposition,
         disposition_label: disposition.label(),
-        dispute_id: r.get(15)?,
-        case_no: r.get(16)?,
-        officer_id: r.get(17)?,
-        officer_name: r.get(18)?,
+        dispute_id: r.get("dispute_id")?,
+        case_no: r.get("case_no")?,
+        officer_id: r.get("officer_id")?,
+        officer_name: r.get("officer_name")?,
     })
 }
 
 fn person_name(conn: &Connection, id: &str) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT name FROM person WHERE id = ?1 AND deleted_at IS NULL")?
-        .query_row([id], |r| r.get(0))
+        .query_row([id], |r| r.get("name"))
         .optional()?)
 }
 
@@ -206,7 +207,7 @@ fn check_refs(conn: &Connection, i: &IncidentInput) -> Result<()> {
     if let Some(d) = &i.dispute_id {
         let found: Option<i64> = conn
             .prepare_cached("SELECT 1 FROM dispute WHERE id = ?1 AND deleted_at IS NULL")?
-            .query_row([d], |r| r.get(0))
+            .query_row([d], |r| r.get("1"))
             .optional()?;
         if found.is_none() {
             return Err(Error::validation("dispute_id", format!("关联的矛盾纠纷不存在或已删除（{d}）")));

@@ -76,31 +76,31 @@ pub struct PersonBrief {
     pub tags: Vec<String>,
 }
 
-const SELECT: &str = "SELECT p.id, p.household_id, h.address, vg.name, p.relation, p.name, p.sex, p.ethnicity,
+const SELECT: &str = "SELECT p.id, p.household_id, h.address AS household_address, vg.name AS village_name, p.relation, p.name, p.sex, p.ethnicity,
         p.birth_date, p.id_number, p.phone, p.residence, p.tags, p.address, p.occupation, p.notes
      FROM person p LEFT JOIN household h ON h.id = p.household_id
      LEFT JOIN village vg ON vg.id = h.village_id";
 
 fn row(r: &Row<'_>, today: chrono::NaiveDate) -> rusqlite::Result<Person> {
-    let birth_date: Option<String> = r.get(8)?;
+    let birth_date: Option<String> = r.get("birth_date")?;
     Ok(Person {
-        id: r.get(0)?,
-        household_id: r.get(1)?,
-        household_address: r.get(2)?,
-        village_name: r.get(3)?,
-        relation: r.get(4)?,
-        name: r.get(5)?,
-        sex: r.get(6)?,
-        ethnicity: r.get(7)?,
+        id: r.get("id")?,
+        household_id: r.get("household_id")?,
+        household_address: r.get("household_address")?,
+        village_name: r.get("village_name")?,
+        relation: r.get("relation")?,
+        name: r.get("name")?,
+        sex: r.get("sex")?,
+        ethnicity: r.get("ethnicity")?,
         age: birth_date.as_deref().and_then(crate::model::time::parse_date).map(|b| age_on(b, today)),
         birth_date,
-        id_number: r.get(9)?,
-        phone: r.get(10)?,
-        residence: r.get(11)?,
-        tags: json_list(r.get(12)?),
-        address: r.get(13)?,
-        occupation: r.get(14)?,
-        notes: r.get(15)?,
+        id_number: r.get("id_number")?,
+        phone: r.get("phone")?,
+        residence: r.get("residence")?,
+        tags: json_list(r.get("tags")?),
+        address: r.get("address")?,
+        occupation: r.get("occupation")?,
+        notes: r.get("notes")?,
     })
 }
 
@@ -121,19 +121,19 @@ pub fn input_of(conn: &Connection, id: &str) -> Result<PersonInput> {
     )?
     .query_row([id], |r| {
         Ok(PersonInput {
-            household_id: r.get(0)?,
-            relation: r.get(1)?,
-            name: r.get(2)?,
-            sex: r.get(3)?,
-            ethnicity: r.get(4)?,
-            birth_date: r.get(5)?,
-            id_number: r.get(6)?,
-            phone: r.get(7)?,
-            residence: r.get(8)?,
-            tags: json_list(r.get(9)?),
-            address: r.get(10)?,
-            occupation: r.get(11)?,
-            notes: r.get(12)?,
+            household_id: r.get("household_id")?,
+            relation: r.get("relation")?,
+            name: r.get("name")?,
+            sex: r.get("sex")?,
+            ethnicity: r.get("ethnicity")?,
+            birth_date: r.get("birth_date")?,
+            id_number: r.get("id_number")?,
+            phone: r.get("phone")?,
+            residence: r.get("residence")?,
+            tags: json_list(r.get("tags")?),
+            address: r.get("address")?,
+            occupation: r.get("occupation")?,
+            notes: r.get("notes")?,
         })
     })
     .optional()?
@@ -150,15 +150,15 @@ pub fn members(conn: &Connection, household_id: &str) -> Result<Vec<PersonBrief>
     Ok(stmt
         .query_map([household_id], |r| {
             Ok(PersonBrief {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                relation: r.get(2)?,
-                sex: r.get(3)?,
-                birth_date: r.get(4)?,
-                id_number: r.get(5)?,
-                phone: r.get(6)?,
-                residence: r.get(7)?,
-                tags: json_list(r.get(8)?),
+                id: r.get("id")?,
+                name: r.get("name")?,
+                relation: r.get("relation")?,
+                sex: r.get("sex")?,
+                birth_date: r.get("birth_date")?,
+                id_number: r.get("id_number")?,
+                phone: r.get("phone")?,
+                residence: r.get("residence")?,
+                tags: json_list(r.get("tags")?),
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?)
@@ -172,7 +172,7 @@ pub fn by_id_number(conn: &Connection, id_number: &str, except: Option<&str>) ->
              FROM person p LEFT JOIN household h ON h.id = p.household_id
              WHERE p.id_number = ?1 AND p.deleted_at IS NULL AND p.id IS NOT ?2 LIMIT 1",
         )?
-        .query_row(rusqlite::params![id_number, except], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(rusqlite::params![id_number, except], |r| Ok((r.get("id")?, r.get(1)?)))
         .optional()?)
 }
 
@@ -205,7 +205,7 @@ fn check(tx: &Tx<'_>, p: &ValidPerson, except: Option<&str>) -> Result<()> {
                     "SELECT h.head_person_id, p.name FROM household h
                      LEFT JOIN person p ON p.id = h.head_person_id AND p.deleted_at IS NULL WHERE h.id = ?1",
                     [h],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| Ok((r.get("head_person_id")?, r.get("name")?)),
                 )
                 .optional()?;
             if let Some((Some(head_id), Some(name))) = head

@@ -31,16 +31,16 @@ pub fn get_post(conn: &Connection) -> Result<Option<Post>> {
             [],
             |r| {
                 Ok(Post {
-                    id: r.get(0)?,
+                    id: r.get("id")?,
                     fields: PostInput {
-                        name: r.get(1)?,
-                        code: r.get(2)?,
-                        doc_prefix: r.get(3)?,
-                        station_name: r.get(4)?,
-                        committee_name: r.get(5)?,
-                        township: r.get(6)?,
-                        address: r.get(7)?,
-                        phone: r.get(8)?,
+                        name: r.get("name")?,
+                        code: r.get("code")?,
+                        doc_prefix: r.get("doc_prefix")?,
+                        station_name: r.get("station_name")?,
+                        committee_name: r.get("committee_name")?,
+                        township: r.get("township")?,
+                        address: r.get("address")?,
+                        phone: r.get("phone")?,
                     },
                 })
             },
@@ -114,7 +114,13 @@ fn read_villages(conn: &Connection, only: Option<&str>) -> Result<Vec<Village>> 
     )?;
     let mut villages = stmt
         .query_map([only], |r| {
-            Ok(Village { id: r.get(0)?, name: r.get(1)?, code: r.get(2)?, township: r.get(3)?, groups: vec![] })
+            Ok(Village {
+                id: r.get("id")?,
+                name: r.get("name")?,
+                code: r.get("code")?,
+                township: r.get("township")?,
+                groups: vec![],
+            })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut gs = conn.prepare_cached(
@@ -123,7 +129,7 @@ fn read_villages(conn: &Connection, only: Option<&str>) -> Result<Vec<Village>> 
     )?;
     for v in &mut villages {
         v.groups = gs
-            .query_map([&v.id], |r| Ok(Group { id: r.get(0)?, name: r.get(1)? }))?
+            .query_map([&v.id], |r| Ok(Group { id: r.get("id")?, name: r.get("name")? }))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
     }
     Ok(villages)
@@ -132,7 +138,7 @@ fn read_villages(conn: &Connection, only: Option<&str>) -> Result<Vec<Village>> 
 /// A village's name, or `NotFound` naming the field.
 pub fn village_name(conn: &Connection, field: &str, id: &str) -> Result<String> {
     conn.prepare_cached("SELECT name FROM village WHERE id = ?1 AND deleted_at IS NULL")?
-        .query_row([id], |r| r.get(0))
+        .query_row([id], |r| r.get("name"))
         .optional()?
         .ok_or_else(|| Error::validation(field, format!("所选村（社区）不存在或已删除（{id}）")))
 }
@@ -143,7 +149,7 @@ fn village_name_free(conn: &Connection, name: &str, except: Option<&str>) -> Res
         .prepare_cached(
             "SELECT id FROM village WHERE name = ?1 AND (?2 IS NULL OR id <> ?2) AND deleted_at IS NULL LIMIT 1",
         )?
-        .query_row(rusqlite::params![name, except], |r| r.get(0))
+        .query_row(rusqlite::params![name, except], |r| r.get("id"))
         .optional()?;
     match dup {
         Some(existing_id) => Err(Error::Duplicate {
@@ -162,7 +168,7 @@ fn group_name_free(conn: &Connection, village_id: &str, name: &str, except: Opti
             "SELECT id FROM village_group
              WHERE village_id = ?1 AND name = ?2 AND (?3 IS NULL OR id <> ?3) AND deleted_at IS NULL LIMIT 1",
         )?
-        .query_row(rusqlite::params![village_id, name, except], |r| r.get(0))
+        .query_row(rusqlite::params![village_id, name, except], |r| r.get("id"))
         .optional()?;
     match dup {
         Some(existing_id) => {
@@ -222,7 +228,7 @@ pub fn rename_group(tx: &mut Tx<'_>, id: &str, name: &str) -> Result<Group> {
     let found: Option<(String, String)> = tx
         .conn()
         .query_row("SELECT village_id, name FROM village_group WHERE id = ?1 AND deleted_at IS NULL", [id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
+            Ok((r.get("village_id")?, r.get("name")?))
         })
         .optional()?;
     let Some((village_id, old)) = found else {
@@ -250,7 +256,7 @@ fn readdress(tx: &mut Tx<'_>, village_id: &str, group_id: Option<&str>, old: &st
              WHERE village_id = ?1 AND (?2 IS NULL OR group_id = ?2) AND deleted_at IS NULL
                AND substr(address, 1, length(?3)) = ?3",
         )?
-        .query_map(rusqlite::params![village_id, group_id, old], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map(rusqlite::params![village_id, group_id, old], |r| Ok((r.get("id")?, r.get("address")?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (id, address) in rows {
         let rest = &address[old.len()..];
@@ -300,7 +306,7 @@ pub fn delete_village(tx: &mut Tx<'_>, id: &str) -> Result<()> {
     let groups: Vec<String> = tx
         .conn()
         .prepare_cached("SELECT id FROM village_group WHERE village_id = ?1 AND deleted_at IS NULL")?
-        .query_map([id], |r| r.get(0))?
+        .query_map([id], |r| r.get("id"))?
         .collect::<rusqlite::Result<_>>()?;
     for g in groups {
         tx.delete("village_group", &g)?;
@@ -312,7 +318,7 @@ pub fn delete_village(tx: &mut Tx<'_>, id: &str) -> Result<()> {
 pub fn delete_group(tx: &mut Tx<'_>, id: &str) -> Result<()> {
     let name: Option<String> = tx
         .conn()
-        .query_row("SELECT name FROM village_group WHERE id = ?1 AND deleted_at IS NULL", [id], |r| r.get(0))
+        .query_row("SELECT name FROM village_group WHERE id = ?1 AND deleted_at IS NULL", [id], |r| r.get("name"))
         .optional()?;
     let Some(name) = name else {
         return Err(Error::validation("id", format!("所选村民小组不存在或已删除（{id}）")));
@@ -417,7 +423,7 @@ pub fn update_officer(tx: &mut Tx<'_>, id: &str, input: OfficerInput) -> Result<
         let login: Option<String> = tx
             .conn()
             .prepare_cached("SELECT login FROM app_user WHERE officer_id = ?1 AND disabled_at IS NULL LIMIT 1")?
-            .query_row([id], |r| r.get(0))
+            .query_row([id], |r| r.get("login"))
             .optional()?;
         if let Some(login) = login {
             let name = &before.name;
@@ -460,7 +466,7 @@ pub fn officer_input_of(conn: &Connection, id: &str) -> Result<OfficerInput> {
 pub fn work_calendar(conn: &Connection) -> Result<WorkCalendar> {
     let mut stmt = conn.prepare_cached("SELECT day, is_holiday FROM holiday WHERE deleted_at IS NULL")?;
     let days = stmt
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?)))?
+        .query_map([], |r| Ok((r.get::<_, String>("day")?, r.get::<_, bool>("is_holiday")?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(WorkCalendar::new(days.into_iter().filter_map(|(d, off)| {
         let d = crate::model::time::parse_date(&d)?;

@@ -65,17 +65,17 @@ const COLUMNS: &str = "id, login, name, officer_id, role, must_change_password, 
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     Ok(User {
-        id: r.get(0)?,
-        login: r.get(1)?,
-        name: r.get(2)?,
-        officer_id: r.get(3)?,
-        role: r.get(4)?,
-        must_change_password: r.get(5)?,
-        disabled_at: r.get(6)?,
-        created_at: r.get(7)?,
-        created_by: r.get(8)?,
-        password_changed_at: r.get(9)?,
-        last_login_at: r.get(10)?,
+        id: r.get("id")?,
+        login: r.get("login")?,
+        name: r.get("name")?,
+        officer_id: r.get("officer_id")?,
+        role: r.get("role")?,
+        must_change_password: r.get("must_change_password")?,
+        disabled_at: r.get("disabled_at")?,
+        created_at: r.get("created_at")?,
+        created_by: r.get("created_by")?,
+        password_changed_at: r.get("password_changed_at")?,
+        last_login_at: r.get("last_login_at")?,
         locked_until: None,
     })
 }
@@ -122,7 +122,7 @@ pub fn insert(conn: &Connection, id: &str, u: &NewUser<'_>, now: DateTime<Utc>, 
     if let Some(officer) = u.officer_id {
         let found: Option<(String, Role, bool)> = conn
             .query_row("SELECT name, role, active FROM officer WHERE id = ?1 AND deleted_at IS NULL", [officer], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                Ok((r.get("name")?, r.get("role")?, r.get("active")?))
             })
             .optional()?;
         let Some((name, role, active)) = found else {
