@@ -105,15 +105,15 @@ pub fn append(conn: &Connection, at: DateTime<Utc>, ev: &Event<'_>) -> Result<i6
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
     Ok(Entry {
-        seq: r.get(0)?,
-        at: r.get(1)?,
-        login: r.get(2)?,
-        action: r.get(3)?,
-        tbl: r.get(4)?,
-        row_id: r.get(5)?,
-        detail: r.get(6)?,
-        prev: r.get(7)?,
-        hash: r.get(8)?,
+        seq: r.get("seq")?,
+        at: r.get("at")?,
+        login: r.get("login")?,
+        action: r.get("action")?,
+        tbl: r.get("tbl")?,
+        row_id: r.get("row_id")?,
+        detail: r.get("detail")?,
+        prev: r.get("prev")?,
+        hash: r.get("hash")?,
     })
 }
 

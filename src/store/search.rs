@@ -214,22 +214,22 @@ fn hydrate(conn: &Connection, id: &str, matched: &'static str) -> Result<Option<
     Ok(conn
         .prepare_cached(
             "SELECT p.id, p.household_id, p.name, p.sex, p.birth_date, p.id_number, p.phone,
-                    coalesce(h.address, p.address), v.name
+                    coalesce(h.address, p.address) AS address, v.name AS village_name
              FROM person p LEFT JOIN household h ON h.id = p.household_id
              LEFT JOIN village v ON v.id = h.village_id
              WHERE p.id = ?1 AND p.deleted_at IS NULL",
         )?
         .query_row([id], |r| {
             Ok(SearchHit {
-                person_id: r.get(0)?,
-                household_id: r.get(1)?,
-                name: r.get(2)?,
-                sex: r.get(3)?,
-                birth_date: r.get(4)?,
-                id_number: r.get(5)?,
-                phone: r.get(6)?,
-                address: r.get(7)?,
-                village_name: r.get(8)?,
+                person_id: r.get("id")?,
+                household_id: r.get("household_id")?,
+                name: r.get("name")?,
+                sex: r.get("sex")?,
+                birth_date: r.get("birth_date")?,
+                id_number: r.get("id_number")?,
+                phone: r.get("phone")?,
+                address: r.get("address")?,
+                village_name: r.get("village_name")?,
                 matched,
             })
         })

@@ -227,26 +227,26 @@ fn one(store: &Store, id: &str, what: &str) -> Result<Assignment> {
 
 fn read(conn: &Connection, only: Option<&str>) -> Result<Vec<Assignment>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT a.id, a.post_node, coalesce(p.name, ''), a.tbl, a.row_id, a.note, a.assigned_at,
-                (SELECT count(*) FROM handover_change hc WHERE hc.assignment_id = a.id),
-                EXISTS (SELECT 1 FROM handover h WHERE h.assignment_id = a.id), a.deleted_at
+        "SELECT a.id, a.post_node, coalesce(p.name, '') AS post_name, a.tbl, a.row_id, a.note, a.assigned_at,
+                (SELECT count(*) FROM handover_change hc WHERE hc.assignment_id = a.id) AS pending_changes,
+                EXISTS (SELECT 1 FROM handover h WHERE h.assignment_id = a.id) AS awaiting, a.deleted_at
          FROM assignment a LEFT JOIN peer p ON p.node_id = a.post_node
          WHERE ?1 IS NULL OR a.id = ?1 ORDER BY a.assigned_at DESC, a.id DESC",
     )?;
     let rows = stmt.query_map([only], |r| {
         Ok(Assignment {
-            id: r.get(0)?,
-            post: r.get(1)?,
-            post_name: r.get(2)?,
-            tbl: r.get(3)?,
+            id: r.get("id")?,
+            post: r.get("post_node")?,
+            post_name: r.get("post_name")?,
+            tbl: r.get("tbl")?,
             kind: String::new(),
-            row_id: r.get(4)?,
+            row_id: r.get("row_id")?,
             subject: None,
-            note: r.get(5)?,
-            assigned_at: r.get(6)?,
-            pending_changes: r.get(7)?,
-            delivered: !r.get::<_, bool>(8)?,
-            withdrawn_at: r.get(9)?,
+            note: r.get("note")?,
+            assigned_at: r.get("assigned_at")?,
+            pending_changes: r.get("pending_changes")?,
+            delivered: !r.get::<_, bool>("awaiting")?,
+            withdrawn_at: r.get("deleted_at")?,
         })
     })?;
     let mut out: Vec<Assignment> = rows.collect::<rusqlite::Result<_>>()?;

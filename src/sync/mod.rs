@@ -260,15 +260,15 @@ fn read_peers(conn: &Connection, only: Option<Uuid>) -> Result<Vec<Peer>> {
     )?;
     let rows = stmt.query_map([only.map(|u| u.to_string())], |r| {
         Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
+            r.get::<_, String>("node_id")?,
+            r.get::<_, String>("name")?,
+            r.get::<_, String>("role")?,
+            r.get::<_, String>("villages")?,
+            r.get::<_, String>("enrolled_at")?,
             r.get::<_, Option<String>>(5)?,
             r.get::<_, Vec<u8>>(6)?,
             r.get::<_, Vec<u8>>(7)?,
-            r.get::<_, i64>(8)?,
+            r.get::<_, i64>("sent_counter")?,
         ))
     })?;
     let mut out = Vec::new();
@@ -435,21 +435,21 @@ pub fn export(store: &mut Store, to: Uuid) -> Result<Vec<u8>> {
 /// `None` for a seed, which carries the genesis clock (`genesis`, formatted once by the
 /// caller) and is the same on every node.
 fn logged_change(origin: Uuid, genesis: &str, r: &rusqlite::Row<'_>) -> Result<Option<Change>> {
-    let hlc: String = r.get(1)?;
+    let hlc: String = r.get("hlc")?;
     if hlc == genesis {
         return Ok(None);
     }
     let parse = |s: &str| s.parse::<Hlc>().map_err(|e| Error::rule(e.to_string()));
-    let prev: Option<String> = r.get(2)?;
+    let prev: Option<String> = r.get("prev")?;
     Ok(Some(Change {
         origin,
-        origin_seq: r.get(0)?,
+        origin_seq: r.get("origin_seq")?,
         hlc: parse(&hlc)?,
         prev: prev.as_deref().map(parse).transpose()?,
-        tbl: r.get(3)?,
-        row_id: r.get(4)?,
-        col: r.get(5)?,
-        value: r.get(6)?,
+        tbl: r.get("tbl")?,
+        row_id: r.get("row_id")?,
+        col: r.get("col")?,
+        value: r.get("value")?,
     }))
 }
 
@@ -733,18 +733,18 @@ pub fn conflicts(conn: &Connection, include_resolved: bool) -> Result<Vec<Confli
     let json = |s: String| serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s));
     let rows = stmt.query_map([include_resolved], |r| {
         Ok(Conflict {
-            id: r.get(0)?,
-            tbl: r.get(1)?,
-            row_id: r.get(2)?,
-            col: r.get(3)?,
-            loser_value: json(r.get(4)?),
-            loser_hlc: r.get(5)?,
-            loser_origin: r.get(6)?,
-            winner_value: json(r.get(7)?),
-            winner_hlc: r.get(8)?,
-            winner_origin: r.get(9)?,
-            detected_at: r.get(10)?,
-            resolved_at: r.get(11)?,
+            id: r.get("id")?,
+            tbl: r.get("tbl")?,
+            row_id: r.get("row_id")?,
+            col: r.get("col")?,
+            loser_value: json(r.get("loser_value")?),
+            loser_hlc: r.get("loser_hlc")?,
+            loser_origin: r.get("loser_origin")?,
+            winner_value: json(r.get("winner_value")?),
+            winner_hlc: r.get("winner_hlc")?,
+            winner_origin: r.get("winner_origin")?,
+            detected_at: r.get("detected_at")?,
+            resolved_at: r.get("resolved_at")?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
