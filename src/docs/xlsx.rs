@@ -2,8 +2,8 @@
 //! headers, sensible column widths, real dates formatted `yyyy-mm-dd`, amounts in yuan,
 //! and the header row frozen.
 //!
-//! [`Sheet`] is the neutral shape (headers and typed cells); [`crate::docs::ledger`] fills it
-//! from the store. Writing knows nothing of disputes or households.
+//! [`Sheet`] (from [`crate::model::sheet`]) is the neutral shape, headers and typed cells; the
+//! store's ledger queries fill it. Writing knows nothing of disputes or households.
 
 use std::path::Path;
 
@@ -12,101 +12,7 @@ use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook
 
 use crate::error::{Error, Result};
 
-/// How a column's cells are shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// Free text (ID numbers and phones stay text, never numbers Excel could round).
-    Text,
-    /// A calendar date.
-    Date,
-    /// A date and time (Beijing).
-    DateTime,
-    /// A count.
-    Int,
-    /// Money: stored in fen, shown in yuan with two decimals.
-    Money,
-    /// A ratio shown as a percentage.
-    Percent,
-}
-
-/// A column of a sheet.
-#[derive(Debug, Clone)]
-pub struct Column {
-    /// The Chinese header.
-    pub header: &'static str,
-    /// Width in characters (a Han character counts about 2).
-    pub width: f64,
-    /// How its cells are shown.
-    pub kind: Kind,
-}
-
-/// Shorthand for a column.
-pub const fn col(header: &'static str, width: f64, kind: Kind) -> Column {
-    Column { header, width, kind }
-}
-
-/// One cell's value.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    /// Nothing.
-    Empty,
-    /// Text.
-    Text(String),
-    /// A date.
-    Date(NaiveDate),
-    /// A date and time.
-    DateTime(NaiveDateTime),
-    /// A whole number (or fen, in a money column).
-    Int(i64),
-    /// A fraction (percent columns).
-    Ratio(f64),
-    /// A number with decimals (hours, yuan), shown with one or two decimals.
-    Number(f64),
-}
-
-impl From<Option<String>> for Cell {
-    fn from(v: Option<String>) -> Self {
-        match v {
-            Some(s) if !s.is_empty() => Cell::Text(s),
-            _ => Cell::Empty,
-        }
-    }
-}
-
-impl From<String> for Cell {
-    fn from(v: String) -> Self {
-        Cell::from(Some(v))
-    }
-}
-
-impl From<&str> for Cell {
-    fn from(v: &str) -> Self {
-        Cell::from(Some(v.to_owned()))
-    }
-}
-
-impl From<i64> for Cell {
-    fn from(v: i64) -> Self {
-        Cell::Int(v)
-    }
-}
-
-impl From<Option<NaiveDate>> for Cell {
-    fn from(v: Option<NaiveDate>) -> Self {
-        v.map(Cell::Date).unwrap_or(Cell::Empty)
-    }
-}
-
-/// A sheet: a title for the tab, its columns and its rows.
-#[derive(Debug, Clone)]
-pub struct Sheet {
-    /// Tab name (at most 31 characters).
-    pub name: String,
-    /// Columns.
-    pub columns: Vec<Column>,
-    /// Rows of cells, in column order.
-    pub rows: Vec<Vec<Cell>>,
-}
+pub use crate::model::sheet::{Cell, Column, Kind, Sheet, col};
 
 fn xlsx_err(e: XlsxError) -> Error {
     Error::Document { message: format!("生成 Excel 文件失败：{e}") }

@@ -11,6 +11,7 @@ pub mod id_number;
 pub mod incident;
 pub mod people;
 pub mod prevention;
+pub mod sheet;
 pub mod time;
 pub mod validate;
 

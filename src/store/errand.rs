@@ -15,6 +15,7 @@ use crate::model::people::opt_date;
 use crate::model::time::parse_date;
 use crate::model::validate::text;
 use crate::model::{DeliveryMethod, ErrandMode, ErrandStatus};
+use crate::store::ledger::{Ledger, Show, column};
 use crate::store::write::{date, v};
 use crate::store::{Tx, page_bounds, place};
 
@@ -557,6 +558,42 @@ pub fn resident_address(conn: &Connection, person_id: &str) -> Result<Option<Str
         .optional()?
         .flatten())
 }
+
+/// 代办台账: the errands requested in `[:from, :to)`, overdue ones counted on `:today`.
+pub const LEDGER: Ledger = Ledger {
+    columns: &[
+        column("受理日期", 12.0, "e.requested_on", Show::Date),
+        column("申请人", 10.0, "e.applicant_name", Show::Text),
+        column("联系电话", 14.0, "e.applicant_phone", Show::Text),
+        column("事项类别", 14.0, "s.category", Show::Text),
+        column("服务事项", 22.0, "s.name", Show::Text),
+        column("方式", 8.0, "e.mode", Show::Label(|s| ErrandMode::parse(s).map(ErrandMode::label))),
+        column("状态", 9.0, "e.status", Show::Label(|s| ErrandStatus::parse(s).map(ErrandStatus::label))),
+        column("办理期限", 12.0, "e.due_on", Show::Date),
+        column("办结日期", 12.0, "e.done_on", Show::Date),
+        column(
+            "是否逾期",
+            9.0,
+            "CASE WHEN e.status = 'cancelled' THEN NULL WHEN coalesce(e.done_on, :today) > e.due_on THEN '逾期' ELSE '否' END",
+            Show::Text,
+        ),
+        column(
+            "送达方式",
+            10.0,
+            "e.delivery_method",
+            Show::Label(|s| DeliveryMethod::parse(s).map(DeliveryMethod::label)),
+        ),
+        column("寄递单号", 18.0, "e.tracking_no", Show::Text),
+        column("送达日期", 12.0, "e.delivered_on", Show::Date),
+        column("经办民警", 10.0, "o.name", Show::Text),
+        column("备注", 24.0, "e.notes", Show::Text),
+    ],
+    from: "FROM errand e
+           LEFT JOIN service_item s ON s.id = e.service_item_id
+           LEFT JOIN officer o ON o.id = e.officer_id
+           WHERE e.deleted_at IS NULL AND e.requested_on >= :from AND e.requested_on < :to
+           ORDER BY e.requested_on, e.id",
+};
 
 #[cfg(test)]
 mod tests {

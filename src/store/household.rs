@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::model::people::{HouseholdInput, VisitInput, opt_date};
 use crate::model::validate::text;
+use crate::model::{Relation, Residence, Sex};
+use crate::store::ledger::{Ledger, Show, column};
 use crate::store::person::{PersonBrief, members};
 use crate::store::place::village_name;
 use crate::store::write::{date, v};
@@ -410,3 +412,30 @@ pub fn visits(conn: &Connection, household_id: &str) -> Result<Vec<Visit>> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?)
 }
+
+/// 实有人口台账: every resident with their household, by village, group and address (never cut).
+pub const LEDGER: Ledger = Ledger {
+    columns: &[
+        column("村（社区）", 14.0, "v.name", Show::Text),
+        column("村民小组", 9.0, "g.name", Show::Text),
+        column("住址", 26.0, "h.address", Show::Text),
+        column("户主姓名", 10.0, "hp.name", Show::Text),
+        column("姓名", 10.0, "p.name", Show::Text),
+        column("与户主关系", 11.0, "p.relation", Show::Label(|s| Relation::parse(s).map(Relation::label))),
+        column("性别", 6.0, "p.sex", Show::Label(|s| Sex::parse(s).map(Sex::label))),
+        column("民族", 8.0, "p.ethnicity", Show::Text),
+        column("出生日期", 12.0, "p.birth_date", Show::Date),
+        column("公民身份号码", 21.0, "p.id_number", Show::Text),
+        column("联系电话", 14.0, "coalesce(p.phone, h.phone)", Show::Text),
+        column("居住状态", 10.0, "p.residence", Show::Label(|s| Residence::parse(s).map(Residence::label))),
+        column("标签", 18.0, "p.tags", Show::Tags),
+        column("备注", 20.0, "p.notes", Show::Text),
+    ],
+    from: "FROM household h
+           LEFT JOIN village v ON v.id = h.village_id
+           LEFT JOIN village_group g ON g.id = h.group_id
+           LEFT JOIN person hp ON hp.id = h.head_person_id AND hp.deleted_at IS NULL
+           JOIN person p ON p.household_id = h.id AND p.deleted_at IS NULL
+           WHERE h.deleted_at IS NULL
+           ORDER BY v.name, length(g.name), g.name, h.address, h.id, p.relation <> 'head', p.birth_date",
+};

@@ -14,6 +14,7 @@ use crate::model::incident::{IncidentInput, ValidIncident};
 use crate::model::people::opt_date;
 use crate::model::time::{from_beijing, show, stamp};
 use crate::model::{Disposition, IncidentKind};
+use crate::store::ledger::{Ledger, Show, column};
 use crate::store::write::v;
 use crate::store::{Tx, json_list, list_json, page_bounds, place};
 
@@ -342,3 +343,27 @@ pub fn list(conn: &Connection, f: &IncidentFilter) -> Result<IncidentPage> {
     let items = items.into_iter().map(|i| named(conn, i)).collect::<Result<Vec<_>>>()?;
     Ok(IncidentPage { total, page, page_size, items })
 }
+
+/// 警情台账: the incidents that occurred in `[:from, :to)` (instants as stored).
+pub const LEDGER: Ledger = Ledger {
+    columns: &[
+        column("发生时间", 17.0, "i.occurred_at", Show::Instant),
+        column("报警时间", 17.0, "i.reported_at", Show::Instant),
+        column("地点", 22.0, "i.place", Show::Text),
+        column("所属村", 12.0, "v.name", Show::Text),
+        column("警情类别", 11.0, "i.kind", Show::Label(|s| IncidentKind::parse(s).map(IncidentKind::label))),
+        column("报警人", 10.0, "i.reporter_name", Show::Text),
+        column("报警人电话", 14.0, "i.reporter_phone", Show::Text),
+        column("涉及人员", 16.0, "i.people", Show::Text),
+        column("简要情况", 30.0, "i.summary", Show::Text),
+        column("处置情况", 24.0, "i.handling", Show::Text),
+        column("处置结果", 10.0, "i.disposition", Show::Label(|s| Disposition::parse(s).map(Disposition::label))),
+        column("案件编号", 16.0, "i.case_no", Show::Text),
+        column("处警民警", 10.0, "o.name", Show::Text),
+    ],
+    from: "FROM incident i
+           LEFT JOIN village v ON v.id = i.village_id
+           LEFT JOIN officer o ON o.id = i.officer_id
+           WHERE i.deleted_at IS NULL AND i.occurred_at >= :from AND i.occurred_at < :to
+           ORDER BY i.occurred_at, i.id",
+};

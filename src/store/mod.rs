@@ -14,6 +14,7 @@ pub mod errand;
 pub mod household;
 pub mod incident;
 pub mod keys;
+pub mod ledger;
 pub mod migrate;
 pub mod person;
 pub mod place;

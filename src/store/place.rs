@@ -382,6 +382,11 @@ pub fn list_officers(conn: &Connection) -> Result<Vec<Officer>> {
     Ok(stmt.query_map([], officer_row)?.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// The name an officer id was recorded under, deleted or not (for what they confirmed).
+pub fn officer_name(conn: &Connection, id: &str) -> Result<Option<String>> {
+    Ok(conn.prepare_cached("SELECT name FROM officer WHERE id = ?1")?.query_row([id], |r| r.get("name")).optional()?)
+}
+
 /// One officer, or a validation error on `field`.
 pub fn get_officer(conn: &Connection, field: &str, id: &str) -> Result<Officer> {
     conn.prepare_cached(

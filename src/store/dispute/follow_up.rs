@@ -15,6 +15,7 @@ use crate::model::people::up_to_today;
 use crate::model::time::parse_date;
 use crate::model::validate::text;
 use crate::store::Tx;
+use crate::store::ledger::{Ledger, Show, column};
 use crate::store::place::get_officer;
 use crate::store::write::{date, v};
 
@@ -213,3 +214,32 @@ pub fn record_follow_up(tx: &mut Tx<'_>, input: FollowUpInput) -> Result<String>
     }
     Ok(fid)
 }
+
+/// 回访台账: the follow-ups due in `[:from, :to)`, overdue ones counted on `:today`.
+pub const LEDGER: Ledger = Ledger {
+    columns: &[
+        column("应回访日期", 12.0, "f.due_on", Show::Date),
+        column("回访日期", 12.0, "f.done_on", Show::Date),
+        column(
+            "回访状态",
+            10.0,
+            "CASE WHEN f.done_on IS NOT NULL THEN '已回访' WHEN f.due_on < :today THEN '逾期未回访' ELSE '待回访' END",
+            Show::Text,
+        ),
+        column("纠纷名称", 24.0, "d.title", Show::Text),
+        column("所属村", 12.0, "v.name", Show::Text),
+        column("协议书编号", 22.0, "a.number", Show::Text),
+        column("回访民警", 10.0, "o.name", Show::Text),
+        column("协议是否履行", 12.0, "CASE f.held WHEN 1 THEN '是' WHEN 0 THEN '否' END", Show::Text),
+        column("满意度", 10.0, "f.satisfaction", Show::Text),
+        column("新的风险", 24.0, "f.new_risks", Show::Text),
+        column("备注", 24.0, "f.notes", Show::Text),
+    ],
+    from: "FROM follow_up f
+           LEFT JOIN dispute d ON d.id = f.dispute_id
+           LEFT JOIN village v ON v.id = d.village_id
+           LEFT JOIN agreement a ON a.id = f.agreement_id
+           LEFT JOIN officer o ON o.id = f.officer_id
+           WHERE f.deleted_at IS NULL AND f.due_on >= :from AND f.due_on < :to
+           ORDER BY f.due_on, f.id",
+};

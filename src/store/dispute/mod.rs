@@ -31,7 +31,10 @@ use crate::model::dispute::{
 use crate::model::people::{opt_date as parse_opt_date, up_to_today};
 use crate::model::time::parse_date;
 use crate::model::validate::{required, text};
-use crate::model::{DisputeKind, DisputeSource, DisputeStatus, Exclusion, Grade, SecurityOffence, Track};
+use crate::model::{
+    AgreementKind, DisputeKind, DisputeSource, DisputeStatus, Exclusion, Grade, MediationLevel, SecurityOffence, Track,
+};
+use crate::store::ledger::{Ledger, Show, column};
 use crate::store::place::{get_officer, village_name};
 use crate::store::write::{date, opt_date, v};
 use crate::store::{Tx, incident, json_list, list_json, page_bounds};
@@ -528,6 +531,56 @@ pub fn withdraw(tx: &mut Tx<'_>, id: &str, reason: Option<&str>) -> Result<()> {
     let today = tx.today();
     set_status(tx, id, to, &[("withdraw_reason", v(reason)), ("closed_on", date(today))])
 }
+
+/// 矛盾纠纷调解台账: the disputes received in `[:from, :to)`, with their latest session and
+/// agreement.
+pub const LEDGER: Ledger = Ledger {
+    columns: &[
+        column("受理日期", 12.0, "d.received_on", Show::Date),
+        column("纠纷名称", 24.0, "d.title", Show::Text),
+        column("纠纷类型", 14.0, "d.kind", Show::Label(|s| DisputeKind::parse(s).map(DisputeKind::label))),
+        column("等级", 8.0, "d.grade", Show::Label(|s| Grade::parse(s).map(Grade::label))),
+        column("来源", 11.0, "d.source", Show::Label(|s| DisputeSource::parse(s).map(DisputeSource::label))),
+        column("所属村", 12.0, "v.name", Show::Text),
+        column(
+            "当事人",
+            22.0,
+            "(SELECT group_concat(name, '、') FROM (SELECT name FROM party
+               WHERE dispute_id = d.id AND deleted_at IS NULL ORDER BY sort, id))",
+            Show::Text,
+        ),
+        column("涉及金额（元）", 13.0, "d.amount_involved", Show::Money),
+        column("调解类型", 10.0, "d.track", Show::Label(|s| Track::parse(s).map(Track::label))),
+        column(
+            "调解次数",
+            9.0,
+            "(SELECT count(*) FROM mediation WHERE dispute_id = d.id AND deleted_at IS NULL)",
+            Show::Int,
+        ),
+        column(
+            "最后调解层级",
+            12.0,
+            "(SELECT level FROM mediation WHERE dispute_id = d.id AND deleted_at IS NULL
+               ORDER BY held_on DESC, id DESC LIMIT 1)",
+            Show::Label(|s| MediationLevel::parse(s).map(MediationLevel::label)),
+        ),
+        column("状态", 12.0, "d.status", Show::Label(|s| DisputeStatus::parse(s).map(DisputeStatus::label))),
+        column("协议类型", 14.0, "a.kind", Show::Label(|s| AgreementKind::parse(s).map(AgreementKind::label))),
+        column("协议书编号", 22.0, "a.number", Show::Text),
+        column("履行期限", 12.0, "a.performance_deadline", Show::Date),
+        column("履行日期", 12.0, "a.fulfilled_on", Show::Date),
+        column("移交去向", 14.0, "d.referred_to", Show::Text),
+        column("责任民警", 10.0, "o.name", Show::Text),
+        column("结案日期", 12.0, "d.closed_on", Show::Date),
+    ],
+    from: "FROM dispute d
+           LEFT JOIN village v ON v.id = d.village_id
+           LEFT JOIN officer o ON o.id = d.officer_id
+           LEFT JOIN agreement a ON a.id = (SELECT id FROM agreement WHERE dispute_id = d.id
+               AND deleted_at IS NULL ORDER BY finalised_at IS NULL, finalised_at DESC, id DESC LIMIT 1)
+           WHERE d.deleted_at IS NULL AND d.received_on >= :from AND d.received_on < :to
+           ORDER BY d.received_on, d.id",
+};
 
 #[cfg(test)]
 pub(crate) mod tests {

@@ -12,6 +12,7 @@ use crate::model::people::{opt_phone, up_to_today};
 use crate::model::prevention::{FeedbackInput, check_feedback_open};
 use crate::model::validate::{person_name, required};
 use crate::store::Tx;
+use crate::store::ledger::{Ledger, Show, column};
 use crate::store::write::{date, v};
 
 /// A resident's suggestion and the post's answer.
@@ -130,6 +131,27 @@ pub(super) fn month(conn: &Connection, from: &str, to: &str) -> Result<(i64, i64
         )?
         .query_row([from, to], |r| Ok((r.get("received")?, r.get("answered")?)))?)
 }
+
+/// 意见建议台账: the views received in `[:from, :to)` (意见箱, 警民恳谈…) and the answers.
+pub const LEDGER: Ledger = Ledger {
+    columns: &[
+        column("收到日期", 12.0, "f.received_on", Show::Date),
+        column("收集渠道", 10.0, "f.channel", Show::Label(|s| FeedbackChannel::parse(s).map(FeedbackChannel::label))),
+        column("所属村（社区）", 14.0, "vg.name", Show::Text),
+        column("反映人", 10.0, "coalesce(f.from_name, '匿名')", Show::Text),
+        column("联系电话", 14.0, "f.from_phone", Show::Text),
+        column("意见建议内容", 34.0, "f.content", Show::Text),
+        column("答复内容", 30.0, "f.answer", Show::Text),
+        column("答复日期", 12.0, "f.answered_on", Show::Date),
+        column("答复民警", 10.0, "o.name", Show::Text),
+        column("是否办结", 9.0, "CASE WHEN f.closed = 1 THEN '是' ELSE '否' END", Show::Text),
+    ],
+    from: "FROM feedback f
+           LEFT JOIN village vg ON vg.id = f.village_id
+           LEFT JOIN officer o ON o.id = f.officer_id
+           WHERE f.deleted_at IS NULL AND f.received_on >= :from AND f.received_on < :to
+           ORDER BY f.received_on, f.id",
+};
 
 #[cfg(test)]
 mod tests {

@@ -15,10 +15,12 @@ use crate::model::prevention::{
     HazardInput, HazardStep, check_hazard_deadline, check_recheck_on, check_reward, check_step_on, hazard_next,
     hazard_overdue, reward_allowed,
 };
+use crate::model::sheet::{Cell, Kind};
 use crate::model::time::parse_date;
 use crate::model::validate::{required, text};
 use crate::model::{HazardGrade, HazardKind, HazardStatus};
 use crate::store::Tx;
+use crate::store::ledger::{Ledger, Show, column};
 use crate::store::write::{date, opt_date as date_value, v};
 
 /// A hazard.
@@ -246,6 +248,48 @@ pub(super) fn month(conn: &Connection, from: &str, to: &str, last: &str) -> Resu
         .query_row(params![from, to], |r| Ok((r.get("found")?, r.get("closed")?, r.get("rewards")?)))?;
     Ok((found, closed, overdue, rewards))
 }
+
+/// “逾期” or “否” for a stored `status|deadline` on `today` ([`hazard_overdue`]).
+fn overdue_cell(status_deadline: Option<String>, today: NaiveDate) -> Cell {
+    let Some(s) = status_deadline else { return Cell::Empty };
+    let (status, deadline) = s.split_once('|').unwrap_or((&s, ""));
+    match HazardStatus::parse(status) {
+        Some(st) => Cell::from(if hazard_overdue(st, parse_date(deadline), today) { "逾期" } else { "否" }),
+        None => Cell::Empty,
+    }
+}
+
+/// 隐患排查整改台账: the hazards found in `[:from, :to)`, with where each stands today
+/// (隐患清单 + 动态销号).
+pub const LEDGER: Ledger = Ledger {
+    columns: &[
+        column("发现日期", 12.0, "h.found_on", Show::Date),
+        column("发现人", 10.0, "coalesce(h.found_by_name, vo.name)", Show::Text),
+        column("隐患地点", 20.0, "h.place", Show::Text),
+        column("所属村（社区）", 14.0, "vg.name", Show::Text),
+        column("隐患类别", 12.0, "h.kind", Show::Label(|s| HazardKind::parse(s).map(HazardKind::label))),
+        column("等级", 6.0, "h.grade", Show::Label(|s| HazardGrade::parse(s).map(HazardGrade::label))),
+        column("隐患描述", 30.0, "h.description", Show::Text),
+        column("整改责任人", 10.0, "h.owner", Show::Text),
+        column("责任人电话", 14.0, "h.owner_phone", Show::Text),
+        column("整改期限", 12.0, "h.deadline", Show::Date),
+        column("状态", 10.0, "h.status", Show::Label(|s| HazardStatus::parse(s).map(HazardStatus::label))),
+        column("是否逾期", 9.0, "h.status || '|' || coalesce(h.deadline, '')", Show::With(Kind::Text, overdue_cell)),
+        column("核实日期", 12.0, "h.verified_on", Show::Date),
+        column("整改日期", 12.0, "h.fixed_on", Show::Date),
+        column("整改情况", 22.0, "h.fix_note", Show::Text),
+        column("回头看日期", 12.0, "h.recheck_on", Show::Date),
+        column("回头看情况", 22.0, "h.recheck_note", Show::Text),
+        column("不实原因", 18.0, "h.rejected_reason", Show::Text),
+        column("奖励金额（元）", 12.0, "CASE WHEN h.reward_fen > 0 THEN h.reward_fen END", Show::Money),
+        column("奖励发放日期", 12.0, "h.reward_paid_on", Show::Date),
+    ],
+    from: "FROM hazard h
+           LEFT JOIN volunteer vo ON vo.id = h.found_by_volunteer_id
+           LEFT JOIN village vg ON vg.id = h.village_id
+           WHERE h.deleted_at IS NULL AND h.found_on >= :from AND h.found_on < :to
+           ORDER BY h.found_on, h.id",
+};
 
 #[cfg(test)]
 mod tests {

@@ -8,11 +8,12 @@ use serde::Serialize;
 
 use super::{check_village, must_exist};
 use crate::error::{Error, Result};
-use crate::model::LeadStatus;
 use crate::model::people::{opt_phone, up_to_today};
 use crate::model::prevention::{LeadInput, check_lead_closed, check_lead_converted, lead_next};
 use crate::model::validate::{person_name, required, text};
+use crate::model::{LeadStatus, VolunteerRole};
 use crate::store::Tx;
+use crate::store::ledger::{Ledger, Show, column};
 use crate::store::write::{date, s, v};
 
 /// A lead.
@@ -156,6 +157,30 @@ pub(super) fn month(conn: &Connection, from: &str, to: &str) -> Result<(i64, i64
         )?
         .query_row([from, to], |r| Ok((r.get("received")?, r.get("converted")?)))?)
 }
+
+/// 线索台账: the leads received in `[:from, :to)`.
+pub const LEDGER: Ledger = Ledger {
+    columns: &[
+        column("接报日期", 12.0, "l.reported_on", Show::Date),
+        column("提供人", 10.0, "coalesce(l.reporter_name, vo.name)", Show::Text),
+        column("联系电话", 14.0, "coalesce(l.reporter_phone, vo.phone)", Show::Text),
+        column("提供人身份", 12.0, "vo.role", Show::Label(|s| VolunteerRole::parse(s).map(VolunteerRole::label))),
+        column("线索内容", 32.0, "l.content", Show::Text),
+        column("地点", 18.0, "l.place", Show::Text),
+        column("所属村（社区）", 14.0, "vg.name", Show::Text),
+        column("状态", 13.0, "l.status", Show::Label(|s| LeadStatus::parse(s).map(LeadStatus::label))),
+        column("核查处置情况", 26.0, "l.handling", Show::Text),
+        column("转为警情", 24.0, "CASE WHEN i.id IS NOT NULL THEN substr(i.summary, 1, 60) END", Show::Text),
+        column("案件编号", 16.0, "coalesce(l.case_no, i.case_no)", Show::Text),
+        column("了结日期", 12.0, "l.closed_on", Show::Date),
+    ],
+    from: "FROM lead l
+           LEFT JOIN volunteer vo ON vo.id = l.reporter_volunteer_id
+           LEFT JOIN village vg ON vg.id = l.village_id
+           LEFT JOIN incident i ON i.id = l.incident_id AND i.deleted_at IS NULL
+           WHERE l.deleted_at IS NULL AND l.reported_on >= :from AND l.reported_on < :to
+           ORDER BY l.reported_on, l.id",
+};
 
 #[cfg(test)]
 mod tests {

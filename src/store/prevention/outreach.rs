@@ -13,6 +13,7 @@ use crate::model::people::up_to_today;
 use crate::model::prevention::{OutreachInput, count, outreach_counts};
 use crate::model::validate::{required, text};
 use crate::store::Tx;
+use crate::store::ledger::{Ledger, Show, column};
 use crate::store::write::{date, v};
 
 /// An outreach event.
@@ -154,6 +155,27 @@ pub(super) fn month(conn: &Connection, from: &str, to: &str) -> Result<(i64, i64
         )?
         .query_row([from, to], |r| Ok((r.get("sessions")?, r.get("audience")?, r.get("app_registrations")?)))?)
 }
+
+/// 宣传活动台账: the events held in `[:from, :to)`.
+pub const LEDGER: Ledger = Ledger {
+    columns: &[
+        column("日期", 12.0, "o.held_on", Show::Date),
+        column("宣传主题", 10.0, "o.topic", Show::Label(|s| OutreachTopic::parse(s).map(OutreachTopic::label))),
+        column("活动名称", 24.0, "o.title", Show::Text),
+        column("地点", 18.0, "o.place", Show::Text),
+        column("所属村（社区）", 14.0, "vg.name", Show::Text),
+        column("受众人数", 9.0, "o.audience", Show::Int),
+        column("发放资料（份）", 11.0, "o.leaflets", Show::Int),
+        column("国家反诈中心APP注册数", 14.0, "o.app_registrations", Show::Int),
+        column("组织民警", 10.0, "ofc.name", Show::Text),
+        column("备注", 20.0, "o.notes", Show::Text),
+    ],
+    from: "FROM outreach o
+           LEFT JOIN village vg ON vg.id = o.village_id
+           LEFT JOIN officer ofc ON ofc.id = o.officer_id
+           WHERE o.deleted_at IS NULL AND o.held_on >= :from AND o.held_on < :to
+           ORDER BY o.held_on, o.id",
+};
 
 #[cfg(test)]
 mod tests {

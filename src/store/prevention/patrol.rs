@@ -1,6 +1,7 @@
 //! Patrols (巡逻防控) and what they found: owns the `patrol` and `patrol_finding` tables. A
 //! finding handed on becomes a lead or a hazard in the same transaction.
 
+use chrono::NaiveDate;
 use rusqlite::{Connection, Row};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -8,9 +9,11 @@ use serde::Serialize;
 use super::{check_officer, check_village, day, must_exist};
 use crate::error::{Error, Result};
 use crate::model::prevention::{HazardInput, LeadInput, PatrolInput, check_patrol_people, check_patrol_times};
+use crate::model::sheet::{Cell, Kind};
 use crate::model::time::{parse_instant, show, stamp};
 use crate::model::validate::{required, text};
 use crate::model::{FindingHandling, PatrolMode};
+use crate::store::ledger::{Ledger, Show, column};
 use crate::store::write::{s, v};
 use crate::store::{Tx, json_list, list_json};
 
@@ -254,6 +257,73 @@ pub(super) fn month(conn: &Connection, from: &str, to: &str) -> Result<(i64, f64
         .query_row([from, to], |r| r.get(0))?;
     Ok((patrols, minutes, findings))
 }
+
+/// The findings of a patrol (a JSON list of `[description, handling, result]`) in words:
+/// `1. 路灯损坏（转为隐患）；2. …`.
+fn findings_listed(json: Option<String>, _today: NaiveDate) -> Cell {
+    let found: Vec<(String, String, Option<String>)> =
+        json.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
+    let listed: Vec<String> = found
+        .into_iter()
+        .enumerate()
+        .map(|(i, (description, handling, result))| {
+            let how = FindingHandling::parse(&handling).map(FindingHandling::label).unwrap_or(&handling);
+            match result.filter(|s| !s.trim().is_empty()) {
+                Some(res) => format!("{}. {description}（{how}：{res}）", i + 1),
+                None => format!("{}. {description}（{how}）", i + 1),
+            }
+        })
+        .collect();
+    Cell::from(listed.join("；"))
+}
+
+/// 巡逻防控台账: the patrols started in `[:from, :to)` (instants as stored), one row each
+/// with its findings.
+pub const LEDGER: Ledger = Ledger {
+    columns: &[
+        column("开始时间", 17.0, "p.started_at", Show::Instant),
+        column("结束时间", 17.0, "p.ended_at", Show::Instant),
+        column(
+            "时长（分钟）",
+            10.0,
+            "CAST(round((julianday(p.ended_at) - julianday(p.started_at)) * 1440) AS INTEGER)",
+            Show::Int,
+        ),
+        column("巡逻方式", 9.0, "p.mode", Show::Label(|s| PatrolMode::parse(s).map(PatrolMode::label))),
+        column("巡防队伍", 16.0, "t.name", Show::Text),
+        column(
+            "参巡人员",
+            20.0,
+            "(SELECT group_concat(name, '、') FROM (SELECT vo.name FROM json_each(p.volunteer_ids) j
+               JOIN volunteer vo ON vo.id = j.value ORDER BY j.key))",
+            Show::Text,
+        ),
+        column("带队民警", 10.0, "o.name", Show::Text),
+        column("所属村（社区）", 14.0, "vg.name", Show::Text),
+        column("巡逻路线", 22.0, "p.route", Show::Text),
+        column("重点部位", 18.0, "p.places", Show::Text),
+        column(
+            "发现问题数",
+            9.0,
+            "(SELECT count(*) FROM patrol_finding WHERE patrol_id = p.id AND deleted_at IS NULL)",
+            Show::Int,
+        ),
+        column(
+            "发现问题及处置情况",
+            40.0,
+            "(SELECT json_group_array(json_array(description, handling, result)) FROM (SELECT description, handling,
+               result FROM patrol_finding WHERE patrol_id = p.id AND deleted_at IS NULL ORDER BY rowid))",
+            Show::With(Kind::Text, findings_listed),
+        ),
+        column("备注", 18.0, "p.notes", Show::Text),
+    ],
+    from: "FROM patrol p
+           LEFT JOIN team t ON t.id = p.team_id
+           LEFT JOIN officer o ON o.id = p.officer_id
+           LEFT JOIN village vg ON vg.id = p.village_id
+           WHERE p.deleted_at IS NULL AND p.started_at >= :from AND p.started_at < :to
+           ORDER BY p.started_at, p.id",
+};
 
 #[cfg(test)]
 mod tests {

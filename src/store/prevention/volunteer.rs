@@ -8,10 +8,11 @@ use serde::Serialize;
 
 use super::{check_village, day, must_exist};
 use crate::error::{Error, Result};
-use crate::model::VolunteerRole;
 use crate::model::people::{opt_date, opt_phone};
 use crate::model::prevention::{VolunteerInput, check_term, check_term_end};
 use crate::model::validate::{person_name, text};
+use crate::model::{Sex, VolunteerRole};
+use crate::store::ledger::{Ledger, Show, column};
 use crate::store::write::{date, opt_date as date_value, v};
 use crate::store::{Tx, person};
 
@@ -154,6 +155,37 @@ pub(super) fn active_on(conn: &Connection, on: NaiveDate) -> Result<i64> {
         )?
         .query_row([day(on)], |r| r.get(0))?)
 }
+
+/// 群防群治力量台账: the volunteers on duty on any day from `:from` to `:to` (both
+/// included), with where they stand on `:today`.
+pub const LEDGER: Ledger = Ledger {
+    columns: &[
+        column("姓名", 10.0, "vo.name", Show::Text),
+        column("性别", 6.0, "p.sex", Show::Label(|s| Sex::parse(s).map(Sex::label))),
+        column("公民身份号码", 21.0, "p.id_number", Show::Text),
+        column("联系电话", 14.0, "vo.phone", Show::Text),
+        column("身份", 12.0, "vo.role", Show::Label(|s| VolunteerRole::parse(s).map(VolunteerRole::label))),
+        column("所属队伍", 16.0, "t.name", Show::Text),
+        column("所属村（社区）", 14.0, "vg.name", Show::Text),
+        column("起始日期", 12.0, "vo.active_from", Show::Date),
+        column("终止日期", 12.0, "vo.active_to", Show::Date),
+        column(
+            "在岗状态",
+            9.0,
+            "CASE WHEN vo.active_from <= :today AND (vo.active_to IS NULL OR vo.active_to >= :today)
+                  THEN '在岗' WHEN vo.active_from > :today THEN '未到岗' ELSE '已离岗' END",
+            Show::Text,
+        ),
+        column("培训情况", 24.0, "vo.training", Show::Text),
+        column("备注", 20.0, "vo.notes", Show::Text),
+    ],
+    from: "FROM volunteer vo
+           LEFT JOIN person p ON p.id = vo.person_id AND p.deleted_at IS NULL
+           LEFT JOIN team t ON t.id = vo.team_id
+           LEFT JOIN village vg ON vg.id = vo.village_id
+           WHERE vo.deleted_at IS NULL AND vo.active_from <= :to AND (vo.active_to IS NULL OR vo.active_to >= :from)
+           ORDER BY vg.name IS NULL, vg.name, t.name, vo.role, vo.name, vo.id",
+};
 
 #[cfg(test)]
 mod tests {
