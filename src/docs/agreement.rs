@@ -430,11 +430,7 @@ pub fn dispute(conn: &rusqlite::Connection, id: &str, today: NaiveDate) -> Resul
 
 /// The dispute a follow-up belongs to, and the follow-up.
 pub fn follow_up(conn: &rusqlite::Connection, follow_up_id: &str, today: NaiveDate) -> Result<(Dispute, FollowUp)> {
-    use rusqlite::OptionalExtension;
-    let dispute_id: String = conn
-        .prepare_cached("SELECT dispute_id FROM follow_up WHERE id = ?1 AND deleted_at IS NULL")?
-        .query_row([follow_up_id], |r| r.get(0))
-        .optional()?
+    let dispute_id = crate::store::dispute::follow_up::dispute_of(conn, follow_up_id)?
         .ok_or_else(|| Error::not_found("回访", follow_up_id))?;
     let d = dispute(conn, &dispute_id, today)?;
     let f = d

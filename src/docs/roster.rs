@@ -17,7 +17,7 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -533,32 +533,10 @@ fn changes(old: &PersonInput, new: &PersonInput) -> Vec<String> {
     out
 }
 
-fn village_id(conn: &Connection, name: &str) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached("SELECT id FROM village WHERE name = ?1 AND deleted_at IS NULL ORDER BY id LIMIT 1")?
-        .query_row([name], |r| r.get(0))
-        .optional()?)
-}
-
-fn group_id(conn: &Connection, village_id: &str, name: &str) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached("SELECT id FROM village_group WHERE village_id = ?1 AND name = ?2 AND deleted_at IS NULL ORDER BY id LIMIT 1")?
-        .query_row([village_id, name], |r| r.get(0))
-        .optional()?)
-}
-
-fn only_village(conn: &Connection) -> Result<Option<String>> {
-    let names: Vec<String> = conn
-        .prepare("SELECT name FROM village WHERE deleted_at IS NULL LIMIT 2")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(if names.len() == 1 { names.into_iter().next() } else { None })
-}
-
 /// Reads the file and decides, row by row, what the import does. Reads only.
 fn plan(conn: &Connection, path: &Path, today: NaiveDate) -> Result<Plan> {
     let grid = read_grid(path)?;
-    let default_village = only_village(conn)?;
+    let default_village = place::only_village_name(conn)?;
     let Parsed { mut report, rows } = parse(&grid, today, default_village.as_deref())?;
     // Households of the file, in order of first appearance.
     let mut order: Vec<String> = Vec::new();
@@ -586,13 +564,13 @@ fn plan(conn: &Connection, path: &Path, today: NaiveDate) -> Result<Plan> {
         let hplan = match &existing {
             Some((_, hh)) => HouseholdPlan::Existing(hh.clone()),
             None => {
-                let vid = village_id(conn, &first.village)?;
+                let vid = place::village_id_by_name(conn, &first.village)?;
                 if vid.is_none() && !new_villages.contains(&first.village) {
                     new_villages.push(first.village.clone());
                 }
                 if let Some(g) = &first.group {
                     let known = match &vid {
-                        Some(v) => group_id(conn, v, g)?.is_some(),
+                        Some(v) => place::group_id_by_name(conn, v, g)?.is_some(),
                         None => false,
                     };
                     if !known {
@@ -623,10 +601,7 @@ fn plan(conn: &Connection, path: &Path, today: NaiveDate) -> Result<Plan> {
             let existing_person = match &r.id_number {
                 Some(id) => person::by_id_number(conn, id, None)?.map(|(pid, _)| pid),
                 None => match &household_id {
-                    Some(h) => conn
-                        .prepare_cached("SELECT id FROM person WHERE household_id = ?1 AND name = ?2 AND deleted_at IS NULL LIMIT 1")?
-                        .query_row([h, &r.person.name], |x| x.get(0))
-                        .optional()?,
+                    Some(h) => person::in_household_by_name(conn, h, &r.person.name)?,
                     None => None,
                 },
             };
@@ -746,14 +721,14 @@ pub fn preview(store: &Store, path: &Path) -> Result<ImportReport> {
 }
 
 fn ensure_village(tx: &mut Tx<'_>, name: &str) -> Result<String> {
-    match village_id(tx.conn(), name)? {
+    match place::village_id_by_name(tx.conn(), name)? {
         Some(id) => Ok(id),
         None => Ok(place::create_village(tx, VillageInput { name: name.into(), code: None, township: None })?.id),
     }
 }
 
 fn ensure_group(tx: &mut Tx<'_>, village_id: &str, name: &str) -> Result<String> {
-    match group_id(tx.conn(), village_id, name)? {
+    match place::group_id_by_name(tx.conn(), village_id, name)? {
         Some(id) => Ok(id),
         None => Ok(place::create_group(tx, village_id, name)?.id),
     }

@@ -16,61 +16,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::docs::Month;
 use crate::error::Result;
-use crate::model::time::parse_date;
 use crate::model::*;
+use crate::store;
 use crate::store::prevention::{PreventionMonth, month_figures};
 
-/// A dispute as the month's statistics see it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DisputeFact {
-    /// 受理日期.
-    pub received_on: NaiveDate,
-    /// 纠纷类型.
-    pub kind: DisputeKind,
-    /// 所属村 (name), if known.
-    pub village: Option<String>,
-    /// 涉及金额, fen.
-    pub amount_involved: i64,
-    /// Where it stands now.
-    pub status: DisputeStatus,
-    /// 移交去向.
-    pub referred_to: Option<String>,
-    /// Its mediation sessions: date held and outcome.
-    pub sessions: Vec<(NaiveDate, MediationOutcome)>,
-}
-
-/// A finalised agreement.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AgreementFact {
-    /// 协议类型.
-    pub kind: AgreementKind,
-    /// The day it took effect.
-    pub effective_on: NaiveDate,
-}
-
-/// A scheduled follow-up.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FollowUpFact {
-    /// 应回访日期.
-    pub due_on: NaiveDate,
-    /// 回访日期.
-    pub done_on: Option<NaiveDate>,
-    /// Whether the agreement held, when recorded.
-    pub held: Option<bool>,
-}
-
-/// An errand.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ErrandFact {
-    /// 受理日期.
-    pub requested_on: NaiveDate,
-    /// 办理期限.
-    pub due_on: NaiveDate,
-    /// 办结日期.
-    pub done_on: Option<NaiveDate>,
-    /// 状态.
-    pub status: ErrandStatus,
-}
+pub use crate::store::dispute::DisputeFact;
+pub use crate::store::dispute::agreement::AgreementFact;
+pub use crate::store::dispute::follow_up::FollowUpFact;
+pub use crate::store::errand::ErrandFact;
 
 /// Everything the month's figures are computed from.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -330,133 +283,18 @@ pub fn compute(month: Month, today: NaiveDate, facts: &Facts) -> MonthStats {
     }
 }
 
-fn day(s: Option<String>) -> Option<NaiveDate> {
-    s.as_deref().and_then(|s| parse_date(s.get(..10).unwrap_or(s)))
-}
-
-/// Reads the month's records from the store.
+/// Reads the month's records through the store's queries.
 pub fn gather(conn: &Connection, month: Month) -> Result<Facts> {
     let (lo, hi) = month.date_bounds();
     let (ilo, ihi) = month.instant_bounds();
-    let mut facts = Facts::default();
-    // Disputes received in the month, or with a session in it.
-    let mut sessions: BTreeMap<String, Vec<(NaiveDate, MediationOutcome)>> = BTreeMap::new();
-    {
-        let mut stmt = conn.prepare_cached(
-            "SELECT dispute_id, held_on, outcome FROM mediation
-             WHERE held_on >= ?1 AND held_on < ?2 AND deleted_at IS NULL",
-        )?;
-        let rows = stmt.query_map([&lo, &hi], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, MediationOutcome>(2)?))
-        })?;
-        for row in rows {
-            let (id, on, outcome) = row?;
-            if let Some(on) = parse_date(&on) {
-                sessions.entry(id).or_default().push((on, outcome));
-            }
-        }
-    }
-    {
-        let mut stmt = conn.prepare_cached(
-            "SELECT d.id, d.received_on, d.kind, v.name, d.amount_involved, d.status, d.referred_to
-             FROM dispute d LEFT JOIN village v ON v.id = d.village_id
-             WHERE d.deleted_at IS NULL AND d.received_on >= ?1 AND d.received_on < ?2",
-        )?;
-        let mut by_id = conn.prepare_cached(
-            "SELECT d.id, d.received_on, d.kind, v.name, d.amount_involved, d.status, d.referred_to
-             FROM dispute d LEFT JOIN village v ON v.id = d.village_id
-             WHERE d.id = ?1 AND d.deleted_at IS NULL",
-        )?;
-        let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<(String, Option<DisputeFact>)> {
-            let received: String = r.get(1)?;
-            Ok((
-                r.get(0)?,
-                parse_date(&received)
-                    .map(|received_on| -> rusqlite::Result<DisputeFact> {
-                        Ok(DisputeFact {
-                            received_on,
-                            kind: r.get(2)?,
-                            village: r.get(3)?,
-                            amount_involved: r.get(4)?,
-                            status: r.get(5)?,
-                            referred_to: r.get(6)?,
-                            sessions: vec![],
-                        })
-                    })
-                    .transpose()?,
-            ))
-        };
-        let mut seen = std::collections::HashSet::new();
-        for got in stmt.query_map([&lo, &hi], row)? {
-            let (id, fact) = got?;
-            if let Some(mut f) = fact {
-                f.sessions = sessions.get(&id).cloned().unwrap_or_default();
-                facts.disputes.push(f);
-            }
-            seen.insert(id);
-        }
-        for (id, s) in &sessions {
-            if seen.contains(id) {
-                continue;
-            }
-            for got in by_id.query_map([id], row)? {
-                if let (_, Some(mut f)) = got? {
-                    f.sessions = s.clone();
-                    facts.disputes.push(f);
-                }
-            }
-        }
-    }
-    // An agreement counts in the month it takes effect (its legal date), not when it
-    // was typed in.
-    facts.agreements = conn
-        .prepare_cached(
-            "SELECT kind, effective_on FROM agreement
-             WHERE deleted_at IS NULL AND finalised_at IS NOT NULL AND effective_on >= ?1 AND effective_on < ?2",
-        )?
-        .query_map([&lo, &hi], |r| Ok((r.get::<_, AgreementKind>(0)?, day(r.get(1)?))))?
-        .filter_map(|r| match r {
-            Ok((kind, Some(effective_on))) => Some(Ok(AgreementFact { kind, effective_on })),
-            Ok(_) => None,
-            Err(e) => Some(Err(e)),
-        })
-        .collect::<rusqlite::Result<_>>()?;
-    facts.follow_ups = conn
-        .prepare_cached(
-            "SELECT due_on, done_on, held FROM follow_up WHERE deleted_at IS NULL AND due_on >= ?1 AND due_on < ?2",
-        )?
-        .query_map([&lo, &hi], |r| Ok((day(r.get(0)?), day(r.get(1)?), r.get::<_, Option<bool>>(2)?)))?
-        .filter_map(|r| match r {
-            Ok((Some(due_on), done_on, held)) => Some(Ok(FollowUpFact { due_on, done_on, held })),
-            Ok(_) => None,
-            Err(e) => Some(Err(e)),
-        })
-        .collect::<rusqlite::Result<_>>()?;
-    facts.errands = conn
-        .prepare_cached(
-            "SELECT requested_on, due_on, done_on, status FROM errand WHERE deleted_at IS NULL
-               AND ((requested_on >= ?1 AND requested_on < ?2) OR (due_on >= ?1 AND due_on < ?2)
-                    OR (done_on >= ?1 AND done_on < ?2))",
-        )?
-        .query_map([&lo, &hi], |r| Ok((day(r.get(0)?), day(r.get(1)?), day(r.get(2)?), r.get::<_, ErrandStatus>(3)?)))?
-        .filter_map(|r| match r {
-            Ok((Some(requested_on), Some(due_on), done_on, status)) => {
-                Some(Ok(ErrandFact { requested_on, due_on, done_on, status }))
-            }
-            Ok(_) => None,
-            Err(e) => Some(Err(e)),
-        })
-        .collect::<rusqlite::Result<_>>()?;
-    facts.incidents = conn
-        .prepare_cached(
-            "SELECT kind FROM incident WHERE deleted_at IS NULL AND occurred_at >= ?1 AND occurred_at < ?2",
-        )?
-        .query_map([&ilo, &ihi], |r| r.get::<_, IncidentKind>(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    facts.visits = conn
-        .prepare_cached("SELECT count(*) FROM visit WHERE deleted_at IS NULL AND visited_on >= ?1 AND visited_on < ?2")?
-        .query_row([&lo, &hi], |r| r.get(0))?;
-    Ok(facts)
+    Ok(Facts {
+        disputes: store::dispute::month_facts(conn, &lo, &hi)?,
+        agreements: store::dispute::agreement::effective_in(conn, &lo, &hi)?,
+        follow_ups: store::dispute::follow_up::due_in(conn, &lo, &hi)?,
+        errands: store::errand::month_facts(conn, &lo, &hi)?,
+        incidents: store::incident::kinds_in(conn, &ilo, &ihi)?,
+        visits: store::household::visits_in(conn, &lo, &hi)?,
+    })
 }
 
 /// The month's statistics from the store, with the prevention figures of the month.
@@ -470,6 +308,7 @@ pub fn month_stats(conn: &Connection, month: Month, today: NaiveDate) -> Result<
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::model::time::parse_date;
 
     fn d(s: &str) -> NaiveDate {
         parse_date(s).unwrap()

@@ -595,6 +595,46 @@ pub const LEDGER: Ledger = Ledger {
            ORDER BY e.requested_on, e.id",
 };
 
+/// An errand, as the month's statistics count it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrandFact {
+    /// 受理日期.
+    pub requested_on: NaiveDate,
+    /// 办理期限.
+    pub due_on: NaiveDate,
+    /// 办结日期.
+    pub done_on: Option<NaiveDate>,
+    /// 状态.
+    pub status: ErrandStatus,
+}
+
+/// The errands requested, due or done in `[lo, hi)`.
+pub fn month_facts(conn: &Connection, lo: &str, hi: &str) -> Result<Vec<ErrandFact>> {
+    let day = |s: Option<String>| crate::store::day_of(s);
+    let rows = conn
+        .prepare_cached(
+            "SELECT requested_on, due_on, done_on, status FROM errand WHERE deleted_at IS NULL
+               AND ((requested_on >= ?1 AND requested_on < ?2) OR (due_on >= ?1 AND due_on < ?2)
+                    OR (done_on >= ?1 AND done_on < ?2))",
+        )?
+        .query_map([lo, hi], |r| {
+            Ok((
+                day(r.get("requested_on")?),
+                day(r.get("due_on")?),
+                day(r.get("done_on")?),
+                r.get::<_, ErrandStatus>("status")?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(requested, due, done_on, status)| match (requested, due) {
+            (Some(requested_on), Some(due_on)) => Some(ErrandFact { requested_on, due_on, done_on, status }),
+            _ => None,
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

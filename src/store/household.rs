@@ -439,3 +439,10 @@ pub const LEDGER: Ledger = Ledger {
            WHERE h.deleted_at IS NULL
            ORDER BY v.name, length(g.name), g.name, h.address, h.id, p.relation <> 'head', p.birth_date",
 };
+
+/// How many household visits were made in `[lo, hi)`.
+pub fn visits_in(conn: &Connection, lo: &str, hi: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT count(*) FROM visit WHERE deleted_at IS NULL AND visited_on >= ?1 AND visited_on < ?2")?
+        .query_row([lo, hi], |r| r.get(0))?)
+}

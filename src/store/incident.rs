@@ -367,3 +367,13 @@ pub const LEDGER: Ledger = Ledger {
            WHERE i.deleted_at IS NULL AND i.occurred_at >= :from AND i.occurred_at < :to
            ORDER BY i.occurred_at, i.id",
 };
+
+/// The kinds of the incidents that occurred in `[from, to)` (instants as stored).
+pub fn kinds_in(conn: &Connection, from: &str, to: &str) -> Result<Vec<IncidentKind>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT kind FROM incident WHERE deleted_at IS NULL AND occurred_at >= ?1 AND occurred_at < ?2",
+        )?
+        .query_map([from, to], |r| r.get::<_, IncidentKind>("kind"))?
+        .collect::<rusqlite::Result<_>>()?)
+}

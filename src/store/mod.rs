@@ -252,6 +252,11 @@ fn node_id(conn: &Connection) -> Result<Uuid> {
     Ok(id)
 }
 
+/// A stored date or instant as its calendar date (the first ten characters).
+pub(crate) fn day_of(s: Option<String>) -> Option<chrono::NaiveDate> {
+    s.as_deref().and_then(|s| crate::model::time::parse_date(s.get(..10).unwrap_or(s)))
+}
+
 /// Maps a query row field that holds a JSON array of strings.
 pub(crate) fn json_list(s: Option<String>) -> Vec<String> {
     s.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default()

@@ -176,6 +176,14 @@ pub fn by_id_number(conn: &Connection, id_number: &str, except: Option<&str>) ->
         .optional()?)
 }
 
+/// A live member of `household_id` called `name` (a roster row without an ID number).
+pub fn in_household_by_name(conn: &Connection, household_id: &str, name: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM person WHERE household_id = ?1 AND name = ?2 AND deleted_at IS NULL LIMIT 1")?
+        .query_row([household_id, name], |r| r.get("id"))
+        .optional()?)
+}
+
 /// A live resident's name and phone (what a volunteer record takes from them).
 pub fn name_and_phone(conn: &Connection, id: &str) -> Result<Option<(String, Option<String>)>> {
     Ok(conn

@@ -382,6 +382,33 @@ pub fn list_officers(conn: &Connection) -> Result<Vec<Officer>> {
     Ok(stmt.query_map([], officer_row)?.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// The live village called `name` (the first made, when two are).
+pub fn village_id_by_name(conn: &Connection, name: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM village WHERE name = ?1 AND deleted_at IS NULL ORDER BY id LIMIT 1")?
+        .query_row([name], |r| r.get("id"))
+        .optional()?)
+}
+
+/// The live group of `village_id` called `name` (the first made, when two are).
+pub fn group_id_by_name(conn: &Connection, village_id: &str, name: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM village_group WHERE village_id = ?1 AND name = ?2 AND deleted_at IS NULL ORDER BY id LIMIT 1",
+        )?
+        .query_row([village_id, name], |r| r.get("id"))
+        .optional()?)
+}
+
+/// The name of the post's only village, when it has exactly one.
+pub fn only_village_name(conn: &Connection) -> Result<Option<String>> {
+    let names: Vec<String> = conn
+        .prepare("SELECT name FROM village WHERE deleted_at IS NULL LIMIT 2")?
+        .query_map([], |r| r.get("name"))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(if names.len() == 1 { names.into_iter().next() } else { None })
+}
+
 /// The name an officer id was recorded under, deleted or not (for what they confirmed).
 pub fn officer_name(conn: &Connection, id: &str) -> Result<Option<String>> {
     Ok(conn.prepare_cached("SELECT name FROM officer WHERE id = ?1")?.query_row([id], |r| r.get("name")).optional()?)

@@ -21,7 +21,7 @@ use crate::model::validate::text;
 use crate::model::{AgreementKind, DisputeStatus, MediationOutcome, Track};
 use crate::store::place::{get_officer, get_post};
 use crate::store::write::{date, opt_date, s, v};
-use crate::store::{Tx, json_list, list_json};
+use crate::store::{Tx, day_of, json_list, list_json};
 
 /// The agreement (draft or finalised).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -434,4 +434,26 @@ pub fn record_fulfilment(tx: &mut Tx<'_>, input: FulfilmentInput) -> Result<()> 
         extra.push(("closed_on", date(on)));
     }
     set_status(tx, &input.dispute_id, to, &extra)
+}
+
+/// A finalised agreement, as the month's statistics count it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgreementFact {
+    /// 协议类型.
+    pub kind: AgreementKind,
+    /// The day it took effect.
+    pub effective_on: NaiveDate,
+}
+
+/// The agreements that took effect in `[lo, hi)`: an agreement counts when it takes effect
+/// (its legal date), not when it was typed in.
+pub fn effective_in(conn: &Connection, lo: &str, hi: &str) -> Result<Vec<AgreementFact>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT kind, effective_on FROM agreement
+             WHERE deleted_at IS NULL AND finalised_at IS NOT NULL AND effective_on >= ?1 AND effective_on < ?2",
+        )?
+        .query_map([lo, hi], |r| Ok((r.get::<_, AgreementKind>("kind")?, day_of(r.get("effective_on")?))))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows.into_iter().filter_map(|(kind, on)| on.map(|effective_on| AgreementFact { kind, effective_on })).collect())
 }

@@ -14,10 +14,10 @@ use crate::model::dispute::{DisputeEvent, FollowUpInput, check_follow_up_content
 use crate::model::people::up_to_today;
 use crate::model::time::parse_date;
 use crate::model::validate::text;
-use crate::store::Tx;
 use crate::store::ledger::{Ledger, Show, column};
 use crate::store::place::get_officer;
 use crate::store::write::{date, v};
+use crate::store::{Tx, day_of};
 
 /// A follow-up visit (回访).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -129,6 +129,14 @@ pub(super) fn held_on(conn: &Connection, dispute_id: &str) -> Result<Option<Stri
         )
         .optional()?
         .flatten())
+}
+
+/// The dispute a live follow-up belongs to.
+pub fn dispute_of(conn: &Connection, follow_up_id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT dispute_id FROM follow_up WHERE id = ?1 AND deleted_at IS NULL")?
+        .query_row([follow_up_id], |r| r.get("dispute_id"))
+        .optional()?)
 }
 
 /// Follow-ups due on or before `on` and not yet done, the most overdue first.
@@ -243,3 +251,30 @@ pub const LEDGER: Ledger = Ledger {
            WHERE f.deleted_at IS NULL AND f.due_on >= :from AND f.due_on < :to
            ORDER BY f.due_on, f.id",
 };
+
+/// A scheduled follow-up, as the month's statistics count it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowUpFact {
+    /// 应回访日期.
+    pub due_on: NaiveDate,
+    /// 回访日期.
+    pub done_on: Option<NaiveDate>,
+    /// Whether the agreement held, when recorded.
+    pub held: Option<bool>,
+}
+
+/// The follow-ups due in `[lo, hi)`.
+pub fn due_in(conn: &Connection, lo: &str, hi: &str) -> Result<Vec<FollowUpFact>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT due_on, done_on, held FROM follow_up WHERE deleted_at IS NULL AND due_on >= ?1 AND due_on < ?2",
+        )?
+        .query_map([lo, hi], |r| {
+            Ok((day_of(r.get("due_on")?), day_of(r.get("done_on")?), r.get::<_, Option<bool>>("held")?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(due, done_on, held)| due.map(|due_on| FollowUpFact { due_on, done_on, held }))
+        .collect())
+}

@@ -2,6 +2,8 @@
 //! (初调 → 复调 → 联调), passes the 治安调解 rules on that track, and moves the dispute's
 //! status; the rules are [`crate::model::dispute`]'s.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use rusqlite::{Connection, Row};
 use schemars::JsonSchema;
@@ -154,6 +156,33 @@ pub fn add_mediation(tx: &mut Tx<'_>, input: MediationInput) -> Result<String> {
     )?;
     set_status(tx, &dispute_id, to, &[])?;
     Ok(id)
+}
+
+/// The sessions held in `[lo, hi)`, by dispute: date and outcome (the month's statistics).
+pub fn sessions_in(
+    conn: &Connection,
+    lo: &str,
+    hi: &str,
+) -> Result<BTreeMap<String, Vec<(NaiveDate, MediationOutcome)>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT dispute_id, held_on, outcome FROM mediation
+         WHERE held_on >= ?1 AND held_on < ?2 AND deleted_at IS NULL",
+    )?;
+    let rows = stmt.query_map([lo, hi], |r| {
+        Ok((
+            r.get::<_, String>("dispute_id")?,
+            r.get::<_, String>("held_on")?,
+            r.get::<_, MediationOutcome>("outcome")?,
+        ))
+    })?;
+    let mut sessions: BTreeMap<String, Vec<(NaiveDate, MediationOutcome)>> = BTreeMap::new();
+    for row in rows {
+        let (id, on, outcome) = row?;
+        if let Some(on) = parse_date(&on) {
+            sessions.entry(id).or_default().push((on, outcome));
+        }
+    }
+    Ok(sessions)
 }
 
 #[cfg(test)]

@@ -32,7 +32,8 @@ use crate::model::people::{opt_date as parse_opt_date, up_to_today};
 use crate::model::time::parse_date;
 use crate::model::validate::{required, text};
 use crate::model::{
-    AgreementKind, DisputeKind, DisputeSource, DisputeStatus, Exclusion, Grade, MediationLevel, SecurityOffence, Track,
+    AgreementKind, DisputeKind, DisputeSource, DisputeStatus, Exclusion, Grade, MediationLevel, MediationOutcome,
+    SecurityOffence, Track,
 };
 use crate::store::ledger::{Ledger, Show, column};
 use crate::store::place::{get_officer, village_name};
@@ -581,6 +582,79 @@ pub const LEDGER: Ledger = Ledger {
            WHERE d.deleted_at IS NULL AND d.received_on >= :from AND d.received_on < :to
            ORDER BY d.received_on, d.id",
 };
+
+/// A dispute as the month's statistics see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DisputeFact {
+    /// 受理日期.
+    pub received_on: NaiveDate,
+    /// 纠纷类型.
+    pub kind: DisputeKind,
+    /// 所属村 (name), if known.
+    pub village: Option<String>,
+    /// 涉及金额, fen.
+    pub amount_involved: i64,
+    /// Where it stands now.
+    pub status: DisputeStatus,
+    /// 移交去向.
+    pub referred_to: Option<String>,
+    /// Its mediation sessions: date held and outcome.
+    pub sessions: Vec<(NaiveDate, MediationOutcome)>,
+}
+
+impl DisputeFact {
+    /// The dispute's id and, when its intake date reads, the fact (without sessions).
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<(String, Option<DisputeFact>)> {
+        let received: String = r.get("received_on")?;
+        let fact = match parse_date(&received) {
+            Some(received_on) => Some(DisputeFact {
+                received_on,
+                kind: r.get("kind")?,
+                village: r.get("village")?,
+                amount_involved: r.get("amount_involved")?,
+                status: r.get("status")?,
+                referred_to: r.get("referred_to")?,
+                sessions: vec![],
+            }),
+            None => None,
+        };
+        Ok((r.get("id")?, fact))
+    }
+}
+
+/// The disputes received in `[lo, hi)` or with a session then, each with that period's
+/// sessions (the month's statistics).
+pub fn month_facts(conn: &Connection, lo: &str, hi: &str) -> Result<Vec<DisputeFact>> {
+    const FACT: &str = "SELECT d.id, d.received_on, d.kind, v.name AS village, d.amount_involved, d.status,
+                d.referred_to
+         FROM dispute d LEFT JOIN village v ON v.id = d.village_id";
+    let sessions = mediation::sessions_in(conn, lo, hi)?;
+    let mut stmt = conn
+        .prepare_cached(&format!("{FACT} WHERE d.deleted_at IS NULL AND d.received_on >= ?1 AND d.received_on < ?2"))?;
+    let mut by_id = conn.prepare_cached(&format!("{FACT} WHERE d.id = ?1 AND d.deleted_at IS NULL"))?;
+    let mut out = vec![];
+    let mut seen = std::collections::HashSet::new();
+    for got in stmt.query_map([lo, hi], DisputeFact::from_row)? {
+        let (id, fact) = got?;
+        if let Some(mut f) = fact {
+            f.sessions = sessions.get(&id).cloned().unwrap_or_default();
+            out.push(f);
+        }
+        seen.insert(id);
+    }
+    for (id, s) in &sessions {
+        if seen.contains(id) {
+            continue;
+        }
+        for got in by_id.query_map([id], DisputeFact::from_row)? {
+            if let (_, Some(mut f)) = got? {
+                f.sessions = s.clone();
+                out.push(f);
+            }
+        }
+    }
+    Ok(out)
+}
 
 #[cfg(test)]
 pub(crate) mod tests {
