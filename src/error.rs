@@ -2,6 +2,7 @@
 //! can read. The UI and the CLI receive it as [`ErrorReply`] (`{code, message, field?}`).
 
 use serde::Serialize;
+use uuid::Uuid;
 
 /// Result with the core's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -98,7 +99,7 @@ pub enum Error {
     BadRequest(String),
     /// A sync bundle was refused; nothing of it was applied.
     #[error("{0}")]
-    Bundle(#[from] crate::sync::bundle::BundleError),
+    Bundle(#[from] BundleError),
     /// SQLite failed.
     #[error("数据库错误：{0}")]
     Storage(#[from] rusqlite::Error),
@@ -202,4 +203,88 @@ pub struct ErrorReply {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "ts", ts(as = "Option<Vec<MissingField>>", optional))]
     pub missing: Vec<MissingField>,
+}
+
+/// Why a sync bundle was refused (the codec is [`crate::sync::bundle`]'s; the error lives
+/// here with the others, below every layer). Nothing of a refused bundle is applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BundleError {
+    /// The file is empty.
+    #[error("同步包是空文件（0 字节），可能复制未完成；请重新导出")]
+    Empty,
+    /// The bytes are not a bundle at all.
+    #[error("这不是枫桥同步包（文件开头不对），请确认选择的是 .fqsync 文件")]
+    NotABundle,
+    /// The file ends before the header says it should.
+    #[error("同步包不完整（应有 {expected} 字节，实际只有 {found} 字节），可能复制中断；请重新导出")]
+    Truncated {
+        /// Bytes the header announces.
+        expected: usize,
+        /// Bytes found.
+        found: usize,
+    },
+    /// Written by a newer version of the software.
+    #[error("同步包格式版本 {found} 比本程序支持的版本 {supported} 新，请先升级软件")]
+    FutureVersion {
+        /// Version in the file.
+        found: u32,
+        /// Highest version this build reads.
+        supported: u32,
+    },
+    /// A crypto suite this build does not know.
+    #[error("同步包使用了不支持的密码套件“{0}”")]
+    UnknownSuite(String),
+    /// Addressed to another node.
+    #[error("这个同步包是发给另一个节点（{to}）的，不是本机（{me}）；请确认没有拿错 U 盘上的文件")]
+    ForeignRecipient {
+        /// The addressee.
+        to: Uuid,
+        /// This node.
+        me: Uuid,
+    },
+    /// From a node this one has not enrolled.
+    #[error("同步包来自未登记的节点（{0}），请先完成登记（enroll）")]
+    UnknownSender(Uuid),
+    /// Altered after it was signed (or signed by someone else).
+    #[error("同步包已被篡改或损坏（{0}），已拒绝导入")]
+    Tampered(&'static str),
+    /// A bundle already imported, or older than one imported, presented again.
+    #[error("同步包是重放的：来自 {from} 的第 {counter} 号包，而本机已导入到第 {last} 号；已拒绝导入")]
+    Replayed {
+        /// The sender.
+        from: Uuid,
+        /// The bundle's number.
+        counter: i64,
+        /// The last number accepted from that sender.
+        last: i64,
+    },
+    /// Signed correctly but its content cannot be read (a bug in the sender).
+    #[error("同步包内容无法解析：{0}")]
+    Malformed(String),
+    /// A stored public key is damaged.
+    #[error("登记的对方公钥已损坏，请重新登记")]
+    BadKey,
+    /// No enrolled peer to make a bundle for.
+    #[error("尚未登记对方节点（{0}），无法生成同步包；请先完成登记（enroll）")]
+    NotEnrolled(String),
+}
+
+impl BundleError {
+    /// A stable, machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            BundleError::Empty => "bundle_empty",
+            BundleError::NotABundle => "bundle_not_a_bundle",
+            BundleError::Truncated { .. } => "bundle_truncated",
+            BundleError::FutureVersion { .. } => "bundle_future_version",
+            BundleError::UnknownSuite(_) => "bundle_unknown_suite",
+            BundleError::ForeignRecipient { .. } => "bundle_foreign_recipient",
+            BundleError::UnknownSender(_) => "bundle_unknown_sender",
+            BundleError::Tampered(_) => "bundle_tampered",
+            BundleError::Replayed { .. } => "bundle_replayed",
+            BundleError::Malformed(_) => "bundle_malformed",
+            BundleError::BadKey => "bundle_bad_key",
+            BundleError::NotEnrolled(_) => "bundle_not_enrolled",
+        }
+    }
 }

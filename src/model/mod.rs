@@ -9,6 +9,7 @@ pub mod errand;
 pub mod hlc;
 pub mod id_number;
 pub mod incident;
+pub mod merge;
 pub mod people;
 pub mod prevention;
 pub mod sheet;

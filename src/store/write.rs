@@ -19,9 +19,9 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::model::Hlc;
+use crate::model::merge::{self, Decision, Version};
 use crate::model::time::{Clock, beijing};
 use crate::store::{SYNCED_TABLES, get_meta, search, set_meta};
-use crate::sync::merge::{self, Decision, Version};
 
 /// How new row ids are made.
 #[derive(Debug, Clone)]
@@ -338,7 +338,7 @@ impl<'s> Tx<'s> {
     }
 
     /// Merges one change that arrived from another node, by the rule in
-    /// [`crate::sync::merge`]: the row is created if need be (rows may arrive before their
+    /// [`crate::model::merge`]: the row is created if need be (rows may arrive before their
     /// parents, and column by column), the winning value and its clock are stored, a
     /// concurrent loser goes to the `conflict` table, and the change joins the change log
     /// under its original origin, seq and clock (so HQ can relay it) unless it is already

@@ -17,7 +17,7 @@ pub mod assign;
 pub mod bundle;
 pub mod code;
 pub mod keys;
-pub mod merge;
+pub use crate::model::merge;
 pub mod net;
 pub mod scope;
 

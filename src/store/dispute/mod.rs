@@ -1,6 +1,6 @@
 //! Disputes (矛盾纠纷): intake and the case file. The aggregate is split by table:
 //! this module owns `dispute` (intake, changes, referral, withdrawal, the list and the case
-//! file); [`party`], [`mediation`], [`agreement`] and [`follow_up`] own the others.
+//! file); [`party`], [`mediation`], [`agreement`](mod@agreement) and [`follow_up`] own the others.
 //!
 //! The rules themselves are in [`crate::model::dispute`]; these modules gather the facts
 //! they look at, ask them, and write through [`Tx`]. Status moves only through

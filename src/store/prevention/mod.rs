@@ -1,6 +1,6 @@
 //! Prevention work (群防群治), one module per aggregate: [`team`]s and [`volunteer`]s,
 //! [`patrol`]s with their findings, [`lead`]s, [`hazard`]s, [`outreach`], residents'
-//! [`feedback`], and the 五无 villages ([`five_nones`]). Each owns its table(s) and queries;
+//! [`feedback`], and the 五无 villages ([`five_nones`](mod@five_nones)). Each owns its table(s) and queries;
 //! the lifecycles and rules come from [`crate::model::prevention`]. This module keeps what
 //! they share (reference checks) and the month's figures, which ask each of them.
 

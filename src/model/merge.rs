@@ -1,5 +1,7 @@
 //! The merge rule, as a pure decision over values: given what a column holds locally and a
-//! change that arrived from another node, keep which value, and was it a conflict?
+//! change that arrived from another node, keep which value, and was it a conflict? The
+//! store's write path applies it ([`crate::store::Tx::apply_remote_row`]) to what sync
+//! brings.
 //!
 //! **Who wins.** Per column, the value with the greater HLC wins. HLCs embed the node id,
 //! so two different writes never tie; an equal HLC is the same write seen twice.
