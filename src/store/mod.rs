@@ -3,7 +3,7 @@
 //! change in the change log and the column clocks in the same transaction.
 //!
 //! Reads go straight to the connection ([`Store::conn`]); writes only through
-//! [`Store::write`]. A test (`tests/write_path.rs`) fails if any module writes to a synced
+//! [`Store::write`]. A test (`tests/core/change_log.rs`) fails if any module writes to a synced
 //! table by other means.
 
 pub mod access;

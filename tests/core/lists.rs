@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{Post, id};
 use serde_json::{Value, json};
@@ -162,7 +162,7 @@ fn a_file_from_before_the_index_is_indexed_when_it_opens() {
          DROP INDEX household_village_address; DROP INDEX household_group_address; DROP INDEX incident_live",
     )
     .unwrap();
-    conn.execute_batch(include_str!("../src/store/migrations/0005_involvement.sql")).unwrap();
+    conn.execute_batch(include_str!("../../src/store/migrations/0005_involvement.sql")).unwrap();
     assert!(path.exists());
     assert_eq!(ids(&post.call("dispute.list", json!({"household_id": v.a}))), sorted(vec![&v.d1, &v.d2]));
     assert_eq!(ids(&post.call("incident.list", json!({"household_id": v.a}))), sorted(vec![&v.i1, &v.i2]));

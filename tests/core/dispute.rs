@@ -1,7 +1,7 @@
 //! Disputes through the api, on a real database file: intake, the mediation ladder, the
 //! 治安调解 rules, agreements with their numbers, fulfilment, follow-up and closure.
 
-mod common;
+use crate::common;
 
 use common::{Post, id};
 use serde_json::{Value, json};

@@ -1,7 +1,7 @@
 //! The change log, the base of sync: every write to every synced table is recorded, in the
 //! same transaction, one change per written column, and the log alone rebuilds the tables.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -3,8 +3,6 @@
 //! bytes), network sync, refused bundles with their Chinese reasons, an unreachable HQ, and
 //! the permission gate and audit log on an encrypted post with logins.
 
-#![allow(clippy::unwrap_used)]
-
 use std::path::Path;
 use std::sync::Arc;
 
@@ -12,6 +10,8 @@ use fengqiao::api::Api;
 use fengqiao::model::time::SystemClock;
 use fengqiao::sync::EnrollRequest;
 use serde_json::{Value, json};
+
+use crate::loopback::Loopback;
 
 const VILLAGE: &str = "330326101201";
 
@@ -66,13 +66,8 @@ fn sync_methods_against_hq_on_loopback() {
     let e = a.call("enroll.accept", json!({"path": dir.path().join("青山警务室.req.json")})).unwrap_err();
     assert!(e.to_string().contains("登记回执"), "{e}");
 
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = rt.spawn(fengqiao_hq::run(listener, hq, async {
-        let _ = stopped.await;
-    }));
+    let server = Loopback::start(hq);
+    let base = server.base.clone();
 
     // Post A writes and syncs over the network.
     let v = ok(&mut a, "village.create", json!({"name": "青山村", "code": VILLAGE}));
@@ -133,8 +128,7 @@ fn sync_methods_against_hq_on_loopback() {
     let grams: i64 = hq_db.query_row("SELECT count(*) FROM search_gram WHERE gram = '王甲'", [], |r| r.get(0)).unwrap();
     assert_eq!(grams, 1);
 
-    let _ = stop.send(());
-    rt.block_on(server).unwrap().unwrap();
+    server.stop();
 
     // HQ gone: a clear Chinese error, and a bad address is a validation error on `url`.
     let e = a.call("sync.network", json!({"url": base})).unwrap_err();

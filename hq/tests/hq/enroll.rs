@@ -4,8 +4,6 @@
 //! expired code refused with nothing recorded, and a reply altered by a man in the middle
 //! refused by the post.
 
-#![allow(clippy::unwrap_used)]
-
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
@@ -16,6 +14,8 @@ use fengqiao::api::Api;
 use fengqiao::model::time::{FixedClock, SystemClock};
 use fengqiao::sync::code::CodedMessage;
 use serde_json::{Value, json};
+
+use crate::loopback::Loopback;
 
 const VILLAGE: &str = "330326101201";
 
@@ -97,14 +97,9 @@ fn enrollment_over_the_network_with_one_time_codes() {
 
     let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
     let hq = Api::open(&fengqiao_hq::db_path(&data), clock.clone()).unwrap();
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = rt.spawn(fengqiao_hq::run(listener, hq, async {
-        let _ = stopped.await;
-    }));
-    let proxy = rt.block_on(tampering_proxy(base.clone()));
+    let server = Loopback::start(hq);
+    let base = server.base.clone();
+    let proxy = server.rt.block_on(tampering_proxy(base.clone()));
     // A second handle on HQ's file, to see what it recorded.
     let mut hq_view = fengqiao_hq::open(&data).unwrap();
 
@@ -159,8 +154,7 @@ fn enrollment_over_the_network_with_one_time_codes() {
     let names = peers(&mut hq_view);
     assert_eq!(names.len(), 3, "{names:?}"); // A, B (HQ answered; the post refused the reply), C
 
-    stop.send(()).unwrap();
-    rt.block_on(server).unwrap().unwrap();
+    server.stop();
 }
 
 #[test]
@@ -170,13 +164,8 @@ fn network_enrollment_is_for_the_admin_and_audited() {
     hq_cli(&data, &["init", "--name", "县公安局"]);
     let code = issue(&data, &[]);
     let hq = fengqiao_hq::open(&data).unwrap();
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = rt.spawn(fengqiao_hq::run(listener, hq, async {
-        let _ = stopped.await;
-    }));
+    let server = Loopback::start(hq);
+    let base = server.base.clone();
 
     let db = dir.path().join("post.db");
     let clock = Arc::new(SystemClock);
@@ -204,6 +193,5 @@ fn network_enrollment_is_for_the_admin_and_audited() {
     assert!(has("fujing", "denied"), "{log}");
     assert!(has("admin", "update"), "{log}");
 
-    stop.send(()).unwrap();
-    rt.block_on(server).unwrap().unwrap();
+    server.stop();
 }

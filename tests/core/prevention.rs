@@ -1,7 +1,7 @@
 //! Prevention work through the api: volunteers and patrols whose findings become leads and
 //! hazards, the hazard list with 动态销号 and rewards, outreach totals, feedback, 五无.
 
-mod common;
+use crate::common;
 
 use common::{Post, id};
 use serde_json::json;

@@ -1,6 +1,6 @@
 //! Errands and the service catalogue through the api, on a real database file.
 
-mod common;
+use crate::common;
 
 use chrono::Duration;
 use common::{Post, id};

@@ -2,13 +2,13 @@
 //! each ending with exactly the residents of its villages; and the health check and status
 //! page.
 
-#![allow(clippy::unwrap_used)]
-
 use std::sync::{Arc, Barrier};
 
 use fengqiao::api::Api;
 use fengqiao::model::time::SystemClock;
 use serde_json::json;
+
+use crate::loopback::Loopback;
 
 const POSTS: usize = 50;
 const VILLAGES: usize = 10;
@@ -45,13 +45,8 @@ fn fifty_posts_sync_at_once_over_http() {
         posts.push(api);
     }
 
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = rt.spawn(fengqiao_hq::run(listener, hq, async {
-        let _ = stopped.await;
-    }));
+    let server = Loopback::start(hq);
+    let base = server.base.clone();
 
     assert_eq!(get(&format!("{base}/health")), "ok");
     let start = Arc::new(Barrier::new(POSTS));
@@ -85,6 +80,5 @@ fn fifty_posts_sync_at_once_over_http() {
     let page = get(&format!("{base}/"));
     assert_eq!(page.matches("<tr><td>").count(), POSTS, "the status page lists every post");
     assert!(page.contains("警务室49") && page.contains("未处理冲突"));
-    stop.send(()).unwrap();
-    rt.block_on(server).unwrap().unwrap();
+    server.stop();
 }

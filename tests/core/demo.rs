@@ -1,7 +1,7 @@
 //! The demo generator's errands and incidents obey the rules and cover every case a
 //! screen needs to show.
 
-mod common;
+use crate::common;
 
 use common::Post;
 use fengqiao::demo::{DemoOptions, generate};

@@ -1,6 +1,6 @@
 //! Incidents through the api, on a real database file.
 
-mod common;
+use crate::common;
 
 use common::{Post, id};
 use serde_json::json;

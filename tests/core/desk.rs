@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::Post;
 use fengqiao::demo::{DemoOptions, generate_fresh};

@@ -7,8 +7,6 @@
 //! - `bundle import` builds the search entries HQ deferred past the import.
 //! - `alarms`: a post's audit chain cut back shows as an alarm until marked seen.
 
-#![allow(clippy::unwrap_used)]
-
 use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::Arc;
@@ -16,6 +14,8 @@ use std::sync::Arc;
 use fengqiao::api::Api;
 use fengqiao::model::time::SystemClock;
 use serde_json::{Value, json};
+
+use crate::loopback::Loopback;
 
 fn hq(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_fengqiao-hq")).arg("--data").arg(data).args(args).output().unwrap()
@@ -59,16 +59,9 @@ fn by_stick(dir: &Path, data: &Path, api: &mut Api) {
 
 /// HQ's status page, served from `data` on loopback for one request.
 fn status_page(data: &Path) -> String {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let url = format!("http://{}/", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = rt.spawn(fengqiao_hq::run(listener, fengqiao_hq::open(data).unwrap(), async {
-        let _ = stopped.await;
-    }));
-    let page = ureq::get(&url).call().unwrap().body_mut().read_to_string().unwrap();
-    stop.send(()).unwrap();
-    rt.block_on(server).unwrap().unwrap();
+    let server = Loopback::start(fengqiao_hq::open(data).unwrap());
+    let page = ureq::get(&format!("{}/", server.base)).call().unwrap().body_mut().read_to_string().unwrap();
+    server.stop();
     page
 }
 

@@ -1,0 +1,9 @@
+//! The `fengqiao` binary as an officer and a script use it: real processes on temp files.
+//!
+//! One test binary (each links SQLCipher and the whole core); each module is one behaviour,
+//! run alone with `cargo test --test cli MODULE::`.
+
+mod cli;
+mod docs_cli;
+mod security_cli;
+mod sync_cli;

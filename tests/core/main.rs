@@ -1,0 +1,25 @@
+//! Everything a post does, through the api on real database files: people and households,
+//! disputes, errands, incidents, prevention, the lists, the change log, security, the
+//! documents (PDFs read back with pdftotext, ledgers with calamine), demo data, and the
+//! layering of the source.
+//!
+//! One test binary (each links SQLCipher and the whole core); each module is one behaviour,
+//! run alone with `cargo test --test core MODULE::`.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod change_log;
+mod demo;
+mod desk;
+mod dispute;
+mod docs_import;
+mod docs_ledgers;
+mod docs_pdf;
+mod errand;
+mod incident;
+mod layering;
+mod lists;
+mod people;
+mod prevention;
+mod security;

@@ -1,0 +1,12 @@
+//! Sync between nodes through real bundle bytes and database files: the flows, convergence
+//! as a property, and atomicity under SIGKILL of a child import.
+//!
+//! One test binary (each links SQLCipher and the whole core); each module is one behaviour,
+//! run alone with `cargo test --test sync MODULE::`.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod convergence;
+mod crash;
+mod sync;
