@@ -16,9 +16,11 @@
 pub mod assign;
 pub mod bundle;
 pub mod code;
+pub mod conflict;
 pub mod keys;
 pub use crate::model::merge;
 pub mod net;
+pub mod node;
 pub mod scope;
 
 use std::collections::{HashMap, HashSet};
@@ -30,81 +32,14 @@ use uuid::Uuid;
 use crate::error::{Error, Result};
 use crate::model::Hlc;
 use crate::model::time::stamp;
-use crate::store::write::{Change, json_value};
-use crate::store::{SYNCED_TABLES, Store, get_meta, set_meta};
+use crate::store::write::Change;
+use crate::store::{Store, get_meta, set_meta};
+pub use conflict::{Conflict, conflicts, restore};
+pub use node::{NodeRole, init_hq, name, role, set_name};
+
 use bundle::{AuditClaim, Body, BundleError, Envelope, Range};
 use keys::PublicKeys;
 use merge::Decision;
-
-/// A node's role in the star.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum NodeRole {
-    /// A village police post.
-    Post,
-    /// The county HQ.
-    Hq,
-}
-
-impl NodeRole {
-    fn as_str(self) -> &'static str {
-        match self {
-            NodeRole::Post => "post",
-            NodeRole::Hq => "hq",
-        }
-    }
-
-    fn parse(s: &str) -> Result<NodeRole> {
-        match s {
-            "post" => Ok(NodeRole::Post),
-            "hq" => Ok(NodeRole::Hq),
-            _ => Err(Error::rule(format!("未知的节点角色“{s}”"))),
-        }
-    }
-}
-
-/// This node's role (a post unless made HQ by [`init_hq`]).
-pub fn role(store: &Store) -> Result<NodeRole> {
-    get_meta(store.conn(), "node_role")?
-        .as_deref()
-        .map(NodeRole::parse)
-        .transpose()
-        .map(|r| r.unwrap_or(NodeRole::Post))
-}
-
-/// This node's display name: the one given to it (HQ's at `init`, or a post's when it asks
-/// to enroll), else the post's own name from its settings, else "警务室".
-pub fn name(store: &Store) -> Result<String> {
-    let conn = store.conn();
-    if let Some(n) = get_meta(conn, "node_name")? {
-        return Ok(n);
-    }
-    let post = crate::store::place::get_post(conn)?.map(|p| p.fields.name);
-    Ok(post.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| "警务室".into()))
-}
-
-/// Makes this database an HQ node named `name` (repeating it only renames).
-pub fn init_hq(store: &mut Store, name: &str) -> Result<()> {
-    let conn = store.conn();
-    if let Some(r) = get_meta(conn, "node_role")?
-        && r != "hq"
-    {
-        return Err(Error::rule("这个数据库属于警务室，不能作为县局节点"));
-    }
-    set_meta(conn, "node_role", "hq")?;
-    set_meta(conn, "node_name", name)?;
-    // HQ takes in every post's residents by sync and searches rarely: it builds their
-    // search entries after each import rather than inside it.
-    set_meta(conn, "search_index", "deferred")?;
-    keys::load_or_create(conn)?;
-    Ok(())
-}
-
-/// Sets this post's display name, used in its enrollment request.
-pub fn set_name(store: &Store, name: &str) -> Result<()> {
-    set_meta(store.conn(), "node_name", name)
-}
 
 /// One side of an enrollment, as it travels in the request and reply files.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -691,86 +626,6 @@ pub fn exchange(store: &mut Store, bytes: &[u8]) -> Result<(ImportReport, Vec<u8
     let from = Uuid::try_parse(&report.from).map_err(|_| Error::rule("节点标识已损坏"))?;
     let reply = export(store, from)?;
     Ok((report, reply))
-}
-
-/// One logged conflict.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct Conflict {
-    /// Its number.
-    pub id: i64,
-    /// The table.
-    pub tbl: String,
-    /// The row.
-    pub row_id: String,
-    /// The column.
-    pub col: String,
-    /// The value that lost (JSON).
-    pub loser_value: serde_json::Value,
-    /// Its clock.
-    pub loser_hlc: String,
-    /// The node that wrote it.
-    pub loser_origin: String,
-    /// The value kept (JSON).
-    pub winner_value: serde_json::Value,
-    /// Its clock.
-    pub winner_hlc: String,
-    /// The node that wrote it.
-    pub winner_origin: String,
-    /// When this node noticed.
-    pub detected_at: String,
-    /// When a user restored the loser or dismissed it.
-    pub resolved_at: Option<String>,
-}
-
-/// The conflict log, newest first; resolved ones only when asked.
-pub fn conflicts(conn: &Connection, include_resolved: bool) -> Result<Vec<Conflict>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, tbl, row_id, col, loser_value, loser_hlc, loser_origin, winner_value, winner_hlc,
-                winner_origin, detected_at, resolved_at
-         FROM conflict WHERE ?1 OR resolved_at IS NULL ORDER BY id DESC",
-    )?;
-    let json = |s: String| serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s));
-    let rows = stmt.query_map([include_resolved], |r| {
-        Ok(Conflict {
-            id: r.get("id")?,
-            tbl: r.get("tbl")?,
-            row_id: r.get("row_id")?,
-            col: r.get("col")?,
-            loser_value: json(r.get("loser_value")?),
-            loser_hlc: r.get("loser_hlc")?,
-            loser_origin: r.get("loser_origin")?,
-            winner_value: json(r.get("winner_value")?),
-            winner_hlc: r.get("winner_hlc")?,
-            winner_origin: r.get("winner_origin")?,
-            detected_at: r.get("detected_at")?,
-            resolved_at: r.get("resolved_at")?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Restores a conflict's losing value: a normal local write with a new clock, so it wins
-/// everywhere once synced. Returns the conflict as it now stands.
-pub fn restore(store: &mut Store, id: i64) -> Result<Conflict> {
-    store.write(|tx| {
-        let row: Option<(String, String, String, String)> = tx
-            .conn()
-            .query_row("SELECT tbl, row_id, col, loser_value FROM conflict WHERE id = ?1", [id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
-            .optional()?;
-        let (tbl, row_id, col, value) = row.ok_or_else(|| Error::not_found("冲突记录", &id.to_string()))?;
-        let table =
-            SYNCED_TABLES.iter().find(|t| **t == tbl).ok_or_else(|| Error::rule(format!("“{tbl}”不是同步数据表")))?;
-        tx.update(table, &row_id, &[(col.as_str(), json_value(&value)?)])?;
-        tx.conn().execute("UPDATE conflict SET resolved_at = ?1 WHERE id = ?2", params![stamp(tx.now()), id])?;
-        Ok(())
-    })?;
-    conflicts(store.conn(), true)?
-        .into_iter()
-        .find(|c| c.id == id)
-        .ok_or_else(|| Error::not_found("冲突记录", &id.to_string()))
 }
 
 /// Where this node stands.
