@@ -254,41 +254,82 @@ impl Api {
 
 pub(super) fn methods() -> Vec<Method> {
     vec![
-        method!("dispute.create", "受理矛盾纠纷（含当事人）", DisputeInput, |api, p| api.dispute_create(p)),
-        method!("dispute.update", "修改纠纷（只传需要修改的字段）", DisputeUpdate, |api, p| api
-            .dispute_update(p)),
+        method!("dispute.create", "受理矛盾纠纷（含当事人）", DisputeInput, Anyone, Create, |api, p| api
+            .dispute_create(p)),
+        method!(
+            "dispute.update",
+            "修改纠纷（只传需要修改的字段）",
+            DisputeUpdate,
+            Anyone,
+            Update,
+            |api, p| api.dispute_update(p)
+        ),
         method!(
             "dispute.get",
             "查看纠纷：当事人、调解经过、协议、回访、可进行的操作",
             IdRequest,
+            Anyone,
+            View,
             |api, p| api.dispute_get(p)
         ),
         method!(
             "dispute.list",
             "纠纷列表（按状态、类型、村、调解类型、受理日期、名称筛选，分页）",
             DisputeFilter,
+            Anyone,
+            Unaudited,
             |api, p| api.dispute_list(p)
         ),
-        method!("dispute.overdue_fulfilments", "逾期未履行的调解协议", NoDisputeParams, |api, _| api
-            .dispute_overdue_fulfilments()),
-        method!("dispute.refer", "移交（法院、司法所、县局等）", ReferRequest, |api, p| api
-            .dispute_refer(p)),
-        method!("dispute.withdraw", "撤回纠纷", WithdrawRequest, |api, p| api.dispute_withdraw(p)),
-        method!("party.add", "添加当事人", PartyAdd, |api, p| api.party_add(p)),
-        method!("party.update", "修改当事人（只传需要修改的字段）", PartyUpdate, |api, p| api
-            .party_update(p)),
-        method!("mediation.add", "登记调解（初调、复调、联调）", MediationInput, |api, p| api
-            .mediation_add(p)),
+        method!(
+            "dispute.overdue_fulfilments",
+            "逾期未履行的调解协议",
+            NoDisputeParams,
+            Anyone,
+            Unaudited,
+            |api, _| api.dispute_overdue_fulfilments()
+        ),
+        method!(
+            "dispute.refer",
+            "移交（法院、司法所、县局等）",
+            ReferRequest,
+            Anyone,
+            Update,
+            |api, p| api.dispute_refer(p)
+        ),
+        method!("dispute.withdraw", "撤回纠纷", WithdrawRequest, Anyone, Update, |api, p| api.dispute_withdraw(p)),
+        method!("party.add", "添加当事人", PartyAdd, Anyone, Create, |api, p| api.party_add(p)),
+        method!(
+            "party.update",
+            "修改当事人（只传需要修改的字段）",
+            PartyUpdate,
+            Anyone,
+            Update,
+            |api, p| api.party_update(p)
+        ),
+        method!(
+            "mediation.add",
+            "登记调解（初调、复调、联调）",
+            MediationInput,
+            NotAuxiliaryForSecurityTrack,
+            Create,
+            |api, p| api.mediation_add(p)
+        ),
         method!(
             "agreement.save",
             "保存调解协议草稿（只传需要修改的字段）",
             AgreementSave,
+            Anyone,
+            Update,
             |api, p| api.agreement_save(p)
         ),
-        method!("agreement.check", "检查调解协议缺少的内容", DisputeRef, |api, p| api.agreement_check(p)),
-        method!("agreement.finalise", "调解协议生效并编号", DisputeRef, |api, p| api.agreement_finalise(p)),
-        method!("fulfilment.record", "登记协议履行情况", FulfilmentInput, |api, p| api.fulfilment_record(p)),
-        method!("followup.record", "登记回访", FollowUpInput, |api, p| api.followup_record(p)),
-        method!("followup.due", "到期未回访的纠纷", DueRequest, |api, p| api.followup_due(p)),
+        method!("agreement.check", "检查调解协议缺少的内容", DisputeRef, Anyone, Unaudited, |api, p| api
+            .agreement_check(p)),
+        method!("agreement.finalise", "调解协议生效并编号", DisputeRef, NotAuxiliary, Update, |api, p| api
+            .agreement_finalise(p)),
+        method!("fulfilment.record", "登记协议履行情况", FulfilmentInput, Anyone, Create, |api, p| api
+            .fulfilment_record(p)),
+        method!("followup.record", "登记回访", FollowUpInput, Anyone, Create, |api, p| api.followup_record(p)),
+        method!("followup.due", "到期未回访的纠纷", DueRequest, Anyone, Unaudited, |api, p| api
+            .followup_due(p)),
     ]
 }

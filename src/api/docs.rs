@@ -193,30 +193,47 @@ pub(super) fn methods() -> Vec<Method> {
             "stats.month",
             "月度统计：受理、调解、成功率、协议、回访、代办、警情、走访、群防群治",
             MonthRequest,
+            Anyone,
+            Unaudited,
             |api, p| api.stats_month(p)
         ),
-        method!("stats.export", "导出月度统计（.pdf 一页月报或 .xlsx）", StatsExportRequest, |api, p| api
-            .stats_export(p)),
+        method!(
+            "stats.export",
+            "导出月度统计（.pdf 一页月报或 .xlsx）",
+            StatsExportRequest,
+            Anyone,
+            Export,
+            |api, p| api.stats_export(p)
+        ),
         method!(
             "import.preview",
             "预览户籍花名册导入：逐行错误及将新增/更新的内容（不写入）",
             ImportRequest,
+            Anyone,
+            Unaudited,
             |api, p| api.import_preview(p)
         ),
         method!(
             "import.apply",
             "导入户籍花名册（一个事务；按身份证号匹配，重复导入不变）",
             ImportRequest,
+            Admin,
+            Update,
             |api, p| api.import_apply(p)
         ),
-        method!("ledger.export", "导出台账为 Excel", LedgerRequest, |api, p| api.ledger_export(p)),
+        method!("ledger.export", "导出台账为 Excel", LedgerRequest, Anyone, Export, |api, p| api.ledger_export(p)),
         method!(
             "agreement.pdf",
             "打印已生效的调解协议书（人民调解/治安调解）PDF",
             AgreementPdfRequest,
+            Anyone,
+            Print,
             |api, p| api.agreement_pdf(p)
         ),
-        method!("intake.pdf", "打印矛盾纠纷调解登记表 PDF", AgreementPdfRequest, |api, p| api.intake_pdf(p)),
-        method!("followup.pdf", "打印回访记录 PDF", FollowUpPdfRequest, |api, p| api.followup_pdf(p)),
+        method!("intake.pdf", "打印矛盾纠纷调解登记表 PDF", AgreementPdfRequest, Anyone, Print, |api, p| {
+            api.intake_pdf(p)
+        }),
+        method!("followup.pdf", "打印回访记录 PDF", FollowUpPdfRequest, Anyone, Print, |api, p| api
+            .followup_pdf(p)),
     ]
 }

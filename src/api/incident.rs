@@ -48,14 +48,22 @@ impl Api {
 
 pub(super) fn methods() -> Vec<Method> {
     vec![
-        method!("incident.create", "登记警情", IncidentInput, |api, p| api.incident_create(p)),
-        method!("incident.get", "查看警情", IdRequest, |api, p| api.incident_get(p)),
-        method!("incident.update", "修改警情（只传需要修改的字段）", IncidentUpdate, |api, p| api
-            .incident_update(p)),
+        method!("incident.create", "登记警情", IncidentInput, Anyone, Create, |api, p| api.incident_create(p)),
+        method!("incident.get", "查看警情", IdRequest, Anyone, View, |api, p| api.incident_get(p)),
+        method!(
+            "incident.update",
+            "修改警情（只传需要修改的字段）",
+            IncidentUpdate,
+            Anyone,
+            Update,
+            |api, p| api.incident_update(p)
+        ),
         method!(
             "incident.list",
             "警情台账（按类别、处置结果、村、日期筛选，分页，最新在前）",
             IncidentFilter,
+            Anyone,
+            Unaudited,
             |api, p| api.incident_list(p)
         ),
     ]

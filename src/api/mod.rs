@@ -88,16 +88,24 @@ pub struct DbInfo {
 pub(crate) struct Method {
     pub name: &'static str,
     pub summary: &'static str,
+    /// Who may call it.
+    pub need: permission::Need,
+    /// What the audit log records when it succeeds.
+    pub audit: permission::Audit,
     pub params: fn() -> Value,
     pub run: fn(&mut Api, Value) -> Result<Value>,
 }
 
-/// Declares a method: `method!("name", "摘要", ParamsType, |api, p| api.typed(p))`.
+/// Declares a method with who may call it and what is audited, e.g.
+/// `method!("person.create", "新增人员", PersonInput, Anyone, Create, |api, p| api.person_create(p))`
+/// ([`permission::Need`], [`permission::Audit`]).
 macro_rules! method {
-    ($name:literal, $summary:literal, $params:ty, $f:expr) => {
+    ($name:literal, $summary:literal, $params:ty, $need:ident, $audit:ident, $f:expr) => {
         $crate::api::Method {
             name: $name,
             summary: $summary,
+            need: $crate::api::permission::Need::$need,
+            audit: $crate::api::permission::Audit::$audit,
             params: || $crate::api::schema_of::<$params>(),
             run: |api, json| {
                 let p: $params = $crate::api::from_json(json)?;
@@ -144,10 +152,20 @@ impl Api {
     pub fn call(&mut self, name: &str, params: Value) -> Result<Value> {
         let m = registry().into_iter().find(|m| m.name == name).ok_or_else(|| Error::UnknownMethod(name.into()))?;
         let params = if params.is_null() { Value::Object(Default::default()) } else { params };
-        let admitted = self.admit(name, &params)?;
+        let admitted = self.admit(name, (m.need, m.audit, m.summary), &params)?;
         let reply = (m.run)(self, params)?;
         self.record(name, admitted, &reply)?;
         Ok(reply)
+    }
+
+    /// Who may run the method or guarded action `name`, what is audited, and what it is
+    /// called in messages; `None` for a name that is neither.
+    pub fn gate(name: &str) -> Option<(permission::Need, permission::Audit, &'static str)> {
+        registry()
+            .into_iter()
+            .find(|m| m.name == name)
+            .map(|m| (m.need, m.audit, m.summary))
+            .or_else(|| permission::ACTIONS.iter().find(|a| a.name == name).map(|a| (a.need, a.audit, a.label)))
     }
 
     /// Every method with its parameters.

@@ -297,48 +297,82 @@ impl Api {
 
 pub(super) fn methods() -> Vec<Method> {
     vec![
-        method!("post.get", "读取警务室设置", NoParams, |api, _| api.post_get()),
-        method!("post.save", "保存警务室设置", PostInput, |api, p| api.post_save(p)),
-        method!("village.list", "列出村（社区）及村民小组", NoParams, |api, _| api.village_list()),
-        method!("village.create", "新增村（社区）", VillageInput, |api, p| api.village_create(p)),
+        method!("post.get", "读取警务室设置", NoParams, Anyone, View, |api, _| api.post_get()),
+        method!("post.save", "保存警务室设置", PostInput, Admin, Update, |api, p| api.post_save(p)),
+        method!("village.list", "列出村（社区）及村民小组", NoParams, Anyone, Unaudited, |api, _| api
+            .village_list()),
+        method!("village.create", "新增村（社区）", VillageInput, Admin, Create, |api, p| api.village_create(p)),
         method!(
             "village.update",
             "修改村（社区）：名称、乡镇，未设定时的区划代码",
             VillageUpdate,
+            Admin,
+            Update,
             |api, p| api.village_update(p)
         ),
-        method!("group.create", "新增村民小组", GroupInput, |api, p| api.group_create(p)),
-        method!("group.rename", "村民小组改名", GroupRename, |api, p| api.group_rename(p)),
+        method!("group.create", "新增村民小组", GroupInput, Admin, Create, |api, p| api.group_create(p)),
+        method!("group.rename", "村民小组改名", GroupRename, Admin, Update, |api, p| api.group_rename(p)),
         method!(
             "village.delete",
             "删除误录的村（社区）（其下无任何记录时）",
             IdRequest,
+            Admin,
+            Delete,
             |api, p| api.village_delete(p)
         ),
-        method!("group.delete", "删除村民小组（无户时）", IdRequest, |api, p| api.group_delete(p)),
-        method!("officer.list", "列出民警、辅警", NoParams, |api, _| api.officer_list()),
-        method!("officer.create", "新增民警、辅警", OfficerInput, |api, p| api.officer_create(p)),
-        method!("officer.update", "修改民警、辅警（含离岗）", OfficerUpdate, |api, p| api
+        method!("group.delete", "删除村民小组（无户时）", IdRequest, Admin, Delete, |api, p| api
+            .group_delete(p)),
+        method!("officer.list", "列出民警、辅警", NoParams, Anyone, Unaudited, |api, _| api.officer_list()),
+        method!("officer.create", "新增民警、辅警", OfficerInput, Admin, Create, |api, p| api.officer_create(p)),
+        method!("officer.update", "修改民警、辅警（含离岗）", OfficerUpdate, Admin, Update, |api, p| api
             .officer_update(p)),
-        method!("household.create", "登记户", HouseholdInput, |api, p| api.household_create(p)),
-        method!("household.update", "修改户（只传需要修改的字段）", HouseholdUpdate, |api, p| api
-            .household_update(p)),
-        method!("household.get", "查看户：成员、走访", IdRequest, |api, p| api.household_get(p)),
-        method!("household.list", "户列表（按村、组、标签筛选，分页）", HouseholdFilter, |api, p| api
-            .household_list(p)),
-        method!("person.create", "登记人员", PersonInput, |api, p| api.person_create(p)),
-        method!("person.update", "修改人员（只传需要修改的字段）", PersonUpdate, |api, p| api
-            .person_update(p)),
-        method!("person.get", "查看人员", IdRequest, |api, p| api.person_get(p)),
-        method!("person.delete", "删除人员（可恢复）", IdRequest, |api, p| api.person_delete(p)),
-        method!("visit.create", "记录走访", VisitInput, |api, p| api.visit_create(p)),
+        method!("household.create", "登记户", HouseholdInput, Anyone, Create, |api, p| api.household_create(p)),
+        method!(
+            "household.update",
+            "修改户（只传需要修改的字段）",
+            HouseholdUpdate,
+            Anyone,
+            Update,
+            |api, p| api.household_update(p)
+        ),
+        method!("household.get", "查看户：成员、走访", IdRequest, Anyone, ViewPerson, |api, p| api
+            .household_get(p)),
+        method!(
+            "household.list",
+            "户列表（按村、组、标签筛选，分页）",
+            HouseholdFilter,
+            Anyone,
+            Unaudited,
+            |api, p| api.household_list(p)
+        ),
+        method!("person.create", "登记人员", PersonInput, Anyone, Create, |api, p| api.person_create(p)),
+        method!(
+            "person.update",
+            "修改人员（只传需要修改的字段）",
+            PersonUpdate,
+            Anyone,
+            Update,
+            |api, p| api.person_update(p)
+        ),
+        method!("person.get", "查看人员", IdRequest, Anyone, ViewPerson, |api, p| api.person_get(p)),
+        method!("person.delete", "删除人员（可恢复）", IdRequest, Anyone, Delete, |api, p| api
+            .person_delete(p)),
+        method!("visit.create", "记录走访", VisitInput, Anyone, Create, |api, p| api.visit_create(p)),
         method!(
             "id_number.check",
             "核验公民身份号码，读出出生日期和性别",
             IdNumberCheck,
+            Anyone,
+            Unaudited,
             |api, p| api.id_number_check(p)
         ),
-        method!("search", "按姓名、身份证号、电话、住址查找人员", SearchRequest, |api, p| api
-            .search(p)),
+        method!(
+            "search",
+            "按姓名、身份证号、电话、住址查找人员",
+            SearchRequest,
+            Anyone,
+            Search,
+            |api, p| api.search(p)
+        ),
     ]
 }

@@ -8,7 +8,8 @@
 //!   still audited, with no login.
 //! - **Secured**: an encrypted database, opened with a login and password
 //!   ([`Api::open_as`]). Every call needs a live session (15 idle minutes end it); the
-//!   role must satisfy [`permission::need`]; refusals and audited actions are recorded.
+//!   role must satisfy what the method declares (its [`Need`]); refusals and audited
+//!   actions are recorded.
 //!
 //! The permission layer sits in [`Api::call`]: every shell (CLI, desktop, HQ) reaches the
 //! core through it. The typed methods are for code inside the crate and for tests.
@@ -21,7 +22,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::permission::{self, Need};
+use super::permission::{self, Audit, Need};
 use super::{Api, Method, method};
 use crate::error::{Error, Result};
 use crate::model::Role;
@@ -354,19 +355,26 @@ impl Api {
     }
 
     /// Checks that the caller may run `method` now: a live session (in secured mode), a
-    /// changed initial password, a role the method allows. A refusal by role is audited.
-    pub(crate) fn admit(&mut self, method: &str, params: &Value) -> Result<Admitted> {
+    /// changed initial password, the role its `gate` (who may, what is audited, its name in
+    /// words) allows. A refusal by role is audited.
+    pub(crate) fn admit(
+        &mut self,
+        method: &str,
+        gate: (Need, Audit, &'static str),
+        params: &Value,
+    ) -> Result<Admitted> {
+        let (need, audit, what) = gate;
         let now = self.store.clock().now();
         let target = params.get("id").and_then(Value::as_str).map(str::to_owned);
         let detail = match method {
             "search" => params.get("text").and_then(Value::as_str).map(|t| format!("查找：{t}")),
             _ => Some(method.to_owned()),
         };
-        let action = permission::action(method);
+        let action = audit.action();
         if self.key.is_none() {
             return Ok(Admitted { login: None, action, target, detail });
         }
-        if permission::needs_no_session(method) {
+        if need == Need::NoSession {
             return Ok(Admitted { login: None, action: None, target, detail });
         }
         let policy = self.policy;
@@ -387,7 +395,6 @@ impl Api {
         if must_change && !permission::allowed_before_password_change(method) {
             return Err(Error::PasswordChangeRequired);
         }
-        let need = permission::need(method);
         let security_track = match (need, params.get("dispute_id").and_then(Value::as_str)) {
             (Need::NotAuxiliaryForSecurityTrack, Some(d)) => access::is_security_track(self.store.conn(), d)?,
             _ => false,
@@ -403,12 +410,6 @@ impl Api {
                     detail: Some(method),
                 },
             )?;
-            let what = super::registry()
-                .into_iter()
-                .find(|m| m.name == method)
-                .map(|m| m.summary)
-                .or_else(|| permission::ACTIONS.iter().find(|(a, _)| *a == method).map(|(_, label)| *label))
-                .unwrap_or(method);
             let rule = if security_track { "（治安调解须由民警主持）" } else { "" };
             return Err(Error::Forbidden {
                 message: format!("{}无权执行“{what}”{rule}，只有{}可以", role.label(), permission::who(need)),
@@ -434,12 +435,13 @@ impl Api {
         )
     }
 
-    /// Runs `f` as the action `name` (a name for [`permission::need`] and
-    /// [`permission::action`], e.g. `demo.generate` or `sync.bundle_export`): admitted like a
-    /// call of that method, and audited when it succeeds. For shell commands that call a
-    /// typed method or the store rather than [`Api::call`].
+    /// Runs `f` as the guarded action `name` (one of [`permission::ACTIONS`], e.g.
+    /// `demo.generate` or `sync.bundle_export`, or a method's name): admitted like a call of
+    /// it, and audited when it succeeds. For shell commands that call a typed method or the
+    /// store rather than [`Api::call`].
     pub fn guarded<T>(&mut self, name: &str, f: impl FnOnce(&mut Api) -> Result<T>) -> Result<T> {
-        let admitted = self.admit(name, &Value::Null)?;
+        let gate = Api::gate(name).ok_or_else(|| Error::UnknownMethod(name.into()))?;
+        let admitted = self.admit(name, gate, &Value::Null)?;
         let out = f(self)?;
         self.record(name, admitted, &Value::Null)?;
         Ok(out)
@@ -633,19 +635,40 @@ impl Api {
 
 pub(super) fn methods() -> Vec<Method> {
     vec![
-        method!("session.login", "登录", LoginRequest, |api, p| api.session_login(p)),
-        method!("session.logout", "退出登录", Nothing, |api, _| api.session_logout()),
-        method!("session.current", "当前登录的用户", Nothing, |api, _| api.session_current()),
-        method!("user.create", "新增用户（管理员）", UserInput, |api, p| api.user_create(p)),
-        method!("user.list", "列出用户（管理员）", Nothing, |api, _| api.user_list()),
-        method!("user.set_password", "修改密码（管理员可重置他人密码）", SetPassword, |api, p| api
-            .user_set_password(p)),
-        method!("user.unlock", "解除账号锁定（管理员）", LoginRef, |api, p| api.user_unlock(p)),
-        method!("user.disable", "停用用户（管理员）", LoginRef, |api, p| api.user_disable(p)),
-        method!("audit.list", "查看审计日志（管理员）", audit::Filter, |api, p| api.audit_list(p)),
-        method!("audit.verify", "校验审计日志是否被篡改（管理员）", Nothing, |api, _| api
-            .audit_verify()),
-        method!("backup.create", "备份数据库到指定文件夹（加密）", BackupRequest, |api, p| api
-            .backup_create(p)),
+        method!("session.login", "登录", LoginRequest, NoSession, Unaudited, |api, p| api.session_login(p)),
+        method!("session.logout", "退出登录", Nothing, NoSession, Unaudited, |api, _| api.session_logout()),
+        method!("session.current", "当前登录的用户", Nothing, NoSession, Unaudited, |api, _| api
+            .session_current()),
+        method!("user.create", "新增用户（管理员）", UserInput, Admin, Create, |api, p| api.user_create(p)),
+        method!("user.list", "列出用户（管理员）", Nothing, Admin, Unaudited, |api, _| api.user_list()),
+        method!(
+            "user.set_password",
+            "修改密码（管理员可重置他人密码）",
+            SetPassword,
+            Anyone,
+            Update,
+            |api, p| api.user_set_password(p)
+        ),
+        method!("user.unlock", "解除账号锁定（管理员）", LoginRef, Admin, Update, |api, p| api
+            .user_unlock(p)),
+        method!("user.disable", "停用用户（管理员）", LoginRef, Admin, Update, |api, p| api.user_disable(p)),
+        method!("audit.list", "查看审计日志（管理员）", audit::Filter, Admin, Unaudited, |api, p| api
+            .audit_list(p)),
+        method!(
+            "audit.verify",
+            "校验审计日志是否被篡改（管理员）",
+            Nothing,
+            Admin,
+            Unaudited,
+            |api, _| api.audit_verify()
+        ),
+        method!(
+            "backup.create",
+            "备份数据库到指定文件夹（加密）",
+            BackupRequest,
+            Admin,
+            Export,
+            |api, p| api.backup_create(p)
+        ),
     ]
 }

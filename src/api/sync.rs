@@ -186,48 +186,84 @@ pub struct StatusRequest {}
 
 pub(super) fn methods() -> Vec<Method> {
     vec![
-        method!("assignment.list", "列出县局指派给本警务室的记录", NoParams, |api, _| api
-            .assignment_list()),
-        method!("conflict.list", "列出同步冲突（被覆盖的并发修改）", ConflictListRequest, |api, p| api
-            .conflict_list(p)),
+        method!(
+            "assignment.list",
+            "列出县局指派给本警务室的记录",
+            NoParams,
+            Anyone,
+            Unaudited,
+            |api, _| api.assignment_list()
+        ),
+        method!(
+            "conflict.list",
+            "列出同步冲突（被覆盖的并发修改）",
+            ConflictListRequest,
+            Anyone,
+            Unaudited,
+            |api, p| api.conflict_list(p)
+        ),
         method!(
             "conflict.restore",
             "恢复冲突中被覆盖的值（作为一次新的修改同步出去）",
             ConflictRestoreRequest,
+            Anyone,
+            Update,
             |api, p| { api.conflict_restore(p) }
         ),
         method!(
             "sync.export",
             "导出发给县局的同步包（.fqsync，签名并加密，可用 U 盘带到派出所上传）",
             SyncExportRequest,
+            Anyone,
+            Export,
             |api, p| api.sync_export(p)
         ),
         method!(
             "sync.import",
             "导入县局发来的同步包（整包生效或整包不生效，被拒绝时说明原因）",
             SyncImportRequest,
+            Anyone,
+            Update,
             |api, p| api.sync_import(p)
         ),
         method!(
             "sync.network",
             "通过网络与县局同步（发送本机同步包并导入县局的回复）",
             SyncNetworkRequest,
+            Anyone,
+            Update,
             |api, p| api.sync_network(p)
         ),
-        method!("enroll.request", "生成向县局登记本警务室的申请文件", EnrollRequestFile, |api, p| api
-            .enroll_request_file(p)),
-        method!("enroll.accept", "导入县局的登记回执，完成登记", EnrollAcceptFile, |api, p| api
-            .enroll_accept_file(p)),
+        method!(
+            "enroll.request",
+            "生成向县局登记本警务室的申请文件",
+            EnrollRequestFile,
+            Admin,
+            Update,
+            |api, p| api.enroll_request_file(p)
+        ),
+        method!(
+            "enroll.accept",
+            "导入县局的登记回执，完成登记",
+            EnrollAcceptFile,
+            Admin,
+            Update,
+            |api, p| api.enroll_accept_file(p)
+        ),
         method!(
             "enroll.network",
             "凭县局发放的一次性登记码，通过网络向县局登记本警务室",
             EnrollNetworkRequest,
+            Admin,
+            Update,
             |api, p| api.enroll_network(p)
         ),
         method!(
             "sync.status",
             "同步状态：本机、已登记的对方节点、上次同步、待发送变更、未处理冲突",
             StatusRequest,
+            Anyone,
+            Unaudited,
             |api, _p| { api.sync_status() }
         ),
     ]

@@ -128,6 +128,8 @@ fn each_forbidden_action_is_refused_for_the_wrong_role() {
         ("post.save", json!({"name": "改名警务室"})),
         ("officer.create", json!({"name": "赵六", "role": "officer"})),
         ("officer.update", json!({"id": "x", "active": false})),
+        ("village.create", json!({"name": "新建村"})),
+        ("group.create", json!({"village_id": "x", "name": "九组"})),
         ("village.update", json!({"id": "x", "name": "改名村"})),
         ("group.rename", json!({"id": "x", "name": "一组"})),
         ("village.delete", json!({"id": "x"})),
@@ -349,6 +351,11 @@ const ID_NUMBER: &str = "330326199002030025";
 
 fn register_ouyang(api: &mut Api) {
     let v = id(&ok(api, "village.create", json!({"name": "青山村"})));
+    register_ouyang_in(api, &v);
+}
+
+/// Her household and her, in the village `v` (set up by the admin).
+fn register_ouyang_in(api: &mut Api, v: &str) {
     let h = id(&ok(api, "household.create", json!({"village_id": v, "house_no": "8", "address": "青山村5组8号"})));
     ok(
         api,
@@ -419,8 +426,9 @@ fn a_plain_database_with_demo_data_is_encrypted_when_the_first_admin_is_created(
 #[test]
 fn views_searches_writes_and_logins_are_audited_with_who() {
     let mut d = desk();
+    let village = id(&ok(&mut d.admin, "village.create", json!({"name": "青山村"})));
     let mut zhou = d.user("zhou", "officer");
-    register_ouyang(&mut zhou);
+    register_ouyang_in(&mut zhou, &village);
     let found = ok(&mut zhou, "search", json!({"text": "欧阳"}));
     let person = found["hits"][0]["person_id"].as_str().unwrap().to_owned();
     ok(&mut zhou, "person.get", json!({"id": person}));
@@ -437,7 +445,6 @@ fn views_searches_writes_and_logins_are_audited_with_who() {
         [
             ("login", ""),
             ("update", "user"), // the initial password changed
-            ("create", "village"),
             ("create", "household"),
             ("create", "person"),
             ("search", "search"),
@@ -448,6 +455,25 @@ fn views_searches_writes_and_logins_are_audited_with_who() {
     assert_eq!(newest["row_id"], person.as_str());
     assert_eq!(list["entries"][1]["detail"], "查找：欧阳");
     assert_eq!(ok(&mut d.admin, "audit.verify", json!({}))["intact"], true);
+}
+
+#[test]
+fn every_step_of_a_hazard_is_audited_as_a_write() {
+    let mut d = desk();
+    let mut zhou = d.user("zhou", "officer");
+    let h = id(&ok(&mut zhou, "hazard.create", json!({"place": "青山村3组桥头", "description": "护栏松动"})));
+    ok(&mut zhou, "hazard.verify", json!({"id": h, "deadline": "2026-11-30"}));
+    ok(&mut zhou, "hazard.fix", json!({"id": h, "note": "已加固"}));
+    let list = ok(&mut d.admin, "audit.list", json!({"login": "zhou", "page_size": 100}));
+    let hazard: Vec<(&str, &str)> = list["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .filter(|e| e["tbl"] == "hazard")
+        .map(|e| (e["action"].as_str().unwrap(), e["detail"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(hazard, [("create", "hazard.create"), ("update", "hazard.verify"), ("update", "hazard.fix")]);
 }
 
 #[test]
