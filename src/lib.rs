@@ -1,10 +1,13 @@
 //! Fengqiao Desk (枫桥警务台账): the core of a village police post's ledger.
 //!
-//! Everything a post does lives here, with no UI and no network: the domain model and its
-//! rules ([`model`]), the SQLite store with its change log ([`store`]), deterministic demo
-//! data ([`demo`]), sync with the county HQ ([`sync`]) and the facade the desktop app and the CLI call ([`api`]).
+//! Everything a post does lives here, with no UI: the domain model and its rules
+//! ([`model`]), the SQLite store with its change log, one module per aggregate ([`store`]),
+//! sync with the county HQ ([`sync`]), the documents and ledgers ([`docs`]), the facade the
+//! desktop app, the CLI and HQ call ([`api`]), and deterministic demo data ([`demo`]).
 //!
-//! The arrows point one way: `model` <- `store` <- `api` <- (`bin`, the desktop shell, HQ).
+//! The arrows point one way: `model` <- `store` <- (`sync`, `docs`) <- `api` <- (`demo`,
+//! `bench`, `bin`, the desktop shell, HQ), with [`error`] below them all; the test
+//! `tests/core/layering.rs` fails on an import against them (ARCHITECTURE.md).
 
 // Data from users, files and the network must never be unwrapped; tests may.
 #![cfg_attr(not(test), warn(clippy::unwrap_used))]

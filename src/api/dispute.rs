@@ -223,8 +223,8 @@ impl Api {
     /// Records a follow-up visit.
     pub fn followup_record(&mut self, input: FollowUpInput) -> Result<Dispute> {
         let fid = self.store.write(|tx| dispute::record_follow_up(tx, input))?;
-        let dispute_id: String =
-            self.store.conn().query_row("SELECT dispute_id FROM follow_up WHERE id = ?1", [&fid], |r| r.get(0))?;
+        let dispute_id = dispute::follow_up::dispute_of(self.store.conn(), &fid)?
+            .ok_or_else(|| crate::error::Error::not_found("回访记录", &fid))?;
         dispute::get(self.store.conn(), &dispute_id, self.today())
     }
 

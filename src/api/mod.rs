@@ -3,7 +3,9 @@
 //! a stable interface for scripts). Errors reach callers as [`crate::error::ErrorReply`].
 //!
 //! Parameter names are the GLOSSARY identifiers in snake_case. An `*.update` method takes
-//! the record's `id` and only the fields to change.
+//! the record's `id` and only the fields to change. Each module registers its methods with
+//! `method!`, which declares who may call each one and what the audit log records
+//! ([`permission`]). The api runs no SQL: it reads through the store's queries.
 
 mod dispute;
 mod docs;
