@@ -18,6 +18,7 @@ use sm3::{Digest, Sm3};
 
 use crate::error::{Error, Result};
 use crate::model::time::stamp;
+use crate::store::from_row;
 use crate::store::keys::hex;
 use crate::store::{get_meta, page_bounds, set_meta};
 
@@ -104,17 +105,9 @@ pub fn append(conn: &Connection, at: DateTime<Utc>, ev: &Event<'_>) -> Result<i6
 }
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
-    Ok(Entry {
-        seq: r.get("seq")?,
-        at: r.get("at")?,
-        login: r.get("login")?,
-        action: r.get("action")?,
-        tbl: r.get("tbl")?,
-        row_id: r.get("row_id")?,
-        detail: r.get("detail")?,
-        prev: r.get("prev")?,
-        hash: r.get("hash")?,
-    })
+    Ok(from_row!(r => Entry {
+        seq, at, login, action, tbl, row_id, detail, prev, hash,
+    }))
 }
 
 const COLUMNS: &str = "seq, at, login, action, tbl, row_id, detail, prev, hash";

@@ -15,6 +15,7 @@ use crate::model::people::opt_date;
 use crate::model::time::parse_date;
 use crate::model::validate::text;
 use crate::model::{DeliveryMethod, ErrandMode, ErrandStatus};
+use crate::store::from_row;
 use crate::store::ledger::{Ledger, Show, column};
 use crate::store::write::{date, v};
 use crate::store::{Tx, page_bounds, place};
@@ -65,16 +66,9 @@ const ITEM_SELECT: &str =
     "SELECT id, category, name, description, materials, time_limit_days, sort, active FROM service_item";
 
 fn item_row(r: &Row<'_>) -> rusqlite::Result<ServiceItem> {
-    Ok(ServiceItem {
-        id: r.get("id")?,
-        category: r.get("category")?,
-        name: r.get("name")?,
-        description: r.get("description")?,
-        materials: r.get("materials")?,
-        time_limit_days: r.get("time_limit_days")?,
-        sort: r.get("sort")?,
-        active: r.get("active")?,
-    })
+    Ok(from_row!(r => ServiceItem {
+        id, category, name, description, materials, time_limit_days, sort, active,
+    }))
 }
 
 /// The catalogue grouped by category, ordered by sort; disabled items only when asked.

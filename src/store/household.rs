@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::model::people::{HouseholdInput, VisitInput, opt_date};
 use crate::model::validate::text;
 use crate::model::{Relation, Residence, Sex};
+use crate::store::from_row;
 use crate::store::ledger::{Ledger, Show, column};
 use crate::store::person::{PersonBrief, members};
 use crate::store::place::village_name;
@@ -200,15 +201,9 @@ pub fn input_of(conn: &Connection, id: &str) -> Result<HouseholdInput> {
          FROM household WHERE id = ?1 AND deleted_at IS NULL",
     )?
     .query_row([id], |r| {
-        Ok(HouseholdInput {
-            village_id: r.get("village_id")?,
-            group_id: r.get("group_id")?,
-            house_no: r.get("house_no")?,
-            address: r.get("address")?,
-            head_person_id: r.get("head_person_id")?,
-            phone: r.get("phone")?,
-            notes: r.get("notes")?,
-        })
+        Ok(from_row!(r => HouseholdInput {
+            village_id, group_id, house_no, address, head_person_id, phone, notes,
+        }))
     })
     .optional()?
     .ok_or_else(|| Error::not_found("户", id))
@@ -226,21 +221,12 @@ pub fn get(conn: &Connection, id: &str) -> Result<Household> {
              WHERE h.id = ?1 AND h.deleted_at IS NULL",
         )?
         .query_row([id], |r| {
-            Ok(Household {
-                id: r.get("id")?,
-                village_id: r.get("village_id")?,
-                village_name: r.get("village_name")?,
-                group_id: r.get("group_id")?,
-                group_name: r.get("group_name")?,
-                house_no: r.get("house_no")?,
-                address: r.get("address")?,
-                head_person_id: r.get("head_person_id")?,
-                head_name: r.get("head_name")?,
-                phone: r.get("phone")?,
-                notes: r.get("notes")?,
+            Ok(from_row!(r => Household {
+                id, village_id, village_name, group_id, group_name, house_no, address, head_person_id,
+                head_name, phone, notes,
                 members: vec![],
                 visits: vec![],
-            })
+            }))
         })
         .optional()?
         .ok_or_else(|| Error::not_found("户", id))?;
@@ -313,15 +299,9 @@ pub fn list(conn: &Connection, f: &HouseholdFilter) -> Result<HouseholdPage> {
     let items = conn
         .prepare_cached(&sql)?
         .query_map(rusqlite::params_from_iter(args), |r| {
-            Ok(HouseholdRow {
-                id: r.get("id")?,
-                village_name: r.get("village_name")?,
-                group_name: r.get("group_name")?,
-                address: r.get("address")?,
-                head_name: r.get("head_name")?,
-                phone: r.get("phone")?,
-                member_count: r.get("member_count")?,
-            })
+            Ok(from_row!(r => HouseholdRow {
+                id, village_name, group_name, address, head_name, phone, member_count,
+            }))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(HouseholdPage { total: counted.min(cap), more: counted > cap, page, page_size, items })
@@ -399,16 +379,10 @@ pub fn visits(conn: &Connection, household_id: &str) -> Result<Vec<Visit>> {
     )?;
     Ok(stmt
         .query_map([household_id], |r| {
-            Ok(Visit {
-                id: r.get("id")?,
-                household_id: r.get("household_id")?,
-                person_id: r.get("person_id")?,
-                officer_id: r.get("officer_id")?,
+            Ok(from_row!(r => Visit {
+                id, household_id, person_id, officer_id, visited_on, notes, needs,
                 officer_name: r.get("name")?,
-                visited_on: r.get("visited_on")?,
-                notes: r.get("notes")?,
-                needs: r.get("needs")?,
-            })
+            }))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?)
 }

@@ -37,6 +37,23 @@ use crate::model::*;
 
 pub use write::{IdGen, Tx};
 
+/// A view type from a query row, each field read by its column's name (`r.get("field")`)
+/// unless given as `field: expression`: `from_row!(r => Lead { id, content, status, … })`.
+/// The query names its columns after the fields (aliasing joined ones), so a new column is
+/// one field in the type and one in the query.
+macro_rules! from_row {
+    ($r:ident => $t:ident { $($f:ident $(: $e:expr)?),* $(,)? }) => {
+        $t { $($f: $crate::store::from_row!(@field $r, $f $(, $e)?)),* }
+    };
+    (@field $r:ident, $f:ident) => {
+        $r.get(stringify!($f))?
+    };
+    (@field $r:ident, $f:ident, $e:expr) => {
+        $e
+    };
+}
+pub(crate) use from_row;
+
 /// Every synced table. Each has an `id` primary key and a `deleted_at` column, and is
 /// written only through [`Tx`].
 pub const SYNCED_TABLES: &[&str] = &[

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::model::people::{PersonInput, ValidPerson};
 use crate::model::time::age_on;
 use crate::model::{Relation, Residence, Sex};
+use crate::store::from_row;
 use crate::store::write::{opt_date, s, v};
 use crate::store::{Tx, household, json_list, list_json};
 
@@ -120,21 +121,11 @@ pub fn input_of(conn: &Connection, id: &str) -> Result<PersonInput> {
          FROM person WHERE id = ?1 AND deleted_at IS NULL",
     )?
     .query_row([id], |r| {
-        Ok(PersonInput {
-            household_id: r.get("household_id")?,
-            relation: r.get("relation")?,
-            name: r.get("name")?,
-            sex: r.get("sex")?,
-            ethnicity: r.get("ethnicity")?,
-            birth_date: r.get("birth_date")?,
-            id_number: r.get("id_number")?,
-            phone: r.get("phone")?,
-            residence: r.get("residence")?,
+        Ok(from_row!(r => PersonInput {
+            household_id, relation, name, sex, ethnicity, birth_date, id_number, phone, residence, address,
+            occupation, notes,
             tags: json_list(r.get("tags")?),
-            address: r.get("address")?,
-            occupation: r.get("occupation")?,
-            notes: r.get("notes")?,
-        })
+        }))
     })
     .optional()?
     .ok_or_else(|| Error::not_found("人员", id))
@@ -149,17 +140,10 @@ pub fn members(conn: &Connection, household_id: &str) -> Result<Vec<PersonBrief>
     )?;
     Ok(stmt
         .query_map([household_id], |r| {
-            Ok(PersonBrief {
-                id: r.get("id")?,
-                name: r.get("name")?,
-                relation: r.get("relation")?,
-                sex: r.get("sex")?,
-                birth_date: r.get("birth_date")?,
-                id_number: r.get("id_number")?,
-                phone: r.get("phone")?,
-                residence: r.get("residence")?,
+            Ok(from_row!(r => PersonBrief {
+                id, name, relation, sex, birth_date, id_number, phone, residence,
                 tags: json_list(r.get("tags")?),
-            })
+            }))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?)
 }

@@ -9,6 +9,7 @@ use crate::model::Role;
 use crate::model::calendar::{DayKind, WorkCalendar};
 use crate::model::people::{OfficerInput, PostInput, VillageInput};
 use crate::store::Tx;
+use crate::store::from_row;
 use crate::store::write::{s, v};
 
 /// The post's settings.
@@ -114,13 +115,10 @@ fn read_villages(conn: &Connection, only: Option<&str>) -> Result<Vec<Village>> 
     )?;
     let mut villages = stmt
         .query_map([only], |r| {
-            Ok(Village {
-                id: r.get("id")?,
-                name: r.get("name")?,
-                code: r.get("code")?,
-                township: r.get("township")?,
+            Ok(from_row!(r => Village {
+                id, name, code, township,
                 groups: vec![],
-            })
+            }))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut gs = conn.prepare_cached(

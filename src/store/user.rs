@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::model::Role;
 use crate::model::time::stamp;
+use crate::store::from_row;
 
 /// A login as the admin's user list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -64,20 +65,11 @@ const COLUMNS: &str = "id, login, name, officer_id, role, must_change_password, 
                        password_changed_at, last_login_at";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
-    Ok(User {
-        id: r.get("id")?,
-        login: r.get("login")?,
-        name: r.get("name")?,
-        officer_id: r.get("officer_id")?,
-        role: r.get("role")?,
-        must_change_password: r.get("must_change_password")?,
-        disabled_at: r.get("disabled_at")?,
-        created_at: r.get("created_at")?,
-        created_by: r.get("created_by")?,
-        password_changed_at: r.get("password_changed_at")?,
-        last_login_at: r.get("last_login_at")?,
+    Ok(from_row!(r => User {
+        id, login, name, officer_id, role, must_change_password, disabled_at, created_at, created_by,
+        password_changed_at, last_login_at,
         locked_until: None,
-    })
+    }))
 }
 
 /// How many logins are enabled. None means the database is in setup mode.

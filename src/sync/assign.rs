@@ -23,6 +23,7 @@ use crate::store::{SYNCED_TABLES, Store};
 
 use super::scope::REFERENCE;
 use super::{NodeRole, read_peers, role};
+use crate::store::from_row;
 
 /// One assignment, as HQ lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -234,20 +235,14 @@ fn read(conn: &Connection, only: Option<&str>) -> Result<Vec<Assignment>> {
          WHERE ?1 IS NULL OR a.id = ?1 ORDER BY a.assigned_at DESC, a.id DESC",
     )?;
     let rows = stmt.query_map([only], |r| {
-        Ok(Assignment {
-            id: r.get("id")?,
+        Ok(from_row!(r => Assignment {
+            id, post_name, tbl, row_id, note, assigned_at, pending_changes,
             post: r.get("post_node")?,
-            post_name: r.get("post_name")?,
-            tbl: r.get("tbl")?,
             kind: String::new(),
-            row_id: r.get("row_id")?,
             subject: None,
-            note: r.get("note")?,
-            assigned_at: r.get("assigned_at")?,
-            pending_changes: r.get("pending_changes")?,
             delivered: !r.get::<_, bool>("awaiting")?,
             withdrawn_at: r.get("deleted_at")?,
-        })
+        }))
     })?;
     let mut out: Vec<Assignment> = rows.collect::<rusqlite::Result<_>>()?;
     for a in &mut out {

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::time::stamp;
+use crate::store::from_row;
 use crate::store::write::json_value;
 use crate::store::{SYNCED_TABLES, Store};
 
@@ -49,20 +50,11 @@ pub fn conflicts(conn: &Connection, include_resolved: bool) -> Result<Vec<Confli
     )?;
     let json = |s: String| serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s));
     let rows = stmt.query_map([include_resolved], |r| {
-        Ok(Conflict {
-            id: r.get("id")?,
-            tbl: r.get("tbl")?,
-            row_id: r.get("row_id")?,
-            col: r.get("col")?,
+        Ok(from_row!(r => Conflict {
+            id, tbl, row_id, col, loser_hlc, loser_origin, winner_hlc, winner_origin, detected_at, resolved_at,
             loser_value: json(r.get("loser_value")?),
-            loser_hlc: r.get("loser_hlc")?,
-            loser_origin: r.get("loser_origin")?,
             winner_value: json(r.get("winner_value")?),
-            winner_hlc: r.get("winner_hlc")?,
-            winner_origin: r.get("winner_origin")?,
-            detected_at: r.get("detected_at")?,
-            resolved_at: r.get("resolved_at")?,
-        })
+        }))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -19,6 +19,7 @@ use crate::model::people::opt_date as parse_opt_date;
 use crate::model::time::{parse_date, stamp};
 use crate::model::validate::text;
 use crate::model::{AgreementKind, DisputeStatus, MediationOutcome, Track};
+use crate::store::from_row;
 use crate::store::place::{get_officer, get_post};
 use crate::store::write::{date, opt_date, s, v};
 use crate::store::{Tx, day_of, json_list, list_json};
@@ -147,18 +148,12 @@ pub struct OverdueFulfilment {
 impl OverdueFulfilment {
     fn from_row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<OverdueFulfilment> {
         let deadline: String = r.get("performance_deadline")?;
-        Ok(OverdueFulfilment {
-            dispute_id: r.get("dispute_id")?,
-            title: r.get("title")?,
-            track: r.get("track")?,
-            status: r.get("status")?,
-            agreement_id: r.get("agreement_id")?,
-            agreement_number: r.get("agreement_number")?,
+        Ok(from_row!(r => OverdueFulfilment {
+            dispute_id, title, track, status, agreement_id, agreement_number, village_name,
             days_overdue: parse_date(&deadline).map(|d| (today - d).num_days()).unwrap_or(0),
             performance_deadline: deadline,
-            village_name: r.get("village_name")?,
             party_names: r.get::<_, Option<String>>("party_names")?.unwrap_or_default(),
-        })
+        }))
     }
 }
 

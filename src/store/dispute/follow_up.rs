@@ -14,6 +14,7 @@ use crate::model::dispute::{DisputeEvent, FollowUpInput, check_follow_up_content
 use crate::model::people::up_to_today;
 use crate::model::time::parse_date;
 use crate::model::validate::text;
+use crate::store::from_row;
 use crate::store::ledger::{Ledger, Show, column};
 use crate::store::place::get_officer;
 use crate::store::write::{date, v};
@@ -51,20 +52,10 @@ pub struct FollowUp {
 
 impl FollowUp {
     fn from_row(r: &Row<'_>) -> rusqlite::Result<FollowUp> {
-        Ok(FollowUp {
-            id: r.get("id")?,
-            dispute_id: r.get("dispute_id")?,
-            agreement_id: r.get("agreement_id")?,
-            agreement_number: r.get("agreement_number")?,
-            due_on: r.get("due_on")?,
-            done_on: r.get("done_on")?,
-            officer_id: r.get("officer_id")?,
-            officer_name: r.get("officer_name")?,
-            held: r.get("held")?,
-            satisfaction: r.get("satisfaction")?,
-            new_risks: r.get("new_risks")?,
-            notes: r.get("notes")?,
-        })
+        Ok(from_row!(r => FollowUp {
+            id, dispute_id, agreement_id, agreement_number, due_on, done_on, officer_id, officer_name, held,
+            satisfaction, new_risks, notes,
+        }))
     }
 }
 
@@ -93,16 +84,12 @@ pub struct FollowUpDue {
 impl FollowUpDue {
     fn from_row(r: &Row<'_>, on: NaiveDate) -> rusqlite::Result<FollowUpDue> {
         let due: String = r.get("due_on")?;
-        Ok(FollowUpDue {
-            id: r.get("id")?,
-            dispute_id: r.get("dispute_id")?,
-            title: r.get("title")?,
-            agreement_number: r.get("agreement_number")?,
+        Ok(from_row!(r => FollowUpDue {
+            id, dispute_id, title, agreement_number, village_name,
             days_overdue: parse_date(&due).map(|d| (on - d).num_days().max(0)).unwrap_or(0),
             due_on: due,
-            village_name: r.get("village_name")?,
             party_names: r.get::<_, Option<String>>("party_names")?.unwrap_or_default(),
-        })
+        }))
     }
 }
 

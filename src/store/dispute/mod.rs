@@ -35,6 +35,7 @@ use crate::model::{
     AgreementKind, DisputeKind, DisputeSource, DisputeStatus, Exclusion, Grade, MediationLevel, MediationOutcome,
     SecurityOffence, Track,
 };
+use crate::store::from_row;
 use crate::store::ledger::{Ledger, Show, column};
 use crate::store::place::{get_officer, village_name};
 use crate::store::write::{date, opt_date, v};
@@ -263,31 +264,13 @@ const INPUT_COLS: &str = "d.received_on, d.source, d.kind, d.grade, d.track, d.t
     d.place, d.cause, d.course, d.circumstances, d.result, d.assessment_on";
 
 fn input_from_row(r: &Row<'_>) -> rusqlite::Result<DisputeInput> {
-    Ok(DisputeInput {
-        received_on: r.get("received_on")?,
-        source: r.get("source")?,
-        kind: r.get("kind")?,
-        grade: r.get("grade")?,
-        track: r.get("track")?,
-        title: r.get("title")?,
-        amount_involved: r.get("amount_involved")?,
-        village_id: r.get("village_id")?,
-        incident_id: r.get("incident_id")?,
-        officer_id: r.get("officer_id")?,
-        facts: r.get("facts")?,
-        matters: r.get("matters")?,
-        responsibility: r.get("responsibility")?,
-        offence: r.get("offence")?,
+    Ok(from_row!(r => DisputeInput {
+        received_on, source, kind, grade, track, title, amount_involved, village_id, incident_id, officer_id,
+        facts, matters, responsibility, offence, occurred_at, place, cause, course, circumstances, result,
+        assessment_on,
         exclusions: exclusions(r)?,
-        occurred_at: r.get("occurred_at")?,
-        place: r.get("place")?,
-        cause: r.get("cause")?,
-        course: r.get("course")?,
-        circumstances: r.get("circumstances")?,
-        result: r.get("result")?,
-        assessment_on: r.get("assessment_on")?,
         parties: vec![],
-    })
+    }))
 }
 
 /// The dispute's editable fields, for an update that changes only some of them.

@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::model::dispute::{PartyFacts, PartyInput, check_person_link};
 use crate::model::time::{age_on, parse_date};
 use crate::model::{PartyKind, PartyRole, Sex};
+use crate::store::from_row;
 use crate::store::write::{opt_date, s, v};
 use crate::store::{Tx, person};
 
@@ -116,24 +117,10 @@ impl Party {
 
 /// A stored party's fields as a form would send them.
 fn input_from_row(r: &Row<'_>) -> rusqlite::Result<PartyInput> {
-    Ok(PartyInput {
-        person_id: r.get("person_id")?,
-        kind: r.get("kind")?,
-        role: r.get("role")?,
-        name: r.get("name")?,
-        sex: r.get("sex")?,
-        ethnicity: r.get("ethnicity")?,
-        birth_date: r.get("birth_date")?,
-        age: r.get("age")?,
-        id_number: r.get("id_number")?,
-        address: r.get("address")?,
-        phone: r.get("phone")?,
-        legal_rep: r.get("legal_rep")?,
-        guardian_name: r.get("guardian_name")?,
-        guardian_relation: r.get("guardian_relation")?,
-        agent_name: r.get("agent_name")?,
-        agent_authority_ref: r.get("agent_authority_ref")?,
-    })
+    Ok(from_row!(r => PartyInput {
+        person_id, kind, role, name, sex, ethnicity, birth_date, age, id_number, address, phone, legal_rep,
+        guardian_name, guardian_relation, agent_name, agent_authority_ref,
+    }))
 }
 
 /// The columns a party is stored in, from its checked facts.

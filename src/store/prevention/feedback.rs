@@ -12,6 +12,7 @@ use crate::model::people::{opt_phone, up_to_today};
 use crate::model::prevention::{FeedbackInput, check_feedback_open};
 use crate::model::validate::{person_name, required};
 use crate::store::Tx;
+use crate::store::from_row;
 use crate::store::ledger::{Ledger, Show, column};
 use crate::store::write::{date, v};
 
@@ -45,19 +46,10 @@ pub struct Feedback {
 
 impl Feedback {
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Feedback> {
-        Ok(Feedback {
-            id: r.get("id")?,
-            received_on: r.get("received_on")?,
-            channel: r.get("channel")?,
-            content: r.get("content")?,
-            from_name: r.get("from_name")?,
-            from_phone: r.get("from_phone")?,
-            village_id: r.get("village_id")?,
-            answer: r.get("answer")?,
-            answered_on: r.get("answered_on")?,
-            officer_id: r.get("officer_id")?,
-            closed: r.get("closed")?,
-        })
+        Ok(from_row!(r => Feedback {
+            id, received_on, channel, content, from_name, from_phone, village_id, answer, answered_on,
+            officer_id, closed,
+        }))
     }
 }
 

@@ -13,6 +13,7 @@ use crate::model::prevention::{LeadInput, check_lead_closed, check_lead_converte
 use crate::model::validate::{person_name, required, text};
 use crate::model::{LeadStatus, VolunteerRole};
 use crate::store::Tx;
+use crate::store::from_row;
 use crate::store::ledger::{Ledger, Show, column};
 use crate::store::write::{date, s, v};
 
@@ -50,21 +51,10 @@ pub struct Lead {
 
 impl Lead {
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Lead> {
-        Ok(Lead {
-            id: r.get("id")?,
-            reported_on: r.get("reported_on")?,
-            reporter_volunteer_id: r.get("reporter_volunteer_id")?,
-            reporter_name: r.get("reporter_name")?,
-            reporter_phone: r.get("reporter_phone")?,
-            content: r.get("content")?,
-            place: r.get("place")?,
-            village_id: r.get("village_id")?,
-            status: r.get("status")?,
-            handling: r.get("handling")?,
-            incident_id: r.get("incident_id")?,
-            case_no: r.get("case_no")?,
-            closed_on: r.get("closed_on")?,
-        })
+        Ok(from_row!(r => Lead {
+            id, reported_on, reporter_volunteer_id, reporter_name, reporter_phone, content, place, village_id,
+            status, handling, incident_id, case_no, closed_on,
+        }))
     }
 }
 

@@ -13,6 +13,7 @@ use crate::model::people::up_to_today;
 use crate::model::prevention::{OutreachInput, count, outreach_counts};
 use crate::model::validate::{required, text};
 use crate::store::Tx;
+use crate::store::from_row;
 use crate::store::ledger::{Ledger, Show, column};
 use crate::store::write::{date, v};
 
@@ -48,20 +49,10 @@ pub struct Outreach {
 
 impl Outreach {
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Outreach> {
-        Ok(Outreach {
-            id: r.get("id")?,
-            held_on: r.get("held_on")?,
-            topic: r.get("topic")?,
-            title: r.get("title")?,
-            place: r.get("place")?,
-            village_id: r.get("village_id")?,
-            village_name: r.get("village_name")?,
-            audience: r.get("audience")?,
-            leaflets: r.get("leaflets")?,
-            app_registrations: r.get("app_registrations")?,
-            officer_id: r.get("officer_id")?,
-            notes: r.get("notes")?,
-        })
+        Ok(from_row!(r => Outreach {
+            id, held_on, topic, title, place, village_id, village_name, audience, leaflets, app_registrations,
+            officer_id, notes,
+        }))
     }
 }
 
@@ -122,14 +113,9 @@ pub struct OutreachTotal {
 
 impl OutreachTotal {
     fn from_row(r: &Row<'_>) -> rusqlite::Result<OutreachTotal> {
-        Ok(OutreachTotal {
-            village_id: r.get("village_id")?,
-            village_name: r.get("village_name")?,
-            sessions: r.get("sessions")?,
-            audience: r.get("audience")?,
-            leaflets: r.get("leaflets")?,
-            app_registrations: r.get("app_registrations")?,
-        })
+        Ok(from_row!(r => OutreachTotal {
+            village_id, village_name, sessions, audience, leaflets, app_registrations,
+        }))
     }
 }
 

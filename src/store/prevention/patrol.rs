@@ -13,6 +13,7 @@ use crate::model::sheet::{Cell, Kind};
 use crate::model::time::{parse_instant, show, stamp};
 use crate::model::validate::{required, text};
 use crate::model::{FindingHandling, PatrolMode};
+use crate::store::from_row;
 use crate::store::ledger::{Ledger, Show, column};
 use crate::store::write::{s, v};
 use crate::store::{Tx, json_list, list_json};
@@ -39,15 +40,9 @@ pub struct Finding {
 
 impl Finding {
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Finding> {
-        Ok(Finding {
-            id: r.get("id")?,
-            description: r.get("description")?,
-            handling: r.get("handling")?,
-            result: r.get("result")?,
-            lead_id: r.get("lead_id")?,
-            hazard_id: r.get("hazard_id")?,
-            incident_id: r.get("incident_id")?,
-        })
+        Ok(from_row!(r => Finding {
+            id, description, handling, result, lead_id, hazard_id, incident_id,
+        }))
     }
 }
 

@@ -11,6 +11,7 @@ use crate::model::people::opt_date;
 use crate::model::prevention::TeamInput;
 use crate::model::validate::{required, text};
 use crate::store::Tx;
+use crate::store::from_row;
 use crate::store::write::{opt_date as date_value, v};
 
 /// A team with its size.
@@ -39,17 +40,9 @@ pub struct Team {
 
 impl Team {
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Team> {
-        Ok(Team {
-            id: r.get("id")?,
-            name: r.get("name")?,
-            village_id: r.get("village_id")?,
-            village_name: r.get("village_name")?,
-            leader_id: r.get("leader_id")?,
-            leader_name: r.get("leader_name")?,
-            founded_on: r.get("founded_on")?,
-            active_members: r.get("active_members")?,
-            notes: r.get("notes")?,
-        })
+        Ok(from_row!(r => Team {
+            id, name, village_id, village_name, leader_id, leader_name, founded_on, active_members, notes,
+        }))
     }
 }
 
