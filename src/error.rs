@@ -80,6 +80,13 @@ pub enum Error {
         /// Chinese message naming the action and the roles that may do it.
         message: String,
     },
+    /// Another process has the post's database open (see `store::lock`); nothing was read
+    /// or changed.
+    #[error("{message}")]
+    InUse {
+        /// Chinese message naming the database and, when known, the program holding it.
+        message: String,
+    },
     /// The user must change an initial or reset password before doing anything else.
     #[error("请先修改初始密码（管理员设置或重置的密码只能用于首次登录）")]
     PasswordChangeRequired,
@@ -153,6 +160,7 @@ impl Error {
             Error::NewerDatabase { .. } => "newer_database",
             Error::Unauthenticated { .. } => "unauthenticated",
             Error::Forbidden { .. } => "forbidden",
+            Error::InUse { .. } => "in_use",
             Error::PasswordChangeRequired => "password_change_required",
             Error::AuditBroken { .. } => "audit_broken",
             Error::UnknownMethod(_) => "unknown_method",

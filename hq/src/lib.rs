@@ -42,9 +42,10 @@ pub fn db_path(data: &Path) -> std::path::PathBuf {
     data.join("hq.db")
 }
 
-/// Opens HQ's node in `data` (with the system clock).
+/// Opens HQ's node in `data` (with the system clock), shared: a running `serve` and a
+/// `bundle import` from the command line work on the same file, under SQLite's locks.
 pub fn open(data: &Path) -> Result<Api, Error> {
-    Api::open(&db_path(data), Arc::new(SystemClock))
+    Api::open_shared(&db_path(data), Arc::new(SystemClock))
 }
 
 type Shared = Arc<Mutex<Api>>;

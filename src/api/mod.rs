@@ -133,9 +133,28 @@ fn registry() -> Vec<Method> {
 
 impl Api {
     /// Opens (creating or upgrading) the unencrypted database at `path`, in setup mode.
-    /// An encrypted one needs [`Api::open_as`].
+    /// An encrypted one needs [`Api::open_as`]. Another process holding the database is
+    /// refused ([`Error::InUse`], see
+    /// [`crate::store::lock`]).
     pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Api> {
-        Ok(Api { store: Store::open(path, clock)?, key: None, session: None, policy: Default::default() })
+        Ok(Api::plain(Store::open(path, clock)?))
+    }
+
+    /// Opens an unencrypted database that several processes may work on at once (HQ's
+    /// node: `serve` and `bundle import` share it); never for a post's database. See
+    /// [`Store::open_shared`].
+    pub fn open_shared(path: &Path, clock: Arc<dyn Clock>) -> Result<Api> {
+        Ok(Api::plain(Store::open_shared(path, clock)?))
+    }
+
+    fn plain(store: Store) -> Api {
+        Api { store, key: None, session: None, policy: Default::default() }
+    }
+
+    /// Closes the database, its WAL checkpointed into the file ([`Store::close`]): what
+    /// the desktop app does when it exits.
+    pub fn close(self) -> Result<()> {
+        self.store.close()
     }
 
     /// The store underneath (for the CLI's demo loader, benchmarks and tests).

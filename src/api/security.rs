@@ -32,6 +32,7 @@ use crate::model::time::stamp;
 use crate::store::audit::{self, Event};
 use crate::store::backup::{self, BackupReport};
 use crate::store::keys::{self, DbKey, KeyFile};
+use crate::store::lock::DbLock;
 use crate::store::user::{self, NewUser, User};
 use crate::store::{Store, access};
 
@@ -161,6 +162,8 @@ impl Api {
     pub fn create_admin(path: &Path, clock: Arc<dyn Clock>, login: &str, password: &str) -> Result<Api> {
         auth::check_login("login", login)?;
         auth::check_password("password", password, login)?;
+        // Held from the check of the plain file to the encrypted store's opening.
+        let _held = DbLock::acquire(path)?;
         let key_path = keys::path_for(path);
         if KeyFile::load(&key_path)?.is_some_and(|f| !f.users.is_empty()) {
             return Err(Error::rule("该数据库已设置管理员；如需新增用户，请管理员登录后添加"));
@@ -205,6 +208,8 @@ impl Api {
     /// database key (failures count towards the lockout), the session starts, and the
     /// login is audited.
     pub fn open_as(path: &Path, clock: Arc<dyn Clock>, login: &str, password: &str) -> Result<Api> {
+        // Before the key file is read: another process may be rewriting it.
+        let _held = DbLock::acquire(path)?;
         let key_path = keys::path_for(path);
         let Some(mut kf) = KeyFile::load(&key_path)? else {
             return Err(Error::unauthenticated(format!(
@@ -231,6 +236,8 @@ impl Api {
         login: &str,
         password: &str,
     ) -> Result<(Api, BackupReport)> {
+        // Held from before the old file is moved aside until the restored one is open.
+        let _held = DbLock::acquire(db)?;
         let key_path = keys::path_for(file);
         let kf = KeyFile::load(&key_path)?
             .ok_or_else(|| Error::validation("file", format!("找不到备份的密钥文件 {}", key_path.display())))?;
@@ -267,6 +274,11 @@ impl Api {
         let path = self.store.path().to_owned();
         let clock = self.store.shared_clock();
         let was_secured = self.is_secured();
+        // The process keeps the database while it is closed for the copy.
+        let _held = match DbLock::acquire(&path) {
+            Ok(held) => held,
+            Err(e) => return (Err(e), Some(self)),
+        };
         drop(self);
         match Api::restore(file, &path, clock.clone(), login, password) {
             Ok((api, report)) => (Ok(report), Some(api)),

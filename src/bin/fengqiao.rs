@@ -19,6 +19,7 @@ use fengqiao::docs::stats::MonthStats;
 use fengqiao::model::Sex;
 use fengqiao::model::time::{Clock, FixedClock, SystemClock, parse_instant};
 use fengqiao::store::Store;
+use fengqiao::store::lock::DbLock;
 use fengqiao::sync::EnrollReply;
 use serde_json::{Value, json};
 
@@ -277,10 +278,19 @@ fn db_path(db: Option<PathBuf>) -> Result<PathBuf, Error> {
 /// Opens the database: as `--user` when given (encrypted), else in setup mode.
 fn open(db: Option<PathBuf>, user: Option<&str>) -> Result<Api, Error> {
     let path = db_path(db)?;
+    let _held = claim(&path)?;
     match user {
         Some(login) => Api::open_as(&path, clock()?, login, &password("密码：")?),
         None => Api::open(&path, clock()?),
     }
+}
+
+/// Takes the database for this process before a password is asked for. While the desktop
+/// app (or another command) has it open, the command is refused with the core's Chinese
+/// message naming who has it, and nothing is read or written (see `fengqiao::store::lock`).
+/// The store opened next joins this hold.
+fn claim(path: &std::path::Path) -> Result<DbLock, Error> {
+    DbLock::acquire(path)
 }
 
 /// The password: `FENGQIAO_PASSWORD`, else typed at the terminal without echo.
@@ -313,6 +323,7 @@ fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Init { admin: Some(login) } => {
             let path = db_path(cli.db)?;
+            let _held = claim(&path)?;
             let api = Api::create_admin(&path, clock()?, &login, &new_password()?)?;
             if cli.json {
                 print_json(&serde_json::json!({"db": api.store().path(), "admin": login, "encrypted": true}));
@@ -611,6 +622,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Restore { file } => {
             let path = db_path(cli.db)?;
             let login = cli.user.ok_or_else(|| Error::unauthenticated("恢复备份须用 --user 指定管理员用户名"))?;
+            let _held = claim(&path)?;
             let (_, report) = Api::restore(&file, &path, clock()?, &login, &password("备份时的密码：")?)?;
             if cli.json {
                 print_json(&serde_json::to_value(&report).unwrap_or_default());

@@ -15,6 +15,7 @@ pub mod household;
 pub mod incident;
 pub mod keys;
 pub mod ledger;
+pub mod lock;
 pub mod migrate;
 pub mod person;
 pub mod place;
@@ -93,6 +94,9 @@ pub struct Store {
     clock: Arc<dyn Clock>,
     ids: IdGen,
     columns: write::Columns,
+    /// The process's hold on the file ([`lock`]); declared last so that the connection
+    /// closes before it is released. `None` for HQ's shared file.
+    _lock: Option<lock::DbLock>,
 }
 
 impl std::fmt::Debug for Store {
@@ -106,26 +110,41 @@ impl Store {
     /// migrations and seeds reference data. A file written by a newer version is refused
     /// untouched, and so is an encrypted one (it has a key file beside it): that needs
     /// [`Store::open_encrypted`]. Plain files are for setup mode, tests and demo data.
+    ///
+    /// The process takes the database for itself first ([`lock`]): one that another
+    /// process holds is refused with [`Error::InUse`].
     pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
-        if keys::path_for(path).exists() {
-            return Err(Error::unauthenticated(format!(
-                "数据库 {} 已加密，请用用户名和密码登录（命令行：--user 用户名）",
-                path.display()
-            )));
-        }
-        Store::open_with(path, clock, None)
+        refuse_encrypted(path)?;
+        let held = lock::DbLock::acquire(path)?;
+        Store::open_with(path, clock, None, Some(held))
     }
 
     /// Opens (creating if need be) the database at `path`, encrypted with `key`. A wrong
-    /// key is refused before anything is written.
+    /// key is refused before anything is written. Taken for the process as by
+    /// [`Store::open`].
     pub fn open_encrypted(path: &Path, clock: Arc<dyn Clock>, key: &keys::DbKey) -> Result<Store> {
-        Store::open_with(path, clock, Some(key))
+        let held = lock::DbLock::acquire(path)?;
+        Store::open_with(path, clock, Some(key), Some(held))
     }
 
-    fn open_with(path: &Path, clock: Arc<dyn Clock>, key: Option<&keys::DbKey>) -> Result<Store> {
+    /// Opens an unencrypted database as [`Store::open`] does but without taking it for the
+    /// process, so that several processes work on it at once under SQLite's own locks.
+    /// For HQ's node (`fengqiao-hq serve` and `fengqiao-hq bundle import` share its file),
+    /// whose processes show no file dialogs; never for a post's database (see [`lock`]).
+    pub fn open_shared(path: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
+        refuse_encrypted(path)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
+        Store::open_with(path, clock, None, None)
+    }
+
+    fn open_with(
+        path: &Path,
+        clock: Arc<dyn Clock>,
+        key: Option<&keys::DbKey>,
+        held: Option<lock::DbLock>,
+    ) -> Result<Store> {
         let mut conn = connect(path, key)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         // Check the version before anything writes to the file (WAL mode included).
@@ -148,9 +167,19 @@ impl Store {
         migrate::migrate(&mut conn)?;
         let node = node_id(&conn)?;
         let columns = write::Columns::load(&conn)?;
-        let mut store = Store { conn, path: path.to_owned(), node, clock, ids: IdGen::Random, columns };
+        let mut store = Store { conn, path: path.to_owned(), node, clock, ids: IdGen::Random, columns, _lock: held };
         seed::ensure(&mut store)?;
         Ok(store)
+    }
+
+    /// Closes the database: the WAL is checkpointed into the file and emptied, and the
+    /// connection closed (the process's hold is released with it unless another store
+    /// shares it). Dropping a store closes it too, but says nothing when that fails.
+    pub fn close(self) -> Result<()> {
+        let Store { conn, _lock, .. } = self;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        conn.close().map_err(|(_, e)| e)?;
+        Ok(())
     }
 
     /// The default location: the per-user data directory (`~/.local/share/fengqiao/`
@@ -219,6 +248,16 @@ impl Store {
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         get_meta(&self.conn, key)
     }
+}
+
+fn refuse_encrypted(path: &Path) -> Result<()> {
+    if keys::path_for(path).exists() {
+        return Err(Error::unauthenticated(format!(
+            "数据库 {} 已加密，请用用户名和密码登录（命令行：--user 用户名）",
+            path.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Opens a connection to `path`, keyed when `key` is given, and proves the key by reading

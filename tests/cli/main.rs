@@ -5,5 +5,6 @@
 
 mod cli;
 mod docs_cli;
+mod in_use;
 mod security_cli;
 mod sync_cli;

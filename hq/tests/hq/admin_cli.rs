@@ -4,7 +4,8 @@
 //!   status page lists it; a bad
 //!   table, row or post is refused in Chinese with a non-zero exit and nothing recorded; a
 //!   withdrawn assignment leaves the post what it has.
-//! - `bundle import` builds the search entries HQ deferred past the import.
+//! - `bundle import` builds the search entries HQ deferred past the import, and works on
+//!   HQ's file while another process has it open.
 //! - `alarms`: a post's audit chain cut back shows as an alarm until marked seen.
 
 use std::path::Path;
@@ -99,8 +100,10 @@ fn the_county_hands_a_dispute_to_another_post_from_the_command_line() {
         .query_row("SELECT count(*) FROM search_gram WHERE gram = '李秀'", [], |r| r.get(0))
         .unwrap();
     assert_eq!(grams, 1);
-    drop(probe);
+    // HQ's file is shared: `bundle import` works on it while a server (here `probe`) has it
+    // open, where a post's database would be refused to a second process.
     by_stick(dir.path(), &data, &mut b);
+    drop(probe);
     assert!(disputes(&b).is_empty());
 
     let e = hq_refused(&data, &["assign", "--post", "溪口警务室", "--table", "holiday", "--id", d]);
