@@ -8,6 +8,13 @@
 //! An encrypted database (its key file beside it) starts locked: the login screen's
 //! `session.login` opens it with `Api::open_as`, and from then on the core's own sessions,
 //! idle timeout and permission gate apply to every call.
+//!
+//! One process works on the database: a second start of the app hands over to the running
+//! one, whose window comes to the front (tauri-plugin-single-instance), and the process
+//! holds the database's lock (`fengqiao::store::lock`) from start to exit, through every
+//! reopening (first admin, restore, login), so no other program opens it meanwhile, even
+//! after a file dialog has made SQLite's own locks go. When the app exits, by its window
+//! or by SIGTERM, SIGINT or SIGHUP, it closes the database, checkpointing the WAL into it.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
@@ -18,8 +25,10 @@ use fengqiao::api::{Api, DbInfo, LoginRequest, MethodInfo, SessionInfo};
 use fengqiao::demo::{self, DemoOptions, DemoSummary};
 use fengqiao::error::ErrorReply;
 use fengqiao::model::time::{Clock, FixedClock, SystemClock, parse_instant};
+use fengqiao::store::lock::DbLock;
 use fengqiao::store::{Store, keys};
 use serde_json::Value;
+use tauri::Manager;
 
 /// The seed of the demo data the first-run screen imports (the CLI's default too).
 const DEMO_SEED: u64 = 1;
@@ -36,6 +45,9 @@ enum State {
 
 /// The app's database, behind one mutex (SQLite work runs off the UI thread).
 struct Desk(Arc<Mutex<State>>);
+
+/// The process's hold on the database, from start to exit (`None` when it could not be had).
+struct Held(Mutex<Option<DbLock>>);
 
 fn internal(message: impl Into<String>) -> ErrorReply {
     ErrorReply { code: "internal", message: message.into(), field: None, missing: Vec::new() }
@@ -224,22 +236,63 @@ fn clock() -> Result<Arc<dyn Clock>, ErrorReply> {
 }
 
 /// Opens the database in the per-user data directory, or at `FENGQIAO_DB`: an encrypted
-/// one (its key file beside it) waits locked for a login.
-fn open() -> State {
+/// one (its key file beside it) waits locked for a login. The lock returned is the
+/// process's hold on the database, kept until it exits; one another program holds is
+/// refused (the window says which program).
+fn open() -> (State, Option<DbLock>) {
     let path = match std::env::var_os("FENGQIAO_DB") {
         Some(p) => PathBuf::from(p),
         None => match Store::default_path() {
             Ok(p) => p,
-            Err(e) => return State::Failed(e.to_reply()),
+            Err(e) => return (State::Failed(e.to_reply()), None),
         },
     };
+    let held = match DbLock::acquire(&path) {
+        Ok(held) => held,
+        Err(e) => return (State::Failed(e.to_reply()), None),
+    };
     if keys::path_for(&path).exists() {
-        return State::Locked(path);
+        return (State::Locked(path), Some(held));
     }
-    match clock().and_then(|c| Api::open(&path, c).map_err(|e| e.to_reply())) {
+    let state = match clock().and_then(|c| Api::open(&path, c).map_err(|e| e.to_reply())) {
         Ok(api) => State::Open(Box::new(api)),
         Err(e) => State::Failed(e),
+    };
+    (state, Some(held))
+}
+
+/// Closes the database as the app exits: waits for a command still running, checkpoints
+/// the WAL into the file and closes it (`Api::close`), then lets go of the database.
+fn close(desk: &Desk, held: &Held) {
+    let mut state = desk.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let State::Open(api) = std::mem::replace(&mut *state, State::Failed(internal("程序正在退出")))
+        && let Err(e) = api.close()
+    {
+        eprintln!("错误：关闭数据库时出错：{e}");
     }
+    drop(held.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take());
+}
+
+/// Asks the app to exit, as closing its window does, on SIGTERM (a logout or shutdown),
+/// SIGINT (Ctrl+C in a terminal) or SIGHUP (the terminal closed).
+#[cfg(unix)]
+async fn exit_on_signal(app: tauri::AppHandle) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut int), Ok(mut hup)) =
+        (signal(SignalKind::terminate()), signal(SignalKind::interrupt()), signal(SignalKind::hangup()))
+    else {
+        eprintln!("错误：无法接管退出信号，被终止时数据库不会先关闭");
+        return;
+    };
+    std::future::poll_fn(|cx| {
+        if term.poll_recv(cx).is_ready() || int.poll_recv(cx).is_ready() || hup.poll_recv(cx).is_ready() {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    app.exit(0);
 }
 
 /// Settings of the WebKitGTK web view that keep the app's memory down (BENCHMARKS.md has what
@@ -271,29 +324,47 @@ fn tune_webview(webview: tauri::webview::PlatformWebview) {
 
 fn main() {
     let started = Started(std::time::Instant::now());
-    let state = open();
-    if let State::Failed(e) = &state {
-        eprintln!("错误：{}", e.message);
-    }
-    let desk = Desk(Arc::new(Mutex::new(state)));
     let app = tauri::Builder::default()
+        // First: a second start hands over to the running app and exits before the rest.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
-        .manage(desk)
         .manage(started)
         .invoke_handler(tauri::generate_handler![call, create_admin, restore, methods, demo, db_info, first_screen])
         .setup(|app| {
+            // After the single-instance check, so a second start never touches the database.
+            let (state, held) = open();
+            if let State::Failed(e) = &state {
+                eprintln!("错误：{}", e.message);
+            }
+            app.manage(Desk(Arc::new(Mutex::new(state))));
+            app.manage(Held(Mutex::new(held)));
+            #[cfg(unix)]
+            tauri::async_runtime::spawn(exit_on_signal(app.handle().clone()));
             #[cfg(target_os = "linux")]
-            for window in tauri::Manager::webview_windows(app).into_values() {
+            for window in app.webview_windows().into_values() {
                 window.with_webview(tune_webview)?;
             }
-            #[cfg(not(target_os = "linux"))]
-            let _ = app;
             Ok(())
         })
-        .run(tauri::generate_context!());
-    if let Err(e) = app {
-        eprintln!("错误：无法启动窗口：{e}");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => app.run(|app, event| {
+            if let tauri::RunEvent::Exit = event
+                && let (Some(desk), Some(held)) = (app.try_state::<Desk>(), app.try_state::<Held>())
+            {
+                close(&desk, &held);
+            }
+        }),
+        Err(e) => {
+            eprintln!("错误：无法启动窗口：{e}");
+            std::process::exit(1);
+        }
     }
 }
