@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end tests of the real desktop app: the debug binary with the UI built in, driven by
 # webdriverio through tauri-driver and Debian's WebKitWebDriver, on a virtual X display and
-# a fresh database. Screenshots of each screen land in target/e2e-screenshots/.
+# a fresh database, with a session bus of its own (dbus-run-session). Screenshots of each
+# screen land in target/e2e-screenshots/.
 # Expects the binary built (scripts/test.sh builds it); FENGQIAO_DESK_BIN overrides its path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,14 @@ if ! command -v tauri-driver >/dev/null 2>&1; then
 fi
 export FENGQIAO_DESK_BIN
 FENGQIAO_DESK_BIN=$(realpath "$bin")
+# The command-line tool, as a second program on the app's database (`cargo test` builds it).
+cli=${FENGQIAO_CLI_BIN:-$target_dir/debug/fengqiao}
+if [ ! -x "$cli" ]; then
+  echo "找不到命令行工具 $cli；请先运行 scripts/test.sh（或 cargo build --bin fengqiao）" >&2
+  exit 1
+fi
+export FENGQIAO_CLI_BIN
+FENGQIAO_CLI_BIN=$(realpath "$cli")
 export E2E_SCREENSHOTS=${E2E_SCREENSHOTS:-$PWD/target/e2e-screenshots}
 rm -rf "$E2E_SCREENSHOTS"
 mkdir -p "$E2E_SCREENSHOTS"
@@ -26,4 +35,6 @@ mkdir -p "$E2E_SCREENSHOTS"
 # then need a repaint to come (see saveScreenshot in ui/e2e/app.e2e.ts).
 export WEBKIT_DISABLE_COMPOSITING_MODE=1
 cd ui
-xvfb-run -a -s "-screen 0 1366x768x24" npm run --silent e2e
+# A session bus of its own, as a desktop session has: the app claims its single-instance
+# name on it, and a second start hands over to the first.
+xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- npm run --silent e2e

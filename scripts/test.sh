@@ -103,8 +103,10 @@ types_current() {
     return 1
   fi
 }
-# WebKitGTK for Tauri; Xvfb, xauth and WebKitWebDriver for the end-to-end tests.
-step "apt packages (app)" need_apt libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver
+# WebKitGTK for Tauri; Xvfb, xauth and WebKitWebDriver for the end-to-end tests, with
+# dbus-run-session (dbus-daemon) for the app's single-instance check and xdotool to cancel
+# a file dialog.
+step "apt packages (app)" need_apt libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver dbus-daemon xdotool
 step "npm install (ui)" need_node
 step "ui unit tests" bash -c "cd ui && npm test --silent"
 step "TypeScript bindings drift" types_current

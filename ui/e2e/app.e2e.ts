@@ -1,6 +1,6 @@
 // End-to-end: the real app (the debug binary with the UI built in), driven through
 // tauri-driver and WebKitWebDriver, on a fresh database. Run by scripts/e2e.sh under xvfb-run.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -9,11 +9,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { remote } from "webdriverio";
 
 const APP = process.env.FENGQIAO_DESK_BIN ?? "";
+/** The command-line tool, a second program on the app's database. */
+const CLI = process.env.FENGQIAO_CLI_BIN ?? "";
 const SHOTS = process.env.E2E_SCREENSHOTS ?? path.resolve(__dirname, "../../target/e2e-screenshots");
 
 let driver: ChildProcess | undefined;
 let browser: WebdriverIO.Browser;
 let dataDir = "";
+let driverPort = 0;
 /** The station admin created on first run (the database is encrypted from then on). */
 const ADMIN = "admin";
 const ADMIN_PASSWORD = "Qingshan2026";
@@ -166,6 +169,19 @@ async function formItem(label: string) {
   );
 }
 
+/** Replaces the post's phone in 设置 with `value` and saves it. */
+async function savePostPhone(value: string) {
+  await go("设置");
+  const phone = await $t("post-phone");
+  await phone.waitForDisplayed();
+  await phone.click();
+  await browser.keys(["Control", "a"]);
+  await browser.keys("Backspace");
+  await phone.addValue(value);
+  await (await $t("post-save")).click();
+  await (await $t("post-saved")).waitForDisplayed({ timeout: 10000 });
+}
+
 /** Types into an Ant Design Select with search and picks the first match. */
 async function pick(label: string, text: string) {
   const field = await formItem(label);
@@ -184,19 +200,27 @@ async function input(label: string) {
 beforeAll(async () => {
   if (!APP) throw new Error("FENGQIAO_DESK_BIN must name the app binary (see scripts/e2e.sh)");
   mkdirSync(SHOTS, { recursive: true });
+  if (!CLI) throw new Error("FENGQIAO_CLI_BIN must name the fengqiao binary (see scripts/e2e.sh)");
   dataDir = mkdtempSync(path.join(tmpdir(), "fengqiao-e2e-"));
-  const driverPort = await freePort();
+  driverPort = await freePort();
   let nativePort = await freePort();
   while (nativePort === driverPort) nativePort = await freePort();
   driver = spawn("tauri-driver", ["--port", String(driverPort), "--native-port", String(nativePort)], {
     stdio: ["ignore", "inherit", "inherit"],
     env: { ...process.env, FENGQIAO_DB: path.join(dataDir, "post.db") },
+    // The app's working directory, where a save dialog opens: the database's folder.
+    cwd: dataDir,
   });
   // tauri-driver answers before WebKitWebDriver (which it starts at once) listens: wait for
   // both before asking for a session.
   await until("tauri-driver", () => portOpen(driverPort));
   await until("WebKitWebDriver", () => portOpen(nativePort));
-  browser = await remote({
+  browser = await startApp();
+});
+
+/** Starts the app in a new WebDriver session. */
+function startApp() {
+  return remote({
     hostname: "127.0.0.1",
     port: driverPort,
     logLevel: "warn",
@@ -207,7 +231,7 @@ beforeAll(async () => {
       "wdio:enforceWebDriverClassic": true,
     } as WebdriverIO.Capabilities,
   });
-});
+}
 
 beforeEach((ctx) => {
   // Keep what the screen showed when a step failed.
@@ -476,15 +500,7 @@ describe("枫桥警务台账", () => {
   });
 
   it("saves the post's phone in 设置 and shows where the data lives", async () => {
-    await go("设置");
-    const phone = await $t("post-phone");
-    await phone.waitForDisplayed();
-    await phone.click();
-    await browser.keys(["Control", "a"]);
-    await browser.keys("Backspace");
-    await phone.addValue("0571-86001110");
-    await (await $t("post-save")).click();
-    await (await $t("post-saved")).waitForDisplayed({ timeout: 10000 });
+    await savePostPhone("0571-86001110");
     await shot("18-settings");
     // Saved in the database: a fresh 设置 screen reads it back.
     await go("首页");
@@ -577,5 +593,58 @@ describe("枫桥警务台账", () => {
     expect(await (await $t("userbar")).getText()).toContain(ADMIN);
     // Encrypted at rest: the file on disk does not hold the resident's name.
     expect(readFileSync(path.join(dataDir, "post.db")).includes(Buffer.from(resident))).toBe(false);
+  });
+
+  it("keeps what it saves after a file dialog: one app at a time, the command line refused, the record there after SIGTERM and a restart", async () => {
+    const db = path.join(dataDir, "post.db");
+    const cli = (...args: string[]) =>
+      spawnSync(CLI, ["--db", db, "--user", ADMIN, ...args], {
+        env: { ...process.env, FENGQIAO_PASSWORD: ADMIN_PASSWORD },
+        encoding: "utf8",
+        timeout: 30000,
+      });
+    // A second start hands over to the running app and exits.
+    const second = spawnSync(APP, [], { env: { ...process.env, FENGQIAO_DB: db }, timeout: 30000 });
+    expect(second.status).toBe(0);
+
+    // A save dialog lists the database's folder (the app's working directory), and is cancelled.
+    await go("报表");
+    await (await byText("台账导出", "div")).click();
+    const exportButton = await $t("export-households");
+    await exportButton.waitForDisplayed({ timeout: 15000 });
+    await exportButton.click();
+    const dialog = await until("the save dialog", async () => {
+      const found = spawnSync("xdotool", ["search", "--onlyvisible", "--name", "^保存"], { encoding: "utf8" });
+      return found.status === 0 && found.stdout.trim().split("\n")[0];
+    });
+    execFileSync("xdotool", ["windowfocus", "--sync", dialog, "key", "Escape"]);
+    await until("the dialog gone", async () => spawnSync("xdotool", ["search", "--onlyvisible", "--name", "^保存"]).status !== 0);
+
+    // IT's backup from the command line is refused while the app has the database.
+    const refused = cli("backup", "--out", dataDir);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain("正在被另一个程序使用（枫桥警务台账桌面程序");
+
+    await savePostPhone("0571-86001119");
+
+    // SIGTERM (a logout or shutdown): the app closes the database, its WAL checkpointed, and exits.
+    const pid = Number(readFileSync(`${db}.lock`, "utf8").split(" ")[0]);
+    process.kill(pid, "SIGTERM");
+    await until("the WAL checkpointed into the file", async () => !existsSync(`${db}-wal`));
+    const read = await until("the command line let in", async () => {
+      const r = cli("call", "post.get", "{}");
+      return r.status === 0 && (JSON.parse(r.stdout) as { phone: string | null });
+    });
+    expect(read.phone).toBe("0571-86001119");
+
+    await browser.deleteSession().catch(() => {});
+    browser = await startApp();
+    await (await $t("login-name")).waitForDisplayed({ timeout: 30000 });
+    await (await $t("login-name")).setValue(ADMIN);
+    await (await $t("login-password")).setValue(ADMIN_PASSWORD);
+    await (await $t("login-submit")).click();
+    await (await $t("userbar")).waitForDisplayed({ timeout: 30000 });
+    await go("设置");
+    await until("the saved phone after the restart", async () => (await $t("post-phone").getValue()) === "0571-86001119");
   });
 });
