@@ -66,9 +66,9 @@ let browser;
 
 before(async () => {
   hq('init', '--name', '县公安局');
-  post('enroll', 'request', '--out', p('req.json'), '--name', '青山警务室');
-  hq('enroll', p('req.json'), '--villages', VILLAGE, '--out', p('reply.json'));
-  assert.match(post('enroll', 'accept', p('reply.json')), /县公安局/);
+  post('enroll', 'request', '--out', p('req.fqreq'), '--name', '青山警务室');
+  hq('enroll', p('req.fqreq'), '--villages', VILLAGE, '--out', p('reply.fqreply'));
+  assert.match(post('enroll', 'accept', p('reply.fqreply')), /县公安局/);
   post('call', 'village.create', JSON.stringify({ name: '青山村', code: VILLAGE }));
   const header = JSON.parse(post('--json', 'bundle', 'export', '--out', p('青山警务室.fqsync')));
   assert.equal(header.changes, 2, "the village's name and code");

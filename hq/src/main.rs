@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use fengqiao::Error;
-use fengqiao::sync::EnrollRequest;
 
 #[derive(Parser)]
 #[command(name = "fengqiao-hq", version, about = "枫桥警务台账县局同步服务")]
@@ -14,6 +13,9 @@ struct Cli {
     /// 数据目录（县局数据库 hq.db 所在）
     #[arg(long)]
     data: PathBuf,
+    /// 输出文件（回执、回复包）已存在时替换它（默认拒绝覆盖）
+    #[arg(long, global = true)]
+    overwrite: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -28,12 +30,12 @@ enum Command {
     },
     /// 登记警务室：读入申请文件，写出回执文件
     Enroll {
-        /// 警务室的登记申请文件
+        /// 警务室的登记申请文件（.fqreq）
         request: PathBuf,
         /// 辖区村（社区）代码，逗号分隔
         #[arg(long, value_delimiter = ',', required = true)]
         villages: Vec<String>,
-        /// 回执文件路径
+        /// 回执文件路径（.fqreply）
         #[arg(long)]
         out: PathBuf,
     },
@@ -132,11 +134,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             say(format!("县局节点已就绪：{}（{}）", name, api.store().node_id()));
         }
         Command::Enroll { request, villages, out } => {
-            let req: EnrollRequest = serde_json::from_slice(&std::fs::read(&request)?)
-                .map_err(|e| Error::validation("request", format!("登记申请文件无法读取：{e}")))?;
-            let reply = api.hq_enroll(&req, &villages)?;
-            let text = serde_json::to_vec_pretty(&reply).map_err(|e| Error::BadRequest(e.to_string()))?;
-            std::fs::write(&out, text)?;
+            let req = api.hq_enroll_file(&request, &villages, &out, cli.overwrite)?;
             say(format!(
                 "已登记警务室“{}”（{}），辖区：{}；回执：{}",
                 req.node.name,
@@ -155,8 +153,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             ));
         }
         Command::Bundle { action: BundleAction::Import { file, reply_out } } => {
-            let (r, reply) = api.hq_exchange(&std::fs::read(&file)?)?;
-            std::fs::write(&reply_out, &reply)?;
+            let r = api.hq_exchange_file(&file, &reply_out, cli.overwrite)?;
             say(format!(
                 "已导入来自 {} 的第 {} 号同步包：{} 条变更，采用 {}，较旧未采用 {}，已有 {}，冲突 {}；回复包：{}",
                 r.from,

@@ -1,7 +1,7 @@
 //! Methods for documents: monthly statistics, ledgers to Excel, roster import, and the
 //! PDF documents. Each is one call into [`crate::docs`].
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -13,6 +13,7 @@ use crate::docs::roster::{self, ImportReport};
 use crate::docs::stats::{self, MonthStats};
 use crate::docs::{Month, agreement, pdf, report};
 use crate::error::{Error, Result};
+use crate::store::files::Kind;
 
 /// `stats.export`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -23,6 +24,10 @@ pub struct StatsExportRequest {
     pub month: String,
     /// 输出文件：以 .pdf 结尾为一页 PDF 月报，以 .xlsx 结尾为 Excel 报表.
     pub path: PathBuf,
+    /// 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
+    pub overwrite: bool,
 }
 
 /// `import.preview` / `import.apply`.
@@ -50,6 +55,10 @@ pub struct LedgerRequest {
     pub year: Option<i32>,
     /// 输出的 .xlsx 文件.
     pub path: PathBuf,
+    /// 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
+    pub overwrite: bool,
 }
 
 /// `agreement.pdf` / `intake.pdf`.
@@ -61,6 +70,10 @@ pub struct AgreementPdfRequest {
     pub dispute_id: String,
     /// 输出的 PDF 文件.
     pub path: PathBuf,
+    /// 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
+    pub overwrite: bool,
 }
 
 /// `followup.pdf`.
@@ -72,6 +85,10 @@ pub struct FollowUpPdfRequest {
     pub follow_up_id: String,
     /// 输出的 PDF 文件.
     pub path: PathBuf,
+    /// 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
+    pub overwrite: bool,
 }
 
 /// A file written.
@@ -90,45 +107,42 @@ fn month(field: &str, s: &str) -> Result<Month> {
     Month::parse(field, s)
 }
 
-fn written(path: PathBuf, count: usize) -> Result<Written> {
-    let bytes = std::fs::metadata(&path)?.len();
-    Ok(Written { path, bytes, count })
-}
-
 fn extension(path: &std::path::Path) -> String {
     path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase()
 }
 
-fn pdf_path(path: &std::path::Path) -> Result<()> {
-    if extension(path) != "pdf" {
-        return Err(Error::validation("path", "输出文件应以 .pdf 结尾"));
-    }
-    Ok(())
-}
-
 impl Api {
+    /// Writes a PDF document where the caller said (through the file gate; callers check
+    /// the path first, before the work of gathering the document).
+    fn write_pdf(&self, doc: &crate::docs::pdf::Document, path: &Path, overwrite: bool) -> Result<Written> {
+        let r = pdf::render(doc)?;
+        self.written(Kind::Pdf, path, overwrite, &r.bytes, r.pages)
+    }
+
+    fn written(&self, kind: Kind, path: &Path, overwrite: bool, bytes: &[u8], count: usize) -> Result<Written> {
+        let path = self.write_file(kind, "path", path, overwrite, bytes)?;
+        Ok(Written { path, bytes: bytes.len() as u64, count })
+    }
+
     /// Prints a dispute's finalised agreement (人民调解协议书 or 治安调解协议书) as PDF.
     pub fn agreement_pdf(&mut self, req: AgreementPdfRequest) -> Result<Written> {
-        pdf_path(&req.path)?;
+        self.check_output(Kind::Pdf, "path", &req.path, req.overwrite)?;
         let d = agreement::dispute(self.store.conn(), &req.dispute_id, self.today())?;
-        let pages = pdf::write(&agreement::agreement_document(&d)?, &req.path)?;
-        written(req.path, pages)
+        self.write_pdf(&agreement::agreement_document(&d)?, &req.path, req.overwrite)
     }
 
     /// Prints a dispute's intake form (调解登记表) as PDF.
     pub fn intake_pdf(&mut self, req: AgreementPdfRequest) -> Result<Written> {
-        pdf_path(&req.path)?;
+        self.check_output(Kind::Pdf, "path", &req.path, req.overwrite)?;
         let d = agreement::dispute(self.store.conn(), &req.dispute_id, self.today())?;
-        let pages = pdf::write(&agreement::intake_document(&d)?, &req.path)?;
-        written(req.path, pages)
+        self.write_pdf(&agreement::intake_document(&d)?, &req.path, req.overwrite)
     }
 
     /// Prints a follow-up record (回访记录) as PDF.
     pub fn followup_pdf(&mut self, req: FollowUpPdfRequest) -> Result<Written> {
-        pdf_path(&req.path)?;
+        self.check_output(Kind::Pdf, "path", &req.path, req.overwrite)?;
         let (d, f) = agreement::follow_up(self.store.conn(), &req.follow_up_id, self.today())?;
-        let pages = pdf::write(&agreement::follow_up_document(&d, &f)?, &req.path)?;
-        written(req.path, pages)
+        self.write_pdf(&agreement::follow_up_document(&d, &f)?, &req.path, req.overwrite)
     }
 
     /// The month's statistics.
@@ -140,38 +154,37 @@ impl Api {
     /// Writes the month's statistics as a one-page PDF or an xlsx, by the file's extension.
     pub fn stats_export(&mut self, req: StatsExportRequest) -> Result<Written> {
         let m = month("month", &req.month)?;
+        let kind = match extension(&req.path).as_str() {
+            "pdf" => Kind::Pdf,
+            "xlsx" => Kind::Xlsx,
+            _ => return Err(Error::validation("path", "输出文件应以 .pdf 或 .xlsx 结尾")),
+        };
+        self.check_output(kind, "path", &req.path, req.overwrite)?;
         let s = stats::month_stats(self.store.conn(), m, self.today())?;
+        if kind == Kind::Xlsx {
+            return self.written(kind, &req.path, req.overwrite, &report::xlsx(&s)?, 1);
+        }
         let post = crate::store::place::get_post(self.store.conn())?;
         let post_name = post.map(|p| p.fields.name).unwrap_or_default();
-        match extension(&req.path).as_str() {
-            "pdf" => {
-                let pages = report::write_pdf(&s, &post_name, self.today(), &req.path)?;
-                written(req.path, pages)
-            }
-            "xlsx" => {
-                report::write_xlsx(&s, &req.path)?;
-                written(req.path, 1)
-            }
-            _ => Err(Error::validation("path", "输出文件应以 .pdf 或 .xlsx 结尾")),
-        }
+        self.write_pdf(&report::document(&s, &post_name, self.today()), &req.path, req.overwrite)
     }
 
     /// Reads a roster and reports what importing it would do; writes nothing.
     pub fn import_preview(&mut self, req: ImportRequest) -> Result<ImportReport> {
-        roster::preview(&self.store, &req.path)
+        let bytes = self.read_file(Kind::Xlsx, "path", &req.path)?;
+        roster::preview(&self.store, &bytes)
     }
 
     /// Imports every valid row of a roster in one transaction.
     pub fn import_apply(&mut self, req: ImportRequest) -> Result<ImportReport> {
-        roster::apply(&mut self.store, &req.path)
+        let bytes = self.read_file(Kind::Xlsx, "path", &req.path)?;
+        roster::apply(&mut self.store, &bytes)
     }
 
     /// Writes a ledger as xlsx.
     pub fn ledger_export(&mut self, req: LedgerRequest) -> Result<Written> {
         let m = req.month.as_deref().map(|s| month("month", s)).transpose()?;
-        if extension(&req.path) != "xlsx" {
-            return Err(Error::validation("path", "台账文件应以 .xlsx 结尾"));
-        }
+        self.check_output(Kind::Xlsx, "path", &req.path, req.overwrite)?;
         if let Some(y) = req.year {
             if req.kind != LedgerKind::FiveNones {
                 return Err(Error::validation("year", "只有五无台账按年度导出，其他台账请用 month"));
@@ -182,8 +195,7 @@ impl Api {
         }
         let sheets = ledger::sheets(self.store.conn(), req.kind, m, req.year, self.today())?;
         let rows = sheets.first().map(|s| s.rows.len()).unwrap_or(0);
-        crate::docs::xlsx::write(&sheets, &req.path)?;
-        written(req.path, rows)
+        self.written(Kind::Xlsx, &req.path, req.overwrite, &crate::docs::xlsx::to_bytes(&sheets)?, rows)
     }
 }
 

@@ -26,7 +26,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::model::time::Clock;
-use crate::store::Store;
+use crate::store::{Store, files};
 
 pub use dispute::{AgreementCheck, DisputeRef, DueRequest, ReferRequest, WithdrawRequest};
 pub use docs::{AgreementPdfRequest, FollowUpPdfRequest, ImportRequest, LedgerRequest, StatsExportRequest, Written};
@@ -211,6 +211,34 @@ impl Api {
 
     fn today(&self) -> chrono::NaiveDate {
         self.store.clock().today()
+    }
+
+    /// The database's own files, which no path a caller gives may name.
+    fn protected(&self) -> files::Protected {
+        files::Protected::of(self.store.path())
+    }
+
+    /// Refuses early (before the work of making it) a file of `kind` that may not be
+    /// written at `path`; [`Api::write_file`] checks again as it writes.
+    fn check_output(&self, kind: files::Kind, field: &str, path: &Path, overwrite: bool) -> Result<()> {
+        files::check(&self.protected(), kind, field, path, overwrite).map(drop)
+    }
+
+    /// Writes a file for a caller through the file gate ([`files`]); returns where it went.
+    fn write_file(
+        &self,
+        kind: files::Kind,
+        field: &str,
+        path: &Path,
+        overwrite: bool,
+        bytes: &[u8],
+    ) -> Result<std::path::PathBuf> {
+        files::write(&self.protected(), kind, field, path, overwrite, bytes)
+    }
+
+    /// Reads a file for a caller through the file gate.
+    fn read_file(&self, kind: files::Kind, field: &str, path: &Path) -> Result<Vec<u8>> {
+        files::read(&self.protected(), kind, field, path)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Who may call what, and what the audit log records for each call. Each method says both
 //! where it is registered (the `method!` macro in each api module: a method cannot be added
-//! without them); the few guarded actions that are not methods (the CLI's demo data,
-//! benchmarks, bundles on a stick) are in [`ACTIONS`]. [`Api::call`](super::Api::call) and
+//! without them); the few guarded actions that are not methods (the CLI's demo data and
+//! benchmarks) are in [`ACTIONS`]. [`Api::call`](super::Api::call) and
 //! [`Api::guarded`](super::Api::guarded) enforce them.
 //!
 //! Managing logins, keys, the audit log, backups, the post's settings, its villages and
@@ -88,13 +88,6 @@ pub struct Action {
 pub const ACTIONS: &[Action] = &[
     Action { name: "demo.generate", label: "导入演示数据", need: Need::Admin, audit: Audit::Create },
     Action { name: "bench.run", label: "性能测试", need: Need::Anyone, audit: Audit::Unaudited },
-    // Enrolling binds this post to an HQ and makes its key pair.
-    Action { name: "sync.enroll", label: "向县局登记本警务室", need: Need::Admin, audit: Audit::Update },
-    // Bundles on a stick are every logged-in user's, as syncing over the network is: a
-    // bundle is sealed to HQ and carries only what the user may already see and write here,
-    // and the station's auxiliary is often the one who takes the stick to the station.
-    Action { name: "sync.bundle_export", label: "导出同步包", need: Need::Anyone, audit: Audit::Export },
-    Action { name: "sync.bundle_import", label: "导入同步包", need: Need::Anyone, audit: Audit::Update },
 ];
 
 /// Whether `role` satisfies `need` (for the track-dependent rule, `security_track` says
@@ -178,9 +171,9 @@ mod tests {
             ("conflict.list", None),
             ("assignment.list", None),
             ("conflict.restore", Some("update")),
-            ("sync.bundle_export", Some("export")),
-            ("sync.bundle_import", Some("update")),
-            ("sync.enroll", Some("update")),
+            ("sync.export", Some("export")),
+            ("sync.import", Some("update")),
+            ("enroll.request", Some("update")),
             ("demo.generate", Some("create")),
             ("bench.run", None),
             ("person.create", Some("create")),

@@ -34,7 +34,7 @@ use crate::store::backup::{self, BackupReport};
 use crate::store::keys::{self, DbKey, KeyFile};
 use crate::store::lock::DbLock;
 use crate::store::user::{self, NewUser, User};
-use crate::store::{Store, access};
+use crate::store::{Store, access, files};
 
 /// Who is acting.
 #[derive(Debug, Clone)]
@@ -238,7 +238,13 @@ impl Api {
     ) -> Result<(Api, BackupReport)> {
         // Held from before the old file is moved aside until the restored one is open.
         let _held = DbLock::acquire(db)?;
+        // Through the file gate: a backup (.db) with its key file, never the live database.
+        let live = files::Protected::of(db);
+        let file = &files::input(&live, files::Kind::Backup, "file", file)?;
         let key_path = keys::path_for(file);
+        files::input(&live, files::Kind::BackupKeys, "file", &key_path).map_err(|_| {
+            Error::validation("file", "找不到备份的密钥文件（应与备份放在一起，文件名为备份名加 .keys）")
+        })?;
         let kf = KeyFile::load(&key_path)?
             .ok_or_else(|| Error::validation("file", format!("找不到备份的密钥文件 {}", key_path.display())))?;
         let key = kf.unwrap_key(login, password)?;
@@ -448,7 +454,7 @@ impl Api {
     }
 
     /// Runs `f` as the guarded action `name` (one of [`permission::ACTIONS`], e.g.
-    /// `demo.generate` or `sync.bundle_export`, or a method's name): admitted like a call of
+    /// `demo.generate` or `bench.run`, or a method's name): admitted like a call of
     /// it, and audited when it succeeds. For shell commands that call a typed method or the
     /// store rather than [`Api::call`].
     pub fn guarded<T>(&mut self, name: &str, f: impl FnOnce(&mut Api) -> Result<T>) -> Result<T> {
@@ -641,7 +647,7 @@ impl Api {
         let key = self.require_key()?;
         let kf = KeyFile::load(&self.key_path())?.unwrap_or_default();
         let now = self.store.clock().now();
-        backup::backup(self.store.conn(), &key, &kf, &req.out, now)
+        backup::backup(self.store.conn(), &key, &kf, &self.protected(), &req.out, now)
     }
 }
 

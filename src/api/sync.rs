@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Api, Method, NoParams, method};
 use crate::error::{Error, Result};
+use crate::store::files::Kind;
 use crate::sync::{self, Conflict, EnrollReply, EnrollRequest, ImportReport, Status};
 
 /// `sync.export`.
@@ -19,6 +20,10 @@ use crate::sync::{self, Conflict, EnrollReply, EnrollRequest, ImportReport, Stat
 pub struct SyncExportRequest {
     /// 同步包文件（.fqsync），例如 U 盘上的路径.
     pub path: String,
+    /// 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
+    pub overwrite: bool,
 }
 
 /// `sync.import`.
@@ -44,8 +49,12 @@ pub struct SyncNetworkRequest {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct EnrollRequestFile {
-    /// 登记申请文件的保存位置.
+    /// 登记申请文件（.fqreq）的保存位置.
     pub path: String,
+    /// 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
+    pub overwrite: bool,
     /// 本警务室名称（写入申请，县局据此识别）.
     #[serde(default)]
     pub name: Option<String>,
@@ -56,7 +65,7 @@ pub struct EnrollRequestFile {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct EnrollAcceptFile {
-    /// 县局的登记回执文件.
+    /// 县局的登记回执文件（.fqreply）.
     pub path: String,
 }
 
@@ -72,7 +81,7 @@ pub struct EnrollNetworkRequest {
 }
 
 /// A bundle made for HQ: written to a file (`sync.export`) or sent (`sync.network`).
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BundleSent {
     /// The file written (empty when sent over the network).
@@ -86,7 +95,7 @@ pub struct BundleSent {
 }
 
 /// `sync.network`: what went to HQ and what came back.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NetworkSync {
     /// The bundle sent.
@@ -125,28 +134,6 @@ impl From<&EnrollReply> for Enrolled {
     fn from(r: &EnrollReply) -> Enrolled {
         Enrolled { hq_node_id: r.hq.node_id.to_string(), hq_name: r.hq.name.clone(), villages: r.villages.clone() }
     }
-}
-
-fn need_path<'a>(field: &str, path: &'a str) -> Result<&'a Path> {
-    if path.trim().is_empty() {
-        return Err(Error::validation(field, "请选择文件"));
-    }
-    Ok(Path::new(path))
-}
-
-fn read_file(field: &str, path: &str, what: &str) -> Result<Vec<u8>> {
-    let p = need_path(field, path)?;
-    std::fs::read(p).map_err(|e| Error::validation(field, format!("无法读取{what}“{}”：{e}", p.display())))
-}
-
-/// Writes a whole file through a temporary name, so a pulled USB stick never holds half a
-/// file under the real name.
-pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".part");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)?;
-    Ok(())
 }
 
 fn sent(path: &str, bytes: &[u8]) -> Result<BundleSent> {
@@ -292,15 +279,17 @@ impl Api {
 
     /// `sync.export`: the next bundle for HQ, written to `path`.
     pub fn sync_export(&mut self, req: SyncExportRequest) -> Result<BundleSent> {
-        let path = need_path("path", &req.path)?.to_owned();
+        let path = Path::new(&req.path);
+        // Checked before the bundle is made: making one numbers it.
+        self.check_output(Kind::Bundle, "path", path, req.overwrite)?;
         let bytes = self.bundle_export()?;
-        write_whole(&path, &bytes)?;
-        sent(&req.path, &bytes)
+        let written = self.write_file(Kind::Bundle, "path", path, req.overwrite, &bytes)?;
+        sent(&written.to_string_lossy(), &bytes)
     }
 
     /// `sync.import`: applies the bundle in the file at `path`.
     pub fn sync_import(&mut self, req: SyncImportRequest) -> Result<ImportReport> {
-        let bytes = read_file("path", &req.path, "同步包")?;
+        let bytes = self.read_file(Kind::Bundle, "path", Path::new(&req.path))?;
         self.bundle_import(&bytes)
     }
 
@@ -315,17 +304,22 @@ impl Api {
 
     /// `enroll.request`: writes this post's enrollment request to `path`.
     pub fn enroll_request_file(&mut self, req: EnrollRequestFile) -> Result<EnrollRequestWritten> {
-        let path = need_path("path", &req.path)?.to_owned();
+        let path = Path::new(&req.path);
+        self.check_output(Kind::EnrollRequest, "path", path, req.overwrite)?;
         let name = req.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
         let request = self.enroll_request(name)?;
         let json = serde_json::to_vec_pretty(&request).map_err(|e| Error::BadRequest(e.to_string()))?;
-        write_whole(&path, &json)?;
-        Ok(EnrollRequestWritten { path: req.path, node_id: request.node.node_id.to_string(), name: request.node.name })
+        let written = self.write_file(Kind::EnrollRequest, "path", path, req.overwrite, &json)?;
+        Ok(EnrollRequestWritten {
+            path: written.to_string_lossy().into_owned(),
+            node_id: request.node.node_id.to_string(),
+            name: request.node.name,
+        })
     }
 
     /// `enroll.accept`: records HQ from the reply file at `path`.
     pub fn enroll_accept_file(&mut self, req: EnrollAcceptFile) -> Result<Enrolled> {
-        let text = read_file("path", &req.path, "登记回执")?;
+        let text = self.read_file(Kind::EnrollReply, "path", Path::new(&req.path))?;
         let reply: EnrollReply = serde_json::from_slice(&text)
             .map_err(|_| Error::validation("path", "这不是县局的登记回执文件（内容无法识别）"))?;
         self.enroll_accept(&reply)?;
@@ -370,6 +364,25 @@ impl Api {
     /// HQ registers a post with its villages.
     pub fn hq_enroll(&mut self, req: &EnrollRequest, villages: &[String]) -> Result<EnrollReply> {
         sync::enroll_post(&mut self.store, req, villages)
+    }
+
+    /// HQ registers the post whose request file (.fqreq) is at `request` and writes its
+    /// reply file (.fqreply) to `out`; returns the request.
+    pub fn hq_enroll_file(
+        &mut self,
+        request: &Path,
+        villages: &[String],
+        out: &Path,
+        overwrite: bool,
+    ) -> Result<EnrollRequest> {
+        let bytes = self.read_file(Kind::EnrollRequest, "request", request)?;
+        let req: EnrollRequest = serde_json::from_slice(&bytes)
+            .map_err(|_| Error::validation("request", "这不是警务室的登记申请文件（内容无法识别）"))?;
+        self.check_output(Kind::EnrollReply, "out", out, overwrite)?;
+        let reply = self.hq_enroll(&req, villages)?;
+        let text = serde_json::to_vec_pretty(&reply).map_err(|e| Error::BadRequest(e.to_string()))?;
+        self.write_file(Kind::EnrollReply, "out", out, overwrite, &text)?;
+        Ok(req)
     }
 
     /// HQ assigns a row outside a post's villages (with the rows that hang from it) to the
@@ -422,6 +435,16 @@ impl Api {
     /// HQ applies a post's bundle and returns the reply bundle.
     pub fn hq_exchange(&mut self, bytes: &[u8]) -> Result<(ImportReport, Vec<u8>)> {
         sync::exchange(&mut self.store, bytes)
+    }
+
+    /// HQ applies the post's bundle file at `file` and writes the reply bundle to
+    /// `reply_out` (the USB path at the station).
+    pub fn hq_exchange_file(&mut self, file: &Path, reply_out: &Path, overwrite: bool) -> Result<ImportReport> {
+        let bytes = self.read_file(Kind::Bundle, "file", file)?;
+        self.check_output(Kind::Bundle, "reply_out", reply_out, overwrite)?;
+        let (report, reply) = self.hq_exchange(&bytes)?;
+        self.write_file(Kind::Bundle, "reply_out", reply_out, overwrite, &reply)?;
+        Ok(report)
     }
 
     /// Enrolled peers with last sync and pending changes.

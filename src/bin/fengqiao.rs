@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use fengqiao::Error;
-use fengqiao::api::{Api, ConflictListRequest, ConflictRestoreRequest, Written};
+use fengqiao::api::{Api, ConflictListRequest, ConflictRestoreRequest, NetworkSync, Written};
 use fengqiao::demo::{self, DemoOptions};
 use fengqiao::docs::ledger::LedgerKind;
 use fengqiao::docs::roster::ImportReport as RosterReport;
@@ -20,7 +20,7 @@ use fengqiao::model::Sex;
 use fengqiao::model::time::{Clock, FixedClock, SystemClock, parse_instant};
 use fengqiao::store::Store;
 use fengqiao::store::lock::DbLock;
-use fengqiao::sync::EnrollReply;
+use fengqiao::sync::ImportReport;
 use serde_json::{Value, json};
 
 /// Prints a line to stdout; a closed pipe (`| head`) is not an error worth a panic.
@@ -33,7 +33,7 @@ macro_rules! out {
 #[path = "fengqiao/print.rs"]
 mod print;
 
-use print::{describe_params, print_import, print_report, print_stats};
+use print::{describe_params, print_enrolled, print_import, print_report, print_stats};
 
 #[derive(Parser)]
 #[command(name = "fengqiao", version, about = "枫桥警务台账：警务室台账的命令行工具")]
@@ -47,6 +47,9 @@ struct Cli {
     /// 登录用户名（数据库已加密时必填；密码取自环境变量 FENGQIAO_PASSWORD，未设置则提示输入）
     #[arg(long, global = true, env = "FENGQIAO_USER")]
     user: Option<String>,
+    /// 输出文件已存在时替换它（默认拒绝覆盖）
+    #[arg(long, global = true)]
+    overwrite: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -453,59 +456,47 @@ fn run(cli: Cli) -> Result<(), Error> {
             };
             let mut api = open(cli.db, cli.user.as_deref())?;
             let e = api.call("enroll.network", json!({"url": url, "code": code}))?;
-            let villages: Vec<&str> =
-                e["villages"].as_array().map(|v| v.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
-            out!(
-                "已登记到县局“{}”（{}），辖区：{}",
-                e["hq_name"].as_str().unwrap_or_default(),
-                e["hq_node_id"].as_str().unwrap_or_default(),
-                villages.join("、")
-            );
+            print_enrolled(&e);
         }
         Command::Enroll { step: Some(EnrollStep::Request { out, name }), .. } => {
             let mut api = open(cli.db, cli.user.as_deref())?;
-            let req = api.guarded("sync.enroll", |a| a.enroll_request(name.as_deref()))?;
-            write_file(&out, &to_pretty(&req)?)?;
-            out!("已生成登记申请：{}（本机节点 {}）；请交县局管理员办理登记", out.display(), req.node.node_id);
+            let w = api.call("enroll.request", json!({"path": out, "name": name, "overwrite": cli.overwrite}))?;
+            out!(
+                "已生成登记申请：{}（本机节点 {}）；请交县局管理员办理登记",
+                w["path"].as_str().unwrap_or_default(),
+                w["node_id"].as_str().unwrap_or_default()
+            );
         }
         Command::Enroll { step: Some(EnrollStep::Accept { reply }), .. } => {
-            let text = std::fs::read(&reply)?;
-            let reply: EnrollReply = serde_json::from_slice(&text)
-                .map_err(|e| Error::validation("reply", format!("登记回执文件无法读取：{e}")))?;
             let mut api = open(cli.db, cli.user.as_deref())?;
-            api.guarded("sync.enroll", |a| a.enroll_accept(&reply))?;
-            out!("已登记到县局“{}”（{}），辖区：{}", reply.hq.name, reply.hq.node_id, reply.villages.join("、"));
+            let e = api.call("enroll.accept", json!({ "path": reply }))?;
+            print_enrolled(&e);
         }
         Command::Bundle { action: BundleAction::Export { out } } => {
             let mut api = open(cli.db, cli.user.as_deref())?;
-            let bytes = api.guarded("sync.bundle_export", Api::bundle_export)?;
-            write_file(&out, &bytes)?;
-            let (header, _) = fengqiao::sync::bundle::read_header(&bytes)?;
+            let sent = api.call("sync.export", json!({"path": out, "overwrite": cli.overwrite}))?;
             if cli.json {
-                print_json(&serde_json::to_value(&header).unwrap_or_default());
+                print_json(&sent);
             } else {
                 out!(
                     "已导出同步包：{}（第 {} 号，{} 条变更，{} 字节）",
-                    out.display(),
-                    header.counter,
-                    header.changes,
-                    bytes.len()
+                    sent["path"].as_str().unwrap_or_default(),
+                    sent["counter"],
+                    sent["changes"],
+                    sent["bytes"]
                 );
             }
         }
         Command::Bundle { action: BundleAction::Import { file } } => {
-            let bytes = std::fs::read(&file)?;
             let mut api = open(cli.db, cli.user.as_deref())?;
-            let report = api.guarded("sync.bundle_import", |a| a.bundle_import(&bytes))?;
+            let report: ImportReport = call(&mut api, "sync.import", json!({ "path": file }))?;
             print_report(cli.json, &report);
         }
         Command::Sync { hq } => {
             let mut api = open(cli.db, cli.user.as_deref())?;
-            let up = api.guarded("sync.bundle_export", Api::bundle_export)?;
-            let down = fengqiao::sync::net::post_bundle(&hq, &up)?;
-            let report = api.guarded("sync.bundle_import", |a| a.bundle_import(&down))?;
-            out!("已发送 {} 字节", up.len());
-            print_report(cli.json, &report);
+            let done: NetworkSync = call(&mut api, "sync.network", json!({ "url": hq }))?;
+            out!("已发送 {} 字节", done.sent.bytes);
+            print_report(cli.json, &done.received);
         }
         Command::Conflicts { action: ConflictAction::List { all } } => {
             let mut api = open(cli.db, cli.user.as_deref())?;
@@ -538,7 +529,11 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Agreement { dispute_id, out } => {
             let mut api = open(cli.db, cli.user.as_deref())?;
-            let w: Written = call(&mut api, "agreement.pdf", json!({ "dispute_id": dispute_id, "path": out }))?;
+            let w: Written = call(
+                &mut api,
+                "agreement.pdf",
+                json!({ "dispute_id": dispute_id, "path": out, "overwrite": cli.overwrite }),
+            )?;
             if cli.json {
                 print_json(&serde_json::to_value(&w).unwrap_or_default());
             } else {
@@ -553,8 +548,8 @@ fn run(cli: Cli) -> Result<(), Error> {
                 )
             })?;
             let mut api = open(cli.db, cli.user.as_deref())?;
-            let w: Written =
-                call(&mut api, "ledger.export", json!({ "kind": kind, "month": month, "year": year, "path": out }))?;
+            let params = json!({ "kind": kind, "month": month, "year": year, "path": out, "overwrite": cli.overwrite });
+            let w: Written = call(&mut api, "ledger.export", params)?;
             if cli.json {
                 print_json(&serde_json::to_value(&w).unwrap_or_default());
             } else {
@@ -575,7 +570,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             let mut api = open(cli.db, cli.user.as_deref())?;
             let s: MonthStats = call(&mut api, "stats.month", json!({ "month": month }))?;
             if let Some(path) = out {
-                let w: Written = call(&mut api, "stats.export", json!({ "month": month, "path": path }))?;
+                let params = json!({ "month": month, "path": path, "overwrite": cli.overwrite });
+                let w: Written = call(&mut api, "stats.export", params)?;
                 if !cli.json {
                     out!("已导出：{}", w.path.display());
                 }
@@ -647,18 +643,4 @@ fn run(cli: Cli) -> Result<(), Error> {
 fn call<T: serde::de::DeserializeOwned>(api: &mut Api, method: &str, params: Value) -> Result<T, Error> {
     let reply = api.call(method, params)?;
     serde_json::from_value(reply).map_err(|e| Error::BadRequest(format!("{method} 的返回无法读取：{e}")))
-}
-
-fn to_pretty<T: serde::Serialize>(v: &T) -> Result<Vec<u8>, Error> {
-    serde_json::to_vec_pretty(v).map_err(|e| Error::BadRequest(e.to_string()))
-}
-
-/// Writes a whole file through a temporary name, so a pulled USB stick never holds half a
-/// bundle under the real name.
-fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), Error> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".part");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)?;
-    Ok(())
 }

@@ -680,16 +680,6 @@ pub fn render(doc: &Document) -> Result<Rendered> {
     Ok(Rendered { bytes, pages: total })
 }
 
-/// Writes `doc` as PDF to `path`; returns the number of pages.
-pub fn write(doc: &Document, path: &std::path::Path) -> Result<usize> {
-    let r = render(doc)?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::write(path, &r.bytes)?;
-    Ok(r.pages)
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -1,11 +1,9 @@
 //! The monthly report: the figures of [`crate::docs::stats`] as a one-page PDF and as an
 //! xlsx workbook (the prevention figures as a paragraph of the third section and a fourth sheet).
 
-use std::path::Path;
-
 use chrono::NaiveDate;
 
-use crate::docs::pdf::{self, Block, Document, Table};
+use crate::docs::pdf::{Block, Document, Table};
 use crate::docs::stats::{DisputeFigures, MonthStats, Slice};
 use crate::docs::xlsx::{self, Cell, Kind, Sheet, col};
 use crate::error::Result;
@@ -159,11 +157,6 @@ fn hours(h: f64) -> String {
     s.strip_suffix(".0").map(str::to_owned).unwrap_or(s)
 }
 
-/// Writes the one-page PDF report; returns its number of pages.
-pub fn write_pdf(s: &MonthStats, post_name: &str, today: NaiveDate, path: &Path) -> Result<usize> {
-    pdf::write(&document(s, post_name, today), path)
-}
-
 fn figure_sheet(name: &str, first: &'static str, slices: &[Slice]) -> Sheet {
     Sheet {
         name: name.into(),
@@ -253,7 +246,7 @@ pub fn sheets(s: &MonthStats) -> Vec<Sheet> {
     ]
 }
 
-/// Writes the report as xlsx.
-pub fn write_xlsx(s: &MonthStats, path: &Path) -> Result<()> {
-    xlsx::write(&sheets(s), path)
+/// The report as xlsx bytes.
+pub fn xlsx(s: &MonthStats) -> Result<Vec<u8>> {
+    xlsx::to_bytes(&sheets(s))
 }

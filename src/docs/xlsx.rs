@@ -5,8 +5,6 @@
 //! [`Sheet`] (from [`crate::model::sheet`]) is the neutral shape, headers and typed cells; the
 //! store's ledger queries fill it. Writing knows nothing of disputes or households.
 
-use std::path::Path;
-
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
@@ -85,15 +83,6 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Workbook> {
         }
     }
     Ok(wb)
-}
-
-/// Writes `sheets` to an .xlsx file at `path`.
-pub fn write(sheets: &[Sheet], path: &Path) -> Result<()> {
-    let mut wb = workbook(sheets)?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    wb.save(path).map_err(xlsx_err)
 }
 
 /// The .xlsx bytes of `sheets`.

@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::time::beijing;
+use crate::store::files::{self, Kind};
 use crate::store::keys::{self, DbKey, KeyFile};
 use crate::store::{audit, connect, migrate};
 
@@ -67,11 +68,14 @@ pub fn backup_name(now: DateTime<Utc>) -> String {
     format!("fengqiao-backup-{}.db", now.with_timezone(&beijing()).format("%Y%m%d-%H%M%S"))
 }
 
-/// Writes a backup of the open database `src` into the folder `dir`, then checks it.
+/// Writes a backup of the open database `src` into the folder `dir`, checks it, and only
+/// then puts it (and its key file) in place, through the file gate ([`files`]): never over
+/// an existing file, and never over `live`'s own files.
 pub fn backup(
     src: &Connection,
     key: &DbKey,
     key_file: &KeyFile,
+    live: &files::Protected,
     dir: &Path,
     now: DateTime<Utc>,
 ) -> Result<BackupReport> {
@@ -79,25 +83,22 @@ pub fn backup(
         return Err(Error::validation("out", format!("备份目录 {} 不存在或不是文件夹", dir.display())));
     }
     let file = dir.join(backup_name(now));
-    if file.exists() {
-        return Err(Error::rule(format!("{} 已存在，请稍后再试或换一个目录", file.display())));
-    }
-    let tmp = sibling(&file, ".partial");
-    remove_if_exists(&tmp)?;
+    let mut keys_out = files::output(live, Kind::BackupKeys, "out", &keys::path_for(&file), false)?;
+    let out = files::output(live, Kind::Backup, "out", &file, false)?;
     {
-        let mut dst = connect(&tmp, Some(key))?;
+        let mut dst = connect(out.temp_path(), Some(key))?;
         let b = rusqlite::backup::Backup::new(src, &mut dst)?;
         b.run_to_completion(PAGES_PER_STEP, Duration::ZERO, None)?;
     }
-    std::fs::rename(&tmp, &file)?;
+    let (schema_version, audit_entries) = check(out.temp_path(), key)?;
     let mut copy = key_file.clone();
     for u in &mut copy.users {
         u.lockout = Default::default();
         u.unaudited_failures.clear();
     }
-    let key_path = keys::path_for(&file);
-    copy.save(&key_path)?;
-    let (schema_version, audit_entries) = check(&file, key)?;
+    let file = out.finish()?;
+    keys_out.write_all(&copy.to_json()?)?;
+    let key_path = keys_out.finish()?;
     Ok(BackupReport { file, key_file: key_path, schema_version, audit_entries, previous: None })
 }
 

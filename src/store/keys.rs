@@ -183,9 +183,14 @@ impl KeyFile {
         Ok(Some(file))
     }
 
+    /// The key file's text.
+    pub fn to_json(&self) -> Result<Vec<u8>> {
+        serde_json::to_vec_pretty(self).map_err(|e| Error::BadRequest(e.to_string()))
+    }
+
     /// Writes the key file atomically (a temporary file renamed over the old one).
     pub fn save(&self, path: &Path) -> Result<()> {
-        let text = serde_json::to_string_pretty(self).map_err(|e| Error::BadRequest(e.to_string()))?;
+        let text = self.to_json()?;
         let mut tmp = path.as_os_str().to_owned();
         tmp.push(".tmp");
         let tmp = PathBuf::from(tmp);

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod backup;
 pub mod dispute;
 pub mod errand;
+pub mod files;
 pub mod household;
 pub mod incident;
 pub mod keys;

@@ -505,7 +505,7 @@ pub fn see_audit_alarm(store: &Store, id: i64) -> Result<AuditAlarm> {
 }
 
 /// What importing a bundle did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "BundleImportReport"))]
 pub struct ImportReport {
     /// The sender.

@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 use std::sync::Arc;
 
 use fengqiao::api::Api;
-use fengqiao::model::time::FixedClock;
+use fengqiao::model::time::SystemClock;
 use fengqiao::sync::EnrollRequest;
 use serde_json::Value;
 
@@ -27,22 +27,22 @@ fn ok(db: &Path, args: &[&str]) -> String {
 fn a_post_enrolls_exchanges_bundle_files_and_a_bad_file_exits_non_zero() {
     let dir = tempfile::tempdir().unwrap();
     let (db, p) = (dir.path().join("post.db"), |n: &str| dir.path().join(n));
-    let mut hq =
-        Api::open(&p("hq.db"), Arc::new(FixedClock::at_date(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap())))
-            .unwrap();
+    // HQ's clock is the real one, like the CLI's (a post's clock may not run ahead of HQ's).
+    let mut hq = Api::open(&p("hq.db"), Arc::new(SystemClock)).unwrap();
     hq.hq_init("县公安局").unwrap();
 
-    ok(&db, &["enroll", "request", "--out", p("req.json").to_str().unwrap(), "--name", "山门警务室"]);
-    let req: EnrollRequest = serde_json::from_slice(&std::fs::read(p("req.json")).unwrap()).unwrap();
+    ok(&db, &["enroll", "request", "--out", p("a.fqreq").to_str().unwrap(), "--name", "山门警务室"]);
+    let req: EnrollRequest = serde_json::from_slice(&std::fs::read(p("a.fqreq")).unwrap()).unwrap();
     let reply = hq.hq_enroll(&req, &["330326101201".into()]).unwrap();
-    std::fs::write(p("reply.json"), serde_json::to_vec(&reply).unwrap()).unwrap();
-    assert!(ok(&db, &["enroll", "accept", p("reply.json").to_str().unwrap()]).contains("县公安局"));
+    std::fs::write(p("a.fqreply"), serde_json::to_vec(&reply).unwrap()).unwrap();
+    assert!(ok(&db, &["enroll", "accept", p("a.fqreply").to_str().unwrap()]).contains("县公安局"));
 
     ok(&db, &["call", "village.create", r#"{"name":"青山村","code":"330326101201"}"#]);
     let exported = ok(&db, &["--json", "bundle", "export", "--out", p("up.fqsync").to_str().unwrap()]);
-    let header: Value = serde_json::from_str(&exported).unwrap();
-    assert_eq!(header["suite"], "SM2-SM4GCM-SM3");
-    assert_eq!(header["changes"], 2, "the village's name and code");
+    let sent: Value = serde_json::from_str(&exported).unwrap();
+    assert_eq!(sent["counter"], 1);
+    assert_eq!(sent["changes"], 2, "the village's name and code");
+    assert!(std::fs::read(p("up.fqsync")).unwrap().starts_with(b"FQSYNC/1\n"));
     let (report, down) = hq.hq_exchange(&std::fs::read(p("up.fqsync")).unwrap()).unwrap();
     assert_eq!(report.applied, 2);
     std::fs::write(p("down.fqsync"), &down).unwrap();

@@ -43,6 +43,8 @@ fn export(post: &mut Post, params: Value) -> (Value, Book) {
     let path = post.dir.path().join(format!("{kind}-{}.xlsx", params["month"].as_str().unwrap_or("all")));
     let mut p = params;
     p["path"] = json!(path);
+    // The same ledger is exported again after changes: replacing the file is intended.
+    p["overwrite"] = json!(true);
     let w = post.call("ledger.export", p);
     (w, read_book(&path))
 }

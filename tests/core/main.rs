@@ -1,6 +1,6 @@
 //! Everything a post does, through the api on real database files: people and households,
-//! disputes, errands, incidents, prevention, the lists, the change log, security, the
-//! documents (PDFs read back with pdftotext, ledgers with calamine), demo data, and the
+//! disputes, errands, incidents, prevention, the lists, the change log, security, the file
+//! gate, the documents (PDFs read back with pdftotext, ledgers with calamine), demo data, and the
 //! layering of the source.
 //!
 //! One test binary (each links SQLCipher and the whole core); each module is one behaviour,
@@ -17,6 +17,7 @@ mod docs_import;
 mod docs_ledgers;
 mod docs_pdf;
 mod errand;
+mod files;
 mod incident;
 mod layering;
 mod lists;

@@ -41,20 +41,21 @@ fn call(api: &mut Api, method: &str, params: Value) -> Value {
 /// A post enrolled at HQ through request and reply files, with `village`.
 fn post(dir: &Path, data: &Path, name: &str, village: &str) -> Api {
     let mut api = Api::open(&dir.join(format!("{name}.db")), Arc::new(SystemClock)).unwrap();
-    let req = dir.join(format!("{name}.req"));
-    let reply = dir.join(format!("{name}.reply"));
+    let req = dir.join(format!("{name}.fqreq"));
+    let reply = dir.join(format!("{name}.fqreply"));
     call(&mut api, "enroll.request", json!({"path": req, "name": name}));
     hq_ok(data, &["enroll", req.to_str().unwrap(), "--villages", village, "--out", reply.to_str().unwrap()]);
     call(&mut api, "enroll.accept", json!({"path": reply}));
     api
 }
 
-/// The post's bundle through `fengqiao-hq bundle import`, and HQ's reply back.
+/// The post's bundle through `fengqiao-hq bundle import`, and HQ's reply back (the same
+/// two files on the stick each time, replaced).
 fn by_stick(dir: &Path, data: &Path, api: &mut Api) {
     let up = dir.join("up.fqsync");
     let down = dir.join("down.fqsync");
-    call(api, "sync.export", json!({"path": up}));
-    hq_ok(data, &["bundle", "import", up.to_str().unwrap(), "--reply-out", down.to_str().unwrap()]);
+    call(api, "sync.export", json!({"path": up, "overwrite": true}));
+    hq_ok(data, &["bundle", "import", up.to_str().unwrap(), "--reply-out", down.to_str().unwrap(), "--overwrite"]);
     call(api, "sync.import", json!({"path": down}));
 }
 

@@ -31,13 +31,13 @@ fn relay(base: &str, bundle: &[u8]) -> Vec<u8> {
 
 /// A post enrolled at `hq` through `enroll.request` / `enroll.accept` files.
 fn enroll(api: &mut Api, hq: &mut Api, dir: &Path, name: &str) {
-    let req_path = dir.join(format!("{name}.req.json"));
+    let req_path = dir.join(format!("{name}.fqreq"));
     let w = ok(api, "enroll.request", json!({"path": req_path, "name": name}));
     assert_eq!(w["name"], name);
     assert_eq!(w["node_id"], api.store().node_id().to_string());
     let req: EnrollRequest = serde_json::from_slice(&std::fs::read(&req_path).unwrap()).unwrap();
     let reply = hq.hq_enroll(&req, &[VILLAGE.to_owned()]).unwrap();
-    let reply_path = dir.join(format!("{name}.reply.json"));
+    let reply_path = dir.join(format!("{name}.fqreply"));
     std::fs::write(&reply_path, serde_json::to_vec(&reply).unwrap()).unwrap();
     let e = ok(api, "enroll.accept", json!({"path": reply_path}));
     assert_eq!(e["hq_name"], "县公安局");
@@ -63,7 +63,7 @@ fn sync_methods_against_hq_on_loopback() {
     let e = a.call("sync.import", json!({"path": dir.path().join("missing.fqsync")})).unwrap_err();
     assert_eq!((e.code(), e.field()), ("validation", Some("path")));
     assert!(e.to_string().contains("无法读取同步包"), "{e}");
-    let e = a.call("enroll.accept", json!({"path": dir.path().join("青山警务室.req.json")})).unwrap_err();
+    let e = a.call("enroll.accept", json!({"path": dir.path().join("青山警务室.fqreq")})).unwrap_err();
     assert!(e.to_string().contains("登记回执"), "{e}");
 
     let server = Loopback::start(hq);
@@ -148,7 +148,7 @@ fn enrollment_is_for_the_admin_and_syncing_is_audited() {
     let mut aux = Api::open_as(&db, clock.clone(), "fujing", "Start2026x").unwrap();
     ok(&mut aux, "user.set_password", json!({"old_password": "Start2026x", "new_password": "Fujing2026x"}));
 
-    let req = dir.path().join("req.json");
+    let req = dir.path().join("req.fqreq");
     let e = aux.call("enroll.request", json!({"path": req})).unwrap_err();
     assert_eq!(e.code(), "forbidden", "{e}");
     assert!(!req.exists());

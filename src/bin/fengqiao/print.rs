@@ -155,3 +155,15 @@ pub(crate) fn print_report(json: bool, r: &ImportReport) {
         );
     }
 }
+
+/// What enrolling (by reply file or over the network) made of this post.
+pub(crate) fn print_enrolled(e: &Value) {
+    let villages: Vec<&str> =
+        e["villages"].as_array().map(|v| v.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    out!(
+        "已登记到县局“{}”（{}），辖区：{}",
+        e["hq_name"].as_str().unwrap_or_default(),
+        e["hq_node_id"].as_str().unwrap_or_default(),
+        villages.join("、")
+    );
+}

@@ -13,7 +13,6 @@
 //! so importing the same file twice changes nothing the second time.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -243,8 +242,8 @@ fn changes(old: &PersonInput, new: &PersonInput) -> Vec<String> {
 }
 
 /// Reads the file and decides, row by row, what the import does. Reads only.
-fn plan(conn: &Connection, path: &Path, today: NaiveDate) -> Result<Plan> {
-    let grid = read_grid(path)?;
+fn plan(conn: &Connection, bytes: &[u8], today: NaiveDate) -> Result<Plan> {
+    let grid = read_grid(bytes)?;
     let default_village = place::only_village_name(conn)?;
     let Parsed { mut report, rows } = parse(&grid, today, default_village.as_deref())?;
     // Households of the file, in order of first appearance.
@@ -423,10 +422,10 @@ fn plan(conn: &Connection, path: &Path, today: NaiveDate) -> Result<Plan> {
     Ok(Plan { report, households })
 }
 
-/// Reads the roster at `path` and reports what an import would do, row by row, without
-/// writing anything.
-pub fn preview(store: &Store, path: &Path) -> Result<ImportReport> {
-    Ok(plan(store.conn(), path, store.clock().today())?.report)
+/// Reads the roster (the .xlsx file's bytes) and reports what an import would do, row by
+/// row, without writing anything.
+pub fn preview(store: &Store, bytes: &[u8]) -> Result<ImportReport> {
+    Ok(plan(store.conn(), bytes, store.clock().today())?.report)
 }
 
 fn ensure_village(tx: &mut Tx<'_>, name: &str) -> Result<String> {
@@ -443,13 +442,13 @@ fn ensure_group(tx: &mut Tx<'_>, village_id: &str, name: &str) -> Result<String>
     }
 }
 
-/// Imports every valid row of the roster at `path` in one transaction and reports what
+/// Imports every valid row of the roster (the .xlsx file's bytes) in one transaction and reports what
 /// was done. Rows with errors are left out and listed; if the store refuses a row the
 /// file's checks did not foresee, nothing is written and the error names the row.
-pub fn apply(store: &mut Store, path: &Path) -> Result<ImportReport> {
+pub fn apply(store: &mut Store, bytes: &[u8]) -> Result<ImportReport> {
     let today = store.clock().today();
     store.write(|tx| {
-        let Plan { mut report, households } = plan(tx.conn(), path, today)?;
+        let Plan { mut report, households } = plan(tx.conn(), bytes, today)?;
         for (hplan, people) in households {
             let hid = match hplan {
                 HouseholdPlan::Existing(id) => id,

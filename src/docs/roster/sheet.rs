@@ -3,9 +3,8 @@
 //! same rules as the forms into a [`RosterRow`] or a [`RowError`].
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 
-use calamine::{Data, Reader, Xlsx, open_workbook};
+use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
 
 use super::{Field, ImportReport, MappedColumn, RowError};
@@ -41,20 +40,24 @@ pub struct Grid {
     pub cells: Vec<Vec<Data>>,
 }
 
-/// Reads the first sheet of an .xlsx file.
-pub fn read_grid(path: &Path) -> Result<Grid> {
+/// The most rows a roster may have: several times a large post's residents.
+pub const MAX_ROWS: usize = 100_000;
+
+/// Reads the first sheet of an .xlsx file's bytes (the api reads the file through the
+/// file gate, `store::files`).
+pub fn read_grid(bytes: &[u8]) -> Result<Grid> {
     let not_xlsx = |e: &dyn std::fmt::Display| Error::Document {
-        message: format!(
-            "无法读取 Excel 文件 {}：{e}（请确认是 .xlsx 格式，可在 Excel/WPS 中“另存为 .xlsx”）",
-            path.display()
-        ),
+        message: format!("无法读取 Excel 文件：{e}（请确认是 .xlsx 格式，可在 Excel/WPS 中“另存为 .xlsx”）"),
     };
-    if !path.is_file() {
-        return Err(Error::validation("path", format!("找不到文件 {}", path.display())));
-    }
-    let mut wb: Xlsx<_> = open_workbook(path).map_err(|e| not_xlsx(&e))?;
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| not_xlsx(&e))?;
     let sheet = wb.sheet_names().first().cloned().ok_or_else(|| not_xlsx(&"文件中没有工作表"))?;
     let range = wb.worksheet_range(&sheet).map_err(|e| not_xlsx(&e))?;
+    if range.height() > MAX_ROWS {
+        return Err(Error::validation(
+            "path",
+            format!("花名册有 {} 行，超过一次导入的上限 {MAX_ROWS} 行，请分成几个文件导入", range.height()),
+        ));
+    }
     let merged = wb.merge_cells_by_sheet_name(&sheet).unwrap_or_default();
     let (r0, c0) = range.start().unwrap_or((0, 0));
     let mut cells: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();

@@ -287,22 +287,24 @@ export const backend = {
     confirm: (p: ConfirmFiveNones) => call<FiveNonesYear[]>("five_nones.confirm", p),
   },
 
-  // Documents: ledgers, statistics, roster import, PDFs. Paths come from the system dialogs.
+  // Documents: ledgers, statistics, roster import, PDFs. Paths come from the system dialogs;
+  // the save dialog has asked before replacing a file, so the core may replace it (`overwrite`).
   ledger: {
-    export: (p: { kind: LedgerKind; month?: string | null; path: string }) => call<Written>("ledger.export", p),
+    export: (p: { kind: LedgerKind; month?: string | null; path: string }) =>
+      call<Written>("ledger.export", { ...p, overwrite: true }),
   },
   stats: {
     month: (month: string) => call<MonthStats>("stats.month", { month }),
-    export: (p: { month: string; path: string }) => call<Written>("stats.export", p),
+    export: (p: { month: string; path: string }) => call<Written>("stats.export", { ...p, overwrite: true }),
   },
   roster: {
     preview: (path: string) => call<ImportReport>("import.preview", { path }),
     apply: (path: string) => call<ImportReport>("import.apply", { path }),
   },
   pdf: {
-    agreement: (p: AgreementPdfRequest) => call<Written>("agreement.pdf", p),
-    intake: (p: AgreementPdfRequest) => call<Written>("intake.pdf", p),
-    followUp: (p: FollowUpPdfRequest) => call<Written>("followup.pdf", p),
+    agreement: (p: AgreementPdfRequest) => call<Written>("agreement.pdf", { ...p, overwrite: true }),
+    intake: (p: AgreementPdfRequest) => call<Written>("intake.pdf", { ...p, overwrite: true }),
+    followUp: (p: FollowUpPdfRequest) => call<Written>("followup.pdf", { ...p, overwrite: true }),
   },
 
   // Logins, users, the audit log, backups (the core's permission table decides who may).

@@ -41,15 +41,17 @@ export function describeTransfer(r: TransferReport): string {
   return `登记申请已写入 ${r.path}`;
 }
 
+// Paths to write come only from the system's save dialog, which has asked the officer
+// before replacing a file: so the core may replace it (`overwrite`).
 export const syncTransfer = {
   /** Syncs with HQ over the network. */
   network: (url: string) => call<NetworkSync>("sync.network", { url }),
   /** Writes a sync bundle for HQ to a file (e.g. on a USB stick). */
-  export: (path: string) => call<BundleSent>("sync.export", { path }),
+  export: (path: string) => call<BundleSent>("sync.export", { path, overwrite: true }),
   /** Reads HQ's bundle from a file. */
   import: (path: string) => call<BundleImportReport>("sync.import", { path }),
   /** Writes this post's enrollment request to a file, to carry to HQ. */
-  enrollRequest: (path: string) => call<EnrollRequestWritten>("enroll.request", { path }),
+  enrollRequest: (path: string) => call<EnrollRequestWritten>("enroll.request", { path, overwrite: true }),
   /** Reads HQ's enrollment reply from a file. */
   enrollAccept: (path: string) => call<Enrolled>("enroll.accept", { path }),
   /** Enrolls over the network with the one-time code HQ's admin gave. */

@@ -11,4 +11,8 @@ dispute_id: string,
 /**
  * 输出的 PDF 文件.
  */
-path: string, };
+path: string, 
+/**
+ * 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
+ */
+overwrite?: boolean, };

@@ -5,6 +5,6 @@
  */
 export type EnrollAcceptFile = { 
 /**
- * 县局的登记回执文件.
+ * 县局的登记回执文件（.fqreply）.
  */
 path: string, };

@@ -5,9 +5,13 @@
  */
 export type EnrollRequestFile = { 
 /**
- * 登记申请文件的保存位置.
+ * 登记申请文件（.fqreq）的保存位置.
  */
 path: string, 
+/**
+ * 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
+ */
+overwrite?: boolean, 
 /**
  * 本警务室名称（写入申请，县局据此识别）.
  */

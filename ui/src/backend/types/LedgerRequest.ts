@@ -22,4 +22,8 @@ year?: number | null,
 /**
  * 输出的 .xlsx 文件.
  */
-path: string, };
+path: string, 
+/**
+ * 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
+ */
+overwrite?: boolean, };

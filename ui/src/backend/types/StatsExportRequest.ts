@@ -11,4 +11,8 @@ month: string,
 /**
  * 输出文件：以 .pdf 结尾为一页 PDF 月报，以 .xlsx 结尾为 Excel 报表.
  */
-path: string, };
+path: string, 
+/**
+ * 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
+ */
+overwrite?: boolean, };

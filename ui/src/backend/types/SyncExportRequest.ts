@@ -7,4 +7,8 @@ export type SyncExportRequest = {
 /**
  * 同步包文件（.fqsync），例如 U 盘上的路径.
  */
-path: string, };
+path: string, 
+/**
+ * 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
+ */
+overwrite?: boolean, };

@@ -67,7 +67,7 @@ describe("dispute documents", () => {
     renderCase();
     await user.click(await screen.findByTestId("print-agreement"));
     await waitFor(() => expect(openInViewer).toHaveBeenCalledWith("/home/u/协议书.pdf"));
-    expect(core.of("agreement.pdf")).toEqual([{ dispute_id: "d1", path: "/home/u/协议书.pdf" }]);
+    expect(core.of("agreement.pdf")).toEqual([{ dispute_id: "d1", path: "/home/u/协议书.pdf", overwrite: true }]);
     expect(vi.mocked(dialogs.saveFile).mock.calls[0][0]).toBe("pdf");
     // 回访记录 only for a follow-up that was made.
     expect(screen.getByTestId("print-followup-f1")).toBeInTheDocument();

@@ -127,7 +127,7 @@ describe("HazardsTab", () => {
     save.mockResolvedValueOnce("/home/u/隐患排查整改台账.xlsx");
     await user.click(screen.getByTestId("export-hazards"));
     await waitFor(() => expect(core.of("ledger.export")).toHaveLength(1));
-    expect(core.of("ledger.export")[0]).toEqual({ kind: "hazards", month: null, path: "/home/u/隐患排查整改台账.xlsx" });
+    expect(core.of("ledger.export")[0]).toEqual({ kind: "hazards", month: null, path: "/home/u/隐患排查整改台账.xlsx", overwrite: true });
     // The file name offered and the message use the core's name of the ledger.
     expect(save.mock.calls[1]).toEqual(["xlsx", "隐患排查整改台账.xlsx", "保存隐患排查整改台账"]);
     expect(await screen.findByText(/隐患排查整改台账已保存/)).toBeInTheDocument();

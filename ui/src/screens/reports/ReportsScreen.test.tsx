@@ -71,7 +71,7 @@ describe("报表", () => {
     expect(screen.getByTestId("chart")).toHaveTextContent("受理:6 调解:5 调解成功:4");
     await user.click(screen.getByTestId("stats-export-pdf"));
     await waitFor(() => expect(core.of("stats.export")).toHaveLength(1));
-    expect(core.of("stats.export")[0]).toEqual({ month: core.of("stats.month")[0].month, path: "/home/u/月报.pdf" });
+    expect(core.of("stats.export")[0]).toEqual({ month: core.of("stats.month")[0].month, path: "/home/u/月报.pdf", overwrite: true });
     expect(vi.mocked(dialogs.saveFile).mock.calls[0][0]).toBe("pdf");
   });
 

@@ -101,7 +101,7 @@ describe("SyncScreen", () => {
       "导出到U盘完成：第 2 号同步包，变更 42 条，2 KB，已写入 /media/usb/同步包.fqsync",
     );
     expect(screen.queryByTestId("sync-progress")).toBeNull();
-    expect(calls.find((c) => c.method === "sync.export")?.params).toEqual({ path: "/media/usb/同步包.fqsync" });
+    expect(calls.find((c) => c.method === "sync.export")?.params).toEqual({ path: "/media/usb/同步包.fqsync", overwrite: true });
   });
 
   it("does nothing when the dialog is cancelled, and shows the core's refusal of an import", async () => {
@@ -156,7 +156,7 @@ describe("SyncScreen", () => {
     await waitFor(() => expect(calls.some((c) => c.method === "enroll.network")).toBe(true));
     expect(calls.filter((c) => /^(sync\.network|enroll\.)/.test(c.method)).map((c) => [c.method, c.params])).toEqual([
       ["sync.network", { url: "https://10.0.0.5:8443" }],
-      ["enroll.request", { path: "/media/usb/登记申请.fqreq" }],
+      ["enroll.request", { path: "/media/usb/登记申请.fqreq", overwrite: true }],
       ["enroll.accept", { path: "/media/usb/登记回执.fqreply" }],
       ["enroll.network", { url: "https://10.0.0.5:8443", code: "ABCD-EFGH-JKLM-NPQR-STUV" }],
     ]);
