@@ -119,6 +119,13 @@ pub enum Error {
         /// Chinese message naming the address and what failed.
         message: String,
     },
+    /// This node's clock is too far from HQ's, or from what it has already recorded: nothing
+    /// was written or imported. The message says by how much and what to do.
+    #[error("{message}")]
+    Clock {
+        /// Chinese message: which way the clock is off, by how much, what to do.
+        message: String,
+    },
     /// A document (PDF, spreadsheet) could not be made or read: a missing font, a
     /// spreadsheet that is not one.
     #[error("{message}")]
@@ -169,6 +176,7 @@ impl Error {
             Error::Storage(_) => "storage",
             Error::Io(_) => "io",
             Error::Network { .. } => "network",
+            Error::Clock { .. } => "clock",
             Error::Document { .. } => "document",
         }
     }

@@ -7,7 +7,9 @@
 //!
 //! Routes:
 //! - `POST /sync`: a post's bundle in, HQ's reply bundle out (the same bytes as on USB).
-//!   A refused bundle gets `400` with the Chinese reason as plain text.
+//!   A refused bundle gets `400` with the Chinese reason as plain text. Rows of an accepted
+//!   bundle that HQ did not take (outside the post's jurisdiction, stamped too far ahead)
+//!   are reported in the reply and listed on the status page.
 //! - `POST /enroll`: a post's enrollment request MACed with a one-time code issued here
 //!   (`fengqiao-hq enroll-code`); HQ's reply MACed with the same code. A refusal (wrong,
 //!   used or expired code) gets `400` with the Chinese reason, and nothing is recorded.
@@ -183,6 +185,29 @@ async fn status_page(State(api): State<Shared>) -> Response {
              <code>fengqiao-hq alarms --seen 编号</code> 标记为已处理。</p>"
         )
     };
+    let refused = if status.refusals.is_empty() {
+        "<p id=\"refusals\">各警务室送来的变更都已采用。</p>".to_owned()
+    } else {
+        let rows: String = status
+            .refusals
+            .iter()
+            .map(|r| {
+                format!(
+                    "<tr><td>{}</td><td>{}</td><td>第 {} 号</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    esc(&show_stored(&r.refused_at)),
+                    esc(&r.post_name),
+                    r.counter,
+                    esc(&r.what()),
+                    r.changes,
+                    esc(&r.reason)
+                )
+            })
+            .collect();
+        format!(
+            "<table id=\"refusals\"><tr><th>时间</th><th>警务室</th><th>同步包</th><th>记录</th><th>变更数</th><th>原因</th></tr>{rows}</table>\
+             <p>这些行没有采用，也不会转给其他警务室；警务室下次同步时会收到说明。全部记录：<code>fengqiao-hq refusals</code>。</p>"
+        )
+    };
     let assigned = if assignments.is_empty() {
         "<p id=\"assignments\">还没有指派。</p>".to_owned()
     } else {
@@ -213,6 +238,8 @@ async fn status_page(State(api): State<Shared>) -> Response {
 <table id="posts"><tr><th>名称</th><th>节点</th><th>辖区</th><th>上次同步</th><th>待发送变更</th></tr>{rows}</table>
 <h2>指派</h2>
 {assigned}
+<h2>未采用的变更</h2>
+{refused}
 <h2>审计日志锚点</h2>
 {alarms}
 <h2>转交 U 盘同步包</h2>

@@ -80,6 +80,12 @@ enum Command {
         #[arg(long)]
         seen: Option<i64>,
     },
+    /// 未采用的变更：警务室同步包中超出其辖区或时间超前、县局没有采用的行（最新的在前）
+    Refusals {
+        /// 最多列出几条
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
     /// 列出县局的指派及是否已送达
     Assignments {
         /// 以 JSON 输出
@@ -155,7 +161,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Bundle { action: BundleAction::Import { file, reply_out } } => {
             let r = api.hq_exchange_file(&file, &reply_out, cli.overwrite)?;
             say(format!(
-                "已导入来自 {} 的第 {} 号同步包：{} 条变更，采用 {}，较旧未采用 {}，已有 {}，冲突 {}；回复包：{}",
+                "已导入来自 {} 的第 {} 号同步包：{} 条变更，采用 {}，较旧未采用 {}，已有 {}，冲突 {}，拒收 {}；回复包：{}",
                 r.from,
                 r.counter,
                 r.changes,
@@ -163,8 +169,12 @@ fn run(cli: Cli) -> Result<(), Error> {
                 r.ignored,
                 r.duplicates,
                 r.conflicts,
+                r.refused,
                 reply_out.display()
             ));
+            for row in &r.refusals {
+                say(format!("  未采用 {}：{}", row.what(), row.reason));
+            }
             // The reply is on disk; now the search entries HQ deferred past the import, so
             // that a search later finds this post's residents without building them first.
             api.search_catch_up(usize::MAX)?;
@@ -201,6 +211,24 @@ fn run(cli: Cli) -> Result<(), Error> {
                         if a.seen_at.is_some() { "（已处理）" } else { "" }
                     ));
                 }
+            }
+        }
+        Command::Refusals { limit } => {
+            let rows = api.sync_refusals(limit)?;
+            if rows.is_empty() {
+                say("没有未采用的变更".into());
+            }
+            for r in rows {
+                say(format!(
+                    "{}  {}  {}  第 {} 号同步包  {}（{} 条变更）：{}",
+                    r.id,
+                    fengqiao::model::time::show_stored(&r.refused_at),
+                    r.post_name,
+                    r.counter,
+                    r.what(),
+                    r.changes,
+                    r.reason
+                ));
             }
         }
         Command::Assignments { json } => {

@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex};
 use fengqiao::api::{Api, DbInfo, LoginRequest, MethodInfo, SessionInfo};
 use fengqiao::demo::{self, DemoOptions, DemoSummary};
 use fengqiao::error::ErrorReply;
-use fengqiao::model::time::{Clock, FixedClock, SystemClock, parse_instant};
+use fengqiao::model::time::SystemClock;
 use fengqiao::store::lock::DbLock;
 use fengqiao::store::{Store, keys};
 use serde_json::Value;
@@ -105,7 +105,8 @@ async fn call(desk: tauri::State<'_, Desk>, method: String, params: Value) -> Re
                     field: None,
                     missing: Vec::new(),
                 })?;
-                let mut api = Api::open_as(path, clock()?, &req.login, &req.password).map_err(|e| e.to_reply())?;
+                let clock = Api::clock_for(path).map_err(|e| e.to_reply())?;
+                let mut api = Api::open_as(path, clock, &req.login, &req.password).map_err(|e| e.to_reply())?;
                 let info = api.session_current().map_err(|e| e.to_reply())?;
                 *state = State::Open(Box::new(api));
                 to_value(info)
@@ -140,7 +141,7 @@ async fn create_admin(desk: tauri::State<'_, Desk>, login: String, password: Str
         let path = api.store().path().to_path_buf();
         // The plain file is encrypted in place, so its connection must be closed first.
         *state = State::Locked(path.clone());
-        match Api::create_admin(&path, clock()?, &login, &password) {
+        match Api::create_admin(&path, Arc::new(SystemClock), &login, &password) {
             Ok(mut admin) => {
                 let info = admin.session_current().map_err(|e| e.to_reply())?;
                 *state = State::Open(Box::new(admin));
@@ -148,7 +149,7 @@ async fn create_admin(desk: tauri::State<'_, Desk>, login: String, password: Str
             }
             Err(e) => {
                 // Nothing changed: reopen the plain file as it was.
-                *state = match Api::open(&path, clock()?) {
+                *state = match Api::clock_for(&path).and_then(|c| Api::open(&path, c)) {
                     Ok(api) => State::Open(Box::new(api)),
                     Err(e) => State::Failed(e.to_reply()),
                 };
@@ -224,17 +225,6 @@ async fn db_info(desk: tauri::State<'_, Desk>) -> Result<DbInfo, ErrorReply> {
     with_api(&desk, |api| api.db_info()).await
 }
 
-/// The system clock, unless `FENGQIAO_NOW` fixes it (tests and demonstrations), as in the CLI.
-fn clock() -> Result<Arc<dyn Clock>, ErrorReply> {
-    match std::env::var("FENGQIAO_NOW") {
-        Ok(s) => match parse_instant(&s) {
-            Some(t) => Ok(Arc::new(FixedClock::new(t))),
-            None => Err(internal(format!("环境变量 FENGQIAO_NOW 的时间“{s}”无法识别"))),
-        },
-        Err(_) => Ok(Arc::new(SystemClock)),
-    }
-}
-
 /// Opens the database in the per-user data directory, or at `FENGQIAO_DB`: an encrypted
 /// one (its key file beside it) waits locked for a login. The lock returned is the
 /// process's hold on the database, kept until it exits; one another program holds is
@@ -254,7 +244,7 @@ fn open() -> (State, Option<DbLock>) {
     if keys::path_for(&path).exists() {
         return (State::Locked(path), Some(held));
     }
-    let state = match clock().and_then(|c| Api::open(&path, c).map_err(|e| e.to_reply())) {
+    let state = match Api::clock_for(&path).and_then(|c| Api::open(&path, c)).map_err(|e| e.to_reply()) {
         Ok(api) => State::Open(Box::new(api)),
         Err(e) => State::Failed(e),
     };

@@ -27,8 +27,8 @@ use super::{Api, Method, method};
 use crate::error::{Error, Result};
 use crate::model::Role;
 use crate::model::auth::{self, Policy};
-use crate::model::time::Clock;
 use crate::model::time::stamp;
+use crate::model::time::{Clock, FixedClock, SystemClock};
 use crate::store::audit::{self, Event};
 use crate::store::backup::{self, BackupReport};
 use crate::store::keys::{self, DbKey, KeyFile};
@@ -156,6 +156,27 @@ pub(crate) struct Admitted {
 }
 
 impl Api {
+    /// The clock a shell (the CLI, the desk) opens the database at `db` with: the system's.
+    /// `FENGQIAO_NOW` (an RFC 3339 instant or a Beijing time) fixes it for scripted checks and
+    /// demonstrations, but only for a database in setup mode (no key file beside it): a
+    /// secured database never takes it, so no user can backdate audit entries, lift a
+    /// lockout early or stamp changes in another year with it. Creating the first admin and
+    /// restoring a backup make a secured database, so shells give those the system clock.
+    pub fn clock_for(db: &Path) -> Result<Arc<dyn Clock>> {
+        if keys::path_for(db).exists() {
+            return Ok(Arc::new(SystemClock));
+        }
+        match std::env::var("FENGQIAO_NOW") {
+            Ok(s) => {
+                let t = crate::model::time::parse_instant(&s).ok_or_else(|| {
+                    Error::validation("FENGQIAO_NOW", format!("环境变量 FENGQIAO_NOW 的时间“{s}”无法识别"))
+                })?;
+                Ok(Arc::new(FixedClock::new(t)))
+            }
+            Err(_) => Ok(Arc::new(SystemClock)),
+        }
+    }
+
     /// First run: creates the first station admin, generates the database key, wraps it
     /// for the admin, and encrypts the database at `path` (creating it, or encrypting a
     /// plain one in place, e.g. after demo data). Returns the api logged in as the admin.

@@ -17,7 +17,7 @@ use fengqiao::docs::ledger::LedgerKind;
 use fengqiao::docs::roster::ImportReport as RosterReport;
 use fengqiao::docs::stats::MonthStats;
 use fengqiao::model::Sex;
-use fengqiao::model::time::{Clock, FixedClock, SystemClock, parse_instant};
+use fengqiao::model::time::SystemClock;
 use fengqiao::store::Store;
 use fengqiao::store::lock::DbLock;
 use fengqiao::sync::ImportReport;
@@ -258,19 +258,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// The clock: the system's, unless `FENGQIAO_NOW` fixes it (for scripted checks).
-fn clock() -> Result<Arc<dyn Clock>, Error> {
-    match std::env::var("FENGQIAO_NOW") {
-        Ok(s) => {
-            let t = parse_instant(&s).ok_or_else(|| {
-                Error::validation("FENGQIAO_NOW", format!("环境变量 FENGQIAO_NOW 的时间“{s}”无法识别"))
-            })?;
-            Ok(Arc::new(FixedClock::new(t)))
-        }
-        Err(_) => Ok(Arc::new(SystemClock)),
-    }
-}
-
 fn db_path(db: Option<PathBuf>) -> Result<PathBuf, Error> {
     match db {
         Some(p) => Ok(p),
@@ -282,9 +269,10 @@ fn db_path(db: Option<PathBuf>) -> Result<PathBuf, Error> {
 fn open(db: Option<PathBuf>, user: Option<&str>) -> Result<Api, Error> {
     let path = db_path(db)?;
     let _held = claim(&path)?;
+    let clock = Api::clock_for(&path)?;
     match user {
-        Some(login) => Api::open_as(&path, clock()?, login, &password("密码：")?),
-        None => Api::open(&path, clock()?),
+        Some(login) => Api::open_as(&path, clock, login, &password("密码：")?),
+        None => Api::open(&path, clock),
     }
 }
 
@@ -327,7 +315,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Init { admin: Some(login) } => {
             let path = db_path(cli.db)?;
             let _held = claim(&path)?;
-            let api = Api::create_admin(&path, clock()?, &login, &new_password()?)?;
+            let api = Api::create_admin(&path, Arc::new(SystemClock), &login, &new_password()?)?;
             if cli.json {
                 print_json(&serde_json::json!({"db": api.store().path(), "admin": login, "encrypted": true}));
             } else {
@@ -619,7 +607,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             let path = db_path(cli.db)?;
             let login = cli.user.ok_or_else(|| Error::unauthenticated("恢复备份须用 --user 指定管理员用户名"))?;
             let _held = claim(&path)?;
-            let (_, report) = Api::restore(&file, &path, clock()?, &login, &password("备份时的密码：")?)?;
+            let (_, report) = Api::restore(&file, &path, Arc::new(SystemClock), &login, &password("备份时的密码：")?)?;
             if cli.json {
                 print_json(&serde_json::to_value(&report).unwrap_or_default());
             } else {

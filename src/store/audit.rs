@@ -3,13 +3,18 @@
 //!
 //! Each entry's `hash` is SM3 over its own fields and `prev`, the previous entry's hash (the
 //! first entry's `prev` is 64 zeros). The newest entry's sequence number and hash are also
-//! kept in `local_meta` (`audit_head`), so removing entries from the end is caught too.
+//! kept in `local_meta` (`audit_head`), so removing entries from the end is caught too:
+//! [`append`] compares the head with the last entry before it chains anything to it. On a
+//! mismatch (the tail cut, or replaced) it first appends an `audit_cut` entry saying what is
+//! missing and raises a local alarm (`audit_alarm`, shown by `sync.status`); [`verify`]
+//! reports every such entry for good, and the post's next bundle tells HQ. Without that
+//! check the next entry would chain onto the last one left and the cut would vanish.
 //! [`verify`] walks the chain and names the first entry that fails. Triggers refuse UPDATE
 //! and DELETE on the table; the chain catches an edit made with the triggers dropped.
 //!
 //! What the chain cannot do alone: someone holding a password and SQLCipher tools can
-//! rewrite the whole chain consistently. Anchoring the head elsewhere (HQ, via sync) is
-//! what closes that; it is not done here.
+//! rewrite the whole chain consistently, head included. The anchor at HQ (via sync) covers
+//! what HQ has seen.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -83,18 +88,38 @@ pub fn entry_hash(seq: i64, at: &str, prev: &str, ev: &Event<'_>) -> String {
     hex(&h.finalize())
 }
 
+/// The action of an entry recording a cut of the chain's tail.
+pub const CUT: &str = "audit_cut";
+
 /// Appends an entry at `at`. Call it inside the transaction of the change it records when
-/// there is one, so the two commit together.
+/// there is one, so the two commit together. If the chain's last entry is not the head
+/// recorded with it, the cut is recorded (an entry and a local alarm) before the entry.
 pub fn append(conn: &Connection, at: DateTime<Utc>, ev: &Event<'_>) -> Result<i64> {
     let last: Option<(i64, String)> = conn
         .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
+    let head = get_meta(conn, "audit_head")?;
+    if head != last.as_ref().map(|(s, h)| format!("{s}:{h}")) {
+        let message = cut_message(head.as_deref(), last.as_ref().map_or(0, |(s, _)| *s));
+        let cut = Event { action: CUT, tbl: Some("audit_log"), detail: Some(&message), ..Default::default() };
+        chain_after(conn, &stamp(at), last, &cut)?;
+        let node = get_meta(conn, "node_id")?.unwrap_or_default();
+        conn.execute(
+            "INSERT OR IGNORE INTO audit_alarm (post, detected_at, message) VALUES (?1, ?2, ?3)",
+            params![node, stamp(at), message],
+        )?;
+        return append(conn, at, ev);
+    }
+    chain_after(conn, &stamp(at), last, ev)
+}
+
+/// Chains `ev` after `last` and records it as the head.
+fn chain_after(conn: &Connection, at: &str, last: Option<(i64, String)>, ev: &Event<'_>) -> Result<i64> {
     let (seq, prev) = match last {
         Some((s, h)) => (s + 1, h),
         None => (1, GENESIS.to_owned()),
     };
-    let at = stamp(at);
-    let hash = entry_hash(seq, &at, &prev, ev);
+    let hash = entry_hash(seq, at, &prev, ev);
     conn.execute(
         "INSERT INTO audit_log (seq, at, login, action, tbl, row_id, detail, prev, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -102,6 +127,44 @@ pub fn append(conn: &Connection, at: DateTime<Utc>, ev: &Event<'_>) -> Result<i6
     )?;
     set_meta(conn, "audit_head", &format!("{seq}:{hash}"))?;
     Ok(seq)
+}
+
+/// What a head that does not match the last entry (`last`, 0 for none) means, in words.
+fn cut_message(head: Option<&str>, last: i64) -> String {
+    let recorded = head.and_then(|h| h.split_once(':')).and_then(|(s, _)| s.parse::<i64>().ok());
+    match recorded {
+        Some(s) if s == last + 1 => {
+            format!("审计日志末尾的第 {s} 条被删除（登记的链尾为第 {s} 条，实际只到第 {last} 条）")
+        }
+        Some(s) if s > last => {
+            format!("审计日志末尾的第 {}–{s} 条被删除（登记的链尾为第 {s} 条，实际只到第 {last} 条）", last + 1)
+        }
+        Some(s) if s == last => format!("审计日志末尾的第 {s} 条被替换（与登记的链尾不符）"),
+        Some(s) => {
+            format!("审计日志末尾有 {} 条不是本程序写入的（登记的链尾为第 {s} 条，实际到第 {last} 条）", last - s)
+        }
+        None => format!("审计日志登记的链尾缺失（实际到第 {last} 条），末尾的记录可能被删除"),
+    }
+}
+
+/// A cut of the chain's tail, as recorded when it was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cut {
+    /// The entry that records it (it took the place of the first entry missing).
+    pub seq: i64,
+    /// When it was found.
+    pub at: String,
+    /// What is missing, in words.
+    pub message: String,
+}
+
+/// Every cut recorded in the chain, oldest first.
+pub fn cuts(conn: &Connection) -> Result<Vec<Cut>> {
+    let mut stmt = conn.prepare_cached("SELECT seq, at, detail FROM audit_log WHERE action = ?1 ORDER BY seq")?;
+    let rows = stmt.query_map([CUT], |r| {
+        Ok(Cut { seq: r.get(0)?, at: r.get(1)?, message: r.get::<_, Option<String>>(2)?.unwrap_or_default() })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
@@ -112,10 +175,30 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
 
 const COLUMNS: &str = "seq, at, login, action, tbl, row_id, detail, prev, hash";
 
+/// [`verify_chain`], then the cuts recorded in it: a log that lost entries is not whole,
+/// even though what is left chains up. Returns the number of entries, or
+/// [`Error::AuditBroken`] naming the first entry that fails or the first cut.
+pub fn verify(conn: &Connection) -> Result<i64> {
+    let count = verify_chain(conn)?;
+    match cuts(conn)?.into_iter().next() {
+        Some(cut) => Err(Error::AuditBroken {
+            seq: cut.seq,
+            reason: format!(
+                "{}（于 {} 发现，记为第 {} 条）",
+                cut.message,
+                crate::model::time::show_stored(&cut.at),
+                cut.seq
+            ),
+        }),
+        None => Ok(count),
+    }
+}
+
 /// Walks the whole chain: every entry's hash recomputed, every `prev` the hash before it,
 /// sequence numbers without gaps, and the last entry the recorded head. Returns the number
-/// of entries, or [`Error::AuditBroken`] naming the first entry that fails.
-pub fn verify(conn: &Connection) -> Result<i64> {
+/// of entries, or [`Error::AuditBroken`] naming the first entry that fails. (A backup
+/// is checked this way: a recorded cut stays on record in it, and does not stop a restore.)
+pub fn verify_chain(conn: &Connection) -> Result<i64> {
     let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq"))?;
     let mut rows = stmt.query([])?;
     let mut expect_seq = 1;
@@ -169,7 +252,7 @@ pub struct Filter {
     pub since: Option<String>,
     /// Page, from 1 (newest first).
     pub page: Option<u32>,
-    /// Page size (default 20, at most 500).
+    /// Page size (default 20, at most 100).
     pub page_size: Option<u32>,
 }
 
@@ -255,6 +338,26 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_cut_tail_is_recorded_before_the_next_entry_and_stays_reported() {
+        let conn = chain(5);
+        conn.execute("DELETE FROM audit_log WHERE seq >= 4", []).expect("cut");
+        let t = DateTime::parse_from_rfc3339("2026-11-24T01:00:00Z").expect("time").to_utc();
+        let next = append(&conn, t, &Event { login: Some("zhou"), action: "search", ..Default::default() });
+        assert_eq!(next.expect("appended"), 5, "after the entry recording the cut");
+        let cuts = cuts(&conn).expect("cuts");
+        assert_eq!(cuts.len(), 1);
+        assert_eq!(cuts[0].seq, 4);
+        assert!(cuts[0].message.contains("第 4–5 条被删除"), "{}", cuts[0].message);
+        assert_eq!(verify_chain(&conn).expect("what is left chains up"), 5);
+        match verify(&conn) {
+            Err(Error::AuditBroken { seq: 4, reason }) => assert!(reason.contains("第 4–5 条被删除"), "{reason}"),
+            other => panic!("{other:?}"),
+        }
+        let alarms: i64 = conn.query_row("SELECT count(*) FROM audit_alarm", [], |r| r.get(0)).expect("alarms");
+        assert_eq!(alarms, 1);
     }
 
     #[test]

@@ -122,7 +122,7 @@ pub fn check(path: &Path, key: &DbKey) -> Result<(i64, i64)> {
         return Err(Error::rule(format!("{} 不是枫桥警务台账的数据库", path.display())));
     }
     migrate::refuse_newer(&conn)?;
-    let entries = audit::verify(&conn)?;
+    let entries = audit::verify_chain(&conn)?;
     Ok((version, entries))
 }
 

@@ -176,9 +176,34 @@ fn group_name_free(conn: &Connection, village_id: &str, name: &str, except: Opti
     }
 }
 
-/// Adds a village; a second village of the same name is refused.
+/// Refuses a village code outside the villages HQ enrolled this post for, once it is
+/// enrolled (HQ's peer row holds them, from the enrollment reply): such a code is another
+/// post's, and HQ would not take the village.
+fn code_enrolled(conn: &Connection, code: Option<&str>) -> Result<()> {
+    let Some(code) = code else { return Ok(()) };
+    let enrolled: Option<String> = conn
+        .prepare_cached("SELECT villages FROM peer WHERE role = 'hq' LIMIT 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    let Some(enrolled) = enrolled else { return Ok(()) };
+    let codes = crate::store::json_list(Some(enrolled));
+    if codes.iter().any(|c| c == code) {
+        return Ok(());
+    }
+    Err(Error::validation(
+        "code",
+        format!(
+            "区划代码 {code} 不在县局登记给本警务室的辖区（{}）内；辖区如有变动，请联系县局重新登记",
+            codes.join("、")
+        ),
+    ))
+}
+
+/// Adds a village; a second village of the same name is refused, and so is a code outside
+/// the post's enrolled villages.
 pub fn create_village(tx: &mut Tx<'_>, input: VillageInput) -> Result<Village> {
     let input = input.validate()?;
+    code_enrolled(tx.conn(), input.code.as_deref())?;
     village_name_free(tx.conn(), &input.name, None)?;
     let id = tx.new_id();
     tx.insert(
@@ -211,6 +236,9 @@ pub fn update_village(tx: &mut Tx<'_>, id: &str, input: VillageInput) -> Result<
                 before.code.as_deref().unwrap_or_default()
             ),
         ));
+    }
+    if before.code.is_none() {
+        code_enrolled(tx.conn(), input.code.as_deref())?;
     }
     village_name_free(tx.conn(), &input.name, Some(id))?;
     tx.update(

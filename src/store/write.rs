@@ -20,7 +20,7 @@ use uuid::Uuid;
 use crate::error::{Error, Result};
 use crate::model::Hlc;
 use crate::model::merge::{self, Decision, Version};
-use crate::model::time::{Clock, beijing};
+use crate::model::time::{Clock, beijing, show};
 use crate::store::{SYNCED_TABLES, get_meta, search, set_meta};
 
 /// How new row ids are made.
@@ -156,6 +156,11 @@ impl<'s> Tx<'s> {
         &self.tx
     }
 
+    /// The columns of every synced table.
+    pub fn columns(&self) -> &Columns {
+        self.columns
+    }
+
     /// The instant this transaction runs at.
     pub fn now(&self) -> DateTime<Utc> {
         self.now
@@ -176,15 +181,43 @@ impl<'s> Tx<'s> {
         self.ids.next(self.now).to_string()
     }
 
-    fn tick(&mut self) -> Hlc {
+    fn tick(&mut self) -> Result<Hlc> {
         let ms = self.now.timestamp_millis().max(0) as u64;
-        self.last = Hlc::tick(self.last, ms, self.node);
-        self.last
+        self.last = Hlc::tick(self.last, ms, self.node).map_err(|skew| {
+            let last = chrono::DateTime::from_timestamp_millis(self.last.wall_ms as i64).unwrap_or_default();
+            Error::Clock {
+                message: format!(
+                    "本机时钟（{}）比本机已记录的最晚时间（{}）早 {}，未保存。如本机时间不对，请校准时间；\
+                     如本机时间无误（此前时钟曾被调快），请先与县局同步一次，之后即可继续录入",
+                    show(self.now),
+                    show(last),
+                    skew.words()
+                ),
+            }
+        })?;
+        Ok(self.last)
+    }
+
+    /// Called when HQ has just confirmed this node's wall clock, with `limit_ms` the most HQ
+    /// takes. If the node's clock is past it (it stamped writes while its wall clock ran
+    /// ahead), the clock is held back to it ([`Hlc::held_back`]), and the values stamped
+    /// past it (HQ refused them: they are here only) take this node's lowest clock, so that
+    /// any write from elsewhere wins over them here, as it does everywhere else.
+    pub(crate) fn hold_back_clock(&mut self, limit_ms: u64) -> Result<()> {
+        let held = Hlc::held_back(self.last, limit_ms, self.node);
+        if held == self.last {
+            return Ok(());
+        }
+        self.last = held;
+        let beyond = format!("{:012x}-ffffffff-ffffffffffffffffffffffffffffffff", held.wall_ms);
+        let lowest = Hlc { wall_ms: 0, counter: 0, node: self.node }.to_string();
+        self.tx.execute("UPDATE column_clock SET hlc = ?1 WHERE hlc > ?2", [lowest, beyond])?;
+        Ok(())
     }
 
     /// Inserts a new row with `cols` (other columns take their defaults).
     pub fn insert(&mut self, table: &'static str, id: &str, cols: &[(&'static str, Value)]) -> Result<()> {
-        let hlc = self.tick();
+        let hlc = self.tick()?;
         self.insert_stamped(table, id, cols, hlc)
     }
 
@@ -237,7 +270,7 @@ impl<'s> Tx<'s> {
         if changed.is_empty() {
             return Ok(0);
         }
-        let hlc = self.tick();
+        let hlc = self.tick()?;
         let sets: Vec<String> = changed.iter().map(|(c, _)| format!("{c} = ?")).collect();
         let sql = format!("UPDATE {table} SET {} WHERE id = ?", sets.join(", "));
         let values = changed.iter().map(|(_, v)| v.clone()).chain(std::iter::once(Value::Text(id.to_owned())));
@@ -406,7 +439,9 @@ impl<'s> Tx<'s> {
             if earliest.is_none_or(|e| c.hlc < e.hlc) {
                 earliest = Some(c);
             }
-            self.last = Hlc::receive(self.last, c.hlc, ms, self.node);
+            self.last = Hlc::receive(self.last, c.hlc, ms, self.node).map_err(|skew| Error::Clock {
+                message: format!("同步包中的变更时间比本机时钟快 {}，未导入；请核对本机时钟", skew.words()),
+            })?;
             let local = match (current.as_ref().and_then(|m| m.get(&c.col)), clocks.get(&c.col)) {
                 (Some(v), Some((hlc, prev))) => Some(Version { value: v.clone(), hlc: *hlc, prev: *prev }),
                 _ => None,

@@ -316,6 +316,7 @@ const SUBJECTS: &[(&str, &str, &str)] = &[
     ("errand", "代办", "applicant_name"),
     ("feedback", "群众意见", "NULL"),
     ("visit", "走访", "NULL"),
+    ("village", "村（社区）", "name || coalesce('（' || code || '）', '')"),
 ];
 
 /// The assignments HQ has sent this post, newest first, with what each row is about.
@@ -337,7 +338,7 @@ pub fn received(conn: &Connection) -> Result<Vec<Received>> {
 
 /// What an assigned row's table is called, and what the row is about (none when the row is
 /// not here, or says nothing of itself).
-fn describe(conn: &Connection, tbl: &str, row_id: &str) -> Result<(String, Option<String>)> {
+pub(super) fn describe(conn: &Connection, tbl: &str, row_id: &str) -> Result<(String, Option<String>)> {
     let Some((table, kind, expr)) = SUBJECTS.iter().find(|(t, _, _)| *t == tbl) else {
         return Ok(("记录".to_owned(), None));
     };

@@ -89,6 +89,29 @@ pub struct Body {
     pub audit: Option<AuditClaim>,
     /// HQ to a post: the highest entry of the post's audit chain HQ keeps an anchor of.
     pub audit_anchored: Option<i64>,
+    /// HQ to a post: rows of the post's HQ did not take, not yet confirmed by the post.
+    pub refusals: Vec<Refusal>,
+    /// A post to HQ: the highest refusal it holds.
+    pub refusal_seen: Option<i64>,
+}
+
+/// A row of a post's bundle that HQ did not take, as HQ tells the post.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    /// HQ's number for it.
+    pub id: i64,
+    /// The number of the post's bundle that carried it.
+    pub counter: i64,
+    /// The table.
+    pub tbl: String,
+    /// The row.
+    pub row_id: String,
+    /// How many of the row's changes were refused.
+    pub changes: i64,
+    /// Why, in Chinese.
+    pub reason: String,
+    /// When HQ refused it (RFC 3339, UTC).
+    pub refused_at: String,
 }
 
 /// A post's audit chain as it stands when the bundle is made: its last entry, and the hash
@@ -101,6 +124,9 @@ pub struct AuditClaim {
     pub hash: String,
     /// The entry HQ anchored last and its hash now (empty if the entry is gone).
     pub check: Option<(i64, String)>,
+    /// Cuts of the chain's tail the post found and recorded (see `store::audit`), in words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cuts: Vec<String>,
 }
 
 /// A change on the wire: a compact tuple.
@@ -115,6 +141,10 @@ struct WireBody {
     audit: Option<AuditClaim>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     audit_anchored: Option<i64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    refusals: Vec<Refusal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    refusal_seen: Option<i64>,
 }
 
 /// What a sender says about a bundle, besides its body.
@@ -158,6 +188,8 @@ pub fn seal(env: &Envelope, body: &Body, keys: &NodeKeys, recipient: &PublicKeys
             .collect(),
         audit: body.audit.clone(),
         audit_anchored: body.audit_anchored,
+        refusals: body.refusals.clone(),
+        refusal_seen: body.refusal_seen,
     };
     let json = serde_json::to_vec(&wire).map_err(|e| BundleError::Malformed(e.to_string()))?;
     let compressed = zstd::bulk::compress(&json, 3)?;
@@ -301,7 +333,15 @@ pub fn open(
     if changes.len() as u64 != header.changes {
         return Err(BundleError::Malformed("变更条数与文件头不符".into()).into());
     }
-    Ok((header, Body { acks: wire.acks, changes, audit: wire.audit, audit_anchored: wire.audit_anchored }))
+    let body = Body {
+        acks: wire.acks,
+        changes,
+        audit: wire.audit,
+        audit_anchored: wire.audit_anchored,
+        refusals: wire.refusals,
+        refusal_seen: wire.refusal_seen,
+    };
+    Ok((header, body))
 }
 
 #[cfg(test)]
@@ -338,8 +378,23 @@ mod tests {
                 col: "name".into(),
                 value: "\"王芳\"".into(),
             }],
-            audit: Some(AuditClaim { seq: 7, hash: "ab".into(), check: Some((3, "cd".into())) }),
+            audit: Some(AuditClaim {
+                seq: 7,
+                hash: "ab".into(),
+                check: Some((3, "cd".into())),
+                cuts: vec!["第 8–9 条缺失".into()],
+            }),
             audit_anchored: None,
+            refusals: vec![Refusal {
+                id: 4,
+                counter: 2,
+                tbl: "village".into(),
+                row_id: "v1".into(),
+                changes: 2,
+                reason: "不在辖区内".into(),
+                refused_at: "2026-11-23T01:00:00Z".into(),
+            }],
+            refusal_seen: Some(3),
         };
         (env, body)
     }

@@ -15,15 +15,17 @@
 
 pub mod assign;
 pub mod bundle;
+pub mod clock;
 pub mod code;
 pub mod conflict;
 pub mod keys;
 pub use crate::model::merge;
 pub mod net;
 pub mod node;
+pub mod refusals;
 pub mod scope;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -351,16 +353,21 @@ pub fn export(store: &mut Store, to: Uuid) -> Result<Vec<u8>> {
             }
         }
     }
-    let (audit, audit_anchored) = match (my_role, peer.role) {
-        (NodeRole::Post, _) => (audit_claim(conn)?, None),
-        (NodeRole::Hq, NodeRole::Post) => {
-            (None, conn.query_row("SELECT max(seq) FROM audit_anchor WHERE post = ?1", [&peer_id], |r| r.get(0))?)
+    let mut body = Body { acks, changes, ..Default::default() };
+    match (my_role, peer.role) {
+        (NodeRole::Post, _) => {
+            body.audit = audit_claim(conn)?;
+            body.refusal_seen = conn.query_row("SELECT max(id) FROM refusal", [], |r| r.get(0))?;
         }
-        _ => (None, None),
-    };
+        (NodeRole::Hq, NodeRole::Post) => {
+            body.audit_anchored =
+                conn.query_row("SELECT max(seq) FROM audit_anchor WHERE post = ?1", [&peer_id], |r| r.get(0))?;
+            body.refusals = refusals::unseen(conn, &peer_id)?;
+        }
+        _ => {}
+    }
     let counter = peer.sent_counter + 1;
     let env = Envelope { from: me, to, counter, created: stamp(store.clock().now()), ranges };
-    let body = Body { acks, changes, audit, audit_anchored };
     let bytes = bundle::seal(&env, &body, &keys, &peer_keys)?;
     store.conn().execute("UPDATE peer SET sent_counter = ?1 WHERE node_id = ?2", params![counter, peer_id])?;
     Ok(bytes)
@@ -403,7 +410,8 @@ fn audit_claim(conn: &Connection) -> Result<Option<AuditClaim>> {
         }
         None => None,
     };
-    Ok(Some(AuditClaim { seq, hash, check }))
+    let cuts = crate::store::audit::cuts(conn)?.into_iter().map(|c| c.message).collect();
+    Ok(Some(AuditClaim { seq, hash, check, cuts }))
 }
 
 /// HQ keeps a post's audit head as an anchor, and raises an alarm (once per finding) when
@@ -423,6 +431,9 @@ fn anchor_audit(conn: &Connection, post: &str, claim: &AuditClaim, now: &str) ->
             .optional()?)
     };
     let changed = |seq: i64| format!("审计日志第 {seq} 条与县局留存的锚点不符，可能被改动");
+    for cut in &claim.cuts {
+        alarm(format!("警务室发现并记录：{cut}"))?;
+    }
     if let Some((m, hash)) = &claim.check
         && kept(*m)?.is_some_and(|k| &k != hash)
     {
@@ -522,64 +533,69 @@ pub struct ImportReport {
     pub duplicates: usize,
     /// Concurrent overwrites logged.
     pub conflicts: usize,
+    /// HQ: changes of the post's bundle it did not take (rows outside the post's
+    /// jurisdiction, or stamped too far past HQ's clock); none on a post.
+    pub refused: usize,
+    /// HQ: the rows it did not take from this bundle; a post: rows HQ newly reports it did
+    /// not take (from this or an earlier bundle).
+    pub refusals: Vec<refusals::RefusedRow>,
 }
 
 /// Opens and applies a bundle addressed to this node, in one transaction: all of it or,
-/// on any refusal or failure, nothing.
+/// on any refusal or failure, nothing. HQ judges a post's rows first (clock, then
+/// jurisdiction, [`scope::Intake`]): the rows it does not take are left out, the rest is
+/// applied, and the refused rows are recorded and reported back to the post (see
+/// [`refusals`]). A post takes HQ's reply whole or, when its own clock is too far behind
+/// HQ's, not at all.
 pub fn import(store: &mut Store, bytes: &[u8]) -> Result<ImportReport> {
     let me = store.node_id();
     let keys = keys::load_or_create(store.conn())?;
-    let peers: HashMap<Uuid, PublicKeys> = read_peers(store.conn(), None)?
-        .into_iter()
-        .filter_map(|p| Some((Uuid::try_parse(&p.node_id).ok()?, p.keys?)))
-        .collect();
+    let all_peers = read_peers(store.conn(), None)?;
+    let peers: HashMap<Uuid, PublicKeys> =
+        all_peers.iter().filter_map(|p| Some((Uuid::try_parse(&p.node_id).ok()?, p.keys.clone()?))).collect();
     let (header, body) = bundle::open(bytes, me, &keys, |from| peers.get(&from).cloned())?;
     let from = header.from.to_string();
     let my_role = role(store)?;
+    let sender = all_peers.iter().find(|p| p.node_id == from);
+    let intake = match sender {
+        Some(p) if my_role == NodeRole::Hq && p.role == NodeRole::Post => {
+            Some(scope::Intake::new(store.conn(), header.from, &p.villages)?)
+        }
+        _ => None,
+    };
+    let now_ms = store.clock().now().timestamp_millis().max(0) as u64;
+    let clock_refused = clock::check(&header, &body.changes, now_ms, intake.is_some())?;
     store.write(|tx| {
         let last: i64 =
             tx.conn().query_row("SELECT recv_counter FROM peer WHERE node_id = ?1", [&from], |r| r.get(0))?;
         if header.counter <= last {
             return Err(BundleError::Replayed { from: header.from, counter: header.counter, last }.into());
         }
-        let mut report = ImportReport {
-            from: from.clone(),
-            counter: header.counter,
-            changes: body.changes.len(),
-            ..Default::default()
-        };
         let mut changes = body.changes;
         changes.sort_by_key(|c| c.hlc);
-        // Changes of one row written together sit side by side (same clock): apply each
-        // such run at once.
-        let mut start = 0;
-        while start < changes.len() {
-            let first = &changes[start];
-            let run = changes[start..]
-                .iter()
-                .take_while(|c| c.tbl == first.tbl && c.row_id == first.row_id && c.origin != me)
-                .count();
-            if run == 0 {
-                report.duplicates += 1;
-                start += 1;
-                continue;
-            }
-            let decisions = tx.apply_remote_row(&changes[start..start + run]).map_err(|e| match e {
-                Error::Rule { message } | Error::Validation { message, .. } => BundleError::Malformed(message).into(),
-                other => other,
-            })?;
-            for d in decisions {
-                if d.conflict() {
-                    report.conflicts += 1;
-                }
-                match d {
-                    Decision::Apply | Decision::ApplyAndLogConflict => report.applied += 1,
-                    Decision::Ignore | Decision::IgnoreAndLogConflict => report.ignored += 1,
-                    Decision::Duplicate => report.duplicates += 1,
+        let mut refused = clock_refused;
+        let mut report = match &intake {
+            None => apply(tx, &changes, &refused, me)?,
+            Some(intake) => {
+                // Judged on each row as the whole bundle leaves it; a refused row's changes
+                // are taken back and the bundle applied again without them, until every row
+                // left is the post's.
+                tx.conn().execute_batch("SAVEPOINT intake")?;
+                loop {
+                    let report = apply(tx, &changes, &refused, me)?;
+                    let outside = judge(tx, intake, &changes, &refused)?;
+                    if outside.is_empty() {
+                        tx.conn().execute_batch("RELEASE intake")?;
+                        break report;
+                    }
+                    tx.conn().execute_batch("ROLLBACK TO intake")?;
+                    refused.extend(outside);
                 }
             }
-            start += run;
-        }
+        };
+        report.from = from.clone();
+        report.counter = header.counter;
+        report.changes = changes.len();
         let conn = tx.conn();
         for r in &header.ranges {
             conn.execute(
@@ -608,15 +624,99 @@ pub fn import(store: &mut Store, bytes: &[u8]) -> Result<ImportReport> {
                 if let Some(claim) = &body.audit {
                     anchor_audit(conn, &from, claim, &stamp(tx.now()))?;
                 }
+                if let Some(seen) = body.refusal_seen {
+                    conn.execute(
+                        "UPDATE peer SET refusal_seen = max(refusal_seen, ?1) WHERE node_id = ?2",
+                        params![seen, from],
+                    )?;
+                }
+                report.refused = refused.values().map(|r| usize::try_from(r.changes).unwrap_or(0)).sum();
+                report.refusals = refusals::record(conn, &from, header.counter, &refused, &stamp(tx.now()))?;
             }
             NodeRole::Post => {
                 if let Some(m) = body.audit_anchored {
                     set_meta(conn, "audit_anchored", &m.to_string())?;
                 }
+                report.refusals = refusals::keep(conn, &me.to_string(), &body.refusals)?;
+                // HQ's clock and ours agree (the reply is recent and not ahead): if ours ran
+                // ahead when it stamped earlier changes, new stamps need not follow them.
+                if let Some(limit) = clock::confirms(&header, now_ms) {
+                    tx.hold_back_clock(limit)?;
+                }
             }
         }
         Ok(report)
     })
+}
+
+/// Applies every change of the bundle but those of `refused` rows, run by run; returns the
+/// counts.
+fn apply(
+    tx: &mut crate::store::Tx<'_>,
+    changes: &[Change],
+    refused: &BTreeMap<(String, String), refusals::Refused>,
+    me: Uuid,
+) -> Result<ImportReport> {
+    let mut report = ImportReport::default();
+    // Changes of one row written together sit side by side (same clock): apply each
+    // such run at once.
+    let mut start = 0;
+    while start < changes.len() {
+        let first = &changes[start];
+        let run = changes[start..]
+            .iter()
+            .take_while(|c| c.tbl == first.tbl && c.row_id == first.row_id && c.origin != me)
+            .count();
+        if run == 0 {
+            report.duplicates += 1;
+            start += 1;
+            continue;
+        }
+        if refused.contains_key(&(first.tbl.clone(), first.row_id.clone())) {
+            start += run;
+            continue;
+        }
+        let decisions = tx.apply_remote_row(&changes[start..start + run]).map_err(|e| match e {
+            Error::Rule { message } | Error::Validation { message, .. } => BundleError::Malformed(message).into(),
+            other => other,
+        })?;
+        for d in decisions {
+            if d.conflict() {
+                report.conflicts += 1;
+            }
+            match d {
+                Decision::Apply | Decision::ApplyAndLogConflict => report.applied += 1,
+                Decision::Ignore | Decision::IgnoreAndLogConflict => report.ignored += 1,
+                Decision::Duplicate => report.duplicates += 1,
+            }
+        }
+        start += run;
+    }
+    Ok(report)
+}
+
+/// The rows of `changes` (other than `refused` ones) that HQ does not take from the post,
+/// as they stand now, with why and how many of their changes there are.
+fn judge(
+    tx: &crate::store::Tx<'_>,
+    intake: &scope::Intake,
+    changes: &[Change],
+    refused: &BTreeMap<(String, String), refusals::Refused>,
+) -> Result<BTreeMap<(String, String), refusals::Refused>> {
+    let mut counts: BTreeMap<(String, String), i64> = BTreeMap::new();
+    for c in changes {
+        *counts.entry((c.tbl.clone(), c.row_id.clone())).or_default() += 1;
+    }
+    let mut out = BTreeMap::new();
+    for ((tbl, id), n) in counts {
+        if refused.contains_key(&(tbl.clone(), id.clone())) {
+            continue;
+        }
+        if let Some(reason) = intake.refuses(tx.conn(), tx.columns(), &tbl, &id)? {
+            out.insert((tbl, id), refusals::Refused { changes: n, reason });
+        }
+    }
+    Ok(out)
 }
 
 /// HQ's side of one exchange: applies the post's bundle and answers with the next bundle
@@ -644,8 +744,12 @@ pub struct Status {
     pub peers: Vec<Peer>,
     /// Conflicts not yet resolved.
     pub open_conflicts: i64,
-    /// HQ: alarms about posts' audit chains not yet marked seen, newest first (none on a post).
+    /// Alarms about audit chains not yet marked seen, newest first: at HQ about posts'
+    /// chains; at a post, a cut of its own chain's tail it found.
     pub audit_alarms: Vec<AuditAlarm>,
+    /// Rows HQ did not take, newest first (the latest 50): at HQ from every post, at a post
+    /// its own, as HQ reported them.
+    pub refusals: Vec<refusals::RefusedRow>,
 }
 
 /// Where this node stands.
@@ -659,5 +763,6 @@ pub fn status(store: &Store) -> Result<Status> {
         peers: peers(store)?,
         open_conflicts: conn.query_row("SELECT count(*) FROM conflict WHERE resolved_at IS NULL", [], |r| r.get(0))?,
         audit_alarms: audit_alarms(conn, false)?,
+        refusals: refusals::latest(conn, 50)?,
     })
 }

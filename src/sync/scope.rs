@@ -1,4 +1,5 @@
-//! Jurisdiction: which rows HQ sends to a post.
+//! Jurisdiction: which rows HQ sends to a post ([`Scope`]), and which of a post's rows HQ
+//! takes from it ([`Intake`]).
 //!
 //! The rule, generic over [`SYNCED_TABLES`] (a new table is covered by its columns):
 //! 1. Reference data ([`REFERENCE`]: the holiday calendar, the service catalogue) goes to
@@ -16,6 +17,19 @@
 //! Scope is judged on HQ's current data when a bundle is made. A row that moves into a
 //! post's jurisdiction later brings only the changes made after the post's watermark; a
 //! re-enrollment resets the watermarks to send such rows whole.
+//!
+//! What HQ takes from a post is the same notion, judged on each row as it stands once the
+//! post's bundle is applied, and stricter in one place: a row the post created is its own
+//! only while it is placed in no village (an officer, the post's record, a resident
+//! without a household). Placed in a village, the village decides:
+//! - a village row itself: its code must be one HQ enrolled the post for, or it has no code
+//!   and the post created it;
+//! - any other row: its village must be such a village (or the row must hang from a row
+//!   HQ assigned to the post); a row in a village HQ refused is refused with it;
+//! - `assignment` rows are HQ's alone; reference data is taken from anyone.
+//!
+//! Otherwise the post could create a village under another post's code, or move its own
+//! household into another post's village, and HQ would deliver its rows there.
 
 use std::collections::{HashMap, HashSet};
 
@@ -86,24 +100,35 @@ impl Scope {
         Ok(inside)
     }
 
-    /// Whether the row is assigned to the post, or hangs from a row that is.
     fn assigned_via(&self, conn: &Connection, columns: &Columns, tbl: &str, id: &str, depth: u8) -> Result<bool> {
-        if self.assigned.contains(&(tbl.to_owned(), id.to_owned())) {
+        assigned_via(&self.assigned, conn, columns, tbl, id, depth)
+    }
+}
+
+/// Whether the row is one of `assigned`, or hangs from a row that is.
+fn assigned_via(
+    assigned: &HashSet<(String, String)>,
+    conn: &Connection,
+    columns: &Columns,
+    tbl: &str,
+    id: &str,
+    depth: u8,
+) -> Result<bool> {
+    if assigned.contains(&(tbl.to_owned(), id.to_owned())) {
+        return Ok(true);
+    }
+    let (Some(cols), Some(table)) = (columns.of(tbl), SYNCED_TABLES.iter().find(|t| **t == tbl)) else {
+        return Ok(false);
+    };
+    if depth == 0 {
+        return Ok(false);
+    }
+    for (parent, p) in parents(conn, cols, table, id, assign::LINKS)? {
+        if assigned_via(assigned, conn, columns, parent, &p, depth - 1)? {
             return Ok(true);
         }
-        let (Some(cols), Some(table)) = (columns.of(tbl), SYNCED_TABLES.iter().find(|t| **t == tbl)) else {
-            return Ok(false);
-        };
-        if depth == 0 {
-            return Ok(false);
-        }
-        for (parent, p) in parents(conn, cols, table, id, assign::LINKS)? {
-            if self.assigned_via(conn, columns, parent, &p, depth - 1)? {
-                return Ok(true);
-            }
-        }
-        Ok(false)
     }
+    Ok(false)
 }
 
 /// The id of the village a row belongs to, if it can be told.
@@ -160,4 +185,80 @@ fn parents(
         .zip(present)
         .filter_map(|(value, (_, parent))| value.map(|v| (*parent, v)))
         .collect())
+}
+
+/// What HQ takes from one post: [`Intake::refuses`] judges a row as it stands after the
+/// post's changes are applied.
+#[derive(Debug)]
+pub struct Intake {
+    post: String,
+    codes: HashSet<String>,
+    assigned: HashSet<(String, String)>,
+}
+
+impl Intake {
+    /// The intake of `post`, whose enrolled village codes are `codes`.
+    pub fn new(conn: &Connection, post: Uuid, codes: &[String]) -> Result<Intake> {
+        let post = post.to_string();
+        let assigned = assign::assigned_rows(conn, &post)?;
+        Ok(Intake { post, codes: codes.iter().cloned().collect(), assigned })
+    }
+
+    /// `None` when the row `tbl`/`id` is the post's to write; otherwise why it is not, in
+    /// Chinese.
+    pub fn refuses(&self, conn: &Connection, columns: &Columns, tbl: &str, id: &str) -> Result<Option<String>> {
+        if REFERENCE.contains(&tbl) {
+            return Ok(None);
+        }
+        if tbl == "assignment" {
+            return Ok(Some("指派只能由县局建立，警务室不能新建或修改".into()));
+        }
+        let village = match village_of(conn, columns, tbl, id, 4)? {
+            Some(v) => {
+                let code: Option<Option<String>> = conn
+                    .prepare_cached("SELECT code FROM village WHERE id = ?1")?
+                    .query_row([&v], |r| r.get(0))
+                    .optional()?;
+                Some((v, code))
+            }
+            None => None,
+        };
+        let why = match village {
+            Some((_, Some(Some(code)))) if self.codes.contains(&code) => return Ok(None),
+            Some((_, Some(Some(code)))) => {
+                let whose = if tbl == "village" {
+                    "该村（社区）的区划代码"
+                } else {
+                    "所属村（社区）的区划代码"
+                };
+                let mut mine: Vec<&str> = self.codes.iter().map(String::as_str).collect();
+                mine.sort_unstable();
+                format!("{whose} {code} 不在县局登记给本警务室的辖区（{}）内", mine.join("、"))
+            }
+            // A village without a code is the post's only if the post made it.
+            Some((v, Some(None))) if self.created(conn, "village", &v)? => return Ok(None),
+            Some((_, Some(None))) => "所属村（社区）没有区划代码，也不是本警务室建立的".into(),
+            // Only a village HQ refused is missing here: what is placed in it goes with it.
+            Some((_, None)) => "所属村（社区）未被县局采用".into(),
+            // Placed in no village: the post's own rows only.
+            None if self.created(conn, tbl, id)? => return Ok(None),
+            None => "这条记录不是本警务室建立的，也不在其辖区内".into(),
+        };
+        if !self.assigned.is_empty() && self.assigned_via(conn, columns, tbl, id, assign::DEPTH)? {
+            return Ok(None);
+        }
+        Ok(Some(why))
+    }
+
+    fn created(&self, conn: &Connection, tbl: &str, id: &str) -> Result<bool> {
+        let creator: Option<String> = conn
+            .prepare_cached("SELECT origin FROM row_origin WHERE tbl = ?1 AND row_id = ?2")?
+            .query_row([tbl, id], |r| r.get(0))
+            .optional()?;
+        Ok(creator.as_deref() == Some(self.post.as_str()))
+    }
+
+    fn assigned_via(&self, conn: &Connection, columns: &Columns, tbl: &str, id: &str, depth: u8) -> Result<bool> {
+        assigned_via(&self.assigned, conn, columns, tbl, id, depth)
+    }
 }

@@ -90,3 +90,73 @@ fn an_admin_sets_up_works_verifies_backs_up_and_restores_from_the_cli() {
     let villages = ok(&db, "Admin2026x", &["--user", "admin", "call", "village.list"]);
     assert!(villages.contains("青山村"), "{villages}");
 }
+
+/// `FENGQIAO_NOW` fixes the clock for scripted checks of a plain database only: a secured
+/// one (from its first admin on) always runs on the system clock, so no user can backdate
+/// audit entries or stamp changes in another year with it.
+#[test]
+fn a_secured_database_ignores_the_clock_override() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |db: &Path, args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_fengqiao"))
+            .arg("--db")
+            .arg(db)
+            .args(args)
+            .env("FENGQIAO_NOW", "2099-01-01T09:00:00+08:00")
+            .env("FENGQIAO_PASSWORD", "Admin2026x")
+            .env_remove("FENGQIAO_USER")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let year = |stamp: &str| stamp[..4].to_owned();
+    let this_year = chrono::Utc::now().format("%Y").to_string();
+
+    let secured = dir.path().join("post.db");
+    run(&secured, &["init", "--admin", "admin"]);
+    run(&secured, &["--user", "admin", "call", "village.create", r#"{"name":"青山村"}"#]);
+    let api = Api::open_as(&secured, Arc::new(fengqiao::model::time::SystemClock), "admin", "Admin2026x").unwrap();
+    let conn = api.store().conn();
+    let stamps: Vec<String> = conn
+        .prepare("SELECT at FROM audit_log")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(stamps.len() >= 3, "{stamps:?}");
+    assert!(stamps.iter().all(|t| year(t) == this_year), "{stamps:?}");
+    let hlc: String = conn.query_row("SELECT max(hlc) FROM change_log", [], |r| r.get(0)).unwrap();
+    let wall = u64::from_str_radix(&hlc[..12], 16).unwrap();
+    assert!(wall < chrono::Utc::now().timestamp_millis() as u64 + 60_000, "{hlc}");
+
+    // A plain database (tests, demonstrations) still takes it.
+    let plain = dir.path().join("demo.db");
+    run(&plain, &["call", "village.create", r#"{"name":"青山村"}"#]);
+    let api = Api::open(&plain, Arc::new(fengqiao::model::time::SystemClock)).unwrap();
+    let at: String = api.store().conn().query_row("SELECT max(at) FROM audit_log", [], |r| r.get(0)).unwrap();
+    assert_eq!(year(&at), "2099");
+}
+
+/// Entries cut from the end of the audit log are not healed over by the next one: the CLI's
+/// `audit verify` names them, and exits non-zero.
+#[test]
+fn audit_verify_reports_a_cut_tail_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("post.db");
+    ok(&db, "Admin2026x", &["init", "--admin", "admin"]);
+    for text in ["王", "李", "张"] {
+        ok(&db, "Admin2026x", &["--user", "admin", "search", text]);
+    }
+    let last = {
+        let api = Api::open_as(&db, Arc::new(FixedClock::new(chrono::Utc::now())), "admin", "Admin2026x").unwrap();
+        let conn = api.store().conn();
+        let last: i64 = conn.query_row("SELECT max(seq) FROM audit_log", [], |r| r.get(0)).unwrap();
+        conn.execute_batch("DROP TRIGGER audit_log_no_delete").unwrap();
+        conn.execute("DELETE FROM audit_log WHERE seq > ?1", [last - 2]).unwrap();
+        last
+    };
+    // The next login's entry finds the cut and records it first.
+    let err = fails(&db, "Admin2026x", &["--user", "admin", "audit", "verify"]);
+    assert!(err.contains(&format!("第 {}–{last} 条被删除", last - 1)), "{err}");
+}

@@ -449,12 +449,20 @@ fn hq_anchors_each_posts_audit_chain_and_notices_it_rewritten_or_cut_back() {
     conn.execute("UPDATE audit_log SET hash = 'forged' WHERE seq = ?1", [anchored]).unwrap();
     person(&mut post, &h, "王丙");
     sync(&mut hq, &mut post);
+    // The anchored entry was the newest: the post's next entry found it replaced, recorded
+    // that, and said so in its bundle too.
     let alarms = audit_alarms(&mut hq);
-    assert_eq!(alarms, [format!("审计日志第 {anchored} 条与县局留存的锚点不符，可能被改动")]);
-    // The bundle was applied all the same, and the alarm is not repeated.
+    assert_eq!(
+        alarms,
+        [
+            format!("审计日志第 {anchored} 条与县局留存的锚点不符，可能被改动"),
+            format!("警务室发现并记录：审计日志末尾的第 {anchored} 条被替换（与登记的链尾不符）"),
+        ]
+    );
+    // The bundle was applied all the same, and the alarms are not repeated.
     assert_eq!(count(&hq.api, "SELECT count(*) FROM person WHERE name = '王丙'"), 1);
     sync(&mut hq, &mut post);
-    assert_eq!(audit_alarms(&mut hq).len(), 1);
+    assert_eq!(audit_alarms(&mut hq).len(), 2);
 
     // The chain cut back to before what HQ has seen (an old backup restored, or entries
     // deleted).

@@ -144,7 +144,7 @@ pub(crate) fn print_report(json: bool, r: &ImportReport) {
         print_json(&serde_json::to_value(r).unwrap_or_default());
     } else {
         out!(
-            "已导入来自 {} 的第 {} 号同步包：{} 条变更，采用 {}，较旧未采用 {}，已有 {}，冲突 {}；拒绝 0",
+            "已导入来自 {} 的第 {} 号同步包：{} 条变更，采用 {}，较旧未采用 {}，已有 {}，冲突 {}",
             r.from,
             r.counter,
             r.changes,
@@ -153,6 +153,9 @@ pub(crate) fn print_report(json: bool, r: &ImportReport) {
             r.duplicates,
             r.conflicts
         );
+        for row in &r.refusals {
+            out!("县局未采用 {}（第 {} 号同步包）：{}", row.what(), row.counter, row.reason);
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 import type { AuditAlarm } from "./AuditAlarm";
 import type { NodeRole } from "./NodeRole";
 import type { Peer } from "./Peer";
+import type { RefusedRow } from "./RefusedRow";
 
 /**
  * Where this node stands.
@@ -32,6 +33,12 @@ peers: Array<Peer>,
  */
 open_conflicts: number, 
 /**
- * HQ: alarms about posts' audit chains not yet marked seen, newest first (none on a post).
+ * Alarms about audit chains not yet marked seen, newest first: at HQ about posts'
+ * chains; at a post, a cut of its own chain's tail it found.
  */
-audit_alarms: Array<AuditAlarm>, };
+audit_alarms: Array<AuditAlarm>, 
+/**
+ * Rows HQ did not take, newest first (the latest 50): at HQ from every post, at a post
+ * its own, as HQ reported them.
+ */
+refusals: Array<RefusedRow>, };

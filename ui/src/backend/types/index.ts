@@ -148,6 +148,7 @@ export type { Post } from "./Post";
 export type { PostInput } from "./PostInput";
 export type { PreventionMonth } from "./PreventionMonth";
 export type { ReferRequest } from "./ReferRequest";
+export type { RefusedRow } from "./RefusedRow";
 export type { Relation } from "./Relation";
 export type { Residence } from "./Residence";
 export type { RewardRequest } from "./RewardRequest";

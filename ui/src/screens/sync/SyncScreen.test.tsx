@@ -14,6 +14,8 @@ const STATUS = {
   local_changes: 120,
   open_conflicts: 1,
   peers: [{ node_id: "n-hq", name: "平安县公安局", role: "hq", villages: [], enrolled_at: "2026-11-01T08:00:00Z", last_sync_at: "2026-11-22T09:30:00Z", pending: 7 }],
+  audit_alarms: [],
+  refusals: [],
 };
 const CONFLICT = {
   id: 3,
@@ -125,7 +127,7 @@ describe("SyncScreen", () => {
         return {
           sent: { path: "", counter: 3, changes: 3, bytes: 900 },
           received_bytes: 1200,
-          received: { from: "hq", counter: 4, changes: 5, applied: 4, ignored: 0, duplicates: 1, conflicts: 1 },
+          received: { from: "hq", counter: 4, changes: 5, applied: 4, ignored: 0, duplicates: 1, conflicts: 1, refused: 0, refusals: [] },
         };
       if (method === "enroll.request") return { path: "/media/usb/登记申请.fqreq", node_id: "n1", name: "青山警务室" };
       return { hq_node_id: "hq", hq_name: "平安县公安局", villages: ["330326101201"] };
@@ -160,6 +162,43 @@ describe("SyncScreen", () => {
       ["enroll.accept", { path: "/media/usb/登记回执.fqreply" }],
       ["enroll.network", { url: "https://10.0.0.5:8443", code: "ABCD-EFGH-JKLM-NPQR-STUV" }],
     ]);
+  });
+
+  it("says which of the post's rows HQ did not take, and why", async () => {
+    const REFUSED = {
+      id: 7,
+      post: "n-post",
+      post_name: "",
+      counter: 12,
+      tbl: "village",
+      kind: "村（社区）",
+      row_id: "v9",
+      subject: "东山村（330326101201）",
+      changes: 2,
+      reason: "该村（社区）的区划代码 330326101201 不在县局登记给本警务室的辖区（330326101202）内",
+      refused_at: "2026-11-23T01:00:00Z",
+    };
+    vi.spyOn(transport, "invoke").mockImplementation(async (_cmd, args) => {
+      const { method } = args as { method: string };
+      if (method === "sync.status") return { ...STATUS, refusals: [REFUSED] } as never;
+      if (method === "sync.network")
+        return {
+          sent: { path: "", counter: 12, changes: 2, bytes: 900 },
+          received_bytes: 600,
+          received: { from: "hq", counter: 9, changes: 0, applied: 0, ignored: 0, duplicates: 0, conflicts: 0, refused: 0, refusals: [REFUSED] },
+        } as never;
+      return [] as never;
+    });
+    const user = userEvent.setup({ delay: null });
+    renderScreen();
+    const card = await screen.findByTestId("refusals");
+    expect(within(card).getByText("东山村（330326101201）")).toBeInTheDocument();
+    expect(within(card).getByText(REFUSED.reason)).toBeInTheDocument();
+    expect(within(card).getByText("2026-11-23 09:00")).toBeInTheDocument();
+    await user.click(screen.getByTestId("sync-url"));
+    await user.paste("https://10.0.0.5:8443");
+    await user.click(screen.getByTestId("sync-network"));
+    expect(await screen.findByTestId("sync-result")).toHaveTextContent("县局未采用本机的 1 条记录（见下方）");
   });
 
   it("hides enrollment from non-admins and restores a conflict's overwritten value", async () => {

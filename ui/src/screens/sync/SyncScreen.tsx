@@ -230,6 +230,25 @@ export function SyncScreen({ isAdmin }: { isAdmin: boolean }) {
           />
         </Card>
       )}
+      {(status?.refusals ?? []).length > 0 && (
+        <Card title={`县局未采用的修改（${status?.refusals.length}）`} data-testid="refusals">
+          <Typography.Paragraph type="secondary">
+            这些修改超出本警务室的辖区，或修改时本机时钟偏快，县局没有采用，也没有转给其他警务室；它们只留在本机。请核对后改正（如村（社区）代码），改正后的修改会照常同步。
+          </Typography.Paragraph>
+          <Table
+            rowKey="id"
+            size="small"
+            dataSource={status?.refusals ?? []}
+            pagination={{ pageSize: 10, hideOnSinglePage: true }}
+            columns={[
+              { title: "县局处理时间", dataIndex: "refused_at", width: 150, render: (t: string) => beijingTime(t) },
+              { title: "类别", dataIndex: "kind", width: 100, render: (k: string) => <Tag>{k}</Tag> },
+              { title: "记录", render: (_, r) => r.subject ?? r.row_id },
+              { title: "原因", dataIndex: "reason" },
+            ]}
+          />
+        </Card>
+      )}
       <Card title="同步冲突">
         <Typography.Paragraph type="secondary">
           两处同时修改同一项时，保留较新的修改；被覆盖的值记在这里，可以恢复（作为一次新的修改同步出去）。
