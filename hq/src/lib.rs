@@ -13,25 +13,34 @@
 //! - `POST /enroll`: a post's enrollment request MACed with a one-time code issued here
 //!   (`fengqiao-hq enroll-code`); HQ's reply MACed with the same code. A refusal (wrong,
 //!   used or expired code) gets `400` with the Chinese reason, and nothing is recorded.
+//!   At most [`ENROLL_PER_WINDOW`] requests per remote address in [`ENROLL_WINDOW`]; more
+//!   get `429`.
+//!
+//! Every refused `/sync` and `/enroll` request, and every bundle with rows left out, is
+//! logged to standard error (one line: time, route, remote address, reason), where the
+//! service manager (systemd's journal) keeps it.
 //! - `GET /health`: `ok`.
 //! - `GET /`: the status page (posts, last sync, pending changes, open conflicts) with the
 //!   relay form: the station's browser uploads a post's bundle from a USB stick and saves
 //!   HQ's reply back onto it. The bundle stays sealed end to end; the page only relays.
 
+use std::collections::HashMap;
 use std::future::Future;
+use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use fengqiao::Error;
 use fengqiao::api::Api;
-use fengqiao::model::time::SystemClock;
 use fengqiao::model::time::show_stored;
+use fengqiao::model::time::{Clock, SystemClock};
 
 /// The largest bundle accepted over HTTP: a whole post's decade fits well below it.
 pub const MAX_BUNDLE: usize = 1 << 30;
@@ -50,15 +59,64 @@ pub fn open(data: &Path) -> Result<Api, Error> {
     Api::open_shared(&db_path(data), Arc::new(SystemClock))
 }
 
-type Shared = Arc<Mutex<Api>>;
+/// How many `/enroll` requests one remote address may make in [`ENROLL_WINDOW`]: enough
+/// for an admin who mistypes the code a few times, far too few to matter to a guesser
+/// (a code has 100 bits), and a bound on the work and log lines one address can cause.
+pub const ENROLL_PER_WINDOW: u32 = 10;
+
+/// The window of [`ENROLL_PER_WINDOW`].
+pub const ENROLL_WINDOW: Duration = Duration::from_secs(10 * 60);
+
+/// How many remote addresses the limiter remembers at once.
+const TRACKED_ADDRESSES: usize = 4096;
+
+/// The open HQ node, and the `/enroll` limiter.
+#[derive(Clone)]
+struct Shared {
+    api: Arc<Mutex<Api>>,
+    enroll_limit: Arc<Mutex<Limiter>>,
+}
+
+/// Counts requests per remote address in fixed windows. Bounded: when full it forgets the
+/// addresses whose window is over, then the one whose window began first. A small map
+/// rather than a crate: per-address counting in windows is all `/enroll` needs.
+#[derive(Debug)]
+struct Limiter {
+    per_window: u32,
+    window: Duration,
+    seen: HashMap<IpAddr, (Instant, u32)>,
+}
+
+impl Limiter {
+    fn new(per_window: u32, window: Duration) -> Limiter {
+        Limiter { per_window, window, seen: HashMap::new() }
+    }
+
+    /// Counts a request from `ip` at `now`; `Err` with how long until it may ask again.
+    fn admit(&mut self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
+        if !self.seen.contains_key(&ip) && self.seen.len() >= TRACKED_ADDRESSES {
+            let window = self.window;
+            self.seen.retain(|_, (start, _)| now.duration_since(*start) < window);
+            if self.seen.len() >= TRACKED_ADDRESSES
+                && let Some(oldest) = self.seen.iter().min_by_key(|(_, (start, _))| *start).map(|(ip, _)| *ip)
+            {
+                self.seen.remove(&oldest);
+            }
+        }
+        let entry = self.seen.entry(ip).or_insert((now, 0));
+        if now.duration_since(entry.0) >= self.window {
+            *entry = (now, 0);
+        }
+        if entry.1 >= self.per_window {
+            return Err(self.window.saturating_sub(now.duration_since(entry.0)));
+        }
+        entry.1 += 1;
+        Ok(())
+    }
+}
 
 /// How many persons' search entries HQ builds per hold of its lock.
 const CATCH_UP_BATCH: usize = 2000;
-
-/// The router over one open HQ node.
-pub fn router(api: Api) -> Router {
-    routes(Arc::new(Mutex::new(api)))
-}
 
 fn routes(shared: Shared) -> Router {
     Router::new()
@@ -70,22 +128,33 @@ fn routes(shared: Shared) -> Router {
         .with_state(shared)
 }
 
+/// One line on standard error about a request HQ refused or only partly took.
+fn log(route: &str, from: SocketAddr, what: &str) {
+    let now = fengqiao::model::time::show(SystemClock.now());
+    eprintln!("{now} {route} 来自 {from}：{what}");
+}
+
 /// Serves HQ on `listener` until `shutdown` completes.
 pub async fn run(
     listener: tokio::net::TcpListener,
     api: Api,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let shared: Shared = Arc::new(Mutex::new(api));
+    let shared = Shared {
+        api: Arc::new(Mutex::new(api)),
+        enroll_limit: Arc::new(Mutex::new(Limiter::new(ENROLL_PER_WINDOW, ENROLL_WINDOW))),
+    };
     // Entries left queued by imports made from the command line.
-    let queued = shared.clone();
+    let queued = shared.api.clone();
     tokio::task::spawn_blocking(move || catch_up(&queued));
-    axum::serve(listener, routes(shared)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, routes(shared).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Builds the search entries HQ deferred past its imports (see the core's
 /// `store::search`), one batch per hold of the lock so that syncs do not wait behind it.
-fn catch_up(api: &Shared) {
+fn catch_up(api: &Arc<Mutex<Api>>) {
     loop {
         match lock(api).search_catch_up(CATCH_UP_BATCH) {
             Ok(0) => break,
@@ -98,39 +167,84 @@ fn catch_up(api: &Shared) {
     }
 }
 
-fn lock(api: &Shared) -> std::sync::MutexGuard<'_, Api> {
+fn lock(api: &Arc<Mutex<Api>>) -> std::sync::MutexGuard<'_, Api> {
     // A panic while holding the lock leaves SQLite's transaction rolled back; the store
     // itself is still consistent, so carry on.
     api.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-async fn sync(State(api): State<Shared>, body: Bytes) -> Response {
+async fn sync(State(shared): State<Shared>, ConnectInfo(from): ConnectInfo<SocketAddr>, body: Bytes) -> Response {
     // SQLite work is blocking: keep it off the async workers.
-    let shared = api.clone();
-    let done = tokio::task::spawn_blocking(move || lock(&api).hq_exchange(&body).map(|(_, reply)| reply)).await;
-    if matches!(done, Ok(Ok(_))) {
-        // The post has its reply; the search entries of what it brought are built after.
-        tokio::task::spawn_blocking(move || catch_up(&shared));
+    let api = shared.api.clone();
+    let done = tokio::task::spawn_blocking(move || lock(&api).hq_exchange(&body)).await;
+    let done = match done {
+        Ok(Ok((report, reply))) => {
+            if report.refused > 0 {
+                let rows = report.refusals.iter().map(|r| format!("{}：{}", r.what(), r.reason)).collect::<Vec<_>>();
+                log(
+                    "/sync",
+                    from,
+                    &format!(
+                        "警务室 {} 的第 {} 号同步包有 {} 行未采用：{}",
+                        report.from,
+                        report.counter,
+                        report.refusals.len(),
+                        rows.join("；")
+                    ),
+                );
+            }
+            // The post has its reply; the search entries of what it brought are built after.
+            let queued = shared.api.clone();
+            tokio::task::spawn_blocking(move || catch_up(&queued));
+            Ok(Ok(reply))
+        }
+        Ok(Err(e)) => Ok(Err(e)),
+        Err(e) => Err(e),
+    };
+    respond("/sync", from, done, "application/octet-stream")
+}
+
+async fn enroll(State(shared): State<Shared>, ConnectInfo(from): ConnectInfo<SocketAddr>, body: Bytes) -> Response {
+    let limited = shared.enroll_limit.lock().unwrap_or_else(|e| e.into_inner()).admit(from.ip(), Instant::now());
+    if let Err(wait) = limited {
+        let minutes = wait.as_secs().div_ceil(60).max(1);
+        let message = format!("登记请求过于频繁，请 {minutes} 分钟后再试");
+        log("/enroll", from, &message);
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
+                (header::RETRY_AFTER, wait.as_secs().max(1).to_string()),
+            ],
+            message,
+        )
+            .into_response();
     }
-    respond(done, "application/octet-stream")
-}
-
-async fn enroll(State(api): State<Shared>, body: Bytes) -> Response {
+    let api = shared.api.clone();
     let done = tokio::task::spawn_blocking(move || lock(&api).hq_enroll_coded(&body)).await;
-    respond(done, "application/json")
+    respond("/enroll", from, done, "application/json")
 }
 
-fn respond(done: Result<Result<Vec<u8>, Error>, tokio::task::JoinError>, content_type: &'static str) -> Response {
+fn respond(
+    route: &str,
+    from: SocketAddr,
+    done: Result<Result<Vec<u8>, Error>, tokio::task::JoinError>,
+    content_type: &'static str,
+) -> Response {
     match done {
         Ok(Ok(reply)) => ([(header::CONTENT_TYPE, content_type)], reply).into_response(),
         Ok(Err(e)) => {
+            log(route, from, &format!("已拒绝（{}）：{e}", e.code()));
             let status = match e {
                 Error::Storage(_) | Error::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
                 _ => StatusCode::BAD_REQUEST,
             };
             (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], e.to_string()).into_response()
         }
-        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "处理中断，未做任何改动").into_response(),
+        Err(_) => {
+            log(route, from, "处理中断，未做任何改动");
+            (StatusCode::INTERNAL_SERVER_ERROR, "处理中断，未做任何改动").into_response()
+        }
     }
 }
 
@@ -138,7 +252,8 @@ fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-async fn status_page(State(api): State<Shared>) -> Response {
+async fn status_page(State(shared): State<Shared>) -> Response {
+    let api = shared.api.clone();
     let done = tokio::task::spawn_blocking(move || {
         let mut api = lock(&api);
         Ok::<_, fengqiao::Error>((api.sync_status()?, api.hq_assignments()?))
@@ -273,4 +388,27 @@ document.getElementById('send').onclick = async () => {{
         conflicts = status.open_conflicts,
     ))
     .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_enroll_limiter_counts_per_address_in_windows_and_stays_bounded() {
+        let mut limit = Limiter::new(3, Duration::from_secs(60));
+        let t0 = Instant::now();
+        let a = IpAddr::from([10, 0, 0, 1]);
+        for _ in 0..3 {
+            assert!(limit.admit(a, t0).is_ok());
+        }
+        assert_eq!(limit.admit(a, t0 + Duration::from_secs(20)), Err(Duration::from_secs(40)));
+        assert!(limit.admit(IpAddr::from([10, 0, 0, 2]), t0).is_ok(), "another address has its own count");
+        assert!(limit.admit(a, t0 + Duration::from_secs(60)).is_ok(), "a new window");
+        let later = t0 + Duration::from_secs(61);
+        for i in 0..(TRACKED_ADDRESSES as u32 + 10) {
+            assert!(limit.admit(IpAddr::from(i.to_be_bytes()), later).is_ok());
+        }
+        assert!(limit.seen.len() <= TRACKED_ADDRESSES, "{}", limit.seen.len());
+    }
 }

@@ -277,7 +277,7 @@ pub(super) fn methods() -> Vec<Method> {
             "纠纷列表（按状态、类型、村、调解类型、受理日期、名称筛选，分页）",
             DisputeFilter,
             Anyone,
-            Unaudited,
+            List,
             |api, p| api.dispute_list(p)
         ),
         method!(
@@ -285,7 +285,7 @@ pub(super) fn methods() -> Vec<Method> {
             "逾期未履行的调解协议",
             NoDisputeParams,
             Anyone,
-            Unaudited,
+            List,
             |api, _| api.dispute_overdue_fulfilments()
         ),
         method!(
@@ -329,7 +329,6 @@ pub(super) fn methods() -> Vec<Method> {
         method!("fulfilment.record", "登记协议履行情况", FulfilmentInput, Anyone, Create, |api, p| api
             .fulfilment_record(p)),
         method!("followup.record", "登记回访", FollowUpInput, Anyone, Create, |api, p| api.followup_record(p)),
-        method!("followup.due", "到期未回访的纠纷", DueRequest, Anyone, Unaudited, |api, p| api
-            .followup_due(p)),
+        method!("followup.due", "到期未回访的纠纷", DueRequest, Anyone, List, |api, p| api.followup_due(p)),
     ]
 }

@@ -195,7 +195,7 @@ pub(super) fn methods() -> Vec<Method> {
             "代办列表（按状态、方式、事项、人员、逾期筛选，分页）",
             ErrandFilter,
             Anyone,
-            Unaudited,
+            List,
             |api, p| api.errand_list(p)
         ),
         method!(
@@ -213,16 +213,10 @@ pub(super) fn methods() -> Vec<Method> {
             "逾期未办结的代办（逾期最久的在前）",
             OverdueRequest,
             Anyone,
-            Unaudited,
+            List,
             |api, p| api.errand_overdue(p)
         ),
-        method!(
-            "errand.board",
-            "代办看板：各状态的数量和事项",
-            BoardRequest,
-            Anyone,
-            Unaudited,
-            |api, p| api.errand_board(p)
-        ),
+        method!("errand.board", "代办看板：各状态的数量和事项", BoardRequest, Anyone, List, |api, p| api
+            .errand_board(p)),
     ]
 }

@@ -63,7 +63,7 @@ pub(super) fn methods() -> Vec<Method> {
             "警情台账（按类别、处置结果、村、日期筛选，分页，最新在前）",
             IncidentFilter,
             Anyone,
-            Unaudited,
+            List,
             |api, p| api.incident_list(p)
         ),
     ]

@@ -7,6 +7,7 @@
 //! `method!`, which declares who may call each one and what the audit log records
 //! ([`permission`]). The api runs no SQL: it reads through the store's queries.
 
+mod bounds;
 mod dispute;
 mod docs;
 mod errand;
@@ -173,6 +174,7 @@ impl Api {
     pub fn call(&mut self, name: &str, params: Value) -> Result<Value> {
         let m = registry().into_iter().find(|m| m.name == name).ok_or_else(|| Error::UnknownMethod(name.into()))?;
         let params = if params.is_null() { Value::Object(Default::default()) } else { params };
+        bounds::check(&params)?;
         let admitted = self.admit(name, (m.need, m.audit, m.summary), &params)?;
         let reply = (m.run)(self, params)?;
         self.record(name, admitted, &reply)?;

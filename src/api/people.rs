@@ -99,7 +99,7 @@ pub struct SearchRequest {
     pub text: String,
     /// Page, from 1.
     pub page: Option<u32>,
-    /// Page size (default 20).
+    /// Page size (default 20, at most 100).
     pub page_size: Option<u32>,
 }
 
@@ -291,7 +291,10 @@ impl Api {
     pub fn search(&mut self, req: SearchRequest) -> Result<SearchPage> {
         // A node that defers its search entries (HQ) builds the queued ones first.
         self.search_catch_up(usize::MAX)?;
-        search::search(self.store.conn(), &req.text, req.page.unwrap_or(1), req.page_size.unwrap_or(20))
+        let text = crate::model::validate::search_text("text", &req.text)?;
+        let page = req.page.unwrap_or(1).clamp(1, 1000);
+        let size = req.page_size.unwrap_or(20).clamp(1, crate::store::PAGE_MAX);
+        search::search(self.store.conn(), &text, page, size)
     }
 }
 
@@ -342,7 +345,7 @@ pub(super) fn methods() -> Vec<Method> {
             "户列表（按村、组、标签筛选，分页）",
             HouseholdFilter,
             Anyone,
-            Unaudited,
+            List,
             |api, p| api.household_list(p)
         ),
         method!("person.create", "登记人员", PersonInput, Anyone, Create, |api, p| api.person_create(p)),

@@ -10,9 +10,11 @@
 //! officer may preside over) — that one depends on the dispute's track, so
 //! [`Need::NotAuxiliaryForSecurityTrack`] looks it up.
 //!
-//! Audited: person and household views, other record views, searches, exports, prints, and
-//! every write. Plain lists are not (they show what a page of the ledger shows; every detail
-//! view behind them is).
+//! Audited: person and household views, other record views, searches, lists of records (a
+//! page of households shows heads, phones and addresses: each page read is recorded with
+//! its filters and how many rows it gave out), exports, prints, and every write. Lists
+//! that show nothing about residents (the villages, the post's officers, the service
+//! catalogue, 五无 status) and checks are not.
 
 use crate::model::Role;
 
@@ -34,8 +36,11 @@ pub enum Need {
 /// What the audit log records for a successful call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audit {
-    /// Not recorded (lists, checks, the session methods, which write their own entries).
+    /// Not recorded (checks, lists of nothing personal, the session methods, which write
+    /// their own entries).
     Unaudited,
+    /// A page of records read (a bulk read).
+    List,
     /// A record viewed.
     View,
     /// A person or household viewed (personal data).
@@ -59,6 +64,7 @@ impl Audit {
     pub fn action(self) -> Option<&'static str> {
         Some(match self {
             Audit::Unaudited => return None,
+            Audit::List => "list",
             Audit::View => "view",
             Audit::ViewPerson => "view_person",
             Audit::Search => "search",
@@ -168,8 +174,12 @@ mod tests {
             ("stats.month", None),
             ("sync.status", None),
             ("id_number.check", None),
-            ("conflict.list", None),
-            ("assignment.list", None),
+            ("conflict.list", Some("list")),
+            ("assignment.list", Some("list")),
+            ("village.list", None),
+            ("officer.list", None),
+            ("service_item.list", None),
+            ("five_nones.list", None),
             ("conflict.restore", Some("update")),
             ("sync.export", Some("export")),
             ("sync.import", Some("update")),
@@ -184,9 +194,11 @@ mod tests {
             // Verifying a hazard is a write, not a check (it was left unaudited when the
             // action was guessed from the method's last word).
             ("hazard.verify", Some("update")),
-            ("household.list", None),
-            ("dispute.overdue_fulfilments", None),
-            ("followup.due", None),
+            ("household.list", Some("list")),
+            ("dispute.overdue_fulfilments", Some("list")),
+            ("followup.due", Some("list")),
+            ("errand.board", Some("list")),
+            ("volunteer.list", Some("list")),
             ("agreement.check", None),
             ("session.login", None),
             ("audit.list", None),

@@ -405,11 +405,8 @@ impl Api {
         let (need, audit, what) = gate;
         let now = self.store.clock().now();
         let target = params.get("id").and_then(Value::as_str).map(str::to_owned);
-        let detail = match method {
-            "search" => params.get("text").and_then(Value::as_str).map(|t| format!("查找：{t}")),
-            _ => Some(method.to_owned()),
-        };
         let action = audit.action();
+        let detail = audit_detail(method, action, params);
         if self.key.is_none() {
             return Ok(Admitted { login: None, action, target, detail });
         }
@@ -461,6 +458,25 @@ impl Api {
     pub(crate) fn record(&mut self, method: &str, a: Admitted, reply: &Value) -> Result<()> {
         let Some(action) = a.action else { return Ok(()) };
         let target = a.target.or_else(|| reply.get("id").and_then(Value::as_str).map(str::to_owned));
+        let outcome = match action {
+            // How much a list gave out.
+            "list" => {
+                let n = reply.get("items").or_else(|| reply.get("hits")).unwrap_or(reply).as_array().map(Vec::len);
+                n.map(|n| format!("，返回 {n} 条"))
+            }
+            // Where a file went.
+            "export" | "print" => reply
+                .get("path")
+                .or_else(|| reply.get("file"))
+                .and_then(Value::as_str)
+                .filter(|p| !p.is_empty())
+                .map(|p| format!(" → {p}")),
+            _ => None,
+        };
+        let detail = match (a.detail, outcome) {
+            (Some(d), Some(o)) => Some(format!("{d}{o}")),
+            (d, _) => d,
+        };
         let now = self.store.clock().now();
         self.audit(
             now,
@@ -469,7 +485,7 @@ impl Api {
                 action,
                 tbl: Some(permission::table_of(method)),
                 row_id: target.as_deref(),
-                detail: a.detail.as_deref(),
+                detail: detail.as_deref(),
             },
         )
     }
@@ -669,6 +685,47 @@ impl Api {
         let kf = KeyFile::load(&self.key_path())?.unwrap_or_default();
         let now = self.store.clock().now();
         backup::backup(self.store.conn(), &key, &kf, &self.protected(), &req.out, now)
+    }
+}
+
+/// What an audit entry says of a call beside its action: the text searched; a list's
+/// filters; what an export or print was (the ledger, the month, the record); else the
+/// method. [`Api::record`] adds what the call gave out (rows, the file written).
+fn audit_detail(method: &str, action: Option<&str>, params: &Value) -> Option<String> {
+    let text = |k: &str| params.get(k).and_then(Value::as_str).map(str::to_owned);
+    match (method, action) {
+        ("search", _) => text("text").map(|t| format!("查找：{t}")),
+        (_, Some("list")) => {
+            let mut filters: Vec<String> = params
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+                .collect();
+            filters.sort();
+            let mut shown: String = filters.join(" ").chars().take(200).collect();
+            if shown.is_empty() {
+                shown = "全部".into();
+            }
+            Some(format!("{method}（{shown}）"))
+        }
+        (_, Some("export" | "print")) => {
+            let kind =
+                text("kind").and_then(|k| crate::docs::ledger::LedgerKind::parse(&k)).map(|k| k.label().to_owned());
+            let parts: Vec<String> = [
+                kind,
+                text("month").map(|m| format!("{m} 月")),
+                params.get("year").and_then(Value::as_i64).map(|y| format!("{y} 年度")),
+                text("dispute_id").map(|d| format!("纠纷 {d}")),
+                text("follow_up_id").map(|f| format!("回访 {f}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            Some(if parts.is_empty() { method.to_owned() } else { format!("{method}：{}", parts.join("，")) })
+        }
+        _ => Some(method.to_owned()),
     }
 }
 

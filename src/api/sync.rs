@@ -173,20 +173,14 @@ pub struct StatusRequest {}
 
 pub(super) fn methods() -> Vec<Method> {
     vec![
-        method!(
-            "assignment.list",
-            "列出县局指派给本警务室的记录",
-            NoParams,
-            Anyone,
-            Unaudited,
-            |api, _| api.assignment_list()
-        ),
+        method!("assignment.list", "列出县局指派给本警务室的记录", NoParams, Anyone, List, |api, _| api
+            .assignment_list()),
         method!(
             "conflict.list",
             "列出同步冲突（被覆盖的并发修改）",
             ConflictListRequest,
             Anyone,
-            Unaudited,
+            List,
             |api, p| api.conflict_list(p)
         ),
         method!(

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::model::id_number::IdNumber;
 use crate::model::time::{age_on, parse_date};
-use crate::model::validate::{person_name, phone, required, tag, text};
+use crate::model::validate::{person_name, phone, required, tags, text};
 use crate::model::{Relation, Residence, Role, Sex};
 
 /// Reads an optional date field, naming it on error.
@@ -263,14 +263,7 @@ impl PersonInput {
         self.address = text("address", "住址", self.address.as_deref(), 100)?;
         self.occupation = text("occupation", "职业", self.occupation.as_deref(), 40)?;
         self.notes = text("notes", "备注", self.notes.as_deref(), 2000)?;
-        let mut tags = Vec::new();
-        for t in &self.tags {
-            let t = tag("tags", t)?;
-            if !tags.contains(&t) {
-                tags.push(t);
-            }
-        }
-        self.tags = tags;
+        self.tags = tags("tags", &self.tags)?;
         self.household_id = self.household_id.filter(|s| !s.trim().is_empty());
         if self.household_id.is_none() && self.relation.is_some() {
             return Err(Error::validation("relation", "未选择所属户，不能填写与户主关系"));

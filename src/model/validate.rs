@@ -1,7 +1,59 @@
-//! Field validation shared by every form: names, phones, money in fen, free text, tags.
-//! Each check returns the cleaned value or a Chinese message naming the field.
+//! Field validation shared by every form: names, phones, money in fen, free text, tags,
+//! search text. Each check returns the cleaned value or a Chinese message naming the field.
+//!
+//! Invisible format characters ([`invisible`]) are refused in every name, text and tag: a
+//! right-to-left override (U+202E) and its kin make a printed name or note read differently
+//! from what is stored, and zero-width characters make two names that look the same differ.
 
 use crate::error::{Error, Result};
+
+/// Whether `c` is an invisible format or control character no name or note needs: C0/C1
+/// controls, the bidirectional embeddings, overrides, isolates and marks (U+202A–U+202E,
+/// U+2066–U+2069, U+200E/U+200F, U+061C), zero-width and invisible operators (U+200B–U+200D,
+/// U+2060–U+2064, U+FEFF), the soft hyphen, deprecated format characters (U+206A–U+206F),
+/// interlinear annotation marks (U+FFF9–U+FFFB), line and paragraph separators and tag
+/// characters (U+E0000–U+E007F). Tab and line breaks are judged by each check.
+pub fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{00AD}' | '\u{061C}' | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}')
+}
+
+/// The first invisible character of `s` (line breaks and tabs allowed when `multiline`), as
+/// a message for `label`.
+fn hidden(label: &str, s: &str, multiline: bool) -> Option<String> {
+    let c = s.chars().find(|c| invisible(*c) && !(multiline && matches!(c, '\n' | '\t' | '\r')))?;
+    Some(if c.is_control() {
+        format!("{label}含有不可见的控制字符")
+    } else {
+        format!("{label}含有不可见的格式字符 U+{:04X}（如从右到左覆盖），打印出的文字会与保存的不同，请删去", c as u32)
+    })
+}
+
+/// Text a search takes: at most [`SEARCH_MAX`] characters, nothing invisible.
+pub fn search_text(field: &str, raw: &str) -> Result<String> {
+    let s = raw.trim();
+    let n = s.chars().count();
+    if n > SEARCH_MAX {
+        return Err(Error::validation(field, format!("查找内容过长（{n}个字），最多{SEARCH_MAX}个字")));
+    }
+    if let Some(m) = hidden("查找内容", s, false) {
+        return Err(Error::validation(field, m));
+    }
+    Ok(s.to_owned())
+}
+
+/// The longest search: an address with its village and group is some 40 characters.
+pub const SEARCH_MAX: usize = 100;
+
+/// The most tags one resident or household carries.
+pub const TAGS_MAX: usize = 20;
 
 /// A person's name: 1–30 characters, no digits or control characters. Minority names may
 /// carry the middle dot (·), which is normalised to U+00B7.
@@ -14,7 +66,10 @@ pub fn person_name(field: &str, label: &str, raw: &str) -> Result<String> {
     if n > 30 {
         return Err(Error::validation(field, format!("{label}过长（{n}个字），最多30个字")));
     }
-    if let Some(c) = s.chars().find(|c| c.is_control() || c.is_ascii_digit() || "<>{}[]@#$%^*=|\\".contains(*c)) {
+    if let Some(m) = hidden(label, &s, false) {
+        return Err(Error::validation(field, m));
+    }
+    if let Some(c) = s.chars().find(|c| c.is_ascii_digit() || "<>{}[]@#$%^*=|\\".contains(*c)) {
         return Err(Error::validation(field, format!("{label}中不能含有字符“{}”", c.escape_default())));
     }
     Ok(s)
@@ -55,8 +110,8 @@ pub fn text(field: &str, label: &str, raw: Option<&str>, max: usize) -> Result<O
     if n > max {
         return Err(Error::validation(field, format!("{label}过长（{n}个字），最多{max}个字")));
     }
-    if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
-        return Err(Error::validation(field, format!("{label}含有不可见的控制字符")));
+    if let Some(m) = hidden(label, s, true) {
+        return Err(Error::validation(field, m));
     }
     Ok(Some(s.to_owned()))
 }
@@ -123,10 +178,28 @@ pub fn tag(field: &str, raw: &str) -> Result<String> {
         return Ok(k.as_str().to_owned());
     }
     let n = s.chars().count();
-    if n == 0 || n > 12 || s.chars().any(|c| c.is_control() || c == ',') {
-        return Err(Error::validation(field, format!("标签“{s}”无效：应为1至12个字，且不含逗号")));
+    if n == 0 || n > 12 || s.chars().any(|c| invisible(c) || c == ',') {
+        return Err(Error::validation(field, format!("标签“{s}”无效：应为1至12个字，且不含逗号或不可见字符")));
     }
     Ok(s.to_owned())
+}
+
+/// A list of tags: each checked by [`tag`], duplicates dropped, at most [`TAGS_MAX`].
+pub fn tags(field: &str, raw: &[String]) -> Result<Vec<String>> {
+    if raw.len() > TAGS_MAX * 4 {
+        return Err(Error::validation(field, format!("标签过多（{} 个），最多 {TAGS_MAX} 个", raw.len())));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for t in raw {
+        let t = tag(field, t)?;
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    if out.len() > TAGS_MAX {
+        return Err(Error::validation(field, format!("标签过多（{} 个），最多 {TAGS_MAX} 个", out.len())));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -165,6 +238,33 @@ mod tests {
         assert!(person_name("name", "姓名", "  ").unwrap_err().to_string().contains("姓名不能为空"));
         assert!(person_name("name", "姓名", "张三3").is_err());
         assert!(person_name("name", "姓名", "<script>").is_err());
+    }
+
+    #[test]
+    fn invisible_format_characters_are_refused_in_names_notes_tags_and_searches() {
+        for bad in ["王\u{202E}芳", "\u{2066}李娜\u{2069}", "张\u{200B}三", "赵\u{FEFF}六"] {
+            let e = person_name("name", "姓名", bad).unwrap_err();
+            assert_eq!(e.field(), Some("name"));
+            assert!(e.to_string().contains("不可见的格式字符"), "{bad:?}: {e}");
+            assert!(text("notes", "备注", Some(bad), 100).is_err(), "{bad:?}");
+            assert!(tag("tags", bad).is_err(), "{bad:?}");
+            assert!(search_text("text", bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(text("notes", "备注", Some("第一行\n第二行\t完"), 100).unwrap().unwrap(), "第一行\n第二行\t完");
+        assert_eq!(person_name("name", "姓名", "买买提·艾力").unwrap(), "买买提·艾力");
+    }
+
+    #[test]
+    fn searches_and_tag_lists_are_bounded() {
+        assert_eq!(search_text("text", " 青山村 ").unwrap(), "青山村");
+        let long = "青".repeat(SEARCH_MAX + 1);
+        assert!(search_text("text", &long).unwrap_err().to_string().contains("最多100个字"));
+        let many: Vec<String> = (0..=TAGS_MAX).map(|i| format!("标签{i}")).collect();
+        assert!(super::tags("tags", &many).unwrap_err().to_string().contains("最多 20 个"));
+        let repeated = vec!["独居老人".to_owned(); 30];
+        assert_eq!(super::tags("tags", &repeated).unwrap(), ["elderly_alone"]);
+        let flood = vec!["独居老人".to_owned(); 200_000];
+        assert!(super::tags("tags", &flood).is_err());
     }
 
     #[test]

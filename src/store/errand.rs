@@ -426,7 +426,7 @@ pub struct ErrandFilter {
     pub overdue: bool,
     /// Page, from 1.
     pub page: Option<u32>,
-    /// Page size (default 20).
+    /// Page size (default 20, at most 100).
     pub page_size: Option<u32>,
 }
 

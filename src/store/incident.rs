@@ -282,7 +282,7 @@ pub struct IncidentFilter {
     pub household_id: Option<String>,
     /// Page, from 1.
     pub page: Option<u32>,
-    /// Page size (default 20).
+    /// Page size (default 20, at most 100).
     pub page_size: Option<u32>,
 }
 

@@ -324,10 +324,14 @@ pub(crate) fn list_json(items: &[String]) -> String {
     serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
 }
 
-/// Offsets for a page request: pages count from 1; size is clamped to 1..=500.
+/// The largest page any list returns: five times a screen's page. A caller wanting more
+/// pages through (each page is audited, see `api::permission`), or exports a ledger.
+pub const PAGE_MAX: u32 = 100;
+
+/// Offsets for a page request: pages count from 1; size is clamped to 1..=[`PAGE_MAX`].
 pub(crate) fn page_bounds(page: Option<u32>, size: Option<u32>) -> (u32, u32, i64, i64) {
-    let page = page.unwrap_or(1).max(1);
-    let size = size.unwrap_or(20).clamp(1, 500);
+    let page = page.unwrap_or(1).clamp(1, 1_000_000);
+    let size = size.unwrap_or(20).clamp(1, PAGE_MAX);
     (page, size, i64::from(size), i64::from(page - 1) * i64::from(size))
 }
 

@@ -209,10 +209,11 @@ fn the_households_list_counts_up_to_a_cap_past_the_page_and_filters_by_tag() {
     let late = post.call("household.list", json!({"page": 51, "page_size": 20}));
     assert_eq!((late["total"].as_i64(), late["more"].as_bool()), (Some(all), Some(false)), "counted past the page");
     assert_eq!(late["items"].as_array().unwrap().len(), 20);
-    // Pages follow address order without gaps or repeats.
+    // Pages follow address order without gaps or repeats (a hundred a page at most: a bigger
+    // page is cut to that).
     let mut page = |p: u32| post.call("household.list", json!({"page": p, "page_size": 500}))["items"].clone();
-    let (a, b, c) = (page(1), page(2), page(3));
-    let mut rows: Vec<Value> = [a, b, c].iter().flat_map(|v| v.as_array().unwrap().clone()).collect();
+    let pages = (all as u32).div_ceil(100);
+    let mut rows: Vec<Value> = (1..=pages).flat_map(|p| page(p).as_array().unwrap().clone()).collect();
     assert_eq!(rows.len() as i64, all);
     let addresses: Vec<(String, String)> =
         rows.iter().map(|r| (r["address"].as_str().unwrap_or("").to_owned(), id(r))).collect();
@@ -235,7 +236,7 @@ fn the_households_list_counts_up_to_a_cap_past_the_page_and_filters_by_tag() {
         let got = post.call("household.list", json!({"tag": tag, "page_size": 500}));
         let got_ids: Vec<String> = got["items"].as_array().unwrap().iter().map(id).collect();
         assert_eq!(got["total"].as_i64().unwrap(), expected.len().min(1000) as i64, "{tag}");
-        assert_eq!(got_ids[..], expected[..expected.len().min(500)], "{tag}");
+        assert_eq!(got_ids[..], expected[..expected.len().min(100)], "{tag}");
     }
     // A village: only its households.
     let v = id(&post.call("village.list", json!({}))[0]);

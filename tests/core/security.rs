@@ -731,3 +731,75 @@ fn the_app_restores_over_its_open_database() {
     assert!(back.is_secured());
     assert_eq!(ok(&mut back, "search", json!({"text": "备份前"}))["total"], 1);
 }
+
+// ───── bulk reads and bounded input ─────
+
+/// A page of households shows heads, phones and addresses: pages are capped, and each page
+/// read is audited with what it asked for and how much it gave out; an export says which
+/// ledger and where it went.
+#[test]
+fn list_pages_are_capped_and_audited_and_exports_say_what_went_where() {
+    let mut d = desk();
+    let mut zhou = d.user("zhou", "officer");
+    let v = id(&ok(&mut d.admin, "village.create", json!({"name": "青山村"})));
+    for n in 0..120 {
+        ok(&mut zhou, "household.create", json!({"village_id": v, "house_no": format!("{n}")}));
+    }
+    let page = ok(&mut zhou, "household.list", json!({"page_size": 100000}));
+    assert_eq!(page["items"].as_array().unwrap().len(), 100, "at most a hundred a page");
+    assert_eq!(page["page_size"], 100);
+    let lists = audit(&mut d.admin, "list");
+    let entry = lists.iter().find(|e| e["login"] == "zhou").expect("the list is audited");
+    let detail = entry["detail"].as_str().unwrap();
+    assert!(detail.contains("household.list") && detail.contains("page_size=100000"), "{detail}");
+    assert!(detail.ends_with("返回 100 条"), "{detail}");
+    // Lists of nothing personal are not.
+    ok(&mut zhou, "village.list", json!({}));
+    assert!(!audit(&mut d.admin, "list").iter().any(|e| e["tbl"] == "village"));
+
+    let out = d.dir.path().join("户籍台账.xlsx");
+    ok(&mut zhou, "ledger.export", json!({"kind": "disputes", "month": "2026-11", "path": out}));
+    let export = &audit(&mut d.admin, "export")[0];
+    let detail = export["detail"].as_str().unwrap();
+    assert!(detail.contains("矛盾纠纷调解台账") && detail.contains("2026-11"), "{detail}");
+    assert!(detail.contains(&*out.file_name().unwrap().to_string_lossy()), "{detail}");
+}
+
+/// Every input has a bound, and nothing invisible gets into a name or a note.
+#[test]
+fn inputs_are_bounded_and_invisible_format_characters_refused() {
+    let mut d = desk();
+    let (_, hid) = {
+        let v = id(&ok(&mut d.admin, "village.create", json!({"name": "青山村"})));
+        (v.clone(), id(&ok(&mut d.admin, "household.create", json!({"village_id": v, "house_no": "1"}))))
+    };
+    let before = ok(&mut d.admin, "audit.verify", json!({}))["entries"].as_i64().unwrap();
+    // A ten-megabyte search is refused at once, and nothing of it reaches the audit log.
+    let started = std::time::Instant::now();
+    let e = refused(&mut d.admin, "search", json!({"text": "王".repeat(10 << 20)}));
+    assert_eq!(e["field"], "text");
+    assert!(started.elapsed().as_secs() < 5);
+    let e = refused(&mut d.admin, "search", json!({"text": "王".repeat(101)}));
+    assert!(e["message"].as_str().unwrap().contains("最多100个字"), "{e}");
+    let after = ok(&mut d.admin, "audit.verify", json!({}))["entries"].as_i64().unwrap();
+    assert_eq!(after, before, "refused searches leave no entry");
+    // Tags: not two hundred thousand, not even twenty-one.
+    let e = refused(&mut d.admin, "person.create", json!({"name": "王芳", "tags": vec!["独居老人"; 200_000]}));
+    assert_eq!(e["field"], "tags");
+    let many: Vec<String> = (0..21).map(|i| format!("标签{i}")).collect();
+    let e = refused(&mut d.admin, "person.create", json!({"name": "王芳", "tags": many}));
+    assert!(e["message"].as_str().unwrap().contains("最多 20 个"), "{e}");
+    // A right-to-left override in a name or a note, or an isolate, anywhere.
+    for (params, field) in [
+        (json!({"name": "王\u{202E}芳", "household_id": hid}), "name"),
+        (json!({"name": "王芳", "notes": "已走访\u{2066}未见异常\u{2069}", "household_id": hid}), "notes"),
+    ] {
+        let e = refused(&mut d.admin, "person.create", params);
+        assert_eq!(e["field"], field, "{e}");
+        assert!(e["message"].as_str().unwrap().contains("不可见"), "{e}");
+    }
+    let e = refused(&mut d.admin, "household.update", json!({"id": hid, "address": "青山村\u{202D}8号"}));
+    assert_eq!(e["field"], "address", "{e}");
+    let stored: i64 = d.admin.store().conn().query_row("SELECT count(*) FROM person", [], |r| r.get(0)).unwrap();
+    assert_eq!(stored, 0, "nothing refused was stored");
+}

@@ -21,6 +21,6 @@ since?: string | null,
  */
 page?: number | null, 
 /**
- * Page size (default 20, at most 500).
+ * Page size (default 20, at most 100).
  */
 page_size?: number | null, };

@@ -48,6 +48,6 @@ household_id?: string | null,
  */
 page?: number | null, 
 /**
- * Page size (default 20).
+ * Page size (default 20, at most 100).
  */
 page_size?: number | null, };

@@ -35,6 +35,6 @@ overdue: boolean,
  */
 page?: number | null, 
 /**
- * Page size (default 20).
+ * Page size (default 20, at most 100).
  */
 page_size?: number | null, };

@@ -21,6 +21,6 @@ tag?: string | null,
  */
 page?: number | null, 
 /**
- * Page size (default 20).
+ * Page size (default 20, at most 100).
  */
 page_size?: number | null, };

@@ -13,6 +13,6 @@ text: string,
  */
 page?: number | null, 
 /**
- * Page size (default 20).
+ * Page size (default 20, at most 100).
  */
 page_size?: number | null, };

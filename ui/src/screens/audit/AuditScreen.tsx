@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   view_person: "查看人员",
   view: "查看",
   search: "查找",
+  list: "列表查看",
   export: "导出",
   print: "打印",
   create: "新增",
@@ -21,6 +22,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   delete: "删除",
   denied: "越权被拒",
   restore: "恢复备份",
+  audit_cut: "日志被截断",
 };
 
 const PAGE_SIZE = 20;
@@ -28,6 +30,9 @@ const PAGE_SIZE = 20;
 /** What kind of record an entry's object is (the method's first word), in Chinese. */
 const OBJECT_KINDS: Record<string, string> = {
   agreement: "调解协议",
+  assignment: "县局指派",
+  audit_log: "审计日志",
+  conflict: "同步冲突",
   backup: "备份",
   dispute: "纠纷",
   errand: "代办",
