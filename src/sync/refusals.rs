@@ -14,6 +14,7 @@ use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
+use crate::store::from_row;
 
 use super::assign;
 use super::bundle::Refusal;
@@ -95,15 +96,7 @@ pub(super) fn unseen(conn: &Connection, post: &str) -> Result<Vec<Refusal>> {
          WHERE post = ?1 AND id > (SELECT refusal_seen FROM peer WHERE node_id = ?1) ORDER BY id LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![post, PER_BUNDLE], |r| {
-        Ok(Refusal {
-            id: r.get(0)?,
-            counter: r.get(1)?,
-            tbl: r.get(2)?,
-            row_id: r.get(3)?,
-            changes: r.get(4)?,
-            reason: r.get(5)?,
-            refused_at: r.get(6)?,
-        })
+        Ok(from_row!(r => Refusal { id, counter, tbl, row_id, changes, reason, refused_at }))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -133,24 +126,17 @@ pub fn latest(conn: &Connection, limit: i64) -> Result<Vec<RefusedRow>> {
 fn read(conn: &Connection, only: Option<&[i64]>, limit: i64) -> Result<Vec<RefusedRow>> {
     let only = only.map(|ids| serde_json::to_string(ids).unwrap_or_default());
     let mut stmt = conn.prepare_cached(
-        "SELECT r.id, r.post, coalesce(p.name, ''), r.counter, r.tbl, r.row_id, r.changes, r.reason, r.refused_at
+        "SELECT r.id, r.post, coalesce(p.name, '') AS post_name, r.counter, r.tbl, r.row_id, r.changes, r.reason,
+                r.refused_at
          FROM refusal r LEFT JOIN peer p ON p.node_id = r.post AND p.role = 'post'
          WHERE ?1 IS NULL OR r.id IN (SELECT value FROM json_each(?1)) ORDER BY r.id DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![only, limit], |r| {
-        Ok(RefusedRow {
-            id: r.get(0)?,
-            post: r.get(1)?,
-            post_name: r.get(2)?,
-            counter: r.get(3)?,
-            tbl: r.get(4)?,
+        Ok(from_row!(r => RefusedRow {
+            id, post, post_name, counter, tbl, row_id, changes, reason, refused_at,
             kind: String::new(),
-            row_id: r.get(5)?,
             subject: None,
-            changes: r.get(6)?,
-            reason: r.get(7)?,
-            refused_at: r.get(8)?,
-        })
+        }))
     })?;
     let mut out: Vec<RefusedRow> = rows.collect::<rusqlite::Result<_>>()?;
     for r in &mut out {
