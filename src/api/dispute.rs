@@ -18,10 +18,12 @@ use crate::store::dispute::{self, Dispute, DisputeFilter, DisputePage, FollowUpD
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct DisputeUpdate {
     /// The dispute.
+    #[schemars(title = "纠纷")]
     pub id: String,
     /// Fields of `dispute.create` to change (not `parties`: use `party.add` / `party.update`).
     #[serde(flatten)]
-    #[schemars(with = "DisputeInput")]
+    // Each field optional: schemars drops `required` from a flattened `Option`.
+    #[schemars(with = "Option<DisputeInput>")]
     pub changes: Map<String, Value>,
 }
 
@@ -29,6 +31,7 @@ pub struct DisputeUpdate {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct PartyAdd {
     /// The dispute.
+    #[schemars(title = "纠纷")]
     pub dispute_id: String,
     /// The party, as in `dispute.create`'s `parties`.
     #[serde(flatten)]
@@ -40,10 +43,12 @@ pub struct PartyAdd {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct PartyUpdate {
     /// The party.
+    #[schemars(title = "当事人")]
     pub id: String,
     /// Fields to change.
     #[serde(flatten)]
-    #[schemars(with = "PartyInput")]
+    // Each field optional: schemars drops `required` from a flattened `Option`.
+    #[schemars(with = "Option<PartyInput>")]
     pub changes: Map<String, Value>,
 }
 
@@ -51,10 +56,12 @@ pub struct PartyUpdate {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct AgreementSave {
     /// The dispute.
+    #[schemars(title = "纠纷")]
     pub dispute_id: String,
     /// Draft fields to change.
     #[serde(flatten)]
-    #[schemars(with = "AgreementInput")]
+    // Each field optional: schemars drops `required` from a flattened `Option`.
+    #[schemars(with = "Option<AgreementInput>")]
     pub changes: Map<String, Value>,
 }
 
@@ -64,6 +71,7 @@ pub struct AgreementSave {
 #[serde(deny_unknown_fields)]
 pub struct DisputeRef {
     /// The dispute.
+    #[schemars(title = "纠纷")]
     pub dispute_id: String,
 }
 
@@ -73,8 +81,10 @@ pub struct DisputeRef {
 #[serde(deny_unknown_fields)]
 pub struct ReferRequest {
     /// The dispute.
+    #[schemars(title = "纠纷")]
     pub id: String,
     /// 移交去向: 人民法院, 司法所, 县局…
+    #[schemars(title = "移交去向")]
     pub referred_to: String,
     /// 移交日期 (default today).
     pub on: Option<String>,
@@ -86,6 +96,7 @@ pub struct ReferRequest {
 #[serde(deny_unknown_fields)]
 pub struct WithdrawRequest {
     /// The dispute.
+    #[schemars(title = "纠纷")]
     pub id: String,
     /// 撤回原因.
     pub reason: Option<String>,

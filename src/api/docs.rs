@@ -21,8 +21,10 @@ use crate::store::files::Kind;
 #[serde(deny_unknown_fields)]
 pub struct StatsExportRequest {
     /// 月份, `YYYY-MM`.
+    #[schemars(title = "月份")]
     pub month: String,
     /// 输出文件：以 .pdf 结尾为一页 PDF 月报，以 .xlsx 结尾为 Excel 报表.
+    #[schemars(title = "输出文件")]
     pub path: PathBuf,
     /// 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
     #[serde(default)]
@@ -36,6 +38,7 @@ pub struct StatsExportRequest {
 #[serde(deny_unknown_fields)]
 pub struct ImportRequest {
     /// 户籍花名册 .xlsx 文件.
+    #[schemars(title = "户籍花名册文件")]
     pub path: PathBuf,
 }
 
@@ -47,6 +50,7 @@ pub struct LedgerRequest {
     /// 台账：households（实有人口）、disputes（矛盾纠纷调解）、follow_ups（回访）、errands（代办）、incidents（警情）、
     /// volunteers（群防群治力量）、patrols（巡逻防控）、leads（线索）、hazards（隐患排查整改）、outreach（宣传活动）、
     /// feedback（意见建议）、five_nones（五无村创建，按年度）.
+    #[schemars(title = "台账")]
     pub kind: LedgerKind,
     /// 只导出该月（`YYYY-MM`）；人口台账不分月；队员台账取该月在岗的队员；五无台账取该月所在年度.
     pub month: Option<String>,
@@ -54,6 +58,7 @@ pub struct LedgerRequest {
     #[serde(default)]
     pub year: Option<i32>,
     /// 输出的 .xlsx 文件.
+    #[schemars(title = "输出文件")]
     pub path: PathBuf,
     /// 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
     #[serde(default)]
@@ -67,8 +72,10 @@ pub struct LedgerRequest {
 #[serde(deny_unknown_fields)]
 pub struct AgreementPdfRequest {
     /// 纠纷.
+    #[schemars(title = "纠纷")]
     pub dispute_id: String,
     /// 输出的 PDF 文件.
+    #[schemars(title = "输出文件")]
     pub path: PathBuf,
     /// 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
     #[serde(default)]
@@ -82,8 +89,10 @@ pub struct AgreementPdfRequest {
 #[serde(deny_unknown_fields)]
 pub struct FollowUpPdfRequest {
     /// 回访.
+    #[schemars(title = "回访")]
     pub follow_up_id: String,
     /// 输出的 PDF 文件.
+    #[schemars(title = "输出文件")]
     pub path: PathBuf,
     /// 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
     #[serde(default)]

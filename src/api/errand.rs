@@ -26,10 +26,12 @@ pub struct CatalogueRequest {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct ServiceItemUpdate {
     /// The service item.
+    #[schemars(title = "服务事项")]
     pub id: String,
     /// Fields of `service_item.create` to change.
     #[serde(flatten)]
-    #[schemars(with = "ServiceItemInput")]
+    // Each field optional: schemars drops `required` from a flattened `Option`.
+    #[schemars(with = "Option<ServiceItemInput>")]
     pub changes: Map<String, Value>,
 }
 
@@ -39,8 +41,10 @@ pub struct ServiceItemUpdate {
 #[serde(deny_unknown_fields)]
 pub struct AdvanceRequest {
     /// The errand.
+    #[schemars(title = "代办")]
     pub id: String,
     /// 目标状态: in_progress, done, delivered (or cancelled, with `reason`).
+    #[schemars(title = "目标状态")]
     pub to: ErrandStatus,
     /// 办理日期 (default today).
     pub on: Option<String>,
@@ -62,8 +66,10 @@ pub struct AdvanceRequest {
 #[serde(deny_unknown_fields)]
 pub struct CancelRequest {
     /// The errand.
+    #[schemars(title = "代办")]
     pub id: String,
     /// 取消原因.
+    #[schemars(title = "取消原因")]
     pub reason: String,
     /// 取消日期 (default today).
     pub on: Option<String>,

@@ -13,10 +13,12 @@ use crate::store::incident::{self, Incident, IncidentFilter, IncidentPage};
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct IncidentUpdate {
     /// The incident.
+    #[schemars(title = "警情")]
     pub id: String,
     /// Fields of `incident.create` to change.
     #[serde(flatten)]
-    #[schemars(with = "IncidentInput")]
+    // Each field optional: schemars drops `required` from a flattened `Option`.
+    #[schemars(with = "Option<IncidentInput>")]
     pub changes: Map<String, Value>,
 }
 

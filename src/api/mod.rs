@@ -12,6 +12,7 @@ mod dispute;
 mod docs;
 mod errand;
 mod incident;
+mod params;
 mod people;
 pub mod permission;
 mod prevention;
@@ -24,6 +25,8 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+
+pub(crate) use params::from_json;
 
 use crate::error::{Error, Result};
 use crate::model::time::Clock;
@@ -248,53 +251,16 @@ pub(crate) fn schema_of<T: schemars::JsonSchema>() -> Value {
     serde_json::to_value(schemars::schema_for!(T)).unwrap_or(Value::Null)
 }
 
-/// Reads parameters, turning serde's complaints into Chinese messages that name the field.
-pub(crate) fn from_json<T: DeserializeOwned>(json: Value) -> Result<T> {
-    serde_path_to_error::deserialize(json).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." { String::new() } else { path };
-        let inner = e.into_inner().to_string();
-        Error::Validation { message: zh_serde_message(&field, &inner), field }
-    })
-}
-
-fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let i = s.find(start)? + start.len();
-    let j = s[i..].find(end)? + i;
-    Some(&s[i..j])
-}
-
-fn zh_serde_message(field: &str, msg: &str) -> String {
-    if let Some(f) = msg.strip_prefix("missing field `").and_then(|s| s.split('`').next()) {
-        return format!("缺少必填参数“{f}”");
-    }
-    if let Some(f) = msg.strip_prefix("unknown field `").and_then(|s| s.split('`').next()) {
-        return format!("没有名为“{f}”的参数");
-    }
-    if let Some(v) = msg.strip_prefix("unknown variant `").and_then(|s| s.split('`').next()) {
-        let options = msg.split("expected ").nth(1).unwrap_or("").replace('`', "");
-        return format!("参数“{field}”的值“{v}”不是可选值之一（可选：{options}）");
-    }
-    if let Some(got) = between(msg, "invalid type: ", ", expected") {
-        let want = msg.split("expected ").nth(1).unwrap_or("");
-        let want = match want {
-            w if w.contains("string") => "文字",
-            w if w.contains("integer") || w.contains("i64") || w.contains("u32") => "整数",
-            w if w.contains("bool") => "true 或 false",
-            w if w.contains("sequence") => "列表",
-            _ => want,
-        };
-        return format!("参数“{field}”的类型不对：应为{want}，收到的是 {got}");
-    }
-    format!("参数“{field}”有误：{msg}")
-}
-
+/// A reply as JSON.
 pub(crate) fn to_json<T: Serialize>(v: &T) -> Result<Value> {
     serde_json::to_value(v).map_err(|e| Error::BadRequest(e.to_string()))
 }
 
 /// Applies a partial update (`changes`) to the current fields of a record.
-pub(crate) fn patch<T: Serialize + DeserializeOwned>(current: T, changes: serde_json::Map<String, Value>) -> Result<T> {
+pub(crate) fn patch<T: Serialize + DeserializeOwned + schemars::JsonSchema>(
+    current: T,
+    changes: serde_json::Map<String, Value>,
+) -> Result<T> {
     let mut json = to_json(&current)?;
     if let Value::Object(obj) = &mut json {
         for (k, v) in changes {
@@ -302,33 +268,4 @@ pub(crate) fn patch<T: Serialize + DeserializeOwned>(current: T, changes: serde_
         }
     }
     from_json(json)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[derive(serde::Deserialize, Debug)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
-    struct P {
-        name: String,
-        sex: Option<crate::model::Sex>,
-        n: Option<i64>,
-    }
-
-    #[test]
-    fn serde_complaints_become_chinese_naming_the_field() {
-        let e = from_json::<P>(serde_json::json!({})).unwrap_err();
-        assert_eq!(e.to_string(), "缺少必填参数“name”");
-        let e = from_json::<P>(serde_json::json!({"name": "x", "sex": "m"})).unwrap_err();
-        assert_eq!(e.field(), Some("sex"));
-        assert!(e.to_string().contains("不是可选值之一"), "{e}");
-        let e = from_json::<P>(serde_json::json!({"name": "x", "n": "三"})).unwrap_err();
-        assert!(e.to_string().contains("应为整数"), "{e}");
-        let e = from_json::<P>(serde_json::json!({"name": "x", "age": 3})).unwrap_err();
-        assert!(e.to_string().contains("没有名为“age”的参数"), "{e}");
-        let ok = from_json::<P>(serde_json::json!({"name": "x", "sex": "女"})).unwrap();
-        assert_eq!(ok.sex, Some(crate::model::Sex::Female));
-    }
 }

@@ -21,6 +21,7 @@ use crate::store::search::{self, SearchPage};
 #[serde(deny_unknown_fields)]
 pub struct IdRequest {
     /// The record's id.
+    #[schemars(title = "记录")]
     pub id: String,
 }
 
@@ -28,10 +29,12 @@ pub struct IdRequest {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct PersonUpdate {
     /// The person.
+    #[schemars(title = "人员")]
     pub id: String,
     /// Fields of `person.create` to change.
     #[serde(flatten)]
-    #[schemars(with = "PersonInput")]
+    // Each field optional: schemars drops `required` from a flattened `Option`.
+    #[schemars(with = "Option<PersonInput>")]
     pub changes: Map<String, Value>,
 }
 
@@ -39,10 +42,12 @@ pub struct PersonUpdate {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct HouseholdUpdate {
     /// The household.
+    #[schemars(title = "户")]
     pub id: String,
     /// Fields of `household.create` to change (and `head_person_id`).
     #[serde(flatten)]
-    #[schemars(with = "HouseholdInput")]
+    // Each field optional: schemars drops `required` from a flattened `Option`.
+    #[schemars(with = "Option<HouseholdInput>")]
     pub changes: Map<String, Value>,
 }
 
@@ -50,10 +55,12 @@ pub struct HouseholdUpdate {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct OfficerUpdate {
     /// The officer.
+    #[schemars(title = "民警/辅警")]
     pub id: String,
     /// Fields of `officer.create` to change; `active: false` is 离岗.
     #[serde(flatten)]
-    #[schemars(with = "OfficerInput")]
+    // Each field optional: schemars drops `required` from a flattened `Option`.
+    #[schemars(with = "Option<OfficerInput>")]
     pub changes: Map<String, Value>,
 }
 
@@ -61,10 +68,12 @@ pub struct OfficerUpdate {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct VillageUpdate {
     /// The village.
+    #[schemars(title = "村（社区）")]
     pub id: String,
     /// Fields of `village.create` to change.
     #[serde(flatten)]
-    #[schemars(with = "VillageInput")]
+    // Each field optional: schemars drops `required` from a flattened `Option`.
+    #[schemars(with = "Option<VillageInput>")]
     pub changes: Map<String, Value>,
 }
 
@@ -74,8 +83,10 @@ pub struct VillageUpdate {
 #[serde(deny_unknown_fields)]
 pub struct GroupRename {
     /// The group.
+    #[schemars(title = "村民小组")]
     pub id: String,
     /// Its new name, e.g. 3组.
+    #[schemars(title = "小组名称")]
     pub name: String,
 }
 
@@ -85,8 +96,10 @@ pub struct GroupRename {
 #[serde(deny_unknown_fields)]
 pub struct GroupInput {
     /// 所属村.
+    #[schemars(title = "所属村")]
     pub village_id: String,
     /// 小组名称, e.g. 3组.
+    #[schemars(title = "小组名称")]
     pub name: String,
 }
 
@@ -96,6 +109,7 @@ pub struct GroupInput {
 #[serde(deny_unknown_fields)]
 pub struct SearchRequest {
     /// 姓名（可只输入两个字）、公民身份号码（全部或前几位）、电话或住址.
+    #[schemars(title = "查找内容")]
     pub text: String,
     /// Page, from 1.
     pub page: Option<u32>,
@@ -109,6 +123,7 @@ pub struct SearchRequest {
 #[serde(deny_unknown_fields)]
 pub struct IdNumberCheck {
     /// 公民身份号码 (18 characters, or a legacy 15-digit number).
+    #[schemars(title = "公民身份号码")]
     pub id_number: String,
 }
 

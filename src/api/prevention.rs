@@ -30,6 +30,7 @@ fn next_month(d: NaiveDate) -> NaiveDate {
 #[serde(deny_unknown_fields)]
 pub struct MonthRequest {
     /// 月份, e.g. 2026-11.
+    #[schemars(title = "月份")]
     pub month: String,
 }
 
@@ -39,6 +40,7 @@ pub struct MonthRequest {
 #[serde(deny_unknown_fields)]
 pub struct YearRequest {
     /// 年度, e.g. 2026.
+    #[schemars(title = "年度")]
     pub year: i32,
 }
 
@@ -48,6 +50,7 @@ pub struct YearRequest {
 #[serde(deny_unknown_fields)]
 pub struct EndVolunteer {
     /// 队员.
+    #[schemars(title = "队员")]
     pub id: String,
     /// 终止日期 (default today).
     pub on: Option<String>,
@@ -74,8 +77,10 @@ pub struct VolunteerFilter {
 #[serde(deny_unknown_fields)]
 pub struct AdvanceLead {
     /// 线索.
+    #[schemars(title = "线索")]
     pub id: String,
     /// 新状态: verifying, converted, closed.
+    #[schemars(title = "新状态")]
     pub to: LeadStatus,
     /// 处理情况 (required to close).
     pub handling: Option<String>,
@@ -100,6 +105,7 @@ pub struct LeadFilter {
 #[serde(deny_unknown_fields)]
 pub struct HazardStepRequest {
     /// 隐患.
+    #[schemars(title = "隐患")]
     pub id: String,
     /// 日期 (default today).
     pub on: Option<String>,
@@ -117,6 +123,7 @@ pub struct HazardStepRequest {
 #[serde(deny_unknown_fields)]
 pub struct RewardRequest {
     /// 隐患.
+    #[schemars(title = "隐患")]
     pub id: String,
     /// 奖励金额（分）.
     pub reward_fen: Option<i64>,
@@ -145,8 +152,10 @@ pub struct HazardFilter {
 #[serde(deny_unknown_fields)]
 pub struct AnswerFeedback {
     /// 意见.
+    #[schemars(title = "意见")]
     pub id: String,
     /// 答复内容.
+    #[schemars(title = "答复内容")]
     pub answer: String,
     /// 答复民警.
     pub officer_id: Option<String>,
@@ -169,8 +178,10 @@ pub struct FeedbackFilter {
 #[serde(deny_unknown_fields)]
 pub struct ConfirmFiveNones {
     /// 村（社区）.
+    #[schemars(title = "村（社区）")]
     pub village_id: String,
     /// 年度.
+    #[schemars(title = "年度")]
     pub year: i32,
     /// 无案.
     pub no_cases: Option<bool>,
@@ -183,6 +194,7 @@ pub struct ConfirmFiveNones {
     /// 无邪.
     pub no_cults: Option<bool>,
     /// 确认民警.
+    #[schemars(title = "确认民警")]
     pub officer_id: String,
     /// 备注.
     pub notes: Option<String>,

@@ -79,8 +79,10 @@ impl SessionInfo {
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// 用户名.
+    #[schemars(title = "用户名")]
     pub login: String,
     /// 密码.
+    #[schemars(title = "密码")]
     pub password: String,
 }
 
@@ -90,10 +92,13 @@ pub struct LoginRequest {
 #[serde(deny_unknown_fields)]
 pub struct UserInput {
     /// 用户名（字母开头，2–32 个字符）.
+    #[schemars(title = "用户名")]
     pub login: String,
     /// 初始密码（至少 8 位，含字母和数字；首次登录须修改）.
+    #[schemars(title = "初始密码")]
     pub password: String,
     /// 角色.
+    #[schemars(title = "角色")]
     pub role: Role,
     /// 姓名.
     pub name: Option<String>,
@@ -111,6 +116,7 @@ pub struct SetPassword {
     /// 原密码（修改自己的密码时必填）.
     pub old_password: Option<String>,
     /// 新密码.
+    #[schemars(title = "新密码")]
     pub new_password: String,
 }
 
@@ -120,6 +126,7 @@ pub struct SetPassword {
 #[serde(deny_unknown_fields)]
 pub struct LoginRef {
     /// 用户名.
+    #[schemars(title = "用户名")]
     pub login: String,
 }
 
@@ -129,6 +136,7 @@ pub struct LoginRef {
 #[serde(deny_unknown_fields)]
 pub struct BackupRequest {
     /// 备份到的文件夹（如 U 盘），由界面的选择文件夹对话框给出.
+    #[schemars(title = "备份文件夹")]
     pub out: PathBuf,
 }
 

@@ -19,6 +19,7 @@ use crate::sync::{self, Conflict, EnrollReply, EnrollRequest, ImportReport, Stat
 #[serde(deny_unknown_fields)]
 pub struct SyncExportRequest {
     /// 同步包文件（.fqsync），例如 U 盘上的路径.
+    #[schemars(title = "同步包文件")]
     pub path: String,
     /// 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
     #[serde(default)]
@@ -32,6 +33,7 @@ pub struct SyncExportRequest {
 #[serde(deny_unknown_fields)]
 pub struct SyncImportRequest {
     /// 县局发来的同步包文件（.fqsync）.
+    #[schemars(title = "同步包文件")]
     pub path: String,
 }
 
@@ -41,6 +43,7 @@ pub struct SyncImportRequest {
 #[serde(deny_unknown_fields)]
 pub struct SyncNetworkRequest {
     /// 县局服务地址，例如 `http://192.168.1.10:8080`.
+    #[schemars(title = "县局服务地址")]
     pub url: String,
 }
 
@@ -50,6 +53,7 @@ pub struct SyncNetworkRequest {
 #[serde(deny_unknown_fields)]
 pub struct EnrollRequestFile {
     /// 登记申请文件（.fqreq）的保存位置.
+    #[schemars(title = "登记申请文件")]
     pub path: String,
     /// 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
     #[serde(default)]
@@ -66,6 +70,7 @@ pub struct EnrollRequestFile {
 #[serde(deny_unknown_fields)]
 pub struct EnrollAcceptFile {
     /// 县局的登记回执文件（.fqreply）.
+    #[schemars(title = "登记回执文件")]
     pub path: String,
 }
 
@@ -75,8 +80,10 @@ pub struct EnrollAcceptFile {
 #[serde(deny_unknown_fields)]
 pub struct EnrollNetworkRequest {
     /// 县局服务地址，例如 `http://192.168.1.10:8080`.
+    #[schemars(title = "县局服务地址")]
     pub url: String,
     /// 县局发放的一次性登记码（如 `K7QM-3XHD-...`，空格和短横线可有可无）.
+    #[schemars(title = "登记码")]
     pub code: String,
 }
 
@@ -163,6 +170,7 @@ pub struct ConflictListRequest {
 #[serde(deny_unknown_fields)]
 pub struct ConflictRestoreRequest {
     /// 冲突编号.
+    #[schemars(title = "冲突编号")]
     pub id: i64,
 }
 

@@ -199,8 +199,10 @@ pub fn check_step_date(on: NaiveDate, previous: NaiveDate, today: NaiveDate) -> 
 #[serde(deny_unknown_fields)]
 pub struct ServiceItemInput {
     /// 大类, e.g. 居民身份证.
+    #[schemars(title = "大类")]
     pub category: String,
     /// 事项名称, e.g. 居民身份证到期换领.
+    #[schemars(title = "事项名称")]
     pub name: String,
     /// 事项说明.
     pub description: Option<String>,
@@ -247,8 +249,10 @@ pub struct ErrandInput {
     /// 申请人联系电话.
     pub applicant_phone: Option<String>,
     /// 服务事项 (must exist and be enabled).
+    #[schemars(title = "服务事项")]
     pub service_item_id: String,
     /// 代办方式: appointment, proxy or home_visit.
+    #[schemars(title = "代办方式")]
     pub mode: ErrandMode,
     /// 受理日期 (default today).
     pub requested_on: Option<String>,

@@ -18,14 +18,17 @@ use crate::model::{Disposition, IncidentKind};
 #[serde(deny_unknown_fields)]
 pub struct IncidentInput {
     /// 发生时间: RFC 3339 (`2026-11-23T06:30:00Z`) or Beijing time (`2026-11-23 14:30`).
+    #[schemars(title = "发生时间")]
     pub occurred_at: String,
     /// 报警/接报时间, in the same forms (not before the occurrence).
     pub reported_at: Option<String>,
     /// 发生地点.
+    #[schemars(title = "发生地点")]
     pub place: String,
     /// 所属村（社区）.
     pub village_id: Option<String>,
     /// 警情类别.
+    #[schemars(title = "警情类别")]
     pub kind: IncidentKind,
     /// 报警人姓名.
     pub reporter_name: Option<String>,
@@ -39,6 +42,7 @@ pub struct IncidentInput {
     #[serde(default)]
     pub person_ids: Vec<String>,
     /// 简要警情.
+    #[schemars(title = "简要警情")]
     pub summary: String,
     /// 处置经过.
     pub handling: Option<String>,

@@ -47,6 +47,7 @@ pub fn opt_phone(field: &str, raw: Option<&str>) -> Result<Option<String>> {
 #[serde(deny_unknown_fields)]
 pub struct PostInput {
     /// 警务室名称, e.g. 青山中心警务室.
+    #[schemars(title = "警务室名称")]
     pub name: String,
     /// Post code, unique in the county; part of every document number.
     pub code: Option<String>,
@@ -90,6 +91,7 @@ impl PostInput {
 #[serde(deny_unknown_fields)]
 pub struct VillageInput {
     /// 村/社区名称.
+    #[schemars(title = "村（社区）名称")]
     pub name: String,
     /// GB/T 2260 6-digit or NBS 12-digit code, where known.
     pub code: Option<String>,
@@ -118,8 +120,10 @@ impl VillageInput {
 #[serde(deny_unknown_fields)]
 pub struct OfficerInput {
     /// 姓名.
+    #[schemars(title = "姓名")]
     pub name: String,
     /// 角色: officer, auxiliary or station_admin.
+    #[schemars(title = "角色")]
     pub role: Role,
     /// 警号.
     pub badge_no: Option<String>,
@@ -145,6 +149,7 @@ impl OfficerInput {
 #[serde(deny_unknown_fields)]
 pub struct HouseholdInput {
     /// 所属村（社区）.
+    #[schemars(title = "所属村（社区）")]
     pub village_id: String,
     /// 村民小组.
     pub group_id: Option<String>,
@@ -184,6 +189,7 @@ pub struct PersonInput {
     /// 与户主关系.
     pub relation: Option<Relation>,
     /// 姓名.
+    #[schemars(title = "姓名")]
     pub name: String,
     /// 性别; derived from the ID number when blank, and checked against it when given.
     pub sex: Option<Sex>,
@@ -285,6 +291,7 @@ impl ValidPerson {
 #[serde(deny_unknown_fields)]
 pub struct VisitInput {
     /// 走访的户.
+    #[schemars(title = "走访的户")]
     pub household_id: String,
     /// 走访对象 (a person of the household), if one in particular.
     pub person_id: Option<String>,

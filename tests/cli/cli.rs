@@ -117,7 +117,8 @@ fn bad_input_of_every_kind_gets_a_message_not_a_panic() {
     let cases: &[(&[&str], &str)] = &[
         (&["call", "no.such.method"], "没有名为“no.such.method”的接口方法"),
         (&["call", "person.create", "{not json"], "不是有效的 JSON"),
-        (&["call", "person.create", "{}"], "缺少必填参数“name”"),
+        // The officer's words for a required field left out (`--json` names the field).
+        (&["call", "person.create", "{}"], "请填写姓名"),
         (&["call", "person.create", r#"{"name":"王芳","sex":"未知"}"#], "不是可选值之一"),
         (&["call", "person.create", r#"{"name":"王芳","phone":"12345"}"#], "联系电话"),
         (&["call", "household.get", r#"{"id":"nope"}"#], "找不到户"),

@@ -515,3 +515,42 @@ fn relinking_a_party_to_another_resident_takes_their_details() {
     assert_eq!((p["name"].as_str(), p["sex"].as_str()), (Some("赵秀兰"), Some("female")));
     assert_eq!((p["address"].as_str(), p["role"].as_str()), (Some("青山村3组20号"), Some("applicant")));
 }
+
+/// A form sent with a required box left empty (the UI sends `null`) or left out: the officer
+/// reads what to fill in, under the field, never a parameter name or a type.
+#[test]
+fn a_required_field_left_empty_is_asked_for_in_the_officers_words() {
+    let mut post = Post::new();
+    let e = post.refused("dispute.create", json!({"title": null, "kind": "neighbour", "parties": []}));
+    assert_eq!((e["field"].as_str(), e["message"].as_str()), (Some("title"), Some("请填写纠纷名称")));
+    let e = post.refused("dispute.create", json!({"kind": "neighbour"}));
+    assert_eq!((e["field"].as_str(), e["message"].as_str()), (Some("title"), Some("请填写纠纷名称")));
+    let e = post.refused(
+        "dispute.create",
+        json!({"title": "邻里纠纷", "source": "walk_in", "kind": "neighbour",
+               "parties": [{"role": "applicant", "kind": "person", "name": "王芳"}, {"role": null, "name": "李四"}]}),
+    );
+    assert_eq!(
+        (e["field"].as_str(), e["message"].as_str()),
+        (Some("parties[1].role"), Some("请选择当事人身份（申请人、被申请人等）"))
+    );
+    let e = post.refused("errand.create", json!({"service_item_id": null, "mode": "proxy", "applicant_name": "王芳"}));
+    assert_eq!((e["field"].as_str(), e["message"].as_str()), (Some("service_item_id"), Some("请选择服务事项")));
+    let e = post.refused("visit.create", json!({"notes": "老人身体尚可"}));
+    assert_eq!((e["field"].as_str(), e["message"].as_str()), (Some("household_id"), Some("请选择走访的户")));
+}
+
+/// What `call --list` says a method requires is what it requires: an update changes only the
+/// fields sent, so the schema requires only the record.
+#[test]
+fn an_update_needs_only_what_its_schema_requires() {
+    let mut post = Post::new();
+    let (vid, officer, _, person) = setup(&mut post);
+    let d = people_dispute(&mut post, &vid, &officer, &person, "2026-11-02");
+    let changed = post.call("dispute.update", json!({"id": d, "matters": "围墙位置"}));
+    assert_eq!(changed["title"], "王建国与李长林宅基地边界纠纷");
+    let methods = fengqiao::api::Api::methods();
+    let schema = &methods.iter().find(|m| m.name == "dispute.update").expect("listed").params;
+    assert_eq!(schema["required"], json!(["id"]));
+    assert_eq!(schema["properties"]["title"]["title"], "纠纷名称");
+}

@@ -267,8 +267,10 @@ impl AgreementInput {
 #[serde(deny_unknown_fields)]
 pub struct FulfilmentInput {
     /// 纠纷.
+    #[schemars(title = "纠纷")]
     pub dispute_id: String,
     /// Whether the agreement was carried out.
+    #[schemars(title = "履行情况")]
     pub fulfilled: bool,
     /// 日期 (default today).
     pub on: Option<String>,

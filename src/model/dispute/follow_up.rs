@@ -24,6 +24,7 @@ pub struct FollowUpInput {
     /// 回访日期 (default today).
     pub done_on: Option<String>,
     /// 协议是否得到履行、纠纷是否平息.
+    #[schemars(title = "协议是否履行、纠纷是否平息")]
     pub held: bool,
     /// 当事人满意度, e.g. 满意 / 基本满意 / 不满意.
     pub satisfaction: Option<String>,

@@ -167,6 +167,7 @@ pub fn check_security_session(s: &SecuritySession<'_>, cal: &WorkCalendar) -> Re
 #[serde(deny_unknown_fields)]
 pub struct MediationInput {
     /// 纠纷.
+    #[schemars(title = "纠纷")]
     pub dispute_id: String,
     /// 调解层级: initial (初调), review (复调), joint (联调).
     pub level: Option<MediationLevel>,

@@ -163,6 +163,7 @@ pub struct DisputeInput {
     /// 调解类型: people (default) or security.
     pub track: Option<Track>,
     /// 纠纷名称, e.g. 王某与李某宅基地边界纠纷.
+    #[schemars(title = "纠纷名称")]
     pub title: String,
     /// 涉及金额, in fen.
     pub amount_involved: Option<i64>,

@@ -14,8 +14,10 @@ pub struct FeedbackInput {
     /// 收到日期 (default today).
     pub received_on: Option<String>,
     /// 渠道.
+    #[schemars(title = "渠道")]
     pub channel: FeedbackChannel,
     /// 内容.
+    #[schemars(title = "内容")]
     pub content: String,
     /// 反映人 (optional).
     pub from_name: Option<String>,

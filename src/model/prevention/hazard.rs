@@ -20,6 +20,7 @@ pub struct HazardInput {
     /// 发现人姓名 (when not a volunteer).
     pub found_by_name: Option<String>,
     /// 地点.
+    #[schemars(title = "地点")]
     pub place: String,
     /// 村（社区）.
     pub village_id: Option<String>,
@@ -28,6 +29,7 @@ pub struct HazardInput {
     /// 等级 (default general).
     pub grade: Option<HazardGrade>,
     /// 隐患描述.
+    #[schemars(title = "隐患描述")]
     pub description: String,
     /// 整改责任人.
     pub owner: Option<String>,

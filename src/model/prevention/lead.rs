@@ -20,6 +20,7 @@ pub struct LeadInput {
     /// 提供人电话.
     pub reporter_phone: Option<String>,
     /// 线索内容.
+    #[schemars(title = "线索内容")]
     pub content: String,
     /// 地点.
     pub place: Option<String>,

@@ -14,10 +14,12 @@ pub struct OutreachInput {
     /// 日期 (default today).
     pub held_on: Option<String>,
     /// 主题: 反诈, 禁毒, 法治, 消防安全, 交通安全, 其他.
+    #[schemars(title = "主题")]
     pub topic: OutreachTopic,
     /// 活动名称.
     pub title: Option<String>,
     /// 地点.
+    #[schemars(title = "地点")]
     pub place: String,
     /// 村（社区）.
     pub village_id: Option<String>,

@@ -13,8 +13,10 @@ use crate::model::{FindingHandling, HazardKind, PatrolMode};
 #[serde(deny_unknown_fields)]
 pub struct FindingInput {
     /// 发现情况.
+    #[schemars(title = "发现情况")]
     pub description: String,
     /// 处置: handled on the spot, or handed on as a lead, a hazard or an incident.
+    #[schemars(title = "处置方式")]
     pub handling: FindingHandling,
     /// 当场处置结果 (for handled).
     pub result: Option<String>,
@@ -39,10 +41,13 @@ pub struct PatrolInput {
     /// 带队民警/辅警.
     pub officer_id: Option<String>,
     /// 开始时间 (北京时间, e.g. 2026-11-23 19:30).
+    #[schemars(title = "开始时间")]
     pub started_at: String,
     /// 结束时间.
+    #[schemars(title = "结束时间")]
     pub ended_at: String,
     /// 巡逻方式: 定点巡 fixed, 联动巡 joint, 交叉巡 cross.
+    #[schemars(title = "巡逻方式")]
     pub mode: PatrolMode,
     /// 巡逻路线.
     pub route: Option<String>,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct TeamInput {
     /// 队伍名称, e.g. 花木兰女子巡防队.
+    #[schemars(title = "队伍名称")]
     pub name: String,
     /// 所在村（社区）; blank when the team serves the whole post.
     pub village_id: Option<String>,

@@ -19,6 +19,7 @@ pub struct VolunteerInput {
     /// 联系电话.
     pub phone: Option<String>,
     /// 身份: 义警, 百户长, 巡防队员, 调解员, 网格员, 治安积极分子.
+    #[schemars(title = "身份")]
     pub role: VolunteerRole,
     /// 所属队伍.
     pub team_id: Option<String>,
