@@ -267,7 +267,8 @@ fn typescript_bindings() {
         OutreachTopic,
         FeedbackChannel,
         // Documents.
-        LedgerKind
+        LedgerKind,
+        SearchMatch
     );
     errand_steps(&mut labels);
     std::fs::write(dir.join("labels.ts"), labels).unwrap();

@@ -387,6 +387,16 @@ str_enum!(
     }
 );
 
+str_enum!(
+    /// What a search hit matched: the part of the resident's record the query was found in.
+    SearchMatch, "匹配" {
+        Name = "name" / "姓名",
+        IdNumber = "id_number" / "公民身份号码",
+        Phone = "phone" / "联系电话",
+        Address = "address" / "住址",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,9 +7,13 @@
 //!   name prefixes, then the rest; one index range answers the page. A 3-character query
 //!   that is in no name (a place, say) goes on to the trigram index.
 //! - digits (ID number or phone): prefix ranges on the `person` indexes; when nothing begins
-//!   with them, substrings (the last four digits of a phone, say) through the trigram index.
+//!   with them, substrings (the last four digits of a phone, say) through the trigram index,
+//!   the owners of a phone ending in them first.
 //! - 3+ characters of text: the `search_fts` trigram index over name, ID, phone and address,
 //!   exact name matches first, then by BM25.
+//!
+//! Each hit says what matched ([`SearchMatch`]), read from the hit itself; the total counts
+//! each person once, so it is the length of the list paged through.
 //!
 //! The index is local (not synced): [`reindex`] refreshes it for every person or household
 //! a write transaction touched, including writes that arrive by sync. A node whose
@@ -27,7 +31,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::Sex;
+use crate::model::{SearchMatch, Sex};
 use crate::store::get_meta;
 
 /// Tables whose writes refresh the index (and the `involvement` table).
@@ -58,8 +62,8 @@ pub struct SearchHit {
     pub address: Option<String>,
     /// 村/社区.
     pub village_name: Option<String>,
-    /// What matched: `name`, `id_number`, `phone` or `text`.
-    pub matched: &'static str,
+    /// What matched: the name, the ID number, the phone or the address.
+    pub matched: SearchMatch,
 }
 
 /// A page of results.
@@ -89,7 +93,7 @@ pub fn search(conn: &Connection, text: &str, page: u32, page_size: u32) -> Resul
     let want = i64::from(page * page_size);
     let n = q.chars().count();
     let numeric = q.chars().all(|c| c.is_ascii_digit() || c == 'X' || c == 'x' || c == '-');
-    let (ids, total): (Vec<(String, &'static str)>, i64) = if numeric {
+    let (ids, total): (Vec<String>, i64) = if numeric {
         if n < 3 {
             return Err(Error::validation("text", "按号码查找请至少输入3位数字"));
         }
@@ -108,8 +112,8 @@ pub fn search(conn: &Connection, text: &str, page: u32, page_size: u32) -> Resul
     };
     let skip = ((page - 1) * page_size) as usize;
     let mut hits = Vec::new();
-    for (id, matched) in ids.into_iter().skip(skip).take(page_size as usize) {
-        if let Some(h) = hydrate(conn, &id, matched)? {
+    for id in ids.into_iter().skip(skip).take(page_size as usize) {
+        if let Some(h) = hydrate(conn, &id, &q)? {
             hits.push(h);
         }
     }
@@ -121,12 +125,10 @@ fn capped_count(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Resul
     Ok(conn.prepare_cached(&sql)?.query_row(p, |r| r.get(0))?)
 }
 
-fn gram_search(conn: &Connection, q: &str, want: i64) -> Result<(Vec<(String, &'static str)>, i64)> {
+fn gram_search(conn: &Connection, q: &str, want: i64) -> Result<(Vec<String>, i64)> {
     let mut stmt =
         conn.prepare_cached("SELECT ref_id FROM search_gram WHERE gram = ?1 ORDER BY rank, name, ref_id LIMIT ?2")?;
-    let ids = stmt
-        .query_map(params![q, want], |r| Ok((r.get::<_, String>(0)?, "name")))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let ids = stmt.query_map(params![q, want], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
     let total = capped_count(conn, "SELECT 1 FROM search_gram WHERE gram = ?1", [q])?;
     Ok((ids, total))
 }
@@ -136,39 +138,62 @@ fn prefix_end(q: &str) -> String {
     format!("{q}\u{10FFFF}")
 }
 
-fn numeric_search(conn: &Connection, q: &str, want: i64) -> Result<(Vec<(String, &'static str)>, i64)> {
-    let mut out: Vec<(String, &'static str)> = Vec::new();
+fn numeric_search(conn: &Connection, q: &str, want: i64) -> Result<(Vec<String>, i64)> {
+    let mut out: Vec<String> = Vec::new();
+    let mut seen = HashSet::new();
     let end = prefix_end(q);
     // Digits that begin an ID number or a phone: those matches only, through the column
     // indexes. An exact match sorts first by itself (the shortest string with the prefix).
-    let mut total = 0;
-    for (col, tag) in [("id_number", "id_number"), ("phone", "phone")] {
+    // A person whose ID number and phone both begin so is listed, and counted, once.
+    for col in ["id_number", "phone"] {
         let sql = format!(
             "SELECT id FROM person WHERE {col} >= ?1 AND {col} < ?2 AND deleted_at IS NULL
              ORDER BY {col}, id LIMIT ?3"
         );
         let mut stmt = conn.prepare_cached(&sql)?;
         for id in stmt.query_map(params![q, end, want], |r| r.get::<_, String>(0))? {
-            out.push((id?, tag));
+            let id = id?;
+            if seen.insert(id.clone()) {
+                out.push(id);
+            }
         }
-        total += capped_count(
-            conn,
-            &format!("SELECT 1 FROM person WHERE {col} >= ?1 AND {col} < ?2 AND deleted_at IS NULL"),
-            params![q, end],
-        )?;
     }
+    let total = capped_count(
+        conn,
+        "SELECT id FROM person WHERE id_number >= ?1 AND id_number < ?2 AND deleted_at IS NULL
+         UNION SELECT id FROM person WHERE phone >= ?1 AND phone < ?2 AND deleted_at IS NULL",
+        params![q, end],
+    )?;
     if total > 0 {
         return Ok((out, total));
     }
     // Otherwise substrings (a phone's last digits, the middle of an ID) through the trigram
-    // index, in index order: ranking every match would cost more than the page is worth.
+    // index: first the owners of a phone ending in the digits (whom a caller giving "the last
+    // four" means; few, as only the phone column is matched), then the rest in index order.
     let digits: String = q.chars().filter(|c| *c != '-').collect();
-    let fts_q = format!("{{id_number phone}} : {}", fts_phrase(&digits));
+    let in_phone = format!("{{phone}} : {}", fts_phrase(&digits));
     let mut stmt = conn.prepare_cached(
-        "SELECT d.ref_id FROM search_fts f JOIN search_doc d ON d.doc = f.rowid WHERE search_fts MATCH ?1 LIMIT ?2",
+        "SELECT d.ref_id FROM search_fts f JOIN search_doc d ON d.doc = f.rowid JOIN person p ON p.id = d.ref_id
+         WHERE search_fts MATCH ?1 AND replace(coalesce(p.phone, ''), '-', '') LIKE '%' || ?2
+         ORDER BY f.rowid LIMIT ?3",
     )?;
-    for id in stmt.query_map(params![fts_q, want], |r| r.get::<_, String>(0))? {
-        out.push((id?, "text"));
+    for id in stmt.query_map(params![in_phone, digits, want], |r| r.get::<_, String>(0))? {
+        let id = id?;
+        if seen.insert(id.clone()) {
+            out.push(id);
+        }
+    }
+    let fts_q = format!("{{id_number phone}} : {}", fts_phrase(&digits));
+    if (out.len() as i64) < want {
+        let mut stmt = conn.prepare_cached(
+            "SELECT d.ref_id FROM search_fts f JOIN search_doc d ON d.doc = f.rowid WHERE search_fts MATCH ?1 LIMIT ?2",
+        )?;
+        for id in stmt.query_map(params![fts_q, want + out.len() as i64], |r| r.get::<_, String>(0))? {
+            let id = id?;
+            if seen.insert(id.clone()) {
+                out.push(id);
+            }
+        }
     }
     let total = capped_count(conn, "SELECT 1 FROM search_fts WHERE search_fts MATCH ?1", [&fts_q])?;
     Ok((out, total))
@@ -179,9 +204,9 @@ fn fts_phrase(q: &str) -> String {
     format!("\"{}\"", q.replace('"', "\"\""))
 }
 
-fn fts_search(conn: &Connection, q: &str, want: i64) -> Result<(Vec<(String, &'static str)>, i64)> {
+fn fts_search(conn: &Connection, q: &str, want: i64) -> Result<(Vec<String>, i64)> {
     let phrase = fts_phrase(q);
-    let mut out: Vec<(String, &'static str)> = Vec::new();
+    let mut out: Vec<String> = Vec::new();
     let mut seen = HashSet::new();
     // Names first (few matches: rank them, the exact name on top), then anything else
     // (addresses match by the thousand: take them in index order).
@@ -193,7 +218,7 @@ fn fts_search(conn: &Connection, q: &str, want: i64) -> Result<(Vec<(String, &'s
     for id in stmt.query_map(params![in_name, q, want], |r| r.get::<_, String>(0))? {
         let id = id?;
         seen.insert(id.clone());
-        out.push((id, "name"));
+        out.push(id);
     }
     if (out.len() as i64) < want {
         let mut stmt = conn.prepare_cached(
@@ -202,7 +227,7 @@ fn fts_search(conn: &Connection, q: &str, want: i64) -> Result<(Vec<(String, &'s
         for id in stmt.query_map(params![phrase, want + out.len() as i64], |r| r.get::<_, String>(0))? {
             let id = id?;
             if seen.insert(id.clone()) {
-                out.push((id, "text"));
+                out.push(id);
             }
         }
     }
@@ -210,7 +235,24 @@ fn fts_search(conn: &Connection, q: &str, want: i64) -> Result<(Vec<(String, &'s
     Ok((out, total))
 }
 
-fn hydrate(conn: &Connection, id: &str, matched: &'static str) -> Result<Option<SearchHit>> {
+/// What the query `q` (spaces removed) was found in: the name, then the ID number and the
+/// phone (ignoring a phone's dashes), else the address (the household's or the person's own,
+/// which the index holds together).
+pub fn matched(q: &str, name: &str, id_number: Option<&str>, phone: Option<&str>) -> SearchMatch {
+    let upper = q.to_uppercase();
+    let digits: String = q.chars().filter(|c| *c != '-').collect();
+    if name.contains(q) {
+        SearchMatch::Name
+    } else if id_number.is_some_and(|n| n.contains(&upper)) {
+        SearchMatch::IdNumber
+    } else if !digits.is_empty() && phone.is_some_and(|p| p.replace('-', "").contains(&digits)) {
+        SearchMatch::Phone
+    } else {
+        SearchMatch::Address
+    }
+}
+
+fn hydrate(conn: &Connection, id: &str, q: &str) -> Result<Option<SearchHit>> {
     Ok(conn
         .prepare_cached(
             "SELECT p.id, p.household_id, p.name, p.sex, p.birth_date, p.id_number, p.phone,
@@ -220,17 +262,20 @@ fn hydrate(conn: &Connection, id: &str, matched: &'static str) -> Result<Option<
              WHERE p.id = ?1 AND p.deleted_at IS NULL",
         )?
         .query_row([id], |r| {
+            let name: String = r.get("name")?;
+            let id_number: Option<String> = r.get("id_number")?;
+            let phone: Option<String> = r.get("phone")?;
             Ok(SearchHit {
                 person_id: r.get("id")?,
                 household_id: r.get("household_id")?,
-                name: r.get("name")?,
+                matched: matched(q, &name, id_number.as_deref(), phone.as_deref()),
+                name,
                 sex: r.get("sex")?,
                 birth_date: r.get("birth_date")?,
-                id_number: r.get("id_number")?,
-                phone: r.get("phone")?,
+                id_number,
+                phone,
                 address: r.get("address")?,
                 village_name: r.get("village_name")?,
-                matched,
             })
         })
         .optional()?)
@@ -483,6 +528,17 @@ fn index_text(conn: &Connection, id: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hit_says_what_it_matched() {
+        let id = Some("11010519491231002X");
+        let phone = Some("139-0000-1111");
+        assert_eq!(matched("王芳", "王芳", id, phone), SearchMatch::Name);
+        assert_eq!(matched("19491231", "王芳", id, phone), SearchMatch::IdNumber);
+        assert_eq!(matched("002x", "王芳", id, phone), SearchMatch::IdNumber);
+        assert_eq!(matched("1111", "王芳", id, phone), SearchMatch::Phone);
+        assert_eq!(matched("青山村3组", "王芳", id, phone), SearchMatch::Address);
+    }
 
     #[test]
     fn grams_rank_whole_names_then_prefixes() {

@@ -78,10 +78,54 @@ fn two_character_names_and_id_prefixes_and_phone_tails_are_found() {
     assert_eq!(r["hits"][0]["matched"], "id_number");
     let r = post.call("search", json!({"text": "5678"}));
     assert_eq!(r["hits"][0]["name"], "李娜");
+    assert_eq!(r["hits"][0]["matched"], "phone");
     let r = post.call("search", json!({"text": "溪口村"}));
     assert_eq!(r["total"], 3);
+    assert_eq!(r["hits"][0]["matched"], "address");
     let r = post.call("search", json!({"text": "王建国"}));
     assert_eq!(r["total"], 1);
+}
+
+/// The last four digits of a phone (1111 for 13900001111) also occur in many ID numbers: the
+/// phone's owner is listed first, every hit says what matched, and the count is the number
+/// of people the pages list, each once.
+#[test]
+fn a_phone_tail_lists_its_owner_first_and_the_count_is_what_the_pages_hold() {
+    use fengqiao::model::{Sex, id_number::compose};
+    let mut post = Post::new();
+    let born = chrono::NaiveDate::from_ymd_opt(1961, 11, 11).expect("date");
+    for seq in 0..14u16 {
+        // 330326 19611111 …: "1111" inside the birth date.
+        let id = compose("330326", born, seq * 7, if seq % 2 == 0 { Sex::Male } else { Sex::Female });
+        let name = format!(
+            "居民{}",
+            ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸", "子", "丑", "寅", "卯"][seq as usize]
+        );
+        post.call("person.create", json!({"name": name, "id_number": id}));
+    }
+    post.call("person.create", json!({"name": "赵大海", "phone": "13900001111"}));
+    let page = |post: &mut Post, n: u32| post.call("search", json!({"text": "1111", "page": n, "page_size": 12}));
+    let first = page(&mut post, 1);
+    assert_eq!(first["total"], 15);
+    assert_eq!(first["hits"][0]["name"], "赵大海");
+    assert_eq!(first["hits"][0]["matched"], "phone");
+    assert_eq!(first["hits"][1]["matched"], "id_number", "an ID number hit says so, not 住址");
+    let second = page(&mut post, 2);
+    let mut ids: Vec<String> = [&first, &second]
+        .iter()
+        .flat_map(|p| p["hits"].as_array().unwrap().iter().map(|h| h["person_id"].as_str().unwrap().to_owned()))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 15, "the pages hold everyone counted, once each");
+
+    // Digits that begin both a person's ID number (130102…, 河北) and their phone: one hit.
+    let id = compose("130102", born, 3, Sex::Male);
+    post.call("person.create", json!({"name": "钱多多", "id_number": id, "phone": "13010200000"}));
+    let r = post.call("search", json!({"text": "130102"}));
+    assert_eq!(r["total"], 1);
+    assert_eq!(r["hits"].as_array().unwrap().len(), 1);
+    assert_eq!(r["hits"][0]["matched"], "id_number");
 }
 
 #[test]

@@ -158,6 +158,7 @@ export type { RosterField } from "./RosterField";
 export type { RowAction } from "./RowAction";
 export type { RowError } from "./RowError";
 export type { SearchHit } from "./SearchHit";
+export type { SearchMatch } from "./SearchMatch";
 export type { SearchPage } from "./SearchPage";
 export type { SearchRequest } from "./SearchRequest";
 export type { SecurityOffence } from "./SecurityOffence";

@@ -32,6 +32,7 @@ import type { HazardStatus } from "./HazardStatus";
 import type { OutreachTopic } from "./OutreachTopic";
 import type { FeedbackChannel } from "./FeedbackChannel";
 import type { LedgerKind } from "./LedgerKind";
+import type { SearchMatch } from "./SearchMatch";
 
 /** 纠纷类型: code → 中文 */
 export const DisputeKindLabel: Record<DisputeKind, string> = {
@@ -332,6 +333,14 @@ export const LedgerKindLabel: Record<LedgerKind, string> = {
   outreach: "宣传活动台账",
   feedback: "意见建议台账",
   five_nones: "五无村（社区）创建台账",
+};
+
+/** 匹配: code → 中文 */
+export const SearchMatchLabel: Record<SearchMatch, string> = {
+  name: "姓名",
+  id_number: "公民身份号码",
+  phone: "联系电话",
+  address: "住址",
 };
 
 /** The step that normally follows each errand status: its target and its name. */

@@ -1,16 +1,18 @@
 import { useEffect, useRef, useState } from "react";
-import { Alert, Empty, Input, List, Modal, Space, Tag, Typography } from "antd";
+import { Alert, Empty, Input, List, Modal, Pagination, Space, Tag, Typography } from "antd";
 import type { InputRef } from "antd";
 import { useNavigate } from "react-router-dom";
 import { backend, toBackendError } from "../../backend";
 import type { SearchHit } from "../../backend";
-import { SexLabel } from "../../backend/types";
+import { SearchMatchLabel, SexLabel } from "../../backend/types";
 
-const MATCHED: Record<string, string> = { name: "姓名", id_number: "身份证号", phone: "电话", text: "住址等" };
+/** Hits on one page of the list. */
+const PAGE_SIZE = 12;
 
 /** The search box one key (Ctrl+K or /) opens from anywhere: name, ID number, phone, address. */
 export function SearchPalette({ open, onClose }: { open: boolean; onClose: () => void }) {
   const [text, setText] = useState("");
+  const [page, setPage] = useState(1);
   const [hits, setHits] = useState<SearchHit[]>([]);
   const [total, setTotal] = useState<{ n: number; more: boolean } | null>(null);
   const [active, setActive] = useState(0);
@@ -32,7 +34,7 @@ export function SearchPalette({ open, onClose }: { open: boolean; onClose: () =>
     let stale = false;
     const t = window.setTimeout(() => {
       backend
-        .search({ text: q, page: 1, page_size: 12 })
+        .search({ text: q, page, page_size: PAGE_SIZE })
         .then((r) => {
           if (stale) return;
           setHits(r.hits);
@@ -46,7 +48,7 @@ export function SearchPalette({ open, onClose }: { open: boolean; onClose: () =>
       stale = true;
       window.clearTimeout(t);
     };
-  }, [text]);
+  }, [text, page]);
 
   const openHit = (h: SearchHit) => {
     onClose();
@@ -74,7 +76,10 @@ export function SearchPalette({ open, onClose }: { open: boolean; onClose: () =>
         allowClear
         placeholder="姓名（两个字即可）、公民身份号码、电话或住址"
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => {
+          setText(e.target.value);
+          setPage(1);
+        }}
         onKeyDown={onKeyDown}
         data-testid="search-input"
       />
@@ -107,10 +112,13 @@ export function SearchPalette({ open, onClose }: { open: boolean; onClose: () =>
                 <span>{h.phone ?? ""}</span>
                 <Typography.Text type="secondary">{h.address ?? h.village_name ?? ""}</Typography.Text>
               </Space>
-              <Tag>{MATCHED[h.matched] ?? h.matched}</Tag>
+              <Tag data-testid="search-matched">{SearchMatchLabel[h.matched]}</Tag>
             </List.Item>
           )}
         />
+      )}
+      {total && total.n > PAGE_SIZE && (
+        <Pagination size="small" simple current={page} pageSize={PAGE_SIZE} total={total.n} showSizeChanger={false} onChange={setPage} style={{ marginTop: 8, textAlign: "right" }} data-testid="search-pages" />
       )}
     </Modal>
   );
