@@ -8,6 +8,15 @@ use crate::model::Sex;
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
 
+/// The first two digits of every address code in use (GB/T 2260 provinces, autonomous regions
+/// and municipalities; 71 Taiwan, 81 Hong Kong, 82 Macao, and 83 for Taiwan residents' permits).
+/// Finer codes change year by year and old ones stay on the cards issued under them, so only
+/// the province is checked.
+const PROVINCES: [&str; 35] = [
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44",
+    "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82", "83",
+];
+
 /// A valid 18-character citizen ID number.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct IdNumber(String);
@@ -19,6 +28,8 @@ pub enum IdError {
     Length(usize),
     /// A character other than a digit (or a final X).
     Character(char),
+    /// The address code's first two digits are no province's.
+    Region(String),
     /// The embedded birth date does not exist or lies in the future.
     BirthDate(String),
     /// The check character does not match.
@@ -39,6 +50,9 @@ impl IdError {
             }
             IdError::Character(c) => {
                 format!("公民身份号码只能由数字和末位的X组成，不能含有“{c}”")
+            }
+            IdError::Region(r) => {
+                format!("公民身份号码的地址码“{r}”不存在：前两位应为省、自治区、直辖市的代码，请核对号码")
             }
             IdError::BirthDate(d) => format!("公民身份号码中的出生日期“{d}”不是有效日期"),
             IdError::Checksum { expected, found } => {
@@ -71,6 +85,9 @@ impl IdNumber {
             if !c.is_ascii_digit() && !last_x {
                 return Err(IdError::Character(c));
             }
+        }
+        if !PROVINCES.contains(&&s[..2]) {
+            return Err(IdError::Region(s[..6].to_owned()));
         }
         let full = if n == 15 {
             let first17 = format!("{}19{}", &s[..6], &s[6..]);
@@ -158,6 +175,9 @@ mod tests {
             ("11010519491231002Y", "不能含有“Y”"),
             ("110105194913310020", "出生日期“19491331”"),
             ("110105209912310024", "出生日期“20991231”"),
+            ("990105194912310028", "地址码“990105”不存在"),
+            ("000000194912310020", "地址码“000000”不存在"),
+            ("990105491231002", "地址码“990105”不存在"),
         ];
         for (input, needle) in cases {
             let err = IdNumber::parse(input, today()).unwrap_err().message();

@@ -277,3 +277,20 @@ fn a_village_or_group_is_deleted_only_when_nothing_hangs_from_it() {
     let e = post.refused("village.delete", json!({"id": id(&coded)}));
     assert!(e["message"].as_str().unwrap().contains("已设定区划代码 330326101203"), "{e}");
 }
+
+/// An ID number whose address code is no province's (99…) is refused, naming the code.
+#[test]
+fn an_id_number_from_no_province_is_refused() {
+    let mut post = Post::new();
+    let id = fengqiao::model::id_number::compose(
+        "990105",
+        chrono::NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(),
+        3,
+        fengqiao::model::Sex::Male,
+    );
+    let e = post.refused("person.create", json!({"name": "赵六", "id_number": id}));
+    assert_eq!(e["field"], "id_number");
+    assert!(e["message"].as_str().unwrap().contains("地址码“990105”不存在"), "{e}");
+    let e = post.refused("id_number.check", json!({"id_number": id}));
+    assert!(e["message"].as_str().unwrap().contains("地址码“990105”不存在"), "{e}");
+}
