@@ -72,6 +72,8 @@ pub struct Incident {
     pub disposition_label: &'static str,
     /// 关联的矛盾纠纷.
     pub dispute_id: Option<String>,
+    /// Its title, so the link names the dispute.
+    pub dispute_title: Option<String>,
     /// 案件编号.
     pub case_no: Option<String>,
     /// 处警民警/辅警.
@@ -83,9 +85,10 @@ pub struct Incident {
 const SELECT: &str =
     "SELECT i.id, i.occurred_at, i.reported_at, i.place, i.village_id, vg.name AS village_name, i.kind,
         i.reporter_name, i.reporter_phone, i.reporter_person_id, i.people, i.person_ids, i.summary, i.handling,
-        i.disposition, i.dispute_id, i.case_no, i.officer_id, o.name AS officer_name
+        i.disposition, i.dispute_id, i.case_no, i.officer_id, o.name AS officer_name, d.title AS dispute_title
      FROM incident i LEFT JOIN village vg ON vg.id = i.village_id
-     LEFT JOIN officer o ON o.id = i.officer_id";
+     LEFT JOIN officer o ON o.id = i.officer_id
+     LEFT JOIN dispute d ON d.id = i.dispute_id AND d.deleted_at IS NULL";
 
 fn local(t: &str) -> Option<String> {
     DateTime::parse_from_rfc3339(t).ok().map(|t| show(t.with_timezone(&Utc)))
@@ -120,7 +123,43 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Incident> {
         case_no: r.get("case_no")?,
         officer_id: r.get("officer_id")?,
         officer_name: r.get("officer_name")?,
+        dispute_title: r.get("dispute_title")?,
     })
+}
+
+/// An incident as a dispute's page names it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct IncidentRef {
+    /// Row id.
+    pub id: String,
+    /// 发生时间, Beijing time.
+    pub occurred_at_local: String,
+    /// 警情类别 in Chinese.
+    pub kind_label: &'static str,
+    /// 发生地点.
+    pub place: String,
+}
+
+/// The incidents linked to a dispute either way: the one the dispute names (`incident_id`)
+/// and those that name the dispute, earliest first.
+pub fn linked_to_dispute(conn: &Connection, dispute_id: &str, incident_id: Option<&str>) -> Result<Vec<IncidentRef>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, occurred_at, kind, place FROM incident
+         WHERE (dispute_id = ?1 OR id = ?2) AND deleted_at IS NULL ORDER BY occurred_at, id",
+    )?;
+    Ok(stmt
+        .query_map(params![dispute_id, incident_id], |r| {
+            let occurred_at: String = r.get("occurred_at")?;
+            let kind: IncidentKind = r.get("kind")?;
+            Ok(IncidentRef {
+                id: r.get("id")?,
+                occurred_at_local: local(&occurred_at).unwrap_or(occurred_at),
+                kind_label: kind.label(),
+                place: r.get("place")?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 fn person_name(conn: &Connection, id: &str) -> Result<Option<String>> {

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::model::Role;
 use crate::model::calendar::{DayKind, WorkCalendar};
+use crate::model::dispute::preside_refusal;
 use crate::model::people::{OfficerInput, PostInput, VillageInput};
 use crate::store::Tx;
 use crate::store::from_row;
@@ -386,16 +387,21 @@ pub struct Officer {
     pub phone: Option<String>,
     /// Still serving.
     pub active: bool,
+    /// Why they may not preside over 治安调解 (the rule of [`preside_refusal`]), so a picker
+    /// can say so before anything is saved; none when they may.
+    pub preside_refusal: Option<&'static str>,
 }
 
 fn officer_row(r: &Row<'_>) -> rusqlite::Result<Officer> {
+    let role: Role = r.get(2)?;
     Ok(Officer {
         id: r.get(0)?,
         name: r.get(1)?,
-        role: r.get(2)?,
+        role,
         badge_no: r.get(3)?,
         phone: r.get(4)?,
         active: r.get(5)?,
+        preside_refusal: preside_refusal(role),
     })
 }
 
@@ -466,7 +472,15 @@ pub fn create_officer(tx: &mut Tx<'_>, input: OfficerInput) -> Result<Officer> {
             ("active", v(active)),
         ],
     )?;
-    Ok(Officer { id, name: input.name, role: input.role, badge_no: input.badge_no, phone: input.phone, active })
+    Ok(Officer {
+        id,
+        name: input.name,
+        role: input.role,
+        badge_no: input.badge_no,
+        phone: input.phone,
+        active,
+        preside_refusal: preside_refusal(input.role),
+    })
 }
 
 /// Changes an officer: a phone or badge number corrected, or 离岗 (`active` false) when

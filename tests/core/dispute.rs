@@ -271,6 +271,8 @@ fn an_auxiliary_cannot_preside_and_must_be_recorded_when_taking_part() {
     let mut initial = joint(&d, &officer, "2026-11-20", "continued");
     initial["level"] = json!("initial");
     let d2 = security_dispute(&mut post, &vid, "2026-11-19", offender_and_victim());
+    // The case says beforehand which level its session may take.
+    assert_eq!(post.call("dispute.get", json!({"id": d2}))["mediation_levels"], json!(["joint"]));
     initial["dispute_id"] = json!(d2);
     let e = post.refused("mediation.add", initial);
     assert!(e["message"].as_str().unwrap().contains("应选择“联调”"), "{e}");
@@ -553,4 +555,35 @@ fn an_update_needs_only_what_its_schema_requires() {
     let schema = &methods.iter().find(|m| m.name == "dispute.update").expect("listed").params;
     assert_eq!(schema["required"], json!(["id"]));
     assert_eq!(schema["properties"]["title"]["title"], "纠纷名称");
+}
+
+/// A session records the mediators entered and no one else (its presiding officer is recorded
+/// as such); the next session is offered only the levels the rules allow, and the agreement's
+/// draft starts from what the settled session recorded.
+#[test]
+fn a_session_keeps_its_own_mediators_and_the_agreement_draft_starts_from_them() {
+    let mut post = Post::new();
+    let (vid, officer, aux, person) = setup(&mut post);
+    let d = people_dispute(&mut post, &vid, &officer, &person, "2026-11-02");
+    let got = post.call("dispute.get", json!({"id": d}));
+    assert_eq!(got["mediation_levels"], json!(["initial", "review", "joint"]));
+    let after = post.call(
+        "mediation.add",
+        json!({"dispute_id": d, "level": "review", "held_on": "2026-11-03", "mediators": ["王德明"],
+               "presider_officer_id": officer, "recorder": "林海燕", "outcome": "settled"}),
+    );
+    assert_eq!(after["mediations"][0]["mediators"], json!(["王德明"]), "the presider is not added as a mediator");
+    assert_eq!(after["mediations"][0]["presider_name"], "周立新");
+    assert_eq!(after["mediation_levels"], json!(["review", "joint"]));
+    let draft = &after["agreement_draft"];
+    assert_eq!(draft["mediators"], json!(["王德明"]));
+    assert_eq!(draft["recorder"], "林海燕");
+    assert_eq!(draft["presider_officer_id"], officer.as_str());
+
+    // The officers' list says who may not preside over 治安调解, in the core's words.
+    let officers = post.call("officer.list", json!({}));
+    let refusal =
+        |id: &str| officers.as_array().unwrap().iter().find(|o| o["id"] == id).unwrap()["preside_refusal"].clone();
+    assert_eq!(refusal(&aux), json!("辅警不能主持治安调解"));
+    assert_eq!(refusal(&officer), Value::Null);
 }

@@ -117,3 +117,39 @@ fn the_ledger_lists_newest_first_and_filters() {
     let e = post.refused("incident.list", json!({"from": "2026-11-05", "to": "2026-11-01"}));
     assert_eq!(e["field"], "to");
 }
+
+/// A link made from either side shows on both: the incident names the dispute by its title,
+/// the dispute's page lists the incident.
+#[test]
+fn an_incident_linked_to_a_dispute_names_it_and_the_dispute_lists_it() {
+    let mut post = Post::new();
+    let d = post.call(
+        "dispute.create",
+        json!({"source": "walk_in", "kind": "neighbour", "title": "两户排水沟纠纷",
+               "parties": [{"role": "applicant", "name": "王建国"}, {"role": "respondent", "name": "李长林"}]}),
+    );
+    let i = post.call(
+        "incident.create",
+        json!({"occurred_at": "2026-11-22 21:40", "place": "青山村3组村口", "kind": "dispute",
+               "summary": "两户因排水沟堵塞发生争吵", "dispute_id": id(&d)}),
+    );
+    assert_eq!(i["dispute_title"], "两户排水沟纠纷");
+    let shown = post.call("dispute.get", json!({"id": id(&d)}));
+    assert_eq!(
+        shown["incidents"],
+        json!([{"id": id(&i), "occurred_at_local": "2026-11-22 21:40", "kind_label": "纠纷", "place": "青山村3组村口"}])
+    );
+    // Named from the dispute's side only, it is listed too (once).
+    let other = post.call(
+        "incident.create",
+        json!({"occurred_at": "2026-11-21 08:00", "place": "青山村3组", "kind": "dispute", "summary": "争吵"}),
+    );
+    post.call("dispute.update", json!({"id": id(&d), "incident_id": id(&other)}));
+    let ids: Vec<String> = post.call("dispute.get", json!({"id": id(&d)}))["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids, [id(&other), id(&i)]);
+}

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::model::calendar::WorkCalendar;
 use crate::model::people::opt_date;
 use crate::model::validate::{required, text};
-use crate::model::{Exclusion, MediationLevel, MediationOutcome, PartyKind, PartyRole, Role};
+use crate::model::{Exclusion, MediationLevel, MediationOutcome, PartyKind, PartyRole, Role, Track};
 
 /// The ladder may be climbed, and steps skipped, but not gone back down: a session may not
 /// be held below the highest level already held (初调 → 复调 → 联调).
@@ -62,14 +62,20 @@ pub fn check_exclusions(exclusions: &[Exclusion]) -> Result<()> {
     )))
 }
 
+/// Why someone of `role` may not preside over 治安调解, or none when they may: it must be a
+/// sworn officer, not an auxiliary (辅警).
+pub fn preside_refusal(role: Role) -> Option<&'static str> {
+    (role == Role::Auxiliary).then_some("辅警不能主持治安调解")
+}
+
 /// The presiding officer must be a sworn officer (辅警不能主持治安调解).
 pub fn check_presider(presider: Option<(&str, Role)>) -> Result<()> {
     match presider {
         None => Err(Error::validation("presider_officer_id", "治安调解须由民警主持，请选择主持人")),
-        Some((name, Role::Auxiliary)) => {
-            Err(Error::rule(format!("{name}是辅警，辅警不能主持治安调解，请选择一名民警主持")))
-        }
-        Some(_) => Ok(()),
+        Some((name, role)) => match preside_refusal(role) {
+            Some(why) => Err(Error::rule(format!("{name}是{}，{why}，请选择一名民警主持", role.label()))),
+            None => Ok(()),
+        },
     }
 }
 
@@ -146,15 +152,32 @@ pub fn check_schedule(
     }
 }
 
+/// 治安调解 is held by the police: its sessions are 联调.
+pub fn check_security_level(level: MediationLevel) -> Result<()> {
+    if level != MediationLevel::Joint {
+        return Err(Error::validation(
+            "level",
+            format!("治安调解由公安机关主持，应选择“联调”，不能登记为“{}”", level.label()),
+        ));
+    }
+    Ok(())
+}
+
+/// The levels the next session may be held at, lowest first: none below the highest already
+/// held ([`check_level`]), and for 治安调解 only 联调 ([`check_security_level`]).
+pub fn next_levels(track: Track, highest_held: Option<MediationLevel>) -> Vec<MediationLevel> {
+    MediationLevel::ALL
+        .iter()
+        .copied()
+        .filter(|l| check_level(highest_held, *l).is_ok())
+        .filter(|l| track == Track::People || check_security_level(*l).is_ok())
+        .collect()
+}
+
 /// Every rule a 治安调解 session must pass, in the order a user would fix them.
 pub fn check_security_session(s: &SecuritySession<'_>, cal: &WorkCalendar) -> Result<()> {
     check_exclusions(s.exclusions)?;
-    if s.level != MediationLevel::Joint {
-        return Err(Error::validation(
-            "level",
-            format!("治安调解由公安机关主持，应选择“联调”，不能登记为“{}”", s.level.label()),
-        ));
-    }
+    check_security_level(s.level)?;
     check_presider(s.presider)?;
     check_recording(s.officers, s.recording_ref)?;
     check_parties(s.parties, s.held_on)?;
@@ -255,19 +278,14 @@ pub fn enough_parties(registered: usize) -> Result<()> {
     Ok(())
 }
 
-/// The session's mediators: the presiding officer first (when not already named), then
-/// those entered; a session needs at least one.
+/// The session's mediators: the names entered, no more (a presiding officer is recorded as
+/// such, and may be the one who mediates when no mediator is named); a session needs a
+/// mediator or a presiding officer.
 pub fn session_mediators(presider: Option<&str>, entered: &[String]) -> Result<Vec<String>> {
-    let mut mediators = entered.to_vec();
-    if let Some(p) = presider
-        && !mediators.iter().any(|m| m == p)
-    {
-        mediators.insert(0, p.to_owned());
-    }
-    if mediators.is_empty() {
+    if entered.is_empty() && presider.is_none() {
         return Err(Error::validation("mediators", "请填写调解员姓名"));
     }
-    Ok(mediators)
+    Ok(entered.to_vec())
 }
 
 impl ValidMediation {
@@ -308,6 +326,21 @@ mod tests {
     }
 
     #[test]
+    fn the_next_session_is_offered_only_the_levels_it_may_take() {
+        use MediationLevel as L;
+        let cases = [
+            (Track::People, None, vec![L::Initial, L::Review, L::Joint]),
+            (Track::People, Some(L::Review), vec![L::Review, L::Joint]),
+            (Track::People, Some(L::Joint), vec![L::Joint]),
+            (Track::Security, None, vec![L::Joint]),
+            (Track::Security, Some(L::Joint), vec![L::Joint]),
+        ];
+        for (track, held, want) in cases {
+            assert_eq!(next_levels(track, held), want, "{track:?} after {held:?}");
+        }
+    }
+
+    #[test]
     fn exclusions_refuse_naming_each_reason() {
         assert!(check_exclusions(&[]).is_ok());
         let e = check_exclusions(&[Exclusion::HiredViolence, Exclusion::SuspectFled]).unwrap_err();
@@ -322,6 +355,8 @@ mod tests {
         let e = check_presider(Some(("林海燕", Role::Auxiliary))).unwrap_err();
         assert!(e.to_string().contains("辅警不能主持治安调解"), "{e}");
         assert_eq!(check_presider(None).unwrap_err().field(), Some("presider_officer_id"));
+        assert_eq!(preside_refusal(Role::Auxiliary), Some("辅警不能主持治安调解"));
+        assert_eq!(preside_refusal(Role::Officer), None);
     }
 
     #[test]
@@ -452,8 +487,8 @@ mod tests {
         type Case<'a> = (Option<&'a str>, &'a [&'a str], Result<&'a [&'a str], &'a str>);
         let cases: [Case<'_>; 4] = [
             (None, &[], Err("mediators")),
-            (Some("周立新"), &[], Ok(&["周立新"])),
-            (Some("周立新"), &["王德明"], Ok(&["周立新", "王德明"])),
+            (Some("周立新"), &[], Ok(&[])),
+            (Some("周立新"), &["王德明"], Ok(&["王德明"])),
             (Some("周立新"), &["王德明", "周立新"], Ok(&["王德明", "周立新"])),
         ];
         for (presider, entered, want) in cases {

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::{PARTY_NAMES, input_of, set_status, state};
+use super::{Mediation, PARTY_NAMES, input_of, set_status, state};
 use crate::error::{Error, MissingField, Result};
 use crate::model::dispute::{
     AgreementFacts, AgreementInput, DisputeEvent, FulfilmentInput, check_agreement_kind, check_agreement_open,
@@ -178,18 +178,31 @@ pub fn draft_of(conn: &Connection, dispute_id: &str) -> Result<AgreementInput> {
     if let Some(a) = agreement(conn, dispute_id)? {
         return Ok(a.input());
     }
-    let st = state(conn, dispute_id)?;
-    let settled = super::mediation::mediations(conn, dispute_id)?
-        .into_iter()
-        .rev()
-        .find(|m| m.outcome == MediationOutcome::Settled);
-    Ok(AgreementInput {
-        kind: Some(default_kind(st.track)),
-        mediators: settled.as_ref().map(|m| m.mediators.clone()).unwrap_or_default(),
-        recorder: settled.as_ref().and_then(|m| m.recorder.clone()),
-        presider_officer_id: settled.and_then(|m| m.presider_officer_id),
+    let track = state(conn, dispute_id)?.track;
+    Ok(draft_from(None, &super::mediation::mediations(conn, dispute_id)?, track))
+}
+
+/// [`draft_of`] from what is already read: the saved draft, else the settled session's
+/// mediators (or its presiding officer, when it names none), recorder and presider.
+pub(super) fn draft_from(saved: Option<&Agreement>, mediations: &[Mediation], track: Track) -> AgreementInput {
+    if let Some(a) = saved {
+        return a.input();
+    }
+    let settled = mediations.iter().rev().find(|m| m.outcome == MediationOutcome::Settled);
+    // The agreement's 调解员 are the session's; a session its presiding officer held alone
+    // names no mediator, and then the presiding officer signs as the mediator.
+    let mediators = match settled {
+        Some(m) if m.mediators.is_empty() => m.presider_name.iter().cloned().collect(),
+        Some(m) => m.mediators.clone(),
+        None => vec![],
+    };
+    AgreementInput {
+        kind: Some(default_kind(track)),
+        mediators,
+        recorder: settled.and_then(|m| m.recorder.clone()),
+        presider_officer_id: settled.and_then(|m| m.presider_officer_id.clone()),
         ..Default::default()
-    })
+    }
 }
 
 /// The facts the agreement's required-field check looks at, with the post's names filled in.

@@ -25,8 +25,8 @@ pub use party::{Party, add_party, parties, party_input, update_party};
 
 use crate::error::{Error, MissingField, Result};
 use crate::model::dispute::{
-    DisputeAction, DisputeEvent, DisputeInput, DisputeStored, ValidDispute, actions, check_editable, check_exclusions,
-    check_fixed_after_session, next,
+    AgreementInput, DisputeAction, DisputeEvent, DisputeInput, DisputeStored, ValidDispute, actions, check_editable,
+    check_exclusions, check_fixed_after_session, next, next_levels,
 };
 use crate::model::people::{opt_date as parse_opt_date, up_to_today};
 use crate::model::time::parse_date;
@@ -36,6 +36,7 @@ use crate::model::{
     SecurityOffence, Track,
 };
 use crate::store::from_row;
+use crate::store::incident::IncidentRef;
 use crate::store::ledger::{Ledger, Show, column};
 use crate::store::place::{get_officer, village_name};
 use crate::store::write::{date, opt_date, v};
@@ -131,6 +132,15 @@ pub struct Dispute {
     pub missing: Vec<MissingField>,
     /// The steps open now.
     pub next_actions: Vec<ActionInfo>,
+    /// 调解层级 the next session may be held at, lowest first (none below the highest held;
+    /// 治安调解 only 联调), so the form offers only what the core will take.
+    pub mediation_levels: Vec<MediationLevel>,
+    /// The agreement's draft fields while it is not yet in effect: the saved draft, or one
+    /// started from the settled session (its mediators, recorder and presider), which the
+    /// editor starts from.
+    pub agreement_draft: Option<AgreementInput>,
+    /// 关联警情: the incident the dispute names and those that name the dispute.
+    pub incidents: Vec<IncidentRef>,
 }
 
 /// One row of the disputes list.
@@ -325,6 +335,9 @@ impl Dispute {
             follow_ups: vec![],
             missing: vec![],
             next_actions: vec![],
+            mediation_levels: vec![],
+            agreement_draft: None,
+            incidents: vec![],
         })
     }
 }
@@ -346,6 +359,11 @@ pub fn get(conn: &Connection, id: &str, today: NaiveDate) -> Result<Dispute> {
     d.mediations = mediation::mediations(conn, id)?;
     d.agreement = agreement(conn, id)?;
     d.follow_ups = follow_up::follow_ups(conn, id)?;
+    d.mediation_levels = next_levels(d.track, d.mediations.iter().map(|m| m.level).max());
+    if d.agreement.as_ref().is_none_or(|a| a.finalised_at.is_none()) {
+        d.agreement_draft = Some(agreement::draft_from(d.agreement.as_ref(), &d.mediations, d.track));
+    }
+    d.incidents = incident::linked_to_dispute(conn, id, d.incident_id.as_deref())?;
     if matches!(d.status, DisputeStatus::Agreed) {
         d.missing = check_agreement(conn, id, today)?.1;
     }

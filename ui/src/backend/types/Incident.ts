@@ -88,6 +88,10 @@ disposition_label: string,
  */
 dispute_id: string | null, 
 /**
+ * Its title, so the link names the dispute.
+ */
+dispute_title: string | null, 
+/**
  * 案件编号.
  */
 case_no: string | null, 

@@ -28,4 +28,9 @@ phone: string | null,
 /**
  * Still serving.
  */
-active: boolean, };
+active: boolean, 
+/**
+ * Why they may not preside over 治安调解 (the rule of [`preside_refusal`]), so a picker
+ * can say so before anything is saved; none when they may.
+ */
+preside_refusal: string | null, };

@@ -103,6 +103,7 @@ export type { IncidentFilter } from "./IncidentFilter";
 export type { IncidentInput } from "./IncidentInput";
 export type { IncidentKind } from "./IncidentKind";
 export type { IncidentPage } from "./IncidentPage";
+export type { IncidentRef } from "./IncidentRef";
 export type { InvolvedPerson } from "./InvolvedPerson";
 export type { KnownTag } from "./KnownTag";
 export type { Lead } from "./Lead";
