@@ -110,6 +110,8 @@ pub struct Visit {
     pub household_id: String,
     /// 走访对象.
     pub person_id: Option<String>,
+    /// 走访对象姓名 (none when the whole household was visited, or the person is deleted since).
+    pub person_name: Option<String>,
     /// 走访民警.
     pub officer_id: Option<String>,
     /// 民警姓名.
@@ -319,18 +321,20 @@ pub fn create_visit(tx: &mut Tx<'_>, input: VisitInput) -> Result<Visit> {
     if !exists(tx.conn(), &input.household_id)? {
         return Err(Error::validation("household_id", "所选户不存在或已删除"));
     }
+    let mut person_name = None;
     if let Some(p) = &input.person_id {
-        let ok: Option<i64> = tx
+        let name: Option<String> = tx
             .conn()
             .query_row(
-                "SELECT 1 FROM person WHERE id = ?1 AND household_id = ?2 AND deleted_at IS NULL",
+                "SELECT name FROM person WHERE id = ?1 AND household_id = ?2 AND deleted_at IS NULL",
                 [p, &input.household_id],
-                |r| r.get("1"),
+                |r| r.get("name"),
             )
             .optional()?;
-        if ok.is_none() {
+        if name.is_none() {
             return Err(Error::validation("person_id", "走访对象不是该户成员"));
         }
+        person_name = name;
     }
     let officer_name = match &input.officer_id {
         Some(o) => Some(crate::store::place::get_officer(tx.conn(), "officer_id", o)?.name),
@@ -362,6 +366,7 @@ pub fn create_visit(tx: &mut Tx<'_>, input: VisitInput) -> Result<Visit> {
         id,
         household_id: input.household_id,
         person_id: input.person_id,
+        person_name,
         officer_id: input.officer_id,
         officer_name,
         visited_on: visited_on.format("%Y-%m-%d").to_string(),
@@ -373,15 +378,18 @@ pub fn create_visit(tx: &mut Tx<'_>, input: VisitInput) -> Result<Visit> {
 /// A household's visits, newest first.
 pub fn visits(conn: &Connection, household_id: &str) -> Result<Vec<Visit>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT v.id, v.household_id, v.person_id, v.officer_id, o.name, v.visited_on, v.notes, v.needs
+        "SELECT v.id, v.household_id, v.person_id, v.officer_id, o.name AS officer_name, v.visited_on, v.notes,
+                v.needs, p.name AS person_name
          FROM visit v LEFT JOIN officer o ON o.id = v.officer_id
+         LEFT JOIN person p ON p.id = v.person_id AND p.deleted_at IS NULL
          WHERE v.household_id = ?1 AND v.deleted_at IS NULL ORDER BY v.visited_on DESC, v.id DESC",
     )?;
     Ok(stmt
         .query_map([household_id], |r| {
             Ok(from_row!(r => Visit {
                 id, household_id, person_id, officer_id, visited_on, notes, needs,
-                officer_name: r.get("name")?,
+                officer_name: r.get("officer_name")?,
+                person_name: r.get("person_name")?,
             }))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?)

@@ -3,7 +3,7 @@
 use crate::common;
 
 use common::{Post, id};
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[test]
 fn a_household_gets_its_head_and_members_and_an_address() {
@@ -276,6 +276,20 @@ fn a_village_or_group_is_deleted_only_when_nothing_hangs_from_it() {
     let coded = post.call("village.create", json!({"name": "石桥村", "code": "330326101203"}));
     let e = post.refused("village.delete", json!({"id": id(&coded)}));
     assert!(e["message"].as_str().unwrap().contains("已设定区划代码 330326101203"), "{e}");
+}
+
+/// A visit record says who was visited (or that it was the whole household).
+#[test]
+fn a_visit_names_whom_it_visited() {
+    let mut post = Post::new();
+    let (_, _, hid) = post.household("青山村", "12");
+    let p = post.call("person.create", json!({"household_id": hid, "relation": "head", "name": "王建国"}));
+    let v = post.call("visit.create", json!({"household_id": hid, "person_id": id(&p), "notes": "老人身体尚可"}));
+    assert_eq!(v["person_name"], "王建国");
+    post.call("visit.create", json!({"household_id": hid, "notes": "全户走访"}));
+    let visits = post.call("household.get", json!({"id": hid}))["visits"].clone();
+    let whom: Vec<&Value> = visits.as_array().unwrap().iter().map(|v| &v["person_name"]).collect();
+    assert!(whom.contains(&&json!("王建国")) && whom.contains(&&Value::Null), "{visits}");
 }
 
 /// An ID number whose address code is no province's (99…) is refused, naming the code.

@@ -79,6 +79,12 @@ const ALIASES: &[(Field, &[&str])] = &[
     (Field::Notes, &["备注"]),
 ];
 
+/// Every column the import understands with the headers it is recognised by, the usual one
+/// first (what 花名册导入 tells the officer to put in the header row).
+pub fn columns() -> impl Iterator<Item = (Field, &'static [&'static str])> {
+    ALIASES.iter().copied()
+}
+
 impl Field {
     /// The column's usual Chinese header.
     pub fn label(self) -> &'static str {

@@ -17,6 +17,10 @@ household_id: string,
  */
 person_id: string | null, 
 /**
+ * 走访对象姓名 (none when the whole household was visited, or the person is deleted since).
+ */
+person_name: string | null, 
+/**
  * 走访民警.
  */
 officer_id: string | null, 

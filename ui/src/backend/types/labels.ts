@@ -360,3 +360,24 @@ export const ErrandCancellable: Record<ErrandStatus, boolean> = {
   delivered: false,
   cancelled: false,
 };
+
+import type { RosterField } from "./RosterField";
+
+/** 花名册导入: the headers each column is recognised by, the usual one first. */
+export const RosterHeaders: Record<RosterField, string[]> = {
+  head_name: ["户主姓名", "户主"],
+  name: ["姓名", "成员姓名", "人员姓名", "家庭成员"],
+  id_number: ["身份证号", "公民身份号码", "身份证号码", "身份证", "证件号码"],
+  address: ["住址", "家庭住址", "地址", "现住址", "居住地址"],
+  phone: ["联系电话", "电话", "手机", "手机号", "手机号码", "联系方式"],
+  relation: ["与户主关系", "关系", "与户主的关系"],
+  sex: ["性别"],
+  ethnicity: ["民族"],
+  birth_date: ["出生日期", "出生年月", "出生年月日"],
+  village: ["村", "村（社区）", "村(社区)", "所属村", "村名", "社区", "行政村"],
+  group: ["组", "村民小组", "小组", "所属组"],
+  house_no: ["门牌号", "门牌"],
+  household_no: ["户号", "户编号"],
+  residence: ["居住状态", "人口类型", "人员类型"],
+  notes: ["备注"],
+};
