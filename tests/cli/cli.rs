@@ -258,3 +258,27 @@ fn a_day_of_work_from_the_cli() {
     assert_eq!(done["status"], "delivered");
     assert!(done["delivery_address"].as_str().unwrap().contains("88号"), "defaults to the household's address");
 }
+
+/// "Today" is Beijing's whatever the machine's zone: at 01:30 on 6 December in Beijing it is
+/// still 5 December in Los Angeles, and a visit saved without a date is of the 6th.
+#[test]
+fn today_is_beijings_on_a_machine_set_to_another_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("post.db");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_fengqiao"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env("TZ", "America/Los_Angeles")
+            .env("FENGQIAO_NOW", "2026-12-05T17:30:00Z")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let v = run(&["call", "village.create", &json!({"name": "青山村"}).to_string()]);
+    let h = run(&["call", "household.create", &json!({"village_id": v["id"], "house_no": "1"}).to_string()]);
+    let visit = run(&["call", "visit.create", &json!({"household_id": h["id"], "notes": "走访"}).to_string()]);
+    assert_eq!(visit["visited_on"], "2026-12-06");
+}

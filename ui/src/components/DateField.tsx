@@ -1,9 +1,16 @@
-import { DatePicker } from "antd";
+import { DatePicker as AntDatePicker } from "antd";
 import type { FormEvent } from "react";
 import dayjs from "dayjs";
+import type { Dayjs } from "dayjs";
 import customParseFormat from "dayjs/plugin/customParseFormat";
+import dayjsConfig from "rc-picker/es/generate/dayjs";
+import { beijingNow } from "./time";
 
 dayjs.extend(customParseFormat);
+
+/** Ant Design's pickers with Beijing's "now": their 今天, 此刻 and the marked day are Beijing's
+ * whatever the PC's zone (antd's own take the PC's). */
+const DatePicker = AntDatePicker.generatePicker<Dayjs>({ ...dayjsConfig, getNow: beijingNow });
 
 type Props = {
   value?: string | null;
@@ -117,4 +124,4 @@ export function YearField({ value, onChange, ...rest }: { value: number; onChang
   );
 }
 
-export const thisMonth = () => dayjs().format("YYYY-MM");
+export { thisMonth } from "./time";

@@ -2,7 +2,6 @@ import { useEffect, useMemo, useState } from "react";
 import { Alert, Card, Col, Empty, Input, List, Row, Statistic, Tag, Typography } from "antd";
 import { SearchOutlined } from "@ant-design/icons";
 import { useNavigate } from "react-router-dom";
-import dayjs from "dayjs";
 import type { EChartsOption } from "echarts";
 import { backend, toBackendError } from "../../backend";
 import type { Board, DisputeStatus, Errand, FollowUpDue, OverdueFulfilment, PreventionMonth } from "../../backend";
@@ -10,6 +9,7 @@ import { DisputeStatusLabel } from "../../backend/types";
 import { Chart } from "../../components/Chart";
 import { countAxis, pairedLineFigures } from "../../components/chartOptions";
 import { usePost } from "../../components/PostContext";
+import { beijingNow } from "../../components/time";
 
 type MonthCount = { month: string; incidents: number; disputes: number };
 
@@ -29,7 +29,7 @@ export function HomeScreen({ onSearch }: { onSearch: () => void }) {
   const [unfulfilled, setUnfulfilled] = useState<OverdueFulfilment[] | null>(null);
   const [stages, setStages] = useState<{ status: DisputeStatus; count: number }[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const today = dayjs();
+  const today = beijingNow();
 
   useEffect(() => {
     const fail = (e: unknown) => setError(toBackendError(e).message);

@@ -3,7 +3,7 @@ import { Alert, App as AntApp, Button, Card, Descriptions, Empty, Form, Input, P
 import { Link } from "react-router-dom";
 import { backend, toBackendError } from "../../backend";
 import type { AssignmentReceived } from "../../backend";
-import { beijingTime } from "../../components/time";
+import { beijingNow, beijingTime } from "../../components/time";
 import { dialogs } from "../../backend/dialogs";
 import { describeTransfer, syncTransfer } from "../../backend/sync";
 import type { SyncConflict, SyncStatus, TransferReport } from "../../backend/sync";
@@ -13,12 +13,8 @@ function show(v: unknown): string {
   return typeof v === "string" ? v : JSON.stringify(v);
 }
 
-/** Today's date as in a file name. */
-function today(): string {
-  const d = new Date();
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}`;
-}
+/** Today's date (Beijing) as in a file name. */
+const today = () => beijingNow().format("YYYYMMDD");
 
 /** Where an assigned row is opened in the app. */
 function assignmentLink(a: AssignmentReceived): string | null {
