@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { Select, Spin } from "antd";
 import { backend } from "../backend";
-import type { DisputeRow } from "../backend";
+import { useTypedSearch } from "./useTypedSearch";
 
 type Props = {
   value?: string | null;
@@ -19,23 +19,7 @@ export function DisputePicker({ value, onChange, ...rest }: Props) {
     if (!value || current?.id === value) return;
     backend.dispute.get(value).then((d) => setCurrent({ id: d.id, title: `${d.received_on} ${d.title}` }), () => {});
   }, [value, current]);
-  const [rows, setRows] = useState<DisputeRow[]>([]);
-  const [loading, setLoading] = useState(false);
-  useEffect(() => {
-    let stale = false;
-    const t = window.setTimeout(() => {
-      setLoading(true);
-      backend.dispute
-        .list({ text: text.trim() || null, page: 1, page_size: 20 })
-        .then((p) => !stale && setRows(p.items))
-        .catch(() => !stale && setRows([]))
-        .finally(() => !stale && setLoading(false));
-    }, 200);
-    return () => {
-      stale = true;
-      window.clearTimeout(t);
-    };
-  }, [text]);
+  const { found: rows, loading } = useTypedSearch(text, (q) => backend.dispute.list({ text: q || null, page: 1, page_size: 20 }).then((p) => p.items), { blank: true });
   const opts = rows.map((d) => ({ value: d.id, label: `${d.received_on} ${d.title}（${d.party_names}）` }));
   if (current && !opts.some((o) => o.value === current.id)) opts.unshift({ value: current.id, label: current.title });
   return (

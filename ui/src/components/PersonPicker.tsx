@@ -1,7 +1,8 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Select, Spin } from "antd";
 import { backend } from "../backend";
 import type { SearchHit } from "../backend";
+import { useTypedSearch } from "./useTypedSearch";
 
 type Props = {
   value?: string | string[] | null;
@@ -15,26 +16,7 @@ type Props = {
 /** Picks registered residents by name (two characters are enough), ID number or phone. */
 export function PersonPicker({ value, onChange, multiple, placeholder, onPicked, ...rest }: Props) {
   const [text, setText] = useState("");
-  const [hits, setHits] = useState<SearchHit[]>([]);
-  const [loading, setLoading] = useState(false);
-
-  useEffect(() => {
-    const q = text.trim();
-    if (!q) return;
-    let stale = false;
-    const t = window.setTimeout(() => {
-      setLoading(true);
-      backend
-        .search({ text: q, page: 1, page_size: 10 })
-        .then((r) => !stale && setHits(r.hits))
-        .catch(() => !stale && setHits([]))
-        .finally(() => !stale && setLoading(false));
-    }, 200);
-    return () => {
-      stale = true;
-      window.clearTimeout(t);
-    };
-  }, [text]);
+  const { found: hits, loading } = useTypedSearch(text, (q) => backend.search({ text: q, page: 1, page_size: 10 }).then((r) => r.hits));
 
   return (
     <Select

@@ -115,6 +115,8 @@ describe("UsersScreen", () => {
     expect(await screen.findByTestId("locked-zhou")).toHaveTextContent("锁定至 2026-11-23 09:15");
     expect(screen.getAllByText("2026-11-23 07:10")).toHaveLength(2);
     expect(screen.queryByTestId("unlock-lin")).toBeNull();
+    // The table's loading blur takes clicks while it fades; on a loaded machine the click can land in it.
+    await waitFor(() => expect(document.querySelector(".ant-spin-blur")).toBeNull());
     await user.click(screen.getByTestId("unlock-zhou"));
     await waitFor(() => expect(calls.some((c) => c.method === "user.unlock" && c.params.login === "zhou")).toBe(true));
     await waitFor(() => expect(screen.queryByTestId("locked-zhou")).toBeNull());

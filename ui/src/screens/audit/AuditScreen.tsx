@@ -5,6 +5,7 @@ import type { Dayjs } from "dayjs";
 import { backend, toBackendError } from "../../backend";
 import type { AuditEntry, AuditFilter, AuditPage } from "../../backend";
 import { METHOD_SUMMARY } from "../../backend/types/methods";
+import { Field } from "../../components/Field";
 
 /** The audit log's action codes (SECURITY.md) in Chinese. */
 export const AUDIT_ACTIONS: Record<string, string> = {
@@ -142,9 +143,7 @@ export function AuditScreen() {
           <Alert type={check.ok ? "success" : "error"} showIcon message={check.text} data-testid="audit-check" />
         )}
         <Form form={form} layout="inline" onFinish={apply}>
-          <Form.Item name="login" label="用户名">
-            <Input allowClear style={{ width: 140 }} data-testid="audit-login" />
-          </Form.Item>
+          <Field name="login" label="用户名"><Input allowClear style={{ width: 140 }} data-testid="audit-login" /></Field>
           <Form.Item name="action" label="操作">
             <Select
               allowClear
@@ -152,9 +151,7 @@ export function AuditScreen() {
               options={Object.entries(AUDIT_ACTIONS).map(([value, label]) => ({ value, label }))}
             />
           </Form.Item>
-          <Form.Item name="since" label="起始日期">
-            <DatePicker />
-          </Form.Item>
+          <Field name="since" label="起始日期"><DatePicker /></Field>
           <Button type="primary" htmlType="submit" data-testid="audit-filter">
             筛选
           </Button>

@@ -3,6 +3,7 @@ import { Alert, App, Button, Card, Descriptions, Form, Input, Space, Typography 
 import { backend, toBackendError } from "../../backend";
 import type { BackupReport } from "../../backend";
 import { dialogs } from "../../backend/dialogs";
+import { Field } from "../../components/Field";
 
 /**
  * 从备份恢复: the backup file from the open dialog, the admin login and password of the
@@ -75,12 +76,8 @@ export function RestoreCard({
           </Typography.Text>
         </Space>
         <Form form={form} layout="inline" initialValues={{ login: defaultLogin ?? "" }} onFinish={restore} disabled={!file || running}>
-          <Form.Item name="login" label="管理员用户名" rules={[{ required: true, message: "请输入管理员用户名" }]}>
-            <Input style={{ width: 160 }} data-testid="restore-login" />
-          </Form.Item>
-          <Form.Item name="password" label="备份当时的密码" rules={[{ required: true, message: "请输入密码" }]}>
-            <Input.Password style={{ width: 200 }} data-testid="restore-password" />
-          </Form.Item>
+          <Field name="login" label="管理员用户名" rules={[{ required: true, message: "请输入管理员用户名" }]}><Input style={{ width: 160 }} data-testid="restore-login" /></Field>
+          <Field name="password" label="备份当时的密码" rules={[{ required: true, message: "请输入密码" }]}><Input.Password style={{ width: 200 }} data-testid="restore-password" /></Field>
           <Button type="primary" danger htmlType="submit" loading={running} data-testid="restore-run">
             恢复
           </Button>

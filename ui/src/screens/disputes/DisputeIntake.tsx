@@ -1,8 +1,7 @@
-import { useEffect, useState } from "react";
-import { Alert, Button, Card, Col, Form, Input, InputNumber, Radio, Row, Select, Space, Typography } from "antd";
+import { Button, Card, Col, Form, Input, InputNumber, Radio, Row, Select, Space, Typography } from "antd";
 import { DeleteOutlined, PlusOutlined } from "@ant-design/icons";
 import { backend } from "../../backend";
-import type { Dispute, DisputeInput, Officer, Village } from "../../backend";
+import type { Dispute, DisputeInput } from "../../backend";
 import {
   DisputeKindLabel,
   DisputeSourceLabel,
@@ -14,163 +13,77 @@ import {
   TrackLabel,
 } from "../../backend/types";
 import { PersonPicker } from "../../components/PersonPicker";
-import { blankToNull, showError } from "../../components/formErrors";
+import { blankToNull } from "../../components/formErrors";
 import { DateField } from "../../components/DateField";
-
-const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
+import { options } from "../../components/options";
+import { officerOptions, useOfficers, useVillages, villageOptions } from "../../components/refs";
+import { useSave } from "../../components/useSave";
+import { Field } from "../../components/Field";
 
 /** What the form holds: the api's intake, with the amount typed in 元. */
 type IntakeValues = Omit<DisputeInput, "amount_involved"> & { amount_yuan?: number | null };
 
+/** The intake as the core takes it: blanks as none, the amount in fen. */
+function intake({ amount_yuan, parties, exclusions, ...rest }: IntakeValues): DisputeInput {
+  return {
+    ...blankToNull(rest),
+    amount_involved: amount_yuan == null ? null : Math.round(amount_yuan * 100),
+    exclusions: exclusions ?? [],
+    parties: (parties ?? []).map((p) => blankToNull(p)),
+  };
+}
+
 /** 受理矛盾纠纷: the case and its parties, picked from the residents or typed in. */
 export function DisputeIntake({ onSaved }: { onSaved: (d: Dispute) => void }) {
-  const [form] = Form.useForm<IntakeValues>();
-  const [villages, setVillages] = useState<Village[]>([]);
-  const [officers, setOfficers] = useState<Officer[]>([]);
-  const [saving, setSaving] = useState(false);
-  const [formError, setFormError] = useState<string | null>(null);
+  const villages = useVillages();
+  const officers = useOfficers();
+  // The amount is typed in 元 under its own name.
+  const { form, formProps, saving, alert } = useSave((v: IntakeValues) => backend.dispute.create(intake(v)), onSaved, { rename: { amount_involved: "amount_yuan" } });
   const track = Form.useWatch("track", form);
-
-  useEffect(() => {
-    backend.village.list().then(setVillages, () => {});
-    backend.officer.list().then(setOfficers, () => {});
-  }, []);
-
-  const save = async ({ amount_yuan, parties, exclusions, ...rest }: IntakeValues) => {
-    setSaving(true);
-    setFormError(null);
-    try {
-      const input: DisputeInput = {
-        ...blankToNull(rest),
-        amount_involved: amount_yuan == null ? null : Math.round(amount_yuan * 100),
-        exclusions: exclusions ?? [],
-        parties: (parties ?? []).map((p) => blankToNull(p)),
-      };
-      onSaved(await backend.dispute.create(input));
-    } catch (e) {
-      const message = showError(form, e);
-      // The amount is typed in 元 under its own name.
-      if (message && /amount_involved/.test(String((e as { field?: string }).field))) {
-        form.setFields([{ name: "amount_yuan", errors: [message] }]);
-      } else setFormError(message);
-    } finally {
-      setSaving(false);
-    }
-  };
 
   return (
     <Form
-      form={form}
+      {...formProps}
       layout="vertical"
-      onFinish={save}
       initialValues={{ track: "people", grade: "general", source: "walk_in", parties: [{ role: "applicant", kind: "person" }, { role: "respondent", kind: "person" }] }}
       data-testid="dispute-intake"
     >
-      {formError && <Alert type="error" showIcon message={formError} style={{ marginBottom: 16 }} />}
+      {alert}
       <Row gutter={16}>
-        <Col span={16}>
-          <Form.Item name="title" label="纠纷名称" required>
-            <Input placeholder="如：王某与李某宅基地边界纠纷" data-testid="dispute-title" />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="track" label="调解类型">
-            <Radio.Group optionType="button" options={options(TrackLabel)} />
-          </Form.Item>
-        </Col>
-        <Col span={6}>
-          <Form.Item name="kind" label="纠纷类型" required>
-            <Select showSearch optionFilterProp="label" options={options(DisputeKindLabel)} />
-          </Form.Item>
-        </Col>
-        <Col span={6}>
-          <Form.Item name="source" label="来源">
-            <Select options={options(DisputeSourceLabel)} />
-          </Form.Item>
-        </Col>
-        <Col span={6}>
-          <Form.Item name="grade" label="纠纷等级">
-            <Select options={options(GradeLabel)} />
-          </Form.Item>
-        </Col>
-        <Col span={6}>
-          <Form.Item name="received_on" label="受理日期" extra="不填为今天">
-            <DateField />
-          </Form.Item>
-        </Col>
-        <Col span={6}>
-          <Form.Item name="amount_yuan" label="涉及金额（元）">
-            <InputNumber min={0} precision={2} style={{ width: "100%" }} />
-          </Form.Item>
-        </Col>
-        <Col span={6}>
-          <Form.Item name="village_id" label="所属村（社区）">
-            <Select allowClear options={villages.map((v) => ({ value: v.id, label: v.name }))} />
-          </Form.Item>
-        </Col>
-        <Col span={6}>
-          <Form.Item name="officer_id" label="承办民警">
-            <Select allowClear options={officers.filter((o) => o.active).map((o) => ({ value: o.id, label: o.name }))} />
-          </Form.Item>
-        </Col>
-        <Col span={24}>
-          <Form.Item name="facts" label="纠纷主要事实">
-            <Input.TextArea rows={2} />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="matters" label="争议事项">
-            <Input.TextArea rows={2} />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="responsibility" label="各方责任">
-            <Input.TextArea rows={2} />
-          </Form.Item>
-        </Col>
+        <Field span={16} name="title" label="纠纷名称" required><Input placeholder="如：王某与李某宅基地边界纠纷" data-testid="dispute-title" /></Field>
+        <Field span={8} name="track" label="调解类型"><Radio.Group optionType="button" options={options(TrackLabel)} /></Field>
+        <Field span={6} name="kind" label="纠纷类型" required><Select showSearch optionFilterProp="label" options={options(DisputeKindLabel)} /></Field>
+        <Field span={6} name="source" label="来源"><Select options={options(DisputeSourceLabel)} /></Field>
+        <Field span={6} name="grade" label="纠纷等级"><Select options={options(GradeLabel)} /></Field>
+        <Field span={6} name="received_on" label="受理日期" extra="不填为今天"><DateField /></Field>
+        <Field span={6} name="amount_yuan" label="涉及金额（元）"><InputNumber min={0} precision={2} style={{ width: "100%" }} /></Field>
+        <Field span={6} name="village_id" label="所属村（社区）"><Select allowClear options={villageOptions(villages)} /></Field>
+        <Field span={6} name="officer_id" label="承办民警"><Select allowClear options={officerOptions(officers)} /></Field>
+        <Field span={24} name="facts" label="纠纷主要事实"><Input.TextArea rows={2} /></Field>
+        <Field span={12} name="matters" label="争议事项"><Input.TextArea rows={2} /></Field>
+        <Field span={12} name="responsibility" label="各方责任"><Input.TextArea rows={2} /></Field>
       </Row>
       {track === "security" && (
         <Card size="small" title="治安调解" style={{ marginBottom: 16 }}>
           <Row gutter={16}>
-            <Col span={8}>
-              <Form.Item name="offence" label="违法行为">
-                <Select allowClear options={options(SecurityOffenceLabel)} />
-              </Form.Item>
-            </Col>
-            <Col span={8}>
-              <Form.Item name="occurred_at" label="案件发生时间">
-                <DateField showTime />
-              </Form.Item>
-            </Col>
-            <Col span={8}>
-              <Form.Item name="place" label="案件发生地点">
-                <Input />
-              </Form.Item>
-            </Col>
-            <Col span={24}>
-              <Form.Item name="exclusions" label="不适用调解的情形（有任一项则不能治安调解）">
-                <Select mode="multiple" allowClear options={options(ExclusionLabel)} />
-              </Form.Item>
-            </Col>
+            <Field span={8} name="offence" label="违法行为"><Select allowClear options={options(SecurityOffenceLabel)} /></Field>
+            <Field span={8} name="occurred_at" label="案件发生时间"><DateField showTime /></Field>
+            <Field span={8} name="place" label="案件发生地点" />
+            <Field span={24} name="exclusions" label="不适用调解的情形（有任一项则不能治安调解）"><Select mode="multiple" allowClear options={options(ExclusionLabel)} /></Field>
             {(["cause", "course", "circumstances", "result"] as const).map((f) => (
               <Col span={12} key={f}>
-                <Form.Item name={f} label={{ cause: "起因", course: "经过", circumstances: "情节", result: "结果" }[f]}>
-                  <Input.TextArea rows={2} />
-                </Form.Item>
+                <Field name={f} label={{ cause: "起因", course: "经过", circumstances: "情节", result: "结果" }[f]}><Input.TextArea rows={2} /></Field>
               </Col>
             ))}
-            <Col span={8}>
-              <Form.Item name="assessment_on" label="鉴定意见送达日期">
-                <DateField />
-              </Form.Item>
-            </Col>
+            <Field span={8} name="assessment_on" label="鉴定意见送达日期"><DateField /></Field>
           </Row>
         </Card>
       )}
       <Typography.Title level={5}>当事人</Typography.Title>
       <Form.List name="parties">
-        {(fields, { add, remove }) => (
+        {(fields, { add, remove }, { errors }) => (
           <Space direction="vertical" style={{ width: "100%" }}>
+            <Form.ErrorList errors={errors} />
             {fields.map((f, i) => (
               <Card
                 key={f.key}
@@ -180,46 +93,14 @@ export function DisputeIntake({ onSaved }: { onSaved: (d: Dispute) => void }) {
                 data-testid={`party-${i}`}
               >
                 <Row gutter={12}>
-                  <Col span={5}>
-                    <Form.Item name={[f.name, "role"]} label="身份">
-                      <Select options={options(PartyRoleLabel)} />
-                    </Form.Item>
-                  </Col>
-                  <Col span={4}>
-                    <Form.Item name={[f.name, "kind"]} label="类别">
-                      <Select options={options(PartyKindLabel)} />
-                    </Form.Item>
-                  </Col>
-                  <Col span={15}>
-                    <Form.Item name={[f.name, "person_id"]} label="从登记人员中选择" extra="选择后姓名、身份证号、住址等取自人员档案">
-                      <PersonPicker data-testid={`party-${i}-person`} />
-                    </Form.Item>
-                  </Col>
-                  <Col span={4}>
-                    <Form.Item name={[f.name, "name"]} label="姓名/单位名称">
-                      <Input data-testid={`party-${i}-name`} />
-                    </Form.Item>
-                  </Col>
-                  <Col span={6}>
-                    <Form.Item name={[f.name, "id_number"]} label="公民身份号码" extra="性别、出生日期由号码读出">
-                      <Input maxLength={18} data-testid={`party-${i}-id-number`} />
-                    </Form.Item>
-                  </Col>
-                  <Col span={3}>
-                    <Form.Item name={[f.name, "ethnicity"]} label="民族">
-                      <Input data-testid={`party-${i}-ethnicity`} />
-                    </Form.Item>
-                  </Col>
-                  <Col span={4}>
-                    <Form.Item name={[f.name, "phone"]} label="联系电话">
-                      <Input data-testid={`party-${i}-phone`} />
-                    </Form.Item>
-                  </Col>
-                  <Col span={7}>
-                    <Form.Item name={[f.name, "address"]} label="住址">
-                      <Input data-testid={`party-${i}-address`} />
-                    </Form.Item>
-                  </Col>
+                  <Field span={5} name={[f.name, "role"]} label="身份"><Select options={options(PartyRoleLabel)} /></Field>
+                  <Field span={4} name={[f.name, "kind"]} label="类别"><Select options={options(PartyKindLabel)} /></Field>
+                  <Field span={15} name={[f.name, "person_id"]} label="从登记人员中选择" extra="选择后姓名、身份证号、住址等取自人员档案"><PersonPicker data-testid={`party-${i}-person`} /></Field>
+                  <Field span={4} name={[f.name, "name"]} label="姓名/单位名称"><Input data-testid={`party-${i}-name`} /></Field>
+                  <Field span={6} name={[f.name, "id_number"]} label="公民身份号码" extra="性别、出生日期由号码读出"><Input maxLength={18} data-testid={`party-${i}-id-number`} /></Field>
+                  <Field span={3} name={[f.name, "ethnicity"]} label="民族"><Input data-testid={`party-${i}-ethnicity`} /></Field>
+                  <Field span={4} name={[f.name, "phone"]} label="联系电话"><Input data-testid={`party-${i}-phone`} /></Field>
+                  <Field span={7} name={[f.name, "address"]} label="住址"><Input data-testid={`party-${i}-address`} /></Field>
                 </Row>
               </Card>
             ))}

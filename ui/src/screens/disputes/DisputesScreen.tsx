@@ -1,37 +1,23 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useState } from "react";
 import { Alert, Button, Card, Input, Modal, Select, Space, Table } from "antd";
 import { DisputeStatusTag } from "../../components/DisputeStatusTag";
 import { PlusOutlined } from "@ant-design/icons";
 import { useNavigate } from "react-router-dom";
-import { backend, toBackendError } from "../../backend";
-import type { DisputeFilter, DisputeKind, DisputePage, DisputeStatus } from "../../backend";
+import { backend } from "../../backend";
+import type { DisputeFilter, DisputeKind, DisputePage, DisputeStatus, Track } from "../../backend";
 import { DisputeKindLabel, DisputeStatusLabel, TrackLabel } from "../../backend/types";
 import { DisputeIntake } from "./DisputeIntake";
+import { options } from "../../components/options";
+import { useLoad } from "../../components/useLoad";
 
 const PAGE_SIZE = 15;
-const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
 
 /** 矛盾纠纷: the list, filtered by status, kind and name, and intake. */
 export function DisputesScreen() {
   const navigate = useNavigate();
   const [filter, setFilter] = useState<DisputeFilter>({ page: 1, page_size: PAGE_SIZE });
-  const [page, setPage] = useState<DisputePage | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
+  const { data: page, loading, error } = useLoad(useCallback(() => backend.dispute.list(filter), [filter]), null as DisputePage | null);
   const [creating, setCreating] = useState(false);
-
-  const load = useCallback(() => {
-    setLoading(true);
-    backend.dispute
-      .list(filter)
-      .then((p) => {
-        setPage(p);
-        setError(null);
-      })
-      .catch((e) => setError(toBackendError(e).message))
-      .finally(() => setLoading(false));
-  }, [filter]);
-  useEffect(load, [load]);
   const set = (changes: Partial<DisputeFilter>) => setFilter((f) => ({ ...f, ...changes, page: 1 }));
 
   return (
@@ -44,7 +30,8 @@ export function DisputesScreen() {
       }
     >
       <Space wrap style={{ marginBottom: 16 }}>
-        <Select allowClear placeholder="状态" style={{ width: 140 }} options={options(DisputeStatusLabel)} onChange={(v?: DisputeStatus) => set({ status: v })} />
+        <Select allowClear placeholder="状态" style={{ width: 140 }} options={options(DisputeStatusLabel)} onChange={(v?: DisputeStatus) => set({ status: v })} data-testid="filter-status" />
+        <Select allowClear placeholder="调解类型" style={{ width: 120 }} options={options(TrackLabel)} onChange={(v?: Track) => set({ track: v })} data-testid="filter-track" />
         <Select allowClear placeholder="纠纷类型" style={{ width: 180 }} options={options(DisputeKindLabel)} onChange={(v?: DisputeKind) => set({ kind: v })} />
         <Input.Search allowClear placeholder="纠纷名称或当事人" style={{ width: 260 }} onSearch={(v) => set({ text: v.trim() || null })} />
       </Space>

@@ -3,9 +3,11 @@ import { Alert, Button, Card, Col, Collapse, Form, Input, Progress, Row, Space, 
 import { backend, toBackendError } from "../../backend";
 import type { PostInput } from "../../backend";
 import type { SessionInfo } from "../../backend";
-import { blankToNull, showError } from "../../components/formErrors";
+import { blankToNull } from "../../components/formErrors";
+import { useSave } from "../../components/useSave";
 import { CreateAdminCard } from "../login/CreateAdmin";
 import { RestoreCard } from "../backup/RestoreCard";
+import { Field } from "../../components/Field";
 
 /** How many households the demo post has: enough to feel real, quick to generate. */
 export const DEMO_HOUSEHOLDS = 500;
@@ -26,9 +28,7 @@ export function FirstRun({
   const [importing, setImporting] = useState(false);
   const [elapsed, setElapsed] = useState(0);
   const [error, setError] = useState<string | null>(null);
-  const [formError, setFormError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [form] = Form.useForm<PostInput>();
+  const startEmpty = useSave((v: PostInput) => backend.post.save(blankToNull(v)), onDone);
 
   const importDemo = async () => {
     setImporting(true);
@@ -43,19 +43,6 @@ export function FirstRun({
     } finally {
       window.clearInterval(timer);
       setImporting(false);
-    }
-  };
-
-  const startEmpty = async (values: PostInput) => {
-    setSaving(true);
-    setFormError(null);
-    try {
-      await backend.post.save(blankToNull(values));
-      onDone();
-    } catch (e) {
-      setFormError(showError(form, e));
-    } finally {
-      setSaving(false);
     }
   };
 
@@ -91,15 +78,11 @@ export function FirstRun({
         </Col>
         <Col span={12}>
           <Card title="空白开始">
-            <Form form={form} layout="vertical" onFinish={startEmpty} disabled={importing}>
-              {formError && <Alert type="error" showIcon message={formError} style={{ marginBottom: 16 }} />}
-              <Form.Item name="name" label="警务室名称" required>
-                <Input placeholder="如：青山中心警务室" />
-              </Form.Item>
-              <Form.Item name="station_name" label="所属派出所">
-                <Input placeholder="如：平安县公安局青山派出所" />
-              </Form.Item>
-              <Button htmlType="submit" loading={saving} data-testid="start-empty">
+            <Form {...startEmpty.formProps} layout="vertical" disabled={importing}>
+              {startEmpty.alert}
+              <Field name="name" label="警务室名称" required><Input placeholder="如：青山中心警务室" /></Field>
+              <Field name="station_name" label="所属派出所"><Input placeholder="如：平安县公安局青山派出所" /></Field>
+              <Button htmlType="submit" loading={startEmpty.saving} data-testid="start-empty">
                 空白开始
               </Button>
             </Form>

@@ -50,4 +50,19 @@ describe("IncidentForm", () => {
     await waitFor(() => expect(saved).toHaveBeenCalled());
     expect(core.of("incident.update")[0]).toMatchObject({ id: "i1", dispute_id: "d9", occurred_at: "2026-11-03 20:10" });
   });
+
+  it("starts a new incident at Beijing's time on a PC set to another zone", async () => {
+    const zone = process.env.TZ;
+    process.env.TZ = "America/Los_Angeles";
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-12-05T17:30:00Z"));
+    try {
+      fakeCore({ "village.list": [], "officer.list": [], "dispute.list": { items: [], total: 0, page: 1, page_size: 20 } });
+      render(<IncidentForm onSaved={() => {}} />);
+      expect(screen.getByLabelText("发生时间")).toHaveValue("2026-12-06 01:30");
+    } finally {
+      vi.useRealTimers();
+      process.env.TZ = zone;
+    }
+  });
 });

@@ -1,41 +1,35 @@
 import { useCallback, useEffect, useState } from "react";
+import { Link, useSearchParams } from "react-router-dom";
 import { Alert, Button, Card, DatePicker, Descriptions, Drawer, Modal, Select, Space, Table, Tag } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
 import type { Dayjs } from "dayjs";
 import { backend, toBackendError } from "../../backend";
-import type { Disposition, Incident, IncidentFilter, IncidentKind, IncidentPage, Village } from "../../backend";
+import type { Disposition, Incident, IncidentFilter, IncidentKind, IncidentPage } from "../../backend";
 import { DispositionLabel, IncidentKindLabel } from "../../backend/types";
 import { IncidentForm } from "./IncidentForm";
 import { DispositionTag } from "../../components/DispositionTag";
+import { options } from "../../components/options";
+import { useLoad } from "../../components/useLoad";
+import { useVillages, villageOptions } from "../../components/refs";
 
 const PAGE_SIZE = 15;
-const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
 
-/** 警情: the incident ledger, newest first, with filters; one incident in a drawer. */
+/** 警情: the incident ledger, newest first, with filters; one incident in a drawer (also opened
+ * by `?incident=ID`, as a dispute's page links to it). */
 export function IncidentsScreen() {
   const [filter, setFilter] = useState<IncidentFilter>({ page: 1, page_size: PAGE_SIZE });
-  const [page, setPage] = useState<IncidentPage | null>(null);
-  const [villages, setVillages] = useState<Village[]>([]);
+  const list = useLoad(useCallback(() => backend.incident.list(filter), [filter]), null as IncidentPage | null);
+  const page = list.data;
+  const villages = useVillages();
+  const [params] = useSearchParams();
+  const linked = params.get("incident");
+  // The linked incident's refusal, if the one asked for cannot be read.
   const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
   const [open, setOpen] = useState<Incident | null>(null);
   const [editing, setEditing] = useState<Incident | "new" | null>(null);
-
-  const load = useCallback(() => {
-    setLoading(true);
-    backend.incident
-      .list(filter)
-      .then((p) => {
-        setPage(p);
-        setError(null);
-      })
-      .catch((e) => setError(toBackendError(e).message))
-      .finally(() => setLoading(false));
-  }, [filter]);
-  useEffect(load, [load]);
   useEffect(() => {
-    backend.village.list().then(setVillages, () => {});
-  }, []);
+    if (linked) backend.incident.get(linked).then(setOpen, (e) => setError(toBackendError(e).message));
+  }, [linked]);
 
   const set = (changes: Partial<IncidentFilter>) => setFilter((f) => ({ ...f, ...changes, page: 1 }));
 
@@ -51,18 +45,18 @@ export function IncidentsScreen() {
       <Space wrap style={{ marginBottom: 16 }}>
         <Select allowClear placeholder="警情类别" style={{ width: 140 }} options={options(IncidentKindLabel)} onChange={(v?: IncidentKind) => set({ kind: v })} />
         <Select allowClear placeholder="处置结果" style={{ width: 140 }} options={options(DispositionLabel)} onChange={(v?: Disposition) => set({ disposition: v })} />
-        <Select allowClear placeholder="村（社区）" style={{ width: 140 }} options={villages.map((v) => ({ value: v.id, label: v.name }))} onChange={(v?: string) => set({ village_id: v })} />
+        <Select allowClear placeholder="村（社区）" style={{ width: 140 }} options={villageOptions(villages)} onChange={(v?: string) => set({ village_id: v })} />
         <DatePicker.RangePicker
           onChange={(r: [Dayjs | null, Dayjs | null] | null) =>
             set({ from: r?.[0]?.format("YYYY-MM-DD") ?? null, to: r?.[1]?.format("YYYY-MM-DD") ?? null })
           }
         />
       </Space>
-      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
+      {(list.error ?? error) && <Alert type="error" showIcon message={list.error ?? error} style={{ marginBottom: 16 }} />}
       <Table
         rowKey="id"
         size="small"
-        loading={loading}
+        loading={list.loading}
         dataSource={page?.items ?? []}
         onRow={(i) => ({ onClick: () => setOpen(i), style: { cursor: "pointer" } })}
         pagination={{
@@ -92,7 +86,13 @@ export function IncidentsScreen() {
         width={560}
         title={open ? `${open.kind_label} · ${open.occurred_at_local}` : ""}
         onClose={() => setOpen(null)}
-        extra={open && <Button onClick={() => setEditing(open)}>修改</Button>}
+        extra={
+          open && (
+            <Button onClick={() => setEditing(open)} data-testid="incident-edit">
+              修改
+            </Button>
+          )
+        }
       >
         {open && (
           <Descriptions column={1} size="small" bordered>
@@ -118,7 +118,15 @@ export function IncidentsScreen() {
             </Descriptions.Item>
             <Descriptions.Item label="案件编号">{open.case_no ?? "—"}</Descriptions.Item>
             <Descriptions.Item label="处警">{open.officer_name ?? "—"}</Descriptions.Item>
-            <Descriptions.Item label="关联纠纷">{open.dispute_id ? <a href={`#/disputes/${open.dispute_id}`}>查看矛盾纠纷</a> : "—"}</Descriptions.Item>
+            <Descriptions.Item label="关联纠纷">
+              {open.dispute_id ? (
+                <Link to={`/disputes/${open.dispute_id}`} data-testid="incident-dispute-link">
+                  {open.dispute_title ?? "（已删除的纠纷）"}
+                </Link>
+              ) : (
+                "—"
+              )}
+            </Descriptions.Item>
           </Descriptions>
         )}
       </Drawer>
@@ -136,7 +144,7 @@ export function IncidentsScreen() {
             onSaved={(i) => {
               setEditing(null);
               if (open) setOpen(i);
-              load();
+              list.reload();
             }}
           />
         )}

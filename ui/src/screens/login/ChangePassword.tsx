@@ -1,57 +1,32 @@
-import { useState } from "react";
-import { Alert, Button, Card, Form, Input, Typography } from "antd";
-import { sameAs } from "../../components/rules";
+import { Button, Card, Form, Input, Typography } from "antd";
+import { NewPassword } from "../../components/NewPassword";
 import { backend } from "../../backend";
-import { showError } from "../../components/formErrors";
+import { useSave } from "../../components/useSave";
+import { Field } from "../../components/Field";
 
 type Values = { old_password: string; new_password: string; confirm: string };
 
 /** Changes one's own password (`user.set_password`); the core checks the old one and the rules. */
 export function ChangePasswordForm({ onDone }: { onDone: () => void }) {
-  const [form] = Form.useForm<Values>();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (v: Values) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await backend.user.setPassword({ login: null, old_password: v.old_password, new_password: v.new_password });
-      form.resetFields();
-      onDone();
-    } catch (e) {
-      setError(showError(form, e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { formProps, saving, alert } = useSave(
+    (v: Values) => backend.user.setPassword({ login: null, old_password: v.old_password, new_password: v.new_password }),
+    onDone,
+    { reset: true },
+  );
 
   return (
-    <Form form={form} layout="vertical" onFinish={submit} data-testid="change-password-form" requiredMark={false}>
-      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
-      <Form.Item name="old_password" label="原密码" rules={[{ required: true, message: "请输入原密码" }]}>
-        <Input.Password autoComplete="current-password" data-testid="old-password" />
-      </Form.Item>
-      <Form.Item
+    <Form {...formProps} layout="vertical" data-testid="change-password-form" requiredMark={false}>
+      {alert}
+      <Field name="old_password" label="原密码" rules={[{ required: true, message: "请输入原密码" }]}><Input.Password autoComplete="current-password" data-testid="old-password" /></Field>
+      <NewPassword
         name="new_password"
         label="新密码"
+        confirmLabel="再次输入新密码"
         extra="至少 8 位，须含字母和数字，不能与用户名相同"
-        rules={[{ required: true, message: "请输入新密码" }]}
-      >
-        <Input.Password autoComplete="new-password" data-testid="new-password" />
-      </Form.Item>
-      <Form.Item
-        name="confirm"
-        label="再次输入新密码"
-        dependencies={["new_password"]}
-        rules={[
-          { required: true, message: "请再次输入新密码" },
-          sameAs("new_password", "两次输入的新密码不一致"),
-        ]}
-      >
-        <Input.Password autoComplete="new-password" data-testid="confirm-password" />
-      </Form.Item>
-      <Button type="primary" htmlType="submit" loading={busy} data-testid="change-password-submit">
+        testId="new-password"
+        confirmTestId="confirm-password"
+      />
+      <Button type="primary" htmlType="submit" loading={saving} data-testid="change-password-submit">
         修改密码
       </Button>
     </Form>

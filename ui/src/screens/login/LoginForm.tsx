@@ -1,8 +1,8 @@
-import { useState } from "react";
 import { Alert, Button, Card, Form, Input, Typography } from "antd";
 import { LockOutlined, UserOutlined } from "@ant-design/icons";
-import { backend, toBackendError } from "../../backend";
+import { backend } from "../../backend";
 import type { SessionInfo } from "../../backend";
+import { useSave } from "../../components/useSave";
 
 type Values = { login: string; password: string };
 
@@ -13,35 +13,27 @@ type Values = { login: string; password: string };
  */
 export function LoginForm({ reason, onLoggedIn }: { reason?: string | null; onLoggedIn: (s: SessionInfo) => void }) {
   const [form] = Form.useForm<Values>();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (v: Values) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const info = await backend.session.login(v.login.trim(), v.password);
+  const { formProps, saving, alert } = useSave(
+    (v: Values) => backend.session.login(v.login.trim(), v.password),
+    (info) => {
       form.resetFields(["password"]);
       onLoggedIn(info);
-    } catch (e) {
-      setError(toBackendError(e).message);
-      form.setFieldValue("password", "");
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    // A refused password is typed again from scratch.
+    { form, onRefused: () => form.setFieldValue("password", "") },
+  );
 
   return (
-    <Form form={form} layout="vertical" onFinish={submit} data-testid="login-form" requiredMark={false}>
+    <Form {...formProps} layout="vertical" data-testid="login-form" requiredMark={false}>
       {reason && <Alert type="warning" showIcon message={reason} style={{ marginBottom: 16 }} />}
-      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
+      {alert && <div data-testid="login-error">{alert}</div>}
       <Form.Item name="login" label="用户名" rules={[{ required: true, message: "请输入用户名" }]}>
         <Input prefix={<UserOutlined />} autoComplete="username" autoFocus data-testid="login-name" />
       </Form.Item>
       <Form.Item name="password" label="密码" rules={[{ required: true, message: "请输入密码" }]}>
         <Input.Password prefix={<LockOutlined />} autoComplete="current-password" data-testid="login-password" />
       </Form.Item>
-      <Button type="primary" htmlType="submit" loading={busy} block data-testid="login-submit">
+      <Button type="primary" htmlType="submit" loading={saving} block data-testid="login-submit">
         登录
       </Button>
     </Form>

@@ -7,6 +7,7 @@ import type { HouseholdPage, SearchPage, Village } from "../../backend";
 import { KnownTagLabel, SexLabel } from "../../backend/types";
 import { HouseholdForm } from "./HouseholdForm";
 import { PersonForm } from "./PersonForm";
+import { options } from "../../components/options";
 
 const PAGE_SIZE = 15;
 
@@ -101,7 +102,7 @@ export function HouseholdsScreen() {
           placeholder="人员标签"
           style={{ width: 140 }}
           value={tag}
-          options={Object.entries(KnownTagLabel).map(([value, label]) => ({ value, label }))}
+          options={options(KnownTagLabel)}
           onChange={(v) => setParam({ tag: v, q: undefined })}
         />
         <Input.Search

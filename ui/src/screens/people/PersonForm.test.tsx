@@ -80,4 +80,46 @@ describe("PersonForm", () => {
     const create = calls.filter((c) => c.method === "person.create").at(-1)!;
     expect(create.params).toMatchObject({ name: "王芳", phone: "13800138000", id_number: null, tags: [] });
   });
+
+  it("takes the core's message away as soon as the field it names is changed", async () => {
+    fakeCore();
+    const user = userEvent.setup({ delay: null });
+    render(<PersonForm onSaved={() => {}} />);
+    await user.click(screen.getByTestId("person-name"));
+    await user.paste("王芳");
+    await user.click(screen.getByLabelText("联系电话"));
+    await user.paste("12345");
+    await user.click(screen.getByTestId("person-save"));
+    expect(await screen.findByText("联系电话“12345”不是有效的手机或固定电话号码")).toBeInTheDocument();
+    await user.type(screen.getByLabelText("联系电话"), "678901");
+    await waitFor(() => expect(screen.queryByText("联系电话“12345”不是有效的手机或固定电话号码")).not.toBeInTheDocument());
+  });
+
+  it("takes away the birth date and sex a cleared ID number had filled in", async () => {
+    const calls = fakeCore();
+    const user = userEvent.setup({ delay: null });
+    render(<PersonForm onSaved={() => {}} />);
+    await user.click(screen.getByTestId("person-name"));
+    await user.paste("王芳");
+    await user.click(screen.getByTestId("person-id-number"));
+    await user.paste(GOOD);
+    await waitFor(() => expect(screen.getByTestId("person-birth-date")).toHaveValue("1949-12-31"));
+    await user.clear(screen.getByTestId("person-id-number"));
+    await waitFor(() => expect(screen.getByTestId("person-birth-date")).toHaveValue(""));
+    expect(screen.getByLabelText("女")).not.toBeChecked();
+    await user.click(screen.getByTestId("person-save"));
+    await waitFor(() => expect(calls.some((c) => c.method === "person.create")).toBe(true));
+    expect(calls.find((c) => c.method === "person.create")!.params).toMatchObject({ id_number: null, birth_date: null, sex: null });
+  });
+
+  it("takes a name as long as the core's rule allows (30 characters), not cut at 20", async () => {
+    fakeCore();
+    const user = userEvent.setup({ delay: null });
+    render(<PersonForm onSaved={() => {}} />);
+    const long = "阿卜杜热合曼·买买提艾力·阿不都热西提·吐尔逊";
+    expect(long.length).toBeGreaterThan(20);
+    await user.click(screen.getByTestId("person-name"));
+    await user.paste(long);
+    expect(screen.getByTestId("person-name")).toHaveValue(long);
+  });
 });

@@ -1,12 +1,13 @@
-import { useEffect, useRef, useState } from "react";
-import { Alert, Button, Col, Form, Input, Radio, Row, Select, Space } from "antd";
+import { useEffect, useRef } from "react";
+import { Button, Col, Form, Input, Radio, Row, Select, Space } from "antd";
 import { backend, toBackendError } from "../../backend";
 import type { Person, PersonInput } from "../../backend";
 import { KnownTagLabel, RelationLabel, ResidenceLabel, SexLabel } from "../../backend/types";
-import { blankToNull, showError } from "../../components/formErrors";
+import { blankToNull } from "../../components/formErrors";
 import { DateField } from "../../components/DateField";
-
-const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
+import { options } from "../../components/options";
+import { useSave } from "../../components/useSave";
+import { Field } from "../../components/Field";
 
 /** The ID number is checked by the core once it is long enough to be a whole number. */
 const CHECK_FROM_LENGTH = 15;
@@ -21,15 +22,21 @@ type Props = {
 };
 
 /** Registers or edits a resident. The core checks the ID number as it is typed, and fills in
- * birth date and sex from it; every refusal shows under the field it names. */
+ * birth date and sex from it (and takes them away again when the number is cleared); every
+ * refusal shows under the field it names. */
 export function PersonForm({ person, householdId, onSaved, onCancel }: Props) {
-  const [form] = Form.useForm<PersonInput>();
-  const [saving, setSaving] = useState(false);
-  const [formError, setFormError] = useState<string | null>(null);
+  const { form, formProps, saving, alert } = useSave((v: PersonInput) => {
+    const values = { ...blankToNull(v), tags: v.tags ?? [] };
+    return person ? backend.person.update({ id: person.id, ...values }) : backend.person.create({ ...values, household_id: householdId ?? null });
+  }, onSaved);
   const checkSeq = useRef(0);
+  // What the last valid number filled in, so that clearing the number takes it away again.
+  const filled = useRef<{ birth_date: string; sex: PersonInput["sex"] } | null>(null);
   const hasHousehold = Boolean(person?.household_id ?? householdId);
 
   useEffect(() => {
+    // A registered number is where the stored birth date and sex came from.
+    filled.current = person?.id_number && person.birth_date ? { birth_date: person.birth_date, sex: person.sex } : null;
     form.setFieldsValue(
       person
         ? {
@@ -53,13 +60,19 @@ export function PersonForm({ person, householdId, onSaved, onCancel }: Props) {
   const checkIdNumber = async (raw: string, finished: boolean) => {
     const value = raw.trim();
     const seq = ++checkSeq.current;
-    if (!value || (!finished && value.length < CHECK_FROM_LENGTH)) {
+    if (!value) {
+      forgetFilled();
+      form.setFields([{ name: "id_number", errors: [] }]);
+      return;
+    }
+    if (!finished && value.length < CHECK_FROM_LENGTH) {
       form.setFields([{ name: "id_number", errors: [] }]);
       return;
     }
     try {
       const info = await backend.idNumber.check(value);
       if (seq !== checkSeq.current) return;
+      filled.current = { birth_date: info.birth_date, sex: info.sex };
       form.setFields([
         { name: "id_number", errors: [] },
         { name: "birth_date", value: info.birth_date, errors: [] },
@@ -71,32 +84,23 @@ export function PersonForm({ person, householdId, onSaved, onCancel }: Props) {
     }
   };
 
-  const save = async () => {
-    const values = blankToNull(form.getFieldsValue()) as PersonInput;
-    values.tags = values.tags ?? [];
-    setSaving(true);
-    setFormError(null);
-    try {
-      const saved = person
-        ? await backend.person.update({ id: person.id, ...values })
-        : await backend.person.create({ ...values, household_id: householdId ?? null });
-      onSaved(saved);
-    } catch (e) {
-      setFormError(showError(form, e));
-    } finally {
-      setSaving(false);
-    }
+  /** Takes away the birth date and sex a cleared number had filled in (unless changed since). */
+  const forgetFilled = () => {
+    const f = filled.current;
+    filled.current = null;
+    if (!f) return;
+    const now = form.getFieldsValue(["birth_date", "sex"]);
+    form.setFields([
+      ...(now.birth_date === f.birth_date ? [{ name: "birth_date" as const, value: null }] : []),
+      ...(now.sex === f.sex ? [{ name: "sex" as const, value: null }] : []),
+    ]);
   };
 
   return (
-    <Form form={form} layout="vertical" onFinish={save} data-testid="person-form">
-      {formError && <Alert type="error" showIcon message={formError} style={{ marginBottom: 16 }} />}
+    <Form {...formProps} layout="vertical" data-testid="person-form">
+      {alert}
       <Row gutter={16}>
-        <Col span={6}>
-          <Form.Item name="name" label="姓名" required>
-            <Input autoFocus maxLength={20} data-testid="person-name" />
-          </Form.Item>
-        </Col>
+        <Field span={6} name="name" label="姓名" required><Input autoFocus data-testid="person-name" /></Field>
         {/* The field's column is wide so that the core's message stays on one line; the box itself need not be. */}
         <Col span={18}>
           <Form.Item name="id_number" label="公民身份号码" extra="输入完整号码后自动核验，并填入出生日期和性别">
@@ -109,56 +113,16 @@ export function PersonForm({ person, householdId, onSaved, onCancel }: Props) {
             />
           </Form.Item>
         </Col>
-        <Col span={6}>
-          <Form.Item name="birth_date" label="出生日期">
-            <DateField data-testid="person-birth-date" />
-          </Form.Item>
-        </Col>
-        <Col span={6}>
-          <Form.Item name="sex" label="性别">
-            <Radio.Group options={options(SexLabel)} />
-          </Form.Item>
-        </Col>
-        <Col span={6}>
-          <Form.Item name="ethnicity" label="民族">
-            <Input placeholder="汉族" />
-          </Form.Item>
-        </Col>
-        <Col span={6}>
-          <Form.Item name="phone" label="联系电话">
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="relation" label="与户主关系">
-            <Select allowClear options={options(RelationLabel)} disabled={!hasHousehold} />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="residence" label="居住状态">
-            <Select options={options(ResidenceLabel)} />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="occupation" label="职业/工作单位">
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="tags" label="标签" extra="可选常用标签，也可输入其他词后回车">
-            <Select mode="tags" options={options(KnownTagLabel)} />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="address" label="住址（与户不同时填写）">
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col span={24}>
-          <Form.Item name="notes" label="备注">
-            <Input.TextArea rows={2} />
-          </Form.Item>
-        </Col>
+        <Field span={6} name="birth_date" label="出生日期"><DateField data-testid="person-birth-date" /></Field>
+        <Field span={6} name="sex" label="性别"><Radio.Group options={options(SexLabel)} /></Field>
+        <Field span={6} name="ethnicity" label="民族"><Input placeholder="汉族" /></Field>
+        <Field span={6} name="phone" label="联系电话" />
+        <Field span={8} name="relation" label="与户主关系"><Select allowClear options={options(RelationLabel)} disabled={!hasHousehold} /></Field>
+        <Field span={8} name="residence" label="居住状态"><Select options={options(ResidenceLabel)} /></Field>
+        <Field span={8} name="occupation" label="职业/工作单位" />
+        <Field span={12} name="tags" label="标签" extra="可选常用标签，也可输入其他词后回车"><Select mode="tags" options={options(KnownTagLabel)} /></Field>
+        <Field span={12} name="address" label="住址（与户不同时填写）" />
+        <Field span={24} name="notes" label="备注"><Input.TextArea rows={2} /></Field>
       </Row>
       <Space className="fq-form-actions">
         <Button type="primary" htmlType="submit" loading={saving} data-testid="person-save">

@@ -1,51 +1,30 @@
 import { useCallback, useState } from "react";
-import { Alert, Button, Card, Checkbox, Col, Form, Input, Modal, Row, Select, Space, Switch, Table, Tag } from "antd";
+import { Alert, Button, Card, Checkbox, Form, Input, Modal, Row, Select, Space, Switch, Table, Tag } from "antd";
 import { backend } from "../../backend";
 import type { AnswerFeedback, Feedback, FeedbackChannel, FeedbackInput } from "../../backend";
 import { FeedbackChannelLabel } from "../../backend/types";
 import { blankToNull } from "../../components/formErrors";
 import { DateField } from "../../components/DateField";
-import { options, useLoad, useRefs, useSave, LedgerActions } from "./common";
+import { options } from "../../components/options";
+import { useLoad } from "../../components/useLoad";
+import { useSave } from "../../components/useSave";
+import { useRefs, LedgerActions } from "./common";
+import { Field } from "../../components/Field";
 
 type Refs = ReturnType<typeof useRefs>;
 
 export function FeedbackForm({ refs, onSaved }: { refs: Refs; onSaved: () => void }) {
-  const [form] = Form.useForm<FeedbackInput>();
-  const { save, saving, alert } = useSave(form, (v) => backend.feedback.create(blankToNull(v)), onSaved);
+  const { formProps, saving, alert } = useSave((v: FeedbackInput) => backend.feedback.create(blankToNull(v)), onSaved);
   return (
-    <Form form={form} layout="vertical" onFinish={save} initialValues={{ channel: "opinion_box" }} data-testid="feedback-form">
+    <Form {...formProps} layout="vertical" initialValues={{ channel: "opinion_box" }} data-testid="feedback-form">
       {alert}
       <Row gutter={16}>
-        <Col span={12}>
-          <Form.Item name="channel" label="渠道" required>
-            <Select options={options(FeedbackChannelLabel)} />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="received_on" label="收到日期（不填为今天）">
-            <DateField />
-          </Form.Item>
-        </Col>
-        <Col span={24}>
-          <Form.Item name="content" label="内容" required>
-            <Input.TextArea rows={3} data-testid="feedback-content" />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="from_name" label="反映人（可不填）">
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="from_phone" label="反映人电话">
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="village_id" label="村（社区）">
-            <Select allowClear options={refs.villageOptions} />
-          </Form.Item>
-        </Col>
+        <Field span={12} name="channel" label="渠道" required><Select options={options(FeedbackChannelLabel)} /></Field>
+        <Field span={12} name="received_on" label="收到日期（不填为今天）"><DateField /></Field>
+        <Field span={24} name="content" label="内容" required><Input.TextArea rows={3} data-testid="feedback-content" /></Field>
+        <Field span={8} name="from_name" label="反映人（可不填）" />
+        <Field span={8} name="from_phone" label="反映人电话" />
+        <Field span={8} name="village_id" label="村（社区）"><Select allowClear options={refs.villageOptions} /></Field>
       </Row>
       <div className="fq-form-actions">
         <Button type="primary" htmlType="submit" loading={saving} data-testid="feedback-save">
@@ -57,26 +36,15 @@ export function FeedbackForm({ refs, onSaved }: { refs: Refs; onSaved: () => voi
 }
 
 export function AnswerForm({ feedback, refs, onSaved }: { feedback: Feedback; refs: Refs; onSaved: () => void }) {
-  const [form] = Form.useForm<AnswerFeedback>();
-  const { save, saving, alert } = useSave(form, (v) => backend.feedback.answer({ ...blankToNull(v), id: feedback.id, answer: v.answer ?? "", close: v.close ?? true }), onSaved);
+  const { formProps, saving, alert } = useSave((v: AnswerFeedback) => backend.feedback.answer({ ...blankToNull(v), id: feedback.id, answer: v.answer ?? "", close: v.close ?? true }), onSaved);
   return (
-    <Form form={form} layout="vertical" onFinish={save} initialValues={{ answer: feedback.answer ?? "", close: true }} data-testid="answer-form">
+    <Form {...formProps} layout="vertical" initialValues={{ answer: feedback.answer ?? "", close: true }} data-testid="answer-form">
       {alert}
       <p>{feedback.content}</p>
-      <Form.Item name="answer" label="答复内容" required>
-        <Input.TextArea rows={3} data-testid="answer-text" />
-      </Form.Item>
+      <Field name="answer" label="答复内容" required><Input.TextArea rows={3} data-testid="answer-text" /></Field>
       <Row gutter={16}>
-        <Col span={12}>
-          <Form.Item name="officer_id" label="答复民警">
-            <Select allowClear options={refs.officerOptions} />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="close" valuePropName="checked" label=" ">
-            <Checkbox>答复后办结</Checkbox>
-          </Form.Item>
-        </Col>
+        <Field span={12} name="officer_id" label="答复民警"><Select allowClear options={refs.officerOptions} /></Field>
+        <Field span={12} name="close" valuePropName="checked" label=" "><Checkbox>答复后办结</Checkbox></Field>
       </Row>
       <Button type="primary" htmlType="submit" loading={saving} data-testid="answer-save">
         答复

@@ -1,12 +1,15 @@
 import { useCallback, useState } from "react";
-import { Alert, Button, Card, Col, Form, Input, Modal, Radio, Row, Select, Space, Table, Tag, Typography } from "antd";
-import dayjs from "dayjs";
+import { Alert, Button, Card, Col, Form, Modal, Radio, Row, Select, Space, Table, Tag, Typography } from "antd";
+import { beijingNow } from "../../components/time";
 import { backend } from "../../backend";
 import type { ConfirmFiveNones, FiveNones, FiveNonesYear } from "../../backend";
 import { blankToNull } from "../../components/formErrors";
 import { YearField } from "../../components/DateField";
 import { LedgerExportButton } from "../../components/FileActions";
-import { useLoad, useRefs, useSave } from "./common";
+import { useLoad } from "../../components/useLoad";
+import { useSave } from "../../components/useSave";
+import { useRefs } from "./common";
+import { Field } from "../../components/Field";
 
 type Refs = ReturnType<typeof useRefs>;
 
@@ -33,51 +36,36 @@ type ConfirmValues = Record<keyof FiveNones, string> & { officer_id: string; not
 
 /** 确认五无: the officer's word per item, offered from what the data says. */
 export function ConfirmForm({ row, refs, onSaved }: { row: FiveNonesYear; refs: Refs; onSaved: () => void }) {
-  const [form] = Form.useForm<ConfirmValues>();
   const start = row.confirmed ?? row.derived;
-  const { save, saving, alert } = useSave(
-    form,
-    (v) => {
-      const req: ConfirmFiveNones = {
-        village_id: row.village_id,
-        year: row.year,
-        officer_id: v.officer_id,
-        notes: blankToNull({ notes: v.notes }).notes,
-        no_cases: fromChoice(v.no_cases),
-        no_fraud: fromChoice(v.no_fraud),
-        no_drugs: fromChoice(v.no_drugs),
-        no_petitions: fromChoice(v.no_petitions),
-        no_cults: fromChoice(v.no_cults),
-      };
-      return backend.fiveNones.confirm(req);
-    },
-    onSaved,
-  );
+  const { formProps, saving, alert } = useSave((v: ConfirmValues) => {
+    const req: ConfirmFiveNones = {
+      village_id: row.village_id,
+      year: row.year,
+      officer_id: v.officer_id,
+      notes: blankToNull({ notes: v.notes }).notes,
+      no_cases: fromChoice(v.no_cases),
+      no_fraud: fromChoice(v.no_fraud),
+      no_drugs: fromChoice(v.no_drugs),
+      no_petitions: fromChoice(v.no_petitions),
+      no_cults: fromChoice(v.no_cults),
+    };
+    return backend.fiveNones.confirm(req);
+  }, onSaved);
   const initial = Object.fromEntries(FIVE.map((f) => [f.key, toChoice(start[f.key])]));
   return (
-    <Form form={form} layout="vertical" onFinish={save} initialValues={{ ...initial, notes: row.notes ?? "" }} data-testid="five-nones-form">
+    <Form {...formProps} layout="vertical" initialValues={{ ...initial, notes: row.notes ?? "" }} data-testid="five-nones-form">
       {alert}
       <Typography.Paragraph type="secondary">按数据推定的情况已预先填好；无访、无邪数据无法判断，请民警确认。</Typography.Paragraph>
       <Row gutter={12}>
         {FIVE.map((f) => (
           <Col span={8} key={f.key}>
-            <Form.Item name={f.key} label={f.from ? `${f.label}（${f.from(row)}）` : f.label}>
-              <Radio.Group optionType="button" options={CHOICES} data-testid={`five-${f.key}`} />
-            </Form.Item>
+            <Field name={f.key} label={f.from ? `${f.label}（${f.from(row)}）` : f.label}><Radio.Group optionType="button" options={CHOICES} data-testid={`five-${f.key}`} /></Field>
           </Col>
         ))}
       </Row>
       <Row gutter={12}>
-        <Col span={12}>
-          <Form.Item name="officer_id" label="确认民警" required>
-            <Select options={refs.officerOptions} data-testid="five-officer" />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="notes" label="备注">
-            <Input />
-          </Form.Item>
-        </Col>
+        <Field span={12} name="officer_id" label="确认民警" required><Select options={refs.officerOptions} data-testid="five-officer" /></Field>
+        <Field span={12} name="notes" label="备注" />
       </Row>
       <div className="fq-form-actions">
         <Button type="primary" htmlType="submit" loading={saving} data-testid="five-save">
@@ -91,7 +79,7 @@ export function ConfirmForm({ row, refs, onSaved }: { row: FiveNonesYear; refs: 
 /** 五无: per village and year, derived from the data where it can tell, confirmed by the officer. */
 export function FiveNonesTab() {
   const refs = useRefs();
-  const [year, setYear] = useState(dayjs().year());
+  const [year, setYear] = useState(beijingNow().year());
   const list = useLoad(useCallback(() => backend.fiveNones.list(year), [year]), []);
   const [editing, setEditing] = useState<FiveNonesYear | null>(null);
   return (

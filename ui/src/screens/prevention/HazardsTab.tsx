@@ -1,12 +1,16 @@
 import { useCallback, useState } from "react";
-import { Alert, Button, Card, Col, Form, Input, Modal, Row, Select, Space, Switch, Table, Tag, Typography } from "antd";
+import { Alert, Button, Card, Form, Input, Modal, Row, Select, Space, Switch, Table, Tag, Typography } from "antd";
 import { backend } from "../../backend";
 import type { Hazard, HazardFilter, HazardInput, HazardStatus, HazardStepRequest, RewardRequest } from "../../backend";
 import { HazardGradeLabel, HazardKindLabel, HazardStatusLabel } from "../../backend/types";
 import { blankToNull } from "../../components/formErrors";
 import { DateField } from "../../components/DateField";
-import { options, useLoad, useRefs, useSave, LedgerActions } from "./common";
+import { options } from "../../components/options";
+import { useLoad } from "../../components/useLoad";
+import { useSave } from "../../components/useSave";
+import { useRefs, LedgerActions } from "./common";
 import { yuan } from "../../components/money";
+import { Field } from "../../components/Field";
 
 type Refs = ReturnType<typeof useRefs>;
 type Step = "verify" | "reject" | "fix" | "recheck";
@@ -26,67 +30,22 @@ export const HAZARD_STEPS: Record<HazardStatus, Step[]> = {
 const rewardable = (h: Hazard) => h.reward_fen === 0 && ["verified", "fixed", "closed"].includes(h.status);
 
 export function HazardForm({ refs, onSaved }: { refs: Refs; onSaved: () => void }) {
-  const [form] = Form.useForm<HazardInput>();
-  const { save, saving, alert } = useSave(form, (v) => backend.hazard.create(blankToNull(v)), onSaved);
+  const { formProps, saving, alert } = useSave((v: HazardInput) => backend.hazard.create(blankToNull(v)), onSaved);
   return (
-    <Form form={form} layout="vertical" onFinish={save} initialValues={{ grade: "general" }} data-testid="hazard-form">
+    <Form {...formProps} layout="vertical" initialValues={{ grade: "general" }} data-testid="hazard-form">
       {alert}
       <Row gutter={16}>
-        <Col span={16}>
-          <Form.Item name="place" label="地点" required>
-            <Input data-testid="hazard-place" />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="village_id" label="村（社区）">
-            <Select allowClear options={refs.villageOptions} />
-          </Form.Item>
-        </Col>
-        <Col span={24}>
-          <Form.Item name="description" label="隐患描述" required>
-            <Input.TextArea rows={2} data-testid="hazard-description" />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="kind" label="类别">
-            <Select allowClear options={options(HazardKindLabel)} />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="grade" label="等级">
-            <Select options={options(HazardGradeLabel)} />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="found_on" label="发现日期（不填为今天）">
-            <DateField />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="found_by_volunteer_id" label="发现人（队员）">
-            <Select allowClear showSearch optionFilterProp="label" options={refs.volunteerOptions} />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="found_by_name" label="发现人姓名（非队员时）">
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="owner" label="整改责任人">
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="owner_phone" label="责任人电话">
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="deadline" label="整改期限">
-            <DateField />
-          </Form.Item>
-        </Col>
+        <Field span={16} name="place" label="地点" required><Input data-testid="hazard-place" /></Field>
+        <Field span={8} name="village_id" label="村（社区）"><Select allowClear options={refs.villageOptions} /></Field>
+        <Field span={24} name="description" label="隐患描述" required><Input.TextArea rows={2} data-testid="hazard-description" /></Field>
+        <Field span={8} name="kind" label="类别"><Select allowClear options={options(HazardKindLabel)} /></Field>
+        <Field span={8} name="grade" label="等级"><Select options={options(HazardGradeLabel)} /></Field>
+        <Field span={8} name="found_on" label="发现日期（不填为今天）"><DateField /></Field>
+        <Field span={12} name="found_by_volunteer_id" label="发现人（队员）"><Select allowClear showSearch optionFilterProp="label" options={refs.volunteerOptions} /></Field>
+        <Field span={12} name="found_by_name" label="发现人姓名（非队员时）" />
+        <Field span={8} name="owner" label="整改责任人" />
+        <Field span={8} name="owner_phone" label="责任人电话" />
+        <Field span={8} name="deadline" label="整改期限"><DateField /></Field>
       </Row>
       <div className="fq-form-actions">
         <Button type="primary" htmlType="submit" loading={saving} data-testid="hazard-save">
@@ -99,14 +58,12 @@ export function HazardForm({ refs, onSaved }: { refs: Refs; onSaved: () => void 
 
 /** One step of a hazard: 核实 (deadline and owner), 经核不实, 整改, 回头看销号. */
 export function HazardStepForm({ hazard, step, onSaved }: { hazard: Hazard; step: Step; onSaved: (h: Hazard) => void }) {
-  const [form] = Form.useForm<HazardStepRequest>();
-  const { save, saving, alert } = useSave(form, (v) => backend.hazard[step]({ ...blankToNull(v), id: hazard.id }), onSaved);
+  const { formProps, saving, alert } = useSave((v: HazardStepRequest) => backend.hazard[step]({ ...blankToNull(v), id: hazard.id }), onSaved);
   const noteLabel = { verify: "核实情况", reject: "不实原因", fix: "整改情况", recheck: "回头看情况" }[step];
   return (
     <Form
-      form={form}
+      {...formProps}
       layout="vertical"
-      onFinish={save}
       initialValues={step === "verify" ? { deadline: hazard.deadline, owner: hazard.owner } : {}}
       data-testid="hazard-step-form"
     >
@@ -115,29 +72,15 @@ export function HazardStepForm({ hazard, step, onSaved }: { hazard: Hazard; step
         {hazard.place}：{hazard.description}
       </Typography.Paragraph>
       <Row gutter={16}>
-        <Col span={12}>
-          <Form.Item name="on" label="日期（不填为今天）">
-            <DateField data-testid="hazard-step-on" />
-          </Form.Item>
-        </Col>
+        <Field span={12} name="on" label="日期（不填为今天）"><DateField data-testid="hazard-step-on" /></Field>
         {step === "verify" && (
           <>
-            <Col span={12}>
-              <Form.Item name="deadline" label="整改期限">
-                <DateField data-testid="hazard-step-deadline" />
-              </Form.Item>
-            </Col>
-            <Col span={12}>
-              <Form.Item name="owner" label="整改责任人">
-                <Input data-testid="hazard-step-owner" />
-              </Form.Item>
-            </Col>
+            <Field span={12} name="deadline" label="整改期限"><DateField data-testid="hazard-step-deadline" /></Field>
+            <Field span={12} name="owner" label="整改责任人"><Input data-testid="hazard-step-owner" /></Field>
           </>
         )}
       </Row>
-      <Form.Item name="note" label={noteLabel}>
-        <Input.TextArea rows={2} data-testid="hazard-step-note" />
-      </Form.Item>
+      <Field name="note" label={noteLabel}><Input.TextArea rows={2} data-testid="hazard-step-note" /></Field>
       <Button type="primary" htmlType="submit" loading={saving} data-testid="hazard-step-save">
         {STEP_LABEL[step]}
       </Button>
@@ -147,26 +90,17 @@ export function HazardStepForm({ hazard, step, onSaved }: { hazard: Hazard; step
 
 /** 发放奖励 (网格红包): typed in yuan; the core stores fen. */
 export function RewardForm({ hazard, onSaved }: { hazard: Hazard; onSaved: (h: Hazard) => void }) {
-  const [form] = Form.useForm<RewardRequest>();
-  const { save, saving, alert } = useSave(form, (v) => backend.hazard.reward({ id: hazard.id, reward_yuan: v.reward_yuan ?? null, on: v.on ?? null }), onSaved);
+  const { formProps, saving, alert } = useSave((v: RewardRequest) => backend.hazard.reward({ id: hazard.id, reward_yuan: v.reward_yuan ?? null, on: v.on ?? null }), onSaved);
   return (
-    <Form form={form} layout="vertical" onFinish={save} data-testid="reward-form">
+    <Form {...formProps} layout="vertical" data-testid="reward-form">
       {alert}
       <Typography.Paragraph>
         {hazard.place}：{hazard.description}
         {hazard.found_by_name ? `（发现人：${hazard.found_by_name}）` : ""}
       </Typography.Paragraph>
       <Row gutter={16}>
-        <Col span={12}>
-          <Form.Item name="reward_yuan" label="奖励金额" required>
-            <Input addonAfter="元" placeholder="如 20" data-testid="reward-yuan" />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="on" label="发放日期（不填为今天）">
-            <DateField />
-          </Form.Item>
-        </Col>
+        <Field span={12} name="reward_yuan" label="奖励金额" required><Input addonAfter="元" placeholder="如 20" data-testid="reward-yuan" /></Field>
+        <Field span={12} name="on" label="发放日期（不填为今天）"><DateField /></Field>
       </Row>
       <Button type="primary" htmlType="submit" loading={saving} data-testid="reward-save">
         发放

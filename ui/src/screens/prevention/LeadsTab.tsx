@@ -1,11 +1,15 @@
 import { useCallback, useEffect, useState } from "react";
-import { Alert, Button, Card, Col, Form, Input, Modal, Row, Select, Space, Table, Tag } from "antd";
+import { Alert, Button, Card, Form, Input, Modal, Row, Select, Space, Table, Tag } from "antd";
 import { backend } from "../../backend";
 import type { AdvanceLead, Incident, Lead, LeadInput, LeadStatus } from "../../backend";
 import { LeadStatusLabel } from "../../backend/types";
 import { blankToNull } from "../../components/formErrors";
 import { DateField } from "../../components/DateField";
-import { options, useLoad, useRefs, useSave, LedgerActions } from "./common";
+import { options } from "../../components/options";
+import { useLoad } from "../../components/useLoad";
+import { useSave } from "../../components/useSave";
+import { useRefs, LedgerActions } from "./common";
+import { Field } from "../../components/Field";
 
 type Refs = ReturnType<typeof useRefs>;
 
@@ -25,45 +29,18 @@ export const LEAD_STEPS: Record<LeadStatus, { to: LeadStatus; label: string }[]>
 };
 
 export function LeadForm({ refs, onSaved }: { refs: Refs; onSaved: () => void }) {
-  const [form] = Form.useForm<LeadInput>();
-  const { save, saving, alert } = useSave(form, (v) => backend.lead.create(blankToNull(v)), onSaved);
+  const { formProps, saving, alert } = useSave((v: LeadInput) => backend.lead.create(blankToNull(v)), onSaved);
   return (
-    <Form form={form} layout="vertical" onFinish={save} data-testid="lead-form">
+    <Form {...formProps} layout="vertical" data-testid="lead-form">
       {alert}
-      <Form.Item name="content" label="线索内容" required>
-        <Input.TextArea rows={3} data-testid="lead-content" />
-      </Form.Item>
+      <Field name="content" label="线索内容" required><Input.TextArea rows={3} data-testid="lead-content" /></Field>
       <Row gutter={16}>
-        <Col span={12}>
-          <Form.Item name="reported_on" label="接报日期（不填为今天）">
-            <DateField />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="reporter_volunteer_id" label="提供线索的队员">
-            <Select allowClear showSearch optionFilterProp="label" options={refs.volunteerOptions} />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="reporter_name" label="提供人姓名（可匿名）">
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="reporter_phone" label="提供人电话">
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="place" label="地点">
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="village_id" label="村（社区）">
-            <Select allowClear options={refs.villageOptions} />
-          </Form.Item>
-        </Col>
+        <Field span={12} name="reported_on" label="接报日期（不填为今天）"><DateField /></Field>
+        <Field span={12} name="reporter_volunteer_id" label="提供线索的队员"><Select allowClear showSearch optionFilterProp="label" options={refs.volunteerOptions} /></Field>
+        <Field span={12} name="reporter_name" label="提供人姓名（可匿名）" />
+        <Field span={12} name="reporter_phone" label="提供人电话" />
+        <Field span={12} name="place" label="地点" />
+        <Field span={12} name="village_id" label="村（社区）"><Select allowClear options={refs.villageOptions} /></Field>
       </Row>
       <div className="fq-form-actions">
         <Button type="primary" htmlType="submit" loading={saving} data-testid="lead-save">
@@ -76,38 +53,29 @@ export function LeadForm({ refs, onSaved }: { refs: Refs; onSaved: () => void })
 
 /** One step of a lead: 核查, 转警情/案件 (with the incident or case number) or 了结 (with how). */
 export function LeadStepForm({ lead, to, onSaved }: { lead: Lead; to: LeadStatus; onSaved: () => void }) {
-  const [form] = Form.useForm<AdvanceLead>();
   const [incidents, setIncidents] = useState<Incident[]>([]);
   useEffect(() => {
     if (to === "converted") backend.incident.list({ page: 1, page_size: 50 }).then((p) => setIncidents(p.items), () => {});
   }, [to]);
-  const { save, saving, alert } = useSave(form, (v) => backend.lead.advance({ ...blankToNull(v), id: lead.id, to }), onSaved);
+  const { formProps, saving, alert } = useSave((v: AdvanceLead) => backend.lead.advance({ ...blankToNull(v), id: lead.id, to }), onSaved);
   return (
-    <Form form={form} layout="vertical" onFinish={save} data-testid="lead-step-form">
+    <Form {...formProps} layout="vertical" data-testid="lead-step-form">
       {alert}
       <p>{lead.content}</p>
       {to === "converted" && (
         <Row gutter={16}>
-          <Col span={14}>
-            <Form.Item name="incident_id" label="转成的警情">
-              <Select
-                allowClear
-                showSearch
-                optionFilterProp="label"
-                options={incidents.map((i) => ({ value: i.id, label: `${i.occurred_at_local} ${i.kind_label} ${i.place}` }))}
-              />
-            </Form.Item>
-          </Col>
-          <Col span={10}>
-            <Form.Item name="case_no" label="案件编号">
-              <Input />
-            </Form.Item>
-          </Col>
+          <Field span={14} name="incident_id" label="转成的警情">
+            <Select
+              allowClear
+              showSearch
+              optionFilterProp="label"
+              options={incidents.map((i) => ({ value: i.id, label: `${i.occurred_at_local} ${i.kind_label} ${i.place}` }))}
+            />
+          </Field>
+          <Field span={10} name="case_no" label="案件编号" />
         </Row>
       )}
-      <Form.Item name="handling" label={to === "closed" ? "处理情况（了结须填写）" : "处理情况"}>
-        <Input.TextArea rows={2} data-testid="lead-handling" />
-      </Form.Item>
+      <Field name="handling" label={to === "closed" ? "处理情况（了结须填写）" : "处理情况"}><Input.TextArea rows={2} data-testid="lead-handling" /></Field>
       <Button type="primary" htmlType="submit" loading={saving} data-testid="lead-step-save">
         确定
       </Button>

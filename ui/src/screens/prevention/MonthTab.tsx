@@ -5,7 +5,7 @@ import type { PreventionMonth } from "../../backend";
 import { Chart } from "../../components/Chart";
 import { barFigure, countAxis } from "../../components/chartOptions";
 import { MonthField, thisMonth } from "../../components/DateField";
-import { useLoad } from "./common";
+import { useLoad } from "../../components/useLoad";
 import { yuan } from "../../components/money";
 
 /** 月报: the month's prevention figures, with a chart. */

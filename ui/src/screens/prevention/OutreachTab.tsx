@@ -1,76 +1,38 @@
 import { useCallback, useState } from "react";
-import { Alert, Button, Card, Col, Form, Input, InputNumber, Modal, Row, Select, Space, Table } from "antd";
-import dayjs from "dayjs";
+import { Alert, Button, Card, Form, Input, InputNumber, Modal, Row, Select, Space, Table } from "antd";
+import { beijingNow } from "../../components/time";
 import { backend } from "../../backend";
 import type { OutreachInput, OutreachTopic } from "../../backend";
 import { OutreachTopicLabel } from "../../backend/types";
 import { blankToNull } from "../../components/formErrors";
 import { DateField, MonthField, YearField, thisMonth } from "../../components/DateField";
-import { options, useLoad, useRefs, useSave, LedgerActions } from "./common";
+import { options } from "../../components/options";
+import { useLoad } from "../../components/useLoad";
+import { useSave } from "../../components/useSave";
+import { useRefs, LedgerActions } from "./common";
+import { Field } from "../../components/Field";
 
 type Refs = ReturnType<typeof useRefs>;
 
 export function OutreachForm({ refs, onSaved }: { refs: Refs; onSaved: () => void }) {
-  const [form] = Form.useForm<OutreachInput>();
-  const { save, saving, alert } = useSave(
-    form,
-    (v) => backend.outreach.create({ ...blankToNull(v), audience: v.audience ?? 0, leaflets: v.leaflets ?? 0, app_registrations: v.app_registrations ?? 0 }),
+  const { formProps, saving, alert } = useSave(
+    (v: OutreachInput) => backend.outreach.create({ ...blankToNull(v), audience: v.audience ?? 0, leaflets: v.leaflets ?? 0, app_registrations: v.app_registrations ?? 0 }),
     onSaved,
   );
   return (
-    <Form form={form} layout="vertical" onFinish={save} initialValues={{ topic: "anti_fraud", audience: 0, leaflets: 0, app_registrations: 0 }} data-testid="outreach-form">
+    <Form {...formProps} layout="vertical" initialValues={{ topic: "anti_fraud", audience: 0, leaflets: 0, app_registrations: 0 }} data-testid="outreach-form">
       {alert}
       <Row gutter={16}>
-        <Col span={8}>
-          <Form.Item name="topic" label="主题" required>
-            <Select options={options(OutreachTopicLabel)} />
-          </Form.Item>
-        </Col>
-        <Col span={16}>
-          <Form.Item name="title" label="活动名称">
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="held_on" label="日期（不填为今天）">
-            <DateField />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="place" label="地点" required>
-            <Input data-testid="outreach-place" />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="village_id" label="村（社区）">
-            <Select allowClear options={refs.villageOptions} />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="audience" label="受众人数">
-            <InputNumber min={0} precision={0} style={{ width: "100%" }} data-testid="outreach-audience" />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="leaflets" label="发放资料（份）">
-            <InputNumber min={0} precision={0} style={{ width: "100%" }} />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="app_registrations" label="注册国家反诈中心APP（人）">
-            <InputNumber min={0} precision={0} style={{ width: "100%" }} data-testid="outreach-app" />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="officer_id" label="组织民警">
-            <Select allowClear options={refs.officerOptions} />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="notes" label="备注">
-            <Input />
-          </Form.Item>
-        </Col>
+        <Field span={8} name="topic" label="主题" required><Select options={options(OutreachTopicLabel)} /></Field>
+        <Field span={16} name="title" label="活动名称" />
+        <Field span={8} name="held_on" label="日期（不填为今天）"><DateField /></Field>
+        <Field span={8} name="place" label="地点" required><Input data-testid="outreach-place" /></Field>
+        <Field span={8} name="village_id" label="村（社区）"><Select allowClear options={refs.villageOptions} /></Field>
+        <Field span={8} name="audience" label="受众人数"><InputNumber min={0} precision={0} style={{ width: "100%" }} data-testid="outreach-audience" /></Field>
+        <Field span={8} name="leaflets" label="发放资料（份）"><InputNumber min={0} precision={0} style={{ width: "100%" }} /></Field>
+        <Field span={8} name="app_registrations" label="注册国家反诈中心APP（人）"><InputNumber min={0} precision={0} style={{ width: "100%" }} data-testid="outreach-app" /></Field>
+        <Field span={12} name="officer_id" label="组织民警"><Select allowClear options={refs.officerOptions} /></Field>
+        <Field span={12} name="notes" label="备注" />
       </Row>
       <div className="fq-form-actions">
         <Button type="primary" htmlType="submit" loading={saving} data-testid="outreach-save">
@@ -85,7 +47,7 @@ export function OutreachForm({ refs, onSaved }: { refs: Refs; onSaved: () => voi
 export function OutreachTab() {
   const refs = useRefs();
   const [month, setMonth] = useState(thisMonth());
-  const [year, setYear] = useState(dayjs().year());
+  const [year, setYear] = useState(beijingNow().year());
   const events = useLoad(useCallback(() => backend.outreach.list(month), [month]), []);
   const totals = useLoad(useCallback(() => backend.outreach.totals(year), [year]), []);
   const [adding, setAdding] = useState(false);

@@ -1,26 +1,28 @@
 import { useCallback, useEffect, useState } from "react";
 import { Alert, Button, Card, Col, Form, Input, Modal, Row, Select, Space, Table, Tag } from "antd";
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
-import dayjs from "dayjs";
+import { beijingNow } from "../../components/time";
 import { backend } from "../../backend";
 import type { FindingHandling, Incident, PatrolInput, PatrolMode } from "../../backend";
 import { FindingHandlingLabel, HazardKindLabel, PatrolModeLabel } from "../../backend/types";
 import { blankToNull } from "../../components/formErrors";
 import { DateField, MonthField, thisMonth } from "../../components/DateField";
-import { options, useLoad, useRefs, useSave, LedgerActions } from "./common";
+import { options } from "../../components/options";
+import { useLoad } from "../../components/useLoad";
+import { useSave } from "../../components/useSave";
+import { useRefs, LedgerActions } from "./common";
+import { Field } from "../../components/Field";
 
 type Refs = ReturnType<typeof useRefs>;
 
 /** 登记巡逻: the patrol and each finding, handled on the spot or handed on. */
 export function PatrolForm({ refs, onSaved }: { refs: Refs; onSaved: () => void }) {
-  const [form] = Form.useForm<PatrolInput>();
   const [incidents, setIncidents] = useState<Incident[]>([]);
   useEffect(() => {
     backend.incident.list({ page: 1, page_size: 50 }).then((p) => setIncidents(p.items), () => {});
   }, []);
-  const { save, saving, alert } = useSave(
-    form,
-    (v) =>
+  const { form, formProps, saving, alert } = useSave(
+    (v: PatrolInput) =>
       backend.patrol.create({
         ...blankToNull(v),
         volunteer_ids: v.volunteer_ids ?? [],
@@ -28,65 +30,28 @@ export function PatrolForm({ refs, onSaved }: { refs: Refs; onSaved: () => void 
       }),
     onSaved,
   );
-  const now = dayjs();
+  const now = beijingNow();
   return (
     <Form
-      form={form}
+      {...formProps}
       layout="vertical"
-      onFinish={save}
       data-testid="patrol-form"
       initialValues={{ mode: "fixed", started_at: now.subtract(2, "hour").format("YYYY-MM-DD HH:mm"), ended_at: now.format("YYYY-MM-DD HH:mm"), findings: [] }}
     >
       {alert}
       <Row gutter={16}>
-        <Col span={8}>
-          <Form.Item name="started_at" label="开始时间" required>
-            <DateField showTime data-testid="patrol-started" />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="ended_at" label="结束时间" required>
-            <DateField showTime data-testid="patrol-ended" />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="mode" label="巡逻方式" required>
-            <Select options={options(PatrolModeLabel)} />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="team_id" label="巡逻队伍">
-            <Select allowClear options={refs.teamOptions} />
-          </Form.Item>
-        </Col>
-        <Col span={16}>
-          <Form.Item name="volunteer_ids" label="参加队员">
-            <Select mode="multiple" allowClear showSearch optionFilterProp="label" options={refs.volunteerOptions} />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="officer_id" label="带队民警/辅警">
-            <Select allowClear options={refs.officerOptions} />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="village_id" label="村（社区）">
-            <Select allowClear options={refs.villageOptions} />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="places" label="重点部位">
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col span={24}>
-          <Form.Item name="route" label="巡逻路线">
-            <Input />
-          </Form.Item>
-        </Col>
+        <Field span={8} name="started_at" label="开始时间" required><DateField showTime data-testid="patrol-started" /></Field>
+        <Field span={8} name="ended_at" label="结束时间" required><DateField showTime data-testid="patrol-ended" /></Field>
+        <Field span={8} name="mode" label="巡逻方式" required><Select options={options(PatrolModeLabel)} /></Field>
+        <Field span={8} name="team_id" label="巡逻队伍"><Select allowClear options={refs.teamOptions} /></Field>
+        <Field span={16} name="volunteer_ids" label="参加队员"><Select mode="multiple" allowClear showSearch optionFilterProp="label" options={refs.volunteerOptions} /></Field>
+        <Field span={8} name="officer_id" label="带队民警/辅警"><Select allowClear options={refs.officerOptions} /></Field>
+        <Field span={8} name="village_id" label="村（社区）"><Select allowClear options={refs.villageOptions} /></Field>
+        <Field span={8} name="places" label="重点部位" />
+        <Field span={24} name="route" label="巡逻路线" />
       </Row>
       <Form.List name="findings">
-        {(fields, { add, remove }) => (
+        {(fields, { add, remove }, { errors }) => (
           <Card
             size="small"
             title={`巡逻发现（${fields.length} 项）`}
@@ -97,37 +62,26 @@ export function PatrolForm({ refs, onSaved }: { refs: Refs; onSaved: () => void 
             }
             style={{ marginBottom: 16 }}
           >
+            <Form.ErrorList errors={errors} />
             {fields.map((f) => (
               <Row gutter={8} key={f.key} align="top">
-                <Col span={9}>
-                  <Form.Item name={[f.name, "description"]} label="发现情况" required>
-                    <Input data-testid={`finding-${f.name}-description`} />
-                  </Form.Item>
-                </Col>
-                <Col span={5}>
-                  <Form.Item name={[f.name, "handling"]} label="处置" required>
-                    <Select options={options(FindingHandlingLabel)} data-testid={`finding-${f.name}-handling`} />
-                  </Form.Item>
-                </Col>
+                <Field span={9} name={[f.name, "description"]} label="发现情况" required><Input data-testid={`finding-${f.name}-description`} /></Field>
+                <Field span={5} name={[f.name, "handling"]} label="处置" required>
+                  <Select options={options(FindingHandlingLabel)} data-testid={`finding-${f.name}-handling`} />
+                </Field>
                 <Form.Item noStyle shouldUpdate>
                   {() => {
                     const h = form.getFieldValue(["findings", f.name, "handling"]) as FindingHandling | undefined;
                     return (
                       <Col span={9}>
                         {h === "handled" && (
-                          <Form.Item name={[f.name, "result"]} label="当场处置结果">
-                            <Input data-testid={`finding-${f.name}-result`} />
-                          </Form.Item>
+                          <Field name={[f.name, "result"]} label="当场处置结果"><Input data-testid={`finding-${f.name}-result`} /></Field>
                         )}
                         {h === "hazard" && (
-                          <Form.Item name={[f.name, "hazard_kind"]} label="隐患类别">
-                            <Select allowClear options={options(HazardKindLabel)} />
-                          </Form.Item>
+                          <Field name={[f.name, "hazard_kind"]} label="隐患类别"><Select allowClear options={options(HazardKindLabel)} /></Field>
                         )}
                         {(h === "hazard" || h === "lead") && (
-                          <Form.Item name={[f.name, "place"]} label="地点（不填取重点部位）">
-                            <Input />
-                          </Form.Item>
+                          <Field name={[f.name, "place"]} label="地点（不填取重点部位）" />
                         )}
                         {h === "incident" && (
                           <Form.Item name={[f.name, "incident_id"]} label="已登记的警情">
@@ -151,9 +105,7 @@ export function PatrolForm({ refs, onSaved }: { refs: Refs; onSaved: () => void 
           </Card>
         )}
       </Form.List>
-      <Form.Item name="notes" label="备注">
-        <Input />
-      </Form.Item>
+      <Field name="notes" label="备注" />
       <div className="fq-form-actions">
         <Button type="primary" htmlType="submit" loading={saving} data-testid="patrol-save">
           保存

@@ -1,5 +1,5 @@
 import { useCallback, useState } from "react";
-import { Alert, Button, Card, Col, Form, Input, Modal, Row, Select, Space, Switch, Table, Tag } from "antd";
+import { Alert, Button, Card, Form, Input, Modal, Row, Select, Space, Switch, Table, Tag } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
 import { backend } from "../../backend";
 import type { EndVolunteer, TeamInput, Volunteer, VolunteerFilter, VolunteerInput, VolunteerRole } from "../../backend";
@@ -7,37 +7,26 @@ import { VolunteerRoleLabel } from "../../backend/types";
 import { blankToNull } from "../../components/formErrors";
 import { DateField } from "../../components/DateField";
 import { PersonPicker } from "../../components/PersonPicker";
-import { options, useLoad, useRefs, useSave, LedgerActions } from "./common";
+import { options } from "../../components/options";
+import { useLoad } from "../../components/useLoad";
+import { useSave } from "../../components/useSave";
+import { useRefs, LedgerActions } from "./common";
+import { Field } from "../../components/Field";
 
 type Refs = ReturnType<typeof useRefs>;
 
 export function TeamForm({ refs, onSaved }: { refs: Refs; onSaved: () => void }) {
-  const [form] = Form.useForm<TeamInput>();
-  const { save, saving, alert } = useSave(form, (v) => backend.team.create(blankToNull(v)), onSaved);
+  const { formProps, saving, alert } = useSave((v: TeamInput) => backend.team.create(blankToNull(v)), onSaved);
   return (
-    <Form form={form} layout="vertical" onFinish={save} data-testid="team-form">
+    <Form {...formProps} layout="vertical" data-testid="team-form">
       {alert}
-      <Form.Item name="name" label="队伍名称" required>
-        <Input placeholder="如：花木兰女子巡防队" />
-      </Form.Item>
+      <Field name="name" label="队伍名称" required><Input placeholder="如：花木兰女子巡防队" /></Field>
       <Row gutter={16}>
-        <Col span={12}>
-          <Form.Item name="village_id" label="所在村（社区）">
-            <Select allowClear options={refs.villageOptions} placeholder="服务全辖区可不选" />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="founded_on" label="成立日期">
-            <DateField />
-          </Form.Item>
-        </Col>
+        <Field span={12} name="village_id" label="所在村（社区）"><Select allowClear options={refs.villageOptions} placeholder="服务全辖区可不选" /></Field>
+        <Field span={12} name="founded_on" label="成立日期"><DateField /></Field>
       </Row>
-      <Form.Item name="leader_id" label="队长">
-        <Select allowClear showSearch optionFilterProp="label" options={refs.volunteerOptions} />
-      </Form.Item>
-      <Form.Item name="notes" label="备注">
-        <Input />
-      </Form.Item>
+      <Field name="leader_id" label="队长"><Select allowClear showSearch optionFilterProp="label" options={refs.volunteerOptions} /></Field>
+      <Field name="notes" label="备注" />
       <Button type="primary" htmlType="submit" loading={saving} data-testid="team-save">
         保存
       </Button>
@@ -46,52 +35,21 @@ export function TeamForm({ refs, onSaved }: { refs: Refs; onSaved: () => void })
 }
 
 export function VolunteerForm({ refs, onSaved }: { refs: Refs; onSaved: () => void }) {
-  const [form] = Form.useForm<VolunteerInput>();
-  const { save, saving, alert } = useSave(form, (v) => backend.volunteer.create(blankToNull(v)), onSaved);
+  const { formProps, saving, alert } = useSave((v: VolunteerInput) => backend.volunteer.create(blankToNull(v)), onSaved);
   return (
-    <Form form={form} layout="vertical" onFinish={save} data-testid="volunteer-form">
+    <Form {...formProps} layout="vertical" data-testid="volunteer-form">
       {alert}
-      <Form.Item name="person_id" label="登记人员（选中后姓名、电话取自人员信息）">
-        <PersonPicker />
-      </Form.Item>
+      <Field name="person_id" label="登记人员（选中后姓名、电话取自人员信息）"><PersonPicker /></Field>
       <Row gutter={16}>
-        <Col span={12}>
-          <Form.Item name="name" label="姓名">
-            <Input data-testid="volunteer-name" />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="phone" label="联系电话">
-            <Input data-testid="volunteer-phone" />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="role" label="身份" required>
-            <Select options={options(VolunteerRoleLabel)} data-testid="volunteer-role" />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="team_id" label="所属队伍">
-            <Select allowClear options={refs.teamOptions} />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="village_id" label="所在村（社区）">
-            <Select allowClear options={refs.villageOptions} />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="active_from" label="起始日期（不填为今天）">
-            <DateField />
-          </Form.Item>
-        </Col>
+        <Field span={12} name="name" label="姓名"><Input data-testid="volunteer-name" /></Field>
+        <Field span={12} name="phone" label="联系电话"><Input data-testid="volunteer-phone" /></Field>
+        <Field span={12} name="role" label="身份" required><Select options={options(VolunteerRoleLabel)} data-testid="volunteer-role" /></Field>
+        <Field span={12} name="team_id" label="所属队伍"><Select allowClear options={refs.teamOptions} /></Field>
+        <Field span={12} name="village_id" label="所在村（社区）"><Select allowClear options={refs.villageOptions} /></Field>
+        <Field span={12} name="active_from" label="起始日期（不填为今天）"><DateField /></Field>
       </Row>
-      <Form.Item name="training" label="培训情况">
-        <Input />
-      </Form.Item>
-      <Form.Item name="notes" label="备注">
-        <Input />
-      </Form.Item>
+      <Field name="training" label="培训情况" />
+      <Field name="notes" label="备注" />
       <Button type="primary" htmlType="submit" loading={saving} data-testid="volunteer-save">
         保存
       </Button>
@@ -100,17 +58,14 @@ export function VolunteerForm({ refs, onSaved }: { refs: Refs; onSaved: () => vo
 }
 
 export function EndVolunteerForm({ volunteer, onSaved }: { volunteer: Volunteer; onSaved: () => void }) {
-  const [form] = Form.useForm<EndVolunteer>();
-  const { save, saving, alert } = useSave(form, (v) => backend.volunteer.end({ id: volunteer.id, on: v.on ?? null }), onSaved);
+  const { formProps, saving, alert } = useSave((v: EndVolunteer) => backend.volunteer.end({ id: volunteer.id, on: v.on ?? null }), onSaved);
   return (
-    <Form form={form} layout="vertical" onFinish={save} data-testid="volunteer-end-form">
+    <Form {...formProps} layout="vertical" data-testid="volunteer-end-form">
       {alert}
       <p>
         {volunteer.name}（{VolunteerRoleLabel[volunteer.role]}）自{volunteer.active_from}起服务。
       </p>
-      <Form.Item name="on" label="终止日期（不填为今天）">
-        <DateField data-testid="volunteer-end-on" />
-      </Form.Item>
+      <Field name="on" label="终止日期（不填为今天）"><DateField data-testid="volunteer-end-on" /></Field>
       <Button type="primary" danger htmlType="submit" loading={saving} data-testid="volunteer-end-save">
         确认离队
       </Button>

@@ -3,13 +3,13 @@ import { Alert, Button, Card, Col, Descriptions, Progress, Row, Space, Statistic
 import { FileExcelOutlined, FilePdfOutlined, ImportOutlined } from "@ant-design/icons";
 import { backend, toBackendError } from "../../backend";
 import type { ImportReport, LedgerKind, MonthStats } from "../../backend";
-import { LedgerKindLabel } from "../../backend/types";
+import { LedgerKindLabel, RosterHeaders } from "../../backend/types";
 import { dialogs } from "../../backend/dialogs";
 import { Chart } from "../../components/Chart";
 import { barFigure, countAxis, GRID_TOP_WITH_LEGEND, legendAbove } from "../../components/chartOptions";
 import { MonthField, thisMonth } from "../../components/DateField";
 import { LedgerExportButton, useWriteFile } from "../../components/FileActions";
-import { useLoad } from "../prevention/common";
+import { useLoad } from "../../components/useLoad";
 import { yuan } from "../../components/money";
 
 const pct = (r: number | null | undefined) => (r === null || r === undefined ? "—" : `${(r * 100).toFixed(1)}%`);
@@ -198,7 +198,18 @@ export function ImportPanel() {
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="import-error" />}
       {busy && <Progress percent={100} status="active" showInfo={false} />}
       {busy && <Typography.Text>{busy === "preview" ? "正在读取花名册…" : "正在导入…"}</Typography.Text>}
-      {!report && !busy && <Typography.Text type="secondary">先预览：逐行检查，列出错误和将新增、更新的内容，确认后再导入。</Typography.Text>}
+      {!report && !busy && (
+        <Space direction="vertical" data-testid="import-columns">
+          <Typography.Text>
+            读取花名册的第一张工作表：前 15 行内须有一行表头写明各列名称，至少要有“姓名”（或“户主姓名”）列。可识别的列：
+            {Object.values(RosterHeaders)
+              .map((h) => h[0])
+              .join("、")}
+            （也认常见的其他写法，如“身份证号码”“手机号”）。
+          </Typography.Text>
+          <Typography.Text type="secondary">先预览：逐行检查，列出错误和将新增、更新的内容，确认后再导入。</Typography.Text>
+        </Space>
+      )}
       {report && (
         <Space direction="vertical" style={{ width: "100%" }}>
           {report.applied ? (

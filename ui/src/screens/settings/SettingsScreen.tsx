@@ -1,80 +1,45 @@
 import { useCallback, useEffect, useState } from "react";
-import { Alert, Button, Card, Col, Descriptions, Form, Input, Modal, Popconfirm, Radio, Row, Select, Space, Table, Tabs, Tag, Typography } from "antd";
+import { Alert, Button, Card, Descriptions, Form, Input, Modal, Popconfirm, Radio, Row, Select, Space, Table, Tabs, Tag, Typography } from "antd";
 import { backend, toBackendError } from "../../backend";
 import type { DbInfo, Officer, OfficerInput, PostInput, Village, VillageInput } from "../../backend";
 import { RoleLabel } from "../../backend/types";
-import { blankToNull, showError } from "../../components/formErrors";
+import { blankToNull } from "../../components/formErrors";
 import { usePost } from "../../components/PostContext";
-import { useSave } from "../prevention/common";
+import { options } from "../../components/options";
+import { useLoad } from "../../components/useLoad";
+import { useSave } from "../../components/useSave";
+import { Field } from "../../components/Field";
+import { villageOptions } from "../../components/refs";
 
-const ROLE_OPTIONS = Object.entries(RoleLabel).map(([value, label]) => ({ value, label }));
+const ROLE_OPTIONS = options(RoleLabel);
 
 function PostForm() {
   const { post, reload } = usePost();
-  const [form] = Form.useForm<PostInput>();
-  const [saving, setSaving] = useState(false);
-  const [formError, setFormError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
-  const save = async (values: PostInput) => {
-    setSaving(true);
-    setFormError(null);
-    setSaved(false);
-    try {
-      await backend.post.save(blankToNull(values));
+  const { formProps, saving, alert } = useSave(
+    (v: PostInput) => {
+      setSaved(false);
+      return backend.post.save(blankToNull(v));
+    },
+    () => {
       setSaved(true);
       reload();
-    } catch (e) {
-      setFormError(showError(form, e));
-    } finally {
-      setSaving(false);
-    }
-  };
+    },
+  );
   const { id: _id, ...fields } = post;
   return (
-    <Form form={form} layout="vertical" initialValues={fields} onFinish={save} style={{ maxWidth: 760 }}>
-      {formError && <Alert type="error" showIcon message={formError} style={{ marginBottom: 16 }} />}
+    <Form {...formProps} layout="vertical" initialValues={fields} style={{ maxWidth: 760 }}>
+      {alert}
       {saved && <Alert type="success" showIcon message="已保存" style={{ marginBottom: 16 }} data-testid="post-saved" />}
       <Row gutter={16}>
-        <Col span={12}>
-          <Form.Item name="name" label="警务室名称" required>
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col span={6}>
-          <Form.Item name="code" label="警务室编码">
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col span={6}>
-          <Form.Item name="doc_prefix" label="文书字号前缀">
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="station_name" label="所属派出所">
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="committee_name" label="人民调解委员会">
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="township" label="乡镇/街道">
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col span={10}>
-          <Form.Item name="address" label="地址">
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col span={6}>
-          <Form.Item name="phone" label="电话">
-            <Input data-testid="post-phone" />
-          </Form.Item>
-        </Col>
+        <Field span={12} name="name" label="警务室名称" required />
+        <Field span={6} name="code" label="警务室编码" />
+        <Field span={6} name="doc_prefix" label="文书字号前缀" />
+        <Field span={12} name="station_name" label="所属派出所" />
+        <Field span={12} name="committee_name" label="人民调解委员会" />
+        <Field span={8} name="township" label="乡镇/街道" />
+        <Field span={10} name="address" label="地址" />
+        <Field span={6} name="phone" label="电话"><Input data-testid="post-phone" /></Field>
       </Row>
       <Button type="primary" htmlType="submit" loading={saving} data-testid="post-save">
         保存
@@ -109,20 +74,13 @@ function DeleteButton({ what, remove, onDeleted }: { what: string; remove: () =>
 /** 修改 a village: its name and township; its code only while it has none (HQ routes the
  * village's data by it). Addresses made from the old name follow in the core. */
 function VillageEdit({ village, onSaved }: { village: Village; onSaved: () => void }) {
-  const [form] = Form.useForm<VillageInput>();
-  const { save, saving, alert } = useSave(form, (v: VillageInput) => backend.village.update({ id: village.id, ...blankToNull(v) }), onSaved);
+  const { formProps, saving, alert } = useSave((v: VillageInput) => backend.village.update({ id: village.id, ...blankToNull(v) }), onSaved);
   return (
-    <Form form={form} name="village-edit" layout="vertical" initialValues={{ name: village.name, code: village.code, township: village.township }} onFinish={save} data-testid="village-edit">
+    <Form {...formProps} name="village-edit" layout="vertical" initialValues={{ name: village.name, code: village.code, township: village.township }} data-testid="village-edit">
       {alert}
-      <Form.Item name="name" label="名称" required extra="由村名生成的户地址（如“青山村3组11号”）随之改名；手工填写的地址不变。">
-        <Input />
-      </Form.Item>
-      <Form.Item name="code" label="区划代码" extra={village.code ? "区划代码已设定，县局据此分发数据，不能在这里修改。" : "6位或12位数字"}>
-        <Input disabled={!!village.code} />
-      </Form.Item>
-      <Form.Item name="township" label="乡镇">
-        <Input />
-      </Form.Item>
+      <Field name="name" label="名称" required extra="由村名生成的户地址（如“青山村3组11号”）随之改名；手工填写的地址不变。" />
+      <Field name="code" label="区划代码" extra={village.code ? "区划代码已设定，县局据此分发数据，不能在这里修改。" : "6位或12位数字"}><Input disabled={!!village.code} /></Field>
+      <Field name="township" label="乡镇" />
       <Button type="primary" htmlType="submit" loading={saving} data-testid="village-edit-save">
         保存
       </Button>
@@ -133,14 +91,11 @@ function VillageEdit({ village, onSaved }: { village: Village; onSaved: () => vo
 
 /** 小组改名: addresses made from the old name follow in the core. */
 function GroupEdit({ village, group, onSaved }: { village: Village; group: Village["groups"][number]; onSaved: () => void }) {
-  const [form] = Form.useForm<{ name: string }>();
-  const { save, saving, alert } = useSave(form, (v: { name: string }) => backend.group.rename({ id: group.id, name: v.name ?? "" }), onSaved);
+  const { formProps, saving, alert } = useSave((v: { name: string }) => backend.group.rename({ id: group.id, name: v.name ?? "" }), onSaved);
   return (
-    <Form form={form} name="group-edit" layout="vertical" initialValues={{ name: group.name }} onFinish={save} data-testid="group-edit">
+    <Form {...formProps} name="group-edit" layout="vertical" initialValues={{ name: group.name }} data-testid="group-edit">
       {alert}
-      <Form.Item name="name" label={`${village.name}的小组名称`} required>
-        <Input />
-      </Form.Item>
+      <Field name="name" label={`${village.name}的小组名称`} required />
       <Button type="primary" htmlType="submit" loading={saving} data-testid="group-edit-save">
         保存
       </Button>
@@ -152,39 +107,14 @@ function GroupEdit({ village, group, onSaved }: { village: Village; group: Villa
 type VillageEditing = { village: Village } | { village: Village; group: Village["groups"][number] };
 
 function Villages() {
-  const [villages, setVillages] = useState<Village[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [form] = Form.useForm<VillageInput>();
-  const [groupForm] = Form.useForm<{ village_id: string; name: string }>();
+  const { data: villages, error, reload } = useLoad(useCallback(() => backend.village.list(), []), [] as Village[]);
   const [editing, setEditing] = useState<VillageEditing | null>(null);
-  const load = useCallback(() => {
-    backend.village.list().then(setVillages, (e) => setError(toBackendError(e).message));
-  }, []);
   const saved = () => {
     setEditing(null);
-    load();
+    reload();
   };
-  useEffect(load, [load]);
-  const addVillage = async (v: VillageInput) => {
-    try {
-      await backend.village.create(blankToNull(v));
-      form.resetFields();
-      setError(null);
-      load();
-    } catch (e) {
-      setError(showError(form, e));
-    }
-  };
-  const addGroup = async (v: { village_id: string; name: string }) => {
-    try {
-      await backend.group.create(v);
-      groupForm.resetFields(["name"]);
-      setError(null);
-      load();
-    } catch (e) {
-      setError(showError(groupForm, e));
-    }
-  };
+  const addVillage = useSave((v: VillageInput) => backend.village.create(blankToNull(v)), reload, { reset: true });
+  const addGroup = useSave((v: { village_id: string; name: string }) => backend.group.create(v), reload, { reset: ["name"] });
   return (
     <Space direction="vertical" size="middle" style={{ width: "100%" }}>
       {error && <Alert type="error" showIcon message={error} />}
@@ -231,27 +161,19 @@ function Villages() {
         {editing && ("group" in editing ? <GroupEdit village={editing.village} group={editing.group} onSaved={saved} /> : <VillageEdit village={editing.village} onSaved={saved} />)}
       </Modal>
       <Card size="small" title="新增村（社区）">
-        <Form form={form} name="village-add" layout="inline" onFinish={addVillage}>
-          <Form.Item name="name" label="名称" required>
-            <Input />
-          </Form.Item>
-          <Form.Item name="code" label="区划代码">
-            <Input placeholder="6位或12位" />
-          </Form.Item>
-          <Form.Item name="township" label="乡镇">
-            <Input />
-          </Form.Item>
+        {addVillage.alert}
+        <Form {...addVillage.formProps} name="village-add" layout="inline">
+          <Field name="name" label="名称" required />
+          <Field name="code" label="区划代码"><Input placeholder="6位或12位" /></Field>
+          <Field name="township" label="乡镇" />
           <Button htmlType="submit">新增</Button>
         </Form>
       </Card>
       <Card size="small" title="新增村民小组">
-        <Form form={groupForm} name="group-add" layout="inline" onFinish={addGroup}>
-          <Form.Item name="village_id" label="所属村" required>
-            <Select style={{ width: 160 }} options={villages.map((v) => ({ value: v.id, label: v.name }))} />
-          </Form.Item>
-          <Form.Item name="name" label="小组名称" required>
-            <Input placeholder="如：7组" />
-          </Form.Item>
+        {addGroup.alert}
+        <Form {...addGroup.formProps} name="group-add" layout="inline">
+          <Field name="village_id" label="所属村" required><Select style={{ width: 160 }} options={villageOptions(villages)} /></Field>
+          <Field name="name" label="小组名称" required><Input placeholder="如：7组" /></Field>
           <Button htmlType="submit">新增</Button>
         </Form>
       </Card>
@@ -262,33 +184,16 @@ function Villages() {
 /** 修改 an officer: a corrected phone or badge number, a changed role, or 离岗 when they
  * leave the post (their name stays on what they handled). */
 function OfficerEdit({ officer, onSaved }: { officer: Officer; onSaved: () => void }) {
-  const [form] = Form.useForm<OfficerInput>();
-  const { save, saving, alert } = useSave(form, (v: OfficerInput) => backend.officer.update({ id: officer.id, ...blankToNull(v) }), onSaved);
-  const { id: _id, ...fields } = officer;
+  const { formProps, saving, alert } = useSave((v: OfficerInput) => backend.officer.update({ id: officer.id, ...blankToNull(v) }), onSaved);
+  const { id: _id, preside_refusal: _refusal, ...fields } = officer;
   return (
-    <Form form={form} name="officer-edit" layout="vertical" initialValues={fields} onFinish={save} data-testid="officer-edit">
+    <Form {...formProps} name="officer-edit" layout="vertical" initialValues={fields} data-testid="officer-edit">
       {alert}
       <Row gutter={16}>
-        <Col span={12}>
-          <Form.Item name="name" label="姓名" required>
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="role" label="角色">
-            <Select options={ROLE_OPTIONS} />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="badge_no" label="警号">
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col span={12}>
-          <Form.Item name="phone" label="电话">
-            <Input />
-          </Form.Item>
-        </Col>
+        <Field span={12} name="name" label="姓名" required />
+        <Field span={12} name="role" label="角色"><Select options={ROLE_OPTIONS} /></Field>
+        <Field span={12} name="badge_no" label="警号" />
+        <Field span={12} name="phone" label="电话" />
       </Row>
       <Form.Item name="active" label="状态" extra="调离本警务室的设为离岗；经手的纠纷、代办仍保留其姓名。">
         <Radio.Group
@@ -306,24 +211,9 @@ function OfficerEdit({ officer, onSaved }: { officer: Officer; onSaved: () => vo
 }
 
 function Officers() {
-  const [officers, setOfficers] = useState<Officer[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [form] = Form.useForm<OfficerInput>();
+  const { data: officers, error, reload } = useLoad(useCallback(() => backend.officer.list(), []), [] as Officer[]);
   const [editing, setEditing] = useState<Officer | null>(null);
-  const load = useCallback(() => {
-    backend.officer.list().then(setOfficers, (e) => setError(toBackendError(e).message));
-  }, []);
-  useEffect(load, [load]);
-  const add = async (v: OfficerInput) => {
-    try {
-      await backend.officer.create(blankToNull(v));
-      form.resetFields();
-      setError(null);
-      load();
-    } catch (e) {
-      setError(showError(form, e));
-    }
-  };
+  const add = useSave((v: OfficerInput) => backend.officer.create(blankToNull(v)), reload, { reset: true });
   return (
     <Space direction="vertical" size="middle" style={{ width: "100%" }}>
       {error && <Alert type="error" showIcon message={error} />}
@@ -357,25 +247,18 @@ function Officers() {
             officer={editing}
             onSaved={() => {
               setEditing(null);
-              load();
+              reload();
             }}
           />
         )}
       </Modal>
       <Card size="small" title="新增民警、辅警">
-        <Form form={form} name="officer-add" layout="inline" onFinish={add} initialValues={{ role: "auxiliary" }}>
-          <Form.Item name="name" label="姓名" required>
-            <Input style={{ width: 110 }} />
-          </Form.Item>
-          <Form.Item name="role" label="角色">
-            <Select style={{ width: 130 }} options={ROLE_OPTIONS} />
-          </Form.Item>
-          <Form.Item name="badge_no" label="警号">
-            <Input style={{ width: 110 }} />
-          </Form.Item>
-          <Form.Item name="phone" label="电话">
-            <Input style={{ width: 140 }} />
-          </Form.Item>
+        {add.alert}
+        <Form {...add.formProps} name="officer-add" layout="inline" initialValues={{ role: "auxiliary" }}>
+          <Field name="name" label="姓名" required><Input style={{ width: 110 }} /></Field>
+          <Field name="role" label="角色"><Select style={{ width: 130 }} options={ROLE_OPTIONS} /></Field>
+          <Field name="badge_no" label="警号"><Input style={{ width: 110 }} /></Field>
+          <Field name="phone" label="电话"><Input style={{ width: 140 }} /></Field>
           <Button htmlType="submit">新增</Button>
         </Form>
       </Card>

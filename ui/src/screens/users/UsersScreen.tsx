@@ -3,23 +3,35 @@ import { Alert, App as AntApp, Button, Card, Col, Form, Input, Modal, Popconfirm
 import { beijingTime } from "../../components/time";
 import { backend, toBackendError } from "../../backend";
 import { RoleLabel } from "../../backend/types";
-import type { Officer, Role, User, UserInput } from "../../backend";
-import { blankToNull, showError } from "../../components/formErrors";
+import type { Role, User, UserInput } from "../../backend";
+import { blankToNull } from "../../components/formErrors";
+import { officerOptions, useOfficers } from "../../components/refs";
+import { useSave } from "../../components/useSave";
+import { Field } from "../../components/Field";
 
 const ROLES: Role[] = ["officer", "auxiliary", "station_admin"];
+
+/** 重置密码: a new password the user must change at their next login. */
+function ResetPasswordForm({ login, onDone }: { login: string; onDone: (u: User) => void }) {
+  const { formProps, saving, alert } = useSave((v: { new_password: string }) => backend.user.setPassword({ login, old_password: null, new_password: v.new_password }), onDone);
+  return (
+    <Form {...formProps} layout="vertical">
+      {alert}
+      <Field name="new_password" label="新密码" rules={[{ required: true, message: "请输入新密码" }]}><Input.Password autoComplete="new-password" /></Field>
+      <Button type="primary" htmlType="submit" loading={saving}>
+        重置
+      </Button>
+    </Form>
+  );
+}
 
 /** 用户: the station admin creates logins, resets passwords, unlocks and disables them. */
 export function UsersScreen() {
   const { message } = AntApp.useApp();
   const [users, setUsers] = useState<User[] | null>(null);
-  const [officers, setOfficers] = useState<Officer[]>([]);
+  const officers = useOfficers();
   const [error, setError] = useState<string | null>(null);
-  const [formError, setFormError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
   const [resetting, setResetting] = useState<string | null>(null);
-  const [resetError, setResetError] = useState<string | null>(null);
-  const [form] = Form.useForm<UserInput>();
-  const [resetForm] = Form.useForm<{ new_password: string }>();
 
   const load = useCallback(() => {
     backend.user
@@ -30,25 +42,16 @@ export function UsersScreen() {
       })
       .catch((e) => setError(toBackendError(e).message));
   }, []);
-  useEffect(() => {
-    load();
-    backend.officer.list().then(setOfficers, () => setOfficers([]));
-  }, [load]);
+  useEffect(load, [load]);
 
-  const create = async (v: UserInput) => {
-    setSaving(true);
-    setFormError(null);
-    try {
-      const u = await backend.user.create(blankToNull(v));
-      form.resetFields();
+  const create = useSave(
+    (v: UserInput) => backend.user.create(blankToNull(v)),
+    (u) => {
       message.success(`已添加用户 ${u.login}，首次登录须修改密码`);
       load();
-    } catch (e) {
-      setFormError(showError(form, e));
-    } finally {
-      setSaving(false);
-    }
-  };
+    },
+    { reset: true },
+  );
 
   const act = async (what: string, f: () => Promise<User>) => {
     try {
@@ -60,19 +63,6 @@ export function UsersScreen() {
     }
   };
 
-  const reset = async (v: { new_password: string }) => {
-    if (!resetting) return;
-    setResetError(null);
-    try {
-      await backend.user.setPassword({ login: resetting, old_password: null, new_password: v.new_password });
-      message.success(`已重置 ${resetting} 的密码，对方下次登录须修改`);
-      setResetting(null);
-      resetForm.resetFields();
-      load();
-    } catch (e) {
-      setResetError(showError(resetForm, e));
-    }
-  };
 
   return (
     <Space direction="vertical" size="large" style={{ width: "100%" }}>
@@ -140,30 +130,14 @@ export function UsersScreen() {
         />
       </Card>
       <Card title="添加用户">
-        {formError && <Alert type="error" showIcon message={formError} style={{ marginBottom: 16 }} />}
+        {create.alert}
         {/* Two rows of three, so the list and the form both fit a 768-pixel-high window. */}
-        <Form form={form} layout="vertical" onFinish={create} initialValues={{ role: "officer" }} style={{ maxWidth: 960 }}>
+        <Form {...create.formProps} layout="vertical" initialValues={{ role: "officer" }} style={{ maxWidth: 960 }}>
           <Row gutter={16}>
-            <Col span={8}>
-              <Form.Item name="login" label="用户名" extra="字母开头，2–32 个字符" rules={[{ required: true, message: "请输入用户名" }]}>
-                <Input data-testid="user-login" />
-              </Form.Item>
-            </Col>
-            <Col span={8}>
-              <Form.Item name="name" label="姓名">
-                <Input data-testid="user-name" />
-              </Form.Item>
-            </Col>
-            <Col span={8}>
-              <Form.Item name="role" label="角色" rules={[{ required: true, message: "请选择角色" }]}>
-                <Select options={ROLES.map((r) => ({ value: r, label: RoleLabel[r] }))} />
-              </Form.Item>
-            </Col>
-            <Col span={8}>
-              <Form.Item name="officer_id" label="对应的民警、辅警">
-                <Select allowClear options={officers.filter((o) => o.active).map((o) => ({ value: o.id, label: `${o.name}（${RoleLabel[o.role]}）` }))} />
-              </Form.Item>
-            </Col>
+            <Field span={8} name="login" label="用户名" extra="字母开头，2–32 个字符" rules={[{ required: true, message: "请输入用户名" }]}><Input data-testid="user-login" /></Field>
+            <Field span={8} name="name" label="姓名"><Input data-testid="user-name" /></Field>
+            <Field span={8} name="role" label="角色" rules={[{ required: true, message: "请选择角色" }]}><Select options={ROLES.map((r) => ({ value: r, label: RoleLabel[r] }))} /></Field>
+            <Field span={8} name="officer_id" label="对应的民警、辅警"><Select allowClear options={officerOptions(officers)} /></Field>
             <Col span={8}>
               <Form.Item
                 name="password"
@@ -175,29 +149,22 @@ export function UsersScreen() {
               </Form.Item>
             </Col>
           </Row>
-          <Button type="primary" htmlType="submit" loading={saving} data-testid="user-create">
+          <Button type="primary" htmlType="submit" loading={create.saving} data-testid="user-create">
             添加
           </Button>
         </Form>
       </Card>
-      <Modal
-        open={resetting !== null}
-        title={`重置 ${resetting ?? ""} 的密码`}
-        okText="重置"
-        cancelText="取消"
-        onOk={() => resetForm.submit()}
-        onCancel={() => {
-          setResetting(null);
-          setResetError(null);
-        }}
-        destroyOnHidden
-      >
-        {resetError && <Alert type="error" showIcon message={resetError} style={{ marginBottom: 16 }} />}
-        <Form form={resetForm} layout="vertical" onFinish={reset} preserve={false}>
-          <Form.Item name="new_password" label="新密码" rules={[{ required: true, message: "请输入新密码" }]}>
-            <Input.Password autoComplete="new-password" />
-          </Form.Item>
-        </Form>
+      <Modal open={resetting !== null} title={`重置 ${resetting ?? ""} 的密码`} footer={null} onCancel={() => setResetting(null)} destroyOnHidden>
+        {resetting && (
+          <ResetPasswordForm
+            login={resetting}
+            onDone={(u) => {
+              message.success(`已重置 ${u.login} 的密码，对方下次登录须修改`);
+              setResetting(null);
+              load();
+            }}
+          />
+        )}
       </Modal>
     </Space>
   );
