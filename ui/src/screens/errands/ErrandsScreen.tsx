@@ -113,7 +113,13 @@ export function ErrandsScreen() {
           },
           {
             key: "overdue",
-            label: <Badge count={board?.overdue ?? 0} offset={[12, 0]}>逾期</Badge>,
+            // The count beside the word, not over it.
+            label: (
+              <Space size={6} data-testid="overdue-tab">
+                逾期
+                <Badge count={board?.overdue ?? 0} overflowCount={999} />
+              </Space>
+            ),
             children: (
               <Table
                 rowKey="id"

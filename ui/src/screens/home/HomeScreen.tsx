@@ -170,7 +170,7 @@ export function HomeScreen({ onSearch }: { onSearch: () => void }) {
                     <Typography.Text ellipsis style={{ maxWidth: 230 }}>
                       {f.title}
                     </Typography.Text>
-                    {f.days_overdue > 0 ? <Tag color="red">过期 {f.days_overdue} 天</Tag> : <Tag color="orange">今天</Tag>}
+                    {f.days_overdue > 0 ? <Tag color="red">逾期 {f.days_overdue} 天</Tag> : <Tag color="orange">今天</Tag>}
                   </List.Item>
                 )}
               />

@@ -154,6 +154,7 @@ export function HouseholdCard() {
               children: (
                 <div>
                   <Typography.Text strong>{v.visited_on}</Typography.Text>
+                  <span data-testid="visit-whom"> 走访{v.person_name ?? "全户"}</span>
                   <Typography.Text type="secondary"> {v.officer_name ?? ""}</Typography.Text>
                   {v.notes && <div>{v.notes}</div>}
                   {v.needs && <div>诉求：{v.needs}</div>}

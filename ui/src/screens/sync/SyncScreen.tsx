@@ -109,7 +109,11 @@ export function SyncScreen({ isAdmin }: { isAdmin: boolean }) {
             <Descriptions bordered size="small" column={3} styles={{ label: { whiteSpace: "nowrap" } }} data-testid="sync-status">
               <Descriptions.Item label="本机">{status.name || status.node_id}</Descriptions.Item>
               <Descriptions.Item label="上次同步">{lastSync ? beijingTime(lastSync) : "尚未同步"}</Descriptions.Item>
-              <Descriptions.Item label="待发送变更">{pending} 条</Descriptions.Item>
+              <Descriptions.Item label="待发送变更">
+                {/* Changes are counted per enrolled peer: before enrolment there is none to count for, so
+                    say what the first sync will send rather than “0 条”. */}
+                {status.peers.length > 0 ? `${pending} 条` : `尚未登记到县局；登记后首次同步发送本机全部 ${status.local_changes} 条变更`}
+              </Descriptions.Item>
               <Descriptions.Item label="本机变更累计">{status.local_changes} 条</Descriptions.Item>
               <Descriptions.Item label="未处理冲突">{status.open_conflicts} 条</Descriptions.Item>
               <Descriptions.Item label="已登记">
