@@ -7,7 +7,7 @@ import { backend, toBackendError } from "../../backend";
 import type { Board, DisputeStatus, Errand, FollowUpDue, OverdueFulfilment, PreventionMonth } from "../../backend";
 import { DisputeStatusLabel } from "../../backend/types";
 import { Chart } from "../../components/Chart";
-import { countAxis, pairedLineFigures } from "../../components/chartOptions";
+import { barFigure, countAxis, pairedLineFigures } from "../../components/chartOptions";
 import { usePost } from "../../components/PostContext";
 import { beijingNow } from "../../components/time";
 
@@ -75,7 +75,7 @@ export function HomeScreen({ onSearch }: { onSearch: () => void }) {
       tooltip: {},
       xAxis: { type: "category", data: figures.map((f) => f[0]), axisLabel: { interval: 0, fontSize: 10 } },
       yAxis: countAxis(),
-      series: [{ type: "bar", data: figures.map((f) => f[1]), itemStyle: { color: "#1f4e99" }, label: { show: true, position: "top" } }],
+      series: [{ type: "bar", data: figures.map((f) => f[1]), itemStyle: { color: "#1f4e99" }, label: barFigure }],
     };
   }, [month]);
 
@@ -103,7 +103,7 @@ export function HomeScreen({ onSearch }: { onSearch: () => void }) {
       tooltip: {},
       xAxis: { type: "category", data: stages.map((s) => DisputeStatusLabel[s.status]), axisLabel: { interval: 0, fontSize: 10 } },
       yAxis: countAxis(),
-      series: [{ type: "bar", data: stages.map((s) => s.count), itemStyle: { color: "#d4380d" }, label: { show: true, position: "top" } }],
+      series: [{ type: "bar", data: stages.map((s) => s.count), itemStyle: { color: "#d4380d" }, label: barFigure }],
     }),
     [stages],
   );
