@@ -1,10 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { App } from "antd";
-import { MemoryRouter, Route, Routes } from "react-router-dom";
 import { fakeCore } from "../../test/fakeCore";
-import { DisputeCase } from "./DisputeCase";
+import { renderCase } from "../../test/renderCase";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -43,16 +41,6 @@ const dispute = (changes: Record<string, unknown> = {}) => ({
   ...changes,
 });
 
-const renderCase = () =>
-  render(
-    <App>
-      <MemoryRouter initialEntries={["/disputes/d1"]}>
-        <Routes>
-          <Route path="/disputes/:id" element={<DisputeCase />} />
-        </Routes>
-      </MemoryRouter>
-    </App>,
-  );
 
 describe("a dispute's page", () => {
   it("shows source, grade, responsibility and the linked incident, and no amount when none was entered", async () => {

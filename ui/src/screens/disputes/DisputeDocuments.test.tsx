@@ -1,10 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { App } from "antd";
-import { MemoryRouter, Route, Routes } from "react-router-dom";
 import { fakeCore } from "../../test/fakeCore";
-import { DisputeCase } from "./DisputeCase";
+import { renderCase } from "../../test/renderCase";
 
 vi.mock("../../backend/dialogs", () => ({
   dialogs: { saveFile: vi.fn(), openFile: vi.fn(), openFolder: vi.fn() },
@@ -47,16 +45,6 @@ const dispute = (finalised: boolean) => ({
     : null,
 });
 
-const renderCase = () =>
-  render(
-    <App>
-      <MemoryRouter initialEntries={["/disputes/d1"]}>
-        <Routes>
-          <Route path="/disputes/:id" element={<DisputeCase />} />
-        </Routes>
-      </MemoryRouter>
-    </App>,
-  );
 
 describe("dispute documents", () => {
   it("打印协议书 asks where to save, writes agreement.pdf there and opens it in the viewer", async () => {
