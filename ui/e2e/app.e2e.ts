@@ -197,6 +197,22 @@ async function input(label: string) {
   return (await formItem(label)).$("input");
 }
 
+/** Picks `option` in the filter Select with test id `testId`. */
+async function choose(testId: string, option: string) {
+  await (await (await $t(testId)).$(".ant-select-selector")).click();
+  const item = await browser.$(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${option}"]`);
+  await item.waitForDisplayed({ timeout: 10000 });
+  await item.click();
+}
+
+/** The text of the error under the form item labelled `label` ("" when there is none). */
+async function fieldError(label: string) {
+  return browser.execute((l: string) => {
+    const item = [...document.querySelectorAll(".ant-form-item")].find((i) => i.querySelector("label")?.textContent?.trim() === l);
+    return item?.querySelector(".ant-form-item-explain-error")?.textContent ?? "";
+  }, label);
+}
+
 beforeAll(async () => {
   if (!APP) throw new Error("FENGQIAO_DESK_BIN must name the app binary (see scripts/e2e.sh)");
   mkdirSync(SHOTS, { recursive: true });
@@ -337,7 +353,14 @@ describe("枫桥警务台账", () => {
     await shot("07-disputes");
     await (await $t("new-dispute")).click();
     await (await $t("dispute-title")).waitForDisplayed();
+    await settled();
+    // 受理 with nothing filled in: the core asks for the title in the officer's words, under
+    // the field, and the message goes as soon as the title is typed.
+    await (await $t("dispute-save")).click();
+    await until("the title asked for", async () => (await fieldError("纠纷名称")) === "请填写纠纷名称");
+    await shot("08a-dispute-title-required");
     await (await $t("dispute-title")).setValue(`${resident}与周立新排水沟纠纷`);
+    await until("the message gone", async () => (await fieldError("纠纷名称")) === "");
     await pick("纠纷类型", "邻里");
     await (await (await formItem("纠纷主要事实")).$("textarea")).setValue("两家房后共用排水沟堵塞，雨天积水漫入周家院内。");
     await (await (await formItem("争议事项")).$("textarea")).setValue("排水沟清理及费用分担。");
@@ -358,16 +381,26 @@ describe("枫桥警务台账", () => {
     await (await $t("action-mediate")).click();
     await (await $t("mediation-form")).waitForDisplayed();
     await settled();
+    // The first level the core will take is chosen.
+    expect(await browser.$("//label[.//span[normalize-space(text())='初调']]//input").isSelected()).toBe(true);
     await (await byText("达成一致", "span")).click();
     const settledRadio = await browser.$("//label[.//span[normalize-space(text())='达成一致']]//input");
     await until("达成一致 chosen", async () => await settledRadio.isSelected());
     const mediators = await (await formItem("调解员")).$("input");
     await mediators.setValue("陈百川");
     await browser.keys("Enter");
+    await (await $t("mediation-recorder")).setValue("李警官");
+    // The whole round fits a 768-pixel-high window, its 保存 included.
+    expect(await (await $t("mediation-save")).isDisplayed({ withinViewport: true })).toBe(true);
+    await shot("08b-mediation-round");
     await (await $t("mediation-save")).click();
     await (await $t("mediation-form")).waitForDisplayed({ reverse: true, timeout: 15000 });
     await (await $t("agreement-form")).waitForDisplayed({ timeout: 15000 });
     expect(await (await $t("dispute-status")).getText()).toBe("已达成一致");
+    // The draft starts from what the round recorded, and lists only the mediator entered.
+    expect(await (await $t("agreement-mediators")).$('.ant-select-selection-item[title="陈百川"]').isExisting()).toBe(true);
+    expect(await (await $t("agreement-recorder")).getValue()).toBe("李警官");
+    expect(await (await $t("mediation-timeline")).getText()).toContain("调解员：陈百川");
 
     // Finalising too early lists what the agreement still lacks, in Chinese.
     await (await $t("agreement-finalise")).click();
@@ -384,16 +417,36 @@ describe("枫桥警务台账", () => {
     await (await $t("agreement-deadline")).setValue(day(10));
     await (await $t("agreement-effective-on")).setValue(day(0));
     await (await (await formItem("份数")).$("input")).setValue("3");
-    const agreementMediators = await (await formItem("调解员")).$("input");
-    await agreementMediators.setValue("陈百川");
-    await browser.keys("Enter");
-    await (await $t("agreement-recorder")).setValue("李警官");
     await (await $t("agreement-finalise")).click();
     const final = await $t("agreement-final");
     await final.waitForDisplayed({ timeout: 15000 });
     expect(await final.getText()).toMatch(/调字第/);
     expect(await (await $t("dispute-status")).getText()).toBe("履行中");
+    // The earlier refusal was recomputed by this attempt: it is gone.
+    expect(await browser.$$("//*[contains(@class,'ant-alert-error')][contains(., '还缺少以下内容')]").length).toBe(0);
     await shot("10-agreement-final");
+  });
+
+  it("opens 登记调解 on a 治安调解 case at 联调, an auxiliary shown as unable to preside", async () => {
+    await go("矛盾纠纷");
+    await choose("filter-track", "治安调解");
+    await choose("filter-status", "已受理");
+    const row = await browser.$(".ant-table-tbody tr.ant-table-row");
+    await until("a 治安调解 case listed", async () => (await row.getText()).includes("治安调解") && (await browser.$$(".ant-spin-blur").length) === 0);
+    await (await row.$("td")).click();
+    await (await $t("action-mediate")).click();
+    await (await $t("mediation-form")).waitForDisplayed();
+    await settled();
+    expect(await browser.$("//label[.//span[normalize-space(text())='联调']]//input").isSelected()).toBe(true);
+    expect(await browser.$("//label[.//span[normalize-space(text())='初调']]//input").isEnabled()).toBe(false);
+    await (await (await $t("mediation-presider")).$(".ant-select-selector")).click();
+    // The picker marks 辅警, and one the core would not let preside says why, before saving.
+    const refused = await browser.$("//div[contains(@class,'ant-select-item-option-disabled')][contains(., '（辅警）：辅警不能主持治安调解')]");
+    await refused.waitForDisplayed({ timeout: 10000 });
+    await shot("10a-security-round-presider");
+    await browser.keys("Escape");
+    await (await browser.$(".ant-modal-wrap:not([style*='display: none']) .ant-modal-close")).click();
+    await (await $t("mediation-form")).waitForDisplayed({ reverse: true, timeout: 10000 });
   });
 
   it("takes an errand from acceptance to delivered", async () => {
@@ -438,10 +491,28 @@ describe("枫桥警务台账", () => {
     await shot("13-errand-delivered");
   });
 
-  it("lists incidents, newest first", async () => {
+  it("lists incidents, newest first; one linked to the dispute names it, and the dispute shows it", async () => {
     await go("警情");
     await until("incidents", async () => (await browser.$$(".ant-table-tbody tr.ant-table-row").length) > 0);
     await shot("14-incidents");
+    await until("the list settled", async () => (await browser.$$(".ant-spin-blur").length) === 0);
+    await (await browser.$(".ant-table-tbody tr.ant-table-row td")).click();
+    await (await $t("incident-edit")).waitForDisplayed();
+    await settled();
+    await (await $t("incident-edit")).click();
+    await (await $t("incident-form")).waitForDisplayed();
+    await settled();
+    await pick("关联的矛盾纠纷", `${resident}与周立新`);
+    await (await $t("incident-save")).click();
+    await (await $t("incident-form")).waitForDisplayed({ reverse: true, timeout: 10000 });
+    const link = await $t("incident-dispute-link");
+    await until("the link naming the dispute", async () => (await link.getText()) === `${resident}与周立新排水沟纠纷`);
+    await shot("14a-incident-names-dispute");
+    await link.click();
+    const linked = await $t("dispute-incident");
+    await linked.waitForDisplayed({ timeout: 15000 });
+    expect(await (await $t("dispute-facts")).getText()).toContain("各方责任");
+    await shot("14b-dispute-shows-incident");
   });
 
   it("registers a hazard in 群防群治 and verifies it, and the month's report counts it", async () => {
@@ -497,6 +568,9 @@ describe("枫桥警务台账", () => {
     expect(now["警情"]).toBe(monthBefore["警情"]);
     await until("the chart by category", async () => (await browser.$$("canvas").length) > 0);
     await shot("17-reports");
+    await (await byText("花名册导入", "div")).click();
+    expect(await (await $t("import-columns")).getText()).toContain("户主姓名");
+    await shot("17a-roster-columns");
   });
 
   it("saves the post's phone in 设置 and shows where the data lives", async () => {
