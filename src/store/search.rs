@@ -158,12 +158,26 @@ fn numeric_search(conn: &Connection, q: &str, want: i64) -> Result<(Vec<String>,
             }
         }
     }
-    let total = capped_count(
-        conn,
-        "SELECT id FROM person WHERE id_number >= ?1 AND id_number < ?2 AND deleted_at IS NULL
-         UNION SELECT id FROM person WHERE phone >= ?1 AND phone < ?2 AND deleted_at IS NULL",
-        params![q, end],
-    )?;
+    let count = |col: &str| {
+        capped_count(
+            conn,
+            &format!("SELECT 1 FROM person WHERE {col} >= ?1 AND {col} < ?2 AND deleted_at IS NULL"),
+            params![q, end],
+        )
+    };
+    let (by_id, by_phone) = (count("id_number")?, count("phone")?);
+    // Digits that begin both an ID number and a phone are rare (13…15 are provinces and
+    // mobile prefixes alike): only then count the people once through the union.
+    let total = if by_id > 0 && by_phone > 0 {
+        capped_count(
+            conn,
+            "SELECT id FROM person WHERE id_number >= ?1 AND id_number < ?2 AND deleted_at IS NULL
+             UNION SELECT id FROM person WHERE phone >= ?1 AND phone < ?2 AND deleted_at IS NULL",
+            params![q, end],
+        )?
+    } else {
+        by_id + by_phone
+    };
     if total > 0 {
         return Ok((out, total));
     }
