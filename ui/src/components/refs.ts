@@ -1,6 +1,6 @@
 import { useCallback } from "react";
 import { backend } from "../backend";
-import type { Officer, Village } from "../backend";
+import type { Incident, Officer, Village } from "../backend";
 import { RoleLabel } from "../backend/types";
 import { useLoad } from "./useLoad";
 
@@ -31,3 +31,13 @@ export function officerOptions(officers: Officer[], { keep, presiding = false }:
 
 /** Villages as a picker offers them. */
 export const villageOptions = (villages: Village[]) => villages.map((v) => ({ value: v.id, label: v.name }));
+
+/** The 50 latest incidents as a picker offers them (time, kind, place), loaded only when
+ * `wanted` (a form that may link one). */
+export function useIncidentOptions(wanted = true) {
+  const incidents = useLoad(
+    useCallback(() => (wanted ? backend.incident.list({ page: 1, page_size: 50 }).then((p) => p.items) : Promise.resolve([])), [wanted]),
+    [] as Incident[],
+  ).data;
+  return incidents.map((i) => ({ value: i.id, label: `${i.occurred_at_local} ${i.kind_label} ${i.place}` }));
+}

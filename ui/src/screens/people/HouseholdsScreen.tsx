@@ -8,6 +8,7 @@ import { KnownTagLabel, SexLabel } from "../../backend/types";
 import { HouseholdForm } from "./HouseholdForm";
 import { PersonForm } from "./PersonForm";
 import { options } from "../../components/options";
+import { villageOptions } from "../../components/refs";
 
 const PAGE_SIZE = 15;
 
@@ -84,7 +85,7 @@ export function HouseholdsScreen() {
           placeholder="村（社区）"
           style={{ width: 160 }}
           value={villageId}
-          options={villages.map((v) => ({ value: v.id, label: v.name }))}
+          options={villageOptions(villages)}
           onChange={(v) => setParam({ village: v, group: undefined, q: undefined })}
           data-testid="filter-village"
         />

@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useState } from "react";
 import { Alert, Button, Card, Form, Input, Modal, Row, Select, Space, Table, Tag } from "antd";
 import { backend } from "../../backend";
-import type { AdvanceLead, Incident, Lead, LeadInput, LeadStatus } from "../../backend";
+import type { AdvanceLead, Lead, LeadInput, LeadStatus } from "../../backend";
 import { LeadStatusLabel } from "../../backend/types";
 import { blankToNull } from "../../components/formErrors";
 import { DateField } from "../../components/DateField";
@@ -9,6 +9,7 @@ import { options } from "../../components/options";
 import { useLoad } from "../../components/useLoad";
 import { useSave } from "../../components/useSave";
 import { useRefs, LedgerActions } from "./common";
+import { useIncidentOptions } from "../../components/refs";
 import { Field } from "../../components/Field";
 
 type Refs = ReturnType<typeof useRefs>;
@@ -53,10 +54,7 @@ export function LeadForm({ refs, onSaved }: { refs: Refs; onSaved: () => void })
 
 /** One step of a lead: 核查, 转警情/案件 (with the incident or case number) or 了结 (with how). */
 export function LeadStepForm({ lead, to, onSaved }: { lead: Lead; to: LeadStatus; onSaved: () => void }) {
-  const [incidents, setIncidents] = useState<Incident[]>([]);
-  useEffect(() => {
-    if (to === "converted") backend.incident.list({ page: 1, page_size: 50 }).then((p) => setIncidents(p.items), () => {});
-  }, [to]);
+  const incidentOptions = useIncidentOptions(to === "converted");
   const { formProps, saving, alert } = useSave((v: AdvanceLead) => backend.lead.advance({ ...blankToNull(v), id: lead.id, to }), onSaved);
   return (
     <Form {...formProps} layout="vertical" data-testid="lead-step-form">
@@ -69,7 +67,7 @@ export function LeadStepForm({ lead, to, onSaved }: { lead: Lead; to: LeadStatus
               allowClear
               showSearch
               optionFilterProp="label"
-              options={incidents.map((i) => ({ value: i.id, label: `${i.occurred_at_local} ${i.kind_label} ${i.place}` }))}
+              options={incidentOptions}
             />
           </Field>
           <Field span={10} name="case_no" label="案件编号" />

@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useState } from "react";
 import { Alert, Button, Card, Col, Form, Input, Modal, Row, Select, Space, Table, Tag } from "antd";
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
 import { beijingNow } from "../../components/time";
 import { backend } from "../../backend";
-import type { FindingHandling, Incident, PatrolInput, PatrolMode } from "../../backend";
+import type { FindingHandling, PatrolInput, PatrolMode } from "../../backend";
 import { FindingHandlingLabel, HazardKindLabel, PatrolModeLabel } from "../../backend/types";
 import { blankToNull } from "../../components/formErrors";
 import { DateField, MonthField, thisMonth } from "../../components/DateField";
@@ -11,16 +11,14 @@ import { options } from "../../components/options";
 import { useLoad } from "../../components/useLoad";
 import { useSave } from "../../components/useSave";
 import { useRefs, LedgerActions } from "./common";
+import { useIncidentOptions } from "../../components/refs";
 import { Field } from "../../components/Field";
 
 type Refs = ReturnType<typeof useRefs>;
 
 /** 登记巡逻: the patrol and each finding, handled on the spot or handed on. */
 export function PatrolForm({ refs, onSaved }: { refs: Refs; onSaved: () => void }) {
-  const [incidents, setIncidents] = useState<Incident[]>([]);
-  useEffect(() => {
-    backend.incident.list({ page: 1, page_size: 50 }).then((p) => setIncidents(p.items), () => {});
-  }, []);
+  const incidentOptions = useIncidentOptions();
   const { form, formProps, saving, alert } = useSave(
     (v: PatrolInput) =>
       backend.patrol.create({
@@ -89,7 +87,7 @@ export function PatrolForm({ refs, onSaved }: { refs: Refs; onSaved: () => void 
                               allowClear
                               showSearch
                               optionFilterProp="label"
-                              options={incidents.map((i) => ({ value: i.id, label: `${i.occurred_at_local} ${i.kind_label} ${i.place}` }))}
+                              options={incidentOptions}
                             />
                           </Form.Item>
                         )}
