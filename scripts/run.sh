@@ -25,6 +25,9 @@ need_apt() {
   fi
 }
 
+# Run from the source tree, not from an installed package: the documents' fonts are the tree's.
+export FENGQIAO_FONT_DIR=${FENGQIAO_FONT_DIR:-$PWD/assets/fonts}
+
 if [ "${1:-}" = "cli" ]; then
   shift
   need_apt build-essential pkg-config libssl-dev

@@ -337,6 +337,12 @@ fn main() {
             app.manage(Held(Mutex::new(held)));
             #[cfg(unix)]
             tauri::async_runtime::spawn(exit_on_signal(app.handle().clone()));
+            // The documents' fonts are the package's resources (bundle.resources in
+            // tauri.conf.json): /usr/lib/fengqiao-desk/fonts from the .deb, beside the
+            // program from the Windows installers.
+            if let Ok(resources) = app.path().resource_dir() {
+                fengqiao::docs::font::set_dir(resources.join(fengqiao::docs::font::RESOURCE_SUBDIR));
+            }
             #[cfg(target_os = "linux")]
             for window in app.webview_windows().into_values() {
                 window.with_webview(tune_webview)?;

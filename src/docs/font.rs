@@ -3,12 +3,14 @@
 //!
 //! The files are read and parsed once per process ([`fonts`]) and kept for every later
 //! document; a PDF embeds only the glyphs it uses (printpdf's `text_layout` subsetting).
-//! The font files are a resource beside the program, not part of it: looked for in
-//! `$FENGQIAO_FONT_DIR`, then in `assets/fonts` next to the executable (and one and two
-//! levels up, as in a bundle or `target/debug`), then in the source tree.
+//! The font files are a resource the package installs beside the program, not part of it,
+//! and never looked for where the program was built ([`search_dirs`]): in
+//! `$FENGQIAO_FONT_DIR` (an override), in the directory the program was told ([`set_dir`]:
+//! the desktop shell passes its Tauri resource directory's `fonts`), then in the two
+//! places an installed package puts them relative to the executable.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
 
 use printpdf::ParsedFont;
 
@@ -110,20 +112,65 @@ pub fn missing_message(label: &str, c: char) -> String {
     )
 }
 
-/// Where the font files are looked for, in order.
+/// The name the package installs under: on Linux its resources go to
+/// `/usr/lib/fengqiao-desk/` (Tauri's resource directory for the `.deb`, named after
+/// `productName` in `src-tauri/tauri.conf.json`).
+pub const PACKAGE: &str = "fengqiao-desk";
+
+/// The font directory's name inside the package's resource directory
+/// (`bundle.resources` in `src-tauri/tauri.conf.json`).
+pub const RESOURCE_SUBDIR: &str = "fonts";
+
+static TOLD_DIR: RwLock<Option<PathBuf>> = RwLock::new(None);
+
+/// Tells the core where the program's package keeps the font files: the desktop shell
+/// calls it at start-up with its Tauri resource directory's `fonts`, and tests with the
+/// source tree's `assets/fonts`. It counts only before the first document is made, since
+/// the fonts are read once per process ([`fonts`]).
+pub fn set_dir(dir: impl Into<PathBuf>) {
+    let dir = dir.into();
+    match TOLD_DIR.write() {
+        Ok(mut told) => *told = Some(dir),
+        Err(poisoned) => *poisoned.into_inner() = Some(dir),
+    }
+}
+
+/// Where the font files are looked for, in order:
+///
+/// 1. `$FENGQIAO_FONT_DIR`, for whoever needs the fonts elsewhere;
+/// 2. the directory given to [`set_dir`];
+/// 3. `fonts` beside the executable, where the Windows installers put the app's resources
+///    (and where Tauri's build copies them next to a build's binary);
+/// 4. `../lib/fengqiao-desk/fonts` from the executable, where the `.deb` puts them: the
+///    command-line tool `/usr/bin/fengqiao` finds the desktop app's fonts in
+///    `/usr/lib/fengqiao-desk/fonts`.
+///
+/// No directory of the build machine is compiled in: a program that finds no fonts says
+/// where it looked.
 pub fn search_dirs() -> Vec<PathBuf> {
     let mut dirs = Vec::new();
     if let Some(d) = std::env::var_os("FENGQIAO_FONT_DIR") {
         dirs.push(PathBuf::from(d));
     }
+    let told = match TOLD_DIR.read() {
+        Ok(told) => told.clone(),
+        Err(poisoned) => poisoned.into_inner().clone(),
+    };
+    dirs.extend(told);
     if let Ok(exe) = std::env::current_exe()
         && let Some(dir) = exe.parent()
     {
-        for up in [dir, dir.parent().unwrap_or(dir), dir.parent().and_then(Path::parent).unwrap_or(dir)] {
-            dirs.push(up.join("assets").join("fonts"));
+        dirs.push(dir.join(RESOURCE_SUBDIR));
+        if let Some(prefix) = dir.parent() {
+            dirs.push(prefix.join("lib").join(PACKAGE).join(RESOURCE_SUBDIR));
         }
     }
+    // The unit tests of the core, which no package ships.
+    #[cfg(test)]
     dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets").join("fonts"));
+    // The shell's resource directory is often one of the package's places.
+    let mut seen = std::collections::HashSet::new();
+    dirs.retain(|d| seen.insert(d.clone()));
     dirs
 }
 
@@ -133,7 +180,7 @@ fn load() -> Result<Fonts> {
         let tried: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
         Error::Document {
             message: format!(
-                "找不到文书字体 {REGULAR_FILE} 和 {BOLD_FILE}（已查找：{}）；可用环境变量 FENGQIAO_FONT_DIR 指定字体目录",
+                "找不到文书字体 {REGULAR_FILE} 和 {BOLD_FILE}（已查找：{}）；请重新安装本程序，或用环境变量 FENGQIAO_FONT_DIR 指定字体目录",
                 tried.join("；")
             ),
         }
@@ -161,6 +208,17 @@ mod tests {
         assert_eq!(e.field(), Some("parties[0].name"));
         assert!(e.to_string().contains("“𪚥”"), "{e}");
         assert!(e.to_string().contains("U+2A6A5"), "{e}");
+    }
+
+    #[test]
+    fn the_package_installs_the_fonts_where_the_programs_look() {
+        let conf = Path::new(env!("CARGO_MANIFEST_DIR")).join("src-tauri").join("tauri.conf.json");
+        let conf: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(conf).unwrap()).unwrap();
+        assert_eq!(conf["productName"], PACKAGE, "the .deb's resource directory is /usr/lib/<productName>");
+        let resources = &conf["bundle"]["resources"];
+        for file in [REGULAR_FILE, BOLD_FILE, "OFL.txt"] {
+            assert_eq!(resources[format!("../assets/fonts/{file}")], format!("{RESOURCE_SUBDIR}/{file}"), "{file}");
+        }
     }
 
     #[test]

@@ -3,17 +3,23 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
+use crate::common;
+
+fn run(cli: &Path, db: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(cli);
+    cmd.arg("--db").arg(db).args(args).env("FENGQIAO_NOW", "2026-11-23T09:00:00+08:00");
+    cmd
+}
+
+/// The CLI as built, told where the source tree's fonts are.
 fn fengqiao(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fengqiao"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("FENGQIAO_NOW", "2026-11-23T09:00:00+08:00")
+    run(Path::new(env!("CARGO_BIN_EXE_fengqiao")), db, args)
+        .env("FENGQIAO_FONT_DIR", common::source_fonts())
         .output()
         .unwrap()
 }
@@ -69,4 +75,46 @@ fn agreement_ledgers_stats_and_import_from_the_cli() {
     assert_eq!(preview["households_created"], 0);
     let after: i64 = conn.query_row("SELECT count(*) FROM change_log", [], |r| r.get(0)).unwrap();
     assert_eq!(before, after, "a dry run writes nothing");
+}
+
+/// `to` as a hard link to `from` when both are on one file system (the CLI is large), else
+/// a copy.
+fn place(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+    if std::fs::hard_link(from, to).is_err() {
+        std::fs::copy(from, to).unwrap();
+    }
+}
+
+#[test]
+fn the_installed_cli_prints_with_the_fonts_of_its_package_and_no_others() {
+    // The layout of the .deb: /usr/bin/fengqiao, the app's resources in /usr/lib/fengqiao-desk.
+    let root = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let cli = root.path().join("usr/bin/fengqiao");
+    place(Path::new(env!("CARGO_BIN_EXE_fengqiao")), &cli);
+    let fonts: PathBuf = root.path().join("usr/lib/fengqiao-desk/fonts");
+    let db = root.path().join("post.db");
+    let installed = |args: &[&str]| run(&cli, &db, args).env_remove("FENGQIAO_FONT_DIR").output().unwrap();
+    let out = installed(&["demo", "--households", "30", "--seed", "3"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pdf = root.path().join("月报.pdf");
+    let report = ["stats", "--month", "2026-11", "--out", pdf.to_str().unwrap()];
+
+    // Fonts missing from the package: refused, saying where it looked; never the source tree.
+    let out = installed(&report);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "printed without the package's fonts: {said}");
+    assert!(said.contains("找不到文书字体"), "{said}");
+    assert!(said.contains(&fonts.display().to_string()), "names the package's font directory: {said}");
+    assert!(!said.contains(&common::source_fonts().display().to_string()), "looked in the source tree: {said}");
+    assert!(!pdf.exists());
+
+    for file in ["NotoSerifSC-Regular.ttf", "NotoSerifSC-Bold.ttf"] {
+        place(&common::source_fonts().join(file), &fonts.join(file));
+    }
+    let out = installed(&report);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("2026年11月工作统计"), "{text}");
 }

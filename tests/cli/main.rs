@@ -3,6 +3,9 @@
 //! One test binary (each links SQLCipher and the whole core); each module is one behaviour,
 //! run alone with `cargo test --test cli MODULE::`.
 
+#[path = "../common/mod.rs"]
+mod common;
+
 mod cli;
 mod docs_cli;
 mod in_use;

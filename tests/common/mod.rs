@@ -22,8 +22,15 @@ pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).expect("valid date")
 }
 
+/// The document fonts in the source tree. Programs never look there by themselves (they
+/// look where the package installs them), so tests that print say where they are.
+pub fn source_fonts() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets").join("fonts")
+}
+
 impl Post {
     pub fn new() -> Post {
+        fengqiao::docs::font::set_dir(source_fonts());
         let dir = tempfile::tempdir().expect("temp dir");
         let clock = Arc::new(FixedClock::at_date(today()));
         let api = Api::open(&dir.path().join("post.db"), clock.clone()).expect("open");
