@@ -111,9 +111,20 @@ step "npm install (ui)" need_node
 step "ui unit tests" bash -c "cd ui && npm test --silent"
 step "TypeScript bindings drift" types_current
 step "cargo clippy (app)" cargo clippy -p fengqiao-desk --all-targets --locked -- -D warnings
-# `tauri build` runs `npm run build` (tsc + vite) first, then cargo with custom-protocol.
-step "tauri build (debug, custom-protocol)" ui/node_modules/.bin/tauri build --debug --no-bundle
-# The end-to-end tests of the real app just built: tauri-driver (cargo install, once) and
-# WebKitWebDriver drive it under Xvfb through a day's work on a fresh database. Screenshots
-# of each screen are kept in target/e2e-screenshots/.
-step "end-to-end tests (app under Xvfb)" ./scripts/e2e.sh
+# The Debian package, of a debug build: `tauri build` runs `npm run build` (tsc + vite) first,
+# then cargo with custom-protocol, then bundles the app, the CLI `cargo test` built and the
+# fonts; the script checks that no file in it holds the path of this checkout or of the
+# target directory.
+step "package (.deb of the debug build)" ./scripts/package.sh --debug
+# The end-to-end tests run what an officer installs: the package, installed here, with the
+# source tree's assets/ out of reach. tauri-driver (cargo install, once) and WebKitWebDriver
+# drive the installed app under Xvfb through a day's work on a fresh database, printing every
+# kind of document; screenshots of each screen are kept in target/e2e-screenshots/.
+install_package() {
+  apt-get install -y -qq --reinstall "$(realpath "$bin_dir"/bundle/deb/fengqiao-desk_*.deb)"
+}
+step "install the package" install_package
+trap 'dpkg -r fengqiao-desk >/dev/null 2>&1 || true' EXIT
+step "end-to-end tests (installed app under Xvfb)" ./scripts/e2e.sh --installed
+step "remove the package" dpkg -r fengqiao-desk
+trap - EXIT

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { remote } from "webdriverio";
+import type { Dispute, DisputePage, MonthStats, Written } from "../src/backend/types";
 
 const APP = process.env.FENGQIAO_DESK_BIN ?? "";
 /** The command-line tool, a second program on the app's database. */
@@ -447,6 +448,87 @@ describe("枫桥警务台账", () => {
     await browser.keys("Escape");
     await (await browser.$(".ant-modal-wrap:not([style*='display: none']) .ant-modal-close")).click();
     await (await $t("mediation-form")).waitForDisplayed({ reverse: true, timeout: 10000 });
+  });
+
+  it("prints both kinds of agreement, the intake form, a follow-up record and the month's report", async () => {
+    // The app writes each document where the save dialog would have said, through the same
+    // backend call its 打印 button makes (the dialog is the system's, out of WebDriver's
+    // reach); pdftotext reads each back. Run against the installed package with the
+    // source tree's fonts out of reach (scripts/e2e.sh --installed), this is what shows
+    // that the package carries the fonts and the app finds them.
+    const call = async <T,>(method: string, params: Record<string, unknown>): Promise<T> => {
+      const reply = await browser.execute(
+        (m: string, p: Record<string, unknown>) =>
+          (window as unknown as { __TAURI_INTERNALS__: { invoke: (cmd: string, args: unknown) => Promise<unknown> } }).__TAURI_INTERNALS__
+            .invoke("call", { method: m, params: p })
+            // Not `{ error }`: webdriverio would take that for a WebDriver error of its own.
+            .then((value) => ({ refused: false, value }), (value: unknown) => ({ refused: true, value })),
+        method,
+        params,
+      );
+      if (reply.refused) throw new Error(`${method}: ${JSON.stringify(reply.value)}`);
+      return reply.value as T;
+    };
+    // pdftotext may break lines and space out a justified line's characters.
+    const squash = (s: string) => s.replace(/\s+/g, "");
+    const print = async (method: string, params: Record<string, unknown>, file: string) => {
+      const out = path.join(dataDir, file);
+      const written = await call<Written>(method, { ...params, path: out });
+      expect(written.path).toBe(out);
+      return squash(execFileSync("pdftotext", [out, "-"], { encoding: "utf8" }));
+    };
+    const withAgreement = async (track: string) => {
+      const page = await call<DisputePage>("dispute.list", { track, page_size: 100 });
+      const row = page.items.find((r) => r.agreement_number);
+      expect(row, `a ${track} dispute with a finalised agreement`).toBeDefined();
+      return call<Dispute>("dispute.get", { id: row!.id });
+    };
+
+    // The dispute this walk took to a finalised 人民调解协议书, and its intake form.
+    const own = await call<DisputePage>("dispute.list", { text: "周立新排水沟纠纷" });
+    expect(own.items).toHaveLength(1);
+    const walked = await call<Dispute>("dispute.get", { id: own.items[0].id });
+    let text = await print("agreement.pdf", { dispute_id: walked.id }, "人民调解协议书.pdf");
+    expect(text).toContain("人民调解协议书");
+    expect(text).toContain(squash(walked.agreement!.number!));
+    expect(text).toContain("周立新");
+    expect(text).toContain(squash("双方于十日内共同清理排水沟"));
+    text = await print("intake.pdf", { dispute_id: walked.id }, "调解登记表.pdf");
+    expect(text).toContain("矛盾纠纷调解登记表");
+    expect(text).toContain(squash(walked.title));
+    expect(text).toContain("330326198001011231");
+
+    // A 治安调解协议书 from the demo post.
+    const security = await withAgreement("security");
+    text = await print("agreement.pdf", { dispute_id: security.id }, "治安调解协议书.pdf");
+    expect(text).toContain("治安调解协议书");
+    expect(text).toContain(squash(security.agreement!.number!));
+    expect(text).toContain(security.parties[0].name);
+
+    // A follow-up record of a demo dispute visited after its agreement.
+    const page = await call<DisputePage>("dispute.list", { status: "closed", page_size: 100 });
+    let visited: { dispute: Dispute; id: string } | undefined;
+    for (const row of page.items) {
+      const d = await call<Dispute>("dispute.get", { id: row.id });
+      const f = d.follow_ups.find((x) => x.done_on && x.agreement_number);
+      if (f) {
+        visited = { dispute: d, id: f.id };
+        break;
+      }
+    }
+    expect(visited, "a closed dispute with a follow-up done").toBeDefined();
+    text = await print("followup.pdf", { follow_up_id: visited!.id }, "回访记录.pdf");
+    expect(text).toContain("矛盾纠纷回访记录");
+    expect(text).toContain(squash(visited!.dispute.agreement!.number!));
+    expect(text).toContain(visited!.dispute.parties[0].name);
+
+    // The month's report, its figures those 报表 shows.
+    const month = new Date().toISOString().slice(0, 7);
+    const stats = await call<MonthStats>("stats.month", { month });
+    text = await print("stats.export", { month }, "月报.pdf");
+    const [y, m] = month.split("-");
+    expect(text).toContain(`${y}年${Number(m)}月工作统计`);
+    expect(text).toContain(`走访${stats.visits}户次`);
   });
 
   it("takes an errand from acceptance to delivered", async () => {
