@@ -83,6 +83,17 @@ str_enum!(
 );
 
 str_enum!(
+    /// County logins' roles at HQ (the county console). What each may do is in
+    /// `api::county::permission`; a station leader sees only the posts of one 派出所.
+    CountyRole, "县局账号角色" {
+        CountyAdmin = "county_admin" / "县局管理员",
+        Supervisor = "supervisor" / "县局督办",
+        StationLeader = "station_leader" / "派出所负责人",
+        Viewer = "viewer" / "统计查看",
+    }
+);
+
+str_enum!(
     /// 纠纷类型: the county statistics categories.
     DisputeKind, "纠纷类型" {
         Family = "family" / "婚姻家庭继承",

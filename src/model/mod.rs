@@ -10,6 +10,7 @@ pub mod hlc;
 pub mod id_number;
 pub mod incident;
 pub mod merge;
+pub mod otp;
 pub mod people;
 pub mod prevention;
 pub mod sheet;

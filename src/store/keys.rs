@@ -279,30 +279,51 @@ impl KeyFile {
         now: DateTime<Utc>,
         policy: &Policy,
     ) -> Result<DbKey> {
-        if let Some(e) = self.entry(login) {
-            e.lockout.check(now)?;
-        }
+        self.check_lock(login, now)?;
         match self.unwrap_key(login, password) {
             Ok(key) => {
-                if let Some(e) = self.entry_mut(login)
-                    && !e.lockout.is_clear()
-                {
-                    e.lockout = Lockout::default();
-                    self.save(path)?;
-                }
+                self.succeeded(path, login)?;
                 Ok(key)
             }
             Err(err) => {
-                if let Some(e) = self.entry_mut(login) {
-                    e.lockout = e.lockout.after_failure(now, policy);
-                    e.unaudited_failures.push(now);
-                    self.save(path)?;
-                    // The attempt that locks the account says so.
-                    e_check(self.entry(login), now)?;
-                }
+                self.fail(path, login, now, policy)?;
                 Err(err)
             }
         }
+    }
+
+    /// Refuses a login attempt while `login` is locked at `now`.
+    pub fn check_lock(&self, login: &str, now: DateTime<Utc>) -> Result<()> {
+        match self.entry(login) {
+            Some(e) => e.lockout.check(now),
+            None => Ok(()),
+        }
+    }
+
+    /// A login of `login` succeeded: its failure count starts again (the file is rewritten
+    /// only when there was one).
+    pub fn succeeded(&mut self, path: &Path, login: &str) -> Result<()> {
+        if let Some(e) = self.entry_mut(login)
+            && !e.lockout.is_clear()
+        {
+            e.lockout = Lockout::default();
+            self.save(path)?;
+        }
+        Ok(())
+    }
+
+    /// Counts a failed login of `login` at `now` (a wrong password, or at HQ a wrong
+    /// one-time code after the right password), keeps it for the audit log and rewrites the
+    /// file; the failure that locks the account returns the lock's message.
+    pub fn fail(&mut self, path: &Path, login: &str, now: DateTime<Utc>, policy: &Policy) -> Result<()> {
+        if let Some(e) = self.entry_mut(login) {
+            e.lockout = e.lockout.after_failure(now, policy);
+            e.unaudited_failures.push(now);
+            self.save(path)?;
+            // The attempt that locks the account says so.
+            e_check(self.entry(login), now)?;
+        }
+        Ok(())
     }
 
     /// Clears `login`'s lock and failure count (an admin's unlock).

@@ -9,6 +9,7 @@
 pub mod access;
 pub mod audit;
 pub mod backup;
+pub mod county;
 pub mod dispute;
 pub mod errand;
 pub mod files;
@@ -361,6 +362,7 @@ sql_enum!(
     Residence,
     Relation,
     Role,
+    CountyRole,
     DisputeKind,
     DisputeSource,
     Grade,
