@@ -5,7 +5,10 @@
 //! (群防群治, from [`crate::store::prevention::month_figures`]).
 //!
 //! [`compute`] is the arithmetic: a pure function over plain records ([`Facts`]), tested
-//! with tables of cases. [`gather`] reads just the month's records from the store.
+//! with tables of cases. [`gather`] reads just the month's records from the store. Each
+//! fact names its row and village, so the county can split one gathering by post or village
+//! ([`Facts::retain`]) and list the records behind a figure ([`behind`], which classifies
+//! each record with the same functions as [`compute`]).
 
 use std::collections::BTreeMap;
 
@@ -24,6 +27,8 @@ pub use crate::store::dispute::DisputeFact;
 pub use crate::store::dispute::agreement::AgreementFact;
 pub use crate::store::dispute::follow_up::FollowUpFact;
 pub use crate::store::errand::ErrandFact;
+pub use crate::store::household::VisitFact;
+pub use crate::store::incident::IncidentFact;
 
 /// Everything the month's figures are computed from.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -36,10 +41,63 @@ pub struct Facts {
     pub follow_ups: Vec<FollowUpFact>,
     /// Errands requested, due or done in the month.
     pub errands: Vec<ErrandFact>,
-    /// Incidents that occurred in the month, by kind.
-    pub incidents: Vec<IncidentKind>,
+    /// Incidents that occurred in the month.
+    pub incidents: Vec<IncidentFact>,
     /// Household visits made in the month.
-    pub visits: i64,
+    pub visits: Vec<VisitFact>,
+}
+
+impl Facts {
+    /// Each fact's table, row and village (a follow-up's or agreement's dispute, a visit's
+    /// household).
+    pub fn rows(&self) -> Vec<(&'static str, &str, Option<&str>)> {
+        let mut out: Vec<(&'static str, &str, Option<&str>)> = Vec::new();
+        out.extend(self.disputes.iter().map(|d| ("dispute", d.id.as_str(), d.village_id.as_deref())));
+        out.extend(self.agreements.iter().map(|a| ("dispute", a.dispute_id.as_str(), a.village_id.as_deref())));
+        out.extend(self.follow_ups.iter().map(|f| ("dispute", f.dispute_id.as_str(), f.village_id.as_deref())));
+        out.extend(self.errands.iter().map(|e| ("errand", e.id.as_str(), e.village_id.as_deref())));
+        out.extend(self.incidents.iter().map(|i| ("incident", i.id.as_str(), i.village_id.as_deref())));
+        out.extend(self.visits.iter().map(|v| ("household", v.household_id.as_str(), v.village_id.as_deref())));
+        out
+    }
+
+    /// The facts whose village `keep` accepts (`None` for a fact with no known village),
+    /// given with the table and row the fact is about.
+    pub fn retain(&self, keep: impl Fn(&str, &str, Option<&str>) -> bool) -> Facts {
+        Facts {
+            disputes: self
+                .disputes
+                .iter()
+                .filter(|d| keep("dispute", &d.id, d.village_id.as_deref()))
+                .cloned()
+                .collect(),
+            agreements: self
+                .agreements
+                .iter()
+                .filter(|a| keep("dispute", &a.dispute_id, a.village_id.as_deref()))
+                .cloned()
+                .collect(),
+            follow_ups: self
+                .follow_ups
+                .iter()
+                .filter(|f| keep("dispute", &f.dispute_id, f.village_id.as_deref()))
+                .cloned()
+                .collect(),
+            errands: self.errands.iter().filter(|e| keep("errand", &e.id, e.village_id.as_deref())).cloned().collect(),
+            incidents: self
+                .incidents
+                .iter()
+                .filter(|i| keep("incident", &i.id, i.village_id.as_deref()))
+                .cloned()
+                .collect(),
+            visits: self
+                .visits
+                .iter()
+                .filter(|v| keep("household", &v.household_id, v.village_id.as_deref()))
+                .cloned()
+                .collect(),
+        }
+    }
 }
 
 /// The dispute figures of one slice (the whole post, a category, a village).
@@ -197,6 +255,147 @@ fn add(f: &mut DisputeFigures, d: &DisputeFact, received: bool, outcome: Option<
     f.success_rate = success_rate(f.settled, f.mediated);
 }
 
+/// How a follow-up counts in a month: `None` when not due in it.
+struct FollowUpFlags {
+    done: bool,
+    held: bool,
+    overdue: bool,
+}
+
+fn follow_up_flags(f: &FollowUpFact, in_month: &impl Fn(NaiveDate) -> bool, today: NaiveDate) -> Option<FollowUpFlags> {
+    in_month(f.due_on).then(|| FollowUpFlags {
+        done: f.done_on.is_some(),
+        held: f.done_on.is_some() && f.held == Some(true),
+        overdue: f.done_on.is_none() && f.due_on < today,
+    })
+}
+
+/// How an errand counts in a month.
+struct ErrandFlags {
+    accepted: bool,
+    done: bool,
+    overdue: bool,
+}
+
+fn errand_flags(e: &ErrandFact, in_month: &impl Fn(NaiveDate) -> bool, today: NaiveDate) -> ErrandFlags {
+    let late = match e.done_on {
+        Some(done) => done > e.due_on,
+        None => e.due_on < today && e.status != ErrandStatus::Cancelled,
+    };
+    ErrandFlags {
+        accepted: in_month(e.requested_on),
+        done: e.done_on.is_some_and(in_month),
+        overdue: in_month(e.due_on) && late && e.status != ErrandStatus::Cancelled,
+    }
+}
+
+/// A figure of the month whose records can be listed ([`behind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Figure {
+    /// 纠纷受理.
+    Received,
+    /// 纠纷调解.
+    Mediated,
+    /// 调解成功.
+    Settled,
+    /// 调解不成.
+    Failed,
+    /// 人民调解协议书.
+    AgreementsPeople,
+    /// 治安调解协议书.
+    AgreementsSecurity,
+    /// 口头协议.
+    AgreementsOral,
+    /// 应回访.
+    FollowUpsDue,
+    /// 已回访.
+    FollowUpsDone,
+    /// 逾期未回访.
+    FollowUpsOverdue,
+    /// 代办受理.
+    ErrandsAccepted,
+    /// 代办办结.
+    ErrandsDone,
+    /// 代办逾期.
+    ErrandsOverdue,
+    /// 警情.
+    Incidents,
+    /// 走访（按户）.
+    Visits,
+}
+
+/// A record behind a figure: its table and id (a follow-up's or agreement's dispute, a
+/// visit's household).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Behind {
+    /// The table.
+    pub table: &'static str,
+    /// The row.
+    pub id: String,
+    /// Its village, if known.
+    pub village_id: Option<String>,
+}
+
+/// The records a figure of [`compute`] counts, one per count (a household visited twice
+/// appears twice), classified by the same functions.
+pub fn behind(figure: Figure, month: Month, today: NaiveDate, facts: &Facts) -> Vec<Behind> {
+    let (first, next) = (month.first(), month.next_first());
+    let in_month = |d: NaiveDate| d >= first && d < next;
+    let one =
+        |table, id: &str, village: &Option<String>| Behind { table, id: id.to_owned(), village_id: village.clone() };
+    let disputes = |want: &dyn Fn(bool, Option<Outcome>) -> bool| -> Vec<Behind> {
+        facts
+            .disputes
+            .iter()
+            .filter(|d| want(in_month(d.received_on), outcome_in(d, &in_month)))
+            .map(|d| one("dispute", &d.id, &d.village_id))
+            .collect()
+    };
+    let agreements = |kind: AgreementKind| -> Vec<Behind> {
+        facts
+            .agreements
+            .iter()
+            .filter(|a| a.kind == kind && in_month(a.effective_on))
+            .map(|a| one("dispute", &a.dispute_id, &a.village_id))
+            .collect()
+    };
+    let follow_ups = |want: &dyn Fn(&FollowUpFlags) -> bool| -> Vec<Behind> {
+        facts
+            .follow_ups
+            .iter()
+            .filter(|f| follow_up_flags(f, &in_month, today).is_some_and(|x| want(&x)))
+            .map(|f| one("dispute", &f.dispute_id, &f.village_id))
+            .collect()
+    };
+    let errands = |want: &dyn Fn(&ErrandFlags) -> bool| -> Vec<Behind> {
+        facts
+            .errands
+            .iter()
+            .filter(|e| want(&errand_flags(e, &in_month, today)))
+            .map(|e| one("errand", &e.id, &e.village_id))
+            .collect()
+    };
+    match figure {
+        Figure::Received => disputes(&|received, _| received),
+        Figure::Mediated => disputes(&|_, o| o.is_some()),
+        Figure::Settled => disputes(&|_, o| o == Some(Outcome::Settled)),
+        Figure::Failed => disputes(&|_, o| o == Some(Outcome::Failed)),
+        Figure::AgreementsPeople => agreements(AgreementKind::People),
+        Figure::AgreementsSecurity => agreements(AgreementKind::Security),
+        Figure::AgreementsOral => agreements(AgreementKind::Oral),
+        Figure::FollowUpsDue => follow_ups(&|_| true),
+        Figure::FollowUpsDone => follow_ups(&|x| x.done),
+        Figure::FollowUpsOverdue => follow_ups(&|x| x.overdue),
+        Figure::ErrandsAccepted => errands(&|x| x.accepted),
+        Figure::ErrandsDone => errands(&|x| x.done),
+        Figure::ErrandsOverdue => errands(&|x| x.overdue),
+        Figure::Incidents => facts.incidents.iter().map(|i| one("incident", &i.id, &i.village_id)).collect(),
+        Figure::Visits => facts.visits.iter().map(|v| one("household", &v.household_id, &v.village_id)).collect(),
+    }
+}
+
 /// The month's figures from its records. `today` decides what is overdue.
 pub fn compute(month: Month, today: NaiveDate, facts: &Facts) -> MonthStats {
     let (first, next) = (month.first(), month.next_first());
@@ -234,38 +433,23 @@ pub fn compute(month: Month, today: NaiveDate, facts: &Facts) -> MonthStats {
         }
     }
     let mut follow_ups = FollowUpFigures::default();
-    for f in facts.follow_ups.iter().filter(|f| in_month(f.due_on)) {
+    for f in &facts.follow_ups {
+        let Some(flags) = follow_up_flags(f, &in_month, today) else { continue };
         follow_ups.due += 1;
-        match f.done_on {
-            Some(_) => {
-                follow_ups.done += 1;
-                if f.held == Some(true) {
-                    follow_ups.held += 1;
-                }
-            }
-            None if f.due_on < today => follow_ups.overdue += 1,
-            None => {}
-        }
+        follow_ups.done += i64::from(flags.done);
+        follow_ups.held += i64::from(flags.held);
+        follow_ups.overdue += i64::from(flags.overdue);
     }
     let mut errands = ErrandFigures::default();
     for e in &facts.errands {
-        if in_month(e.requested_on) {
-            errands.accepted += 1;
-        }
-        if e.done_on.is_some_and(in_month) {
-            errands.done += 1;
-        }
-        let late = match e.done_on {
-            Some(done) => done > e.due_on,
-            None => e.due_on < today && e.status != ErrandStatus::Cancelled,
-        };
-        if in_month(e.due_on) && late && e.status != ErrandStatus::Cancelled {
-            errands.overdue += 1;
-        }
+        let flags = errand_flags(e, &in_month, today);
+        errands.accepted += i64::from(flags.accepted);
+        errands.done += i64::from(flags.done);
+        errands.overdue += i64::from(flags.overdue);
     }
     let mut incidents: BTreeMap<IncidentKind, i64> = BTreeMap::new();
-    for k in &facts.incidents {
-        *incidents.entry(*k).or_default() += 1;
+    for i in &facts.incidents {
+        *incidents.entry(i.kind).or_default() += 1;
     }
     MonthStats {
         month: month.to_string(),
@@ -278,7 +462,7 @@ pub fn compute(month: Month, today: NaiveDate, facts: &Facts) -> MonthStats {
         errands,
         incidents_total: facts.incidents.len() as i64,
         incidents: incidents.into_iter().map(|(k, count)| Count { name: k.label().into(), count }).collect(),
-        visits: facts.visits,
+        visits: facts.visits.len() as i64,
         prevention: PreventionMonth { month: month.to_string(), ..Default::default() },
     }
 }
@@ -320,6 +504,8 @@ mod tests {
 
     fn dispute(received: &str, sessions: &[(&str, MediationOutcome)]) -> DisputeFact {
         DisputeFact {
+            id: format!("d-{received}-{}", sessions.len()),
+            village_id: Some("v1".into()),
             received_on: d(received),
             kind: DisputeKind::Neighbour,
             village: Some("青山村".into()),
@@ -395,19 +581,60 @@ mod tests {
     fn follow_ups_errands_agreements_incidents() {
         let facts = Facts {
             agreements: vec![
-                AgreementFact { kind: AgreementKind::People, effective_on: d("2026-11-01") },
-                AgreementFact { kind: AgreementKind::Oral, effective_on: d("2026-11-30") },
-                AgreementFact { kind: AgreementKind::Security, effective_on: d("2026-10-31") },
+                AgreementFact {
+                    dispute_id: "d".into(),
+                    village_id: None,
+                    kind: AgreementKind::People,
+                    effective_on: d("2026-11-01"),
+                },
+                AgreementFact {
+                    dispute_id: "d".into(),
+                    village_id: None,
+                    kind: AgreementKind::Oral,
+                    effective_on: d("2026-11-30"),
+                },
+                AgreementFact {
+                    dispute_id: "d".into(),
+                    village_id: None,
+                    kind: AgreementKind::Security,
+                    effective_on: d("2026-10-31"),
+                },
             ],
             follow_ups: vec![
-                FollowUpFact { due_on: d("2026-11-10"), done_on: Some(d("2026-11-10")), held: Some(true) },
-                FollowUpFact { due_on: d("2026-11-11"), done_on: Some(d("2026-11-12")), held: Some(false) },
-                FollowUpFact { due_on: d("2026-11-12"), done_on: None, held: None },
-                FollowUpFact { due_on: d("2026-11-28"), done_on: None, held: None },
+                FollowUpFact {
+                    dispute_id: "d".into(),
+                    village_id: None,
+                    due_on: d("2026-11-10"),
+                    done_on: Some(d("2026-11-10")),
+                    held: Some(true),
+                },
+                FollowUpFact {
+                    dispute_id: "d".into(),
+                    village_id: None,
+                    due_on: d("2026-11-11"),
+                    done_on: Some(d("2026-11-12")),
+                    held: Some(false),
+                },
+                FollowUpFact {
+                    dispute_id: "d".into(),
+                    village_id: None,
+                    due_on: d("2026-11-12"),
+                    done_on: None,
+                    held: None,
+                },
+                FollowUpFact {
+                    dispute_id: "d".into(),
+                    village_id: None,
+                    due_on: d("2026-11-28"),
+                    done_on: None,
+                    held: None,
+                },
             ],
             errands: vec![
                 // (requested, due, done, status): accepted, done in time.
                 ErrandFact {
+                    id: "e".into(),
+                    village_id: None,
                     requested_on: d("2026-11-02"),
                     due_on: d("2026-11-09"),
                     done_on: Some(d("2026-11-08")),
@@ -415,6 +642,8 @@ mod tests {
                 },
                 // Accepted in October, done late in November.
                 ErrandFact {
+                    id: "e".into(),
+                    village_id: None,
                     requested_on: d("2026-10-25"),
                     due_on: d("2026-11-03"),
                     done_on: Some(d("2026-11-05")),
@@ -422,6 +651,8 @@ mod tests {
                 },
                 // Open past its due date.
                 ErrandFact {
+                    id: "e".into(),
+                    village_id: None,
                     requested_on: d("2026-11-10"),
                     due_on: d("2026-11-17"),
                     done_on: None,
@@ -429,6 +660,8 @@ mod tests {
                 },
                 // Cancelled: never overdue.
                 ErrandFact {
+                    id: "e".into(),
+                    village_id: None,
                     requested_on: d("2026-11-10"),
                     due_on: d("2026-11-12"),
                     done_on: None,
@@ -436,14 +669,19 @@ mod tests {
                 },
                 // Not yet due.
                 ErrandFact {
+                    id: "e".into(),
+                    village_id: None,
                     requested_on: d("2026-11-20"),
                     due_on: d("2026-11-27"),
                     done_on: None,
                     status: ErrandStatus::Accepted,
                 },
             ],
-            incidents: vec![IncidentKind::Theft, IncidentKind::Fraud, IncidentKind::Theft],
-            visits: 17,
+            incidents: [IncidentKind::Theft, IncidentKind::Fraud, IncidentKind::Theft]
+                .into_iter()
+                .map(|kind| IncidentFact { id: "i".into(), village_id: None, kind })
+                .collect(),
+            visits: (0..17).map(|_| VisitFact { household_id: "h".into(), village_id: None }).collect(),
             ..Default::default()
         };
         let s = compute(nov(), d("2026-11-23"), &facts);
@@ -453,5 +691,70 @@ mod tests {
         assert_eq!(s.incidents_total, 3);
         assert_eq!(s.incidents[0], Count { name: "盗窃".into(), count: 2 });
         assert_eq!(s.visits, 17);
+    }
+
+    #[test]
+    fn the_records_behind_each_figure_are_as_many_as_the_figure_and_split_by_village() {
+        use MediationOutcome::*;
+        let mut a = dispute("2026-11-02", &[("2026-11-05", Settled)]);
+        a.id = "a".into();
+        let mut b = dispute("2026-10-03", &[("2026-11-06", Failed)]);
+        b.id = "b".into();
+        b.village_id = Some("v2".into());
+        let mut c = dispute("2026-11-04", &[("2026-11-07", Continued)]);
+        c.id = "c".into();
+        let facts = Facts {
+            disputes: vec![a, b, c],
+            follow_ups: vec![
+                FollowUpFact {
+                    dispute_id: "a".into(),
+                    village_id: Some("v1".into()),
+                    due_on: d("2026-11-10"),
+                    done_on: None,
+                    held: None,
+                },
+                FollowUpFact {
+                    dispute_id: "b".into(),
+                    village_id: Some("v2".into()),
+                    due_on: d("2026-11-11"),
+                    done_on: Some(d("2026-11-11")),
+                    held: Some(true),
+                },
+            ],
+            errands: vec![ErrandFact {
+                id: "e1".into(),
+                village_id: Some("v2".into()),
+                requested_on: d("2026-11-01"),
+                due_on: d("2026-11-05"),
+                done_on: None,
+                status: ErrandStatus::Accepted,
+            }],
+            ..Default::default()
+        };
+        let today = d("2026-11-23");
+        let s = compute(nov(), today, &facts);
+        let count = |f| behind(f, nov(), today, &facts).len() as i64;
+        let figures = [
+            (Figure::Received, s.disputes.received),
+            (Figure::Mediated, s.disputes.mediated),
+            (Figure::Settled, s.disputes.settled),
+            (Figure::Failed, s.disputes.failed),
+            (Figure::FollowUpsDue, s.follow_ups.due),
+            (Figure::FollowUpsDone, s.follow_ups.done),
+            (Figure::FollowUpsOverdue, s.follow_ups.overdue),
+            (Figure::ErrandsAccepted, s.errands.accepted),
+            (Figure::ErrandsOverdue, s.errands.overdue),
+        ];
+        for (f, want) in figures {
+            assert_eq!(count(f), want, "{f:?}");
+        }
+        let ids: Vec<String> = behind(Figure::Settled, nov(), today, &facts).into_iter().map(|b| b.id).collect();
+        assert_eq!(ids, ["a"]);
+        // One village's share, computed by the same function, adds up with the other's.
+        let v1 = compute(nov(), today, &facts.retain(|_, _, v| v == Some("v1")));
+        let v2 = compute(nov(), today, &facts.retain(|_, _, v| v == Some("v2")));
+        assert_eq!(v1.disputes.mediated + v2.disputes.mediated, s.disputes.mediated);
+        assert_eq!((v1.follow_ups.overdue, v2.follow_ups.done), (1, 1));
+        assert_eq!((v1.errands.overdue, v2.errands.overdue), (0, 1));
     }
 }

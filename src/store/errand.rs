@@ -592,6 +592,10 @@ pub const LEDGER: Ledger = Ledger {
 /// An errand, as the month's statistics count it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrandFact {
+    /// The errand.
+    pub id: String,
+    /// Its applicant's village, if known.
+    pub village_id: Option<String>,
     /// 受理日期.
     pub requested_on: NaiveDate,
     /// 办理期限.
@@ -607,12 +611,16 @@ pub fn month_facts(conn: &Connection, lo: &str, hi: &str) -> Result<Vec<ErrandFa
     let day = |s: Option<String>| crate::store::day_of(s);
     let rows = conn
         .prepare_cached(
-            "SELECT requested_on, due_on, done_on, status FROM errand WHERE deleted_at IS NULL
-               AND ((requested_on >= ?1 AND requested_on < ?2) OR (due_on >= ?1 AND due_on < ?2)
-                    OR (done_on >= ?1 AND done_on < ?2))",
+            "SELECT e.id, h.village_id, e.requested_on, e.due_on, e.done_on, e.status FROM errand e
+             LEFT JOIN person p ON p.id = e.person_id LEFT JOIN household h ON h.id = p.household_id
+             WHERE e.deleted_at IS NULL
+               AND ((e.requested_on >= ?1 AND e.requested_on < ?2) OR (e.due_on >= ?1 AND e.due_on < ?2)
+                    OR (e.done_on >= ?1 AND e.done_on < ?2))",
         )?
         .query_map([lo, hi], |r| {
             Ok((
+                r.get::<_, String>("id")?,
+                r.get::<_, Option<String>>("village_id")?,
                 day(r.get("requested_on")?),
                 day(r.get("due_on")?),
                 day(r.get("done_on")?),
@@ -622,8 +630,10 @@ pub fn month_facts(conn: &Connection, lo: &str, hi: &str) -> Result<Vec<ErrandFa
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows
         .into_iter()
-        .filter_map(|(requested, due, done_on, status)| match (requested, due) {
-            (Some(requested_on), Some(due_on)) => Some(ErrandFact { requested_on, due_on, done_on, status }),
+        .filter_map(|(id, village_id, requested, due, done_on, status)| match (requested, due) {
+            (Some(requested_on), Some(due_on)) => {
+                Some(ErrandFact { id, village_id, requested_on, due_on, done_on, status })
+            }
             _ => None,
         })
         .collect())

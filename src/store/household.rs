@@ -422,9 +422,24 @@ pub const LEDGER: Ledger = Ledger {
            ORDER BY v.name, length(g.name), g.name, h.address, h.id, p.relation <> 'head', p.birth_date",
 };
 
-/// How many household visits were made in `[lo, hi)`.
-pub fn visits_in(conn: &Connection, lo: &str, hi: &str) -> Result<i64> {
+/// The household visits made in `[lo, hi)`, with each household's village.
+pub fn visits_in(conn: &Connection, lo: &str, hi: &str) -> Result<Vec<VisitFact>> {
     Ok(conn
-        .prepare_cached("SELECT count(*) FROM visit WHERE deleted_at IS NULL AND visited_on >= ?1 AND visited_on < ?2")?
-        .query_row([lo, hi], |r| r.get(0))?)
+        .prepare_cached(
+            "SELECT v.household_id, h.village_id FROM visit v LEFT JOIN household h ON h.id = v.household_id
+             WHERE v.deleted_at IS NULL AND v.visited_on >= ?1 AND v.visited_on < ?2",
+        )?
+        .query_map([lo, hi], |r| {
+            Ok(VisitFact { household_id: r.get("household_id")?, village_id: r.get("village_id")? })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// A household visit, as the month's statistics count it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VisitFact {
+    /// The household visited.
+    pub household_id: String,
+    /// Its village.
+    pub village_id: Option<String>,
 }

@@ -407,12 +407,26 @@ pub const LEDGER: Ledger = Ledger {
            ORDER BY i.occurred_at, i.id",
 };
 
-/// The kinds of the incidents that occurred in `[from, to)` (instants as stored).
-pub fn kinds_in(conn: &Connection, from: &str, to: &str) -> Result<Vec<IncidentKind>> {
+/// The incidents that occurred in `[from, to)` (instants as stored), with their village.
+pub fn kinds_in(conn: &Connection, from: &str, to: &str) -> Result<Vec<IncidentFact>> {
     Ok(conn
         .prepare_cached(
-            "SELECT kind FROM incident WHERE deleted_at IS NULL AND occurred_at >= ?1 AND occurred_at < ?2",
+            "SELECT id, village_id, kind FROM incident
+             WHERE deleted_at IS NULL AND occurred_at >= ?1 AND occurred_at < ?2",
         )?
-        .query_map([from, to], |r| r.get::<_, IncidentKind>("kind"))?
+        .query_map([from, to], |r| {
+            Ok(IncidentFact { id: r.get("id")?, village_id: r.get("village_id")?, kind: r.get("kind")? })
+        })?
         .collect::<rusqlite::Result<_>>()?)
+}
+
+/// An incident, as the month's statistics count it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentFact {
+    /// The incident.
+    pub id: String,
+    /// Its village, if known.
+    pub village_id: Option<String>,
+    /// 警情类别.
+    pub kind: IncidentKind,
 }

@@ -447,6 +447,10 @@ pub fn record_fulfilment(tx: &mut Tx<'_>, input: FulfilmentInput) -> Result<()> 
 /// A finalised agreement, as the month's statistics count it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AgreementFact {
+    /// Its dispute.
+    pub dispute_id: String,
+    /// The dispute's village, if known.
+    pub village_id: Option<String>,
     /// 协议类型.
     pub kind: AgreementKind,
     /// The day it took effect.
@@ -458,10 +462,23 @@ pub struct AgreementFact {
 pub fn effective_in(conn: &Connection, lo: &str, hi: &str) -> Result<Vec<AgreementFact>> {
     let rows = conn
         .prepare_cached(
-            "SELECT kind, effective_on FROM agreement
-             WHERE deleted_at IS NULL AND finalised_at IS NOT NULL AND effective_on >= ?1 AND effective_on < ?2",
+            "SELECT a.kind, a.effective_on, a.dispute_id, d.village_id FROM agreement a
+             LEFT JOIN dispute d ON d.id = a.dispute_id
+             WHERE a.deleted_at IS NULL AND a.finalised_at IS NOT NULL AND a.effective_on >= ?1 AND a.effective_on < ?2",
         )?
-        .query_map([lo, hi], |r| Ok((r.get::<_, AgreementKind>("kind")?, day_of(r.get("effective_on")?))))?
+        .query_map([lo, hi], |r| {
+            Ok((
+                r.get::<_, AgreementKind>("kind")?,
+                day_of(r.get("effective_on")?),
+                r.get::<_, String>("dispute_id")?,
+                r.get::<_, Option<String>>("village_id")?,
+            ))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows.into_iter().filter_map(|(kind, on)| on.map(|effective_on| AgreementFact { kind, effective_on })).collect())
+    Ok(rows
+        .into_iter()
+        .filter_map(|(kind, on, dispute_id, village_id)| {
+            on.map(|effective_on| AgreementFact { dispute_id, village_id, kind, effective_on })
+        })
+        .collect())
 }

@@ -242,6 +242,10 @@ pub const LEDGER: Ledger = Ledger {
 /// A scheduled follow-up, as the month's statistics count it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FollowUpFact {
+    /// Its dispute.
+    pub dispute_id: String,
+    /// The dispute's village, if known.
+    pub village_id: Option<String>,
     /// 应回访日期.
     pub due_on: NaiveDate,
     /// 回访日期.
@@ -254,14 +258,24 @@ pub struct FollowUpFact {
 pub fn due_in(conn: &Connection, lo: &str, hi: &str) -> Result<Vec<FollowUpFact>> {
     let rows = conn
         .prepare_cached(
-            "SELECT due_on, done_on, held FROM follow_up WHERE deleted_at IS NULL AND due_on >= ?1 AND due_on < ?2",
+            "SELECT f.due_on, f.done_on, f.held, f.dispute_id, d.village_id FROM follow_up f
+             LEFT JOIN dispute d ON d.id = f.dispute_id
+             WHERE f.deleted_at IS NULL AND f.due_on >= ?1 AND f.due_on < ?2",
         )?
         .query_map([lo, hi], |r| {
-            Ok((day_of(r.get("due_on")?), day_of(r.get("done_on")?), r.get::<_, Option<bool>>("held")?))
+            Ok((
+                day_of(r.get("due_on")?),
+                day_of(r.get("done_on")?),
+                r.get::<_, Option<bool>>("held")?,
+                r.get::<_, String>("dispute_id")?,
+                r.get::<_, Option<String>>("village_id")?,
+            ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows
         .into_iter()
-        .filter_map(|(due, done_on, held)| due.map(|due_on| FollowUpFact { due_on, done_on, held }))
+        .filter_map(|(due, done_on, held, dispute_id, village_id)| {
+            due.map(|due_on| FollowUpFact { dispute_id, village_id, due_on, done_on, held })
+        })
         .collect())
 }

@@ -587,6 +587,10 @@ pub const LEDGER: Ledger = Ledger {
 /// A dispute as the month's statistics see it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DisputeFact {
+    /// The dispute.
+    pub id: String,
+    /// Its village's id, if known.
+    pub village_id: Option<String>,
     /// 受理日期.
     pub received_on: NaiveDate,
     /// 纠纷类型.
@@ -609,6 +613,8 @@ impl DisputeFact {
         let received: String = r.get("received_on")?;
         let fact = match parse_date(&received) {
             Some(received_on) => Some(DisputeFact {
+                id: r.get("id")?,
+                village_id: r.get("village_id")?,
                 received_on,
                 kind: r.get("kind")?,
                 village: r.get("village")?,
@@ -626,7 +632,8 @@ impl DisputeFact {
 /// The disputes received in `[lo, hi)` or with a session then, each with that period's
 /// sessions (the month's statistics).
 pub fn month_facts(conn: &Connection, lo: &str, hi: &str) -> Result<Vec<DisputeFact>> {
-    const FACT: &str = "SELECT d.id, d.received_on, d.kind, v.name AS village, d.amount_involved, d.status,
+    const FACT: &str =
+        "SELECT d.id, d.village_id, d.received_on, d.kind, v.name AS village, d.amount_involved, d.status,
                 d.referred_to
          FROM dispute d LEFT JOIN village v ON v.id = d.village_id";
     let sessions = mediation::sessions_in(conn, lo, hi)?;
