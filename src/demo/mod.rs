@@ -216,8 +216,42 @@ pub fn generate_fresh(api: &mut Api, opts: DemoOptions) -> Result<DemoSummary> {
     generate(api, opts)
 }
 
+/// Like [`generate`], as the `number`-th post of a demo county: its own villages (codes in
+/// township `101 + number`, so no two posts share one) and its own name. Post 0 is the
+/// post [`generate`] makes. For HQ's tests and benchmarks of many posts.
+pub fn generate_post(api: &mut Api, opts: DemoOptions, number: u32) -> Result<DemoSummary> {
+    let today = api.store().clock().today();
+    api.store_mut().set_id_gen(IdGen::Seeded(opts.seed));
+    let mut demo = Demo {
+        api,
+        rng: Rng::new(opts.seed),
+        today,
+        villages: vec![],
+        officers: vec![],
+        persons: vec![],
+        summary: DemoSummary::default(),
+    };
+    let result = fill_numbered(&mut demo, opts, number);
+    demo.api.store_mut().set_id_gen(IdGen::Random);
+    result?;
+    Ok(demo.summary)
+}
+
+/// The village codes of the `number`-th demo post (see [`generate_post`]).
+pub fn village_codes(number: u32) -> Vec<String> {
+    VILLAGES.iter().map(|(_, code)| numbered_code(code, number)).collect()
+}
+
+fn numbered_code(code: &str, number: u32) -> String {
+    if number == 0 { code.to_owned() } else { format!("330326{:03}{}", 101 + number, &code[9..]) }
+}
+
 fn fill(d: &mut Demo<'_>, opts: DemoOptions) -> Result<()> {
-    places(d)?;
+    fill_numbered(d, opts, 0)
+}
+
+fn fill_numbered(d: &mut Demo<'_>, opts: DemoOptions, number: u32) -> Result<()> {
+    places(d, number)?;
     households(d, opts.households)?;
     dispute::generate(d)?;
     errand::generate(d)?;
@@ -226,14 +260,19 @@ fn fill(d: &mut Demo<'_>, opts: DemoOptions) -> Result<()> {
     Ok(())
 }
 
-fn places(d: &mut Demo<'_>) -> Result<()> {
+fn places(d: &mut Demo<'_>, number: u32) -> Result<()> {
     let groups_per_village = 6;
+    let (name, code) = if number == 0 {
+        ("青山中心警务室".to_owned(), "330326-QS01".to_owned())
+    } else {
+        (format!("第{number}警务室"), format!("330326-P{number:03}"))
+    };
     let (villages, officers) = d.api.store_mut().write(|tx| {
         place::save_post(
             tx,
             PostInput {
-                name: "青山中心警务室".into(),
-                code: Some("330326-QS01".into()),
+                name,
+                code: Some(code),
                 doc_prefix: Some("青山".into()),
                 station_name: Some("平安县公安局青山派出所".into()),
                 committee_name: Some("青山镇人民调解委员会".into()),
@@ -246,7 +285,11 @@ fn places(d: &mut Demo<'_>) -> Result<()> {
         for (name, code) in VILLAGES {
             let v = place::create_village(
                 tx,
-                VillageInput { name: (*name).into(), code: Some((*code).into()), township: Some("青山镇".into()) },
+                VillageInput {
+                    name: (*name).into(),
+                    code: Some(numbered_code(code, number)),
+                    township: Some("青山镇".into()),
+                },
             )?;
             for g in 1..=groups_per_village {
                 place::create_group(tx, &v.id, &format!("{g}组"))?;
