@@ -39,6 +39,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use fengqiao::Error;
 use fengqiao::api::Api;
+use fengqiao::api::county::Unlock;
+use fengqiao::model::time::SystemClock;
 use fengqiao::model::time::show_stored;
 use fengqiao::model::time::{Clock, SystemClock};
 
@@ -53,67 +55,25 @@ pub fn db_path(data: &Path) -> std::path::PathBuf {
     data.join("hq.db")
 }
 
-/// Opens HQ's node in `data` (with the system clock), shared: a running `serve` and a
-/// `bundle import` from the command line work on the same file, under SQLite's locks.
+/// Opens HQ's node in `data` (with the system clock), unencrypted (setup mode, before
+/// `fengqiao-hq init --admin`) and shared: a running `serve` and a `bundle import` from the
+/// command line work on the same file, under SQLite's locks.
 pub fn open(data: &Path) -> Result<Api, Error> {
     Api::open_shared(&db_path(data), Arc::new(SystemClock))
 }
 
-/// How many `/enroll` requests one remote address may make in [`ENROLL_WINDOW`]: enough
-/// for an admin who mistypes the code a few times, far too few to matter to a guesser
-/// (a code has 100 bits), and a bound on the work and log lines one address can cause.
-pub const ENROLL_PER_WINDOW: u32 = 10;
-
-/// The window of [`ENROLL_PER_WINDOW`].
-pub const ENROLL_WINDOW: Duration = Duration::from_secs(10 * 60);
-
-/// How many remote addresses the limiter remembers at once.
-const TRACKED_ADDRESSES: usize = 4096;
-
-/// The open HQ node, and the `/enroll` limiter.
-#[derive(Clone)]
-struct Shared {
-    api: Arc<Mutex<Api>>,
-    enroll_limit: Arc<Mutex<Limiter>>,
+/// Whether HQ's database in `data` is encrypted (it has its key file).
+pub fn is_secured(data: &Path) -> bool {
+    fengqiao::store::keys::path_for(&db_path(data)).exists()
 }
 
-/// Counts requests per remote address in fixed windows. Bounded: when full it forgets the
-/// addresses whose window is over, then the one whose window began first. A small map
-/// rather than a crate: per-address counting in windows is all `/enroll` needs.
-#[derive(Debug)]
-struct Limiter {
-    per_window: u32,
-    window: Duration,
-    seen: HashMap<IpAddr, (Instant, u32)>,
+/// Opens HQ's encrypted node in `data` for the server, with no one logged in, by the
+/// service key file or the operator's passphrase.
+pub fn open_unlocked(data: &Path, unlock: &Unlock) -> Result<Api, Error> {
+    Api::open_service(&db_path(data), Arc::new(SystemClock), unlock)
 }
 
-impl Limiter {
-    fn new(per_window: u32, window: Duration) -> Limiter {
-        Limiter { per_window, window, seen: HashMap::new() }
-    }
-
-    /// Counts a request from `ip` at `now`; `Err` with how long until it may ask again.
-    fn admit(&mut self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
-        if !self.seen.contains_key(&ip) && self.seen.len() >= TRACKED_ADDRESSES {
-            let window = self.window;
-            self.seen.retain(|_, (start, _)| now.duration_since(*start) < window);
-            if self.seen.len() >= TRACKED_ADDRESSES
-                && let Some(oldest) = self.seen.iter().min_by_key(|(_, (start, _))| *start).map(|(ip, _)| *ip)
-            {
-                self.seen.remove(&oldest);
-            }
-        }
-        let entry = self.seen.entry(ip).or_insert((now, 0));
-        if now.duration_since(entry.0) >= self.window {
-            *entry = (now, 0);
-        }
-        if entry.1 >= self.per_window {
-            return Err(self.window.saturating_sub(now.duration_since(entry.0)));
-        }
-        entry.1 += 1;
-        Ok(())
-    }
-}
+type Shared = Arc<Mutex<Api>>;
 
 /// How many persons' search entries HQ builds per hold of its lock.
 const CATCH_UP_BATCH: usize = 2000;

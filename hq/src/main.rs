@@ -4,8 +4,14 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::sync::Arc;
+
 use clap::{Parser, Subcommand};
 use fengqiao::Error;
+use fengqiao::api::Api;
+use fengqiao::api::county::Unlock;
+use fengqiao::model::time::SystemClock;
+use fengqiao::sync::EnrollRequest;
 
 #[derive(Parser)]
 #[command(name = "fengqiao-hq", version, about = "枫桥警务台账县局同步服务")]
@@ -13,20 +19,61 @@ struct Cli {
     /// 数据目录（县局数据库 hq.db 所在）
     #[arg(long)]
     data: PathBuf,
-    /// 输出文件（回执、回复包）已存在时替换它（默认拒绝覆盖）
-    #[arg(long, global = true)]
-    overwrite: bool,
+    /// 县局账号（数据库已加密时管理命令必填；密码取自 FENGQIAO_PASSWORD，未设置则提示输入）
+    #[arg(long, global = true, env = "FENGQIAO_HQ_USER")]
+    user: Option<String>,
+    /// 手机验证器上的 6 位动态口令（也可用环境变量 FENGQIAO_OTP；未提供则提示输入）
+    #[arg(long, global = true, env = "FENGQIAO_OTP")]
+    otp: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
 
+/// How `serve` unlocks the encrypted database.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum UnlockBy {
+    /// 服务密钥文件（--service-key，只有服务账号可读）：重启后无人值守自动解锁
+    ServiceKey,
+    /// 启动口令（环境变量 FENGQIAO_HQ_PASSPHRASE、标准输入或终端提示）：须有人在场
+    Passphrase,
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// 建立县局节点（生成密钥）；重复执行只改名称
+    /// 建立县局节点（生成密钥）；重复执行只改名称。--admin 创建首个县局管理员并加密数据库
     Init {
         /// 县局名称
         #[arg(long)]
         name: String,
+        /// 首个县局管理员的用户名（密码取自 FENGQIAO_PASSWORD，未设置则提示输入两次）；数据库随之加密
+        #[arg(long)]
+        admin: Option<String>,
+        /// 同时生成服务密钥文件（供 serve --unlock service-key 无人值守解锁；文件须不存在）
+        #[arg(long)]
+        service_key: Option<PathBuf>,
+        /// 同时设置启动口令（供 serve --unlock passphrase；取自 FENGQIAO_HQ_PASSPHRASE 或提示输入两次）
+        #[arg(long)]
+        passphrase: bool,
+    },
+    /// 设置县局服务的解锁方式（县局管理员）：生成新的服务密钥文件，和/或设置启动口令
+    UnlockSetup {
+        /// 生成服务密钥文件（文件须不存在；旧的密钥文件随之失效）
+        #[arg(long)]
+        service_key: Option<PathBuf>,
+        /// 设置启动口令
+        #[arg(long)]
+        passphrase: bool,
+    },
+    /// 加密备份县局数据库到一个文件夹（县局管理员）
+    Backup {
+        /// 备份到的文件夹
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 从备份恢复县局数据库（先停止 serve）：校验备份后替换，原数据库保留在旁边
+    Restore {
+        /// 备份文件（fengqiao-backup-….db，旁边须有它的 .keys 文件）
+        file: PathBuf,
     },
     /// 登记警务室：读入申请文件，写出回执文件
     Enroll {
@@ -47,6 +94,9 @@ enum Command {
         /// 警务室名称（县局登记时采用此名称）
         #[arg(long)]
         name: Option<String>,
+        /// 所属派出所（名称或标识）
+        #[arg(long)]
+        station: Option<String>,
         /// 有效期（小时）
         #[arg(long, default_value_t = fengqiao::sync::code::DEFAULT_HOURS)]
         hours: i64,
@@ -79,6 +129,9 @@ enum Command {
         /// 标记为已处理（查明原因后，例如警务室恢复了备份）
         #[arg(long)]
         seen: Option<i64>,
+        /// 处理说明（查明的原因）
+        #[arg(long, requires = "seen")]
+        reason: Option<String>,
     },
     /// 未采用的变更：警务室同步包中超出其辖区或时间超前、县局没有采用的行（最新的在前）
     Refusals {
@@ -102,6 +155,12 @@ enum Command {
         /// 监听地址，如 0.0.0.0:8080
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
+        /// 数据库已加密时如何解锁：service-key（服务密钥文件，重启后自动解锁）或 passphrase（启动口令）
+        #[arg(long, value_enum)]
+        unlock: Option<UnlockBy>,
+        /// 服务密钥文件（--unlock service-key）
+        #[arg(long, env = "FENGQIAO_HQ_SERVICE_KEY")]
+        service_key: Option<PathBuf>,
     },
 }
 
@@ -131,16 +190,122 @@ fn say(line: String) {
     let _ = writeln!(std::io::stdout().lock(), "{line}");
 }
 
+/// A secret: the environment variable `var`, else a line from standard input when it is
+/// not a terminal (e.g. `systemd-ask-password … | fengqiao-hq serve …`), else typed at the
+/// terminal without echo.
+fn secret(var: &str, prompt: &str) -> Result<String, Error> {
+    if let Ok(p) = std::env::var(var) {
+        return Ok(p);
+    }
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+    }
+    rpassword::prompt_password(prompt)
+        .map_err(|e| Error::unauthenticated(format!("无法读取{prompt}（{e}）；可用环境变量 {var} 提供")))
+}
+
+/// A new secret, typed twice when prompted.
+fn new_secret(var: &str, what: &str) -> Result<String, Error> {
+    if let Ok(p) = std::env::var(var) {
+        return Ok(p);
+    }
+    let first = secret(var, &format!("设置{what}（至少 8 位，含字母和数字）："))?;
+    let again = secret(var, &format!("再次输入{what}："))?;
+    if first != again {
+        return Err(Error::validation("password", format!("两次输入的{what}不一致")));
+    }
+    Ok(first)
+}
+
+/// HQ's node for a management command: unencrypted (setup mode), or opened as the county
+/// login `--user` with its password and one-time code.
+fn open(cli_data: &std::path::Path, user: Option<&str>, otp: Option<&str>) -> Result<Api, Error> {
+    if !fengqiao_hq::is_secured(cli_data) {
+        return fengqiao_hq::open(cli_data);
+    }
+    let Some(login) = user else {
+        return Err(Error::unauthenticated(
+            "县局数据库已加密：请用 --user 县局账号 登录（密码取自 FENGQIAO_PASSWORD）",
+        ));
+    };
+    let password = secret("FENGQIAO_PASSWORD", "密码：")?;
+    let otp = otp.map(str::to_owned).or_else(|| secret("FENGQIAO_OTP", "动态口令：").ok());
+    Api::open_county(&fengqiao_hq::db_path(cli_data), Arc::new(SystemClock), login, &password, otp.as_deref())
+}
+
+/// A station named by its id or its name.
+fn station_id(api: &mut Api, station: &str) -> Result<String, Error> {
+    let all = api.guarded("hq.stations", |api| api.hq_stations())?;
+    all.into_iter()
+        .find(|s| s.id == station || s.name == station)
+        .map(|s| s.id)
+        .ok_or_else(|| Error::validation("station", format!("没有名为或标识为“{station}”的派出所")))
+}
+
 fn run(cli: Cli) -> Result<(), Error> {
     std::fs::create_dir_all(&cli.data)?;
-    let mut api = fengqiao_hq::open(&cli.data)?;
+    let data = cli.data.clone();
+    let (user, otp) = (cli.user.clone(), cli.otp.clone());
     match cli.command {
-        Command::Init { name } => {
+        Command::Init { name, admin, service_key, passphrase } => {
+            let mut api = if fengqiao_hq::is_secured(&data) {
+                open(&data, user.as_deref(), otp.as_deref())?
+            } else {
+                fengqiao_hq::open(&data)?
+            };
             api.hq_init(&name)?;
             say(format!("县局节点已就绪：{}（{}）", name, api.store().node_id()));
+            if let Some(login) = admin {
+                if api.is_secured() {
+                    return Err(Error::rule("县局数据库已加密并设有管理员；新增账号请登录控制台或用 hq.user_create"));
+                }
+                drop(api);
+                let password = new_secret("FENGQIAO_PASSWORD", "管理员密码")?;
+                api = Api::create_county_admin(&fengqiao_hq::db_path(&data), Arc::new(SystemClock), &login, &password)?;
+                say(format!("已创建县局管理员“{login}”，县局数据库已加密；首次登录时绑定手机验证器（动态口令）"));
+            }
+            setup_unlock(&mut api, service_key.as_deref(), passphrase)?;
+        }
+        Command::UnlockSetup { service_key, passphrase } => {
+            if service_key.is_none() && !passphrase {
+                return Err(Error::validation("unlock", "请指定 --service-key 文件 和/或 --passphrase"));
+            }
+            let mut api = open(&data, user.as_deref(), otp.as_deref())?;
+            setup_unlock(&mut api, service_key.as_deref(), passphrase)?;
+        }
+        Command::Backup { out } => {
+            let mut api = open(&data, user.as_deref(), otp.as_deref())?;
+            let r = api.guarded("hq.backup", |api| api.backup_create(fengqiao::api::BackupRequest { out }))?;
+            say(format!(
+                "已备份到 {}（密钥文件 {}；审计日志 {} 条，校验完整）",
+                r.file.display(),
+                r.key_file.display(),
+                r.audit_entries
+            ));
+        }
+        Command::Restore { file } => {
+            let Some(login) = user else {
+                return Err(Error::validation("user", "请用 --user 指定备份中的县局管理员账号"));
+            };
+            let password = secret("FENGQIAO_PASSWORD", "备份时的密码：")?;
+            let r = Api::restore_hq(&file, &fengqiao_hq::db_path(&data), Arc::new(SystemClock), &login, &password)?;
+            say(format!(
+                "已从 {} 恢复县局数据库（审计日志 {} 条，校验完整）{}",
+                file.display(),
+                r.audit_entries,
+                r.previous.map(|p| format!("；原数据库保留为 {}", p.display())).unwrap_or_default()
+            ));
         }
         Command::Enroll { request, villages, out } => {
-            let req = api.hq_enroll_file(&request, &villages, &out, cli.overwrite)?;
+            let mut api = open(&data, user.as_deref(), otp.as_deref())?;
+            let req: EnrollRequest = serde_json::from_slice(&std::fs::read(&request)?)
+                .map_err(|e| Error::validation("request", format!("登记申请文件无法读取：{e}")))?;
+            let reply = api.guarded("hq.enroll_file", |api| api.hq_enroll(&req, &villages))?;
+            let text = serde_json::to_vec_pretty(&reply).map_err(|e| Error::BadRequest(e.to_string()))?;
+            std::fs::write(&out, text)?;
             say(format!(
                 "已登记警务室“{}”（{}），辖区：{}；回执：{}",
                 req.node.name,
@@ -149,8 +314,11 @@ fn run(cli: Cli) -> Result<(), Error> {
                 out.display()
             ));
         }
-        Command::EnrollCode { villages, name, hours } => {
-            let issued = api.hq_enroll_code(&villages, name.as_deref(), hours)?;
+        Command::EnrollCode { villages, name, station, hours } => {
+            let mut api = open(&data, user.as_deref(), otp.as_deref())?;
+            let station_id = station.map(|s| station_id(&mut api, &s)).transpose()?;
+            let req = fengqiao::api::county::EnrollCodeRequest { villages, name, station_id, hours: Some(hours) };
+            let issued = api.guarded("hq.enroll_code", |api| api.hq_enroll_code_for(req))?;
             let until = fengqiao::model::time::show_stored(&issued.expires_at);
             say(format!("登记码：{}", issued.code));
             say(format!(
@@ -159,7 +327,10 @@ fn run(cli: Cli) -> Result<(), Error> {
             ));
         }
         Command::Bundle { action: BundleAction::Import { file, reply_out } } => {
-            let r = api.hq_exchange_file(&file, &reply_out, cli.overwrite)?;
+            let mut api = open(&data, user.as_deref(), otp.as_deref())?;
+            let bytes = std::fs::read(&file)?;
+            let (r, reply) = api.guarded("hq.bundle_import", |api| api.hq_exchange(&bytes))?;
+            std::fs::write(&reply_out, &reply)?;
             say(format!(
                 "已导入来自 {} 的第 {} 号同步包：{} 条变更，采用 {}，较旧未采用 {}，已有 {}，冲突 {}，拒收 {}；回复包：{}",
                 r.from,
@@ -180,7 +351,16 @@ fn run(cli: Cli) -> Result<(), Error> {
             api.search_catch_up(usize::MAX)?;
         }
         Command::Assign { post, table, id, note } => {
-            let a = api.hq_assign(&post, &table, &id, note.as_deref())?;
+            let mut api = open(&data, user.as_deref(), otp.as_deref())?;
+            let post_id = api
+                .guarded("hq.posts", |api| api.hq_posts(Default::default()))?
+                .items
+                .into_iter()
+                .find(|p| p.id == post || p.name == post)
+                .map(|p| p.id)
+                .ok_or_else(|| Error::validation("post", format!("没有登记名为或标识为“{post}”的警务室")))?;
+            let req = fengqiao::api::county::AssignRequest { post_id, table, id, note };
+            let a = api.guarded("hq.assign", |api| api.hq_assign_to(req))?;
             say(format!(
                 "已指派给“{}”：{}（连同下属记录，{} 条变更），下次同步时送达",
                 a.post_name,
@@ -189,15 +369,20 @@ fn run(cli: Cli) -> Result<(), Error> {
             ));
         }
         Command::Unassign { id } => {
-            let a = api.hq_unassign(&id)?;
+            let mut api = open(&data, user.as_deref(), otp.as_deref())?;
+            let a = api.guarded("hq.unassign", |api| api.hq_unassign_id(fengqiao::api::IdRequest { id }))?;
             say(format!("已撤回给“{}”的指派：{}，下次同步时告知警务室", a.post_name, a.what()));
         }
-        Command::Alarms { all, seen } => {
+        Command::Alarms { all, seen, reason } => {
+            let mut api = open(&data, user.as_deref(), otp.as_deref())?;
             if let Some(id) = seen {
-                let a = api.hq_see_audit_alarm(id)?;
+                if api.is_secured() && reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+                    return Err(Error::validation("reason", "请用 --reason 写明处理说明：查明的原因"));
+                }
+                let a = api.guarded("hq.alarm_seen", |api| api.hq_see_audit_alarm(id, reason.as_deref()))?;
                 say(format!("第 {} 号告警已标记为已处理：{}：{}", a.id, a.post_name, a.message));
             } else {
-                let alarms = api.hq_audit_alarms(all)?;
+                let alarms = api.guarded("hq.alarms", |api| api.hq_audit_alarms(all))?;
                 if alarms.is_empty() {
                     say("没有未处理的审计告警".into());
                 }
@@ -232,7 +417,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
         }
         Command::Assignments { json } => {
-            let all = api.hq_assignments()?;
+            let mut api = open(&data, user.as_deref(), otp.as_deref())?;
+            let all = api.guarded("hq.assignments", |api| api.hq_assignments())?;
             if json {
                 say(serde_json::to_string_pretty(&all).map_err(|e| Error::BadRequest(e.to_string()))?);
             } else if all.is_empty() {
@@ -251,7 +437,32 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
             }
         }
-        Command::Serve { listen } => {
+        Command::Serve { listen, unlock, service_key } => {
+            let api = match (fengqiao_hq::is_secured(&data), unlock) {
+                (false, _) => {
+                    eprintln!(
+                        "注意：县局数据库未加密（设置模式）。正式使用前请运行 fengqiao-hq --data {} init --name 名称 --admin 用户名",
+                        data.display()
+                    );
+                    fengqiao_hq::open(&data)?
+                }
+                (true, None) => {
+                    return Err(Error::validation(
+                        "unlock",
+                        "县局数据库已加密：请用 --unlock service-key --service-key 文件（无人值守）或 --unlock passphrase（启动口令）解锁",
+                    ));
+                }
+                (true, Some(UnlockBy::ServiceKey)) => {
+                    let Some(path) = service_key else {
+                        return Err(Error::validation("service_key", "请用 --service-key 指定服务密钥文件"));
+                    };
+                    fengqiao_hq::open_unlocked(&data, &Unlock::ServiceKey(path))?
+                }
+                (true, Some(UnlockBy::Passphrase)) => {
+                    let p = secret("FENGQIAO_HQ_PASSPHRASE", "县局服务启动口令：")?;
+                    fengqiao_hq::open_unlocked(&data, &Unlock::Passphrase(p))?
+                }
+            };
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async {
                 let listener = tokio::net::TcpListener::bind(&listen).await?;
@@ -262,6 +473,23 @@ fn run(cli: Cli) -> Result<(), Error> {
                 .await
             })?;
         }
+    }
+    Ok(())
+}
+
+/// Sets the service key file and/or the start passphrase (a county admin's act).
+fn setup_unlock(api: &mut Api, service_key: Option<&std::path::Path>, passphrase: bool) -> Result<(), Error> {
+    if let Some(path) = service_key {
+        api.set_service_key(path)?;
+        say(format!(
+            "已生成服务密钥文件 {}（权限 600）：请把它交给运行县局服务的系统账号，serve --unlock service-key --service-key 该文件",
+            path.display()
+        ));
+    }
+    if passphrase {
+        let p = new_secret("FENGQIAO_HQ_PASSPHRASE", "启动口令")?;
+        api.set_operator_passphrase(&p)?;
+        say("已设置启动口令：serve --unlock passphrase 启动时输入".into());
     }
     Ok(())
 }

@@ -112,11 +112,16 @@ pub struct Written {
     pub count: usize,
 }
 
-fn month(field: &str, s: &str) -> Result<Month> {
+pub(super) fn month(field: &str, s: &str) -> Result<Month> {
     Month::parse(field, s)
 }
 
-fn extension(path: &std::path::Path) -> String {
+pub(super) fn written(path: PathBuf, count: usize) -> Result<Written> {
+    let bytes = std::fs::metadata(&path)?.len();
+    Ok(Written { path, bytes, count })
+}
+
+pub(super) fn extension(path: &std::path::Path) -> String {
     path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase()
 }
 

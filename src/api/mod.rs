@@ -7,7 +7,7 @@
 //! `method!`, which declares who may call each one and what the audit log records
 //! ([`permission`]). The api runs no SQL: it reads through the store's queries.
 
-mod bounds;
+pub mod county;
 mod dispute;
 mod docs;
 mod errand;
@@ -45,7 +45,8 @@ pub use prevention::{
     LeadFilter, RewardRequest, VolunteerFilter, YearRequest,
 };
 pub use security::{
-    AuditCheck, BackupRequest, LoginRef, LoginRequest, Nothing, Session, SessionInfo, SetPassword, UserInput,
+    AuditCheck, BackupRequest, CountyCaller, LoginRef, LoginRequest, Nothing, Session, SessionInfo, SetPassword,
+    UserInput, Who,
 };
 pub use sync::EnrollNetworkRequest;
 pub use sync::{
@@ -54,14 +55,24 @@ pub use sync::{
 };
 pub use sync::{ConflictListRequest, ConflictRestoreRequest, StatusRequest};
 
-/// The core, open on one post database, and who is using it (see the `security` module for the
-/// setup and secured modes).
+/// The core, open on one database (a post's, or HQ's), and who is using it (see the
+/// `security` module for the setup and secured modes).
+///
+/// A post's desk has one user at a time: [`Api::call`] acts for the session begun by
+/// [`Api::open_as`] or `session.login`. A server (HQ's county console) has many: each
+/// logs in with [`Api::login`], gets a token, and [`Api::call_as`] acts for the token's
+/// session, call by call.
 #[derive(Debug)]
 pub struct Api {
     store: Store,
     /// The database key, while an encrypted database is open (`None` in setup mode).
     key: Option<crate::store::keys::DbKey>,
+    /// The session the current call acts for.
     session: Option<Session>,
+    /// Sessions of a server's many users, by the SM3 digest of their token.
+    sessions: std::collections::HashMap<String, Session>,
+    /// What the current call may see, when limited (a station leader at HQ).
+    scope: Option<crate::store::county::scope::Scope>,
     policy: crate::model::auth::Policy,
 }
 
@@ -105,12 +116,21 @@ pub(crate) struct Method {
 /// Declares a method with who may call it and what is audited, e.g.
 /// `method!("person.create", "新增人员", PersonInput, Anyone, Create, |api, p| api.person_create(p))`
 /// ([`permission::Need`], [`permission::Audit`]).
+/// A county method says `County(Figures)`, `County(Records)` or `County(Admin)`
+/// ([`county::permission::CountyNeed`]).
 macro_rules! method {
+    ($name:literal, $summary:literal, $params:ty, County($need:ident), $audit:ident, $f:expr) => {
+        $crate::api::method!(@ $name, $summary, $params,
+            $crate::api::permission::Need::County($crate::api::county::permission::CountyNeed::$need), $audit, $f)
+    };
     ($name:literal, $summary:literal, $params:ty, $need:ident, $audit:ident, $f:expr) => {
+        $crate::api::method!(@ $name, $summary, $params, $crate::api::permission::Need::$need, $audit, $f)
+    };
+    (@ $name:literal, $summary:literal, $params:ty, $need:expr, $audit:ident, $f:expr) => {
         $crate::api::Method {
             name: $name,
             summary: $summary,
-            need: $crate::api::permission::Need::$need,
+            need: $need,
             audit: $crate::api::permission::Audit::$audit,
             params: || $crate::api::schema_of::<$params>(),
             run: |api, json| {
@@ -125,6 +145,7 @@ pub(crate) use method;
 
 fn registry() -> Vec<Method> {
     let mut all = people::methods();
+    all.extend(county::methods());
     all.extend(dispute::methods());
     all.extend(errand::methods());
     all.extend(incident::methods());
@@ -152,7 +173,7 @@ impl Api {
     }
 
     fn plain(store: Store) -> Api {
-        Api { store, key: None, session: None, policy: Default::default() }
+        Api { store, key: None, session: None, sessions: Default::default(), scope: None, policy: Default::default() }
     }
 
     /// Closes the database, its WAL checkpointed into the file ([`Store::close`]): what
@@ -177,10 +198,12 @@ impl Api {
     pub fn call(&mut self, name: &str, params: Value) -> Result<Value> {
         let m = registry().into_iter().find(|m| m.name == name).ok_or_else(|| Error::UnknownMethod(name.into()))?;
         let params = if params.is_null() { Value::Object(Default::default()) } else { params };
-        bounds::check(&params)?;
-        let admitted = self.admit(name, (m.need, m.audit, m.summary), &params)?;
-        let reply = (m.run)(self, params)?;
-        self.record(name, admitted, &reply)?;
+        let mut admitted = self.admit(name, (m.need, m.audit, m.summary), &params)?;
+        let reply = match admitted.scope.take() {
+            None => (m.run)(self, params)?,
+            Some(scope) => self.in_scope(scope, |api| (m.run)(api, params))?,
+        };
+        self.record(admitted, &reply)?;
         Ok(reply)
     }
 

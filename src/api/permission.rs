@@ -16,6 +16,7 @@
 //! that show nothing about residents (the villages, the post's officers, the service
 //! catalogue, 五无 status) and checks are not.
 
+use super::county::permission::CountyNeed;
 use crate::model::Role;
 
 /// What a method needs of the caller's role.
@@ -31,6 +32,8 @@ pub enum Need {
     NotAuxiliaryForSecurityTrack,
     /// The station admin only.
     Admin,
+    /// A county login at HQ whose role allows it (never a post's user).
+    County(CountyNeed),
 }
 
 /// What the audit log records for a successful call.
@@ -94,6 +97,32 @@ pub struct Action {
 pub const ACTIONS: &[Action] = &[
     Action { name: "demo.generate", label: "导入演示数据", need: Need::Admin, audit: Audit::Create },
     Action { name: "bench.run", label: "性能测试", need: Need::Anyone, audit: Audit::Unaudited },
+    // Enrolling binds this post to an HQ and makes its key pair.
+    Action { name: "sync.enroll", label: "向县局登记本警务室", need: Need::Admin, audit: Audit::Update },
+    // Bundles on a stick are every logged-in user's, as syncing over the network is: a
+    // bundle is sealed to HQ and carries only what the user may already see and write here,
+    // and the station's auxiliary is often the one who takes the stick to the station.
+    Action { name: "sync.bundle_export", label: "导出同步包", need: Need::Anyone, audit: Audit::Export },
+    Action { name: "sync.bundle_import", label: "导入同步包", need: Need::Anyone, audit: Audit::Update },
+    // `fengqiao-hq`'s command line on a secured HQ.
+    Action {
+        name: "hq.enroll_file",
+        label: "县局：以文件登记警务室",
+        need: Need::County(CountyNeed::Admin),
+        audit: Audit::Create,
+    },
+    Action {
+        name: "hq.bundle_import",
+        label: "县局：导入警务室的同步包（U 盘）",
+        need: Need::County(CountyNeed::Records),
+        audit: Audit::Update,
+    },
+    Action {
+        name: "hq.backup",
+        label: "县局：备份县局数据库",
+        need: Need::County(CountyNeed::Admin),
+        audit: Audit::Export,
+    },
 ];
 
 /// Whether `role` satisfies `need` (for the track-dependent rule, `security_track` says
@@ -104,6 +133,7 @@ pub fn allows(need: Need, role: Role, security_track: bool) -> bool {
         Need::NotAuxiliary => role != Role::Auxiliary,
         Need::NotAuxiliaryForSecurityTrack => role != Role::Auxiliary || !security_track,
         Need::Admin => role == Role::StationAdmin,
+        Need::County(_) => false,
     }
 }
 
@@ -113,12 +143,16 @@ pub fn who(need: Need) -> &'static str {
         Need::NoSession | Need::Anyone => "任何已登录用户",
         Need::NotAuxiliary | Need::NotAuxiliaryForSecurityTrack => "民警或所长/管理员",
         Need::Admin => "所长/管理员",
+        Need::County(c) => super::county::permission::who(c),
     }
 }
 
 /// Methods allowed while the user must still change an initial password.
 pub fn allowed_before_password_change(method: &str) -> bool {
-    matches!(method, "session.login" | "session.logout" | "session.current" | "user.set_password")
+    matches!(
+        method,
+        "session.login" | "session.logout" | "session.current" | "user.set_password" | "hq.session" | "hq.password"
+    )
 }
 
 /// The table a method is about: its name before the first dot (`person.get` → `person`).

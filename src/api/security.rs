@@ -25,10 +25,9 @@ use serde_json::Value;
 use super::permission::{self, Audit, Need};
 use super::{Api, Method, method};
 use crate::error::{Error, Result};
-use crate::model::Role;
 use crate::model::auth::{self, Policy};
 use crate::model::time::stamp;
-use crate::model::time::{Clock, FixedClock, SystemClock};
+use crate::model::{CountyRole, Role};
 use crate::store::audit::{self, Event};
 use crate::store::backup::{self, BackupReport};
 use crate::store::keys::{self, DbKey, KeyFile};
@@ -41,12 +40,40 @@ use crate::store::{Store, access, files};
 pub struct Session {
     /// Login name.
     pub login: String,
-    /// Role.
-    pub role: Role,
+    /// A post's user or a county login, with the role.
+    pub who: Who,
     /// Must change the password before anything else.
     pub must_change_password: bool,
     /// Last call (for the idle timeout).
     pub last_active: DateTime<Utc>,
+}
+
+/// Whom a session acts for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Who {
+    /// A user of the post's own database, in a post role.
+    Post(Role),
+    /// A county login at HQ.
+    County(CountyCaller),
+}
+
+/// A county login's standing: its role and, for a station leader, the station.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountyCaller {
+    /// Role.
+    pub role: CountyRole,
+    /// The station a station leader is limited to.
+    pub station_id: Option<String>,
+}
+
+impl Session {
+    /// The post role, for a post's user.
+    pub fn post_role(&self) -> Option<Role> {
+        match &self.who {
+            Who::Post(r) => Some(*r),
+            Who::County(_) => None,
+        }
+    }
 }
 
 /// `session.current`: who is logged in, or that the database is in setup mode.
@@ -155,12 +182,15 @@ pub struct AuditCheck {
 #[serde(deny_unknown_fields)]
 pub struct Nothing {}
 
-/// What [`Api::admit`] decided, for [`Api::record`].
+/// What [`Api::admit`] decided, for the call and for [`Api::record`].
 pub(crate) struct Admitted {
-    login: Option<String>,
-    action: Option<&'static str>,
-    target: Option<String>,
-    detail: Option<String>,
+    pub(crate) login: Option<String>,
+    pub(crate) action: Option<&'static str>,
+    pub(crate) tbl: Option<String>,
+    pub(crate) target: Option<String>,
+    pub(crate) detail: Option<String>,
+    /// The rows a county caller may see, when limited (a station leader).
+    pub(crate) scope: Option<crate::store::county::scope::Scope>,
 }
 
 impl Api {
@@ -189,6 +219,30 @@ impl Api {
     /// for the admin, and encrypts the database at `path` (creating it, or encrypting a
     /// plain one in place, e.g. after demo data). Returns the api logged in as the admin.
     pub fn create_admin(path: &Path, clock: Arc<dyn Clock>, login: &str, password: &str) -> Result<Api> {
+        let now = clock.now();
+        let mut api = Api::encrypt_for(path, clock, login, password)?;
+        let id = uuid::Uuid::now_v7().to_string();
+        let new =
+            NewUser { login, name: None, officer_id: None, role: Role::StationAdmin, must_change_password: false };
+        user::insert(api.store.conn(), &id, &new, now, None)?;
+        api.audit(
+            now,
+            Event {
+                login: Some(login),
+                action: "create",
+                tbl: Some("app_user"),
+                row_id: Some(&id),
+                detail: Some("首次运行：创建管理员，数据库已加密"),
+            },
+        )?;
+        api.begin_session(login, now)?;
+        Ok(api)
+    }
+
+    /// The first user of a database: generates the database key, wraps it for `login`
+    /// under `password`, and encrypts the database at `path` (creating it, or converting a
+    /// plain one in place). Returns the api open on it, with no session yet.
+    pub(crate) fn encrypt_for(path: &Path, clock: Arc<dyn Clock>, login: &str, password: &str) -> Result<Api> {
         auth::check_login("login", login)?;
         auth::check_password("password", password, login)?;
         // Held from the check of the plain file to the encrypted store's opening.
@@ -212,25 +266,8 @@ impl Api {
         if path.exists() {
             backup::encrypt_plain_file(path, &key)?;
         }
-        let now = clock.now();
         let store = Store::open_encrypted(path, clock, &key)?;
-        let mut api = Api::secured(store, key);
-        let id = uuid::Uuid::now_v7().to_string();
-        let new =
-            NewUser { login, name: None, officer_id: None, role: Role::StationAdmin, must_change_password: false };
-        user::insert(api.store.conn(), &id, &new, now, None)?;
-        api.audit(
-            now,
-            Event {
-                login: Some(login),
-                action: "create",
-                tbl: Some("app_user"),
-                row_id: Some(&id),
-                detail: Some("首次运行：创建管理员，数据库已加密"),
-            },
-        )?;
-        api.begin_session(login, now)?;
-        Ok(api)
+        Ok(Api::secured(store, key))
     }
 
     /// Opens the encrypted database at `path` as `login`: the password unwraps the
@@ -302,7 +339,8 @@ impl Api {
     /// logged in as `login`; on failure the unchanged old one is reopened where it can be
     /// (plain, or with the same login and password), else `None`: it needs a login.
     pub fn restore_open(self, file: &Path, login: &str, password: &str) -> (Result<BackupReport>, Option<Api>) {
-        let allowed = !self.is_secured() || self.session.as_ref().is_some_and(|s| s.role == Role::StationAdmin);
+        let allowed =
+            !self.is_secured() || self.session.as_ref().is_some_and(|s| s.post_role() == Some(Role::StationAdmin));
         if !allowed {
             return (Err(Error::Forbidden { message: "只有所长/管理员可以恢复备份".into() }), Some(self));
         }
@@ -325,8 +363,8 @@ impl Api {
         }
     }
 
-    fn secured(store: Store, key: DbKey) -> Api {
-        Api { store, key: Some(key), session: None, policy: Policy::default() }
+    pub(crate) fn secured(store: Store, key: DbKey) -> Api {
+        Api { key: Some(key), ..Api::plain(store) }
     }
 
     /// Sets the lockout and idle-timeout policy (the defaults suit most posts).
@@ -344,7 +382,7 @@ impl Api {
         self.session.as_ref()
     }
 
-    fn key_path(&self) -> PathBuf {
+    pub(crate) fn key_path(&self) -> PathBuf {
         keys::path_for(self.store.path())
     }
 
@@ -368,7 +406,7 @@ impl Api {
         self.audit(now, Event { login: Some(login), action: "login", ..Default::default() })?;
         self.session = Some(Session {
             login: u.login,
-            role: u.role,
+            who: Who::Post(u.role),
             must_change_password: u.must_change_password,
             last_active: now,
         });
@@ -377,7 +415,7 @@ impl Api {
 
     /// Writes failed logins recorded in the key file (while the database was closed) to
     /// the audit log, then clears them from the key file.
-    fn flush_failed_logins(&mut self, kf: &mut KeyFile, key_path: &Path) -> Result<()> {
+    pub(crate) fn flush_failed_logins(&mut self, kf: &mut KeyFile, key_path: &Path) -> Result<()> {
         let failures = kf.take_unaudited();
         if failures.is_empty() {
             return Ok(());
@@ -394,7 +432,7 @@ impl Api {
     }
 
     /// Appends an audit entry (entry and chain head in one transaction).
-    fn audit(&self, at: DateTime<Utc>, ev: Event<'_>) -> Result<()> {
+    pub(crate) fn audit(&self, at: DateTime<Utc>, ev: Event<'_>) -> Result<()> {
         let tx = self.store.conn().unchecked_transaction()?;
         audit::append(&tx, at, &ev)?;
         tx.commit()?;
@@ -413,13 +451,25 @@ impl Api {
         let (need, audit, what) = gate;
         let now = self.store.clock().now();
         let target = params.get("id").and_then(Value::as_str).map(str::to_owned);
-        let action = audit.action();
-        let detail = audit_detail(method, action, params);
+        let detail = match method {
+            "search" => params.get("text").and_then(Value::as_str).map(|t| format!("查找：{t}")),
+            _ => Some(method.to_owned()),
+        };
+        let county = method.starts_with(super::county::PREFIX);
+        let action = super::county::permission::action(method, audit, params);
+        let tbl = if county {
+            super::county::permission::table(method, params)
+        } else {
+            Some(permission::table_of(method).to_owned())
+        };
+        if county {
+            super::county::require_hq(&self.store)?;
+        }
         if self.key.is_none() {
-            return Ok(Admitted { login: None, action, target, detail });
+            return Ok(Admitted { login: None, action, tbl, target, detail, scope: None });
         }
         if need == Need::NoSession {
-            return Ok(Admitted { login: None, action: None, target, detail });
+            return Ok(Admitted { login: None, action: None, tbl, target, detail, scope: None });
         }
         let policy = self.policy;
         let Some(s) = self.session.as_mut() else {
@@ -435,35 +485,51 @@ impl Api {
             return Err(Error::unauthenticated("长时间未操作，会话已超时，请重新登录"));
         }
         s.last_active = now;
-        let (login, role, must_change) = (s.login.clone(), s.role, s.must_change_password);
+        let (login, who, must_change) = (s.login.clone(), s.who.clone(), s.must_change_password);
         if must_change && !permission::allowed_before_password_change(method) {
             return Err(Error::PasswordChangeRequired);
         }
+        let role = match who {
+            Who::County(caller) => {
+                let scope = self.admit_county(method, (need, what), &login, &caller, target.as_deref(), now)?;
+                return Ok(Admitted { login: Some(login), action, tbl, target, detail, scope });
+            }
+            Who::Post(_) if county => {
+                self.denied(now, &login, method, target.as_deref())?;
+                return Err(Error::Forbidden { message: "县局的功能只供县局账号使用".into() });
+            }
+            Who::Post(role) => role,
+        };
         let security_track = match (need, params.get("dispute_id").and_then(Value::as_str)) {
             (Need::NotAuxiliaryForSecurityTrack, Some(d)) => access::is_security_track(self.store.conn(), d)?,
             _ => false,
         };
         if !permission::allows(need, role, security_track) {
-            self.audit(
-                now,
-                Event {
-                    login: Some(&login),
-                    action: "denied",
-                    tbl: Some(permission::table_of(method)),
-                    row_id: target.as_deref(),
-                    detail: Some(method),
-                },
-            )?;
+            self.denied(now, &login, method, target.as_deref())?;
             let rule = if security_track { "（治安调解须由民警主持）" } else { "" };
             return Err(Error::Forbidden {
                 message: format!("{}无权执行“{what}”{rule}，只有{}可以", role.label(), permission::who(need)),
             });
         }
-        Ok(Admitted { login: Some(login), action, target, detail })
+        Ok(Admitted { login: Some(login), action, tbl, target, detail, scope: None })
+    }
+
+    /// Records a refused call in the audit log.
+    pub(crate) fn denied(&self, now: DateTime<Utc>, login: &str, method: &str, target: Option<&str>) -> Result<()> {
+        self.audit(
+            now,
+            Event {
+                login: Some(login),
+                action: "denied",
+                tbl: Some(permission::table_of(method)),
+                row_id: target,
+                detail: Some(method),
+            },
+        )
     }
 
     /// Records a successful call in the audit log, when its method is audited.
-    pub(crate) fn record(&mut self, method: &str, a: Admitted, reply: &Value) -> Result<()> {
+    pub(crate) fn record(&mut self, a: Admitted, reply: &Value) -> Result<()> {
         let Some(action) = a.action else { return Ok(()) };
         let target = a.target.or_else(|| reply.get("id").and_then(Value::as_str).map(str::to_owned));
         let outcome = match action {
@@ -491,7 +557,7 @@ impl Api {
             Event {
                 login: a.login.as_deref(),
                 action,
-                tbl: Some(permission::table_of(method)),
+                tbl: a.tbl.as_deref(),
                 row_id: target.as_deref(),
                 detail: detail.as_deref(),
             },
@@ -504,9 +570,12 @@ impl Api {
     /// store rather than [`Api::call`].
     pub fn guarded<T>(&mut self, name: &str, f: impl FnOnce(&mut Api) -> Result<T>) -> Result<T> {
         let gate = Api::gate(name).ok_or_else(|| Error::UnknownMethod(name.into()))?;
-        let admitted = self.admit(name, gate, &Value::Null)?;
-        let out = f(self)?;
-        self.record(name, admitted, &Value::Null)?;
+        let mut admitted = self.admit(name, gate, &Value::Null)?;
+        let out = match admitted.scope.take() {
+            None => f(self)?,
+            Some(scope) => self.in_scope(scope, f)?,
+        };
+        self.record(admitted, &Value::Null)?;
         Ok(out)
     }
 
@@ -547,7 +616,7 @@ impl Api {
             (Some(_), Some(s)) => SessionInfo {
                 mode: "logged_in",
                 login: Some(s.login.clone()),
-                role: Some(s.role),
+                role: s.post_role(),
                 must_change_password: s.must_change_password,
                 idle_minutes: Some(self.policy.idle_timeout.num_minutes()),
             },
@@ -609,11 +678,11 @@ impl Api {
     /// copy of the database key is re-wrapped.
     pub fn user_set_password(&mut self, req: SetPassword) -> Result<User> {
         let key = self.require_key()?;
-        let me = self.session.as_ref().map(|s| (s.login.clone(), s.role));
+        let me = self.session.as_ref().map(|s| (s.login.clone(), s.post_role()));
         let Some((me, my_role)) = me else { return Err(Error::unauthenticated("请先登录")) };
         let login = req.login.clone().unwrap_or_else(|| me.clone());
         let own = login == me;
-        if !own && my_role != Role::StationAdmin {
+        if !own && my_role != Some(Role::StationAdmin) {
             return Err(Error::Forbidden { message: "只有所长/管理员可以重置他人的密码".into() });
         }
         let target = user::require(self.store.conn(), &login)?;

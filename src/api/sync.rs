@@ -409,14 +409,10 @@ impl Api {
         sync::audit_alarms(self.store.conn(), include_seen)
     }
 
-    /// The latest `limit` rows HQ did not take from posts (at a post: its own), newest first.
-    pub fn sync_refusals(&self, limit: i64) -> Result<Vec<sync::refusals::RefusedRow>> {
-        sync::refusals::latest(self.store.conn(), limit)
-    }
-
-    /// HQ's admin marks an audit alarm seen.
-    pub fn hq_see_audit_alarm(&mut self, id: i64) -> Result<sync::AuditAlarm> {
-        sync::see_audit_alarm(&self.store, id)
+    /// HQ's admin marks an audit alarm seen, with the reason when given.
+    pub fn hq_see_audit_alarm(&mut self, id: i64, reason: Option<&str>) -> Result<sync::AuditAlarm> {
+        let by = self.session().map(|s| s.login.clone());
+        sync::see_audit_alarm(&self.store, id, by.as_deref(), reason)
     }
 
     /// HQ's assignments, newest first.
@@ -431,7 +427,7 @@ impl Api {
         name: Option<&str>,
         hours: i64,
     ) -> Result<sync::code::IssuedCode> {
-        sync::code::issue(&mut self.store, villages, name, hours)
+        sync::code::issue(&mut self.store, villages, name, None, hours)
     }
 
     /// HQ answers a post's coded enrollment (the body of `POST /enroll`).

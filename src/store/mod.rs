@@ -129,6 +129,12 @@ impl Store {
         Store::open_with(path, clock, Some(key), Some(held))
     }
 
+    /// Opens the database at `path`, encrypted with `key`, shared as [`Store::open_shared`]:
+    /// for HQ's secured node.
+    pub fn open_encrypted_shared(path: &Path, clock: Arc<dyn Clock>, key: &keys::DbKey) -> Result<Store> {
+        Store::open_with(path, clock, Some(key), None)
+    }
+
     /// Opens an unencrypted database as [`Store::open`] does but without taking it for the
     /// process, so that several processes work on it at once under SQLite's own locks.
     /// For HQ's node (`fengqiao-hq serve` and `fengqiao-hq bundle import` share its file),

@@ -120,6 +120,10 @@ pub fn search(conn: &Connection, text: &str, page: u32, page_size: u32) -> Resul
     Ok(SearchPage { total: total.min(COUNT_CAP), more: total > COUNT_CAP, page, page_size, hits })
 }
 
+/// Trigram matches, counted through the documents they index (at HQ a station leader's
+/// scope limits those: see `store::county::scope`).
+const FTS_COUNT: &str = "SELECT 1 FROM search_fts f JOIN search_doc d ON d.doc = f.rowid WHERE search_fts MATCH ?1";
+
 fn capped_count(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<i64> {
     let sql = format!("SELECT count(*) FROM ({sql} LIMIT {})", COUNT_CAP + 1);
     Ok(conn.prepare_cached(&sql)?.query_row(p, |r| r.get(0))?)
@@ -209,7 +213,7 @@ fn numeric_search(conn: &Connection, q: &str, want: i64) -> Result<(Vec<String>,
             }
         }
     }
-    let total = capped_count(conn, "SELECT 1 FROM search_fts WHERE search_fts MATCH ?1", [&fts_q])?;
+    let total = capped_count(conn, FTS_COUNT, [&fts_q])?;
     Ok((out, total))
 }
 
@@ -245,7 +249,7 @@ fn fts_search(conn: &Connection, q: &str, want: i64) -> Result<(Vec<String>, i64
             }
         }
     }
-    let total = capped_count(conn, "SELECT 1 FROM search_fts WHERE search_fts MATCH ?1", [&phrase])?;
+    let total = capped_count(conn, FTS_COUNT, [&phrase])?;
     Ok((out, total))
 }
 

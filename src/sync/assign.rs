@@ -27,6 +27,7 @@ use crate::store::from_row;
 
 /// One assignment, as HQ lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Assignment {
     /// The assignment row's id.
     pub id: String,
@@ -259,6 +260,20 @@ pub(super) fn assigned_rows(conn: &Connection, post: &str) -> Result<HashSet<(St
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The rows assigned to `post` (live assignments) and every row that hangs from them: what
+/// the post holds by assignment (HQ's county scope and the owner of a row in its lists).
+pub fn assigned_with_dependants(
+    conn: &Connection,
+    columns: &Columns,
+    post: &str,
+) -> Result<BTreeSet<(String, String)>> {
+    let mut out = BTreeSet::new();
+    for (t, id) in assigned_rows(conn, post)? {
+        out.extend(with_dependants(conn, columns, &t, &id)?);
+    }
+    Ok(out)
+}
+
 /// The changes still to hand over to `post`, given how far it has acknowledged HQ's own
 /// changes (`acked`): `(origin, origin_seq)`. Assignments it has acknowledged are forgotten.
 pub(super) fn pending_handover(conn: &Connection, post: &str, acked: i64) -> Result<Vec<(String, i64)>> {
@@ -338,7 +353,7 @@ pub fn received(conn: &Connection) -> Result<Vec<Received>> {
 
 /// What an assigned row's table is called, and what the row is about (none when the row is
 /// not here, or says nothing of itself).
-pub(super) fn describe(conn: &Connection, tbl: &str, row_id: &str) -> Result<(String, Option<String>)> {
+pub(crate) fn describe(conn: &Connection, tbl: &str, row_id: &str) -> Result<(String, Option<String>)> {
     let Some((table, kind, expr)) = SUBJECTS.iter().find(|(t, _, _)| *t == tbl) else {
         return Ok(("记录".to_owned(), None));
     };

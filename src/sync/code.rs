@@ -42,7 +42,8 @@ pub struct CodedMessage {
 }
 
 /// A code just issued: shown once to HQ's admin, never stored as such.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IssuedCode {
     /// The code, in groups of four for reading aloud.
     pub code: String,
@@ -50,6 +51,48 @@ pub struct IssuedCode {
     pub villages: Vec<String>,
     /// Valid until (RFC 3339, UTC).
     pub expires_at: String,
+    /// The station (派出所) the post will be filed under, if given.
+    pub station_id: Option<String>,
+}
+
+/// A code HQ issued, as the console lists it (without the code, which is not kept).
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CodeRecord {
+    /// The villages the post is enrolled with.
+    pub villages: Vec<String>,
+    /// HQ's name for the post, when given.
+    pub name: Option<String>,
+    /// The station the post is filed under.
+    pub station_id: Option<String>,
+    /// Issued at (RFC 3339, UTC).
+    pub created_at: String,
+    /// Valid until.
+    pub expires_at: String,
+    /// Used at, if used.
+    pub used_at: Option<String>,
+    /// The post that used it.
+    pub used_by: Option<String>,
+}
+
+/// Every code HQ issued, newest first.
+pub fn issued(store: &Store) -> Result<Vec<CodeRecord>> {
+    let mut stmt = store.conn().prepare_cached(
+        "SELECT villages, name, station_id, created_at, expires_at, used_at, used_by FROM enroll_code
+         ORDER BY created_at DESC",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(CodeRecord {
+            villages: crate::store::json_list(r.get("villages")?),
+            name: r.get("name")?,
+            station_id: r.get("station_id")?,
+            created_at: r.get("created_at")?,
+            expires_at: r.get("expires_at")?,
+            used_at: r.get("used_at")?,
+            used_by: r.get("used_by")?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The code without spaces and dashes, upper case; a clear refusal for anything else.
@@ -105,8 +148,15 @@ fn random_code() -> Result<String> {
     Ok(symbols.chunks(4).map(|g| g.iter().collect::<String>()).collect::<Vec<_>>().join("-"))
 }
 
-/// HQ issues a one-time code enrolling a post with `villages`, valid for `hours`.
-pub fn issue(store: &mut Store, villages: &[String], name: Option<&str>, hours: i64) -> Result<IssuedCode> {
+/// HQ issues a one-time code enrolling a post with `villages` (filed under the station
+/// `station_id`, when given), valid for `hours`.
+pub fn issue(
+    store: &mut Store,
+    villages: &[String],
+    name: Option<&str>,
+    station_id: Option<&str>,
+    hours: i64,
+) -> Result<IssuedCode> {
     if role(store)? != NodeRole::Hq {
         return Err(Error::rule("只有县局节点可以发放登记码，请先执行 init"));
     }
@@ -121,17 +171,22 @@ pub fn issue(store: &mut Store, villages: &[String], name: Option<&str>, hours: 
     let code = random_code()?;
     let now = store.clock().now();
     let expires_at = stamp(now + Duration::hours(hours));
+    if let Some(s) = station_id {
+        crate::store::county::station::require(store.conn(), "station_id", s)?;
+    }
     store.conn().execute(
-        "INSERT INTO enroll_code (key, villages, name, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO enroll_code (key, villages, name, station_id, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
             key(&normalize(&code)?).to_vec(),
             serde_json::to_string(&villages).unwrap_or_else(|_| "[]".into()),
             name,
+            station_id,
             stamp(now),
             expires_at
         ],
     )?;
-    Ok(IssuedCode { code, villages, expires_at })
+    Ok(IssuedCode { code, villages, expires_at, station_id: station_id.map(str::to_owned) })
 }
 
 /// HQ answers a post's coded request (the bytes of `POST /enroll`): the reply's bytes, or
@@ -145,14 +200,15 @@ pub fn answer(store: &mut Store, bytes: &[u8]) -> Result<Vec<u8>> {
     let tag = hex::decode(&msg.mac).map_err(|_| Error::validation("request", "登记申请的校验码格式不对"))?;
     // Which code made this MAC? Only a handful are ever outstanding, and trying each keeps
     // anything derived from the code off the wire.
-    type Row = (Vec<u8>, String, Option<String>, String, Option<String>);
+    type Row = (Vec<u8>, String, Option<String>, String, Option<String>, Option<String>);
     let rows: Vec<Row> = {
-        let mut stmt = store.conn().prepare("SELECT key, villages, name, expires_at, used_at FROM enroll_code")?;
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        let mut stmt =
+            store.conn().prepare("SELECT key, villages, name, expires_at, used_at, station_id FROM enroll_code")?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
             .collect::<rusqlite::Result<_>>()?
     };
     let found = rows.into_iter().find(|row| request_mac(&row.0, &msg.body).verify_slice(&tag).is_ok());
-    let Some((code_key, villages, name, expires_at, used_at)) = found else {
+    let Some((code_key, villages, name, expires_at, used_at, station_id)) = found else {
         return Err(Error::validation(
             "code",
             "登记码不正确，或登记申请在传送中被改动；县局未做任何登记。请核对登记码后重试",
@@ -185,6 +241,12 @@ pub fn answer(store: &mut Store, bytes: &[u8]) -> Result<Vec<u8>> {
         )?;
         if n != 1 {
             return Err(Error::validation("code", "此登记码刚刚已被使用；请向县局申请新的登记码"));
+        }
+        if let Some(s) = &station_id {
+            store.conn().execute(
+                "UPDATE peer SET station_id = ?1 WHERE node_id = ?2",
+                params![s, req.node.node_id.to_string()],
+            )?;
         }
         Ok(reply)
     })();

@@ -478,34 +478,46 @@ pub struct AuditAlarm {
     pub message: String,
     /// When HQ's admin marked it seen, if they did.
     pub seen_at: Option<String>,
+    /// Who marked it seen (a county login).
+    pub seen_by: Option<String>,
+    /// Why it is no cause for alarm, as they wrote it.
+    pub seen_reason: Option<String>,
 }
 
 /// HQ's alarms about posts' audit chains, newest first: those not yet marked seen, or all.
 pub fn audit_alarms(conn: &Connection, include_seen: bool) -> Result<Vec<AuditAlarm>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT a.id, a.post, coalesce(p.name, ''), a.detected_at, a.message, a.seen_at FROM audit_alarm a
-         LEFT JOIN peer p ON p.node_id = a.post WHERE ?1 OR a.seen_at IS NULL ORDER BY a.id DESC",
+        "SELECT a.id, a.post, coalesce(p.name, '') AS post_name, a.detected_at, a.message, a.seen_at, a.seen_by,
+                a.seen_reason
+         FROM audit_alarm a LEFT JOIN peer p ON p.node_id = a.post WHERE ?1 OR a.seen_at IS NULL ORDER BY a.id DESC",
     )?;
     let rows = stmt.query_map([include_seen], |r| {
         Ok(AuditAlarm {
-            id: r.get(0)?,
-            post: r.get(1)?,
-            post_name: r.get(2)?,
-            detected_at: r.get(3)?,
-            message: r.get(4)?,
-            seen_at: r.get(5)?,
+            id: r.get("id")?,
+            post: r.get("post")?,
+            post_name: r.get("post_name")?,
+            detected_at: r.get("detected_at")?,
+            message: r.get("message")?,
+            seen_at: r.get("seen_at")?,
+            seen_by: r.get("seen_by")?,
+            seen_reason: r.get("seen_reason")?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// HQ's admin marks an alarm seen (after finding out why, e.g. a restore from backup); it
-/// stays on record and leaves the status page.
-pub fn see_audit_alarm(store: &Store, id: i64) -> Result<AuditAlarm> {
+/// HQ's admin marks an alarm seen (after finding out why, e.g. a restore from backup), by
+/// `by` and with `reason` when given; it stays on record and leaves the status page.
+pub fn see_audit_alarm(store: &Store, id: i64, by: Option<&str>, reason: Option<&str>) -> Result<AuditAlarm> {
     let now = stamp(store.clock().now());
-    let n = store
-        .conn()
-        .execute("UPDATE audit_alarm SET seen_at = ?1 WHERE id = ?2 AND seen_at IS NULL", params![now, id])?;
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if reason.is_some_and(|r| r.chars().count() > 500) {
+        return Err(Error::validation("reason", "处理说明不能超过 500 字"));
+    }
+    let n = store.conn().execute(
+        "UPDATE audit_alarm SET seen_at = ?1, seen_by = ?3, seen_reason = ?4 WHERE id = ?2 AND seen_at IS NULL",
+        params![now, id, by, reason],
+    )?;
     if n == 0 {
         return Err(Error::validation("id", format!("没有第 {id} 号未处理的审计告警")));
     }

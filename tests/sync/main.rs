@@ -8,5 +8,6 @@
 mod common;
 
 mod convergence;
+mod county;
 mod crash;
 mod sync;

@@ -478,9 +478,9 @@ fn hq_anchors_each_posts_audit_chain_and_notices_it_rewritten_or_cut_back() {
     // HQ's admin finds out why and marks the alarms seen: they leave the status, stay on record.
     let open = hq.api.sync_status().unwrap().audit_alarms;
     for a in &open {
-        assert!(hq.api.hq_see_audit_alarm(a.id).unwrap().seen_at.is_some());
+        assert!(hq.api.hq_see_audit_alarm(a.id, None).unwrap().seen_at.is_some());
     }
     assert!(hq.api.sync_status().unwrap().audit_alarms.is_empty());
     assert_eq!(hq.api.hq_audit_alarms(true).unwrap().len(), open.len());
-    assert_eq!(hq.api.hq_see_audit_alarm(open[0].id).unwrap_err().field(), Some("id"), "only once");
+    assert_eq!(hq.api.hq_see_audit_alarm(open[0].id, None).unwrap_err().field(), Some("id"), "only once");
 }

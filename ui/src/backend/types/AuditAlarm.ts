@@ -27,4 +27,12 @@ message: string,
 /**
  * When HQ's admin marked it seen, if they did.
  */
-seen_at: string | null, };
+seen_at: string | null, 
+/**
+ * Who marked it seen (a county login).
+ */
+seen_by: string | null, 
+/**
+ * Why it is no cause for alarm, as they wrote it.
+ */
+seen_reason: string | null, };

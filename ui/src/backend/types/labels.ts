@@ -16,6 +16,7 @@ import type { Sex } from "./Sex";
 import type { Residence } from "./Residence";
 import type { Relation } from "./Relation";
 import type { Role } from "./Role";
+import type { CountyRole } from "./CountyRole";
 import type { KnownTag } from "./KnownTag";
 import type { ErrandMode } from "./ErrandMode";
 import type { ErrandStatus } from "./ErrandStatus";
@@ -180,6 +181,14 @@ export const RoleLabel: Record<Role, string> = {
   officer: "民警",
   auxiliary: "辅警",
   station_admin: "所长/管理员",
+};
+
+/** 县局账号角色: code → 中文 */
+export const CountyRoleLabel: Record<CountyRole, string> = {
+  county_admin: "县局管理员",
+  supervisor: "县局督办",
+  station_leader: "派出所负责人",
+  viewer: "统计查看",
 };
 
 /** 人员标签: code → 中文 */

@@ -52,6 +52,35 @@ export const METHODS = [
   "household.get", // 查看户：成员、走访
   "household.list", // 户列表（按村、组、标签筛选，分页）
   "household.update", // 修改户（只传需要修改的字段）
+  "hq.alarm_seen", // 县局：审计告警标记为已处理（须写明原因）
+  "hq.alarms", // 县局：审计告警（警务室审计日志与锚点不符）
+  "hq.assign", // 县局：指派记录给警务室（连同下属记录，下次同步送达）
+  "hq.assignments", // 县局：指派列表
+  "hq.audit", // 县局：县局的审计日志（县局管理员）
+  "hq.audit_verify", // 县局：校验县局审计日志（县局管理员）
+  "hq.enroll_code", // 县局：发放一次性登记码（辖区村、所属派出所；县局管理员）
+  "hq.enroll_codes", // 县局：已发放的登记码（不含码本身）
+  "hq.overdue", // 县局：督办清单（协议逾期未履行、到期未回访、代办逾期、隐患逾期未整改）
+  "hq.overdue_export", // 县局：导出督办清单（.xlsx）
+  "hq.overview", // 县局：总览（各警务室上次同步、待发送变更、冲突、审计告警；7 天未同步的在前）
+  "hq.password", // 县局：修改自己的密码
+  "hq.post_update", // 县局：修改警务室名称或所属派出所（县局管理员）
+  "hq.posts", // 县局：已登记的警务室
+  "hq.record", // 县局：查看一条记录（人员、户、纠纷、代办、警情；只读，记入审计）
+  "hq.search", // 县局：查找人员（姓名、公民身份号码、电话、住址；记入审计）
+  "hq.session", // 县局：当前登录的账号
+  "hq.station_save", // 县局：新增或修改派出所（县局管理员）
+  "hq.stations", // 县局：派出所列表
+  "hq.stats", // 县局：月度统计（全县或本所；按警务室、按村，近六个月趋势）
+  "hq.stats_export", // 县局：导出月度统计（.pdf 或 .xlsx）
+  "hq.stats_records", // 县局：统计数字背后的记录
+  "hq.unassign", // 县局：撤回指派（警务室保留已有记录）
+  "hq.user_create", // 县局：新增县局账号（县局管理员）
+  "hq.user_disable", // 县局：停用县局账号（县局管理员）
+  "hq.user_reset_password", // 县局：重置他人密码（县局管理员）
+  "hq.user_reset_totp", // 县局：重置动态口令（手机丢失，县局管理员）
+  "hq.user_unlock", // 县局：解除账号锁定（县局管理员）
+  "hq.users", // 县局：列出县局账号（县局管理员）
   "id_number.check", // 核验公民身份号码，读出出生日期和性别
   "import.apply", // 导入户籍花名册（一个事务；按身份证号匹配，重复导入不变）
   "import.preview", // 预览户籍花名册导入：逐行错误及将新增/更新的内容（不写入）
@@ -166,6 +195,35 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "household.get": "查看户：成员、走访",
   "household.list": "户列表（按村、组、标签筛选，分页）",
   "household.update": "修改户（只传需要修改的字段）",
+  "hq.alarm_seen": "县局：审计告警标记为已处理（须写明原因）",
+  "hq.alarms": "县局：审计告警（警务室审计日志与锚点不符）",
+  "hq.assign": "县局：指派记录给警务室（连同下属记录，下次同步送达）",
+  "hq.assignments": "县局：指派列表",
+  "hq.audit": "县局：县局的审计日志（县局管理员）",
+  "hq.audit_verify": "县局：校验县局审计日志（县局管理员）",
+  "hq.enroll_code": "县局：发放一次性登记码（辖区村、所属派出所；县局管理员）",
+  "hq.enroll_codes": "县局：已发放的登记码（不含码本身）",
+  "hq.overdue": "县局：督办清单（协议逾期未履行、到期未回访、代办逾期、隐患逾期未整改）",
+  "hq.overdue_export": "县局：导出督办清单（.xlsx）",
+  "hq.overview": "县局：总览（各警务室上次同步、待发送变更、冲突、审计告警；7 天未同步的在前）",
+  "hq.password": "县局：修改自己的密码",
+  "hq.post_update": "县局：修改警务室名称或所属派出所（县局管理员）",
+  "hq.posts": "县局：已登记的警务室",
+  "hq.record": "县局：查看一条记录（人员、户、纠纷、代办、警情；只读，记入审计）",
+  "hq.search": "县局：查找人员（姓名、公民身份号码、电话、住址；记入审计）",
+  "hq.session": "县局：当前登录的账号",
+  "hq.station_save": "县局：新增或修改派出所（县局管理员）",
+  "hq.stations": "县局：派出所列表",
+  "hq.stats": "县局：月度统计（全县或本所；按警务室、按村，近六个月趋势）",
+  "hq.stats_export": "县局：导出月度统计（.pdf 或 .xlsx）",
+  "hq.stats_records": "县局：统计数字背后的记录",
+  "hq.unassign": "县局：撤回指派（警务室保留已有记录）",
+  "hq.user_create": "县局：新增县局账号（县局管理员）",
+  "hq.user_disable": "县局：停用县局账号（县局管理员）",
+  "hq.user_reset_password": "县局：重置他人密码（县局管理员）",
+  "hq.user_reset_totp": "县局：重置动态口令（手机丢失，县局管理员）",
+  "hq.user_unlock": "县局：解除账号锁定（县局管理员）",
+  "hq.users": "县局：列出县局账号（县局管理员）",
   "id_number.check": "核验公民身份号码，读出出生日期和性别",
   "import.apply": "导入户籍花名册（一个事务；按身份证号匹配，重复导入不变）",
   "import.preview": "预览户籍花名册导入：逐行错误及将新增/更新的内容（不写入）",

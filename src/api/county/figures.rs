@@ -1,0 +1,565 @@
+//! The county's figures: the overview of posts (总览) and the month's statistics (统计),
+//! computed by the core's own [`crate::docs::stats`] over the posts the caller may see,
+//! split by post and by village, with the six-month trend, the records behind a figure and
+//! the export.
+//!
+//! One gathering of the month's records (through the caller's scope) is split by the post
+//! each record belongs to ([`crate::store::county::owner`]) and by village; each share is
+//! computed by the same [`stats::compute`], so the shares add up to the total.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::super::docs::{extension, month, written};
+use super::super::{Api, Method, Written, method};
+use super::Page;
+use crate::docs::report;
+use crate::docs::stats::{
+    self, AgreementCounts, DisputeFigures, ErrandFigures, Facts, Figure, FollowUpFigures, MonthStats, Slice,
+};
+use crate::docs::{Month, xlsx};
+use crate::error::{Error, Result};
+use crate::model::time::parse_instant;
+use crate::store::county::owner::Owners;
+use crate::store::county::scope::Scope;
+use crate::store::county::station;
+use crate::store::prevention::month_figures;
+
+/// A post that has not synced for this many days stands out in the overview.
+pub const SILENT_DAYS: i64 = 7;
+
+/// `hq.overview`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+#[serde(deny_unknown_fields)]
+pub struct OverviewRequest {
+    /// 只看该派出所的警务室.
+    #[serde(default)]
+    pub station_id: Option<String>,
+    /// 只看 7 天以上未同步的.
+    #[serde(default)]
+    pub silent_only: Option<bool>,
+    /// 页码，从 1 开始.
+    #[serde(default)]
+    pub page: Option<u32>,
+    /// 每页条数（默认 50）.
+    #[serde(default)]
+    pub page_size: Option<u32>,
+}
+
+/// One post in the overview.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PostRow {
+    /// The post's node id.
+    pub id: String,
+    /// 名称.
+    pub name: String,
+    /// 所属派出所.
+    pub station_id: Option<String>,
+    /// 派出所名称.
+    pub station_name: Option<String>,
+    /// 辖区: village codes.
+    pub villages: Vec<String>,
+    /// 上次同步 (RFC 3339), if ever.
+    pub last_sync_at: Option<String>,
+    /// Days since the last sync (since enrollment, if it never synced).
+    pub days_since: i64,
+    /// Silent for [`SILENT_DAYS`] days or more.
+    pub silent: bool,
+    /// Changes HQ holds for it, not yet acknowledged (before jurisdiction filtering).
+    pub pending: i64,
+    /// Unresolved sync conflicts at HQ involving its changes.
+    pub open_conflicts: i64,
+    /// Audit alarms about it not yet marked seen.
+    pub alarms: i64,
+}
+
+/// The overview's totals over every post the caller may see.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OverviewTotals {
+    /// Posts.
+    pub posts: i64,
+    /// Silent for 7 days or more (or never synced for as long).
+    pub silent: i64,
+    /// Pending changes.
+    pub pending: i64,
+    /// Open conflicts.
+    pub open_conflicts: i64,
+    /// Unseen audit alarms.
+    pub alarms: i64,
+}
+
+/// `hq.overview`'s reply.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Overview {
+    /// HQ's name.
+    pub hq_name: String,
+    /// Today (Beijing), `YYYY-MM-DD`.
+    pub today: String,
+    /// Totals.
+    pub totals: OverviewTotals,
+    /// The posts, silent ones first, then by name.
+    pub posts: Page<PostRow>,
+}
+
+/// `hq.stats` and `hq.stats_export`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+#[serde(deny_unknown_fields)]
+pub struct StatsRequest {
+    /// 月份, `YYYY-MM`.
+    pub month: String,
+    /// 只统计该警务室.
+    #[serde(default)]
+    pub post_id: Option<String>,
+    /// 只统计该派出所的警务室.
+    #[serde(default)]
+    pub station_id: Option<String>,
+    /// 导出的文件（`hq.stats_export`）：.pdf 或 .xlsx.
+    #[serde(default)]
+    pub path: Option<PathBuf>,
+}
+
+/// The main figures of a share of the county (a post, a village).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Breakdown {
+    /// 纠纷.
+    pub disputes: DisputeFigures,
+    /// 协议.
+    pub agreements: AgreementCounts,
+    /// 回访.
+    pub follow_ups: FollowUpFigures,
+    /// 代办.
+    pub errands: ErrandFigures,
+    /// 警情.
+    pub incidents: i64,
+    /// 走访（户次）.
+    pub visits: i64,
+}
+
+impl From<&MonthStats> for Breakdown {
+    fn from(s: &MonthStats) -> Breakdown {
+        Breakdown {
+            disputes: s.disputes.clone(),
+            agreements: s.agreements.clone(),
+            follow_ups: s.follow_ups.clone(),
+            errands: s.errands.clone(),
+            incidents: s.incidents_total,
+            visits: s.visits,
+        }
+    }
+}
+
+/// A post's share.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PostFigures {
+    /// The post (none: records no post can be said to hold, 未归属).
+    pub post_id: Option<String>,
+    /// Its name.
+    pub name: String,
+    /// Its station's name.
+    pub station_name: Option<String>,
+    /// Figures.
+    pub figures: Breakdown,
+}
+
+/// A village's share.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct VillageFigures {
+    /// The village (none: records with no village).
+    pub village_id: Option<String>,
+    /// Its name.
+    pub name: String,
+    /// The post whose villages hold it.
+    pub post_id: Option<String>,
+    /// That post's name.
+    pub post_name: Option<String>,
+    /// Figures.
+    pub figures: Breakdown,
+}
+
+/// One month of the trend.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TrendPoint {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Its figures.
+    pub figures: Breakdown,
+}
+
+/// `hq.stats`'s reply.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CountyStats {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// What the figures cover: 全县, a station or a post.
+    pub scope: String,
+    /// The month's statistics over it, as a post's `stats.month` computes them.
+    pub total: MonthStats,
+    /// By post (the post each record belongs to), by name.
+    pub by_post: Vec<PostFigures>,
+    /// By village, by post then name.
+    pub by_village: Vec<VillageFigures>,
+    /// The six months up to this one, oldest first.
+    pub trend: Vec<TrendPoint>,
+}
+
+/// `hq.stats_records`: the records behind a figure.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+#[serde(deny_unknown_fields)]
+pub struct StatsRecordsRequest {
+    /// 月份, `YYYY-MM`.
+    pub month: String,
+    /// 哪个数字.
+    pub figure: Figure,
+    /// 只看该警务室的.
+    #[serde(default)]
+    pub post_id: Option<String>,
+    /// 只看该派出所的.
+    #[serde(default)]
+    pub station_id: Option<String>,
+    /// 只看该村的.
+    #[serde(default)]
+    pub village_id: Option<String>,
+    /// 页码，从 1 开始.
+    #[serde(default)]
+    pub page: Option<u32>,
+    /// 每页条数（默认 50）.
+    #[serde(default)]
+    pub page_size: Option<u32>,
+}
+
+/// A record behind a figure, as the list shows it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RecordRef {
+    /// Its table (open it with `hq.record`).
+    pub table: String,
+    /// Its id.
+    pub id: String,
+    /// What kind of record, e.g. 矛盾纠纷.
+    pub kind: String,
+    /// What it is about (a dispute's title, a household's address).
+    pub subject: Option<String>,
+    /// Its village.
+    pub village_name: Option<String>,
+    /// The post it belongs to.
+    pub post_id: Option<String>,
+    /// That post's name.
+    pub post_name: Option<String>,
+}
+
+fn days_between(from: Option<&str>, today: NaiveDate) -> Option<i64> {
+    let t = parse_instant(from?)?;
+    Some((today - t.with_timezone(&crate::model::time::beijing()).date_naive()).num_days())
+}
+
+impl Api {
+    /// The owners of rows, read with the call's scope lifted (an owner does not depend on
+    /// who asks).
+    fn owners(&mut self) -> Result<Owners> {
+        self.lifted(|api| Owners::load(&api.store))
+    }
+
+    /// `hq.overview`: every post the caller may see, with its last sync, what waits for it,
+    /// conflicts and alarms; silent posts first.
+    pub fn hq_overview(&mut self, req: OverviewRequest) -> Result<Overview> {
+        let today = self.today();
+        let peers = crate::sync::peers(&self.store)?;
+        let infos = station::posts(self.store.conn())?;
+        let conn = self.store.conn();
+        let mut conflicts = conn.prepare_cached(
+            "SELECT count(*) FROM conflict WHERE resolved_at IS NULL AND (loser_origin = ?1 OR winner_origin = ?1)",
+        )?;
+        let mut alarms = conn.prepare_cached("SELECT count(*) FROM audit_alarm WHERE post = ?1 AND seen_at IS NULL")?;
+        let mut rows = Vec::new();
+        for p in infos.into_iter().filter(|p| self.sees_post(&p.id)) {
+            if req.station_id.as_ref().is_some_and(|s| p.station_id.as_ref() != Some(s)) {
+                continue;
+            }
+            let days = days_between(p.last_sync_at.as_deref().or(Some(&p.enrolled_at)), today).unwrap_or(0);
+            rows.push(PostRow {
+                pending: peers.iter().find(|x| x.node_id == p.id).map_or(0, |x| x.pending),
+                open_conflicts: conflicts.query_row([&p.id], |r| r.get(0))?,
+                alarms: alarms.query_row([&p.id], |r| r.get(0))?,
+                silent: days >= SILENT_DAYS,
+                days_since: days,
+                id: p.id,
+                name: p.name,
+                station_id: p.station_id,
+                station_name: p.station_name,
+                villages: p.villages,
+                last_sync_at: p.last_sync_at,
+            });
+        }
+        let totals = OverviewTotals {
+            posts: rows.len() as i64,
+            silent: rows.iter().filter(|r| r.silent).count() as i64,
+            pending: rows.iter().map(|r| r.pending).sum(),
+            open_conflicts: rows.iter().map(|r| r.open_conflicts).sum(),
+            alarms: rows.iter().map(|r| r.alarms).sum(),
+        };
+        if req.silent_only == Some(true) {
+            rows.retain(|r| r.silent);
+        }
+        rows.sort_by(|a, b| b.silent.cmp(&a.silent).then_with(|| a.name.cmp(&b.name)));
+        Ok(Overview {
+            hq_name: crate::sync::name(&self.store)?,
+            today: today.to_string(),
+            totals,
+            posts: Page::of(rows, req.page, req.page_size),
+        })
+    }
+
+    /// The posts a figures request covers (`None`: all the caller may see) and its label.
+    fn narrowed(&mut self, post: Option<&str>, station_id: Option<&str>) -> Result<(Option<Scope>, String)> {
+        let conn = self.store.conn();
+        if let Some(p) = post {
+            let info = station::post(conn, "post_id", p)?;
+            self.require_post_in_scope("post_id", p)?;
+            let scope = self.lifted(|api| Scope::of_posts(&api.store, std::slice::from_ref(&info.id)))?;
+            return Ok((Some(scope), info.name));
+        }
+        if let Some(s) = station_id {
+            let st = station::require(conn, "station_id", s)?;
+            let posts: Vec<String> = station::posts(conn)?
+                .into_iter()
+                .filter(|p| p.station_id.as_deref() == Some(s))
+                .map(|p| p.id)
+                .collect();
+            if let Some(p) = posts.iter().find(|p| !self.sees_post(p)) {
+                self.require_post_in_scope("station_id", p)?;
+            }
+            let scope = self.lifted(|api| Scope::of_posts(&api.store, &posts))?;
+            return Ok((Some(scope), st.name));
+        }
+        let label = match &self.scope {
+            None => "全县".to_owned(),
+            Some(_) => {
+                let me = self.session.as_ref().and_then(|s| match &s.who {
+                    super::super::Who::County(c) => c.station_id.clone(),
+                    super::super::Who::Post(_) => None,
+                });
+                me.and_then(|s| station::get(conn, &s).ok().flatten()).map_or_else(|| "本派出所".into(), |s| s.name)
+            }
+        };
+        Ok((None, label))
+    }
+
+    /// Runs `f` within `narrow` when given (a post or station inside the caller's scope),
+    /// else within the call's own scope.
+    fn within<T>(&mut self, narrow: Option<Scope>, f: impl FnOnce(&mut Api) -> Result<T>) -> Result<T> {
+        let Some(narrow) = narrow else { return f(self) };
+        let outer = self.scope.take();
+        if outer.is_some() {
+            crate::store::county::scope::leave(self.store.conn())?;
+        }
+        let out = self.in_scope(narrow, f);
+        if let Some(o) = outer {
+            crate::store::county::scope::enter(&self.store, &o)?;
+            self.scope = Some(o);
+        }
+        out
+    }
+
+    /// `hq.stats`: the month's statistics over the posts the caller may see (or one post or
+    /// station of them), by post and by village, with the six-month trend.
+    pub fn hq_stats(&mut self, req: StatsRequest) -> Result<CountyStats> {
+        let m = month("month", &req.month)?;
+        let (narrow, label) = self.narrowed(req.post_id.as_deref(), req.station_id.as_deref())?;
+        let owners = self.owners()?;
+        let today = self.today();
+        self.within(narrow, |api| {
+            let conn = api.store.conn();
+            let facts = stats::gather(conn, m)?;
+            let mut total = stats::compute(m, today, &facts);
+            total.prevention = month_figures(conn, m.first())?;
+            let visible: Vec<String> =
+                station::posts(conn)?.into_iter().map(|p| p.id).filter(|p| api.sees_post(p)).collect();
+            let (by_post, by_village) = split(conn, &owners, &visible, m, today, &facts)?;
+            let mut trend = Vec::new();
+            let mut at = m;
+            let mut months = vec![m];
+            for _ in 0..5 {
+                at = Month::of(at.first().pred_opt().unwrap_or(at.first()));
+                months.push(at);
+            }
+            for mm in months.into_iter().rev() {
+                let figures = if mm == m {
+                    Breakdown::from(&total)
+                } else {
+                    Breakdown::from(&stats::compute(mm, today, &stats::gather(conn, mm)?))
+                };
+                trend.push(TrendPoint { month: mm.to_string(), figures });
+            }
+            Ok(CountyStats { month: m.to_string(), scope: label, total, by_post, by_village, trend })
+        })
+    }
+
+    /// `hq.stats_export`: the county's month as a one-page PDF report or an xlsx (with a
+    /// sheet by post), by the file's extension.
+    pub fn hq_stats_export(&mut self, req: StatsRequest) -> Result<Written> {
+        let path = req.path.clone().ok_or_else(|| Error::validation("path", "请指定导出的文件（.pdf 或 .xlsx）"))?;
+        let ext = extension(&path);
+        if ext != "pdf" && ext != "xlsx" {
+            return Err(Error::validation("path", "输出文件应以 .pdf 或 .xlsx 结尾"));
+        }
+        let s = self.hq_stats(req)?;
+        let today = self.today();
+        let title = format!("{}（{}）", crate::sync::name(&self.store)?, s.scope);
+        if ext == "pdf" {
+            let pages = report::write_pdf(&s.total, &title, today, &path)?;
+            return written(path, pages);
+        }
+        let mut sheets = report::sheets(&s.total);
+        let slices: Vec<Slice> =
+            s.by_post.iter().map(|p| Slice { name: p.name.clone(), figures: p.figures.disputes.clone() }).collect();
+        sheets.push(report::figure_sheet(&format!("按警务室 {}", s.month), "警务室", &slices));
+        xlsx::write(&sheets, &path)?;
+        written(path, s.by_post.len())
+    }
+
+    /// `hq.stats_records`: the records a figure counts (within the caller's scope, and the
+    /// post, station or village asked for), a page at a time.
+    pub fn hq_stats_records(&mut self, req: StatsRecordsRequest) -> Result<Page<RecordRef>> {
+        let m = month("month", &req.month)?;
+        let (narrow, _) = self.narrowed(req.post_id.as_deref(), req.station_id.as_deref())?;
+        let owners = self.owners()?;
+        let today = self.today();
+        self.within(narrow, |api| {
+            let conn = api.store.conn();
+            let facts = stats::gather(conn, m)?;
+            let mut all = Vec::new();
+            for b in stats::behind(req.figure, m, today, &facts) {
+                if req.village_id.as_ref().is_some_and(|v| b.village_id.as_ref() != Some(v)) {
+                    continue;
+                }
+                let post = owners.of(conn, b.table, &b.id, b.village_id.as_deref())?;
+                all.push((b, post));
+            }
+            let page = Page::of(all, req.page, req.page_size);
+            let mut items = Vec::new();
+            for (b, post) in page.items {
+                let (kind, subject) = crate::sync::assign::describe(conn, b.table, &b.id)?;
+                items.push(RecordRef {
+                    table: b.table.to_owned(),
+                    kind,
+                    subject,
+                    village_name: b.village_id.as_deref().and_then(|v| owners.village_name(v)).map(str::to_owned),
+                    post_name: post.as_deref().and_then(|p| owners.post_name(p)).map(str::to_owned),
+                    post_id: post,
+                    id: b.id,
+                });
+            }
+            Ok(Page { total: page.total, page: page.page, page_size: page.page_size, items })
+        })
+    }
+}
+
+/// The month's facts split by the post each record belongs to (every post in `visible`
+/// appears) and by village, each share computed by [`stats::compute`].
+fn split(
+    conn: &rusqlite::Connection,
+    owners: &Owners,
+    visible: &[String],
+    m: Month,
+    today: NaiveDate,
+    facts: &Facts,
+) -> Result<(Vec<PostFigures>, Vec<VillageFigures>)> {
+    // Owner of every fact, once.
+    let mut owner_of: BTreeMap<(String, String), Option<String>> = BTreeMap::new();
+    let mut villages: BTreeMap<Option<String>, ()> = BTreeMap::new();
+    for (table, id, village) in facts.rows() {
+        villages.insert(village.map(str::to_owned), ());
+        let key = (table.to_owned(), id.to_owned());
+        if let std::collections::btree_map::Entry::Vacant(e) = owner_of.entry(key) {
+            e.insert(owners.of(conn, table, id, village)?);
+        }
+    }
+    let mut posts: BTreeMap<Option<String>, ()> = owner_of.values().map(|p| (p.clone(), ())).collect();
+    // Every visible post appears, with zeros when it had nothing this month.
+    for p in visible {
+        posts.entry(Some(p.clone())).or_insert(());
+    }
+    let infos = station::posts(conn)?;
+    let mut by_post = Vec::new();
+    for (post, _) in posts {
+        let share = facts.retain(|t, id, _| owner_of.get(&(t.to_owned(), id.to_owned())).is_some_and(|p| *p == post));
+        let s = stats::compute(m, today, &share);
+        let info = post.as_ref().and_then(|p| infos.iter().find(|i| &i.id == p));
+        by_post.push(PostFigures {
+            name: info.map_or_else(|| "（未归属）".into(), |i| i.name.clone()),
+            station_name: info.and_then(|i| i.station_name.clone()),
+            post_id: post,
+            figures: Breakdown::from(&s),
+        });
+    }
+    by_post.sort_by(|a, b| (a.post_id.is_none(), &a.name).cmp(&(b.post_id.is_none(), &b.name)));
+    let mut by_village = Vec::new();
+    for (village, _) in villages {
+        let share = facts.retain(|_, _, v| v.map(str::to_owned) == village);
+        let s = stats::compute(m, today, &share);
+        let post = village.as_deref().and_then(|v| owners.of_village(v)).map(str::to_owned);
+        by_village.push(VillageFigures {
+            name: village.as_deref().and_then(|v| owners.village_name(v)).unwrap_or("（未填村）").to_owned(),
+            post_name: post.as_deref().and_then(|p| owners.post_name(p)).map(str::to_owned),
+            post_id: post,
+            village_id: village,
+            figures: Breakdown::from(&s),
+        });
+    }
+    by_village.sort_by(|a, b| {
+        (a.post_name.is_none(), &a.post_name, &a.name).cmp(&(b.post_name.is_none(), &b.post_name, &b.name))
+    });
+    Ok((by_post, by_village))
+}
+
+pub(super) fn methods() -> Vec<Method> {
+    vec![
+        method!(
+            "hq.overview",
+            "县局：总览（各警务室上次同步、待发送变更、冲突、审计告警；7 天未同步的在前）",
+            OverviewRequest,
+            County(Figures),
+            Unaudited,
+            |api, p| api.hq_overview(p)
+        ),
+        method!(
+            "hq.stats",
+            "县局：月度统计（全县或本所；按警务室、按村，近六个月趋势）",
+            StatsRequest,
+            County(Figures),
+            Unaudited,
+            |api, p| api.hq_stats(p)
+        ),
+        method!(
+            "hq.stats_export",
+            "县局：导出月度统计（.pdf 或 .xlsx）",
+            StatsRequest,
+            County(Figures),
+            Export,
+            |api, p| api.hq_stats_export(p)
+        ),
+        method!(
+            "hq.stats_records",
+            "县局：统计数字背后的记录",
+            StatsRecordsRequest,
+            County(Records),
+            View,
+            |api, p| api.hq_stats_records(p)
+        ),
+    ]
+}

@@ -1,0 +1,157 @@
+//! The county console's methods at HQ (`hq.*`), with their gate: who may call each
+//! ([`permission`]), the scope a station leader is held to (applied to every read of the
+//! call, see [`crate::store::county::scope`]), and the audit entry made with the county
+//! login.
+//!
+//! - [`session`]: county logins: [`Api::login`] (password, then the TOTP second factor),
+//!   [`Api::call_as`] (one call for the session behind a token), the accounts.
+//! - [`places`]: stations, posts, enrollment codes, audit alarms, HQ's audit log.
+//! - [`figures`]: the overview and the county's statistics.
+//! - [`records`]: person search, one record, assignments.
+//! - [`overdue`]: the 督办 list across posts.
+
+pub mod figures;
+pub mod overdue;
+pub mod permission;
+pub mod places;
+pub mod records;
+pub mod session;
+
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use super::{Api, CountyCaller, Method};
+use crate::api::permission::Need;
+use crate::error::{Error, Result};
+use crate::model::CountyRole;
+use crate::store::Store;
+use crate::store::county::scope::{self, Scope};
+use crate::sync::NodeRole;
+
+pub use figures::{CountyStats, Overview, PostRow, StatsRecordsRequest, StatsRequest};
+pub use overdue::{OverdueFilter, OverdueItem, OverdueKind, OverduePage};
+pub use places::{AlarmSeen, AlarmsRequest, EnrollCodeRequest, PostUpdate, StationSave};
+pub use records::{AssignRequest, RecordRequest, RecordView};
+pub use session::{CountyLogin, CountySessionInfo, CountyUserInput, LoginReply, PasswordChange, Unlock};
+
+/// The prefix of the county's methods.
+pub const PREFIX: &str = "hq.";
+
+/// A page of a county list.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Page<T> {
+    /// Items in all.
+    pub total: i64,
+    /// Page number, from 1.
+    pub page: u32,
+    /// Page size.
+    pub page_size: u32,
+    /// This page's items.
+    pub items: Vec<T>,
+}
+
+impl<T> Page<T> {
+    /// The page `page` of `all` (pages count from 1; size 1–500, 50 by default).
+    pub fn of(all: Vec<T>, page: Option<u32>, page_size: Option<u32>) -> Page<T> {
+        let page = page.unwrap_or(1).max(1);
+        let page_size = page_size.unwrap_or(50).clamp(1, 500);
+        let total = all.len() as i64;
+        let skip = (page as usize - 1).saturating_mul(page_size as usize);
+        Page { total, page, page_size, items: all.into_iter().skip(skip).take(page_size as usize).collect() }
+    }
+}
+
+/// Refuses the county's methods on a node that is not HQ.
+pub(crate) fn require_hq(store: &Store) -> Result<()> {
+    if crate::sync::role(store)? != NodeRole::Hq {
+        return Err(Error::rule("这是警务室的数据库：县局的功能只在县局节点上提供"));
+    }
+    Ok(())
+}
+
+impl Api {
+    /// The county part of the gate: the method must be one a county login may call and the
+    /// role must allow it (a refusal is audited). Returns the scope the call is held to (a
+    /// station leader's), `None` for county-wide roles.
+    pub(crate) fn admit_county(
+        &mut self,
+        method: &str,
+        (need, what): (Need, &'static str),
+        login: &str,
+        caller: &CountyCaller,
+        target: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Scope>> {
+        match need {
+            Need::NoSession => return Ok(None),
+            Need::County(need) if permission::allows(need, caller.role) => {}
+            Need::County(need) => {
+                self.denied(now, login, method, target)?;
+                return Err(Error::Forbidden {
+                    message: format!("{}无权执行“{what}”，只有{}可以", caller.role.label(), permission::who(need)),
+                });
+            }
+            _ => {
+                self.denied(now, login, method, target)?;
+                return Err(Error::Forbidden { message: "县局账号只能使用县局控制台的功能".into() });
+            }
+        }
+        match (caller.role, &caller.station_id) {
+            (CountyRole::StationLeader, Some(station)) => Ok(Some(Scope::of_station(&self.store, station)?)),
+            // A station leader without a station sees nothing rather than everything.
+            (CountyRole::StationLeader, None) => Ok(Some(Scope::default())),
+            _ => Ok(None),
+        }
+    }
+
+    /// Runs `f` with every read held to `scope`; the scope is lifted afterwards whatever
+    /// `f` returned.
+    pub(crate) fn in_scope<T>(&mut self, scope: Scope, f: impl FnOnce(&mut Api) -> Result<T>) -> Result<T> {
+        scope::enter(&self.store, &scope)?;
+        self.scope = Some(scope);
+        let out = f(self);
+        self.scope = None;
+        let left = scope::leave(self.store.conn());
+        let out = out?;
+        left?;
+        Ok(out)
+    }
+
+    /// Runs `f` with the current call's scope lifted: for what does not depend on the
+    /// caller (which post owns a row) and for a write already checked against the scope.
+    pub(crate) fn lifted<T>(&mut self, f: impl FnOnce(&mut Api) -> Result<T>) -> Result<T> {
+        if self.scope.is_none() {
+            return f(self);
+        }
+        scope::drop_views(self.store.conn(), self.store.columns())?;
+        let out = f(self);
+        scope::restore_views(self.store.conn(), self.store.columns())?;
+        out
+    }
+
+    /// Whether the current call may see the post `post` (every post when not limited).
+    pub(crate) fn sees_post(&self, post: &str) -> bool {
+        self.scope.as_ref().is_none_or(|s| s.has_post(post))
+    }
+
+    /// Refuses a post outside the current call's scope, naming `field`.
+    pub(crate) fn require_post_in_scope(&self, field: &str, post: &str) -> Result<()> {
+        if self.sees_post(post) {
+            return Ok(());
+        }
+        Err(Error::Forbidden {
+            message: format!("该警务室不属于本派出所，无权查看或操作（{field}）")
+        })
+    }
+}
+
+pub(super) fn methods() -> Vec<Method> {
+    let mut all = session::methods();
+    all.extend(places::methods());
+    all.extend(figures::methods());
+    all.extend(records::methods());
+    all.extend(overdue::methods());
+    all
+}

@@ -1,0 +1,10 @@
+//! HQ's own data for the county console: county logins ([`user`]), stations and the posts
+//! filed under them ([`station`]), what a station leader may see ([`scope`]) and which post
+//! each row belongs to in the county's lists and figures ([`owner`]).
+//!
+//! All of it is local to the HQ node and never synced.
+
+pub mod owner;
+pub mod scope;
+pub mod station;
+pub mod user;

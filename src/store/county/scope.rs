@@ -1,0 +1,309 @@
+//! What a county login may see at HQ, applied where the data is read, so that no query can
+//! forget it.
+//!
+//! A station leader (派出所负责人) sees the rows of the posts of one station, and only
+//! those: the rows those posts themselves receive from HQ by sync ([`crate::sync::scope`]):
+//! a row lying in one of their villages (its own `village_id`, else that of the household,
+//! dispute or person it hangs from), a row one of the posts created, a row HQ assigned to
+//! one of them and what hangs from it. County-wide roles have no scope.
+//!
+//! How: for the length of one call, [`enter`] shadows every table that holds residents'
+//! data with a TEMP view of the same name that keeps only the rows in scope. SQLite
+//! resolves an unqualified table name in the `temp` schema before `main`, so every query
+//! of the core (statistics, lists, search, one record) reads through the scope without
+//! knowing it, and a query added tomorrow does too. [`leave`] drops the views. A view cannot
+//! be written to, so a write attempted while scoped fails loudly instead of going astray;
+//! the few writes a scoped caller may make (an assignment) check the scope first and run
+//! with the views lifted ([`drop_views`], [`restore_views`]).
+//!
+//! Tables that hold no resident's data (`peer`, `audit_alarm`, the change log's clocks) are
+//! not shadowed: the api filters posts by [`Scope::posts`] where it lists them.
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::error::Result;
+use crate::store::write::Columns;
+use crate::store::{SYNCED_TABLES, Store};
+use crate::sync::scope::REFERENCE;
+
+/// The posts (and so the rows) a caller may see.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// The posts' node ids.
+    pub posts: BTreeSet<String>,
+    /// Their villages' ids.
+    villages: BTreeSet<String>,
+    /// Rows assigned to them, and the rows that hang from those.
+    rows: BTreeSet<(String, String)>,
+}
+
+/// Columns that lead from a row to the row that places it in a village (as in
+/// [`crate::sync::scope`]).
+const LINKS: &[(&str, &str)] = &[("household_id", "household"), ("dispute_id", "dispute"), ("person_id", "person")];
+
+/// How many steps up a row's village is looked for.
+const DEPTH: u8 = 4;
+
+/// Local tables holding residents' data, each with the synced table its rows are about:
+/// (table, column naming the row, the table it is in — `None` when the row names its table).
+const LOCAL: &[(&str, &str, Option<&str>)] = &[
+    ("search_gram", "ref_id", Some("person")),
+    ("person_tag", "person_id", Some("person")),
+    ("involvement", "person_id", Some("person")),
+    ("search_doc", "ref_id", None),
+    ("conflict", "row_id", None),
+    ("change_log", "row_id", None),
+];
+
+impl Scope {
+    /// The scope of the posts filed under station `station_id`, as HQ's data stands now.
+    pub fn of_station(store: &Store, station_id: &str) -> Result<Scope> {
+        let posts: Vec<String> = store
+            .conn()
+            .prepare_cached("SELECT node_id FROM peer WHERE role = 'post' AND station_id = ?1")?
+            .query_map([station_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Scope::of_posts(store, &posts)
+    }
+
+    /// The scope of the posts `posts` (node ids).
+    pub fn of_posts(store: &Store, posts: &[String]) -> Result<Scope> {
+        let conn = store.conn();
+        let mut scope = Scope { posts: posts.iter().cloned().collect(), ..Default::default() };
+        let mut villages = conn.prepare_cached("SELECT villages FROM peer WHERE node_id = ?1")?;
+        let mut by_code = conn.prepare_cached("SELECT id FROM village WHERE code = ?1")?;
+        for post in posts {
+            let codes: Vec<String> = villages
+                .query_map([post], |r| r.get::<_, String>(0))?
+                .map(|c| c.map(|c| crate::store::json_list(Some(c))))
+                .collect::<rusqlite::Result<Vec<_>>>()?
+                .concat();
+            for code in codes {
+                for id in by_code.query_map([code], |r| r.get::<_, String>(0))? {
+                    scope.villages.insert(id?);
+                }
+            }
+            scope.rows.extend(crate::sync::assign::assigned_with_dependants(conn, store.columns(), post)?);
+        }
+        Ok(scope)
+    }
+
+    /// Whether the caller may see the post `post`.
+    pub fn has_post(&self, post: &str) -> bool {
+        self.posts.contains(post)
+    }
+}
+
+/// The SQL expression for the id of the village a row of `table` (aliased `alias`) lies
+/// in: its own `village_id`, else that of the first row it hangs from that has one (the
+/// rule of [`crate::sync::scope`], on the main tables).
+fn village_expr(columns: &Columns, table: &str, alias: &str, depth: u8) -> Option<String> {
+    if table == "village" {
+        return Some(format!("{alias}.id"));
+    }
+    let cols = columns.of(table)?;
+    let has = |c: &str| cols.iter().any(|k| k == c);
+    let mut parts = Vec::new();
+    if has("village_id") {
+        parts.push(format!("{alias}.village_id"));
+    }
+    if depth > 0 {
+        for (col, parent) in LINKS {
+            if *parent == table || !has(col) {
+                continue;
+            }
+            let inner = format!("{alias}{}", parent.chars().next().unwrap_or('x'));
+            if let Some(e) = village_expr(columns, parent, &inner, depth - 1) {
+                parts.push(format!("(SELECT {e} FROM main.{parent} {inner} WHERE {inner}.id = {alias}.{col})"));
+            }
+        }
+    }
+    match parts.len() {
+        0 => None,
+        1 => parts.pop(),
+        _ => Some(format!("coalesce({})", parts.join(", "))),
+    }
+}
+
+/// The id of the village the row `table`/`id` lies in (by the rule above, on the main
+/// tables), if it can be told.
+pub fn village_of(store: &Store, table: &str, id: &str) -> Result<Option<String>> {
+    let Some(table) = SYNCED_TABLES.iter().find(|t| **t == table) else { return Ok(None) };
+    let Some(expr) = village_expr(store.columns(), table, "s", DEPTH) else { return Ok(None) };
+    Ok(store
+        .conn()
+        .prepare_cached(&format!("SELECT {expr} FROM main.{table} s WHERE s.id = ?1"))?
+        .query_row([id], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten())
+}
+
+/// The condition a row of the synced `table` (aliased `s`) must meet to be in scope.
+fn row_condition(columns: &Columns, table: &str) -> String {
+    let mut any = Vec::new();
+    if let Some(v) = village_expr(columns, table, "s", DEPTH) {
+        any.push(format!("{v} IN (SELECT id FROM temp.scope_village)"));
+    }
+    any.push(format!(
+        "EXISTS (SELECT 1 FROM main.row_origin o WHERE o.tbl = '{table}' AND o.row_id = s.id
+                 AND o.origin IN (SELECT node FROM temp.scope_post))"
+    ));
+    any.push(format!("EXISTS (SELECT 1 FROM temp.scope_row r WHERE r.tbl = '{table}' AND r.row_id = s.id)"));
+    any.join(" OR ")
+}
+
+/// `CASE` over a row's table name: whether the row `s.{col}` of that table is in scope (read
+/// through the scoped views).
+fn named_row_in_scope(col: &str, table_col: &str) -> String {
+    let mut sql = format!("CASE s.{table_col}");
+    for t in SYNCED_TABLES {
+        let _ = write!(sql, " WHEN '{t}' THEN EXISTS (SELECT 1 FROM {t} v WHERE v.id = s.{col})");
+    }
+    sql.push_str(" ELSE 0 END");
+    sql
+}
+
+/// The `CREATE TEMP VIEW` statements of the scope.
+fn views(columns: &Columns) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for t in SYNCED_TABLES {
+        if REFERENCE.contains(t) {
+            continue;
+        }
+        let cond = if *t == "assignment" {
+            "s.post_node IN (SELECT node FROM temp.scope_post)".to_owned()
+        } else {
+            row_condition(columns, t)
+        };
+        out.push(((*t).to_owned(), format!("CREATE TEMP VIEW {t} AS SELECT * FROM main.{t} s WHERE {cond}")));
+    }
+    for (t, col, of) in LOCAL {
+        let cond = match of {
+            Some(of) => format!("EXISTS (SELECT 1 FROM {of} v WHERE v.id = s.{col})"),
+            None if *t == "search_doc" => named_row_in_scope(col, "kind"),
+            None => named_row_in_scope(col, "tbl"),
+        };
+        out.push(((*t).to_owned(), format!("CREATE TEMP VIEW {t} AS SELECT * FROM main.{t} s WHERE {cond}")));
+    }
+    out
+}
+
+fn scope_tables(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS scope_village (id TEXT PRIMARY KEY) WITHOUT ROWID;
+         CREATE TEMP TABLE IF NOT EXISTS scope_post (node TEXT PRIMARY KEY) WITHOUT ROWID;
+         CREATE TEMP TABLE IF NOT EXISTS scope_row (tbl TEXT, row_id TEXT, PRIMARY KEY (tbl, row_id)) WITHOUT ROWID;",
+    )?;
+    Ok(())
+}
+
+/// Limits every read of residents' data on `store`'s connection to `scope`, until
+/// [`leave`]. Must not be called inside a transaction that writes.
+pub fn enter(store: &Store, scope: &Scope) -> Result<()> {
+    let conn = store.conn();
+    leave(conn)?;
+    scope_tables(conn)?;
+    let tx = conn.unchecked_transaction()?;
+    {
+        let mut v = tx.prepare_cached("INSERT INTO temp.scope_village (id) VALUES (?1)")?;
+        for id in &scope.villages {
+            v.execute([id])?;
+        }
+        let mut p = tx.prepare_cached("INSERT INTO temp.scope_post (node) VALUES (?1)")?;
+        for node in &scope.posts {
+            p.execute([node])?;
+        }
+        let mut r = tx.prepare_cached("INSERT OR IGNORE INTO temp.scope_row (tbl, row_id) VALUES (?1, ?2)")?;
+        for (t, id) in &scope.rows {
+            r.execute([t, id])?;
+        }
+    }
+    restore(&tx, store.columns())?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Recreates the views over the scope tables as they are filled.
+fn restore(conn: &Connection, columns: &Columns) -> Result<()> {
+    for (_, sql) in views(columns) {
+        conn.execute_batch(&sql)?;
+    }
+    Ok(())
+}
+
+/// Drops the scope's views (and empties its tables): reads see every row again. Harmless
+/// when no scope is in force.
+pub fn leave(conn: &Connection) -> Result<()> {
+    let shadows: Vec<String> = conn
+        .prepare("SELECT name FROM temp.sqlite_schema WHERE type = 'view'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if shadows.is_empty() {
+        return Ok(());
+    }
+    let tx = conn.unchecked_transaction()?;
+    for v in shadows {
+        tx.execute_batch(&format!("DROP VIEW temp.\"{}\"", v.replace('"', "\"\"")))?;
+    }
+    tx.execute_batch("DELETE FROM temp.scope_village; DELETE FROM temp.scope_post; DELETE FROM temp.scope_row;")?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Whether a scope is in force on `conn`.
+pub fn active(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT count(*) FROM temp.sqlite_schema WHERE type = 'view'", [], |r| r.get::<_, i64>(0))? > 0)
+}
+
+/// Drops the views while keeping the scope's tables: reads see every row until
+/// [`restore_views`]. For what does not depend on the caller, and for a write the caller
+/// has already checked against the scope.
+pub fn drop_views(conn: &Connection, columns: &Columns) -> Result<()> {
+    let tx = conn.unchecked_transaction()?;
+    for (v, _) in views(columns) {
+        tx.execute_batch(&format!("DROP VIEW IF EXISTS temp.{v}"))?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Puts back the views [`drop_views`] dropped, over the same scope.
+pub fn restore_views(conn: &Connection, columns: &Columns) -> Result<()> {
+    let tx = conn.unchecked_transaction()?;
+    restore(&tx, columns)?;
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_finds_its_village_through_what_it_hangs_from() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store =
+            Store::open(&dir.path().join("t.db"), std::sync::Arc::new(crate::model::time::SystemClock)).expect("open");
+        let c = store.columns();
+        assert_eq!(village_expr(c, "village", "s", DEPTH).as_deref(), Some("s.id"));
+        assert_eq!(village_expr(c, "household", "s", DEPTH).as_deref(), Some("s.village_id"));
+        let person = village_expr(c, "person", "s", DEPTH).expect("person");
+        assert!(person.contains("main.household sh WHERE sh.id = s.household_id"), "{person}");
+        // An errand hangs from a person, who hangs from a household.
+        let errand = village_expr(c, "errand", "s", DEPTH).expect("errand");
+        assert!(errand.contains("main.person") && errand.contains("main.household"), "{errand}");
+        // Rows with no village of their own or above: the post's own settings, its officers.
+        assert_eq!(village_expr(c, "officer", "s", DEPTH), None);
+        // Every view is valid SQL over this schema.
+        scope_tables(store.conn()).expect("tables");
+        for (t, sql) in views(c) {
+            store.conn().execute_batch(&sql).unwrap_or_else(|e| panic!("{t}: {e}\n{sql}"));
+        }
+        assert!(active(store.conn()).expect("active"));
+        leave(store.conn()).expect("leave");
+        assert!(!active(store.conn()).expect("inactive"));
+    }
+}

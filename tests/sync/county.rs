@@ -1,0 +1,620 @@
+//! The county console's core at HQ, on real files: an encrypted HQ database with county
+//! logins (password, then a TOTP code), posts with demo data synced into it, and the `hq.*`
+//! methods called through the per-call gate ([`Api::call_as`]) as each role.
+//!
+//! - logins: the phone's enrolment, a wrong and a replayed code, lockout, the admin's
+//!   unlock and phone reset, idle timeout, logout;
+//! - a station leader is refused another station's rows by the api itself (search, one
+//!   record, statistics, the 督办 list, assignments), and the refusals are audited;
+//! - a viewer never receives a resident's name, phone, address or ID number from any
+//!   method it may call, and is refused every other;
+//! - the county's figures equal the sum of the posts' own, per post as well;
+//! - the 督办 list equals the posts' own overdue lists.
+
+#![allow(clippy::unwrap_used)]
+
+use crate::common;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::Duration;
+use fengqiao::api::Api;
+use fengqiao::api::county::{CountyLogin, LoginReply, Unlock};
+use fengqiao::demo::{self, DemoOptions};
+use fengqiao::model::otp;
+use fengqiao::model::time::{Clock, FixedClock};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+const ADMIN_PW: &str = "Admin2026x";
+const FIRST_PW: &str = "Start2026x";
+const WORK_PW: &str = "Work2026xy";
+const MONTH: &str = "2026-11";
+
+struct PostNode {
+    api: Api,
+    id: String,
+    station: usize,
+}
+
+/// HQ (encrypted, with a county admin) and posts with demo data, synced into it; the
+/// posts are filed under stations.
+struct County {
+    dir: TempDir,
+    clock: Arc<FixedClock>,
+    hq: Api,
+    posts: Vec<PostNode>,
+    stations: Vec<String>,
+    secrets: HashMap<String, Vec<u8>>,
+    admin: String,
+}
+
+impl County {
+    /// `stations[i]` posts in station `i`, each with `households` demo households.
+    fn new(stations: &[usize], households: usize) -> County {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(FixedClock::at_date(common::today()));
+        let path = dir.path().join("hq.db");
+        Api::open(&path, clock.clone()).unwrap().hq_init("平安县公安局").unwrap();
+        // First run: the admin, then the start passphrase (as `fengqiao-hq init --admin
+        // admin --passphrase`); the server then opens by the passphrase.
+        let mut first = Api::create_county_admin(&path, clock.clone(), "admin", ADMIN_PW).unwrap();
+        first.set_operator_passphrase("Operator2026x").unwrap();
+        drop(first);
+        let unlock = Unlock::Passphrase("Operator2026x".into());
+        let hq = Api::open_service(&path, clock.clone(), &unlock).unwrap();
+        let mut county = County {
+            dir,
+            clock,
+            hq,
+            posts: Vec::new(),
+            stations: Vec::new(),
+            secrets: HashMap::new(),
+            admin: String::new(),
+        };
+        county.admin = county.login("admin", ADMIN_PW);
+        for (i, n) in stations.iter().enumerate() {
+            let admin = county.admin.clone();
+            let s = county.call(&admin, "hq.station_save", json!({"name": format!("第{}派出所", i + 1)}));
+            county.stations.push(s["id"].as_str().unwrap().to_owned());
+            for _ in 0..*n {
+                county.add_post(i, households);
+            }
+        }
+        for k in 0..county.posts.len() {
+            county.sync(k);
+        }
+        county
+    }
+
+    fn add_post(&mut self, station: usize, households: usize) {
+        let number = self.posts.len() as u32 + 1;
+        let mut api = Api::open(&self.dir.path().join(format!("post{number}.db")), self.clock.clone()).unwrap();
+        demo::generate_post(&mut api, DemoOptions { households, seed: u64::from(number) * 7 }, number).unwrap();
+        let req = api.enroll_request(None).unwrap();
+        let reply = self.hq.hq_enroll(&req, &demo::village_codes(number)).unwrap();
+        api.enroll_accept(&reply).unwrap();
+        let id = api.store().node_id().to_string();
+        let admin = self.admin.clone();
+        let station_id = self.stations[station].clone();
+        self.call(&admin, "hq.post_update", json!({"id": id, "station_id": station_id}));
+        self.posts.push(PostNode { api, id, station });
+    }
+
+    fn sync(&mut self, k: usize) {
+        let up = self.posts[k].api.bundle_export().unwrap();
+        let (_, reply) = self.hq.hq_exchange(&up).unwrap();
+        self.posts[k].api.bundle_import(&reply).unwrap();
+    }
+
+    /// Logs in with the password and the phone's code (enrolling the phone the first
+    /// time); a code works once, so the clock moves to the next step first.
+    fn login(&mut self, login: &str, password: &str) -> String {
+        self.clock.advance(Duration::seconds(31));
+        let first = self.hq.login(req(login, password, None)).unwrap();
+        match first {
+            LoginReply::OtpEnrol { secret, otpauth_url, .. } => {
+                assert!(otpauth_url.starts_with("otpauth://totp/"));
+                self.secrets.insert(login.to_owned(), otp::secret_from_text(&secret).unwrap());
+            }
+            LoginReply::OtpRequired { .. } => {}
+            LoginReply::LoggedIn { .. } => panic!("logged in without a second factor"),
+        }
+        let code = self.code(login);
+        match self.hq.login(req(login, password, Some(&code))).unwrap() {
+            LoginReply::LoggedIn { token, session } => {
+                assert_eq!(session.login, login);
+                token
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn code(&self, login: &str) -> String {
+        otp::code_at(&self.secrets[login], self.clock.now().timestamp() as u64).unwrap()
+    }
+
+    /// A new county login made by the admin, logged in, its initial password changed.
+    fn user(&mut self, login: &str, role: &str, station: Option<usize>) -> String {
+        let admin = self.admin.clone();
+        let station_id = station.map(|s| self.stations[s].clone());
+        self.call(
+            &admin,
+            "hq.user_create",
+            json!({"login": login, "password": FIRST_PW, "role": role, "station_id": station_id}),
+        );
+        let token = self.login(login, FIRST_PW);
+        let e = self.refused(&token, "hq.overview", json!({}));
+        assert_eq!(e["code"], "password_change_required");
+        self.call(&token, "hq.password", json!({"old_password": FIRST_PW, "new_password": WORK_PW}));
+        token
+    }
+
+    fn call(&mut self, token: &str, method: &str, params: Value) -> Value {
+        match self.hq.call_as(token, method, params) {
+            Ok(v) => v,
+            Err(e) => panic!("{method} failed: {e} ({})", e.code()),
+        }
+    }
+
+    fn refused(&mut self, token: &str, method: &str, params: Value) -> Value {
+        match self.hq.call_as(token, method, params) {
+            Ok(v) => panic!("{method} should have been refused, got {v}"),
+            Err(e) => serde_json::to_value(e.to_reply()).unwrap(),
+        }
+    }
+
+    /// Every page of a paged `hq.*` list.
+    fn all_pages(&mut self, token: &str, method: &str, mut params: Value, at: &str) -> Vec<Value> {
+        let mut out = Vec::new();
+        for page in 1.. {
+            params["page"] = json!(page);
+            params["page_size"] = json!(500);
+            let reply = self.call(token, method, params.clone());
+            let p = if at.is_empty() { &reply } else { &reply[at] };
+            out.extend(p["items"].as_array().unwrap().iter().cloned());
+            if out.len() as i64 >= p["total"].as_i64().unwrap() {
+                break;
+            }
+        }
+        out
+    }
+
+    fn post_ids(&self, station: usize) -> BTreeSet<String> {
+        self.posts.iter().filter(|p| p.station == station).map(|p| p.id.clone()).collect()
+    }
+}
+
+fn req(login: &str, password: &str, otp: Option<&str>) -> CountyLogin {
+    CountyLogin { login: login.into(), password: password.into(), otp: otp.map(str::to_owned) }
+}
+
+fn strs(v: &Value, key: &str) -> BTreeSet<String> {
+    v.as_array().unwrap().iter().filter_map(|x| x[key].as_str().map(str::to_owned)).collect()
+}
+
+fn audit_entries(county: &mut County, login: &str, action: &str) -> Vec<Value> {
+    let admin = county.admin.clone();
+    let page = county.call(&admin, "hq.audit", json!({"login": login, "action": action, "page_size": 200}));
+    page["entries"].as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn county_logins_take_a_password_then_a_phone_code_and_lock_after_five_failures() {
+    let mut c = County::new(&[1], 5);
+    let admin = c.admin.clone();
+    c.call(&admin, "hq.user_create", json!({"login": "wangdu", "password": FIRST_PW, "role": "supervisor"}));
+
+    // A wrong password says nothing about the second factor.
+    let e = c.hq.login(req("wangdu", "Wrong2026x", None)).unwrap_err();
+    assert_eq!(e.to_string(), "用户名或密码错误");
+    // The right one asks the phone to enrol: a secret to scan, not yet a session.
+    let LoginReply::OtpEnrol { secret, .. } = c.hq.login(req("wangdu", FIRST_PW, None)).unwrap() else { panic!() };
+    let secret = otp::secret_from_text(&secret).unwrap();
+    // Asking again shows the same secret (a page reload does not change the QR code).
+    let LoginReply::OtpEnrol { secret: again, .. } = c.hq.login(req("wangdu", FIRST_PW, None)).unwrap() else {
+        panic!()
+    };
+    assert_eq!(otp::secret_from_text(&again).unwrap(), secret);
+    let clock = c.clock.clone();
+    let now = || clock.now().timestamp() as u64;
+    let wrong = format!("{:06}", (otp::code_at(&secret, now()).unwrap().parse::<u32>().unwrap() + 1) % 1_000_000);
+    let e = c.hq.login(req("wangdu", FIRST_PW, Some(&wrong))).unwrap_err();
+    assert!(e.to_string().contains("动态口令不正确"), "{e}");
+    let code = otp::code_at(&secret, now()).unwrap();
+    let LoginReply::LoggedIn { token, session } = c.hq.login(req("wangdu", FIRST_PW, Some(&code))).unwrap() else {
+        panic!()
+    };
+    assert!(session.must_change_password);
+    assert_eq!(session.role.as_str(), "supervisor");
+    // The same code again, within its step: refused (a code works once).
+    let e = c.hq.login(req("wangdu", FIRST_PW, Some(&code))).unwrap_err();
+    assert!(e.to_string().contains("已经用过"), "{e}");
+    // From now on the phone is asked for, not enrolled.
+    c.clock.advance(Duration::seconds(30));
+    assert!(matches!(c.hq.login(req("wangdu", FIRST_PW, None)).unwrap(), LoginReply::OtpRequired { .. }));
+    c.call(&token, "hq.password", json!({"old_password": FIRST_PW, "new_password": WORK_PW}));
+    assert_eq!(c.call(&token, "hq.session", json!({}))["must_change_password"], false);
+
+    // Four wrong passwords and a wrong code lock the login for 15 minutes.
+    for _ in 0..4 {
+        assert!(c.hq.login(req("wangdu", "Wrong2026x", None)).is_err());
+    }
+    c.clock.advance(Duration::seconds(30));
+    let e = c.hq.login(req("wangdu", WORK_PW, Some("000000"))).unwrap_err();
+    assert!(e.to_string().contains("锁定"), "the fifth failure locks: {e}");
+    let code = otp::code_at(&secret, now()).unwrap();
+    let e = c.hq.login(req("wangdu", WORK_PW, Some(&code))).unwrap_err();
+    assert!(e.to_string().contains("锁定"), "even the right password and code: {e}");
+    let users = c.call(&admin, "hq.users", json!({}));
+    let wang = users.as_array().unwrap().iter().find(|u| u["login"] == "wangdu").unwrap().clone();
+    assert!(wang["locked_until"].is_string());
+    assert_eq!(wang["totp_enrolled"], true);
+    // Failures are audited with the login (five, plus the one before enrolment).
+    assert!(audit_entries(&mut c, "wangdu", "login_failed").len() >= 6);
+    c.call(&admin, "hq.user_unlock", json!({"login": "wangdu"}));
+    c.clock.advance(Duration::seconds(30));
+    let code = otp::code_at(&secret, now()).unwrap();
+    assert!(matches!(c.hq.login(req("wangdu", WORK_PW, Some(&code))).unwrap(), LoginReply::LoggedIn { .. }));
+
+    // A lost phone: the admin resets it; the old phone's codes stop working and the next
+    // login enrols a new one. The login's sessions end.
+    let viewer_refused = c.refused(&token, "hq.user_reset_totp", json!({"login": "wangdu"}));
+    assert_eq!(viewer_refused["code"], "forbidden");
+    c.call(&admin, "hq.user_reset_totp", json!({"login": "wangdu"}));
+    assert_eq!(c.refused(&token, "hq.session", json!({}))["code"], "unauthenticated");
+    c.clock.advance(Duration::seconds(30));
+    let old = otp::code_at(&secret, now()).unwrap();
+    let e = c.hq.login(req("wangdu", WORK_PW, Some(&old))).unwrap_err();
+    assert!(e.to_string().contains("动态口令不正确"), "the old phone's code: {e}");
+    let LoginReply::OtpEnrol { secret: fresh, .. } = c.hq.login(req("wangdu", WORK_PW, None)).unwrap() else {
+        panic!()
+    };
+    let fresh = otp::secret_from_text(&fresh).unwrap();
+    assert_ne!(fresh, secret);
+    c.secrets.insert("wangdu".into(), fresh);
+
+    // Idle for more than 15 minutes: the session ends, audited as a timeout.
+    let t = c.login("wangdu", WORK_PW);
+    c.clock.advance(Duration::minutes(16));
+    let e = c.refused(&t, "hq.session", json!({}));
+    assert_eq!(e["code"], "unauthenticated");
+    let admin = c.login("admin", ADMIN_PW);
+    c.admin = admin.clone();
+    let timeouts = audit_entries(&mut c, "wangdu", "logout");
+    assert!(timeouts.iter().any(|e| e["detail"] == "会话超时"), "{timeouts:?}");
+    // Logging out ends the session too.
+    let t = c.login("wangdu", WORK_PW);
+    c.hq.logout(&t).unwrap();
+    assert_eq!(c.refused(&t, "hq.session", json!({}))["code"], "unauthenticated");
+    // A disabled login cannot log in.
+    c.call(&admin, "hq.user_disable", json!({"login": "wangdu"}));
+    assert_eq!(c.hq.login(req("wangdu", WORK_PW, None)).unwrap_err().code(), "unauthenticated");
+}
+
+/// Every resident's name, ID number, phone and address in the posts' own databases.
+fn personal_data(c: &County) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for p in &c.posts {
+        let conn = p.api.store().conn();
+        let mut stmt = conn.prepare("SELECT name, id_number, phone, address FROM person").unwrap();
+        for row in
+            stmt.query_map([], |r| Ok([r.get::<_, Option<String>>(0)?, r.get(1)?, r.get(2)?, r.get(3)?])).unwrap()
+        {
+            out.extend(row.unwrap().into_iter().flatten().filter(|s| s.chars().count() >= 2));
+        }
+        let mut stmt = conn.prepare("SELECT address FROM household WHERE address IS NOT NULL").unwrap();
+        out.extend(stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap));
+        let mut stmt = conn.prepare("SELECT name FROM party WHERE name IS NOT NULL").unwrap();
+        out.extend(stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap));
+    }
+    out
+}
+
+#[test]
+fn a_station_leader_is_refused_another_stations_rows_by_the_api_itself() {
+    let mut c = County::new(&[2, 2], 25);
+    let leader = c.user("lisuo", "station_leader", Some(0));
+    let sup = c.user("zhaodu", "supervisor", None);
+    let mine = c.post_ids(0);
+    let theirs = c.post_ids(1);
+    let other_k = c.posts.iter().position(|p| p.station == 1).unwrap();
+    let other = &c.posts[other_k];
+    let (name, person_id): (String, String) = other
+        .api
+        .store()
+        .conn()
+        .query_row("SELECT name, id FROM person WHERE deleted_at IS NULL ORDER BY id LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    let dispute_id: String = other
+        .api
+        .store()
+        .conn()
+        .query_row("SELECT id FROM dispute WHERE deleted_at IS NULL ORDER BY id LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    let my_dispute: String = c
+        .posts
+        .iter()
+        .find(|p| p.station == 0)
+        .unwrap()
+        .api
+        .store()
+        .conn()
+        .query_row("SELECT id FROM dispute WHERE deleted_at IS NULL ORDER BY id LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+
+    // Posts: only the station's own.
+    let posts = c.call(&leader, "hq.posts", json!({}));
+    assert_eq!(strs(&posts["items"], "id"), mine);
+    let overview = c.call(&leader, "hq.overview", json!({}));
+    assert_eq!(strs(&overview["posts"]["items"], "id"), mine);
+
+    // Search: the other station's resident is not found by the leader, but by the
+    // supervisor (the control).
+    let hits = c.call(&leader, "hq.search", json!({"text": name, "page_size": 200}));
+    assert!(!strs(&hits["hits"], "person_id").contains(&person_id), "the leader found {name}");
+    let hits = c.call(&sup, "hq.search", json!({"text": name, "page_size": 200}));
+    assert!(strs(&hits["hits"], "person_id").contains(&person_id), "the supervisor finds {name}");
+    // Nor by ID number or phone.
+    let (idn, phone): (Option<String>, Option<String>) = c.posts[other_k]
+        .api
+        .store()
+        .conn()
+        .query_row("SELECT id_number, phone FROM person WHERE id = ?1", [&person_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    for text in [idn, phone].into_iter().flatten() {
+        let hits = c.call(&leader, "hq.search", json!({"text": text}));
+        assert_eq!(hits["total"], 0, "{text}: {hits}");
+    }
+
+    // One record: refused (and audited as denied); the supervisor reads it.
+    for (table, id) in [("person", &person_id), ("dispute", &dispute_id)] {
+        let e = c.refused(&leader, "hq.record", json!({"table": table, "id": id}));
+        assert_eq!(e["code"], "forbidden", "{table}");
+        let r = c.call(&sup, "hq.record", json!({"table": table, "id": id}));
+        assert_eq!(r["record"]["id"], *id);
+        assert!(theirs.contains(r["post_id"].as_str().unwrap()));
+    }
+    let r = c.call(&leader, "hq.record", json!({"table": "dispute", "id": my_dispute}));
+    assert!(mine.contains(r["post_id"].as_str().unwrap()));
+    let denied = audit_entries(&mut c, "lisuo", "denied");
+    assert!(denied.iter().any(|e| e["row_id"] == person_id.as_str()), "{denied:?}");
+    let viewed = audit_entries(&mut c, "lisuo", "view");
+    assert!(viewed.iter().any(|e| e["row_id"] == my_dispute.as_str()), "{viewed:?}");
+
+    // Statistics: the station's posts only; another station's post is refused.
+    let s = c.call(&leader, "hq.stats", json!({"month": MONTH}));
+    let by_post: BTreeSet<String> =
+        s["by_post"].as_array().unwrap().iter().filter_map(|p| p["post_id"].as_str().map(str::to_owned)).collect();
+    assert_eq!(by_post, mine);
+    let own: i64 = c
+        .posts
+        .iter_mut()
+        .filter(|p| p.station == 0)
+        .map(|p| p.api.call("stats.month", json!({"month": MONTH})).unwrap()["disputes"]["received"].as_i64().unwrap())
+        .sum();
+    assert_eq!(s["total"]["disputes"]["received"].as_i64().unwrap(), own);
+    let their_post = theirs.iter().next().unwrap().clone();
+    for (m, p) in [
+        ("hq.stats", json!({"month": MONTH, "post_id": their_post})),
+        ("hq.stats_records", json!({"month": MONTH, "figure": "received", "post_id": their_post})),
+        ("hq.overdue", json!({"post_id": their_post})),
+        ("hq.assign", json!({"post_id": their_post, "table": "dispute", "id": my_dispute})),
+        ("hq.assign", json!({"post_id": mine.iter().next().unwrap(), "table": "dispute", "id": dispute_id})),
+    ] {
+        assert_eq!(c.refused(&leader, m, p.clone())["code"], "forbidden", "{m} {p}");
+    }
+    // The records behind a figure, and the 督办 list: the station's posts only.
+    let behind = c.all_pages(&leader, "hq.stats_records", json!({"month": MONTH, "figure": "received"}), "");
+    assert!(!behind.is_empty());
+    assert!(behind.iter().all(|r| mine.contains(r["post_id"].as_str().unwrap())));
+    let overdue = c.all_pages(&leader, "hq.overdue", json!({}), "page");
+    assert!(overdue.iter().all(|i| mine.contains(i["post_id"].as_str().unwrap())));
+    let all = c.all_pages(&sup, "hq.overdue", json!({}), "page");
+    assert!(all.iter().any(|i| theirs.contains(i["post_id"].as_str().unwrap())), "the control sees the others'");
+
+    // The leader acts within the station: assigns its dispute to its other post.
+    let other_mine = mine.iter().nth(1).unwrap().clone();
+    let a = c.call(&leader, "hq.assign", json!({"post_id": other_mine, "table": "dispute", "id": my_dispute}));
+    assert_eq!(a["post"], other_mine);
+    let listed = c.call(&leader, "hq.assignments", json!({}));
+    assert_eq!(strs(&listed["items"], "id"), BTreeSet::from([a["id"].as_str().unwrap().to_owned()]));
+    // The supervisor's assignment to another station is not the leader's to see or undo.
+    let b = c.call(&sup, "hq.assign", json!({"post_id": their_post, "table": "dispute", "id": dispute_id}));
+    assert_eq!(c.call(&leader, "hq.assignments", json!({}))["total"], 1);
+    assert_eq!(c.refused(&leader, "hq.unassign", json!({"id": b["id"]}))["code"], "forbidden");
+    // Account management is the admin's.
+    assert_eq!(c.refused(&leader, "hq.users", json!({}))["code"], "forbidden");
+    // And a post's own methods are no county login's.
+    assert_eq!(c.refused(&sup, "person.get", json!({"id": person_id}))["code"], "forbidden");
+}
+
+/// Plausible parameters for each county method, for calling them as a viewer.
+fn params_for(method: &str, c: &County, out: &Path) -> Value {
+    let post = c.posts[0].id.clone();
+    let station = c.stations[0].clone();
+    match method {
+        "hq.stats" => json!({"month": MONTH}),
+        "hq.stats_export" => json!({"month": MONTH, "path": out.join("county.pdf")}),
+        "hq.stats_records" => json!({"month": MONTH, "figure": "received"}),
+        "hq.overdue_export" => json!({"path": out.join("overdue.xlsx")}),
+        "hq.search" => json!({"text": "王"}),
+        "hq.record" | "hq.unassign" => json!({"table": "person", "id": "x"}),
+        "hq.assign" => json!({"post_id": post, "table": "dispute", "id": "x"}),
+        "hq.password" => json!({"old_password": WORK_PW, "new_password": "Other2026xy"}),
+        "hq.alarm_seen" => json!({"id": 1, "reason": "已查明"}),
+        "hq.post_update" => json!({"id": post, "name": "改名"}),
+        "hq.enroll_code" => json!({"villages": ["330326999201"], "station_id": station}),
+        "hq.station_save" => json!({"name": "新派出所"}),
+        "hq.user_create" => json!({"login": "newone", "password": FIRST_PW, "role": "viewer"}),
+        "hq.user_disable" | "hq.user_unlock" | "hq.user_reset_totp" => json!({"login": "admin"}),
+        "hq.user_reset_password" => json!({"login": "admin", "new_password": FIRST_PW}),
+        _ => json!({}),
+    }
+}
+
+#[test]
+fn a_viewer_never_receives_a_name_phone_address_or_id_number() {
+    let mut c = County::new(&[1, 1], 25);
+    let viewer = c.user("tongji", "viewer", None);
+    let personal = personal_data(&c);
+    assert!(personal.len() > 100, "the posts hold residents to look for");
+    let out = tempfile::tempdir().unwrap();
+    let mut allowed = BTreeSet::new();
+    let mut replies = String::new();
+    for m in Api::methods().iter().filter(|m| m.name.starts_with("hq.")) {
+        let params = params_for(m.name, &c, out.path());
+        match c.hq.call_as(&viewer, m.name, params) {
+            Ok(v) => {
+                allowed.insert(m.name);
+                replies.push_str(&v.to_string());
+            }
+            Err(e) => assert_eq!(e.code(), "forbidden", "{}: {e}", m.name),
+        }
+    }
+    let want: BTreeSet<&str> =
+        ["hq.session", "hq.password", "hq.overview", "hq.stats", "hq.stats_export", "hq.posts", "hq.stations"].into();
+    assert_eq!(allowed, want);
+    // The file it exported, read back as text.
+    let pdf = std::process::Command::new("pdftotext").arg(out.path().join("county.pdf")).arg("-").output().unwrap();
+    assert!(pdf.status.success());
+    let pdf = String::from_utf8(pdf.stdout).unwrap();
+    assert!(pdf.contains("受理"), "the report has its figures");
+    replies.push_str(&pdf);
+    let leaked: Vec<&String> = personal.iter().filter(|p| replies.contains(p.as_str())).collect();
+    assert!(leaked.is_empty(), "a viewer received personal data: {leaked:?}");
+    // The control: the same scan finds them in what a supervisor receives.
+    let sup = c.user("zhaodu", "supervisor", None);
+    let page = c.call(&sup, "hq.stats_records", json!({"month": MONTH, "figure": "received"}));
+    let first = page["items"][0]["id"].as_str().unwrap().to_owned();
+    let r = c.call(&sup, "hq.record", json!({"table": "dispute", "id": first})).to_string();
+    assert!(personal.iter().any(|p| r.contains(p.as_str())), "the scan would have caught a name");
+}
+
+/// The month's figures a post computes of itself, as (name, value) pairs.
+fn figures(s: &Value) -> BTreeMap<String, f64> {
+    let mut out = BTreeMap::new();
+    for (group, keys) in [
+        ("disputes", &["received", "mediated", "settled", "failed", "amount_received", "amount_settled"][..]),
+        ("agreements", &["people", "security", "oral"][..]),
+        ("follow_ups", &["due", "done", "overdue", "held"][..]),
+        ("errands", &["accepted", "done", "overdue"][..]),
+    ] {
+        for k in keys {
+            out.insert(format!("{group}.{k}"), s[group][k].as_f64().unwrap());
+        }
+    }
+    let incidents = s.get("incidents_total").or_else(|| s.get("incidents")).unwrap();
+    out.insert("incidents".into(), incidents.as_f64().unwrap());
+    out.insert("visits".into(), s["visits"].as_f64().unwrap());
+    out
+}
+
+#[test]
+fn the_county_figures_equal_the_sum_of_the_posts_own() {
+    let mut c = County::new(&[2, 1], 40);
+    let sup = c.user("zhaodu", "supervisor", None);
+    let county = c.call(&sup, "hq.stats", json!({"month": MONTH}));
+    let mut sum: BTreeMap<String, f64> = BTreeMap::new();
+    let mut prevention: BTreeMap<String, f64> = BTreeMap::new();
+    for k in 0..c.posts.len() {
+        let own = c.posts[k].api.call("stats.month", json!({"month": MONTH})).unwrap();
+        for (name, v) in figures(&own) {
+            *sum.entry(name).or_default() += v;
+        }
+        for (name, v) in own["prevention"].as_object().unwrap() {
+            if let Some(v) = v.as_f64() {
+                *prevention.entry(name.clone()).or_default() += v;
+            }
+        }
+        // The post's share in the county's breakdown is its own figures.
+        let id = c.posts[k].id.clone();
+        let share = county["by_post"].as_array().unwrap().iter().find(|p| p["post_id"] == id.as_str()).unwrap();
+        assert_eq!(figures(&share["figures"]), figures(&own), "post {k}");
+    }
+    assert!(sum["disputes.received"] > 0.0 && sum["errands.accepted"] > 0.0, "the demo month has figures: {sum:?}");
+    assert_eq!(figures(&county["total"]), sum);
+    for (name, v) in prevention {
+        let got = county["total"]["prevention"][&name].as_f64().unwrap();
+        // Hours are rounded to a tenth by each database.
+        assert!((got - v).abs() <= 0.05 * c.posts.len() as f64, "prevention.{name}: county {got}, posts {v}");
+    }
+    // Nothing is left unattributed, and the villages add up to the total too.
+    assert!(county["by_post"].as_array().unwrap().iter().all(|p| p["post_id"].is_string()));
+    let villages: f64 = county["by_village"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["figures"]["disputes"]["received"].as_f64().unwrap())
+        .sum();
+    assert_eq!(villages, sum["disputes.received"]);
+    // The trend ends with this month; a station's figures are the sum of its posts'.
+    let trend = county["trend"].as_array().unwrap();
+    assert_eq!(trend.len(), 6);
+    assert_eq!(trend[5]["month"], MONTH);
+    assert_eq!(trend[5]["figures"]["disputes"], county["total"]["disputes"]);
+    let station = c.call(&sup, "hq.stats", json!({"month": MONTH, "station_id": c.stations[1]}));
+    let lone = c.posts.iter_mut().find(|p| p.station == 1).unwrap();
+    let own = lone.api.call("stats.month", json!({"month": MONTH})).unwrap();
+    assert_eq!(figures(&station["total"]), figures(&own));
+    // The records behind a figure are as many as the figure says.
+    let settled = c.all_pages(&sup, "hq.stats_records", json!({"month": MONTH, "figure": "settled"}), "");
+    assert_eq!(settled.len() as f64, sum["disputes.settled"]);
+    // Exported: a PDF whose text carries the county's figures, and an xlsx with a sheet by post.
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("m.pdf");
+    c.call(&sup, "hq.stats_export", json!({"month": MONTH, "path": pdf}));
+    let text =
+        String::from_utf8(std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap().stdout).unwrap();
+    assert!(text.contains("平安县公安局"), "{text}");
+    let xlsx: PathBuf = dir.path().join("m.xlsx");
+    let w = c.call(&sup, "hq.stats_export", json!({"month": MONTH, "path": xlsx}));
+    assert_eq!(w["count"], 3);
+}
+
+#[test]
+fn the_overdue_list_equals_the_posts_own_overdue_lists() {
+    let mut c = County::new(&[2, 1], 40);
+    let sup = c.user("zhaodu", "supervisor", None);
+    let items = c.all_pages(&sup, "hq.overdue", json!({}), "page");
+    let mut at_hq: BTreeMap<String, BTreeSet<(String, String)>> = BTreeMap::new();
+    for i in &items {
+        at_hq
+            .entry(i["post_id"].as_str().unwrap().to_owned())
+            .or_default()
+            .insert((i["kind"].as_str().unwrap().to_owned(), i["item_id"].as_str().unwrap().to_owned()));
+    }
+    let mut total = 0;
+    for p in &mut c.posts {
+        let mut own = BTreeSet::new();
+        for (method, kind, key) in [
+            ("dispute.overdue_fulfilments", "fulfilment", "agreement_id"),
+            ("followup.due", "follow_up", "id"),
+            ("errand.overdue", "errand", "id"),
+            ("hazard.overdue", "hazard", "id"),
+        ] {
+            for i in p.api.call(method, json!({})).unwrap().as_array().unwrap() {
+                own.insert((kind.to_owned(), i[key].as_str().unwrap().to_owned()));
+            }
+        }
+        total += own.len();
+        assert_eq!(at_hq.remove(&p.id).unwrap_or_default(), own, "post {}", p.id);
+    }
+    assert!(at_hq.is_empty(), "items of no post: {at_hq:?}");
+    assert!(total > 0, "the demo data has overdue items");
+    let kinds: BTreeSet<&str> = items.iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    assert!(kinds.len() >= 3, "{kinds:?}");
+    // Sorted, most overdue first; filtered by kind and post; exported whole.
+    let days: Vec<i64> = items.iter().map(|i| i["days_overdue"].as_i64().unwrap()).collect();
+    assert!(days.windows(2).all(|w| w[0] >= w[1]));
+    let errands = c.call(&sup, "hq.overdue", json!({"kind": "errand", "post_id": c.posts[0].id}));
+    let own_errands = c.posts[0].api.call("errand.overdue", json!({})).unwrap();
+    assert_eq!(errands["page"]["total"].as_u64().unwrap() as usize, own_errands.as_array().unwrap().len());
+    let dir = tempfile::tempdir().unwrap();
+    let w = c.call(&sup, "hq.overdue_export", json!({"path": dir.path().join("督办.xlsx")}));
+    assert_eq!(w["count"].as_u64().unwrap() as usize, items.len());
+}
