@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use fengqiao::Error;
 use fengqiao::api::Api;
 use fengqiao::api::county::Unlock;
-use fengqiao::model::time::SystemClock;
+use fengqiao::model::time::{Clock, FixedClock, SystemClock};
 use fengqiao::sync::EnrollRequest;
 
 #[derive(Parser)]
@@ -74,6 +74,12 @@ enum Command {
     Restore {
         /// 备份文件（fengqiao-backup-….db，旁边须有它的 .keys 文件）
         file: PathBuf,
+    },
+    /// 派出所：列出，或新增一个（--add 名称；县局管理员）
+    Stations {
+        /// 新增的派出所名称
+        #[arg(long)]
+        add: Option<String>,
     },
     /// 登记警务室：读入申请文件，写出回执文件
     Enroll {
@@ -190,6 +196,20 @@ fn say(line: String) {
     let _ = writeln!(std::io::stdout().lock(), "{line}");
 }
 
+/// The clock: the system's, unless `FENGQIAO_NOW` fixes it (for scripted checks, as in the
+/// post's CLI).
+fn clock() -> Result<Arc<dyn Clock>, Error> {
+    match std::env::var("FENGQIAO_NOW") {
+        Ok(s) => {
+            let at = fengqiao::model::time::parse_instant(&s).ok_or_else(|| {
+                Error::validation("FENGQIAO_NOW", format!("环境变量 FENGQIAO_NOW 的时间“{s}”无法识别"))
+            })?;
+            Ok(Arc::new(FixedClock::new(at)))
+        }
+        Err(_) => Ok(Arc::new(SystemClock)),
+    }
+}
+
 /// A secret: the environment variable `var`, else a line from standard input when it is
 /// not a terminal (e.g. `systemd-ask-password … | fengqiao-hq serve …`), else typed at the
 /// terminal without echo.
@@ -224,7 +244,7 @@ fn new_secret(var: &str, what: &str) -> Result<String, Error> {
 /// login `--user` with its password and one-time code.
 fn open(cli_data: &std::path::Path, user: Option<&str>, otp: Option<&str>) -> Result<Api, Error> {
     if !fengqiao_hq::is_secured(cli_data) {
-        return fengqiao_hq::open(cli_data);
+        return Api::open(&fengqiao_hq::db_path(cli_data), clock()?);
     }
     let Some(login) = user else {
         return Err(Error::unauthenticated(
@@ -233,7 +253,7 @@ fn open(cli_data: &std::path::Path, user: Option<&str>, otp: Option<&str>) -> Re
     };
     let password = secret("FENGQIAO_PASSWORD", "密码：")?;
     let otp = otp.map(str::to_owned).or_else(|| secret("FENGQIAO_OTP", "动态口令：").ok());
-    Api::open_county(&fengqiao_hq::db_path(cli_data), Arc::new(SystemClock), login, &password, otp.as_deref())
+    Api::open_county(&fengqiao_hq::db_path(cli_data), clock()?, login, &password, otp.as_deref())
 }
 
 /// A station named by its id or its name.
@@ -254,7 +274,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             let mut api = if fengqiao_hq::is_secured(&data) {
                 open(&data, user.as_deref(), otp.as_deref())?
             } else {
-                fengqiao_hq::open(&data)?
+                Api::open(&fengqiao_hq::db_path(&data), clock()?)?
             };
             api.hq_init(&name)?;
             say(format!("县局节点已就绪：{}（{}）", name, api.store().node_id()));
@@ -264,7 +284,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
                 drop(api);
                 let password = new_secret("FENGQIAO_PASSWORD", "管理员密码")?;
-                api = Api::create_county_admin(&fengqiao_hq::db_path(&data), Arc::new(SystemClock), &login, &password)?;
+                api = Api::create_county_admin(&fengqiao_hq::db_path(&data), clock()?, &login, &password)?;
                 say(format!("已创建县局管理员“{login}”，县局数据库已加密；首次登录时绑定手机验证器（动态口令）"));
             }
             setup_unlock(&mut api, service_key.as_deref(), passphrase)?;
@@ -291,13 +311,25 @@ fn run(cli: Cli) -> Result<(), Error> {
                 return Err(Error::validation("user", "请用 --user 指定备份中的县局管理员账号"));
             };
             let password = secret("FENGQIAO_PASSWORD", "备份时的密码：")?;
-            let r = Api::restore_hq(&file, &fengqiao_hq::db_path(&data), Arc::new(SystemClock), &login, &password)?;
+            let r = Api::restore_hq(&file, &fengqiao_hq::db_path(&data), clock()?, &login, &password)?;
             say(format!(
                 "已从 {} 恢复县局数据库（审计日志 {} 条，校验完整）{}",
                 file.display(),
                 r.audit_entries,
                 r.previous.map(|p| format!("；原数据库保留为 {}", p.display())).unwrap_or_default()
             ));
+        }
+        Command::Stations { add } => {
+            let mut api = open(&data, user.as_deref(), otp.as_deref())?;
+            if let Some(name) = add {
+                let req = fengqiao::api::county::StationSave { id: None, name };
+                let s = api.guarded("hq.station_save", |api| api.hq_station_save(req))?;
+                say(format!("已新增派出所“{}”（{}）", s.name, s.id));
+            } else {
+                for s in api.guarded("hq.stations", |api| api.hq_stations())? {
+                    say(format!("{}  {}  警务室 {} 个", s.id, s.name, s.posts));
+                }
+            }
         }
         Command::Enroll { request, villages, out } => {
             let mut api = open(&data, user.as_deref(), otp.as_deref())?;
@@ -382,7 +414,8 @@ fn run(cli: Cli) -> Result<(), Error> {
                 let a = api.guarded("hq.alarm_seen", |api| api.hq_see_audit_alarm(id, reason.as_deref()))?;
                 say(format!("第 {} 号告警已标记为已处理：{}：{}", a.id, a.post_name, a.message));
             } else {
-                let alarms = api.guarded("hq.alarms", |api| api.hq_audit_alarms(all))?;
+                let req = fengqiao::api::county::AlarmsRequest { all: Some(all), page: None, page_size: Some(500) };
+                let alarms = api.guarded("hq.alarms", |api| api.hq_alarms(req))?.items;
                 if alarms.is_empty() {
                     say("没有未处理的审计告警".into());
                 }
@@ -444,7 +477,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                         "注意：县局数据库未加密（设置模式）。正式使用前请运行 fengqiao-hq --data {} init --name 名称 --admin 用户名",
                         data.display()
                     );
-                    fengqiao_hq::open(&data)?
+                    Api::open(&fengqiao_hq::db_path(&data), clock()?)?
                 }
                 (true, None) => {
                     return Err(Error::validation(
@@ -456,11 +489,11 @@ fn run(cli: Cli) -> Result<(), Error> {
                     let Some(path) = service_key else {
                         return Err(Error::validation("service_key", "请用 --service-key 指定服务密钥文件"));
                     };
-                    fengqiao_hq::open_unlocked(&data, &Unlock::ServiceKey(path))?
+                    Api::open_service(&fengqiao_hq::db_path(&data), clock()?, &Unlock::ServiceKey(path))?
                 }
                 (true, Some(UnlockBy::Passphrase)) => {
                     let p = secret("FENGQIAO_HQ_PASSPHRASE", "县局服务启动口令：")?;
-                    fengqiao_hq::open_unlocked(&data, &Unlock::Passphrase(p))?
+                    Api::open_service(&fengqiao_hq::db_path(&data), clock()?, &Unlock::Passphrase(p))?
                 }
             };
             let rt = tokio::runtime::Runtime::new()?;

@@ -73,6 +73,9 @@ pub struct Api {
     sessions: std::collections::HashMap<String, Session>,
     /// What the current call may see, when limited (a station leader at HQ).
     scope: Option<crate::store::county::scope::Scope>,
+    /// HQ's scoped connection (see `store::county::scope`): the store's own while a scoped
+    /// call runs, parked here otherwise.
+    scoped: Option<rusqlite::Connection>,
     policy: crate::model::auth::Policy,
 }
 
@@ -173,7 +176,15 @@ impl Api {
     }
 
     fn plain(store: Store) -> Api {
-        Api { store, key: None, session: None, sessions: Default::default(), scope: None, policy: Default::default() }
+        Api {
+            store,
+            key: None,
+            session: None,
+            sessions: Default::default(),
+            scope: None,
+            scoped: None,
+            policy: Default::default(),
+        }
     }
 
     /// Closes the database, its WAL checkpointed into the file ([`Store::close`]): what

@@ -386,21 +386,66 @@ impl Api {
         keys::path_for(self.store.path())
     }
 
+    /// Audits a refused login (`detail` for the log) and returns the refusal (`message`).
+    pub(crate) fn refuse_login(&self, now: DateTime<Utc>, login: &str, detail: &str, message: &str) -> Result<Error> {
+        self.audit(
+            now,
+            Event { login: Some(login), action: "login_failed", detail: Some(detail), ..Default::default() },
+        )?;
+        Ok(Error::unauthenticated(message))
+    }
+
+    /// Wraps the database key for `login` under `password` in the key file (replacing any
+    /// copy it had) together with `row`, the login's row written in the same transaction:
+    /// the key file is saved just before the commit, so nothing is half-done if either fails.
+    pub(crate) fn wrap_key_with<T>(
+        &self,
+        login: &str,
+        password: &str,
+        row: impl FnOnce(&rusqlite::Connection) -> Result<T>,
+    ) -> Result<T> {
+        let key = self.require_key()?;
+        let key_path = self.key_path();
+        let mut kf = KeyFile::load(&key_path)?.unwrap_or_default();
+        kf.wrap_for(login, password, &key)?;
+        let tx = self.store.conn().unchecked_transaction()?;
+        let out = row(&tx)?;
+        kf.save(&key_path)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Removes `login`'s copy of the database key (that password no longer opens anything)
+    /// together with `row`, as [`Api::wrap_key_with`].
+    pub(crate) fn drop_key_with(
+        &self,
+        login: &str,
+        row: impl FnOnce(&rusqlite::Connection) -> Result<()>,
+    ) -> Result<()> {
+        let key_path = self.key_path();
+        let mut kf = KeyFile::load(&key_path)?.unwrap_or_default();
+        kf.remove(login);
+        let tx = self.store.conn().unchecked_transaction()?;
+        row(&tx)?;
+        kf.save(&key_path)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Clears `login`'s lock and failure count in the key file.
+    pub(crate) fn unlock_login(&self, login: &str) -> Result<()> {
+        let key_path = self.key_path();
+        let mut kf = KeyFile::load(&key_path)?.unwrap_or_default();
+        if kf.unlock(login) {
+            kf.save(&key_path)?;
+        }
+        Ok(())
+    }
+
     fn begin_session(&mut self, login: &str, now: DateTime<Utc>) -> Result<()> {
         let u = match user::get(self.store.conn(), login)? {
             Some(u) if u.disabled_at.is_none() => u,
-            _ => {
-                self.audit(
-                    now,
-                    Event {
-                        login: Some(login),
-                        action: "login_failed",
-                        detail: Some("账号不存在或已停用"),
-                        ..Default::default()
-                    },
-                )?;
-                return Err(Error::unauthenticated("该账号已停用，请联系管理员"));
-            }
+            _ => return Err(self.refuse_login(now, login, "账号不存在或已停用", "该账号已停用，请联系管理员")?),
         };
         user::logged_in(self.store.conn(), login, now)?;
         self.audit(now, Event { login: Some(login), action: "login", ..Default::default() })?;
@@ -631,7 +676,7 @@ impl Api {
 
     /// `user.create`: a new login with an initial password it must change at first login.
     pub fn user_create(&mut self, input: UserInput) -> Result<User> {
-        let key = self.require_key()?;
+        self.require_key()?;
         auth::check_login("login", &input.login)?;
         auth::check_password("password", &input.password, &input.login)?;
         let name = input.name.as_deref().map(str::trim).filter(|s| !s.is_empty());
@@ -645,14 +690,7 @@ impl Api {
             role: input.role,
             must_change_password: true,
         };
-        let tx = self.store.conn().unchecked_transaction()?;
-        let created = user::insert(&tx, &id, &new, now, by.as_deref())?;
-        let key_path = self.key_path();
-        let mut kf = KeyFile::load(&key_path)?.unwrap_or_default();
-        kf.wrap_for(&input.login, &input.password, &key)?;
-        kf.save(&key_path)?;
-        tx.commit()?;
-        Ok(created)
+        self.wrap_key_with(&input.login, &input.password, |tx| user::insert(tx, &id, &new, now, by.as_deref()))
     }
 
     /// `user.list`.
@@ -677,7 +715,7 @@ impl Api {
     /// the admin, resets another's (who must change it at next login). Only that user's
     /// copy of the database key is re-wrapped.
     pub fn user_set_password(&mut self, req: SetPassword) -> Result<User> {
-        let key = self.require_key()?;
+        self.require_key()?;
         let me = self.session.as_ref().map(|s| (s.login.clone(), s.post_role()));
         let Some((me, my_role)) = me else { return Err(Error::unauthenticated("请先登录")) };
         let login = req.login.clone().unwrap_or_else(|| me.clone());
@@ -689,8 +727,7 @@ impl Api {
         if target.disabled_at.is_some() {
             return Err(Error::rule(format!("用户“{login}”已停用")));
         }
-        let key_path = self.key_path();
-        let mut kf = KeyFile::load(&key_path)?.unwrap_or_default();
+        let kf = KeyFile::load(&self.key_path())?.unwrap_or_default();
         if own {
             let old = req.old_password.as_deref().ok_or_else(|| Error::validation("old_password", "请输入原密码"))?;
             if kf.unwrap_key(&login, old).is_err() {
@@ -701,12 +738,8 @@ impl Api {
             }
         }
         auth::check_password("new_password", &req.new_password, &login)?;
-        kf.wrap_for(&login, &req.new_password, &key)?;
         let now = self.store.clock().now();
-        let tx = self.store.conn().unchecked_transaction()?;
-        user::password_changed(&tx, &login, now, !own)?;
-        kf.save(&key_path)?;
-        tx.commit()?;
+        self.wrap_key_with(&login, &req.new_password, |tx| user::password_changed(tx, &login, now, !own))?;
         if own && let Some(s) = self.session.as_mut() {
             s.must_change_password = false;
         }
@@ -716,11 +749,7 @@ impl Api {
     /// `user.unlock`: clears a lock after repeated failures.
     pub fn user_unlock(&mut self, req: LoginRef) -> Result<User> {
         let u = user::require(self.store.conn(), &req.login)?;
-        let key_path = self.key_path();
-        let mut kf = KeyFile::load(&key_path)?.unwrap_or_default();
-        if kf.unlock(&req.login) {
-            kf.save(&key_path)?;
-        }
+        self.unlock_login(&req.login)?;
         Ok(u)
     }
 
@@ -735,13 +764,7 @@ impl Api {
             return Err(Error::rule("不能停用最后一个管理员"));
         }
         let now = self.store.clock().now();
-        let key_path = self.key_path();
-        let mut kf = KeyFile::load(&key_path)?.unwrap_or_default();
-        kf.remove(&req.login);
-        let tx = self.store.conn().unchecked_transaction()?;
-        user::disable(&tx, &req.login, now)?;
-        kf.save(&key_path)?;
-        tx.commit()?;
+        self.drop_key_with(&req.login, |tx| user::disable(tx, &req.login, now))?;
         user::require(self.store.conn(), &req.login)
     }
 

@@ -187,21 +187,7 @@ impl Demo<'_> {
 
 /// Fills the database with a post's demo data.
 pub fn generate(api: &mut Api, opts: DemoOptions) -> Result<DemoSummary> {
-    let today = api.store().clock().today();
-    api.store_mut().set_id_gen(IdGen::Seeded(opts.seed));
-    let mut demo = Demo {
-        api,
-        rng: Rng::new(opts.seed),
-        today,
-        villages: vec![],
-        officers: vec![],
-        persons: vec![],
-        summary: DemoSummary::default(),
-    };
-    let result = fill(&mut demo, opts);
-    demo.api.store_mut().set_id_gen(IdGen::Random);
-    result?;
-    Ok(demo.summary)
+    generate_post(api, opts, 0)
 }
 
 /// Like [`generate`], for a fresh post only: a database that already holds households is
@@ -231,7 +217,7 @@ pub fn generate_post(api: &mut Api, opts: DemoOptions, number: u32) -> Result<De
         persons: vec![],
         summary: DemoSummary::default(),
     };
-    let result = fill_numbered(&mut demo, opts, number);
+    let result = fill(&mut demo, opts, number);
     demo.api.store_mut().set_id_gen(IdGen::Random);
     result?;
     Ok(demo.summary)
@@ -246,11 +232,7 @@ fn numbered_code(code: &str, number: u32) -> String {
     if number == 0 { code.to_owned() } else { format!("330326{:03}{}", 101 + number, &code[9..]) }
 }
 
-fn fill(d: &mut Demo<'_>, opts: DemoOptions) -> Result<()> {
-    fill_numbered(d, opts, 0)
-}
-
-fn fill_numbered(d: &mut Demo<'_>, opts: DemoOptions, number: u32) -> Result<()> {
+fn fill(d: &mut Demo<'_>, opts: DemoOptions, number: u32) -> Result<()> {
     places(d, number)?;
     households(d, opts.households)?;
     dispute::generate(d)?;

@@ -61,6 +61,31 @@ impl Facts {
         out
     }
 
+    /// The facts split into groups by `key` (given each fact's table, row and village), in
+    /// one pass.
+    pub fn partition<K: Ord>(&self, key: impl Fn(&str, &str, Option<&str>) -> K) -> BTreeMap<K, Facts> {
+        let mut out: BTreeMap<K, Facts> = BTreeMap::new();
+        for d in &self.disputes {
+            out.entry(key("dispute", &d.id, d.village_id.as_deref())).or_default().disputes.push(d.clone());
+        }
+        for a in &self.agreements {
+            out.entry(key("dispute", &a.dispute_id, a.village_id.as_deref())).or_default().agreements.push(a.clone());
+        }
+        for f in &self.follow_ups {
+            out.entry(key("dispute", &f.dispute_id, f.village_id.as_deref())).or_default().follow_ups.push(f.clone());
+        }
+        for e in &self.errands {
+            out.entry(key("errand", &e.id, e.village_id.as_deref())).or_default().errands.push(e.clone());
+        }
+        for i in &self.incidents {
+            out.entry(key("incident", &i.id, i.village_id.as_deref())).or_default().incidents.push(i.clone());
+        }
+        for v in &self.visits {
+            out.entry(key("household", &v.household_id, v.village_id.as_deref())).or_default().visits.push(v.clone());
+        }
+        out
+    }
+
     /// The facts whose village `keep` accepts (`None` for a fact with no known village),
     /// given with the table and row the fact is about.
     pub fn retain(&self, keep: impl Fn(&str, &str, Option<&str>) -> bool) -> Facts {
@@ -752,7 +777,10 @@ mod tests {
         assert_eq!(ids, ["a"]);
         // One village's share, computed by the same function, adds up with the other's.
         let v1 = compute(nov(), today, &facts.retain(|_, _, v| v == Some("v1")));
-        let v2 = compute(nov(), today, &facts.retain(|_, _, v| v == Some("v2")));
+        let parts = facts.partition(|_, _, v| v.map(str::to_owned));
+        assert_eq!(parts.len(), 2);
+        let v2 = compute(nov(), today, &parts[&Some("v2".to_owned())]);
+        assert_eq!(compute(nov(), today, &parts[&Some("v1".to_owned())]), v1);
         assert_eq!(v1.disputes.mediated + v2.disputes.mediated, s.disputes.mediated);
         assert_eq!((v1.follow_ups.overdue, v2.follow_ups.done), (1, 1));
         assert_eq!((v1.errands.overdue, v2.errands.overdue), (0, 1));

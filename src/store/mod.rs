@@ -158,20 +158,7 @@ impl Store {
         // Check the version before anything writes to the file (WAL mode included).
         migrate::refuse_newer(&conn)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "OFF")?;
-        // Up to 64 MiB of page cache (SQLite's default is 2 MiB), taken only as pages are
-        // read: a bundle of a whole post writes some 100 MB of rows, change log and clocks
-        // in one transaction, and once its dirty pages outgrow the cache SQLite spills them
-        // to the WAL mid-transaction and reads them back.
-        conn.pragma_update(None, "cache_size", -65536)?;
-        conn.pragma_update(None, "temp_store", "MEMORY")?;
-        // Query plans that do not depend on bound values. Without this SQLite re-prepares
-        // a cached statement whenever a newly bound value might change its plan, which
-        // in a bulk import (the search index refresh of each person) cost a sixth of the
-        // time; our statements use indexes by equality and gain nothing from it.
-        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
-        conn.set_prepared_statement_cache_capacity(512);
+        tune(&conn)?;
         migrate::migrate(&mut conn)?;
         let node = node_id(&conn)?;
         let columns = write::Columns::load(&conn)?;
@@ -188,6 +175,22 @@ impl Store {
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         conn.close().map_err(|(_, e)| e)?;
         Ok(())
+    }
+
+    /// A second connection to the same file (keyed with `key` when it is encrypted), tuned
+    /// like the first: HQ reads a station leader's calls through one whose TEMP views hold
+    /// them to their scope (see [`county::scope`]).
+    pub fn second_connection(&self, key: Option<&keys::DbKey>) -> Result<Connection> {
+        let conn = connect(&self.path, key)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        tune(&conn)?;
+        Ok(conn)
+    }
+
+    /// Swaps the store's connection with `other` (and back, called again): for the length
+    /// of a scoped call, the store reads and writes through the scoped connection.
+    pub fn swap_connection(&mut self, other: &mut Connection) {
+        std::mem::swap(&mut self.conn, other);
     }
 
     /// The default location: the per-user data directory (`~/.local/share/fengqiao/`
@@ -292,6 +295,25 @@ pub(crate) fn connect(path: &Path, key: Option<&keys::DbKey>) -> Result<Connecti
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The settings every connection of ours runs with.
+fn tune(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    // Up to 64 MiB of page cache (SQLite's default is 2 MiB), taken only as pages are
+    // read: a bundle of a whole post writes some 100 MB of rows, change log and clocks
+    // in one transaction, and once its dirty pages outgrow the cache SQLite spills them
+    // to the WAL mid-transaction and reads them back.
+    conn.pragma_update(None, "cache_size", -65536)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // Query plans that do not depend on bound values. Without this SQLite re-prepares
+    // a cached statement whenever a newly bound value might change its plan, which
+    // in a bulk import (the search index refresh of each person) cost a sixth of the
+    // time; our statements use indexes by equality and gain nothing from it.
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    conn.set_prepared_statement_cache_capacity(512);
+    Ok(())
 }
 
 pub(crate) fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>> {

@@ -142,26 +142,66 @@ pub fn insert(conn: &Connection, id: &str, u: &NewUser<'_>, now: DateTime<Utc>, 
     require(conn, u.login)
 }
 
+/// Which logins: a post's users (`app_user`) or HQ's county logins (`county_user`), which
+/// keep their password change, last login and disabling alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Logins {
+    /// A post's users.
+    Post,
+    /// HQ's county logins.
+    County,
+}
+
+impl Logins {
+    fn table(self) -> &'static str {
+        match self {
+            Logins::Post => "app_user",
+            Logins::County => "county_user",
+        }
+    }
+
+    /// Records a password change; `must_change` is set when an admin resets someone else's.
+    pub fn password_changed(self, conn: &Connection, login: &str, now: DateTime<Utc>, must_change: bool) -> Result<()> {
+        conn.execute(
+            &format!(
+                "UPDATE {} SET password_changed_at = ?2, must_change_password = ?3 WHERE login = ?1",
+                self.table()
+            ),
+            params![login, stamp(now), must_change],
+        )?;
+        Ok(())
+    }
+
+    /// Records a successful login.
+    pub fn logged_in(self, conn: &Connection, login: &str, now: DateTime<Utc>) -> Result<()> {
+        conn.execute(
+            &format!("UPDATE {} SET last_login_at = ?2 WHERE login = ?1", self.table()),
+            params![login, stamp(now)],
+        )?;
+        Ok(())
+    }
+
+    /// Disables a login (kept, for the audit log's sake; it can no longer log in).
+    pub fn disable(self, conn: &Connection, login: &str, now: DateTime<Utc>) -> Result<()> {
+        conn.execute(
+            &format!("UPDATE {} SET disabled_at = ?2 WHERE login = ?1 AND disabled_at IS NULL", self.table()),
+            params![login, stamp(now)],
+        )?;
+        Ok(())
+    }
+}
+
 /// Records a password change; `must_change` is set when an admin resets someone else's.
 pub fn password_changed(conn: &Connection, login: &str, now: DateTime<Utc>, must_change: bool) -> Result<()> {
-    conn.execute(
-        "UPDATE app_user SET password_changed_at = ?2, must_change_password = ?3 WHERE login = ?1",
-        params![login, stamp(now), must_change],
-    )?;
-    Ok(())
+    Logins::Post.password_changed(conn, login, now, must_change)
 }
 
 /// Records a successful login.
 pub fn logged_in(conn: &Connection, login: &str, now: DateTime<Utc>) -> Result<()> {
-    conn.execute("UPDATE app_user SET last_login_at = ?2 WHERE login = ?1", params![login, stamp(now)])?;
-    Ok(())
+    Logins::Post.logged_in(conn, login, now)
 }
 
 /// Disables a login (kept, for the audit log's sake; it can no longer log in).
 pub fn disable(conn: &Connection, login: &str, now: DateTime<Utc>) -> Result<()> {
-    conn.execute(
-        "UPDATE app_user SET disabled_at = ?2 WHERE login = ?1 AND disabled_at IS NULL",
-        params![login, stamp(now)],
-    )?;
-    Ok(())
+    Logins::Post.disable(conn, login, now)
 }

@@ -269,6 +269,46 @@ pub fn peers(store: &Store) -> Result<Vec<Peer>> {
     Ok(all)
 }
 
+/// What waits for each peer, by peer node id, cheaply enough for a county of a hundred posts
+/// and millions of changes: for every origin this node sends it, the origin's last sequence
+/// number less what the peer has acknowledged (one index lookup per origin, where [`peers`]
+/// counts the change log). Like [`Peer::pending`] it is before jurisdiction filtering; it
+/// also counts reference data seeded alike everywhere, until the peer first acknowledges.
+pub fn pending_counts(store: &Store) -> Result<HashMap<String, i64>> {
+    let conn = store.conn();
+    let me = store.node_id().to_string();
+    let my_role = role(store)?;
+    let peers: Vec<String> = conn
+        .prepare_cached("SELECT node_id FROM peer")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut upto: HashMap<String, i64> = HashMap::new();
+    let mut max = conn.prepare_cached("SELECT coalesce(max(origin_seq), 0) FROM change_log WHERE origin = ?1")?;
+    for origin in std::iter::once(&me).chain(peers.iter()) {
+        upto.insert(origin.clone(), max.query_row([origin], |r| r.get(0))?);
+    }
+    let mut acked: HashMap<(String, String), i64> = HashMap::new();
+    let mut stmt = conn.prepare_cached("SELECT peer, origin, acked FROM peer_origin")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))? {
+        let (peer, origin, n) = row?;
+        acked.insert((peer, origin), n);
+    }
+    let mut out = HashMap::new();
+    for peer in &peers {
+        let origins: Vec<&String> = if my_role == NodeRole::Hq {
+            std::iter::once(&me).chain(peers.iter().filter(|o| *o != peer)).collect()
+        } else {
+            vec![&me]
+        };
+        let pending = origins
+            .into_iter()
+            .map(|o| (upto[o] - acked.get(&(peer.clone(), o.clone())).copied().unwrap_or(0)).max(0))
+            .sum();
+        out.insert(peer.clone(), pending);
+    }
+    Ok(out)
+}
+
 fn the_peer(conn: &Connection, id: Uuid) -> Result<Peer> {
     read_peers(conn, Some(id))?.into_iter().next().ok_or_else(|| BundleError::NotEnrolled(id.to_string()).into())
 }

@@ -10,4 +10,4 @@ mod admin_cli;
 mod api_sync;
 mod enroll;
 mod load;
-mod trust;
+mod secured;

@@ -7,7 +7,7 @@
 //! each record belongs to ([`crate::store::county::owner`]) and by village; each share is
 //! computed by the same [`stats::compute`], so the shares add up to the total.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -71,7 +71,8 @@ pub struct PostRow {
     pub days_since: i64,
     /// Silent for [`SILENT_DAYS`] days or more.
     pub silent: bool,
-    /// Changes HQ holds for it, not yet acknowledged (before jurisdiction filtering).
+    /// Changes HQ holds for it, not yet acknowledged (before jurisdiction filtering; see
+    /// `sync::pending_counts`).
     pub pending: i64,
     /// Unresolved sync conflicts at HQ involving its changes.
     pub open_conflicts: i64,
@@ -278,7 +279,7 @@ impl Api {
     /// conflicts and alarms; silent posts first.
     pub fn hq_overview(&mut self, req: OverviewRequest) -> Result<Overview> {
         let today = self.today();
-        let peers = crate::sync::peers(&self.store)?;
+        let pending = self.lifted(|api| crate::sync::pending_counts(&api.store))?;
         let infos = station::posts(self.store.conn())?;
         let conn = self.store.conn();
         let mut conflicts = conn.prepare_cached(
@@ -292,7 +293,7 @@ impl Api {
             }
             let days = days_between(p.last_sync_at.as_deref().or(Some(&p.enrolled_at)), today).unwrap_or(0);
             rows.push(PostRow {
-                pending: peers.iter().find(|x| x.node_id == p.id).map_or(0, |x| x.pending),
+                pending: pending.get(&p.id).copied().unwrap_or(0),
                 open_conflicts: conflicts.query_row([&p.id], |r| r.get(0))?,
                 alarms: alarms.query_row([&p.id], |r| r.get(0))?,
                 silent: days >= SILENT_DAYS,
@@ -357,22 +358,6 @@ impl Api {
             }
         };
         Ok((None, label))
-    }
-
-    /// Runs `f` within `narrow` when given (a post or station inside the caller's scope),
-    /// else within the call's own scope.
-    fn within<T>(&mut self, narrow: Option<Scope>, f: impl FnOnce(&mut Api) -> Result<T>) -> Result<T> {
-        let Some(narrow) = narrow else { return f(self) };
-        let outer = self.scope.take();
-        if outer.is_some() {
-            crate::store::county::scope::leave(self.store.conn())?;
-        }
-        let out = self.in_scope(narrow, f);
-        if let Some(o) = outer {
-            crate::store::county::scope::enter(&self.store, &o)?;
-            self.scope = Some(o);
-        }
-        out
     }
 
     /// `hq.stats`: the month's statistics over the posts the caller may see (or one post or
@@ -479,25 +464,21 @@ fn split(
     today: NaiveDate,
     facts: &Facts,
 ) -> Result<(Vec<PostFigures>, Vec<VillageFigures>)> {
-    // Owner of every fact, once.
-    let mut owner_of: BTreeMap<(String, String), Option<String>> = BTreeMap::new();
-    let mut villages: BTreeMap<Option<String>, ()> = BTreeMap::new();
+    // The owner of every fact, once.
+    let mut owner_of: HashMap<(&str, &str), Option<String>> = HashMap::new();
     for (table, id, village) in facts.rows() {
-        villages.insert(village.map(str::to_owned), ());
-        let key = (table.to_owned(), id.to_owned());
-        if let std::collections::btree_map::Entry::Vacant(e) = owner_of.entry(key) {
+        if let std::collections::hash_map::Entry::Vacant(e) = owner_of.entry((table, id)) {
             e.insert(owners.of(conn, table, id, village)?);
         }
     }
-    let mut posts: BTreeMap<Option<String>, ()> = owner_of.values().map(|p| (p.clone(), ())).collect();
+    let mut shares = facts.partition(|t, id, _| owner_of.get(&(t, id)).cloned().flatten());
     // Every visible post appears, with zeros when it had nothing this month.
     for p in visible {
-        posts.entry(Some(p.clone())).or_insert(());
+        shares.entry(Some(p.clone())).or_default();
     }
     let infos = station::posts(conn)?;
     let mut by_post = Vec::new();
-    for (post, _) in posts {
-        let share = facts.retain(|t, id, _| owner_of.get(&(t.to_owned(), id.to_owned())).is_some_and(|p| *p == post));
+    for (post, share) in shares {
         let s = stats::compute(m, today, &share);
         let info = post.as_ref().and_then(|p| infos.iter().find(|i| &i.id == p));
         by_post.push(PostFigures {
@@ -509,8 +490,7 @@ fn split(
     }
     by_post.sort_by(|a, b| (a.post_id.is_none(), &a.name).cmp(&(b.post_id.is_none(), &b.name)));
     let mut by_village = Vec::new();
-    for (village, _) in villages {
-        let share = facts.retain(|_, _, v| v.map(str::to_owned) == village);
+    for (village, share) in facts.partition(|_, _, v| v.map(str::to_owned)) {
         let s = stats::compute(m, today, &share);
         let post = village.as_deref().and_then(|v| owners.of_village(v)).map(str::to_owned);
         by_village.push(VillageFigures {

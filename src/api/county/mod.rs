@@ -106,28 +106,63 @@ impl Api {
         }
     }
 
-    /// Runs `f` with every read held to `scope`; the scope is lifted afterwards whatever
-    /// `f` returned.
+    /// Runs `f` with every read held to `scope`: the store reads through HQ's scoped
+    /// connection (made on first use) for the length of `f`.
     pub(crate) fn in_scope<T>(&mut self, scope: Scope, f: impl FnOnce(&mut Api) -> Result<T>) -> Result<T> {
-        scope::enter(&self.store, &scope)?;
+        let mut reader = match self.scoped.take() {
+            Some(r) => r,
+            None => {
+                let r = self.store.second_connection(self.key.as_ref())?;
+                scope::prepare(&r, self.store.columns())?;
+                r
+            }
+        };
+        let filled = scope::fill(&reader, &scope);
+        if let Err(e) = filled {
+            self.scoped = Some(reader);
+            return Err(e);
+        }
+        self.store.swap_connection(&mut reader);
+        self.scoped = Some(reader);
         self.scope = Some(scope);
         let out = f(self);
         self.scope = None;
-        let left = scope::leave(self.store.conn());
-        let out = out?;
-        left?;
-        Ok(out)
+        self.swap_scoped();
+        out
     }
 
-    /// Runs `f` with the current call's scope lifted: for what does not depend on the
-    /// caller (which post owns a row) and for a write already checked against the scope.
+    /// Swaps the store's connection with the scoped one (in, or back out).
+    fn swap_scoped(&mut self) {
+        if let Some(mut r) = self.scoped.take() {
+            self.store.swap_connection(&mut r);
+            self.scoped = Some(r);
+        }
+    }
+
+    /// Runs `f` on the main connection, outside the current call's scope: for what does not
+    /// depend on the caller (which post owns a row) and for a write already checked against
+    /// the scope.
     pub(crate) fn lifted<T>(&mut self, f: impl FnOnce(&mut Api) -> Result<T>) -> Result<T> {
         if self.scope.is_none() {
             return f(self);
         }
-        scope::drop_views(self.store.conn(), self.store.columns())?;
+        self.swap_scoped();
         let out = f(self);
-        scope::restore_views(self.store.conn(), self.store.columns())?;
+        self.swap_scoped();
+        out
+    }
+
+    /// Runs `f` held to `narrow` (a post or station inside the caller's scope) when given.
+    pub(crate) fn within<T>(&mut self, narrow: Option<Scope>, f: impl FnOnce(&mut Api) -> Result<T>) -> Result<T> {
+        let Some(narrow) = narrow else { return f(self) };
+        let Some(outer) = self.scope.take() else { return self.in_scope(narrow, f) };
+        // Already reading through the scoped connection: refill it, then put the outer
+        // scope back.
+        scope::fill(self.store.conn(), &narrow)?;
+        self.scope = Some(narrow);
+        let out = f(self);
+        scope::fill(self.store.conn(), &outer)?;
+        self.scope = Some(outer);
         out
     }
 

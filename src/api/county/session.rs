@@ -473,16 +473,8 @@ impl Api {
         let u = match user::get(self.store.conn(), login)? {
             Some(u) if u.disabled_at.is_none() => u,
             _ => {
-                self.audit(
-                    now,
-                    Event {
-                        login: Some(login),
-                        action: "login_failed",
-                        detail: Some("不是启用中的县局账号"),
-                        ..Default::default()
-                    },
-                )?;
-                return Err(Error::unauthenticated("该账号不是县局账号或已停用，请联系县局管理员"));
+                let why = "该账号不是县局账号或已停用，请联系县局管理员";
+                return Err(self.refuse_login(now, login, "不是启用中的县局账号", why)?);
             }
         };
         let t = user::totp(self.store.conn(), login)?;
@@ -625,10 +617,8 @@ impl Api {
 
     /// `hq.password`: a county login changes its own password (the old one is required).
     pub fn hq_password(&mut self, req: PasswordChange) -> Result<CountySessionInfo> {
-        let key = self.key.clone().ok_or_else(|| Error::rule("县局数据库尚未加密"))?;
         let me = self.me()?;
-        let key_path = self.key_path();
-        let mut kf = KeyFile::load(&key_path)?.unwrap_or_default();
+        let kf = KeyFile::load(&self.key_path())?.unwrap_or_default();
         if kf.unwrap_key(&me.login, &req.old_password).is_err() {
             return Err(Error::validation("old_password", "原密码不正确"));
         }
@@ -636,12 +626,8 @@ impl Api {
             return Err(Error::validation("new_password", "新密码不能与原密码相同"));
         }
         auth::check_password("new_password", &req.new_password, &me.login)?;
-        kf.wrap_for(&me.login, &req.new_password, &key)?;
         let now = self.store.clock().now();
-        let tx = self.store.conn().unchecked_transaction()?;
-        user::password_changed(&tx, &me.login, now, false)?;
-        kf.save(&key_path)?;
-        tx.commit()?;
+        self.wrap_key_with(&me.login, &req.new_password, |tx| user::password_changed(tx, &me.login, now, false))?;
         if let Some(s) = self.session.as_mut() {
             s.must_change_password = false;
         }
@@ -663,8 +649,6 @@ impl Api {
 
     /// `hq.user_create`: a county login with an initial password it must change.
     pub fn hq_user_create(&mut self, input: CountyUserInput) -> Result<CountyUser> {
-        let key =
-            self.key.clone().ok_or_else(|| Error::rule("县局数据库尚未加密：请先运行 fengqiao-hq init --admin"))?;
         auth::check_login("login", &input.login)?;
         auth::check_password("password", &input.password, &input.login)?;
         let name = input.name.as_deref().map(str::trim).filter(|s| !s.is_empty());
@@ -678,14 +662,7 @@ impl Api {
             station_id: input.station_id.as_deref(),
             must_change_password: true,
         };
-        let tx = self.store.conn().unchecked_transaction()?;
-        let created = user::insert(&tx, &id, &new, now, by.as_deref())?;
-        let key_path = self.key_path();
-        let mut kf = KeyFile::load(&key_path)?.unwrap_or_default();
-        kf.wrap_for(&input.login, &input.password, &key)?;
-        kf.save(&key_path)?;
-        tx.commit()?;
-        Ok(created)
+        self.wrap_key_with(&input.login, &input.password, |tx| user::insert(tx, &id, &new, now, by.as_deref()))
     }
 
     /// `hq.user_disable`: the login can no longer log in (its wrapped key is removed, its
@@ -699,13 +676,7 @@ impl Api {
             return Err(Error::rule("不能停用最后一个县局管理员"));
         }
         let now = self.store.clock().now();
-        let key_path = self.key_path();
-        let mut kf = KeyFile::load(&key_path)?.unwrap_or_default();
-        kf.remove(&req.login);
-        let tx = self.store.conn().unchecked_transaction()?;
-        user::disable(&tx, &req.login, now)?;
-        kf.save(&key_path)?;
-        tx.commit()?;
+        self.drop_key_with(&req.login, |tx| user::disable(tx, &req.login, now))?;
         self.sessions.retain(|_, s| s.login != req.login);
         user::require(self.store.conn(), &req.login)
     }
@@ -713,18 +684,13 @@ impl Api {
     /// `hq.user_unlock`: clears a lock after repeated failures.
     pub fn hq_user_unlock(&mut self, req: LoginRef) -> Result<CountyUser> {
         let u = user::require(self.store.conn(), &req.login)?;
-        let key_path = self.key_path();
-        let mut kf = KeyFile::load(&key_path)?.unwrap_or_default();
-        if kf.unlock(&req.login) {
-            kf.save(&key_path)?;
-        }
+        self.unlock_login(&req.login)?;
         Ok(u)
     }
 
     /// `hq.user_reset_password`: a county admin sets a new initial password for another
     /// login (who must change it at next login); that login's sessions end.
     pub fn hq_user_reset_password(&mut self, req: ResetPassword) -> Result<CountyUser> {
-        let key = self.key.clone().ok_or_else(|| Error::rule("县局数据库尚未加密"))?;
         let u = user::require(self.store.conn(), &req.login)?;
         if u.disabled_at.is_some() {
             return Err(Error::rule(format!("账号“{}”已停用", req.login)));
@@ -733,14 +699,8 @@ impl Api {
             return Err(Error::rule("修改自己的密码请用“修改密码”（需要原密码）"));
         }
         auth::check_password("new_password", &req.new_password, &req.login)?;
-        let key_path = self.key_path();
-        let mut kf = KeyFile::load(&key_path)?.unwrap_or_default();
-        kf.wrap_for(&req.login, &req.new_password, &key)?;
         let now = self.store.clock().now();
-        let tx = self.store.conn().unchecked_transaction()?;
-        user::password_changed(&tx, &req.login, now, true)?;
-        kf.save(&key_path)?;
-        tx.commit()?;
+        self.wrap_key_with(&req.login, &req.new_password, |tx| user::password_changed(tx, &req.login, now, true))?;
         self.sessions.retain(|_, s| s.login != req.login);
         user::require(self.store.conn(), &req.login)
     }

@@ -7,14 +7,15 @@
 //! dispute or person it hangs from), a row one of the posts created, a row HQ assigned to
 //! one of them and what hangs from it. County-wide roles have no scope.
 //!
-//! How: for the length of one call, [`enter`] shadows every table that holds residents'
-//! data with a TEMP view of the same name that keeps only the rows in scope. SQLite
-//! resolves an unqualified table name in the `temp` schema before `main`, so every query
-//! of the core (statistics, lists, search, one record) reads through the scope without
-//! knowing it, and a query added tomorrow does too. [`leave`] drops the views. A view cannot
-//! be written to, so a write attempted while scoped fails loudly instead of going astray;
-//! the few writes a scoped caller may make (an assignment) check the scope first and run
-//! with the views lifted ([`drop_views`], [`restore_views`]).
+//! How: HQ reads a station leader's calls through a second connection to its database, on
+//! which [`prepare`] has shadowed every table that holds residents' data with a TEMP view of
+//! the same name that keeps only the rows in scope. SQLite resolves an unqualified table
+//! name in the `temp` schema before `main`, so every query of the core (statistics, lists,
+//! search, one record) reads through the scope without knowing it, and a query added
+//! tomorrow does too. Per call only the scope's small tables are refilled ([`fill`]). A view
+//! cannot be written to, so a write attempted while scoped fails loudly instead of going
+//! astray; the few writes a scoped caller may make (an assignment) check the scope first and
+//! run on the main connection.
 //!
 //! Tables that hold no resident's data (`peer`, `audit_alarm`, the change log's clocks) are
 //! not shadowed: the api filters posts by [`Scope::posts`] where it lists them.
@@ -191,22 +192,27 @@ fn views(columns: &Columns) -> Vec<(String, String)> {
     out
 }
 
-fn scope_tables(conn: &Connection) -> Result<()> {
-    conn.execute_batch(
-        "CREATE TEMP TABLE IF NOT EXISTS scope_village (id TEXT PRIMARY KEY) WITHOUT ROWID;
-         CREATE TEMP TABLE IF NOT EXISTS scope_post (node TEXT PRIMARY KEY) WITHOUT ROWID;
-         CREATE TEMP TABLE IF NOT EXISTS scope_row (tbl TEXT, row_id TEXT, PRIMARY KEY (tbl, row_id)) WITHOUT ROWID;",
+/// Makes `conn` a scoped reader: creates the scope's tables and the TEMP views that shadow
+/// every table holding residents' data (once per connection; TEMP objects belong to the
+/// connection that made them). Until [`fill`] puts posts in the scope, it sees no rows.
+pub fn prepare(conn: &Connection, columns: &Columns) -> Result<()> {
+    let tx = conn.unchecked_transaction()?;
+    tx.execute_batch(
+        "CREATE TEMP TABLE scope_village (id TEXT PRIMARY KEY) WITHOUT ROWID;
+         CREATE TEMP TABLE scope_post (node TEXT PRIMARY KEY) WITHOUT ROWID;
+         CREATE TEMP TABLE scope_row (tbl TEXT, row_id TEXT, PRIMARY KEY (tbl, row_id)) WITHOUT ROWID;",
     )?;
+    for (_, sql) in views(columns) {
+        tx.execute_batch(&sql)?;
+    }
+    tx.commit()?;
     Ok(())
 }
 
-/// Limits every read of residents' data on `store`'s connection to `scope`, until
-/// [`leave`]. Must not be called inside a transaction that writes.
-pub fn enter(store: &Store, scope: &Scope) -> Result<()> {
-    let conn = store.conn();
-    leave(conn)?;
-    scope_tables(conn)?;
+/// Sets the scope a [`prepare`]d connection reads through (replacing the one before).
+pub fn fill(conn: &Connection, scope: &Scope) -> Result<()> {
     let tx = conn.unchecked_transaction()?;
+    tx.execute_batch("DELETE FROM temp.scope_village; DELETE FROM temp.scope_post; DELETE FROM temp.scope_row;")?;
     {
         let mut v = tx.prepare_cached("INSERT INTO temp.scope_village (id) VALUES (?1)")?;
         for id in &scope.villages {
@@ -221,59 +227,6 @@ pub fn enter(store: &Store, scope: &Scope) -> Result<()> {
             r.execute([t, id])?;
         }
     }
-    restore(&tx, store.columns())?;
-    tx.commit()?;
-    Ok(())
-}
-
-/// Recreates the views over the scope tables as they are filled.
-fn restore(conn: &Connection, columns: &Columns) -> Result<()> {
-    for (_, sql) in views(columns) {
-        conn.execute_batch(&sql)?;
-    }
-    Ok(())
-}
-
-/// Drops the scope's views (and empties its tables): reads see every row again. Harmless
-/// when no scope is in force.
-pub fn leave(conn: &Connection) -> Result<()> {
-    let shadows: Vec<String> = conn
-        .prepare("SELECT name FROM temp.sqlite_schema WHERE type = 'view'")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    if shadows.is_empty() {
-        return Ok(());
-    }
-    let tx = conn.unchecked_transaction()?;
-    for v in shadows {
-        tx.execute_batch(&format!("DROP VIEW temp.\"{}\"", v.replace('"', "\"\"")))?;
-    }
-    tx.execute_batch("DELETE FROM temp.scope_village; DELETE FROM temp.scope_post; DELETE FROM temp.scope_row;")?;
-    tx.commit()?;
-    Ok(())
-}
-
-/// Whether a scope is in force on `conn`.
-pub fn active(conn: &Connection) -> Result<bool> {
-    Ok(conn.query_row("SELECT count(*) FROM temp.sqlite_schema WHERE type = 'view'", [], |r| r.get::<_, i64>(0))? > 0)
-}
-
-/// Drops the views while keeping the scope's tables: reads see every row until
-/// [`restore_views`]. For what does not depend on the caller, and for a write the caller
-/// has already checked against the scope.
-pub fn drop_views(conn: &Connection, columns: &Columns) -> Result<()> {
-    let tx = conn.unchecked_transaction()?;
-    for (v, _) in views(columns) {
-        tx.execute_batch(&format!("DROP VIEW IF EXISTS temp.{v}"))?;
-    }
-    tx.commit()?;
-    Ok(())
-}
-
-/// Puts back the views [`drop_views`] dropped, over the same scope.
-pub fn restore_views(conn: &Connection, columns: &Columns) -> Result<()> {
-    let tx = conn.unchecked_transaction()?;
-    restore(&tx, columns)?;
     tx.commit()?;
     Ok(())
 }
@@ -297,13 +250,17 @@ mod tests {
         assert!(errand.contains("main.person") && errand.contains("main.household"), "{errand}");
         // Rows with no village of their own or above: the post's own settings, its officers.
         assert_eq!(village_expr(c, "officer", "s", DEPTH), None);
-        // Every view is valid SQL over this schema.
-        scope_tables(store.conn()).expect("tables");
-        for (t, sql) in views(c) {
-            store.conn().execute_batch(&sql).unwrap_or_else(|e| panic!("{t}: {e}\n{sql}"));
+        // Every view is valid SQL over this schema; a reader with an empty scope sees no
+        // resident, and cannot write through a view.
+        let reader = store.second_connection(None).expect("reader");
+        prepare(&reader, c).expect("views");
+        fill(&reader, &Scope::default()).expect("fill");
+        for (t, _) in views(c) {
+            // The change log's visible rows are the reference data's (every post's).
+            let only = if t == "change_log" { " WHERE tbl NOT IN ('holiday', 'service_item')" } else { "" };
+            let n: i64 = reader.query_row(&format!("SELECT count(*) FROM {t}{only}"), [], |r| r.get(0)).expect(&t);
+            assert_eq!(n, 0, "{t}");
         }
-        assert!(active(store.conn()).expect("active"));
-        leave(store.conn()).expect("leave");
-        assert!(!active(store.conn()).expect("inactive"));
+        assert!(reader.execute("INSERT INTO person (id, name) VALUES ('x', '王')", []).is_err());
     }
 }

@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::model::CountyRole;
 use crate::model::time::stamp;
+use crate::store::user::Logins;
 
 /// A county login as the admin's list shows it (never its secrets).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -224,24 +225,15 @@ pub fn reset_totp(conn: &Connection, login: &str) -> Result<()> {
 
 /// Records a password change; `must_change` when an admin resets someone else's.
 pub fn password_changed(conn: &Connection, login: &str, now: DateTime<Utc>, must_change: bool) -> Result<()> {
-    conn.execute(
-        "UPDATE county_user SET password_changed_at = ?2, must_change_password = ?3 WHERE login = ?1",
-        params![login, stamp(now), must_change],
-    )?;
-    Ok(())
+    Logins::County.password_changed(conn, login, now, must_change)
 }
 
 /// Records a successful login.
 pub fn logged_in(conn: &Connection, login: &str, now: DateTime<Utc>) -> Result<()> {
-    conn.execute("UPDATE county_user SET last_login_at = ?2 WHERE login = ?1", params![login, stamp(now)])?;
-    Ok(())
+    Logins::County.logged_in(conn, login, now)
 }
 
 /// Disables a login (kept for the audit log's sake).
 pub fn disable(conn: &Connection, login: &str, now: DateTime<Utc>) -> Result<()> {
-    conn.execute(
-        "UPDATE county_user SET disabled_at = ?2 WHERE login = ?1 AND disabled_at IS NULL",
-        params![login, stamp(now)],
-    )?;
-    Ok(())
+    Logins::County.disable(conn, login, now)
 }

@@ -37,7 +37,8 @@ days_since: number,
  */
 silent: boolean, 
 /**
- * Changes HQ holds for it, not yet acknowledged (before jurisdiction filtering).
+ * Changes HQ holds for it, not yet acknowledged (before jurisdiction filtering; see
+ * `sync::pending_counts`).
  */
 pending: number, 
 /**
