@@ -1,0 +1,246 @@
+//! County console benchmark: builds an HQ database of a whole county once (demo posts
+//! synced into an encrypted HQ), then times the console's methods through the real gate
+//! (`Api::call_as` with a logged-in county session) and prints p50/p95 for BENCHMARKS.md.
+//!
+//! `cargo run --release --example county_bench -- [--posts 100] [--households 1500]
+//! [--runs 30] [--dir DIR]`
+//!
+//! With `--dir` the county is kept there and reused by later runs (it takes a while to make:
+//! each post's demo data, its bundle into HQ, HQ's search entries). The baseline, in the same
+//! run: the post's own monthly statistics function (`docs::stats::month_stats`) over the
+//! same HQ database, with no scope, breakdowns or trend.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::{DateTime, Duration, Utc};
+use fengqiao::api::Api;
+use fengqiao::api::county::{CountyLogin, LoginReply, Unlock};
+use fengqiao::demo::{self, DemoOptions};
+use fengqiao::docs::{Month, stats};
+use fengqiao::model::otp;
+use fengqiao::model::time::{Clock, FixedClock};
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "Bench2026x";
+const PASSPHRASE: &str = "Operator2026x";
+
+fn arg(name: &str, default: usize) -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn dir_arg() -> Option<PathBuf> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == "--dir").and_then(|i| args.get(i + 1)).map(PathBuf::from)
+}
+
+/// The clock: the demo county's day (2026-11-23, 09:00 Beijing), a minute later on each
+/// reuse so that a one-time code of an earlier run is never the current one.
+fn clock(dir: &Path) -> Arc<FixedClock> {
+    let file = dir.join("clock");
+    let start: DateTime<Utc> = std::fs::read_to_string(&file)
+        .ok()
+        .and_then(|s| DateTime::parse_from_rfc3339(s.trim()).ok())
+        .map(|t| t.to_utc() + Duration::minutes(1))
+        .unwrap_or_else(|| DateTime::parse_from_rfc3339("2026-11-23T01:00:00Z").unwrap().to_utc());
+    std::fs::write(&file, start.to_rfc3339()).unwrap();
+    Arc::new(FixedClock::new(start))
+}
+
+struct Login {
+    secret: Vec<u8>,
+}
+
+fn login(hq: &mut Api, clock: &FixedClock, who: &str, secrets: &Path) -> String {
+    clock.advance(Duration::seconds(31));
+    let req = |otp: Option<String>| CountyLogin { login: who.into(), password: PASSWORD.into(), otp };
+    let file = secrets.join(format!("{who}.secret"));
+    let l = match hq.login(req(None)).unwrap() {
+        LoginReply::OtpEnrol { secret, .. } => {
+            std::fs::write(&file, &secret).unwrap();
+            Login { secret: otp::secret_from_text(&secret).unwrap() }
+        }
+        _ => Login { secret: otp::secret_from_text(&std::fs::read_to_string(&file).unwrap()).unwrap() },
+    };
+    let code = otp::code_at(&l.secret, clock.now().timestamp() as u64).unwrap();
+    match hq.login(req(Some(code))).unwrap() {
+        LoginReply::LoggedIn { token, .. } => token,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn build(dir: &Path, clock: Arc<FixedClock>, posts: usize, households: usize) {
+    let path = dir.join("hq.db");
+    let t0 = Instant::now();
+    Api::open(&path, clock.clone()).unwrap().hq_init("平安县公安局").unwrap();
+    let mut first = Api::create_county_admin(&path, clock.clone(), "admin", PASSWORD).unwrap();
+    first.set_operator_passphrase(PASSPHRASE).unwrap();
+    drop(first);
+    let mut hq = Api::open_service(&path, clock.clone(), &Unlock::Passphrase(PASSPHRASE.into())).unwrap();
+    let admin = login(&mut hq, &clock, "admin", dir);
+    let mut stations = Vec::new();
+    for s in 0..posts.div_ceil(10) {
+        let st = hq.call_as(&admin, "hq.station_save", json!({"name": format!("第{}派出所", s + 1)})).unwrap();
+        stations.push(st["id"].as_str().unwrap().to_owned());
+    }
+    let (mut persons, mut demo_s, mut sync_s) = (0, 0.0, 0.0);
+    for i in 1..=posts as u32 {
+        let pdir = tempfile::tempdir_in(dir).unwrap();
+        let mut post = Api::open(&pdir.path().join("post.db"), clock.clone()).unwrap();
+        let t = Instant::now();
+        let summary = demo::generate_post(&mut post, DemoOptions { households, seed: u64::from(i) }, i).unwrap();
+        demo_s += t.elapsed().as_secs_f64();
+        persons += summary.persons;
+        let reply = hq.hq_enroll(&post.enroll_request(None).unwrap(), &demo::village_codes(i)).unwrap();
+        post.enroll_accept(&reply).unwrap();
+        let id = post.store().node_id().to_string();
+        let station = &stations[(i as usize - 1) / 10];
+        // A session idles out after 15 minutes of building; log in again when it has.
+        let admin = match hq.call_as(&admin, "hq.post_update", json!({"id": id, "station_id": station})) {
+            Ok(_) => admin.clone(),
+            Err(_) => {
+                let a = login(&mut hq, &clock, "admin", dir);
+                hq.call_as(&a, "hq.post_update", json!({"id": id, "station_id": station})).unwrap();
+                a
+            }
+        };
+        let t = Instant::now();
+        let up = post.bundle_export().unwrap();
+        hq.hq_exchange(&up).unwrap();
+        sync_s += t.elapsed().as_secs_f64();
+        let _ = admin;
+        if i % 10 == 0 {
+            println!("  {i} posts, {persons} persons (demo {demo_s:.0} s, into HQ {sync_s:.0} s)");
+        }
+    }
+    let t = Instant::now();
+    hq.search_catch_up(usize::MAX).unwrap();
+    println!(
+        "built: {posts} posts, {persons} persons in {:.0} s (demo {demo_s:.0} s, bundles into HQ {sync_s:.0} s, search entries {:.0} s)",
+        t0.elapsed().as_secs_f64(),
+        t.elapsed().as_secs_f64()
+    );
+    // Users for the measurements.
+    let admin = login(&mut hq, &clock, "admin", dir);
+    for (who, role, station) in
+        [("leader", "station_leader", Some(stations[0].clone())), ("supervisor", "supervisor", None)]
+    {
+        hq.call_as(
+            &admin,
+            "hq.user_create",
+            json!({"login": who, "password": "First2026x", "role": role, "station_id": station}),
+        )
+        .unwrap();
+        clock.advance(Duration::seconds(31));
+        let LoginReply::OtpEnrol { secret, .. } =
+            hq.login(CountyLogin { login: who.into(), password: "First2026x".into(), otp: None }).unwrap()
+        else {
+            panic!()
+        };
+        std::fs::write(dir.join(format!("{who}.secret")), &secret).unwrap();
+        let code = otp::code_at(&otp::secret_from_text(&secret).unwrap(), clock.now().timestamp() as u64).unwrap();
+        let LoginReply::LoggedIn { token, .. } =
+            hq.login(CountyLogin { login: who.into(), password: "First2026x".into(), otp: Some(code) }).unwrap()
+        else {
+            panic!()
+        };
+        hq.call_as(&token, "hq.password", json!({"old_password": "First2026x", "new_password": PASSWORD})).unwrap();
+    }
+    std::fs::write(dir.join("ready"), format!("{posts} {persons}")).unwrap();
+}
+
+/// p50, p95 and max of `samples` in ms.
+fn summary(mut samples: Vec<f64>) -> String {
+    samples.sort_by(f64::total_cmp);
+    let at = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
+    format!("p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms (n = {})", at(0.5), at(0.95), at(1.0), samples.len())
+}
+
+fn time(runs: usize, mut f: impl FnMut()) -> String {
+    f(); // warm the page cache and the statement cache once
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = Instant::now();
+        f();
+        samples.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    summary(samples)
+}
+
+fn main() {
+    let posts = arg("--posts", 100);
+    let households = arg("--households", 1500);
+    let runs = arg("--runs", 30);
+    let tmp;
+    let dir = match dir_arg() {
+        Some(d) => {
+            std::fs::create_dir_all(&d).unwrap();
+            d
+        }
+        None => {
+            tmp = tempfile::tempdir().unwrap();
+            tmp.path().to_owned()
+        }
+    };
+    let clock = clock(&dir);
+    if !dir.join("ready").exists() {
+        println!("building a county of {posts} posts × {households} households in {}", dir.display());
+        build(&dir, clock.clone(), posts, households);
+    }
+    let ready = std::fs::read_to_string(dir.join("ready")).unwrap();
+    let path = dir.join("hq.db");
+    let t = Instant::now();
+    let mut hq = Api::open_service(&path, clock.clone(), &Unlock::Passphrase(PASSPHRASE.into())).unwrap();
+    println!("HQ unlocked by the start passphrase in {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
+    let admin = login(&mut hq, &clock, "admin", &dir);
+    let leader = login(&mut hq, &clock, "leader", &dir);
+    let sup = login(&mut hq, &clock, "supervisor", &dir);
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    println!("county: {ready} (posts persons), hq.db {:.2} GB, {runs} runs each", size as f64 / 1e9);
+    let month = Month::parse("month", "2026-11").unwrap();
+    let today = clock.today();
+    let mut call = |token: &str, m: &str, p: Value| hq.call_as(token, m, p).unwrap();
+    let s = call(&admin, "hq.stats", json!({"month": "2026-11"}));
+    println!(
+        "  the month: {} disputes received, {} errands, {} visits, {} posts in the breakdown, {} villages",
+        s["total"]["disputes"]["received"],
+        s["total"]["errands"]["accepted"],
+        s["total"]["visits"],
+        s["by_post"].as_array().unwrap().len(),
+        s["by_village"].as_array().unwrap().len()
+    );
+    let lines = [
+        (
+            "hq.stats, county admin (whole county, by post and village, 6-month trend)",
+            &admin,
+            "hq.stats",
+            json!({"month": "2026-11"}),
+        ),
+        ("hq.stats, station leader (10 posts, scoped)", &leader, "hq.stats", json!({"month": "2026-11"})),
+        ("hq.overview, county admin", &admin, "hq.overview", json!({})),
+        ("hq.overdue page 1, supervisor", &sup, "hq.overdue", json!({})),
+        ("hq.overdue page 1, station leader", &leader, "hq.overdue", json!({})),
+        ("hq.search 2-character name, supervisor", &sup, "hq.search", json!({"text": "王芳"})),
+        ("hq.search 2-character name, station leader", &leader, "hq.search", json!({"text": "王芳"})),
+    ];
+    for (label, token, m, p) in lines {
+        let token = token.clone();
+        println!(
+            "{label}: {}",
+            time(runs, || {
+                call(&token, m, p.clone());
+            })
+        );
+    }
+    let conn = hq.store().conn();
+    println!(
+        "baseline: docs::stats::month_stats over the same database (the post's statistics, no breakdowns): {}",
+        time(runs, || {
+            stats::month_stats(conn, month, today).unwrap();
+        })
+    );
+}
