@@ -156,17 +156,26 @@ enum Command {
         #[command(subcommand)]
         action: BundleAction,
     },
-    /// 启动同步服务
+    /// 启动县局服务：同步、登记、U 盘转交页面和县局工作台
     Serve {
-        /// 监听地址，如 0.0.0.0:8080
+        /// 监听地址，如 0.0.0.0:8443
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
-        /// 数据库已加密时如何解锁：service-key（服务密钥文件，重启后自动解锁）或 passphrase（启动口令）
-        #[arg(long, value_enum)]
-        unlock: Option<UnlockBy>,
-        /// 服务密钥文件（--unlock service-key）
-        #[arg(long, env = "FENGQIAO_HQ_SERVICE_KEY")]
-        service_key: Option<PathBuf>,
+        /// HTTPS 证书文件（PEM，本机证书在前，可含中间证书）
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// HTTPS 私钥文件（PEM）
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// 在非本机地址上用明文 HTTP 的理由（如 HTTPS 由县局的反向代理终止）；不写则只能监听 127.0.0.1
+        #[arg(long, conflicts_with = "tls_cert")]
+        plain_http_because: Option<String>,
+        /// 县局工作台网页文件所在目录（默认：程序旁的 console 目录）
+        #[arg(long)]
+        console_dir: Option<PathBuf>,
+        /// 同步包大小上限（MB）
+        #[arg(long, default_value_t = fengqiao_hq::MAX_BUNDLE >> 20)]
+        max_bundle_mb: u64,
     },
 }
 
@@ -190,6 +199,11 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The console's files shipped beside the binary (`console/` next to `fengqiao-hq`).
+fn beside_binary() -> Option<PathBuf> {
+    Some(std::env::current_exe().ok()?.parent()?.join("console"))
 }
 
 fn say(line: String) {
@@ -470,41 +484,37 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
             }
         }
-        Command::Serve { listen, unlock, service_key } => {
-            let api = match (fengqiao_hq::is_secured(&data), unlock) {
-                (false, _) => {
-                    eprintln!(
-                        "注意：县局数据库未加密（设置模式）。正式使用前请运行 fengqiao-hq --data {} init --name 名称 --admin 用户名",
-                        data.display()
-                    );
-                    Api::open(&fengqiao_hq::db_path(&data), clock()?)?
-                }
-                (true, None) => {
-                    return Err(Error::validation(
-                        "unlock",
-                        "县局数据库已加密：请用 --unlock service-key --service-key 文件（无人值守）或 --unlock passphrase（启动口令）解锁",
-                    ));
-                }
-                (true, Some(UnlockBy::ServiceKey)) => {
-                    let Some(path) = service_key else {
-                        return Err(Error::validation("service_key", "请用 --service-key 指定服务密钥文件"));
-                    };
-                    Api::open_service(&fengqiao_hq::db_path(&data), clock()?, &Unlock::ServiceKey(path))?
-                }
-                (true, Some(UnlockBy::Passphrase)) => {
-                    let p = secret("FENGQIAO_HQ_PASSPHRASE", "县局服务启动口令：")?;
-                    Api::open_service(&fengqiao_hq::db_path(&data), clock()?, &Unlock::Passphrase(p))?
-                }
+        Command::Serve { listen, tls_cert, tls_key, plain_http_because, console_dir, max_bundle_mb } => {
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(fengqiao_hq::tls::load(&cert, &key).map_err(Error::rule)?),
+                _ => None,
             };
+            let listener = std::net::TcpListener::bind(&listen)
+                .map_err(|e| Error::rule(format!("无法监听 {listen}：{e}（端口被占用，或地址不属于本机）")))?;
+            let addr = listener.local_addr()?;
+            if tls.is_none() {
+                fengqiao_hq::tls::check_plain(addr, plain_http_because.as_deref()).map_err(Error::rule)?;
+            }
+            let console_dir = console_dir.or_else(beside_binary).filter(|d| d.join("index.html").is_file());
+            let options = fengqiao_hq::Options {
+                tls: tls.as_ref().map(|t| t.config.clone()),
+                max_bundle: max_bundle_mb.saturating_mul(1 << 20),
+                spool_dir: fengqiao_hq::spool_dir(&cli.data),
+                console_dir: console_dir.clone(),
+            };
+            let scheme = if tls.is_some() { "https" } else { "http" };
+            say(format!("县局服务已启动：{scheme}://{addr}"));
+            if let Some(reason) = plain_http_because.filter(|_| !addr.ip().is_loopback()) {
+                say(format!("明文 HTTP，理由：{reason}"));
+            }
+            match &console_dir {
+                Some(d) => say(format!("县局工作台：{scheme}://{addr}/（网页文件 {}）", d.display())),
+                None => say("未找到县局工作台网页文件（--console-dir），只提供同步、登记和 U 盘转交页面".into()),
+            }
             let rt = tokio::runtime::Runtime::new()?;
-            rt.block_on(async {
-                let listener = tokio::net::TcpListener::bind(&listen).await?;
-                say(format!("县局同步服务已启动：http://{}", listener.local_addr()?));
-                fengqiao_hq::run(listener, api, async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await
-            })?;
+            rt.block_on(fengqiao_hq::serve(listener, api, options, async {
+                let _ = tokio::signal::ctrl_c().await;
+            }))?;
         }
     }
     Ok(())

@@ -1,6 +1,6 @@
 //! The real HQ server on loopback: many posts syncing at once over HTTP, with no errors,
-//! each ending with exactly the residents of its villages; and the health check and status
-//! page.
+//! each ending with exactly the residents of its villages, and HQ recording each post's
+//! sync; the health check; the relay page, which names no post and no resident.
 
 use std::sync::{Arc, Barrier};
 
@@ -77,8 +77,12 @@ fn fifty_posts_sync_at_once_over_http() {
         assert_eq!(persons as usize, RESIDENTS * POSTS / VILLAGES, "each post holds its village's residents");
     }
 
-    let page = get(&format!("{base}/"));
-    assert_eq!(page.matches("<tr><td>").count(), POSTS, "the status page lists every post");
-    assert!(page.contains("警务室49") && page.contains("未处理冲突"));
-    server.stop();
+    let page = get(&format!("{base}/relay"));
+    assert!(page.contains("转交 U 盘同步包"));
+    assert!(!page.contains("警务室49") && !page.contains("王甲"), "the open page names no post or resident");
+    stop.send(()).unwrap();
+    rt.block_on(server).unwrap().unwrap();
+    let peers = fengqiao_hq::open(&dir.path().join("hq")).unwrap().sync_peers().unwrap();
+    assert_eq!(peers.len(), POSTS);
+    assert!(peers.iter().all(|p| p.last_sync_at.is_some()), "HQ recorded every post's sync");
 }
