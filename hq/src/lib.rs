@@ -93,13 +93,15 @@ pub struct Options {
     pub spool_dir: PathBuf,
     /// The built console (`index.html` and assets); without it `/` offers the relay page.
     pub console_dir: Option<PathBuf>,
+    /// The certificate (DER) posts are told to pin when they enroll over the network.
+    pub enroll_cert: Option<Vec<u8>>,
 }
 
 impl Options {
     /// Plain HTTP, the default cap, spooling beside `api`'s database, no console.
     pub fn plain(api: &Api) -> Options {
         let data = api.store().path().parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        Options { tls: None, max_bundle: MAX_BUNDLE, spool_dir: spool_dir(&data), console_dir: None }
+        Options { tls: None, max_bundle: MAX_BUNDLE, spool_dir: spool_dir(&data), console_dir: None, enroll_cert: None }
     }
 }
 
@@ -237,7 +239,8 @@ async fn enroll(State(s): State<AppState>, headers: HeaderMap, body: Body) -> Re
         Ok(b) => b,
         Err(r) => return refused(r),
     };
-    let done = tokio::task::spawn_blocking(move || lock(&s.api).hq_enroll_coded(&bytes)).await;
+    let cert = s.options.enroll_cert.clone();
+    let done = tokio::task::spawn_blocking(move || lock(&s.api).hq_enroll_coded(&bytes, cert.as_deref())).await;
     respond(done, "application/json")
 }
 

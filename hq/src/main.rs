@@ -156,6 +156,12 @@ enum Command {
         #[command(subcommand)]
         action: BundleAction,
     },
+    /// 生成自签名的 HTTPS 证书和私钥（写入数据目录下的 tls/），供 serve --tls-cert/--tls-key 使用
+    TlsCert {
+        /// 警务室访问县局时使用的 IP 地址或域名（可多次给出）
+        #[arg(long = "host", required = true)]
+        hosts: Vec<String>,
+    },
     /// 启动县局服务：同步、登记、U 盘转交页面和县局工作台
     Serve {
         /// 监听地址，如 0.0.0.0:8443
@@ -170,6 +176,9 @@ enum Command {
         /// 在非本机地址上用明文 HTTP 的理由（如 HTTPS 由县局的反向代理终止）；不写则只能监听 127.0.0.1
         #[arg(long, conflicts_with = "tls_cert")]
         plain_http_because: Option<String>,
+        /// HTTPS 由反向代理终止时，代理的证书文件（PEM）：警务室通过网络登记时记录它，此后只认它
+        #[arg(long, conflicts_with = "tls_cert")]
+        proxy_cert: Option<PathBuf>,
         /// 县局工作台网页文件所在目录（默认：程序旁的 console 目录）
         #[arg(long)]
         console_dir: Option<PathBuf>,
@@ -199,6 +208,13 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Writes a file only its owner can read.
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    f.write_all(bytes)
 }
 
 /// The console's files shipped beside the binary (`console/` next to `fengqiao-hq`).
@@ -484,7 +500,28 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
             }
         }
-        Command::Serve { listen, tls_cert, tls_key, plain_http_because, console_dir, max_bundle_mb } => {
+        Command::TlsCert { hosts } => {
+            let (cert, key) = fengqiao_hq::tls::self_signed(&hosts).map_err(Error::rule)?;
+            let dir = cli.data.join("tls");
+            std::fs::create_dir_all(&dir)?;
+            let (cert_path, key_path) = (dir.join("cert.pem"), dir.join("key.pem"));
+            if cert_path.exists() || key_path.exists() {
+                return Err(Error::rule(format!(
+                    "{} 中已有证书或私钥，未做改动；如要换新证书，请先移走这两个文件（已登记的警务室须重新登记）",
+                    dir.display()
+                )));
+            }
+            write_private(&key_path, key.as_bytes())?;
+            std::fs::write(&cert_path, cert)?;
+            say(format!("已生成证书 {} 和私钥 {}（仅本用户可读）", cert_path.display(), key_path.display()));
+            say(format!(
+                "启动：fengqiao-hq --data {} serve --listen 0.0.0.0:8443 --tls-cert {} --tls-key {}",
+                cli.data.display(),
+                cert_path.display(),
+                key_path.display()
+            ));
+        }
+        Command::Serve { listen, tls_cert, tls_key, plain_http_because, proxy_cert, console_dir, max_bundle_mb } => {
             let tls = match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => Some(fengqiao_hq::tls::load(&cert, &key).map_err(Error::rule)?),
                 _ => None,
@@ -501,6 +538,11 @@ fn run(cli: Cli) -> Result<(), Error> {
                 max_bundle: max_bundle_mb.saturating_mul(1 << 20),
                 spool_dir: fengqiao_hq::spool_dir(&cli.data),
                 console_dir: console_dir.clone(),
+                enroll_cert: match (&tls, proxy_cert) {
+                    (Some(t), _) => Some(t.anchor.clone()),
+                    (None, Some(p)) => Some(fengqiao_hq::tls::anchor_of(&p).map_err(Error::rule)?),
+                    (None, None) => None,
+                },
             };
             let scheme = if tls.is_some() { "https" } else { "http" };
             say(format!("县局服务已启动：{scheme}://{addr}"));

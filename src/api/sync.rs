@@ -135,11 +135,18 @@ pub struct Enrolled {
     pub hq_name: String,
     /// This post's jurisdiction: village codes.
     pub villages: Vec<String>,
+    /// HQ's HTTPS certificate was recorded: later syncs over HTTPS accept only it.
+    pub tls_pinned: bool,
 }
 
 impl From<&EnrollReply> for Enrolled {
     fn from(r: &EnrollReply) -> Enrolled {
-        Enrolled { hq_node_id: r.hq.node_id.to_string(), hq_name: r.hq.name.clone(), villages: r.villages.clone() }
+        Enrolled {
+            hq_node_id: r.hq.node_id.to_string(),
+            hq_name: r.hq.name.clone(),
+            villages: r.villages.clone(),
+            tls_pinned: r.tls_cert.is_some(),
+        }
     }
 }
 
@@ -299,7 +306,7 @@ impl Api {
     pub fn sync_network(&mut self, req: SyncNetworkRequest) -> Result<NetworkSync> {
         let hq = sync::hq_peer(&self.store)?;
         let up = sync::export(&mut self.store, hq)?;
-        let down = sync::net::post_bundle(&req.url, &up)?;
+        let down = sync::net::post_bundle(&req.url, &up, &sync::hq_trust(&self.store)?)?;
         let received = self.bundle_import(&down)?;
         Ok(NetworkSync { sent: sent("", &up)?, received_bytes: down.len() as u64, received })
     }
@@ -430,9 +437,10 @@ impl Api {
         sync::code::issue(&mut self.store, villages, name, None, hours)
     }
 
-    /// HQ answers a post's coded enrollment (the body of `POST /enroll`).
-    pub fn hq_enroll_coded(&mut self, bytes: &[u8]) -> Result<Vec<u8>> {
-        sync::code::answer(&mut self.store, bytes)
+    /// HQ answers a post's coded enrollment (the body of `POST /enroll`); `tls_cert` is the
+    /// certificate (DER) HQ's HTTPS presents, for the post to pin.
+    pub fn hq_enroll_coded(&mut self, bytes: &[u8], tls_cert: Option<&[u8]>) -> Result<Vec<u8>> {
+        sync::code::answer(&mut self.store, bytes, tls_cert)
     }
 
     /// HQ applies a post's bundle and returns the reply bundle.

@@ -191,7 +191,7 @@ pub fn issue(
 
 /// HQ answers a post's coded request (the bytes of `POST /enroll`): the reply's bytes, or
 /// a refusal with nothing recorded.
-pub fn answer(store: &mut Store, bytes: &[u8]) -> Result<Vec<u8>> {
+pub fn answer(store: &mut Store, bytes: &[u8], tls_cert: Option<&[u8]>) -> Result<Vec<u8>> {
     if role(store)? != NodeRole::Hq {
         return Err(Error::rule("本节点不是县局，不能办理登记"));
     }
@@ -250,7 +250,7 @@ pub fn answer(store: &mut Store, bytes: &[u8]) -> Result<Vec<u8>> {
         }
         Ok(reply)
     })();
-    let reply = match done {
+    let mut reply = match done {
         Ok(r) => {
             store.conn().execute_batch("COMMIT")?;
             r
@@ -260,6 +260,9 @@ pub fn answer(store: &mut Store, bytes: &[u8]) -> Result<Vec<u8>> {
             return Err(e);
         }
     };
+    // The certificate the post is to pin travels under the code's MAC, so nobody in the
+    // middle of this first, unverified HTTPS exchange can slip in their own.
+    reply.tls_cert = tls_cert.map(hex::encode);
     let body = serde_json::to_string(&reply).map_err(|e| Error::BadRequest(e.to_string()))?;
     let mac = hex::encode(reply_mac(&code_key, &tag, &body).finalize().into_bytes());
     serde_json::to_vec(&CodedMessage { body, mac }).map_err(|e| Error::BadRequest(e.to_string()))
@@ -274,7 +277,9 @@ pub fn enroll_network(store: &mut Store, url: &str, code: &str) -> Result<Enroll
     let tag = request_mac(&code_key, &body).finalize().into_bytes().to_vec();
     let out = serde_json::to_vec(&CodedMessage { body, mac: hex::encode(&tag) })
         .map_err(|e| Error::BadRequest(e.to_string()))?;
-    let back = super::net::post(url, "/enroll", "application/json", &out, "登记")?;
+    // Over HTTPS the certificate is not checked on this first contact: the exchange is
+    // MACed end to end, and HQ's reply names the certificate to pin from now on.
+    let back = super::net::post(url, "/enroll", "application/json", &out, "登记", &super::net::Trust::FirstContact)?;
     accept_reply(store, &code_key, &tag, &back)
 }
 

@@ -91,6 +91,24 @@ pub struct EnrollReply {
     pub post: Uuid,
     /// The post's jurisdiction: village codes.
     pub villages: Vec<String>,
+    /// The certificate HQ's HTTPS presents (DER, hex), for the post to pin: sent in a
+    /// network enrollment's MACed reply when HQ serves HTTPS (or was told its proxy's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_cert: Option<String>,
+}
+
+/// `local_meta` key of HQ's TLS certificate pinned at enrollment (hex DER).
+const HQ_TLS_CERT: &str = "hq_tls_cert";
+
+/// How this post checks HQ's certificate over HTTPS: the one pinned at enrollment, else
+/// the public certificate authorities.
+pub fn hq_trust(store: &Store) -> Result<net::Trust> {
+    match get_meta(store.conn(), HQ_TLS_CERT)?.filter(|v| !v.is_empty()) {
+        Some(hexed) => hex::decode(hexed)
+            .map(net::Trust::Pinned)
+            .map_err(|_| Error::rule("本机记录的县局证书已损坏，请向县局申请登记码重新登记")),
+        None => Ok(net::Trust::Public),
+    }
 }
 
 fn card(store: &Store) -> Result<NodeCard> {
@@ -126,7 +144,13 @@ pub fn enroll_post(store: &mut Store, req: &EnrollRequest, villages: &[String]) 
     let villages: Vec<String> = villages.iter().map(|v| v.trim().to_owned()).collect();
     let now = stamp(store.clock().now());
     add_peer(store.conn(), &req.node, &villages, &now)?;
-    Ok(EnrollReply { kind: "fengqiao-enroll-reply".into(), hq: card(store)?, post: req.node.node_id, villages })
+    Ok(EnrollReply {
+        kind: "fengqiao-enroll-reply".into(),
+        hq: card(store)?,
+        post: req.node.node_id,
+        villages,
+        tls_cert: None,
+    })
 }
 
 /// The post records HQ from its reply.
@@ -140,8 +164,21 @@ pub fn enroll_accept(store: &mut Store, reply: &EnrollReply) -> Result<()> {
             format!("这份登记回执是给另一个警务室（{}）的，不是本机（{}）", reply.post, store.node_id()),
         ));
     }
+    let cert = match &reply.tls_cert {
+        Some(h) => Some(hex::decode(h).map_err(|_| Error::validation("reply", "登记回执中的县局证书已损坏"))?),
+        None => None,
+    };
     let now = stamp(store.clock().now());
-    add_peer(store.conn(), &reply.hq, &reply.villages, &now)
+    add_peer(store.conn(), &reply.hq, &reply.villages, &now)?;
+    // Enrolling again replaces the pin (or drops it, for an HQ now behind a public
+    // certificate), as it replaces HQ's keys.
+    match cert {
+        Some(der) => set_meta(store.conn(), HQ_TLS_CERT, &hex::encode(der)),
+        None => {
+            store.conn().execute("DELETE FROM local_meta WHERE key = ?1", [HQ_TLS_CERT])?;
+            Ok(())
+        }
+    }
 }
 
 fn add_peer(conn: &Connection, node: &NodeCard, villages: &[String], now: &str) -> Result<()> {

@@ -38,7 +38,8 @@ export function describeTransfer(r: TransferReport): string {
   if ("received" in r) return `发出${sent(r.sent)}；${received(r.received)}`;
   if ("applied" in r) return received(r);
   if ("bytes" in r) return `${sent(r)}，已写入 ${r.path}`;
-  if ("hq_name" in r) return `已登记到${r.hq_name}，辖区 ${r.villages.length} 个村（社区）`;
+  if ("hq_name" in r)
+    return `已登记到${r.hq_name}，辖区 ${r.villages.length} 个村（社区）${r.tls_pinned ? "；已记录县局的 HTTPS 证书，此后只认它" : ""}`;
   return `登记申请已写入 ${r.path}`;
 }
 

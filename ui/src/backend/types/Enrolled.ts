@@ -15,4 +15,8 @@ hq_name: string,
 /**
  * This post's jurisdiction: village codes.
  */
-villages: Array<string>, };
+villages: Array<string>, 
+/**
+ * HQ's HTTPS certificate was recorded: later syncs over HTTPS accept only it.
+ */
+tls_pinned: boolean, };

@@ -130,7 +130,7 @@ describe("SyncScreen", () => {
           received: { from: "hq", counter: 4, changes: 5, applied: 4, ignored: 0, duplicates: 1, conflicts: 1, refused: 0, refusals: [] },
         };
       if (method === "enroll.request") return { path: "/media/usb/登记申请.fqreq", node_id: "n1", name: "青山警务室" };
-      return { hq_node_id: "hq", hq_name: "平安县公安局", villages: ["330326101201"] };
+      return { hq_node_id: "hq", hq_name: "平安县公安局", villages: ["330326101201"], tls_pinned: false };
     });
     vi.spyOn(dialogs, "saveFile").mockResolvedValue("/media/usb/登记申请.fqreq");
     vi.spyOn(dialogs, "openFile").mockResolvedValue("/media/usb/登记回执.fqreply");
