@@ -1,18 +1,14 @@
-import { useCallback, useMemo, useState } from "react";
-import { Alert, Button, Card, Col, Descriptions, Progress, Row, Space, Statistic, Table, Tabs, Tag, Typography } from "antd";
+import { useCallback, useState } from "react";
+import { Alert, Button, Card, Descriptions, Progress, Space, Table, Tabs, Tag, Typography } from "antd";
 import { FileExcelOutlined, FilePdfOutlined, ImportOutlined } from "@ant-design/icons";
 import { backend, toBackendError } from "../../backend";
 import type { ImportReport, LedgerKind, MonthStats } from "../../backend";
 import { LedgerKindLabel, RosterHeaders } from "../../backend/types";
 import { dialogs } from "../../backend/dialogs";
-import { Chart } from "../../components/Chart";
-import { barFigure, countAxis, GRID_TOP_WITH_LEGEND, legendAbove } from "../../components/chartOptions";
+import { MonthFigures } from "../../components/MonthFigures";
 import { MonthField, thisMonth } from "../../components/DateField";
 import { LedgerExportButton, useWriteFile } from "../../components/FileActions";
-import { useLoad } from "../../components/useLoad";
-import { yuan } from "../../components/money";
-
-const pct = (r: number | null | undefined) => (r === null || r === undefined ? "—" : `${(r * 100).toFixed(1)}%`);
+import { useLoad } from "../prevention/common";
 
 /** 月度统计: the month's figures, a chart by category, and export to PDF or Excel. */
 export function StatsPanel() {
@@ -21,22 +17,6 @@ export function StatsPanel() {
   const pdf = useWriteFile();
   const xlsx = useWriteFile();
   const s = stats.data;
-  const option = useMemo(
-    () =>
-      s && {
-        tooltip: { trigger: "axis" as const },
-        legend: { ...legendAbove, data: ["受理", "调解", "调解成功"] },
-        grid: { left: 40, right: 16, top: GRID_TOP_WITH_LEGEND, bottom: 56 },
-        xAxis: { type: "category" as const, axisLabel: { interval: 0, rotate: 30 }, data: s.by_kind.map((k) => k.name) },
-        yAxis: countAxis(),
-        series: [
-          { name: "受理", type: "bar" as const, label: barFigure, data: s.by_kind.map((k) => k.figures.received) },
-          { name: "调解", type: "bar" as const, label: barFigure, data: s.by_kind.map((k) => k.figures.mediated) },
-          { name: "调解成功", type: "bar" as const, label: barFigure, data: s.by_kind.map((k) => k.figures.settled) },
-        ],
-      },
-    [s],
-  );
   return (
     <Card
       size="small"
@@ -68,50 +48,7 @@ export function StatsPanel() {
       }
     >
       {stats.error && <Alert type="error" showIcon message={stats.error} />}
-      {s && (
-        <>
-          <Row gutter={[16, 12]} data-testid="stats-figures">
-            <Col span={4}>
-              <Statistic title="受理纠纷" value={s.disputes.received} suffix="件" />
-            </Col>
-            <Col span={4}>
-              <Statistic title="调解" value={s.disputes.mediated} suffix="件" />
-            </Col>
-            <Col span={4}>
-              <Statistic title="调解成功" value={s.disputes.settled} suffix="件" />
-            </Col>
-            <Col span={4}>
-              <Statistic title="成功率" value={pct(s.disputes.success_rate)} />
-            </Col>
-            <Col span={4}>
-              <Statistic title="警情" value={s.incidents_total} suffix="起" />
-            </Col>
-            <Col span={4}>
-              <Statistic title="走访" value={s.visits} suffix="户次" />
-            </Col>
-          </Row>
-          <Row gutter={16} style={{ marginTop: 12 }}>
-            <Col span={15}>{option && s.by_kind.length > 0 ? <Chart option={option} height={260} /> : <Typography.Text type="secondary">本月没有纠纷数据</Typography.Text>}</Col>
-            <Col span={9}>
-              <Descriptions size="small" column={1} bordered styles={{ label: { whiteSpace: "nowrap" } }}>
-                <Descriptions.Item label="涉及金额">
-                  受理 {yuan(s.disputes.amount_received)}，调成 {yuan(s.disputes.amount_settled)}
-                </Descriptions.Item>
-                <Descriptions.Item label="生效协议">
-                  人民调解 {s.agreements.people}，治安调解 {s.agreements.security}，口头 {s.agreements.oral}
-                </Descriptions.Item>
-                <Descriptions.Item label="回访">
-                  应回访 {s.follow_ups.due}，已回访 {s.follow_ups.done}，逾期 {s.follow_ups.overdue}
-                </Descriptions.Item>
-                <Descriptions.Item label="代办">
-                  受理 {s.errands.accepted}，办结 {s.errands.done}，逾期 {s.errands.overdue}
-                </Descriptions.Item>
-                <Descriptions.Item label="警情分类">{s.incidents.map((c) => `${c.name} ${c.count}`).join("，") || "—"}</Descriptions.Item>
-              </Descriptions>
-            </Col>
-          </Row>
-        </>
-      )}
+      {s && <MonthFigures stats={s} />}
     </Card>
   );
 }

@@ -1,0 +1,493 @@
+// The county console in a real browser (Debian's chromium, headless, playwright-core)
+// against the real `fengqiao-hq serve` over HTTPS, with two real posts (`fengqiao`) that
+// enroll with one-time codes issued in the console and sync into it: one over the network
+// (pinning HQ's certificate), one by USB through the relay page.
+//
+// What it checks, as a county would: login, a wrong password and the lockout; TOTP
+// enrolment, a wrong code, a reset phone; enrolling two posts; the county's figures equal
+// the sum of the posts' own; the 督办 list is the posts' own overdue lists; finding a
+// resident; assigning a dispute to a post, which receives it at its next sync; a
+// station_leader refused another station's rows by the api itself (direct POSTs, not the
+// page); a viewer never receiving a name or ID number (every response read); a request
+// from another site refused.
+//
+// Binaries from $FENGQIAO_BIN_DIR, else $CARGO_TARGET_DIR/debug, else target/debug; the
+// built console from $CONSOLE_DIR, else ui/dist-console (`cd ui && npm run build:console`);
+// the browser from $CHROMIUM, else /usr/bin/chromium.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+const BIN = process.env.FENGQIAO_BIN_DIR
+  ?? join(process.env.CARGO_TARGET_DIR ? resolve(ROOT, process.env.CARGO_TARGET_DIR) : join(ROOT, 'target'), 'debug');
+const FENGQIAO = join(BIN, 'fengqiao');
+const FENGQIAO_HQ = join(BIN, 'fengqiao-hq');
+const CONSOLE_DIR = process.env.CONSOLE_DIR ?? join(ROOT, 'ui', 'dist-console');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+for (const [what, path] of [
+  ['fengqiao', FENGQIAO],
+  ['fengqiao-hq', FENGQIAO_HQ],
+  ['the built console', join(CONSOLE_DIR, 'console.html')],
+  ['chromium', CHROMIUM],
+]) {
+  if (!existsSync(path)) throw new Error(`${what} not found at ${path}`);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'fq-console-'));
+const hqData = join(dir, 'hq');
+const A = join(dir, 'a.db'); // 青山: the demo post, over the network
+const B = join(dir, 'b.db'); // 溪口: a small post, by USB through the relay page
+const B_VILLAGE = '330326102301';
+const DEMO_VILLAGES = ['330326101201', '330326101202', '330326101203', '330326101204',
+  '330326101205', '330326101206', '330326101207', '330326101208'];
+const ADMIN = { login: 'admin', password: 'Xianju2026' };
+const MONTH = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7); // Beijing
+
+function run(bin, args, env = {}) {
+  try {
+    return execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  } catch (e) {
+    throw new Error(`${bin} ${args.join(' ')} exited ${e.status}: ${e.stderr}`);
+  }
+}
+const post = (db, ...args) => run(FENGQIAO, ['--db', db, ...args]);
+const postJson = (db, method, params = {}) => JSON.parse(post(db, '--json', 'call', method, JSON.stringify(params)));
+const hq = (...args) => run(FENGQIAO_HQ, ['--data', hqData, ...args], { FENGQIAO_PASSWORD: ADMIN.password });
+
+// ── TOTP (RFC 6238), as a phone's authenticator computes it ──
+function base32(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const c of text.replace(/[\s=-]/g, '').toUpperCase()) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 255);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+function totpAt(secret, step) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const h = createHmac('sha1', base32(secret)).update(counter).digest();
+  const o = h[h.length - 1] & 15;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+/** Each login's secret and the last step it used: a code is accepted once, within a step either side. */
+const phones = new Map();
+async function nextCode(login) {
+  const phone = phones.get(login);
+  for (;;) {
+    const now = Math.floor(Date.now() / 30_000);
+    const step = [now - 1, now, now + 1].find((s) => s > phone.last);
+    if (step !== undefined) {
+      phone.last = step;
+      return totpAt(phone.secret, step);
+    }
+    await new Promise((ok) => setTimeout(ok, 2000));
+  }
+}
+
+let server;
+let base;
+let browser;
+
+before(async () => {
+  // HQ: a node, encrypted with its first county admin, and a certificate for 127.0.0.1.
+  hq('init', '--name', '县公安局');
+  hq('init', '--admin', ADMIN.login);
+  hq('tls-cert', '--host', '127.0.0.1');
+  const serviceKey = join(dir, 'hq.service-key');
+  hq('service-key', '--user', ADMIN.login, '--out', serviceKey);
+
+  // Post A: a post's worth of demo data; post B: one village of its own, with a dispute.
+  post(A, 'demo', '--households', '300', '--seed', '7');
+  const v = postJson(B, 'village.create', { name: '溪口新村', code: B_VILLAGE });
+  const h = postJson(B, 'household.create', { village_id: v.id, house_no: '8' });
+  postJson(B, 'person.create', { household_id: h.id, name: '钱溪', residence: 'permanent', id_number: '11010519491231002X' });
+  postJson(B, 'person.create', { household_id: h.id, name: '孙口', residence: 'permanent' });
+
+  server = spawn(FENGQIAO_HQ, ['--data', hqData, 'serve', '--listen', '127.0.0.1:0',
+    '--tls-cert', join(hqData, 'tls', 'cert.pem'), '--tls-key', join(hqData, 'tls', 'key.pem'),
+    '--console-dir', CONSOLE_DIR, '--unlock', `service-key:${serviceKey}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  base = await new Promise((ok, fail) => {
+    let seen = '';
+    server.stdout.setEncoding('utf8');
+    server.stdout.on('data', (chunk) => {
+      seen += chunk;
+      const m = seen.match(/https:\/\/127\.0\.0\.1:\d+/);
+      if (m) ok(m[0]);
+    });
+    server.on('exit', (code) => fail(new Error(`fengqiao-hq serve exited ${code}: ${seen}`)));
+  });
+  browser = await chromium.launch({ executablePath: CHROMIUM });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((ok) => server.once('exit', ok));
+    server.kill('SIGINT');
+    await exited;
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh browser context (its own cookies) that accepts HQ's self-signed certificate and records every /api/ reply. */
+async function open() {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, acceptDownloads: true, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const replies = [];
+  page.on('response', async (r) => {
+    if (r.url().includes('/api/')) replies.push({ url: r.url(), status: r.status(), body: await r.text().catch(() => '') });
+  });
+  await page.goto(base + '/');
+  return { context, page, replies };
+}
+
+/** Logs in through the page: password, then the phone's code (enrolling the phone the first time). */
+async function login(page, who) {
+  await page.getByTestId('login-name').fill(who.login);
+  await page.getByTestId('login-password').fill(who.password);
+  await page.getByTestId('login-submit').click();
+  const otp = page.getByTestId('login-otp');
+  await otp.waitFor();
+  if (await page.getByTestId('otp-enrol').isVisible()) {
+    const secret = (await page.getByTestId('otp-secret').innerText()).trim();
+    phones.set(who.login, { secret, last: 0 });
+  }
+  await otp.fill(await nextCode(who.login));
+  await page.getByTestId('login-submit').click();
+}
+
+/** A direct api call from the page's own context (its cookie, its origin): what a script in the page could do. */
+const direct = (page, method, params = {}) =>
+  page.evaluate(async ([method, params]) => {
+    const r = await fetch('/api/call', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method, params }) });
+    return { status: r.status, body: await r.json() };
+  }, [method, params]);
+
+let admin; // the admin's page, kept across tests
+const codes = {};
+
+test('the county admin logs in with a password and enrols a phone; a wrong password is refused', async () => {
+  admin = await open();
+  const { page } = admin;
+  await page.getByTestId('login-name').fill(ADMIN.login);
+  await page.getByTestId('login-password').fill('Wrong2026');
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('login-error').waitFor();
+  assert.match(await page.getByTestId('login-error').innerText(), /用户名或密码错误/);
+  await login(page, ADMIN);
+  await page.getByTestId('overview-totals').waitFor();
+  assert.equal(await page.getByTestId('hq-name').innerText(), '县公安局');
+  // The cookie carries the session; the page's script never sees it.
+  const cookies = await admin.context.cookies();
+  const session = cookies.find((c) => c.name === '__Host-fq_session');
+  assert.ok(session, cookies.map((c) => c.name).join());
+  assert.equal(session.httpOnly, true);
+  assert.equal(session.secure, true);
+  assert.equal(session.sameSite, 'Strict');
+  assert.equal(await page.evaluate(() => document.cookie), '');
+  assert.ok(admin.replies.every((r) => !/"token"/.test(r.body)), 'no reply carries the session token');
+});
+
+test('the admin sets up two stations and enrolls two posts with one-time codes', async () => {
+  const { page } = admin;
+  await page.getByRole('menuitem', { name: '警务室' }).click();
+  for (const name of ['青山派出所', '溪口派出所']) {
+    await page.getByTestId('station-name').fill(name);
+    await page.getByTestId('station-add').click();
+    await page.getByRole('cell', { name, exact: true }).waitFor();
+  }
+  for (const [key, name, villages, station] of [
+    ['a', '青山警务室', DEMO_VILLAGES.join(','), '青山派出所'],
+    ['b', '溪口警务室', B_VILLAGE, '溪口派出所'],
+  ]) {
+    await page.getByTestId('enroll-code').click();
+    await page.getByTestId('code-name').fill(name);
+    await page.getByTestId('code-villages').fill(villages);
+    await page.getByTestId('code-station').click();
+    await page.getByRole('option', { name: station }).click();
+    await page.getByTestId('enroll-code-submit').click();
+    const issued = page.getByTestId('issued-code');
+    await issued.waitFor();
+    codes[key] = (await issued.innerText()).trim();
+    assert.match(codes[key], /^[A-Z2-9]{4}(-[A-Z2-9]{4}){4}$/);
+    await page.getByRole('button', { name: '完成' }).click();
+  }
+  // Each post's admin types the code; over HTTPS the post pins HQ's certificate.
+  assert.match(post(A, 'enroll', '--hq', base, '--code', codes.a), /县公安局/);
+  assert.match(post(B, 'enroll', '--hq', base, '--code', codes.b), /县公安局/);
+  await page.reload();
+  await page.getByRole('cell', { name: '青山警务室' }).waitFor();
+  await page.getByRole('cell', { name: '溪口警务室' }).waitFor();
+});
+
+// The posts' own figures and overdue lists, read at the posts before they sync.
+let ownStats;
+let ownOverdue;
+
+test('one post syncs over HTTPS, the other by USB through the relay page, and the overview shows both', async () => {
+  ownStats = [A, B].map((db) => JSON.parse(post(db, '--json', 'stats', '--month', MONTH)));
+  ownOverdue = [A, B].map((db) => ({
+    fulfilment: postJson(db, 'dispute.overdue_fulfilments').map((o) => o.agreement_id),
+    follow_up: postJson(db, 'followup.due').filter((d) => d.days_overdue >= 0).map((d) => d.id),
+    errand: postJson(db, 'errand.overdue').map((e) => e.id),
+    hazard: postJson(db, 'hazard.overdue').map((h) => h.id),
+  }));
+
+  assert.match(post(A, 'sync', '--hq', base), /已发送/);
+
+  const relay = await browser.newPage({ ignoreHTTPSErrors: true, acceptDownloads: true });
+  await relay.goto(base + '/relay');
+  const bundle = join(dir, '溪口警务室.fqsync');
+  post(B, 'bundle', 'export', '--out', bundle);
+  await relay.setInputFiles('#bundle', bundle);
+  const [download] = await Promise.all([relay.waitForEvent('download'), relay.click('#send')]);
+  const reply = join(dir, 'reply.fqsync');
+  await download.saveAs(reply);
+  assert.match(post(B, 'bundle', 'import', reply), /第 1 号同步包/);
+  await relay.close();
+
+  const { page } = admin;
+  await page.getByRole('menuitem', { name: '总览' }).click();
+  const rows = page.getByTestId('overview-posts').locator('tbody tr');
+  await page.getByTestId('overview-posts').getByText('溪口警务室').waitFor();
+  const text = await rows.allInnerTexts();
+  assert.equal(text.length, 2, text.join('\n'));
+  assert.ok(text.every((t) => !t.includes('从未同步')), text.join('\n'));
+});
+
+test("the county's month equals the sum of the posts' own", async () => {
+  const { page, replies } = admin;
+  await page.getByRole('menuitem', { name: '统计' }).click();
+  await page.getByTestId('stats-figures').waitFor();
+  const reply = replies.filter((r) => r.body.includes('"by_post"')).at(-1);
+  const county = JSON.parse(reply.body).total;
+  const sum = (f) => ownStats.reduce((n, s) => n + f(s), 0);
+  for (const [what, f] of [
+    ['受理', (s) => s.disputes.received],
+    ['调解', (s) => s.disputes.mediated],
+    ['调解成功', (s) => s.disputes.settled],
+    ['调解不成', (s) => s.disputes.failed],
+    ['人民调解协议', (s) => s.agreements.people],
+    ['治安调解协议', (s) => s.agreements.security],
+    ['应回访', (s) => s.follow_ups.due],
+    ['已回访', (s) => s.follow_ups.done],
+    ['代办受理', (s) => s.errands.accepted],
+    ['代办办结', (s) => s.errands.done],
+    ['警情', (s) => s.incidents_total],
+    ['走访', (s) => s.visits],
+  ]) {
+    assert.equal(f(county), sum(f), what);
+  }
+  assert.ok(county.disputes.received > 0, 'the demo month has disputes');
+  // What the page shows is that figure.
+  assert.equal(await page.getByTestId('figure-received').innerText(), String(county.disputes.received));
+  // A figure opens the records behind it.
+  await page.getByTestId('figure-received').click();
+  const records = page.getByTestId('figure-records');
+  await records.locator('tbody tr').first().waitFor();
+  assert.match(await records.innerText(), new RegExp(`共 ${county.disputes.received} 条`));
+  await page.keyboard.press('Escape');
+});
+
+test("the 督办 list is the posts' own overdue lists, and a dispute on it is assigned to the other post, which receives it", async () => {
+  const { page } = admin;
+  await page.getByRole('menuitem', { name: '督办' }).click();
+  await page.getByTestId('overdue-list').locator('tbody tr').first().waitFor();
+  const all = await direct(page, 'hq.overdue', { page: 1, page_size: 500 });
+  assert.equal(all.status, 200);
+  for (const kind of ['fulfilment', 'follow_up', 'errand', 'hazard']) {
+    const county = all.body.page.items.filter((i) => i.kind === kind).map((i) => i.item_id).sort();
+    const posts = ownOverdue.flatMap((o) => o[kind]).sort();
+    assert.deepEqual(county, posts, kind);
+  }
+  assert.match(await page.getByTestId('overdue-list').innerText(), new RegExp(`共 ${all.body.page.total} 项`));
+
+  // One click to the record, and from its page to 溪口警务室.
+  const first = all.body.page.items.find((i) => i.table === 'dispute');
+  await page.getByTestId('overdue-kind').getByText(/协议逾期未履行|到期未回访/).first().click();
+  await page.getByTestId('overdue-list').getByText(first.title).first().click();
+  await page.getByTestId('dispute-title').waitFor();
+  await page.getByTestId('post-filter').last().click();
+  await page.getByRole('option', { name: '溪口警务室' }).click();
+  await page.getByTestId('assign-note').fill('请联调');
+  await page.getByTestId('assign').click();
+  await page.getByText('已指派给“溪口警务室”，下次同步时送达').waitFor();
+
+  post(B, 'sync', '--hq', base);
+  const received = postJson(B, 'assignment.list');
+  assert.ok(received.some((a) => a.row_id === first.id), JSON.stringify(received));
+  await page.getByRole('menuitem', { name: '指派' }).click();
+  await page.getByTestId('assignments').getByText('已送达').waitFor();
+});
+
+test('a resident is found county-wide and opened read-only', async () => {
+  const { page } = admin;
+  await page.getByRole('menuitem', { name: '人员查询' }).click();
+  await page.getByTestId('search-text').locator('input').fill('钱溪');
+  await page.getByTestId('search-text').locator('input').press('Enter');
+  await page.getByTestId('search-hits').getByText('钱溪').click();
+  await page.getByTestId('record').waitFor();
+  assert.match(await page.getByTestId('record').innerText(), /11010519491231002X/);
+});
+
+/** Creates a county login through the 用户 screen. */
+async function createUser(page, user) {
+  await page.getByRole('menuitem', { name: '用户' }).click();
+  await page.getByTestId('user-create').click();
+  await page.getByTestId('new-login').fill(user.login);
+  await page.getByTestId('new-role').click();
+  await page.getByRole('option', { name: user.roleLabel }).click();
+  if (user.station) {
+    await page.getByTestId('new-station').click();
+    await page.getByRole('option', { name: user.station }).click();
+  }
+  await page.getByTestId('new-password').fill(user.initial);
+  await page.getByRole('button', { name: '新增' }).last().click();
+  await page.getByTestId('users').getByRole('cell', { name: user.login, exact: true }).waitFor();
+}
+
+/** First login of a new account: initial password, phone, a new password. */
+async function firstLogin(user) {
+  const s = await open();
+  await login(s.page, { login: user.login, password: user.initial });
+  await s.page.getByTestId('old-password').fill(user.initial);
+  await s.page.getByTestId('new-password').fill(user.password);
+  await s.page.getByTestId('new-password-again').fill(user.password);
+  await s.page.getByTestId('password-submit').click();
+  await s.page.getByTestId('overview-totals').waitFor();
+  return s;
+}
+
+test("a station leader is refused another station's rows by the api itself", async () => {
+  const leader = { login: 'xikou', initial: 'Chushi2026', password: 'Xikou2026a', roleLabel: '派出所负责人', station: '溪口派出所' };
+  await createUser(admin.page, leader);
+  const { page, context } = await firstLogin(leader);
+  // 青山's dispute, by id, straight at the api.
+  const aDispute = postJson(A, 'dispute.list', { page_size: 1 }).items[0];
+  const refused = await direct(page, 'hq.record', { table: 'dispute', id: aDispute.id });
+  assert.ok([403, 404].includes(refused.status), JSON.stringify(refused));
+  assert.ok(/[\u4e00-\u9fff]/.test(refused.body.message), refused.body.message);
+  // 青山's residents are mostly 王, 李, 张…; 溪口 has none of them.
+  const wang = await direct(page, 'hq.search', { text: '王' });
+  assert.equal(wang.status, 200);
+  assert.deepEqual(wang.body.hits, []);
+  const own = await direct(page, 'hq.search', { text: '钱溪' });
+  assert.deepEqual(own.body.hits.map((h) => h.name), ['钱溪']);
+  const overdue = await direct(page, 'hq.overdue', { page_size: 500 });
+  assert.ok(overdue.body.page.items.every((i) => i.post_name === '溪口警务室'), JSON.stringify(overdue.body.page.items));
+  const stats = await direct(page, 'hq.stats', { month: MONTH });
+  assert.deepEqual(stats.body.by_post.map((p) => p.name), ['溪口警务室']);
+  const other = await direct(page, 'hq.overview', { station_id: null });
+  assert.deepEqual(other.body.posts.items.map((p) => p.name), ['溪口警务室']);
+  await context.close();
+});
+
+test('a viewer never receives a name or ID number, through the pages or straight from the api', async () => {
+  const viewer = { login: 'kanshu', initial: 'Chushi2026', password: 'Kanshu2026a', roleLabel: '统计查看' };
+  await createUser(admin.page, viewer);
+  const { page, replies, context } = await firstLogin(viewer);
+  await page.getByRole('menuitem', { name: '统计' }).click();
+  await page.getByTestId('stats-figures').waitFor();
+  await page.getByTestId('stats-by-post').waitFor();
+  await page.getByRole('menuitem', { name: '警务室' }).click();
+  await page.getByTestId('posts').locator('tbody tr').first().waitFor();
+  const menu = await page.getByRole('menu').innerText();
+  assert.doesNotMatch(menu, /人员查询|督办/);
+  for (const [method, params] of [
+    ['hq.search', { text: '钱溪' }],
+    ['hq.record', { table: 'person', id: postJson(B, 'search', { text: '钱溪' }).hits[0].person_id }],
+    ['hq.overdue', {}],
+    ['hq.stats_records', { month: MONTH, figure: 'received' }],
+  ]) {
+    const r = await direct(page, method, params);
+    assert.equal(r.status, 403, `${method}: ${JSON.stringify(r)}`);
+    replies.push({ url: method, status: r.status, body: JSON.stringify(r.body) });
+  }
+  // Every name and ID number the posts hold, against every byte the viewer received.
+  const people = [A, B].flatMap((db) =>
+    ['王', '李', '张', '刘', '陈', '杨', '钱', '孙'].flatMap((s) => postJson(db, 'search', { text: s, page_size: 100 }).hits));
+  assert.ok(people.length > 50, `${people.length} residents to look for`);
+  const everything = replies.map((r) => r.body).join('\n');
+  for (const p of people) {
+    assert.ok(!everything.includes(p.name), `a viewer received the name ${p.name}`);
+    if (p.id_number) assert.ok(!everything.includes(p.id_number), `a viewer received an ID number`);
+  }
+  await context.close();
+});
+
+test('five wrong passwords lock a login; a lost phone is reset by the admin', async () => {
+  const clerk = { login: 'duban', initial: 'Chushi2026', password: 'Duban2026a', roleLabel: '县局督办' };
+  await createUser(admin.page, clerk);
+  await (await firstLogin(clerk)).context.close();
+  const { page, context } = await open();
+  // A wrong code is refused after a right password.
+  await page.getByTestId('login-name').fill(clerk.login);
+  await page.getByTestId('login-password').fill(clerk.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('login-otp').fill('000000');
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('login-error').waitFor();
+  assert.match(await page.getByTestId('login-error').innerText(), /动态口令/);
+  await page.getByRole('button', { name: '换一个账号' }).click();
+  for (let i = 0; i < 5; i++) {
+    await page.getByTestId('login-name').fill(clerk.login);
+    await page.getByTestId('login-password').fill(`Wrong${i}2026`);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('login-error').waitFor();
+  }
+  await page.getByTestId('login-name').fill(clerk.login);
+  await page.getByTestId('login-password').fill(clerk.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByText(/锁定/).first().waitFor();
+  await context.close();
+
+  // The admin unlocks the login and resets its phone: the next login enrols a new one.
+  const { page: a } = admin;
+  await a.getByRole('menuitem', { name: '用户' }).click();
+  const row = a.getByTestId('users').locator('tr', { hasText: clerk.login });
+  await row.getByRole('button', { name: '解除锁定' }).click();
+  await row.getByTestId('reset-totp').click();
+  await a.getByRole('button', { name: 'OK' }).or(a.getByRole('button', { name: '确 定' })).click();
+  await a.getByText(`已重置“${clerk.login}”的动态口令`).waitFor();
+  const again = await open();
+  await again.page.getByTestId('login-name').fill(clerk.login);
+  await again.page.getByTestId('login-password').fill(clerk.password);
+  await again.page.getByTestId('login-submit').click();
+  await again.page.getByTestId('otp-enrol').waitFor();
+  await again.context.close();
+});
+
+test('a request from another site is refused even with the session cookie', async () => {
+  const cookie = (await admin.context.cookies()).find((c) => c.name === '__Host-fq_session');
+  const attempt = (headers) =>
+    admin.page.request.post(base + '/api/call', {
+      headers: { cookie: `${cookie.name}=${cookie.value}`, ...headers },
+      data: JSON.stringify({ method: 'hq.users', params: {} }),
+    });
+  const cross = await attempt({ 'content-type': 'application/json', origin: 'https://evil.example' });
+  assert.equal(cross.status(), 403);
+  assert.match((await cross.json()).message, /其他网站/);
+  const form = await attempt({ 'content-type': 'application/x-www-form-urlencoded' });
+  assert.equal(form.status(), 415);
+  const same = await attempt({ 'content-type': 'application/json', origin: base });
+  assert.equal(same.status(), 200);
+  // And the open pages name nobody.
+  const open = await admin.page.request.get(base + '/relay');
+  assert.doesNotMatch(await open.text(), /青山警务室|钱溪/);
+});
