@@ -58,15 +58,18 @@ built() {
   done
 }
 
-# The HQ's station relay page in Debian's chromium (headless, playwright-core), against the
-# real fengqiao and fengqiao-hq binaries.
-hq_relay_page() {
+# HQ's relay page and the county console in Debian's chromium (headless, playwright-core),
+# against the real fengqiao and fengqiao-hq binaries with real posts syncing into HQ. The
+# console is built from ui/ (`vite build --mode console`, no type check here: the app's
+# build below runs tsc over the same code).
+hq_in_browser() {
   if ! command -v npm >/dev/null 2>&1; then need_apt nodejs npm; fi
   built fengqiao fengqiao-hq
+  (cd ui && npm install --no-audit --no-fund && npx vite build --mode console --logLevel warn)
   (cd hq/browser && npm install --no-audit --no-fund && npm test)
 }
-step "apt packages (relay page)" need_apt chromium
-step "HQ relay page in chromium" hq_relay_page
+step "apt packages (HQ in the browser)" need_apt chromium
+step "HQ relay page and county console in chromium" hq_in_browser
 
 bench_smoke() {
   # The benchmarks at small scale, so they keep compiling and running; the full run is in
@@ -87,6 +90,14 @@ docs_bench_smoke() {
   "$bin_dir/examples/bench_docs" --households 300 --runs 3
 }
 step "documents benchmark smoke run" docs_bench_smoke
+
+# Many posts syncing with HQ at once (bench_posts), at small scale; the full run (100 posts)
+# is in BENCHMARKS.md.
+posts_bench_smoke() {
+  built examples/bench_posts
+  "$bin_dir/examples/bench_posts" --posts 10 --households 3
+}
+step "posts-at-once benchmark smoke run" posts_bench_smoke
 
 # ── The desktop app (src-tauri/, ui/) ──
 need_node() {
