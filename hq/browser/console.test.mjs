@@ -106,11 +106,9 @@ let browser;
 
 before(async () => {
   // HQ: a node, encrypted with its first county admin, and a certificate for 127.0.0.1.
-  hq('init', '--name', '县公安局');
-  hq('init', '--admin', ADMIN.login);
-  hq('tls-cert', '--host', '127.0.0.1');
   const serviceKey = join(dir, 'hq.service-key');
-  hq('service-key', '--user', ADMIN.login, '--out', serviceKey);
+  hq('init', '--name', '县公安局', '--admin', ADMIN.login, '--service-key', serviceKey);
+  hq('tls-cert', '--host', '127.0.0.1');
 
   // Post A: a post's worth of demo data; post B: one village of its own, with a dispute.
   post(A, 'demo', '--households', '300', '--seed', '7');
@@ -121,7 +119,7 @@ before(async () => {
 
   server = spawn(FENGQIAO_HQ, ['--data', hqData, 'serve', '--listen', '127.0.0.1:0',
     '--tls-cert', join(hqData, 'tls', 'cert.pem'), '--tls-key', join(hqData, 'tls', 'key.pem'),
-    '--console-dir', CONSOLE_DIR, '--unlock', `service-key:${serviceKey}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    '--console-dir', CONSOLE_DIR, '--unlock', 'service-key', '--service-key', serviceKey], { stdio: ['ignore', 'pipe', 'inherit'] });
   base = await new Promise((ok, fail) => {
     let seen = '';
     server.stdout.setEncoding('utf8');

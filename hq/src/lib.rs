@@ -126,11 +126,14 @@ fn routes(state: AppState) -> Router {
         .route("/relay.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], RELAY_JS) }))
         .with_state(state);
     let router = match console {
-        Some(dir) => router.merge(fengqiao_web::console(&dir)),
+        Some(dir) => router.merge(fengqiao_web::console(&dir, CONSOLE_PAGE)),
         None => router.route("/", get(|| async { Html(RELAY_PAGE) })),
     };
     router.layer(axum::middleware::from_fn(move |req, next| fengqiao_web::security_headers(tls, req, next)))
 }
+
+/// The console's page in its build directory (`ui/dist-console`, `npm run build:console`).
+pub const CONSOLE_PAGE: &str = "console.html";
 
 const RELAY_PAGE: &str = include_str!("pages/relay.html");
 const RELAY_JS: &str = include_str!("pages/relay.js");

@@ -532,7 +532,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             if tls.is_none() {
                 fengqiao_hq::tls::check_plain(addr, plain_http_because.as_deref()).map_err(Error::rule)?;
             }
-            let console_dir = console_dir.or_else(beside_binary).filter(|d| d.join("index.html").is_file());
+            let console_dir =
+                console_dir.or_else(beside_binary).filter(|d| d.join(fengqiao_hq::CONSOLE_PAGE).is_file());
             let options = fengqiao_hq::Options {
                 tls: tls.as_ref().map(|t| t.config.clone()),
                 max_bundle: max_bundle_mb.saturating_mul(1 << 20),

@@ -370,9 +370,13 @@ fn no_store(mut resp: Response) -> Response {
     resp
 }
 
-/// The built console from `dir` (`index.html` at `/`, hashed assets under `/assets/`).
-pub fn console<S: Clone + Send + Sync + 'static>(dir: &Path) -> Router<S> {
-    Router::new().fallback_service(tower_http::services::ServeDir::new(dir).append_index_html_on_directories(true))
+/// The built pages from `dir`: `page` (e.g. `console.html`) at `/`, the hashed assets
+/// beside it under their own names.
+pub fn console<S: Clone + Send + Sync + 'static>(dir: &Path, page: &str) -> Router<S> {
+    let index = tower_http::services::ServeFile::new(dir.join(page));
+    Router::new()
+        .route_service("/", index)
+        .fallback_service(tower_http::services::ServeDir::new(dir).append_index_html_on_directories(false))
 }
 
 /// Adds the headers every response carries: a Content-Security-Policy allowing only this
