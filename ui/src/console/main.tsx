@@ -10,6 +10,7 @@ import { HashRouter } from "react-router-dom";
 import { selectHttpTransport } from "../backend/transport";
 import { ConsoleApp } from "./ConsoleApp";
 import "../app.css";
+import "./console.css";
 
 selectHttpTransport();
 dayjs.locale("zh-cn");
