@@ -17,29 +17,13 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { createHmac } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CONSOLE_DIR, FENGQIAO_HQ, login, need, passwordStep, post, postJson, run, serve, stop } from './hq.mjs';
 
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const BIN = process.env.FENGQIAO_BIN_DIR
-  ?? join(process.env.CARGO_TARGET_DIR ? resolve(ROOT, process.env.CARGO_TARGET_DIR) : join(ROOT, 'target'), 'debug');
-const FENGQIAO = join(BIN, 'fengqiao');
-const FENGQIAO_HQ = join(BIN, 'fengqiao-hq');
-const CONSOLE_DIR = process.env.CONSOLE_DIR ?? join(ROOT, 'ui', 'dist-console');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-for (const [what, path] of [
-  ['fengqiao', FENGQIAO],
-  ['fengqiao-hq', FENGQIAO_HQ],
-  ['the built console', join(CONSOLE_DIR, 'console.html')],
-  ['chromium', CHROMIUM],
-]) {
-  if (!existsSync(path)) throw new Error(`${what} not found at ${path}`);
-}
+need('fengqiao', 'fengqiao-hq', 'console', 'chromium');
 
 const dir = mkdtempSync(join(tmpdir(), 'fq-console-'));
 const hqData = join(dir, 'hq');
@@ -51,54 +35,7 @@ const DEMO_VILLAGES = ['330326101201', '330326101202', '330326101203', '33032610
 const ADMIN = { login: 'admin', password: 'Xianju2026' };
 const MONTH = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7); // Beijing
 
-function run(bin, args, env = {}) {
-  try {
-    return execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  } catch (e) {
-    throw new Error(`${bin} ${args.join(' ')} exited ${e.status}: ${e.stderr}`);
-  }
-}
-const post = (db, ...args) => run(FENGQIAO, ['--db', db, ...args]);
-const postJson = (db, method, params = {}) => JSON.parse(post(db, '--json', 'call', method, JSON.stringify(params)));
 const hq = (...args) => run(FENGQIAO_HQ, ['--data', hqData, ...args], { FENGQIAO_PASSWORD: ADMIN.password });
-
-// ── TOTP (RFC 6238), as a phone's authenticator computes it ──
-function base32(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let value = 0;
-  const out = [];
-  for (const c of text.replace(/[\s=-]/g, '').toUpperCase()) {
-    value = (value << 5) | alphabet.indexOf(c);
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 255);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-function totpAt(secret, step) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const h = createHmac('sha1', base32(secret)).update(counter).digest();
-  const o = h[h.length - 1] & 15;
-  return String((h.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
-/** Each login's secret and the last step it used: a code is accepted once, within a step either side. */
-const phones = new Map();
-async function nextCode(login) {
-  const phone = phones.get(login);
-  for (;;) {
-    const now = Math.floor(Date.now() / 30_000);
-    const step = [now - 1, now, now + 1].find((s) => s > phone.last);
-    if (step !== undefined) {
-      phone.last = step;
-      return totpAt(phone.secret, step);
-    }
-    await new Promise((ok) => setTimeout(ok, 2000));
-  }
-}
 
 let server;
 let base;
@@ -117,29 +54,16 @@ before(async () => {
   postJson(B, 'person.create', { household_id: h.id, name: '钱溪', residence: 'permanent', id_number: '11010519491231002X' });
   postJson(B, 'person.create', { household_id: h.id, name: '孙口', residence: 'permanent' });
 
-  server = spawn(FENGQIAO_HQ, ['--data', hqData, 'serve', '--listen', '127.0.0.1:0',
+  ({ server, base } = await serve(hqData, [
     '--tls-cert', join(hqData, 'tls', 'cert.pem'), '--tls-key', join(hqData, 'tls', 'key.pem'),
-    '--console-dir', CONSOLE_DIR, '--unlock', 'service-key', '--service-key', serviceKey], { stdio: ['ignore', 'pipe', 'inherit'] });
-  base = await new Promise((ok, fail) => {
-    let seen = '';
-    server.stdout.setEncoding('utf8');
-    server.stdout.on('data', (chunk) => {
-      seen += chunk;
-      const m = seen.match(/https:\/\/127\.0\.0\.1:\d+/);
-      if (m) ok(m[0]);
-    });
-    server.on('exit', (code) => fail(new Error(`fengqiao-hq serve exited ${code}: ${seen}`)));
-  });
+    '--console-dir', CONSOLE_DIR, '--unlock', 'service-key', '--service-key', serviceKey,
+  ]));
   browser = await chromium.launch({ executablePath: CHROMIUM });
 });
 
 after(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((ok) => server.once('exit', ok));
-    server.kill('SIGINT');
-    await exited;
-  }
+  await stop(server);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -155,21 +79,6 @@ async function open() {
   return { context, page, replies };
 }
 
-/** Logs in through the page: password, then the phone's code (enrolling the phone the first time). */
-async function login(page, who) {
-  await page.getByTestId('login-name').fill(who.login);
-  await page.getByTestId('login-password').fill(who.password);
-  await page.getByTestId('login-submit').click();
-  const otp = page.getByTestId('login-otp');
-  await otp.waitFor();
-  if (await page.getByTestId('otp-enrol').isVisible()) {
-    const secret = (await page.getByTestId('otp-secret').innerText()).trim();
-    phones.set(who.login, { secret, last: 0 });
-  }
-  await otp.fill(await nextCode(who.login));
-  await page.getByTestId('login-submit').click();
-}
-
 /** A direct api call from the page's own context (its cookie, its origin): what a script in the page could do. */
 const direct = (page, method, params = {}) =>
   page.evaluate(async ([method, params]) => {
@@ -183,9 +92,7 @@ const codes = {};
 test('the county admin logs in with a password and enrols a phone; a wrong password is refused', async () => {
   admin = await open();
   const { page } = admin;
-  await page.getByTestId('login-name').fill(ADMIN.login);
-  await page.getByTestId('login-password').fill('Wrong2026');
-  await page.getByTestId('login-submit').click();
+  await passwordStep(page, { login: ADMIN.login, password: 'Wrong2026' });
   await page.getByTestId('login-error').waitFor();
   assert.match(await page.getByTestId('login-error').innerText(), /用户名或密码错误/);
   await login(page, ADMIN);
@@ -435,23 +342,17 @@ test('five wrong passwords lock a login; a lost phone is reset by the admin', as
   await (await firstLogin(clerk)).context.close();
   const { page, context } = await open();
   // A wrong code is refused after a right password.
-  await page.getByTestId('login-name').fill(clerk.login);
-  await page.getByTestId('login-password').fill(clerk.password);
-  await page.getByTestId('login-submit').click();
+  await passwordStep(page, clerk);
   await page.getByTestId('login-otp').fill('000000');
   await page.getByTestId('login-submit').click();
   await page.getByTestId('login-error').waitFor();
   assert.match(await page.getByTestId('login-error').innerText(), /动态口令/);
   await page.getByRole('button', { name: '换一个账号' }).click();
   for (let i = 0; i < 5; i++) {
-    await page.getByTestId('login-name').fill(clerk.login);
-    await page.getByTestId('login-password').fill(`Wrong${i}2026`);
-    await page.getByTestId('login-submit').click();
+    await passwordStep(page, { login: clerk.login, password: `Wrong${i}2026` });
     await page.getByTestId('login-error').waitFor();
   }
-  await page.getByTestId('login-name').fill(clerk.login);
-  await page.getByTestId('login-password').fill(clerk.password);
-  await page.getByTestId('login-submit').click();
+  await passwordStep(page, clerk);
   await page.getByText(/锁定/).first().waitFor();
   await context.close();
 
@@ -464,9 +365,7 @@ test('five wrong passwords lock a login; a lost phone is reset by the admin', as
   await a.getByRole('button', { name: 'OK' }).or(a.getByRole('button', { name: '确 定' })).click();
   await a.getByText(`已重置“${clerk.login}”的动态口令`).waitFor();
   const again = await open();
-  await again.page.getByTestId('login-name').fill(clerk.login);
-  await again.page.getByTestId('login-password').fill(clerk.password);
-  await again.page.getByTestId('login-submit').click();
+  await passwordStep(again.page, clerk);
   await again.page.getByTestId('otp-enrol').waitFor();
   await again.context.close();
 });

@@ -5,46 +5,25 @@
 // accepted by `fengqiao bundle import`. A file of random bytes sent through the page must
 // show the Chinese refusal reason and leave HQ's files untouched.
 //
-// The binaries are taken from $FENGQIAO_BIN_DIR, else $CARGO_TARGET_DIR/debug, else
-// target/debug at the repository root (build them with
-// `cargo build --bin fengqiao --bin fengqiao-hq`); the browser from $CHROMIUM, else
-// /usr/bin/chromium (`apt-get install chromium`).
+// Where the binaries and the browser are found: see hq.mjs.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, FENGQIAO, FENGQIAO_HQ, need, run, serve, stop } from './hq.mjs';
 
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const BIN = process.env.FENGQIAO_BIN_DIR
-  ?? join(process.env.CARGO_TARGET_DIR ? resolve(ROOT, process.env.CARGO_TARGET_DIR) : join(ROOT, 'target'), 'debug');
-const FENGQIAO = join(BIN, 'fengqiao');
-const FENGQIAO_HQ = join(BIN, 'fengqiao-hq');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const VILLAGE = '330326101201';
-
-for (const [what, path] of [['fengqiao', FENGQIAO], ['fengqiao-hq', FENGQIAO_HQ], ['chromium', CHROMIUM]]) {
-  if (!existsSync(path)) throw new Error(`${what} not found at ${path}`);
-}
+need('fengqiao', 'fengqiao-hq', 'chromium');
 
 const dir = mkdtempSync(join(tmpdir(), 'fq-relay-'));
 const hqData = join(dir, 'hq');
 const postDb = join(dir, 'post.db');
 const p = (name) => join(dir, name);
 
-/** Runs a binary, fails with its stderr on a non-zero exit, returns stdout. */
-function run(bin, args) {
-  try {
-    return execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    throw new Error(`${bin} ${args.join(' ')} exited ${e.status}: ${e.stderr}`);
-  }
-}
 const post = (...args) => run(FENGQIAO, ['--db', postDb, ...args]);
 const hq = (...args) => run(FENGQIAO_HQ, ['--data', hqData, ...args]);
 
@@ -75,29 +54,13 @@ before(async () => {
   const header = JSON.parse(post('--json', 'bundle', 'export', '--out', p('青山警务室.fqsync')));
   assert.equal(header.changes, 2, "the village's name and code");
 
-  server = spawn(FENGQIAO_HQ, ['--data', hqData, 'serve', '--listen', '127.0.0.1:0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  base = await new Promise((ok, fail) => {
-    let seen = '';
-    server.stdout.setEncoding('utf8');
-    server.stdout.on('data', (chunk) => {
-      seen += chunk;
-      const m = seen.match(/http:\/\/127\.0\.0\.1:\d+/);
-      if (m) ok(m[0]);
-    });
-    server.on('exit', (code) => fail(new Error(`fengqiao-hq serve exited ${code}: ${seen}`)));
-  });
+  ({ server, base } = await serve(hqData, []));
   browser = await chromium.launch({ executablePath: CHROMIUM });
 });
 
 after(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((ok) => server.once('exit', ok));
-    server.kill('SIGINT');
-    await exited;
-  }
+  await stop(server);
   rmSync(dir, { recursive: true, force: true });
 });
 
