@@ -6,6 +6,9 @@
 //! cargo run --release -p fengqiao-hq --example bench_posts -- --posts 100 --households 20
 //! ```
 //!
+//! `--keep DIR` leaves HQ's data directory and the posts under DIR (the console's benchmark,
+//! `hq/browser/bench-console.mjs`, logs in to it).
+//!
 //! Each post has its own village (code 33032nnnn201) with `--households` households of three
 //! residents; the daily round adds a household with two residents, updates a resident and
 //! records a visit at every post. Everything is real: SQLite files in a temp directory, the
@@ -22,17 +25,20 @@ use serde_json::{Value, json};
 struct Args {
     posts: usize,
     households: usize,
+    /// Where to leave HQ's data directory and the posts (for the console's benchmark).
+    keep: Option<std::path::PathBuf>,
 }
 
 fn args() -> Result<Args, String> {
-    let mut a = Args { posts: 100, households: 20 };
+    let mut a = Args { posts: 100, households: 20, keep: None };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} 缺少参数值"));
         match flag.as_str() {
             "--posts" => a.posts = value()?.parse().map_err(|e| format!("--posts: {e}"))?,
             "--households" => a.households = value()?.parse().map_err(|e| format!("--households: {e}"))?,
-            other => return Err(format!("不认识的参数 {other}（可用：--posts --households）")),
+            "--keep" => a.keep = Some(value()?.into()),
+            other => return Err(format!("不认识的参数 {other}（可用：--posts --households --keep DIR）")),
         }
     }
     if a.posts == 0 || a.posts > 999 {
@@ -86,7 +92,13 @@ fn report(what: &str, results: &[Result<Duration, String>], wall: Duration) {
 
 fn main() -> Result<(), String> {
     let a = args()?;
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let dir = match &a.keep {
+        Some(d) => {
+            std::fs::create_dir_all(d).map_err(|e| e.to_string())?;
+            tempfile::Builder::new().prefix("bench-posts-").tempdir_in(d).map_err(|e| e.to_string())?
+        }
+        None => tempfile::tempdir().map_err(|e| e.to_string())?,
+    };
     let t = Instant::now();
     let mut hq = fengqiao_hq::open(&dir.path().join("hq")).map_err(|e| e.to_string())?;
     hq.hq_init("县公安局").map_err(|e| e.to_string())?;
@@ -186,6 +198,10 @@ fn main() -> Result<(), String> {
     report("日常同步", &seconds, wall2);
     let _ = stop.send(());
     rt.block_on(server).map_err(|e| e.to_string())?.map_err(|e| e.to_string())?;
+    if a.keep.is_some() {
+        // The last line names HQ's data directory, for scripts that go on with it.
+        println!("县局数据目录：{}", dir.keep().join("hq").display());
+    }
     let failed = firsts.iter().chain(&seconds).filter(|r| r.is_err()).count();
     if failed > 0 { Err(format!("{failed} 次同步出错")) } else { Ok(()) }
 }
