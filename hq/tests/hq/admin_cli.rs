@@ -59,11 +59,19 @@ fn by_stick(dir: &Path, data: &Path, api: &mut Api) {
     call(api, "sync.import", json!({"path": down}));
 }
 
-/// HQ's status page, served from `data` on loopback for one request.
-fn status_page(data: &Path) -> String {
-    let server = Loopback::start(fengqiao_hq::open(data).unwrap());
-    let page = ureq::get(&format!("{}/", server.base)).call().unwrap().body_mut().read_to_string().unwrap();
-    server.stop();
+/// What HQ's server shows at `/` to anyone on the network (no login), served from `data`
+/// on loopback for one request.
+fn open_page(data: &Path) -> String {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = rt.spawn(fengqiao_hq::run(listener, fengqiao_hq::open(data).unwrap(), async {
+        let _ = stopped.await;
+    }));
+    let page = ureq::get(&url).call().unwrap().body_mut().read_to_string().unwrap();
+    stop.send(()).unwrap();
+    rt.block_on(server).unwrap().unwrap();
     page
 }
 
@@ -114,15 +122,16 @@ fn the_county_hands_a_dispute_to_another_post_from_the_command_line() {
     let e = hq_refused(&data, &["assign", "--post", "北山警务室", "--table", "dispute", "--id", d]);
     assert!(e.contains("没有登记名为或标识为“北山警务室”的警务室"), "{e}");
     assert!(hq_ok(&data, &["assignments"]).contains("还没有指派"));
-    assert!(status_page(&data).contains("还没有指派"));
 
     let out = hq_ok(&data, &["assign", "--post", "溪口警务室", "--table", "dispute", "--id", d, "--note", "请联调"]);
     assert!(out.contains("已指派给“溪口警务室”：矛盾纠纷“邻里排水纠纷”"), "{out}");
     let out = hq_ok(&data, &["assignments"]);
     assert!(out.contains("溪口警务室  矛盾纠纷“邻里排水纠纷”  待送达  请联调"), "{out}");
-    let page = status_page(&data);
+    // The open page once listed assignments, whose titles carry residents' names; it names
+    // none now (the county console shows them after a login).
+    let page = open_page(&data);
     assert!(
-        page.contains("<td>溪口警务室</td><td>矛盾纠纷“邻里排水纠纷”</td><td>待送达</td><td>请联调</td>"),
+        page.contains("转交 U 盘同步包") && !page.contains("邻里排水纠纷") && !page.contains("溪口警务室"),
         "{page}"
     );
     by_stick(dir.path(), &data, &mut b);
@@ -136,7 +145,6 @@ fn the_county_hands_a_dispute_to_another_post_from_the_command_line() {
     let out = hq_ok(&data, &["unassign", id]);
     assert!(out.contains("已撤回给“溪口警务室”的指派：矛盾纠纷“邻里排水纠纷”"), "{out}");
     assert!(hq_ok(&data, &["assignments"]).contains("已撤回"));
-    assert!(status_page(&data).contains("<td>已撤回</td>"));
     let e = hq_refused(&data, &["unassign", id]);
     assert!(e.contains("或已撤回"), "{e}");
     by_stick(dir.path(), &data, &mut b);
