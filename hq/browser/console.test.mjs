@@ -62,6 +62,8 @@ before(async () => {
 });
 
 after(async () => {
+  // What the admin's page showed last, for a failure's post-mortem.
+  await admin?.page.screenshot({ path: join(tmpdir(), 'fq-console-last.png'), fullPage: true }).catch(() => {});
   await browser?.close();
   await stop(server);
   rmSync(dir, { recursive: true, force: true });
@@ -77,6 +79,12 @@ async function open() {
   });
   await page.goto(base + '/');
   return { context, page, replies };
+}
+
+/** Picks `name` in an Ant Design select (its visible dropdown's option, not the hidden a11y list). */
+async function choose(page, select, name) {
+  await select.click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: name }).first().click();
 }
 
 /** A direct api call from the page's own context (its cookie, its origin): what a script in the page could do. */
@@ -115,7 +123,7 @@ test('the admin sets up two stations and enrolls two posts with one-time codes',
   for (const name of ['青山派出所', '溪口派出所']) {
     await page.getByTestId('station-name').fill(name);
     await page.getByTestId('station-add').click();
-    await page.getByRole('cell', { name, exact: true }).waitFor();
+    await page.getByTestId('stations').getByText(name, { exact: true }).waitFor();
   }
   for (const [key, name, villages, station] of [
     ['a', '青山警务室', DEMO_VILLAGES.join(','), '青山派出所'],
@@ -124,14 +132,13 @@ test('the admin sets up two stations and enrolls two posts with one-time codes',
     await page.getByTestId('enroll-code').click();
     await page.getByTestId('code-name').fill(name);
     await page.getByTestId('code-villages').fill(villages);
-    await page.getByTestId('code-station').click();
-    await page.getByRole('option', { name: station }).click();
+    await choose(page, page.getByTestId('code-station'), station);
     await page.getByTestId('enroll-code-submit').click();
     const issued = page.getByTestId('issued-code');
     await issued.waitFor();
     codes[key] = (await issued.innerText()).trim();
     assert.match(codes[key], /^[A-Z2-9]{4}(-[A-Z2-9]{4}){4}$/);
-    await page.getByRole('button', { name: '完成' }).click();
+    await page.getByTestId('enroll-code-done').click();
   }
   // Each post's admin types the code; over HTTPS the post pins HQ's certificate.
   assert.match(post(A, 'enroll', '--hq', base, '--code', codes.a), /县公安局/);
@@ -228,8 +235,7 @@ test("the 督办 list is the posts' own overdue lists, and a dispute on it is as
   await page.getByTestId('overdue-kind').getByText(/协议逾期未履行|到期未回访/).first().click();
   await page.getByTestId('overdue-list').getByText(first.title).first().click();
   await page.getByTestId('dispute-title').waitFor();
-  await page.getByTestId('post-filter').last().click();
-  await page.getByRole('option', { name: '溪口警务室' }).click();
+  await choose(page, page.getByTestId('post-filter').last(), '溪口警务室');
   await page.getByTestId('assign-note').fill('请联调');
   await page.getByTestId('assign').click();
   await page.getByText('已指派给“溪口警务室”，下次同步时送达').waitFor();
@@ -256,14 +262,10 @@ async function createUser(page, user) {
   await page.getByRole('menuitem', { name: '用户' }).click();
   await page.getByTestId('user-create').click();
   await page.getByTestId('new-login').fill(user.login);
-  await page.getByTestId('new-role').click();
-  await page.getByRole('option', { name: user.roleLabel }).click();
-  if (user.station) {
-    await page.getByTestId('new-station').click();
-    await page.getByRole('option', { name: user.station }).click();
-  }
+  await choose(page, page.getByTestId('new-role'), user.roleLabel);
+  if (user.station) await choose(page, page.getByTestId('new-station'), user.station);
   await page.getByTestId('new-password').fill(user.initial);
-  await page.getByRole('button', { name: '新增' }).last().click();
+  await page.getByTestId('new-user-submit').click();
   await page.getByTestId('users').getByRole('cell', { name: user.login, exact: true }).waitFor();
 }
 
@@ -362,7 +364,7 @@ test('five wrong passwords lock a login; a lost phone is reset by the admin', as
   const row = a.getByTestId('users').locator('tr', { hasText: clerk.login });
   await row.getByRole('button', { name: '解除锁定' }).click();
   await row.getByTestId('reset-totp').click();
-  await a.getByRole('button', { name: 'OK' }).or(a.getByRole('button', { name: '确 定' })).click();
+  await a.getByTestId('reset-totp-confirm').click();
   await a.getByText(`已重置“${clerk.login}”的动态口令`).waitFor();
   const again = await open();
   await passwordStep(again.page, clerk);

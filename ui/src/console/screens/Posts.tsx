@@ -148,7 +148,7 @@ function EnrollCode({ open, stations, onClose }: { open: boolean; stations: Stat
       onCancel={close}
       footer={
         issued ? (
-          <Button type="primary" onClick={close}>
+          <Button type="primary" onClick={close} data-testid="enroll-code-done">
             完成
           </Button>
         ) : (
@@ -246,6 +246,7 @@ function StationsCard({ stations, onChanged }: { stations: Station[]; onChanged:
         size="small"
         dataSource={stations}
         pagination={false}
+        data-testid="stations"
         columns={[
           {
             title: "名称",

@@ -83,6 +83,7 @@ export function UsersScreen() {
                   <Popconfirm
                     title="重置动态口令？"
                     description="用于手机丢失或更换：对方下次登录时重新绑定手机验证器。"
+                    okButtonProps={{ "data-testid": "reset-totp-confirm" }}
                     onConfirm={() => void act(`已重置“${u.login}”的动态口令`, () => hq.userResetTotp(u.login))}
                   >
                     <Button size="small" data-testid="reset-totp">
@@ -123,7 +124,15 @@ function CreateUser({ open, stations, onClose, onCreated }: { open: boolean; sta
     }
   };
   return (
-    <Modal title="新增县局账号" open={open} onOk={() => form.submit()} onCancel={onClose} okText="新增" destroyOnHidden>
+    <Modal
+      title="新增县局账号"
+      open={open}
+      onOk={() => form.submit()}
+      onCancel={onClose}
+      okText="新增"
+      okButtonProps={{ "data-testid": "new-user-submit" }}
+      destroyOnHidden
+    >
       <ErrorLine error={error} />
       <Form form={form} layout="vertical" onFinish={submit} initialValues={{ role: "supervisor" }}>
         <Form.Item name="login" label="用户名" rules={[{ required: true, message: "请输入用户名" }]}>
