@@ -25,6 +25,7 @@
 //!   USB stick and saves HQ's reply back onto it. The bundle stays sealed end to end.
 //! - `/api/…` and everything else: the county console (see `fengqiao-web`).
 
+mod gate;
 pub mod tls;
 mod upload;
 
@@ -64,7 +65,9 @@ pub fn spool_dir(data: &Path) -> PathBuf {
     data.join("spool")
 }
 
-/// Opens HQ's node in `data` (with the system clock).
+/// Opens HQ's node in `data` (with the system clock), unencrypted (setup mode, before
+/// `fengqiao-hq init --admin`) and shared: a running `serve` and a `bundle import` from the
+/// command line work on the same file, under SQLite's locks.
 pub fn open(data: &Path) -> Result<Api, Error> {
     Api::open_shared(&db_path(data), Arc::new(SystemClock))
 }
@@ -118,13 +121,16 @@ const CATCH_UP_BATCH: usize = 2000;
 fn routes(state: AppState) -> Router {
     let tls = state.options.tls.is_some();
     let console = state.options.console_dir.clone();
+    let web = fengqiao_web::Options { tls, export_dir: state.options.spool_dir.clone() };
+    let api = fengqiao_web::api(gate::over(&state.api), web);
     let router = Router::new()
         .route("/sync", post(sync))
         .route("/enroll", post(enroll))
         .route("/health", get(|| async { "ok" }))
         .route("/relay", get(|| async { Html(RELAY_PAGE) }))
         .route("/relay.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], RELAY_JS) }))
-        .with_state(state);
+        .with_state(state)
+        .merge(api);
     let router = match console {
         Some(dir) => router.merge(fengqiao_web::console(&dir, CONSOLE_PAGE)),
         None => router.route("/", get(|| async { Html(RELAY_PAGE) })),

@@ -156,17 +156,17 @@ enum Command {
         #[command(subcommand)]
         action: BundleAction,
     },
-    /// 生成自签名的 HTTPS 证书和私钥（写入数据目录下的 tls/），供 serve --tls-cert/--tls-key 使用
-    TlsCert {
-        /// 警务室访问县局时使用的 IP 地址或域名（可多次给出）
-        #[arg(long = "host", required = true)]
-        hosts: Vec<String>,
-    },
     /// 启动县局服务：同步、登记、U 盘转交页面和县局工作台
     Serve {
         /// 监听地址，如 0.0.0.0:8443
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
+        /// 数据库已加密时如何解锁：service-key（服务密钥文件，重启后自动解锁）或 passphrase（启动口令）
+        #[arg(long, value_enum)]
+        unlock: Option<UnlockBy>,
+        /// 服务密钥文件（--unlock service-key）
+        #[arg(long, env = "FENGQIAO_HQ_SERVICE_KEY")]
+        service_key: Option<PathBuf>,
         /// HTTPS 证书文件（PEM，本机证书在前，可含中间证书）
         #[arg(long, requires = "tls_key")]
         tls_cert: Option<PathBuf>,
@@ -185,6 +185,12 @@ enum Command {
         /// 同步包大小上限（MB）
         #[arg(long, default_value_t = fengqiao_hq::MAX_BUNDLE >> 20)]
         max_bundle_mb: u64,
+    },
+    /// 生成自签名的 HTTPS 证书和私钥（写入数据目录下的 tls/），供 serve --tls-cert/--tls-key 使用
+    TlsCert {
+        /// 警务室访问县局时使用的 IP 地址或域名（可多次给出）
+        #[arg(long = "host", required = true)]
+        hosts: Vec<String>,
     },
 }
 
@@ -500,28 +506,17 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
             }
         }
-        Command::TlsCert { hosts } => {
-            let (cert, key) = fengqiao_hq::tls::self_signed(&hosts).map_err(Error::rule)?;
-            let dir = cli.data.join("tls");
-            std::fs::create_dir_all(&dir)?;
-            let (cert_path, key_path) = (dir.join("cert.pem"), dir.join("key.pem"));
-            if cert_path.exists() || key_path.exists() {
-                return Err(Error::rule(format!(
-                    "{} 中已有证书或私钥，未做改动；如要换新证书，请先移走这两个文件（已登记的警务室须重新登记）",
-                    dir.display()
-                )));
-            }
-            write_private(&key_path, key.as_bytes())?;
-            std::fs::write(&cert_path, cert)?;
-            say(format!("已生成证书 {} 和私钥 {}（仅本用户可读）", cert_path.display(), key_path.display()));
-            say(format!(
-                "启动：fengqiao-hq --data {} serve --listen 0.0.0.0:8443 --tls-cert {} --tls-key {}",
-                cli.data.display(),
-                cert_path.display(),
-                key_path.display()
-            ));
-        }
-        Command::Serve { listen, tls_cert, tls_key, plain_http_because, proxy_cert, console_dir, max_bundle_mb } => {
+        Command::Serve {
+            listen,
+            unlock,
+            service_key,
+            tls_cert,
+            tls_key,
+            plain_http_because,
+            proxy_cert,
+            console_dir,
+            max_bundle_mb,
+        } => {
             let tls = match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => Some(fengqiao_hq::tls::load(&cert, &key).map_err(Error::rule)?),
                 _ => None,
@@ -532,12 +527,37 @@ fn run(cli: Cli) -> Result<(), Error> {
             if tls.is_none() {
                 fengqiao_hq::tls::check_plain(addr, plain_http_because.as_deref()).map_err(Error::rule)?;
             }
+            let api = match (fengqiao_hq::is_secured(&data), unlock) {
+                (false, _) => {
+                    eprintln!(
+                        "注意：县局数据库未加密（设置模式）。正式使用前请运行 fengqiao-hq --data {} init --name 名称 --admin 用户名",
+                        data.display()
+                    );
+                    Api::open(&fengqiao_hq::db_path(&data), clock()?)?
+                }
+                (true, None) => {
+                    return Err(Error::validation(
+                        "unlock",
+                        "县局数据库已加密：请用 --unlock service-key --service-key 文件（无人值守）或 --unlock passphrase（启动口令）解锁",
+                    ));
+                }
+                (true, Some(UnlockBy::ServiceKey)) => {
+                    let Some(path) = service_key else {
+                        return Err(Error::validation("service_key", "请用 --service-key 指定服务密钥文件"));
+                    };
+                    Api::open_service(&fengqiao_hq::db_path(&data), clock()?, &Unlock::ServiceKey(path))?
+                }
+                (true, Some(UnlockBy::Passphrase)) => {
+                    let p = secret("FENGQIAO_HQ_PASSPHRASE", "县局服务启动口令：")?;
+                    Api::open_service(&fengqiao_hq::db_path(&data), clock()?, &Unlock::Passphrase(p))?
+                }
+            };
             let console_dir =
                 console_dir.or_else(beside_binary).filter(|d| d.join(fengqiao_hq::CONSOLE_PAGE).is_file());
             let options = fengqiao_hq::Options {
                 tls: tls.as_ref().map(|t| t.config.clone()),
                 max_bundle: max_bundle_mb.saturating_mul(1 << 20),
-                spool_dir: fengqiao_hq::spool_dir(&cli.data),
+                spool_dir: fengqiao_hq::spool_dir(&data),
                 console_dir: console_dir.clone(),
                 enroll_cert: match (&tls, proxy_cert) {
                     (Some(t), _) => Some(t.anchor.clone()),
@@ -558,6 +578,27 @@ fn run(cli: Cli) -> Result<(), Error> {
             rt.block_on(fengqiao_hq::serve(listener, api, options, async {
                 let _ = tokio::signal::ctrl_c().await;
             }))?;
+        }
+        Command::TlsCert { hosts } => {
+            let (cert, key) = fengqiao_hq::tls::self_signed(&hosts).map_err(Error::rule)?;
+            let dir = data.join("tls");
+            std::fs::create_dir_all(&dir)?;
+            let (cert_path, key_path) = (dir.join("cert.pem"), dir.join("key.pem"));
+            if cert_path.exists() || key_path.exists() {
+                return Err(Error::rule(format!(
+                    "{} 中已有证书或私钥，未做改动；如要换新证书，请先移走这两个文件（已登记的警务室须重新登记）",
+                    dir.display()
+                )));
+            }
+            write_private(&key_path, key.as_bytes())?;
+            std::fs::write(&cert_path, cert)?;
+            say(format!("已生成证书 {} 和私钥 {}（仅本用户可读）", cert_path.display(), key_path.display()));
+            say(format!(
+                "启动：fengqiao-hq --data {} serve --listen 0.0.0.0:8443 --tls-cert {} --tls-key {}",
+                data.display(),
+                cert_path.display(),
+                key_path.display()
+            ));
         }
     }
     Ok(())

@@ -62,16 +62,9 @@ fn by_stick(dir: &Path, data: &Path, api: &mut Api) {
 /// What HQ's server shows at `/` to anyone on the network (no login), served from `data`
 /// on loopback for one request.
 fn open_page(data: &Path) -> String {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let url = format!("http://{}/", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = rt.spawn(fengqiao_hq::run(listener, fengqiao_hq::open(data).unwrap(), async {
-        let _ = stopped.await;
-    }));
-    let page = ureq::get(&url).call().unwrap().body_mut().read_to_string().unwrap();
-    stop.send(()).unwrap();
-    rt.block_on(server).unwrap().unwrap();
+    let server = Loopback::start(fengqiao_hq::open(data).unwrap());
+    let page = ureq::get(&format!("{}/", server.base)).call().unwrap().body_mut().read_to_string().unwrap();
+    server.stop();
     page
 }
 

@@ -80,8 +80,7 @@ fn fifty_posts_sync_at_once_over_http() {
     let page = get(&format!("{base}/relay"));
     assert!(page.contains("转交 U 盘同步包"));
     assert!(!page.contains("警务室49") && !page.contains("王甲"), "the open page names no post or resident");
-    stop.send(()).unwrap();
-    rt.block_on(server).unwrap().unwrap();
+    server.stop();
     let peers = fengqiao_hq::open(&dir.path().join("hq")).unwrap().sync_peers().unwrap();
     assert_eq!(peers.len(), POSTS);
     assert!(peers.iter().all(|p| p.last_sync_at.is_some()), "HQ recorded every post's sync");

@@ -9,5 +9,7 @@ mod loopback;
 mod admin_cli;
 mod api_sync;
 mod enroll;
+mod https;
 mod load;
 mod secured;
+mod upload;
