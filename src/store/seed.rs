@@ -17,6 +17,10 @@ use crate::store::{Store, get_meta, set_meta};
 const SEED_VERSION: i64 = 1;
 const NAMESPACE: Uuid = Uuid::from_u128(0x6b1f_2c2e_9a43_4c1e_8f0e_5d6a_7b8c_9d0e);
 
+/// The tables of reference data: every node seeds them alike and receives every row of
+/// them by sync.
+pub const REFERENCE: &[&str] = &["holiday", "service_item"];
+
 /// The default service catalogue: (category, item, usual days, materials).
 pub const CATALOGUE: &[(&str, &str, i64, &str)] = &[
     ("居民身份证", "首次申领居民身份证", 20, "户口簿、近期照片"),

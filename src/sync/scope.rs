@@ -43,7 +43,7 @@ use crate::store::write::Columns;
 use super::assign;
 
 /// Reference tables every node receives.
-pub const REFERENCE: &[&str] = &["holiday", "service_item"];
+pub use crate::store::seed::REFERENCE;
 
 /// Columns that lead from a row to the row that places it in a village, in order of trust.
 const LINKS: &[(&str, &str)] = &[("household_id", "household"), ("dispute_id", "dispute"), ("person_id", "person")];

@@ -272,7 +272,7 @@ impl Api {
     /// The owners of rows, read with the call's scope lifted (an owner does not depend on
     /// who asks).
     fn owners(&mut self) -> Result<Owners> {
-        self.lifted(|api| Owners::load(&api.store))
+        self.lifted(|api| Owners::load(&api.store, &mut super::assigned))
     }
 
     /// `hq.overview`: every post the caller may see, with its last sync, what waits for it,
@@ -331,7 +331,8 @@ impl Api {
         if let Some(p) = post {
             let info = station::post(conn, "post_id", p)?;
             self.require_post_in_scope("post_id", p)?;
-            let scope = self.lifted(|api| Scope::of_posts(&api.store, std::slice::from_ref(&info.id)))?;
+            let scope =
+                self.lifted(|api| Scope::of_posts(&api.store, std::slice::from_ref(&info.id), &mut super::assigned))?;
             return Ok((Some(scope), info.name));
         }
         if let Some(s) = station_id {
@@ -344,7 +345,7 @@ impl Api {
             if let Some(p) = posts.iter().find(|p| !self.sees_post(p)) {
                 self.require_post_in_scope("station_id", p)?;
             }
-            let scope = self.lifted(|api| Scope::of_posts(&api.store, &posts))?;
+            let scope = self.lifted(|api| Scope::of_posts(&api.store, &posts, &mut super::assigned))?;
             return Ok((Some(scope), st.name));
         }
         let label = match &self.scope {

@@ -63,6 +63,12 @@ impl<T> Page<T> {
     }
 }
 
+/// The rows HQ assigned to `post` and every row hanging from them (sync's rule), for the
+/// store's scope and owners.
+pub(crate) fn assigned(store: &Store, post: &str) -> Result<std::collections::BTreeSet<(String, String)>> {
+    crate::sync::assign::assigned_with_dependants(store.conn(), store.columns(), post)
+}
+
 /// Refuses the county's methods on a node that is not HQ.
 pub(crate) fn require_hq(store: &Store) -> Result<()> {
     if crate::sync::role(store)? != NodeRole::Hq {
@@ -99,7 +105,9 @@ impl Api {
             }
         }
         match (caller.role, &caller.station_id) {
-            (CountyRole::StationLeader, Some(station)) => Ok(Some(Scope::of_station(&self.store, station)?)),
+            (CountyRole::StationLeader, Some(station)) => {
+                Ok(Some(Scope::of_station(&self.store, station, &mut assigned)?))
+            }
             // A station leader without a station sees nothing rather than everything.
             (CountyRole::StationLeader, None) => Ok(Some(Scope::default())),
             _ => Ok(None),

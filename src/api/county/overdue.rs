@@ -204,7 +204,7 @@ impl Api {
                     days,
                 );
             }
-            let owners = Owners::load(&api.store)?;
+            let owners = Owners::load(&api.store, &mut super::assigned)?;
             for i in &mut raw {
                 i.village_id = village_of(&api.store, &i.table, &i.id)?;
                 i.post_id = owners.of(conn, &i.table, &i.id, i.village_id.as_deref())?;

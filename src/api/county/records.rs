@@ -159,7 +159,7 @@ impl Api {
         // The post's own reader, inside this call's gate and scope.
         let record = (m.run)(self, json!({ "id": req.id }))?;
         let (owners, post) = self.lifted(|api| {
-            let owners = Owners::load(&api.store)?;
+            let owners = Owners::load(&api.store, &mut super::assigned)?;
             let village = crate::store::county::scope::village_of(&api.store, table, &req.id)?;
             let post = owners.of(api.store.conn(), table, &req.id, village.as_deref())?;
             Ok((owners, post))
@@ -182,7 +182,7 @@ impl Api {
         crate::store::county::station::post(self.store.conn(), "post_id", &req.post_id)?;
         // A table that cannot be assigned is refused by the assignment itself, by name.
         let assignable = SYNCED_TABLES.contains(&req.table.as_str())
-            && !crate::sync::scope::REFERENCE.contains(&req.table.as_str())
+            && !crate::store::seed::REFERENCE.contains(&req.table.as_str())
             && req.table != "assignment";
         if assignable {
             self.require_visible(&req.table, &req.id)?;

@@ -15,6 +15,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::Result;
 use crate::store::Store;
+use crate::store::county::scope::Assigned;
 
 /// The owners of rows, as HQ's data stands when loaded.
 #[derive(Debug, Clone, Default)]
@@ -28,7 +29,7 @@ pub struct Owners {
 impl Owners {
     /// Reads the posts' villages and HQ's live assignments. Call with no scope in force (the
     /// owner of a row does not depend on who asks).
-    pub fn load(store: &Store) -> Result<Owners> {
+    pub fn load(store: &Store, assigned: &mut Assigned<'_>) -> Result<Owners> {
         let conn = store.conn();
         let mut o = Owners::default();
         let posts = super::station::posts(conn)?;
@@ -47,7 +48,7 @@ impl Owners {
             o.villages.insert(id, name);
         }
         for p in &posts {
-            for key in crate::sync::assign::assigned_with_dependants(conn, store.columns(), &p.id)? {
+            for key in assigned(store, &p.id)? {
                 o.assigned.entry(key).or_insert_with(|| p.id.clone());
             }
         }
