@@ -9,21 +9,23 @@
 //! - `POST /sync`: a post's bundle in, HQ's reply bundle out (the same bytes as on USB).
 //!   The body streams to a temporary file under a size cap (`upload.rs`); one sync per post
 //!   at a time. A refused bundle gets `4xx` with the Chinese reason as plain text, and
-//!   nothing is changed.
+//!   nothing is changed. Rows of an accepted bundle that HQ did not take (outside the
+//!   post's jurisdiction, stamped too far ahead) are reported in the reply and kept for
+//!   `fengqiao-hq refusals`.
 //! - `POST /enroll`: a post's enrollment request MACed with a one-time code issued here
 //!   (`fengqiao-hq enroll-code`); HQ's reply MACed with the same code. A refusal (wrong,
 //!   used or expired code) gets `400` with the Chinese reason, and nothing is recorded.
 //!   At most [`ENROLL_PER_WINDOW`] requests per remote address in [`ENROLL_WINDOW`]; more
 //!   get `429`.
-//!
-//! Every refused `/sync` and `/enroll` request, and every bundle with rows left out, is
-//! logged to standard error (one line: time, route, remote address, reason), where the
-//! service manager (systemd's journal) keeps it.
 //! - `GET /health`: `ok`.
 //! - `GET /relay`: the relay page for USB bundles (open to station staff without a login;
 //!   it shows nothing but the form): the station's browser uploads a post's bundle from a
 //!   USB stick and saves HQ's reply back onto it. The bundle stays sealed end to end.
 //! - `/api/…` and everything else: the county console (see `fengqiao-web`).
+//!
+//! Every refused `/sync` and `/enroll` request, and every bundle with rows left out, is
+//! logged to standard error (one line: time, route, remote address, reason), where the
+//! service manager (systemd's journal) keeps it.
 
 mod gate;
 pub mod tls;
@@ -31,21 +33,21 @@ mod upload;
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use fengqiao::Error;
 use fengqiao::api::Api;
 use fengqiao::api::county::Unlock;
-use fengqiao::model::time::SystemClock;
+use fengqiao::model::time::{Clock, SystemClock};
 
 /// The largest bundle accepted over HTTP by default: a whole post's decade fits well below
 /// it (`serve --max-bundle-mb` changes it).
@@ -85,6 +87,55 @@ pub fn open_unlocked(data: &Path, unlock: &Unlock) -> Result<Api, Error> {
 
 type Shared = Arc<Mutex<Api>>;
 
+/// How many `/enroll` requests one remote address may make in [`ENROLL_WINDOW`]: enough
+/// for an admin who mistypes the code a few times, far too few to matter to a guesser
+/// (a code has 100 bits), and a bound on the work and log lines one address can cause.
+pub const ENROLL_PER_WINDOW: u32 = 10;
+
+/// The window of [`ENROLL_PER_WINDOW`].
+pub const ENROLL_WINDOW: Duration = Duration::from_secs(10 * 60);
+
+/// How many remote addresses the limiter remembers at once.
+const TRACKED_ADDRESSES: usize = 4096;
+
+/// Counts requests per remote address in fixed windows. Bounded: when full it forgets the
+/// addresses whose window is over, then the one whose window began first. A small map
+/// rather than a crate: per-address counting in windows is all `/enroll` needs.
+#[derive(Debug)]
+struct Limiter {
+    per_window: u32,
+    window: Duration,
+    seen: HashMap<IpAddr, (Instant, u32)>,
+}
+
+impl Limiter {
+    fn new(per_window: u32, window: Duration) -> Limiter {
+        Limiter { per_window, window, seen: HashMap::new() }
+    }
+
+    /// Counts a request from `ip` at `now`; `Err` with how long until it may ask again.
+    fn admit(&mut self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
+        if !self.seen.contains_key(&ip) && self.seen.len() >= TRACKED_ADDRESSES {
+            let window = self.window;
+            self.seen.retain(|_, (start, _)| now.duration_since(*start) < window);
+            if self.seen.len() >= TRACKED_ADDRESSES
+                && let Some(oldest) = self.seen.iter().min_by_key(|(_, (start, _))| *start).map(|(ip, _)| *ip)
+            {
+                self.seen.remove(&oldest);
+            }
+        }
+        let entry = self.seen.entry(ip).or_insert((now, 0));
+        if now.duration_since(entry.0) >= self.window {
+            *entry = (now, 0);
+        }
+        if entry.1 >= self.per_window {
+            return Err(self.window.saturating_sub(now.duration_since(entry.0)));
+        }
+        entry.1 += 1;
+        Ok(())
+    }
+}
+
 /// How the server runs.
 #[derive(Clone)]
 pub struct Options {
@@ -113,6 +164,7 @@ struct AppState {
     api: Shared,
     options: Arc<Options>,
     in_flight: upload::InFlight,
+    enroll_limit: Arc<Mutex<Limiter>>,
 }
 
 /// How many persons' search entries HQ builds per hold of its lock.
@@ -168,11 +220,16 @@ pub async fn serve(
     std::fs::create_dir_all(&options.spool_dir)?;
     let shared: Shared = Arc::new(Mutex::new(api));
     // Entries left queued by imports made from the command line.
-    let queued = shared.api.clone();
+    let queued = shared.clone();
     tokio::task::spawn_blocking(move || catch_up(&queued));
     let tls = options.tls.clone();
-    let app = routes(AppState { api: shared, options: Arc::new(options), in_flight: Default::default() })
-        .into_make_service_with_connect_info::<SocketAddr>();
+    let state = AppState {
+        api: shared,
+        options: Arc::new(options),
+        in_flight: Default::default(),
+        enroll_limit: Arc::new(Mutex::new(Limiter::new(ENROLL_PER_WINDOW, ENROLL_WINDOW))),
+    };
+    let app = routes(state).into_make_service_with_connect_info::<SocketAddr>();
     let handle = axum_server::Handle::new();
     let stopper = handle.clone();
     tokio::spawn(async move {
@@ -195,7 +252,7 @@ pub async fn serve(
 
 /// Builds the search entries HQ deferred past its imports (see the core's
 /// `store::search`), one batch per hold of the lock so that syncs do not wait behind it.
-fn catch_up(api: &Arc<Mutex<Api>>) {
+fn catch_up(api: &Shared) {
     loop {
         match lock(api).search_catch_up(CATCH_UP_BATCH) {
             Ok(0) => break,
@@ -208,21 +265,33 @@ fn catch_up(api: &Arc<Mutex<Api>>) {
     }
 }
 
-fn lock(api: &Arc<Mutex<Api>>) -> std::sync::MutexGuard<'_, Api> {
+fn lock(api: &Shared) -> std::sync::MutexGuard<'_, Api> {
     // A panic while holding the lock leaves SQLite's transaction rolled back; the store
     // itself is still consistent, so carry on.
     api.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn refused(r: upload::Refused) -> Response {
+/// One line on standard error about a request HQ refused or only partly took.
+fn log(route: &str, from: SocketAddr, what: &str) {
+    let now = fengqiao::model::time::show(SystemClock.now());
+    eprintln!("{now} {route} 来自 {from}：{what}");
+}
+
+fn refused(route: &str, from: SocketAddr, r: upload::Refused) -> Response {
+    log(route, from, &format!("已拒绝（{}）：{}", r.status.as_u16(), r.message));
     (r.status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], r.message).into_response()
 }
 
-async fn sync(State(s): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+async fn sync(
+    State(s): State<AppState>,
+    ConnectInfo(from): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let spool = upload::spool(&headers, body, s.options.max_bundle, &s.options.spool_dir, &s.in_flight);
     let mut spooled = match spool.await {
         Ok(f) => f,
-        Err(r) => return refused(r),
+        Err(r) => return refused("/sync", from, r),
     };
     // SQLite work is blocking: keep it off the async workers. The bundle is read into
     // memory only once the lock is held, so one bundle at a time is in memory.
@@ -230,27 +299,66 @@ async fn sync(State(s): State<AppState>, headers: HeaderMap, body: Body) -> Resp
     let done = tokio::task::spawn_blocking(move || {
         let mut api = lock(&api);
         let bytes = spooled.read_all()?;
-        let reply = api.hq_exchange(&bytes).map(|(_, reply)| reply);
+        let exchanged = api.hq_exchange(&bytes);
         drop(spooled);
-        reply
+        exchanged
     })
     .await;
-    if matches!(done, Ok(Ok(_))) {
-        // The post has its reply; the search entries of what it brought are built after.
-        let shared = s.api.clone();
-        tokio::task::spawn_blocking(move || catch_up(&shared));
-    }
-    respond(done, "application/octet-stream")
+    let done = match done {
+        Ok(Ok((report, reply))) => {
+            if report.refused > 0 {
+                let rows = report.refusals.iter().map(|r| format!("{}：{}", r.what(), r.reason)).collect::<Vec<_>>();
+                log(
+                    "/sync",
+                    from,
+                    &format!(
+                        "警务室 {} 的第 {} 号同步包有 {} 行未采用：{}",
+                        report.from,
+                        report.counter,
+                        report.refusals.len(),
+                        rows.join("；")
+                    ),
+                );
+            }
+            // The post has its reply; the search entries of what it brought are built after.
+            let shared = s.api.clone();
+            tokio::task::spawn_blocking(move || catch_up(&shared));
+            Ok(Ok(reply))
+        }
+        Ok(Err(e)) => Ok(Err(e)),
+        Err(e) => Err(e),
+    };
+    respond("/sync", from, done, "application/octet-stream")
 }
 
-async fn enroll(State(s): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+async fn enroll(
+    State(s): State<AppState>,
+    ConnectInfo(from): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let limited = s.enroll_limit.lock().unwrap_or_else(|e| e.into_inner()).admit(from.ip(), Instant::now());
+    if let Err(wait) = limited {
+        let minutes = wait.as_secs().div_ceil(60).max(1);
+        let message = format!("登记请求过于频繁，请 {minutes} 分钟后再试");
+        log("/enroll", from, &message);
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
+                (header::RETRY_AFTER, wait.as_secs().max(1).to_string()),
+            ],
+            message,
+        )
+            .into_response();
+    }
     let bytes = match upload::small(&headers, body, MAX_ENROLL, "登记申请").await {
         Ok(b) => b,
-        Err(r) => return refused(r),
+        Err(r) => return refused("/enroll", from, r),
     };
     let cert = s.options.enroll_cert.clone();
     let done = tokio::task::spawn_blocking(move || lock(&s.api).hq_enroll_coded(&bytes, cert.as_deref())).await;
-    respond(done, "application/json")
+    respond("/enroll", from, done, "application/json")
 }
 
 fn respond(
@@ -273,5 +381,28 @@ fn respond(
             log(route, from, "处理中断，未做任何改动");
             (StatusCode::INTERNAL_SERVER_ERROR, "处理中断，未做任何改动").into_response()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_enroll_limiter_counts_per_address_in_windows_and_stays_bounded() {
+        let mut limit = Limiter::new(3, Duration::from_secs(60));
+        let t0 = Instant::now();
+        let a = IpAddr::from([10, 0, 0, 1]);
+        for _ in 0..3 {
+            assert!(limit.admit(a, t0).is_ok());
+        }
+        assert_eq!(limit.admit(a, t0 + Duration::from_secs(20)), Err(Duration::from_secs(40)));
+        assert!(limit.admit(IpAddr::from([10, 0, 0, 2]), t0).is_ok(), "another address has its own count");
+        assert!(limit.admit(a, t0 + Duration::from_secs(60)).is_ok(), "a new window");
+        let later = t0 + Duration::from_secs(61);
+        for i in 0..(TRACKED_ADDRESSES as u32 + 10) {
+            assert!(limit.admit(IpAddr::from(i.to_be_bytes()), later).is_ok());
+        }
+        assert!(limit.seen.len() <= TRACKED_ADDRESSES, "{}", limit.seen.len());
     }
 }

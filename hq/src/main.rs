@@ -11,7 +11,6 @@ use fengqiao::Error;
 use fengqiao::api::Api;
 use fengqiao::api::county::Unlock;
 use fengqiao::model::time::{Clock, FixedClock, SystemClock};
-use fengqiao::sync::EnrollRequest;
 
 #[derive(Parser)]
 #[command(name = "fengqiao-hq", version, about = "枫桥警务台账县局同步服务")]
@@ -19,6 +18,9 @@ struct Cli {
     /// 数据目录（县局数据库 hq.db 所在）
     #[arg(long)]
     data: PathBuf,
+    /// 输出文件（回执、回复包）已存在时替换它（默认拒绝覆盖）
+    #[arg(long, global = true)]
+    overwrite: bool,
     /// 县局账号（数据库已加密时管理命令必填；密码取自 FENGQIAO_PASSWORD，未设置则提示输入）
     #[arg(long, global = true, env = "FENGQIAO_HQ_USER")]
     user: Option<String>,
@@ -304,7 +306,7 @@ fn station_id(api: &mut Api, station: &str) -> Result<String, Error> {
 fn run(cli: Cli) -> Result<(), Error> {
     std::fs::create_dir_all(&cli.data)?;
     let data = cli.data.clone();
-    let (user, otp) = (cli.user.clone(), cli.otp.clone());
+    let (user, otp, overwrite) = (cli.user.clone(), cli.otp.clone(), cli.overwrite);
     match cli.command {
         Command::Init { name, admin, service_key, passphrase } => {
             let mut api = if fengqiao_hq::is_secured(&data) {
@@ -369,11 +371,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Enroll { request, villages, out } => {
             let mut api = open(&data, user.as_deref(), otp.as_deref())?;
-            let req: EnrollRequest = serde_json::from_slice(&std::fs::read(&request)?)
-                .map_err(|e| Error::validation("request", format!("登记申请文件无法读取：{e}")))?;
-            let reply = api.guarded("hq.enroll_file", |api| api.hq_enroll(&req, &villages))?;
-            let text = serde_json::to_vec_pretty(&reply).map_err(|e| Error::BadRequest(e.to_string()))?;
-            std::fs::write(&out, text)?;
+            let req = api.guarded("hq.enroll_file", |api| api.hq_enroll_file(&request, &villages, &out, overwrite))?;
             say(format!(
                 "已登记警务室“{}”（{}），辖区：{}；回执：{}",
                 req.node.name,
@@ -396,9 +394,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Bundle { action: BundleAction::Import { file, reply_out } } => {
             let mut api = open(&data, user.as_deref(), otp.as_deref())?;
-            let bytes = std::fs::read(&file)?;
-            let (r, reply) = api.guarded("hq.bundle_import", |api| api.hq_exchange(&bytes))?;
-            std::fs::write(&reply_out, &reply)?;
+            let r = api.guarded("hq.bundle_import", |api| api.hq_exchange_file(&file, &reply_out, overwrite))?;
             say(format!(
                 "已导入来自 {} 的第 {} 号同步包：{} 条变更，采用 {}，较旧未采用 {}，已有 {}，冲突 {}，拒收 {}；回复包：{}",
                 r.from,
@@ -468,7 +464,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
         }
         Command::Refusals { limit } => {
-            let rows = api.sync_refusals(limit)?;
+            let mut api = open(&data, user.as_deref(), otp.as_deref())?;
+            let rows = api.guarded("hq.refusals", |api| api.sync_refusals(limit))?;
             if rows.is_empty() {
                 say("没有未采用的变更".into());
             }

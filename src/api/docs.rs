@@ -116,11 +116,6 @@ pub(super) fn month(field: &str, s: &str) -> Result<Month> {
     Month::parse(field, s)
 }
 
-pub(super) fn written(path: PathBuf, count: usize) -> Result<Written> {
-    let bytes = std::fs::metadata(&path)?.len();
-    Ok(Written { path, bytes, count })
-}
-
 pub(super) fn extension(path: &std::path::Path) -> String {
     path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase()
 }
@@ -128,12 +123,19 @@ pub(super) fn extension(path: &std::path::Path) -> String {
 impl Api {
     /// Writes a PDF document where the caller said (through the file gate; callers check
     /// the path first, before the work of gathering the document).
-    fn write_pdf(&self, doc: &crate::docs::pdf::Document, path: &Path, overwrite: bool) -> Result<Written> {
+    pub(super) fn write_pdf(&self, doc: &crate::docs::pdf::Document, path: &Path, overwrite: bool) -> Result<Written> {
         let r = pdf::render(doc)?;
         self.written(Kind::Pdf, path, overwrite, &r.bytes, r.pages)
     }
 
-    fn written(&self, kind: Kind, path: &Path, overwrite: bool, bytes: &[u8], count: usize) -> Result<Written> {
+    pub(super) fn written(
+        &self,
+        kind: Kind,
+        path: &Path,
+        overwrite: bool,
+        bytes: &[u8],
+        count: usize,
+    ) -> Result<Written> {
         let path = self.write_file(kind, "path", path, overwrite, bytes)?;
         Ok(Written { path, bytes: bytes.len() as u64, count })
     }

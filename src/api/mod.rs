@@ -7,6 +7,7 @@
 //! `method!`, which declares who may call each one and what the audit log records
 //! ([`permission`]). The api runs no SQL: it reads through the store's queries.
 
+mod bounds;
 pub mod county;
 mod dispute;
 mod docs;
@@ -209,6 +210,7 @@ impl Api {
     pub fn call(&mut self, name: &str, params: Value) -> Result<Value> {
         let m = registry().into_iter().find(|m| m.name == name).ok_or_else(|| Error::UnknownMethod(name.into()))?;
         let params = if params.is_null() { Value::Object(Default::default()) } else { params };
+        bounds::check(&params)?;
         let mut admitted = self.admit(name, (m.need, m.audit, m.summary), &params)?;
         let reply = match admitted.scope.take() {
             None => (m.run)(self, params)?,

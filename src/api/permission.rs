@@ -97,13 +97,6 @@ pub struct Action {
 pub const ACTIONS: &[Action] = &[
     Action { name: "demo.generate", label: "导入演示数据", need: Need::Admin, audit: Audit::Create },
     Action { name: "bench.run", label: "性能测试", need: Need::Anyone, audit: Audit::Unaudited },
-    // Enrolling binds this post to an HQ and makes its key pair.
-    Action { name: "sync.enroll", label: "向县局登记本警务室", need: Need::Admin, audit: Audit::Update },
-    // Bundles on a stick are every logged-in user's, as syncing over the network is: a
-    // bundle is sealed to HQ and carries only what the user may already see and write here,
-    // and the station's auxiliary is often the one who takes the stick to the station.
-    Action { name: "sync.bundle_export", label: "导出同步包", need: Need::Anyone, audit: Audit::Export },
-    Action { name: "sync.bundle_import", label: "导入同步包", need: Need::Anyone, audit: Audit::Update },
     // `fengqiao-hq`'s command line on a secured HQ.
     Action {
         name: "hq.enroll_file",
@@ -116,6 +109,12 @@ pub const ACTIONS: &[Action] = &[
         label: "县局：导入警务室的同步包（U 盘）",
         need: Need::County(CountyNeed::Records),
         audit: Audit::Update,
+    },
+    Action {
+        name: "hq.refusals",
+        label: "县局：未采用的变更",
+        need: Need::County(CountyNeed::Records),
+        audit: Audit::View,
     },
     Action {
         name: "hq.backup",

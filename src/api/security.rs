@@ -27,6 +27,7 @@ use super::{Api, Method, method};
 use crate::error::{Error, Result};
 use crate::model::auth::{self, Policy};
 use crate::model::time::stamp;
+use crate::model::time::{Clock, FixedClock, SystemClock};
 use crate::model::{CountyRole, Role};
 use crate::store::audit::{self, Event};
 use crate::store::backup::{self, BackupReport};
@@ -496,12 +497,9 @@ impl Api {
         let (need, audit, what) = gate;
         let now = self.store.clock().now();
         let target = params.get("id").and_then(Value::as_str).map(str::to_owned);
-        let detail = match method {
-            "search" => params.get("text").and_then(Value::as_str).map(|t| format!("查找：{t}")),
-            _ => Some(method.to_owned()),
-        };
         let county = method.starts_with(super::county::PREFIX);
         let action = super::county::permission::action(method, audit, params);
+        let detail = audit_detail(method, action, params);
         let tbl = if county {
             super::county::permission::table(method, params)
         } else {

@@ -416,6 +416,11 @@ impl Api {
         sync::audit_alarms(self.store.conn(), include_seen)
     }
 
+    /// The latest `limit` rows HQ did not take from posts (at a post: its own), newest first.
+    pub fn sync_refusals(&self, limit: i64) -> Result<Vec<sync::refusals::RefusedRow>> {
+        sync::refusals::latest(self.store.conn(), limit)
+    }
+
     /// HQ's admin marks an audit alarm seen, with the reason when given.
     pub fn hq_see_audit_alarm(&mut self, id: i64, reason: Option<&str>) -> Result<sync::AuditAlarm> {
         let by = self.session().map(|s| s.login.clone());

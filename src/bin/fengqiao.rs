@@ -482,12 +482,9 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Sync { hq } => {
             let mut api = open(cli.db, cli.user.as_deref())?;
-            let up = api.guarded("sync.bundle_export", Api::bundle_export)?;
-            let trust = fengqiao::sync::hq_trust(api.store())?;
-            let down = fengqiao::sync::net::post_bundle(&hq, &up, &trust)?;
-            let report = api.guarded("sync.bundle_import", |a| a.bundle_import(&down))?;
-            out!("已发送 {} 字节", up.len());
-            print_report(cli.json, &report);
+            let done: NetworkSync = call(&mut api, "sync.network", json!({ "url": hq }))?;
+            out!("已发送 {} 字节", done.sent.bytes);
+            print_report(cli.json, &done.received);
         }
         Command::Conflicts { action: ConflictAction::List { all } } => {
             let mut api = open(cli.db, cli.user.as_deref())?;

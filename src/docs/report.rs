@@ -157,11 +157,6 @@ fn hours(h: f64) -> String {
     s.strip_suffix(".0").map(str::to_owned).unwrap_or(s)
 }
 
-/// Writes the one-page PDF report; returns its number of pages.
-pub fn write_pdf(s: &MonthStats, post_name: &str, today: NaiveDate, path: &Path) -> Result<usize> {
-    pdf::write(&document(s, post_name, today), path)
-}
-
 pub(crate) fn figure_sheet(name: &str, first: &'static str, slices: &[Slice]) -> Sheet {
     Sheet {
         name: name.into(),

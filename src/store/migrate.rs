@@ -21,7 +21,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_search_pending.sql"),
     include_str!("migrations/0008_assignment.sql"),
     include_str!("migrations/0009_audit_anchor.sql"),
-    include_str!("migrations/0010_county.sql"),
+    include_str!("migrations/0010_refusal.sql"),
+    include_str!("migrations/0011_county.sql"),
 ];
 
 /// The schema version this build writes.

@@ -77,7 +77,7 @@ fn a_post_pins_hqs_certificate_at_enrollment_and_refuses_another() {
     let enrolled = ok(&mut post, "enroll.network", json!({"url": base, "code": code}));
     assert_eq!(enrolled["hq_name"], "县公安局");
     assert_eq!(enrolled["tls_pinned"], true, "HQ's certificate came with the MACed reply");
-    ok(&mut post, "village.create", json!({"name": "青山村", "code": VILLAGE}));
+    let village = ok(&mut post, "village.create", json!({"name": "青山村", "code": VILLAGE}));
     let synced = ok(&mut post, "sync.network", json!({"url": base}));
     assert_eq!(synced["sent"]["changes"], 2);
 
@@ -100,7 +100,7 @@ fn a_post_pins_hqs_certificate_at_enrollment_and_refuses_another() {
     // anything is sent, and the post's next bundle is still the one HQ has not seen.
     let running = start(&rt, &data, &dir.path().join("tls-b"));
     let base = running.base.clone();
-    ok(&mut post, "village.create", json!({"name": "溪口村", "code": "330326101202"}));
+    ok(&mut post, "village.update", json!({"id": village["id"], "name": "青山新村"}));
     let e = refused_quickly(&mut post, "sync.network", json!({"url": base}));
     assert!(e.contains("出示的证书与本机登记时记录的不一致"), "{e}");
     assert!(e.contains("未发送任何数据"), "{e}");

@@ -12,4 +12,5 @@ mod enroll;
 mod https;
 mod load;
 mod secured;
+mod trust;
 mod upload;

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::super::docs::{extension, month, written};
+use super::super::docs::{extension, month};
 use super::super::{Api, Method, Written, method};
 use super::Page;
 use crate::docs::report;
@@ -27,6 +27,7 @@ use crate::model::time::parse_instant;
 use crate::store::county::owner::Owners;
 use crate::store::county::scope::Scope;
 use crate::store::county::station;
+use crate::store::files::Kind;
 use crate::store::prevention::month_figures;
 
 /// A post that has not synced for this many days stands out in the overview.
@@ -400,22 +401,23 @@ impl Api {
     pub fn hq_stats_export(&mut self, req: StatsRequest) -> Result<Written> {
         let path = req.path.clone().ok_or_else(|| Error::validation("path", "请指定导出的文件（.pdf 或 .xlsx）"))?;
         let ext = extension(&path);
-        if ext != "pdf" && ext != "xlsx" {
-            return Err(Error::validation("path", "输出文件应以 .pdf 或 .xlsx 结尾"));
-        }
+        let kind = match ext.as_str() {
+            "pdf" => Kind::Pdf,
+            "xlsx" => Kind::Xlsx,
+            _ => return Err(Error::validation("path", "输出文件应以 .pdf 或 .xlsx 结尾")),
+        };
+        self.check_output(kind, "path", &path, false)?;
         let s = self.hq_stats(req)?;
         let today = self.today();
         let title = format!("{}（{}）", crate::sync::name(&self.store)?, s.scope);
-        if ext == "pdf" {
-            let pages = report::write_pdf(&s.total, &title, today, &path)?;
-            return written(path, pages);
+        if kind == Kind::Pdf {
+            return self.write_pdf(&report::document(&s.total, &title, today), &path, false);
         }
         let mut sheets = report::sheets(&s.total);
         let slices: Vec<Slice> =
             s.by_post.iter().map(|p| Slice { name: p.name.clone(), figures: p.figures.disputes.clone() }).collect();
         sheets.push(report::figure_sheet(&format!("按警务室 {}", s.month), "警务室", &slices));
-        xlsx::write(&sheets, &path)?;
-        written(path, s.by_post.len())
+        self.written(kind, &path, false, &xlsx::to_bytes(&sheets)?, s.by_post.len())
     }
 
     /// `hq.stats_records`: the records a figure counts (within the caller's scope, and the

@@ -12,13 +12,14 @@ use std::path::PathBuf;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::super::docs::{extension, written};
+use super::super::docs::extension;
 use super::super::{Api, Method, Written, method};
 use super::Page;
 use crate::docs::xlsx::{self, Cell, Kind, Sheet, col};
 use crate::error::{Error, Result};
 use crate::store::county::owner::Owners;
 use crate::store::county::scope::village_of;
+use crate::store::files::Kind as FileKind;
 use crate::store::{dispute, errand, prevention};
 
 /// What is overdue.
@@ -282,6 +283,7 @@ impl Api {
         if extension(&path) != "xlsx" {
             return Err(Error::validation("path", "督办清单应导出为 .xlsx 文件"));
         }
+        self.check_output(FileKind::Xlsx, "path", &path, false)?;
         let items: Vec<OverdueItem> =
             self.overdue_items(&f)?.into_iter().filter(|i| f.kind.is_none_or(|k| k == i.kind)).collect();
         let sheet = Sheet {
@@ -308,8 +310,7 @@ impl Api {
                 })
                 .collect(),
         };
-        xlsx::write(&[sheet], &path)?;
-        written(path, items.len())
+        self.written(FileKind::Xlsx, &path, false, &xlsx::to_bytes(&[sheet])?, items.len())
     }
 }
 

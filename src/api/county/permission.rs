@@ -84,7 +84,7 @@ mod tests {
         for m in Api::methods() {
             assert_eq!(m.name.starts_with("hq."), need(m.name).is_some(), "{}", m.name);
         }
-        for a in ["hq.enroll_file", "hq.bundle_import", "hq.backup"] {
+        for a in ["hq.enroll_file", "hq.bundle_import", "hq.refusals", "hq.backup"] {
             assert!(need(a).is_some(), "{a}");
         }
         assert_eq!(need("person.get"), None, "a post's method is no county login's");
