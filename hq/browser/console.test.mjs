@@ -144,8 +144,8 @@ test('the admin sets up two stations and enrolls two posts with one-time codes',
   assert.match(post(A, 'enroll', '--hq', base, '--code', codes.a), /县公安局/);
   assert.match(post(B, 'enroll', '--hq', base, '--code', codes.b), /县公安局/);
   await page.reload();
-  await page.getByRole('cell', { name: '青山警务室' }).waitFor();
-  await page.getByRole('cell', { name: '溪口警务室' }).waitFor();
+  await page.getByTestId('posts').getByRole('cell', { name: '青山警务室' }).waitFor();
+  await page.getByTestId('posts').getByRole('cell', { name: '溪口警务室' }).waitFor();
 });
 
 // The posts' own figures and overdue lists, read at the posts before they sync.
@@ -243,6 +243,8 @@ test("the 督办 list is the posts' own overdue lists, and a dispute on it is as
   post(B, 'sync', '--hq', base);
   const received = postJson(B, 'assignment.list');
   assert.ok(received.some((a) => a.row_id === first.id), JSON.stringify(received));
+  // HQ learns of the delivery from the acknowledgement in the post's next bundle.
+  post(B, 'sync', '--hq', base);
   await page.getByRole('menuitem', { name: '指派' }).click();
   await page.getByTestId('assignments').getByText('已送达').waitFor();
 });
@@ -250,8 +252,8 @@ test("the 督办 list is the posts' own overdue lists, and a dispute on it is as
 test('a resident is found county-wide and opened read-only', async () => {
   const { page } = admin;
   await page.getByRole('menuitem', { name: '人员查询' }).click();
-  await page.getByTestId('search-text').locator('input').fill('钱溪');
-  await page.getByTestId('search-text').locator('input').press('Enter');
+  await page.getByTestId('search-text').fill('钱溪');
+  await page.getByTestId('search-text').press('Enter');
   await page.getByTestId('search-hits').getByText('钱溪').click();
   await page.getByTestId('record').waitFor();
   assert.match(await page.getByTestId('record').innerText(), /11010519491231002X/);
@@ -360,6 +362,7 @@ test('five wrong passwords lock a login; a lost phone is reset by the admin', as
 
   // The admin unlocks the login and resets its phone: the next login enrols a new one.
   const { page: a } = admin;
+  await a.reload(); // the list as it is now, with the lock
   await a.getByRole('menuitem', { name: '用户' }).click();
   const row = a.getByTestId('users').locator('tr', { hasText: clerk.login });
   await row.getByRole('button', { name: '解除锁定' }).click();

@@ -102,28 +102,29 @@ export function OverdueScreen() {
           <Select value={sort} onChange={setSort} options={SORTS} style={{ width: 160 }} data-testid="overdue-sort" />
         </Space>
         <ErrorLine error={error} />
-        <Table<OverdueItem>
-          rowKey={(r) => `${r.kind}:${r.item_id}`}
-          size="small"
-          loading={loading}
-          dataSource={data?.page.items ?? []}
-          data-testid="overdue-list"
-          pagination={{ current: page, pageSize: PAGE_SIZE, total: data?.page.total ?? 0, showTotal: (n) => `共 ${n} 项`, onChange: setPage }}
-          columns={[
-            { title: "类别", dataIndex: "kind_label", width: 140 },
-            { title: "事项", dataIndex: "title", render: (t: string, r) => <RecordLink table={r.table} id={r.id}>{t}</RecordLink> },
-            { title: "警务室", dataIndex: "post_name", render: (v) => v ?? "—" },
-            { title: "村（社区）", dataIndex: "village_name", render: (v) => v ?? "—" },
-            { title: "期限", dataIndex: "due_on", width: 110 },
-            {
-              title: "逾期",
-              dataIndex: "days_overdue",
-              width: 100,
-              align: "right",
-              render: (d: number) => <Tag color={d >= 30 ? "red" : d >= 7 ? "orange" : "gold"}>{d === 0 ? "今天到期" : `${d} 天`}</Tag>,
-            },
-          ]}
-        />
+        <div data-testid="overdue-list">
+          <Table<OverdueItem>
+            rowKey={(r) => `${r.kind}:${r.item_id}`}
+            size="small"
+            loading={loading}
+            dataSource={data?.page.items ?? []}
+            pagination={{ current: page, pageSize: PAGE_SIZE, total: data?.page.total ?? 0, showTotal: (n) => `共 ${n} 项`, onChange: setPage }}
+            columns={[
+              { title: "类别", dataIndex: "kind_label", width: 140 },
+              { title: "事项", dataIndex: "title", render: (t: string, r) => <RecordLink table={r.table} id={r.id}>{t}</RecordLink> },
+              { title: "警务室", dataIndex: "post_name", render: (v) => v ?? "—" },
+              { title: "村（社区）", dataIndex: "village_name", render: (v) => v ?? "—" },
+              { title: "期限", dataIndex: "due_on", width: 110 },
+              {
+                title: "逾期",
+                dataIndex: "days_overdue",
+                width: 100,
+                align: "right",
+                render: (d: number) => <Tag color={d >= 30 ? "red" : d >= 7 ? "orange" : "gold"}>{d === 0 ? "今天到期" : `${d} 天`}</Tag>,
+              },
+            ]}
+          />
+        </div>
       </Space>
     </Card>
   );

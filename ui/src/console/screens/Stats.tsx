@@ -214,20 +214,21 @@ function FigureRecords({ month, station, post, opened }: { month: string; statio
   return (
     <>
       <ErrorLine error={list.error} />
-      <Table<RecordRef>
-        rowKey={(r) => `${r.table}:${r.id}`}
-        size="small"
-        loading={list.loading}
-        dataSource={list.items}
-        pagination={list.pagination}
-        data-testid="figure-records"
-        columns={[
-          { title: "类别", dataIndex: "kind", width: 100 },
-          { title: "事项", dataIndex: "subject", render: (v, r) => <RecordLink table={r.table} id={r.id}>{v ?? "（未命名）"}</RecordLink> },
-          { title: "村（社区）", dataIndex: "village_name", render: (v) => v ?? "—" },
-          { title: "警务室", dataIndex: "post_name", render: (v) => v ?? "—" },
-        ]}
-      />
+      <div data-testid="figure-records">
+        <Table<RecordRef>
+          rowKey={(r) => `${r.table}:${r.id}`}
+          size="small"
+          loading={list.loading}
+          dataSource={list.items}
+          pagination={list.pagination}
+          columns={[
+            { title: "类别", dataIndex: "kind", width: 100 },
+            { title: "事项", dataIndex: "subject", render: (v, r) => <RecordLink table={r.table} id={r.id}>{v ?? "（未命名）"}</RecordLink> },
+            { title: "村（社区）", dataIndex: "village_name", render: (v) => v ?? "—" },
+            { title: "警务室", dataIndex: "post_name", render: (v) => v ?? "—" },
+          ]}
+        />
+      </div>
     </>
   );
 }
