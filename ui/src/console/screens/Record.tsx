@@ -7,7 +7,7 @@ import { RelationLabel, ResidenceLabel, SexLabel } from "../../backend/types";
 import type { Dispute, Errand, Household, Incident, Party, Person, RecordView } from "../../backend/types";
 import { DisputeStatusTag } from "../../components/DisputeStatusTag";
 import { yuan } from "../../components/money";
-import { useLoad } from "../../screens/prevention/common";
+import { useLoad } from "../../components/useLoad";
 import { hq } from "../api";
 import { ErrorLine } from "../ConsoleApp";
 import { PostSelect, RecordLink, usePosts } from "./common";

@@ -7,7 +7,7 @@ import { Chart } from "../../components/Chart";
 import { countAxis, GRID_TOP_WITH_LEGEND, legendAbove } from "../../components/chartOptions";
 import { MonthField, thisMonth } from "../../components/DateField";
 import { MonthFigures, type FigureKey } from "../../components/MonthFigures";
-import { useLoad } from "../../screens/prevention/common";
+import { useLoad } from "../../components/useLoad";
 import { hq } from "../api";
 import { ErrorLine } from "../ConsoleApp";
 import { usePaged } from "../paging";

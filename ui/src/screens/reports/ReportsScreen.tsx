@@ -8,7 +8,7 @@ import { dialogs } from "../../backend/dialogs";
 import { MonthFigures } from "../../components/MonthFigures";
 import { MonthField, thisMonth } from "../../components/DateField";
 import { LedgerExportButton, useWriteFile } from "../../components/FileActions";
-import { useLoad } from "../prevention/common";
+import { useLoad } from "../../components/useLoad";
 
 /** 月度统计: the month's figures, a chart by category, and export to PDF or Excel. */
 export function StatsPanel() {
