@@ -117,6 +117,7 @@ pub struct Overview {
 #[serde(deny_unknown_fields)]
 pub struct StatsRequest {
     /// 月份, `YYYY-MM`.
+    #[schemars(title = "月份")]
     pub month: String,
     /// 只统计该警务室.
     #[serde(default)]
@@ -224,8 +225,10 @@ pub struct CountyStats {
 #[serde(deny_unknown_fields)]
 pub struct StatsRecordsRequest {
     /// 月份, `YYYY-MM`.
+    #[schemars(title = "月份")]
     pub month: String,
     /// 哪个数字.
+    #[schemars(title = "统计项")]
     pub figure: Figure,
     /// 只看该警务室的.
     #[serde(default)]

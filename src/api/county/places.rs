@@ -22,6 +22,7 @@ pub struct StationSave {
     #[serde(default)]
     pub id: Option<String>,
     /// 名称，如“青山派出所”.
+    #[schemars(title = "派出所名称")]
     pub name: String,
 }
 
@@ -47,6 +48,7 @@ pub struct PostsRequest {
 #[serde(deny_unknown_fields)]
 pub struct PostUpdate {
     /// 警务室（节点标识）.
+    #[schemars(title = "警务室")]
     pub id: String,
     /// 县局对它的称呼.
     #[serde(default)]
@@ -62,6 +64,7 @@ pub struct PostUpdate {
 #[serde(deny_unknown_fields)]
 pub struct EnrollCodeRequest {
     /// 辖区村（社区）代码（12 位统计用区划代码）.
+    #[schemars(title = "辖区村（社区）代码")]
     pub villages: Vec<String>,
     /// 警务室名称（县局登记时采用）.
     #[serde(default)]
@@ -96,8 +99,10 @@ pub struct AlarmsRequest {
 #[serde(deny_unknown_fields)]
 pub struct AlarmSeen {
     /// 告警编号.
+    #[schemars(title = "告警编号")]
     pub id: i64,
     /// 处理说明：查明的原因（如“警务室 11 月 20 日恢复了备份”）.
+    #[schemars(title = "处理原因")]
     pub reason: String,
 }
 

@@ -30,8 +30,10 @@ pub const RECORDS: &[(&str, &str)] = &[
 #[serde(deny_unknown_fields)]
 pub struct RecordRequest {
     /// 数据表：person、household、dispute、errand、incident.
+    #[schemars(title = "记录类别")]
     pub table: String,
     /// 记录标识.
+    #[schemars(title = "记录")]
     pub id: String,
 }
 
@@ -61,10 +63,13 @@ pub struct RecordView {
 #[serde(deny_unknown_fields)]
 pub struct AssignRequest {
     /// 指派给哪个警务室（节点标识）.
+    #[schemars(title = "警务室")]
     pub post_id: String,
     /// 数据表，如 dispute、lead、hazard、household.
+    #[schemars(title = "记录类别")]
     pub table: String,
     /// 记录标识.
+    #[schemars(title = "记录")]
     pub id: String,
     /// 指派说明.
     #[serde(default)]

@@ -128,8 +128,10 @@ pub struct CountySessionInfo {
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     /// 原密码.
+    #[schemars(title = "原密码")]
     pub old_password: String,
     /// 新密码（至少 8 位，含字母和数字）.
+    #[schemars(title = "新密码")]
     pub new_password: String,
 }
 
@@ -139,10 +141,13 @@ pub struct PasswordChange {
 #[serde(deny_unknown_fields)]
 pub struct CountyUserInput {
     /// 用户名（字母开头，2–32 个字符）.
+    #[schemars(title = "用户名")]
     pub login: String,
     /// 初始密码（至少 8 位，含字母和数字；首次登录须修改）.
+    #[schemars(title = "初始密码")]
     pub password: String,
     /// 角色.
+    #[schemars(title = "角色")]
     pub role: CountyRole,
     /// 姓名.
     #[serde(default)]
@@ -158,8 +163,10 @@ pub struct CountyUserInput {
 #[serde(deny_unknown_fields)]
 pub struct ResetPassword {
     /// 用户名.
+    #[schemars(title = "用户名")]
     pub login: String,
     /// 新的初始密码（对方下次登录须修改）.
+    #[schemars(title = "新密码")]
     pub new_password: String,
 }
 
