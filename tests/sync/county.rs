@@ -54,6 +54,7 @@ struct County {
 impl County {
     /// `stations[i]` posts in station `i`, each with `households` demo households.
     fn new(stations: &[usize], households: usize) -> County {
+        fengqiao::docs::font::set_dir(common::source_fonts());
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(FixedClock::at_date(common::today()));
         let path = dir.path().join("hq.db");
