@@ -408,6 +408,33 @@ str_enum!(
     }
 );
 
+str_enum!(
+    /// 预警等级 of a dispute at risk, highest first.
+    RiskLevel, "预警等级" {
+        Red = "red" / "红色预警",
+        Orange = "orange" / "橙色预警",
+        Yellow = "yellow" / "黄色预警",
+    }
+);
+
+str_enum!(
+    /// What made a dispute's risk: each reason of a warning is one of these.
+    RiskSignal, "预警信号" {
+        RepeatParty = "repeat_party" / "当事人重复涉纠纷",
+        SamePair = "same_pair" / "双方再次发生纠纷",
+        CrossPost = "cross_post" / "当事人在其他警务室涉纠纷",
+        Incident = "incident" / "关联警情",
+        ViolentIncident = "violent_incident" / "关联暴力警情",
+        FulfilmentOverdue = "fulfilment_overdue" / "协议逾期未履行",
+        NotHeld = "not_held" / "回访发现协议未落实",
+        FailedRounds = "failed_rounds" / "调解不成",
+        Overtime = "overtime" / "超期未调结",
+        MajorGrade = "major_grade" / "重大疑难纠纷",
+        LargeAmount = "large_amount" / "涉及金额较大",
+        ThreatWords = "threat_words" / "扬言过激",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@ pub mod prevention;
 pub mod sheet;
 pub mod time;
 pub mod validate;
+pub mod warning;
 
 pub use enums::*;
 pub use hlc::Hlc;

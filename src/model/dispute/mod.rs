@@ -346,7 +346,7 @@ pub(crate) mod tests {
     use crate::model::calendar::{DayKind, SEED_2025_2026, WorkCalendar};
     use crate::model::{PartyKind, PartyRole, Sex};
 
-    pub(super) fn d(s: &str) -> NaiveDate {
+    pub(crate) fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
