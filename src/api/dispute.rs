@@ -190,6 +190,12 @@ impl Api {
         self.party_get(&dispute_id, &req.id)
     }
 
+    /// Deletes a party added by mistake.
+    pub fn party_delete(&mut self, req: IdRequest) -> Result<Dispute> {
+        let dispute_id = self.store.write(|tx| dispute::delete_party(tx, &req.id))?;
+        dispute::get(self.store.conn(), &dispute_id, self.today())
+    }
+
     fn party_get(&self, dispute_id: &str, id: &str) -> Result<Party> {
         dispute::parties(self.store.conn(), dispute_id, self.today())?
             .into_iter()
@@ -316,6 +322,14 @@ pub(super) fn methods() -> Vec<Method> {
             Anyone,
             Update,
             |api, p| api.party_update(p)
+        ),
+        method!(
+            "party.delete",
+            "删除误添加的当事人（协议生效后不能删除）",
+            IdRequest,
+            Anyone,
+            Delete,
+            |api, p| api.party_delete(p)
         ),
         method!(
             "mediation.add",

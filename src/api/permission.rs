@@ -237,6 +237,7 @@ mod tests {
             ("audit.list", None),
             ("audit.verify", None),
             ("backup.create", Some("export")),
+            ("party.delete", Some("delete")),
         ];
         for (m, want) in cases {
             assert_eq!(gate(m).1, want, "{m}");

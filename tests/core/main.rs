@@ -13,6 +13,7 @@ mod change_log;
 mod demo;
 mod desk;
 mod dispute;
+mod dispute_walk;
 mod docs_import;
 mod docs_ledgers;
 mod docs_pdf;

@@ -320,6 +320,18 @@ pub fn check_fulfilment_on(on: NaiveDate, effective_on: Option<NaiveDate>, today
     Ok(())
 }
 
+/// A default (未履行) is recorded only once the performance deadline has passed: until the
+/// end of that day the parties may still carry the agreement out.
+pub fn check_default_on(on: NaiveDate, deadline: Option<NaiveDate>) -> Result<()> {
+    match deadline {
+        Some(d) if on <= d => Err(Error::validation(
+            "on",
+            format!("履行期限为{d}，期限届满前不能登记未履行（最早可在{}登记）", d + chrono::Duration::days(1)),
+        )),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -444,6 +456,24 @@ mod tests {
         assert!(missing_fields(&a).is_empty());
         let a = AgreementFacts { terms: None, mediators: vec![], ..a };
         assert_eq!(missing_fields(&a).len(), 2);
+    }
+
+    #[test]
+    fn a_default_waits_for_the_deadline_to_pass() {
+        // (recorded on, deadline, refused)
+        let cases = [
+            ("2026-11-19", Some("2026-11-20"), true),
+            ("2026-11-20", Some("2026-11-20"), true),
+            ("2026-11-21", Some("2026-11-20"), false),
+            ("2026-11-19", None, false),
+        ];
+        for (on, deadline, refused) in cases {
+            let r = check_default_on(d(on), deadline.map(d));
+            assert_eq!(r.is_err(), refused, "{on} {deadline:?}");
+        }
+        let e = check_default_on(d("2026-11-19"), Some(d("2026-11-20"))).unwrap_err();
+        assert_eq!(e.field(), Some("on"));
+        assert_eq!(e.to_string(), "履行期限为2026-11-20，期限届满前不能登记未履行（最早可在2026-11-21登记）");
     }
 
     #[test]

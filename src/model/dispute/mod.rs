@@ -43,6 +43,8 @@ pub enum DisputeEvent {
     Defaulted,
     /// A follow-up found that the settlement held.
     FollowUpHeld,
+    /// A follow-up found that the agreement did not hold: mediation starts again.
+    FollowUpNotHeld,
     /// Handed on to a court, the judicial office or HQ.
     Referred,
     /// The applicant withdrew.
@@ -58,6 +60,7 @@ impl DisputeEvent {
             DisputeEvent::Fulfilled => "登记履行完毕",
             DisputeEvent::Defaulted => "登记未履行",
             DisputeEvent::FollowUpHeld => "回访结案",
+            DisputeEvent::FollowUpNotHeld => "因回访未落实重新调解",
             DisputeEvent::Referred => "移交",
             DisputeEvent::Withdrawn => "撤回",
         }
@@ -78,6 +81,7 @@ pub fn next(status: DisputeStatus, event: DisputeEvent) -> Result<DisputeStatus>
         (S::Fulfilling | S::Defaulted, E::Fulfilled) => S::Fulfilled,
         (S::Fulfilling, E::Defaulted) => S::Defaulted,
         (S::Fulfilled, E::FollowUpHeld) => S::Closed,
+        (S::Fulfilling | S::Fulfilled | S::Defaulted, E::FollowUpNotHeld) => S::Mediating,
         (S::Registered | S::Mediating | S::Failed | S::Defaulted, E::Referred) => S::Referred,
         (S::Registered | S::Mediating | S::Agreed, E::Withdrawn) => S::Withdrawn,
         _ => {
@@ -126,8 +130,20 @@ impl DisputeAction {
     }
 }
 
-/// The steps open in `status` (a follow-up may be recorded whenever one is pending).
-pub fn actions(status: DisputeStatus, follow_up_pending: bool) -> Vec<DisputeAction> {
+/// Where a dispute's case file stands beyond its status: what the steps offered depend on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// A follow-up is scheduled and not yet done.
+    pub follow_up_pending: bool,
+    /// An agreement took effect (it stays on file when a follow-up found it did not hold
+    /// and mediation started again).
+    pub agreement_finalised: bool,
+}
+
+/// The steps open in `status` (a follow-up may be recorded whenever one is pending). Once
+/// an agreement took effect the dispute and its parties stay as they were, also when
+/// mediation starts again after a follow-up found it did not hold.
+pub fn actions(status: DisputeStatus, progress: Progress) -> Vec<DisputeAction> {
     use DisputeAction as A;
     use DisputeStatus as S;
     let mut out = match status {
@@ -138,7 +154,10 @@ pub fn actions(status: DisputeStatus, follow_up_pending: bool) -> Vec<DisputeAct
         S::Failed => vec![A::Refer],
         S::Fulfilled | S::Closed | S::Referred | S::Withdrawn => vec![],
     };
-    if follow_up_pending && matches!(status, S::Fulfilling | S::Fulfilled | S::Defaulted) {
+    if progress.agreement_finalised {
+        out.retain(|a| *a != A::Update);
+    }
+    if progress.follow_up_pending && !matches!(status, S::Registered | S::Closed | S::Referred | S::Withdrawn) {
         out.push(A::RecordFollowUp);
     }
     out
@@ -297,15 +316,37 @@ impl DisputeInput {
 
 /// A dispute's fields and parties may change only while the buttons offer 修改 (before an
 /// agreement takes effect and while the case is open).
-pub fn check_editable(status: DisputeStatus) -> Result<()> {
-    if actions(status, false).contains(&DisputeAction::Update) {
+pub fn check_editable(status: DisputeStatus, agreement_finalised: bool) -> Result<()> {
+    let progress = Progress { agreement_finalised, ..Progress::default() };
+    if actions(status, progress).contains(&DisputeAction::Update) {
         Ok(())
+    } else if agreement_finalised {
+        Err(Error::rule("本纠纷的调解协议已生效，纠纷和当事人信息不能再修改"))
     } else {
         Err(Error::rule(format!(
             "纠纷当前状态为“{}”，协议已生效或案件已结束，不能再修改纠纷和当事人信息",
             status.label()
         )))
     }
+}
+
+/// A party added by mistake may be deleted while the dispute is editable (no agreement in
+/// effect, the case open), but not below two parties once a session was held: the
+/// session's record names both sides.
+pub fn check_party_removable(
+    status: DisputeStatus,
+    agreement_finalised: bool,
+    parties_left: usize,
+    sessions_held: bool,
+) -> Result<()> {
+    if agreement_finalised {
+        return Err(Error::rule("本纠纷的调解协议已生效，当事人不能删除"));
+    }
+    check_editable(status, agreement_finalised)?;
+    if sessions_held && parties_left < 2 {
+        return Err(Error::rule("已进行过调解，删除后不足两方当事人，不能删除"));
+    }
+    Ok(())
 }
 
 /// What a change of a dispute is compared with: the stored track and dates, and whether a
@@ -395,6 +436,9 @@ pub(crate) mod tests {
             (S::Fulfilling, E::Defaulted, S::Defaulted),
             (S::Defaulted, E::Fulfilled, S::Fulfilled),
             (S::Fulfilled, E::FollowUpHeld, S::Closed),
+            (S::Fulfilling, E::FollowUpNotHeld, S::Mediating),
+            (S::Fulfilled, E::FollowUpNotHeld, S::Mediating),
+            (S::Defaulted, E::FollowUpNotHeld, S::Mediating),
             (S::Registered, E::Referred, S::Referred),
             (S::Mediating, E::Referred, S::Referred),
             (S::Failed, E::Referred, S::Referred),
@@ -412,6 +456,7 @@ pub(crate) mod tests {
             E::Fulfilled,
             E::Defaulted,
             E::FollowUpHeld,
+            E::FollowUpNotHeld,
             E::Referred,
             E::Withdrawn,
         ];
@@ -434,15 +479,22 @@ pub(crate) mod tests {
     #[test]
     fn the_actions_offered_match_the_transitions() {
         use DisputeAction as A;
+        let none = Progress::default();
+        let pending = Progress { follow_up_pending: true, ..none };
+        let reopened = Progress { follow_up_pending: true, agreement_finalised: true };
         assert_eq!(
-            actions(DisputeStatus::Agreed, false),
+            actions(DisputeStatus::Agreed, none),
             [A::Update, A::SaveAgreement, A::FinaliseAgreement, A::Withdraw]
         );
-        assert_eq!(actions(DisputeStatus::Fulfilling, true), [A::RecordFulfilment, A::RecordFollowUp]);
-        assert_eq!(actions(DisputeStatus::Defaulted, false), [A::RecordFulfilment, A::Refer]);
-        assert!(actions(DisputeStatus::Closed, true).is_empty());
+        assert_eq!(actions(DisputeStatus::Fulfilling, pending), [A::RecordFulfilment, A::RecordFollowUp]);
+        assert_eq!(actions(DisputeStatus::Defaulted, none), [A::RecordFulfilment, A::Refer]);
+        assert!(actions(DisputeStatus::Closed, pending).is_empty());
+        // A follow-up found the agreement did not hold: mediation again or referral, and
+        // the next follow-up, but the parties stay as the agreement named them.
+        assert_eq!(actions(DisputeStatus::Mediating, reopened), [A::Mediate, A::Refer, A::Withdraw, A::RecordFollowUp]);
+        assert_eq!(actions(DisputeStatus::Failed, reopened), [A::Refer, A::RecordFollowUp]);
         for s in DisputeStatus::ALL {
-            let acts = actions(*s, false);
+            let acts = actions(*s, none);
             assert_eq!(acts.contains(&A::Refer), next(*s, DisputeEvent::Referred).is_ok(), "{s:?}");
             assert_eq!(acts.contains(&A::Withdraw), next(*s, DisputeEvent::Withdrawn).is_ok(), "{s:?}");
             assert_eq!(acts.contains(&A::FinaliseAgreement), next(*s, DisputeEvent::AgreementFinalised).is_ok());
@@ -468,11 +520,37 @@ pub(crate) mod tests {
     fn a_dispute_is_editable_exactly_while_update_is_offered() {
         use DisputeStatus as S;
         for s in S::ALL {
-            let offered = actions(*s, false).contains(&DisputeAction::Update);
-            assert_eq!(check_editable(*s).is_ok(), offered, "{s:?}");
+            let offered = actions(*s, Progress::default()).contains(&DisputeAction::Update);
+            assert_eq!(check_editable(*s, false).is_ok(), offered, "{s:?}");
+            assert!(check_editable(*s, true).is_err(), "{s:?} with an agreement in effect");
         }
-        let e = check_editable(S::Fulfilling).unwrap_err();
+        let e = check_editable(S::Fulfilling, false).unwrap_err();
         assert!(e.to_string().contains("履行中"), "{e}");
+        let e = check_editable(S::Mediating, true).unwrap_err();
+        assert!(e.to_string().contains("调解协议已生效"), "{e}");
+    }
+
+    #[test]
+    fn a_party_added_by_mistake_may_go_until_an_agreement_takes_effect() {
+        use DisputeStatus as S;
+        // (status, agreement in effect, parties left, a session held, refused with)
+        let cases = [
+            (S::Registered, false, 1, false, None),
+            (S::Mediating, false, 2, true, None),
+            (S::Mediating, false, 1, true, Some("不足两方当事人")),
+            (S::Agreed, false, 2, true, None),
+            (S::Mediating, true, 2, true, Some("调解协议已生效")),
+            (S::Fulfilling, true, 3, true, Some("调解协议已生效")),
+            (S::Withdrawn, false, 2, false, Some("已撤回")),
+        ];
+        for (status, finalised, left, held, refused) in cases {
+            let got = check_party_removable(status, finalised, left, held).err().map(|e| e.to_string());
+            match (got, refused) {
+                (None, None) => {}
+                (Some(msg), Some(want)) => assert!(msg.contains(want), "{status:?}: {msg}"),
+                (got, want) => panic!("{status:?} {finalised} {left} {held}: got {got:?}, want {want:?}"),
+            }
+        }
     }
 
     #[test]

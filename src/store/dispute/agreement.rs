@@ -12,8 +12,8 @@ use super::{Mediation, PARTY_NAMES, input_of, set_status, state};
 use crate::error::{Error, MissingField, Result};
 use crate::model::dispute::{
     AgreementFacts, AgreementInput, DisputeEvent, FulfilmentInput, check_agreement_kind, check_agreement_open,
-    check_exclusions, check_fulfilment_on, check_parties, check_presider, default_kind, follow_up_due, format_number,
-    incomplete, missing_fields, next, settled_before_finalising,
+    check_default_on, check_exclusions, check_fulfilment_on, check_parties, check_presider, default_kind,
+    follow_up_due, format_number, incomplete, missing_fields, next, settled_before_finalising,
 };
 use crate::model::people::opt_date as parse_opt_date;
 use crate::model::time::{parse_date, stamp};
@@ -157,7 +157,9 @@ impl OverdueFulfilment {
     }
 }
 
-/// The dispute's agreement (there is at most one live one).
+/// The dispute's agreement: the draft being written, else the one in effect (the latest
+/// finalised: when a follow-up found an agreement did not hold and mediation settled
+/// again, a new agreement takes effect after it).
 pub fn agreement(conn: &Connection, dispute_id: &str) -> Result<Option<Agreement>> {
     Ok(conn
         .prepare_cached(
@@ -166,20 +168,28 @@ pub fn agreement(conn: &Connection, dispute_id: &str) -> Result<Option<Agreement
                     a.performance_place, a.performance_deadline, a.copies, a.effective_on, a.finalised_at,
                     a.fulfilled_on, a.fulfilment_note, a.defaulted_on
              FROM agreement a LEFT JOIN officer o ON o.id = a.presider_officer_id
-             WHERE a.dispute_id = ?1 AND a.deleted_at IS NULL ORDER BY a.id LIMIT 1",
+             WHERE a.dispute_id = ?1 AND a.deleted_at IS NULL
+             ORDER BY a.finalised_at IS NULL DESC, a.finalised_at DESC, a.id DESC LIMIT 1",
         )?
         .query_row([dispute_id], Agreement::from_row)
         .optional()?)
 }
 
+/// The agreement the dispute's draft is: its agreement, unless that took effect and the
+/// dispute has settled again since (mediation after a follow-up found it did not hold),
+/// when the next agreement is still to be written.
+fn draft_row(conn: &Connection, dispute_id: &str, status: DisputeStatus) -> Result<Option<Agreement>> {
+    Ok(agreement(conn, dispute_id)?.filter(|a| !(a.finalised_at.is_some() && status == DisputeStatus::Agreed)))
+}
+
 /// The agreement's draft fields: the saved draft, or one started from the settled session
 /// (its mediators, recorder and presider) with the kind following the track.
 pub fn draft_of(conn: &Connection, dispute_id: &str) -> Result<AgreementInput> {
-    if let Some(a) = agreement(conn, dispute_id)? {
+    let st = state(conn, dispute_id)?;
+    if let Some(a) = draft_row(conn, dispute_id, st.status)? {
         return Ok(a.input());
     }
-    let track = state(conn, dispute_id)?.track;
-    Ok(draft_from(None, &super::mediation::mediations(conn, dispute_id)?, track))
+    Ok(draft_from(None, &super::mediation::mediations(conn, dispute_id)?, st.track))
 }
 
 /// [`draft_of`] from what is already read: the saved draft, else the settled session's
@@ -261,7 +271,8 @@ pub fn check_agreement(
 ) -> Result<(AgreementKind, Vec<MissingField>)> {
     let draft = draft_of(conn, dispute_id)?;
     let facts = agreement_facts(conn, dispute_id, &draft, today)?;
-    if agreement(conn, dispute_id)?.is_some_and(|a| a.finalised_at.is_some()) {
+    let status = state(conn, dispute_id)?.status;
+    if draft_row(conn, dispute_id, status)?.is_some_and(|a| a.finalised_at.is_some()) {
         return Ok((facts.kind, vec![]));
     }
     Ok((facts.kind, missing_fields(&facts)))
@@ -276,6 +287,8 @@ pub fn overdue_fulfilments(conn: &Connection, today: NaiveDate) -> Result<Vec<Ov
          LEFT JOIN village v ON v.id = d.village_id
          WHERE a.deleted_at IS NULL AND a.finalised_at IS NOT NULL AND a.fulfilled_on IS NULL
            AND a.performance_deadline < ?1 AND d.status IN ('fulfilling', 'defaulted')
+           AND NOT EXISTS (SELECT 1 FROM agreement b WHERE b.dispute_id = a.dispute_id AND b.deleted_at IS NULL
+                           AND b.finalised_at > a.finalised_at)
          ORDER BY a.performance_deadline, d.id"
     );
     let rows = conn
@@ -289,7 +302,7 @@ pub fn overdue_fulfilments(conn: &Connection, today: NaiveDate) -> Result<Vec<Ov
 /// agreement cannot change.
 pub fn save_agreement(tx: &mut Tx<'_>, dispute_id: &str, input: AgreementInput) -> Result<()> {
     let st = state(tx.conn(), dispute_id)?;
-    let existing = agreement(tx.conn(), dispute_id)?;
+    let existing = draft_row(tx.conn(), dispute_id, st.status)?;
     let finalised = existing.as_ref().filter(|a| a.finalised_at.is_some()).map(|a| a.number.as_deref());
     check_agreement_open(finalised, st.status)?;
     let a = input.validate()?;
@@ -342,7 +355,7 @@ fn next_seq(tx: &Tx<'_>, code: &str, kind: AgreementKind, year: i32) -> Result<i
 pub fn finalise(tx: &mut Tx<'_>, dispute_id: &str) -> Result<String> {
     let today = tx.today();
     let st = state(tx.conn(), dispute_id)?;
-    if let Some(a) = agreement(tx.conn(), dispute_id)?.filter(|a| a.finalised_at.is_some()) {
+    if let Some(a) = draft_row(tx.conn(), dispute_id, st.status)?.filter(|a| a.finalised_at.is_some()) {
         return Err(Error::rule(format!(
             "调解协议已于{}生效{}，不能重复生效",
             a.effective_on.unwrap_or_default(),
@@ -396,7 +409,7 @@ pub fn finalise(tx: &mut Tx<'_>, dispute_id: &str) -> Result<String> {
         ];
     }
     // Make sure a row exists (a dispute may be finalised straight from the default draft).
-    if agreement(tx.conn(), dispute_id)?.is_none() {
+    if draft_row(tx.conn(), dispute_id, st.status)?.is_none() {
         save_agreement(tx, dispute_id, draft.clone())?;
     }
     let agreement_id =
@@ -408,12 +421,18 @@ pub fn finalise(tx: &mut Tx<'_>, dispute_id: &str) -> Result<String> {
     tx.update("agreement", &agreement_id, &cols)?;
     set_status(tx, dispute_id, to, &[])?;
     let due = follow_up_due(facts.performance_deadline, effective_on);
-    let fid = tx.new_id();
-    tx.insert(
-        "follow_up",
-        &fid,
-        &[("dispute_id", s(dispute_id)), ("agreement_id", s(&agreement_id)), ("due_on", date(due))],
-    )?;
+    // After a follow-up found the last agreement did not hold, the follow-up it scheduled
+    // now checks this one.
+    let cols = [("dispute_id", s(dispute_id)), ("agreement_id", s(&agreement_id)), ("due_on", date(due))];
+    match super::follow_up::pending(tx.conn(), dispute_id)? {
+        Some(fid) => {
+            tx.update("follow_up", &fid, &cols)?;
+        }
+        None => {
+            let fid = tx.new_id();
+            tx.insert("follow_up", &fid, &cols)?;
+        }
+    }
     Ok(agreement_id)
 }
 
@@ -429,6 +448,9 @@ pub fn record_fulfilment(tx: &mut Tx<'_>, input: FulfilmentInput) -> Result<()> 
         .ok_or_else(|| Error::rule("本纠纷没有已生效的调解协议"))?;
     let on = parse_opt_date("on", "日期", input.on.as_deref())?.unwrap_or(today);
     check_fulfilment_on(on, a.effective_on.as_deref().and_then(parse_date), today)?;
+    if !input.fulfilled {
+        check_default_on(on, a.performance_deadline.as_deref().and_then(parse_date))?;
+    }
     let note = text("note", "履行情况说明", input.note.as_deref(), 2000)?;
     let cols = if input.fulfilled {
         vec![("fulfilled_on", date(on)), ("fulfilment_note", v(note))]

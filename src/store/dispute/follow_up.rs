@@ -1,6 +1,7 @@
 //! Follow-up visits (回访): owns the `follow_up` table. One is scheduled when an
 //! agreement is finalised; recording it (held, and the agreement carried out) closes the
-//! dispute.
+//! dispute. One that finds the agreement did not hold sends the dispute back to mediation
+//! (or on to referral) and schedules the next follow-up.
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row};
@@ -17,7 +18,7 @@ use crate::model::validate::text;
 use crate::store::from_row;
 use crate::store::ledger::{Ledger, Show, column};
 use crate::store::place::get_officer;
-use crate::store::write::{date, v};
+use crate::store::write::{date, s, v};
 use crate::store::{Tx, day_of};
 
 /// A follow-up visit (回访).
@@ -118,6 +119,17 @@ pub(super) fn held_on(conn: &Connection, dispute_id: &str) -> Result<Option<Stri
         .flatten())
 }
 
+/// The dispute's follow-up scheduled and not yet done, if any.
+pub(super) fn pending(conn: &Connection, dispute_id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM follow_up WHERE dispute_id = ?1 AND done_on IS NULL AND deleted_at IS NULL
+             ORDER BY due_on, id LIMIT 1",
+        )?
+        .query_row([dispute_id], |r| r.get("id"))
+        .optional()?)
+}
+
 /// The dispute a live follow-up belongs to.
 pub fn dispute_of(conn: &Connection, follow_up_id: &str) -> Result<Option<String>> {
     Ok(conn
@@ -152,6 +164,8 @@ fn pending_row(r: &Row<'_>) -> rusqlite::Result<Pending> {
 }
 
 /// Records a follow-up; when the agreement was carried out and it held, the dispute closes.
+/// When it did not hold, the dispute goes back to mediation (调解中: mediation again, or
+/// referral) and the next follow-up is scheduled `refollow_days` later.
 /// Returns the follow-up's id.
 pub fn record_follow_up(tx: &mut Tx<'_>, input: FollowUpInput) -> Result<String> {
     let today = tx.today();
@@ -206,6 +220,26 @@ pub fn record_follow_up(tx: &mut Tx<'_>, input: FollowUpInput) -> Result<String>
     if input.held && st.status == DisputeStatus::Fulfilled {
         let to = next(st.status, DisputeEvent::FollowUpHeld)?;
         set_status(tx, &dispute_id, to, &[("closed_on", date(done_on))])?;
+    }
+    if !input.held {
+        if matches!(st.status, DisputeStatus::Fulfilling | DisputeStatus::Fulfilled | DisputeStatus::Defaulted) {
+            let to = next(st.status, DisputeEvent::FollowUpNotHeld)?;
+            set_status(tx, &dispute_id, to, &[])?;
+        }
+        let agreement: Option<String> =
+            tx.conn()
+                .query_row("SELECT agreement_id FROM follow_up WHERE id = ?1", [&fid], |r| r.get("agreement_id"))?;
+        let days = crate::model::warning::WarningRules::default().refollow_days;
+        let next_id = tx.new_id();
+        tx.insert(
+            "follow_up",
+            &next_id,
+            &[
+                ("dispute_id", s(&dispute_id)),
+                ("agreement_id", v(agreement)),
+                ("due_on", date(done_on + chrono::Duration::days(i64::from(days)))),
+            ],
+        )?;
     }
     Ok(fid)
 }

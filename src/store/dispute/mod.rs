@@ -21,12 +21,12 @@ pub use agreement::{Agreement, OverdueFulfilment, check_agreement, draft_of, fin
 pub use agreement::{agreement, record_fulfilment, save_agreement};
 pub use follow_up::{FollowUp, FollowUpDue, follow_ups_due, record_follow_up};
 pub use mediation::{Mediation, add_mediation};
-pub use party::{Party, add_party, parties, party_input, update_party};
+pub use party::{Party, add_party, delete_party, parties, party_input, update_party};
 
 use crate::error::{Error, MissingField, Result};
 use crate::model::dispute::{
-    AgreementInput, DisputeAction, DisputeEvent, DisputeInput, DisputeStored, ValidDispute, actions, check_editable,
-    check_exclusions, check_fixed_after_session, next, next_levels,
+    AgreementInput, DisputeAction, DisputeEvent, DisputeInput, DisputeStored, Progress, ValidDispute, actions,
+    check_editable, check_exclusions, check_fixed_after_session, next, next_levels,
 };
 use crate::model::people::{opt_date as parse_opt_date, up_to_today};
 use crate::model::time::parse_date;
@@ -226,6 +226,8 @@ pub(crate) struct State {
     pub(crate) received_on: NaiveDate,
     pub(crate) assessment_on: Option<NaiveDate>,
     pub(crate) exclusions: Vec<Exclusion>,
+    /// An agreement took effect (it stays when mediation starts again).
+    pub(crate) agreement_finalised: bool,
 }
 
 fn day(s: Option<String>) -> Option<NaiveDate> {
@@ -244,6 +246,7 @@ impl State {
             received_on: day(r.get("received_on")?).unwrap_or_default(),
             assessment_on: day(r.get("assessment_on")?),
             exclusions: exclusions(r)?,
+            agreement_finalised: r.get("agreement_finalised")?,
         })
     }
 
@@ -260,8 +263,10 @@ impl State {
 
 pub(crate) fn state(conn: &Connection, id: &str) -> Result<State> {
     conn.prepare_cached(
-        "SELECT status, track, received_on, assessment_on, exclusions FROM dispute
-         WHERE id = ?1 AND deleted_at IS NULL",
+        "SELECT status, track, received_on, assessment_on, exclusions,
+                EXISTS (SELECT 1 FROM agreement a WHERE a.dispute_id = dispute.id AND a.deleted_at IS NULL
+                        AND a.finalised_at IS NOT NULL) AS agreement_finalised
+         FROM dispute WHERE id = ?1 AND deleted_at IS NULL",
     )?
     .query_row([id], State::from_row)
     .optional()?
@@ -360,16 +365,22 @@ pub fn get(conn: &Connection, id: &str, today: NaiveDate) -> Result<Dispute> {
     d.agreement = agreement(conn, id)?;
     d.follow_ups = follow_up::follow_ups(conn, id)?;
     d.mediation_levels = next_levels(d.track, d.mediations.iter().map(|m| m.level).max());
-    if d.agreement.as_ref().is_none_or(|a| a.finalised_at.is_none()) {
-        d.agreement_draft = Some(agreement::draft_from(d.agreement.as_ref(), &d.mediations, d.track));
+    // A draft while none took effect, and again when mediation settled anew after a
+    // follow-up found the agreement in effect did not hold.
+    let saved = d.agreement.as_ref().filter(|a| a.finalised_at.is_none());
+    if saved.is_some() || d.agreement.is_none() || d.status == DisputeStatus::Agreed {
+        d.agreement_draft = Some(agreement::draft_from(saved, &d.mediations, d.track));
     }
     d.incidents = incident::linked_to_dispute(conn, id, d.incident_id.as_deref())?;
     if matches!(d.status, DisputeStatus::Agreed) {
         d.missing = check_agreement(conn, id, today)?.1;
     }
-    let pending = d.follow_ups.iter().any(|f| f.done_on.is_none());
+    let progress = Progress {
+        follow_up_pending: d.follow_ups.iter().any(|f| f.done_on.is_none()),
+        agreement_finalised: state(conn, id)?.agreement_finalised,
+    };
     d.next_actions =
-        actions(d.status, pending).into_iter().map(|action| ActionInfo { action, label: action.label() }).collect();
+        actions(d.status, progress).into_iter().map(|action| ActionInfo { action, label: action.label() }).collect();
     Ok(d)
 }
 
@@ -419,8 +430,8 @@ pub fn list(conn: &Connection, f: &DisputeFilter) -> Result<DisputePage> {
     let sql = format!(
         "SELECT d.id, d.received_on, d.title, d.kind, d.track, d.status, v.name AS village_name,
                 o.name AS officer_name, {PARTY_NAMES} AS party_names, d.amount_involved,
-                (SELECT a.number FROM agreement a WHERE a.dispute_id = d.id AND a.deleted_at IS NULL LIMIT 1)
-                  AS agreement_number
+                (SELECT a.number FROM agreement a WHERE a.dispute_id = d.id AND a.deleted_at IS NULL
+                 ORDER BY a.finalised_at IS NULL, a.finalised_at DESC, a.id DESC LIMIT 1) AS agreement_number
          FROM dispute d LEFT JOIN village v ON v.id = d.village_id LEFT JOIN officer o ON o.id = d.officer_id
          WHERE {filter} ORDER BY d.received_on DESC, d.id DESC LIMIT ?10 OFFSET ?11"
     );
@@ -507,7 +518,7 @@ pub fn create(tx: &mut Tx<'_>, mut input: DisputeInput) -> Result<String> {
 /// once a session was held; a finalised or ended dispute cannot change at all.
 pub fn update(tx: &mut Tx<'_>, id: &str, input: DisputeInput) -> Result<()> {
     let st = state(tx.conn(), id)?;
-    check_editable(st.status)?;
+    check_editable(st.status, st.agreement_finalised)?;
     let d = input.validate(tx.today())?;
     let held = !mediation::mediations(tx.conn(), id)?.is_empty();
     check_fixed_after_session(&st.stored(held), &d)?;

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::{check_editable, state};
 use crate::error::{Error, Result};
-use crate::model::dispute::{PartyFacts, PartyInput, check_person_link};
+use crate::model::dispute::{PartyFacts, PartyInput, check_party_removable, check_person_link};
 use crate::model::time::{age_on, parse_date};
 use crate::model::{PartyKind, PartyRole, Sex};
 use crate::store::from_row;
@@ -235,7 +235,8 @@ pub(super) fn insert_party(
 
 /// Adds a party to a dispute that is still open to changes.
 pub fn add_party(tx: &mut Tx<'_>, dispute_id: &str, input: PartyInput) -> Result<String> {
-    check_editable(state(tx.conn(), dispute_id)?.status)?;
+    let st = state(tx.conn(), dispute_id)?;
+    check_editable(st.status, st.agreement_finalised)?;
     let sort: i64 = tx.conn().query_row(
         "SELECT coalesce(max(sort), -1) + 1 AS next FROM party WHERE dispute_id = ?1 AND deleted_at IS NULL",
         [dispute_id],
@@ -247,7 +248,8 @@ pub fn add_party(tx: &mut Tx<'_>, dispute_id: &str, input: PartyInput) -> Result
 /// Changes a party (the input is the whole party, as edited).
 pub fn update_party(tx: &mut Tx<'_>, id: &str, input: PartyInput) -> Result<String> {
     let (dispute_id, before) = party_input_of(tx.conn(), id)?;
-    check_editable(state(tx.conn(), &dispute_id)?.status)?;
+    let st = state(tx.conn(), &dispute_id)?;
+    check_editable(st.status, st.agreement_finalised)?;
     let today = tx.today();
     // A newly linked resident fills what is blank; an existing link keeps what was edited.
     let input =
@@ -255,6 +257,23 @@ pub fn update_party(tx: &mut Tx<'_>, id: &str, input: PartyInput) -> Result<Stri
     let person_id = input.person_id.clone().filter(|s| !s.trim().is_empty());
     let facts = input.validate("", today)?;
     tx.update("party", id, &party_cols(&dispute_id, person_id, &facts))?;
+    Ok(dispute_id)
+}
+
+/// Deletes a party added by mistake (deletion is a column: the row stays, marked deleted).
+/// Refused once an agreement took effect, once the case ended, and below two parties after
+/// a session. Returns the dispute's id.
+pub fn delete_party(tx: &mut Tx<'_>, id: &str) -> Result<String> {
+    let (dispute_id, _) = party_input_of(tx.conn(), id)?;
+    let st = state(tx.conn(), &dispute_id)?;
+    let left: i64 = tx.conn().query_row(
+        "SELECT count(*) AS n FROM party WHERE dispute_id = ?1 AND id <> ?2 AND deleted_at IS NULL",
+        [&dispute_id, id],
+        |r| r.get("n"),
+    )?;
+    let sessions_held = !super::mediation::mediations(tx.conn(), &dispute_id)?.is_empty();
+    check_party_removable(st.status, st.agreement_finalised, left as usize, sessions_held)?;
+    tx.delete("party", id)?;
     Ok(dispute_id)
 }
 

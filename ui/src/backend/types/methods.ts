@@ -101,6 +101,7 @@ export const METHODS = [
   "outreach.list", // 某月宣传活动
   "outreach.totals", // 各村全年宣传合计
   "party.add", // 添加当事人
+  "party.delete", // 删除误添加的当事人（协议生效后不能删除）
   "party.update", // 修改当事人（只传需要修改的字段）
   "patrol.create", // 登记巡逻及发现
   "patrol.list", // 某月巡逻记录
@@ -244,6 +245,7 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "outreach.list": "某月宣传活动",
   "outreach.totals": "各村全年宣传合计",
   "party.add": "添加当事人",
+  "party.delete": "删除误添加的当事人（协议生效后不能删除）",
   "party.update": "修改当事人（只传需要修改的字段）",
   "patrol.create": "登记巡逻及发现",
   "patrol.list": "某月巡逻记录",
