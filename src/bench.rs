@@ -159,6 +159,8 @@ pub fn run(api: &mut Api, n: usize, seed: u64) -> Result<BenchReport> {
         ("household.list（按少见标签）", r#"{"tag": "disabled", "page_size": 20}"#.into()),
         ("dispute.list", r#"{"page": 1, "page_size": 20}"#.into()),
         ("dispute.list（按户）", format!(r#"{{"household_id": "{household}"}}"#)),
+        ("dispute.list（按预警等级排序）", r#"{"sort": "risk", "page_size": 20}"#.into()),
+        ("warning.list", "{}".into()),
         ("errand.list", r#"{"page": 1, "page_size": 20}"#.into()),
         ("errand.list（按户）", format!(r#"{{"household_id": "{household}"}}"#)),
         ("errand.overdue", "{}".into()),

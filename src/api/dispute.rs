@@ -158,7 +158,7 @@ impl Api {
 
     /// A page of disputes.
     pub fn dispute_list(&mut self, filter: DisputeFilter) -> Result<DisputePage> {
-        dispute::list(self.store.conn(), &filter)
+        dispute::list(self.store.conn(), &filter, self.today())
     }
 
     /// Adds a party.
@@ -291,7 +291,7 @@ pub(super) fn methods() -> Vec<Method> {
         ),
         method!(
             "dispute.list",
-            "纠纷列表（按状态、类型、村、调解类型、受理日期、名称筛选，分页）",
+            "纠纷列表（按状态、类型、村、调解类型、受理日期、名称、预警等级筛选，可按预警排序，分页）",
             DisputeFilter,
             Anyone,
             List,

@@ -19,6 +19,7 @@ pub mod permission;
 mod prevention;
 mod security;
 mod sync;
+mod warning;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -55,6 +56,7 @@ pub use sync::{
     SyncImportRequest, SyncNetworkRequest,
 };
 pub use sync::{ConflictListRequest, ConflictRestoreRequest, StatusRequest};
+pub use warning::{WarningRequest, WordsRequest};
 
 /// The core, open on one database (a post's, or HQ's), and who is using it (see the
 /// `security` module for the setup and secured modes).
@@ -157,6 +159,7 @@ fn registry() -> Vec<Method> {
     all.extend(security::methods());
     all.extend(sync::methods());
     all.extend(docs::methods());
+    all.extend(warning::methods());
     all
 }
 

@@ -181,8 +181,15 @@ mod tests {
         assert!(allows(gate("mediation.add").0, Role::Auxiliary, false));
         assert!(!allows(gate("mediation.add").0, Role::Auxiliary, true));
         // The post's villages and groups are set up by the admin, like its other settings.
-        for m in ["village.create", "village.update", "village.delete", "group.create", "group.rename", "group.delete"]
-        {
+        for m in [
+            "village.create",
+            "village.update",
+            "village.delete",
+            "group.create",
+            "group.rename",
+            "group.delete",
+            "warning.words_save",
+        ] {
             assert_eq!(gate(m).0, Need::Admin, "{m}");
         }
         for m in ["session.login", "session.logout", "session.current"] {
@@ -237,6 +244,9 @@ mod tests {
             ("audit.list", None),
             ("audit.verify", None),
             ("backup.create", Some("export")),
+            ("warning.list", Some("list")),
+            ("warning.settings", None),
+            ("warning.words_save", Some("update")),
             ("party.delete", Some("delete")),
         ];
         for (m, want) in cases {

@@ -1,6 +1,6 @@
 //! Deterministic demo data for a post: villages and groups, officers, households with
 //! 2- and 3-character Chinese names and valid ID numbers, visits, and (in the submodules)
-//! disputes at every stage, errands in every status and incidents.
+//! disputes at every stage, errands in every status, incidents and a dispute at risk.
 //!
 //! The same seed gives the same people, numbers and texts; dates are laid out relative to
 //! the clock's today, so a fresh demo always has follow-ups due and errands overdue.
@@ -10,6 +10,7 @@ mod dispute;
 mod errand;
 mod incident;
 mod prevention;
+mod warning;
 
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
@@ -238,6 +239,7 @@ fn fill(d: &mut Demo<'_>, opts: DemoOptions, number: u32) -> Result<()> {
     dispute::generate(d)?;
     errand::generate(d)?;
     incident::generate(d)?;
+    warning::generate(d)?;
     prevention::generate(d)?;
     Ok(())
 }

@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_audit_anchor.sql"),
     include_str!("migrations/0010_refusal.sql"),
     include_str!("migrations/0011_county.sql"),
+    include_str!("migrations/0012_warning.sql"),
 ];
 
 /// The schema version this build writes.

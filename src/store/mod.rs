@@ -25,6 +25,7 @@ pub mod prevention;
 pub mod search;
 pub mod seed;
 pub mod user;
+pub mod warning;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -86,6 +87,7 @@ pub const SYNCED_TABLES: &[&str] = &[
     "feedback",
     "five_nones",
     "assignment",
+    "warning_rules",
 ];
 
 /// An open post database.
@@ -417,4 +419,6 @@ sql_enum!(
     HazardStatus,
     OutreachTopic,
     FeedbackChannel,
+    RiskLevel,
+    RiskSignal,
 );

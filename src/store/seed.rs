@@ -1,5 +1,5 @@
-//! Reference data every node starts with: the working-day calendar and the default errand
-//! catalogue ("6 大类 23 项").
+//! Reference data every node starts with: the working-day calendar, the default errand
+//! catalogue ("6 大类 23 项") and the county's warning rules (the defaults, `{}`).
 //!
 //! Seed rows have ids derived from their content (UUIDv5) and carry the genesis clock, so
 //! every node seeds the very same rows and any real edit, on any node, wins over a seed.
@@ -14,12 +14,12 @@ use crate::model::calendar::SEED_2025_2026;
 use crate::store::write::{s, v};
 use crate::store::{Store, get_meta, set_meta};
 
-const SEED_VERSION: i64 = 1;
-const NAMESPACE: Uuid = Uuid::from_u128(0x6b1f_2c2e_9a43_4c1e_8f0e_5d6a_7b8c_9d0e);
+const SEED_VERSION: i64 = 2;
+pub(crate) const NAMESPACE: Uuid = Uuid::from_u128(0x6b1f_2c2e_9a43_4c1e_8f0e_5d6a_7b8c_9d0e);
 
 /// The tables of reference data: every node seeds them alike and receives every row of
 /// them by sync.
-pub const REFERENCE: &[&str] = &["holiday", "service_item"];
+pub const REFERENCE: &[&str] = &["holiday", "service_item", "warning_rules"];
 
 /// The default service catalogue: (category, item, usual days, materials).
 pub const CATALOGUE: &[(&str, &str, i64, &str)] = &[
@@ -87,6 +87,12 @@ pub fn ensure(store: &mut Store) -> Result<()> {
                     Hlc::GENESIS,
                 )?;
             }
+        }
+        let rules = crate::store::warning::rules_id();
+        let exists: Option<i64> =
+            tx.conn().query_row("SELECT 1 FROM warning_rules WHERE id = ?1", [&rules], |r| r.get(0)).optional()?;
+        if exists.is_none() {
+            tx.insert_stamped("warning_rules", &rules, &[("settings", s("{}"))], Hlc::GENESIS)?;
         }
         set_meta(tx.conn(), "seed_version", &SEED_VERSION.to_string())?;
         Ok(())

@@ -2,8 +2,8 @@
 //! takes from it ([`Intake`]).
 //!
 //! The rule, generic over [`SYNCED_TABLES`] (a new table is covered by its columns):
-//! 1. Reference data ([`REFERENCE`]: the holiday calendar, the service catalogue) goes to
-//!    every post.
+//! 1. Reference data ([`REFERENCE`]: the holiday calendar, the service catalogue, the
+//!    county's warning rules) goes to every post.
 //! 2. A `village` row goes to a post whose enrolled village codes include its `code`.
 //! 3. Any other row follows its village: its own `village_id`, else the village of the row
 //!    its `household_id`, `dispute_id` or `person_id` points to (followed up to four steps:

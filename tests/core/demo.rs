@@ -12,7 +12,7 @@ fn demo_errands_and_incidents_cover_every_status_and_disposition() {
     let mut post = Post::new();
     let summary = generate(&mut post.api, DemoOptions { households: 400, seed: 7 }).expect("demo");
     assert_eq!(summary.errands, 40, "one errand per ten households");
-    assert_eq!(summary.incidents, 34, "one incident per twelve households");
+    assert_eq!(summary.incidents, 35, "one incident per twelve households, and the fight of the dispute at risk");
 
     let board = post.call("errand.board", json!({"limit": 200}));
     for column in board["columns"].as_array().unwrap() {
@@ -26,7 +26,7 @@ fn demo_errands_and_incidents_cover_every_status_and_disposition() {
     assert!(mailed.iter().all(|e| e["tracking_no"].is_string() && e["delivery_address"].is_string()));
 
     let all = post.call("incident.list", json!({"page_size": 100}));
-    assert_eq!(all["total"], 34);
+    assert_eq!(all["total"], 35);
     let items = all["items"].as_array().unwrap();
     assert!(items.iter().any(|i| i["kind"] == "fraud"));
     let cases: Vec<_> = items.iter().filter(|i| i["disposition"] == "case_opened").collect();

@@ -69,6 +69,9 @@ fn a_follow_up_that_finds_the_agreement_did_not_hold_offers_mediation_again_or_r
     let next: Vec<&Value> = after["follow_ups"].as_array().unwrap().iter().filter(|u| u["done_on"].is_null()).collect();
     assert_eq!(next.len(), 1);
     assert_eq!(next[0]["due_on"], "2026-12-08", "the next follow-up, the county's 15 days later");
+    let signals: Vec<&str> =
+        after["risk"]["reasons"].as_array().unwrap().iter().map(|r| r["signal"].as_str().unwrap()).collect();
+    assert_eq!(signals, ["threat_words", "not_held"], "the new risk noted, and the failed follow-up");
     let e = post.refused("dispute.update", json!({"id": d, "title": "改名"}));
     assert!(e["message"].as_str().unwrap().contains("调解协议已生效"), "{e}");
 

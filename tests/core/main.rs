@@ -25,3 +25,4 @@ mod lists;
 mod people;
 mod prevention;
 mod security;
+mod warning;

@@ -22,7 +22,7 @@ use crate::model::IncidentKind;
 
 /// A record a warning points at, for the officer to open.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "RiskRecord"))]
 pub struct RecordRef {
     /// Its table: `dispute`, `incident`, `mediation`, `agreement`, `follow_up`, `person`.
     pub table: String,

@@ -165,7 +165,7 @@ fn pending_row(r: &Row<'_>) -> rusqlite::Result<Pending> {
 
 /// Records a follow-up; when the agreement was carried out and it held, the dispute closes.
 /// When it did not hold, the dispute goes back to mediation (调解中: mediation again, or
-/// referral) and the next follow-up is scheduled `refollow_days` later.
+/// referral) and the next follow-up is scheduled the county's `refollow_days` later.
 /// Returns the follow-up's id.
 pub fn record_follow_up(tx: &mut Tx<'_>, input: FollowUpInput) -> Result<String> {
     let today = tx.today();
@@ -229,7 +229,7 @@ pub fn record_follow_up(tx: &mut Tx<'_>, input: FollowUpInput) -> Result<String>
         let agreement: Option<String> =
             tx.conn()
                 .query_row("SELECT agreement_id FROM follow_up WHERE id = ?1", [&fid], |r| r.get("agreement_id"))?;
-        let days = crate::model::warning::WarningRules::default().refollow_days;
+        let days = crate::store::warning::rules(tx.conn())?.refollow_days;
         let next_id = tx.new_id();
         tx.insert(
             "follow_up",

@@ -11,6 +11,8 @@ pub mod follow_up;
 pub mod mediation;
 pub mod party;
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -31,16 +33,18 @@ use crate::model::dispute::{
 use crate::model::people::{opt_date as parse_opt_date, up_to_today};
 use crate::model::time::parse_date;
 use crate::model::validate::{required, text};
+use crate::model::warning::Risk;
 use crate::model::{
     AgreementKind, DisputeKind, DisputeSource, DisputeStatus, Exclusion, Grade, MediationLevel, MediationOutcome,
-    SecurityOffence, Track,
+    RiskLevel, SecurityOffence, Track,
 };
 use crate::store::from_row;
 use crate::store::incident::IncidentRef;
 use crate::store::ledger::{Ledger, Show, column};
 use crate::store::place::{get_officer, village_name};
+use crate::store::warning::{each, id_list};
 use crate::store::write::{date, opt_date, v};
-use crate::store::{Tx, incident, json_list, list_json, page_bounds};
+use crate::store::{Tx, incident, json_list, list_json, page_bounds, warning};
 
 // ───── what the screens receive ─────
 
@@ -141,6 +145,8 @@ pub struct Dispute {
     pub agreement_draft: Option<AgreementInput>,
     /// 关联警情: the incident the dispute names and those that name the dispute.
     pub incidents: Vec<IncidentRef>,
+    /// 风险预警: the level and its reasons (computed now, from the records as they are).
+    pub risk: Risk,
 }
 
 /// One row of the disputes list.
@@ -171,6 +177,24 @@ pub struct DisputeRow {
     pub amount_involved: i64,
     /// 协议编号.
     pub agreement_number: Option<String>,
+    /// 预警等级 (an open dispute at risk).
+    pub risk_level: Option<RiskLevel>,
+    /// 预警等级 in Chinese.
+    pub risk_level_label: Option<&'static str>,
+    /// The risk's points.
+    pub risk_points: u32,
+}
+
+/// How the disputes list is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeSort {
+    /// Newest intake first.
+    #[default]
+    Received,
+    /// The highest warning first (then the most points, the oldest intake).
+    Risk,
 }
 
 /// A page of disputes.
@@ -210,6 +234,10 @@ pub struct DisputeFilter {
     pub person_id: Option<String>,
     /// Only disputes a member of this household is a party to.
     pub household_id: Option<String>,
+    /// Only open disputes at this warning level.
+    pub level: Option<RiskLevel>,
+    /// Order (default: newest intake first).
+    pub sort: Option<DisputeSort>,
     /// Page, from 1.
     pub page: Option<u32>,
     /// Page size (default 20, at most 100).
@@ -343,6 +371,7 @@ impl Dispute {
             mediation_levels: vec![],
             agreement_draft: None,
             incidents: vec![],
+            risk: Risk::default(),
         })
     }
 }
@@ -381,6 +410,7 @@ pub fn get(conn: &Connection, id: &str, today: NaiveDate) -> Result<Dispute> {
     };
     d.next_actions =
         actions(d.status, progress).into_iter().map(|action| ActionInfo { action, label: action.label() }).collect();
+    d.risk = warning::risk_of(conn, id, today)?;
     Ok(d)
 }
 
@@ -404,12 +434,27 @@ impl DisputeRow {
             party_names: r.get::<_, Option<String>>("party_names")?.unwrap_or_default(),
             amount_involved: r.get("amount_involved")?,
             agreement_number: r.get("agreement_number")?,
+            risk_level: None,
+            risk_level_label: None,
+            risk_points: 0,
         })
     }
 }
 
-/// A page of disputes, newest intake first.
-pub fn list(conn: &Connection, f: &DisputeFilter) -> Result<DisputePage> {
+/// A row of the list, without its risk, as a query over `dispute d`.
+fn row_sql() -> String {
+    format!(
+        "SELECT d.id, d.received_on, d.title, d.kind, d.track, d.status, v.name AS village_name,
+                o.name AS officer_name, {PARTY_NAMES} AS party_names, d.amount_involved,
+                (SELECT a.number FROM agreement a WHERE a.dispute_id = d.id AND a.deleted_at IS NULL
+                 ORDER BY a.finalised_at IS NULL, a.finalised_at DESC, a.id DESC LIMIT 1) AS agreement_number
+         FROM dispute d LEFT JOIN village v ON v.id = d.village_id LEFT JOIN officer o ON o.id = d.officer_id"
+    )
+}
+
+/// A page of disputes as of `today`, newest intake first, or the highest warning first;
+/// each row with its warning level, computed now.
+pub fn list(conn: &Connection, f: &DisputeFilter, today: NaiveDate) -> Result<DisputePage> {
     let (page, page_size, limit, offset) = page_bounds(f.page, f.page_size);
     let from = parse_opt_date("received_from", "受理日期（起）", f.received_from.as_deref())?.map(|d| d.to_string());
     let to = parse_opt_date("received_to", "受理日期（止）", f.received_to.as_deref())?.map(|d| d.to_string());
@@ -424,20 +469,63 @@ pub fn list(conn: &Connection, f: &DisputeFilter) -> Result<DisputePage> {
         crate::store::search::involving("dispute", "d", 8, 9, person.is_some(), household.is_some())
     );
     let args = params![f.status, f.kind, f.village_id, f.track, from, to, words, person, household];
-    let total: i64 = conn
-        .prepare_cached(&format!("SELECT count(*) FROM dispute d WHERE {filter}"))?
-        .query_row(args, |r| r.get(0))?;
-    let sql = format!(
-        "SELECT d.id, d.received_on, d.title, d.kind, d.track, d.status, v.name AS village_name,
-                o.name AS officer_name, {PARTY_NAMES} AS party_names, d.amount_involved,
-                (SELECT a.number FROM agreement a WHERE a.dispute_id = d.id AND a.deleted_at IS NULL
-                 ORDER BY a.finalised_at IS NULL, a.finalised_at DESC, a.id DESC LIMIT 1) AS agreement_number
-         FROM dispute d LEFT JOIN village v ON v.id = d.village_id LEFT JOIN officer o ON o.id = d.officer_id
-         WHERE {filter} ORDER BY d.received_on DESC, d.id DESC LIMIT ?10 OFFSET ?11"
-    );
-    let args = params![f.status, f.kind, f.village_id, f.track, from, to, words, person, household, limit, offset];
-    let items =
-        conn.prepare_cached(&sql)?.query_map(args, DisputeRow::from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let by_risk = f.sort == Some(DisputeSort::Risk);
+    let (total, mut items) = if f.level.is_none() && !by_risk {
+        let total: i64 = conn
+            .prepare_cached(&format!("SELECT count(*) FROM dispute d WHERE {filter}"))?
+            .query_row(args, |r| r.get(0))?;
+        let sql = format!("{} WHERE {filter} ORDER BY d.received_on DESC, d.id DESC LIMIT ?10 OFFSET ?11", row_sql());
+        let args = params![f.status, f.kind, f.village_id, f.track, from, to, words, person, household, limit, offset];
+        let items =
+            conn.prepare_cached(&sql)?.query_map(args, DisputeRow::from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        (total, items)
+    } else {
+        // Levels are computed, not stored: judge every dispute the filter keeps (the open
+        // ones have levels), then order and page.
+        let sql = format!("SELECT d.id, d.status FROM dispute d WHERE {filter} ORDER BY d.received_on DESC, d.id DESC");
+        let all: Vec<(String, DisputeStatus)> = conn
+            .prepare_cached(&sql)?
+            .query_map(args, |r| Ok((r.get("id")?, r.get("status")?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let open: Vec<String> =
+            all.iter().filter(|(_, s)| crate::model::warning::is_open(*s)).map(|(id, _)| id.clone()).collect();
+        let judged = warning::risk::risks(conn, &open, today)?;
+        let level_of: HashMap<&str, (Option<RiskLevel>, u32)> =
+            judged.iter().map(|w| (w.dispute_id.as_str(), (w.risk.level, w.risk.points))).collect();
+        let mut ids: Vec<&str> = all
+            .iter()
+            .map(|(id, _)| id.as_str())
+            .filter(|id| f.level.is_none() || level_of.get(id).and_then(|l| l.0) == f.level)
+            .collect();
+        if by_risk {
+            let rank = |id: &str| {
+                let (l, p) = level_of.get(id).copied().unwrap_or((None, 0));
+                (warning::risk::level_rank(l), std::cmp::Reverse(p))
+            };
+            // Stable: within a rank, the list's own order (newest intake first).
+            ids.sort_by_key(|id| rank(id));
+        }
+        let total = ids.len() as i64;
+        let shown: Vec<&str> = ids.into_iter().skip(offset as usize).take(limit as usize).collect();
+        let order: HashMap<&str, usize> = shown.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        let mut items = conn
+            .prepare_cached(&format!("{} WHERE d.id IN {}", row_sql(), each(1)))?
+            .query_map([id_list(&shown)], DisputeRow::from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        items.sort_by_key(|d| order.get(d.id.as_str()).copied().unwrap_or(usize::MAX));
+        (total, items)
+    };
+    let open: Vec<String> =
+        items.iter().filter(|d| crate::model::warning::is_open(d.status)).map(|d| d.id.clone()).collect();
+    let judged: HashMap<String, Risk> =
+        warning::risk::risks(conn, &open, today)?.into_iter().map(|w| (w.dispute_id, w.risk)).collect();
+    for d in &mut items {
+        if let Some(r) = judged.get(&d.id) {
+            d.risk_level = r.level;
+            d.risk_level_label = r.level_label;
+            d.risk_points = r.points;
+        }
+    }
     Ok(DisputePage { total, page, page_size, items })
 }
 
@@ -722,7 +810,7 @@ pub(crate) mod tests {
         assert_eq!((d.title.as_str(), d.received_on.as_str()), ("王某与李某宅基地边界纠纷", "2026-11-20"));
         assert_eq!((d.status, d.status_label, d.kind_label), (DisputeStatus::Registered, "已受理", "邻里"));
         assert_eq!(d.parties.len(), 2);
-        let page = list(store.conn(), &DisputeFilter::default()).unwrap();
+        let page = list(store.conn(), &DisputeFilter::default(), store.clock().today()).unwrap();
         assert_eq!(page.total, 1);
         assert_eq!(page.items[0].party_names, "王建国、李长林");
         let input = input_of(store.conn(), &id).unwrap();

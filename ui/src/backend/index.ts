@@ -86,6 +86,7 @@ import type {
   VolunteerInput,
   Written,
 } from "./types";
+import type { WarningList, WarningRequest, WarningSettings } from "./types";
 import type {
   AssignmentReceived,
   AuditCheck,
@@ -223,6 +224,8 @@ export const backend = {
   party: {
     add: (p: { dispute_id: string } & PartyInput) => call<Party>("party.add", p),
     update: (p: Update<PartyInput>) => call<Party>("party.update", p),
+    /** Deletes a party added by mistake (refused once an agreement took effect). */
+    delete: (id: string) => call<Dispute>("party.delete", { id }),
   },
   mediation: {
     add: (p: MediationInput) => call<Dispute>("mediation.add", p),
@@ -238,6 +241,13 @@ export const backend = {
   followup: {
     record: (p: FollowUpInput) => call<Dispute>("followup.record", p),
     due: (on?: string) => call<FollowUpDue[]>("followup.due", { on }),
+  },
+  warning: {
+    /** The open disputes at risk, the highest first, with their reasons. */
+    list: (p: WarningRequest = {}) => call<WarningList>("warning.list", p),
+    settings: () => call<WarningSettings>("warning.settings"),
+    /** The post's own threat words; `null` goes back to the county's. */
+    saveWords: (words: string[] | null) => call<WarningSettings>("warning.words_save", words === null ? {} : { words }),
   },
   prevention: {
     month: (month: string) => call<PreventionMonth>("prevention.month", { month }),

@@ -13,6 +13,7 @@ import type { Mediation } from "./Mediation";
 import type { MediationLevel } from "./MediationLevel";
 import type { MissingField } from "./MissingField";
 import type { Party } from "./Party";
+import type { Risk } from "./Risk";
 import type { SecurityOffence } from "./SecurityOffence";
 import type { Track } from "./Track";
 
@@ -182,4 +183,8 @@ agreement_draft: AgreementInput | null,
 /**
  * 关联警情: the incident the dispute names and those that name the dispute.
  */
-incidents: Array<IncidentRef>, };
+incidents: Array<IncidentRef>, 
+/**
+ * 风险预警: the level and its reasons (computed now, from the records as they are).
+ */
+risk: Risk, };

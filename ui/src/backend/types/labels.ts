@@ -34,6 +34,8 @@ import type { OutreachTopic } from "./OutreachTopic";
 import type { FeedbackChannel } from "./FeedbackChannel";
 import type { LedgerKind } from "./LedgerKind";
 import type { SearchMatch } from "./SearchMatch";
+import type { RiskLevel } from "./RiskLevel";
+import type { RiskSignal } from "./RiskSignal";
 
 /** 纠纷类型: code → 中文 */
 export const DisputeKindLabel: Record<DisputeKind, string> = {
@@ -350,6 +352,29 @@ export const SearchMatchLabel: Record<SearchMatch, string> = {
   id_number: "公民身份号码",
   phone: "联系电话",
   address: "住址",
+};
+
+/** 预警等级: code → 中文 */
+export const RiskLevelLabel: Record<RiskLevel, string> = {
+  red: "红色预警",
+  orange: "橙色预警",
+  yellow: "黄色预警",
+};
+
+/** 预警信号: code → 中文 */
+export const RiskSignalLabel: Record<RiskSignal, string> = {
+  repeat_party: "当事人重复涉纠纷",
+  same_pair: "双方再次发生纠纷",
+  cross_post: "当事人在其他警务室涉纠纷",
+  incident: "关联警情",
+  violent_incident: "关联暴力警情",
+  fulfilment_overdue: "协议逾期未履行",
+  not_held: "回访发现协议未落实",
+  failed_rounds: "调解不成",
+  overtime: "超期未调结",
+  major_grade: "重大疑难纠纷",
+  large_amount: "涉及金额较大",
+  threat_words: "扬言过激",
 };
 
 /** The step that normally follows each errand status: its target and its name. */

@@ -13,7 +13,7 @@ export const METHODS = [
   "conflict.restore", // 恢复冲突中被覆盖的值（作为一次新的修改同步出去）
   "dispute.create", // 受理矛盾纠纷（含当事人）
   "dispute.get", // 查看纠纷：当事人、调解经过、协议、回访、可进行的操作
-  "dispute.list", // 纠纷列表（按状态、类型、村、调解类型、受理日期、名称筛选，分页）
+  "dispute.list", // 纠纷列表（按状态、类型、村、调解类型、受理日期、名称、预警等级筛选，可按预警排序，分页）
   "dispute.overdue_fulfilments", // 逾期未履行的调解协议
   "dispute.refer", // 移交（法院、司法所、县局等）
   "dispute.update", // 修改纠纷（只传需要修改的字段）
@@ -140,6 +140,9 @@ export const METHODS = [
   "volunteer.create", // 登记群防群治队员
   "volunteer.end", // 队员离队
   "volunteer.list", // 列出队员
+  "warning.list", // 风险预警：在办纠纷的预警等级和原因（红色在前）
+  "warning.settings", // 预警规则和本警务室的预警词语
+  "warning.words_save", // 设置本警务室的预警词语（不传则恢复县局词语）
 ] as const;
 
 export type MethodName = (typeof METHODS)[number];
@@ -157,7 +160,7 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "conflict.restore": "恢复冲突中被覆盖的值（作为一次新的修改同步出去）",
   "dispute.create": "受理矛盾纠纷（含当事人）",
   "dispute.get": "查看纠纷：当事人、调解经过、协议、回访、可进行的操作",
-  "dispute.list": "纠纷列表（按状态、类型、村、调解类型、受理日期、名称筛选，分页）",
+  "dispute.list": "纠纷列表（按状态、类型、村、调解类型、受理日期、名称、预警等级筛选，可按预警排序，分页）",
   "dispute.overdue_fulfilments": "逾期未履行的调解协议",
   "dispute.refer": "移交（法院、司法所、县局等）",
   "dispute.update": "修改纠纷（只传需要修改的字段）",
@@ -284,4 +287,7 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "volunteer.create": "登记群防群治队员",
   "volunteer.end": "队员离队",
   "volunteer.list": "列出队员",
+  "warning.list": "风险预警：在办纠纷的预警等级和原因（红色在前）",
+  "warning.settings": "预警规则和本警务室的预警词语",
+  "warning.words_save": "设置本警务室的预警词语（不传则恢复县局词语）",
 };

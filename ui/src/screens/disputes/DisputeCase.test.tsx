@@ -38,6 +38,7 @@ const dispute = (changes: Record<string, unknown> = {}) => ({
   incidents: [],
   mediation_levels: ["initial", "review", "joint"],
   next_actions: [{ action: "mediate", label: "登记调解" }],
+  risk: { level: null, level_label: null, points: 0, reasons: [] },
   ...changes,
 });
 

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
-import { Alert, Button, Card, Col, Descriptions, Empty, List, Modal, Row, Skeleton, Space, Table, Tag, Timeline, Typography } from "antd";
+import { Alert, Button, Card, Col, Descriptions, Empty, List, Modal, Popconfirm, Row, Skeleton, Space, Table, Tag, Timeline, Typography } from "antd";
+import type { ButtonProps } from "antd";
 import { ArrowLeftOutlined } from "@ant-design/icons";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { backend, toBackendError } from "../../backend";
@@ -10,6 +11,7 @@ import { DisputeStatusTag } from "../../components/DisputeStatusTag";
 import { useOfficers } from "../../components/refs";
 import { yuan } from "../../components/money";
 import { AgreementEditor, DisputeEditForm, FollowUpForm, FulfilmentForm, MediationForm, PartyForm, SimpleStep } from "./DisputeForms";
+import { DisputeRisk } from "./DisputeRisk";
 
 const LEVEL_COLOR: Record<string, string> = { initial: "blue", review: "orange", joint: "red" };
 
@@ -25,6 +27,7 @@ export function DisputeCase() {
   const [step, setStep] = useState<Step | null>(null);
   const [editingParty, setEditingParty] = useState<Party | null>(null);
   const [addingParty, setAddingParty] = useState(false);
+  const [partyError, setPartyError] = useState<string | null>(null);
 
   const load = useCallback(() => {
     backend.dispute.get(id).then(setDispute, (e) => setError(toBackendError(e).message));
@@ -37,7 +40,18 @@ export function DisputeCase() {
     setDispute(d);
     setStep(null);
   };
-  const agreementOpen = dispute.next_actions.some((a) => a.action === "save_agreement") || dispute.agreement !== null;
+  const drafting = dispute.next_actions.some((a) => a.action === "save_agreement");
+  const agreementOpen = drafting || dispute.agreement !== null;
+  // Settled again after a follow-up found the agreement did not hold: a new agreement is drafted.
+  const inEffect = dispute.agreement?.finalised_at && !drafting ? dispute.agreement : null;
+  const deleteParty = async (p: Party) => {
+    try {
+      setDispute(await backend.party.delete(p.id));
+      setPartyError(null);
+    } catch (e) {
+      setPartyError(toBackendError(e).message);
+    }
+  };
   const stepButtons = dispute.next_actions.filter((a) => !["save_agreement", "finalise_agreement"].includes(a.action));
 
   return (
@@ -105,6 +119,7 @@ export function DisputeCase() {
           </Descriptions.Item>
         </Descriptions>
       </Card>
+      <DisputeRisk dispute={dispute} />
       <Card
         size="small"
         title={`当事人（${dispute.parties.length}）`}
@@ -116,6 +131,7 @@ export function DisputeCase() {
           )
         }
       >
+        {partyError && <Alert type="error" showIcon message={partyError} style={{ marginBottom: 8 }} />}
         <Table
           rowKey="id"
           size="small"
@@ -131,12 +147,25 @@ export function DisputeCase() {
             { title: "住址", dataIndex: "address" },
             {
               title: "",
-              width: 70,
+              width: 130,
               render: (_, p) =>
                 dispute.next_actions.some((a) => a.action === "update") && (
-                  <Button size="small" onClick={() => setEditingParty(p)} data-testid="party-edit">
-                    修改
-                  </Button>
+                  <Space size={4}>
+                    <Button size="small" onClick={() => setEditingParty(p)} data-testid="party-edit">
+                      修改
+                    </Button>
+                    <Popconfirm
+                      title={`删除误添加的当事人“${p.name}”？`}
+                      okText="删除"
+                      cancelText="取消"
+                      okButtonProps={{ "data-testid": "party-delete-confirm" } as ButtonProps}
+                      onConfirm={() => void deleteParty(p)}
+                    >
+                      <Button size="small" danger data-testid="party-delete">
+                        删除
+                      </Button>
+                    </Popconfirm>
+                  </Space>
                 ),
             },
           ]}
@@ -211,16 +240,16 @@ export function DisputeCase() {
         </Col>
       </Row>
       {agreementOpen && (
-        <Card size="small" title={dispute.agreement?.finalised_at ? `调解协议 ${dispute.agreement.number ?? ""}（已生效）` : "调解协议（草稿）"}>
-          {dispute.agreement?.finalised_at ? (
+        <Card size="small" title={inEffect ? `调解协议 ${inEffect.number ?? ""}（已生效）` : "调解协议（草稿）"}>
+          {inEffect ? (
             <Descriptions size="small" column={2} data-testid="agreement-final">
-              <Descriptions.Item label="协议类型">{dispute.agreement.kind_label}</Descriptions.Item>
-              <Descriptions.Item label="文书编号">{dispute.agreement.number ?? "—"}</Descriptions.Item>
+              <Descriptions.Item label="协议类型">{inEffect.kind_label}</Descriptions.Item>
+              <Descriptions.Item label="文书编号">{inEffect.number ?? "—"}</Descriptions.Item>
               <Descriptions.Item label="协议内容" span={2}>
-                {dispute.agreement.terms}
+                {inEffect.terms}
               </Descriptions.Item>
-              <Descriptions.Item label="履行方式">{dispute.agreement.performance_method}</Descriptions.Item>
-              <Descriptions.Item label="履行期限">{dispute.agreement.performance_deadline}</Descriptions.Item>
+              <Descriptions.Item label="履行方式">{inEffect.performance_method}</Descriptions.Item>
+              <Descriptions.Item label="履行期限">{inEffect.performance_deadline}</Descriptions.Item>
             </Descriptions>
           ) : (
             <AgreementEditor dispute={dispute} officers={officers} onSaved={setDispute} />

@@ -39,6 +39,7 @@ const dispute = (finalised: boolean) => ({
   mediation_levels: ["initial", "review", "joint"],
   agreement_draft: finalised ? null : { kind: "people", mediators: [] },
   incidents: [],
+  risk: { level: null, level_label: null, points: 0, reasons: [] },
   next_actions: finalised ? [] : [{ action: "update", label: "修改纠纷信息" }],
   agreement: finalised
     ? { number: "青调〔2026〕3号", finalised_at: "2026-11-05T02:00:00Z", kind_label: "人民调解协议书", terms: "李某于11月30日前拆除围墙", performance_method: "自行履行", performance_deadline: "2026-11-30", fulfilled_on: null, defaulted_on: null, fulfilment_note: null }

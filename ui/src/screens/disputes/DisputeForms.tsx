@@ -133,7 +133,7 @@ export function FollowUpForm({ dispute, officers, onSaved }: StepProps & { offic
   return (
     <Form {...formProps} layout="vertical" initialValues={{ held: true }}>
       {alert}
-      <Field name="held" label="协议是否履行、纠纷是否平息"><Radio.Group options={[{ value: true, label: "是" }, { value: false, label: "否" }]} /></Field>
+      <Field name="held" label="协议是否履行、纠纷是否平息" extra="选“否”：纠纷回到调解中，可再次调解或移交，并自动安排下一次回访"><Radio.Group options={[{ value: true, label: "是" }, { value: false, label: "否" }]} /></Field>
       <Row gutter={16}>
         <Field span={12} name="done_on" label="回访日期" extra="不填为今天"><DateField /></Field>
         <Field span={12} name="officer_id" label="回访民警"><Select allowClear options={officerOptions(officers)} /></Field>

@@ -10,6 +10,7 @@ import { Chart } from "../../components/Chart";
 import { barFigure, countAxis, pairedLineFigures } from "../../components/chartOptions";
 import { usePost } from "../../components/PostContext";
 import { beijingNow } from "../../components/time";
+import { WarningCard } from "./WarningCard";
 
 type MonthCount = { month: string; incidents: number; disputes: number };
 
@@ -134,6 +135,9 @@ export function HomeScreen({ onSearch }: { onSearch: () => void }) {
         </Row>
       </Card>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
+      <div style={{ marginBottom: 16 }}>
+        <WarningCard />
+      </div>
       <Row gutter={16} style={{ marginBottom: 16 }}>
         <Col span={6}>
           <Card size="small" hoverable onClick={() => navigate("/disputes")}>

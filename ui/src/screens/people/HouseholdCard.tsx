@@ -6,6 +6,7 @@ import { backend, toBackendError } from "../../backend";
 import type { DisputeRow, Errand, Household, Incident, Person, PersonBrief, Village } from "../../backend";
 import { DisputeStatusTag } from "../../components/DisputeStatusTag";
 import { DispositionTag } from "../../components/DispositionTag";
+import { RiskLevelTag } from "../../components/RiskLevelTag";
 import { KnownTagLabel, RelationLabel, ResidenceLabel, SexLabel } from "../../backend/types";
 import { PersonForm } from "./PersonForm";
 import { HouseholdForm } from "./HouseholdForm";
@@ -176,6 +177,7 @@ export function HouseholdCard() {
           columns={[
             { title: "受理日期", dataIndex: "received_on", width: 110 },
             { title: "纠纷", dataIndex: "title" },
+            { title: "预警", dataIndex: "risk_level", width: 100, render: (l, d) => <RiskLevelTag level={l} label={d.risk_level_label} /> },
             { title: "当事人", dataIndex: "party_names", width: 200 },
             { title: "状态", dataIndex: "status_label", width: 100, render: (l, d) => <DisputeStatusTag status={d.status} label={l} /> },
           ]}

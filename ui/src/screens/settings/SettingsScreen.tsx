@@ -10,6 +10,7 @@ import { useLoad } from "../../components/useLoad";
 import { useSave } from "../../components/useSave";
 import { Field } from "../../components/Field";
 import { villageOptions } from "../../components/refs";
+import { WarningWords } from "./WarningWords";
 
 const ROLE_OPTIONS = options(RoleLabel);
 
@@ -299,6 +300,7 @@ export function SettingsScreen() {
           { key: "post", label: "警务室", children: <PostForm /> },
           { key: "villages", label: "村（社区）", children: <Villages /> },
           { key: "officers", label: "民警辅警", children: <Officers /> },
+          { key: "warning", label: "风险预警", children: <WarningWords /> },
           { key: "about", label: "数据位置与关于", children: <About /> },
         ]}
       />

@@ -1,0 +1,95 @@
+//! Early warning through the api, on real database files: the demo's dispute at risk shown
+//! red with its reasons, levels that follow the records with no refresh, the disputes list
+//! filtered and sorted by level and the post's own threat words.
+
+use crate::common;
+
+use crate::dispute_walk::quarrel;
+use common::Post;
+use fengqiao::demo::{DemoOptions, generate};
+use serde_json::{Value, json};
+
+fn signals(risk: &Value) -> Vec<&str> {
+    risk["reasons"].as_array().unwrap().iter().map(|r| r["signal"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn the_demo_post_shows_its_repeat_party_dispute_with_a_fight_red_with_both_reasons() {
+    let mut post = Post::new();
+    generate(&mut post.api, DemoOptions { households: 120, seed: 3 }).expect("demo");
+    let list = post.call("warning.list", json!({}));
+    let items = list["items"].as_array().unwrap();
+    let w = items
+        .iter()
+        .find(|w| w["title"].as_str().unwrap().ends_with("宅基地围墙纠纷"))
+        .unwrap_or_else(|| panic!("the story's dispute is not among the warnings: {list}"));
+    assert_eq!(w["risk"]["level"], "red", "{w}");
+    assert_eq!(w["risk"]["level_label"], "红色预警");
+    assert_eq!(signals(&w["risk"]), ["violent_incident", "repeat_party"], "{w}");
+    assert_eq!(items[0]["risk"]["level"], "red", "the highest level first");
+    assert!(list["counts"]["red"].as_u64().unwrap() >= 1);
+
+    // Each reason points at records that open: the fight, and the earlier dispute.
+    let fight = &w["risk"]["reasons"][0]["records"][0];
+    assert_eq!(fight["table"], "incident");
+    let incident = post.call("incident.get", json!({"id": fight["id"]}));
+    assert_eq!(incident["kind"], "assault");
+    let earlier = &w["risk"]["reasons"][1]["records"][0];
+    assert_eq!(earlier["table"], "dispute");
+    let before = post.call("dispute.get", json!({"id": earlier["id"]}));
+    assert_eq!(before["status"], "referred");
+    let party = w["title"].as_str().unwrap().split('与').next().unwrap();
+    assert!(w["risk"]["reasons"][1]["text"].as_str().unwrap().contains(party), "{w}");
+
+    // The dispute's page and the list say the same.
+    let d = post.call("dispute.get", json!({"id": w["dispute_id"]}));
+    assert_eq!(d["risk"], w["risk"]);
+    let reds = post.call("dispute.list", json!({"level": "red", "page_size": 100}));
+    assert!(reds["items"].as_array().unwrap().iter().all(|r| r["risk_level"] == "red"));
+    assert!(reds["items"].as_array().unwrap().iter().any(|r| r["id"] == w["dispute_id"]));
+    let by_risk = post.call("dispute.list", json!({"sort": "risk", "page_size": 5}));
+    assert_eq!(by_risk["items"][0]["risk_level"], "red");
+    assert_eq!(by_risk["total"], post.call("dispute.list", json!({}))["total"], "sorting keeps every dispute");
+}
+
+#[test]
+fn levels_follow_the_records_as_they_change_with_no_refresh() {
+    let mut post = Post::new();
+    let (d, a, b) = quarrel(&mut post);
+    assert_eq!(post.call("warning.list", json!({}))["items"], json!([]));
+    assert_eq!(post.call("dispute.get", json!({"id": d}))["risk"]["level"], Value::Null);
+
+    // A fight between them: violent, 橙色.
+    post.call(
+        "incident.create",
+        json!({"occurred_at": "2026-11-22 20:00", "place": "青山村3组12号", "kind": "assault",
+               "summary": "夫妻争吵中推搡", "person_ids": [a, b]}),
+    );
+    let w = post.call("warning.list", json!({}));
+    assert_eq!((w["counts"]["orange"].as_u64(), w["items"][0]["risk"]["points"].as_u64()), (Some(1), Some(35)));
+
+    // A threat in the mediation record: 红色.
+    post.call(
+        "mediation.add",
+        json!({"dispute_id": d, "level": "initial", "held_on": "2026-11-22", "mediators": ["王德明"],
+               "record": "女方扬言要喝农药", "outcome": "continued"}),
+    );
+    let r = post.call("dispute.get", json!({"id": d}))["risk"].clone();
+    assert_eq!(r["level"], "red");
+    assert_eq!(signals(&r), ["threat_words", "violent_incident"]);
+    assert!(r["reasons"][0]["text"].as_str().unwrap().contains("“扬言”“喝农药”"), "{r}");
+
+    // The station admin's own words replace the county's: without 扬言 and 喝农药 the
+    // threat is not one here.
+    let s = post.call("warning.words_save", json!({"words": ["报复", "跳河"]}));
+    assert_eq!((s["own_words"].as_bool(), s["words"].clone()), (Some(true), json!(["报复", "跳河"])));
+    assert_eq!(post.call("dispute.get", json!({"id": d}))["risk"]["level"], "orange");
+    let e = post.refused("warning.words_save", json!({"words": ["跳 河"]}));
+    assert_eq!(e["field"], "words");
+    post.call("warning.words_save", json!({}));
+    assert_eq!(post.call("dispute.get", json!({"id": d}))["risk"]["level"], "red");
+
+    // Withdrawn: no longer the post's to act on.
+    post.call("dispute.withdraw", json!({"id": d, "reason": "双方和好"}));
+    assert_eq!(post.call("warning.list", json!({}))["items"], json!([]));
+}
