@@ -8,6 +8,7 @@ use super::{Api, IdRequest, Method, method, patch};
 use crate::error::Result;
 use crate::model::incident::IncidentInput;
 use crate::store::incident::{self, Incident, IncidentFilter, IncidentPage};
+use crate::store::warning::{self, RepeatIncidents};
 
 /// `incident.update`: the id and the fields to change.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -42,6 +43,12 @@ impl Api {
         incident::get(self.store.conn(), &req.id)
     }
 
+    /// The incidents repeating one (一地多报, 一人多报), shown together.
+    pub fn incident_repeats(&mut self, req: IdRequest) -> Result<RepeatIncidents> {
+        let days = warning::rules(self.store.conn())?.repeat_incident_days;
+        warning::repeat::repeats_of(self.store.conn(), &req.id, days)
+    }
+
     /// A page of incidents, newest first.
     pub fn incident_list(&mut self, filter: IncidentFilter) -> Result<IncidentPage> {
         incident::list(self.store.conn(), &filter)
@@ -59,6 +66,14 @@ pub(super) fn methods() -> Vec<Method> {
             Anyone,
             Update,
             |api, p| api.incident_update(p)
+        ),
+        method!(
+            "incident.repeats",
+            "重复警情：同一地点或同一人员的其他警情（一地多报、一人多报）",
+            IdRequest,
+            Anyone,
+            View,
+            |api, p| api.incident_repeats(p)
         ),
         method!(
             "incident.list",

@@ -247,6 +247,7 @@ mod tests {
             ("warning.list", Some("list")),
             ("warning.settings", None),
             ("warning.words_save", Some("update")),
+            ("incident.repeats", Some("view")),
             ("party.delete", Some("delete")),
         ];
         for (m, want) in cases {

@@ -15,6 +15,7 @@ use crate::model::people::opt_date;
 use crate::model::time::{from_beijing, show, stamp};
 use crate::model::{Disposition, IncidentKind};
 use crate::store::ledger::{Ledger, Show, column};
+use crate::store::warning::{self, RepeatCount};
 use crate::store::write::v;
 use crate::store::{Tx, json_list, list_json, page_bounds, place};
 
@@ -80,6 +81,9 @@ pub struct Incident {
     pub officer_id: Option<String>,
     /// Their name.
     pub officer_name: Option<String>,
+    /// 重复警情: other incidents at the same place or naming one of its residents within the
+    /// county's window (一地多报, 一人多报).
+    pub repeats: RepeatCount,
 }
 
 const SELECT: &str =
@@ -124,6 +128,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Incident> {
         officer_id: r.get("officer_id")?,
         officer_name: r.get("officer_name")?,
         dispute_title: r.get("dispute_title")?,
+        repeats: RepeatCount::default(),
     })
 }
 
@@ -169,11 +174,20 @@ fn person_name(conn: &Connection, id: &str) -> Result<Option<String>> {
         .optional()?)
 }
 
-fn named(conn: &Connection, mut i: Incident) -> Result<Incident> {
-    for p in &mut i.persons {
-        p.name = person_name(conn, &p.id)?;
+/// Fills in the names of the residents and the repeat counts of each incident.
+fn complete(conn: &Connection, mut items: Vec<Incident>) -> Result<Vec<Incident>> {
+    for i in &mut items {
+        for p in &mut i.persons {
+            p.name = person_name(conn, &p.id)?;
+        }
     }
-    Ok(i)
+    let days = warning::rules(conn)?.repeat_incident_days;
+    let ids: Vec<String> = items.iter().map(|i| i.id.clone()).collect();
+    let counts = warning::repeat::counts(conn, &ids, days)?;
+    for i in &mut items {
+        i.repeats = counts.get(&i.id).copied().unwrap_or_default();
+    }
+    Ok(items)
 }
 
 /// A village's incidents in `[from, to)` (instants as stored): opened as cases, fraud,
@@ -204,7 +218,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Incident> {
         .query_row([id], row)
         .optional()?
         .ok_or_else(|| Error::not_found("警情", id))?;
-    named(conn, i)
+    Ok(complete(conn, vec![i])?.remove(0))
 }
 
 /// The incident's editable fields, for an update that changes only some of them.
@@ -379,7 +393,7 @@ pub fn list(conn: &Connection, f: &IncidentFilter) -> Result<IncidentPage> {
         .prepare_cached(&format!("{SELECT} WHERE {filter} ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?8 OFFSET ?9"))?
         .query_map(params![f.kind, f.disposition, f.village_id, from, until, person, household, limit, offset], row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let items = items.into_iter().map(|i| named(conn, i)).collect::<Result<Vec<_>>>()?;
+    let items = complete(conn, items)?;
     Ok(IncidentPage { total, page, page_size, items })
 }
 

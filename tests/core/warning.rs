@@ -1,11 +1,11 @@
 //! Early warning through the api, on real database files: the demo's dispute at risk shown
 //! red with its reasons, levels that follow the records with no refresh, the disputes list
-//! filtered and sorted by level and the post's own threat words.
+//! filtered and sorted by level, the post's own threat words, and repeat incidents.
 
 use crate::common;
 
 use crate::dispute_walk::quarrel;
-use common::Post;
+use common::{Post, id};
 use fengqiao::demo::{DemoOptions, generate};
 use serde_json::{Value, json};
 
@@ -92,4 +92,42 @@ fn levels_follow_the_records_as_they_change_with_no_refresh() {
     // Withdrawn: no longer the post's to act on.
     post.call("dispute.withdraw", json!({"id": d, "reason": "双方和好"}));
     assert_eq!(post.call("warning.list", json!({}))["items"], json!([]));
+}
+
+#[test]
+fn incidents_at_one_place_or_of_one_person_within_30_days_are_shown_together() {
+    let mut post = Post::new();
+    let (vid, _, hid) = post.household("青山村", "12");
+    let a = id(&post.call("person.create", json!({"household_id": hid, "relation": "head", "name": "王建国"})));
+    let mut report = |at: &str, place: &str, village: Option<&str>, persons: Vec<&str>| {
+        id(&post.call(
+            "incident.create",
+            json!({"occurred_at": at, "place": place, "village_id": village, "kind": "nuisance",
+                   "summary": "音响扰民", "person_ids": persons}),
+        ))
+    };
+    let now = report("2026-11-20 21:00", "青山村3组村口", Some(&vid), vec![&a]);
+    let same_place = report("2026-11-01 20:00", "青山村 3组村口", Some(&vid), vec![]);
+    let too_old = report("2026-10-10 20:00", "溪口村文化礼堂", None, vec![&a]);
+    let same_person = report("2026-11-15 20:00", "溪口村文化礼堂", None, vec![&a]);
+
+    let got = post.call("incident.get", json!({"id": now}));
+    assert_eq!(got["repeats"], json!({"same_place": 1, "same_person": 1, "total": 2}));
+    let together = post.call("incident.repeats", json!({"id": now}));
+    let ids =
+        |v: &Value| v.as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    assert_eq!(ids(&together["same_place"]), [same_place.as_str()]);
+    assert_eq!(together["same_person"][0]["name"], "王建国");
+    assert_eq!(ids(&together["same_person"][0]["incidents"]), [same_person.as_str()]);
+    assert_eq!((together["count"].as_u64(), together["days"].as_u64()), (Some(2), Some(30)));
+
+    // The household card's list carries each incident's counts.
+    let card = post.call("incident.list", json!({"household_id": hid}));
+    let counts: Vec<(String, u64)> = card["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["id"].as_str().unwrap().to_owned(), i["repeats"]["total"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(counts, [(now, 2), (same_person, 1), (too_old, 0)]);
 }

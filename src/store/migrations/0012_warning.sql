@@ -16,3 +16,6 @@ ALTER TABLE post ADD COLUMN warning_words TEXT;
 
 -- A party's other disputes by the ID number typed in (by the resident: party_person).
 CREATE INDEX party_id_number ON party (id_number);
+
+-- Repeat incidents (一地多报): incidents at a place, by time, when no village is set.
+CREATE INDEX incident_place ON incident (place, occurred_at);

@@ -1,10 +1,11 @@
 //! Early warning (预警): owns the `warning_rules` reference row (the county's adjustments
 //! to [`WarningRules`], synced from HQ to every post) and the post's own threat words (the
 //! `warning_words` column of `post`). The rules are [`crate::model::warning`]'s; this
-//! module gathers the facts they look at ([`risk`]: a dispute's risk, in bulk) and never
-//! stores a level: every level is computed when asked, so it cannot go stale when a record
-//! changes here or arrives by sync.
+//! module gathers the facts they look at ([`risk`]: a dispute's risk, in bulk; [`repeat`]:
+//! repeat incidents) and never stores a level: every level is computed when asked, so it
+//! cannot go stale when a record changes here or arrives by sync.
 
+pub mod repeat;
 pub mod risk;
 
 use rusqlite::{Connection, OptionalExtension};
@@ -16,6 +17,7 @@ use crate::model::warning::{WarningRules, words};
 use crate::store::write::v;
 use crate::store::{Tx, json_list, list_json};
 
+pub use repeat::{IncidentBrief, PersonRepeats, RepeatCount, RepeatIncidents};
 pub use risk::{Warning, WarningCounts, WarningList, risk_of, warnings};
 
 /// The id of the one reference row of the county's rules, derived from its name like the

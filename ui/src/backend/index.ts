@@ -86,7 +86,7 @@ import type {
   VolunteerInput,
   Written,
 } from "./types";
-import type { WarningList, WarningRequest, WarningSettings } from "./types";
+import type { RepeatIncidents, WarningList, WarningRequest, WarningSettings } from "./types";
 import type {
   AssignmentReceived,
   AuditCheck,
@@ -211,6 +211,8 @@ export const backend = {
     get: (id: string) => call<Incident>("incident.get", { id }),
     update: (p: Update<IncidentInput>) => call<Incident>("incident.update", p),
     list: (f: IncidentFilter) => call<IncidentPage>("incident.list", f),
+    /** The incidents at the same place or of the same person within the county's window. */
+    repeats: (id: string) => call<RepeatIncidents>("incident.repeats", { id }),
   },
   dispute: {
     create: (p: DisputeInput) => call<Dispute>("dispute.create", p),

@@ -2,6 +2,7 @@
 import type { Disposition } from "./Disposition";
 import type { IncidentKind } from "./IncidentKind";
 import type { InvolvedPerson } from "./InvolvedPerson";
+import type { RepeatCount } from "./RepeatCount";
 
 /**
  * An incident as its card shows it.
@@ -102,4 +103,9 @@ officer_id: string | null,
 /**
  * Their name.
  */
-officer_name: string | null, };
+officer_name: string | null, 
+/**
+ * 重复警情: other incidents at the same place or naming one of its residents within the
+ * county's window (一地多报, 一人多报).
+ */
+repeats: RepeatCount, };

@@ -87,6 +87,7 @@ export const METHODS = [
   "incident.create", // 登记警情
   "incident.get", // 查看警情
   "incident.list", // 警情台账（按类别、处置结果、村、日期筛选，分页，最新在前）
+  "incident.repeats", // 重复警情：同一地点或同一人员的其他警情（一地多报、一人多报）
   "incident.update", // 修改警情（只传需要修改的字段）
   "intake.pdf", // 打印矛盾纠纷调解登记表 PDF
   "lead.advance", // 线索核查、转化或了结
@@ -234,6 +235,7 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "incident.create": "登记警情",
   "incident.get": "查看警情",
   "incident.list": "警情台账（按类别、处置结果、村、日期筛选，分页，最新在前）",
+  "incident.repeats": "重复警情：同一地点或同一人员的其他警情（一地多报、一人多报）",
   "incident.update": "修改警情（只传需要修改的字段）",
   "intake.pdf": "打印矛盾纠纷调解登记表 PDF",
   "lead.advance": "线索核查、转化或了结",

@@ -11,11 +11,14 @@ import { DispositionTag } from "../../components/DispositionTag";
 import { options } from "../../components/options";
 import { useLoad } from "../../components/useLoad";
 import { useVillages, villageOptions } from "../../components/refs";
+import { RepeatTags } from "../../components/RepeatTags";
+import { RepeatList } from "./RepeatList";
 
 const PAGE_SIZE = 15;
 
-/** 警情: the incident ledger, newest first, with filters; one incident in a drawer (also opened
- * by `?incident=ID`, as a dispute's page links to it). */
+/** 警情: the incident ledger, newest first, with filters and each incident's repeats; one
+ * incident in a drawer (also opened by `?incident=ID`, as a dispute's page and a warning's
+ * reason link to it), with its repeats listed together. */
 export function IncidentsScreen() {
   const [filter, setFilter] = useState<IncidentFilter>({ page: 1, page_size: PAGE_SIZE });
   const list = useLoad(useCallback(() => backend.incident.list(filter), [filter]), null as IncidentPage | null);
@@ -72,6 +75,7 @@ export function IncidentsScreen() {
           { title: "类别", dataIndex: "kind_label", width: 100 },
           { title: "地点", dataIndex: "place", width: 200 },
           { title: "简要警情", dataIndex: "summary", ellipsis: true },
+          { title: "重复警情", dataIndex: "repeats", width: 180, render: (_, i: Incident) => <RepeatTags repeats={i.repeats} /> },
           {
             title: "处置结果",
             dataIndex: "disposition_label",
@@ -128,6 +132,9 @@ export function IncidentsScreen() {
               )}
             </Descriptions.Item>
           </Descriptions>
+        )}
+        {open && open.repeats.total > 0 && (
+          <RepeatList id={open.id} onOpen={(id) => backend.incident.get(id).then(setOpen, (e) => setError(toBackendError(e).message))} />
         )}
       </Drawer>
       <Modal

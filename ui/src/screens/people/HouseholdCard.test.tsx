@@ -29,7 +29,7 @@ describe("HouseholdCard", () => {
       "village.list": [],
       "dispute.list": page([{ id: "d1", received_on: "2026-11-02", title: "王某与李某宅基地纠纷", kind: "homestead", track: "people", status: "mediating", status_label: "调解中", village_name: "青山村", officer_name: null, party_names: "王大、李四", amount_involved: 0, agreement_number: null }]),
       "errand.list": page([]),
-      "incident.list": page([{ id: "i1", occurred_at_local: "2026-11-03 20:10", kind_label: "纠纷", summary: "两家因围墙争吵", disposition: "mediated", disposition_label: "调解" }]),
+      "incident.list": page([{ id: "i1", occurred_at_local: "2026-11-03 20:10", kind_label: "纠纷", summary: "两家因围墙争吵", disposition: "mediated", disposition_label: "调解", repeats: { same_place: 1, same_person: 2, total: 2 } }]),
     });
     render(
       <MemoryRouter initialEntries={["/households/hh1"]}>
@@ -41,6 +41,10 @@ describe("HouseholdCard", () => {
     expect(await within(await screen.findByTestId("household-disputes")).findByText("王某与李某宅基地纠纷")).toBeInTheDocument();
     expect(within(screen.getByTestId("household-incidents")).getByText("两家因围墙争吵")).toBeInTheDocument();
     expect(within(screen.getByTestId("household-incidents")).getByText("调解")).toHaveClass("ant-tag-green");
+    // The core's repeat counts: 一地多报 and 一人多报, and the card says how many incidents repeat.
+    expect(within(screen.getByTestId("household-incidents")).getByText("一地多报 1")).toBeInTheDocument();
+    expect(within(screen.getByTestId("household-incidents")).getByText("一人多报 2")).toBeInTheDocument();
+    expect(screen.getByText("家庭成员涉及的警情（1 起，其中重复警情 1 起）")).toBeInTheDocument();
     await waitFor(() => expect(core.of("errand.list")).toHaveLength(1));
     for (const m of ["dispute.list", "incident.list", "errand.list"]) expect(core.of(m)[0]).toMatchObject({ household_id: "hh1" });
   });

@@ -6,6 +6,7 @@ import { backend, toBackendError } from "../../backend";
 import type { DisputeRow, Errand, Household, Incident, Person, PersonBrief, Village } from "../../backend";
 import { DisputeStatusTag } from "../../components/DisputeStatusTag";
 import { DispositionTag } from "../../components/DispositionTag";
+import { RepeatTags } from "../../components/RepeatTags";
 import { RiskLevelTag } from "../../components/RiskLevelTag";
 import { KnownTagLabel, RelationLabel, ResidenceLabel, SexLabel } from "../../backend/types";
 import { PersonForm } from "./PersonForm";
@@ -183,7 +184,12 @@ export function HouseholdCard() {
           ]}
         />
       </Card>
-      <Card title={`家庭成员涉及的警情（${incidents.length} 起）`} data-testid="household-incidents">
+      <Card
+        title={`家庭成员涉及的警情（${incidents.length} 起${
+          incidents.some((i) => i.repeats.total > 0) ? `，其中重复警情 ${incidents.filter((i) => i.repeats.total > 0).length} 起` : ""
+        }）`}
+        data-testid="household-incidents"
+      >
         <Table
           rowKey="id"
           size="small"
@@ -194,6 +200,7 @@ export function HouseholdCard() {
             { title: "发生时间", dataIndex: "occurred_at_local", width: 150 },
             { title: "类别", dataIndex: "kind_label", width: 100 },
             { title: "简要警情", dataIndex: "summary", ellipsis: true },
+            { title: "重复警情", dataIndex: "repeats", width: 180, render: (_, i: Incident) => <RepeatTags repeats={i.repeats} /> },
             {
               title: "处置结果",
               dataIndex: "disposition_label",
