@@ -372,27 +372,22 @@ fn plan(conn: &Connection, bytes: &[u8], today: NaiveDate) -> Result<Plan> {
                     old_tidy.residence = old_tidy.residence.or(Some(Residence::Permanent));
                     tidy.residence = tidy.residence.or(Some(Residence::Permanent));
                     let diff = changes(&old_tidy, &tidy);
-                    if diff.is_empty() {
+                    let unchanged = diff.is_empty();
+                    let (action, plan) = if unchanged {
                         report.persons_unchanged += 1;
-                        report.actions.push(RowAction {
-                            row: r.row,
-                            name: tidy.name.clone(),
-                            action: Action::Unchanged,
-                            changes: diff,
-                            new_household: false,
-                        });
-                        PersonPlan::Unchanged
+                        (Action::Unchanged, PersonPlan::Unchanged)
                     } else {
                         report.persons_updated += 1;
-                        report.actions.push(RowAction {
-                            row: r.row,
-                            name: tidy.name.clone(),
-                            action: Action::Update,
-                            changes: diff,
-                            new_household: household_id.is_none(),
-                        });
-                        PersonPlan::Update { id: pid, input: merged }
-                    }
+                        (Action::Update, PersonPlan::Update { id: pid, input: merged })
+                    };
+                    report.actions.push(RowAction {
+                        row: r.row,
+                        name: tidy.name,
+                        action,
+                        changes: diff,
+                        new_household: !unchanged && household_id.is_none(),
+                    });
+                    plan
                 }
                 None => {
                     if is_head {
