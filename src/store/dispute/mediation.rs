@@ -191,19 +191,22 @@ mod tests {
     use crate::model::DisputeStatus;
     use crate::store::dispute::tests::{open_dispute, post};
 
+    /// An 初调 that ends 继续调解, held by `mediators`.
+    fn initial_session(dispute_id: &str, mediators: &[&str]) -> MediationInput {
+        MediationInput {
+            dispute_id: dispute_id.to_owned(),
+            level: Some(MediationLevel::Initial),
+            outcome: Some(MediationOutcome::Continued),
+            mediators: mediators.iter().map(|m| (*m).to_owned()).collect(),
+            ..Default::default()
+        }
+    }
+
     #[test]
     fn a_session_is_stored_with_its_mediators_and_moves_the_status() {
         let (mut store, _dir) = post();
         let id = open_dispute(&mut store);
-        let input = MediationInput {
-            dispute_id: id.clone(),
-            level: Some(MediationLevel::Initial),
-            outcome: Some(MediationOutcome::Continued),
-            mediators: vec!["王德明".into()],
-            officer_ids: vec![],
-            ..Default::default()
-        };
-        store.write(|tx| add_mediation(tx, input)).unwrap();
+        store.write(|tx| add_mediation(tx, initial_session(&id, &["王德明"]))).unwrap();
         let all = mediations(store.conn(), &id).unwrap();
         assert_eq!(all.len(), 1);
         assert_eq!((all[0].level_label, all[0].outcome_label), ("初调", "继续调解"));
@@ -215,13 +218,7 @@ mod tests {
     fn a_session_without_mediators_is_refused_and_stores_nothing() {
         let (mut store, _dir) = post();
         let id = open_dispute(&mut store);
-        let input = MediationInput {
-            dispute_id: id.clone(),
-            level: Some(MediationLevel::Initial),
-            outcome: Some(MediationOutcome::Continued),
-            ..Default::default()
-        };
-        let e = store.write(|tx| add_mediation(tx, input)).unwrap_err();
+        let e = store.write(|tx| add_mediation(tx, initial_session(&id, &[]))).unwrap_err();
         assert_eq!(e.field(), Some("mediators"));
         assert!(mediations(store.conn(), &id).unwrap().is_empty());
         assert_eq!(state(store.conn(), &id).unwrap().status, DisputeStatus::Registered);
