@@ -17,7 +17,7 @@ use crate::model::{Disposition, IncidentKind};
 use crate::store::ledger::{Ledger, Show, column};
 use crate::store::warning::{self, RepeatCount};
 use crate::store::write::v;
-use crate::store::{Tx, json_list, list_json, page_bounds, place};
+use crate::store::{Tx, from_row, json_list, list_json, page_bounds, place};
 
 /// A resident named in an incident.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -103,33 +103,17 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Incident> {
     let reported_at: Option<String> = r.get("reported_at")?;
     let kind: IncidentKind = r.get("kind")?;
     let disposition: Disposition = r.get("disposition")?;
-    Ok(Incident {
-        id: r.get("id")?,
-        occurred_at_local: local(&occurred_at).unwrap_or_else(|| occurred_at.clone()),
-        occurred_at,
+    Ok(from_row!(r => Incident {
+        id, occurred_at, reported_at, place, village_id, village_name, kind, reporter_name, reporter_phone,
+        reporter_person_id, people, summary, handling, disposition, dispute_id, case_no, officer_id, officer_name,
+        dispute_title,
+        occurred_at_local: local(&occurred_at).unwrap_or(occurred_at),
         reported_at_local: reported_at.as_deref().and_then(local),
-        reported_at,
-        place: r.get("place")?,
-        village_id: r.get("village_id")?,
-        village_name: r.get("village_name")?,
-        kind,
         kind_label: kind.label(),
-        reporter_name: r.get("reporter_name")?,
-        reporter_phone: r.get("reporter_phone")?,
-        reporter_person_id: r.get("reporter_person_id")?,
-        people: r.get("people")?,
-        persons: json_list(r.get("person_ids")?).into_iter().map(|id| InvolvedPerson { id, name: None }).collect(),
-        summary: r.get("summary")?,
-        handling: r.get("handling")?,
-        disposition,
         disposition_label: disposition.label(),
-        dispute_id: r.get("dispute_id")?,
-        case_no: r.get("case_no")?,
-        officer_id: r.get("officer_id")?,
-        officer_name: r.get("officer_name")?,
-        dispute_title: r.get("dispute_title")?,
+        persons: json_list(r.get("person_ids")?).into_iter().map(|id| InvolvedPerson { id, name: None }).collect(),
         repeats: RepeatCount::default(),
-    })
+    }))
 }
 
 /// An incident as a dispute's page names it.
@@ -157,12 +141,11 @@ pub fn linked_to_dispute(conn: &Connection, dispute_id: &str, incident_id: Optio
         .query_map(params![dispute_id, incident_id], |r| {
             let occurred_at: String = r.get("occurred_at")?;
             let kind: IncidentKind = r.get("kind")?;
-            Ok(IncidentRef {
-                id: r.get("id")?,
+            Ok(from_row!(r => IncidentRef {
+                id, place,
                 occurred_at_local: local(&occurred_at).unwrap_or(occurred_at),
                 kind_label: kind.label(),
-                place: r.get("place")?,
-            })
+            }))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?)
 }

@@ -75,29 +75,13 @@ pub struct Agreement {
 impl Agreement {
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Agreement> {
         let kind: AgreementKind = r.get("kind")?;
-        Ok(Agreement {
-            id: r.get("id")?,
-            kind,
+        Ok(from_row!(r => Agreement {
+            id, number, number_year, number_seq, issuer, presider_officer_id, presider_name, recorder, terms,
+            performance_method, performance_place, performance_deadline, copies, effective_on, finalised_at,
+            fulfilled_on, fulfilment_note, defaulted_on, kind,
             kind_label: kind.label(),
-            number: r.get("number")?,
-            number_year: r.get("number_year")?,
-            number_seq: r.get("number_seq")?,
-            issuer: r.get("issuer")?,
-            presider_officer_id: r.get("presider_officer_id")?,
-            presider_name: r.get("presider_name")?,
             mediators: json_list(r.get("mediators")?),
-            recorder: r.get("recorder")?,
-            terms: r.get("terms")?,
-            performance_method: r.get("performance_method")?,
-            performance_place: r.get("performance_place")?,
-            performance_deadline: r.get("performance_deadline")?,
-            copies: r.get("copies")?,
-            effective_on: r.get("effective_on")?,
-            finalised_at: r.get("finalised_at")?,
-            fulfilled_on: r.get("fulfilled_on")?,
-            fulfilment_note: r.get("fulfilment_note")?,
-            defaulted_on: r.get("defaulted_on")?,
-        })
+        }))
     }
 
     /// The draft's fields, as the form edits them.

@@ -19,7 +19,7 @@ use crate::model::time::parse_date;
 use crate::model::{MediationLevel, MediationOutcome, Role, Track};
 use crate::store::place::{get_officer, work_calendar};
 use crate::store::write::{date, s, v};
-use crate::store::{Tx, json_list, list_json};
+use crate::store::{Tx, from_row, json_list, list_json};
 
 /// One mediation session, as the timeline shows it.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -61,23 +61,14 @@ impl Mediation {
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Mediation> {
         let level: MediationLevel = r.get("level")?;
         let outcome: MediationOutcome = r.get("outcome")?;
-        Ok(Mediation {
-            id: r.get("id")?,
-            level,
+        Ok(from_row!(r => Mediation {
+            id, level, held_on, place, presider_officer_id, presider_name, attendees, recorder, record, outcome,
+            recording_ref,
             level_label: level.label(),
-            held_on: r.get("held_on")?,
-            place: r.get("place")?,
-            mediators: json_list(r.get("mediators")?),
-            presider_officer_id: r.get("presider_officer_id")?,
-            presider_name: r.get("presider_name")?,
-            officer_ids: json_list(r.get("officer_ids")?),
-            attendees: r.get("attendees")?,
-            recorder: r.get("recorder")?,
-            record: r.get("record")?,
-            outcome,
             outcome_label: outcome.label(),
-            recording_ref: r.get("recording_ref")?,
-        })
+            mediators: json_list(r.get("mediators")?),
+            officer_ids: json_list(r.get("officer_ids")?),
+        }))
     }
 }
 

@@ -330,23 +330,15 @@ impl Dispute {
         let i = input_from_row(r)?;
         let kind: DisputeKind = r.get("kind")?;
         let status: DisputeStatus = r.get("status")?;
-        Ok(Dispute {
-            id: r.get("id")?,
-            received_on: r.get("received_on")?,
-            source: r.get("source")?,
-            kind,
+        Ok(from_row!(r => Dispute {
+            id, received_on, source, kind, grade, track, status, amount_involved, village_name, officer_name,
+            referred_to, withdraw_reason, closed_on,
             kind_label: kind.label(),
-            grade: r.get("grade")?,
-            track: r.get("track")?,
-            status,
             status_label: status.label(),
             title: i.title,
-            amount_involved: r.get("amount_involved")?,
             village_id: i.village_id,
-            village_name: r.get("village_name")?,
             incident_id: i.incident_id,
             officer_id: i.officer_id,
-            officer_name: r.get("officer_name")?,
             facts: i.facts,
             matters: i.matters,
             responsibility: i.responsibility,
@@ -359,9 +351,6 @@ impl Dispute {
             circumstances: i.circumstances,
             result: i.result,
             assessment_on: i.assessment_on,
-            referred_to: r.get("referred_to")?,
-            withdraw_reason: r.get("withdraw_reason")?,
-            closed_on: r.get("closed_on")?,
             parties: vec![],
             mediations: vec![],
             agreement: None,
@@ -372,7 +361,7 @@ impl Dispute {
             agreement_draft: None,
             incidents: vec![],
             risk: Risk::default(),
-        })
+        }))
     }
 }
 
@@ -421,23 +410,15 @@ const PARTY_NAMES: &str = "(SELECT group_concat(name, '、') FROM
 impl DisputeRow {
     fn from_row(r: &Row<'_>) -> rusqlite::Result<DisputeRow> {
         let status: DisputeStatus = r.get("status")?;
-        Ok(DisputeRow {
-            id: r.get("id")?,
-            received_on: r.get("received_on")?,
-            title: r.get("title")?,
-            kind: r.get("kind")?,
-            track: r.get("track")?,
-            status,
+        Ok(from_row!(r => DisputeRow {
+            id, received_on, title, kind, track, status, village_name, officer_name, amount_involved,
+            agreement_number,
             status_label: status.label(),
-            village_name: r.get("village_name")?,
-            officer_name: r.get("officer_name")?,
             party_names: r.get::<_, Option<String>>("party_names")?.unwrap_or_default(),
-            amount_involved: r.get("amount_involved")?,
-            agreement_number: r.get("agreement_number")?,
             risk_level: None,
             risk_level_label: None,
             risk_points: 0,
-        })
+        }))
     }
 }
 
