@@ -245,35 +245,16 @@ fn row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<Errand> {
     let status: ErrandStatus = r.get("status")?;
     let due_on: String = r.get("due_on")?;
     let days = parse_date(&due_on).map_or(0, |d| days_overdue(status, d, today));
-    Ok(Errand {
-        id: r.get("id")?,
-        person_id: r.get("person_id")?,
-        person_name: r.get("person_name")?,
-        applicant_name: r.get("applicant_name")?,
-        applicant_phone: r.get("applicant_phone")?,
-        service_item_id: r.get("service_item_id")?,
-        service_item_name: r.get("service_item_name")?,
+    Ok(from_row!(r => Errand {
+        id, person_id, person_name, applicant_name, applicant_phone, service_item_id, service_item_name, mode, status,
+        requested_on, due_on, officer_id, officer_name, notes, started_on, done_on, delivery_method, tracking_no,
+        delivery_address, delivered_on, cancelled_on, cancel_reason,
         service_category: r.get("category")?,
-        mode,
         mode_label: mode.label(),
-        status,
         status_label: status.label(),
-        requested_on: r.get("requested_on")?,
-        due_on,
         overdue: days > 0,
         days_overdue: days,
-        officer_id: r.get("officer_id")?,
-        officer_name: r.get("officer_name")?,
-        notes: r.get("notes")?,
-        started_on: r.get("started_on")?,
-        done_on: r.get("done_on")?,
-        delivery_method: r.get("delivery_method")?,
-        tracking_no: r.get("tracking_no")?,
-        delivery_address: r.get("delivery_address")?,
-        delivered_on: r.get("delivered_on")?,
-        cancelled_on: r.get("cancelled_on")?,
-        cancel_reason: r.get("cancel_reason")?,
-    })
+    }))
 }
 
 /// One errand, with its overdue flag as of `today`.

@@ -84,25 +84,12 @@ const SELECT: &str = "SELECT p.id, p.household_id, h.address AS household_addres
 
 fn row(r: &Row<'_>, today: chrono::NaiveDate) -> rusqlite::Result<Person> {
     let birth_date: Option<String> = r.get("birth_date")?;
-    Ok(Person {
-        id: r.get("id")?,
-        household_id: r.get("household_id")?,
-        household_address: r.get("household_address")?,
-        village_name: r.get("village_name")?,
-        relation: r.get("relation")?,
-        name: r.get("name")?,
-        sex: r.get("sex")?,
-        ethnicity: r.get("ethnicity")?,
+    Ok(from_row!(r => Person {
+        id, household_id, household_address, village_name, relation, name, sex, ethnicity, birth_date, id_number, phone,
+        residence, address, occupation, notes,
         age: birth_date.as_deref().and_then(crate::model::time::parse_date).map(|b| age_on(b, today)),
-        birth_date,
-        id_number: r.get("id_number")?,
-        phone: r.get("phone")?,
-        residence: r.get("residence")?,
         tags: json_list(r.get("tags")?),
-        address: r.get("address")?,
-        occupation: r.get("occupation")?,
-        notes: r.get("notes")?,
-    })
+    }))
 }
 
 /// One person, with their age on `today`.

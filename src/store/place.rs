@@ -32,19 +32,12 @@ pub fn get_post(conn: &Connection) -> Result<Option<Post>> {
              FROM post WHERE deleted_at IS NULL ORDER BY id LIMIT 1",
             [],
             |r| {
-                Ok(Post {
-                    id: r.get("id")?,
-                    fields: PostInput {
-                        name: r.get("name")?,
-                        code: r.get("code")?,
-                        doc_prefix: r.get("doc_prefix")?,
-                        station_name: r.get("station_name")?,
-                        committee_name: r.get("committee_name")?,
-                        township: r.get("township")?,
-                        address: r.get("address")?,
-                        phone: r.get("phone")?,
-                    },
-                })
+                Ok(from_row!(r => Post {
+                    id,
+                    fields: from_row!(r => PostInput {
+                        name, code, doc_prefix, station_name, committee_name, township, address, phone,
+                    }),
+                }))
             },
         )
         .optional()?)
@@ -127,9 +120,8 @@ fn read_villages(conn: &Connection, only: Option<&str>) -> Result<Vec<Village>> 
          ORDER BY length(name), name",
     )?;
     for v in &mut villages {
-        v.groups = gs
-            .query_map([&v.id], |r| Ok(Group { id: r.get("id")?, name: r.get("name")? }))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        v.groups =
+            gs.query_map([&v.id], |r| Ok(from_row!(r => Group { id, name })))?.collect::<rusqlite::Result<Vec<_>>>()?;
     }
     Ok(villages)
 }

@@ -32,7 +32,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::{SearchMatch, Sex};
-use crate::store::get_meta;
+use crate::store::{from_row, get_meta};
 
 /// Tables whose writes refresh the index (and the `involvement` table).
 pub const INDEXED: &[&str] = &["person", "household", "party", "incident", "errand"];
@@ -283,18 +283,11 @@ fn hydrate(conn: &Connection, id: &str, q: &str) -> Result<Option<SearchHit>> {
             let name: String = r.get("name")?;
             let id_number: Option<String> = r.get("id_number")?;
             let phone: Option<String> = r.get("phone")?;
-            Ok(SearchHit {
+            Ok(from_row!(r => SearchHit {
+                household_id, name, sex, birth_date, id_number, phone, address, village_name,
                 person_id: r.get("id")?,
-                household_id: r.get("household_id")?,
                 matched: matched(q, &name, id_number.as_deref(), phone.as_deref()),
-                name,
-                sex: r.get("sex")?,
-                birth_date: r.get("birth_date")?,
-                id_number,
-                phone,
-                address: r.get("address")?,
-                village_name: r.get("village_name")?,
-            })
+            }))
         })
         .optional()?)
 }

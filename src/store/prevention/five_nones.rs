@@ -13,7 +13,7 @@ use crate::error::Result;
 use crate::model::prevention::{FiveNones, check_five_nones, check_five_nones_year, derive_five_nones};
 use crate::model::validate::text;
 use crate::store::write::{date, s, v};
-use crate::store::{Tx, incident, place};
+use crate::store::{Tx, from_row, incident, place};
 
 /// A village's 五无 for a year: what the data says, and what the officer confirmed.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -60,13 +60,7 @@ struct Confirmed {
 impl Confirmed {
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Confirmed> {
         Ok(Confirmed {
-            nones: FiveNones {
-                no_cases: r.get("no_cases")?,
-                no_fraud: r.get("no_fraud")?,
-                no_drugs: r.get("no_drugs")?,
-                no_petitions: r.get("no_petitions")?,
-                no_cults: r.get("no_cults")?,
-            },
+            nones: from_row!(r => FiveNones { no_cases, no_fraud, no_drugs, no_petitions, no_cults }),
             by: r.get("confirmed_by")?,
             on: r.get("confirmed_on")?,
             notes: r.get("notes")?,

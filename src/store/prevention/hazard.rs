@@ -19,9 +19,9 @@ use crate::model::sheet::{Cell, Kind};
 use crate::model::time::parse_date;
 use crate::model::validate::{required, text};
 use crate::model::{HazardGrade, HazardKind, HazardStatus};
-use crate::store::Tx;
 use crate::store::ledger::{Ledger, Show, column};
 use crate::store::write::{date, opt_date as date_value, v};
+use crate::store::{Tx, from_row};
 
 /// A hazard.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -77,30 +77,12 @@ impl Hazard {
     fn from_row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<Hazard> {
         let status: HazardStatus = r.get("status")?;
         let deadline: Option<String> = r.get("deadline")?;
-        Ok(Hazard {
-            id: r.get("id")?,
-            found_on: r.get("found_on")?,
-            found_by_volunteer_id: r.get("found_by_volunteer_id")?,
-            found_by_name: r.get("found_by_name")?,
-            place: r.get("place")?,
-            village_id: r.get("village_id")?,
-            kind: r.get("kind")?,
-            grade: r.get("grade")?,
-            description: r.get("description")?,
-            owner: r.get("owner")?,
-            owner_phone: r.get("owner_phone")?,
+        Ok(from_row!(r => Hazard {
+            id, found_on, found_by_volunteer_id, found_by_name, place, village_id, kind, grade, description, owner,
+            owner_phone, verified_on, fixed_on, fix_note, recheck_on, recheck_note, rejected_reason, reward_fen,
+            reward_paid_on, deadline, status,
             overdue: hazard_overdue(status, deadline.as_deref().and_then(parse_date), today),
-            deadline,
-            status,
-            verified_on: r.get("verified_on")?,
-            fixed_on: r.get("fixed_on")?,
-            fix_note: r.get("fix_note")?,
-            recheck_on: r.get("recheck_on")?,
-            recheck_note: r.get("recheck_note")?,
-            rejected_reason: r.get("rejected_reason")?,
-            reward_fen: r.get("reward_fen")?,
-            reward_paid_on: r.get("reward_paid_on")?,
-        })
+        }))
     }
 }
 

@@ -88,12 +88,9 @@ impl Patrol {
         let started: String = r.get("started_at")?;
         let ended: String = r.get("ended_at")?;
         let (s, e) = (parse_instant(&started), parse_instant(&ended));
-        Ok(Patrol {
-            id: r.get("id")?,
-            team_id: r.get("team_id")?,
-            team_name: r.get("team_name")?,
+        Ok(from_row!(r => Patrol {
+            id, team_id, team_name, officer_id, mode, route, places, village_id, notes,
             volunteer_ids: json_list(r.get("volunteer_ids")?),
-            officer_id: r.get("officer_id")?,
             started_local: s.map(show).unwrap_or_default(),
             minutes: match (s, e) {
                 (Some(s), Some(e)) => (e - s).num_minutes(),
@@ -101,13 +98,8 @@ impl Patrol {
             },
             started_at: started,
             ended_at: ended,
-            mode: r.get("mode")?,
-            route: r.get("route")?,
-            places: r.get("places")?,
-            village_id: r.get("village_id")?,
-            notes: r.get("notes")?,
             findings: vec![],
-        })
+        }))
     }
 }
 

@@ -14,7 +14,7 @@ use crate::model::validate::{person_name, text};
 use crate::model::{Sex, VolunteerRole};
 use crate::store::ledger::{Ledger, Show, column};
 use crate::store::write::{date, opt_date as date_value, v};
-use crate::store::{Tx, person};
+use crate::store::{Tx, from_row, person};
 
 /// A volunteer.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -53,22 +53,11 @@ pub struct Volunteer {
 impl Volunteer {
     fn from_row(r: &Row<'_>, today: &str) -> rusqlite::Result<Volunteer> {
         let active_to: Option<String> = r.get("active_to")?;
-        Ok(Volunteer {
-            id: r.get("id")?,
-            person_id: r.get("person_id")?,
-            name: r.get("name")?,
-            phone: r.get("phone")?,
-            role: r.get("role")?,
-            team_id: r.get("team_id")?,
-            team_name: r.get("team_name")?,
-            village_id: r.get("village_id")?,
-            village_name: r.get("village_name")?,
-            active_from: r.get("active_from")?,
+        Ok(from_row!(r => Volunteer {
+            id, person_id, name, phone, role, team_id, team_name, village_id, village_name, active_from, active_to,
+            training, notes,
             active: active_to.as_deref().is_none_or(|t| t >= today),
-            active_to,
-            training: r.get("training")?,
-            notes: r.get("notes")?,
-        })
+        }))
     }
 }
 
