@@ -226,7 +226,16 @@ fn main() {
         ("hq.overdue page 1, station leader", &leader, "hq.overdue", json!({})),
         ("hq.search 2-character name, supervisor", &sup, "hq.search", json!({"text": "王芳"})),
         ("hq.search 2-character name, station leader", &leader, "hq.search", json!({"text": "王芳"})),
+        ("hq.warnings page 1, supervisor (every open dispute judged across posts)", &sup, "hq.warnings", json!({})),
+        ("hq.warnings page 1, station leader (scoped)", &leader, "hq.warnings", json!({})),
+        ("hq.warning_counts, county admin (levels per post)", &admin, "hq.warning_counts", json!({})),
+        ("hq.duplicates page 1, supervisor", &sup, "hq.duplicates", json!({})),
     ];
+    let w = call(&sup, "hq.warnings", json!({}));
+    println!(
+        "  warnings: {} open disputes judged, {} at risk (红 {} 橙 {} 黄 {})",
+        w["judged"], w["total"], w["counts"]["red"], w["counts"]["orange"], w["counts"]["yellow"]
+    );
     for (label, token, m, p) in lines {
         let token = token.clone();
         println!(
@@ -237,6 +246,12 @@ fn main() {
         );
     }
     let conn = hq.store().conn();
+    println!(
+        "baseline: store::warning::warnings over the same database (a post's 首页 card: no owners, no other posts): {}",
+        time(runs, || {
+            fengqiao::store::warning::warnings(conn, today, None, None).unwrap();
+        })
+    );
     println!(
         "baseline: docs::stats::month_stats over the same database (the post's statistics, no breakdowns): {}",
         time(runs, || {

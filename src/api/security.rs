@@ -793,6 +793,11 @@ fn audit_detail(method: &str, action: Option<&str>, params: &Value) -> Option<St
     let text = |k: &str| params.get(k).and_then(Value::as_str).map(str::to_owned);
     match (method, action) {
         ("search", _) => text("text").map(|t| format!("查找：{t}")),
+        ("hq.duplicate_decide", _) => {
+            let same = params.get("same").and_then(Value::as_bool).unwrap_or(false);
+            let (a, b) = (text("person_id").unwrap_or_default(), text("other_id").unwrap_or_default());
+            Some(format!("{method}：{a} 与 {b} {}", if same { "是同一人" } else { "不是同一人" }))
+        }
         (_, Some("list")) => {
             let mut filters: Vec<String> = params
                 .as_object()

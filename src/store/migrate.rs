@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_refusal.sql"),
     include_str!("migrations/0011_county.sql"),
     include_str!("migrations/0012_warning.sql"),
+    include_str!("migrations/0013_duplicate.sql"),
 ];
 
 /// The schema version this build writes.

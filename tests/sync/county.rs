@@ -9,7 +9,10 @@
 //! - a viewer never receives a resident's name, phone, address or ID number from any
 //!   method it may call, and is refused every other;
 //! - the county's figures equal the sum of the posts' own, per post as well;
-//! - the 督办 list equals the posts' own overdue lists.
+//! - the 督办 list equals the posts' own overdue lists;
+//! - a party to disputes at two posts raises both at HQ only (预警), the viewer getting
+//!   counts alone; 疑似重复人员 of two posts decided either way; the county's warning rules
+//!   reaching a post by sync.
 
 #![allow(clippy::unwrap_used)]
 
@@ -477,8 +480,17 @@ fn a_viewer_never_receives_a_name_phone_address_or_id_number() {
             Err(e) => assert_eq!(e.code(), "forbidden", "{}: {e}", m.name),
         }
     }
-    let want: BTreeSet<&str> =
-        ["hq.session", "hq.password", "hq.overview", "hq.stats", "hq.stats_export", "hq.posts", "hq.stations"].into();
+    let want: BTreeSet<&str> = [
+        "hq.session",
+        "hq.password",
+        "hq.overview",
+        "hq.stats",
+        "hq.stats_export",
+        "hq.posts",
+        "hq.stations",
+        "hq.warning_counts",
+    ]
+    .into();
     assert_eq!(allowed, want);
     // The file it exported, read back as text.
     let pdf = std::process::Command::new("pdftotext").arg(out.path().join("county.pdf")).arg("-").output().unwrap();
@@ -618,4 +630,228 @@ fn the_overdue_list_equals_the_posts_own_overdue_lists() {
     let dir = tempfile::tempdir().unwrap();
     let w = c.call(&sup, "hq.overdue_export", json!({"path": dir.path().join("督办.xlsx")}));
     assert_eq!(w["count"].as_u64().unwrap() as usize, items.len());
+}
+
+impl County {
+    /// A village of post `k` (its first).
+    fn village(&self, k: usize) -> String {
+        self.posts[k]
+            .api
+            .store()
+            .conn()
+            .query_row("SELECT id FROM village WHERE deleted_at IS NULL ORDER BY id LIMIT 1", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    /// A resident of post `k`, made at the post.
+    fn resident(&mut self, k: usize, fields: Value) -> String {
+        let p = self.posts[k].api.call("person.create", fields).unwrap();
+        p["id"].as_str().unwrap().to_owned()
+    }
+
+    /// A neighbours' dispute at post `k` between `first` and a stranger (`first` as a
+    /// party's fields: a resident's `person_id`, or a name and ID number typed in).
+    fn dispute(&mut self, k: usize, title: &str, first: Value) -> String {
+        let village = self.village(k);
+        let mut applicant = first;
+        applicant["role"] = json!("applicant");
+        let other = ["赵六", "孙七"][k % 2];
+        let d = self.posts[k]
+            .api
+            .call(
+                "dispute.create",
+                json!({"source": "walk_in", "kind": "neighbour", "title": title, "village_id": village,
+                       "facts": "两家因排水沟争执", "parties": [applicant,
+                       {"role": "respondent", "name": other, "sex": "male", "age": 40}]}),
+            )
+            .unwrap();
+        d["id"].as_str().unwrap().to_owned()
+    }
+
+    fn post_name(&mut self, k: usize) -> String {
+        let id = self.posts[k].id.clone();
+        let admin = self.admin.clone();
+        let posts = self.call(&admin, "hq.posts", json!({"page_size": 500}));
+        let p = posts["items"].as_array().unwrap().iter().find(|p| p["id"] == id.as_str()).unwrap().clone();
+        p["name"].as_str().unwrap().to_owned()
+    }
+}
+
+/// 钱溪's ID number: a party at both posts.
+const QIAN: &str = "11010519491231002X";
+
+#[test]
+fn a_party_to_disputes_at_two_posts_raises_both_at_hq_only() {
+    let mut c = County::new(&[1, 1], 5);
+    // Post 1 types 钱溪 in by name and ID number; post 2 links its own resident 钱溪.
+    let here = c.dispute(0, "钱溪与邻居排水纠纷", json!({"name": "钱溪", "id_number": QIAN}));
+    let qian = c.resident(1, json!({"name": "钱溪", "id_number": QIAN, "residence": "permanent"}));
+    let there = c.dispute(1, "钱溪与邻居宅基地纠纷", json!({"person_id": qian}));
+    c.sync(0);
+    c.sync(1);
+    let names = [c.post_name(0), c.post_name(1)];
+
+    // At each post the dispute has nothing to say about the other: a post holds only its own.
+    for (k, d) in [(0, &here), (1, &there)] {
+        let risk = c.posts[k].api.call("dispute.get", json!({"id": d})).unwrap()["risk"].clone();
+        let reasons = risk["reasons"].as_array().unwrap();
+        assert!(reasons.iter().all(|r| r["signal"] != "cross_post"), "post {k}: {risk}");
+        let list = c.posts[k].api.call("warning.list", json!({})).unwrap().to_string();
+        assert!(!list.contains(&names[1 - k]), "post {k} names the other post: {list}");
+    }
+
+    // At HQ each names the other post's record.
+    let sup = c.user("zhaodu", "supervisor", None);
+    let page = c.call(&sup, "hq.warnings", json!({"page_size": 500}));
+    for (k, mine, theirs) in [(0, &here, &there), (1, &there, &here)] {
+        let item = page["items"].as_array().unwrap().iter().find(|w| w["dispute_id"] == mine.as_str());
+        let item = item.unwrap_or_else(|| panic!("post {k}'s dispute is not on the county's list: {page}"));
+        assert_eq!(item["post_name"], names[k].as_str());
+        assert!(item["village_name"].is_string(), "{item}");
+        let cross = item["risk"]["reasons"].as_array().unwrap().iter().find(|r| r["signal"] == "cross_post");
+        let cross = cross.unwrap_or_else(|| panic!("no cross-post reason: {item}"));
+        assert!(cross["text"].as_str().unwrap().contains(&format!("在{}另涉纠纷1件", names[1 - k])), "{cross}");
+        assert_eq!(cross["records"][0]["id"], theirs.as_str());
+        assert_eq!(cross["records"][0]["post_name"], names[1 - k].as_str());
+        assert!(item["risk"]["level"].is_string(), "{item}");
+    }
+    // Filtered by post and by level.
+    let p0 = c.posts[0].id.clone();
+    let only = c.call(&sup, "hq.warnings", json!({"post_id": p0, "page_size": 500}));
+    assert!(only["items"].as_array().unwrap().iter().all(|w| w["post_id"] == p0.as_str()));
+    assert!(only["items"].as_array().unwrap().iter().any(|w| w["dispute_id"] == here.as_str()));
+    let level =
+        page["items"].as_array().unwrap().iter().find(|w| w["dispute_id"] == here.as_str()).unwrap()["risk"]["level"]
+            .clone();
+    let same = c.call(&sup, "hq.warnings", json!({"level": level, "page_size": 500}));
+    assert!(same["items"].as_array().unwrap().iter().all(|w| w["risk"]["level"] == level));
+    assert!(same["items"].as_array().unwrap().iter().any(|w| w["dispute_id"] == here.as_str()));
+    // The view is audited as a list.
+    let listed = audit_entries(&mut c, "zhaodu", "list");
+    assert!(listed.iter().any(|e| e["detail"].as_str().unwrap_or("").starts_with("hq.warnings")), "{listed:?}");
+
+    // A station leader sees the station's post only, and no reason names a record out of scope.
+    let leader = c.user("lisuo", "station_leader", Some(0));
+    let theirs = c.post_ids(1);
+    let mine = c.call(&leader, "hq.warnings", json!({"page_size": 500}));
+    let text = mine.to_string();
+    assert!(mine["items"].as_array().unwrap().iter().all(|w| w["post_id"] == p0.as_str()), "{text}");
+    assert!(
+        !text.contains(&names[1]) && !text.contains(there.as_str()),
+        "the leader is told of the other station: {text}"
+    );
+    let p1 = theirs.iter().next().unwrap().clone();
+    assert_eq!(c.refused(&leader, "hq.warnings", json!({"post_id": p1}))["code"], "forbidden");
+
+    // A viewer: refused the list, given the counts, and no name or ID number.
+    let viewer = c.user("tongji", "viewer", None);
+    assert_eq!(c.refused(&viewer, "hq.warnings", json!({}))["code"], "forbidden");
+    let counts = c.call(&viewer, "hq.warning_counts", json!({}));
+    let at = |v: &Value| v["red"].as_u64().unwrap() + v["orange"].as_u64().unwrap() + v["yellow"].as_u64().unwrap();
+    assert_eq!(at(&counts["total"]), page["total"].as_u64().unwrap());
+    let per_post: u64 = counts["by_post"].as_array().unwrap().iter().map(|p| at(&p["counts"])).sum();
+    assert_eq!(per_post, at(&counts["total"]));
+    let shown = counts.to_string();
+    for secret in ["钱溪", QIAN, "排水纠纷", here.as_str()] {
+        assert!(!shown.contains(secret), "the viewer received {secret}: {shown}");
+    }
+}
+
+#[test]
+fn suspected_duplicates_of_two_posts_are_decided_once_either_way_and_audited() {
+    let mut c = County::new(&[1, 1], 5);
+    // 周桥: the same ID number at both posts; 孙口: the same name and birth date, no number.
+    let zhou0 = c.resident(0, json!({"name": "周桥", "id_number": "330326196503120017", "residence": "permanent"}));
+    let zhou1 = c.resident(1, json!({"name": "周桥", "id_number": "330326196503120017", "residence": "permanent"}));
+    let sun0 = c.resident(0, json!({"name": "孙口", "birth_date": "1950-03-04", "residence": "permanent"}));
+    let sun1 = c.resident(1, json!({"name": "孙口", "birth_date": "1950-03-04", "residence": "permanent"}));
+    c.sync(0);
+    c.sync(1);
+    let sup = c.user("zhaodu", "supervisor", None);
+    let pairs = c.all_pages(&sup, "hq.duplicates", json!({}), "");
+    let find = |pairs: &[Value], a: &str, b: &str| {
+        pairs
+            .iter()
+            .find(|p| {
+                let ids = [p["a"]["person"]["id"].as_str().unwrap(), p["b"]["person"]["id"].as_str().unwrap()];
+                ids.contains(&a) && ids.contains(&b)
+            })
+            .cloned()
+    };
+    let zhou = find(&pairs, &zhou0, &zhou1).unwrap_or_else(|| panic!("周桥 not suspected: {pairs:?}"));
+    assert_eq!(zhou["reason"], "id_number");
+    assert_ne!(zhou["a"]["post_id"], zhou["b"]["post_id"]);
+    let sun = find(&pairs, &sun0, &sun1).unwrap_or_else(|| panic!("孙口 not suspected: {pairs:?}"));
+    assert_eq!(sun["reason"], "name_birth");
+    // A viewer may not see the pairs.
+    let viewer = c.user("tongji", "viewer", None);
+    assert_eq!(c.refused(&viewer, "hq.duplicates", json!({}))["code"], "forbidden");
+    // Two rows that are not suspected are refused by name.
+    let e = c.refused(&sup, "hq.duplicate_decide", json!({"person_id": zhou0, "other_id": sun1, "same": false}));
+    assert!(e["message"].as_str().unwrap().contains("不是疑似重复人员"), "{e}");
+
+    // 孙口: different people. Never suggested again, and a second decision is refused.
+    let d = c.call(&sup, "hq.duplicate_decide", json!({"person_id": sun0, "other_id": sun1, "same": false}));
+    assert_eq!(d["decision"]["same"], false);
+    assert!(d["assignment"].is_null());
+    let pairs = c.all_pages(&sup, "hq.duplicates", json!({}), "");
+    assert!(find(&pairs, &sun0, &sun1).is_none(), "decided pairs are not suggested again");
+    let e = c.refused(&sup, "hq.duplicate_decide", json!({"person_id": sun1, "other_id": sun0, "same": true}));
+    assert!(e["message"].as_str().unwrap().contains("已经处理过"), "{e}");
+
+    // 周桥: the same person. Post 2's record is assigned to post 1, which receives it at its
+    // next sync; post 2 keeps its own (nothing is deleted).
+    let d = c.call(
+        &sup,
+        "hq.duplicate_decide",
+        json!({"person_id": zhou0, "other_id": zhou1, "same": true, "note": "经核实为同一人"}),
+    );
+    assert_eq!(d["decision"]["same"], true);
+    assert_eq!(d["assignment"]["post"], c.posts[0].id.as_str());
+    assert_eq!(d["assignment"]["row_id"], zhou1.as_str());
+    let listed = c.call(&sup, "hq.assignments", json!({}));
+    assert!(listed["items"].as_array().unwrap().iter().any(|a| a["row_id"] == zhou1.as_str()), "{listed}");
+    let pairs = c.all_pages(&sup, "hq.duplicates", json!({}), "");
+    assert!(find(&pairs, &zhou0, &zhou1).is_none());
+    c.sync(0);
+    let held = |c: &County, k: usize, id: &str| -> i64 {
+        c.posts[k]
+            .api
+            .store()
+            .conn()
+            .query_row("SELECT count(*) FROM person WHERE id = ?1 AND deleted_at IS NULL", [id], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(held(&c, 0, &zhou1), 1, "post 1 received post 2's record");
+    assert_eq!(held(&c, 0, &zhou0), 1);
+    c.sync(1);
+    assert_eq!(held(&c, 1, &zhou1), 1, "post 2 keeps its record");
+
+    // Both decisions are in the audit log with the login.
+    let made = audit_entries(&mut c, "zhaodu", "create");
+    let decided: Vec<&str> =
+        made.iter().filter(|e| e["tbl"] == "duplicate_decision").filter_map(|e| e["detail"].as_str()).collect();
+    assert!(decided.iter().any(|d| d.contains("不是同一人") && d.contains(&sun0)), "{made:?}");
+    assert!(decided.iter().any(|d| d.contains("是同一人") && d.contains(&zhou1)), "{made:?}");
+}
+
+#[test]
+fn the_county_admin_adjusts_the_warning_rules_and_every_post_receives_them() {
+    let mut c = County::new(&[1], 5);
+    let admin = c.admin.clone();
+    let sup = c.user("zhaodu", "supervisor", None);
+    assert_eq!(c.refused(&sup, "hq.warning_rules_save", json!({"settings": {"red_at": 50}}))["code"], "forbidden");
+    let e = c.refused(&admin, "hq.warning_rules_save", json!({"settings": {"red_at": 10}}));
+    assert_eq!(e["field"], "red_at", "{e}");
+    let r =
+        c.call(&admin, "hq.warning_rules_save", json!({"settings": {"red_at": 50, "threat_words": ["扬言", "跳河"]}}));
+    assert_eq!(r["rules"]["red_at"], 50);
+    assert_eq!(r["defaults"]["red_at"], 60);
+    assert_eq!(c.call(&admin, "hq.warning_rules", json!({}))["rules"]["threat_words"], json!(["扬言", "跳河"]));
+    let before = c.posts[0].api.call("warning.settings", json!({})).unwrap();
+    assert_eq!(before["rules"]["red_at"], 60);
+    c.sync(0);
+    let after = c.posts[0].api.call("warning.settings", json!({})).unwrap();
+    assert_eq!(after["rules"]["red_at"], 50);
+    assert_eq!(after["words"], json!(["扬言", "跳河"]));
 }

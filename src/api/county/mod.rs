@@ -9,13 +9,17 @@
 //! - [`figures`]: the overview and the county's statistics.
 //! - [`records`]: person search, one record, assignments.
 //! - [`overdue`]: the 督办 list across posts.
+//! - [`warning`]: 预警 across posts, the county's counts and the warning rules.
+//! - [`duplicates`]: 疑似重复人员 of two posts, and a decision on each pair.
 
+pub mod duplicates;
 pub mod figures;
 pub mod overdue;
 pub mod permission;
 pub mod places;
 pub mod records;
 pub mod session;
+pub mod warning;
 
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
@@ -29,11 +33,16 @@ use crate::store::Store;
 use crate::store::county::scope::{self, Scope};
 use crate::sync::NodeRole;
 
+pub use duplicates::{DuplicateDecide, DuplicateDecided, DuplicatePair, DuplicateSide, DuplicatesRequest};
 pub use figures::{CountyStats, Overview, PostRow, StatsRecordsRequest, StatsRequest};
 pub use overdue::{OverdueFilter, OverdueItem, OverdueKind, OverduePage};
 pub use places::{AlarmSeen, AlarmsRequest, EnrollCodeRequest, PostUpdate, StationSave};
 pub use records::{AssignRequest, RecordRequest, RecordView};
 pub use session::{CountyLogin, CountySessionInfo, CountyUserInput, LoginReply, PasswordChange, Unlock};
+pub use warning::{
+    CountyWarning, CountyWarningCounts, CountyWarningFilter, CountyWarningPage, CountyWarningRules, PostWarningCounts,
+    WarningRulesSave,
+};
 
 /// The prefix of the county's methods.
 pub const PREFIX: &str = "hq.";
@@ -196,5 +205,7 @@ pub(super) fn methods() -> Vec<Method> {
     all.extend(figures::methods());
     all.extend(records::methods());
     all.extend(overdue::methods());
+    all.extend(warning::methods());
+    all.extend(duplicates::methods());
     all
 }

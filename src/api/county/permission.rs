@@ -71,6 +71,7 @@ pub fn table(method: &str, params: &Value) -> Option<String> {
     match method {
         "hq.record" | "hq.assign" => params.get("table").and_then(Value::as_str).map(str::to_owned),
         m if m.starts_with("hq.user") => Some("county_user".into()),
+        "hq.duplicates" | "hq.duplicate_decide" => Some("duplicate_decision".into()),
         _ => Some("hq".into()),
     }
 }

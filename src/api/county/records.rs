@@ -112,7 +112,7 @@ impl Api {
 
     /// Refuses a row outside the caller's scope: `forbidden` (audited) when it exists at
     /// HQ, `not_found` when it does not exist at all.
-    fn require_visible(&mut self, table: &str, id: &str) -> Result<()> {
+    pub(super) fn require_visible(&mut self, table: &str, id: &str) -> Result<()> {
         if self.visible(table, id)? {
             return Ok(());
         }

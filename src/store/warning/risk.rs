@@ -68,7 +68,7 @@ pub struct WarningList {
 }
 
 /// Names the post of each dispute id given (at HQ; a post names none).
-pub type PostOf = dyn Fn(&[String]) -> Result<HashMap<String, String>>;
+pub type PostOf<'a> = dyn Fn(&[String]) -> Result<HashMap<String, String>> + 'a;
 
 /// The head of a dispute as the rule and the lists need it.
 struct Head {
@@ -104,7 +104,7 @@ fn gather(
     conn: &Connection,
     ids: &[String],
     today: NaiveDate,
-    post_of: &PostOf,
+    post_of: &PostOf<'_>,
 ) -> Result<(Vec<Head>, HashMap<String, String>)> {
     let targets = id_list(ids);
     let mut heads: Vec<Head> = Vec::with_capacity(ids.len());
@@ -409,7 +409,7 @@ pub fn assess_many(
     conn: &Connection,
     ids: &[String],
     today: NaiveDate,
-    post_of: &PostOf,
+    post_of: &PostOf<'_>,
     words_of: &dyn Fn(&str) -> Vec<String>,
     rules: &WarningRules,
 ) -> Result<Vec<Warning>> {

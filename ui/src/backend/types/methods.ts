@@ -58,6 +58,8 @@ export const METHODS = [
   "hq.assignments", // 县局：指派列表
   "hq.audit", // 县局：县局的审计日志（县局管理员）
   "hq.audit_verify", // 县局：校验县局审计日志（县局管理员）
+  "hq.duplicate_decide", // 县局：处理疑似重复人员（同一人则指派给一个警务室；不是同一人则不再提示）
+  "hq.duplicates", // 县局：疑似重复人员（两个警务室的同一公民身份号码，或同名同出生日期；记入审计）
   "hq.enroll_code", // 县局：发放一次性登记码（辖区村、所属派出所；县局管理员）
   "hq.enroll_codes", // 县局：已发放的登记码（不含码本身）
   "hq.overdue", // 县局：督办清单（协议逾期未履行、到期未回访、代办逾期、隐患逾期未整改）
@@ -81,6 +83,10 @@ export const METHODS = [
   "hq.user_reset_totp", // 县局：重置动态口令（手机丢失，县局管理员）
   "hq.user_unlock", // 县局：解除账号锁定（县局管理员）
   "hq.users", // 县局：列出县局账号（县局管理员）
+  "hq.warning_counts", // 县局：各警务室风险预警数量（只有数字）
+  "hq.warning_rules", // 县局：预警规则（分值、期限、词语）
+  "hq.warning_rules_save", // 县局：修改预警规则（随同步下发各警务室）
+  "hq.warnings", // 县局：风险预警清单（跨警务室比对当事人；记入审计）
   "id_number.check", // 核验公民身份号码，读出出生日期和性别
   "import.apply", // 导入户籍花名册（一个事务；按身份证号匹配，重复导入不变）
   "import.preview", // 预览户籍花名册导入：逐行错误及将新增/更新的内容（不写入）
@@ -206,6 +212,8 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "hq.assignments": "县局：指派列表",
   "hq.audit": "县局：县局的审计日志（县局管理员）",
   "hq.audit_verify": "县局：校验县局审计日志（县局管理员）",
+  "hq.duplicate_decide": "县局：处理疑似重复人员（同一人则指派给一个警务室；不是同一人则不再提示）",
+  "hq.duplicates": "县局：疑似重复人员（两个警务室的同一公民身份号码，或同名同出生日期；记入审计）",
   "hq.enroll_code": "县局：发放一次性登记码（辖区村、所属派出所；县局管理员）",
   "hq.enroll_codes": "县局：已发放的登记码（不含码本身）",
   "hq.overdue": "县局：督办清单（协议逾期未履行、到期未回访、代办逾期、隐患逾期未整改）",
@@ -229,6 +237,10 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "hq.user_reset_totp": "县局：重置动态口令（手机丢失，县局管理员）",
   "hq.user_unlock": "县局：解除账号锁定（县局管理员）",
   "hq.users": "县局：列出县局账号（县局管理员）",
+  "hq.warning_counts": "县局：各警务室风险预警数量（只有数字）",
+  "hq.warning_rules": "县局：预警规则（分值、期限、词语）",
+  "hq.warning_rules_save": "县局：修改预警规则（随同步下发各警务室）",
+  "hq.warnings": "县局：风险预警清单（跨警务室比对当事人；记入审计）",
   "id_number.check": "核验公民身份号码，读出出生日期和性别",
   "import.apply": "导入户籍花名册（一个事务；按身份证号匹配，重复导入不变）",
   "import.preview": "预览户籍花名册导入：逐行错误及将新增/更新的内容（不写入）",
