@@ -5,7 +5,8 @@
 //
 // What it checks, as a county would: login, a wrong password and the lockout; TOTP
 // enrolment, a wrong code, a reset phone; enrolling two posts; the county's figures equal
-// the sum of the posts' own; the 督办 list is the posts' own overdue lists; finding a
+// the sum of the posts' own; the 督办 list is the posts' own overdue lists; the 预警 list
+// naming a party's dispute at the other post; 疑似重复人员 decided as one person; finding a
 // resident; assigning a dispute to a post, which receives it at its next sync; a
 // station_leader refused another station's rows by the api itself (direct POSTs, not the
 // page); a viewer never receiving a name or ID number (every response read); a request
@@ -33,6 +34,8 @@ const B_VILLAGE = '330326102301';
 const DEMO_VILLAGES = ['330326101201', '330326101202', '330326101203', '330326101204',
   '330326101205', '330326101206', '330326101207', '330326101208'];
 const ADMIN = { login: 'admin', password: 'Xianju2026' };
+const QIAN_ID = '11010519491231002X';
+let sunAtB; // 溪口's 孙口
 const MONTH = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7); // Beijing
 
 const hq = (...args) => run(FENGQIAO_HQ, ['--data', hqData, ...args], { FENGQIAO_PASSWORD: ADMIN.password });
@@ -51,8 +54,18 @@ before(async () => {
   post(A, 'demo', '--households', '300', '--seed', '7');
   const v = postJson(B, 'village.create', { name: '溪口新村', code: B_VILLAGE });
   const h = postJson(B, 'household.create', { village_id: v.id, house_no: '8' });
-  postJson(B, 'person.create', { household_id: h.id, name: '钱溪', residence: 'permanent', id_number: '11010519491231002X' });
-  postJson(B, 'person.create', { household_id: h.id, name: '孙口', residence: 'permanent' });
+  const qian = postJson(B, 'person.create', { household_id: h.id, name: '钱溪', residence: 'permanent', id_number: QIAN_ID });
+  const sun = postJson(B, 'person.create', { household_id: h.id, name: '孙口', residence: 'permanent', birth_date: '1950-03-04' });
+  sunAtB = sun.id;
+  // 钱溪 is a party at both posts: B's resident at B, typed in by ID number at A. Only HQ
+  // can see both. 孙口 is registered at both (same name and birth date, no ID number).
+  postJson(B, 'dispute.create', { source: 'walk_in', kind: 'neighbour', title: '钱溪与孙口排水纠纷', village_id: v.id,
+    facts: '两家因排水沟争执', parties: [{ role: 'applicant', person_id: qian.id }, { role: 'respondent', person_id: sun.id }] });
+  const aVillage = postJson(A, 'village.list')[0].id;
+  postJson(A, 'dispute.create', { source: 'walk_in', kind: 'neighbour', title: '钱溪与赵六借款纠纷', village_id: aVillage,
+    facts: '借款到期未还', parties: [{ role: 'applicant', name: '钱溪', id_number: QIAN_ID },
+      { role: 'respondent', name: '赵六', sex: 'male', age: 52 }] });
+  postJson(A, 'person.create', { name: '孙口', residence: 'permanent', birth_date: '1950-03-04' });
 
   ({ server, base } = await serve(hqData, [
     '--tls-cert', join(hqData, 'tls', 'cert.pem'), '--tls-key', join(hqData, 'tls', 'key.pem'),
@@ -249,6 +262,56 @@ test("the 督办 list is the posts' own overdue lists, and a dispute on it is as
   await page.getByTestId('assignments').getByText('已送达').waitFor();
 });
 
+test("the 预警 list names a party's dispute at the other post, which neither post sees; each view is audited", async () => {
+  const { page } = admin;
+  await page.getByRole('menuitem', { name: '风险预警' }).click();
+  await page.getByTestId('warnings-list').locator('tbody tr').first().waitFor();
+  await choose(page, page.getByTestId('post-filter'), '溪口警务室');
+  const row = page.getByTestId('warnings-list').locator('tr', { hasText: '钱溪与孙口排水纠纷' });
+  await row.waitFor();
+  const text = await row.innerText();
+  assert.match(text, /溪口警务室/);
+  assert.match(text, /溪口新村/);
+  assert.match(text, /当事人钱溪在青山警务室另涉纠纷1件/);
+  assert.match(text, /青山警务室：纠纷“钱溪与赵六借款纠纷”/);
+  // 青山's side, straight from the api, and filtered by level.
+  const all = await direct(page, 'hq.warnings', { page_size: 500 });
+  const mine = all.body.items.find((w) => w.title === '钱溪与赵六借款纠纷');
+  assert.ok(mine, JSON.stringify(all.body.items.map((w) => w.title)));
+  assert.equal(mine.post_name, '青山警务室');
+  assert.ok(mine.risk.reasons.some((r) => r.signal === 'cross_post' && r.text.includes('在溪口警务室另涉纠纷1件')));
+  const same = await direct(page, 'hq.warnings', { level: mine.risk.level, page_size: 500 });
+  assert.ok(same.body.items.every((w) => w.risk.level === mine.risk.level));
+  assert.ok(same.body.items.some((w) => w.dispute_id === mine.dispute_id));
+  // Each post's own list knows nothing of the other post.
+  for (const [db, other] of [[A, '溪口警务室'], [B, '青山警务室']]) {
+    const own = JSON.stringify(postJson(db, 'warning.list'));
+    assert.ok(!own.includes(other) && !own.includes('cross_post'), own);
+  }
+  const audit = await direct(page, 'hq.audit', { login: ADMIN.login, action: 'list', page_size: 200 });
+  assert.ok(audit.body.entries.some((e) => (e.detail ?? '').startsWith('hq.warnings')), JSON.stringify(audit.body.entries));
+});
+
+test("疑似重复人员: 孙口 at both posts is the same person, and 青山 is handed 溪口's record", async () => {
+  const { page } = admin;
+  await page.getByRole('menuitem', { name: '疑似重复人员' }).click();
+  const row = page.getByTestId('duplicates').locator('tbody tr.ant-table-row', { hasText: '孙口' });
+  await row.waitFor();
+  assert.match(await row.innerText(), /姓名、出生日期相同/);
+  await row.getByRole('button', { name: '同一人，由青山警务室管理' }).click();
+  await page.getByText('已指派给“青山警务室”', { exact: false }).waitFor();
+  await row.waitFor({ state: 'detached' });
+  // The decision is audited; 青山 receives the record at its next sync, 溪口 keeps its own.
+  const audit = await direct(page, 'hq.audit', { login: ADMIN.login, action: 'create', page_size: 200 });
+  assert.ok(audit.body.entries.some((e) => e.tbl === 'duplicate_decision' && /是同一人/.test(e.detail ?? '')), JSON.stringify(audit.body.entries));
+  post(A, 'sync', '--hq', base);
+  assert.equal(postJson(A, 'person.get', { id: sunAtB }).name, '孙口');
+  assert.equal(postJson(B, 'person.get', { id: sunAtB }).name, '孙口');
+  // Never suggested again.
+  const left = await direct(page, 'hq.duplicates', {});
+  assert.ok(!JSON.stringify(left.body).includes(sunAtB), JSON.stringify(left.body));
+});
+
 test('a resident is found county-wide and opened read-only', async () => {
   const { page } = admin;
   await page.getByRole('menuitem', { name: '人员查询' }).click();
@@ -316,6 +379,9 @@ test('a viewer never receives a name or ID number, through the pages or straight
   await page.getByTestId('stats-by-post').waitFor();
   await page.getByRole('menuitem', { name: '警务室' }).click();
   await page.getByTestId('posts').locator('tbody tr').first().waitFor();
+  // 风险预警: the counts per post, and nothing more.
+  await page.getByRole('menuitem', { name: '风险预警' }).click();
+  await page.getByTestId('warning-counts').getByText('溪口警务室').waitFor();
   const menu = await page.getByRole('menu').innerText();
   assert.doesNotMatch(menu, /人员查询|督办/);
   for (const [method, params] of [

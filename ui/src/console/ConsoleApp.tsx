@@ -5,10 +5,13 @@ import {
   BarChartOutlined,
   ClusterOutlined,
   DashboardOutlined,
+  FireOutlined,
   LogoutOutlined,
   ScheduleOutlined,
   SearchOutlined,
   SendOutlined,
+  SettingOutlined,
+  TeamOutlined,
   UserOutlined,
 } from "@ant-design/icons";
 import { Navigate, Route, Routes, useLocation, useNavigate } from "react-router-dom";
@@ -31,6 +34,9 @@ const AlarmsScreen = lazy(() => import("./screens/Alarms").then((m) => ({ defaul
 const SearchScreen = lazy(() => import("./screens/PersonSearch").then((m) => ({ default: m.PersonSearchScreen })));
 const PostsScreen = lazy(() => import("./screens/Posts").then((m) => ({ default: m.PostsScreen })));
 const UsersScreen = lazy(() => import("./screens/Users").then((m) => ({ default: m.UsersScreen })));
+const WarningsScreen = lazy(() => import("./screens/Warnings").then((m) => ({ default: m.WarningsScreen })));
+const DuplicatesScreen = lazy(() => import("./screens/Duplicates").then((m) => ({ default: m.DuplicatesScreen })));
+const WarningRulesScreen = lazy(() => import("./screens/WarningRules").then((m) => ({ default: m.WarningRulesScreen })));
 const RecordScreen = lazy(() => import("./screens/Record").then((m) => ({ default: m.RecordScreen })));
 
 /**
@@ -40,12 +46,15 @@ const RecordScreen = lazy(() => import("./screens/Record").then((m) => ({ defaul
 const SCREENS: { key: string; icon: React.ReactNode; label: string; roles: CountyRole[] }[] = [
   { key: "/overview", icon: <DashboardOutlined />, label: "总览", roles: ["county_admin", "supervisor", "station_leader", "viewer"] },
   { key: "/stats", icon: <BarChartOutlined />, label: "统计", roles: ["county_admin", "supervisor", "station_leader", "viewer"] },
+  { key: "/warnings", icon: <FireOutlined />, label: "风险预警", roles: ["county_admin", "supervisor", "station_leader", "viewer"] },
   { key: "/overdue", icon: <ScheduleOutlined />, label: "督办", roles: ["county_admin", "supervisor", "station_leader"] },
   { key: "/assignments", icon: <SendOutlined />, label: "指派", roles: ["county_admin", "supervisor", "station_leader"] },
   { key: "/alarms", icon: <AlertOutlined />, label: "审计告警", roles: ["county_admin", "supervisor", "station_leader"] },
+  { key: "/duplicates", icon: <TeamOutlined />, label: "疑似重复人员", roles: ["county_admin", "supervisor", "station_leader"] },
   { key: "/search", icon: <SearchOutlined />, label: "人员查询", roles: ["county_admin", "supervisor", "station_leader"] },
   { key: "/posts", icon: <ClusterOutlined />, label: "警务室", roles: ["county_admin", "supervisor", "station_leader", "viewer"] },
   { key: "/users", icon: <UserOutlined />, label: "用户", roles: ["county_admin"] },
+  { key: "/warning-rules", icon: <SettingOutlined />, label: "预警规则", roles: ["county_admin"] },
 ];
 
 export function ConsoleApp() {
@@ -151,7 +160,10 @@ export function ConsoleApp() {
               <Routes>
                 <Route path="/overview" element={<OverviewScreen />} />
                 <Route path="/stats" element={<StatsScreen />} />
+                <Route path="/warnings" element={<WarningsScreen />} />
                 <Route path="/overdue" element={<OverdueScreen />} />
+                <Route path="/duplicates" element={<DuplicatesScreen />} />
+                <Route path="/warning-rules" element={<WarningRulesScreen />} />
                 <Route path="/assignments" element={<AssignmentsScreen />} />
                 <Route path="/alarms" element={<AlarmsScreen />} />
                 <Route path="/search" element={<SearchScreen />} />

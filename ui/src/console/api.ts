@@ -16,6 +16,14 @@ import type {
   CountyStats,
   CountyUser,
   CountyUserInput,
+  CountyWarningCounts,
+  CountyWarningFilter,
+  CountyWarningPage,
+  CountyWarningRules,
+  DuplicateDecide,
+  DuplicateDecided,
+  DuplicatePair,
+  DuplicatesRequest,
   EnrollCodeRequest,
   IssuedCode,
   LoginReply,
@@ -35,6 +43,7 @@ import type {
   StationSave,
   StatsRecordsRequest,
   StatsRequest,
+  WarningRulesSave,
 } from "../backend/types";
 
 /** A page of a county list (the core's `Page<T>`). */
@@ -70,6 +79,13 @@ export const hq = {
   statsExport: (p: StatsRequest, fileName: string) => exported("hq.stats_export", p, fileName),
   overdue: (f: OverdueFilter) => call<OverduePage>("hq.overdue", f),
   overdueExport: (f: OverdueFilter, fileName: string) => exported("hq.overdue_export", f, fileName),
+
+  warnings: (f: CountyWarningFilter) => call<CountyWarningPage>("hq.warnings", f),
+  warningCounts: (f: CountyWarningFilter) => call<CountyWarningCounts>("hq.warning_counts", f),
+  warningRules: () => call<CountyWarningRules>("hq.warning_rules"),
+  warningRulesSave: (p: WarningRulesSave) => call<CountyWarningRules>("hq.warning_rules_save", p),
+  duplicates: (p: DuplicatesRequest) => call<Paged<DuplicatePair>>("hq.duplicates", p),
+  duplicateDecide: (p: DuplicateDecide) => call<DuplicateDecided>("hq.duplicate_decide", p),
 
   search: (p: SearchRequest) => call<SearchPage>("hq.search", p),
   record: (table: string, id: string) => call<RecordView>("hq.record", { table, id }),
