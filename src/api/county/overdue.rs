@@ -215,19 +215,11 @@ impl Api {
             Ok((owners, raw))
         })?;
         drop(owners);
-        let station_posts: Option<Vec<String>> = match &f.station_id {
-            None => None,
-            Some(s) => {
-                crate::store::county::station::require(self.store.conn(), "station_id", s)?;
-                Some(
-                    crate::store::county::station::posts(self.store.conn())?
-                        .into_iter()
-                        .filter(|p| p.station_id.as_deref() == Some(s))
-                        .map(|p| p.id)
-                        .collect(),
-                )
-            }
-        };
+        let station_posts = f
+            .station_id
+            .as_deref()
+            .map(|s| crate::store::county::station::post_ids(self.store.conn(), "station_id", s))
+            .transpose()?;
         let mut items = Vec::new();
         for i in raw {
             if f.min_days.is_some_and(|m| i.days_overdue < m)

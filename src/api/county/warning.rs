@@ -151,15 +151,6 @@ struct Place {
     village: Option<String>,
 }
 
-fn add(counts: &mut WarningCounts, level: Option<RiskLevel>) {
-    match level {
-        Some(RiskLevel::Red) => counts.red += 1,
-        Some(RiskLevel::Orange) => counts.orange += 1,
-        Some(RiskLevel::Yellow) => counts.yellow += 1,
-        None => {}
-    }
-}
-
 impl Api {
     /// Every open dispute the caller may see, judged, with its place, kept to the post or
     /// station asked for; and the owners (for names).
@@ -168,19 +159,8 @@ impl Api {
             self.require_post_in_scope("post_id", p)?;
             station::post(self.store.conn(), "post_id", p)?;
         }
-        let station_posts: Option<Vec<String>> = match &f.station_id {
-            None => None,
-            Some(s) => {
-                station::require(self.store.conn(), "station_id", s)?;
-                Some(
-                    station::posts(self.store.conn())?
-                        .into_iter()
-                        .filter(|p| p.station_id.as_deref() == Some(s))
-                        .map(|p| p.id)
-                        .collect(),
-                )
-            }
-        };
+        let station_posts =
+            f.station_id.as_deref().map(|s| station::post_ids(self.store.conn(), "station_id", s)).transpose()?;
         let today = self.today();
         let owners = self.lifted(|api| Owners::load(&api.store, &mut super::assigned))?;
         let store = &self.store;
@@ -291,9 +271,9 @@ impl Api {
             }
         }
         for (w, p) in &judged {
-            add(&mut total, w.risk.level);
+            total.add(w.risk.level);
             if w.risk.level.is_some() {
-                add(by_post.entry(p.post.clone()).or_default(), w.risk.level);
+                by_post.entry(p.post.clone()).or_default().add(w.risk.level);
             }
         }
         let mut by_post: Vec<PostWarningCounts> = by_post

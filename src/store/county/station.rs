@@ -111,6 +111,13 @@ pub fn require(conn: &Connection, field: &str, id: &str) -> Result<Station> {
     get(conn, id)?.ok_or_else(|| Error::validation(field, format!("找不到派出所（{id}）")))
 }
 
+/// The node ids of the posts filed under station `id` (refused, naming `field`, when there
+/// is no such station).
+pub fn post_ids(conn: &Connection, field: &str, id: &str) -> Result<Vec<String>> {
+    require(conn, field, id)?;
+    Ok(posts(conn)?.into_iter().filter(|p| p.station_id.as_deref() == Some(id)).map(|p| p.id).collect())
+}
+
 const POST_SELECT: &str = "SELECT p.node_id, p.name, p.station_id, s.name AS station_name, p.villages,
         p.enrolled_at, p.last_sync_at
      FROM peer p LEFT JOIN station s ON s.id = p.station_id WHERE p.role = 'post'";

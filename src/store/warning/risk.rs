@@ -55,6 +55,18 @@ pub struct WarningCounts {
     pub yellow: u32,
 }
 
+impl WarningCounts {
+    /// Counts one dispute at `level` (none: not at risk, not counted).
+    pub fn add(&mut self, level: Option<RiskLevel>) {
+        match level {
+            Some(RiskLevel::Red) => self.red += 1,
+            Some(RiskLevel::Orange) => self.orange += 1,
+            Some(RiskLevel::Yellow) => self.yellow += 1,
+            None => {}
+        }
+    }
+}
+
 /// The disputes at risk, the highest level first (then the most points, the oldest intake).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -465,12 +477,7 @@ pub fn list_of(mut all: Vec<Warning>, level: Option<RiskLevel>, limit: Option<us
     all.retain(|w| w.risk.level.is_some());
     let mut counts = WarningCounts::default();
     for w in &all {
-        match w.risk.level {
-            Some(RiskLevel::Red) => counts.red += 1,
-            Some(RiskLevel::Orange) => counts.orange += 1,
-            Some(RiskLevel::Yellow) => counts.yellow += 1,
-            None => {}
-        }
+        counts.add(w.risk.level);
     }
     if let Some(l) = level {
         all.retain(|w| w.risk.level == Some(l));
