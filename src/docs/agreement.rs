@@ -287,11 +287,18 @@ pub fn intake_document(d: &Dispute) -> Result<Document> {
     check_fields(fonts()?, d, None)?;
     let mut blocks = vec![
         Block::Title("矛盾纠纷调解登记表".into()),
+        // The name gets a wide cell of its own row, so it stays on one line (and reads back
+        // whole, also with `pdftotext -layout`, where a wrapped cell interleaves with its
+        // neighbours); the date's cell takes the longest date.
+        Block::Table(Table {
+            widths: vec![1.2, 3.4, 1.0, 1.6],
+            header: None,
+            rows: vec![vec!["纠纷名称".into(), d.title.clone(), "登记日期".into(), zh_date_text(&d.received_on)]],
+        }),
         Block::Table(Table {
             widths: vec![1.2, 2.0, 1.2, 2.0],
             header: None,
             rows: vec![
-                vec!["纠纷名称".into(), d.title.clone(), "登记日期".into(), zh_date_text(&d.received_on)],
                 vec!["纠纷类型".into(), d.kind.label().into(), "纠纷等级".into(), d.grade.label().into()],
                 vec!["来源".into(), d.source.label().into(), "调解类型".into(), d.track.label().into()],
                 vec![
@@ -305,7 +312,8 @@ pub fn intake_document(d: &Dispute) -> Result<Document> {
         }),
         Block::Heading("当事人".into()),
         Block::Table(Table {
-            widths: vec![1.1, 1.1, 0.6, 0.6, 3.1, 2.6, 1.9],
+            // 被申请人, 性别 and 年龄 each on one line; an ID number and a phone too.
+            widths: vec![1.3, 1.1, 0.75, 0.75, 3.0, 2.4, 1.9],
             header: Some(
                 ["身份", "姓名", "性别", "年龄", "公民身份号码", "住址", "联系电话"].map(String::from).to_vec(),
             ),
@@ -339,7 +347,8 @@ pub fn intake_document(d: &Dispute) -> Result<Document> {
         blocks.push(para("尚未调解。"));
     } else {
         blocks.push(Block::Table(Table {
-            widths: vec![1.6, 1.0, 2.2, 1.5, 3.5],
+            // 2026年12月23日 on one line.
+            widths: vec![2.0, 0.9, 2.0, 1.4, 3.5],
             header: Some(["日期", "层级", "调解员", "结果", "调解记录"].map(String::from).to_vec()),
             rows: d
                 .mediations

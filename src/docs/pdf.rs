@@ -5,7 +5,9 @@
 //! them out by hand: every glyph's advance is measured from the font, lines are broken by
 //! the Chinese rules (no line starts with a closing mark such as ，。、；：？！）」》, none
 //! ends with an opening mark such as （「《), every full line of a paragraph is justified to
-//! both margins, and the text runs onto further pages with “第 N 页 共 M 页” at the foot.
+//! both margins when that takes no more than [`READABLE_SPACING`] between characters (a line
+//! too loose for that stays ragged, as typesetters leave it, so that text extraction reads
+//! it as typed), and the text runs onto further pages with “第 N 页 共 M 页” at the foot.
 //! A character the font lacks is refused, naming it, instead of printing an empty box.
 //!
 //! Coordinates inside this module are points from the top-left of the page; they are
@@ -31,6 +33,16 @@ const LEADING: f32 = 22.0;
 const TABLE_SIZE: f32 = 10.5;
 const TABLE_LEADING: f32 = 16.0;
 const CELL_PAD: f32 = 4.0;
+
+/// The widest character spacing, as a fraction of the type size, that justification and
+/// titles use. Text extraction reads glyphs further apart than that as separate words and puts
+/// a space between them: poppler's (pdftotext, and the PDF viewers built on it) starts a new
+/// word at a gap of a tenth of the size, and a line spread wider read back as “公 民 身 份 号
+/// 码”, so searching or pasting from the PDF failed. Half poppler's figure leaves room for
+/// other readers and for rounding. A full line of Chinese lacks at most one character's width,
+/// under 0.03 of the size per gap across a line, so only lines broken before a long number or
+/// word, or with several marks carried down, are left ragged.
+pub const READABLE_SPACING: f32 = 0.05;
 
 /// Characters that may not begin a line (closing punctuation and marks that follow).
 pub const NO_LINE_START: &str = "，。、；：？！）」》』〕】〉”’…—·%,.;:?!)]}";
@@ -131,7 +143,8 @@ pub struct WrappedLine {
     pub text: String,
     /// Its natural width in points.
     pub width: f32,
-    /// Character spacing that stretches it to the measure (0 for a paragraph's last line).
+    /// Character spacing that stretches it to the measure: 0 for a paragraph's last line and
+    /// for a line that would need more than [`READABLE_SPACING`].
     pub spacing: f32,
 }
 
@@ -254,9 +267,8 @@ pub fn wrap(
             let extra = avail(i) - natural;
             let spacing = if justify && !last && glyphs > 1 && extra > 0.0 {
                 let s = extra / (glyphs - 1) as f32;
-                // A line stretched by more than half a character per gap reads worse
-                // than a ragged one (a long unbreakable word pushed down).
-                if s < size * 0.5 { s } else { 0.0 }
+                // Wider, extraction would read spaces between the characters: ragged instead.
+                if s <= size * READABLE_SPACING { s } else { 0.0 }
             } else {
                 0.0
             };
@@ -336,9 +348,10 @@ impl<'f> Layout<'f> {
             Block::Title(t) => {
                 let size = 20.0;
                 let tw = self.measure(Weight::Bold, t, size)?;
-                // Titles of agreements are set letter-spaced, as on the printed forms.
+                // Short titles (the agreements') are set letter-spaced, as on the printed
+                // forms, but no wider than text extraction still reads as one word.
                 let n = t.chars().count().max(1) as f32;
-                let spacing = if n <= 10.0 { size * 0.25 } else { 0.0 };
+                let spacing = if n <= 10.0 { size * READABLE_SPACING } else { 0.0 };
                 let total = tw + spacing * (n - 1.0);
                 self.room(40.0);
                 self.text(MARGIN_X + (w - total) / 2.0, self.y + 26.0, size, Weight::Bold, spacing, t.clone());
@@ -742,6 +755,7 @@ mod tests {
             proptest::prop_assert_eq!(&joined, &text);
             for (i, l) in ls.iter().enumerate() {
                 proptest::prop_assert!(l.width <= width + 0.01, "line {} too wide: {:?}", i, l);
+                proptest::prop_assert!(l.spacing <= 12.0 * READABLE_SPACING, "line {} spread too wide to read back: {:?}", i, l);
                 let first = l.text.chars().next().unwrap_or('甲');
                 let last = l.text.chars().last().unwrap_or('甲');
                 proptest::prop_assert!(i == 0 || !NO_LINE_START.contains(first), "line {} starts with {}: {:?}", i, first, ls);
@@ -760,6 +774,7 @@ mod tests {
             let n = l.text.chars().count() as f32;
             let stretched = l.width + l.spacing * (n - 1.0);
             assert!((stretched - width).abs() < 0.05 || l.spacing == 0.0, "{l:?}");
+            assert!(l.spacing <= 12.0 * READABLE_SPACING, "{l:?}");
         }
         assert_eq!(ls.last().unwrap().spacing, 0.0);
         assert!(ls.iter().any(|l| l.text.contains("11010519491231002X")), "an ID number is never split: {ls:?}");

@@ -263,3 +263,116 @@ fn the_monthly_report_is_one_page_and_the_ledgers_open() {
         assert_eq!(range.rows().count() as u64, w["count"].as_u64().unwrap() + 1);
     }
 }
+
+/// The text pdftotext gives, in its reading order and with `-layout`, each line trimmed and
+/// the lines joined with nothing between them: what a search of the PDF, or a paste from it,
+/// sees (a wrapped line's break is no character in Chinese). The page footers are dropped:
+/// a paragraph running onto the next page is read across them.
+fn read_back(path: &Path) -> Vec<(&'static str, String)> {
+    let path = path.to_str().unwrap();
+    [("pdftotext", vec![path, "-"]), ("pdftotext -layout", vec!["-layout", path, "-"])]
+        .into_iter()
+        .map(|(how, args)| {
+            let text = tool("pdftotext", &args);
+            (how, text.lines().filter(|l| !is_footer(l)).map(str::trim).collect())
+        })
+        .collect()
+}
+
+/// A page's footer line, “…第 1 页  共 2 页” (spaces as extraction reads them).
+fn is_footer(line: &str) -> bool {
+    line.contains('第') && line.contains('页') && line.contains('共')
+}
+
+/// Every value reads back from the PDF exactly as typed, with and without `-layout`: each run
+/// of it between its own spaces is found whole (no space put between its characters, as a
+/// justified line spread by character spacing gave: “公 民 身 份 号 码 ：”), and the runs
+/// follow one another.
+fn assert_reads_as_typed(stem: &str, path: &Path, values: &[String]) {
+    assert!(!values.is_empty());
+    for (how, text) in read_back(path) {
+        let squashed = squash(&text);
+        for value in values {
+            for run in value.split_whitespace() {
+                assert!(text.contains(run), "{stem} ({how}): “{run}” of “{value}” is not read back as typed:\n{text}");
+            }
+            assert!(squashed.contains(&squash(value)), "{stem} ({how}): “{value}” is not read back:\n{text}");
+        }
+    }
+}
+
+/// What a party's line of an agreement carries, each part as typed.
+fn party_texts(d: &Value) -> Vec<String> {
+    let mut want = Vec::new();
+    for p in d["parties"].as_array().unwrap() {
+        want.push(p["name"].as_str().unwrap().to_owned());
+        if let Some(n) = p["id_number"].as_str() {
+            want.push(format!("公民身份号码：{n}"));
+        }
+        if let Some(b) = p["birth_date"].as_str() {
+            want.push(format!("{}出生", zh_date(parse_date(b).unwrap())));
+        }
+        for (key, label) in [("address", "住址"), ("phone", "联系电话")] {
+            if let Some(v) = p[key].as_str().filter(|v| !v.is_empty()) {
+                want.push(format!("{label}：{v}"));
+            }
+        }
+    }
+    want
+}
+
+#[test]
+fn every_document_reads_back_as_typed_with_and_without_layout() {
+    let mut post = demo_post();
+    for (kind, stem) in [("people", "typed-people"), ("security", "typed-security")] {
+        let id = dispute_with(&post, kind);
+        let d = post.call("dispute.get", json!({ "id": id }));
+        let out = post.dir.path().join(format!("{stem}.pdf"));
+        post.call("agreement.pdf", json!({ "dispute_id": id, "path": out }));
+        let title = if kind == "people" { "人民调解协议书" } else { "治安调解协议书" };
+        // The copies clause as the agreement words it, with spaces around the number.
+        let mut want: Vec<String> =
+            required_texts(&d).into_iter().filter(|(what, _)| what != "份数").map(|(_, v)| v).collect();
+        want.push(format!("本协议书一式 {} 份", d["agreement"]["copies"]));
+        want.extend(party_texts(&d));
+        want.push(title.into());
+        assert_reads_as_typed(stem, &out, &want);
+    }
+
+    let id = dispute_with(&post, "people");
+    let d = post.call("dispute.get", json!({ "id": id }));
+    let out = post.dir.path().join("typed-intake.pdf");
+    post.call("intake.pdf", json!({ "dispute_id": id, "path": out }));
+    let mut want = vec!["矛盾纠纷调解登记表".to_owned(), d["title"].as_str().unwrap().to_owned()];
+    for p in d["parties"].as_array().unwrap() {
+        want.push(p["name"].as_str().unwrap().to_owned());
+        want.extend(p["id_number"].as_str().map(str::to_owned));
+    }
+    for key in ["facts", "matters"] {
+        want.push(d[key].as_str().unwrap().to_owned());
+    }
+    assert_reads_as_typed("intake", &out, &want);
+
+    let f = &d["follow_ups"][0];
+    let out = post.dir.path().join("typed-followup.pdf");
+    post.call("followup.pdf", json!({ "follow_up_id": f["id"], "path": out }));
+    let names: Vec<&str> = d["parties"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    let want = vec![
+        "矛盾纠纷回访记录".to_owned(),
+        format!("协议书编号：{}", d["agreement"]["number"].as_str().unwrap()),
+        format!("当事人：{}", names.join("、")),
+        format!("应回访日期：{}", date_text(&f["due_on"])),
+    ];
+    assert_reads_as_typed("followup", &out, &want);
+
+    let stats = post.call("stats.month", json!({ "month": "2026-11" }));
+    let out = post.dir.path().join("typed-month.pdf");
+    post.call("stats.export", json!({ "month": "2026-11", "path": out }));
+    let want = vec![
+        "2026年11月工作统计".to_owned(),
+        format!("走访 {} 户次。", stats["visits"]),
+        format!("警情 {} 起", stats["incidents_total"]),
+        format!("代办受理 {} 件", stats["errands"]["accepted"]),
+    ];
+    assert_reads_as_typed("monthly-report", &out, &want);
+}
