@@ -22,12 +22,18 @@ need_rust() {
   rustup component add rustfmt clippy >/dev/null 2>&1 || true
 }
 
+# need_apt [--no-install-recommends] PACKAGE...: installs those not installed yet.
 need_apt() {
-  local missing=()
-  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  local missing=() options=()
+  for p in "$@"; do
+    case "$p" in
+      -*) options+=("$p") ;;
+      *) dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p") ;;
+    esac
+  done
   if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${options[@]}" "${missing[@]}"
   fi
 }
 
@@ -41,6 +47,11 @@ step "cargo clippy" cargo clippy --all-targets --locked -- -D warnings
 step "cargo doc" env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked
 # Default members: the core and fengqiao-hq (the desktop shell is built further down).
 step "core and HQ tests" cargo test --locked
+# Every ledger opened in LibreOffice Calc (headless, converted to CSV): the core's test
+# binary links the library `cargo test` has just built. Calc costs about 83 MB to download
+# and a minute to install; the test itself runs Calc once for all twelve ledgers.
+step "apt packages (LibreOffice Calc)" need_apt --no-install-recommends libreoffice-calc-nogui
+step "ledgers in LibreOffice" cargo test --locked --test office
 
 # The steps below use the binaries and the example that `cargo test` has just built (it
 # builds every bin and example of the packages it tests). A `cargo build` or `cargo run` here

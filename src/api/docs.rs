@@ -197,7 +197,8 @@ impl Api {
         roster::apply(&mut self.store, &bytes)
     }
 
-    /// Writes a ledger as xlsx.
+    /// Writes a ledger as xlsx, streamed: its rows go from the query into the file one at a
+    /// time (see [`crate::docs::xlsx::Book::streamed`]).
     pub fn ledger_export(&mut self, req: LedgerRequest) -> Result<Written> {
         let m = req.month.as_deref().map(|s| month("month", s)).transpose()?;
         self.check_output(Kind::Xlsx, "path", &req.path, req.overwrite)?;
@@ -209,9 +210,18 @@ impl Api {
                 return Err(Error::validation("year", format!("年度{y}无效，应为2000至2100之间")));
             }
         }
-        let sheets = ledger::sheets(self.store.conn(), req.kind, m, req.year, self.today())?;
-        let rows = sheets.first().map(|s| s.rows.len()).unwrap_or(0);
-        self.written(Kind::Xlsx, &req.path, req.overwrite, &crate::docs::xlsx::to_bytes(&sheets)?, rows)
+        let mut out = self.output_file(Kind::Xlsx, "path", &req.path, req.overwrite)?;
+        let mut book = crate::docs::xlsx::Book::streamed(out.folder())?;
+        let (conn, today) = (self.store.conn(), self.today());
+        let rows = crate::store::with_page_cache(conn, 8 * 1024, || {
+            ledger::write(conn, req.kind, m, req.year, today, &mut book)
+        })?;
+        let mut file = std::io::BufWriter::new(out.file_mut());
+        book.save_to(&mut file)?;
+        std::io::Write::flush(&mut file)?;
+        drop(file);
+        let bytes = out.file_mut().metadata()?.len();
+        Ok(Written { path: out.finish()?, bytes, count: rows })
     }
 }
 

@@ -280,6 +280,12 @@ impl Api {
         files::write(&self.protected(), kind, field, path, overwrite, bytes)
     }
 
+    /// Opens a file for a caller through the file gate, to be written bit by bit and put in
+    /// place by [`files::Output::finish`].
+    fn output_file(&self, kind: files::Kind, field: &str, path: &Path, overwrite: bool) -> Result<files::Output> {
+        files::output(&self.protected(), kind, field, path, overwrite)
+    }
+
     /// Reads a file for a caller through the file gate.
     fn read_file(&self, kind: files::Kind, field: &str, path: &Path) -> Result<Vec<u8>> {
         files::read(&self.protected(), kind, field, path)

@@ -14,7 +14,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::docs::Month;
-use crate::docs::xlsx::Sheet;
+use crate::docs::xlsx::Book;
 use crate::error::Result;
 use crate::store::ledger::Cut;
 use crate::store::prevention;
@@ -129,21 +129,23 @@ impl LedgerKind {
     }
 }
 
-/// The ledger `kind` as its sheets (the first is the ledger itself; outreach adds its
-/// totals per village), optionally cut to `month` by the date the ledger is kept by:
+/// Writes the ledger `kind` into `book` (the first sheet is the ledger itself, streamed from
+/// its query a row at a time; outreach adds its totals per village) and returns its rows,
+/// optionally cut to `month` by the date the ledger is kept by:
 /// intake, due date, request, occurrence, report, discovery or the event; volunteers by
 /// the month they served in. The households ledger is never cut. The 五无 ledger is kept
 /// by year: `year`, else the year of `month`, else this year.
 ///
 /// Each ledger's columns and query are the store's (`LEDGER` beside each aggregate's
 /// other queries); this picks the ledger and the bounds it is cut by.
-pub fn sheets(
+pub fn write(
     conn: &Connection,
     kind: LedgerKind,
     month: Option<Month>,
     year: Option<i32>,
     today: chrono::NaiveDate,
-) -> Result<Vec<Sheet>> {
+    book: &mut Book,
+) -> Result<usize> {
     use crate::store::{dispute, errand, household, incident};
     let (dates, instants) = (date_bounds(month), instant_bounds(month));
     let (ledger, (from, to)) = match kind {
@@ -159,15 +161,17 @@ pub fn sheets(
         LedgerKind::Outreach => (&prevention::outreach::LEDGER, dates),
         LedgerKind::Feedback => (&prevention::feedback::LEDGER, dates),
         LedgerKind::FiveNones => {
-            let y = five_nones_year(year, month, today);
-            return Ok(vec![five_nones_sheet(conn, y)?]);
+            let sheet = five_nones_sheet(conn, five_nones_year(year, month, today))?;
+            book.add(&sheet)?;
+            return Ok(sheet.rows.len());
         }
     };
-    let mut out = vec![ledger.sheet(conn, sheet_name(kind, month), Cut { from: &from, to: &to, today })?];
+    book.sheet(&sheet_name(kind, month), &ledger.columns())?;
+    let rows = ledger.each_row(conn, Cut { from: &from, to: &to, today }, |cells| book.row(cells))?;
     if kind == LedgerKind::Outreach {
-        out.push(outreach_by_village(conn, month)?);
+        book.add(&outreach_by_village(conn, month)?)?;
     }
-    Ok(out)
+    Ok(rows)
 }
 
 /// A ledger's sheet name: its label, with the month when cut to one.

@@ -201,6 +201,16 @@ impl Output {
         &self.target
     }
 
+    /// The folder the file goes in (resolved).
+    pub fn folder(&self) -> &Path {
+        self.target.parent().unwrap_or(Path::new("."))
+    }
+
+    /// The temporary file, for a writer that writes and seeks (a zip).
+    pub fn file_mut(&mut self) -> &mut std::fs::File {
+        self.tmp.as_file_mut()
+    }
+
     /// Appends `bytes` to the temporary file.
     pub fn write_all(&mut self, bytes: &[u8]) -> Result<()> {
         self.tmp.as_file_mut().write_all(bytes)?;

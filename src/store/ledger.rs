@@ -119,6 +119,22 @@ impl Ledger {
 
     /// The ledger's rows, as cells.
     pub fn rows(&self, conn: &Connection, cut: Cut<'_>) -> Result<Vec<Vec<Cell>>> {
+        let mut out = vec![];
+        self.each_row(conn, cut, |cells| {
+            out.push(cells.to_vec());
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Hands each row to `row` as it is read, never holding more than one (a county's
+    /// 350,000 residents stream into a workbook in the memory of one); returns how many.
+    pub fn each_row(
+        &self,
+        conn: &Connection,
+        cut: Cut<'_>,
+        mut row: impl FnMut(&[Cell]) -> Result<()>,
+    ) -> Result<usize> {
         let exprs: Vec<&str> = self.columns.iter().map(|c| c.sql).collect();
         let sql = format!("SELECT {}\n{}", exprs.join(",\n       "), self.from);
         let mut stmt = conn.prepare(&sql)?;
@@ -129,12 +145,17 @@ impl Ledger {
             }
         }
         let mut rows = stmt.raw_query();
-        let mut out = vec![];
+        let mut cells = Vec::with_capacity(self.columns.len());
+        let mut n = 0;
         while let Some(r) = rows.next()? {
-            let cells = self.columns.iter().enumerate().map(|(i, c)| c.show.cell(r, i, cut.today));
-            out.push(cells.collect::<rusqlite::Result<Vec<_>>>()?);
+            cells.clear();
+            for (i, c) in self.columns.iter().enumerate() {
+                cells.push(c.show.cell(r, i, cut.today)?);
+            }
+            row(&cells)?;
+            n += 1;
         }
-        Ok(out)
+        Ok(n)
     }
 
     /// The sheet `name`: the columns and the rows.
