@@ -1,7 +1,7 @@
 //! The ledgers (台账) a post keeps and hands to the county: households and people,
 //! disputes and their mediation (矛盾纠纷调解台账), follow-ups (回访台账), errands
 //! (代办台账) and incidents (警情台账), and the prevention ledgers (群防群治: volunteers,
-//! patrols, leads, hazards, outreach, feedback, 五无). Each is a [`Sheet`] written as xlsx
+//! patrols, leads, hazards, outreach, feedback, 五无). Each is a [`crate::docs::xlsx::Sheet`] written as xlsx
 //! by [`crate::docs::xlsx`].
 //!
 //! The columns and queries are the store's: each aggregate declares its `LEDGER` (header,

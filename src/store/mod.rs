@@ -300,8 +300,8 @@ pub(crate) fn connect(path: &Path, key: Option<&keys::DbKey>) -> Result<Connecti
 }
 
 /// Runs `f` with the page cache held to `kib` KiB, then puts the cache back as it was. A
-/// ledger export reads every row once and gains nothing from [`tune`]'s 64 MiB, which it
-/// would otherwise fill (a county's residents are over a gigabyte of pages).
+/// ledger export reads every row once and gains nothing from the 64 MiB every connection is
+/// tuned to, which it would otherwise fill (a county's residents are over a gigabyte of pages).
 pub fn with_page_cache<T>(conn: &Connection, kib: i64, f: impl FnOnce() -> Result<T>) -> Result<T> {
     let before: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
     conn.pragma_update(None, "cache_size", -kib)?;
