@@ -360,6 +360,90 @@ pub fn hq_peer(store: &Store) -> Result<Uuid> {
 /// Makes the next bundle for `to`: every change it has not acknowledged that it may see,
 /// and this node's acknowledgements of what `to` sent.
 pub fn export(store: &mut Store, to: Uuid) -> Result<Vec<u8>> {
+    Ok(make_bundle(store, to, None)?.0)
+}
+
+/// The changes HQ's next bundle for the post `to` carries, read from the change log by origin
+/// (`by_row` false) or by row (true), without sending it: the two must be the same (tests
+/// compare them). The bundle made is thrown away (the peer's bundle counter moves on).
+pub fn reply_changes(store: &Store, to: Uuid, by_row: bool) -> Result<Vec<Change>> {
+    Ok(make_bundle(store, to, Some(by_row))?.1)
+}
+
+/// HQ reads the changes for a post by row ([`changes_by_row`]) when there are more changes to
+/// go through than rows the post itself made, twice over: a post's first sync into a county
+/// (it has acknowledged nothing, so every other post's whole log is unread), or a long
+/// absence. Otherwise it reads the unacknowledged stretch of each origin's log, which for a
+/// daily sync is short.
+fn reads_by_row(conn: &Connection, post: &str, wanted: &HashMap<String, (Uuid, i64, i64)>) -> bool {
+    let unread: i64 = wanted.values().map(|(_, acked, upto)| upto - acked).sum();
+    let own: i64 = conn
+        .query_row("SELECT count(*) FROM row_origin WHERE origin = ?1", [post], |r| r.get(0))
+        .unwrap_or(i64::MAX / 4);
+    unread > 2 * own.max(1_000)
+}
+
+/// The changes of `wanted` (origin → its id, what the peer acknowledged, how far this node
+/// has it) read origin by origin, each row judged by `scope` when given.
+fn changes_by_origin(
+    conn: &Connection,
+    columns: &crate::store::write::Columns,
+    mut scope: Option<&mut scope::Scope>,
+    wanted: &HashMap<String, (Uuid, i64, i64)>,
+    genesis: &str,
+) -> Result<Vec<Change>> {
+    let mut changes = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT origin_seq, hlc, prev, tbl, row_id, col, value FROM change_log
+         WHERE origin = ?1 AND origin_seq > ?2 AND origin_seq <= ?3 ORDER BY origin_seq",
+    )?;
+    for (origin, (origin_id, acked, upto)) in wanted {
+        let mut rows = stmt.query(params![origin, acked, upto])?;
+        while let Some(r) = rows.next()? {
+            if let Some(scope) = scope.as_deref_mut()
+                && !scope.contains(conn, columns, &r.get::<_, String>(3)?, &r.get::<_, String>(4)?)?
+            {
+                continue;
+            }
+            changes.extend(logged_change(*origin_id, genesis, r)?);
+        }
+    }
+    Ok(changes)
+}
+
+/// The same changes read row by row: the rows that may be in the post's scope
+/// ([`scope::Scope::candidates`]), each judged, then each row's changes through the change
+/// log's index by row, keeping those of `wanted`'s stretches.
+fn changes_by_row(
+    conn: &Connection,
+    columns: &crate::store::write::Columns,
+    scope: &mut scope::Scope,
+    wanted: &HashMap<String, (Uuid, i64, i64)>,
+    genesis: &str,
+) -> Result<Vec<Change>> {
+    let mut changes = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT origin, origin_seq, hlc, prev, tbl, row_id, col, value FROM change_log
+         WHERE tbl = ?1 AND row_id = ?2",
+    )?;
+    for (tbl, id) in scope.candidates(conn, columns)? {
+        if !scope.contains(conn, columns, &tbl, &id)? {
+            continue;
+        }
+        let mut rows = stmt.query([&tbl, &id])?;
+        while let Some(r) = rows.next()? {
+            let Some((origin_id, acked, upto)) = wanted.get(&r.get::<_, String>("origin")?) else { continue };
+            let seq: i64 = r.get("origin_seq")?;
+            if seq > *acked && seq <= *upto {
+                changes.extend(logged_change(*origin_id, genesis, r)?);
+            }
+        }
+    }
+    Ok(changes)
+}
+
+/// The bundle for `to` and the changes it carries; `by_row` forces how they are read.
+fn make_bundle(store: &Store, to: Uuid, by_row: Option<bool>) -> Result<(Vec<u8>, Vec<Change>)> {
     let me = store.node_id();
     let my_role = role(store)?;
     let keys = keys::load_or_create(store.conn())?;
@@ -374,27 +458,21 @@ pub fn export(store: &mut Store, to: Uuid) -> Result<Vec<u8>> {
     };
     let genesis = Hlc::GENESIS.to_string();
     let mut ranges = Vec::new();
-    let mut changes = Vec::new();
+    let mut wanted: HashMap<String, (Uuid, i64, i64)> = HashMap::new();
     for (origin, acked, upto) in outgoing(conn, me, my_role, &peer_id)? {
         if upto <= acked {
             continue;
         }
         let origin_id = Uuid::try_parse(&origin).map_err(|_| Error::rule("变更日志中的节点标识已损坏"))?;
         ranges.push(Range { origin: origin_id, after: acked, upto });
-        let mut stmt = conn.prepare_cached(
-            "SELECT origin_seq, hlc, prev, tbl, row_id, col, value FROM change_log
-             WHERE origin = ?1 AND origin_seq > ?2 AND origin_seq <= ?3 ORDER BY origin_seq",
-        )?;
-        let mut rows = stmt.query(params![origin, acked, upto])?;
-        while let Some(r) = rows.next()? {
-            if let Some(scope) = scope.as_mut()
-                && !scope.contains(conn, store.columns(), &r.get::<_, String>(3)?, &r.get::<_, String>(4)?)?
-            {
-                continue;
-            }
-            changes.extend(logged_change(origin_id, &genesis, r)?);
-        }
+        wanted.insert(origin, (origin_id, acked, upto));
     }
+    let mut changes = match scope.as_mut() {
+        Some(scope) if by_row.unwrap_or_else(|| reads_by_row(conn, &peer_id, &wanted)) => {
+            changes_by_row(conn, store.columns(), scope, &wanted, &genesis)?
+        }
+        _ => changes_by_origin(conn, store.columns(), scope.as_mut(), &wanted, &genesis)?,
+    };
     if my_role == NodeRole::Hq && peer.role == NodeRole::Post {
         // Rows HQ assigned to the post: their older changes, until it acknowledges them.
         let acked_hq: i64 = conn
@@ -418,7 +496,8 @@ pub fn export(store: &mut Store, to: Uuid) -> Result<Vec<u8>> {
             }
         }
     }
-    changes.sort_by_key(|c| c.hlc);
+    // In clock order; a change's number orders those of one write (whichever way they were read).
+    changes.sort_by_key(|c| (c.hlc, c.origin, c.origin_seq));
     let mut acks = Vec::new();
     {
         let mut stmt =
@@ -447,7 +526,7 @@ pub fn export(store: &mut Store, to: Uuid) -> Result<Vec<u8>> {
     let env = Envelope { from: me, to, counter, created: stamp(store.clock().now()), ranges };
     let bytes = bundle::seal(&env, &body, &keys, &peer_keys)?;
     store.conn().execute("UPDATE peer SET sent_counter = ?1 WHERE node_id = ?2", params![counter, peer_id])?;
-    Ok(bytes)
+    Ok((bytes, body.changes))
 }
 
 /// A change as logged (`origin_seq, hlc, prev, tbl, row_id, col, value`), for a bundle;

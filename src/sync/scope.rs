@@ -103,6 +103,73 @@ impl Scope {
     fn assigned_via(&self, conn: &Connection, columns: &Columns, tbl: &str, id: &str, depth: u8) -> Result<bool> {
         assigned_via(&self.assigned, conn, columns, tbl, id, depth)
     }
+
+    /// Every row that may be in the post's scope, found from the scope's own ends rather than
+    /// from the change log: its villages and what lies in them or hangs from them (up to
+    /// four steps down), the rows it created, the rows assigned to it and their dependants,
+    /// its assignments and the reference data. A superset: [`Scope::contains`] judges each.
+    /// Its cost follows the post's own share of the county, not the county's.
+    pub fn candidates(&self, conn: &Connection, columns: &Columns) -> Result<Vec<(String, String)>> {
+        conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS reply_row (tbl TEXT, row_id TEXT, PRIMARY KEY (tbl, row_id))
+                 WITHOUT ROWID;
+             DELETE FROM temp.reply_row;",
+        )?;
+        let add = "INSERT OR IGNORE INTO temp.reply_row (tbl, row_id)";
+        {
+            let mut village = conn.prepare_cached(&format!("{add} VALUES ('village', ?1)"))?;
+            for v in &self.villages {
+                village.execute([v])?;
+            }
+        }
+        let has = |t: &str, c: &str| columns.of(t).is_some_and(|cols| cols.iter().any(|k| k == c));
+        for t in SYNCED_TABLES.iter().filter(|t| **t != "village" && has(t, "village_id")) {
+            conn.execute(
+                &format!(
+                    "{add} SELECT '{t}', id FROM main.{t}
+                     WHERE village_id IN (SELECT row_id FROM temp.reply_row WHERE tbl = 'village')"
+                ),
+                [],
+            )?;
+        }
+        // What hangs from those rows, a step further each round (as far as `village_of`
+        // looks up).
+        for _ in 0..4 {
+            let mut added = 0;
+            for t in SYNCED_TABLES {
+                for (col, parent) in LINKS.iter().filter(|(col, parent)| parent != t && has(t, col)) {
+                    added += conn.execute(
+                        &format!(
+                            "{add} SELECT '{t}', s.id FROM main.{t} s
+                             WHERE s.{col} IN (SELECT row_id FROM temp.reply_row WHERE tbl = '{parent}')"
+                        ),
+                        [],
+                    )?;
+                }
+            }
+            if added == 0 {
+                break;
+            }
+        }
+        conn.execute(&format!("{add} SELECT tbl, row_id FROM main.row_origin WHERE origin = ?1"), [&self.post])?;
+        conn.execute(
+            &format!("{add} SELECT 'assignment', id FROM main.assignment WHERE post_node = ?1"),
+            [&self.post],
+        )?;
+        for t in REFERENCE {
+            conn.execute(&format!("{add} SELECT '{t}', id FROM main.{t}"), [])?;
+        }
+        if !self.assigned.is_empty() {
+            let mut row = conn.prepare_cached(&format!("{add} VALUES (?1, ?2)"))?;
+            for (t, id) in assign::assigned_with_dependants(conn, columns, &self.post)? {
+                row.execute([t, id])?;
+            }
+        }
+        let mut stmt = conn.prepare_cached("SELECT tbl, row_id FROM temp.reply_row")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        conn.execute_batch("DELETE FROM temp.reply_row")?;
+        Ok(rows)
+    }
 }
 
 /// Whether the row is one of `assigned`, or hangs from a row that is.

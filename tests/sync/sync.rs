@@ -484,3 +484,61 @@ fn hq_anchors_each_posts_audit_chain_and_notices_it_rewritten_or_cut_back() {
     assert_eq!(hq.api.hq_audit_alarms(true).unwrap().len(), open.len());
     assert_eq!(hq.api.hq_see_audit_alarm(open[0].id, None).unwrap_err().field(), Some("id"), "only once");
 }
+
+/// HQ reads a post's reply from its change log either origin by origin (a daily sync) or row
+/// by row from the post's jurisdiction (a first sync into a county full of other posts'
+/// changes): both carry the same changes, whatever placed a row in the post's scope (its
+/// villages, its own rows, an assignment and what hangs from it, another post sharing a
+/// village).
+#[test]
+fn hq_reads_a_posts_reply_by_row_or_by_origin_alike() {
+    let mut hq = hq();
+    let (mut a, mut b, mut c) = (Post::new(), Post::new(), Post::new());
+    enroll(&mut hq, &mut a, "山门警务室", &["330100001001"]);
+    enroll(&mut hq, &mut b, "溪口警务室", &["330100001002"]);
+    let v = id(&a.call("village.create", json!({"name": "青山村", "code": "330100001001"})));
+    let h = id(&a.call("household.create", json!({"village_id": v, "house_no": "3"})));
+    let p = person(&mut a, &h, "王建国");
+    let d = id(&a.call(
+        "dispute.create",
+        json!({"source": "walk_in", "kind": "homestead", "grade": "general", "title": "宅基地边界纠纷",
+               "village_id": v, "facts": "翻建围墙占用邻居宅基地",
+               "parties": [{"person_id": p, "role": "applicant"},
+                           {"role": "respondent", "name": "李长林", "phone": "13900002222"}]}),
+    ));
+    a.call("mediation.add", json!({"dispute_id": d, "level": "initial", "mediators": ["周立新"], "record": "双方各执一词", "outcome": "continued"}));
+    let w = id(&b.call("village.create", json!({"name": "溪口村", "code": "330100001002"})));
+    let hb = id(&b.call("household.create", json!({"village_id": w, "house_no": "8"})));
+    person(&mut b, &hb, "钱溪");
+    b.call("post.save", json!({"name": "溪口警务室"}));
+    sync(&mut hq, &mut a);
+    sync(&mut hq, &mut b);
+    hq.api.hq_assign("溪口警务室", "dispute", &d, Some("联调")).unwrap();
+    a.clock.advance(chrono::Duration::minutes(5));
+    a.call("person.update", json!({"id": p, "phone": "13900001111"}));
+    person(&mut a, &h, "王小红");
+    sync(&mut hq, &mut a);
+    // A third post shares 青山村 with 山门 and has synced nothing yet.
+    enroll(&mut hq, &mut c, "青山警务室", &["330100001001"]);
+
+    let changes = |to: &Post, by_row: bool| -> Vec<(String, i64)> {
+        let to = to.api.store().node_id();
+        fengqiao::sync::reply_changes(hq.api.store(), to, by_row)
+            .unwrap()
+            .into_iter()
+            .map(|ch| (ch.origin.to_string(), ch.origin_seq))
+            .collect()
+    };
+    for (post, name) in [(&c, "青山警务室"), (&b, "溪口警务室"), (&a, "山门警务室")] {
+        let (by_origin, by_row) = (changes(post, false), changes(post, true));
+        assert_eq!(by_row, by_origin, "{name}");
+    }
+    // Not trivially: 青山 gets 山门's village, its residents and its dispute, and nothing of
+    // 溪口's.
+    let to_c = changes(&c, true);
+    assert!(to_c.len() > 30, "{}", to_c.len());
+    let a_id = a.api.store().node_id().to_string();
+    assert!(to_c.iter().all(|(o, _)| *o == a_id), "only 山门's changes are 青山's");
+    sync(&mut hq, &mut c);
+    assert_eq!(rows(&c.api, "SELECT name FROM person WHERE household_id = ?1 ORDER BY name", &h), ["王小红", "王建国"]);
+}
