@@ -49,7 +49,7 @@ use fengqiao::api::county::figures::{
 };
 use fengqiao::api::county::overdue::{OverdueFilter, OverdueItem, OverdueKind, OverduePage, OverdueSort};
 use fengqiao::api::county::places::{
-    AlarmSeen, AlarmsRequest, EnrollCodeRequest, PostUpdate, PostsRequest, StationSave,
+    AlarmSeen, AlarmsRequest, EnrollCodeRequest, PostUpdate, PostsRequest, RefusalsRequest, StationSave,
 };
 use fengqiao::api::county::records::{AssignRequest, AssignmentsRequest, RecordRequest, RecordView};
 use fengqiao::api::county::session::{
@@ -279,6 +279,7 @@ fn typescript_bindings() {
         CodeRecord,
         AlarmsRequest,
         AlarmSeen,
+        RefusalsRequest,
         OverviewRequest,
         Overview,
         OverviewTotals,

@@ -9,8 +9,9 @@
 // naming a party's dispute at the other post; 疑似重复人员 decided as one person; finding a
 // resident; assigning a dispute to a post, which receives it at its next sync; a
 // station_leader refused another station's rows by the api itself (direct POSTs, not the
-// page); a viewer never receiving a name or ID number (every response read); a request
-// from another site refused.
+// page); a viewer never receiving a name or ID number (every response read); the rows of a
+// post's sync HQ did not take, listed per post with why (not to a viewer, nor another
+// station's leader); a request from another site refused.
 //
 // Binaries from $FENGQIAO_BIN_DIR, else $CARGO_TARGET_DIR/debug, else target/debug; the
 // built console from $CONSOLE_DIR, else ui/dist-console (`cd ui && npm run build:console`);
@@ -36,6 +37,7 @@ const DEMO_VILLAGES = ['330326101201', '330326101202', '330326101203', '33032610
 const ADMIN = { login: 'admin', password: 'Xianju2026' };
 const QIAN_ID = '11010519491231002X';
 let sunAtB; // 溪口's 孙口
+const OUTSIDE = '330326101299'; // a village code HQ gives no post
 const MONTH = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7); // Beijing
 
 const hq = (...args) => run(FENGQIAO_HQ, ['--data', hqData, ...args], { FENGQIAO_PASSWORD: ADMIN.password });
@@ -52,6 +54,10 @@ before(async () => {
 
   // Post A: a post's worth of demo data; post B: one village of its own, with a dispute.
   post(A, 'demo', '--households', '300', '--seed', '7');
+  // Before it enrolls, 青山 also made a village under a code HQ will not give it, with a
+  // household in it: HQ will not take those rows from its first sync.
+  const outside = postJson(A, 'village.create', { name: '越界新村', code: OUTSIDE });
+  postJson(A, 'household.create', { village_id: outside.id, house_no: '99' });
   const v = postJson(B, 'village.create', { name: '溪口新村', code: B_VILLAGE });
   const h = postJson(B, 'household.create', { village_id: v.id, house_no: '8' });
   const qian = postJson(B, 'person.create', { household_id: h.id, name: '钱溪', residence: 'permanent', id_number: QIAN_ID });
@@ -322,6 +328,25 @@ test('a resident is found county-wide and opened read-only', async () => {
   assert.match(await page.getByTestId('record').innerText(), /11010519491231002X/);
 });
 
+test("rows a post's sync brought that HQ did not take are listed per post with why, and the view is audited", async () => {
+  const { page } = admin;
+  await page.getByRole('menuitem', { name: '未采用' }).click();
+  const table = page.getByTestId('refusals');
+  await table.getByText(OUTSIDE).first().waitFor();
+  const rows = await table.locator('tbody tr').allInnerTexts();
+  assert.ok(rows.length >= 2, rows.join('\n')); // the village and the household in it
+  assert.ok(rows.every((r) => r.includes('青山警务室')), rows.join('\n'));
+  // HQ holds neither row, so they go by kind and id, with why.
+  assert.ok(rows.some((r) => r.includes('村（社区）') && r.includes(`该村（社区）的区划代码 ${OUTSIDE} 不在县局登记给本警务室的辖区`)), rows.join('\n'));
+  assert.ok(rows.some((r) => r.includes('户') && r.includes(`所属村（社区）的区划代码 ${OUTSIDE}`)), rows.join('\n'));
+  // Per post: 溪口's list is empty.
+  await choose(page, page.getByTestId('post-filter').last(), '溪口警务室');
+  await table.getByText('各警务室的同步包都已全部采用').waitFor();
+  // The county's audit log has the admin's views of the list.
+  const audit = await direct(page, 'hq.audit', { login: ADMIN.login, action: 'list', page_size: 100 });
+  assert.ok(audit.body.entries.some((e) => /hq\.refusals/.test(e.detail ?? '')), JSON.stringify(audit.body.entries.slice(0, 5)));
+});
+
 /** Creates a county login through the 用户 screen. */
 async function createUser(page, user) {
   await page.getByRole('menuitem', { name: '用户' }).click();
@@ -367,6 +392,13 @@ test("a station leader is refused another station's rows by the api itself", asy
   assert.deepEqual(stats.body.by_post.map((p) => p.name), ['溪口警务室']);
   const other = await direct(page, 'hq.overview', { station_id: null });
   assert.deepEqual(other.body.posts.items.map((p) => p.name), ['溪口警务室']);
+  // 青山's refused rows: not in the leader's list, and refused when asked for by post.
+  const refusals = await direct(page, 'hq.refusals', {});
+  assert.equal(refusals.status, 200, JSON.stringify(refusals));
+  assert.deepEqual(refusals.body.items, []);
+  const qingshan = (await direct(admin.page, 'hq.posts', {})).body.items.find((p) => p.name === '青山警务室');
+  const theirs = await direct(page, 'hq.refusals', { post: qingshan.id });
+  assert.equal(theirs.status, 403, JSON.stringify(theirs));
   await context.close();
 });
 
@@ -383,12 +415,13 @@ test('a viewer never receives a name or ID number, through the pages or straight
   await page.getByRole('menuitem', { name: '风险预警' }).click();
   await page.getByTestId('warning-counts').getByText('溪口警务室').waitFor();
   const menu = await page.getByRole('menu').innerText();
-  assert.doesNotMatch(menu, /人员查询|督办/);
+  assert.doesNotMatch(menu, /人员查询|督办|未采用/);
   for (const [method, params] of [
     ['hq.search', { text: '钱溪' }],
     ['hq.record', { table: 'person', id: postJson(B, 'search', { text: '钱溪' }).hits[0].person_id }],
     ['hq.overdue', {}],
     ['hq.stats_records', { month: MONTH, figure: 'received' }],
+    ['hq.refusals', {}],
   ]) {
     const r = await direct(page, method, params);
     assert.equal(r.status, 403, `${method}: ${JSON.stringify(r)}`);

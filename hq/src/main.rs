@@ -9,7 +9,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use fengqiao::Error;
 use fengqiao::api::Api;
-use fengqiao::api::county::Unlock;
+use fengqiao::api::county::{RefusalsRequest, Unlock};
 use fengqiao::model::time::{Clock, FixedClock, SystemClock};
 
 #[derive(Parser)]
@@ -143,7 +143,7 @@ enum Command {
     },
     /// 未采用的变更：警务室同步包中超出其辖区或时间超前、县局没有采用的行（最新的在前）
     Refusals {
-        /// 最多列出几条
+        /// 最多列出几条（至多 500）
         #[arg(long, default_value_t = 100)]
         limit: i64,
     },
@@ -465,7 +465,11 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Refusals { limit } => {
             let mut api = open(&data, user.as_deref(), otp.as_deref())?;
-            let rows = api.guarded("hq.refusals", |api| api.sync_refusals(limit))?;
+            let req = RefusalsRequest {
+                page_size: Some(u32::try_from(limit.clamp(1, 500)).unwrap_or(500)),
+                ..Default::default()
+            };
+            let rows = api.guarded("hq.refusals", |api| api.hq_refusals(req))?.items;
             if rows.is_empty() {
                 say("没有未采用的变更".into());
             }

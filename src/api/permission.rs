@@ -111,12 +111,6 @@ pub const ACTIONS: &[Action] = &[
         audit: Audit::Update,
     },
     Action {
-        name: "hq.refusals",
-        label: "县局：未采用的变更",
-        need: Need::County(CountyNeed::Records),
-        audit: Audit::View,
-    },
-    Action {
         name: "hq.backup",
         label: "县局：备份县局数据库",
         need: Need::County(CountyNeed::Admin),

@@ -122,6 +122,19 @@ pub fn latest(conn: &Connection, limit: i64) -> Result<Vec<RefusedRow>> {
     read(conn, None, limit)
 }
 
+/// Every refusal's number with its post, newest first: to filter by post and page before
+/// [`numbered`] reads and describes a page of them.
+pub fn numbers(conn: &Connection) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare_cached("SELECT id, post FROM refusal ORDER BY id DESC")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The refusals numbered `ids`, newest first.
+pub fn numbered(conn: &Connection, ids: &[i64]) -> Result<Vec<RefusedRow>> {
+    read(conn, Some(ids), i64::MAX)
+}
+
 /// Refusals (those numbered `only`, when given), newest first, at most `limit`.
 fn read(conn: &Connection, only: Option<&[i64]>, limit: i64) -> Result<Vec<RefusedRow>> {
     let only = only.map(|ids| serde_json::to_string(ids).unwrap_or_default());

@@ -36,7 +36,7 @@ use crate::sync::NodeRole;
 pub use duplicates::{DuplicateDecide, DuplicateDecided, DuplicatePair, DuplicateSide, DuplicatesRequest};
 pub use figures::{CountyStats, Overview, PostRow, StatsRecordsRequest, StatsRequest};
 pub use overdue::{OverdueFilter, OverdueItem, OverdueKind, OverduePage};
-pub use places::{AlarmSeen, AlarmsRequest, EnrollCodeRequest, PostUpdate, StationSave};
+pub use places::{AlarmSeen, AlarmsRequest, EnrollCodeRequest, PostUpdate, RefusalsRequest, StationSave};
 pub use records::{AssignRequest, RecordRequest, RecordView};
 pub use session::{CountyLogin, CountySessionInfo, CountyUserInput, LoginReply, PasswordChange, Unlock};
 pub use warning::{

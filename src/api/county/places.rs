@@ -11,6 +11,7 @@ use super::Page;
 use crate::error::{Error, Result};
 use crate::store::audit;
 use crate::store::county::station::{self, PostInfo, Station};
+use crate::sync::refusals::{self, RefusedRow};
 use crate::sync::{self, AuditAlarm, code};
 
 /// `hq.station_save`.
@@ -93,6 +94,22 @@ pub struct AlarmsRequest {
     pub page_size: Option<u32>,
 }
 
+/// `hq.refusals`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+#[serde(deny_unknown_fields)]
+pub struct RefusalsRequest {
+    /// 只列该警务室的（节点标识）.
+    #[serde(default)]
+    pub post: Option<String>,
+    /// 页码，从 1 开始.
+    #[serde(default)]
+    pub page: Option<u32>,
+    /// 每页条数（默认 50）.
+    #[serde(default)]
+    pub page_size: Option<u32>,
+}
+
 /// `hq.alarm_seen`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -159,6 +176,22 @@ impl Api {
         Ok(Page::of(all, req.page, req.page_size))
     }
 
+    /// `hq.refusals`: the rows HQ did not take from the posts' bundles (a station leader's
+    /// posts', or one post's), newest first, with what each row is and why.
+    pub fn hq_refusals(&mut self, req: RefusalsRequest) -> Result<Page<RefusedRow>> {
+        if let Some(post) = &req.post {
+            self.require_post_in_scope("post", post)?;
+        }
+        let ids: Vec<i64> = refusals::numbers(self.store.conn())?
+            .into_iter()
+            .filter(|(_, post)| self.sees_post(post) && req.post.as_ref().is_none_or(|p| p == post))
+            .map(|(id, _)| id)
+            .collect();
+        let page = Page::of(ids, req.page, req.page_size);
+        let items = refusals::numbered(self.store.conn(), &page.items)?;
+        Ok(Page { total: page.total, page: page.page, page_size: page.page_size, items })
+    }
+
     /// `hq.alarm_seen`: marks an alarm seen, with the reason found.
     pub fn hq_alarm_seen(&mut self, req: AlarmSeen) -> Result<AuditAlarm> {
         if req.reason.trim().is_empty() {
@@ -223,6 +256,14 @@ pub(super) fn methods() -> Vec<Method> {
             County(Records),
             Unaudited,
             |api, p| api.hq_alarms(p)
+        ),
+        method!(
+            "hq.refusals",
+            "县局：未采用的变更（警务室同步包中越出辖区等未被县局采用的记录及原因）",
+            RefusalsRequest,
+            County(Records),
+            List,
+            |api, p| api.hq_refusals(p)
         ),
         method!(
             "hq.alarm_seen",

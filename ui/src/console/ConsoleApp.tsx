@@ -11,6 +11,7 @@ import {
   SearchOutlined,
   SendOutlined,
   SettingOutlined,
+  StopOutlined,
   TeamOutlined,
   UserOutlined,
 } from "@ant-design/icons";
@@ -31,6 +32,7 @@ const StatsScreen = lazy(() => import("./screens/Stats").then((m) => ({ default:
 const OverdueScreen = lazy(() => import("./screens/Overdue").then((m) => ({ default: m.OverdueScreen })));
 const AssignmentsScreen = lazy(() => import("./screens/Assignments").then((m) => ({ default: m.AssignmentsScreen })));
 const AlarmsScreen = lazy(() => import("./screens/Alarms").then((m) => ({ default: m.AlarmsScreen })));
+const RefusalsScreen = lazy(() => import("./screens/Refusals").then((m) => ({ default: m.RefusalsScreen })));
 const SearchScreen = lazy(() => import("./screens/PersonSearch").then((m) => ({ default: m.PersonSearchScreen })));
 const PostsScreen = lazy(() => import("./screens/Posts").then((m) => ({ default: m.PostsScreen })));
 const UsersScreen = lazy(() => import("./screens/Users").then((m) => ({ default: m.UsersScreen })));
@@ -51,6 +53,7 @@ const SCREENS: { key: string; icon: React.ReactNode; label: string; roles: Count
   { key: "/assignments", icon: <SendOutlined />, label: "指派", roles: ["county_admin", "supervisor", "station_leader"] },
   { key: "/alarms", icon: <AlertOutlined />, label: "审计告警", roles: ["county_admin", "supervisor", "station_leader"] },
   { key: "/duplicates", icon: <TeamOutlined />, label: "疑似重复人员", roles: ["county_admin", "supervisor", "station_leader"] },
+  { key: "/refusals", icon: <StopOutlined />, label: "未采用", roles: ["county_admin", "supervisor", "station_leader"] },
   { key: "/search", icon: <SearchOutlined />, label: "人员查询", roles: ["county_admin", "supervisor", "station_leader"] },
   { key: "/posts", icon: <ClusterOutlined />, label: "警务室", roles: ["county_admin", "supervisor", "station_leader", "viewer"] },
   { key: "/users", icon: <UserOutlined />, label: "用户", roles: ["county_admin"] },
@@ -166,6 +169,7 @@ export function ConsoleApp() {
                 <Route path="/warning-rules" element={<WarningRulesScreen />} />
                 <Route path="/assignments" element={<AssignmentsScreen />} />
                 <Route path="/alarms" element={<AlarmsScreen />} />
+                <Route path="/refusals" element={<RefusalsScreen />} />
                 <Route path="/search" element={<SearchScreen />} />
                 <Route path="/posts" element={<PostsScreen />} />
                 <Route path="/users" element={<UsersScreen />} />

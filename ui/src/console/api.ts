@@ -36,6 +36,8 @@ import type {
   PostUpdate,
   PostsRequest,
   RecordRef,
+  RefusalsRequest,
+  RefusedRow,
   RecordView,
   SearchPage,
   SearchRequest,
@@ -95,6 +97,7 @@ export const hq = {
 
   alarms: (p: AlarmsRequest) => call<Paged<AuditAlarm>>("hq.alarms", p),
   alarmSeen: (p: AlarmSeen) => call<AuditAlarm>("hq.alarm_seen", p),
+  refusals: (p: RefusalsRequest) => call<Paged<RefusedRow>>("hq.refusals", p),
 
   posts: (p: PostsRequest) => call<Paged<PostInfo>>("hq.posts", p),
   postUpdate: (p: PostUpdate) => call<PostInfo>("hq.post_update", p),

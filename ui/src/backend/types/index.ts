@@ -202,6 +202,7 @@ export type { RecordRef } from "./RecordRef";
 export type { RecordRequest } from "./RecordRequest";
 export type { RecordView } from "./RecordView";
 export type { ReferRequest } from "./ReferRequest";
+export type { RefusalsRequest } from "./RefusalsRequest";
 export type { RefusedRow } from "./RefusedRow";
 export type { Relation } from "./Relation";
 export type { RepeatCount } from "./RepeatCount";

@@ -69,6 +69,7 @@ export const METHODS = [
   "hq.post_update", // 县局：修改警务室名称或所属派出所（县局管理员）
   "hq.posts", // 县局：已登记的警务室
   "hq.record", // 县局：查看一条记录（人员、户、纠纷、代办、警情；只读，记入审计）
+  "hq.refusals", // 县局：未采用的变更（警务室同步包中越出辖区等未被县局采用的记录及原因）
   "hq.search", // 县局：查找人员（姓名、公民身份号码、电话、住址；记入审计）
   "hq.session", // 县局：当前登录的账号
   "hq.station_save", // 县局：新增或修改派出所（县局管理员）
@@ -223,6 +224,7 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "hq.post_update": "县局：修改警务室名称或所属派出所（县局管理员）",
   "hq.posts": "县局：已登记的警务室",
   "hq.record": "县局：查看一条记录（人员、户、纠纷、代办、警情；只读，记入审计）",
+  "hq.refusals": "县局：未采用的变更（警务室同步包中越出辖区等未被县局采用的记录及原因）",
   "hq.search": "县局：查找人员（姓名、公民身份号码、电话、住址；记入审计）",
   "hq.session": "县局：当前登录的账号",
   "hq.station_save": "县局：新增或修改派出所（县局管理员）",
