@@ -19,11 +19,12 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CONSOLE_DIR, FENGQIAO_HQ, login, need, passwordStep, post, postJson, run, serve, stop } from './hq.mjs';
+import { CHROMIUM, CONSOLE_DIR, FENGQIAO_HQ, FONTS, login, need, passwordStep, post, postJson, run, serve, stop } from './hq.mjs';
 
 need('fengqiao', 'fengqiao-hq', 'console', 'chromium');
 
@@ -73,10 +74,23 @@ before(async () => {
       { role: 'respondent', name: '赵六', sex: 'male', age: 52 }] });
   postJson(A, 'person.create', { name: '孙口', residence: 'permanent', birth_date: '1950-03-04' });
 
-  ({ server, base } = await serve(hqData, [
+  // The server installed as a county would: the binary with the documents' fonts beside it
+  // (`fonts/`, as the desk's package ships them), and no FENGQIAO_FONT_DIR.
+  const install = join(dir, 'install');
+  mkdirSync(join(install, 'fonts'), { recursive: true });
+  copyFileSync(FENGQIAO_HQ, join(install, 'fengqiao-hq'));
+  chmodSync(join(install, 'fengqiao-hq'), 0o755);
+  for (const f of ['NotoSerifSC-Regular.ttf', 'NotoSerifSC-Bold.ttf', 'OFL.txt']) {
+    copyFileSync(join(FONTS, f), join(install, 'fonts', f));
+  }
+  const env = { ...process.env };
+  delete env.FENGQIAO_FONT_DIR;
+  let said;
+  ({ server, base, said } = await serve(hqData, [
     '--tls-cert', join(hqData, 'tls', 'cert.pem'), '--tls-key', join(hqData, 'tls', 'key.pem'),
     '--console-dir', CONSOLE_DIR, '--unlock', 'service-key', '--service-key', serviceKey,
-  ]));
+  ], { bin: join(install, 'fengqiao-hq'), env }));
+  assert.ok(said.includes(`文书字体：${join(install, 'fonts')}`), said);
   browser = await chromium.launch({ executablePath: CHROMIUM });
 });
 
@@ -234,6 +248,14 @@ test("the county's month equals the sum of the posts' own", async () => {
   await records.locator('tbody tr').first().waitFor();
   assert.match(await records.innerText(), new RegExp(`共 ${county.disputes.received} 条`));
   await page.keyboard.press('Escape');
+  // The month as a PDF, made with the fonts the server found beside itself.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('stats-export-pdf').click()]);
+  const pdf = join(dir, 'county.pdf');
+  await download.saveAs(pdf);
+  assert.equal(readFileSync(pdf).subarray(0, 5).toString(), '%PDF-');
+  const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+  assert.match(text, /县公安局（全县）.*工作统计/, text.slice(0, 500));
+  assert.match(execFileSync('pdffonts', [pdf], { encoding: 'utf8' }), /NotoSerifSC/);
 });
 
 test("the 督办 list is the posts' own overdue lists, and a dispute on it is assigned to the other post, which receives it", async () => {

@@ -20,6 +20,8 @@ export const FENGQIAO = join(BIN, 'fengqiao');
 export const FENGQIAO_HQ = join(BIN, 'fengqiao-hq');
 export const CONSOLE_DIR = process.env.CONSOLE_DIR ?? join(ROOT, 'ui', 'dist-console');
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+/** The documents' fonts in the source tree (what a package ships). */
+export const FONTS = join(ROOT, 'assets', 'fonts');
 
 /** Fails early, naming what is missing. */
 export function need(...what) {
@@ -40,22 +42,28 @@ export function run(bin, args, env = {}) {
 export const post = (db, ...args) => run(FENGQIAO, ['--db', db, ...args]);
 export const postJson = (db, method, params = {}) => JSON.parse(post(db, '--json', 'call', method, JSON.stringify(params)));
 
-/** `fengqiao-hq serve --data DATA …` on a free loopback port; resolves to the process and its base URL. */
-export async function serve(data, args) {
-  const server = spawn(FENGQIAO_HQ, ['--data', data, 'serve', '--listen', '127.0.0.1:0', ...args], {
+/**
+ * `fengqiao-hq serve --data DATA …` on a free loopback port (the binary `bin`, the built one
+ * unless given, with `env` added); resolves to the process, its base URL and what it said
+ * at start.
+ */
+export async function serve(data, args, { bin = FENGQIAO_HQ, env = process.env } = {}) {
+  const server = spawn(bin, ['--data', data, 'serve', '--listen', '127.0.0.1:0', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env,
   });
-  const base = await new Promise((ok, fail) => {
+  const { base, said } = await new Promise((ok, fail) => {
     let seen = '';
     server.stdout.setEncoding('utf8');
     server.stdout.on('data', (chunk) => {
       seen += chunk;
       const m = seen.match(/https?:\/\/127\.0\.0\.1:\d+/);
-      if (m) ok(m[0]);
+      // Once the start-up lines are out (the fonts' is the last).
+      if (m && /文书字体|PDF 导出/.test(seen)) ok({ base: m[0], said: seen });
     });
     server.on('exit', (code) => fail(new Error(`fengqiao-hq serve exited ${code}: ${seen}`)));
   });
-  return { server, base };
+  return { server, base, said };
 }
 
 /** Stops a server started by `serve` (Ctrl-C, as an operator would). */

@@ -575,6 +575,12 @@ fn run(cli: Cli) -> Result<(), Error> {
                 Some(d) => say(format!("县局工作台：{scheme}://{addr}/（网页文件 {}）", d.display())),
                 None => say("未找到县局工作台网页文件（--console-dir），只提供同步、登记和 U 盘转交页面".into()),
             }
+            // The PDF exports' fonts, looked for as the desk's tool does: beside the binary
+            // (`fonts/`), then `../lib/fengqiao-desk/fonts`; FENGQIAO_FONT_DIR overrides.
+            match fengqiao::docs::font::found_dir() {
+                Ok(d) => say(format!("文书字体：{}", d.display())),
+                Err(e) => say(format!("PDF 导出暂不可用：{e}")),
+            }
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(fengqiao_hq::serve(listener, api, options, async {
                 let _ = tokio::signal::ctrl_c().await;

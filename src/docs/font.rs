@@ -174,9 +174,11 @@ pub fn search_dirs() -> Vec<PathBuf> {
     dirs
 }
 
-fn load() -> Result<Fonts> {
+/// The first of [`search_dirs`] that holds both font files, or why there is none (where it
+/// looked): what a server says at start, before anyone asks it for a document.
+pub fn found_dir() -> Result<PathBuf> {
     let dirs = search_dirs();
-    let dir = dirs.iter().find(|d| d.join(REGULAR_FILE).is_file() && d.join(BOLD_FILE).is_file()).ok_or_else(|| {
+    dirs.iter().find(|d| d.join(REGULAR_FILE).is_file() && d.join(BOLD_FILE).is_file()).cloned().ok_or_else(|| {
         let tried: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
         Error::Document {
             message: format!(
@@ -184,7 +186,11 @@ fn load() -> Result<Fonts> {
                 tried.join("；")
             ),
         }
-    })?;
+    })
+}
+
+fn load() -> Result<Fonts> {
+    let dir = found_dir()?;
     Ok(Fonts { regular: Face::parse(&dir.join(REGULAR_FILE))?, bold: Face::parse(&dir.join(BOLD_FILE))? })
 }
 
