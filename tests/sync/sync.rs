@@ -319,18 +319,21 @@ fn rows(api: &Api, sql: &str, param: &str) -> Vec<String> {
     stmt.query_map([param], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap).collect()
 }
 
-/// HQ hands a dispute of one post's village to another post: the dispute arrives there with
-/// its parties and mediations, later mediations follow it, and the handed-over history is
-/// sent until the post has acknowledged it, then forgotten.
-#[test]
-fn hq_assigns_a_dispute_to_a_post_outside_its_villages() {
-    let mut hq = hq();
-    let (mut a, mut b) = (Post::new(), Post::new());
-    enroll(&mut hq, &mut a, "山门警务室", &["330100001001"]);
-    enroll(&mut hq, &mut b, "溪口警务室", &["330100001002"]);
+/// What [`two_posts_and_a_dispute`] made at 山门.
+struct Shanmen {
+    household: String,
+    person: String,
+    dispute: String,
+}
+
+/// 山门警务室 (青山村) and 溪口警务室 enrolled at HQ; at 山门 a resident, a dispute he is a
+/// party to (with a respondent from outside) and its first mediation, not yet synced.
+fn two_posts_and_a_dispute(hq: &mut Hq, a: &mut Post, b: &mut Post) -> Shanmen {
+    enroll(hq, a, "山门警务室", &["330100001001"]);
+    enroll(hq, b, "溪口警务室", &["330100001002"]);
     let v = id(&a.call("village.create", json!({"name": "青山村", "code": "330100001001"})));
     let h = id(&a.call("household.create", json!({"village_id": v, "house_no": "3"})));
-    let p = person(&mut a, &h, "王建国");
+    let p = person(a, &h, "王建国");
     let d = id(&a.call(
         "dispute.create",
         json!({"source": "walk_in", "kind": "homestead", "grade": "general", "title": "宅基地边界纠纷",
@@ -339,6 +342,17 @@ fn hq_assigns_a_dispute_to_a_post_outside_its_villages() {
                            {"role": "respondent", "name": "李长林", "phone": "13900002222"}]}),
     ));
     a.call("mediation.add", json!({"dispute_id": d, "level": "initial", "mediators": ["周立新"], "record": "双方各执一词", "outcome": "continued"}));
+    Shanmen { household: h, person: p, dispute: d }
+}
+
+/// HQ hands a dispute of one post's village to another post: the dispute arrives there with
+/// its parties and mediations, later mediations follow it, and the handed-over history is
+/// sent until the post has acknowledged it, then forgotten.
+#[test]
+fn hq_assigns_a_dispute_to_a_post_outside_its_villages() {
+    let mut hq = hq();
+    let (mut a, mut b) = (Post::new(), Post::new());
+    let Shanmen { person: p, dispute: d, .. } = two_posts_and_a_dispute(&mut hq, &mut a, &mut b);
     sync(&mut hq, &mut a);
     sync(&mut hq, &mut b);
     assert!(rows(&b.api, "SELECT id FROM dispute WHERE id = ?1", &d).is_empty());
@@ -494,19 +508,7 @@ fn hq_anchors_each_posts_audit_chain_and_notices_it_rewritten_or_cut_back() {
 fn hq_reads_a_posts_reply_by_row_or_by_origin_alike() {
     let mut hq = hq();
     let (mut a, mut b, mut c) = (Post::new(), Post::new(), Post::new());
-    enroll(&mut hq, &mut a, "山门警务室", &["330100001001"]);
-    enroll(&mut hq, &mut b, "溪口警务室", &["330100001002"]);
-    let v = id(&a.call("village.create", json!({"name": "青山村", "code": "330100001001"})));
-    let h = id(&a.call("household.create", json!({"village_id": v, "house_no": "3"})));
-    let p = person(&mut a, &h, "王建国");
-    let d = id(&a.call(
-        "dispute.create",
-        json!({"source": "walk_in", "kind": "homestead", "grade": "general", "title": "宅基地边界纠纷",
-               "village_id": v, "facts": "翻建围墙占用邻居宅基地",
-               "parties": [{"person_id": p, "role": "applicant"},
-                           {"role": "respondent", "name": "李长林", "phone": "13900002222"}]}),
-    ));
-    a.call("mediation.add", json!({"dispute_id": d, "level": "initial", "mediators": ["周立新"], "record": "双方各执一词", "outcome": "continued"}));
+    let Shanmen { household: h, person: p, dispute: d } = two_posts_and_a_dispute(&mut hq, &mut a, &mut b);
     let w = id(&b.call("village.create", json!({"name": "溪口村", "code": "330100001002"})));
     let hb = id(&b.call("household.create", json!({"village_id": w, "house_no": "8"})));
     person(&mut b, &hb, "钱溪");
