@@ -110,12 +110,23 @@ pub fn check(path: &Path, key: &DbKey) -> Result<(i64, i64)> {
         return Err(Error::validation("file", format!("找不到备份文件 {}", path.display())));
     }
     let conn = connect(path, Some(key))?;
-    let problems: Vec<String> = conn
-        .prepare("PRAGMA integrity_check")?
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let damaged = |what: String| Error::rule(format!("备份文件 {} 已损坏：{what}", path.display()));
+    // A page whose checksum fails stops the check itself (SQLCipher refuses to read it) rather
+    // than being listed by it; which page a damage hits depends on the file's layout.
+    let problems: Vec<String> = match conn
+        .prepare("PRAGMA integrity_check")
+        .and_then(|mut s| s.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<_>>())
+    {
+        Ok(p) => p,
+        Err(rusqlite::Error::SqliteFailure(e, m))
+            if matches!(e.code, rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) =>
+        {
+            return Err(damaged(format!("数据页校验失败（{}）", m.unwrap_or_else(|| e.to_string()))));
+        }
+        Err(e) => return Err(e.into()),
+    };
     if problems != ["ok"] {
-        return Err(Error::rule(format!("备份文件 {} 已损坏：{}", path.display(), problems.join("；"))));
+        return Err(damaged(problems.join("；")));
     }
     let version = migrate::version(&conn)?;
     if version == 0 {
