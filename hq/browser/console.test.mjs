@@ -295,7 +295,12 @@ test("the 预警 list names a party's dispute at the other post, which neither p
   await page.getByRole('menuitem', { name: '风险预警' }).click();
   await page.getByTestId('warnings-list').locator('tbody tr').first().waitFor();
   await choose(page, page.getByTestId('post-filter'), '溪口警务室');
-  const row = page.getByTestId('warnings-list').locator('tr', { hasText: '钱溪与孙口排水纠纷' });
+  // Until the filtered page arrives, 青山's row is there too, and its reasons name this dispute.
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('[data-testid=warnings-list] tbody tr.ant-table-row')];
+    return rows.length > 0 && rows.every((r) => r.cells[2]?.innerText.trim() === '溪口警务室');
+  });
+  const row = page.getByTestId('warnings-list').locator('tbody tr.ant-table-row', { hasText: '钱溪与孙口排水纠纷' });
   await row.waitFor();
   const text = await row.innerText();
   assert.match(text, /溪口警务室/);
