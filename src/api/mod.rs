@@ -8,7 +8,9 @@
 //! ([`permission`]). The api runs no SQL: it reads through the store's queries.
 
 mod bounds;
+mod care;
 pub mod county;
+mod day_plan;
 mod dispute;
 mod docs;
 mod errand;
@@ -34,6 +36,8 @@ use crate::error::{Error, Result};
 use crate::model::time::Clock;
 use crate::store::{Store, files};
 
+pub use care::{CareEndRequest, CareNeedStepRequest, CarePlanUpdate, CareVisitRequest};
+pub use day_plan::DayPlanPdfRequest;
 pub use dispute::{AgreementCheck, DisputeRef, DueRequest, ReferRequest, WithdrawRequest};
 pub use docs::{AgreementPdfRequest, FollowUpPdfRequest, ImportRequest, LedgerRequest, StatsExportRequest, Written};
 pub use errand::{AdvanceRequest, BoardRequest, CancelRequest, CatalogueRequest, OverdueRequest};
@@ -44,7 +48,7 @@ pub use people::{
 pub use prevention::MonthRequest;
 pub use prevention::{
     AdvanceLead, AnswerFeedback, ConfirmFiveNones, EndVolunteer, FeedbackFilter, HazardFilter, HazardStepRequest,
-    LeadFilter, RewardRequest, VolunteerFilter, YearRequest,
+    LeadFilter, RewardRequest, TeamUpdate, VolunteerFilter, YearRequest,
 };
 pub use security::{
     AuditCheck, BackupRequest, CountyCaller, LoginRef, LoginRequest, Nothing, Session, SessionInfo, SetPassword,
@@ -152,6 +156,8 @@ pub(crate) use method;
 fn registry() -> Vec<Method> {
     let mut all = people::methods();
     all.extend(county::methods());
+    all.extend(care::methods());
+    all.extend(day_plan::methods());
     all.extend(dispute::methods());
     all.extend(errand::methods());
     all.extend(incident::methods());

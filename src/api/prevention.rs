@@ -44,6 +44,18 @@ pub struct YearRequest {
     pub year: i32,
 }
 
+/// `team.update`: the team and the fields to change.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct TeamUpdate {
+    /// The team.
+    #[schemars(title = "队伍")]
+    pub id: String,
+    /// Fields of `team.create` to change (its patrol days, time and route among them).
+    #[serde(flatten)]
+    #[schemars(with = "Option<TeamInput>")]
+    pub changes: serde_json::Map<String, serde_json::Value>,
+}
+
 /// `volunteer.end`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
@@ -208,6 +220,14 @@ impl Api {
     /// Adds a team.
     pub fn team_create(&mut self, i: TeamInput) -> Result<Created> {
         Ok(Created { id: self.store.write(|tx| store::create_team(tx, i))? })
+    }
+
+    /// Changes some fields of a team.
+    pub fn team_update(&mut self, r: TeamUpdate) -> Result<Created> {
+        let current = store::team::team_input_of(self.store.conn(), &r.id)?;
+        let input = super::patch(current, r.changes)?;
+        self.store.write(|tx| store::team::update_team(tx, &r.id, input))?;
+        Ok(Created { id: r.id })
     }
 
     /// Every team.
@@ -400,6 +420,14 @@ impl Api {
 pub(super) fn methods() -> Vec<Method> {
     vec![
         method!("team.create", "新增巡防队伍", TeamInput, Anyone, Create, |api, p| api.team_create(p)),
+        method!(
+            "team.update",
+            "修改巡防队伍（含巡逻日、时间、路线；只传需要修改的字段）",
+            TeamUpdate,
+            Anyone,
+            Update,
+            |api, p| api.team_update(p)
+        ),
         method!("team.list", "列出队伍", NoParams, Anyone, List, |api, _| api.team_list()),
         method!("volunteer.create", "登记群防群治队员", VolunteerInput, Anyone, Create, |api, p| api
             .volunteer_create(p)),

@@ -6,6 +6,7 @@
 //! the clock's today, so a fresh demo always has follow-ups due and errands overdue.
 //! All names are made up.
 
+mod care;
 mod dispute;
 mod errand;
 mod incident;
@@ -241,6 +242,7 @@ fn fill(d: &mut Demo<'_>, opts: DemoOptions, number: u32) -> Result<()> {
     incident::generate(d)?;
     warning::generate(d)?;
     prevention::generate(d)?;
+    care::generate(d)?;
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! The ledgers (台账) a post keeps and hands to the county: households and people,
 //! disputes and their mediation (矛盾纠纷调解台账), follow-ups (回访台账), errands
-//! (代办台账) and incidents (警情台账), and the prevention ledgers (群防群治: volunteers,
-//! patrols, leads, hazards, outreach, feedback, 五无). Each is a [`crate::docs::xlsx::Sheet`] written as xlsx
+//! (代办台账) and incidents (警情台账), the prevention ledgers (群防群治: volunteers,
+//! patrols, leads, hazards, outreach, feedback, 五无), and 结对帮扶 (plans and needs). Each is a [`crate::docs::xlsx::Sheet`] written as xlsx
 //! by [`crate::docs::xlsx`].
 //!
 //! The columns and queries are the store's: each aggregate declares its `LEDGER` (header,
@@ -64,11 +64,15 @@ pub enum LedgerKind {
     /// 五无村（社区）创建台账: one row per village for a year.
     #[serde(alias = "五无村（社区）创建台账")]
     FiveNones,
+    /// 结对帮扶台账: the care plans in force, with the needs found and the help given on a
+    /// second sheet.
+    #[serde(alias = "结对帮扶台账")]
+    Care,
 }
 
 impl LedgerKind {
     /// Every ledger.
-    pub const ALL: [LedgerKind; 12] = [
+    pub const ALL: [LedgerKind; 13] = [
         LedgerKind::Households,
         LedgerKind::Disputes,
         LedgerKind::FollowUps,
@@ -81,6 +85,7 @@ impl LedgerKind {
         LedgerKind::Outreach,
         LedgerKind::Feedback,
         LedgerKind::FiveNones,
+        LedgerKind::Care,
     ];
 
     /// The ledger's Chinese name.
@@ -98,6 +103,7 @@ impl LedgerKind {
             LedgerKind::Outreach => "宣传活动台账",
             LedgerKind::Feedback => "意见建议台账",
             LedgerKind::FiveNones => "五无村（社区）创建台账",
+            LedgerKind::Care => "结对帮扶台账",
         }
     }
 
@@ -119,6 +125,7 @@ impl LedgerKind {
             LedgerKind::Outreach => "outreach",
             LedgerKind::Feedback => "feedback",
             LedgerKind::FiveNones => "five_nones",
+            LedgerKind::Care => "care",
         }
     }
 
@@ -146,8 +153,9 @@ pub fn write(
     today: chrono::NaiveDate,
     book: &mut Book,
 ) -> Result<usize> {
-    use crate::store::{dispute, errand, household, incident};
+    use crate::store::{care, dispute, errand, household, incident};
     let (dates, instants) = (date_bounds(month), instant_bounds(month));
+    let dates_again = dates.clone();
     let (ledger, (from, to)) = match kind {
         LedgerKind::Households => (&household::LEDGER, ("".into(), "".into())),
         LedgerKind::Disputes => (&dispute::LEDGER, dates),
@@ -160,6 +168,7 @@ pub fn write(
         LedgerKind::Hazards => (&prevention::hazard::LEDGER, dates),
         LedgerKind::Outreach => (&prevention::outreach::LEDGER, dates),
         LedgerKind::Feedback => (&prevention::feedback::LEDGER, dates),
+        LedgerKind::Care => (&care::LEDGER, dates),
         LedgerKind::FiveNones => {
             let sheet = five_nones_sheet(conn, five_nones_year(year, month, today))?;
             book.add(&sheet)?;
@@ -170,6 +179,15 @@ pub fn write(
     let rows = ledger.each_row(conn, Cut { from: &from, to: &to, today }, |cells| book.row(cells))?;
     if kind == LedgerKind::Outreach {
         book.add(&outreach_by_village(conn, month)?)?;
+    }
+    if kind == LedgerKind::Care {
+        let name = match month {
+            Some(m) => format!("帮扶需求（{m}）"),
+            None => "帮扶需求".to_owned(),
+        };
+        book.sheet(&name, &care::NEEDS_LEDGER.columns())?;
+        care::NEEDS_LEDGER
+            .each_row(conn, Cut { from: &dates_again.0, to: &dates_again.1, today }, |cells| book.row(cells))?;
     }
     Ok(rows)
 }

@@ -8,11 +8,13 @@
 //! - [`font`]: the embedded CJK typeface, parsed once per process.
 //! - [`pdf`]: the document model and the A4 layout engine.
 //! - [`agreement`]: the agreements, the intake form and the follow-up record as PDF.
+//! - [`day_plan`]: 今日工作 as a one-page A4 route sheet.
 //! - [`xlsx`] and [`ledger`]: the ledgers as Excel workbooks.
 //! - [`roster`]: household rosters imported from Excel.
 //! - [`stats`] and [`report`]: the monthly figures, as data, PDF and xlsx.
 
 pub mod agreement;
+pub mod day_plan;
 pub mod font;
 pub mod ledger;
 pub mod pdf;

@@ -658,6 +658,15 @@ pub struct Rendered {
     pub pages: usize,
 }
 
+/// How many pages `doc` lays out on, without writing the PDF (to fit a sheet on one page).
+pub fn page_count(doc: &Document) -> Result<usize> {
+    let mut layout = Layout::new(fonts()?);
+    for b in &doc.blocks {
+        layout.block(b)?;
+    }
+    Ok(layout.pages.len())
+}
+
 /// Lays out `doc` and returns the PDF. The fonts are parsed on the first call and kept;
 /// only the glyphs used are embedded.
 pub fn render(doc: &Document) -> Result<Rendered> {

@@ -1,5 +1,6 @@
 //! The monthly report: the figures of [`crate::docs::stats`] as a one-page PDF and as an
-//! xlsx workbook (the prevention figures as a paragraph of the third section and a fourth sheet).
+//! xlsx workbook (the prevention and care figures as paragraphs of the third section, and a
+//! sheet each).
 
 use chrono::NaiveDate;
 
@@ -7,6 +8,7 @@ use crate::docs::pdf::{Block, Document, Table};
 use crate::docs::stats::{DisputeFigures, MonthStats, Slice};
 use crate::docs::xlsx::{self, Cell, Kind, Sheet, col};
 use crate::error::Result;
+use crate::model::care::{CareFigures, CareMonth};
 use crate::model::validate::show_fen;
 use crate::store::prevention::PreventionMonth;
 
@@ -101,7 +103,7 @@ pub fn document(s: &MonthStats, post_name: &str, today: NaiveDate) -> Document {
             table(by_kind),
             Block::Heading("二、按村（社区）".into()),
             table(by_village),
-            Block::Heading("三、协议、回访、代办、警情、走访、群防群治".into()),
+            Block::Heading("三、协议、回访、代办、警情、走访、群防群治、结对帮扶".into()),
             Block::Paragraph {
                 text: format!(
                     "调解协议 {} 份（人民调解协议书 {}，治安调解协议书 {}，口头协议 {}）；调解成功涉及金额 {} 元；调解不成去向：{}。应回访 {} 件，已回访 {} 件（协议履行 {} 件），逾期未回访 {} 件。代办受理 {} 件，办结 {} 件，逾期 {} 件。警情 {} 起：{}。走访 {} 户次。",
@@ -125,8 +127,18 @@ pub fn document(s: &MonthStats, post_name: &str, today: NaiveDate) -> Document {
                 indent: true,
             },
             Block::Paragraph { text: prevention_text(&s.prevention), indent: true },
+            Block::Paragraph { text: care_text(&s.care), indent: true },
         ],
     }
+}
+
+/// The care figures as one paragraph of the report (the xlsx has them per village).
+pub fn care_text(c: &CareMonth) -> String {
+    let t = &c.total;
+    format!(
+        "结对帮扶：帮扶对象 {} 人（户）；应走访 {} 人次，已走访 {} 人次，逾期未走访 {} 人次；发现需求 {} 项，已帮扶 {} 项。",
+        t.under_care, t.due, t.done, t.overdue, c.needs_found, c.needs_helped
+    )
 }
 
 /// The prevention figures as one paragraph of the report.
@@ -188,8 +200,8 @@ pub(crate) fn figure_sheet(name: &str, first: &'static str, slices: &[Slice]) ->
     }
 }
 
-/// The report's sheets: by category (with the total first), by village, and the other
-/// figures as name/value pairs.
+/// The report's sheets: by category (with the total first), by village, the other figures
+/// as name/value pairs, the prevention figures, and the care figures per village.
 pub fn sheets(s: &MonthStats) -> Vec<Sheet> {
     let mut kinds = vec![Slice { name: "合计".into(), figures: s.disputes.clone() }];
     kinds.extend(s.by_kind.iter().cloned());
@@ -230,6 +242,14 @@ pub fn sheets(s: &MonthStats) -> Vec<Sheet> {
         ("收到群众意见建议（条）", Cell::Int(p.feedback_received)),
         ("答复群众意见建议（条）", Cell::Int(p.feedback_answered)),
     ];
+    let c = &s.care;
+    let care_row = |name: &str, f: &CareFigures| {
+        vec![Cell::from(name), Cell::Int(f.under_care), Cell::Int(f.due), Cell::Int(f.done), Cell::Int(f.overdue)]
+    };
+    let mut care_rows = vec![care_row("合计", &c.total)];
+    care_rows.extend(c.by_village.iter().map(|v| care_row(&v.name, &v.figures)));
+    care_rows.push(vec![Cell::from("发现需求（项）"), Cell::Int(c.needs_found)]);
+    care_rows.push(vec![Cell::from("已帮扶需求（项）"), Cell::Int(c.needs_helped)]);
     vec![
         figure_sheet(&format!("按类型 {}", s.month), "纠纷类型", &kinds),
         figure_sheet(&format!("按村 {}", s.month), "村（社区）", &s.by_village),
@@ -242,6 +262,17 @@ pub fn sheets(s: &MonthStats) -> Vec<Sheet> {
             name: format!("群防群治 {}", s.month),
             columns: vec![col("项目", 28.0, Kind::Text), col("数值", 10.0, Kind::Int)],
             rows: prevention.into_iter().map(|(k, v)| vec![Cell::from(k), v]).collect(),
+        },
+        Sheet {
+            name: format!("结对帮扶 {}", s.month),
+            columns: vec![
+                col("村（社区）", 18.0, Kind::Text),
+                col("帮扶对象", 10.0, Kind::Int),
+                col("应走访", 10.0, Kind::Int),
+                col("已走访", 10.0, Kind::Int),
+                col("逾期未走访", 12.0, Kind::Int),
+            ],
+            rows: care_rows,
         },
     ]
 }

@@ -2,7 +2,8 @@
 //! success rate = settled ÷ mediated, failed and where they went, agreements by kind,
 //! amounts, follow-ups due vs done), by category and by village, plus errands (accepted,
 //! done, overdue), incidents by kind and household visits, and the prevention figures
-//! (群防群治, from [`crate::store::prevention::month_figures`]).
+//! (群防群治, from [`crate::store::prevention::month_figures`]) and the care figures (结对帮扶,
+//! from [`crate::store::care::month_figures`]).
 //!
 //! [`compute`] is the arithmetic: a pure function over plain records ([`Facts`]), tested
 //! with tables of cases. [`gather`] reads just the month's records from the store. Each
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::docs::Month;
 use crate::error::Result;
+use crate::model::care::CareMonth;
 use crate::model::*;
 use crate::store;
 use crate::store::prevention::{PreventionMonth, month_figures};
@@ -232,6 +234,9 @@ pub struct MonthStats {
     /// 群防群治: volunteers, patrols, leads, hazards, outreach, feedback (as `prevention.month`).
     #[serde(default)]
     pub prevention: PreventionMonth,
+    /// 结对帮扶: people under care, visits due and done, per village (as `care.month`).
+    #[serde(default)]
+    pub care: CareMonth,
 }
 
 /// settled ÷ mediated, or none when nothing was mediated.
@@ -489,6 +494,7 @@ pub fn compute(month: Month, today: NaiveDate, facts: &Facts) -> MonthStats {
         incidents: incidents.into_iter().map(|(k, count)| Count { name: k.label().into(), count }).collect(),
         visits: facts.visits.len() as i64,
         prevention: PreventionMonth { month: month.to_string(), ..Default::default() },
+        care: CareMonth::default(),
     }
 }
 
@@ -506,10 +512,11 @@ pub fn gather(conn: &Connection, month: Month) -> Result<Facts> {
     })
 }
 
-/// The month's statistics from the store, with the prevention figures of the month.
+/// The month's statistics from the store, with the prevention and care figures of the month.
 pub fn month_stats(conn: &Connection, month: Month, today: NaiveDate) -> Result<MonthStats> {
     let mut s = compute(month, today, &gather(conn, month)?);
     s.prevention = month_figures(conn, month.first())?;
+    s.care = store::care::month_figures(conn, month.first(), today)?;
     Ok(s)
 }
 

@@ -3,6 +3,8 @@
 
 pub mod auth;
 pub mod calendar;
+pub mod care;
+pub mod day_plan;
 pub mod dispute;
 pub mod enums;
 pub mod errand;

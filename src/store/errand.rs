@@ -8,6 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::model::day_plan::ErrandOpen;
 use crate::model::errand::{
     ErrandAction, ErrandInput, ServiceItemInput, StepDetails, check_step_date, days_overdue, default_due, next,
 };
@@ -15,6 +16,7 @@ use crate::model::people::opt_date;
 use crate::model::time::parse_date;
 use crate::model::validate::text;
 use crate::model::{DeliveryMethod, ErrandMode, ErrandStatus};
+use crate::store::day_plan::place_of;
 use crate::store::from_row;
 use crate::store::ledger::{Ledger, Show, column};
 use crate::store::write::{date, v};
@@ -469,6 +471,37 @@ pub fn overdue(conn: &Connection, as_of: NaiveDate, limit: Option<u32>) -> Resul
         .prepare_cached(&sql)?
         .query_map(params![as_of_s, limit], |r| row(r, as_of))?
         .collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Open errands due on or before `on`, with the applicant's home (今日工作).
+pub fn open_until(conn: &Connection, on: NaiveDate) -> Result<Vec<ErrandOpen>> {
+    let sql = "SELECT e.id, e.applicant_name, si.name AS item_name, e.mode, e.due_on,
+                h.village_id, v.name AS village_name, g.name AS group_name,
+                coalesce(p.address, h.address, e.delivery_address) AS address
+         FROM errand e INDEXED BY errand_open_due
+         LEFT JOIN service_item si ON si.id = e.service_item_id
+         LEFT JOIN person p ON p.id = e.person_id
+         LEFT JOIN household h ON h.id = p.household_id
+         LEFT JOIN village v ON v.id = h.village_id
+         LEFT JOIN village_group g ON g.id = h.group_id
+         WHERE e.deleted_at IS NULL AND e.status IN ('accepted', 'in_progress') AND e.due_on <= ?1";
+    let rows = conn
+        .prepare_cached(sql)?
+        .query_map([on.to_string()], |r| {
+            let due: String = r.get("due_on")?;
+            Ok(parse_date(&due).map(|due_on| -> rusqlite::Result<ErrandOpen> {
+                Ok(ErrandOpen {
+                    id: r.get("id")?,
+                    applicant_name: r.get("applicant_name")?,
+                    item_name: r.get::<_, Option<String>>("item_name")?.unwrap_or_default(),
+                    mode: r.get("mode")?,
+                    due_on,
+                    place: place_of(r)?,
+                })
+            }))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows.into_iter().flatten().collect::<rusqlite::Result<_>>()?)
 }
 
 /// One column of the errand board.

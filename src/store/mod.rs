@@ -9,7 +9,9 @@
 pub mod access;
 pub mod audit;
 pub mod backup;
+pub mod care;
 pub mod county;
+pub mod day_plan;
 pub mod dispute;
 pub mod errand;
 pub mod files;
@@ -88,6 +90,9 @@ pub const SYNCED_TABLES: &[&str] = &[
     "five_nones",
     "assignment",
     "warning_rules",
+    "care_default",
+    "care_plan",
+    "care_need",
 ];
 
 /// An open post database.
@@ -432,4 +437,6 @@ sql_enum!(
     FeedbackChannel,
     RiskLevel,
     RiskSignal,
+    CareNeedKind,
+    CareNeedStatus,
 );

@@ -246,6 +246,12 @@ pub fn update(tx: &mut Tx<'_>, id: &str, input: PersonInput) -> Result<()> {
     if let (Some(h), Some(Relation::Head)) = (&p.input.household_id, p.input.relation) {
         tx.update("household", h, &[("head_person_id", s(id))])?;
     }
+    // A care plan goes where its person lives.
+    if let Some(h) = &p.input.household_id
+        && before.household_id.as_ref() != Some(h)
+    {
+        crate::store::care::follow_person(tx, id, h)?;
+    }
     Ok(())
 }
 

@@ -118,3 +118,37 @@ fn the_installed_cli_prints_with_the_fonts_of_its_package_and_no_others() {
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.contains("2026年11月工作统计"), "{text}");
 }
+
+/// 结对帮扶 and 今日工作 from the command line: the demo's plans are on the day's plan, a visit
+/// recorded against one takes it off, and the route sheet prints on one page.
+#[test]
+fn care_plans_and_the_days_plan_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("post.db");
+    ok(&db, &["demo", "--households", "60"]);
+    let call =
+        |method: &str, params: &str| -> Value { serde_json::from_str(&ok(&db, &["call", method, params])).unwrap() };
+    let due = call("care.list", r#"{"due_only": true}"#);
+    assert!(due["total"].as_i64().unwrap() > 0, "the demo has plans due: {due}");
+    let plan = due["items"][0]["id"].as_str().unwrap().to_owned();
+    let listed = |plan: &str| {
+        let day = call("day_plan.get", "{}");
+        day.to_string().contains(&format!("\"record_id\":\"{plan}\""))
+    };
+    assert!(listed(&plan));
+    // The route sheet lists it, on one page.
+    let pdf = dir.path().join("今日工作.pdf");
+    let w = call("day_plan.pdf", &serde_json::json!({"path": pdf}).to_string());
+    assert_eq!(w["path"], pdf.to_str().unwrap());
+    let text = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("今日工作路线单"), "{text}");
+    let name = due["items"][0]["name"].as_str().unwrap();
+    assert!(text.contains("帮扶") && text.contains(name), "{name}: {text}");
+    assert_eq!(text.matches('\u{c}').count(), 1, "one page");
+    let v = call("care.visit", &format!(r#"{{"id": "{plan}"}}"#));
+    assert_eq!(v["visited_on"], "2026-11-23");
+    assert!(!listed(&plan), "visited today: off the day's plan");
+    let month = call("care.month", r#"{"month": "2026-11"}"#);
+    assert!(month["total"]["done"].as_i64().unwrap() >= 1, "{month}");
+}

@@ -9,6 +9,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod care;
 mod change_log;
 mod demo;
 mod desk;

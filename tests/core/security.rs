@@ -134,6 +134,7 @@ fn each_forbidden_action_is_refused_for_the_wrong_role() {
         ("group.rename", json!({"id": "x", "name": "一组"})),
         ("village.delete", json!({"id": "x"})),
         ("group.delete", json!({"id": "x"})),
+        ("care.defaults_set", json!({"tag": "elderly_alone", "interval_days": 14})),
     ];
     for (who, api) in [("officer", &mut officer), ("auxiliary", &mut aux)] {
         for (method, params) in &admin_only {

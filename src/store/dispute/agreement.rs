@@ -8,8 +8,9 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::{Mediation, PARTY_NAMES, input_of, set_status, state};
+use super::{Mediation, PARTY_HOME_JOINS, PARTY_NAMES, PLACE_COLUMNS, input_of, set_status, state};
 use crate::error::{Error, MissingField, Result};
+use crate::model::day_plan::FulfilmentOpen;
 use crate::model::dispute::{
     AgreementFacts, AgreementInput, DisputeEvent, FulfilmentInput, check_agreement_kind, check_agreement_open,
     check_default_on, check_exclusions, check_fulfilment_on, check_parties, check_presider, default_kind,
@@ -19,6 +20,7 @@ use crate::model::people::opt_date as parse_opt_date;
 use crate::model::time::{parse_date, stamp};
 use crate::model::validate::text;
 use crate::model::{AgreementKind, DisputeStatus, MediationOutcome, Track};
+use crate::store::day_plan::place_of;
 use crate::store::from_row;
 use crate::store::place::{get_officer, get_post};
 use crate::store::write::{date, opt_date, s, v};
@@ -280,6 +282,30 @@ pub fn overdue_fulfilments(conn: &Connection, today: NaiveDate) -> Result<Vec<Ov
         .query_map([today.to_string()], |r| OverdueFulfilment::from_row(r, today))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+/// Finalised agreements not carried out whose performance deadline is on or before `until`,
+/// with where each takes the officer (今日工作).
+pub fn unfulfilled_until(conn: &Connection, until: NaiveDate) -> Result<Vec<FulfilmentOpen>> {
+    let sql = format!(
+        "SELECT a.id AS agreement_id, d.id AS dispute_id, d.title, a.number, a.performance_deadline,
+                {PARTY_NAMES} AS party_names, {PLACE_COLUMNS}
+         FROM agreement a JOIN dispute d ON d.id = a.dispute_id AND d.deleted_at IS NULL
+         {PARTY_HOME_JOINS}
+         WHERE a.deleted_at IS NULL AND a.finalised_at IS NOT NULL AND a.fulfilled_on IS NULL
+           AND a.performance_deadline <= ?1 AND d.status IN ('fulfilling', 'defaulted')"
+    );
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map([until.to_string()], |r| {
+            Ok(day_of(r.get("performance_deadline")?).map(|due| -> rusqlite::Result<FulfilmentOpen> {
+                Ok(from_row!(r => FulfilmentOpen {
+                    agreement_id, dispute_id, title, number, party_names, deadline: due, place: place_of(r)?,
+                }))
+            }))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows.into_iter().flatten().collect::<rusqlite::Result<_>>()?)
 }
 
 /// Saves the agreement draft (the input is the whole draft, as edited). A finalised

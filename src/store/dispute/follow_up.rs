@@ -8,13 +8,15 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::{PARTY_NAMES, set_status, state};
+use super::{PARTY_HOME_JOINS, PARTY_NAMES, PLACE_COLUMNS, set_status, state};
 use crate::error::{Error, Result};
 use crate::model::DisputeStatus;
+use crate::model::day_plan::FollowUpOpen;
 use crate::model::dispute::{DisputeEvent, FollowUpInput, check_follow_up_content, next};
 use crate::model::people::up_to_today;
 use crate::model::time::parse_date;
 use crate::model::validate::text;
+use crate::store::day_plan::place_of;
 use crate::store::from_row;
 use crate::store::ledger::{Ledger, Show, column};
 use crate::store::place::get_officer;
@@ -154,6 +156,25 @@ pub fn follow_ups_due(conn: &Connection, on: NaiveDate) -> Result<Vec<FollowUpDu
         .query_map([on.to_string()], |r| FollowUpDue::from_row(r, on))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+/// Follow-ups not done and due on or before `on`, with where each takes the officer (今日工作).
+pub fn open_until(conn: &Connection, on: NaiveDate) -> Result<Vec<FollowUpOpen>> {
+    let sql = format!(
+        "SELECT f.id, d.id AS dispute_id, d.title, {PARTY_NAMES} AS party_names, f.due_on, {PLACE_COLUMNS}
+         FROM follow_up f JOIN dispute d ON d.id = f.dispute_id AND d.deleted_at IS NULL
+         {PARTY_HOME_JOINS}
+         WHERE f.deleted_at IS NULL AND f.done_on IS NULL AND f.due_on <= ?1"
+    );
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map([on.to_string()], |r| {
+            Ok(day_of(r.get("due_on")?).map(|due| -> rusqlite::Result<FollowUpOpen> {
+                Ok(from_row!(r => FollowUpOpen { id, dispute_id, title, party_names, due_on: due, place: place_of(r)? }))
+            }))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows.into_iter().flatten().collect::<rusqlite::Result<_>>()?)
 }
 
 /// The follow-up a record is for (its id, its dispute, when it was done).

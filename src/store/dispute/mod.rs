@@ -404,6 +404,21 @@ pub fn get(conn: &Connection, id: &str, today: NaiveDate) -> Result<Dispute> {
 }
 
 /// The parties' names joined with 、, as a column of a query over `dispute d`.
+/// Where a visit about a dispute (`d`) goes: the home of its first party who is a registered
+/// resident, else the dispute's village. Joins `ph` (that household), `pv` (the village) and
+/// `pg` (the 组); [`PLACE_COLUMNS`] names them for [`crate::store::day_plan::place_of`].
+pub(crate) const PARTY_HOME_JOINS: &str = "LEFT JOIN household ph ON ph.id = (SELECT pp.household_id FROM party pa
+       JOIN person pp ON pp.id = pa.person_id
+       WHERE pa.dispute_id = d.id AND pa.deleted_at IS NULL AND pp.deleted_at IS NULL AND pp.household_id IS NOT NULL
+       ORDER BY pa.sort, pa.id LIMIT 1)
+     LEFT JOIN village pv ON pv.id = coalesce(ph.village_id, d.village_id)
+     LEFT JOIN village_group pg ON pg.id = ph.group_id";
+
+/// The place columns of [`PARTY_HOME_JOINS`].
+pub(crate) const PLACE_COLUMNS: &str = "pv.id AS village_id, pv.name AS village_name, pg.name AS group_name,
+     coalesce(ph.address, (SELECT pa.address FROM party pa WHERE pa.dispute_id = d.id AND pa.deleted_at IS NULL
+       AND pa.address IS NOT NULL ORDER BY pa.sort, pa.id LIMIT 1)) AS address";
+
 const PARTY_NAMES: &str = "(SELECT group_concat(name, '、') FROM
     (SELECT p.name FROM party p WHERE p.dispute_id = d.id AND p.deleted_at IS NULL ORDER BY p.sort, p.id))";
 

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::{check_village, day, must_exist};
 use crate::error::{Error, Result};
+use crate::model::day_plan::HazardOpen;
 use crate::model::people::{opt_date, opt_phone, up_to_today};
 use crate::model::prevention::{
     HazardInput, HazardStep, check_hazard_deadline, check_recheck_on, check_reward, check_step_on, hazard_next,
@@ -19,6 +20,7 @@ use crate::model::sheet::{Cell, Kind};
 use crate::model::time::parse_date;
 use crate::model::validate::{required, text};
 use crate::model::{HazardGrade, HazardKind, HazardStatus};
+use crate::store::day_plan::place_of;
 use crate::store::ledger::{Ledger, Show, column};
 use crate::store::write::{date, opt_date as date_value, v};
 use crate::store::{Tx, from_row};
@@ -147,6 +149,29 @@ pub fn list_hazards(
     Ok(stmt
         .query_map(params![status, village_id, overdue_only, day(today)], |r| Hazard::from_row(r, today))?
         .collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Hazards to verify, fix or recheck, with their village and place (今日工作).
+pub fn open_for_plan(conn: &Connection) -> Result<Vec<HazardOpen>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT h.id, h.description, h.status, h.deadline, h.fixed_on, h.village_id, vg.name AS village_name,
+                    NULL AS group_name, h.place AS address
+             FROM hazard h LEFT JOIN village vg ON vg.id = h.village_id
+             WHERE h.deleted_at IS NULL AND h.status IN ('reported', 'verified', 'fixed')",
+        )?
+        .query_map([], |r| {
+            Ok(HazardOpen {
+                id: r.get("id")?,
+                description: r.get("description")?,
+                status: r.get("status")?,
+                deadline: r.get::<_, Option<String>>("deadline")?.as_deref().and_then(parse_date),
+                fixed_on: r.get::<_, Option<String>>("fixed_on")?.as_deref().and_then(parse_date),
+                place: place_of(r)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }
 
 /// A step of a hazard's life, with what that step records.

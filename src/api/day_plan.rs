@@ -1,0 +1,67 @@
+//! 今日工作: the day's plan, on screen and as a one-page route sheet. The plan is built by
+//! [`crate::model::day_plan::build`] from what the store says is due today.
+
+use std::path::PathBuf;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::docs::Written;
+use super::people::NoParams;
+use super::{Api, Method, method};
+use crate::error::Result;
+use crate::model::day_plan::{DayPlan, build};
+use crate::store::files::Kind;
+
+/// `day_plan.pdf`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+#[serde(deny_unknown_fields)]
+pub struct DayPlanPdfRequest {
+    /// 输出的 PDF 文件.
+    #[schemars(title = "输出文件")]
+    pub path: PathBuf,
+    /// 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
+    pub overwrite: bool,
+}
+
+impl Api {
+    /// Today's plan.
+    pub fn day_plan_get(&mut self) -> Result<DayPlan> {
+        let today = self.today();
+        Ok(build(today, &crate::store::day_plan::gather(self.store.conn(), today)?))
+    }
+
+    /// Prints today's plan as a one-page A4 route sheet; `count` is how many items it lists.
+    pub fn day_plan_pdf(&mut self, req: DayPlanPdfRequest) -> Result<Written> {
+        self.check_output(Kind::Pdf, "path", &req.path, req.overwrite)?;
+        let plan = self.day_plan_get()?;
+        let post = crate::store::place::get_post(self.store.conn())?.map(|p| p.fields.name).unwrap_or_default();
+        let (doc, listed) = crate::docs::day_plan::document(&plan, &post)?;
+        let r = crate::docs::pdf::render(&doc)?;
+        self.written(Kind::Pdf, &req.path, req.overwrite, &r.bytes, listed)
+    }
+}
+
+pub(super) fn methods() -> Vec<Method> {
+    vec![
+        method!(
+            "day_plan.get",
+            "今日工作：到期的帮扶走访、回访、协议履行、代办、隐患、巡逻，按村、组排列",
+            NoParams,
+            Anyone,
+            List,
+            |api, _| api.day_plan_get()
+        ),
+        method!(
+            "day_plan.pdf",
+            "打印今日工作路线单（一页 A4 PDF）",
+            DayPlanPdfRequest,
+            Anyone,
+            Print,
+            |api, p| api.day_plan_pdf(p)
+        ),
+    ]
+}
