@@ -39,4 +39,16 @@ active_members: number,
 /**
  * 备注.
  */
-notes: string | null, };
+notes: string | null, 
+/**
+ * 巡逻日, 1 = Monday … 7 = Sunday.
+ */
+patrol_days: Array<number>, 
+/**
+ * 巡逻时间.
+ */
+patrol_time: string | null, 
+/**
+ * 巡逻路线.
+ */
+patrol_route: string | null, };

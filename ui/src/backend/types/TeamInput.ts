@@ -23,4 +23,16 @@ founded_on?: string | null,
 /**
  * 备注.
  */
-notes?: string | null, };
+notes?: string | null, 
+/**
+ * 巡逻日: the weekdays the team patrols, 1 = Monday … 7 = Sunday (今日工作 lists them).
+ */
+patrol_days: Array<number>, 
+/**
+ * 巡逻时间, e.g. 19:30.
+ */
+patrol_time?: string | null, 
+/**
+ * 巡逻路线.
+ */
+patrol_route?: string | null, };

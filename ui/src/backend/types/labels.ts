@@ -23,6 +23,9 @@ import type { ErrandStatus } from "./ErrandStatus";
 import type { DeliveryMethod } from "./DeliveryMethod";
 import type { IncidentKind } from "./IncidentKind";
 import type { Disposition } from "./Disposition";
+import type { CareNeedKind } from "./CareNeedKind";
+import type { CareNeedStatus } from "./CareNeedStatus";
+import type { PlanItemKind } from "./PlanItemKind";
 import type { VolunteerRole } from "./VolunteerRole";
 import type { PatrolMode } from "./PatrolMode";
 import type { FindingHandling } from "./FindingHandling";
@@ -251,6 +254,35 @@ export const DispositionLabel: Record<Disposition, string> = {
   no_action: "无需处理",
 };
 
+/** 帮扶需求类别: code → 中文 */
+export const CareNeedKindLabel: Record<CareNeedKind, string> = {
+  subsistence_allowance: "低保申请",
+  medical: "就医就诊",
+  documents: "证件办理（送证上门）",
+  daily_living: "生活照料",
+  safety: "安全防范",
+  emotional: "心理关爱",
+  schooling: "就学帮助",
+  other: "其他",
+};
+
+/** 帮扶状态: code → 中文 */
+export const CareNeedStatusLabel: Record<CareNeedStatus, string> = {
+  open: "待帮扶",
+  helped: "已帮扶",
+  dropped: "不再需要",
+};
+
+/** 事项类别: code → 中文 */
+export const PlanItemKindLabel: Record<PlanItemKind, string> = {
+  care_visit: "帮扶走访",
+  follow_up: "回访",
+  fulfilment: "协议履行",
+  errand: "代办",
+  hazard: "隐患",
+  patrol: "巡逻",
+};
+
 /** 队员身份: code → 中文 */
 export const VolunteerRoleLabel: Record<VolunteerRole, string> = {
   police_volunteer: "义警",
@@ -344,6 +376,7 @@ export const LedgerKindLabel: Record<LedgerKind, string> = {
   outreach: "宣传活动台账",
   feedback: "意见建议台账",
   five_nones: "五无村（社区）创建台账",
+  care: "结对帮扶台账",
 };
 
 /** 匹配: code → 中文 */

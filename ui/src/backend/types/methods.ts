@@ -9,8 +9,23 @@ export const METHODS = [
   "audit.list", // 查看审计日志（管理员）
   "audit.verify", // 校验审计日志是否被篡改（管理员）
   "backup.create", // 备份数据库到指定文件夹（加密）
+  "care.create", // 制定结对帮扶计划
+  "care.defaults", // 各类帮扶对象的走访周期
+  "care.defaults_set", // 设定某类帮扶对象的走访周期（天）
+  "care.end", // 结束帮扶计划（搬离、去世、不再需要）
+  "care.get", // 查看帮扶计划：走访、需求
+  "care.list", // 帮扶对象列表（按村、类别、是否到期筛选）
+  "care.month", // 结对帮扶月度数据：帮扶对象、应走访、已走访、按村
+  "care.need_add", // 登记帮扶需求
+  "care.need_drop", // 帮扶需求不再需要
+  "care.need_help", // 登记帮扶情况（需求已解决）
+  "care.need_reopen", // 重新打开帮扶需求
+  "care.update", // 修改帮扶计划：类别、周期、结对人（只传需要修改的字段）
+  "care.visit", // 按帮扶计划记录走访（可同时登记发现的需求）
   "conflict.list", // 列出同步冲突（被覆盖的并发修改）
   "conflict.restore", // 恢复冲突中被覆盖的值（作为一次新的修改同步出去）
+  "day_plan.get", // 今日工作：到期的帮扶走访、回访、协议履行、代办、隐患、巡逻，按村、组排列
+  "day_plan.pdf", // 打印今日工作路线单（一页 A4 PDF）
   "dispute.create", // 受理矛盾纠纷（含当事人）
   "dispute.get", // 查看纠纷：当事人、调解经过、协议、回访、可进行的操作
   "dispute.list", // 纠纷列表（按状态、类型、村、调解类型、受理日期、名称、预警等级筛选，可按预警排序，分页）
@@ -135,6 +150,7 @@ export const METHODS = [
   "sync.status", // 同步状态：本机、已登记的对方节点、上次同步、待发送变更、未处理冲突
   "team.create", // 新增巡防队伍
   "team.list", // 列出队伍
+  "team.update", // 修改巡防队伍（含巡逻日、时间、路线；只传需要修改的字段）
   "user.create", // 新增用户（管理员）
   "user.disable", // 停用用户（管理员）
   "user.list", // 列出用户（管理员）
@@ -164,8 +180,23 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "audit.list": "查看审计日志（管理员）",
   "audit.verify": "校验审计日志是否被篡改（管理员）",
   "backup.create": "备份数据库到指定文件夹（加密）",
+  "care.create": "制定结对帮扶计划",
+  "care.defaults": "各类帮扶对象的走访周期",
+  "care.defaults_set": "设定某类帮扶对象的走访周期（天）",
+  "care.end": "结束帮扶计划（搬离、去世、不再需要）",
+  "care.get": "查看帮扶计划：走访、需求",
+  "care.list": "帮扶对象列表（按村、类别、是否到期筛选）",
+  "care.month": "结对帮扶月度数据：帮扶对象、应走访、已走访、按村",
+  "care.need_add": "登记帮扶需求",
+  "care.need_drop": "帮扶需求不再需要",
+  "care.need_help": "登记帮扶情况（需求已解决）",
+  "care.need_reopen": "重新打开帮扶需求",
+  "care.update": "修改帮扶计划：类别、周期、结对人（只传需要修改的字段）",
+  "care.visit": "按帮扶计划记录走访（可同时登记发现的需求）",
   "conflict.list": "列出同步冲突（被覆盖的并发修改）",
   "conflict.restore": "恢复冲突中被覆盖的值（作为一次新的修改同步出去）",
+  "day_plan.get": "今日工作：到期的帮扶走访、回访、协议履行、代办、隐患、巡逻，按村、组排列",
+  "day_plan.pdf": "打印今日工作路线单（一页 A4 PDF）",
   "dispute.create": "受理矛盾纠纷（含当事人）",
   "dispute.get": "查看纠纷：当事人、调解经过、协议、回访、可进行的操作",
   "dispute.list": "纠纷列表（按状态、类型、村、调解类型、受理日期、名称、预警等级筛选，可按预警排序，分页）",
@@ -290,6 +321,7 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "sync.status": "同步状态：本机、已登记的对方节点、上次同步、待发送变更、未处理冲突",
   "team.create": "新增巡防队伍",
   "team.list": "列出队伍",
+  "team.update": "修改巡防队伍（含巡逻日、时间、路线；只传需要修改的字段）",
   "user.create": "新增用户（管理员）",
   "user.disable": "停用用户（管理员）",
   "user.list": "列出用户（管理员）",
