@@ -169,6 +169,8 @@ pub fn run(api: &mut Api, n: usize, seed: u64) -> Result<BenchReport> {
         ("incident.list（按人）", format!(r#"{{"person_id": "{person}"}}"#)),
         ("followup.due", "{}".into()),
         ("hazard.list", "{}".into()),
+        ("care.list（到期）", r#"{"due_only": true, "page_size": 20}"#.into()),
+        ("day_plan.get", "{}".into()),
     ];
     let methods: Vec<&str> = Api::methods().iter().map(|m| m.name).collect();
     let mut lists = vec![];
