@@ -1,4 +1,4 @@
-//! 今日工作: the day's plan, on screen and as a one-page route sheet. The plan is built by
+//! 今日工作: the day's plan, on screen and as a route sheet. The plan is built by
 //! [`crate::model::day_plan::build`] from what the store says is due today.
 
 use std::path::PathBuf;
@@ -34,14 +34,12 @@ impl Api {
         Ok(build(today, &crate::store::day_plan::gather(self.store.conn(), today)?))
     }
 
-    /// Prints today's plan as a one-page A4 route sheet; `count` is how many items it lists.
+    /// Prints today's plan as an A4 route sheet, every item on it; `count` is its pages.
     pub fn day_plan_pdf(&mut self, req: DayPlanPdfRequest) -> Result<Written> {
         self.check_output(Kind::Pdf, "path", &req.path, req.overwrite)?;
         let plan = self.day_plan_get()?;
         let post = crate::store::place::get_post(self.store.conn())?.map(|p| p.fields.name).unwrap_or_default();
-        let (doc, listed) = crate::docs::day_plan::document(&plan, &post)?;
-        let r = crate::docs::pdf::render(&doc)?;
-        self.written(Kind::Pdf, &req.path, req.overwrite, &r.bytes, listed)
+        self.write_pdf(&crate::docs::day_plan::document(&plan, &post), &req.path, req.overwrite)
     }
 }
 
@@ -57,7 +55,7 @@ pub(super) fn methods() -> Vec<Method> {
         ),
         method!(
             "day_plan.pdf",
-            "打印今日工作路线单（一页 A4 PDF）",
+            "打印今日工作路线单（A4 PDF，按村、组排列，全部事项）",
             DayPlanPdfRequest,
             Anyone,
             Print,

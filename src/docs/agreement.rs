@@ -292,11 +292,13 @@ pub fn intake_document(d: &Dispute) -> Result<Document> {
         // neighbours); the date's cell takes the longest date.
         Block::Table(Table {
             widths: vec![1.2, 3.4, 1.0, 1.6],
+            continued: None,
             header: None,
             rows: vec![vec!["纠纷名称".into(), d.title.clone(), "登记日期".into(), zh_date_text(&d.received_on)]],
         }),
         Block::Table(Table {
             widths: vec![1.2, 2.0, 1.2, 2.0],
+            continued: None,
             header: None,
             rows: vec![
                 vec!["纠纷类型".into(), d.kind.label().into(), "纠纷等级".into(), d.grade.label().into()],
@@ -314,6 +316,7 @@ pub fn intake_document(d: &Dispute) -> Result<Document> {
         Block::Table(Table {
             // 被申请人, 性别 and 年龄 each on one line; an ID number and a phone too.
             widths: vec![1.3, 1.1, 0.75, 0.75, 3.0, 2.4, 1.9],
+            continued: None,
             header: Some(
                 ["身份", "姓名", "性别", "年龄", "公民身份号码", "住址", "联系电话"].map(String::from).to_vec(),
             ),
@@ -349,6 +352,7 @@ pub fn intake_document(d: &Dispute) -> Result<Document> {
         blocks.push(Block::Table(Table {
             // 2026年12月23日 on one line.
             widths: vec![2.0, 0.9, 2.0, 1.4, 3.5],
+            continued: None,
             header: Some(["日期", "层级", "调解员", "结果", "调解记录"].map(String::from).to_vec()),
             rows: d
                 .mediations

@@ -8,7 +8,7 @@
 //! - [`font`]: the embedded CJK typeface, parsed once per process.
 //! - [`pdf`]: the document model and the A4 layout engine.
 //! - [`agreement`]: the agreements, the intake form and the follow-up record as PDF.
-//! - [`day_plan`]: 今日工作 as a one-page A4 route sheet.
+//! - [`day_plan`]: 今日工作 as an A4 route sheet (every item; more pages on a busy day).
 //! - [`xlsx`] and [`ledger`]: the ledgers as Excel workbooks.
 //! - [`roster`]: household rosters imported from Excel.
 //! - [`stats`] and [`report`]: the monthly figures, as data, PDF and xlsx.

@@ -112,6 +112,10 @@ pub struct Table {
     pub widths: Vec<f32>,
     /// The header row (bold, repeated on every page), if any.
     pub header: Option<Vec<String>>,
+    /// A bold line above the header on every later page the table runs onto (e.g. the
+    /// village a route sheet's rows belong to, with （续）), so a page never starts with rows
+    /// whose heading is on the page before.
+    pub continued: Option<String>,
     /// The rows; a row may have fewer cells than columns.
     pub rows: Vec<Vec<String>>,
 }
@@ -515,8 +519,22 @@ impl<'f> Layout<'f> {
                 me.row(&cols, h.clone(), hh, Weight::Bold);
             }
         };
-        let header_h = header.as_ref().map(|h| row_h(h)).unwrap_or(0.0);
-        self.room(header_h + TABLE_LEADING + 2.0 * CELL_PAD);
+        let continued = t
+            .continued
+            .as_ref()
+            .map(|c| wrap(self.fonts.face(Weight::Bold), c, BODY, w, 0.0, false).map_err(missing))
+            .transpose()?;
+        // A later page: the continuation line, then the header.
+        let next_page = |me: &mut Self| {
+            me.new_page();
+            if let Some(c) = &continued {
+                me.lines(MARGIN_X, MARGIN_X, c.clone(), BODY, LEADING, Weight::Bold);
+            }
+            draw_header(me);
+        };
+        let continued_h = continued.as_ref().map_or(0.0, |c| c.len() as f32 * LEADING);
+        let header_h = header.as_ref().map(|h| row_h(h)).unwrap_or(0.0) + continued_h;
+        self.room(header_h - continued_h + TABLE_LEADING + 2.0 * CELL_PAD);
         draw_header(self);
         for row in &t.rows {
             let mut cells = wrap_row(row, Weight::Regular)?;
@@ -529,8 +547,7 @@ impl<'f> Layout<'f> {
                 let fits = ((Self::bottom() - self.y - 2.0 * CELL_PAD) / TABLE_LEADING).floor().max(0.0) as usize;
                 let fresh_fits = h <= Self::bottom() - MARGIN_TOP - header_h;
                 if fresh_fits || fits == 0 {
-                    self.new_page();
-                    draw_header(self);
+                    next_page(self);
                     if fresh_fits {
                         continue;
                     }
@@ -541,8 +558,7 @@ impl<'f> Layout<'f> {
                     cells.iter_mut().map(|c| if c.len() > fits { c.split_off(fits) } else { Vec::new() }).collect();
                 let h = row_h(&cells);
                 self.row(&cols, cells, h, Weight::Regular);
-                self.new_page();
-                draw_header(self);
+                next_page(self);
                 cells = rest;
             }
         }
@@ -656,15 +672,6 @@ pub struct Rendered {
     pub bytes: Vec<u8>,
     /// How many pages.
     pub pages: usize,
-}
-
-/// How many pages `doc` lays out on, without writing the PDF (to fit a sheet on one page).
-pub fn page_count(doc: &Document) -> Result<usize> {
-    let mut layout = Layout::new(fonts()?);
-    for b in &doc.blocks {
-        layout.block(b)?;
-    }
-    Ok(layout.pages.len())
 }
 
 /// Lays out `doc` and returns the PDF. The fonts are parsed on the first call and kept;

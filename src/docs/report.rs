@@ -64,6 +64,7 @@ pub fn document(s: &MonthStats, post_name: &str, today: NaiveDate) -> Document {
     let table = |rows: Vec<Vec<String>>| {
         Block::Table(Table {
             widths: vec![3.2, 1.0, 1.0, 1.0, 1.0, 1.3, 2.0],
+            continued: None,
             header: Some(FIGURE_HEADER.iter().map(|h| (*h).to_owned()).collect()),
             rows,
         })

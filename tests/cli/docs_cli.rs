@@ -120,7 +120,8 @@ fn the_installed_cli_prints_with_the_fonts_of_its_package_and_no_others() {
 }
 
 /// 结对帮扶 and 今日工作 from the command line: the demo's plans are on the day's plan, a visit
-/// recorded against one takes it off, and the route sheet prints on one page.
+/// recorded against one takes it off, and the route sheet prints every item of the day (a
+/// busy day runs onto more pages, numbered, rather than leave a visit off the paper).
 #[test]
 fn care_plans_and_the_days_plan_from_the_cli() {
     let dir = tempfile::tempdir().unwrap();
@@ -136,16 +137,23 @@ fn care_plans_and_the_days_plan_from_the_cli() {
         day.to_string().contains(&format!("\"record_id\":\"{plan}\""))
     };
     assert!(listed(&plan));
-    // The route sheet lists it, on one page.
+    // The route sheet lists every item of the day, each page numbered.
     let pdf = dir.path().join("今日工作.pdf");
     let w = call("day_plan.pdf", &serde_json::json!({"path": pdf}).to_string());
     assert_eq!(w["path"], pdf.to_str().unwrap());
     let text = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext (poppler-utils)");
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.contains("今日工作路线单"), "{text}");
+    let pages = text.matches('\u{c}').count();
+    assert_eq!(w["count"].as_u64(), Some(pages as u64), "count is the sheet's pages");
+    for n in 1..=pages {
+        assert!(text.contains(&format!("第{n}页 共{pages}页")), "page {n} of {pages}: {text}");
+    }
+    // One box to tick per item: none left off.
+    let day = call("day_plan.get", "{}");
+    assert_eq!(text.matches('□').count() as i64, day["total"].as_i64().unwrap(), "{text}");
     let name = due["items"][0]["name"].as_str().unwrap();
     assert!(text.contains("帮扶") && text.contains(name), "{name}: {text}");
-    assert_eq!(text.matches('\u{c}').count(), 1, "one page");
     let v = call("care.visit", &format!(r#"{{"id": "{plan}"}}"#));
     assert_eq!(v["visited_on"], "2026-11-23");
     assert!(!listed(&plan), "visited today: off the day's plan");

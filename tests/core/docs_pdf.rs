@@ -376,3 +376,54 @@ fn every_document_reads_back_as_typed_with_and_without_layout() {
     ];
     assert_reads_as_typed("monthly-report", &out, &want);
 }
+
+/// A day with more work than a page holds: the route sheet runs onto more pages, numbered,
+/// every item on it, and a village carried over is headed again on the next page with its
+/// columns (an item off the paper is a visit nobody makes).
+#[test]
+fn a_busy_days_route_sheet_runs_onto_more_pages_and_drops_nothing() {
+    use fengqiao::model::PlanItemKind;
+    use fengqiao::model::day_plan::{CareDue, DayFacts, PlanPlace, build};
+    let today = common::today();
+    let care = |v: &str, n: usize| CareDue {
+        plan_id: format!("{v}-{n}"),
+        person_name: Some(format!("{v}对象{n}")),
+        head_name: None,
+        tag: "elderly_alone".into(),
+        interval_days: 30,
+        started_on: parse_date("2026-01-01").unwrap(),
+        last_visit: None,
+        paired: Some("李明".into()),
+        place: PlanPlace {
+            village_id: Some(v.into()),
+            village_name: Some(v.into()),
+            group_name: Some(format!("{}组", n % 9 + 1)),
+            address: Some(format!("{v}{}组{n}号", n % 9 + 1)),
+        },
+    };
+    // Sixty in the first village, one in the last: the village that came last used to be cut.
+    let mut facts = DayFacts::default();
+    facts.care.extend((0..60).map(|n| care("青山村", n)));
+    facts.care.push(care("石桥村", 1));
+    let plan = build(today, &facts);
+    assert_eq!(plan.counts[0].kind, PlanItemKind::CareVisit);
+    let doc = fengqiao::docs::day_plan::document(&plan, "青山中心警务室");
+    let r = fengqiao::docs::pdf::render(&doc).unwrap();
+    assert!(r.pages >= 2, "sixty-one items take more than a page: {}", r.pages);
+    let path = pages_dir().join("route-sheet.pdf");
+    std::fs::write(&path, &r.bytes).unwrap();
+    let raw = tool("pdftotext", &[path.to_str().unwrap(), "-"]);
+    let pages: Vec<&str> = raw.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
+    assert_eq!(pages.len(), r.pages);
+    assert_eq!(raw.matches('□').count(), 61, "a box per item");
+    for (n, page) in pages.iter().enumerate().skip(1) {
+        assert!(page.contains(&format!("第{}页 共{}页", n + 1, r.pages)), "{page}");
+        if page.contains('□') {
+            assert!(page.contains("要做的事"), "the columns again on page {}: {page}", n + 1);
+        }
+    }
+    assert!(squash(pages[1]).starts_with("青山村（续）"), "{}", pages[1]);
+    let text = pdf_text(&path);
+    assert!(text.contains("石桥村（1项）") && text.contains("石桥村对象1"), "{text}");
+    render_pages(&path, "route-sheet");
+}

@@ -25,7 +25,7 @@ export const METHODS = [
   "conflict.list", // 列出同步冲突（被覆盖的并发修改）
   "conflict.restore", // 恢复冲突中被覆盖的值（作为一次新的修改同步出去）
   "day_plan.get", // 今日工作：到期的帮扶走访、回访、协议履行、代办、隐患、巡逻，按村、组排列
-  "day_plan.pdf", // 打印今日工作路线单（一页 A4 PDF）
+  "day_plan.pdf", // 打印今日工作路线单（A4 PDF，按村、组排列，全部事项）
   "dispute.create", // 受理矛盾纠纷（含当事人）
   "dispute.get", // 查看纠纷：当事人、调解经过、协议、回访、可进行的操作
   "dispute.list", // 纠纷列表（按状态、类型、村、调解类型、受理日期、名称、预警等级筛选，可按预警排序，分页）
@@ -196,7 +196,7 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "conflict.list": "列出同步冲突（被覆盖的并发修改）",
   "conflict.restore": "恢复冲突中被覆盖的值（作为一次新的修改同步出去）",
   "day_plan.get": "今日工作：到期的帮扶走访、回访、协议履行、代办、隐患、巡逻，按村、组排列",
-  "day_plan.pdf": "打印今日工作路线单（一页 A4 PDF）",
+  "day_plan.pdf": "打印今日工作路线单（A4 PDF，按村、组排列，全部事项）",
   "dispute.create": "受理矛盾纠纷（含当事人）",
   "dispute.get": "查看纠纷：当事人、调解经过、协议、回访、可进行的操作",
   "dispute.list": "纠纷列表（按状态、类型、村、调解类型、受理日期、名称、预警等级筛选，可按预警排序，分页）",
