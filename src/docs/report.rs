@@ -54,10 +54,10 @@ fn top(slices: &[Slice], n: usize, rest_name: &str) -> Vec<Slice> {
 }
 
 /// The report as a document, on one page even in the fullest month (every category,
-/// thirty villages, every kind of incident, the prevention figures at the top of their
-/// range): the tables show the seven largest categories and the four largest villages,
-/// the text the six commonest kinds of incident, each with the rest summed. The xlsx
-/// report keeps every row.
+/// thirty villages, every kind of incident, the prevention and care figures at the top of
+/// their range): the tables show the six largest categories and the four largest villages,
+/// the text the six commonest kinds of incident, each with the rest summed; the care
+/// figures run on in the prevention paragraph. The xlsx report keeps every row.
 pub fn document(s: &MonthStats, post_name: &str, today: NaiveDate) -> Document {
     let (y, m) = s.month.split_once('-').unwrap_or((&s.month, ""));
     let title = format!("{post_name}{y}年{}月工作统计", m.trim_start_matches('0'));
@@ -70,7 +70,7 @@ pub fn document(s: &MonthStats, post_name: &str, today: NaiveDate) -> Document {
         })
     };
     let mut by_kind: Vec<Vec<String>> =
-        top(&s.by_kind, 7, "其他类型").iter().map(|k| figure_row(&k.name, &k.figures)).collect();
+        top(&s.by_kind, 6, "其他类型").iter().map(|k| figure_row(&k.name, &k.figures)).collect();
     by_kind.insert(0, figure_row("合计", &s.disputes));
     let by_village: Vec<Vec<String>> =
         top(&s.by_village, 4, "其他村").iter().map(|k| figure_row(&k.name, &k.figures)).collect();
@@ -127,17 +127,22 @@ pub fn document(s: &MonthStats, post_name: &str, today: NaiveDate) -> Document {
                 ),
                 indent: true,
             },
-            Block::Paragraph { text: prevention_text(&s.prevention), indent: true },
-            Block::Paragraph { text: care_text(&s.care), indent: true },
+            // The care figures run on in the prevention paragraph: a paragraph of their own
+            // would start a line of its own, and the fullest month has none to spare.
+            Block::Paragraph {
+                text: format!("{}{}", prevention_text(&s.prevention), care_text(&s.care)),
+                indent: true,
+            },
         ],
     }
 }
 
-/// The care figures as one paragraph of the report (the xlsx has them per village).
+/// The care figures as one sentence of the report, in the fewest words that still name each
+/// figure (the xlsx has them per village).
 pub fn care_text(c: &CareMonth) -> String {
     let t = &c.total;
     format!(
-        "结对帮扶：帮扶对象 {} 人（户）；应走访 {} 人次，已走访 {} 人次，逾期未走访 {} 人次；发现需求 {} 项，已帮扶 {} 项。",
+        "结对帮扶：帮扶对象 {} 人（户），应走访 {}、已走访 {}、逾期未走访 {} 人次，发现需求 {} 项、已帮扶 {} 项。",
         t.under_care, t.due, t.done, t.overdue, c.needs_found, c.needs_helped
     )
 }

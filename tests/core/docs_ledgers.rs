@@ -370,6 +370,7 @@ fn the_monthly_report_carries_the_prevention_figures() {
 #[test]
 fn the_fullest_monthly_report_still_fits_one_page() {
     use fengqiao::docs::stats::{Count, DisputeFigures, MonthStats, Slice};
+    use fengqiao::model::care::{CareFigures, CareMonth, CareVillage};
     use fengqiao::store::prevention::PreventionMonth;
     let big = DisputeFigures {
         received: 1234,
@@ -411,6 +412,18 @@ fn the_fullest_monthly_report_still_fits_one_page() {
             app_registrations: 9_999,
             feedback_received: 999,
             feedback_answered: 999,
+        },
+        // Thirty villages under care, each figure at the top of its range.
+        care: CareMonth {
+            total: CareFigures { under_care: 9_999, due: 9_999, done: 9_999, overdue: 9_999 },
+            by_village: (0..30)
+                .map(|i| CareVillage {
+                    name: format!("第{i}经济合作社"),
+                    figures: CareFigures { under_care: 999, due: 999, done: 999, overdue: 999 },
+                })
+                .collect(),
+            needs_found: 9_999,
+            needs_helped: 9_999,
         },
         ..Default::default()
     };
