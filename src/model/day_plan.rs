@@ -2,13 +2,14 @@
 //! should do today, grouped by village and 组 and ordered by address so a round can be walked
 //! in order: people due a visit under their care plan, follow-ups due, agreements whose
 //! performance deadline is within [`FULFILMENT_HORIZON_DAYS`], errands due or overdue,
-//! hazards to verify, fix or recheck, and the patrols planned for the day.
+//! hazards to verify, fix or recheck, the patrols planned for the day, and disputes at
+//! 红色 or 橙色 risk ([`crate::model::warning`]) to go and steady.
 //!
 //! Pure: the store gathers one list of facts per source ([`DayFacts`]), this decides which
 //! are due and how they read. A new source (an award to decide, a station's requests, the
-//! lawyer's sitting; red and orange disputes once dispute risk exists) is one fact type, one
-//! function here that turns a fact into a [`PlanItem`] (its rule, with a table test), one
-//! [`PlanItemKind`] and one field of [`DayFacts`] filled by its store module.
+//! lawyer's sitting) is one fact type, one function here that turns a fact into a
+//! [`PlanItem`] (its rule, with a table test), one [`PlanItemKind`] and one field of
+//! [`DayFacts`] filled by its store module.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -18,7 +19,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::model::care::{days_late, next_due};
-use crate::model::{ErrandMode, HazardStatus, KnownTag, PlanItemKind};
+use crate::model::{ErrandMode, HazardStatus, KnownTag, PlanItemKind, RiskLevel};
 
 /// Agreements whose performance deadline is at most this many days away are listed.
 pub const FULFILMENT_HORIZON_DAYS: i64 = 3;
@@ -219,6 +220,21 @@ pub struct PatrolPlanned {
     pub place: PlanPlace,
 }
 
+/// An open dispute with a risk level ([`crate::model::warning::risk::assess`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisputeAtRisk {
+    /// The dispute.
+    pub dispute_id: String,
+    /// 纠纷名称.
+    pub title: String,
+    /// 预警等级.
+    pub level: RiskLevel,
+    /// The weightiest reasons, in Chinese, the first first.
+    pub reasons: Vec<String>,
+    /// The first party's home, else the dispute's village.
+    pub place: PlanPlace,
+}
+
 /// Everything the day's plan is built from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DayFacts {
@@ -234,6 +250,8 @@ pub struct DayFacts {
     pub hazards: Vec<HazardOpen>,
     /// Teams with patrol days.
     pub patrols: Vec<PatrolPlanned>,
+    /// Open disputes with a risk level.
+    pub at_risk: Vec<DisputeAtRisk>,
 }
 
 fn day(d: NaiveDate) -> String {
@@ -388,6 +406,30 @@ pub fn patrol_item(p: &PatrolPlanned, today: NaiveDate) -> Option<PlanItem> {
     })
 }
 
+/// How many reasons a warning's line names (the dispute's page has them all).
+const WARNING_REASONS_SHOWN: usize = 2;
+
+/// A dispute at 红色 or 橙色 risk is listed every day until its level falls: someone should
+/// go and steady it. 黄色 stays on 首页's card only.
+pub fn warning_item(w: &DisputeAtRisk) -> Option<PlanItem> {
+    if !matches!(w.level, RiskLevel::Red | RiskLevel::Orange) {
+        return None;
+    }
+    let reasons: Vec<&str> = w.reasons.iter().take(WARNING_REASONS_SHOWN).map(String::as_str).collect();
+    let why = if reasons.is_empty() { String::new() } else { format!("：{}", reasons.join("；")) };
+    Some(PlanItem {
+        kind: PlanItemKind::Warning,
+        record_id: w.dispute_id.clone(),
+        dispute_id: Some(w.dispute_id.clone()),
+        subject: w.title.clone(),
+        detail: format!("{}{why}；上门了解情况，做好稳控", w.level.label()),
+        due_on: None,
+        days_late: 0,
+        one_click: false,
+        place: w.place.clone(),
+    })
+}
+
 /// 星期一…星期日.
 pub fn weekday_label(d: NaiveDate) -> &'static str {
     ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"][d.weekday().num_days_from_monday() as usize]
@@ -448,6 +490,7 @@ pub fn build(today: NaiveDate, facts: &DayFacts) -> DayPlan {
     items.extend(facts.errands.iter().filter_map(|e| errand_item(e, today)));
     items.extend(facts.hazards.iter().filter_map(|h| hazard_item(h, today)));
     items.extend(facts.patrols.iter().filter_map(|p| patrol_item(p, today)));
+    items.extend(facts.at_risk.iter().filter_map(warning_item));
     arrange(today, items)
 }
 
@@ -656,6 +699,39 @@ mod tests {
             "19:30 巡逻，路线：村口—文化礼堂—河埠头；巡逻后登记巡逻记录"
         );
         assert_eq!(weekday_label(monday), "星期一");
+    }
+
+    #[test]
+    fn red_and_orange_disputes_are_listed_to_open_and_yellow_ones_are_not() {
+        let w = |level: RiskLevel, reasons: &[&str]| DisputeAtRisk {
+            dispute_id: "d".into(),
+            title: "张李两家宅基地纠纷".into(),
+            level,
+            reasons: reasons.iter().map(|r| (*r).to_owned()).collect(),
+            place: at(Some("青山村"), Some("3组"), Some("青山村3组12号")),
+        };
+        // (level, reasons, the line or none)
+        let cases = [
+            (
+                RiskLevel::Red,
+                &["扬言过激", "关联暴力警情", "调解不成"][..],
+                Some("红色预警：扬言过激；关联暴力警情；上门了解情况，做好稳控"),
+            ),
+            (RiskLevel::Orange, &["协议逾期未履行"][..], Some("橙色预警：协议逾期未履行；上门了解情况，做好稳控")),
+            (RiskLevel::Orange, &[][..], Some("橙色预警；上门了解情况，做好稳控")),
+            (RiskLevel::Yellow, &["超期未调结"][..], None),
+        ];
+        for (level, reasons, want) in cases {
+            let got = warning_item(&w(level, reasons));
+            assert_eq!(got.as_ref().map(|i| i.detail.as_str()), want, "{level:?}");
+            if let Some(i) = got {
+                // One click opens the dispute.
+                assert_eq!((i.kind, i.dispute_id.as_deref(), i.one_click), (PlanItemKind::Warning, Some("d"), false));
+                assert_eq!(i.place.group_name.as_deref(), Some("3组"));
+            }
+        }
+        let facts = DayFacts { at_risk: vec![w(RiskLevel::Red, &[]), w(RiskLevel::Yellow, &[])], ..Default::default() };
+        assert_eq!(build(d("2026-11-23"), &facts).counts, vec![PlanCount { kind: PlanItemKind::Warning, count: 1 }]);
     }
 
     #[test]

@@ -418,20 +418,6 @@ str_enum!(
 );
 
 str_enum!(
-    /// What a person under care (结对帮扶) needs: the help the reports describe.
-    CareNeedKind, "帮扶需求类别" {
-        SubsistenceAllowance = "subsistence_allowance" / "低保申请",
-        Medical = "medical" / "就医就诊",
-        Documents = "documents" / "证件办理（送证上门）",
-        DailyLiving = "daily_living" / "生活照料",
-        Safety = "safety" / "安全防范",
-        Emotional = "emotional" / "心理关爱",
-        Schooling = "schooling" / "就学帮助",
-        Other = "other" / "其他",
-    }
-);
-
-str_enum!(
     /// What made a dispute's risk: each reason of a warning is one of these.
     RiskSignal, "预警信号" {
         RepeatParty = "repeat_party" / "当事人重复涉纠纷",
@@ -446,6 +432,20 @@ str_enum!(
         MajorGrade = "major_grade" / "重大疑难纠纷",
         LargeAmount = "large_amount" / "涉及金额较大",
         ThreatWords = "threat_words" / "扬言过激",
+    }
+);
+
+str_enum!(
+    /// What a person under care (结对帮扶) needs: the help the reports describe.
+    CareNeedKind, "帮扶需求类别" {
+        SubsistenceAllowance = "subsistence_allowance" / "低保申请",
+        Medical = "medical" / "就医就诊",
+        Documents = "documents" / "证件办理（送证上门）",
+        DailyLiving = "daily_living" / "生活照料",
+        Safety = "safety" / "安全防范",
+        Emotional = "emotional" / "心理关爱",
+        Schooling = "schooling" / "就学帮助",
+        Other = "other" / "其他",
     }
 );
 
@@ -467,6 +467,7 @@ str_enum!(
         Errand = "errand" / "代办",
         Hazard = "hazard" / "隐患",
         Patrol = "patrol" / "巡逻",
+        Warning = "warning" / "风险预警",
     }
 );
 

@@ -7,7 +7,7 @@ use rusqlite::{Connection, Row};
 
 use crate::error::Result;
 use crate::model::day_plan::{DayFacts, PlanPlace, horizon};
-use crate::store::{care, dispute, errand, prevention};
+use crate::store::{care, dispute, errand, prevention, warning};
 
 /// The columns a query names to place an item: `village_id`, `village_name`, `group_name`,
 /// `address`.
@@ -30,5 +30,6 @@ pub fn gather(conn: &Connection, today: NaiveDate) -> Result<DayFacts> {
         errands: errand::open_until(conn, today)?,
         hazards: prevention::hazard::open_for_plan(conn)?,
         patrols: prevention::team::patrol_plans(conn, today)?,
+        at_risk: warning::risk::at_risk(conn, today)?,
     })
 }

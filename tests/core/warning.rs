@@ -131,3 +131,39 @@ fn incidents_at_one_place_or_of_one_person_within_30_days_are_shown_together() {
         .collect();
     assert_eq!(counts, [(now, 2), (same_person, 1), (too_old, 0)]);
 }
+
+/// 今日工作 lists a dispute once it reaches 橙色 (and at 红色), placed at the party's home, to
+/// open with one click, and drops it when the dispute is no longer the post's.
+#[test]
+fn orange_and_red_disputes_are_on_the_days_plan() {
+    let mut post = Post::new();
+    let (d, a, b) = quarrel(&mut post);
+    let warnings = |post: &mut Post| -> Vec<Value> {
+        let day = post.call("day_plan.get", json!({}));
+        let mut found = Vec::new();
+        for v in day["villages"].as_array().unwrap() {
+            for g in v["groups"].as_array().unwrap() {
+                for i in g["items"].as_array().unwrap() {
+                    if i["kind"] == "warning" {
+                        found.push(i.clone());
+                    }
+                }
+            }
+        }
+        found
+    };
+    assert_eq!(warnings(&mut post), Vec::<Value>::new(), "no level, not listed");
+    post.call(
+        "incident.create",
+        json!({"occurred_at": "2026-11-22 20:00", "place": "青山村3组12号", "kind": "assault",
+               "summary": "夫妻争吵中推搡", "person_ids": [a, b]}),
+    );
+    let listed = warnings(&mut post);
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    let item = &listed[0];
+    assert_eq!((item["dispute_id"].as_str(), item["record_id"].as_str()), (Some(d.as_str()), Some(d.as_str())));
+    assert!(item["detail"].as_str().unwrap().starts_with("橙色预警：关联暴力警情"), "{item}");
+    assert!(item["place"]["village_name"].is_string(), "placed on the round: {item}");
+    post.call("dispute.withdraw", json!({"id": d, "reason": "双方和好"}));
+    assert_eq!(warnings(&mut post), Vec::<Value>::new(), "withdrawn: off the plan");
+}

@@ -26,6 +26,7 @@ pub use mediation::{Mediation, add_mediation};
 pub use party::{Party, add_party, delete_party, parties, party_input, update_party};
 
 use crate::error::{Error, MissingField, Result};
+use crate::model::day_plan::PlanPlace;
 use crate::model::dispute::{
     AgreementInput, DisputeAction, DisputeEvent, DisputeInput, DisputeStored, Progress, ValidDispute, actions,
     check_editable, check_exclusions, check_fixed_after_session, next, next_levels,
@@ -38,6 +39,7 @@ use crate::model::{
     AgreementKind, DisputeKind, DisputeSource, DisputeStatus, Exclusion, Grade, MediationLevel, MediationOutcome,
     RiskLevel, SecurityOffence, Track,
 };
+use crate::store::day_plan::place_of;
 use crate::store::from_row;
 use crate::store::incident::IncidentRef;
 use crate::store::ledger::{Ledger, Show, column};
@@ -403,7 +405,6 @@ pub fn get(conn: &Connection, id: &str, today: NaiveDate) -> Result<Dispute> {
     Ok(d)
 }
 
-/// The parties' names joined with 、, as a column of a query over `dispute d`.
 /// Where a visit about a dispute (`d`) goes: the home of its first party who is a registered
 /// resident, else the dispute's village. Joins `ph` (that household), `pv` (the village) and
 /// `pg` (the 组); [`PLACE_COLUMNS`] names them for [`crate::store::day_plan::place_of`].
@@ -419,6 +420,21 @@ pub(crate) const PLACE_COLUMNS: &str = "pv.id AS village_id, pv.name AS village_
      coalesce(ph.address, (SELECT pa.address FROM party pa WHERE pa.dispute_id = d.id AND pa.deleted_at IS NULL
        AND pa.address IS NOT NULL ORDER BY pa.sort, pa.id LIMIT 1)) AS address";
 
+/// Where a visit about each dispute in `ids` goes ([`PARTY_HOME_JOINS`]), by dispute id.
+pub(crate) fn homes(conn: &Connection, ids: &[String]) -> Result<HashMap<String, PlanPlace>> {
+    let sql = format!(
+        "SELECT d.id, {PLACE_COLUMNS} FROM dispute d {PARTY_HOME_JOINS}
+         WHERE d.id IN {}",
+        each(1)
+    );
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map([id_list(ids)], |r| Ok((r.get::<_, String>("id")?, place_of(r)?)))?
+        .collect::<rusqlite::Result<HashMap<_, _>>>()?;
+    Ok(rows)
+}
+
+/// The parties' names joined with 、, as a column of a query over `dispute d`.
 const PARTY_NAMES: &str = "(SELECT group_concat(name, '、') FROM
     (SELECT p.name FROM party p WHERE p.dispute_id = d.id AND p.deleted_at IS NULL ORDER BY p.sort, p.id))";
 

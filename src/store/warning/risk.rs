@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::{each, id_list, settings};
 use crate::error::Result;
+use crate::model::day_plan::DisputeAtRisk;
 use crate::model::time::{parse_date, parse_instant};
 use crate::model::warning::{
     AgreementState, CaseText, FollowUpFound, IncidentLink, LinkedIncident, OtherDispute, PartyKey, RecordRef, Risk,
@@ -498,4 +499,25 @@ pub fn warnings(
 ) -> Result<WarningList> {
     let ids = open_ids(conn)?;
     Ok(list_of(risks(conn, &ids, today)?, level, limit))
+}
+
+/// The post's open disputes at a level, with where a visit about each goes (今日工作 lists
+/// the 红色 and 橙色 ones, [`crate::model::day_plan::warning_item`]).
+pub fn at_risk(conn: &Connection, today: NaiveDate) -> Result<Vec<DisputeAtRisk>> {
+    let ids = open_ids(conn)?;
+    let leveled: Vec<Warning> = risks(conn, &ids, today)?.into_iter().filter(|w| w.risk.level.is_some()).collect();
+    let ids: Vec<String> = leveled.iter().map(|w| w.dispute_id.clone()).collect();
+    let mut homes = crate::store::dispute::homes(conn, &ids)?;
+    Ok(leveled
+        .into_iter()
+        .filter_map(|w| {
+            Some(DisputeAtRisk {
+                place: homes.remove(&w.dispute_id).unwrap_or_default(),
+                reasons: w.risk.reasons.iter().map(|r| r.signal_label.to_owned()).collect(),
+                level: w.risk.level?,
+                dispute_id: w.dispute_id,
+                title: w.title,
+            })
+        })
+        .collect())
 }

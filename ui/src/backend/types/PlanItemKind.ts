@@ -3,4 +3,4 @@
 /**
  * What an item of the day's plan (今日工作) is.
  */
-export type PlanItemKind = "care_visit" | "follow_up" | "fulfilment" | "errand" | "hazard" | "patrol";
+export type PlanItemKind = "care_visit" | "follow_up" | "fulfilment" | "errand" | "hazard" | "patrol" | "warning";

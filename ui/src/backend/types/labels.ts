@@ -281,6 +281,7 @@ export const PlanItemKindLabel: Record<PlanItemKind, string> = {
   errand: "代办",
   hazard: "隐患",
   patrol: "巡逻",
+  warning: "风险预警",
 };
 
 /** 队员身份: code → 中文 */
