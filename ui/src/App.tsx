@@ -5,6 +5,7 @@ import {
   AuditOutlined,
   BarChartOutlined,
   FileDoneOutlined,
+  HeartOutlined,
   HomeOutlined,
   SafetyOutlined,
   SearchOutlined,
@@ -40,6 +41,8 @@ const ErrandsScreen = lazy(() => import("./screens/errands/ErrandsScreen").then(
 const IncidentsScreen = lazy(() => import("./screens/incidents/IncidentsScreen").then((m) => ({ default: m.IncidentsScreen })));
 const SettingsScreen = lazy(() => import("./screens/settings/SettingsScreen").then((m) => ({ default: m.SettingsScreen })));
 const PreventionScreen = lazy(() => import("./screens/prevention/PreventionScreen").then((m) => ({ default: m.PreventionScreen })));
+const CareScreen = lazy(() => import("./screens/care/CareScreen").then((m) => ({ default: m.CareScreen })));
+const CarePlanPage = lazy(() => import("./screens/care/CarePlanPage").then((m) => ({ default: m.CarePlanPage })));
 const ReportsScreen = lazy(() => import("./screens/reports/ReportsScreen").then((m) => ({ default: m.ReportsScreen })));
 
 const { Sider, Content } = Layout;
@@ -52,6 +55,7 @@ const SCREENS = [
   { key: "/errands", icon: <FileDoneOutlined />, label: "代办" },
   { key: "/incidents", icon: <AlertOutlined />, label: "警情" },
   { key: "/prevention", icon: <SafetyOutlined />, label: "群防群治" },
+  { key: "/care", icon: <HeartOutlined />, label: "结对帮扶" },
   { key: "/reports", icon: <BarChartOutlined />, label: "报表" },
   { key: "/settings", icon: <SettingOutlined />, label: "设置" },
 ];
@@ -244,6 +248,8 @@ export function App() {
             <Route path="/errands" element={<ErrandsScreen />} />
             <Route path="/incidents" element={<IncidentsScreen />} />
             <Route path="/prevention" element={<Suspense fallback={<Spin />}><PreventionScreen /></Suspense>} />
+            <Route path="/care" element={<CareScreen />} />
+            <Route path="/care/:id" element={<CarePlanPage />} />
             <Route path="/reports" element={<Suspense fallback={<Spin />}><ReportsScreen /></Suspense>} />
             <Route path="/settings" element={<SettingsScreen />} />
             <Route path="/sync" element={<SyncScreen isAdmin={isAdmin || session?.mode === "setup"} />} />

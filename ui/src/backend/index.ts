@@ -88,6 +88,22 @@ import type {
 } from "./types";
 import type { RepeatIncidents, WarningList, WarningRequest, WarningSettings } from "./types";
 import type {
+  CareDefault,
+  CareDefaultInput,
+  CareEndRequest,
+  CareMonth,
+  CareNeed,
+  CareNeedInput,
+  CareNeedStepRequest,
+  CarePlan,
+  CarePlanDetail,
+  CarePlanFilter,
+  CarePlanInput,
+  CarePlanPage,
+  CareVisitRequest,
+  DayPlan,
+} from "./types";
+import type {
   AssignmentReceived,
   AuditCheck,
   AuditFilter,
@@ -253,6 +269,31 @@ export const backend = {
   },
   prevention: {
     month: (month: string) => call<PreventionMonth>("prevention.month", { month }),
+  },
+
+  // 结对帮扶 and 今日工作.
+  care: {
+    /** Each tag's visit interval (the station admin's, else the built-in one). */
+    defaults: () => call<CareDefault[]>("care.defaults"),
+    setDefault: (p: CareDefaultInput) => call<CareDefault[]>("care.defaults_set", p),
+    list: (f: CarePlanFilter) => call<CarePlanPage>("care.list", f),
+    get: (id: string) => call<CarePlanDetail>("care.get", { id }),
+    create: (p: CarePlanInput) => call<CarePlan>("care.create", p),
+    update: (p: Update<CarePlanInput>) => call<CarePlan>("care.update", p),
+    end: (p: CareEndRequest) => call<CarePlan>("care.end", p),
+    /** A visit against the plan (defaults: today, the paired officer, 情况正常). */
+    visit: (p: CareVisitRequest) => call<Visit>("care.visit", p),
+    addNeed: (p: CareNeedInput) => call<CareNeed>("care.need_add", p),
+    helpNeed: (p: CareNeedStepRequest) => call<CareNeed>("care.need_help", p),
+    dropNeed: (p: CareNeedStepRequest) => call<CareNeed>("care.need_drop", p),
+    reopenNeed: (p: CareNeedStepRequest) => call<CareNeed>("care.need_reopen", p),
+    month: (month: string) => call<CareMonth>("care.month", { month }),
+  },
+  dayPlan: {
+    /** 今日工作: what is due today, by village and 组. */
+    get: () => call<DayPlan>("day_plan.get"),
+    /** The route sheet (the save dialog has asked before replacing a file). */
+    pdf: (path: string) => call<Written>("day_plan.pdf", { path, overwrite: true }),
   },
 
   // Prevention work (群防群治).

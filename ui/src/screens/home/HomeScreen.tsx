@@ -11,13 +11,14 @@ import { barFigure, countAxis, pairedLineFigures } from "../../components/chartO
 import { usePost } from "../../components/PostContext";
 import { beijingNow } from "../../components/time";
 import { WarningCard } from "./WarningCard";
+import { DayPlanCard } from "./DayPlanCard";
 
 type MonthCount = { month: string; incidents: number; disputes: number };
 
 /** The stages of a dispute still open, in the order the work goes. */
 const OPEN_STAGES: DisputeStatus[] = ["registered", "mediating", "agreed", "fulfilling", "defaulted"];
 
-/** 首页: what needs doing today, and this month in figures. */
+/** 首页: 今日工作 first (what to do today, by village and 组), then what needs doing, and this month in figures. */
 export function HomeScreen({ onSearch }: { onSearch: () => void }) {
   const { post } = usePost();
   const navigate = useNavigate();
@@ -113,6 +114,9 @@ export function HomeScreen({ onSearch }: { onSearch: () => void }) {
 
   return (
     <div data-testid="home">
+      <div style={{ marginBottom: 16 }}>
+        <DayPlanCard />
+      </div>
       <Card style={{ marginBottom: 16 }}>
         <Row align="middle" gutter={24}>
           <Col flex="auto">
