@@ -128,6 +128,7 @@ const NAV: Record<string, string> = {
   代办: "/errands",
   警情: "/incidents",
   群防群治: "/prevention",
+  结对帮扶: "/care",
   报表: "/reports",
   设置: "/settings",
   同步: "/sync",
@@ -639,6 +640,59 @@ describe("枫桥警务台账", () => {
     expect(after["巡逻"]).toBe(before["巡逻"]);
     await until("the month's chart", async () => (await browser.$$("canvas").length) > 0);
     await shot("16-prevention-month");
+  });
+
+  it("makes a care plan in 结对帮扶 and records its first visit from 今日工作 in one click", async () => {
+    // 今日工作 is the first thing on 首页.
+    await go("首页");
+    const plan = await $t("day-plan");
+    await plan.waitForDisplayed({ timeout: 15000 });
+    const firstCard = await browser.execute(() => document.querySelector('[data-testid="home"] .ant-card')?.getAttribute("data-testid"));
+    expect(firstCard).toBe("day-plan");
+
+    // 韩梅, added to a household above, under care as 独居老人: due at once, never visited.
+    await go("结对帮扶");
+    await (await $t("care-new")).click();
+    await (await $t("care-form")).waitForDisplayed();
+    await settled();
+    await pick("帮扶对象", "韩梅");
+    await (await (await formItem("帮扶类别")).$(".ant-select-selector")).click();
+    const tag = await browser.$('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title^="独居老人"]');
+    await tag.waitForDisplayed({ timeout: 10000 });
+    await tag.click();
+    expect(await (await $t("care-interval")).getValue()).toBe("30");
+    // Paired with an officer: the core refuses a plan with nobody paired.
+    await settled();
+    await (await (await formItem("结对民警/辅警")).$(".ant-select-selector")).click();
+    await settled();
+    // The dropdown just opened is the last one in the page (the tag's stays, hidden).
+    const officer = await until("the officers' dropdown", async () => {
+      const open = await browser.$$(".ant-select-dropdown:not(.ant-select-dropdown-hidden)");
+      const n = await open.length;
+      const last = n > 0 ? open[n - 1] : null;
+      const first = last ? await last.$(".ant-select-item-option:not(.ant-select-item-option-disabled)") : null;
+      return first && (await first.isDisplayed()) && !(await first.getAttribute("title"))?.startsWith("独居老人") ? first : false;
+    });
+    await officer.click();
+    await (await $t("care-save")).click();
+    await (await $t("care-plan")).waitForDisplayed({ timeout: 15000 });
+    expect(await (await $t("care-plan")).getText()).toContain("尚未走访");
+    await shot("16b-care-plan");
+
+    // On 今日工作 under the household's village, and one click records the visit.
+    await go("首页");
+    const row = async () =>
+      browser.execute(() => {
+        const rows = [...document.querySelectorAll('[data-testid="day-plan-item"]')];
+        const r = rows.find((x) => x.textContent?.includes("韩梅"));
+        return r ? { index: rows.indexOf(r), total: rows.length } : null;
+      });
+    const before = await until("韩梅 on 今日工作", row, 20000);
+    await shot("16c-day-plan");
+    const items = await browser.$$('[data-testid="day-plan-item"]');
+    await (await items[before.index].$('[data-testid="day-plan-visit"]')).click();
+    await until("韩梅 off 今日工作", async () => (await row()) === null && (await browser.$$('[data-testid="day-plan-item"]').length) === before.total - 1);
+    await shot("16d-day-plan-visited");
   });
 
   it("counts the dispute taken in today in 报表's monthly statistics", async () => {
