@@ -433,6 +433,19 @@ impl Api {
         Ok(())
     }
 
+    /// Refuses a change of one's own password when `old` does not unwrap `login`'s copy of
+    /// the key, or when `new` is the same as `old`.
+    pub(crate) fn check_old_password(&self, login: &str, old: &str, new: &str) -> Result<()> {
+        let kf = KeyFile::load(&self.key_path())?.unwrap_or_default();
+        if kf.unwrap_key(login, old).is_err() {
+            return Err(Error::validation("old_password", "原密码不正确"));
+        }
+        if old == new {
+            return Err(Error::validation("new_password", "新密码不能与原密码相同"));
+        }
+        Ok(())
+    }
+
     /// Clears `login`'s lock and failure count in the key file.
     pub(crate) fn unlock_login(&self, login: &str) -> Result<()> {
         let key_path = self.key_path();
@@ -697,13 +710,7 @@ impl Api {
         if let Some(kf) = KeyFile::load(&self.key_path())? {
             let now = self.store.clock().now();
             for u in &mut users {
-                u.locked_until = kf
-                    .users
-                    .iter()
-                    .find(|k| k.login == u.login)
-                    .and_then(|k| k.lockout.locked_until)
-                    .filter(|until| *until > now)
-                    .map(stamp);
+                u.locked_until = kf.locked_until(&u.login, now).map(stamp);
             }
         }
         Ok(users)
@@ -725,15 +732,9 @@ impl Api {
         if target.disabled_at.is_some() {
             return Err(Error::rule(format!("用户“{login}”已停用")));
         }
-        let kf = KeyFile::load(&self.key_path())?.unwrap_or_default();
         if own {
             let old = req.old_password.as_deref().ok_or_else(|| Error::validation("old_password", "请输入原密码"))?;
-            if kf.unwrap_key(&login, old).is_err() {
-                return Err(Error::validation("old_password", "原密码不正确"));
-            }
-            if old == req.new_password {
-                return Err(Error::validation("new_password", "新密码不能与原密码相同"));
-            }
+            self.check_old_password(&login, old, &req.new_password)?;
         }
         auth::check_password("new_password", &req.new_password, &login)?;
         let now = self.store.clock().now();

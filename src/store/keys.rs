@@ -210,6 +210,11 @@ impl KeyFile {
         self.users.iter().find(|u| u.login == login)
     }
 
+    /// Until when `login` is locked after repeated failures, if it is locked at `now`.
+    pub fn locked_until(&self, login: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.entry(login).and_then(|k| k.lockout.locked_until).filter(|until| *until > now)
+    }
+
     fn entry_mut(&mut self, login: &str) -> Option<&mut WrappedKey> {
         self.users.iter_mut().find(|u| u.login == login)
     }

@@ -625,13 +625,7 @@ impl Api {
     /// `hq.password`: a county login changes its own password (the old one is required).
     pub fn hq_password(&mut self, req: PasswordChange) -> Result<CountySessionInfo> {
         let me = self.me()?;
-        let kf = KeyFile::load(&self.key_path())?.unwrap_or_default();
-        if kf.unwrap_key(&me.login, &req.old_password).is_err() {
-            return Err(Error::validation("old_password", "原密码不正确"));
-        }
-        if req.old_password == req.new_password {
-            return Err(Error::validation("new_password", "新密码不能与原密码相同"));
-        }
+        self.check_old_password(&me.login, &req.old_password, &req.new_password)?;
         auth::check_password("new_password", &req.new_password, &me.login)?;
         let now = self.store.clock().now();
         self.wrap_key_with(&me.login, &req.new_password, |tx| user::password_changed(tx, &me.login, now, false))?;
@@ -647,8 +641,7 @@ impl Api {
         if let Some(kf) = KeyFile::load(&self.key_path())? {
             let now = self.store.clock().now();
             for u in &mut users {
-                u.locked_until =
-                    kf.entry(&u.login).and_then(|k| k.lockout.locked_until).filter(|until| *until > now).map(stamp);
+                u.locked_until = kf.locked_until(&u.login, now).map(stamp);
             }
         }
         Ok(users)
