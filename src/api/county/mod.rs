@@ -199,6 +199,36 @@ impl Api {
     }
 }
 
+/// The post and station a county list is kept to, each `None` for any: a record passes by
+/// the post that holds it.
+pub(crate) struct PostFilter {
+    post: Option<String>,
+    station_posts: Option<Vec<String>>,
+}
+
+impl PostFilter {
+    /// The filter of a list request (refused, naming `station_id`, when there is no such
+    /// station).
+    pub(crate) fn new(
+        conn: &rusqlite::Connection,
+        post_id: Option<&str>,
+        station_id: Option<&str>,
+    ) -> Result<PostFilter> {
+        Ok(PostFilter {
+            post: post_id.map(str::to_owned),
+            station_posts: station_id
+                .map(|s| crate::store::county::station::post_ids(conn, "station_id", s))
+                .transpose()?,
+        })
+    }
+
+    /// Whether a record held by `post` (`None`: no post holds it) passes.
+    pub(crate) fn keeps(&self, post: Option<&String>) -> bool {
+        self.post.as_ref().is_none_or(|p| post == Some(p))
+            && self.station_posts.as_ref().is_none_or(|ps| post.is_some_and(|p| ps.contains(p)))
+    }
+}
+
 pub(super) fn methods() -> Vec<Method> {
     let mut all = session::methods();
     all.extend(places::methods());

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::super::docs::extension;
 use super::super::{Api, Method, Written, method};
-use super::Page;
+use super::{Page, PostFilter};
 use crate::docs::xlsx::{self, Cell, Kind, Sheet, col};
 use crate::error::{Error, Result};
 use crate::store::county::owner::Owners;
@@ -215,17 +215,12 @@ impl Api {
             Ok((owners, raw))
         })?;
         drop(owners);
-        let station_posts = f
-            .station_id
-            .as_deref()
-            .map(|s| crate::store::county::station::post_ids(self.store.conn(), "station_id", s))
-            .transpose()?;
+        let by_post = PostFilter::new(self.store.conn(), f.post_id.as_deref(), f.station_id.as_deref())?;
         let mut items = Vec::new();
         for i in raw {
             if f.min_days.is_some_and(|m| i.days_overdue < m)
                 || f.village_id.as_ref().is_some_and(|v| i.village_id.as_ref() != Some(v))
-                || f.post_id.as_ref().is_some_and(|p| i.post_id.as_ref() != Some(p))
-                || station_posts.as_ref().is_some_and(|ps| !i.post_id.as_ref().is_some_and(|p| ps.contains(p)))
+                || !by_post.keeps(i.post_id.as_ref())
             {
                 continue;
             }

@@ -23,6 +23,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::super::{Api, Method, method};
+use super::PostFilter;
 use crate::error::Result;
 use crate::model::warning::{Risk, WarningRules};
 use crate::model::{DisputeStatus, RiskLevel};
@@ -159,8 +160,7 @@ impl Api {
             self.require_post_in_scope("post_id", p)?;
             station::post(self.store.conn(), "post_id", p)?;
         }
-        let station_posts =
-            f.station_id.as_deref().map(|s| station::post_ids(self.store.conn(), "station_id", s)).transpose()?;
+        let by_post = PostFilter::new(self.store.conn(), f.post_id.as_deref(), f.station_id.as_deref())?;
         let today = self.today();
         let owners = self.lifted(|api| Owners::load(&api.store, &mut super::assigned))?;
         let store = &self.store;
@@ -208,9 +208,7 @@ impl Api {
         let mut out = Vec::with_capacity(judged.len());
         for w in judged {
             let place = place_of(&w.dispute_id)?;
-            let keep = f.post_id.as_ref().is_none_or(|p| place.post.as_ref() == Some(p))
-                && station_posts.as_ref().is_none_or(|ps| place.post.as_ref().is_some_and(|p| ps.contains(p)));
-            if keep {
+            if by_post.keeps(place.post.as_ref()) {
                 out.push((w, place));
             }
         }
