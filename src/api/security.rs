@@ -446,6 +446,14 @@ impl Api {
         Ok(())
     }
 
+    /// Until when a login is locked now (RFC 3339), read from the key file once; none for
+    /// every login when there is no key file.
+    pub(crate) fn locks(&self) -> Result<impl Fn(&str) -> Option<String>> {
+        let kf = KeyFile::load(&self.key_path())?;
+        let now = self.store.clock().now();
+        Ok(move |login: &str| kf.as_ref().and_then(|kf| kf.locked_until(login, now)).map(stamp))
+    }
+
     /// Clears `login`'s lock and failure count in the key file.
     pub(crate) fn unlock_login(&self, login: &str) -> Result<()> {
         let key_path = self.key_path();
@@ -707,11 +715,9 @@ impl Api {
     /// `user.list`.
     pub fn user_list(&mut self) -> Result<Vec<User>> {
         let mut users = user::list(self.store.conn())?;
-        if let Some(kf) = KeyFile::load(&self.key_path())? {
-            let now = self.store.clock().now();
-            for u in &mut users {
-                u.locked_until = kf.locked_until(&u.login, now).map(stamp);
-            }
+        let locked_until = self.locks()?;
+        for u in &mut users {
+            u.locked_until = locked_until(&u.login);
         }
         Ok(users)
     }

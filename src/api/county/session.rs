@@ -27,7 +27,7 @@ use super::super::security::Nothing;
 use super::super::{Api, CountyCaller, LoginRef, Method, Session, Who, method};
 use crate::error::{Error, Result};
 use crate::model::auth::{self, Policy};
-use crate::model::time::{Clock, stamp};
+use crate::model::time::Clock;
 use crate::model::{CountyRole, otp};
 use crate::store::Store;
 use crate::store::audit::Event;
@@ -638,11 +638,9 @@ impl Api {
     /// `hq.users`: every county login, with any lock from the key file.
     pub fn hq_users(&mut self) -> Result<Vec<CountyUser>> {
         let mut users = user::list(self.store.conn())?;
-        if let Some(kf) = KeyFile::load(&self.key_path())? {
-            let now = self.store.clock().now();
-            for u in &mut users {
-                u.locked_until = kf.locked_until(&u.login, now).map(stamp);
-            }
+        let locked_until = self.locks()?;
+        for u in &mut users {
+            u.locked_until = locked_until(&u.login);
         }
         Ok(users)
     }
