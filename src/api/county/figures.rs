@@ -341,11 +341,7 @@ impl Api {
         }
         if let Some(s) = station_id {
             let st = station::require(conn, "station_id", s)?;
-            let posts: Vec<String> = station::posts(conn)?
-                .into_iter()
-                .filter(|p| p.station_id.as_deref() == Some(s))
-                .map(|p| p.id)
-                .collect();
+            let posts = station::post_ids(conn, "station_id", s)?;
             if let Some(p) = posts.iter().find(|p| !self.sees_post(p)) {
                 self.require_post_in_scope("station_id", p)?;
             }
