@@ -265,10 +265,10 @@ pub enum BundleError {
     #[error("同步包已被篡改或损坏（{0}），已拒绝导入")]
     Tampered(&'static str),
     /// A bundle already imported, or older than one imported, presented again.
-    #[error("同步包是重放的：来自 {from} 的第 {counter} 号包，而本机已导入到第 {last} 号；已拒绝导入")]
+    #[error("同步包是重放的：来自“{from}”的第 {counter} 号包，而本机已导入到第 {last} 号；已拒绝导入")]
     Replayed {
-        /// The sender.
-        from: Uuid,
+        /// The sender, by the name it enrolled with.
+        from: String,
         /// The bundle's number.
         counter: i64,
         /// The last number accepted from that sender.

@@ -312,8 +312,8 @@ async fn sync(
                     "/sync",
                     from,
                     &format!(
-                        "警务室 {} 的第 {} 号同步包有 {} 行未采用：{}",
-                        report.from,
+                        "警务室“{}”的第 {} 号同步包有 {} 行未采用：{}",
+                        report.from_name,
                         report.counter,
                         report.refusals.len(),
                         rows.join("；")

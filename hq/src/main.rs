@@ -396,8 +396,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             let mut api = open(&data, user.as_deref(), otp.as_deref())?;
             let r = api.guarded("hq.bundle_import", |api| api.hq_exchange_file(&file, &reply_out, overwrite))?;
             say(format!(
-                "已导入来自 {} 的第 {} 号同步包：{} 条变更，采用 {}，较旧未采用 {}，已有 {}，冲突 {}，拒收 {}；回复包：{}",
-                r.from,
+                "已导入来自“{}”的第 {} 号同步包：{} 条变更，采用 {}，较旧未采用 {}，已有 {}，冲突 {}，拒收 {}；回复包：{}",
+                r.from_name,
                 r.counter,
                 r.changes,
                 r.applied,

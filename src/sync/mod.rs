@@ -687,8 +687,13 @@ pub fn see_audit_alarm(store: &Store, id: i64, by: Option<&str>, reason: Option<
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "BundleImportReport"))]
 pub struct ImportReport {
-    /// The sender.
+    /// The sender's node id.
     pub from: String,
+    /// The sender by the name it enrolled with (what a person reads in the CLI and HQ's
+    /// log; the app names its one peer from `sync.status`).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub from_name: String,
     /// The bundle's number from that sender.
     pub counter: i64,
     /// Changes carried.
@@ -737,7 +742,8 @@ pub fn import(store: &mut Store, bytes: &[u8]) -> Result<ImportReport> {
         let last: i64 =
             tx.conn().query_row("SELECT recv_counter FROM peer WHERE node_id = ?1", [&from], |r| r.get(0))?;
         if header.counter <= last {
-            return Err(BundleError::Replayed { from: header.from, counter: header.counter, last }.into());
+            let from = sender.map_or_else(|| from.clone(), |p| p.name.clone());
+            return Err(BundleError::Replayed { from, counter: header.counter, last }.into());
         }
         let mut changes = body.changes;
         changes.sort_by_key(|c| c.hlc);
@@ -762,6 +768,7 @@ pub fn import(store: &mut Store, bytes: &[u8]) -> Result<ImportReport> {
             }
         };
         report.from = from.clone();
+        report.from_name = sender.map_or_else(|| from.clone(), |p| p.name.clone());
         report.counter = header.counter;
         report.changes = changes.len();
         let conn = tx.conn();

@@ -76,6 +76,20 @@ fn why(e: &rustls::CertificateError) -> String {
     }
 }
 
+/// Whether the exchange failed after HQ had taken the connection: it was cut (HQ stopped,
+/// a cable pulled, a proxy gave up) while the bundle went up or the reply came down.
+fn cut_midway(e: &ureq::Error) -> bool {
+    use std::io::ErrorKind as K;
+    use ureq::Timeout as T;
+    match e {
+        ureq::Error::Io(io) => {
+            matches!(io.kind(), K::UnexpectedEof | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe)
+        }
+        ureq::Error::Timeout(t) => matches!(t, T::SendRequest | T::SendBody | T::RecvResponse | T::RecvBody),
+        _ => false,
+    }
+}
+
 /// A failed exchange in words an officer can act on.
 fn explain(url: &str, trust: &Trust, e: ureq::Error) -> Error {
     let message = match tls_error(&e) {
@@ -93,6 +107,13 @@ fn explain(url: &str, trust: &Trust, e: ureq::Error) -> Error {
         },
         Some(other) => format!(
             "无法与县局服务 {url} 建立 HTTPS 加密连接（{other}），未发送任何数据；请确认地址开头应为 https:// 还是 http://"
+        ),
+        // Whether HQ imported the bundle before the cut cannot be known here; either way the
+        // next sync sends what HQ has not acknowledged, and HQ counts what it already holds
+        // as duplicates.
+        None if cut_midway(&e) => format!(
+            "已连接县局服务 {url}，但同步途中连接被中断（{e}）：县局可能已收到并导入本次同步包，\
+             也可能没有；本机数据未受影响，未收到县局的回复。重新同步是安全的，不会重复导入或丢失数据"
         ),
         None => format!("无法连接县局服务 {url}，请检查网络和服务地址（{e}）"),
     };

@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+use std::io::Read;
+use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::Arc;
@@ -46,12 +48,15 @@ fn a_post_enrolls_exchanges_bundle_files_and_a_bad_file_exits_non_zero() {
     let (report, down) = hq.hq_exchange(&std::fs::read(p("up.fqsync")).unwrap()).unwrap();
     assert_eq!(report.applied, 2);
     std::fs::write(p("down.fqsync"), &down).unwrap();
-    assert!(ok(&db, &["bundle", "import", p("down.fqsync").to_str().unwrap()]).contains("第 1 号同步包"));
+    let imported = ok(&db, &["bundle", "import", p("down.fqsync").to_str().unwrap()]);
+    assert!(imported.contains("来自“县公安局”的第 1 号同步包"), "{imported}");
 
     // The same reply again, and a damaged one: refused, non-zero, the reason in Chinese.
     let again = fengqiao(&db, &["bundle", "import", p("down.fqsync").to_str().unwrap()]);
     assert!(!again.status.success());
-    assert!(String::from_utf8_lossy(&again.stderr).contains("重放"));
+    let said = String::from_utf8_lossy(&again.stderr);
+    assert!(said.contains("重放") && said.contains("“县公安局”"), "the sender by its name: {said}");
+    assert!(!said.contains(&hq.store().node_id().to_string()), "no node id where a person reads it: {said}");
     let mut bad = down.clone();
     let n = bad.len();
     bad[n - 70] ^= 0xff;
@@ -67,4 +72,44 @@ fn a_post_enrolls_exchanges_bundle_files_and_a_bad_file_exits_non_zero() {
     let status: Value = serde_json::from_str(&ok(&db, &["call", "sync.status"])).unwrap();
     assert_eq!(status["peers"][0]["name"], "县公安局");
     assert_eq!(status["open_conflicts"], 0);
+}
+
+/// HQ takes the connection and the start of the bundle, then goes away: the post says it
+/// was cut mid-sync (not that it could not connect), that HQ may have the bundle, and that
+/// syncing again is safe; nothing changes on the post.
+#[test]
+fn hq_cutting_the_connection_mid_sync_is_told_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, p) = (dir.path().join("post.db"), |n: &str| dir.path().join(n));
+    let mut hq = Api::open(&p("hq.db"), Arc::new(SystemClock)).unwrap();
+    hq.hq_init("县公安局").unwrap();
+    ok(&db, &["enroll", "request", "--out", p("a.fqreq").to_str().unwrap(), "--name", "山门警务室"]);
+    let req: EnrollRequest = serde_json::from_slice(&std::fs::read(p("a.fqreq")).unwrap()).unwrap();
+    let reply = hq.hq_enroll(&req, &["330326101201".into()]).unwrap();
+    std::fs::write(p("a.fqreply"), serde_json::to_vec(&reply).unwrap()).unwrap();
+    ok(&db, &["enroll", "accept", p("a.fqreply").to_str().unwrap()]);
+    ok(&db, &["call", "village.create", r#"{"name":"青山村","code":"330326101201"}"#]);
+
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let hq_side = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        let mut head = Vec::new();
+        let mut buf = [0u8; 512];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = conn.read(&mut buf).unwrap();
+            assert!(n > 0, "the post closed first");
+            head.extend_from_slice(&buf[..n]);
+        }
+        // Gone without a reply.
+    });
+    let out = fengqiao(&db, &["sync", "--hq", &base]);
+    hq_side.join().unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("已连接县局服务") && said.contains("连接被中断"), "{said}");
+    assert!(said.contains("县局可能已收到") && said.contains("重新同步是安全的"), "{said}");
+    assert!(!said.contains("无法连接"), "{said}");
+    let status: Value = serde_json::from_str(&ok(&db, &["call", "sync.status"])).unwrap();
+    assert!(status["peers"][0]["last_sync_at"].is_null(), "{status}");
 }

@@ -50,13 +50,15 @@ fn post(dir: &Path, data: &Path, name: &str, village: &str) -> Api {
 }
 
 /// The post's bundle through `fengqiao-hq bundle import`, and HQ's reply back (the same
-/// two files on the stick each time, replaced).
-fn by_stick(dir: &Path, data: &Path, api: &mut Api) {
+/// two files on the stick each time, replaced); what HQ printed.
+fn by_stick(dir: &Path, data: &Path, api: &mut Api) -> String {
     let up = dir.join("up.fqsync");
     let down = dir.join("down.fqsync");
     call(api, "sync.export", json!({"path": up, "overwrite": true}));
-    hq_ok(data, &["bundle", "import", up.to_str().unwrap(), "--reply-out", down.to_str().unwrap(), "--overwrite"]);
+    let said =
+        hq_ok(data, &["bundle", "import", up.to_str().unwrap(), "--reply-out", down.to_str().unwrap(), "--overwrite"]);
     call(api, "sync.import", json!({"path": down}));
+    said
 }
 
 /// What HQ's server shows at `/` to anyone on the network (no login), served from `data`
@@ -91,7 +93,17 @@ fn the_county_hands_a_dispute_to_another_post_from_the_command_line() {
     let g = call(&mut a, "group.create", json!({"village_id": v["id"], "name": "3组"}));
     let h = call(&mut a, "household.create", json!({"village_id": v["id"], "group_id": g["id"], "house_no": "12"}));
     call(&mut a, "person.create", json!({"household_id": h["id"], "name": "李秀英", "residence": "permanent"}));
-    by_stick(dir.path(), &data, &mut a);
+    let said = by_stick(dir.path(), &data, &mut a);
+    assert!(said.contains("已导入来自“山门警务室”的第 1 号同步包"), "the post by its name: {said}");
+    // The same file again is refused, naming the post, not its node id.
+    let up = dir.path().join("up.fqsync");
+    let down = dir.path().join("down.fqsync");
+    let said = hq_refused(
+        &data,
+        &["bundle", "import", up.to_str().unwrap(), "--reply-out", down.to_str().unwrap(), "--overwrite"],
+    );
+    assert!(said.contains("“山门警务室”"), "{said}");
+    assert!(!said.contains(&a.store().node_id().to_string()), "{said}");
     // The import from the command line also builds the search entries it deferred.
     let probe = fengqiao_hq::open(&data).unwrap();
     let queued: i64 = probe.store().conn().query_row("SELECT count(*) FROM search_pending", [], |r| r.get(0)).unwrap();

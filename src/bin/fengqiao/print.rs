@@ -144,8 +144,8 @@ pub(crate) fn print_report(json: bool, r: &ImportReport) {
         print_json(&serde_json::to_value(r).unwrap_or_default());
     } else {
         out!(
-            "已导入来自 {} 的第 {} 号同步包：{} 条变更，采用 {}，较旧未采用 {}，已有 {}，冲突 {}",
-            r.from,
+            "已导入来自“{}”的第 {} 号同步包：{} 条变更，采用 {}，较旧未采用 {}，已有 {}，冲突 {}",
+            r.from_name,
             r.counter,
             r.changes,
             r.applied,
