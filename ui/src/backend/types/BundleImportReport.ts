@@ -6,7 +6,7 @@ import type { RefusedRow } from "./RefusedRow";
  */
 export type BundleImportReport = { 
 /**
- * The sender.
+ * The sender's node id.
  */
 from: string, 
 /**
