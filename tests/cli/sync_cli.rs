@@ -6,7 +6,7 @@
 
 use std::io::Read;
 use std::net::TcpListener;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Arc;
 
@@ -25,21 +25,26 @@ fn ok(db: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-#[test]
-fn a_post_enrolls_exchanges_bundle_files_and_a_bad_file_exits_non_zero() {
-    let dir = tempfile::tempdir().unwrap();
-    let (db, p) = (dir.path().join("post.db"), |n: &str| dir.path().join(n));
-    // HQ's clock is the real one, like the CLI's (a post's clock may not run ahead of HQ's).
+/// HQ (in-process, its clock the real one like the CLI's: a post's clock may not run ahead
+/// of HQ's) and a post `post.db` in `dir` enrolled there by files, with one village.
+fn enrolled_post(dir: &Path) -> (Api, PathBuf) {
+    let (db, p) = (dir.join("post.db"), |n: &str| dir.join(n));
     let mut hq = Api::open(&p("hq.db"), Arc::new(SystemClock)).unwrap();
     hq.hq_init("县公安局").unwrap();
-
     ok(&db, &["enroll", "request", "--out", p("a.fqreq").to_str().unwrap(), "--name", "山门警务室"]);
     let req: EnrollRequest = serde_json::from_slice(&std::fs::read(p("a.fqreq")).unwrap()).unwrap();
     let reply = hq.hq_enroll(&req, &["330326101201".into()]).unwrap();
     std::fs::write(p("a.fqreply"), serde_json::to_vec(&reply).unwrap()).unwrap();
     assert!(ok(&db, &["enroll", "accept", p("a.fqreply").to_str().unwrap()]).contains("县公安局"));
-
     ok(&db, &["call", "village.create", r#"{"name":"青山村","code":"330326101201"}"#]);
+    (hq, db)
+}
+
+#[test]
+fn a_post_enrolls_exchanges_bundle_files_and_a_bad_file_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n);
+    let (mut hq, db) = enrolled_post(dir.path());
     let exported = ok(&db, &["--json", "bundle", "export", "--out", p("up.fqsync").to_str().unwrap()]);
     let sent: Value = serde_json::from_str(&exported).unwrap();
     assert_eq!(sent["counter"], 1);
@@ -80,15 +85,7 @@ fn a_post_enrolls_exchanges_bundle_files_and_a_bad_file_exits_non_zero() {
 #[test]
 fn hq_cutting_the_connection_mid_sync_is_told_as_such() {
     let dir = tempfile::tempdir().unwrap();
-    let (db, p) = (dir.path().join("post.db"), |n: &str| dir.path().join(n));
-    let mut hq = Api::open(&p("hq.db"), Arc::new(SystemClock)).unwrap();
-    hq.hq_init("县公安局").unwrap();
-    ok(&db, &["enroll", "request", "--out", p("a.fqreq").to_str().unwrap(), "--name", "山门警务室"]);
-    let req: EnrollRequest = serde_json::from_slice(&std::fs::read(p("a.fqreq")).unwrap()).unwrap();
-    let reply = hq.hq_enroll(&req, &["330326101201".into()]).unwrap();
-    std::fs::write(p("a.fqreply"), serde_json::to_vec(&reply).unwrap()).unwrap();
-    ok(&db, &["enroll", "accept", p("a.fqreply").to_str().unwrap()]);
-    ok(&db, &["call", "village.create", r#"{"name":"青山村","code":"330326101201"}"#]);
+    let (_hq, db) = enrolled_post(dir.path());
 
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
