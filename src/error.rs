@@ -264,15 +264,31 @@ pub enum BundleError {
     /// Altered after it was signed (or signed by someone else).
     #[error("同步包已被篡改或损坏（{0}），已拒绝导入")]
     Tampered(&'static str),
-    /// A bundle already imported, or older than one imported, presented again.
-    #[error("同步包是重放的：来自“{from}”的第 {counter} 号包，而本机已导入到第 {last} 号；已拒绝导入")]
-    Replayed {
+    /// Older than the last bundle accepted from its sender: everything in it came in that
+    /// later bundle (bundles are cumulative), so it brings nothing; a new one is needed.
+    #[error(
+        "来自“{from}”的第 {counter} 号同步包是旧包：本机已导入该节点更新的第 {last} 号包，其中的内容都已收到，本次未做任何改动。{advice}"
+    )]
+    Stale {
         /// The sender, by the name it enrolled with.
         from: String,
         /// The bundle's number.
         counter: i64,
         /// The last number accepted from that sender.
         last: i64,
+        /// What to do, for whoever holds the file (HQ's officer or the post's).
+        advice: &'static str,
+    },
+    /// The number of the last bundle accepted from its sender, on different content: the
+    /// sender lost what it had when it made that bundle (an older backup restored).
+    #[error(
+        "来自“{from}”的第 {counter} 号同步包与本机已导入的同号同步包内容不同（对方可能恢复了旧备份），已拒绝导入，本机未做任何改动；请联系县局处理"
+    )]
+    Reused {
+        /// The sender, by the name it enrolled with.
+        from: String,
+        /// The bundle's number.
+        counter: i64,
     },
     /// Signed correctly but its content cannot be read (a bug in the sender).
     #[error("同步包内容无法解析：{0}")]
@@ -297,7 +313,8 @@ impl BundleError {
             BundleError::ForeignRecipient { .. } => "bundle_foreign_recipient",
             BundleError::UnknownSender(_) => "bundle_unknown_sender",
             BundleError::Tampered(_) => "bundle_tampered",
-            BundleError::Replayed { .. } => "bundle_replayed",
+            BundleError::Stale { .. } => "bundle_stale",
+            BundleError::Reused { .. } => "bundle_reused",
             BundleError::Malformed(_) => "bundle_malformed",
             BundleError::BadKey => "bundle_bad_key",
             BundleError::NotEnrolled(_) => "bundle_not_enrolled",

@@ -306,6 +306,16 @@ async fn sync(
     .await;
     let done = match done {
         Ok(Ok((report, reply))) => {
+            if report.repeat {
+                log(
+                    "/sync",
+                    from,
+                    &format!(
+                        "警务室“{}”的第 {} 号同步包已导入过，这次没有重复导入，已重新回复",
+                        report.from_name, report.counter
+                    ),
+                );
+            }
             if report.refused > 0 {
                 let rows = report.refusals.iter().map(|r| format!("{}：{}", r.what(), r.reason)).collect::<Vec<_>>();
                 log(

@@ -8,8 +8,10 @@
 //! `received` is how far the peer has sent them to us (acknowledged back in our next
 //! bundle). Changes apply through [`crate::store::Tx::apply_remote`], which skips any
 //! (origin, seq) already in the change log, so duplicated and reordered bundles are
-//! harmless; a bundle numbered at or below the last one accepted from its sender is refused
-//! as a replay (bundles are cumulative, so an older one never carries anything new).
+//! harmless. The bundle last accepted from a sender, presented again, is answered as
+//! received and applies nothing ([`ImportReport::repeat`]; HQ still makes a fresh reply); one
+//! numbered below it is refused as stale (bundles are cumulative, so an older one never
+//! carries anything new), with what to do.
 //!
 //! Nothing here knows about HTTP: `fengqiao-hq` and the CLI move the same bytes.
 
@@ -712,6 +714,10 @@ pub struct ImportReport {
     /// HQ: the rows it did not take from this bundle; a post: rows HQ newly reports it did
     /// not take (from this or an earlier bundle).
     pub refusals: Vec<refusals::RefusedRow>,
+    /// The bundle was imported here before (the same stick again, or a reply lost on the
+    /// way): nothing was applied this time, every change counts as already here.
+    #[serde(default)]
+    pub repeat: bool,
 }
 
 /// Opens and applies a bundle addressed to this node, in one transaction: all of it or,
@@ -738,12 +744,22 @@ pub fn import(store: &mut Store, bytes: &[u8]) -> Result<ImportReport> {
     };
     let now_ms = store.clock().now().timestamp_millis().max(0) as u64;
     let clock_refused = clock::check(&header, &body.changes, now_ms, intake.is_some())?;
+    let from_name = sender.map_or_else(|| from.clone(), |p| p.name.clone());
     store.write(|tx| {
-        let last: i64 =
-            tx.conn().query_row("SELECT recv_counter FROM peer WHERE node_id = ?1", [&from], |r| r.get(0))?;
-        if header.counter <= last {
-            let from = sender.map_or_else(|| from.clone(), |p| p.name.clone());
-            return Err(BundleError::Replayed { from, counter: header.counter, last }.into());
+        let (last, last_sm3): (i64, Option<String>) =
+            tx.conn().query_row("SELECT recv_counter, recv_sm3 FROM peer WHERE node_id = ?1", [&from], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        if seen_before(&header, last, last_sm3.as_deref(), &from_name, my_role)? {
+            return Ok(ImportReport {
+                from: from.clone(),
+                from_name: from_name.clone(),
+                counter: header.counter,
+                changes: body.changes.len(),
+                duplicates: body.changes.len(),
+                repeat: true,
+                ..ImportReport::default()
+            });
         }
         let mut changes = body.changes;
         changes.sort_by_key(|c| c.hlc);
@@ -768,7 +784,7 @@ pub fn import(store: &mut Store, bytes: &[u8]) -> Result<ImportReport> {
             }
         };
         report.from = from.clone();
-        report.from_name = sender.map_or_else(|| from.clone(), |p| p.name.clone());
+        report.from_name = from_name.clone();
         report.counter = header.counter;
         report.changes = changes.len();
         let conn = tx.conn();
@@ -791,8 +807,8 @@ pub fn import(store: &mut Store, bytes: &[u8]) -> Result<ImportReport> {
             )?;
         }
         conn.execute(
-            "UPDATE peer SET recv_counter = ?1, last_sync_at = ?2 WHERE node_id = ?3",
-            params![header.counter, stamp(tx.now()), from],
+            "UPDATE peer SET recv_counter = ?1, recv_sm3 = ?2, last_sync_at = ?3 WHERE node_id = ?4",
+            params![header.counter, header.body_sm3, stamp(tx.now()), from],
         )?;
         match my_role {
             NodeRole::Hq => {
@@ -822,6 +838,36 @@ pub fn import(store: &mut Store, bytes: &[u8]) -> Result<ImportReport> {
         }
         Ok(report)
     })
+}
+
+/// Whether a bundle was imported here before: true when it is the very bundle last accepted
+/// from its sender (to answer as received), false when it is new. An older one is
+/// refused as stale, with what to do; one under the last number but with other content
+/// ([`BundleError::Reused`]) is refused. `last_sm3` is `None` for a bundle accepted before
+/// digests were kept: its number is all there is to go by, and a sender's signed bundle
+/// under that number is taken to be the same one.
+fn seen_before(
+    header: &bundle::Header,
+    last: i64,
+    last_sm3: Option<&str>,
+    from: &str,
+    my_role: NodeRole,
+) -> Result<bool> {
+    if header.counter > last {
+        return Ok(false);
+    }
+    let from = from.to_owned();
+    if header.counter < last {
+        let advice = match my_role {
+            NodeRole::Hq => "请在警务室重新导出同步包，再带来导入",
+            NodeRole::Post => "如需县局的新回复，请重新同步（导出同步包交县局导入，再导入县局的回复包）",
+        };
+        return Err(BundleError::Stale { from, counter: header.counter, last, advice }.into());
+    }
+    match last_sm3 {
+        Some(d) if d != header.body_sm3 => Err(BundleError::Reused { from, counter: header.counter }.into()),
+        _ => Ok(true),
+    }
 }
 
 /// Applies every change of the bundle but those of `refused` rows, run by run; returns the

@@ -1,5 +1,6 @@
 //! The sync commands of the `fengqiao` binary, as scripts use them: enrollment files,
-//! bundle files, refusals with a non-zero exit and a Chinese reason, the conflict list.
+//! bundle files (HQ's reply imported twice is answered, an older one is turned away with
+//! what to do), refusals with a non-zero exit and a Chinese reason, the conflict list.
 //! HQ's side runs in-process through the same api `fengqiao-hq` calls.
 
 #![allow(clippy::unwrap_used)]
@@ -56,12 +57,36 @@ fn a_post_enrolls_exchanges_bundle_files_and_a_bad_file_exits_non_zero() {
     let imported = ok(&db, &["bundle", "import", p("down.fqsync").to_str().unwrap()]);
     assert!(imported.contains("来自“县公安局”的第 1 号同步包"), "{imported}");
 
-    // The same reply again, and a damaged one: refused, non-zero, the reason in Chinese.
-    let again = fengqiao(&db, &["bundle", "import", p("down.fqsync").to_str().unwrap()]);
-    assert!(!again.status.success());
-    let said = String::from_utf8_lossy(&again.stderr);
-    assert!(said.contains("重放") && said.contains("“县公安局”"), "the sender by its name: {said}");
+    // The same reply again (the stick plugged in twice): answered as imported before, exit
+    // 0, nothing applied again.
+    let log_rows = || -> i64 {
+        rusqlite::Connection::open(&db).unwrap().query_row("SELECT count(*) FROM change_log", [], |r| r.get(0)).unwrap()
+    };
+    let before = log_rows();
+    let again = ok(&db, &["bundle", "import", p("down.fqsync").to_str().unwrap()]);
+    assert!(again.contains("来自“县公安局”的第 1 号同步包本机已导入过") && again.contains("数据未变"), "{again}");
+    assert!(!again.contains(&hq.store().node_id().to_string()), "no node id where a person reads it: {again}");
+    assert_eq!(log_rows(), before);
+    let again: Value =
+        serde_json::from_str(&ok(&db, &["--json", "bundle", "import", p("down.fqsync").to_str().unwrap()])).unwrap();
+    assert_eq!((again["repeat"].as_bool(), again["applied"].as_u64()), (Some(true), Some(0)), "{again}");
+
+    // HQ's next reply, then the first one again: older than what the post has, said plainly
+    // with what to do, non-zero, nothing changed.
+    ok(&db, &["bundle", "export", "--out", p("up2.fqsync").to_str().unwrap()]);
+    let (_, down2) = hq.hq_exchange(&std::fs::read(p("up2.fqsync")).unwrap()).unwrap();
+    std::fs::write(p("down2.fqsync"), &down2).unwrap();
+    assert!(ok(&db, &["bundle", "import", p("down2.fqsync").to_str().unwrap()]).contains("第 2 号同步包"));
+    let before = log_rows();
+    let old = fengqiao(&db, &["bundle", "import", p("down.fqsync").to_str().unwrap()]);
+    assert!(!old.status.success());
+    let said = String::from_utf8_lossy(&old.stderr);
+    assert!(said.contains("来自“县公安局”的第 1 号同步包是旧包") && said.contains("第 2 号"), "{said}");
+    assert!(said.contains("请重新同步") && !said.contains("重放"), "{said}");
     assert!(!said.contains(&hq.store().node_id().to_string()), "no node id where a person reads it: {said}");
+    assert_eq!(log_rows(), before);
+
+    // A damaged one: refused, non-zero, the reason in Chinese.
     let mut bad = down.clone();
     let n = bad.len();
     bad[n - 70] ^= 0xff;

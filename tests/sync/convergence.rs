@@ -87,8 +87,9 @@ fn deliver(hq: &mut Node, posts: &mut [Node], f: &Flight) {
         Some(i) => posts[i].api.bundle_import(&f.bytes).map(|_| ()),
     };
     if let Err(e) = r {
-        // Older and repeated bundles are refused as replays; their content is in later ones.
-        assert_eq!(e.code(), "bundle_replayed", "{e}");
+        // A repeated bundle is answered as received; an older one is refused as stale (its
+        // content is in later ones).
+        assert_eq!(e.code(), "bundle_stale", "{e}");
     }
 }
 

@@ -204,17 +204,39 @@ fn a_bundle_from_an_unknown_sender_is_refused() {
     refused_with(&mut hq.api, &bytes, "bundle_unknown_sender", "未登记");
 }
 
+/// The bundle HQ last took from a post, presented again by anyone (the same stick, or post
+/// B holding A's file): answered as received and nothing applied. It gets HQ nothing but a
+/// reply sealed to A. Once A's next bundle is in, the first one is stale.
 #[test]
-fn a_bundle_replayed_from_another_node_is_refused() {
+fn a_bundle_presented_again_is_answered_and_an_older_one_is_stale() {
     let mut hq = hq();
     let (mut a, first) = post_with_bundle(&mut hq, &["330100001001"]);
     hq.api.hq_exchange(&first).unwrap();
-    // Post B got hold of A's old bundle and presents it again.
     let (_b, _) = post_with_bundle(&mut hq, &["330100001001"]);
-    refused_with(&mut hq.api, &first, "bundle_replayed", "重放");
-    // A's own next bundle still goes through.
+    let before = fingerprint(&hq.api);
+    let again = hq.api.bundle_import(&first).unwrap();
+    assert!(again.repeat, "{again:?}");
+    assert_eq!((again.counter, again.applied, again.duplicates), (1, 0, again.changes));
+    assert_eq!(again.from_name, "山门警务室");
+    assert_eq!(fingerprint(&hq.api), before, "a repeated bundle changed the database");
+    // A's own next bundle still goes through; after it the first is older than what HQ has.
     let next = a.api.bundle_export().unwrap();
     hq.api.hq_exchange(&next).unwrap();
+    refused_with(&mut hq.api, &first, "bundle_stale", "第 1 号同步包是旧包：本机已导入该节点更新的第 2 号包");
+    let e = hq.api.hq_exchange(&first).map(|_| ()).unwrap_err();
+    assert!(e.to_string().contains("请在警务室重新导出同步包") && e.to_string().contains("“山门警务室”"), "{e}");
+}
+
+/// A bundle under the number HQ last took from the post, but not that bundle (the post went
+/// back to an older backup and exported again): refused, nothing applied.
+#[test]
+fn another_bundle_under_the_last_number_is_refused() {
+    let mut hq = hq();
+    let (mut a, first) = post_with_bundle(&mut hq, &["330100001001"]);
+    hq.api.hq_exchange(&first).unwrap();
+    a.api.store().conn().execute("UPDATE peer SET sent_counter = 0", []).unwrap();
+    let other = a.api.bundle_export().unwrap();
+    refused_with(&mut hq.api, &other, "bundle_reused", "与本机已导入的同号同步包内容不同");
 }
 
 #[test]
@@ -255,7 +277,8 @@ fn bundle_applied_twice_changes_nothing() {
     assert!(first.applied > 0);
     let after = fingerprint(&hq.api);
     let rows: i64 = hq.api.store().conn().query_row("SELECT count(*) FROM person", [], |r| r.get(0)).unwrap();
-    refused_with(&mut hq.api, &bytes, "bundle_replayed", "重放");
+    let repeat = hq.api.bundle_import(&bytes).unwrap();
+    assert_eq!((repeat.repeat, repeat.applied), (true, 0));
     // The reply was lost: the post sends everything again in its next bundle.
     let again = post.api.bundle_export().unwrap();
     let (second, _) = hq.api.hq_exchange(&again).unwrap();

@@ -5,7 +5,8 @@
 //!   table, row or post is refused in Chinese with a non-zero exit and nothing recorded; a
 //!   withdrawn assignment leaves the post what it has.
 //! - `bundle import` builds the search entries HQ deferred past the import, and works on
-//!   HQ's file while another process has it open.
+//!   HQ's file while another process has it open; the same bundle twice is answered with a
+//!   fresh reply, an older one is turned away with what to do.
 //! - `alarms`: a post's audit chain cut back shows as an alarm until marked seen.
 
 use std::path::Path;
@@ -95,15 +96,38 @@ fn the_county_hands_a_dispute_to_another_post_from_the_command_line() {
     call(&mut a, "person.create", json!({"household_id": h["id"], "name": "李秀英", "residence": "permanent"}));
     let said = by_stick(dir.path(), &data, &mut a);
     assert!(said.contains("已导入来自“山门警务室”的第 1 号同步包"), "the post by its name: {said}");
-    // The same file again is refused, naming the post, not its node id.
+    // The same file again (the officer plugs the stick in twice, or lost the reply): it
+    // used to be refused as a replay, leaving the officer an alarm and no reply to carry
+    // home. Now it is answered as imported before, exit 0, nothing applied twice, and a
+    // fresh reply the post imports; the post is named, not its node id.
     let up = dir.path().join("up.fqsync");
     let down = dir.path().join("down.fqsync");
+    let first_up = dir.path().join("up-1.fqsync");
+    std::fs::copy(&up, &first_up).unwrap();
+    let changes = || -> i64 {
+        let hq = fengqiao_hq::open(&data).unwrap();
+        hq.store().conn().query_row("SELECT count(*) FROM change_log", [], |r| r.get(0)).unwrap()
+    };
+    let before = changes();
+    let said =
+        hq_ok(&data, &["bundle", "import", up.to_str().unwrap(), "--reply-out", down.to_str().unwrap(), "--overwrite"]);
+    assert!(said.contains("来自“山门警务室”的第 1 号同步包县局已导入过") && said.contains("没有重复导入"), "{said}");
+    assert!(said.contains("已重新生成回复包") && !said.contains("重放"), "{said}");
+    assert!(!said.contains(&a.store().node_id().to_string()), "{said}");
+    assert_eq!(changes(), before, "nothing applied twice");
+    let got = call(&mut a, "sync.import", json!({"path": down}));
+    assert_eq!((got["counter"].as_i64(), got["repeat"].as_bool()), (Some(2), Some(false)), "a fresh reply: {got}");
+    // An older bundle than HQ has from the post: said plainly, with what to do; non-zero.
+    by_stick(dir.path(), &data, &mut a);
+    let before = changes();
     let said = hq_refused(
         &data,
-        &["bundle", "import", up.to_str().unwrap(), "--reply-out", down.to_str().unwrap(), "--overwrite"],
+        &["bundle", "import", first_up.to_str().unwrap(), "--reply-out", down.to_str().unwrap(), "--overwrite"],
     );
-    assert!(said.contains("“山门警务室”"), "{said}");
+    assert!(said.contains("来自“山门警务室”的第 1 号同步包是旧包") && said.contains("第 2 号"), "{said}");
+    assert!(said.contains("请在警务室重新导出同步包"), "{said}");
     assert!(!said.contains(&a.store().node_id().to_string()), "{said}");
+    assert_eq!(changes(), before);
     // The import from the command line also builds the search entries it deferred.
     let probe = fengqiao_hq::open(&data).unwrap();
     let queued: i64 = probe.store().conn().query_row("SELECT count(*) FROM search_pending", [], |r| r.get(0)).unwrap();

@@ -2,7 +2,8 @@
 //! test controls every byte: a body far larger than the cap (declared, and streamed
 //! without a length) is refused in Chinese while the server's resident memory stays flat;
 //! a body cut off half-way changes nothing; a post's second sync is turned away while its
-//! first is still arriving, and the first then completes.
+//! first is still arriving, and the first then completes; the same bundle sent again (its
+//! reply lost) is answered with a fresh reply, applied once, and logged as a repeat.
 
 #![allow(clippy::unwrap_used)]
 
@@ -40,13 +41,18 @@ fn hq(data: &Path, args: &[&str]) -> String {
 }
 
 fn serve(data: &Path, args: &[&str]) -> Server {
+    serve_logging(data, args, Stdio::inherit())
+}
+
+/// [`serve`] with the server's log (its stderr) going to `log`.
+fn serve_logging(data: &Path, args: &[&str], log: Stdio) -> Server {
     let mut child = Command::new(HQ)
         .arg("--data")
         .arg(data)
         .args(["serve", "--listen", "127.0.0.1:0"])
         .args(args)
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(log)
         .spawn()
         .unwrap();
     let mut line = String::new();
@@ -245,6 +251,45 @@ fn a_posts_second_sync_is_turned_away_while_its_first_is_arriving() {
     let report = post_api.bundle_import(&raw).unwrap();
     assert_eq!(report.counter, 1, "HQ's first reply to this post");
     // Once the first is done, the post syncs again as usual.
+    let (status, _) = post(&server, "/sync", &post_api.bundle_export().unwrap());
+    assert_eq!(status, 200);
+}
+
+/// The post's bundle reaches HQ but the reply is lost on the way back; the post (or the
+/// station relaying its stick) sends the same bytes again. HQ answers with a fresh reply the
+/// post imports, applies nothing twice, and its log says it was a repeat.
+#[test]
+fn the_same_bundle_sent_again_gets_a_fresh_reply_and_is_logged_as_a_repeat() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("hq");
+    hq(&data, &["init", "--name", "县公安局"]);
+    let mut post_api = Api::open(&dir.path().join("post.db"), Arc::new(SystemClock)).unwrap();
+    {
+        let mut hq_api = fengqiao_hq::open(&data).unwrap();
+        let reply = hq_api.hq_enroll(&post_api.enroll_request(Some("青山警务室")).unwrap(), &["330326101201".into()]);
+        post_api.enroll_accept(&reply.unwrap()).unwrap();
+    }
+    post_api.call("village.create", json!({"name": "青山村", "code": "330326101201"})).unwrap();
+    let bundle = post_api.bundle_export().unwrap();
+    let log_path = dir.path().join("hq.log");
+    let server = serve_logging(&data, &[], Stdio::from(std::fs::File::create(&log_path).unwrap()));
+    let changes = || -> i64 {
+        let probe = fengqiao_hq::open(&data).unwrap();
+        probe.store().conn().query_row("SELECT count(*) FROM change_log", [], |r| r.get(0)).unwrap()
+    };
+
+    let (status, _lost) = post(&server, "/sync", &bundle);
+    assert_eq!(status, 200);
+    let after_first = changes();
+    let (status, reply) = post(&server, "/sync", &bundle);
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&reply));
+    assert_eq!(changes(), after_first, "nothing applied twice");
+    let report = post_api.bundle_import(&reply).unwrap();
+    assert_eq!(report.counter, 2, "a fresh reply, not the lost one");
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(log.contains("警务室“青山警务室”的第 1 号同步包已导入过，这次没有重复导入，已重新回复"), "{log}");
+    assert!(!log.contains("已拒绝"), "{log}");
+    // The post's next sync goes as usual.
     let (status, _) = post(&server, "/sync", &post_api.bundle_export().unwrap());
     assert_eq!(status, 200);
 }

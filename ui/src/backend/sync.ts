@@ -21,6 +21,7 @@ function size(bytes: number): string {
 }
 
 function received(r: BundleImportReport): string {
+  if (r.repeat) return `第 ${r.counter} 号同步包本机已导入过，这次没有重复导入（${r.changes} 条变更均已有），数据未变`;
   const parts = [`收到第 ${r.counter} 号同步包，变更 ${r.changes} 条`, `应用 ${r.applied} 条`];
   if (r.duplicates) parts.push(`已有 ${r.duplicates} 条`);
   if (r.ignored) parts.push(`无需应用 ${r.ignored} 条`);

@@ -42,4 +42,9 @@ refused: number,
  * HQ: the rows it did not take from this bundle; a post: rows HQ newly reports it did
  * not take (from this or an earlier bundle).
  */
-refusals: Array<RefusedRow>, };
+refusals: Array<RefusedRow>, 
+/**
+ * The bundle was imported here before (the same stick again, or a reply lost on the
+ * way): nothing was applied this time, every change counts as already here.
+ */
+repeat: boolean, };
