@@ -1,5 +1,5 @@
 //! HQ as the county runs it: the real server on loopback (sync and enrollment from the
-//! app's methods, fifty posts at once, the status page, what HQ no longer takes on trust)
+//! app's methods, fifty posts at once, a post killed mid-sync, the status page, what HQ no longer takes on trust)
 //! and the `fengqiao-hq` binary as the county's admin uses it. One test binary; the server is started one way, [`loopback`].
 
 #![allow(clippy::unwrap_used)]
@@ -10,6 +10,7 @@ mod admin_cli;
 mod api_sync;
 mod enroll;
 mod https;
+mod killed;
 mod load;
 mod secured;
 mod trust;
