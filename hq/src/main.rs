@@ -395,28 +395,8 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Bundle { action: BundleAction::Import { file, reply_out } } => {
             let mut api = open(&data, user.as_deref(), otp.as_deref())?;
             let r = api.guarded("hq.bundle_import", |api| api.hq_exchange_file(&file, &reply_out, overwrite))?;
-            if r.repeat {
-                say(format!(
-                    "来自“{}”的第 {} 号同步包县局已导入过（同一文件再次带来，或上次的回复包没有带回），\
-                     这次没有重复导入，数据未变；已重新生成回复包：{}，请带回警务室导入",
-                    r.from_name,
-                    r.counter,
-                    reply_out.display()
-                ));
-            } else {
-                say(format!(
-                    "已导入来自“{}”的第 {} 号同步包：{} 条变更，采用 {}，较旧未采用 {}，已有 {}，冲突 {}，拒收 {}；回复包：{}",
-                    r.from_name,
-                    r.counter,
-                    r.changes,
-                    r.applied,
-                    r.ignored,
-                    r.duplicates,
-                    r.conflicts,
-                    r.refused,
-                    reply_out.display()
-                ));
-            }
+            let reply = if r.repeat { "已重新生成回复包，请带回警务室导入" } else { "回复包" };
+            say(format!("{}；{reply}：{}", r.summary("县局", true), reply_out.display()));
             for row in &r.refusals {
                 say(format!("  未采用 {}：{}", row.what(), row.reason));
             }

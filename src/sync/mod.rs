@@ -720,6 +720,25 @@ pub struct ImportReport {
     pub repeat: bool,
 }
 
+impl ImportReport {
+    /// What the import did, in one sentence for a person (the CLIs print it); `here` is this
+    /// node as the sentence names it (本机, 县局). A repeat says it was one and that nothing
+    /// changed; HQ's count of rows it did not take is given when `refused` is asked for.
+    pub fn summary(&self, here: &str, refused: bool) -> String {
+        if self.repeat {
+            return format!(
+                "来自“{}”的第 {} 号同步包{here}已导入过，这次没有重复导入（{} 条变更均已有），数据未变",
+                self.from_name, self.counter, self.changes
+            );
+        }
+        let refused = if refused { format!("，拒收 {}", self.refused) } else { String::new() };
+        format!(
+            "已导入来自“{}”的第 {} 号同步包：{} 条变更，采用 {}，较旧未采用 {}，已有 {}，冲突 {}{refused}",
+            self.from_name, self.counter, self.changes, self.applied, self.ignored, self.duplicates, self.conflicts
+        )
+    }
+}
+
 /// Opens and applies a bundle addressed to this node, in one transaction: all of it or,
 /// on any refusal or failure, nothing. HQ judges a post's rows first (clock, then
 /// jurisdiction, [`scope::Intake`]): the rows it does not take are left out, the rest is

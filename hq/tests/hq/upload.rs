@@ -62,6 +62,18 @@ fn serve_logging(data: &Path, args: &[&str], log: Stdio) -> Server {
     Server { child, addr }
 }
 
+/// HQ initialised in `data` and a post in `dir` enrolled there with one village, which it
+/// has entered.
+fn enrolled_post(dir: &Path, data: &Path) -> Api {
+    hq(data, &["init", "--name", "县公安局"]);
+    let mut post_api = Api::open(&dir.join("post.db"), Arc::new(SystemClock)).unwrap();
+    let mut hq_api = fengqiao_hq::open(data).unwrap();
+    let reply = hq_api.hq_enroll(&post_api.enroll_request(Some("青山警务室")).unwrap(), &["330326101201".into()]);
+    post_api.enroll_accept(&reply.unwrap()).unwrap();
+    post_api.call("village.create", json!({"name": "青山村", "code": "330326101201"})).unwrap();
+    post_api
+}
+
 /// The server's resident memory, KiB.
 fn rss_kib(server: &Server) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap();
@@ -206,14 +218,7 @@ fn an_upload_cut_off_half_way_changes_nothing() {
 fn a_posts_second_sync_is_turned_away_while_its_first_is_arriving() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("hq");
-    hq(&data, &["init", "--name", "县公安局"]);
-    let mut post_api = Api::open(&dir.path().join("post.db"), Arc::new(SystemClock)).unwrap();
-    {
-        let mut hq_api = fengqiao_hq::open(&data).unwrap();
-        let reply = hq_api.hq_enroll(&post_api.enroll_request(Some("青山警务室")).unwrap(), &["330326101201".into()]);
-        post_api.enroll_accept(&reply.unwrap()).unwrap();
-    }
-    post_api.call("village.create", json!({"name": "青山村", "code": "330326101201"})).unwrap();
+    let mut post_api = enrolled_post(dir.path(), &data);
     let bundle = post_api.bundle_export().unwrap();
     let server = serve(&data, &[]);
 
@@ -262,14 +267,7 @@ fn a_posts_second_sync_is_turned_away_while_its_first_is_arriving() {
 fn the_same_bundle_sent_again_gets_a_fresh_reply_and_is_logged_as_a_repeat() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("hq");
-    hq(&data, &["init", "--name", "县公安局"]);
-    let mut post_api = Api::open(&dir.path().join("post.db"), Arc::new(SystemClock)).unwrap();
-    {
-        let mut hq_api = fengqiao_hq::open(&data).unwrap();
-        let reply = hq_api.hq_enroll(&post_api.enroll_request(Some("青山警务室")).unwrap(), &["330326101201".into()]);
-        post_api.enroll_accept(&reply.unwrap()).unwrap();
-    }
-    post_api.call("village.create", json!({"name": "青山村", "code": "330326101201"})).unwrap();
+    let mut post_api = enrolled_post(dir.path(), &data);
     let bundle = post_api.bundle_export().unwrap();
     let log_path = dir.path().join("hq.log");
     let server = serve_logging(&data, &[], Stdio::from(std::fs::File::create(&log_path).unwrap()));

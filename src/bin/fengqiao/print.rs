@@ -142,24 +142,8 @@ fn type_name(root: &Value, p: &Value) -> String {
 pub(crate) fn print_report(json: bool, r: &ImportReport) {
     if json {
         print_json(&serde_json::to_value(r).unwrap_or_default());
-    } else if r.repeat {
-        out!(
-            "来自“{}”的第 {} 号同步包本机已导入过，这次没有重复导入（{} 条变更均已有），数据未变",
-            r.from_name,
-            r.counter,
-            r.changes
-        );
     } else {
-        out!(
-            "已导入来自“{}”的第 {} 号同步包：{} 条变更，采用 {}，较旧未采用 {}，已有 {}，冲突 {}",
-            r.from_name,
-            r.counter,
-            r.changes,
-            r.applied,
-            r.ignored,
-            r.duplicates,
-            r.conflicts
-        );
+        out!("{}", r.summary("本机", false));
         for row in &r.refusals {
             out!("县局未采用 {}（第 {} 号同步包）：{}", row.what(), row.counter, row.reason);
         }
