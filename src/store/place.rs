@@ -152,6 +152,26 @@ fn village_name_free(conn: &Connection, name: &str, except: Option<&str>) -> Res
     }
 }
 
+/// Refuses `code` when another live village (other than `except`) has it: a village known by
+/// its code is one row, and every per-village figure at the county counts it once.
+fn village_code_free(conn: &Connection, code: Option<&str>, except: Option<&str>) -> Result<()> {
+    let Some(code) = code else { return Ok(()) };
+    let dup: Option<(String, String)> = conn
+        .prepare_cached(
+            "SELECT id, name FROM village WHERE code = ?1 AND (?2 IS NULL OR id <> ?2) AND deleted_at IS NULL LIMIT 1",
+        )?
+        .query_row(rusqlite::params![code, except], |r| Ok((r.get("id")?, r.get("name")?)))
+        .optional()?;
+    match dup {
+        Some((existing_id, name)) => Err(Error::Duplicate {
+            field: "code".into(),
+            message: format!("区划代码 {code} 已是“{name}”的代码，同一个村（社区）只登记一次"),
+            existing_id,
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Refuses `name` when another live group of the village (other than `except`) has it.
 fn group_name_free(conn: &Connection, village_id: &str, name: &str, except: Option<&str>) -> Result<()> {
     let dup: Option<String> = conn
@@ -197,6 +217,7 @@ fn code_enrolled(conn: &Connection, code: Option<&str>) -> Result<()> {
 pub fn create_village(tx: &mut Tx<'_>, input: VillageInput) -> Result<Village> {
     let input = input.validate()?;
     code_enrolled(tx.conn(), input.code.as_deref())?;
+    village_code_free(tx.conn(), input.code.as_deref(), None)?;
     village_name_free(tx.conn(), &input.name, None)?;
     let id = tx.new_id();
     tx.insert(
@@ -232,6 +253,7 @@ pub fn update_village(tx: &mut Tx<'_>, id: &str, input: VillageInput) -> Result<
     }
     if before.code.is_none() {
         code_enrolled(tx.conn(), input.code.as_deref())?;
+        village_code_free(tx.conn(), input.code.as_deref(), Some(id))?;
     }
     village_name_free(tx.conn(), &input.name, Some(id))?;
     tx.update(

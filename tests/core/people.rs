@@ -235,6 +235,27 @@ fn a_renamed_village_and_group_carry_their_households_addresses() {
     assert_eq!(logged, 3, "made, and once per rename, for sync");
 }
 
+/// A village known by its code is one row: a second village with a code already entered
+/// is refused, on creation and when a village without a code is given it, naming the
+/// village that has it; nothing is written.
+#[test]
+fn a_village_code_already_entered_is_refused() {
+    let mut post = Post::new();
+    let first = post.call("village.create", json!({"name": "青山村", "code": "330326101201"}));
+    let e = post.refused("village.create", json!({"name": "青山社区", "code": "330326101201"}));
+    assert_eq!((e["code"].as_str(), e["field"].as_str()), (Some("duplicate"), Some("code")), "{e}");
+    assert!(e["message"].as_str().unwrap().contains("区划代码 330326101201 已是“青山村”的代码"), "{e}");
+    let bare = post.call("village.create", json!({"name": "溪口村"}));
+    let e = post.refused("village.update", json!({"id": bare["id"], "name": "溪口村", "code": "330326101201"}));
+    assert_eq!(e["field"], "code", "{e}");
+    let list = post.call("village.list", json!({}));
+    let codes: Vec<Option<&str>> = list.as_array().unwrap().iter().map(|v| v["code"].as_str()).collect();
+    assert_eq!(codes.iter().filter(|c| **c == Some("330326101201")).count(), 1, "{list}");
+    assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+    // The village that has the code keeps it through a rename.
+    post.call("village.update", json!({"id": first["id"], "name": "青山社区", "code": "330326101201"}));
+}
+
 /// A village or group entered by mistake can be deleted while nothing hangs from it; one
 /// with households, or any record of the post's work, is refused, naming what is there, and
 /// so is a village with a code (HQ and other posts may know it by it).
