@@ -31,7 +31,7 @@ impl Api {
     /// Today's plan.
     pub fn day_plan_get(&mut self) -> Result<DayPlan> {
         let today = self.today();
-        Ok(build(today, &crate::store::day_plan::gather(self.store.conn(), today)?))
+        Ok(build(today, &crate::store::day_plan::gather(&self.store, today)?))
     }
 
     /// Prints today's plan as an A4 route sheet, every item on it; `count` is its pages.

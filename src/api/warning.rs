@@ -39,7 +39,7 @@ pub struct NoWarningParams {}
 impl Api {
     /// The open disputes at risk, the highest first.
     pub fn warning_list(&mut self, req: WarningRequest) -> Result<WarningList> {
-        warning::warnings(self.store.conn(), self.today(), req.level, req.limit.map(|n| n as usize))
+        warning::warnings(&self.store, self.today(), req.level, req.limit.map(|n| n as usize))
     }
 
     /// The rules and words in force here.

@@ -3,11 +3,11 @@
 //! query in its own module and one line in [`gather`].
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, Row};
+use rusqlite::Row;
 
 use crate::error::Result;
 use crate::model::day_plan::{DayFacts, PlanPlace, horizon};
-use crate::store::{care, dispute, errand, prevention, warning};
+use crate::store::{Store, care, dispute, errand, prevention, warning};
 
 /// The columns a query names to place an item: `village_id`, `village_name`, `group_name`,
 /// `address`.
@@ -22,7 +22,8 @@ pub(crate) fn place_of(r: &Row<'_>) -> rusqlite::Result<PlanPlace> {
 
 /// Everything due on `today` (or, for agreements, within the horizon) that the day's plan
 /// may list.
-pub fn gather(conn: &Connection, today: NaiveDate) -> Result<DayFacts> {
+pub fn gather(store: &Store, today: NaiveDate) -> Result<DayFacts> {
+    let conn = store.conn();
     Ok(DayFacts {
         care: care::due_facts(conn)?,
         follow_ups: dispute::follow_up::open_until(conn, today)?,
@@ -30,6 +31,6 @@ pub fn gather(conn: &Connection, today: NaiveDate) -> Result<DayFacts> {
         errands: errand::open_until(conn, today)?,
         hazards: prevention::hazard::open_for_plan(conn)?,
         patrols: prevention::team::patrol_plans(conn, today)?,
-        at_risk: warning::risk::at_risk(conn, today)?,
+        at_risk: warning::risk::at_risk(store, today)?,
     })
 }

@@ -95,6 +95,13 @@ pub const SYNCED_TABLES: &[&str] = &[
     "care_need",
 ];
 
+/// A result [`Store::kept`] holds, of any type.
+type KeptValue = Arc<dyn std::any::Any + Send + Sync>;
+
+/// What [`Store::kept`] holds: by name, the key a result was made under and the result.
+#[derive(Default)]
+struct Kept(std::sync::Mutex<std::collections::HashMap<&'static str, (String, KeptValue)>>);
+
 /// An open post database.
 pub struct Store {
     conn: Connection,
@@ -103,6 +110,9 @@ pub struct Store {
     clock: Arc<dyn Clock>,
     ids: IdGen,
     columns: write::Columns,
+    /// Results kept between calls while the data they were made from is unchanged
+    /// ([`Store::kept`]).
+    kept: Kept,
     /// The process's hold on the file ([`lock`]); declared last so that the connection
     /// closes before it is released. `None` for HQ's shared file.
     _lock: Option<lock::DbLock>,
@@ -169,7 +179,16 @@ impl Store {
         migrate::migrate(&mut conn)?;
         let node = node_id(&conn)?;
         let columns = write::Columns::load(&conn)?;
-        let mut store = Store { conn, path: path.to_owned(), node, clock, ids: IdGen::Random, columns, _lock: held };
+        let mut store = Store {
+            conn,
+            path: path.to_owned(),
+            node,
+            clock,
+            ids: IdGen::Random,
+            columns,
+            kept: Kept::default(),
+            _lock: held,
+        };
         seed::ensure(&mut store)?;
         Ok(store)
     }
@@ -236,6 +255,50 @@ impl Store {
     /// The columns of every synced table, as read from the schema.
     pub fn columns(&self) -> &write::Columns {
         &self.columns
+    }
+
+    /// The result named `name` as last made under `key`, or (the key having changed, or on
+    /// first use) `make`'s, kept for the next call. The key must say everything the result
+    /// depends on (a stamp of the data read, the day) and be read before `make` reads the
+    /// data, so that a write landing in between makes a newer key, never an old one over
+    /// newer data. Held in memory only: a new process, or a migration, starts empty.
+    pub fn kept<T: std::any::Any + Send + Sync>(
+        &self,
+        name: &'static str,
+        key: String,
+        make: impl FnOnce() -> Result<T>,
+    ) -> Result<Arc<T>> {
+        if let Some(v) = self.find_kept(name, &key) {
+            return Ok(v);
+        }
+        Ok(self.keep(name, key, make()?))
+    }
+
+    /// What [`Store::kept`] holds as `name` under `key`, if it does.
+    pub fn find_kept<T: std::any::Any + Send + Sync>(&self, name: &'static str, key: &str) -> Option<Arc<T>> {
+        let kept = self.kept.0.lock().ok()?;
+        let (k, v) = kept.get(name)?;
+        if k != key {
+            return None;
+        }
+        v.clone().downcast::<T>().ok()
+    }
+
+    /// Keeps `value` as `name` under `key` (in place of what was kept before) and returns it.
+    pub fn keep<T: std::any::Any + Send + Sync>(&self, name: &'static str, key: String, value: T) -> Arc<T> {
+        let value = Arc::new(value);
+        if let Ok(mut kept) = self.kept.0.lock() {
+            kept.insert(name, (key, value.clone()));
+        }
+        value
+    }
+
+    /// Drops everything [`Store::kept`] holds: the next calls make their results afresh, as
+    /// a newly started process would.
+    pub fn forget_kept(&self) {
+        if let Ok(mut kept) = self.kept.0.lock() {
+            kept.clear();
+        }
     }
 
     /// Makes new ids reproducible (demo data) or random again.

@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::model::Hlc;
 use crate::model::merge::{self, Decision, Version};
 use crate::model::time::{Clock, beijing, show};
-use crate::store::{SYNCED_TABLES, get_meta, search, set_meta};
+use crate::store::{SYNCED_TABLES, get_meta, search, set_meta, warning};
 
 /// How new row ids are made.
 #[derive(Debug, Clone)]
@@ -132,6 +132,11 @@ pub struct Tx<'s> {
     ids: &'s mut IdGen,
     columns: &'s Columns,
     touched: BTreeSet<(&'static str, String)>,
+    /// Whether a synced row was written, and whether one a dispute's risk is judged from
+    /// ([`crate::store::warning::JUDGED_FROM`]): the commit then stamps the data anew
+    /// ([`crate::store::warning::DATA_STAMP`], [`crate::store::warning::RISK_STAMP`]).
+    wrote: bool,
+    judged: bool,
 }
 
 impl<'s> Tx<'s> {
@@ -148,7 +153,7 @@ impl<'s> Tx<'s> {
         };
         let seq = get_meta(&tx, "seq")?.and_then(|s| s.parse().ok()).unwrap_or(0);
         let now = clock.now();
-        Ok(Tx { tx, node, last, seq, now, ids, columns, touched: BTreeSet::new() })
+        Ok(Tx { tx, node, last, seq, now, ids, columns, touched: BTreeSet::new(), wrote: false, judged: false })
     }
 
     /// The connection inside the transaction, for reads (and for local, unsynced tables).
@@ -520,6 +525,8 @@ impl<'s> Tx<'s> {
     }
 
     fn touch(&mut self, table: &'static str, id: &str) {
+        self.wrote = true;
+        self.judged |= warning::JUDGED_FROM.contains(&table);
         if search::INDEXED.contains(&table) {
             self.touched.insert((table, id.to_owned()));
         }
@@ -528,6 +535,13 @@ impl<'s> Tx<'s> {
     pub(crate) fn commit(mut self) -> Result<()> {
         let touched = std::mem::take(&mut self.touched);
         search::reindex(&self.tx, &touched)?;
+        // A new stamp, not a count, so that two processes writing the file never stamp alike.
+        if self.wrote {
+            set_meta(&self.tx, warning::DATA_STAMP, &Uuid::now_v7().to_string())?;
+        }
+        if self.judged {
+            set_meta(&self.tx, warning::RISK_STAMP, &Uuid::now_v7().to_string())?;
+        }
         set_meta(&self.tx, "hlc", &self.last.to_string())?;
         set_meta(&self.tx, "seq", &self.seq.to_string())?;
         self.tx.commit()?;

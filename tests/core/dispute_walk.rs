@@ -30,7 +30,7 @@ pub(crate) fn quarrel(post: &mut Post) -> (String, String, String) {
     (id(&d), a, b)
 }
 
-fn settle_and_finalise(post: &mut Post, d: &str, deadline: &str) -> Value {
+pub(crate) fn settle_and_finalise(post: &mut Post, d: &str, deadline: &str) -> Value {
     post.call(
         "mediation.add",
         json!({"dispute_id": d, "level": "initial", "held_on": "2026-11-21", "mediators": ["王德明"],

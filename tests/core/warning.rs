@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use crate::dispute_walk::quarrel;
+use crate::dispute_walk::{quarrel, settle_and_finalise};
 use common::{Post, id};
 use fengqiao::demo::{DemoOptions, generate};
 use serde_json::{Value, json};
@@ -166,4 +166,73 @@ fn orange_and_red_disputes_are_on_the_days_plan() {
     assert!(item["place"]["village_name"].is_string(), "placed on the round: {item}");
     post.call("dispute.withdraw", json!({"id": d, "reason": "双方和好"}));
     assert_eq!(warnings(&mut post), Vec::<Value>::new(), "withdrawn: off the plan");
+}
+
+/// 首页's list as a newly started app would judge it: nothing kept.
+fn judged_afresh(post: &mut Post) -> Value {
+    post.api.store().forget_kept();
+    post.call("warning.list", json!({}))
+}
+
+/// After a write: the judgement read (kept since the last one) is the fresh one, and the
+/// write did change it (else the step could not catch a write that forgets to renew it).
+fn kept_is_fresh(post: &mut Post, before: &mut Value, what: &str) {
+    let kept = post.call("warning.list", json!({}));
+    let fresh = judged_afresh(post);
+    assert_eq!(kept, fresh, "after {what}, 首页 shows a judgement made before it");
+    assert_ne!(&fresh, before, "{what} should change the judgement");
+    *before = fresh;
+}
+
+/// The open disputes are judged once and the judgement kept until a write to what it reads:
+/// after each kind of write the kept judgement is the one made afresh.
+#[test]
+fn the_kept_judgement_is_the_fresh_one_after_every_kind_of_write() {
+    let mut post = Post::new();
+    let (d, a, b) = quarrel(&mut post);
+    let mut before = post.call("warning.list", json!({}));
+    post.call(
+        "incident.create",
+        json!({"occurred_at": "2026-11-22 20:00", "place": "青山村3组12号", "kind": "assault",
+               "summary": "夫妻争吵中推搡", "person_ids": [a, b]}),
+    );
+    kept_is_fresh(&mut post, &mut before, "incident.create");
+    post.call(
+        "mediation.add",
+        json!({"dispute_id": d, "level": "initial", "held_on": "2026-11-22", "mediators": ["王德明"],
+               "record": "女方扬言要喝农药", "outcome": "continued"}),
+    );
+    kept_is_fresh(&mut post, &mut before, "mediation.add");
+    post.call("warning.words_save", json!({"words": ["报复", "跳河"]}));
+    kept_is_fresh(&mut post, &mut before, "warning.words_save");
+    post.call("dispute.update", json!({"id": d, "facts": "夫妻因家庭开支争吵，男方称要报复"}));
+    kept_is_fresh(&mut post, &mut before, "dispute.update");
+    let vid: String =
+        post.api.store().conn().query_row("SELECT village_id FROM dispute WHERE id = ?1", [&d], |r| r.get(0)).unwrap();
+    let other = id(&post.call(
+        "dispute.create",
+        json!({"source": "walk_in", "kind": "neighbour", "title": "张三与李四排水纠纷", "village_id": vid,
+               "received_on": "2026-11-21", "facts": "两家因排水沟争执",
+               "parties": [{"name": "张三", "role": "applicant"}, {"name": "李四", "role": "respondent"}]}),
+    ));
+    kept_is_fresh(&mut post, &mut before, "dispute.create");
+    let party = id(&post.call("party.add", json!({"dispute_id": other, "person_id": a, "role": "respondent"})));
+    kept_is_fresh(&mut post, &mut before, "party.add (a party of another dispute)");
+    post.call("party.delete", json!({"id": party}));
+    kept_is_fresh(&mut post, &mut before, "party.delete");
+    settle_and_finalise(&mut post, &d, "2026-11-22");
+    kept_is_fresh(&mut post, &mut before, "agreement.finalise (its deadline passed)");
+    post.call("fulfilment.record", json!({"dispute_id": d, "fulfilled": true, "on": "2026-11-22"}));
+    kept_is_fresh(&mut post, &mut before, "fulfilment.record");
+    post.call(
+        "followup.record",
+        json!({"dispute_id": d, "held": false, "done_on": "2026-11-23", "notes": "双方又因开支吵架"}),
+    );
+    kept_is_fresh(&mut post, &mut before, "followup.record (the agreement did not hold)");
+    post.call("dispute.withdraw", json!({"id": other, "reason": "双方和好"}));
+    kept_is_fresh(&mut post, &mut before, "dispute.withdraw");
+
+    // The next day judges again: the rules count days.
+    post.clock.advance(chrono::Duration::days(40));
+    kept_is_fresh(&mut post, &mut before, "a new day");
 }

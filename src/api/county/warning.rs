@@ -18,6 +18,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -30,7 +31,8 @@ use crate::model::{DisputeStatus, RiskLevel};
 use crate::store::county::owner::Owners;
 use crate::store::county::scope::village_of;
 use crate::store::county::station;
-use crate::store::warning::{self, Warning, WarningCounts, risk};
+use crate::store::get_meta;
+use crate::store::warning::{self, DATA_STAMP, Warning, WarningCounts, risk};
 
 /// `hq.warnings` and `hq.warning_counts`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -152,16 +154,43 @@ struct Place {
     village: Option<String>,
 }
 
+/// Every open dispute the caller may see, judged, with its place; and the owners (for names).
+struct CountyJudged {
+    items: Vec<(Warning, Place)>,
+    owners: Owners,
+}
+
+/// The name [`CountyJudged`] is kept under ([`crate::store::Store::kept`]).
+const KEPT: &str = "county::warning::judged";
+
 impl Api {
-    /// Every open dispute the caller may see, judged, with its place, kept to the post or
-    /// station asked for; and the owners (for names).
-    fn county_judged(&mut self, f: &CountyWarningFilter) -> Result<(Vec<(Warning, Place)>, Owners)> {
+    /// Every open dispute the caller may see, judged, with its place and the owners; and the
+    /// post or station asked for. County-wide callers read the county's judgement as kept
+    /// since the last write to HQ's data ([`DATA_STAMP`]: a bundle applied, an assignment…),
+    /// the day, and the posts' names and villages (the owners); a station leader's is judged
+    /// through the scope on each call.
+    fn county_judged(&mut self, f: &CountyWarningFilter) -> Result<(Arc<CountyJudged>, PostFilter)> {
         if let Some(p) = &f.post_id {
             self.require_post_in_scope("post_id", p)?;
             station::post(self.store.conn(), "post_id", p)?;
         }
         let by_post = PostFilter::new(self.store.conn(), f.post_id.as_deref(), f.station_id.as_deref())?;
         let today = self.today();
+        if self.scope.is_some() {
+            return Ok((Arc::new(self.judge_county(today)?), by_post));
+        }
+        let conn = self.store.conn();
+        let key =
+            format!("{} {today} {}", get_meta(conn, DATA_STAMP)?.unwrap_or_default(), station::posts_stamp(conn)?);
+        if let Some(j) = self.store.find_kept(KEPT, &key) {
+            return Ok((j, by_post));
+        }
+        let judged = self.judge_county(today)?;
+        Ok((self.store.keep(KEPT, key, judged), by_post))
+    }
+
+    /// Every open dispute the caller may see, judged afresh.
+    fn judge_county(&mut self, today: chrono::NaiveDate) -> Result<CountyJudged> {
         let owners = self.lifted(|api| Owners::load(&api.store, &mut super::assigned))?;
         let store = &self.store;
         let conn = store.conn();
@@ -205,60 +234,58 @@ impl Api {
         };
         let ids = risk::open_ids(conn)?;
         let judged = risk::assess_many(conn, &ids, today, &post_of, &words_of, &rules)?;
-        let mut out = Vec::with_capacity(judged.len());
+        let mut items = Vec::with_capacity(judged.len());
         for w in judged {
             let place = place_of(&w.dispute_id)?;
-            if by_post.keeps(place.post.as_ref()) {
-                out.push((w, place));
-            }
+            items.push((w, place));
         }
-        Ok((out, owners))
+        Ok(CountyJudged { items, owners })
     }
 
     /// `hq.warnings`: the county's 预警 list.
     pub fn hq_warnings(&mut self, f: CountyWarningFilter) -> Result<CountyWarningPage> {
-        let (judged, owners) = self.county_judged(&f)?;
-        let n = judged.len() as u32;
-        let mut places: HashMap<String, Place> = HashMap::new();
-        let mut all = Vec::with_capacity(judged.len());
-        for (w, p) in judged {
-            places.insert(w.dispute_id.clone(), p);
-            all.push(w);
-        }
-        let list = risk::list_of(all, f.level, None);
-        let items: Vec<CountyWarning> = list
+        let (judged, by_post) = self.county_judged(&f)?;
+        let kept: Vec<&(Warning, Place)> =
+            judged.items.iter().filter(|(_, p)| by_post.keeps(p.post.as_ref())).collect();
+        let places: HashMap<&str, &Place> = kept.iter().map(|(w, p)| (w.dispute_id.as_str(), p)).collect();
+        let (counts, n, ranked) = risk::rank_of(kept.iter().map(|(w, _)| w), f.level);
+        let page = super::Page::of(ranked, f.page, f.page_size);
+        let owners = &judged.owners;
+        let items: Vec<CountyWarning> = page
             .items
             .into_iter()
             .map(|w| {
-                let p = places.remove(&w.dispute_id).unwrap_or_default();
+                let p = places.get(w.dispute_id.as_str()).copied().cloned().unwrap_or_default();
                 CountyWarning {
                     post_name: p.post.as_deref().and_then(|x| owners.post_name(x)).map(str::to_owned),
                     village_name: p.village.as_deref().and_then(|x| owners.village_name(x)).map(str::to_owned),
                     post_id: p.post,
                     village_id: p.village,
-                    dispute_id: w.dispute_id,
-                    title: w.title,
-                    received_on: w.received_on,
+                    dispute_id: w.dispute_id.clone(),
+                    title: w.title.clone(),
+                    received_on: w.received_on.clone(),
                     status: w.status,
                     status_label: w.status_label,
-                    risk: w.risk,
+                    risk: w.risk.clone(),
                 }
             })
             .collect();
-        let page = super::Page::of(items, f.page, f.page_size);
         Ok(CountyWarningPage {
-            counts: list.counts,
+            counts,
             judged: n,
             total: page.total,
             page: page.page,
             page_size: page.page_size,
-            items: page.items,
+            items,
         })
     }
 
     /// `hq.warning_counts`: how many at each level, in all and per post; no record is named.
     pub fn hq_warning_counts(&mut self, f: CountyWarningFilter) -> Result<CountyWarningCounts> {
-        let (judged, owners) = self.county_judged(&f)?;
+        let (judged, by_filter) = self.county_judged(&f)?;
+        let owners = &judged.owners;
+        let judged: Vec<&(Warning, Place)> =
+            judged.items.iter().filter(|(_, p)| by_filter.keeps(p.post.as_ref())).collect();
         let mut total = WarningCounts::default();
         let mut by_post: HashMap<Option<String>, WarningCounts> = HashMap::new();
         for p in station::posts(self.store.conn())? {
@@ -268,7 +295,7 @@ impl Api {
                 by_post.entry(Some(p.id)).or_default();
             }
         }
-        for (w, p) in &judged {
+        for (w, p) in judged.iter().copied() {
             total.add(w.risk.level);
             if w.risk.level.is_some() {
                 by_post.entry(p.post.clone()).or_default().add(w.risk.level);

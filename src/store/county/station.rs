@@ -140,6 +140,17 @@ pub fn posts(conn: &Connection) -> Result<Vec<PostInfo>> {
     Ok(stmt.query_map([], post_row)?.collect::<rusqlite::Result<_>>()?)
 }
 
+/// A stamp of what HQ's lists take from the enrolled posts: each one's id, name and villages
+/// (not its sync counters), changing whenever one of them does.
+pub fn posts_stamp(conn: &Connection) -> Result<String> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT coalesce(group_concat(x, char(10)), '') FROM
+             (SELECT json_array(node_id, name, villages) AS x FROM main.peer WHERE role = 'post' ORDER BY node_id)",
+        )?
+        .query_row([], |r| r.get(0))?)
+}
+
 /// One enrolled post, or a validation error on `field`.
 pub fn post(conn: &Connection, field: &str, id: &str) -> Result<PostInfo> {
     conn.prepare_cached(&format!("{POST_SELECT} AND p.node_id = ?1"))?

@@ -2,8 +2,11 @@
 //! to [`WarningRules`], synced from HQ to every post) and the post's own threat words (the
 //! `warning_words` column of `post`). The rules are [`crate::model::warning`]'s; this
 //! module gathers the facts they look at ([`risk`]: a dispute's risk, in bulk; [`repeat`]:
-//! repeat incidents) and never stores a level: every level is computed when asked, so it
-//! cannot go stale when a record changes here or arrives by sync.
+//! repeat incidents). No level is written to the database: the open disputes are judged
+//! whole and the result kept in memory ([`risk::judged`], [`crate::store::Store::kept`])
+//! under a stamp that every transaction writing a table the judgement reads renews
+//! ([`RISK_STAMP`]), so a change made here or arriving by sync is judged at the next call,
+//! and 首页, 今日工作 and the lists between two such writes read the same judgement.
 
 pub mod repeat;
 pub mod risk;
@@ -18,7 +21,22 @@ use crate::store::write::v;
 use crate::store::{Tx, json_list, list_json};
 
 pub use repeat::{IncidentBrief, PersonRepeats, RepeatCount, RepeatIncidents};
-pub use risk::{Warning, WarningCounts, WarningList, risk_of, warnings};
+pub use risk::{Warning, WarningCounts, WarningList, judge_open, judged, risk_of, warnings};
+
+/// The synced tables a dispute's risk is judged from (its rows, parties, incidents (whose
+/// residents `involvement` derives in the same transaction), agreements, follow-ups,
+/// sessions, the county's rules, the post's threat words). A transaction that writes one of them renews [`RISK_STAMP`].
+pub const JUDGED_FROM: &[&str] =
+    &["dispute", "party", "incident", "agreement", "follow_up", "mediation", "warning_rules", "post"];
+
+/// The `local_meta` key stamped anew by every transaction that writes a table of
+/// [`JUDGED_FROM`] (here or by sync).
+pub const RISK_STAMP: &str = "risk_stamp";
+
+/// The `local_meta` key stamped anew by every transaction that writes any synced row: HQ's
+/// judgement also depends on which post owns each dispute (assignments, and the rows
+/// hanging from them, of any table).
+pub const DATA_STAMP: &str = "data_stamp";
 
 /// The id of the one reference row of the county's rules, derived from its name like the
 /// seeds' ids, so every node seeds the same row.

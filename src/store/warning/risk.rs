@@ -7,13 +7,14 @@
 //! dispute, so a party's dispute at another post reads as such.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::{each, id_list, settings};
+use super::{RISK_STAMP, each, id_list, settings};
 use crate::error::Result;
 use crate::model::day_plan::DisputeAtRisk;
 use crate::model::time::{parse_date, parse_instant};
@@ -22,7 +23,7 @@ use crate::model::warning::{
     RiskFacts, Round, WarningRules, assess, is_open,
 };
 use crate::model::{DisputeStatus, Grade, IncidentKind, MediationLevel, MediationOutcome, RiskLevel};
-use crate::store::day_of;
+use crate::store::{Store, day_of, get_meta};
 
 /// A dispute at risk, as 首页's card and the county's list show it.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -461,53 +462,85 @@ pub fn level_rank(l: Option<RiskLevel>) -> usize {
     l.and_then(|l| RiskLevel::ALL.iter().position(|x| *x == l)).unwrap_or(RiskLevel::ALL.len())
 }
 
-/// Sorts warnings the highest level first, then the most points, then the oldest intake.
-pub fn rank(items: &mut [Warning]) {
-    items.sort_by(|a, b| {
-        level_rank(a.risk.level)
-            .cmp(&level_rank(b.risk.level))
-            .then(b.risk.points.cmp(&a.risk.points))
-            .then(a.received_on.cmp(&b.received_on))
-            .then(a.dispute_id.cmp(&b.dispute_id))
-    });
+/// The order of warnings: the highest level first, then the most points, then the oldest
+/// intake.
+pub fn ranked(a: &Warning, b: &Warning) -> std::cmp::Ordering {
+    level_rank(a.risk.level)
+        .cmp(&level_rank(b.risk.level))
+        .then(b.risk.points.cmp(&a.risk.points))
+        .then(a.received_on.cmp(&b.received_on))
+        .then(a.dispute_id.cmp(&b.dispute_id))
 }
 
-/// Counts and keeps the warnings at a level (all levels when `level` is none), ranked, up to `limit`.
-pub fn list_of(mut all: Vec<Warning>, level: Option<RiskLevel>, limit: Option<usize>) -> WarningList {
-    let judged = all.len() as u32;
-    all.retain(|w| w.risk.level.is_some());
+/// Counts the judged disputes `all` (how many, how many at each level) and ranks those at
+/// `level` (at any level when none).
+pub fn rank_of<'a>(
+    all: impl IntoIterator<Item = &'a Warning>,
+    level: Option<RiskLevel>,
+) -> (WarningCounts, u32, Vec<&'a Warning>) {
+    let mut judged = 0;
     let mut counts = WarningCounts::default();
-    for w in &all {
+    let mut kept: Vec<&Warning> = Vec::new();
+    for w in all {
+        judged += 1;
+        if w.risk.level.is_none() {
+            continue;
+        }
         counts.add(w.risk.level);
+        if level.is_none_or(|l| w.risk.level == Some(l)) {
+            kept.push(w);
+        }
     }
-    if let Some(l) = level {
-        all.retain(|w| w.risk.level == Some(l));
-    }
-    rank(&mut all);
+    kept.sort_by(|a, b| ranked(a, b));
+    (counts, judged, kept)
+}
+
+/// Counts the judged disputes `all` and keeps those at a level (all levels when `level` is
+/// none), ranked, up to `limit`.
+pub fn list_of<'a>(
+    all: impl IntoIterator<Item = &'a Warning>,
+    level: Option<RiskLevel>,
+    limit: Option<usize>,
+) -> WarningList {
+    let (counts, judged, mut kept) = rank_of(all, level);
     if let Some(n) = limit {
-        all.truncate(n);
+        kept.truncate(n);
     }
-    WarningList { counts, judged, items: all }
+    WarningList { counts, judged, items: kept.into_iter().cloned().collect() }
+}
+
+/// Every open dispute of the post judged afresh, in intake order: what [`judged`] keeps.
+pub fn judge_open(conn: &Connection, today: NaiveDate) -> Result<Vec<Warning>> {
+    let ids = open_ids(conn)?;
+    risks(conn, &ids, today)
+}
+
+/// Every open dispute of the post judged on `today`: made by [`judge_open`] once, then
+/// kept until a transaction writes a table the judgement reads ([`RISK_STAMP`]) or the day
+/// changes (the rules count days).
+pub fn judged(store: &Store, today: NaiveDate) -> Result<Arc<Vec<Warning>>> {
+    let conn = store.conn();
+    let stamp = get_meta(conn, RISK_STAMP)?.unwrap_or_default();
+    store.kept("warning::judged", format!("{stamp} {today}"), || judge_open(conn, today))
 }
 
 /// The post's open disputes at risk (首页).
 pub fn warnings(
-    conn: &Connection,
+    store: &Store,
     today: NaiveDate,
     level: Option<RiskLevel>,
     limit: Option<usize>,
 ) -> Result<WarningList> {
-    let ids = open_ids(conn)?;
-    Ok(list_of(risks(conn, &ids, today)?, level, limit))
+    Ok(list_of(judged(store, today)?.iter(), level, limit))
 }
 
 /// The post's open disputes at a level, with where a visit about each goes (今日工作 lists
 /// the 红色 and 橙色 ones, [`crate::model::day_plan::warning_item`]).
-pub fn at_risk(conn: &Connection, today: NaiveDate) -> Result<Vec<DisputeAtRisk>> {
-    let ids = open_ids(conn)?;
-    let leveled: Vec<Warning> = risks(conn, &ids, today)?.into_iter().filter(|w| w.risk.level.is_some()).collect();
+pub fn at_risk(store: &Store, today: NaiveDate) -> Result<Vec<DisputeAtRisk>> {
+    let all = judged(store, today)?;
+    let leveled: Vec<&Warning> = all.iter().filter(|w| w.risk.level.is_some()).collect();
     let ids: Vec<String> = leveled.iter().map(|w| w.dispute_id.clone()).collect();
-    let mut homes = crate::store::dispute::homes(conn, &ids)?;
+    let mut homes = crate::store::dispute::homes(store.conn(), &ids)?;
     Ok(leveled
         .into_iter()
         .filter_map(|w| {
@@ -515,8 +548,8 @@ pub fn at_risk(conn: &Connection, today: NaiveDate) -> Result<Vec<DisputeAtRisk>
                 place: homes.remove(&w.dispute_id).unwrap_or_default(),
                 reasons: w.risk.reasons.iter().map(|r| r.signal_label.to_owned()).collect(),
                 level: w.risk.level?,
-                dispute_id: w.dispute_id,
-                title: w.title,
+                dispute_id: w.dispute_id.clone(),
+                title: w.title.clone(),
             })
         })
         .collect())
