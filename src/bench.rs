@@ -187,5 +187,26 @@ pub fn run(api: &mut Api, n: usize, seed: u64) -> Result<BenchReport> {
         }
         lists.push(((*label).to_owned(), Latency::of(t)));
     }
+    if methods.contains(&"day_plan.get") {
+        // The judgement of every open dispute is kept between calls until a write to a
+        // table it reads renews the stamp: time that judgement alone (what every call of
+        // warning.list and day_plan.get made before it was kept), and the two calls right
+        // after a write (the stamp renewed as such a write does, nothing else changed).
+        let today = api.store().clock().today();
+        let mut t = vec![];
+        for _ in 0..n.clamp(5, 50) {
+            t.push(time_ms(|| crate::store::warning::judge_open(api.store().conn(), today).map(|_| ()))?);
+        }
+        lists.push(("风险研判（每次重新研判全部在办纠纷，即改前每次调用）".to_owned(), Latency::of(t)));
+        for method in ["warning.list", "day_plan.get"] {
+            let mut t = vec![];
+            for _ in 0..n.clamp(5, 50) {
+                let stamp = uuid::Uuid::now_v7().to_string();
+                crate::store::set_meta(api.store().conn(), crate::store::warning::RISK_STAMP, &stamp)?;
+                t.push(time_ms(|| api.call(method, serde_json::json!({})).map(|_| ()))?);
+            }
+            lists.push((format!("{method}（紧接一次纠纷改动之后）"), Latency::of(t)));
+        }
+    }
     Ok(BenchReport { persons, households, search, lists })
 }
