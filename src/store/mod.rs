@@ -100,7 +100,7 @@ type KeptValue = Arc<dyn std::any::Any + Send + Sync>;
 
 /// What [`Store::kept`] holds: by name, the key a result was made under and the result.
 #[derive(Default)]
-struct Kept(std::sync::Mutex<std::collections::HashMap<&'static str, (String, KeptValue)>>);
+struct Kept(std::sync::Mutex<std::collections::HashMap<String, (String, KeptValue)>>);
 
 /// An open post database.
 pub struct Store {
@@ -258,13 +258,14 @@ impl Store {
     }
 
     /// The result named `name` as last made under `key`, or (the key having changed, or on
-    /// first use) `make`'s, kept for the next call. The key must say everything the result
+    /// first use) `make`'s, kept for the next call in place of the one before. One result is
+    /// kept per name: a name says whose result it is where that differs (HQ's scopes). The key must say everything the result
     /// depends on (a stamp of the data read, the day) and be read before `make` reads the
     /// data, so that a write landing in between makes a newer key, never an old one over
     /// newer data. Held in memory only: a new process, or a migration, starts empty.
     pub fn kept<T: std::any::Any + Send + Sync>(
         &self,
-        name: &'static str,
+        name: &str,
         key: String,
         make: impl FnOnce() -> Result<T>,
     ) -> Result<Arc<T>> {
@@ -275,7 +276,7 @@ impl Store {
     }
 
     /// What [`Store::kept`] holds as `name` under `key`, if it does.
-    pub fn find_kept<T: std::any::Any + Send + Sync>(&self, name: &'static str, key: &str) -> Option<Arc<T>> {
+    pub fn find_kept<T: std::any::Any + Send + Sync>(&self, name: &str, key: &str) -> Option<Arc<T>> {
         let kept = self.kept.0.lock().ok()?;
         let (k, v) = kept.get(name)?;
         if k != key {
@@ -285,10 +286,10 @@ impl Store {
     }
 
     /// Keeps `value` as `name` under `key` (in place of what was kept before) and returns it.
-    pub fn keep<T: std::any::Any + Send + Sync>(&self, name: &'static str, key: String, value: T) -> Arc<T> {
+    pub fn keep<T: std::any::Any + Send + Sync>(&self, name: &str, key: String, value: T) -> Arc<T> {
         let value = Arc::new(value);
         if let Ok(mut kept) = self.kept.0.lock() {
-            kept.insert(name, (key, value.clone()));
+            kept.insert(name.to_owned(), (key, value.clone()));
         }
         value
     }

@@ -856,43 +856,56 @@ fn the_county_admin_adjusts_the_warning_rules_and_every_post_receives_them() {
     assert_eq!(after["words"], json!(["扬言", "跳河"]));
 }
 
-/// The county's list as a newly started server would judge it: nothing kept.
+/// The county's list as a newly started server would judge it for `token`: nothing kept.
 fn hq_afresh(c: &mut County, token: &str) -> Value {
     c.hq.store().forget_kept();
     c.call(token, "hq.warnings", json!({"page_size": 500}))
 }
 
-/// After a change to HQ's data: the county's judgement read (kept since the last change)
-/// is the fresh one, and the change did change it.
-fn hq_kept_is_fresh(c: &mut County, token: &str, before: &mut Value, what: &str) {
-    let kept = c.call(token, "hq.warnings", json!({"page_size": 500}));
-    let fresh = hq_afresh(c, token);
-    assert_eq!(kept, fresh, "after {what}, the county's list shows a judgement made before it");
+/// After a change to HQ's data: the county's judgement each of `tokens` reads (kept since
+/// the last change) is the fresh one, and the change did change the first one's.
+fn hq_kept_is_fresh(c: &mut County, tokens: &[&str], before: &mut Value, what: &str) {
+    for token in tokens {
+        let kept = c.call(token, "hq.warnings", json!({"page_size": 500}));
+        let fresh = hq_afresh(c, token);
+        assert_eq!(kept, fresh, "after {what}, the county's list shows a judgement made before it");
+    }
+    let fresh = hq_afresh(c, tokens[0]);
     assert_ne!(&fresh, before, "{what} should change the county's judgement");
     *before = fresh;
 }
 
-/// HQ keeps the county's judgement between calls and a post keeps its own: after a bundle
-/// applied at HQ, a post renamed, the county's rules changed, and at the post after the
-/// rules arrive by sync, the kept judgement is the one made afresh.
+/// HQ keeps the county's judgement between calls (and a station leader's, of the station's
+/// posts) and a post keeps its own: after a bundle applied at HQ, a post renamed, the
+/// county's rules changed, and at the post after the rules arrive by sync, the kept
+/// judgement is the one made afresh.
 #[test]
 fn the_kept_judgements_are_the_fresh_ones_after_a_sync_import_and_changes_at_hq() {
     let mut c = County::new(&[1, 1], 5);
     let sup = c.user("zhaodu", "supervisor", None);
+    let leader = c.user("lisuo", "station_leader", Some(1));
     let admin = c.admin.clone();
+    let both = [sup.as_str(), leader.as_str()];
     let mut before = c.call(&sup, "hq.warnings", json!({"page_size": 500}));
+    c.call(&leader, "hq.warnings", json!({"page_size": 500}));
     c.dispute(0, "钱溪与邻居排水纠纷", json!({"name": "钱溪", "id_number": QIAN}));
     let qian = c.resident(1, json!({"name": "钱溪", "id_number": QIAN, "residence": "permanent"}));
     c.dispute(1, "钱溪与邻居宅基地纠纷", json!({"person_id": qian}));
     c.sync(0);
-    hq_kept_is_fresh(&mut c, &sup, &mut before, "post 1's bundle applied");
+    hq_kept_is_fresh(&mut c, &both, &mut before, "post 1's bundle applied");
     c.sync(1);
-    hq_kept_is_fresh(&mut c, &sup, &mut before, "post 2's bundle applied (a party at both posts)");
+    hq_kept_is_fresh(&mut c, &both, &mut before, "post 2's bundle applied (a party at both posts)");
     let p1 = c.posts[1].id.clone();
     c.call(&admin, "hq.post_update", json!({"id": p1, "name": "溪口警务室"}));
-    hq_kept_is_fresh(&mut c, &sup, &mut before, "a post renamed (named in the cross-post reason)");
+    hq_kept_is_fresh(&mut c, &both, &mut before, "a post renamed (named in the cross-post reason)");
     c.call(&admin, "hq.warning_rules_save", json!({"settings": {"yellow_at": 50, "orange_at": 100, "red_at": 150}}));
-    hq_kept_is_fresh(&mut c, &sup, &mut before, "the county's rules changed");
+    hq_kept_is_fresh(&mut c, &both, &mut before, "the county's rules changed");
+    // Post 2 moves to station 1: the leader of station 2 no longer sees it.
+    let s0 = c.stations[0].clone();
+    c.call(&admin, "hq.post_update", json!({"id": p1, "station_id": s0}));
+    let kept = c.call(&leader, "hq.warnings", json!({"page_size": 500}));
+    assert_eq!(kept, hq_afresh(&mut c, &leader), "after a post moved station, the leader sees a judgement made before");
+    assert_eq!(kept["judged"], 0, "the leader's station has no post left: {kept}");
 
     // At the post: the rules arrive by sync.
     let kept = |c: &mut County| c.posts[0].api.call("warning.list", json!({})).unwrap();

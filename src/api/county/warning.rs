@@ -160,15 +160,15 @@ struct CountyJudged {
     owners: Owners,
 }
 
-/// The name [`CountyJudged`] is kept under ([`crate::store::Store::kept`]).
+/// The name [`CountyJudged`] is kept under ([`crate::store::Store::kept`]), followed by a
+/// station leader's posts.
 const KEPT: &str = "county::warning::judged";
 
 impl Api {
     /// Every open dispute the caller may see, judged, with its place and the owners; and the
-    /// post or station asked for. County-wide callers read the county's judgement as kept
-    /// since the last write to HQ's data ([`DATA_STAMP`]: a bundle applied, an assignment…),
-    /// the day, and the posts' names and villages (the owners); a station leader's is judged
-    /// through the scope on each call.
+    /// post or station asked for. The judgement is kept, per scope (the county, or a station
+    /// leader's posts), until a write to HQ's data ([`DATA_STAMP`]: a bundle applied, an
+    /// assignment…), a change to the posts' names, villages or stations, or the next day.
     fn county_judged(&mut self, f: &CountyWarningFilter) -> Result<(Arc<CountyJudged>, PostFilter)> {
         if let Some(p) = &f.post_id {
             self.require_post_in_scope("post_id", p)?;
@@ -176,17 +176,20 @@ impl Api {
         }
         let by_post = PostFilter::new(self.store.conn(), f.post_id.as_deref(), f.station_id.as_deref())?;
         let today = self.today();
-        if self.scope.is_some() {
-            return Ok((Arc::new(self.judge_county(today)?), by_post));
-        }
+        // Whose judgement: a scope is its posts (their villages and assigned rows follow
+        // from HQ's data, which the key stamps).
+        let whose = match &self.scope {
+            None => KEPT.to_owned(),
+            Some(s) => format!("{KEPT} {}", s.posts.iter().cloned().collect::<Vec<_>>().join(",")),
+        };
         let conn = self.store.conn();
         let key =
             format!("{} {today} {}", get_meta(conn, DATA_STAMP)?.unwrap_or_default(), station::posts_stamp(conn)?);
-        if let Some(j) = self.store.find_kept(KEPT, &key) {
+        if let Some(j) = self.store.find_kept(&whose, &key) {
             return Ok((j, by_post));
         }
         let judged = self.judge_county(today)?;
-        Ok((self.store.keep(KEPT, key, judged), by_post))
+        Ok((self.store.keep(&whose, key, judged), by_post))
     }
 
     /// Every open dispute the caller may see, judged afresh.

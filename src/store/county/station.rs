@@ -140,13 +140,13 @@ pub fn posts(conn: &Connection) -> Result<Vec<PostInfo>> {
     Ok(stmt.query_map([], post_row)?.collect::<rusqlite::Result<_>>()?)
 }
 
-/// A stamp of what HQ's lists take from the enrolled posts: each one's id, name and villages
-/// (not its sync counters), changing whenever one of them does.
+/// A stamp of what HQ's lists take from the enrolled posts: each one's id, name, villages and
+/// station (not its sync counters), changing whenever one of them does.
 pub fn posts_stamp(conn: &Connection) -> Result<String> {
     Ok(conn
         .prepare_cached(
             "SELECT coalesce(group_concat(x, char(10)), '') FROM
-             (SELECT json_array(node_id, name, villages) AS x FROM main.peer WHERE role = 'post' ORDER BY node_id)",
+             (SELECT json_array(node_id, name, villages, station_id) AS x FROM main.peer WHERE role = 'post' ORDER BY node_id)",
         )?
         .query_row([], |r| r.get(0))?)
 }
