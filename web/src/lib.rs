@@ -23,9 +23,15 @@
 //!
 //! [`console`] serves the built console (`index.html` and its assets) from a directory, and
 //! [`security_headers`] adds a strict Content-Security-Policy and friends to every response.
+//!
+//! [`launch_guard`] keeps a server that one person started for themselves (a post's
+//! `fengqiao serve` on loopback) to the browser it opened: a [`Launch`]'s one-time token in
+//! the first URL is traded for the session cookie, and every other request without that
+//! cookie is refused, the page and its assets included.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -400,6 +406,75 @@ pub async fn security_headers(tls: bool, req: Request<Body>, next: Next) -> Resp
     resp
 }
 
+/// One launch of a server for one browser: the token in the URL it opens, the cookie that
+/// token is traded for, and the address the browser must name (`Host`), so that a page of
+/// another site whose name was pointed at 127.0.0.1 (DNS rebinding) is refused too.
+#[derive(Debug)]
+pub struct Launch {
+    token: String,
+    session: String,
+    host: String,
+    used: AtomicBool,
+}
+
+impl Launch {
+    /// A launch whose URL carries `token` (`?token=`), trading it once for a cookie holding
+    /// `session`, for requests addressed to `host` (`127.0.0.1:PORT`). Both secrets should be
+    /// long and random.
+    pub fn new(token: String, session: String, host: String) -> Launch {
+        Launch { token, session, host, used: AtomicBool::new(false) }
+    }
+
+    /// The URL to open in the browser.
+    pub fn url(&self) -> String {
+        format!("http://{}/?token={}", self.host, self.token)
+    }
+
+    /// Whether `token` (a session cookie's value) is this launch's session.
+    pub fn is_session(&self, token: &str) -> bool {
+        same(token.as_bytes(), self.session.as_bytes())
+    }
+}
+
+/// Compares two secrets in time independent of where they differ.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
+}
+
+/// Lets through requests that carry the launch's session cookie; trades the launch's token,
+/// once, for that cookie (a redirect to `/`, so the token leaves the address bar and
+/// history); refuses everything else, and anything addressed to another
+/// host, with `403`.
+pub async fn launch_guard(launch: Arc<Launch>, req: Request<Body>, next: Next) -> Response {
+    let refuse = |why: &str| {
+        let body = format!(
+            "<!doctype html><meta charset=\"utf-8\"><title>拒绝访问</title><p>{why}</p>\
+             <p>请关闭本页，重新从开始菜单或命令行启动“枫桥警务台账（浏览器版）”，它会打开带一次性口令的新链接。</p>"
+        );
+        no_store((StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response())
+    };
+    let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok());
+    if host != Some(launch.host.as_str()) {
+        return refuse("此服务只接受本机浏览器经 127.0.0.1 的访问。");
+    }
+    if token(req.headers(), false).is_some_and(|t| launch.is_session(&t)) {
+        return next.run(req).await;
+    }
+    let offered = req.uri().query().into_iter().flat_map(|q| q.split('&')).find_map(|kv| kv.strip_prefix("token="));
+    match offered {
+        Some(t) if same(t.as_bytes(), launch.token.as_bytes()) => {
+            if launch.used.swap(true, Ordering::SeqCst) {
+                return refuse("这个启动链接已经用过一次，不能再用。");
+            }
+            let mut resp = no_store((StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response());
+            resp.headers_mut().insert(header::SET_COOKIE, set_cookie(false, &launch.session, None));
+            resp
+        }
+        Some(_) => refuse("启动链接中的口令不对。"),
+        None => refuse("未经启动链接进入，已拒绝。"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -454,5 +529,11 @@ mod tests {
         assert!(export_name(&json!({"file_name": "月报.exe"})).is_err());
         assert!(export_name(&json!({"file_name": ".xlsx"})).is_err());
         assert_eq!(pct("月报 1.pdf"), "%E6%9C%88%E6%8A%A5%201.pdf");
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same(b"abc", b"abc"));
+        assert!(!same(b"abc", b"abd") && !same(b"abc", b"ab") && !same(b"", b"a"));
     }
 }
