@@ -32,6 +32,8 @@ macro_rules! out {
 
 #[path = "fengqiao/print.rs"]
 mod print;
+#[path = "fengqiao/serve.rs"]
+mod serve;
 
 use print::{describe_params, print_enrolled, print_import, print_report, print_stats};
 
@@ -176,6 +178,15 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// 浏览器版：在本机 127.0.0.1 上提供警务室台账的网页，并用系统浏览器打开（不需要 WebKitGTK）
+    Serve {
+        /// 网页文件所在目录（默认：程序旁的 ui/，或安装包的 ../share/fengqiao/ui）
+        #[arg(long, env = "FENGQIAO_UI_DIR")]
+        ui_dir: Option<PathBuf>,
+        /// 不打开浏览器，只输出带一次性口令的链接
+        #[arg(long)]
+        no_browser: bool,
+    },
     /// 调用任一接口方法：fengqiao call person.create '{"name":"王芳"}'
     Call {
         /// 方法名，如 person.create
@@ -312,6 +323,9 @@ fn print_json(v: &Value) {
 
 fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
+        Command::Serve { ui_dir, no_browser } => {
+            serve::run(&db_path(cli.db)?, ui_dir, !no_browser, |line| out!("{line}"))?;
+        }
         Command::Init { admin: Some(login) } => {
             let path = db_path(cli.db)?;
             let _held = claim(&path)?;
