@@ -5,9 +5,14 @@ import zhCN from "antd/locale/zh_CN";
 import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
 import { HashRouter } from "react-router-dom";
+import { isTauri } from "@tauri-apps/api/core";
 import { App } from "./App";
+import { DESK } from "./backend/http";
+import { selectHttpTransport } from "./backend/transport";
 import "./app.css";
 
+// In the desktop app's window, Tauri's IPC; in a browser, the page came from `fengqiao serve`.
+if (!isTauri()) selectHttpTransport(DESK);
 dayjs.locale("zh-cn");
 
 ReactDOM.createRoot(document.getElementById("root")!).render(

@@ -1,7 +1,14 @@
 // File paths reach the core only from the system's file dialogs (the security issue's rule):
 // no screen has a text box for a path. Each function returns null when the officer cancels.
+// In a browser (`fengqiao serve`) there is no dialog of this computer's files: a file to
+// save is a download of the suggested name, and screens that must pick a file or folder
+// are hidden (`DesktopOnly`).
 import { open, save } from "@tauri-apps/plugin-dialog";
 import { openPath } from "@tauri-apps/plugin-opener";
+import { transport } from "./transport";
+
+/** Whether the page runs in a browser, served by `fengqiao serve`, rather than in the app. */
+export const inBrowser = () => transport.kind === "http";
 
 export type FileKind = "pdf" | "xlsx" | "fqsync" | "fqreq" | "fqreply" | "backup";
 
@@ -17,6 +24,7 @@ const FILTERS: Record<FileKind, { name: string; extensions: string[] }> = {
 export const dialogs = {
   /** Where to write a new file; `suggested` is the file name offered. */
   async saveFile(kind: FileKind, suggested: string, title?: string): Promise<string | null> {
+    if (inBrowser()) return suggested;
     return save({ title, defaultPath: suggested, filters: [FILTERS[kind]] });
   },
   /** One existing file to read. */

@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { httpInvoke } from "./http";
+import { COUNTY, DESK, httpInvoke, serveFrom } from "./http";
 import { toBackendError } from "./errors";
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  serveFrom(COUNTY);
+});
 
 function answer(status: number, body: unknown) {
   const fetch = vi.fn(async () => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } }));
@@ -42,5 +45,39 @@ describe("the HTTP transport", () => {
   it("offers no desktop-only command", async () => {
     const e = toBackendError(await httpInvoke("demo", { households: 3 }).catch((x) => x));
     expect(e.code).toBe("unsupported");
+  });
+});
+
+describe("the HTTP transport of the desk served by fengqiao serve", () => {
+  it("runs the desk's own commands through /api/call by name, and says which server it cannot reach", async () => {
+    serveFrom(DESK);
+    const fetch = answer(200, { households: 3 });
+    await httpInvoke("demo", { households: 3 });
+    expect(fetch).toHaveBeenCalledWith("/api/call", expect.objectContaining({ body: JSON.stringify({ method: "demo", params: { households: 3 } }) }));
+    expect(await httpInvoke("first_screen")).toBeNull();
+    vi.stubGlobal("fetch", vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))));
+    const e = toBackendError(await httpInvoke("call", { method: "session.current" }).catch((x) => x));
+    expect(e.message).toContain("无法连接本机的浏览器版服务");
+  });
+
+  it("turns a method given a path into a download of that name, never sending the path", async () => {
+    serveFrom(DESK);
+    const fetch = vi.fn(async () => new Response("%PDF-1.7", { status: 200, headers: { "content-type": "application/pdf" } }));
+    vi.stubGlobal("fetch", fetch);
+    URL.createObjectURL = vi.fn(() => "blob:pdf");
+    URL.revokeObjectURL = vi.fn();
+    const clicked = vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(() => {});
+    const w = await httpInvoke<{ path: string; bytes: number }>("call", {
+      method: "agreement.pdf",
+      params: { dispute_id: "d1", path: "调解协议书-1.pdf", overwrite: true },
+    });
+    expect(w).toMatchObject({ path: "调解协议书-1.pdf", bytes: 8 });
+    expect(fetch).toHaveBeenCalledWith(
+      "/api/export",
+      expect.objectContaining({
+        body: JSON.stringify({ method: "agreement.pdf", params: { dispute_id: "d1", overwrite: true }, file_name: "调解协议书-1.pdf" }),
+      }),
+    );
+    expect(clicked).toHaveBeenCalledOnce();
   });
 });

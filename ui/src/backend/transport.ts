@@ -1,9 +1,10 @@
 // The one place the UI talks to its shell. Everything else goes through `backend`.
 // Two transports: Tauri IPC in the desktop app (the default), and `POST` JSON over HTTP in
 // a browser (./http.ts), which an entry point chooses with `selectHttpTransport()` before it
-// renders (the county console does).
+// renders: the county console always, the desk when a browser loaded it from `fengqiao serve`.
 import { invoke } from "@tauri-apps/api/core";
-import { httpInvoke } from "./http";
+import { COUNTY, httpInvoke, serveFrom } from "./http";
+import type { Served } from "./http";
 
 export type Invoke = <T>(command: string, args?: Record<string, unknown>) => Promise<T>;
 
@@ -12,8 +13,10 @@ export const transport: { invoke: Invoke; kind: "ipc" | "http" } = {
   kind: "ipc",
 };
 
-/** From now on, calls go over HTTP to the server that served the page. */
-export function selectHttpTransport() {
+/** From now on, calls go over HTTP to the server that served the page (`served`: the
+ * county's, unless told). */
+export function selectHttpTransport(served: Served = COUNTY) {
+  serveFrom(served);
   transport.invoke = httpInvoke;
   transport.kind = "http";
 }

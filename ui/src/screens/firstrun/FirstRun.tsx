@@ -7,6 +7,7 @@ import { blankToNull } from "../../components/formErrors";
 import { useSave } from "../../components/useSave";
 import { CreateAdminCard } from "../login/CreateAdmin";
 import { RestoreCard } from "../backup/RestoreCard";
+import { DesktopOnly } from "../../components/FileActions";
 import { Field } from "../../components/Field";
 
 /** How many households the demo post has: enough to feel real, quick to generate. */
@@ -97,7 +98,11 @@ export function FirstRun({
           {
             key: "restore",
             label: "从备份恢复（换了电脑、重装系统时）",
-            children: <RestoreCard bare onRestored={() => onDone()} />,
+            children: (
+              <DesktopOnly what="从备份恢复" cli="fengqiao restore 备份文件">
+                <RestoreCard bare onRestored={() => onDone()} />
+              </DesktopOnly>
+            ),
           },
         ]}
         data-testid="restore-section"

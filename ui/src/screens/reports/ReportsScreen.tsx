@@ -7,7 +7,7 @@ import { LedgerKindLabel, RosterHeaders } from "../../backend/types";
 import { dialogs } from "../../backend/dialogs";
 import { MonthFigures } from "../../components/MonthFigures";
 import { MonthField, thisMonth } from "../../components/DateField";
-import { LedgerExportButton, useWriteFile } from "../../components/FileActions";
+import { DesktopOnly, LedgerExportButton, useWriteFile } from "../../components/FileActions";
 import { useLoad } from "../../components/useLoad";
 
 /** 月度统计: the month's figures, a chart by category, and export to PDF or Excel. */
@@ -208,7 +208,15 @@ export function ReportsScreen() {
       items={[
         { key: "stats", label: "月度统计", children: <StatsPanel /> },
         { key: "ledgers", label: "台账导出", children: <LedgersPanel /> },
-        { key: "import", label: "花名册导入", children: <ImportPanel /> },
+        {
+          key: "import",
+          label: "花名册导入",
+          children: (
+            <DesktopOnly what="导入户籍花名册" cli="fengqiao import-xlsx 花名册.xlsx">
+              <ImportPanel />
+            </DesktopOnly>
+          ),
+        },
       ]}
     />
   );

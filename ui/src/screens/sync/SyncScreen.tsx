@@ -5,6 +5,7 @@ import { backend, toBackendError } from "../../backend";
 import type { AssignmentReceived } from "../../backend";
 import { beijingNow, beijingTime } from "../../components/time";
 import { dialogs } from "../../backend/dialogs";
+import { DesktopOnly } from "../../components/FileActions";
 import { describeTransfer, syncTransfer } from "../../backend/sync";
 import type { SyncConflict, SyncStatus, TransferReport } from "../../backend/sync";
 
@@ -140,6 +141,7 @@ export function SyncScreen({ isAdmin }: { isAdmin: boolean }) {
               网络同步
             </Button>
           </Form>
+          <DesktopOnly what="导出、导入U盘同步包" cli="fengqiao bundle export --out 同步包.fqsync；fengqiao bundle import 同步包.fqsync">
           <Space>
             <Button
               disabled={busy}
@@ -158,6 +160,7 @@ export function SyncScreen({ isAdmin }: { isAdmin: boolean }) {
               从U盘导入
             </Button>
           </Space>
+          </DesktopOnly>
         </Space>
       </Card>
       {isAdmin && (
@@ -186,6 +189,7 @@ export function SyncScreen({ isAdmin }: { isAdmin: boolean }) {
           <Typography.Paragraph>
             不能联网时：先生成登记申请文件交县局，县局办理后带回登记回执文件，在此导入即完成登记。
           </Typography.Paragraph>
+          <DesktopOnly what="用文件登记到县局" cli="fengqiao enroll request --out 申请文件；fengqiao enroll accept 回执文件">
           <Space>
             <Button
               disabled={busy}
@@ -204,6 +208,7 @@ export function SyncScreen({ isAdmin }: { isAdmin: boolean }) {
               导入登记回执
             </Button>
           </Space>
+          </DesktopOnly>
         </Card>
       )}
       {assignments && assignments.length > 0 && (
