@@ -138,6 +138,14 @@ step "cargo clippy (app)" cargo clippy -p fengqiao-desk --all-targets --locked -
 # fonts; the script checks that no file in it holds the path of this checkout or of the
 # target directory.
 step "package (.deb of the debug build)" ./scripts/package.sh --debug
+# The desk in a browser (`fengqiao serve`, for systems without WebKitGTK 4.1) in Debian's
+# chromium: the fengqiao `cargo test` built, serving the desk UI the package step has just
+# built (ui/dist), on a fresh database; playwright-core from the HQ browser tests above.
+serve_in_browser() {
+  built fengqiao
+  (cd hq/browser && npm run --silent test:serve)
+}
+step "fengqiao serve (the desk in chromium)" serve_in_browser
 # The end-to-end tests run what an officer installs: the package, installed here, with the
 # source tree's assets/ out of reach. tauri-driver (cargo install, once) and WebKitWebDriver
 # drive the installed app under Xvfb through a day's work on a fresh database, printing every
