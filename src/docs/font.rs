@@ -121,6 +121,10 @@ pub const PACKAGE: &str = "fengqiao-desk";
 /// (`bundle.resources` in `src-tauri/tauri.conf.json`).
 pub const RESOURCE_SUBDIR: &str = "fonts";
 
+/// The browser version's directory under `/usr/share`: its fonts in `fonts/`, the desk UI
+/// `fengqiao serve` serves in `ui/`.
+pub const SHARE_DIR: &str = "fengqiao";
+
 static TOLD_DIR: RwLock<Option<PathBuf>> = RwLock::new(None);
 
 /// Tells the core where the program's package keeps the font files: the desktop shell
@@ -143,7 +147,9 @@ pub fn set_dir(dir: impl Into<PathBuf>) {
 ///    (and where Tauri's build copies them next to a build's binary);
 /// 4. `../lib/fengqiao-desk/fonts` from the executable, where the `.deb` puts them: the
 ///    command-line tool `/usr/bin/fengqiao` finds the desktop app's fonts in
-///    `/usr/lib/fengqiao-desk/fonts`.
+///    `/usr/lib/fengqiao-desk/fonts`;
+/// 5. `../share/fengqiao/fonts` from the executable, where the browser version's package
+///    (`fengqiao-web`, `scripts/package-web.sh`) puts them beside the desk UI it serves.
 ///
 /// No directory of the build machine is compiled in: a program that finds no fonts says
 /// where it looked.
@@ -163,6 +169,7 @@ pub fn search_dirs() -> Vec<PathBuf> {
         dirs.push(dir.join(RESOURCE_SUBDIR));
         if let Some(prefix) = dir.parent() {
             dirs.push(prefix.join("lib").join(PACKAGE).join(RESOURCE_SUBDIR));
+            dirs.push(prefix.join("share").join(SHARE_DIR).join(RESOURCE_SUBDIR));
         }
     }
     // The unit tests of the core, which no package ships.
