@@ -138,14 +138,6 @@ step "cargo clippy (app)" cargo clippy -p fengqiao-desk --all-targets --locked -
 # fonts; the script checks that no file in it holds the path of this checkout or of the
 # target directory.
 step "package (.deb of the debug build)" ./scripts/package.sh --debug
-# The desk in a browser (`fengqiao serve`, for systems without WebKitGTK 4.1) in Debian's
-# chromium: the fengqiao `cargo test` built, serving the desk UI the package step has just
-# built (ui/dist), on a fresh database; playwright-core from the HQ browser tests above.
-serve_in_browser() {
-  built fengqiao
-  (cd hq/browser && npm run --silent test:serve)
-}
-step "fengqiao serve (the desk in chromium)" serve_in_browser
 # The end-to-end tests run what an officer installs: the package, installed here, with the
 # source tree's assets/ out of reach. tauri-driver (cargo install, once) and WebKitWebDriver
 # drive the installed app under Xvfb through a day's work on a fresh database, printing every
@@ -157,4 +149,20 @@ step "install the package" install_package
 trap 'dpkg -r fengqiao-desk >/dev/null 2>&1 || true' EXIT
 step "end-to-end tests (installed app under Xvfb)" ./scripts/e2e.sh --installed
 step "remove the package" dpkg -r fengqiao-desk
+trap - EXIT
+
+# The browser version (`fengqiao serve`, for systems without WebKitGTK 4.1): its package
+# fengqiao-web, of the tool `cargo test` built and the desk UI the package step above built
+# (ui/dist), installed once fengqiao-desk is gone (both ship /usr/bin/fengqiao), then the desk
+# walked in Debian's chromium from the installed /usr/bin/fengqiao on a fresh database, as
+# its menu entry starts it (playwright-core from the HQ browser tests).
+step "package (fengqiao-web of the debug build)" ./scripts/package-web.sh --debug
+install_web_package() {
+  apt-get install -y -qq --reinstall "$(realpath "$bin_dir"/bundle/deb/fengqiao-web_*.deb)"
+}
+step "install fengqiao-web" install_web_package
+trap 'dpkg -r fengqiao-web >/dev/null 2>&1 || true' EXIT
+step "fengqiao serve in chromium (installed fengqiao-web)" \
+  bash -c "cd hq/browser && FENGQIAO_SERVE_INSTALLED=/usr/bin/fengqiao npm run --silent test:serve"
+step "remove fengqiao-web" dpkg -r fengqiao-web
 trap - EXIT

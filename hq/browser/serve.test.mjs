@@ -14,6 +14,9 @@
 // The binary from $FENGQIAO_BIN_DIR, else $CARGO_TARGET_DIR/debug, else target/debug; the
 // built desk UI from $DESK_UI_DIR, else ui/dist (`cd ui && npm run build`); the documents'
 // fonts from the source tree; the browser from $CHROMIUM, else /usr/bin/chromium.
+// With $FENGQIAO_SERVE_INSTALLED naming an installed `fengqiao` (the fengqiao-web package's
+// /usr/bin/fengqiao), that one runs as the menu entry starts it: no UI directory or font
+// directory given, it must find both where its package put them.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,10 +29,13 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, FENGQIAO, FONTS, need, stop } from './hq.mjs';
 
+const INSTALLED = process.env.FENGQIAO_SERVE_INSTALLED;
+const BIN = INSTALLED ?? FENGQIAO;
 const DESK_UI = process.env.DESK_UI_DIR
   ?? join(resolve(fileURLToPath(new URL('.', import.meta.url)), '../..'), 'ui', 'dist');
-need('fengqiao', 'chromium');
-if (!existsSync(join(DESK_UI, 'index.html'))) throw new Error(`desk UI not found at ${DESK_UI} (cd ui && npm run build)`);
+need('chromium');
+if (!existsSync(BIN)) throw new Error(`fengqiao not found at ${BIN}`);
+if (!INSTALLED && !existsSync(join(DESK_UI, 'index.html'))) throw new Error(`desk UI not found at ${DESK_UI} (cd ui && npm run build)`);
 
 const dir = mkdtempSync(join(tmpdir(), 'fq-serve-'));
 const DB = join(dir, 'post.db');
@@ -41,25 +47,30 @@ let base; // http://127.0.0.1:PORT
 let browser;
 let context;
 let page;
+let startup; // what the server said as it started
 
 /** `fengqiao serve --no-browser` on the test's database; resolves once it printed its link. */
 async function start() {
-  const proc = spawn(FENGQIAO, ['--db', DB, 'serve', '--no-browser', '--ui-dir', DESK_UI], {
+  const env = { ...process.env };
+  delete env.FENGQIAO_FONT_DIR;
+  delete env.FENGQIAO_UI_DIR;
+  const proc = spawn(BIN, ['--db', DB, 'serve', '--no-browser', ...(INSTALLED ? [] : ['--ui-dir', DESK_UI])], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, FENGQIAO_FONT_DIR: FONTS },
+    env: INSTALLED ? env : { ...env, FENGQIAO_FONT_DIR: FONTS },
   });
-  const link = await new Promise((ok, fail) => {
+  const { link, said } = await new Promise((ok, fail) => {
     let seen = '';
     proc.stdout.setEncoding('utf8');
     proc.stdout.on('data', (chunk) => {
       seen += chunk;
       const m = seen.match(/http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/);
-      if (m && seen.includes('按 Ctrl+C')) ok(m[0]);
+      if (m && seen.includes('按 Ctrl+C')) ok({ link: m[0], said: seen });
     });
     proc.on('exit', (code) => fail(new Error(`fengqiao serve exited ${code}: ${seen}`)));
   });
   server = proc;
   url = link;
+  startup = said;
   base = new URL(link).origin;
 }
 
@@ -108,6 +119,12 @@ test('listens on loopback only, on the port of its link', () => {
       .map(([, local]) => local.split(':')[0]));
   // 127.0.0.1, as the kernel writes it (little-endian hex).
   assert.deepEqual(listening, ['0100007F']);
+});
+
+test('finds its UI and the documents\' fonts where it was told, or where its package put them', () => {
+  const share = INSTALLED ? resolve(INSTALLED, '../../share/fengqiao') : null;
+  assert.ok(startup.includes(`网页文件：${share ? join(share, 'ui') : DESK_UI}`), startup);
+  assert.ok(startup.includes(`文书字体：${share ? join(share, 'fonts') : FONTS}`), startup);
 });
 
 test('refuses a request without the token, a wrong token, and the api without the cookie', async () => {

@@ -147,7 +147,7 @@ fn ui_dir(told: Option<PathBuf>) -> Result<PathBuf, Error> {
     {
         dirs.push(dir.join("ui"));
         if let Some(prefix) = dir.parent() {
-            dirs.push(prefix.join("share").join("fengqiao").join("ui"));
+            dirs.push(prefix.join("share").join(fengqiao::docs::font::SHARE_DIR).join("ui"));
         }
     }
     dirs.iter().find(|d| d.join(PAGE).is_file()).cloned().ok_or_else(|| {
@@ -192,6 +192,7 @@ pub fn run(path: &Path, ui: Option<PathBuf>, browser: bool, say: impl Fn(String)
 
     say(format!("枫桥警务台账（浏览器版）已启动，只供本机访问：{}", launch.url()));
     say(format!("数据库：{}", path.display()));
+    say(format!("网页文件：{}", dir.display()));
     match fengqiao::docs::font::found_dir() {
         Ok(d) => say(format!("文书字体：{}", d.display())),
         Err(e) => say(format!("打印（PDF）暂不可用：{e}")),
