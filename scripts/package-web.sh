@@ -21,14 +21,9 @@ cd "$(dirname "$0")/.."
 
 profile=release
 if [ "${1:-}" = "--debug" ]; then profile=debug; fi
-target_dir=$(realpath -m "${CARGO_TARGET_DIR:-target}")
-out=$target_dir/$profile
-cli=$out/fengqiao
-if [ "$profile" = release ]; then
-  cargo build --release --locked --bin fengqiao
-elif [ ! -x "$cli" ]; then
-  cargo build --locked --bin fengqiao
-fi
+# shellcheck source=scripts/package-common.sh
+. scripts/package-common.sh
+build_cli
 if [ "$profile" = release ] || [ ! -f ui/dist/index.html ]; then
   npm --prefix ui run build
 fi
@@ -99,12 +94,6 @@ for f in usr/bin/fengqiao usr/share/fengqiao/ui/index.html usr/share/fengqiao/fo
     exit 1
   fi
 done
-for built_in in "$PWD" "$target_dir"; do
-  if leaks=$(grep -rlF -- "$built_in" "$stage"); then
-    echo "软件包中的文件含有构建机器上的路径 $built_in：" >&2
-    sed "s|^$stage||" <<<"$leaks" >&2
-    exit 1
-  fi
-done
+check_no_build_paths "$stage"
 echo "$deb: $(du -k "$deb" | cut -f1) KB, ${installed} KB installed; Depends: $depends; no path of $PWD or $target_dir in it"
 echo "$deb"

@@ -24,15 +24,9 @@ if [ "${1:-}" = "--debug" ]; then
   profile=debug
   flags=(--debug)
 fi
-target_dir=$(realpath -m "${CARGO_TARGET_DIR:-target}")
-out=$target_dir/$profile
-
-cli=$out/fengqiao
-if [ "$profile" = release ]; then
-  cargo build --release --locked --bin fengqiao
-elif [ ! -x "$cli" ]; then
-  cargo build --locked --bin fengqiao
-fi
+# shellcheck source=scripts/package-common.sh
+. scripts/package-common.sh
+build_cli
 stage=$out/package-stage
 mkdir -p "$stage"
 cp "$cli" "$stage/fengqiao"
@@ -58,12 +52,6 @@ done
 unpacked=$(mktemp -d)
 trap 'rm -rf "$unpacked"' EXIT
 dpkg-deb -x "$deb" "$unpacked"
-for built_in in "$PWD" "$target_dir"; do
-  if leaks=$(grep -rlF -- "$built_in" "$unpacked"); then
-    echo "软件包中的文件含有构建机器上的路径 $built_in：" >&2
-    sed "s|^$unpacked||" <<<"$leaks" >&2
-    exit 1
-  fi
-done
+check_no_build_paths "$unpacked"
 echo "$deb: $(du -k "$deb" | cut -f1) KB, $(du -sk "$unpacked" | cut -f1) KB installed; no path of $PWD or $target_dir in it"
 echo "$deb"
