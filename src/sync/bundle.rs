@@ -11,7 +11,7 @@
 //! signature (64 bytes)              SM2 (with SM3) by the sender over everything above
 //! ```
 //!
-//! [`open`] refuses, with a typed [`BundleError`] and a Chinese message, anything that is
+//! [`open()`] refuses, with a typed [`BundleError`] and a Chinese message, anything that is
 //! not exactly what a known sender made for this node; the caller applies nothing then.
 //! The suite id leaves room for another suite later; this build knows only one.
 
@@ -238,7 +238,7 @@ fn aad(from: Uuid, to: Uuid, counter: i64) -> Vec<u8> {
 /// The sender a bundle's readable header names, read from the first bytes of the file
 /// (the magic line and the header; no lengths or signatures are checked). For a server
 /// that must tell two uploads from one post apart before it reads either whole; it proves
-/// nothing about who sent the bytes, which only [`open`] does.
+/// nothing about who sent the bytes, which only [`open()`] does.
 pub fn sender(prefix: &[u8]) -> Option<Uuid> {
     let rest = prefix.strip_prefix(MAGIC)?;
     let nl = rest.iter().take(12).position(|b| *b == b'\n')?;
