@@ -5,10 +5,7 @@
 // are hidden (`DesktopOnly`).
 import { open, save } from "@tauri-apps/plugin-dialog";
 import { openPath } from "@tauri-apps/plugin-opener";
-import { transport } from "./transport";
-
-/** Whether the page runs in a browser, served by `fengqiao serve`, rather than in the app. */
-export const inBrowser = () => transport.kind === "http";
+import { inBrowser } from "./transport";
 
 export type FileKind = "pdf" | "xlsx" | "fqsync" | "fqreq" | "fqreply" | "backup";
 

@@ -20,3 +20,7 @@ export function selectHttpTransport(served: Served = COUNTY) {
   transport.invoke = httpInvoke;
   transport.kind = "http";
 }
+
+/** Whether the page runs in a browser, served by `fengqiao serve` (or the county's server),
+ * rather than in the desktop app. */
+export const inBrowser = () => transport.kind === "http";

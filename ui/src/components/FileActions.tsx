@@ -6,7 +6,8 @@ import { ExportOutlined, PrinterOutlined } from "@ant-design/icons";
 import { backend, toBackendError } from "../backend";
 import type { LedgerKind, Written } from "../backend";
 import { LedgerKindLabel } from "../backend/types";
-import { dialogs, inBrowser, openInViewer } from "../backend/dialogs";
+import { dialogs, openInViewer } from "../backend/dialogs";
+import { inBrowser } from "../backend/transport";
 import type { FileKind } from "../backend/dialogs";
 
 /**
