@@ -8,6 +8,7 @@
 //! ([`permission`]). The api runs no SQL: it reads through the store's queries.
 
 mod bounds;
+mod calendar;
 mod care;
 pub mod county;
 mod day_plan;
@@ -36,6 +37,7 @@ use crate::error::{Error, Result};
 use crate::model::time::Clock;
 use crate::store::{Store, files};
 
+pub use calendar::{CalendarNotice, CalendarSave, CalendarYearRequest};
 pub use care::{CareEndRequest, CareNeedStepRequest, CarePlanUpdate, CareVisitRequest};
 pub use day_plan::DayPlanPdfRequest;
 pub use dispute::{AgreementCheck, DisputeRef, DueRequest, ReferRequest, WithdrawRequest};
@@ -156,6 +158,7 @@ pub(crate) use method;
 fn registry() -> Vec<Method> {
     let mut all = people::methods();
     all.extend(county::methods());
+    all.extend(calendar::methods());
     all.extend(care::methods());
     all.extend(day_plan::methods());
     all.extend(dispute::methods());

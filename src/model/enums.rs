@@ -471,6 +471,15 @@ str_enum!(
     }
 );
 
+str_enum!(
+    /// What the working-day calendar says of a date that is not an ordinary Monday to
+    /// Friday or weekend ([`crate::model::calendar`]).
+    DayKind, "日期类别" {
+        Holiday = "holiday" / "放假",
+        Workday = "workday" / "上班",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

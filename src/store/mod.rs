@@ -9,6 +9,7 @@
 pub mod access;
 pub mod audit;
 pub mod backup;
+pub mod calendar;
 pub mod care;
 pub mod county;
 pub mod day_plan;

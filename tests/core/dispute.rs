@@ -342,6 +342,54 @@ fn the_first_session_deadline_counts_working_days_across_the_national_day_holida
 }
 
 #[test]
+fn the_case_shows_its_session_deadline_over_the_spring_festival_and_flags_a_year_without_a_calendar() {
+    let mut post = Post::new();
+    let (vid, officer, _, _) = setup(&mut post);
+    // Thursday 12 February 2026 + 3 working days: the 13th, Saturday the 14th (worked), then
+    // the holiday to the 23rd: the 24th.
+    let d = security_dispute(&mut post, &vid, "2026-02-12", offender_and_victim());
+    let due = post.call("dispute.get", json!({"id": d}))["session_due"].clone();
+    assert_eq!(due["due_on"], "2026-02-24", "{due}");
+    assert_eq!(due["text"], "第一次治安调解应在受理（2026-02-12）后3个工作日内进行，最迟2026-02-24");
+    assert_eq!(due["calendar_notice"], Value::Null);
+    // The second: 13 February + 7 counts Saturdays 14 and 28 February.
+    post.call("mediation.add", joint(&d, &officer, "2026-02-13", "continued"));
+    let due = post.call("dispute.get", json!({"id": d}))["session_due"].clone();
+    assert_eq!((due["nth"].clone(), due["due_on"].clone()), (json!(2), json!("2026-03-02")), "{due}");
+    post.call("mediation.add", joint(&d, &officer, "2026-03-02", "failed"));
+    assert_eq!(post.call("dispute.get", json!({"id": d}))["session_due"], Value::Null);
+
+    // On 30 December a case counts into 2027, whose calendar is not entered: still Monday
+    // to Friday, but flagged, on the case and on 首页.
+    assert_eq!(post.call("calendar.notice", json!({}))["notice"], Value::Null);
+    post.clock.set(chrono::NaiveDate::from_ymd_opt(2026, 12, 30).unwrap().and_hms_opt(1, 0, 0).unwrap().and_utc());
+    let late = security_dispute(&mut post, &vid, "2026-12-30", offender_and_victim());
+    let due = post.call("dispute.get", json!({"id": late}))["session_due"].clone();
+    assert_eq!(due["due_on"], "2027-01-04");
+    assert_eq!(due["calendar_notice"], "2027 年节假日安排尚未录入，期限按周一至周五计算");
+    assert_eq!(post.call("calendar.notice", json!({}))["notice"], "2027 年节假日安排尚未录入，期限按周一至周五计算");
+    // A post working alone enters the year itself; the deadline moves past New Year's Day.
+    let year = post.call("calendar.year", json!({"year": 2027}));
+    assert_eq!((year["entered"].clone(), year["editable"].clone()), (json!(false), json!(true)));
+    post.call(
+        "calendar.save",
+        json!({"year": 2027, "days": [
+        {"day": "2027-01-01", "kind": "holiday", "name": "元旦"}]}),
+    );
+    assert_eq!(post.call("dispute.get", json!({"id": late}))["session_due"]["due_on"], "2027-01-05");
+    assert_eq!(post.call("calendar.notice", json!({}))["notice"], Value::Null);
+    // Entering the year again replaces it: the day left out is deleted.
+    let e = post.refused("calendar.save", json!({"year": 2027, "days": [
+        {"day": "2027-01-01", "kind": "holiday", "name": "元旦"}, {"day": "2027-01-01", "kind": "workday", "name": "元旦"}]}));
+    assert!(e["message"].as_str().unwrap().contains("2027-01-01 录入了两次"), "{e}");
+    post.call("calendar.save", json!({"year": 2027, "text": "春节：2月6日至14日放假。2月20日上班。"}));
+    let year = post.call("calendar.year", json!({"year": 2027}));
+    assert_eq!(year["days"].as_array().unwrap().len(), 10);
+    assert_eq!(year["years"], json!([2025, 2026, 2027]));
+    assert_eq!(post.call("dispute.get", json!({"id": late}))["session_due"]["due_on"], "2027-01-04");
+}
+
+#[test]
 fn a_third_security_session_is_refused() {
     let mut post = Post::new();
     let (vid, officer, _, _) = setup(&mut post);

@@ -12,7 +12,7 @@
 //! - the 督办 list equals the posts' own overdue lists;
 //! - a party to disputes at two posts raises both at HQ only (预警), the viewer getting
 //!   counts alone; 疑似重复人员 of two posts decided either way; the county's warning rules
-//!   reaching a post by sync.
+//!   reaching a post by sync, and its working-day calendar moving a post's 治安调解 deadline.
 
 #![allow(clippy::unwrap_used)]
 
@@ -915,4 +915,64 @@ fn the_kept_judgements_are_the_fresh_ones_after_a_sync_import_and_changes_at_hq(
     c.posts[0].api.store().forget_kept();
     assert_eq!(now, kept(&mut c), "after a sync import, 首页 shows a judgement made before it");
     assert_ne!(now, was, "the county's rules should change the post's judgement");
+}
+
+#[test]
+fn a_calendar_entered_at_hq_moves_a_posts_security_deadline_after_one_sync() {
+    let mut c = County::new(&[1], 5);
+    // 30 December 2026: a 治安调解 case received today counts its 3 working days into 2027,
+    // whose calendar nobody has entered yet.
+    c.clock.set(chrono::NaiveDate::from_ymd_opt(2026, 12, 30).unwrap().and_hms_opt(1, 0, 0).unwrap().and_utc());
+    let admin = c.login("admin", ADMIN_PW);
+    c.admin = admin.clone();
+    let post = &mut c.posts[0].api;
+    let village = post.call("village.list", json!({})).unwrap()[0]["id"].clone();
+    let d = post
+        .call(
+            "dispute.create",
+            json!({"received_on": "2026-12-30", "source": "call", "kind": "damages", "track": "security",
+                "title": "张伟殴打陈芳案", "village_id": village, "offence": "assault",
+                "occurred_at": "2026-12-29 20:30", "place": "文化礼堂门口", "cause": "停车纠纷",
+                "course": "双方争吵后张伟推搡陈芳", "circumstances": "情节轻微", "result": "陈芳手臂软组织挫伤",
+                "parties": [
+                    {"role": "offender", "name": "张伟", "ethnicity": "汉族", "id_number": "330326198805060012"},
+                    {"role": "victim", "name": "陈芳", "ethnicity": "汉族", "id_number": "330326199002030025"}]}),
+        )
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let due = post.call("dispute.get", json!({"id": d})).unwrap()["session_due"].clone();
+    assert_eq!(due["due_on"], "2027-01-04", "{due}");
+    assert_eq!(due["calendar_notice"], "2027 年节假日安排尚未录入，期限按周一至周五计算");
+    assert_eq!(post.call("calendar.notice", json!({})).unwrap()["years"], json!([2027]));
+    // The post is enrolled: the county keeps its calendar.
+    let e = post.call("calendar.save", json!({"year": 2027, "text": "元旦：1月1日至3日放假"})).unwrap_err();
+    assert!(e.to_string().contains("工作日历由县局统一录入"), "{e}");
+    assert_eq!(post.call("calendar.year", json!({"year": 2027})).unwrap()["editable"], false);
+
+    // Only the county admin enters it, from the notice's words; a bad line changes nothing.
+    let sup = c.user("zhaodu", "supervisor", None);
+    assert_eq!(c.call(&sup, "hq.calendar", json!({"year": 2026}))["days"].as_array().unwrap().len(), 39);
+    let notice = "一、元旦：1月1日（周五）至3日（周日）放假，共3天。";
+    assert_eq!(c.refused(&sup, "hq.calendar_save", json!({"year": 2027, "text": notice}))["code"], "forbidden");
+    let e = c.refused(&admin, "hq.calendar_save", json!({"year": 2027, "text": "元旦：1月1日至3日放假。1月4日上班。"}));
+    assert!(e["message"].as_str().unwrap().contains("2027-01-04 是星期一"), "{e}");
+    assert_eq!(c.call(&admin, "hq.calendar", json!({"year": 2027}))["entered"], false);
+    let saved = c.call(&admin, "hq.calendar_save", json!({"year": 2027, "text": notice}));
+    assert_eq!((saved["entered"].clone(), saved["days"].as_array().unwrap().len()), (json!(true), 3));
+    let audited = audit_entries(&mut c, "admin", "update");
+    assert!(audited.iter().any(|a| a.to_string().contains("calendar")), "{audited:?}");
+
+    // Before the sync the post still counts Monday to Friday; after it, 1 January is off.
+    let post = &mut c.posts[0].api;
+    assert_eq!(post.call("dispute.get", json!({"id": d})).unwrap()["session_due"]["due_on"], "2027-01-04");
+    c.sync(0);
+    let post = &mut c.posts[0].api;
+    let due = post.call("dispute.get", json!({"id": d})).unwrap()["session_due"].clone();
+    assert_eq!(due["due_on"], "2027-01-05", "{due}");
+    assert_eq!(due["calendar_notice"], Value::Null);
+    assert_eq!(post.call("calendar.notice", json!({})).unwrap()["notice"], Value::Null);
+    let year = post.call("calendar.year", json!({"year": 2027})).unwrap();
+    assert_eq!(year["days"][0], json!({"day": "2027-01-01", "kind": "holiday", "name": "元旦"}));
 }

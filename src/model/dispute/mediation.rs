@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::PartyFacts;
 use crate::error::{Error, Result};
-use crate::model::calendar::WorkCalendar;
+use crate::model::calendar::{Deadline, WorkCalendar};
 use crate::model::people::opt_date;
 use crate::model::validate::{required, text};
 use crate::model::{Exclusion, MediationLevel, MediationOutcome, PartyKind, PartyRole, Role, Track};
@@ -116,8 +116,44 @@ pub fn check_parties(parties: &[PartyFacts], on: NaiveDate) -> Result<()> {
     Ok(())
 }
 
+/// When the next 治安调解 session is due: the first within 3 working days of intake (or of
+/// the assessment report, when it came later), the second within 7 of the first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionDue {
+    /// Which session: 1 or 2.
+    pub nth: u8,
+    /// The day counted from.
+    pub from: NaiveDate,
+    /// What that day is: 受理, 鉴定意见送达 or 第一次调解.
+    pub from_what: &'static str,
+    /// The last day, with the years counted through without a calendar.
+    pub deadline: Deadline,
+}
+
+/// The next session's deadline, `None` once two were held.
+pub fn next_session_due(
+    earlier: &[NaiveDate],
+    received_on: NaiveDate,
+    assessment_on: Option<NaiveDate>,
+    cal: &WorkCalendar,
+) -> Option<SessionDue> {
+    match earlier {
+        [] => {
+            let (from, from_what) = match assessment_on {
+                Some(a) if a > received_on => (a, "鉴定意见送达"),
+                _ => (received_on, "受理"),
+            };
+            Some(SessionDue { nth: 1, from, from_what, deadline: cal.deadline(from, 3) })
+        }
+        [first] => {
+            Some(SessionDue { nth: 2, from: *first, from_what: "第一次调解", deadline: cal.deadline(*first, 7) })
+        }
+        _ => None,
+    }
+}
+
 /// At most two sessions: the first within 3 working days of intake (or of the assessment
-/// report), the second within 7 working days of the first.
+/// report), the second within 7 working days of the first ([`next_session_due`]).
 pub fn check_schedule(
     earlier: &[NaiveDate],
     held_on: NaiveDate,
@@ -125,31 +161,20 @@ pub fn check_schedule(
     assessment_on: Option<NaiveDate>,
     cal: &WorkCalendar,
 ) -> Result<()> {
-    match earlier {
-        [] => {
-            let (base, what) = match assessment_on {
-                Some(a) if a > received_on => (a, "鉴定意见送达"),
-                _ => (received_on, "受理"),
-            };
-            let deadline = cal.add_working_days(base, 3);
-            if held_on > deadline {
-                return Err(Error::rule(format!(
-                    "治安调解应在{what}（{base}）后3个工作日内进行，即最迟{deadline}；{held_on}已超过期限，应依法作出处理决定"
-                )));
-            }
-            Ok(())
-        }
-        [first] => {
-            let deadline = cal.add_working_days(*first, 7);
-            if held_on > deadline {
-                return Err(Error::rule(format!(
-                    "第二次治安调解应在第一次调解（{first}）后7个工作日内进行，即最迟{deadline}；{held_on}已超过期限"
-                )));
-            }
-            Ok(())
-        }
-        _ => Err(Error::rule("治安调解最多进行两次，本案已调解两次，调解不成的应依法作出处理决定")),
+    let Some(due) = next_session_due(earlier, received_on, assessment_on, cal) else {
+        return Err(Error::rule("治安调解最多进行两次，本案已调解两次，调解不成的应依法作出处理决定"));
+    };
+    let (base, what, deadline) = (due.from, due.from_what, due.deadline.on);
+    if held_on <= deadline {
+        return Ok(());
     }
+    Err(Error::rule(if due.nth == 1 {
+        format!(
+            "治安调解应在{what}（{base}）后3个工作日内进行，即最迟{deadline}；{held_on}已超过期限，应依法作出处理决定"
+        )
+    } else {
+        format!("第二次治安调解应在第一次调解（{base}）后7个工作日内进行，即最迟{deadline}；{held_on}已超过期限")
+    }))
 }
 
 /// 治安调解 is held by the police: its sessions are 联调.

@@ -26,10 +26,11 @@ pub use mediation::{Mediation, add_mediation};
 pub use party::{Party, add_party, delete_party, parties, party_input, update_party};
 
 use crate::error::{Error, MissingField, Result};
+use crate::model::calendar::WorkCalendar;
 use crate::model::day_plan::PlanPlace;
 use crate::model::dispute::{
-    AgreementInput, DisputeAction, DisputeEvent, DisputeInput, DisputeStored, Progress, ValidDispute, actions,
-    check_editable, check_exclusions, check_fixed_after_session, next, next_levels,
+    AgreementInput, DisputeAction, DisputeEvent, DisputeInput, DisputeStored, Progress, SessionDue, ValidDispute,
+    actions, check_editable, check_exclusions, check_fixed_after_session, next, next_levels, next_session_due,
 };
 use crate::model::people::{opt_date as parse_opt_date, up_to_today};
 use crate::model::time::parse_date;
@@ -43,7 +44,7 @@ use crate::store::day_plan::place_of;
 use crate::store::from_row;
 use crate::store::incident::IncidentRef;
 use crate::store::ledger::{Ledger, Show, column};
-use crate::store::place::{get_officer, village_name};
+use crate::store::place::{get_officer, village_name, work_calendar};
 use crate::store::warning::{each, id_list};
 use crate::store::write::{date, opt_date, v};
 use crate::store::{Tx, incident, json_list, list_json, page_bounds, warning};
@@ -149,6 +150,23 @@ pub struct Dispute {
     pub incidents: Vec<IncidentRef>,
     /// 风险预警: the level and its reasons (computed now, from the records as they are).
     pub risk: Risk,
+    /// 治安调解: when the next session is due, while one may still be held.
+    pub session_due: Option<SessionDueInfo>,
+}
+
+/// When the next 治安调解 session is due ([`crate::model::dispute::next_session_due`]).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SessionDueInfo {
+    /// Which session: 1 or 2.
+    pub nth: u8,
+    /// 最迟日期.
+    pub due_on: String,
+    /// In words: “第一次治安调解应在受理（2026-12-30）后3个工作日内进行，最迟2027-01-04”.
+    pub text: String,
+    /// Set when the count ran through a year whose calendar was not entered: “2027
+    /// 年节假日安排尚未录入，期限按周一至周五计算”.
+    pub calendar_notice: Option<String>,
 }
 
 /// One row of the disputes list.
@@ -363,6 +381,7 @@ impl Dispute {
             agreement_draft: None,
             incidents: vec![],
             risk: Risk::default(),
+            session_due: None,
         }))
     }
 }
@@ -402,7 +421,52 @@ pub fn get(conn: &Connection, id: &str, today: NaiveDate) -> Result<Dispute> {
     d.next_actions =
         actions(d.status, progress).into_iter().map(|action| ActionInfo { action, label: action.label() }).collect();
     d.risk = warning::risk_of(conn, id, today)?;
+    if d.track == Track::Security && d.next_actions.iter().any(|a| a.action == DisputeAction::Mediate) {
+        d.session_due = session_due(conn, id, &work_calendar(conn)?)?;
+    }
     Ok(d)
+}
+
+/// When the next 治安调解 session of dispute `id` is due, counted on `cal`; `None` once
+/// two were held.
+pub fn session_due(conn: &Connection, id: &str, cal: &WorkCalendar) -> Result<Option<SessionDueInfo>> {
+    Ok(next_due(conn, id, cal)?.map(|due| {
+        let what = if due.nth == 1 { "第一次治安调解" } else { "第二次治安调解" };
+        let days = if due.nth == 1 { 3 } else { 7 };
+        SessionDueInfo {
+            nth: due.nth,
+            due_on: due.deadline.on.to_string(),
+            text: format!("{what}应在{}（{}）后{days}个工作日内进行，最迟{}", due.from_what, due.from, due.deadline.on),
+            calendar_notice: due.deadline.notice(),
+        }
+    }))
+}
+
+fn next_due(conn: &Connection, id: &str, cal: &WorkCalendar) -> Result<Option<SessionDue>> {
+    let st = state(conn, id)?;
+    let held: Vec<NaiveDate> = mediation::mediations(conn, id)?.iter().filter_map(|m| parse_date(&m.held_on)).collect();
+    Ok(next_session_due(&held, st.received_on, st.assessment_on, cal))
+}
+
+/// The years without a calendar that the open 治安调解 disputes' next deadlines run into.
+pub fn session_due_unentered(conn: &Connection) -> Result<Vec<i32>> {
+    let cal = work_calendar(conn)?;
+    let ids = conn
+        .prepare_cached(
+            "SELECT id FROM dispute WHERE deleted_at IS NULL AND track = 'security'
+               AND status IN ('registered', 'mediating')",
+        )?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut years = Vec::new();
+    for id in ids {
+        if let Some(due) = next_due(conn, &id, &cal)? {
+            years.extend(due.deadline.unentered);
+        }
+    }
+    years.sort_unstable();
+    years.dedup();
+    Ok(years)
 }
 
 /// Where a visit about a dispute (`d`) goes: the home of its first party who is a registered
