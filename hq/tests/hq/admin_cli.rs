@@ -8,6 +8,8 @@
 //!   HQ's file while another process has it open; the same bundle twice is answered with a
 //!   fresh reply, an older one is turned away with what to do.
 //! - `alarms`: a post's audit chain cut back shows as an alarm until marked seen.
+//! - `calendar`: a year entered from the notice's lines reaches the post with its next
+//!   bundle; a wrong line is refused in Chinese and changes nothing.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -207,4 +209,33 @@ fn an_audit_chain_cut_back_shows_as_an_alarm_until_marked_seen() {
     }
     assert!(hq_ok(&data, &["alarms"]).contains("没有未处理的审计告警"));
     assert!(hq_ok(&data, &["alarms", "--all"]).contains("（已处理）"));
+}
+
+/// `calendar`: the county admin enters a year from the notice's lines in a text file; a
+/// wrong file is refused in Chinese with nothing changed; the post receives the year with
+/// its next bundle, shows it and may not change it.
+#[test]
+fn the_county_enters_a_years_calendar_from_the_notice_and_the_post_receives_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("hq");
+    hq_ok(&data, &["init", "--name", "县公安局"]);
+    let mut a = post(dir.path(), &data, "山门警务室", "330326101201");
+    let shown = hq_ok(&data, &["calendar", "2027"]);
+    assert!(shown.contains("2027 年节假日安排尚未录入，期限按周一至周五计算"), "{shown}");
+    let file = dir.path().join("2027.txt");
+    std::fs::write(&file, "# 国务院办公厅通知\n一、元旦：1月1日（周五）至3日（周日）放假，共3天。\n二、春节：2月6日（周六）至14日（周日）放假调休，共9天。2月5日（周五）上班。\n").unwrap();
+    let e = hq_refused(&data, &["calendar", "2027", "--file", file.to_str().unwrap()]);
+    assert!(e.contains("2027-02-05 是星期五，本来就上班"), "{e}");
+    assert!(hq_ok(&data, &["calendar", "2027"]).contains("尚未录入"));
+    std::fs::write(&file, "# 国务院办公厅通知\n一、元旦：1月1日（周五）至3日（周日）放假，共3天。\n二、春节：2月6日（周六）至14日（周日）放假调休，共9天。2月20日（周六）上班。\n").unwrap();
+    let said = hq_ok(&data, &["calendar", "2027", "--file", file.to_str().unwrap()]);
+    assert!(said.contains("已录入 2027 年工作日历（13 天）"), "{said}");
+    assert!(said.contains("2027-02-20  星期六  上班  春节"), "{said}");
+    assert!(!call(&mut a, "calendar.year", json!({"year": 2027}))["entered"].as_bool().unwrap());
+    by_stick(dir.path(), &data, &mut a);
+    let year = call(&mut a, "calendar.year", json!({"year": 2027}));
+    assert_eq!((year["entered"].clone(), year["editable"].clone()), (json!(true), json!(false)));
+    assert_eq!(year["days"].as_array().unwrap().len(), 13);
+    let e = a.call("calendar.save", json!({"year": 2027, "text": "元旦：1月1日放假"})).unwrap_err();
+    assert!(e.to_string().contains("由县局统一录入"), "{e}");
 }
