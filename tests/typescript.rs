@@ -15,13 +15,14 @@ use fengqiao::api::{
     BundleSent, ConflictListRequest, ConflictRestoreRequest, EnrollAcceptFile, EnrollRequestFile, EnrollRequestWritten,
     Enrolled, NetworkSync, SyncExportRequest, SyncImportRequest, SyncNetworkRequest,
 };
+use fengqiao::api::{CalendarNotice, CalendarSave, CalendarYearRequest, WarningRequest, WordsRequest};
 use fengqiao::api::{
     Created, DbInfo, GroupInput, GroupRename, IdNumberCheck, IdNumberInfo, IdRequest, MethodInfo, NoParams,
     SearchRequest,
 };
-use fengqiao::api::{WarningRequest, WordsRequest};
 use fengqiao::demo::DemoSummary;
 use fengqiao::error::ErrorReply;
+use fengqiao::model::calendar::CalendarDay;
 use fengqiao::model::dispute::{
     AgreementInput, DisputeInput, FollowUpInput, FulfilmentInput, MediationInput, PartyInput,
 };
@@ -29,6 +30,7 @@ use fengqiao::model::errand::{ErrandInput, ServiceItemInput};
 use fengqiao::model::incident::IncidentInput;
 use fengqiao::model::people::{HouseholdInput, OfficerInput, PersonInput, PostInput, VillageInput, VisitInput};
 use fengqiao::model::*;
+use fengqiao::store::calendar::YearCalendar;
 use fengqiao::store::dispute::{Dispute, DisputeFilter, DisputePage, DisputeSort, FollowUpDue, OverdueFulfilment};
 use fengqiao::store::errand::{Board, Catalogue, Errand, ErrandFilter, ErrandPage};
 use fengqiao::store::household::{Household, HouseholdFilter, HouseholdPage};
@@ -311,6 +313,7 @@ fn typescript_bindings() {
     );
     // Early warning.
     export!(WarningRequest, WarningList, WarningSettings, WordsRequest, RepeatIncidents, DisputeSort);
+    export!(CalendarDay, CalendarNotice, CalendarSave, CalendarYearRequest, YearCalendar);
     // Early warning at HQ, and 疑似重复人员.
     export!(
         CountyWarningFilter,

@@ -5,6 +5,9 @@ import { transport } from "./transport";
 import { BackendError, toBackendError } from "./errors";
 import type { MethodName } from "./types/methods";
 import type {
+  CalendarNotice,
+  CalendarSave,
+  YearCalendar,
   AgreementCheck,
   AgreementInput,
   Dispute,
@@ -266,6 +269,14 @@ export const backend = {
     settings: () => call<WarningSettings>("warning.settings"),
     /** The post's own threat words; `null` goes back to the county's. */
     saveWords: (words: string[] | null) => call<WarningSettings>("warning.words_save", words === null ? {} : { words }),
+  },
+  // 工作日历: the 放假 and 调休上班 days 治安调解 deadlines count by.
+  calendar: {
+    year: (year?: number) => call<YearCalendar>("calendar.year", { year }),
+    /** Sets a year (a post not enrolled with HQ; the core refuses otherwise). */
+    save: (p: CalendarSave) => call<YearCalendar>("calendar.save", p),
+    /** 首页's warning when a deadline runs into a year without a calendar. */
+    notice: () => call<CalendarNotice>("calendar.notice"),
   },
   prevention: {
     month: (month: string) => call<PreventionMonth>("prevention.month", { month }),

@@ -15,6 +15,7 @@ import type { MissingField } from "./MissingField";
 import type { Party } from "./Party";
 import type { Risk } from "./Risk";
 import type { SecurityOffence } from "./SecurityOffence";
+import type { SessionDueInfo } from "./SessionDueInfo";
 import type { Track } from "./Track";
 
 /**
@@ -187,4 +188,8 @@ incidents: Array<IncidentRef>,
 /**
  * 风险预警: the level and its reasons (computed now, from the records as they are).
  */
-risk: Risk, };
+risk: Risk, 
+/**
+ * 治安调解: when the next session is due, while one may still be held.
+ */
+session_due: SessionDueInfo | null, };

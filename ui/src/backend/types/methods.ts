@@ -9,6 +9,9 @@ export const METHODS = [
   "audit.list", // 查看审计日志（管理员）
   "audit.verify", // 校验审计日志是否被篡改（管理员）
   "backup.create", // 备份数据库到指定文件夹（加密）
+  "calendar.notice", // 工作日历：期限涉及的年份尚未录入节假日安排时的提示
+  "calendar.save", // 工作日历：录入某年的放假和调休上班日（已在县局登记的警务室由县局统一录入）
+  "calendar.year", // 工作日历：某年的放假和调休上班日
   "care.create", // 制定结对帮扶计划
   "care.defaults", // 各类帮扶对象的走访周期
   "care.defaults_set", // 设定某类帮扶对象的走访周期（天）
@@ -73,6 +76,8 @@ export const METHODS = [
   "hq.assignments", // 县局：指派列表
   "hq.audit", // 县局：县局的审计日志（县局管理员）
   "hq.audit_verify", // 县局：校验县局审计日志（县局管理员）
+  "hq.calendar", // 县局：工作日历（某年的放假和调休上班日）
+  "hq.calendar_save", // 县局：录入某年的放假和调休上班日（随同步下发各警务室）
   "hq.duplicate_decide", // 县局：处理疑似重复人员（同一人则指派给一个警务室；不是同一人则不再提示）
   "hq.duplicates", // 县局：疑似重复人员（两个警务室的同一公民身份号码，或同名同出生日期；记入审计）
   "hq.enroll_code", // 县局：发放一次性登记码（辖区村、所属派出所；县局管理员）
@@ -180,6 +185,9 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "audit.list": "查看审计日志（管理员）",
   "audit.verify": "校验审计日志是否被篡改（管理员）",
   "backup.create": "备份数据库到指定文件夹（加密）",
+  "calendar.notice": "工作日历：期限涉及的年份尚未录入节假日安排时的提示",
+  "calendar.save": "工作日历：录入某年的放假和调休上班日（已在县局登记的警务室由县局统一录入）",
+  "calendar.year": "工作日历：某年的放假和调休上班日",
   "care.create": "制定结对帮扶计划",
   "care.defaults": "各类帮扶对象的走访周期",
   "care.defaults_set": "设定某类帮扶对象的走访周期（天）",
@@ -244,6 +252,8 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "hq.assignments": "县局：指派列表",
   "hq.audit": "县局：县局的审计日志（县局管理员）",
   "hq.audit_verify": "县局：校验县局审计日志（县局管理员）",
+  "hq.calendar": "县局：工作日历（某年的放假和调休上班日）",
+  "hq.calendar_save": "县局：录入某年的放假和调休上班日（随同步下发各警务室）",
   "hq.duplicate_decide": "县局：处理疑似重复人员（同一人则指派给一个警务室；不是同一人则不再提示）",
   "hq.duplicates": "县局：疑似重复人员（两个警务室的同一公民身份号码，或同名同出生日期；记入审计）",
   "hq.enroll_code": "县局：发放一次性登记码（辖区村、所属派出所；县局管理员）",

@@ -120,6 +120,16 @@ export function DisputeCase() {
         </Descriptions>
       </Card>
       <DisputeRisk dispute={dispute} />
+      {dispute.session_due && (
+        <Alert
+          type={dispute.session_due.calendar_notice ? "warning" : "info"}
+          showIcon
+          style={{ marginBottom: 16 }}
+          message={dispute.session_due.text}
+          description={dispute.session_due.calendar_notice}
+          data-testid="session-due"
+        />
+      )}
       <Card
         size="small"
         title={`当事人（${dispute.parties.length}）`}

@@ -12,6 +12,7 @@ import { usePost } from "../../components/PostContext";
 import { beijingNow } from "../../components/time";
 import { WarningCard } from "./WarningCard";
 import { DayPlanCard } from "./DayPlanCard";
+import { CalendarWarning } from "./CalendarWarning";
 
 type MonthCount = { month: string; incidents: number; disputes: number };
 
@@ -139,6 +140,7 @@ export function HomeScreen({ onSearch }: { onSearch: () => void }) {
         </Row>
       </Card>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
+      <CalendarWarning />
       <div style={{ marginBottom: 16 }}>
         <WarningCard />
       </div>

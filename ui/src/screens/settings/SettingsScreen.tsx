@@ -11,6 +11,7 @@ import { useSave } from "../../components/useSave";
 import { Field } from "../../components/Field";
 import { villageOptions } from "../../components/refs";
 import { WarningWords } from "./WarningWords";
+import { WorkCalendar } from "./WorkCalendar";
 import { CareDefaults } from "./CareDefaults";
 
 const ROLE_OPTIONS = options(RoleLabel);
@@ -302,6 +303,7 @@ export function SettingsScreen() {
           { key: "villages", label: "村（社区）", children: <Villages /> },
           { key: "officers", label: "民警辅警", children: <Officers /> },
           { key: "warning", label: "风险预警", children: <WarningWords /> },
+          { key: "calendar", label: "工作日历", children: <WorkCalendar /> },
           { key: "care", label: "结对帮扶", children: <CareDefaults /> },
           { key: "about", label: "数据位置与关于", children: <About /> },
         ]}
