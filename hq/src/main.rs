@@ -155,16 +155,7 @@ enum Command {
     },
     /// 工作日历：查看某年（默认今年）；或录入某年的放假和调休上班日（县局管理员），随同步下发各警务室。
     /// 录入时照抄国务院办公厅通知，每个节日一行，如“春节：2月6日（周六）至14日（周日）放假调休，共9天。2月20日（周六）上班。”
-    Calendar {
-        /// 年份
-        year: Option<i32>,
-        /// 录入：通知原文所在的文本文件（UTF-8，每个节日一行，# 开头的行是注释；- 为标准输入）；该年原有的日期被替换
-        #[arg(long, requires = "year")]
-        file: Option<PathBuf>,
-        /// 录入：通知原文的一行（可多次给出），代替 --file
-        #[arg(long = "line", requires = "year", conflicts_with = "file")]
-        lines: Vec<String>,
-    },
+    Calendar(fengqiao::api::CalendarArgs),
     /// 导入警务室的同步包（U 盘），写出给它的回复包
     Bundle {
         #[command(subcommand)]
@@ -488,10 +479,10 @@ fn run(cli: Cli) -> Result<(), Error> {
                 ));
             }
         }
-        Command::Calendar { year, file, lines } => {
+        Command::Calendar(args) => {
             let mut api = open(&data, user.as_deref(), otp.as_deref())?;
-            let text = fengqiao::store::calendar::notice_text(file.as_deref(), &lines)?;
-            let shown = match (text, year) {
+            let year = args.year;
+            let shown = match (args.text()?, year) {
                 (Some(text), Some(year)) => {
                     let req = fengqiao::api::CalendarSave { year, days: None, text: Some(text) };
                     let saved = api.guarded("hq.calendar_save", |api| api.calendar_save(req))?;

@@ -56,6 +56,27 @@ pub struct CalendarNotice {
 #[serde(deny_unknown_fields)]
 pub struct NoCalendarParams {}
 
+/// The arguments of `fengqiao calendar` and `fengqiao-hq calendar`: a year to show, or to
+/// set from the notice's lines.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CalendarArgs {
+    /// 年份（默认今年）
+    pub year: Option<i32>,
+    /// 录入：通知原文所在的文本文件（UTF-8，每个节日一行，# 开头的行是注释；- 为标准输入）；该年原有的日期被替换
+    #[arg(long, requires = "year")]
+    pub file: Option<std::path::PathBuf>,
+    /// 录入：通知原文的一行（可多次给出），代替 --file
+    #[arg(long = "line", requires = "year", conflicts_with = "file")]
+    pub lines: Vec<String>,
+}
+
+impl CalendarArgs {
+    /// The notice's lines given, from the file or one by one; `None`: show the year.
+    pub fn text(&self) -> Result<Option<String>> {
+        calendar::notice_text(self.file.as_deref(), &self.lines)
+    }
+}
+
 impl Api {
     /// `calendar.year`: the year as held here.
     pub fn calendar_year(&mut self, req: CalendarYearRequest) -> Result<YearCalendar> {

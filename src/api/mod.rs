@@ -37,7 +37,7 @@ use crate::error::{Error, Result};
 use crate::model::time::Clock;
 use crate::store::{Store, files};
 
-pub use calendar::{CalendarNotice, CalendarSave, CalendarYearRequest};
+pub use calendar::{CalendarArgs, CalendarNotice, CalendarSave, CalendarYearRequest};
 pub use care::{CareEndRequest, CareNeedStepRequest, CarePlanUpdate, CareVisitRequest};
 pub use day_plan::DayPlanPdfRequest;
 pub use dispute::{AgreementCheck, DisputeRef, DueRequest, ReferRequest, WithdrawRequest};

@@ -19,7 +19,7 @@ use fengqiao::docs::stats::MonthStats;
 use fengqiao::model::Sex;
 use fengqiao::model::time::SystemClock;
 use fengqiao::store::Store;
-use fengqiao::store::calendar::{YearCalendar, notice_text};
+use fengqiao::store::calendar::YearCalendar;
 use fengqiao::store::lock::DbLock;
 use fengqiao::sync::ImportReport;
 use serde_json::{Value, json};
@@ -136,16 +136,7 @@ enum Command {
     },
     /// 工作日历：查看某年（默认今年）；未在县局登记的警务室可录入某年的放假和调休上班日（管理员），
     /// 照抄国务院办公厅通知，每个节日一行，如“春节：2月6日（周六）至14日（周日）放假调休，共9天。2月20日（周六）上班。”
-    Calendar {
-        /// 年份
-        year: Option<i32>,
-        /// 录入：通知原文所在的文本文件（UTF-8，# 开头的行是注释；- 为标准输入）；该年原有的日期被替换
-        #[arg(long, requires = "year")]
-        file: Option<PathBuf>,
-        /// 录入：通知原文的一行（可多次给出），代替 --file
-        #[arg(long = "line", requires = "year", conflicts_with = "file")]
-        lines: Vec<String>,
-    },
+    Calendar(fengqiao::api::CalendarArgs),
     /// 同步冲突：列出、恢复被覆盖的值
     Conflicts {
         #[command(subcommand)]
@@ -513,11 +504,11 @@ fn run(cli: Cli) -> Result<(), Error> {
             out!("已发送 {} 字节", done.sent.bytes);
             print_report(cli.json, &done.received);
         }
-        Command::Calendar { year, file, lines } => {
+        Command::Calendar(args) => {
             let mut api = open(cli.db, cli.user.as_deref())?;
-            let shown: YearCalendar = match notice_text(file.as_deref(), &lines)? {
-                Some(text) => call(&mut api, "calendar.save", json!({ "year": year, "text": text }))?,
-                None => call(&mut api, "calendar.year", json!({ "year": year }))?,
+            let shown: YearCalendar = match args.text()? {
+                Some(text) => call(&mut api, "calendar.save", json!({ "year": args.year, "text": text }))?,
+                None => call(&mut api, "calendar.year", json!({ "year": args.year }))?,
             };
             if cli.json {
                 print_json(&serde_json::to_value(&shown).unwrap_or_default());

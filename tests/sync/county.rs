@@ -489,6 +489,8 @@ fn a_viewer_never_receives_a_name_phone_address_or_id_number() {
         "hq.posts",
         "hq.stations",
         "hq.warning_counts",
+        // The working-day calendar: public holidays, no resident.
+        "hq.calendar",
     ]
     .into();
     assert_eq!(allowed, want);
