@@ -150,6 +150,28 @@ test('the county admin logs in with a password and enrols a phone; a wrong passw
   assert.ok(admin.replies.every((r) => !/"token"/.test(r.body)), 'no reply carries the session token');
 });
 
+test("the county admin enters 2027's calendar from the notice's lines; a wrong line is refused and changes nothing", async () => {
+  const { page } = admin;
+  await page.getByRole('menuitem', { name: '工作日历' }).click();
+  const cal = page.getByTestId('hq-calendar');
+  await cal.getByTestId('work-calendar-year').fill('2027');
+  await cal.getByTestId('work-calendar-notice').waitFor();
+  assert.equal(await cal.getByTestId('work-calendar-notice').innerText(), '2027 年节假日安排尚未录入，期限按周一至周五计算');
+  const text = cal.getByTestId('work-calendar-text');
+  await text.fill('一、元旦：1月1日（周五）至3日（周日）放假，共3天。1月4日（周一）上班。');
+  await cal.getByTestId('work-calendar-save').click();
+  await cal.getByTestId('work-calendar-error').waitFor();
+  assert.match(await cal.getByTestId('work-calendar-error').innerText(), /2027-01-04 是星期一，本来就上班/);
+  await text.fill('一、元旦：1月1日（周五）至3日（周日）放假，共3天。');
+  await cal.getByTestId('work-calendar-save').click();
+  await cal.getByText('2027-01-03').waitFor();
+  assert.equal(await cal.getByTestId('work-calendar-notice').count(), 0);
+  assert.equal(await cal.locator('tbody tr').count(), 3);
+  // What the page showed is what HQ holds.
+  const held = await direct(page, 'hq.calendar', { year: 2027 });
+  assert.deepEqual(held.body.days.map((d) => d.day), ['2027-01-01', '2027-01-02', '2027-01-03']);
+});
+
 test('the admin sets up two stations and enrolls two posts with one-time codes', async () => {
   const { page } = admin;
   await page.getByRole('menuitem', { name: '警务室' }).click();

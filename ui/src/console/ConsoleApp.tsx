@@ -3,6 +3,7 @@ import { Alert, Button, Layout, Menu, Result, Space, Spin, Tag, Typography } fro
 import {
   AlertOutlined,
   BarChartOutlined,
+  CalendarOutlined,
   ClusterOutlined,
   DashboardOutlined,
   FireOutlined,
@@ -38,6 +39,7 @@ const PostsScreen = lazy(() => import("./screens/Posts").then((m) => ({ default:
 const UsersScreen = lazy(() => import("./screens/Users").then((m) => ({ default: m.UsersScreen })));
 const WarningsScreen = lazy(() => import("./screens/Warnings").then((m) => ({ default: m.WarningsScreen })));
 const DuplicatesScreen = lazy(() => import("./screens/Duplicates").then((m) => ({ default: m.DuplicatesScreen })));
+const CalendarScreen = lazy(() => import("./screens/Calendar").then((m) => ({ default: m.CalendarScreen })));
 const WarningRulesScreen = lazy(() => import("./screens/WarningRules").then((m) => ({ default: m.WarningRulesScreen })));
 const RecordScreen = lazy(() => import("./screens/Record").then((m) => ({ default: m.RecordScreen })));
 
@@ -58,6 +60,7 @@ const SCREENS: { key: string; icon: React.ReactNode; label: string; roles: Count
   { key: "/posts", icon: <ClusterOutlined />, label: "警务室", roles: ["county_admin", "supervisor", "station_leader", "viewer"] },
   { key: "/users", icon: <UserOutlined />, label: "用户", roles: ["county_admin"] },
   { key: "/warning-rules", icon: <SettingOutlined />, label: "预警规则", roles: ["county_admin"] },
+  { key: "/calendar", icon: <CalendarOutlined />, label: "工作日历", roles: ["county_admin", "supervisor", "station_leader", "viewer"] },
 ];
 
 export function ConsoleApp() {
@@ -167,6 +170,7 @@ export function ConsoleApp() {
                 <Route path="/overdue" element={<OverdueScreen />} />
                 <Route path="/duplicates" element={<DuplicatesScreen />} />
                 <Route path="/warning-rules" element={<WarningRulesScreen />} />
+                <Route path="/calendar" element={<CalendarScreen />} />
                 <Route path="/assignments" element={<AssignmentsScreen />} />
                 <Route path="/alarms" element={<AlarmsScreen />} />
                 <Route path="/refusals" element={<RefusalsScreen />} />

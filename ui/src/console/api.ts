@@ -4,6 +4,8 @@ import { call, toBackendError } from "../backend";
 import { download } from "../backend/http";
 import { transport } from "../backend/transport";
 import type {
+  CalendarSave,
+  YearCalendar,
   AlarmSeen,
   AlarmsRequest,
   AssignRequest,
@@ -85,6 +87,8 @@ export const hq = {
   warnings: (f: CountyWarningFilter) => call<CountyWarningPage>("hq.warnings", f),
   warningCounts: (f: CountyWarningFilter) => call<CountyWarningCounts>("hq.warning_counts", f),
   warningRules: () => call<CountyWarningRules>("hq.warning_rules"),
+  calendar: (year: number) => call<YearCalendar>("hq.calendar", { year }),
+  calendarSave: (p: CalendarSave) => call<YearCalendar>("hq.calendar_save", p),
   warningRulesSave: (p: WarningRulesSave) => call<CountyWarningRules>("hq.warning_rules_save", p),
   duplicates: (p: DuplicatesRequest) => call<Paged<DuplicatePair>>("hq.duplicates", p),
   duplicateDecide: (p: DuplicateDecide) => call<DuplicateDecided>("hq.duplicate_decide", p),

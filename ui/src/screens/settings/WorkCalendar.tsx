@@ -1,17 +1,28 @@
 import { useEffect, useState } from "react";
 import { Alert, Button, InputNumber, Space, Table, Tag, Typography, Input } from "antd";
 import { backend, toBackendError } from "../../backend";
-import type { YearCalendar } from "../../backend";
+import type { CalendarSave, YearCalendar } from "../../backend";
 import { beijingNow } from "../../components/time";
 
 const WEEKDAYS = ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"];
 const weekday = (day: string) => WEEKDAYS[new Date(`${day}T00:00:00Z`).getUTCDay()];
 
-/** 设置 → 工作日历: a year's 放假 and 调休上班 days, which 治安调解 deadlines count by. An
- * enrolled post receives the county's calendar and only reads it; a post working alone
- * (not enrolled) enters a year from the State Council's notice, pasted a holiday a line.
- * The core decides both (and refuses any user but the station admin). */
-export function WorkCalendar() {
+/** Where a year is read and saved: the post's own methods, or HQ's (`hq.calendar`). */
+export type CalendarCalls = {
+  load: (year: number) => Promise<YearCalendar>;
+  save: (p: CalendarSave) => Promise<YearCalendar>;
+  /** Whether to offer the form when the core says the year is editable here (a county
+   * login other than the admin only reads). */
+  mayEdit: boolean;
+};
+
+const POST_CALLS: CalendarCalls = { load: (y) => backend.calendar.year(y), save: (p) => backend.calendar.save(p), mayEdit: true };
+
+/** 设置 → 工作日历 (and the county console's 工作日历): a year's 放假 and 调休上班 days, which
+ * 治安调解 deadlines count by. An enrolled post receives the county's calendar and only
+ * reads it; HQ's county admin, or a post working alone (not enrolled), enters a year from
+ * the State Council's notice, pasted a holiday a line. The core decides who may. */
+export function WorkCalendar({ calls = POST_CALLS }: { calls?: CalendarCalls }) {
   const [year, setYear] = useState(beijingNow().year());
   const [cal, setCal] = useState<YearCalendar | null>(null);
   const [text, setText] = useState("");
@@ -19,12 +30,12 @@ export function WorkCalendar() {
   const [saving, setSaving] = useState(false);
   useEffect(() => {
     setError(null);
-    backend.calendar.year(year).then(setCal, (e) => setError(toBackendError(e).message));
-  }, [year]);
+    calls.load(year).then(setCal, (e) => setError(toBackendError(e).message));
+  }, [year, calls]);
   const save = async () => {
     setSaving(true);
     try {
-      setCal(await backend.calendar.save({ year, text, days: null }));
+      setCal(await calls.save({ year, text, days: null }));
       setText("");
       setError(null);
     } catch (e) {
@@ -61,7 +72,7 @@ export function WorkCalendar() {
           本警务室已在县局登记：工作日历由县局统一录入，随同步下发。
         </Typography.Paragraph>
       )}
-      {cal?.editable && (
+      {cal?.editable && calls.mayEdit && (
         <>
           <Typography.Paragraph type="secondary">
             照抄国务院办公厅关于 {year} 年部分节假日安排的通知，每个节日一行，例如“春节：2月6日（周六）至14日（周日）放假调休，共9天。2月20日（周六）上班。”保存后替换该年原有的日期。
