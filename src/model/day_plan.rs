@@ -238,7 +238,7 @@ pub struct DisputeAtRisk {
 /// Everything the day's plan is built from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DayFacts {
-    /// Plans in force.
+    /// Plans in force whose visit is due (the store may give more; the rule is [`care_item`]'s).
     pub care: Vec<CareDue>,
     /// Follow-ups due on or before today.
     pub follow_ups: Vec<FollowUpOpen>,

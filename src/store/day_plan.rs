@@ -25,7 +25,7 @@ pub(crate) fn place_of(r: &Row<'_>) -> rusqlite::Result<PlanPlace> {
 pub fn gather(store: &Store, today: NaiveDate) -> Result<DayFacts> {
     let conn = store.conn();
     Ok(DayFacts {
-        care: care::due_facts(conn)?,
+        care: care::due_facts(conn, today)?,
         follow_ups: dispute::follow_up::open_until(conn, today)?,
         fulfilments: dispute::agreement::unfulfilled_until(conn, horizon(today))?,
         errands: errand::open_until(conn, today)?,
