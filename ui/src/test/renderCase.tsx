@@ -3,11 +3,11 @@ import { App } from "antd";
 import { MemoryRouter, Route, Routes } from "react-router-dom";
 import { DisputeCase } from "../screens/disputes/DisputeCase";
 
-/** Renders the case page of dispute `d1` as the app routes to it (for the page's tests). */
-export const renderCase = () =>
+/** Renders the case page of dispute `id` (`d1` unless given) as the app routes to it (for the page's tests). */
+export const renderCase = (id = "d1") =>
   render(
     <App>
-      <MemoryRouter initialEntries={["/disputes/d1"]}>
+      <MemoryRouter initialEntries={[`/disputes/${id}`]}>
         <Routes>
           <Route path="/disputes/:id" element={<DisputeCase />} />
         </Routes>

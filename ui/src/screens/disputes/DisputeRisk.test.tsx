@@ -1,21 +1,13 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { render, screen, within } from "@testing-library/react";
+import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { MemoryRouter, Route, Routes } from "react-router-dom";
 import { fakeCore } from "../../test/fakeCore";
-import { DisputeCase } from "./DisputeCase";
+import { renderCase as renderCaseOf } from "../../test/renderCase";
 import fixture from "../../test/fixtures/dispute.json";
 
 afterEach(() => vi.restoreAllMocks());
 
-const renderCase = () =>
-  render(
-    <MemoryRouter initialEntries={[`/disputes/${fixture.id}`]}>
-      <Routes>
-        <Route path="/disputes/:id" element={<DisputeCase />} />
-      </Routes>
-    </MemoryRouter>,
-  );
+const renderCase = () => renderCaseOf(fixture.id);
 
 describe("a dispute's page", () => {
   it("shows the core's level and every reason, linking the records behind them", async () => {

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { act, render, screen } from "@testing-library/react";
-import { MemoryRouter, Route, Routes } from "react-router-dom";
 import { fakeCore } from "../../test/fakeCore";
 import { CalendarWarning } from "./CalendarWarning";
-import { DisputeCase } from "../disputes/DisputeCase";
+import { renderCase } from "../../test/renderCase";
 import fixture from "../../test/fixtures/dispute.json";
 
 afterEach(() => vi.restoreAllMocks());
@@ -27,13 +26,7 @@ describe("a year without a calendar", () => {
   it("is flagged on the dispute beside its 治安调解 deadline", async () => {
     const due = { nth: 1, due_on: "2027-01-04", text: "第一次治安调解应在受理（2026-12-30）后3个工作日内进行，最迟2027-01-04", calendar_notice: NOTICE };
     fakeCore({ "dispute.get": { ...fixture, track: "security", session_due: due }, "officer.list": [] });
-    render(
-      <MemoryRouter initialEntries={[`/disputes/${fixture.id}`]}>
-        <Routes>
-          <Route path="/disputes/:id" element={<DisputeCase />} />
-        </Routes>
-      </MemoryRouter>,
-    );
+    renderCase(fixture.id);
     const shown = await screen.findByTestId("session-due");
     expect(shown).toHaveTextContent("最迟2027-01-04");
     expect(shown).toHaveTextContent(NOTICE);
