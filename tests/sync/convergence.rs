@@ -272,8 +272,13 @@ fn run(ops: Vec<Op>) {
     }
 }
 
+/// Schedules per run: 16 (CI), or `PROPTEST_CASES` for long runs (scripts/soak.sh).
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(16)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
     fn all_nodes_converge_and_no_concurrent_overwrite_is_lost(ops in proptest::collection::vec(op(), 1..60)) {

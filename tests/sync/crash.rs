@@ -1,6 +1,7 @@
 //! Atomicity under SIGKILL: a child `fengqiao bundle import` of a large bundle is killed at
 //! random moments; each time the database opens, passes `integrity_check`, and holds either
-//! nothing of the bundle or all of it.
+//! nothing of the bundle or all of it. `FENGQIAO_KILLS` and `FENGQIAO_KILL_SEED` ask for more
+//! kills at other moments (scripts/soak.sh); CI kills six times with the seed 99.
 
 #![allow(clippy::unwrap_used)]
 
@@ -72,9 +73,11 @@ fn an_import_killed_at_random_moments_leaves_the_database_before_or_after() {
     assert_eq!(check, "ok");
     assert!(after > before + 20_000, "the bundle should be large: {before} -> {after}");
 
-    let mut state = 99u64;
-    let (mut saw_before, mut saw_after) = (0, 0);
-    for _ in 0..6 {
+    let kills: u64 = env_or("FENGQIAO_KILLS", 6);
+    let seed: u64 = env_or("FENGQIAO_KILL_SEED", 99);
+    let mut state = seed;
+    let (mut saw_before, mut saw_after, mut landed) = (0, 0, 0);
+    for _ in 0..kills {
         for ext in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{ext}", trial.display()));
         }
@@ -82,11 +85,17 @@ fn an_import_killed_at_random_moments_leaves_the_database_before_or_after() {
         let at = Duration::from_micros(splitmix64(&mut state) % (full.as_micros() as u64 * 11 / 10 + 1));
         let mut child = import(&trial, &bundle).spawn().unwrap();
         std::thread::sleep(at);
+        if child.try_wait().unwrap().is_none() {
+            landed += 1;
+        }
         let _ = child.kill(); // SIGKILL on Unix
         let _ = child.wait();
         let (check, n) = log_len(&trial);
-        assert_eq!(check, "ok", "killed after {at:?}");
-        assert!(n == before || n == after, "killed after {at:?}: {n} changes, neither {before} nor {after}");
+        assert_eq!(check, "ok", "killed after {at:?} (seed {seed})");
+        assert!(
+            n == before || n == after,
+            "killed after {at:?} (seed {seed}): {n} changes, neither {before} nor {after}"
+        );
         if n == before {
             saw_before += 1
         } else {
@@ -99,6 +108,14 @@ fn an_import_killed_at_random_moments_leaves_the_database_before_or_after() {
             assert_eq!(log_len(&trial).1, after);
         }
     }
-    assert!(saw_before > 0, "no kill landed mid-import (full import took {full:?})");
-    let _ = saw_after;
+    eprintln!(
+        "kills: {kills} sent, {landed} while the import ran ({saw_before} left it before, {saw_after} after; \
+         uncut {full:?}, seed {seed})"
+    );
+    assert!(saw_before > 0, "no kill landed mid-import (full import took {full:?}, seed {seed})");
+}
+
+/// A number from the environment, or `default`.
+fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|n| n.parse().ok()).unwrap_or(default)
 }
