@@ -1,13 +1,14 @@
 //! The desktop shell of Fengqiao Desk: a Tauri window over the core's api.
 //!
-//! Every command is a thin async wrapper: it takes the api (one SQLite connection behind a
-//! mutex), runs one core function on a blocking thread so the window never waits on SQLite,
-//! and maps the core's error to `{code, message, field?, missing?}`. No business rule lives
-//! here; the UI reaches these commands only through `ui/src/backend/`.
+//! Every command is a thin async wrapper over the core's desk (`fengqiao::desk`, shared with
+//! `fengqiao serve`): it takes the desk (one SQLite connection behind a mutex), runs one of
+//! its functions on a blocking thread so the window never waits on SQLite, and returns the
+//! core's error as `{code, message, field?, missing?}`. No business rule lives here; the UI
+//! reaches these commands only through `ui/src/backend/`.
 //!
 //! An encrypted database (its key file beside it) starts locked: the login screen's
-//! `session.login` opens it with `Api::open_as`, and from then on the core's own sessions,
-//! idle timeout and permission gate apply to every call.
+//! `session.login` opens it, and from then on the core's own sessions, idle timeout and
+//! permission gate apply to every call.
 //!
 //! One process works on the database: a second start of the app hands over to the running
 //! one, whose window comes to the front (tauri-plugin-single-instance), and the process
@@ -18,177 +19,64 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use fengqiao::api::{Api, DbInfo, LoginRequest, MethodInfo, SessionInfo};
-use fengqiao::demo::{self, DemoOptions, DemoSummary};
+use fengqiao::api::{Api, DbInfo, MethodInfo};
+use fengqiao::demo::DemoSummary;
+use fengqiao::desk::{Desk, internal, to_value};
 use fengqiao::error::ErrorReply;
-use fengqiao::model::time::SystemClock;
+use fengqiao::store::Store;
 use fengqiao::store::lock::DbLock;
-use fengqiao::store::{Store, keys};
 use serde_json::Value;
 use tauri::Manager;
 
-/// The seed of the demo data the first-run screen imports (the CLI's default too).
-const DEMO_SEED: u64 = 1;
-
-/// Where the app stands with its database.
-enum State {
-    /// Open: in setup mode, or secured with or without a live session.
-    Open(Box<Api>),
-    /// Encrypted and not yet unlocked: the first `session.login` opens it.
-    Locked(PathBuf),
-    /// Could not be opened; every command answers with this.
-    Failed(ErrorReply),
-}
-
-/// The app's database, behind one mutex (SQLite work runs off the UI thread).
-struct Desk(Arc<Mutex<State>>);
+/// The app's desk, behind one mutex (SQLite work runs off the UI thread).
+struct Shared(Arc<Mutex<Desk>>);
 
 /// The process's hold on the database, from start to exit (`None` when it could not be had).
 struct Held(Mutex<Option<DbLock>>);
 
-fn internal(message: impl Into<String>) -> ErrorReply {
-    ErrorReply { code: "internal", message: message.into(), field: None, missing: Vec::new() }
-}
-
-fn please_log_in() -> ErrorReply {
-    ErrorReply { code: "unauthenticated", message: "请先登录".into(), field: None, missing: Vec::new() }
-}
-
-/// Runs `f` on the state off the UI thread.
-async fn with_state<T: Send + 'static>(
-    desk: &Desk,
-    f: impl FnOnce(&mut State) -> Result<T, ErrorReply> + Send + 'static,
+/// Runs `f` on the desk off the UI thread.
+async fn with_desk<T: Send + 'static>(
+    shared: &Shared,
+    f: impl FnOnce(&mut Desk) -> Result<T, ErrorReply> + Send + 'static,
 ) -> Result<T, ErrorReply> {
-    let state = desk.0.clone();
+    let desk = shared.0.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let mut state = state.lock().map_err(|_| internal("数据库连接在一次失败的操作后不可用，请重启程序"))?;
-        f(&mut state)
+        let mut desk = desk.lock().map_err(|_| internal("数据库连接在一次失败的操作后不可用，请重启程序"))?;
+        f(&mut desk)
     })
     .await
     .map_err(|e| internal(format!("后台任务异常结束：{e}")))?
-}
-
-/// Runs `f` on the open api off the UI thread.
-async fn with_api<T: Send + 'static>(
-    desk: &Desk,
-    f: impl FnOnce(&mut Api) -> fengqiao::Result<T> + Send + 'static,
-) -> Result<T, ErrorReply> {
-    with_state(desk, move |state| match state {
-        State::Open(api) => f(api).map_err(|e| e.to_reply()),
-        State::Locked(_) => Err(please_log_in()),
-        State::Failed(e) => Err(e.clone()),
-    })
-    .await
-}
-
-fn to_value<T: serde::Serialize>(v: T) -> Result<Value, ErrorReply> {
-    serde_json::to_value(v).map_err(|e| internal(format!("无法转换结果：{e}")))
 }
 
 /// Runs any api method by name with JSON parameters. While the encrypted database is still
 /// locked, `session.current` says so and `session.login` unlocks it (`Api::open_as`);
 /// everything else asks for a login.
 #[tauri::command]
-async fn call(desk: tauri::State<'_, Desk>, method: String, params: Value) -> Result<Value, ErrorReply> {
-    with_state(&desk, move |state| match state {
-        State::Open(api) => api.call(&method, params).map_err(|e| e.to_reply()),
-        State::Failed(e) => Err(e.clone()),
-        State::Locked(path) => match method.as_str() {
-            "session.current" => to_value(SessionInfo::logged_out()),
-            "session.login" => {
-                let req: LoginRequest = serde_json::from_value(params).map_err(|e| ErrorReply {
-                    code: "bad_request",
-                    message: format!("登录请求有误：{e}"),
-                    field: None,
-                    missing: Vec::new(),
-                })?;
-                let clock = Api::clock_for(path).map_err(|e| e.to_reply())?;
-                let mut api = Api::open_as(path, clock, &req.login, &req.password).map_err(|e| e.to_reply())?;
-                let info = api.session_current().map_err(|e| e.to_reply())?;
-                *state = State::Open(Box::new(api));
-                to_value(info)
-            }
-            _ => Err(please_log_in()),
-        },
-    })
-    .await
+async fn call(shared: tauri::State<'_, Shared>, method: String, params: Value) -> Result<Value, ErrorReply> {
+    with_desk(&shared, move |desk| desk.call(&method, params)).await
 }
 
 /// First run: creates the station admin and encrypts the database (`Api::create_admin`),
 /// which is only possible while it is in setup mode. Returns the admin's session.
 #[tauri::command]
-async fn create_admin(desk: tauri::State<'_, Desk>, login: String, password: String) -> Result<Value, ErrorReply> {
-    with_state(&desk, move |state| {
-        let State::Open(api) = state else {
-            return Err(ErrorReply {
-                code: "rule",
-                message: "数据库已设置管理员，请登录".into(),
-                field: None,
-                missing: Vec::new(),
-            });
-        };
-        if api.is_secured() {
-            return Err(ErrorReply {
-                code: "rule",
-                message: "数据库已设置管理员；如需新增用户，请管理员在“用户”中添加".into(),
-                field: None,
-                missing: Vec::new(),
-            });
-        }
-        let path = api.store().path().to_path_buf();
-        // The plain file is encrypted in place, so its connection must be closed first.
-        *state = State::Locked(path.clone());
-        match Api::create_admin(&path, Arc::new(SystemClock), &login, &password) {
-            Ok(mut admin) => {
-                let info = admin.session_current().map_err(|e| e.to_reply())?;
-                *state = State::Open(Box::new(admin));
-                to_value(info)
-            }
-            Err(e) => {
-                // Nothing changed: reopen the plain file as it was.
-                *state = match Api::clock_for(&path).and_then(|c| Api::open(&path, c)) {
-                    Ok(api) => State::Open(Box::new(api)),
-                    Err(e) => State::Failed(e.to_reply()),
-                };
-                Err(e.to_reply())
-            }
-        }
-    })
-    .await
+async fn create_admin(shared: tauri::State<'_, Shared>, login: String, password: String) -> Result<Value, ErrorReply> {
+    with_desk(&shared, move |desk| to_value(desk.create_admin(&login, &password)?)).await
 }
 
 /// Restores a backup (its path from the open dialog) over the open database: in setup mode
-/// or for the logged-in station admin (`Api::restore_open`). On success the restored
-/// database is open and logged in; on failure the old one is reopened unchanged, or locked
-/// for a login when it cannot be.
+/// or for the logged-in station admin. On success the restored database is open and logged
+/// in; on failure the old one is reopened unchanged, or locked for a login when it cannot be.
 #[tauri::command]
 async fn restore(
-    desk: tauri::State<'_, Desk>,
+    shared: tauri::State<'_, Shared>,
     file: String,
     login: String,
     password: String,
 ) -> Result<Value, ErrorReply> {
-    with_state(&desk, move |state| {
-        let current = std::mem::replace(state, State::Failed(internal("正在恢复备份，请稍候")));
-        let api = match current {
-            State::Open(api) => api,
-            other => {
-                *state = other;
-                return Err(please_log_in());
-            }
-        };
-        let path = api.store().path().to_path_buf();
-        let (result, back) = api.restore_open(std::path::Path::new(&file), &login, &password);
-        *state = match back {
-            Some(api) => State::Open(Box::new(api)),
-            None => State::Locked(path),
-        };
-        result.map_err(|e| e.to_reply()).and_then(to_value)
-    })
-    .await
+    with_desk(&shared, move |desk| to_value(desk.restore(Path::new(&file), &login, &password)?)).await
 }
 
 /// When the process started, for the cold-start figure.
@@ -212,52 +100,39 @@ async fn methods() -> Vec<MethodInfo> {
 
 /// Fills an empty database with the demo post (admitted and audited as `demo.generate`).
 #[tauri::command]
-async fn demo(desk: tauri::State<'_, Desk>, households: usize) -> Result<DemoSummary, ErrorReply> {
-    with_api(&desk, move |api| {
-        api.guarded("demo.generate", |api| demo::generate_fresh(api, DemoOptions { households, seed: DEMO_SEED }))
-    })
-    .await
+async fn demo(shared: tauri::State<'_, Shared>, households: usize) -> Result<DemoSummary, ErrorReply> {
+    with_desk(&shared, move |desk| desk.demo(households)).await
 }
 
 /// Where the data lives, schema and software versions.
 #[tauri::command]
-async fn db_info(desk: tauri::State<'_, Desk>) -> Result<DbInfo, ErrorReply> {
-    with_api(&desk, |api| api.db_info()).await
+async fn db_info(shared: tauri::State<'_, Shared>) -> Result<DbInfo, ErrorReply> {
+    with_desk(&shared, |desk| desk.db_info()).await
 }
 
 /// Opens the database in the per-user data directory, or at `FENGQIAO_DB`: an encrypted
 /// one (its key file beside it) waits locked for a login. The lock returned is the
 /// process's hold on the database, kept until it exits; one another program holds is
 /// refused (the window says which program).
-fn open() -> (State, Option<DbLock>) {
+fn open() -> (Desk, Option<DbLock>) {
     let path = match std::env::var_os("FENGQIAO_DB") {
         Some(p) => PathBuf::from(p),
         None => match Store::default_path() {
             Ok(p) => p,
-            Err(e) => return (State::Failed(e.to_reply()), None),
+            Err(e) => return (Desk::Failed(e.to_reply()), None),
         },
     };
-    let held = match DbLock::acquire(&path) {
-        Ok(held) => held,
-        Err(e) => return (State::Failed(e.to_reply()), None),
-    };
-    if keys::path_for(&path).exists() {
-        return (State::Locked(path), Some(held));
+    match DbLock::acquire(&path) {
+        Ok(held) => (Desk::open(&path), Some(held)),
+        Err(e) => (Desk::Failed(e.to_reply()), None),
     }
-    let state = match Api::clock_for(&path).and_then(|c| Api::open(&path, c)).map_err(|e| e.to_reply()) {
-        Ok(api) => State::Open(Box::new(api)),
-        Err(e) => State::Failed(e),
-    };
-    (state, Some(held))
 }
 
 /// Closes the database as the app exits: waits for a command still running, checkpoints
-/// the WAL into the file and closes it (`Api::close`), then lets go of the database.
-fn close(desk: &Desk, held: &Held) {
-    let mut state = desk.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let State::Open(api) = std::mem::replace(&mut *state, State::Failed(internal("程序正在退出")))
-        && let Err(e) = api.close()
-    {
+/// the WAL into the file and closes it, then lets go of the database.
+fn close(shared: &Shared, held: &Held) {
+    let mut desk = shared.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Err(e) = desk.close("程序正在退出") {
         eprintln!("错误：关闭数据库时出错：{e}");
     }
     drop(held.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take());
@@ -329,11 +204,11 @@ fn main() {
         .invoke_handler(tauri::generate_handler![call, create_admin, restore, methods, demo, db_info, first_screen])
         .setup(|app| {
             // After the single-instance check, so a second start never touches the database.
-            let (state, held) = open();
-            if let State::Failed(e) = &state {
+            let (desk, held) = open();
+            if let Desk::Failed(e) = &desk {
                 eprintln!("错误：{}", e.message);
             }
-            app.manage(Desk(Arc::new(Mutex::new(state))));
+            app.manage(Shared(Arc::new(Mutex::new(desk))));
             app.manage(Held(Mutex::new(held)));
             #[cfg(unix)]
             tauri::async_runtime::spawn(exit_on_signal(app.handle().clone()));
@@ -353,9 +228,9 @@ fn main() {
     match app {
         Ok(app) => app.run(|app, event| {
             if let tauri::RunEvent::Exit = event
-                && let (Some(desk), Some(held)) = (app.try_state::<Desk>(), app.try_state::<Held>())
+                && let (Some(shared), Some(held)) = (app.try_state::<Shared>(), app.try_state::<Held>())
             {
-                close(&desk, &held);
+                close(&shared, &held);
             }
         }),
         Err(e) => {

@@ -43,3 +43,39 @@ fn demo_data_goes_only_into_a_fresh_post() {
     assert_eq!(e.code(), "rule");
     assert!(e.to_string().contains("只能导入空数据库"), "{e}");
 }
+
+/// The desk the desktop app and `fengqiao serve` hold, on a real file through its life:
+/// setup mode, the first admin encrypting it, closed at exit, locked at the next start until
+/// the right password, and never a second first admin.
+#[test]
+fn the_desk_is_set_up_closed_and_unlocked_only_by_the_right_password() {
+    use fengqiao::desk::Desk;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("post.db");
+
+    let mut desk = Desk::open(&db);
+    assert_eq!(desk.call("session.current", json!({})).unwrap()["mode"], "setup");
+    let admin = desk.create_admin("admin", "Fengqiao2026x").unwrap();
+    assert_eq!(admin.login.as_deref(), Some("admin"));
+    assert!(desk.db_info().unwrap().path.ends_with("post.db"));
+    desk.close("程序正在退出").unwrap();
+    assert_eq!(desk.call("household.list", json!({})).unwrap_err().message, "程序正在退出");
+
+    let mut desk = Desk::open(&db);
+    assert!(matches!(desk, Desk::Locked(_)), "an encrypted file starts locked");
+    assert_eq!(desk.call("session.current", json!({})).unwrap()["mode"], "logged_out");
+    assert_eq!(desk.call("household.list", json!({})).unwrap_err().code, "unauthenticated");
+    assert_eq!(desk.db_info().unwrap_err().code, "unauthenticated");
+    let wrong = desk.call("session.login", json!({"login": "admin", "password": "Wrong2026x"})).unwrap_err();
+    assert_eq!(wrong.code, "unauthenticated", "{}", wrong.message);
+    assert!(matches!(desk, Desk::Locked(_)), "a wrong password leaves it locked");
+    let bad = desk.call("session.login", json!({"user": "admin"})).unwrap_err();
+    assert!(bad.message.contains("登录请求有误"), "{}", bad.message);
+
+    let info = desk.call("session.login", json!({"login": "admin", "password": "Fengqiao2026x"})).unwrap();
+    assert_eq!(info["login"], "admin");
+    assert!(desk.call("household.list", json!({})).is_ok());
+    let again = desk.create_admin("thief", "Thief2026xx").unwrap_err();
+    assert!(again.message.starts_with("数据库已设置管理员"), "{}", again.message);
+    desk.close("程序正在退出").unwrap();
+}

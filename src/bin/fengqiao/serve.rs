@@ -15,108 +15,46 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use fengqiao::Error;
-use fengqiao::api::{Api, LoginRequest, SessionInfo};
-use fengqiao::demo::{self, DemoOptions};
-use fengqiao::model::time::SystemClock;
-use fengqiao::store::keys;
+use fengqiao::api::Api;
+use fengqiao::desk::{Desk, Reply, to_value};
+use fengqiao::error::ErrorReply;
 use fengqiao::store::lock::DbLock;
 use fengqiao_web::{Gate, Launch, Login, Refused};
 use serde_json::Value;
 
-/// The seed of the demo data the first-run screen imports (as the desktop app's).
-const DEMO_SEED: u64 = 1;
-
 /// The built UI's page.
 const PAGE: &str = "index.html";
 
-/// Where the database stands.
-enum State {
-    /// Open: in setup mode, or secured with or without a live session.
-    Open(Box<Api>),
-    /// Encrypted and not yet unlocked: the first `session.login` opens it.
-    Locked(PathBuf),
-    /// Closed as the server stops.
-    Closed,
-}
-
-/// The post's api as `fengqiao-web`'s [`Gate`], for the one browser of this launch.
+/// The post's desk as `fengqiao-web`'s [`Gate`], for the one browser of this launch.
 struct PostGate {
-    state: Mutex<State>,
+    desk: Mutex<Desk>,
     launch: Arc<Launch>,
 }
 
 /// The core's error as the page receives it.
-fn refused(e: Error) -> Refused {
-    Refused { code: e.code().into(), reply: serde_json::to_value(e.to_reply()).unwrap_or(Value::Null) }
-}
-
-fn to_value<T: serde::Serialize>(v: T) -> Result<Value, Error> {
-    serde_json::to_value(v).map_err(|e| Error::BadRequest(format!("无法转换结果：{e}")))
+fn refused(e: ErrorReply) -> Refused {
+    Refused { code: e.code.into(), reply: serde_json::to_value(e).unwrap_or(Value::Null) }
 }
 
 impl PostGate {
-    fn state(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    fn desk(&self) -> MutexGuard<'_, Desk> {
+        self.desk.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// What the desktop app's commands do, by the same names: `call`'s methods, and the
     /// first-run screen's `create_admin` and `demo`, `db_info`, `methods`.
-    fn run(&self, method: &str, params: Value) -> Result<Value, Error> {
-        let mut state = self.state();
+    fn run(&self, method: &str, params: Value) -> Reply<Value> {
+        let mut desk = self.desk();
+        let text = |k: &str| params.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
         match method {
-            "methods" => return to_value(Api::methods()),
-            "create_admin" => return create_admin(&mut state, params),
-            _ => {}
-        }
-        match &mut *state {
-            State::Open(api) => match method {
-                "db_info" => to_value(api.db_info()?),
-                "demo" => {
-                    let households = params.get("households").and_then(Value::as_u64).unwrap_or(500) as usize;
-                    to_value(api.guarded("demo.generate", |api| {
-                        demo::generate_fresh(api, DemoOptions { households, seed: DEMO_SEED })
-                    })?)
-                }
-                _ => api.call(method, params),
-            },
-            State::Locked(path) => match method {
-                "session.current" => to_value(SessionInfo::logged_out()),
-                "session.login" => {
-                    let req: LoginRequest =
-                        serde_json::from_value(params).map_err(|e| Error::BadRequest(format!("登录请求有误：{e}")))?;
-                    let clock = Api::clock_for(path)?;
-                    let mut api = Api::open_as(path, clock, &req.login, &req.password)?;
-                    let info = api.session_current()?;
-                    *state = State::Open(Box::new(api));
-                    to_value(info)
-                }
-                _ => Err(Error::unauthenticated("请先登录")),
-            },
-            State::Closed => Err(Error::rule("服务正在退出")),
-        }
-    }
-}
-
-/// First run: the station admin, and the database encrypted (setup mode only).
-fn create_admin(state: &mut State, params: Value) -> Result<Value, Error> {
-    let field = |k: &str| params.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
-    let (login, password) = (field("login"), field("password"));
-    let path = match &*state {
-        State::Open(api) if !api.is_secured() => api.store().path().to_path_buf(),
-        _ => return Err(Error::rule("数据库已设置管理员，请登录")),
-    };
-    // The plain file is encrypted in place, so its connection is closed first.
-    *state = State::Locked(path.clone());
-    match Api::create_admin(&path, Arc::new(SystemClock), &login, &password) {
-        Ok(mut admin) => {
-            let info = admin.session_current()?;
-            *state = State::Open(Box::new(admin));
-            to_value(info)
-        }
-        Err(e) => {
-            // Nothing changed: the plain file as it was.
-            *state = State::Open(Box::new(Api::open(&path, Api::clock_for(&path)?)?));
-            Err(e)
+            "methods" => to_value(Api::methods()),
+            "create_admin" => to_value(desk.create_admin(&text("login"), &text("password"))?),
+            "db_info" => to_value(desk.db_info()?),
+            "demo" => {
+                let households = params.get("households").and_then(Value::as_u64).unwrap_or(500) as usize;
+                to_value(desk.demo(households)?)
+            }
+            _ => desk.call(method, params),
         }
     }
 }
@@ -170,17 +108,13 @@ fn secret() -> Result<String, Error> {
 pub fn run(path: &Path, ui: Option<PathBuf>, browser: bool, say: impl Fn(String)) -> Result<(), Error> {
     let dir = ui_dir(ui)?;
     let _held = DbLock::acquire(path)?;
-    let state = if keys::path_for(path).exists() {
-        State::Locked(path.to_path_buf())
-    } else {
-        State::Open(Box::new(Api::open(path, Api::clock_for(path)?)?))
-    };
+    let desk = Desk::try_open(path)?;
     let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .map_err(|e| Error::rule(format!("无法在 127.0.0.1 上监听：{e}")))?;
     listener.set_nonblocking(true)?;
     let addr: SocketAddr = listener.local_addr()?;
     let launch = Arc::new(Launch::new(secret()?, secret()?, addr.to_string()));
-    let gate = Arc::new(PostGate { state: Mutex::new(state), launch: launch.clone() });
+    let gate = Arc::new(PostGate { desk: Mutex::new(desk), launch: launch.clone() });
     // Exports are written here by the core, sent, and removed at once.
     let exports = tempfile::Builder::new().prefix("fengqiao-serve-").tempdir()?;
     let options = fengqiao_web::Options { tls: false, export_dir: exports.path().to_path_buf() };
@@ -212,9 +146,7 @@ pub fn run(path: &Path, ui: Option<PathBuf>, browser: bool, say: impl Fn(String)
     })?;
     drop(rt);
     // The WAL checkpointed into the file, then the lock let go (`_held`).
-    if let State::Open(api) = std::mem::replace(&mut *gate.state(), State::Closed) {
-        api.close()?;
-    }
+    gate.desk().close("服务正在退出")?;
     say("服务已停止".into());
     Ok(())
 }
