@@ -34,7 +34,7 @@ use crate::store::backup::{self, BackupReport};
 use crate::store::keys::{self, DbKey, KeyFile};
 use crate::store::lock::DbLock;
 use crate::store::user::{self, NewUser, User};
-use crate::store::{Store, access, files};
+use crate::store::{Store, access, files, rotate};
 
 /// Who is acting.
 #[derive(Debug, Clone)]
@@ -277,6 +277,8 @@ impl Api {
     pub fn open_as(path: &Path, clock: Arc<dyn Clock>, login: &str, password: &str) -> Result<Api> {
         // Before the key file is read: another process may be rewriting it.
         let _held = DbLock::acquire(path)?;
+        // A change of key a crash interrupted is finished or undone first.
+        rotate::settle(path)?;
         let key_path = keys::path_for(path);
         let Some(mut kf) = KeyFile::load(&key_path)? else {
             return Err(Error::unauthenticated(format!(
@@ -290,6 +292,11 @@ impl Api {
         let mut api = Api::secured(store, key);
         api.flush_failed_logins(&mut kf, &key_path)?;
         api.begin_session(login, now)?;
+        if rotate::is_due(api.store.conn())? {
+            // A change of key asked for (a user disabled) and cut short by a crash. If it
+            // fails again it stays due, for the next login; the login itself goes ahead.
+            let _ = api.rotate_key("上次更换数据库密钥未完成，登录时已重新更换", &mut |_| {});
+        }
         Ok(api)
     }
 
@@ -758,9 +765,17 @@ impl Api {
         Ok(u)
     }
 
-    /// `user.disable`: the login can no longer unlock the database (its wrapped key is
-    /// removed); its row stays for the audit log. The last admin cannot be disabled.
+    /// `user.disable`: the login can no longer unlock the database (its copy of the key is
+    /// removed), and the database key itself is changed, so that what the login knew of the
+    /// old key opens nothing written from now on ([`Api::rotate_key`]); its row stays for
+    /// the audit log. The last admin cannot be disabled.
     pub fn user_disable(&mut self, req: LoginRef) -> Result<User> {
+        self.user_disable_observed(req, &mut |_| {})
+    }
+
+    /// [`Api::user_disable`], telling `after` each step of the change of key as it
+    /// completes (a test stops the process there).
+    pub fn user_disable_observed(&mut self, req: LoginRef, after: &mut dyn FnMut(rotate::Step)) -> Result<User> {
         let u = user::require(self.store.conn(), &req.login)?;
         if self.session.as_ref().is_some_and(|s| s.login == req.login) {
             return Err(Error::rule("不能停用自己的账号"));
@@ -769,8 +784,45 @@ impl Api {
             return Err(Error::rule("不能停用最后一个管理员"));
         }
         let now = self.store.clock().now();
-        self.drop_key_with(&req.login, |tx| user::disable(tx, &req.login, now))?;
+        self.drop_key_with(&req.login, |tx| {
+            user::disable(tx, &req.login, now)?;
+            rotate::mark_due(tx)
+        })?;
+        self.rotate_key(&format!("停用 {} 后更换数据库密钥", req.login), after)?;
         user::require(self.store.conn(), &req.login)
+    }
+
+    /// Changes the database key: a new one, sealed to every remaining user's public key
+    /// (no password needed), the database re-encrypted under it in a crash-safe order
+    /// ([`rotate`]). A user whose copy is still of the old form (not logged in since the
+    /// upgrade) cannot be given it and needs a new password from an admin; the audit entry
+    /// (`why`) names them.
+    fn rotate_key(&mut self, why: &str, after: &mut dyn FnMut(rotate::Step)) -> Result<()> {
+        let old = self.require_key()?;
+        let kf = KeyFile::load(&self.key_path())?.unwrap_or_default();
+        let new = DbKey::generate()?;
+        let (next, left_out) = kf.resealed(&new)?;
+        let (under_new, done) = self.store.rotate_key(&old, &new, &next, after);
+        if under_new {
+            self.key = Some(new);
+        }
+        done?;
+        let detail = match left_out.is_empty() {
+            true => why.to_owned(),
+            false => format!("{why}；以下用户需由管理员重设密码后才能登录：{}", left_out.join("、")),
+        };
+        let now = self.store.clock().now();
+        let login = self.session.as_ref().map(|s| s.login.clone());
+        self.audit(
+            now,
+            Event {
+                login: login.as_deref(),
+                action: "rekey",
+                tbl: Some("app_user"),
+                detail: Some(&detail),
+                ..Default::default()
+            },
+        )
     }
 
     /// `audit.list`: entries, newest first.

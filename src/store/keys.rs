@@ -14,6 +14,14 @@
 //! name (GCM associated data), so swapping entries in the file does not let one user's
 //! password log in as another.
 //!
+//! Since version 2 of the file a user's copy is indirect: the password wraps the user's own
+//! SM2 private key, and the database key is SM2-encrypted ("sealed") to the user's public
+//! key. So the key can be changed without anyone's password: when a user leaves, the admin's
+//! session seals a new database key to every remaining user's public key and the database is
+//! re-encrypted under it ([`crate::store::rotate`]), and what the leaver knew opens nothing
+//! written afterwards. A version 1 entry (the database key wrapped under the password
+//! directly) still opens, and is rewritten in the new form at that user's next login.
+//!
 //! Key material is zeroized when dropped ([`DbKey`], derived keys, the hex form handed to
 //! SQLCipher).
 
@@ -23,6 +31,7 @@ use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use sm2::pke::{DecryptingKey, EncryptingKey};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, Result};
@@ -30,8 +39,8 @@ use crate::model::auth::{Lockout, Policy};
 
 /// The key file's format name.
 pub const FORMAT: &str = "fengqiao-keys";
-/// The key file's format version.
-pub const VERSION: u32 = 1;
+/// The key file's format version (2: each user's copy sealed to their own SM2 key).
+pub const VERSION: u32 = 2;
 
 /// The database key: 32 random bytes, wiped from memory when dropped.
 pub struct DbKey(Zeroizing<[u8; 32]>);
@@ -122,8 +131,15 @@ pub struct WrappedKey {
     pub salt: String,
     /// AES-GCM nonce (hex, 12 bytes).
     pub nonce: String,
-    /// The wrapped key with its tag (hex, 48 bytes).
+    /// Under the password, with its tag (hex, 48 bytes): the user's SM2 private key, or in
+    /// a version 1 entry (no `public`) the database key itself.
     pub wrapped: String,
+    /// The user's SM2 public key (hex, SEC1 uncompressed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public: Option<String>,
+    /// The database key SM2-encrypted to `public` (hex).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed: Option<String>,
     /// Failed logins and lock.
     #[serde(default)]
     pub lockout: Lockout,
@@ -141,11 +157,16 @@ pub struct KeyFile {
     pub version: u32,
     /// One entry per user who can unlock the database.
     pub users: Vec<WrappedKey>,
+    /// Only in a key file set aside while the database key changes: the first 16 bytes
+    /// (SQLCipher's salt, hex) of the database file re-encrypted for it, so that a start
+    /// after a crash knows whether the file was swapped ([`crate::store::rotate`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_salt: Option<String>,
 }
 
 impl Default for KeyFile {
     fn default() -> Self {
-        KeyFile { format: FORMAT.into(), version: VERSION, users: Vec::new() }
+        KeyFile { format: FORMAT.into(), version: VERSION, users: Vec::new(), db_salt: None }
     }
 }
 
@@ -156,8 +177,31 @@ pub fn path_for(db: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
-fn aad(login: &str) -> Vec<u8> {
-    format!("{FORMAT}/{VERSION}/{login}").into_bytes()
+/// What binds an entry to its login: a version 2 entry's private key, or a version 1
+/// entry's database key.
+fn aad(version: u32, login: &str) -> Vec<u8> {
+    format!("{FORMAT}/{version}/{login}").into_bytes()
+}
+
+/// 32 random bytes that are a valid SM2 private scalar.
+pub fn sm2_scalar() -> Result<Zeroizing<[u8; 32]>> {
+    loop {
+        let mut b = Zeroizing::new([0u8; 32]);
+        random(b.as_mut())?;
+        if DecryptingKey::from_slice(b.as_ref()).is_ok() {
+            return Ok(b);
+        }
+    }
+}
+
+/// Seals the database key to a user's public key (hex SEC1).
+fn seal(public: &str, key: &DbKey) -> Result<String> {
+    let point = unhex(public).ok_or_else(|| Error::rule("密钥文件中的公钥已损坏"))?;
+    let to = EncryptingKey::from_sec1_bytes(&point).map_err(|_| Error::rule("密钥文件中的公钥已损坏"))?;
+    let sealed = to
+        .encrypt(&mut getrandom::SysRng, key.0.as_ref())
+        .map_err(|e| Error::Io(std::io::Error::other(format!("无法取得系统随机数：{e}"))))?;
+    Ok(hex(&sealed))
 }
 
 impl KeyFile {
@@ -183,9 +227,11 @@ impl KeyFile {
         Ok(Some(file))
     }
 
-    /// The key file's text.
+    /// The key file's text, in this build's format version (a version 1 file read and
+    /// saved again may still hold version 1 entries, which this version reads).
     pub fn to_json(&self) -> Result<Vec<u8>> {
-        serde_json::to_vec_pretty(self).map_err(|e| Error::BadRequest(e.to_string()))
+        let current = KeyFile { version: VERSION, ..self.clone() };
+        serde_json::to_vec_pretty(&current).map_err(|e| Error::BadRequest(e.to_string()))
     }
 
     /// Writes the key file atomically (a temporary file renamed over the old one).
@@ -194,7 +240,11 @@ impl KeyFile {
         let mut tmp = path.as_os_str().to_owned();
         tmp.push(".tmp");
         let tmp = PathBuf::from(tmp);
-        std::fs::write(&tmp, text)?;
+        {
+            let mut file = std::fs::File::create(&tmp)?;
+            std::io::Write::write_all(&mut file, &text)?;
+            file.sync_all()?;
+        }
         // Only the desk's own account needs to read it.
         #[cfg(unix)]
         {
@@ -219,8 +269,9 @@ impl KeyFile {
         self.users.iter_mut().find(|u| u.login == login)
     }
 
-    /// Wraps `key` for `login` under `password`, replacing any copy that login had (its
-    /// lockout record is cleared).
+    /// Gives `login` a copy of `key` under `password`: a new SM2 key pair for the login, its
+    /// private half wrapped under the password and the database key sealed to its public
+    /// half. Replaces any copy that login had (its lockout record is cleared).
     pub fn wrap_for(&mut self, login: &str, password: &str, key: &DbKey) -> Result<()> {
         let kdf = Kdf::default();
         let mut salt = [0u8; 16];
@@ -229,8 +280,14 @@ impl KeyFile {
         random(&mut nonce)?;
         let kek = kdf.derive(password, &salt)?;
         let cipher = Aes256Gcm::new_from_slice(kek.as_ref()).map_err(|e| Error::rule(e.to_string()))?;
+        let secret = sm2_scalar()?;
+        let public = DecryptingKey::from_slice(secret.as_ref())
+            .map_err(|_| Error::rule("无法生成密钥"))?
+            .encrypting_key()
+            .to_sec1_bytes();
+        let public = hex(&public);
         let wrapped = cipher
-            .encrypt(&Nonce::from(nonce), Payload { msg: key.0.as_ref(), aad: &aad(login) })
+            .encrypt(&Nonce::from(nonce), Payload { msg: secret.as_ref(), aad: &aad(VERSION, login) })
             .map_err(|_| Error::rule("密钥加密失败"))?;
         let entry = WrappedKey {
             login: login.to_owned(),
@@ -238,6 +295,8 @@ impl KeyFile {
             salt: hex(&salt),
             nonce: hex(&nonce),
             wrapped: hex(&wrapped),
+            sealed: Some(seal(&public, key)?),
+            public: Some(public),
             lockout: Lockout::default(),
             unaudited_failures: Vec::new(),
         };
@@ -266,11 +325,36 @@ impl KeyFile {
         let wrapped = unhex(&e.wrapped).ok_or_else(wrong)?;
         let kek = e.kdf.derive(password, &salt)?;
         let cipher = Aes256Gcm::new_from_slice(kek.as_ref()).map_err(|e| Error::rule(e.to_string()))?;
-        let mut plain =
-            cipher.decrypt(&Nonce::from(nonce), Payload { msg: &wrapped, aad: &aad(login) }).map_err(|_| wrong())?;
+        let version = if e.public.is_some() { VERSION } else { 1 };
+        let mut plain = cipher
+            .decrypt(&Nonce::from(nonce), Payload { msg: &wrapped, aad: &aad(version, login) })
+            .map_err(|_| wrong())?;
+        if e.public.is_some() {
+            // The user's private key, which opens the sealed database key.
+            let secret = DecryptingKey::from_slice(&plain);
+            plain.zeroize();
+            let sealed = e.sealed.as_deref().and_then(unhex).ok_or_else(wrong)?;
+            plain = secret.map_err(|_| wrong())?.decrypt(&sealed).map_err(|_| wrong())?;
+        }
         let key: Option<[u8; 32]> = plain.as_slice().try_into().ok();
         plain.zeroize();
         key.map(|k| DbKey(Zeroizing::new(k))).ok_or_else(wrong)
+    }
+
+    /// This file for a new database key: every user's copy sealed to their public key, no
+    /// password needed. Users whose copy is still of version 1 (not logged in since the
+    /// upgrade) cannot be given the new key and are left out, named in the second value:
+    /// an admin sets them a new password.
+    pub fn resealed(&self, key: &DbKey) -> Result<(KeyFile, Vec<String>)> {
+        let mut out = KeyFile::default();
+        let mut left_out = Vec::new();
+        for u in &self.users {
+            match &u.public {
+                Some(public) => out.users.push(WrappedKey { sealed: Some(seal(public, key)?), ..u.clone() }),
+                None => left_out.push(u.login.clone()),
+            }
+        }
+        Ok((out, left_out))
     }
 
     /// The login attempt as the login screen makes it: refused while the account is
@@ -286,6 +370,12 @@ impl KeyFile {
     ) -> Result<DbKey> {
         self.check_lock(login, now)?;
         match self.unwrap_key(login, password) {
+            Ok(key) if self.entry(login).is_some_and(|e| e.public.is_none()) => {
+                // A version 1 copy, rewritten in the new form now that the password is here.
+                self.wrap_for(login, password, &key)?;
+                self.save(path)?;
+                Ok(key)
+            }
             Ok(key) => {
                 self.succeeded(path, login)?;
                 Ok(key)
@@ -434,6 +524,64 @@ mod tests {
         assert!(KeyFile::load(&path).expect_err("newer").to_string().contains("较新版本"));
         std::fs::write(&path, "not json").expect("write");
         assert!(KeyFile::load(&path).expect_err("junk").to_string().contains("已损坏"));
+    }
+
+    /// A version 1 entry, as builds before the sealed copies wrote it.
+    fn version_1_entry(login: &str, password: &str, key: &DbKey) -> WrappedKey {
+        let kdf = Kdf::default();
+        let (salt, nonce) = ([7u8; 16], [9u8; 12]);
+        let kek = kdf.derive(password, &salt).expect("kek");
+        let cipher = Aes256Gcm::new_from_slice(kek.as_ref()).expect("cipher");
+        let wrapped =
+            cipher.encrypt(&Nonce::from(nonce), Payload { msg: key.0.as_ref(), aad: &aad(1, login) }).expect("wrap");
+        WrappedKey {
+            login: login.into(),
+            kdf,
+            salt: hex(&salt),
+            nonce: hex(&nonce),
+            wrapped: hex(&wrapped),
+            public: None,
+            sealed: None,
+            lockout: Lockout::default(),
+            unaudited_failures: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_version_1_copy_opens_and_is_rewritten_sealed_at_the_next_login() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = path_for(&dir.path().join("post.db"));
+        let key = DbKey::generate().expect("key");
+        let mut f = KeyFile { version: 1, ..KeyFile::default() };
+        f.users.push(version_1_entry("admin", "Admin2026x", &key));
+        assert!(f.unwrap_key("admin", "Admin2026x").expect("v1").same_as(&key));
+        assert!(f.unwrap_key("admin", "Wrong2026x").is_err());
+        let now = Utc::now();
+        let got = f.attempt(&path, "admin", "Admin2026x", now, &Policy::default()).expect("login");
+        assert!(got.same_as(&key));
+        let back = KeyFile::load(&path).expect("load").expect("saved");
+        assert_eq!(back.version, VERSION);
+        assert!(back.entry("admin").and_then(|e| e.public.as_ref()).is_some(), "rewritten in the sealed form");
+        assert!(back.unwrap_key("admin", "Admin2026x").expect("v2").same_as(&key));
+    }
+
+    #[test]
+    fn a_new_key_is_sealed_to_every_user_without_their_passwords_and_the_old_copies_do_not_open_it() {
+        let old = DbKey::generate().expect("key");
+        let mut f = KeyFile::default();
+        f.wrap_for("admin", "Admin2026x", &old).expect("wrap");
+        f.wrap_for("lina", "Lina2026x", &old).expect("wrap");
+        f.users.push(version_1_entry("wang", "Wang2026x", &old));
+        let leaver = f.clone();
+        f.remove("lina");
+
+        let new = DbKey::generate().expect("key");
+        let (next, left_out) = f.resealed(&new).expect("reseal");
+        assert_eq!(left_out, ["wang"], "a version 1 copy cannot be resealed");
+        assert!(next.unwrap_key("admin", "Admin2026x").expect("admin").same_as(&new));
+        assert!(next.entry("lina").is_none() && next.entry("wang").is_none());
+        // What the leaver kept (the old file, their password) opens only the old key.
+        assert!(!leaver.unwrap_key("lina", "Lina2026x").expect("old copy").same_as(&new));
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod migrate;
 pub mod person;
 pub mod place;
 pub mod prevention;
+pub mod rotate;
 pub mod search;
 pub mod seed;
 pub mod user;

@@ -9,6 +9,7 @@ use sm2::dsa::{SigningKey, VerifyingKey};
 use sm2::pke::{DecryptingKey, EncryptingKey};
 
 use crate::error::{Error, Result};
+use crate::store::keys::sm2_scalar;
 use crate::sync::bundle::BundleError;
 
 /// The SM2 distinguishing identifier used for every signature: the default of GM/T 0009.
@@ -59,17 +60,6 @@ impl NodeKeys {
     }
 }
 
-/// 32 random bytes that are a valid SM2 private scalar.
-fn random_scalar() -> Result<[u8; 32]> {
-    loop {
-        let mut b = [0u8; 32];
-        getrandom::fill(&mut b).map_err(|e| Error::Io(std::io::Error::other(format!("无法取得系统随机数：{e}"))))?;
-        if SigningKey::from_slice(DIST_ID, &b).is_ok() {
-            return Ok(b);
-        }
-    }
-}
-
 /// This node's keys, made and stored on first use.
 pub fn load_or_create(conn: &Connection) -> Result<NodeKeys> {
     let get = |purpose: &str| -> Result<Option<Vec<u8>>> {
@@ -78,7 +68,7 @@ pub fn load_or_create(conn: &Connection) -> Result<NodeKeys> {
     let sign = match get("sign")? {
         Some(b) => b,
         None => {
-            let b = random_scalar()?.to_vec();
+            let b = sm2_scalar()?.to_vec();
             let public = SigningKey::from_slice(DIST_ID, &b)
                 .map_err(|_| Error::rule("生成签名密钥失败"))?
                 .verifying_key()
@@ -91,7 +81,7 @@ pub fn load_or_create(conn: &Connection) -> Result<NodeKeys> {
     let enc = match get("enc")? {
         Some(b) => b,
         None => {
-            let b = random_scalar()?.to_vec();
+            let b = sm2_scalar()?.to_vec();
             let public = DecryptingKey::from_slice(&b)
                 .map_err(|_| Error::rule("生成加密密钥失败"))?
                 .encrypting_key()

@@ -1,6 +1,7 @@
 //! Everything a post does, through the api on real database files: people and households,
-//! disputes, errands, incidents, prevention, the lists, the change log, security, the file
-//! gate, the documents (PDFs read back with pdftotext, ledgers with calamine), demo data, and the
+//! disputes, errands, incidents, prevention, the lists, the change log, security (the key
+//! changed when a user leaves, the process killed after each step), the file gate, the
+//! documents (PDFs read back with pdftotext, ledgers with calamine), demo data, and the
 //! layering of the source.
 //!
 //! One test binary (each links SQLCipher and the whole core); each module is one behaviour,
@@ -25,5 +26,6 @@ mod layering;
 mod lists;
 mod people;
 mod prevention;
+mod rotate;
 mod security;
 mod warning;

@@ -23,6 +23,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   delete: "删除",
   denied: "越权被拒",
   restore: "恢复备份",
+  rekey: "更换数据库密钥",
   audit_cut: "日志被截断",
 };
 

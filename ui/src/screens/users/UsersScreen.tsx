@@ -114,7 +114,7 @@ export function UsersScreen() {
                     )}
                     <Popconfirm
                       title={`停用 ${u.login}？`}
-                      description="停用后该账号不能再登录，记录保留。"
+                      description="停用后该账号不能再登录，记录保留；数据库密钥随即更换，该账号知道的旧密钥不再能打开数据库。"
                       okText="停用"
                       cancelText="取消"
                       onConfirm={() => act(`已停用 ${u.login}`, () => backend.user.disable(u.login))}
