@@ -109,10 +109,15 @@ pub enum Error {
     Bundle(#[from] BundleError),
     /// SQLite failed.
     #[error("数据库错误：{0}")]
-    Storage(#[from] rusqlite::Error),
+    Storage(rusqlite::Error),
     /// A file could not be read or written.
     #[error("文件读写失败：{0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
+    /// The disk (or the USB stick) being written is full. What was being written was
+    /// abandoned whole: SQLite rolled the transaction back, a file being made was never put
+    /// in place under its name.
+    #[error("磁盘空间已满，本次操作没有完成，已有的数据没有改动；请腾出空间（或换一个有空余空间的 U 盘）后重试")]
+    DiskFull,
     /// The county HQ server could not be reached (or broke off the exchange).
     #[error("{message}")]
     Network {
@@ -133,6 +138,24 @@ pub enum Error {
         /// Chinese message saying what failed and what to do.
         message: String,
     },
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => Error::DiskFull,
+            _ => Error::Storage(e),
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        match e.kind() {
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => Error::DiskFull,
+            _ => Error::Io(e),
+        }
+    }
 }
 
 impl Error {
@@ -175,6 +198,7 @@ impl Error {
             Error::Bundle(e) => e.code(),
             Error::Storage(_) => "storage",
             Error::Io(_) => "io",
+            Error::DiskFull => "disk_full",
             Error::Network { .. } => "network",
             Error::Clock { .. } => "clock",
             Error::Document { .. } => "document",

@@ -383,6 +383,7 @@ fn respond(
             log(route, from, &format!("已拒绝（{}）：{e}", e.code()));
             let status = match e {
                 Error::Storage(_) | Error::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                Error::DiskFull => StatusCode::INSUFFICIENT_STORAGE,
                 _ => StatusCode::BAD_REQUEST,
             };
             (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], e.to_string()).into_response()

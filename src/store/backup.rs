@@ -85,11 +85,14 @@ pub fn backup(
     let file = dir.join(backup_name(now));
     let mut keys_out = files::output(live, Kind::BackupKeys, "out", &keys::path_for(&file), false)?;
     let out = files::output(live, Kind::Backup, "out", &file, false)?;
-    {
-        let mut dst = connect(out.temp_path(), Some(key))?;
+    let copied = connect(out.temp_path(), Some(key)).and_then(|mut dst| {
         let b = rusqlite::backup::Backup::new(src, &mut dst)?;
-        b.run_to_completion(PAGES_PER_STEP, Duration::ZERO, None)?;
-    }
+        Ok(b.run_to_completion(PAGES_PER_STEP, Duration::ZERO, None)?)
+    });
+    // The copy's rollback journal, left beside it when the disk filled in the middle: the
+    // half copy goes with the temporary file, and so must this.
+    remove_if_exists(&sibling(out.temp_path(), "-journal"))?;
+    copied?;
     let (schema_version, audit_entries) = check(out.temp_path(), key)?;
     let mut copy = key_file.clone();
     for u in &mut copy.users {

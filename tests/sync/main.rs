@@ -1,5 +1,5 @@
 //! Sync between nodes through real bundle bytes and database files: the flows, convergence
-//! as a property, and atomicity under SIGKILL of a child import.
+//! as a property, atomicity under SIGKILL of a child import, and a disk that fills up.
 //!
 //! One test binary (each links SQLCipher and the whole core); each module is one behaviour,
 //! run alone with `cargo test --test sync MODULE::`.
@@ -10,4 +10,5 @@ mod common;
 mod convergence;
 mod county;
 mod crash;
+mod disk_full;
 mod sync;
