@@ -6,9 +6,9 @@
 //! - a cut of the audit log's tail is recorded at the post and raised at HQ;
 //! - HQ logs refused `/sync` and `/enroll` requests and limits `/enroll` per address.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
@@ -18,6 +18,7 @@ use fengqiao::store::write::s;
 use serde_json::{Value, json};
 
 use crate::loopback::Loopback;
+use crate::process::{hq, serve_logging};
 
 const VA: &str = "330326101201";
 const VB: &str = "330326101202";
@@ -254,22 +255,9 @@ fn a_cut_audit_tail_is_reported_at_the_post_and_at_hq() {
 fn hq_logs_refused_requests_and_limits_enrollment_attempts() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("hq");
-    let hq_bin = env!("CARGO_BIN_EXE_fengqiao-hq");
-    let init = Command::new(hq_bin).arg("--data").arg(&data).args(["init", "--name", "县公安局"]).output().unwrap();
-    assert!(init.status.success());
-    let mut server = Command::new(hq_bin)
-        .arg("--data")
-        .arg(&data)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let base = line.trim().rsplit('：').next().unwrap().to_owned();
-    assert!(base.starts_with("http://127.0.0.1:"), "{line}");
-
+    hq(&data, &["init", "--name", "县公安局"]);
+    let mut server = serve_logging(&data, &[], Stdio::piped());
+    let base = server.base();
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
     let post = |path: &str, body: &[u8]| {
         let mut r = agent.post(&format!("{base}{path}")).send(body).unwrap();
@@ -285,10 +273,10 @@ fn hq_logs_refused_requests_and_limits_enrollment_attempts() {
     assert_eq!(status, 429);
     assert!(body.contains("登记请求过于频繁"), "{body}");
 
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
     let mut log = String::new();
-    server.stderr.take().unwrap().read_to_string(&mut log).unwrap();
+    server.child.stderr.take().unwrap().read_to_string(&mut log).unwrap();
     assert!(log.contains("/sync 来自 127.0.0.1") && log.contains("同步包"), "{log}");
     assert_eq!(log.matches("/enroll 来自 127.0.0.1").count() as u32, fengqiao_hq::ENROLL_PER_WINDOW + 1, "{log}");
     assert!(log.contains("登记请求过于频繁"), "{log}");

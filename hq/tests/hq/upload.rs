@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,48 +19,7 @@ use fengqiao::api::Api;
 use fengqiao::model::time::SystemClock;
 use serde_json::json;
 
-const HQ: &str = env!("CARGO_BIN_EXE_fengqiao-hq");
-
-/// `fengqiao-hq serve` on a free loopback port; killed when dropped.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn hq(data: &Path, args: &[&str]) -> String {
-    let out = Command::new(HQ).arg("--data").arg(data).args(args).output().unwrap();
-    assert!(out.status.success(), "fengqiao-hq {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn serve(data: &Path, args: &[&str]) -> Server {
-    serve_logging(data, args, Stdio::inherit())
-}
-
-/// [`serve`] with the server's log (its stderr) going to `log`.
-fn serve_logging(data: &Path, args: &[&str], log: Stdio) -> Server {
-    let mut child = Command::new(HQ)
-        .arg("--data")
-        .arg(data)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(log)
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr = line.trim().rsplit("://").next().unwrap().to_owned();
-    assert!(addr.starts_with("127.0.0.1:"), "{line}");
-    Server { child, addr }
-}
+use crate::process::{Server, hq, serve, serve_logging};
 
 /// HQ initialised in `data` and a post in `dir` enrolled there with one village, which it
 /// has entered.
