@@ -21,6 +21,7 @@ mod people;
 pub mod permission;
 mod prevention;
 mod security;
+mod service_station;
 mod sync;
 mod warning;
 
@@ -56,6 +57,7 @@ pub use security::{
     AuditCheck, BackupRequest, CountyCaller, LoginRef, LoginRequest, Nothing, Session, SessionInfo, SetPassword,
     UserInput, Who,
 };
+pub use service_station::ServiceStationUpdate;
 pub use sync::EnrollNetworkRequest;
 pub use sync::{
     BundleSent, EnrollAcceptFile, EnrollRequestFile, EnrollRequestWritten, Enrolled, NetworkSync, SyncExportRequest,
@@ -166,6 +168,7 @@ fn registry() -> Vec<Method> {
     all.extend(incident::methods());
     all.extend(prevention::methods());
     all.extend(security::methods());
+    all.extend(service_station::methods());
     all.extend(sync::methods());
     all.extend(docs::methods());
     all.extend(warning::methods());

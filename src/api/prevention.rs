@@ -79,6 +79,8 @@ pub struct VolunteerFilter {
     pub village_id: Option<String>,
     /// Only this role.
     pub role: Option<VolunteerRole>,
+    /// Only the 警务助理 of this service station (驿站).
+    pub service_station_id: Option<String>,
     /// Only those serving today (default true).
     pub active_only: Option<bool>,
 }
@@ -250,14 +252,14 @@ impl Api {
     /// Volunteers.
     pub fn volunteer_list(&mut self, f: VolunteerFilter) -> Result<Vec<Volunteer>> {
         let today = self.today();
-        store::list_volunteers(
-            self.store.conn(),
-            f.team_id.as_deref(),
-            f.village_id.as_deref(),
-            f.role,
-            f.active_only.unwrap_or(true),
-            today,
-        )
+        let which = store::volunteer::Which {
+            team_id: f.team_id.as_deref(),
+            village_id: f.village_id.as_deref(),
+            role: f.role,
+            service_station_id: f.service_station_id.as_deref(),
+            active_only: f.active_only.unwrap_or(true),
+        };
+        store::list_volunteers(self.store.conn(), which, today)
     }
 
     /// Records a patrol and its findings.

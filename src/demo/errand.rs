@@ -93,6 +93,8 @@ fn plan(d: &mut Demo<'_>, items: &[(String, i64)], elderly: &[usize]) -> Plan {
         due_on: None,
         officer_id: Some(d.officer(&[Role::Officer, Role::Auxiliary])),
         notes: d.rng.chance(60).then(|| (*d.rng.pick(NOTES)).to_owned()),
+        service_station_id: None,
+        assistant_id: None,
     };
     let today = d.today;
     let mut on = requested_on;

@@ -11,6 +11,7 @@ mod dispute;
 mod errand;
 mod incident;
 mod prevention;
+mod service_station;
 mod warning;
 
 use chrono::{Duration, NaiveDate};
@@ -243,6 +244,7 @@ fn fill(d: &mut Demo<'_>, opts: DemoOptions, number: u32) -> Result<()> {
     warning::generate(d)?;
     prevention::generate(d)?;
     care::generate(d)?;
+    service_station::generate(d)?;
     Ok(())
 }
 

@@ -92,6 +92,7 @@ pub(super) fn generate(d: &mut Demo<'_>) -> Result<()> {
                     role,
                     team_id: team.clone(),
                     village_id: Some(villages[vi].clone()),
+                    service_station_id: None,
                     active_from: Some(from.format("%Y-%m-%d").to_string()),
                     active_to: None,
                     training: Some("参加派出所组织的巡防、调解和反诈培训".into()),

@@ -68,11 +68,15 @@ pub enum LedgerKind {
     /// second sheet.
     #[serde(alias = "结对帮扶台账")]
     Care,
+    /// 驿站台账: the service stations, their 警务助理 and, in the month, the requests
+    /// collected, errands done and 一次不用跑.
+    #[serde(alias = "驿站台账", alias = "stations")]
+    ServiceStations,
 }
 
 impl LedgerKind {
     /// Every ledger.
-    pub const ALL: [LedgerKind; 13] = [
+    pub const ALL: [LedgerKind; 14] = [
         LedgerKind::Households,
         LedgerKind::Disputes,
         LedgerKind::FollowUps,
@@ -86,6 +90,7 @@ impl LedgerKind {
         LedgerKind::Feedback,
         LedgerKind::FiveNones,
         LedgerKind::Care,
+        LedgerKind::ServiceStations,
     ];
 
     /// The ledger's Chinese name.
@@ -104,6 +109,7 @@ impl LedgerKind {
             LedgerKind::Feedback => "意见建议台账",
             LedgerKind::FiveNones => "五无村（社区）创建台账",
             LedgerKind::Care => "结对帮扶台账",
+            LedgerKind::ServiceStations => "驿站台账",
         }
     }
 
@@ -126,13 +132,17 @@ impl LedgerKind {
             LedgerKind::Feedback => "feedback",
             LedgerKind::FiveNones => "five_nones",
             LedgerKind::Care => "care",
+            LedgerKind::ServiceStations => "service_stations",
         }
     }
 
     /// Reads a code (`disputes`) or the Chinese name.
     pub fn parse(s: &str) -> Option<LedgerKind> {
         let s = s.trim();
-        LedgerKind::ALL.into_iter().find(|k| s == k.label() || s == k.as_str())
+        LedgerKind::ALL
+            .into_iter()
+            .find(|k| s == k.label() || s == k.as_str())
+            .or_else(|| (s == "stations").then_some(LedgerKind::ServiceStations))
     }
 }
 
@@ -153,7 +163,7 @@ pub fn write(
     today: chrono::NaiveDate,
     book: &mut Book,
 ) -> Result<usize> {
-    use crate::store::{care, dispute, errand, household, incident};
+    use crate::store::{care, dispute, errand, household, incident, service_station};
     let (dates, instants) = (date_bounds(month), instant_bounds(month));
     let dates_again = dates.clone();
     let (ledger, (from, to)) = match kind {
@@ -169,6 +179,7 @@ pub fn write(
         LedgerKind::Outreach => (&prevention::outreach::LEDGER, dates),
         LedgerKind::Feedback => (&prevention::feedback::LEDGER, dates),
         LedgerKind::Care => (&care::LEDGER, dates),
+        LedgerKind::ServiceStations => (&service_station::LEDGER, dates),
         LedgerKind::FiveNones => {
             let sheet = five_nones_sheet(conn, five_nones_year(year, month, today))?;
             book.add(&sheet)?;
@@ -235,5 +246,6 @@ mod tests {
             assert_eq!(from_label, k);
         }
         assert_eq!(LedgerKind::parse("账本"), None);
+        assert_eq!(LedgerKind::parse("stations"), Some(LedgerKind::ServiceStations));
     }
 }

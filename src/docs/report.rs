@@ -9,6 +9,7 @@ use crate::docs::stats::{DisputeFigures, MonthStats, Slice};
 use crate::docs::xlsx::{self, Cell, Kind, Sheet, col};
 use crate::error::Result;
 use crate::model::care::{CareFigures, CareMonth};
+use crate::model::service_station::StationFigures;
 use crate::model::validate::show_fen;
 use crate::store::prevention::PreventionMonth;
 
@@ -107,7 +108,7 @@ pub fn document(s: &MonthStats, post_name: &str, today: NaiveDate) -> Document {
             Block::Heading("三、协议、回访、代办、警情、走访、群防群治、结对帮扶".into()),
             Block::Paragraph {
                 text: format!(
-                    "调解协议 {} 份（人民调解协议书 {}，治安调解协议书 {}，口头协议 {}）；调解成功涉及金额 {} 元；调解不成去向：{}。应回访 {} 件，已回访 {} 件（协议履行 {} 件），逾期未回访 {} 件。代办受理 {} 件，办结 {} 件，逾期 {} 件。警情 {} 起：{}。走访 {} 户次。",
+                    "调解协议 {} 份（人民调解协议书 {}，治安调解协议书 {}，口头协议 {}）；调解成功涉及金额 {} 元；调解不成去向：{}。应回访 {} 件，已回访 {} 件（协议履行 {} 件），逾期未回访 {} 件。代办受理 {} 件，办结 {} 件，逾期 {} 件。{}警情 {} 起：{}。走访 {} 户次。",
                     a.people + a.security + a.oral,
                     a.people,
                     a.security,
@@ -121,6 +122,7 @@ pub fn document(s: &MonthStats, post_name: &str, today: NaiveDate) -> Document {
                     e.accepted,
                     e.done,
                     e.overdue,
+                    station_text(&s.service_stations),
                     s.incidents_total,
                     incidents,
                     s.visits
@@ -135,6 +137,23 @@ pub fn document(s: &MonthStats, post_name: &str, today: NaiveDate) -> Document {
             },
         ],
     }
+}
+
+/// The service stations' figures as one sentence of the report, after the errands' (none
+/// when the post has no station); the xlsx and `fengqiao stats` have them per station.
+pub fn station_text(stations: &[StationFigures]) -> String {
+    if stations.is_empty() {
+        return String::new();
+    }
+    let sum = |f: fn(&StationFigures) -> i64| stations.iter().map(f).sum::<i64>();
+    format!(
+        "驿站 {} 个（警务助理 {} 人）收集诉求 {} 件，办结代办 {} 件，其中一次不用跑 {} 件。",
+        stations.len(),
+        sum(|s| s.assistants),
+        sum(|s| s.requests),
+        sum(|s| s.done),
+        sum(|s| s.no_trip)
+    )
 }
 
 /// The care figures as one sentence of the report, in the fewest words that still name each
@@ -207,7 +226,8 @@ pub(crate) fn figure_sheet(name: &str, first: &'static str, slices: &[Slice]) ->
 }
 
 /// The report's sheets: by category (with the total first), by village, the other figures
-/// as name/value pairs, the prevention figures, and the care figures per village.
+/// as name/value pairs, the prevention figures, the care figures per village and the service
+/// stations' figures.
 pub fn sheets(s: &MonthStats) -> Vec<Sheet> {
     let mut kinds = vec![Slice { name: "合计".into(), figures: s.disputes.clone() }];
     kinds.extend(s.by_kind.iter().cloned());
@@ -280,7 +300,43 @@ pub fn sheets(s: &MonthStats) -> Vec<Sheet> {
             ],
             rows: care_rows,
         },
+        station_sheet(s),
     ]
+}
+
+/// The service stations' sheet of the report: one row per station, the total first.
+fn station_sheet(s: &MonthStats) -> Sheet {
+    let row = |name: &str, village: &str, f: &StationFigures| {
+        vec![
+            Cell::from(name),
+            Cell::from(village),
+            Cell::Int(f.assistants),
+            Cell::Int(f.requests),
+            Cell::Int(f.done),
+            Cell::Int(f.no_trip),
+        ]
+    };
+    let total = s.service_stations.iter().fold(StationFigures::default(), |mut t, f| {
+        t.assistants += f.assistants;
+        t.requests += f.requests;
+        t.done += f.done;
+        t.no_trip += f.no_trip;
+        t
+    });
+    let mut rows = vec![row("合计", "", &total)];
+    rows.extend(s.service_stations.iter().map(|f| row(&f.name, &f.village_name, f)));
+    Sheet {
+        name: format!("驿站 {}", s.month),
+        columns: vec![
+            col("驿站", 20.0, Kind::Text),
+            col("村（社区）", 14.0, Kind::Text),
+            col("警务助理", 10.0, Kind::Int),
+            col("收集诉求", 10.0, Kind::Int),
+            col("办结代办", 10.0, Kind::Int),
+            col("一次不用跑", 12.0, Kind::Int),
+        ],
+        rows,
+    }
 }
 
 /// The report as xlsx bytes.

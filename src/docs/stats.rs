@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::docs::Month;
 use crate::error::Result;
 use crate::model::care::CareMonth;
+use crate::model::service_station::StationFigures;
 use crate::model::*;
 use crate::store;
 use crate::store::prevention::{PreventionMonth, month_figures};
@@ -237,6 +238,10 @@ pub struct MonthStats {
     /// 结对帮扶: people under care, visits due and done, per village (as `care.month`).
     #[serde(default)]
     pub care: CareMonth,
+    /// 驿站: each service station's requests collected, errands done and 一次不用跑 (as
+    /// `service_station.month`).
+    #[serde(default)]
+    pub service_stations: Vec<StationFigures>,
 }
 
 /// settled ÷ mediated, or none when nothing was mediated.
@@ -495,6 +500,7 @@ pub fn compute(month: Month, today: NaiveDate, facts: &Facts) -> MonthStats {
         visits: facts.visits.len() as i64,
         prevention: PreventionMonth { month: month.to_string(), ..Default::default() },
         care: CareMonth::default(),
+        service_stations: Vec::new(),
     }
 }
 
@@ -517,6 +523,7 @@ pub fn month_stats(conn: &Connection, month: Month, today: NaiveDate) -> Result<
     let mut s = compute(month, today, &gather(conn, month)?);
     s.prevention = month_figures(conn, month.first())?;
     s.care = store::care::month_figures(conn, month.first(), today)?;
+    s.service_stations = store::service_station::month_figures(conn, month.first())?;
     Ok(s)
 }
 

@@ -310,6 +310,7 @@ str_enum!(
         Mediator = "mediator" / "调解员",
         GridWorker = "grid_worker" / "网格员",
         Activist = "activist" / "治安积极分子",
+        PoliceAssistant = "police_assistant" / "警务助理",
     }
 );
 

@@ -262,6 +262,10 @@ pub struct ErrandInput {
     pub officer_id: Option<String>,
     /// 备注.
     pub notes: Option<String>,
+    /// 受理驿站: the service station where the request was collected.
+    pub service_station_id: Option<String>,
+    /// 受理的警务助理 (with the station).
+    pub assistant_id: Option<String>,
 }
 
 impl ErrandInput {
@@ -270,6 +274,9 @@ impl ErrandInput {
     pub fn validate(mut self) -> Result<ErrandInput> {
         self.person_id = self.person_id.filter(|s| !s.trim().is_empty());
         self.officer_id = self.officer_id.filter(|s| !s.trim().is_empty());
+        self.service_station_id = self.service_station_id.filter(|s| !s.trim().is_empty());
+        self.assistant_id = self.assistant_id.filter(|s| !s.trim().is_empty());
+        crate::model::service_station::check_pair(self.service_station_id.as_deref(), self.assistant_id.as_deref())?;
         self.applicant_name = match self.applicant_name.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(n) => Some(person_name("applicant_name", "申请人姓名", n)?),
             None => None,
@@ -417,6 +424,8 @@ mod tests {
             due_on: None,
             officer_id: None,
             notes: None,
+            service_station_id: None,
+            assistant_id: None,
         };
         assert_eq!(input.clone().validate().unwrap_err().field(), Some("applicant_name"));
         let bad_phone =

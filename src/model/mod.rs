@@ -15,6 +15,7 @@ pub mod merge;
 pub mod otp;
 pub mod people;
 pub mod prevention;
+pub mod service_station;
 pub mod sheet;
 pub mod time;
 pub mod validate;

@@ -13,6 +13,7 @@ use crate::model::errand::{
     ErrandAction, ErrandInput, ServiceItemInput, StepDetails, check_step_date, days_overdue, default_due, next,
 };
 use crate::model::people::opt_date;
+use crate::model::service_station::no_trip;
 use crate::model::time::parse_date;
 use crate::model::validate::text;
 use crate::model::{DeliveryMethod, ErrandMode, ErrandStatus};
@@ -224,6 +225,17 @@ pub struct Errand {
     pub cancelled_on: Option<String>,
     /// 取消原因.
     pub cancel_reason: Option<String>,
+    /// 受理驿站.
+    pub service_station_id: Option<String>,
+    /// Its name.
+    pub service_station_name: Option<String>,
+    /// 受理的警务助理.
+    pub assistant_id: Option<String>,
+    /// Their name.
+    pub assistant_name: Option<String>,
+    /// 一次不用跑: finished by proxy or at home, the resident never travelled
+    /// ([`crate::model::service_station::no_trip`]).
+    pub no_trip: bool,
 }
 
 const SELECT: &str =
@@ -231,10 +243,13 @@ const SELECT: &str =
         si.name AS service_item_name, si.category, e.mode, e.status, e.requested_on, e.due_on, e.officer_id,
         o.name AS officer_name, e.notes,
         e.started_on, e.done_on, e.delivery_method, e.tracking_no, e.delivery_address, e.delivered_on,
-        e.cancelled_on, e.cancel_reason
+        e.cancelled_on, e.cancel_reason, e.service_station_id, ss.name AS service_station_name, e.assistant_id,
+        a.name AS assistant_name
      FROM errand e LEFT JOIN person p ON p.id = e.person_id
      LEFT JOIN service_item si ON si.id = e.service_item_id
-     LEFT JOIN officer o ON o.id = e.officer_id";
+     LEFT JOIN officer o ON o.id = e.officer_id
+     LEFT JOIN service_station ss ON ss.id = e.service_station_id
+     LEFT JOIN volunteer a ON a.id = e.assistant_id";
 
 /// The rows an overdue filter keeps, with today's date in parameter `?{today}`: the SQL
 /// twin of [`crate::model::errand::is_overdue`] (a test checks they agree).
@@ -250,7 +265,9 @@ fn row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<Errand> {
     Ok(from_row!(r => Errand {
         id, person_id, person_name, applicant_name, applicant_phone, service_item_id, service_item_name, mode, status,
         requested_on, due_on, officer_id, officer_name, notes, started_on, done_on, delivery_method, tracking_no,
-        delivery_address, delivered_on, cancelled_on, cancel_reason,
+        delivery_address, delivered_on, cancelled_on, cancel_reason, service_station_id, service_station_name,
+        assistant_id, assistant_name,
+        no_trip: no_trip(mode, status),
         service_category: r.get("category")?,
         mode_label: mode.label(),
         status_label: status.label(),
@@ -307,6 +324,9 @@ pub fn create(tx: &mut Tx<'_>, input: ErrandInput) -> Result<String> {
     if let Some(o) = &input.officer_id {
         place::get_officer(tx.conn(), "officer_id", o)?;
     }
+    if let (Some(station), Some(assistant)) = (&input.service_station_id, &input.assistant_id) {
+        crate::store::service_station::check_intake(tx.conn(), station, assistant, requested_on)?;
+    }
     let name = name.ok_or_else(|| Error::validation("applicant_name", "申请人姓名不能为空"))?;
     let id = tx.new_id();
     tx.insert(
@@ -323,6 +343,8 @@ pub fn create(tx: &mut Tx<'_>, input: ErrandInput) -> Result<String> {
             ("due_on", date(due_on)),
             ("officer_id", v(input.officer_id)),
             ("notes", v(input.notes)),
+            ("service_station_id", v(input.service_station_id)),
+            ("assistant_id", v(input.assistant_id)),
         ],
     )?;
     Ok(id)
@@ -407,6 +429,8 @@ pub struct ErrandFilter {
     /// Only errands overdue today.
     #[serde(default)]
     pub overdue: bool,
+    /// Only errands taken at this service station (驿站).
+    pub service_station_id: Option<String>,
     /// Page, from 1.
     pub page: Option<u32>,
     /// Page size (default 20, at most 100).
@@ -437,18 +461,31 @@ pub fn list(conn: &Connection, f: &ErrandFilter, today: NaiveDate) -> Result<Err
          AND (?2 IS NULL OR e.mode = ?2)
          AND (?3 IS NULL OR e.service_item_id = ?3)
          AND {}
-         AND (NOT ?5 OR ({}))",
+         AND (NOT ?5 OR ({}))
+         AND (?10 IS NULL OR e.service_station_id = ?10)",
         crate::store::search::involving("errand", "e", 4, 7, person.is_some(), household.is_some()),
         overdue_where(6)
     );
     let today_s = today.format("%Y-%m-%d").to_string();
-    let total: i64 = conn
-        .prepare_cached(&format!("SELECT count(*) FROM errand e WHERE {filter}"))?
-        .query_row(params![f.status, f.mode, f.service_item_id, person, f.overdue, today_s, household], |r| r.get(0))?;
+    let total: i64 = conn.prepare_cached(&format!("SELECT count(*) FROM errand e WHERE {filter}"))?.query_row(
+        params![f.status, f.mode, f.service_item_id, person, f.overdue, today_s, household, 0, 0, f.service_station_id],
+        |r| r.get(0),
+    )?;
     let items = conn
         .prepare_cached(&format!("{SELECT} WHERE {filter} ORDER BY e.requested_on DESC, e.id DESC LIMIT ?8 OFFSET ?9"))?
         .query_map(
-            params![f.status, f.mode, f.service_item_id, person, f.overdue, today_s, household, limit, offset],
+            params![
+                f.status,
+                f.mode,
+                f.service_item_id,
+                person,
+                f.overdue,
+                today_s,
+                household,
+                limit,
+                offset,
+                f.service_station_id
+            ],
             |r| row(r, today),
         )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -594,11 +631,21 @@ pub const LEDGER: Ledger = Ledger {
         column("寄递单号", 18.0, "e.tracking_no", Show::Text),
         column("送达日期", 12.0, "e.delivered_on", Show::Date),
         column("经办民警", 10.0, "o.name", Show::Text),
+        column("受理驿站", 16.0, "ss.name", Show::Text),
+        column("警务助理", 10.0, "a.name", Show::Text),
+        column(
+            "一次不用跑",
+            10.0,
+            "CASE WHEN e.status IN ('done', 'delivered') AND e.mode <> 'appointment' THEN '是' ELSE NULL END",
+            Show::Text,
+        ),
         column("备注", 24.0, "e.notes", Show::Text),
     ],
     from: "FROM errand e
            LEFT JOIN service_item s ON s.id = e.service_item_id
            LEFT JOIN officer o ON o.id = e.officer_id
+           LEFT JOIN service_station ss ON ss.id = e.service_station_id
+           LEFT JOIN volunteer a ON a.id = e.assistant_id
            WHERE e.deleted_at IS NULL AND e.requested_on >= :from AND e.requested_on < :to
            ORDER BY e.requested_on, e.id",
 };

@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0014_reply_by_row.sql"),
     include_str!("migrations/0015_care.sql"),
     include_str!("migrations/0016_repeat_bundle.sql"),
+    include_str!("migrations/0017_service_station.sql"),
 ];
 
 /// The schema version this build writes.

@@ -28,6 +28,7 @@ pub mod prevention;
 pub mod rotate;
 pub mod search;
 pub mod seed;
+pub mod service_station;
 pub mod user;
 pub mod warning;
 pub mod write;
@@ -95,6 +96,7 @@ pub const SYNCED_TABLES: &[&str] = &[
     "care_default",
     "care_plan",
     "care_need",
+    "service_station",
 ];
 
 /// A result [`Store::kept`] holds, of any type.

@@ -320,6 +320,7 @@ const VILLAGE_ROWS: &[(&str, &str)] = &[
     ("patrol", "巡逻"),
     ("team", "群防队伍"),
     ("volunteer", "队员"),
+    ("service_station", "驿站"),
 ];
 
 /// Deletes a village set up by mistake, with its groups. One that anything hangs from is

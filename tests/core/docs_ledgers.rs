@@ -425,6 +425,18 @@ fn the_fullest_monthly_report_still_fits_one_page() {
             needs_found: 9_999,
             needs_helped: 9_999,
         },
+        // Thirty service stations, each figure at the top of its range.
+        service_stations: (0..30)
+            .map(|i| fengqiao::model::service_station::StationFigures {
+                id: format!("s{i}"),
+                name: format!("第{i}经济合作社红警驿站"),
+                village_name: format!("第{i}经济合作社"),
+                assistants: 99,
+                requests: 999,
+                done: 999,
+                no_trip: 999,
+            })
+            .collect(),
         ..Default::default()
     };
     let doc = fengqiao::docs::report::document(&s, "某某县公安局某某派出所青山中心警务室", common::today());

@@ -68,6 +68,26 @@ pub(crate) fn print_stats(s: &MonthStats) {
     out!("代办：受理 {}，办结 {}，逾期 {}", e.accepted, e.done, e.overdue);
     out!("警情 {} 起；走访 {} 户次", s.incidents_total, s.visits);
     out!("{}", fengqiao::docs::report::prevention_text(&s.prevention));
+    print_stations(s);
+}
+
+/// The month's figures per service station (驿站), one line each.
+fn print_stations(s: &MonthStats) {
+    if s.service_stations.is_empty() {
+        return;
+    }
+    out!("{}", fengqiao::docs::report::station_text(&s.service_stations));
+    for f in &s.service_stations {
+        out!(
+            "  {}（{}）\t警务助理 {}\t收集诉求 {}\t办结代办 {}\t一次不用跑 {}",
+            f.name,
+            f.village_name,
+            f.assistants,
+            f.requests,
+            f.done,
+            f.no_trip
+        );
+    }
 }
 
 /// One line per parameter: name, type, whether required, description.

@@ -18,13 +18,15 @@ pub struct VolunteerInput {
     pub name: Option<String>,
     /// 联系电话.
     pub phone: Option<String>,
-    /// 身份: 义警, 百户长, 巡防队员, 调解员, 网格员, 治安积极分子.
+    /// 身份: 义警, 百户长, 巡防队员, 调解员, 网格员, 治安积极分子, 警务助理.
     #[schemars(title = "身份")]
     pub role: VolunteerRole,
     /// 所属队伍.
     pub team_id: Option<String>,
     /// 所在村（社区）.
     pub village_id: Option<String>,
+    /// 所在驿站: a 警务助理's service station (only theirs).
+    pub service_station_id: Option<String>,
     /// 起始日期 (default today).
     pub active_from: Option<String>,
     /// 终止日期 (blank while serving).

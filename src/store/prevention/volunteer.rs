@@ -10,6 +10,7 @@ use super::{check_village, day, must_exist};
 use crate::error::{Error, Result};
 use crate::model::people::{opt_date, opt_phone};
 use crate::model::prevention::{VolunteerInput, check_term, check_term_end};
+use crate::model::service_station::check_role_station;
 use crate::model::validate::{person_name, text};
 use crate::model::{Sex, VolunteerRole};
 use crate::store::ledger::{Ledger, Show, column};
@@ -38,6 +39,10 @@ pub struct Volunteer {
     pub village_id: Option<String>,
     /// Its name.
     pub village_name: Option<String>,
+    /// 所在驿站 (a 警务助理's).
+    pub service_station_id: Option<String>,
+    /// Its name.
+    pub service_station_name: Option<String>,
     /// 起始日期.
     pub active_from: String,
     /// 终止日期.
@@ -54,8 +59,8 @@ impl Volunteer {
     fn from_row(r: &Row<'_>, today: &str) -> rusqlite::Result<Volunteer> {
         let active_to: Option<String> = r.get("active_to")?;
         Ok(from_row!(r => Volunteer {
-            id, person_id, name, phone, role, team_id, team_name, village_id, village_name, active_from, active_to,
-            training, notes,
+            id, person_id, name, phone, role, team_id, team_name, village_id, village_name, service_station_id,
+            service_station_name, active_from, active_to, training, notes,
             active: active_to.as_deref().is_none_or(|t| t >= today),
         }))
     }
@@ -75,6 +80,8 @@ pub fn create_volunteer(tx: &mut Tx<'_>, i: VolunteerInput) -> Result<String> {
     let phone = opt_phone("phone", phone.as_deref())?;
     must_exist(conn, "team", "team_id", "队伍", i.team_id.as_deref())?;
     check_village(conn, i.village_id.as_deref())?;
+    check_role_station(i.role, i.service_station_id.as_deref())?;
+    must_exist(conn, "service_station", "service_station_id", "驿站", i.service_station_id.as_deref())?;
     let from = opt_date("active_from", "起始日期", i.active_from.as_deref())?.unwrap_or(tx.today());
     let to = opt_date("active_to", "终止日期", i.active_to.as_deref())?;
     check_term(from, to)?;
@@ -89,6 +96,7 @@ pub fn create_volunteer(tx: &mut Tx<'_>, i: VolunteerInput) -> Result<String> {
             ("role", v(i.role)),
             ("team_id", v(i.team_id)),
             ("village_id", v(i.village_id)),
+            ("service_station_id", v(i.service_station_id)),
             ("active_from", date(from)),
             ("active_to", date_value(to)),
             ("training", v(text("training", "培训情况", i.training.as_deref(), 2000)?)),
@@ -112,26 +120,39 @@ pub fn end_volunteer(tx: &mut Tx<'_>, id: &str, on: NaiveDate) -> Result<()> {
     Ok(())
 }
 
+/// Which volunteers [`list_volunteers`] lists.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Which<'a> {
+    /// Only this team.
+    pub team_id: Option<&'a str>,
+    /// Only this village.
+    pub village_id: Option<&'a str>,
+    /// Only this role.
+    pub role: Option<VolunteerRole>,
+    /// Only the 警务助理 of this service station.
+    pub service_station_id: Option<&'a str>,
+    /// Only those serving on `today`.
+    pub active_only: bool,
+}
+
 /// Volunteers, filtered.
-pub fn list_volunteers(
-    conn: &Connection,
-    team_id: Option<&str>,
-    village_id: Option<&str>,
-    role: Option<VolunteerRole>,
-    active_only: bool,
-    today: NaiveDate,
-) -> Result<Vec<Volunteer>> {
+pub fn list_volunteers(conn: &Connection, w: Which<'_>, today: NaiveDate) -> Result<Vec<Volunteer>> {
     let mut stmt = conn.prepare_cached(
         "SELECT m.id, m.person_id, m.name, m.phone, m.role, m.team_id, t.name AS team_name, m.village_id,
-                vg.name AS village_name, m.active_from, m.active_to, m.training, m.notes
+                vg.name AS village_name, m.service_station_id, ss.name AS service_station_name, m.active_from,
+                m.active_to, m.training, m.notes
          FROM volunteer m LEFT JOIN team t ON t.id = m.team_id LEFT JOIN village vg ON vg.id = m.village_id
+         LEFT JOIN service_station ss ON ss.id = m.service_station_id
          WHERE m.deleted_at IS NULL AND (?1 IS NULL OR m.team_id = ?1) AND (?2 IS NULL OR m.village_id = ?2)
            AND (?3 IS NULL OR m.role = ?3) AND (?4 = 0 OR m.active_to IS NULL OR m.active_to >= ?5)
+           AND (?6 IS NULL OR m.service_station_id = ?6)
          ORDER BY t.name, m.name",
     )?;
     let today_s = day(today);
     Ok(stmt
-        .query_map(params![team_id, village_id, role, active_only, today_s], |r| Volunteer::from_row(r, &today_s))?
+        .query_map(params![w.team_id, w.village_id, w.role, w.active_only, today_s, w.service_station_id], |r| {
+            Volunteer::from_row(r, &today_s)
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
@@ -156,6 +177,7 @@ pub const LEDGER: Ledger = Ledger {
         column("身份", 12.0, "vo.role", Show::Label(|s| VolunteerRole::parse(s).map(VolunteerRole::label))),
         column("所属队伍", 16.0, "t.name", Show::Text),
         column("所属村（社区）", 14.0, "vg.name", Show::Text),
+        column("所在驿站", 16.0, "ss.name", Show::Text),
         column("起始日期", 12.0, "vo.active_from", Show::Date),
         column("终止日期", 12.0, "vo.active_to", Show::Date),
         column(
@@ -172,6 +194,7 @@ pub const LEDGER: Ledger = Ledger {
            LEFT JOIN person p ON p.id = vo.person_id AND p.deleted_at IS NULL
            LEFT JOIN team t ON t.id = vo.team_id
            LEFT JOIN village vg ON vg.id = vo.village_id
+           LEFT JOIN service_station ss ON ss.id = vo.service_station_id
            WHERE vo.deleted_at IS NULL AND vo.active_from <= :to AND (vo.active_to IS NULL OR vo.active_to >= :from)
            ORDER BY vg.name IS NULL, vg.name, t.name, vo.role, vo.name, vo.id",
 };
@@ -191,6 +214,7 @@ mod tests {
             role: VolunteerRole::Patroller,
             team_id: None,
             village_id: None,
+            service_station_id: None,
             active_from: Some("2026-11-01".into()),
             active_to: None,
             training: None,
@@ -202,7 +226,7 @@ mod tests {
         assert_eq!(e.field(), Some("active_to"));
         store.write(|tx| end_volunteer(tx, &id, d("2026-11-20"))).unwrap();
         let today = store.clock().today();
-        let all = list_volunteers(store.conn(), None, None, None, false, today).unwrap();
+        let all = list_volunteers(store.conn(), Which::default(), today).unwrap();
         assert_eq!((all.len(), all[0].active, all[0].active_to.as_deref()), (1, false, Some("2026-11-20")));
         assert_eq!(active_on(store.conn(), d("2026-11-10")).unwrap(), 1);
         assert_eq!(active_on(store.conn(), today).unwrap(), 0);
