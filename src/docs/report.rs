@@ -139,17 +139,17 @@ pub fn document(s: &MonthStats, post_name: &str, today: NaiveDate) -> Document {
     }
 }
 
-/// The service stations' figures as one sentence of the report, after the errands' (none
-/// when the post has no station); the xlsx and `fengqiao stats` have them per station.
+/// The service stations' figures as one clause after the errands' (none when the post has
+/// no station), in the fewest words that name each figure: the fullest month has no line to
+/// spare. The xlsx and `fengqiao stats` have them per station.
 pub fn station_text(stations: &[StationFigures]) -> String {
     if stations.is_empty() {
         return String::new();
     }
     let sum = |f: fn(&StationFigures) -> i64| stations.iter().map(f).sum::<i64>();
     format!(
-        "驿站 {} 个（警务助理 {} 人）收集诉求 {} 件，办结代办 {} 件，其中一次不用跑 {} 件。",
+        "驿站 {} 个收集 {}、办结 {}、一次不用跑 {} 件。",
         stations.len(),
-        sum(|s| s.assistants),
         sum(|s| s.requests),
         sum(|s| s.done),
         sum(|s| s.no_trip)

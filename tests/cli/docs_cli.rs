@@ -160,3 +160,75 @@ fn care_plans_and_the_days_plan_from_the_cli() {
     let month = call("care.month", r#"{"month": "2026-11"}"#);
     assert!(month["total"]["done"].as_i64().unwrap() >= 1, "{month}");
 }
+
+/// The rows of the first sheet of a workbook the CLI wrote, as text (numbers as integers).
+fn first_sheet(path: &Path) -> Vec<Vec<String>> {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let name = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&name).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Float(f) => format!("{}", *f as i64),
+                    Data::Int(i) => i.to_string(),
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// 驿站 from the command line: the demo's stations' month figures are the 驿站台账's, the
+/// errand ledger names the station and the assistant of each errand collected there, and the
+/// 月报 and `fengqiao stats` carry the stations' figures.
+#[test]
+fn station_ledgers_and_the_monthly_report_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("post.db");
+    ok(&db, &["demo", "--households", "60"]);
+    let month: Value =
+        serde_json::from_str(&ok(&db, &["call", "service_station.month", r#"{"month": "2026-11"}"#])).unwrap();
+    let month = month.as_array().unwrap().clone();
+    assert_eq!(month.len(), 2, "the demo's two stations: {month:?}");
+    let total = |k: &str| month.iter().map(|s| s[k].as_i64().unwrap()).sum::<i64>();
+    assert!(total("requests") > 0 && total("no_trip") > 0, "{month:?}");
+
+    let stations = dir.path().join("驿站.xlsx");
+    let said =
+        ok(&db, &["export-xlsx", "--ledger", "stations", "--month", "2026-11", "--out", stations.to_str().unwrap()]);
+    assert!(said.contains("已导出驿站台账"), "{said}");
+    let rows = first_sheet(&stations);
+    let col = |h: &str| rows[0].iter().position(|c| c == h).unwrap_or_else(|| panic!("no column {h}: {:?}", rows[0]));
+    assert_eq!(rows.len(), 3, "a header and two stations: {rows:?}");
+    for s in &month {
+        let row = rows.iter().find(|r| r[col("驿站名称")] == s["name"].as_str().unwrap()).expect("the station's row");
+        for (header, key) in [("收集诉求", "requests"), ("办结代办", "done"), ("一次不用跑", "no_trip")] {
+            assert_eq!(row[col(header)], s[key].as_i64().unwrap().to_string(), "{header} of {row:?}");
+        }
+        assert!(!row[col("警务助理")].is_empty(), "its assistants serving today: {row:?}");
+    }
+
+    let errands = dir.path().join("代办.xlsx");
+    ok(&db, &["export-xlsx", "--ledger", "errands", "--month", "2026-11", "--out", errands.to_str().unwrap()]);
+    let rows = first_sheet(&errands);
+    let col = |h: &str| rows[0].iter().position(|c| c == h).unwrap_or_else(|| panic!("no column {h}: {:?}", rows[0]));
+    let at_stations: Vec<&Vec<String>> = rows[1..].iter().filter(|r| !r[col("受理驿站")].is_empty()).collect();
+    assert_eq!(at_stations.len() as i64, total("requests"), "every request collected this month, with its station");
+    assert!(at_stations.iter().all(|r| !r[col("警务助理")].is_empty()), "and the assistant who took it");
+
+    let pdf = dir.path().join("月报.pdf");
+    let said = ok(&db, &["stats", "--month", "2026-11", "--out", pdf.to_str().unwrap()]);
+    for s in &month {
+        assert!(said.contains(s["name"].as_str().unwrap()), "fengqiao stats lists each station: {said}");
+    }
+    let text = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert_eq!(text.matches('\u{c}').count(), 1, "one page");
+    let text: String = text.split_whitespace().collect();
+    let line = format!("驿站2个收集{}、办结{}、一次不用跑{}件", total("requests"), total("done"), total("no_trip"));
+    assert!(text.contains(&line), "{line} in: {text}");
+}

@@ -28,4 +28,5 @@ mod people;
 mod prevention;
 mod rotate;
 mod security;
+mod service_station;
 mod warning;
