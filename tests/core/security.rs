@@ -155,6 +155,15 @@ fn each_forbidden_action_is_refused_for_the_wrong_role() {
     let e = refused(&mut aux, "mediation.add", round(&security));
     assert_eq!(e["code"], "forbidden", "{e}");
     assert!(e["message"].as_str().unwrap().contains("治安调解须由民警主持"), "{e}");
+    // Setting up a 驿站 is not for auxiliaries; an officer may (then the village is unknown).
+    for (method, params) in [
+        ("service_station.create", json!({"name": "青山村红警驿站", "village_id": "x"})),
+        ("service_station.update", json!({"id": "x", "closed_on": "2026-11-23"})),
+        ("service_station.delete", json!({"id": "x"})),
+    ] {
+        assert_eq!(refused(&mut aux, method, params.clone())["code"], "forbidden", "auxiliary {method}");
+        assert_ne!(refused(&mut officer, method, params)["code"], "forbidden", "officer {method}");
+    }
     // A people's mediation round is the auxiliary's to record.
     if let Err(e) = aux.call("mediation.add", round(&people)) {
         assert_ne!(e.code(), "forbidden", "{e}");

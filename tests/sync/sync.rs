@@ -567,3 +567,46 @@ fn hq_reads_a_posts_reply_by_row_or_by_origin_alike() {
     sync(&mut hq, &mut c);
     assert_eq!(rows(&c.api, "SELECT name FROM person WHERE household_id = ?1 ORDER BY name", &h), ["王小红", "王建国"]);
 }
+
+/// A station set up at a post, its assistant and an errand collected there reach HQ after one
+/// sync, and through HQ the other post sharing the village, where the errand still names the
+/// station and the assistant and counts in the station's figures.
+#[test]
+fn a_station_and_its_errand_reach_hq_after_one_sync() {
+    let mut hq = hq();
+    let (mut a, mut b) = (Post::new(), Post::new());
+    enroll(&mut hq, &mut a, "山门警务室", &["330100001001"]);
+    enroll(&mut hq, &mut b, "青山警务室", &["330100001001"]);
+    let v = id(&a.call("village.create", json!({"name": "青山村", "code": "330100001001"})));
+    let g = id(&a.call("group.create", json!({"village_id": v, "name": "3组"})));
+    let h = id(&a.call("household.create", json!({"village_id": v, "group_id": g, "house_no": "12"})));
+    let p = person(&mut a, &h, "黄秋香");
+    let station = id(&a
+        .call("service_station.create", json!({"name": "青山村红警驿站", "village_id": v, "opened_on": "2026-03-01"})));
+    let assistant = id(&a.call(
+        "volunteer.create",
+        json!({"name": "林秀英", "role": "police_assistant", "village_id": v, "service_station_id": station,
+               "active_from": "2026-03-01"}),
+    ));
+    let item = a.call("service_item.list", json!({}))["categories"][0]["items"][0]["id"].clone();
+    let errand = id(&a.call(
+        "errand.create",
+        json!({"person_id": p, "service_item_id": item, "mode": "home_visit",
+               "service_station_id": station, "assistant_id": assistant}),
+    ));
+    sync(&mut hq, &mut a);
+    let at_hq = rows(&hq.api, "SELECT name FROM service_station WHERE id = ?1", &station);
+    assert_eq!(at_hq, ["青山村红警驿站"], "the station at HQ");
+    let taken = rows(&hq.api, "SELECT service_station_id || '/' || assistant_id FROM errand WHERE id = ?1", &errand);
+    assert_eq!(taken, [format!("{station}/{assistant}")], "the errand names the station and assistant at HQ");
+    assert_eq!(rows(&hq.api, "SELECT service_station_id FROM volunteer WHERE id = ?1", &assistant), [station.clone()]);
+
+    sync(&mut hq, &mut b);
+    let e = b.call("errand.get", json!({"id": errand}));
+    assert_eq!(
+        (e["service_station_name"].as_str(), e["assistant_name"].as_str()),
+        (Some("青山村红警驿站"), Some("林秀英"))
+    );
+    let m = b.call("service_station.month", json!({"month": "2026-11"}));
+    assert_eq!((m[0]["requests"].as_i64(), m[0]["assistants"].as_i64()), (Some(1), Some(1)), "{m}");
+}

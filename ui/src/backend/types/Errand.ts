@@ -114,4 +114,25 @@ cancelled_on: string | null,
 /**
  * 取消原因.
  */
-cancel_reason: string | null, };
+cancel_reason: string | null, 
+/**
+ * 受理驿站.
+ */
+service_station_id: string | null, 
+/**
+ * Its name.
+ */
+service_station_name: string | null, 
+/**
+ * 受理的警务助理.
+ */
+assistant_id: string | null, 
+/**
+ * Their name.
+ */
+assistant_name: string | null, 
+/**
+ * 一次不用跑: finished by proxy or at home, the resident never travelled
+ * ([`crate::model::service_station::no_trip`]).
+ */
+no_trip: boolean, };

@@ -31,6 +31,10 @@ household_id?: string | null,
  */
 overdue: boolean, 
 /**
+ * Only errands taken at this service station (驿站).
+ */
+service_station_id?: string | null, 
+/**
  * Page, from 1.
  */
 page?: number | null, 

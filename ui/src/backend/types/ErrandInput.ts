@@ -40,4 +40,12 @@ officer_id?: string | null,
 /**
  * 备注.
  */
-notes?: string | null, };
+notes?: string | null, 
+/**
+ * 受理驿站: the service station where the request was collected.
+ */
+service_station_id?: string | null, 
+/**
+ * 受理的警务助理 (with the station).
+ */
+assistant_id?: string | null, };

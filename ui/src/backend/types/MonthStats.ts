@@ -7,6 +7,7 @@ import type { ErrandFigures } from "./ErrandFigures";
 import type { FollowUpFigures } from "./FollowUpFigures";
 import type { PreventionMonth } from "./PreventionMonth";
 import type { Slice } from "./Slice";
+import type { StationFigures } from "./StationFigures";
 
 /**
  * The month's statistics.
@@ -63,4 +64,9 @@ prevention: PreventionMonth,
 /**
  * 结对帮扶: people under care, visits due and done, per village (as `care.month`).
  */
-care: CareMonth, };
+care: CareMonth, 
+/**
+ * 驿站: each service station's requests collected, errands done and 一次不用跑 (as
+ * `service_station.month`).
+ */
+service_stations: Array<StationFigures>, };

@@ -42,6 +42,14 @@ village_id: string | null,
  */
 village_name: string | null, 
 /**
+ * 所在驿站 (a 警务助理's).
+ */
+service_station_id: string | null, 
+/**
+ * Its name.
+ */
+service_station_name: string | null, 
+/**
  * 起始日期.
  */
 active_from: string, 

@@ -18,6 +18,10 @@ village_id?: string | null,
  */
 role?: VolunteerRole | null, 
 /**
+ * Only the 警务助理 of this service station (驿站).
+ */
+service_station_id?: string | null, 
+/**
  * Only those serving today (default true).
  */
 active_only?: boolean | null, };

@@ -18,7 +18,7 @@ name?: string | null,
  */
 phone?: string | null, 
 /**
- * 身份: 义警, 百户长, 巡防队员, 调解员, 网格员, 治安积极分子.
+ * 身份: 义警, 百户长, 巡防队员, 调解员, 网格员, 治安积极分子, 警务助理.
  */
 role: VolunteerRole, 
 /**
@@ -29,6 +29,10 @@ team_id?: string | null,
  * 所在村（社区）.
  */
 village_id?: string | null, 
+/**
+ * 所在驿站: a 警务助理's service station (only theirs).
+ */
+service_station_id?: string | null, 
 /**
  * 起始日期 (default today).
  */

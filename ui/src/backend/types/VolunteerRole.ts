@@ -3,4 +3,4 @@
 /**
  * 群防群治力量的身份.
  */
-export type VolunteerRole = "police_volunteer" | "hundred_household_head" | "patroller" | "mediator" | "grid_worker" | "activist";
+export type VolunteerRole = "police_volunteer" | "hundred_household_head" | "patroller" | "mediator" | "grid_worker" | "activist" | "police_assistant";

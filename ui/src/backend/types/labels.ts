@@ -292,6 +292,7 @@ export const VolunteerRoleLabel: Record<VolunteerRole, string> = {
   mediator: "调解员",
   grid_worker: "网格员",
   activist: "治安积极分子",
+  police_assistant: "警务助理",
 };
 
 /** 巡逻方式: code → 中文 */
@@ -378,6 +379,7 @@ export const LedgerKindLabel: Record<LedgerKind, string> = {
   feedback: "意见建议台账",
   five_nones: "五无村（社区）创建台账",
   care: "结对帮扶台账",
+  service_stations: "驿站台账",
 };
 
 /** 匹配: code → 中文 */

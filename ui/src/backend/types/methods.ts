@@ -144,6 +144,12 @@ export const METHODS = [
   "service_item.create", // 新增服务事项
   "service_item.list", // 服务事项目录（按大类分组）
   "service_item.update", // 修改服务事项（只传需要修改的字段）
+  "service_station.create", // 设立驿站（红警驿站）
+  "service_station.delete", // 删除误建的驿站（已有警务助理或代办的不能删除）
+  "service_station.get", // 查看驿站：警务助理、受理的代办、本月数据
+  "service_station.list", // 驿站列表（按村筛选，默认不含已撤销的）
+  "service_station.month", // 驿站月度数据：收集诉求、办结代办、一次不用跑
+  "service_station.update", // 修改驿站：名称、地址、开放时间、撤销日期（只传需要修改的字段）
   "session.current", // 当前登录的用户
   "session.login", // 登录
   "session.logout", // 退出登录
@@ -320,6 +326,12 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "service_item.create": "新增服务事项",
   "service_item.list": "服务事项目录（按大类分组）",
   "service_item.update": "修改服务事项（只传需要修改的字段）",
+  "service_station.create": "设立驿站（红警驿站）",
+  "service_station.delete": "删除误建的驿站（已有警务助理或代办的不能删除）",
+  "service_station.get": "查看驿站：警务助理、受理的代办、本月数据",
+  "service_station.list": "驿站列表（按村筛选，默认不含已撤销的）",
+  "service_station.month": "驿站月度数据：收集诉求、办结代办、一次不用跑",
+  "service_station.update": "修改驿站：名称、地址、开放时间、撤销日期（只传需要修改的字段）",
   "session.current": "当前登录的用户",
   "session.login": "登录",
   "session.logout": "退出登录",
