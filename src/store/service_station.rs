@@ -20,7 +20,7 @@ use crate::store::errand::{self, Errand, ErrandFilter};
 use crate::store::ledger::{Ledger, Show, column};
 use crate::store::prevention::volunteer::{Volunteer, Which, list_volunteers};
 use crate::store::write::{date, opt_date as date_value, v};
-use crate::store::{Tx, from_row, place};
+use crate::store::{Tx, day_of, from_row, place};
 
 /// A service station.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -206,35 +206,37 @@ pub fn delete(tx: &mut Tx<'_>, id: &str) -> Result<()> {
 
 /// Checks a request taken at `station` by `assistant` on `on` (both must exist).
 pub fn check_intake(conn: &Connection, station: &str, assistant: &str, on: NaiveDate) -> Result<()> {
-    let s: Option<(String, String, Option<String>)> = conn
+    // A stored date that does not read leaves the day out of the rule's reach: the station
+    // as never opened, the assistant as never started.
+    let never = NaiveDate::MAX;
+    let facts = conn
         .prepare_cached("SELECT name, opened_on, closed_on FROM service_station WHERE id = ?1 AND deleted_at IS NULL")?
-        .query_row([station], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
-    let (name, opened, closed) =
-        s.ok_or_else(|| Error::validation("service_station_id", format!("所选驿站不存在或已删除（{station}）")))?;
-    let a: Option<(String, VolunteerRole, Option<String>, String, Option<String>)> = conn
+        .query_row([station], |r| {
+            Ok(StationFacts {
+                id: station.to_owned(),
+                name: r.get("name")?,
+                opened_on: day_of(r.get("opened_on")?).unwrap_or(never),
+                closed_on: day_of(r.get("closed_on")?),
+            })
+        })
+        .optional()?
+        .ok_or_else(|| Error::validation("service_station_id", format!("所选驿站不存在或已删除（{station}）")))?;
+    let who = conn
         .prepare_cached(
             "SELECT name, role, service_station_id, active_from, active_to FROM volunteer
              WHERE id = ?1 AND deleted_at IS NULL",
         )?
-        .query_row([assistant], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
-        .optional()?;
-    let (a_name, role, a_station, from, to) =
-        a.ok_or_else(|| Error::validation("assistant_id", format!("所选警务助理不存在或已删除（{assistant}）")))?;
-    let bad = || Error::rule(format!("驿站或警务助理的日期无法识别（{station}/{assistant}）"));
-    let facts = StationFacts {
-        id: station.to_owned(),
-        name,
-        opened_on: parse_date(&opened).ok_or_else(bad)?,
-        closed_on: closed.as_deref().and_then(parse_date),
-    };
-    let who = AssistantFacts {
-        name: a_name,
-        role,
-        station_id: a_station,
-        active_from: parse_date(&from).ok_or_else(bad)?,
-        active_to: to.as_deref().and_then(parse_date),
-    };
+        .query_row([assistant], |r| {
+            Ok(AssistantFacts {
+                name: r.get("name")?,
+                role: r.get("role")?,
+                station_id: r.get("service_station_id")?,
+                active_from: day_of(r.get("active_from")?).unwrap_or(never),
+                active_to: day_of(r.get("active_to")?),
+            })
+        })
+        .optional()?
+        .ok_or_else(|| Error::validation("assistant_id", format!("所选警务助理不存在或已删除（{assistant}）")))?;
     rule(&facts, &who, on)
 }
 

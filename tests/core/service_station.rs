@@ -128,6 +128,7 @@ fn only_a_serving_assistant_of_the_station_takes_its_requests() {
         let r = post.refused("errand.create", params.clone());
         assert_eq!((r["field"].as_str(), r["message"].as_str()), (Some(field), Some(message)), "{params}");
     }
+    assert_eq!((count(&post, "errand"), count(&post, "change_log")), before, "nothing stored");
     // An assistant who has left takes no request after their last day.
     post.call("volunteer.end", json!({"id": s.assistant, "on": "2026-11-10"}));
     let before = (count(&post, "errand"), count(&post, "change_log"));

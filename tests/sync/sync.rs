@@ -599,7 +599,7 @@ fn a_station_and_its_errand_reach_hq_after_one_sync() {
     assert_eq!(at_hq, ["青山村红警驿站"], "the station at HQ");
     let taken = rows(&hq.api, "SELECT service_station_id || '/' || assistant_id FROM errand WHERE id = ?1", &errand);
     assert_eq!(taken, [format!("{station}/{assistant}")], "the errand names the station and assistant at HQ");
-    assert_eq!(rows(&hq.api, "SELECT service_station_id FROM volunteer WHERE id = ?1", &assistant), [station.clone()]);
+    assert_eq!(rows(&hq.api, "SELECT service_station_id FROM volunteer WHERE id = ?1", &assistant), [station]);
 
     sync(&mut hq, &mut b);
     let e = b.call("errand.get", json!({"id": errand}));
