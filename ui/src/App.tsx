@@ -42,6 +42,8 @@ const IncidentsScreen = lazy(() => import("./screens/incidents/IncidentsScreen")
 const SettingsScreen = lazy(() => import("./screens/settings/SettingsScreen").then((m) => ({ default: m.SettingsScreen })));
 const PreventionScreen = lazy(() => import("./screens/prevention/PreventionScreen").then((m) => ({ default: m.PreventionScreen })));
 const CareScreen = lazy(() => import("./screens/care/CareScreen").then((m) => ({ default: m.CareScreen })));
+const StationsScreen = lazy(() => import("./screens/stations/StationsScreen").then((m) => ({ default: m.StationsScreen })));
+const StationPage = lazy(() => import("./screens/stations/StationPage").then((m) => ({ default: m.StationPage })));
 const CarePlanPage = lazy(() => import("./screens/care/CarePlanPage").then((m) => ({ default: m.CarePlanPage })));
 const ReportsScreen = lazy(() => import("./screens/reports/ReportsScreen").then((m) => ({ default: m.ReportsScreen })));
 
@@ -248,6 +250,8 @@ export function App() {
             <Route path="/errands" element={<ErrandsScreen />} />
             <Route path="/incidents" element={<IncidentsScreen />} />
             <Route path="/prevention" element={<Suspense fallback={<Spin />}><PreventionScreen /></Suspense>} />
+            <Route path="/errands/stations" element={<StationsScreen />} />
+            <Route path="/errands/stations/:id" element={<StationPage />} />
             <Route path="/care" element={<CareScreen />} />
             <Route path="/care/:id" element={<CarePlanPage />} />
             <Route path="/reports" element={<Suspense fallback={<Spin />}><ReportsScreen /></Suspense>} />

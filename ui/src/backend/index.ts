@@ -106,6 +106,7 @@ import type {
   CareVisitRequest,
   DayPlan,
 } from "./types";
+import type { ServiceStation, ServiceStationDetail, ServiceStationFilter, ServiceStationInput, StationFigures } from "./types";
 import type {
   AssignmentReceived,
   AuditCheck,
@@ -299,6 +300,18 @@ export const backend = {
     dropNeed: (p: CareNeedStepRequest) => call<CareNeed>("care.need_drop", p),
     reopenNeed: (p: CareNeedStepRequest) => call<CareNeed>("care.need_reopen", p),
     month: (month: string) => call<CareMonth>("care.month", { month }),
+  },
+  // 驿站 and 警务助理.
+  serviceStation: {
+    /** The stations (closed ones only when asked). */
+    list: (f: ServiceStationFilter = {}) => call<ServiceStation[]>("service_station.list", f),
+    /** A station's page: its assistants, its errands, this month's figures. */
+    get: (id: string) => call<ServiceStationDetail>("service_station.get", { id }),
+    create: (p: ServiceStationInput) => call<ServiceStation>("service_station.create", p),
+    /** Closing a station is setting closed_on. */
+    update: (p: Update<ServiceStationInput>) => call<ServiceStation>("service_station.update", p),
+    delete: (id: string) => call<null>("service_station.delete", { id }),
+    month: (month: string) => call<StationFigures[]>("service_station.month", { month }),
   },
   dayPlan: {
     /** 今日工作: what is due today, by village and 组. */

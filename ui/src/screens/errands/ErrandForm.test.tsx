@@ -16,6 +16,7 @@ describe("ErrandForm", () => {
           categories: [{ category: "居民身份证", items: [{ id: "s1", category: "居民身份证", name: "居民身份证到期换领", description: null, materials: null, time_limit_days: 20, sort: 1, active: true }] }],
         } as never;
       if (method === "officer.list") return [] as never;
+      if (method === "service_station.list") return [] as never;
       if (method === "errand.create") throw { code: "validation", message: "未选择登记人员时，申请人姓名不能为空", field: "applicant_name" };
       throw new Error(method);
     });

@@ -11,12 +11,16 @@ import { officerOptions, useOfficers } from "../../components/refs";
 import { useLoad } from "../../components/useLoad";
 import { useSave } from "../../components/useSave";
 import { Field } from "../../components/Field";
+import { useAssistants, useStations } from "../stations/StationForm";
 
 /** 受理代办: the resident (registered, or just a name and phone), the service item, the mode. */
 export function ErrandForm({ onSaved }: { onSaved: (e: Errand) => void }) {
   const catalogue = useLoad(useCallback(() => backend.serviceItem.list(), []), null as Catalogue | null).data;
   const officers = useOfficers();
-  const { formProps, saving, alert } = useSave((v: ErrandInput) => backend.errand.create(blankToNull(v)), onSaved);
+  const { form, formProps, saving, alert } = useSave((v: ErrandInput) => backend.errand.create(blankToNull(v)), onSaved);
+  const stations = useStations();
+  const stationId = Form.useWatch("service_station_id", form) as string | null | undefined;
+  const assistants = useAssistants(stationId);
 
   return (
     <Form {...formProps} layout="vertical" initialValues={{ mode: "proxy" }} data-testid="errand-form">
@@ -45,6 +49,26 @@ export function ErrandForm({ onSaved }: { onSaved: (e: Errand) => void }) {
         <Field span={8} name="requested_on" label="受理日期" extra="不填为今天"><DateField /></Field>
         <Field span={8} name="due_on" label="到期日期" extra="不填按事项办理时限计算"><DateField /></Field>
         <Field span={8} name="officer_id" label="经办民警/辅警"><Select allowClear options={officerOptions(officers)} /></Field>
+        {stations.length > 0 && (
+          <>
+            <Field span={12} name="service_station_id" label="受理驿站" extra="在驿站收集的诉求：选择驿站和受理的警务助理">
+              <Select
+                allowClear
+                data-testid="errand-station"
+                options={stations.map((s) => ({ value: s.id, label: s.name }))}
+                onChange={() => form.setFieldValue("assistant_id", null)}
+              />
+            </Field>
+            <Field span={12} name="assistant_id" label="受理的警务助理">
+              <Select
+                allowClear
+                disabled={!stationId}
+                data-testid="errand-assistant"
+                options={assistants.map((a) => ({ value: a.id, label: a.name }))}
+              />
+            </Field>
+          </>
+        )}
         <Field span={24} name="notes" label="备注"><Input.TextArea rows={2} /></Field>
       </Row>
       <div className="fq-form-actions">

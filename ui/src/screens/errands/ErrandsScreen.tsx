@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { Alert, Badge, Button, Card, Col, Collapse, Empty, Input, Modal, Row, Space, Table, Tabs, Tag, Typography } from "antd";
-import { PlusOutlined } from "@ant-design/icons";
+import { PlusOutlined, ShopOutlined } from "@ant-design/icons";
+import { useNavigate } from "react-router-dom";
 import { backend, toBackendError } from "../../backend";
 import type { Board, Catalogue, Errand, ErrandPage, ErrandStatus } from "../../backend";
 import { ErrandCancellable, ErrandNextStep } from "../../backend/types";
@@ -9,6 +10,7 @@ import { AdvanceForm } from "./AdvanceForm";
 
 /** 代办: the board by status, overdue errands, the catalogue, and new errands. */
 export function ErrandsScreen() {
+  const navigate = useNavigate();
   const [board, setBoard] = useState<Board | null>(null);
   const [overdue, setOverdue] = useState<ErrandPage | null>(null);
   const [catalogue, setCatalogue] = useState<Catalogue | null>(null);
@@ -87,9 +89,14 @@ export function ErrandsScreen() {
     <Card
       title="代办"
       extra={
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-errand">
-          受理代办
-        </Button>
+        <Space>
+          <Button icon={<ShopOutlined />} onClick={() => navigate("/errands/stations")} data-testid="open-stations">
+            驿站
+          </Button>
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-errand">
+            受理代办
+          </Button>
+        </Space>
       }
     >
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}

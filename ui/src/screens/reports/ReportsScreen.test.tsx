@@ -35,6 +35,7 @@ const STATS = {
   incidents: [{ name: "治安", count: 2 }],
   incidents_total: 2,
   visits: 31,
+  service_stations: [{ id: "s1", name: "青山村红警驿站", village_name: "青山村", assistants: 2, requests: 8, done: 5, no_trip: 4 }],
 };
 
 const REPORT = {
@@ -69,6 +70,9 @@ describe("报表", () => {
     expect(figs).toHaveTextContent("80.0%");
     expect(within(figs).getByText("31")).toBeInTheDocument();
     expect(screen.getByTestId("chart")).toHaveTextContent("受理:6 调解:5 调解成功:4");
+    // Each 驿站's month: requests collected, errands done, 一次不用跑.
+    const row = within(screen.getByTestId("station-figures")).getByText("青山村红警驿站").closest("tr")!;
+    expect(row).toHaveTextContent(/青山村红警驿站青山村2854/);
     await user.click(screen.getByTestId("stats-export-pdf"));
     await waitFor(() => expect(core.of("stats.export")).toHaveLength(1));
     expect(core.of("stats.export")[0]).toEqual({ month: core.of("stats.month")[0].month, path: "/home/u/月报.pdf", overwrite: true });

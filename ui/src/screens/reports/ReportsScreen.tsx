@@ -9,6 +9,7 @@ import { MonthFigures } from "../../components/MonthFigures";
 import { MonthField, thisMonth } from "../../components/DateField";
 import { DesktopOnly, LedgerExportButton, useWriteFile } from "../../components/FileActions";
 import { useLoad } from "../../components/useLoad";
+import { StationFiguresTable } from "../stations/StationFiguresTable";
 
 /** 月度统计: the month's figures, a chart by category, and export to PDF or Excel. */
 export function StatsPanel() {
@@ -49,6 +50,7 @@ export function StatsPanel() {
     >
       {stats.error && <Alert type="error" showIcon message={stats.error} />}
       {s && <MonthFigures stats={s} />}
+      {s && s.service_stations.length > 0 && <StationFiguresTable figures={s.service_stations} />}
     </Card>
   );
 }
@@ -56,7 +58,7 @@ export function StatsPanel() {
 /** 台账导出: the core's ledgers, all or one month. */
 export function LedgersPanel() {
   const [month, setMonth] = useState(thisMonth());
-  const monthly = ["disputes", "follow_ups", "errands", "incidents"] as const;
+  const monthly = ["disputes", "follow_ups", "errands", "incidents", "service_stations"] as const;
   return (
     <Card
       size="small"
