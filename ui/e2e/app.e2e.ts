@@ -574,6 +574,49 @@ describe("枫桥警务台账", () => {
     await shot("13-errand-delivered");
   });
 
+  it("takes an errand at a 驿站 by one of its 警务助理, shown on the station's page", async () => {
+    // The demo's first station, opened from 代办.
+    await go("代办");
+    await (await $t("open-stations")).click();
+    const first = await until("the demo's stations", async () => (await browser.$$('[data-testid="station-row"]'))[0] ?? false);
+    await shot("13a-stations");
+    await first.click();
+    await (await $t("station-page")).waitForDisplayed({ timeout: 15000 });
+    const station = await (await browser.$('[data-testid="station-page"] .ant-card-head-title')).getText();
+    expect(station).toContain("红警驿站");
+
+    // 受理代办 there: the station, then one of its assistants serving today.
+    await go("代办");
+    await (await $t("new-errand")).click();
+    await (await $t("errand-form")).waitForDisplayed();
+    await settled();
+    await pick("服务事项", "身份证");
+    await (await $t("errand-applicant")).setValue("黄秋香");
+    await choose("errand-station", station);
+    await settled();
+    await (await (await $t("errand-assistant")).$(".ant-select-selector")).click();
+    const assistant = await until("the station's assistants", async () => {
+      const open = await browser.$$(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option");
+      for (const o of open) if ((await o.isDisplayed()) && (await o.getAttribute("title")) !== station) return o;
+      return false;
+    });
+    const name = (await assistant.getAttribute("title")) ?? "";
+    await assistant.click();
+    await shot("13b-errand-at-station");
+    await (await $t("errand-save")).click();
+    await (await $t("errand-form")).waitForDisplayed({ reverse: true, timeout: 10000 });
+
+    // The station's page lists it with the assistant who took it.
+    await (await $t("open-stations")).click();
+    await (await until("the stations", async () => (await browser.$$('[data-testid="station-row"]'))[0] ?? false)).click();
+    const row = await until("the errand on the station's page", async () => {
+      for (const r of await browser.$$('[data-testid="station-errand-row"]')) if ((await r.getText()).includes("黄秋香")) return r;
+      return false;
+    });
+    expect(await row.getText()).toContain(name);
+    await shot("13c-station-errand");
+  });
+
   it("lists incidents, newest first; one linked to the dispute names it, and the dispute shows it", async () => {
     await go("警情");
     await until("incidents", async () => (await browser.$$(".ant-table-tbody tr.ant-table-row").length) > 0);
