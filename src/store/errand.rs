@@ -462,32 +462,23 @@ pub fn list(conn: &Connection, f: &ErrandFilter, today: NaiveDate) -> Result<Err
          AND (?3 IS NULL OR e.service_item_id = ?3)
          AND {}
          AND (NOT ?5 OR ({}))
-         AND (?10 IS NULL OR e.service_station_id = ?10)",
+         AND (?8 IS NULL OR e.service_station_id = ?8)",
         crate::store::search::involving("errand", "e", 4, 7, person.is_some(), household.is_some()),
         overdue_where(6)
     );
     let today_s = today.format("%Y-%m-%d").to_string();
-    let total: i64 = conn.prepare_cached(&format!("SELECT count(*) FROM errand e WHERE {filter}"))?.query_row(
-        params![f.status, f.mode, f.service_item_id, person, f.overdue, today_s, household, 0, 0, f.service_station_id],
-        |r| r.get(0),
-    )?;
+    let by: [&dyn rusqlite::ToSql; 8] =
+        [&f.status, &f.mode, &f.service_item_id, &person, &f.overdue, &today_s, &household, &f.service_station_id];
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT count(*) FROM errand e WHERE {filter}"))?
+        .query_row(&by[..], |r| r.get(0))?;
+    let paged: Vec<&dyn rusqlite::ToSql> =
+        by.iter().copied().chain([&limit as &dyn rusqlite::ToSql, &offset]).collect();
     let items = conn
-        .prepare_cached(&format!("{SELECT} WHERE {filter} ORDER BY e.requested_on DESC, e.id DESC LIMIT ?8 OFFSET ?9"))?
-        .query_map(
-            params![
-                f.status,
-                f.mode,
-                f.service_item_id,
-                person,
-                f.overdue,
-                today_s,
-                household,
-                limit,
-                offset,
-                f.service_station_id
-            ],
-            |r| row(r, today),
-        )?
+        .prepare_cached(&format!(
+            "{SELECT} WHERE {filter} ORDER BY e.requested_on DESC, e.id DESC LIMIT ?9 OFFSET ?10"
+        ))?
+        .query_map(&paged[..], |r| row(r, today))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(ErrandPage { total, page, page_size, items })
 }

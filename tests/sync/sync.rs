@@ -57,6 +57,18 @@ fn a_post_enrolls_under_the_name_in_its_settings() {
     assert_eq!(post.api.enroll_request(None).unwrap().node.name, "青山警务室");
 }
 
+/// 山门警务室 and 青山警务室 enrolled for 青山村, which 山门 sets up with a household (not yet
+/// synced); returns both posts, the village and the household.
+fn two_posts_sharing_a_village(hq: &mut Hq) -> (Post, Post, String, String) {
+    let (mut a, mut b) = (Post::new(), Post::new());
+    enroll(hq, &mut a, "山门警务室", &["330100001001"]);
+    enroll(hq, &mut b, "青山警务室", &["330100001001"]);
+    let v = id(&a.call("village.create", json!({"name": "青山村", "code": "330100001001"})));
+    let g = id(&a.call("group.create", json!({"village_id": v, "name": "3组"})));
+    let h = id(&a.call("household.create", json!({"village_id": v, "group_id": g, "house_no": "12"})));
+    (a, b, v, h)
+}
+
 /// One round trip: the post's bundle to HQ, HQ's reply back.
 fn sync(hq: &mut Hq, post: &mut Post) {
     let up = post.api.bundle_export().unwrap();
@@ -78,12 +90,7 @@ fn name_of(post: &mut Post, person: &str) -> String {
 #[test]
 fn concurrent_edits_converge_with_the_loser_logged_and_restorable() {
     let mut hq = hq();
-    let (mut a, mut b) = (Post::new(), Post::new());
-    enroll(&mut hq, &mut a, "山门警务室", &["330100001001"]);
-    enroll(&mut hq, &mut b, "青山警务室", &["330100001001"]);
-    let v = id(&a.call("village.create", json!({"name": "青山村", "code": "330100001001"})));
-    let g = id(&a.call("group.create", json!({"village_id": v, "name": "3组"})));
-    let h = id(&a.call("household.create", json!({"village_id": v, "group_id": g, "house_no": "12"})));
+    let (mut a, mut b, _, h) = two_posts_sharing_a_village(&mut hq);
     let p = person(&mut a, &h, "王芳");
     sync(&mut hq, &mut a);
     sync(&mut hq, &mut b);
@@ -574,12 +581,7 @@ fn hq_reads_a_posts_reply_by_row_or_by_origin_alike() {
 #[test]
 fn a_station_and_its_errand_reach_hq_after_one_sync() {
     let mut hq = hq();
-    let (mut a, mut b) = (Post::new(), Post::new());
-    enroll(&mut hq, &mut a, "山门警务室", &["330100001001"]);
-    enroll(&mut hq, &mut b, "青山警务室", &["330100001001"]);
-    let v = id(&a.call("village.create", json!({"name": "青山村", "code": "330100001001"})));
-    let g = id(&a.call("group.create", json!({"village_id": v, "name": "3组"})));
-    let h = id(&a.call("household.create", json!({"village_id": v, "group_id": g, "house_no": "12"})));
+    let (mut a, mut b, v, h) = two_posts_sharing_a_village(&mut hq);
     let p = person(&mut a, &h, "黄秋香");
     let station = id(&a
         .call("service_station.create", json!({"name": "青山村红警驿站", "village_id": v, "opened_on": "2026-03-01"})));
