@@ -30,6 +30,7 @@ pub mod search;
 pub mod seed;
 pub mod service_station;
 pub mod user;
+pub mod village_code;
 pub mod warning;
 pub mod write;
 
@@ -194,6 +195,7 @@ impl Store {
             _lock: held,
         };
         seed::ensure(&mut store)?;
+        village_code::ensure(&mut store)?;
         Ok(store)
     }
 

@@ -219,12 +219,23 @@ pub fn create_village(tx: &mut Tx<'_>, input: VillageInput) -> Result<Village> {
     code_enrolled(tx.conn(), input.code.as_deref())?;
     village_code_free(tx.conn(), input.code.as_deref(), None)?;
     village_name_free(tx.conn(), &input.name, None)?;
-    let id = tx.new_id();
-    tx.insert(
-        "village",
-        &id,
-        &[("name", v(input.name.clone())), ("code", v(input.code.clone())), ("township", v(input.township.clone()))],
-    )?;
+    let cols =
+        [("name", v(input.name.clone())), ("code", v(input.code.clone())), ("township", v(input.township.clone()))];
+    // A village with a code has the id derived from it on every node, so that two posts
+    // entering it make one row; one deleted here is entered again in its own row.
+    let id = match input.code.as_deref() {
+        Some(code) => crate::store::village_code::village_id(code),
+        None => tx.new_id(),
+    };
+    let held: Option<i64> =
+        tx.conn().prepare_cached("SELECT 1 FROM village WHERE id = ?1")?.query_row([&id], |r| r.get(0)).optional()?;
+    if held.is_some() {
+        let mut revived = cols.to_vec();
+        revived.push(("deleted_at", rusqlite::types::Value::Null));
+        tx.update("village", &id, &revived)?;
+    } else {
+        tx.insert("village", &id, &cols)?;
+    }
     Ok(Village { id, name: input.name, code: input.code, township: input.township, groups: vec![] })
 }
 

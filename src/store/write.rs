@@ -137,6 +137,9 @@ pub struct Tx<'s> {
     /// ([`crate::store::warning::DATA_STAMP`], [`crate::store::warning::RISK_STAMP`]).
     wrote: bool,
     judged: bool,
+    /// Villages whose rows were written, or that a change from another node placed a row
+    /// in: the commit merges the rows of their codes ([`crate::store::village_code`]).
+    villages: BTreeSet<String>,
 }
 
 impl<'s> Tx<'s> {
@@ -153,7 +156,19 @@ impl<'s> Tx<'s> {
         };
         let seq = get_meta(&tx, "seq")?.and_then(|s| s.parse().ok()).unwrap_or(0);
         let now = clock.now();
-        Ok(Tx { tx, node, last, seq, now, ids, columns, touched: BTreeSet::new(), wrote: false, judged: false })
+        Ok(Tx {
+            tx,
+            node,
+            last,
+            seq,
+            now,
+            ids,
+            columns,
+            touched: BTreeSet::new(),
+            wrote: false,
+            judged: false,
+            villages: BTreeSet::new(),
+        })
     }
 
     /// The connection inside the transaction, for reads (and for local, unsynced tables).
@@ -463,6 +478,9 @@ impl<'s> Tx<'s> {
                 self.set_clock(table, row_id, &c.col, &stamps)?;
                 current.get_or_insert_with(HashMap::new).insert(c.col.clone(), remote.value.clone());
                 winners.retain(|(col, _)| *col != c.col);
+                if let ("village_id", Value::Text(village)) = (c.col.as_str(), &remote.value) {
+                    self.villages.insert(village.clone());
+                }
                 winners.push((c.col.clone(), remote.value));
             }
             decisions.push(decision);
@@ -527,12 +545,19 @@ impl<'s> Tx<'s> {
     fn touch(&mut self, table: &'static str, id: &str) {
         self.wrote = true;
         self.judged |= warning::JUDGED_FROM.contains(&table);
+        if table == "village" {
+            self.villages.insert(id.to_owned());
+        }
         if search::INDEXED.contains(&table) {
             self.touched.insert((table, id.to_owned()));
         }
     }
 
     pub(crate) fn commit(mut self) -> Result<()> {
+        let villages = std::mem::take(&mut self.villages);
+        if !villages.is_empty() {
+            crate::store::village_code::unify(&mut self, &villages)?;
+        }
         let touched = std::mem::take(&mut self.touched);
         search::reindex(&self.tx, &touched)?;
         // A new stamp, not a count, so that two processes writing the file never stamp alike.

@@ -74,3 +74,35 @@ impl Post {
 pub fn id(v: &Value) -> String {
     v["id"].as_str().expect("id").to_owned()
 }
+
+/// Gives `village` (entered without a code) the code `code` as a build before one row per
+/// code left it: in the row, its clock and the change log, as written with the village's
+/// name (so the file holds what an older build's `village.create` with a code made).
+pub fn code_as_before(conn: &rusqlite::Connection, village: &str, code: &str) {
+    let (origin, hlc): (String, String) = conn
+        .query_row(
+            "SELECT origin, hlc FROM change_log WHERE tbl = 'village' AND row_id = ?1 AND col = 'name'",
+            [village],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("the village's name was logged");
+    let seq: i64 = conn
+        .query_row("SELECT CAST(value AS INTEGER) + 1 FROM local_meta WHERE key = 'seq'", [], |r| r.get(0))
+        .expect("seq");
+    let value = format!("\"{code}\"");
+    conn.execute_batch("BEGIN").expect("begin");
+    conn.execute("UPDATE village SET code = ?1 WHERE id = ?2", [code, village]).expect("code");
+    conn.execute(
+        "INSERT INTO change_log (origin, origin_seq, hlc, prev, tbl, row_id, col, value)
+         VALUES (?1, ?2, ?3, NULL, 'village', ?4, 'code', ?5)",
+        rusqlite::params![origin, seq, hlc, village, value],
+    )
+    .expect("log");
+    conn.execute(
+        "INSERT INTO column_clock (tbl, row_id, col, hlc, prev) VALUES ('village', ?1, 'code', ?2, NULL)",
+        [village, hlc.as_str()],
+    )
+    .expect("clock");
+    conn.execute("UPDATE local_meta SET value = ?1 WHERE key = 'seq'", [seq.to_string()]).expect("seq");
+    conn.execute_batch("COMMIT").expect("commit");
+}

@@ -381,3 +381,92 @@ proptest! {
         assert_log_explains_tables(post.api.store().conn());
     }
 }
+
+/// A file of an older build holding 青山村 twice (two rows with one code, as two posts
+/// that entered it before syncing left every node) opens as one village: the row with the
+/// id derived from the code, holding every household, group, dispute, incident and 五无
+/// of both, the others kept deleted; every value is still explained by the change log.
+#[test]
+fn a_file_with_two_rows_for_one_code_opens_with_one_village_holding_everything() {
+    let code = "330100001001";
+    let mut post = Post::new();
+    let officer = id(&post.call("officer.create", json!({"name": "周立新", "role": "officer"})));
+    let mut rows = Vec::new();
+    for (name, house) in [("青山村", "12"), ("青山村（山门录入）", "7")] {
+        let (v, g, _) = post.household(name, house);
+        let d = post.call(
+            "dispute.create",
+            json!({"received_on": "2026-11-02", "source": "walk_in", "kind": "neighbour", "grade": "general",
+                   "title": format!("{house}号邻里纠纷"), "village_id": v, "officer_id": officer,
+                   "parties": [{"role": "applicant", "name": "王建国"}]}),
+        );
+        post.call(
+            "incident.create",
+            json!({"occurred_at": "2026-05-01 10:00", "place": name, "village_id": v, "kind": "dispute",
+                   "summary": format!("{house}号纠纷"), "disposition": "mediated"}),
+        );
+        rows.push((v, g, id(&d)));
+        post.clock.advance(chrono::Duration::minutes(1));
+    }
+    post.call(
+        "five_nones.confirm",
+        json!({"village_id": rows[1].0, "year": 2026, "no_fraud": true, "no_drugs": true,
+               "no_petitions": true, "no_cults": true, "officer_id": officer}),
+    );
+    let path = post.dir.path().join("post.db");
+    for (v, ..) in &rows {
+        common::code_as_before(post.api.store().conn(), v, code);
+    }
+    // Back to the schema before one row per code.
+    let before = fengqiao::store::migrate::MIGRATIONS.iter().position(|m| m.contains("INDEX village_code")).unwrap();
+    post.api
+        .store()
+        .conn()
+        .execute_batch(&format!(
+            "DROP INDEX village_code; DELETE FROM local_meta WHERE key = 'village_code_pass';
+             PRAGMA user_version = {before};"
+        ))
+        .unwrap();
+    let Post { dir, api, clock } = post;
+    drop(api);
+    let mut api = Api::open(&path, clock.clone()).unwrap();
+    let conn = api.store().conn();
+    let one = fengqiao::store::village_code::village_id(code);
+    let live: Vec<(String, String)> = conn
+        .prepare("SELECT id, name FROM village WHERE deleted_at IS NULL")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(live, vec![(one.clone(), "青山村".to_owned())], "the first entered names the village");
+    for (table, n) in [("village_group", 2), ("household", 2), ("dispute", 2), ("incident", 2)] {
+        let at: i64 = conn
+            .query_row(&format!("SELECT count(*) FROM {table} WHERE village_id = ?1"), [&one], |r| r.get(0))
+            .unwrap();
+        assert_eq!(at, n, "{table}");
+    }
+    for (v, g, d) in &rows {
+        let gone: Option<String> =
+            conn.query_row("SELECT deleted_at FROM village WHERE id = ?1", [v], |r| r.get(0)).unwrap();
+        assert!(gone.is_some(), "{v} kept, deleted");
+        let group_in: String =
+            conn.query_row("SELECT village_id FROM village_group WHERE id = ?1", [g], |r| r.get(0)).unwrap();
+        let dispute_in: String =
+            conn.query_row("SELECT village_id FROM dispute WHERE id = ?1", [d], |r| r.get(0)).unwrap();
+        assert_eq!((group_in, dispute_in), (one.clone(), one.clone()));
+    }
+    let five = api.call("five_nones.list", json!({"year": 2026})).unwrap();
+    let five = five.as_array().unwrap();
+    assert_eq!(five.len(), 1, "{five:?}");
+    assert_eq!(five[0]["confirmed"]["no_cults"], true, "the second row's 五无 carried over");
+    let households = api.call("household.list", json!({"village_id": one})).unwrap();
+    assert_eq!(households["total"], 2, "{households}");
+    assert_log_explains_tables(api.store().conn());
+    // The merge ran once: opening again writes nothing.
+    let seq = api.store().meta("seq").unwrap();
+    drop(api);
+    let api = Api::open(&path, clock).unwrap();
+    assert_eq!(api.store().meta("seq").unwrap(), seq);
+    drop(dir);
+}

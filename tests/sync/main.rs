@@ -12,3 +12,4 @@ mod county;
 mod crash;
 mod disk_full;
 mod sync;
+mod village;

@@ -14,13 +14,13 @@ use fengqiao::model::time::FixedClock;
 use serde_json::json;
 use tempfile::TempDir;
 
-struct Hq {
+pub(crate) struct Hq {
     _dir: TempDir,
-    api: Api,
+    pub(crate) api: Api,
     clock: Arc<FixedClock>,
 }
 
-fn hq() -> Hq {
+pub(crate) fn hq() -> Hq {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FixedClock::at_date(today()));
     let mut api = Api::open(&dir.path().join("hq.db"), clock.clone()).unwrap();
@@ -28,7 +28,7 @@ fn hq() -> Hq {
     Hq { _dir: dir, api, clock }
 }
 
-fn enroll(hq: &mut Hq, post: &mut Post, name: &str, villages: &[&str]) {
+pub(crate) fn enroll(hq: &mut Hq, post: &mut Post, name: &str, villages: &[&str]) {
     let req = post.api.enroll_request(Some(name)).unwrap();
     let villages: Vec<String> = villages.iter().map(|s| s.to_string()).collect();
     let reply = hq.api.hq_enroll(&req, &villages).unwrap();
@@ -70,7 +70,7 @@ fn two_posts_sharing_a_village(hq: &mut Hq) -> (Post, Post, String, String) {
 }
 
 /// One round trip: the post's bundle to HQ, HQ's reply back.
-fn sync(hq: &mut Hq, post: &mut Post) {
+pub(crate) fn sync(hq: &mut Hq, post: &mut Post) {
     let up = post.api.bundle_export().unwrap();
     let (_, down) = hq.api.hq_exchange(&up).unwrap();
     post.api.bundle_import(&down).unwrap();

@@ -43,7 +43,7 @@ pub struct FiveNonesYear {
     pub notes: Option<String>,
 }
 
-fn five_nones_id(village_id: &str, year: i32) -> String {
+pub(crate) fn five_nones_id(village_id: &str, year: i32) -> String {
     // One row per village and year on every node, so concurrent confirmations merge.
     const NS: Uuid = Uuid::from_u128(0x2f6c_53f4_8d3b_4f0e_9c1a_0b7d_5e4f_3a21);
     Uuid::new_v5(&NS, format!("{village_id}/{year}").as_bytes()).to_string()
