@@ -39,8 +39,16 @@ fn call(n: &mut Node, method: &str, params: serde_json::Value) -> serde_json::Va
     n.api.call(method, params).unwrap_or_else(|e| panic!("{method}: {e}"))
 }
 
-/// Village codes of each post: posts 0 and 1 serve 青山村; post 2 serves both villages.
-const SCOPES: [&[&str]; 3] = [&["330100001001"], &["330100001001"], &["330100001001", "330100001002"]];
+/// Village codes of each post: posts 0 and 1 serve 青山村; post 2 serves both villages; all
+/// three serve 石门村, which any of them may enter (so two may enter it before they sync).
+const SCOPES: [&[&str]; 3] = [
+    &["330100001001", "330100001003"],
+    &["330100001001", "330100001003"],
+    &["330100001001", "330100001002", "330100001003"],
+];
+
+/// 石门村's code.
+const SHIMEN: &str = "330100001003";
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -50,6 +58,9 @@ enum Op {
     Phone { post: usize, person: usize },
     /// Post deletes a person.
     Delete { post: usize, person: usize },
+    /// Post enters 石门村 (unless it holds it) with a household: as this build does, or
+    /// (`old`) as a build before one row per code did, in a row of its own.
+    Village { post: usize, old: bool },
     /// Time passes on a post (0 keeps writes in the same millisecond).
     Tick { post: usize, ms: i64 },
     /// Post makes a bundle for HQ (it goes in flight).
@@ -67,6 +78,7 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (0..3usize, 0..4usize).prop_map(|(post, person)| Op::Rename { post, person }),
         1 => (0..3usize, 0..4usize).prop_map(|(post, person)| Op::Phone { post, person }),
         1 => (0..3usize, 0..4usize).prop_map(|(post, person)| Op::Delete { post, person }),
+        1 => (0..3usize, any::<bool>()).prop_map(|(post, old)| Op::Village { post, old }),
         2 => (0..3usize, 0..3i64).prop_map(|(post, ms)| Op::Tick { post, ms }),
         2 => (0..3usize).prop_map(|post| Op::Send { post }),
         2 => (0..3usize).prop_map(|post| Op::Reply { post }),
@@ -207,6 +219,29 @@ fn run(ops: Vec<Op>) {
                     assert_ne!(e.code(), "validation", "{e}");
                 }
             }
+            Op::Village { post, old } => {
+                let p = &mut posts[post];
+                let held: Option<String> = p
+                    .api
+                    .store()
+                    .conn()
+                    .query_row("SELECT id FROM village WHERE code = ?1 AND deleted_at IS NULL", [SHIMEN], |r| r.get(0))
+                    .ok();
+                let v = match held {
+                    Some(v) => v,
+                    None if old => {
+                        let name = format!("石门村{}之{}", zh(post), zh(n));
+                        let v = call(p, "village.create", json!({"name": name}))["id"].as_str().unwrap().to_owned();
+                        common::code_as_before(p.api.store().conn(), &v, SHIMEN);
+                        v
+                    }
+                    None => call(p, "village.create", json!({"name": "石门村", "code": SHIMEN}))["id"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned(),
+                };
+                call(p, "household.create", json!({"village_id": v, "house_no": format!("{post}-{n}")}));
+            }
             Op::Tick { post, ms } => posts[post].clock.advance(chrono::Duration::milliseconds(ms)),
             Op::Send { post } => flights.push(Flight { to: None, bytes: posts[post].api.bundle_export().unwrap() }),
             Op::Reply { post } => {
@@ -245,6 +280,21 @@ fn run(ops: Vec<Op>) {
             let mine = ids(conn, table);
             assert_eq!(rows(conn, table, None), rows(hq_conn, table, Some(&mine)), "post {i}, table {table}");
         }
+        // 石门村 is one row wherever it was entered, holding every household entered in it.
+        let shimen = |conn: &Connection| -> (i64, i64) {
+            conn.query_row(
+                "SELECT count(DISTINCT v.id), count(h.id) FROM village v LEFT JOIN household h ON h.village_id = v.id
+                 WHERE v.code = ?1 AND v.deleted_at IS NULL",
+                [SHIMEN],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+        };
+        let entered: i64 =
+            hq_conn.query_row("SELECT count(*) FROM household WHERE house_no LIKE '%-%'", [], |r| r.get(0)).unwrap();
+        let (one, held) = shimen(hq_conn);
+        assert!(one <= 1 && held == entered, "HQ: {one} rows of 石门村 holding {held} of {entered} households");
+        assert_eq!(shimen(conn), (one, held), "post {i}: 石门村");
         let people_here = ids(conn, "person");
         let expected: BTreeSet<String> = people[i].iter().cloned().collect();
         assert_eq!(people_here, expected, "post {i} holds exactly its jurisdiction's residents");
