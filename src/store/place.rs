@@ -392,8 +392,33 @@ pub fn create_group(tx: &mut Tx<'_>, village_id: &str, name: &str) -> Result<Gro
     village_name(tx.conn(), "village_id", village_id)?;
     let name = crate::model::validate::required("name", "小组名称", name, 20)?;
     group_name_free(tx.conn(), village_id, &name, None)?;
-    let id = tx.new_id();
-    tx.insert("village_group", &id, &[("village_id", s(village_id)), ("name", v(name.clone()))])?;
+    // The id derived from the village and the name, as for a village with a code, so that
+    // two posts adding 3组 to one village make one row; a random one when a group renamed
+    // since holds it.
+    let derived = crate::store::village_code::group_id(village_id, &name);
+    let cols = [("village_id", s(village_id)), ("name", v(name.clone()))];
+    let held: Option<bool> = tx
+        .conn()
+        .prepare_cached("SELECT deleted_at IS NULL FROM village_group WHERE id = ?1")?
+        .query_row([&derived], |r| r.get(0))
+        .optional()?;
+    let id = match held {
+        None => {
+            tx.insert("village_group", &derived, &cols)?;
+            derived
+        }
+        Some(false) => {
+            let mut revived = cols.to_vec();
+            revived.push(("deleted_at", rusqlite::types::Value::Null));
+            tx.update("village_group", &derived, &revived)?;
+            derived
+        }
+        Some(true) => {
+            let id = tx.new_id();
+            tx.insert("village_group", &id, &cols)?;
+            id
+        }
+    };
     Ok(Group { id, name })
 }
 

@@ -13,6 +13,9 @@
 //!   points at another row of the code is pointed at the derived row, deleted rows too;
 //! - 五无, whose id is derived from the village and year, is carried to the derived
 //!   village's row for that year when it has none;
+//! - groups (组), whose id is derived from the village and the name when they are added
+//!   ([`group_id`]), are one per name: a group whose name another group of the village
+//!   has goes to the derived id, with its households;
 //! - the other rows are deleted (kept, with their code, as tombstones).
 //!
 //! Every node merges into the same id, so concurrent merges agree. A change made before
@@ -32,6 +35,12 @@ use crate::store::{SYNCED_TABLES, Store, Tx, get_meta, set_meta};
 /// The id of the village with `code`, the same on every node.
 pub fn village_id(code: &str) -> String {
     Uuid::new_v5(&crate::store::seed::NAMESPACE, format!("village/{code}").as_bytes()).to_string()
+}
+
+/// The id of the group (组) `name` of village `village` when first entered, the same on
+/// every node, so that two posts adding 3组 to one village make one row.
+pub fn group_id(village: &str, name: &str) -> String {
+    Uuid::new_v5(&crate::store::seed::NAMESPACE, format!("village_group/{village}/{name}").as_bytes()).to_string()
 }
 
 /// The synced tables whose rows point at a village: those with a `village_id` column. A new
@@ -128,6 +137,48 @@ fn merge_code(tx: &mut Tx<'_>, code: &str) -> Result<()> {
         }
         if other.live {
             tx.delete("village", &other.id)?;
+        }
+    }
+    merge_groups(tx, &target)
+}
+
+/// The groups of `village` brought from the merged rows are one per name too: a group
+/// whose name another group of the village has goes to the id derived from the village
+/// and the name, with its households; a deleted one's households go there when that is
+/// live (a late household placed in it).
+fn merge_groups(tx: &mut Tx<'_>, village: &str) -> Result<()> {
+    let groups: Vec<(String, String, bool)> = tx
+        .conn()
+        .prepare_cached("SELECT id, name, deleted_at IS NULL FROM village_group WHERE village_id = ?1 ORDER BY id")?
+        .query_map([village], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, name, live) in &groups {
+        let into = group_id(village, name);
+        let twin = groups.iter().any(|(other, n, _)| other != id && n == name);
+        if *id == into || !twin {
+            continue;
+        }
+        let held: Option<bool> = tx
+            .conn()
+            .prepare_cached("SELECT deleted_at IS NULL FROM village_group WHERE id = ?1")?
+            .query_row([&into], |r| r.get(0))
+            .optional()?;
+        match held {
+            None if *live => tx.insert("village_group", &into, &[("village_id", s(village)), ("name", s(name))])?,
+            Some(false) if *live => tx.undelete("village_group", &into)?,
+            Some(true) => {}
+            _ => continue,
+        }
+        let households: Vec<String> = tx
+            .conn()
+            .prepare_cached("SELECT id FROM household WHERE group_id = ?1 ORDER BY id")?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for h in households {
+            tx.update("household", &h, &[("group_id", s(&into))])?;
+        }
+        if *live {
+            tx.delete("village_group", id)?;
         }
     }
     Ok(())

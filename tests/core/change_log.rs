@@ -384,8 +384,9 @@ proptest! {
 
 /// A file of an older build holding 青山村 twice (two rows with one code, as two posts
 /// that entered it before syncing left every node) opens as one village: the row with the
-/// id derived from the code, holding every household, group, dispute, incident and 五无
-/// of both, the others kept deleted; every value is still explained by the change log.
+/// id derived from the code, holding every household, dispute, incident and 五无 of both
+/// and their two 3组 as one, the others kept deleted; every value is still explained by the
+/// change log.
 #[test]
 fn a_file_with_two_rows_for_one_code_opens_with_one_village_holding_everything() {
     let code = "330100001001";
@@ -440,7 +441,7 @@ fn a_file_with_two_rows_for_one_code_opens_with_one_village_holding_everything()
         .map(Result::unwrap)
         .collect();
     assert_eq!(live, vec![(one.clone(), "青山村".to_owned())], "the first entered names the village");
-    for (table, n) in [("village_group", 2), ("household", 2), ("dispute", 2), ("incident", 2)] {
+    for (table, n) in [("household", 2), ("dispute", 2), ("incident", 2)] {
         let at: i64 = conn
             .query_row(&format!("SELECT count(*) FROM {table} WHERE village_id = ?1"), [&one], |r| r.get(0))
             .unwrap();
@@ -450,12 +451,29 @@ fn a_file_with_two_rows_for_one_code_opens_with_one_village_holding_everything()
         let gone: Option<String> =
             conn.query_row("SELECT deleted_at FROM village WHERE id = ?1", [v], |r| r.get(0)).unwrap();
         assert!(gone.is_some(), "{v} kept, deleted");
-        let group_in: String =
-            conn.query_row("SELECT village_id FROM village_group WHERE id = ?1", [g], |r| r.get(0)).unwrap();
+        let group: (String, Option<String>) = conn
+            .query_row("SELECT village_id, deleted_at FROM village_group WHERE id = ?1", [g], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
         let dispute_in: String =
             conn.query_row("SELECT village_id FROM dispute WHERE id = ?1", [d], |r| r.get(0)).unwrap();
-        assert_eq!((group_in, dispute_in), (one.clone(), one.clone()));
+        assert_eq!((&group.0, dispute_in), (&one, one.clone()));
+        assert!(group.1.is_some(), "{g}: 3组 of each row kept, deleted");
     }
+    // The two 3组 are one, holding both households.
+    let group = fengqiao::store::village_code::group_id(&one, "3组");
+    let live_groups: Vec<String> = conn
+        .prepare("SELECT id FROM village_group WHERE village_id = ?1 AND deleted_at IS NULL")
+        .unwrap()
+        .query_map([&one], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(live_groups, vec![group.clone()]);
+    let in_group: i64 =
+        conn.query_row("SELECT count(*) FROM household WHERE group_id = ?1", [&group], |r| r.get(0)).unwrap();
+    assert_eq!(in_group, 2);
     let five = api.call("five_nones.list", json!({"year": 2026})).unwrap();
     let five = five.as_array().unwrap();
     assert_eq!(five.len(), 1, "{five:?}");

@@ -19,8 +19,12 @@ use super::sync::{Hq, enroll, hq, sync};
 
 const CODE: &str = "330100001001";
 
-/// The live villages of `CODE`, and the live households in each (by house number).
-fn villages(api: &Api) -> Vec<(String, BTreeSet<String>)> {
+/// A village as a test sees it: its id, its live groups' names, and its live households as
+/// their group's name (when a live group of the village) and house number, e.g. 3组12.
+type Seen = (String, Vec<String>, BTreeSet<String>);
+
+/// The live villages of `CODE`.
+fn villages(api: &Api) -> Vec<Seen> {
     let conn = api.store().conn();
     let ids: Vec<String> = conn
         .prepare("SELECT id FROM village WHERE code = ?1 AND deleted_at IS NULL ORDER BY id")
@@ -29,32 +33,50 @@ fn villages(api: &Api) -> Vec<(String, BTreeSet<String>)> {
         .unwrap()
         .map(Result::unwrap)
         .collect();
+    let strings = |sql: &str, v: &str| -> Vec<String> {
+        conn.prepare(sql).unwrap().query_map([v], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
     ids.into_iter()
         .map(|v| {
-            let houses = conn
-                .prepare("SELECT house_no FROM household WHERE village_id = ?1 AND deleted_at IS NULL")
-                .unwrap()
-                .query_map([&v], |r| r.get(0))
-                .unwrap()
-                .map(Result::unwrap)
-                .collect();
-            (v, houses)
+            let groups = strings(
+                "SELECT name FROM village_group WHERE village_id = ?1 AND deleted_at IS NULL ORDER BY name",
+                &v,
+            );
+            let houses = strings(
+                "SELECT coalesce(g.name, '?') || h.house_no FROM household h
+                 LEFT JOIN village_group g ON g.id = h.group_id AND g.village_id = h.village_id AND g.deleted_at IS NULL
+                 WHERE h.village_id = ?1 AND h.deleted_at IS NULL",
+                &v,
+            );
+            (v, groups, houses.into_iter().collect())
         })
         .collect()
 }
 
-fn houses(nos: &[&str]) -> BTreeSet<String> {
-    nos.iter().map(|s| s.to_string()).collect()
+/// 青山村, one row with 3组 holding `houses`.
+fn one(houses: &[&str]) -> Vec<Seen> {
+    vec![(village_id(CODE), vec!["3组".to_owned()], houses.iter().map(|h| format!("3组{h}")).collect())]
 }
 
-/// A household in a group of its own in `village`, and an incident there this month.
+/// A household in 3组 of `village` (the group added if the post has none), and an
+/// incident there this month.
 fn household(post: &mut Post, village: &str, house_no: &str) -> String {
     post.call(
         "incident.create",
         json!({"occurred_at": "2026-11-20 10:00", "place": "青山村", "village_id": village, "kind": "dispute",
                "summary": format!("{house_no}号门前纠纷"), "disposition": "mediated"}),
     );
-    let g = id(&post.call("group.create", json!({"village_id": village, "name": format!("{house_no}组")})));
+    let held: Option<String> = post
+        .api
+        .store()
+        .conn()
+        .query_row(
+            "SELECT id FROM village_group WHERE village_id = ?1 AND name = '3组' AND deleted_at IS NULL",
+            [village],
+            |r| r.get(0),
+        )
+        .ok();
+    let g = held.unwrap_or_else(|| id(&post.call("group.create", json!({"village_id": village, "name": "3组"}))));
     id(&post.call("household.create", json!({"village_id": village, "group_id": g, "house_no": house_no})))
 }
 
@@ -78,9 +100,8 @@ fn two_posts_entering_one_village_before_they_sync_hold_one_row_with_both_househ
     sync(&mut hq, &mut a);
     sync(&mut hq, &mut b);
     sync(&mut hq, &mut a);
-    let one = vec![(village_id(CODE), houses(&["12", "7"]))];
     for (node, api) in [("山门", &a.api), ("青山", &b.api), ("县局", &hq.api)] {
-        assert_eq!(villages(api), one, "{node}");
+        assert_eq!(villages(api), one(&["12", "7"]), "{node}");
     }
     // The county's figures count the village once, holding both posts' incidents.
     let stats =
@@ -106,20 +127,19 @@ fn a_bundle_made_before_the_merge_places_its_household_in_the_row_that_stayed() 
     common::code_as_before(a.api.store().conn(), &old, CODE);
     household(&mut a, &old, "12");
     sync(&mut hq, &mut a);
-    assert_eq!(villages(&hq.api), vec![(old.clone(), houses(&["12"]))]);
+    assert_eq!(villages(&hq.api), vec![(old.clone(), vec!["3组".to_owned()], ["3组12".to_owned()].into())]);
 
     b.clock.advance(chrono::Duration::minutes(1));
     let vb = id(&b.call("village.create", json!({"name": "青山村", "code": CODE})));
     household(&mut b, &vb, "7");
     sync(&mut hq, &mut b);
-    let merged = vec![(village_id(CODE), houses(&["12", "7"]))];
-    assert_eq!(villages(&hq.api), merged, "at HQ once 青山's bundle is in");
+    assert_eq!(villages(&hq.api), one(&["12", "7"]), "at HQ once 青山's bundle is in");
 
     a.clock.advance(chrono::Duration::minutes(2));
     household(&mut a, &old, "15");
     let late = a.api.bundle_export().unwrap();
     let (_, reply) = hq.api.hq_exchange(&late).unwrap();
-    let all = vec![(village_id(CODE), houses(&["12", "7", "15"]))];
+    let all = one(&["12", "7", "15"]);
     assert_eq!(villages(&hq.api), all, "the late household at HQ");
     a.api.bundle_import(&reply).unwrap();
     sync(&mut hq, &mut b);
