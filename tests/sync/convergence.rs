@@ -240,7 +240,20 @@ fn run(ops: Vec<Op>) {
                         .unwrap()
                         .to_owned(),
                 };
-                call(p, "household.create", json!({"village_id": v, "house_no": format!("{post}-{n}")}));
+                let group: Option<String> = p
+                    .api
+                    .store()
+                    .conn()
+                    .query_row(
+                        "SELECT id FROM village_group WHERE village_id = ?1 AND name = '1组' AND deleted_at IS NULL",
+                        [&v],
+                        |r| r.get(0),
+                    )
+                    .ok();
+                let g = group.unwrap_or_else(|| {
+                    call(p, "group.create", json!({"village_id": v, "name": "1组"}))["id"].as_str().unwrap().to_owned()
+                });
+                call(p, "household.create", json!({"village_id": v, "group_id": g, "house_no": format!("{post}-{n}")}));
             }
             Op::Tick { post, ms } => posts[post].clock.advance(chrono::Duration::milliseconds(ms)),
             Op::Send { post } => flights.push(Flight { to: None, bytes: posts[post].api.bundle_export().unwrap() }),
@@ -280,11 +293,15 @@ fn run(ops: Vec<Op>) {
             let mine = ids(conn, table);
             assert_eq!(rows(conn, table, None), rows(hq_conn, table, Some(&mine)), "post {i}, table {table}");
         }
-        // 石门村 is one row wherever it was entered, holding every household entered in it.
+        // 石门村 is one row wherever it was entered, holding every household entered in it,
+        // each in its one live 1组.
         let shimen = |conn: &Connection| -> (i64, i64) {
             conn.query_row(
-                "SELECT count(DISTINCT v.id), count(h.id) FROM village v LEFT JOIN household h ON h.village_id = v.id
-                 WHERE v.code = ?1 AND v.deleted_at IS NULL",
+                "SELECT count(DISTINCT v.id), count(h.id) FROM village v
+                 LEFT JOIN household h ON h.village_id = v.id
+                     AND h.group_id IN (SELECT id FROM village_group WHERE village_id = v.id AND deleted_at IS NULL)
+                 WHERE v.code = ?1 AND v.deleted_at IS NULL
+                     AND (SELECT count(*) FROM village_group WHERE village_id = v.id AND deleted_at IS NULL) <= 1",
                 [SHIMEN],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
