@@ -288,6 +288,27 @@ describe("枫桥警务台账", () => {
     monthBefore = await statistics("stats-figures");
   });
 
+  it("shows 风险预警 on 首页, the highest first, and a case's level and reasons one click away", async () => {
+    await go("首页");
+    const card = await $t("warning-card");
+    await card.waitForDisplayed({ timeout: 30000 });
+    await until("warnings listed", async () => (await browser.$$('[data-testid="warning-item"]').length) > 0);
+    // The demo post holds a dispute whose parties met before and whose linked incident was violent: red.
+    const first = await $t("warning-item");
+    expect(await first.$(".ant-tag").getText()).toContain("红色");
+    const name = await first.$("strong");
+    const title = (await name.getText()).trim();
+    await card.scrollIntoView();
+    await shot("02a-home-warnings");
+    // The case's title (a reason's own link opens the record behind it instead).
+    await name.click();
+    const level = await $t("dispute-risk-level");
+    await level.waitForDisplayed({ timeout: 30000 });
+    expect(await level.getText()).toContain("红色");
+    expect(await (await browser.$("body")).getText()).toContain(title);
+    await shot("02b-dispute-risk-reasons");
+  });
+
   it("finds a resident by a two-character name from anywhere with Ctrl+K", async () => {
     await go("户籍人员");
     await until("households list", async () => (await browser.$$(".ant-table-tbody tr.ant-table-row").length) > 0);
