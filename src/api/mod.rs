@@ -10,6 +10,7 @@
 mod bounds;
 mod calendar;
 mod care;
+mod counsel;
 pub mod county;
 mod day_plan;
 mod dispute;
@@ -40,6 +41,7 @@ use crate::store::{Store, files};
 
 pub use calendar::{CalendarArgs, CalendarNotice, CalendarSave, CalendarYearRequest};
 pub use care::{CareEndRequest, CareNeedStepRequest, CarePlanUpdate, CareVisitRequest};
+pub use counsel::{LawyerUpdate, MediationModeUpdate, SittingUpdate};
 pub use day_plan::DayPlanPdfRequest;
 pub use dispute::{AgreementCheck, DisputeRef, DueRequest, ReferRequest, WithdrawRequest};
 pub use docs::{AgreementPdfRequest, FollowUpPdfRequest, ImportRequest, LedgerRequest, StatsExportRequest, Written};
@@ -162,6 +164,7 @@ fn registry() -> Vec<Method> {
     all.extend(county::methods());
     all.extend(calendar::methods());
     all.extend(care::methods());
+    all.extend(counsel::methods());
     all.extend(day_plan::methods());
     all.extend(dispute::methods());
     all.extend(errand::methods());

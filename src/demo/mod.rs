@@ -7,6 +7,7 @@
 //! All names are made up.
 
 mod care;
+mod counsel;
 mod dispute;
 mod errand;
 mod incident;
@@ -245,6 +246,7 @@ fn fill(d: &mut Demo<'_>, opts: DemoOptions, number: u32) -> Result<()> {
     prevention::generate(d)?;
     care::generate(d)?;
     service_station::generate(d)?;
+    counsel::generate(d)?;
     Ok(())
 }
 

@@ -358,12 +358,19 @@ pub fn intake_document(d: &Dispute) -> Result<Document> {
                 .mediations
                 .iter()
                 .map(|m| {
+                    // The lawyers beside the mediators, and how the round was held before its
+                    // record (the widest column), so the table keeps its five columns.
+                    let lawyers = m.lawyer_names.iter().map(|n| format!("{n}（律师）"));
+                    let held = match &m.centre {
+                        Some(c) => format!("{}（{c}）", m.mode_label),
+                        None => m.mode_label.to_owned(),
+                    };
                     vec![
                         zh_date_text(&m.held_on),
                         m.level_label.to_owned(),
-                        m.mediators.join("、"),
+                        m.mediators.iter().cloned().chain(lawyers).collect::<Vec<_>>().join("、"),
                         m.outcome_label.to_owned(),
-                        or_blank(&m.record),
+                        format!("{held}。{}", or_blank(&m.record)),
                     ]
                 })
                 .collect(),

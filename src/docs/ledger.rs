@@ -1,7 +1,8 @@
 //! The ledgers (台账) a post keeps and hands to the county: households and people,
 //! disputes and their mediation (矛盾纠纷调解台账), follow-ups (回访台账), errands
 //! (代办台账) and incidents (警情台账), the prevention ledgers (群防群治: volunteers,
-//! patrols, leads, hazards, outreach, feedback, 五无), and 结对帮扶 (plans and needs). Each is a [`crate::docs::xlsx::Sheet`] written as xlsx
+//! patrols, leads, hazards, outreach, feedback, 五无), 结对帮扶 (plans and needs), and the
+//! lawyers' sittings (法律顾问坐班台账). Each is a [`crate::docs::xlsx::Sheet`] written as xlsx
 //! by [`crate::docs::xlsx`].
 //!
 //! The columns and queries are the store's: each aggregate declares its `LEDGER` (header,
@@ -72,11 +73,14 @@ pub enum LedgerKind {
     /// collected, errands done and 一次不用跑.
     #[serde(alias = "驿站台账", alias = "stations")]
     ServiceStations,
+    /// 法律顾问坐班台账: the lawyers' sittings at the post.
+    #[serde(alias = "法律顾问坐班台账")]
+    Sittings,
 }
 
 impl LedgerKind {
     /// Every ledger.
-    pub const ALL: [LedgerKind; 14] = [
+    pub const ALL: [LedgerKind; 15] = [
         LedgerKind::Households,
         LedgerKind::Disputes,
         LedgerKind::FollowUps,
@@ -91,6 +95,7 @@ impl LedgerKind {
         LedgerKind::FiveNones,
         LedgerKind::Care,
         LedgerKind::ServiceStations,
+        LedgerKind::Sittings,
     ];
 
     /// The ledger's Chinese name.
@@ -110,6 +115,7 @@ impl LedgerKind {
             LedgerKind::FiveNones => "五无村（社区）创建台账",
             LedgerKind::Care => "结对帮扶台账",
             LedgerKind::ServiceStations => "驿站台账",
+            LedgerKind::Sittings => "法律顾问坐班台账",
         }
     }
 
@@ -133,6 +139,7 @@ impl LedgerKind {
             LedgerKind::FiveNones => "five_nones",
             LedgerKind::Care => "care",
             LedgerKind::ServiceStations => "service_stations",
+            LedgerKind::Sittings => "sittings",
         }
     }
 
@@ -163,7 +170,7 @@ pub fn write(
     today: chrono::NaiveDate,
     book: &mut Book,
 ) -> Result<usize> {
-    use crate::store::{care, dispute, errand, household, incident, service_station};
+    use crate::store::{care, counsel, dispute, errand, household, incident, service_station};
     let (dates, instants) = (date_bounds(month), instant_bounds(month));
     let dates_again = dates.clone();
     let (ledger, (from, to)) = match kind {
@@ -180,6 +187,7 @@ pub fn write(
         LedgerKind::Feedback => (&prevention::feedback::LEDGER, dates),
         LedgerKind::Care => (&care::LEDGER, dates),
         LedgerKind::ServiceStations => (&service_station::LEDGER, dates),
+        LedgerKind::Sittings => (&counsel::LEDGER, dates),
         LedgerKind::FiveNones => {
             let sheet = five_nones_sheet(conn, five_nones_year(year, month, today))?;
             book.add(&sheet)?;

@@ -9,6 +9,7 @@ use crate::docs::stats::{DisputeFigures, MonthStats, Slice};
 use crate::docs::xlsx::{self, Cell, Kind, Sheet, col};
 use crate::error::Result;
 use crate::model::care::{CareFigures, CareMonth};
+use crate::model::counsel::CounselMonth;
 use crate::model::service_station::StationFigures;
 use crate::model::validate::show_fen;
 use crate::store::prevention::PreventionMonth;
@@ -132,7 +133,7 @@ pub fn document(s: &MonthStats, post_name: &str, today: NaiveDate) -> Document {
             // The care figures run on in the prevention paragraph: a paragraph of their own
             // would start a line of its own, and the fullest month has none to spare.
             Block::Paragraph {
-                text: format!("{}{}", prevention_text(&s.prevention), care_text(&s.care)),
+                text: format!("{}{}{}", prevention_text(&s.prevention), care_text(&s.care), counsel_text(&s.counsel)),
                 indent: true,
             },
         ],
@@ -164,6 +165,37 @@ pub fn care_text(c: &CareMonth) -> String {
         "结对帮扶：帮扶对象 {} 人（户），应走访 {}、已走访 {}、逾期未走访 {} 人次，发现需求 {} 项、已帮扶 {} 项。",
         t.under_care, t.due, t.done, t.overdue, c.needs_found, c.needs_helped
     )
+}
+
+/// The lawyers' figures as one sentence of the report (seed 003 counts the difficult disputes
+/// a lawyer helped settle and how many rebounded).
+pub fn counsel_text(c: &CounselMonth) -> String {
+    format!(
+        "法律顾问：坐班 {} 次 {} 小时，咨询 {} 次、接待 {} 人次；参与调解纠纷 {} 件，达成协议 {} 件，反弹 {} 件；视频联调 {} 次。",
+        c.sittings,
+        hours(c.hours),
+        c.consultations,
+        c.people_served,
+        c.disputes,
+        c.agreed,
+        c.rebounded,
+        c.video_rounds
+    )
+}
+
+/// The lawyers' figures as name/value pairs (the report's 法律顾问 sheet).
+fn counsel_rows(c: &CounselMonth) -> Vec<Vec<Cell>> {
+    let rows: Vec<(&str, Cell)> = vec![
+        ("律师坐班（次）", Cell::Int(c.sittings)),
+        ("坐班时长（小时）", Cell::Number(c.hours)),
+        ("法律咨询（次）", Cell::Int(c.consultations)),
+        ("接待群众（人次）", Cell::Int(c.people_served)),
+        ("律师参与调解的纠纷（件）", Cell::Int(c.disputes)),
+        ("其中达成协议（件）", Cell::Int(c.agreed)),
+        ("其中协议反弹（件）", Cell::Int(c.rebounded)),
+        ("视频联调（次）", Cell::Int(c.video_rounds)),
+    ];
+    rows.into_iter().map(|(k, v)| vec![Cell::from(k), v]).collect()
 }
 
 /// The prevention figures as one paragraph of the report.
@@ -226,8 +258,8 @@ pub(crate) fn figure_sheet(name: &str, first: &'static str, slices: &[Slice]) ->
 }
 
 /// The report's sheets: by category (with the total first), by village, the other figures
-/// as name/value pairs, the prevention figures, the care figures per village and the service
-/// stations' figures.
+/// as name/value pairs, the prevention figures, the care figures per village, the service
+/// stations' figures and the lawyers' figures.
 pub fn sheets(s: &MonthStats) -> Vec<Sheet> {
     let mut kinds = vec![Slice { name: "合计".into(), figures: s.disputes.clone() }];
     kinds.extend(s.by_kind.iter().cloned());
@@ -301,6 +333,11 @@ pub fn sheets(s: &MonthStats) -> Vec<Sheet> {
             rows: care_rows,
         },
         station_sheet(s),
+        Sheet {
+            name: format!("法律顾问 {}", s.month),
+            columns: vec![col("项目", 28.0, Kind::Text), col("数值", 10.0, Kind::Int)],
+            rows: counsel_rows(&s.counsel),
+        },
     ]
 }
 

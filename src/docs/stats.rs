@@ -2,8 +2,9 @@
 //! success rate = settled ÷ mediated, failed and where they went, agreements by kind,
 //! amounts, follow-ups due vs done), by category and by village, plus errands (accepted,
 //! done, overdue), incidents by kind and household visits, and the prevention figures
-//! (群防群治, from [`crate::store::prevention::month_figures`]) and the care figures (结对帮扶,
-//! from [`crate::store::care::month_figures`]).
+//! (群防群治, from [`crate::store::prevention::month_figures`]), the care figures (结对帮扶,
+//! from [`crate::store::care::month_figures`]) and the lawyers' (法律顾问, from
+//! [`crate::store::counsel::month_figures`]).
 //!
 //! [`compute`] is the arithmetic: a pure function over plain records ([`Facts`]), tested
 //! with tables of cases. [`gather`] reads just the month's records from the store. Each
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::docs::Month;
 use crate::error::Result;
 use crate::model::care::CareMonth;
+use crate::model::counsel::CounselMonth;
 use crate::model::service_station::StationFigures;
 use crate::model::*;
 use crate::store;
@@ -242,6 +244,10 @@ pub struct MonthStats {
     /// `service_station.month`).
     #[serde(default)]
     pub service_stations: Vec<StationFigures>,
+    /// 法律顾问: sittings, hours, consultations, people served, disputes a lawyer took part
+    /// in and how many rebounded (as `counsel.month`).
+    #[serde(default)]
+    pub counsel: CounselMonth,
 }
 
 /// settled ÷ mediated, or none when nothing was mediated.
@@ -501,6 +507,7 @@ pub fn compute(month: Month, today: NaiveDate, facts: &Facts) -> MonthStats {
         prevention: PreventionMonth { month: month.to_string(), ..Default::default() },
         care: CareMonth::default(),
         service_stations: Vec::new(),
+        counsel: CounselMonth::default(),
     }
 }
 
@@ -524,6 +531,7 @@ pub fn month_stats(conn: &Connection, month: Month, today: NaiveDate) -> Result<
     s.prevention = month_figures(conn, month.first())?;
     s.care = store::care::month_figures(conn, month.first(), today)?;
     s.service_stations = store::service_station::month_figures(conn, month.first())?;
+    s.counsel = store::counsel::month_figures(conn, month.first())?;
     Ok(s)
 }
 

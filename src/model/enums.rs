@@ -473,6 +473,25 @@ str_enum!(
 );
 
 str_enum!(
+    /// How a mediation round was held: on site, at the post, or by video with the town's or
+    /// county's mediation centre (视频联调).
+    MediationMode, "调解方式" {
+        OnSite = "on_site" / "现场",
+        AtPost = "at_post" / "警务室",
+        Video = "video" / "视频联调",
+    }
+);
+
+str_enum!(
+    /// What a lawyer serving the post is: the village's or post's legal adviser, or a firm's
+    /// lawyer sitting at the post.
+    LawyerKind, "律师身份" {
+        Adviser = "adviser" / "法律顾问",
+        Resident = "resident" / "驻所律师",
+    }
+);
+
+str_enum!(
     /// What the working-day calendar says of a date that is not an ordinary Monday to
     /// Friday or weekend ([`crate::model::calendar`]).
     DayKind, "日期类别" {

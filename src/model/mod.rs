@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod calendar;
 pub mod care;
+pub mod counsel;
 pub mod day_plan;
 pub mod dispute;
 pub mod enums;

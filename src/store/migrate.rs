@@ -30,6 +30,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0016_repeat_bundle.sql"),
     include_str!("migrations/0017_service_station.sql"),
     include_str!("migrations/0018_village_code.sql"),
+    include_str!("migrations/0019_counsel.sql"),
 ];
 
 /// The schema version this build writes.

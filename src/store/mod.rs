@@ -11,6 +11,7 @@ pub mod audit;
 pub mod backup;
 pub mod calendar;
 pub mod care;
+pub mod counsel;
 pub mod county;
 pub mod day_plan;
 pub mod dispute;
@@ -98,6 +99,8 @@ pub const SYNCED_TABLES: &[&str] = &[
     "care_plan",
     "care_need",
     "service_station",
+    "lawyer",
+    "sitting",
 ];
 
 /// A result [`Store::kept`] holds, of any type.
@@ -509,4 +512,6 @@ sql_enum!(
     RiskSignal,
     CareNeedKind,
     CareNeedStatus,
+    MediationMode,
+    LawyerKind,
 );

@@ -232,3 +232,44 @@ fn station_ledgers_and_the_monthly_report_from_the_cli() {
     let line = format!("驿站2个收集{}、办结{}、一次不用跑{}件", total("requests"), total("done"), total("no_trip"));
     assert!(text.contains(&line), "{line} in: {text}");
 }
+
+/// 法律顾问 from the command line: the demo's lawyer and sittings exported as the
+/// 法律顾问坐班台账 and read back, the month's figures in `fengqiao stats`, and the line of the
+/// one-page 月报 read back with pdftotext.
+#[test]
+fn the_lawyers_sittings_ledger_stats_and_monthly_report_from_the_cli() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("post.db");
+    ok(&db, &["demo", "--households", "60"]);
+    let xlsx = dir.path().join("坐班.xlsx");
+    let said = ok(&db, &["export-xlsx", "--ledger", "sittings", "--month", "2026-11", "--out", xlsx.to_str().unwrap()]);
+    assert!(said.contains("已导出法律顾问坐班台账"), "{said}");
+    let mut wb: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    assert_eq!(wb.sheet_names(), ["法律顾问坐班台账（2026-11）"]);
+    let rows: Vec<Vec<Data>> =
+        wb.worksheet_range("法律顾问坐班台账（2026-11）").unwrap().rows().map(|r| r.to_vec()).collect();
+    let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+    assert_eq!(header[..6], ["坐班日期", "律师姓名", "身份", "律师事务所", "执业证号", "坐班时长（小时）"]);
+    // The demo's weekly sittings of November (the 7th, 14th and 21st), the earliest first.
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    assert_eq!(rows[1][1], Data::String("孙明远".into()));
+    assert_eq!(rows[1][2], Data::String("驻所律师".into()));
+    assert_eq!(rows[1][4], Data::String("13303201510234567".into()), "the licence number stays text");
+    assert!(matches!(rows[1][5], Data::Float(h) if h == 3.0 || h == 3.5), "{:?}", rows[1][5]);
+
+    let stats: Value = serde_json::from_str(&ok(&db, &["--json", "stats", "--month", "2026-11"])).unwrap();
+    let c = &stats["counsel"];
+    assert_eq!(c["sittings"], 3, "{c}");
+    assert!(c["disputes"].as_i64().unwrap() >= 1 && c["video_rounds"].as_i64().unwrap() <= 1, "{c}");
+    let text = ok(&db, &["stats", "--month", "2026-11"]);
+    assert!(text.contains(&format!("法律顾问：坐班 3 次 {} 小时", c["hours"])), "{text}");
+
+    let pdf = dir.path().join("月报.pdf");
+    ok(&db, &["stats", "--month", "2026-11", "--out", pdf.to_str().unwrap()]);
+    let out = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext (poppler-utils)");
+    let report = String::from_utf8(out.stdout).unwrap().replace('\n', "");
+    assert!(report.contains("法律顾问：坐班 3 次"), "{report}");
+    assert!(report.contains(&format!("咨询 {} 次", c["consultations"])), "{report}");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}

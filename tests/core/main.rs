@@ -12,6 +12,7 @@ mod common;
 
 mod care;
 mod change_log;
+mod counsel;
 mod demo;
 mod desk;
 mod dispute;

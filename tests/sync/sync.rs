@@ -612,3 +612,35 @@ fn a_station_and_its_errand_reach_hq_after_one_sync() {
     let m = b.call("service_station.month", json!({"month": "2026-11"}));
     assert_eq!((m[0]["requests"].as_i64(), m[0]["assistants"].as_i64()), (Some(1), Some(1)), "{m}");
 }
+
+/// A lawyer's sitting recorded at a post is at HQ after one sync, as recorded: the lawyer
+/// and the sitting belong to no village, so they are the post's own rows.
+#[test]
+fn a_sitting_reaches_hq_after_one_sync() {
+    let mut hq = hq();
+    let mut post = Post::new();
+    enroll(&mut hq, &mut post, "青山", &["330100001"]);
+    let l = post.call(
+        "lawyer.create",
+        json!({"name": "孙明远", "firm": "青山律师事务所", "licence_no": "13303201510234567",
+               "serving_from": "2026-01-01"}),
+    );
+    let s = post.call(
+        "sitting.create",
+        json!({"lawyer_id": l["id"], "sat_on": "2026-11-17", "hours": 3.5, "consultations": 4, "people_served": 6}),
+    );
+    assert_eq!(count(&hq.api, "SELECT count(*) FROM sitting"), 0);
+    sync(&mut hq, &mut post);
+    let (hours, people, lawyer): (f64, i64, String) = hq
+        .api
+        .store()
+        .conn()
+        .query_row(
+            "SELECT s.hours, s.people_served, l.name FROM sitting s JOIN lawyer l ON l.id = s.lawyer_id
+             WHERE s.id = ?1 AND s.deleted_at IS NULL",
+            [s["id"].as_str().unwrap()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((hours, people, lawyer.as_str()), (3.5, 6, "孙明远"));
+}

@@ -68,6 +68,7 @@ pub(crate) fn print_stats(s: &MonthStats) {
     out!("代办：受理 {}，办结 {}，逾期 {}", e.accepted, e.done, e.overdue);
     out!("警情 {} 起；走访 {} 户次", s.incidents_total, s.visits);
     out!("{}", fengqiao::docs::report::prevention_text(&s.prevention));
+    out!("{}", fengqiao::docs::report::counsel_text(&s.counsel));
     print_stations(s);
 }
 

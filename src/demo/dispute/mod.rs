@@ -279,6 +279,9 @@ fn plan(d: &mut Demo<'_>, cast: &Cast, forced: Option<(Fate, bool, bool)>) -> Pl
         }),
         outcome: Some(outcome),
         recording_ref: None,
+        mode: None,
+        centre: None,
+        lawyer_ids: vec![],
     };
     let chief = (*d.rng.pick(CHIEFS)).to_owned();
     let director = (*d.rng.pick(CHIEFS)).to_owned();

@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 use super::PartyFacts;
 use crate::error::{Error, Result};
 use crate::model::calendar::{Deadline, WorkCalendar};
+use crate::model::counsel::{check_mode, default_mode};
 use crate::model::people::opt_date;
 use crate::model::validate::{required, text};
-use crate::model::{Exclusion, MediationLevel, MediationOutcome, PartyKind, PartyRole, Role, Track};
+use crate::model::{Exclusion, MediationLevel, MediationMode, MediationOutcome, PartyKind, PartyRole, Role, Track};
 
 /// The ladder may be climbed, and steps skipped, but not gone back down: a session may not
 /// be held below the highest level already held (初调 → 复调 → 联调).
@@ -243,6 +244,15 @@ pub struct MediationInput {
     pub outcome: Option<MediationOutcome>,
     /// 录音录像编号 (required when an auxiliary takes part in 治安调解).
     pub recording_ref: Option<String>,
+    /// 调解方式: on_site (现场), at_post (警务室), video (视频联调); default 警务室 for 联调,
+    /// 现场 below it.
+    pub mode: Option<MediationMode>,
+    /// 联调中心: the town's or county's mediation centre (required for 视频联调).
+    pub centre: Option<String>,
+    /// 参加调解的律师 (法律顾问, 驻所律师).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
+    pub lawyer_ids: Vec<String>,
 }
 
 /// A mediation session's free-text fields, checked.
@@ -256,6 +266,8 @@ pub struct ValidMediation {
     pub outcome: MediationOutcome,
     /// 调解日期.
     pub held_on: NaiveDate,
+    /// 调解方式 (the input's centre is checked against it).
+    pub mode: MediationMode,
 }
 
 /// A list of names (mediators): each checked, blanks dropped, duplicates removed.
@@ -291,7 +303,11 @@ impl MediationInput {
         self.presider_officer_id = self.presider_officer_id.filter(|s| !s.trim().is_empty());
         let mut seen = std::collections::HashSet::new();
         self.officer_ids.retain(|s| !s.trim().is_empty() && seen.insert(s.clone()));
-        Ok(ValidMediation { input: self, level, outcome, held_on })
+        let mut seen = std::collections::HashSet::new();
+        self.lawyer_ids.retain(|s| !s.trim().is_empty() && seen.insert(s.clone()));
+        let mode = self.mode.unwrap_or_else(|| default_mode(level));
+        self.centre = check_mode(mode, self.centre.as_deref())?;
+        Ok(ValidMediation { input: self, level, outcome, held_on, mode })
     }
 }
 
@@ -303,11 +319,11 @@ pub fn enough_parties(registered: usize) -> Result<()> {
     Ok(())
 }
 
-/// The session's mediators: the names entered, no more (a presiding officer is recorded as
-/// such, and may be the one who mediates when no mediator is named); a session needs a
-/// mediator or a presiding officer.
-pub fn session_mediators(presider: Option<&str>, entered: &[String]) -> Result<Vec<String>> {
-    if entered.is_empty() && presider.is_none() {
+/// The session's mediators: the names entered, no more (a presiding officer or a lawyer is
+/// recorded as such, and may be the one who mediates when no mediator is named); a session
+/// needs a mediator, a presiding officer or a lawyer.
+pub fn session_mediators(presider: Option<&str>, lawyers: usize, entered: &[String]) -> Result<Vec<String>> {
+    if entered.is_empty() && presider.is_none() && lawyers == 0 {
         return Err(Error::validation("mediators", "请填写调解员姓名"));
     }
     Ok(entered.to_vec())
@@ -497,6 +513,17 @@ mod tests {
         };
         let ok = base.clone().validate(today).unwrap();
         assert_eq!((ok.held_on, ok.input.officer_ids.len()), (today, 2));
+        assert_eq!((ok.mode, ok.input.centre), (MediationMode::OnSite, None));
+        let video = MediationInput {
+            mode: Some(MediationMode::Video),
+            centre: Some("盛康镇联合调解中心".into()),
+            lawyer_ids: vec!["l1".into(), " ".into(), "l1".into()],
+            ..base.clone()
+        };
+        let ok = video.clone().validate(today).unwrap();
+        assert_eq!((ok.mode, ok.input.lawyer_ids.len()), (MediationMode::Video, 1));
+        let e = MediationInput { centre: None, ..video }.validate(today).unwrap_err();
+        assert_eq!(e.field(), Some("centre"));
         let e = MediationInput { level: None, ..base.clone() }.validate(today).unwrap_err();
         assert_eq!(e.field(), Some("level"));
         let e = MediationInput { held_on: Some("2026-11-24".into()), ..base }.validate(today).unwrap_err();
@@ -508,16 +535,17 @@ mod tests {
         assert!(enough_parties(1).unwrap_err().to_string().contains("至少登记双方当事人"));
         assert!(enough_parties(2).is_ok());
         let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        // (presider, entered, mediators or the field refused)
-        type Case<'a> = (Option<&'a str>, &'a [&'a str], Result<&'a [&'a str], &'a str>);
-        let cases: [Case<'_>; 4] = [
-            (None, &[], Err("mediators")),
-            (Some("周立新"), &[], Ok(&[])),
-            (Some("周立新"), &["王德明"], Ok(&["王德明"])),
-            (Some("周立新"), &["王德明", "周立新"], Ok(&["王德明", "周立新"])),
+        // (presider, lawyers, entered, mediators or the field refused)
+        type Case<'a> = (Option<&'a str>, usize, &'a [&'a str], Result<&'a [&'a str], &'a str>);
+        let cases: [Case<'_>; 5] = [
+            (None, 0, &[], Err("mediators")),
+            (None, 1, &[], Ok(&[])),
+            (Some("周立新"), 0, &[], Ok(&[])),
+            (Some("周立新"), 0, &["王德明"], Ok(&["王德明"])),
+            (Some("周立新"), 0, &["王德明", "周立新"], Ok(&["王德明", "周立新"])),
         ];
-        for (presider, entered, want) in cases {
-            let got = session_mediators(presider, &names(entered));
+        for (presider, lawyers, entered, want) in cases {
+            let got = session_mediators(presider, lawyers, &names(entered));
             match want {
                 Ok(w) => assert_eq!(got.unwrap(), names(w)),
                 Err(field) => assert_eq!(got.unwrap_err().field(), Some(field)),

@@ -185,10 +185,10 @@ pub(super) fn draft_from(saved: Option<&Agreement>, mediations: &[Mediation], tr
         return a.input();
     }
     let settled = mediations.iter().rev().find(|m| m.outcome == MediationOutcome::Settled);
-    // The agreement's 调解员 are the session's; a session its presiding officer held alone
-    // names no mediator, and then the presiding officer signs as the mediator.
+    // The agreement's 调解员 are the session's; a session its presiding officer or a lawyer
+    // held without a mediator names none, and then they sign as the mediators.
     let mediators = match settled {
-        Some(m) if m.mediators.is_empty() => m.presider_name.iter().cloned().collect(),
+        Some(m) if m.mediators.is_empty() => m.presider_name.iter().chain(&m.lawyer_names).cloned().collect(),
         Some(m) => m.mediators.clone(),
         None => vec![],
     };

@@ -5,18 +5,20 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, Row};
+use rusqlite::{Connection, OptionalExtension, Row};
 use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::{set_status, state};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::model::counsel::{check_in_term, check_mode};
 use crate::model::dispute::{
     DisputeEvent, MediationInput, SecuritySession, check_level, check_security_session, enough_parties, next,
     session_mediators,
 };
 use crate::model::time::parse_date;
-use crate::model::{MediationLevel, MediationOutcome, Role, Track};
+use crate::model::{MediationLevel, MediationMode, MediationOutcome, Role, Track};
+use crate::store::counsel;
 use crate::store::place::{get_officer, work_calendar};
 use crate::store::write::{date, s, v};
 use crate::store::{Tx, from_row, json_list, list_json};
@@ -55,19 +57,33 @@ pub struct Mediation {
     pub outcome_label: &'static str,
     /// 录音录像编号.
     pub recording_ref: Option<String>,
+    /// 调解方式.
+    pub mode: MediationMode,
+    /// 调解方式 in Chinese.
+    pub mode_label: &'static str,
+    /// 联调中心 (视频联调).
+    pub centre: Option<String>,
+    /// 参加调解的律师.
+    pub lawyer_ids: Vec<String>,
+    /// Their names, in the same order.
+    pub lawyer_names: Vec<String>,
 }
 
 impl Mediation {
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Mediation> {
         let level: MediationLevel = r.get("level")?;
         let outcome: MediationOutcome = r.get("outcome")?;
+        let mode: MediationMode = r.get("mode")?;
         Ok(from_row!(r => Mediation {
             id, level, held_on, place, presider_officer_id, presider_name, attendees, recorder, record, outcome,
-            recording_ref,
+            recording_ref, centre, mode,
             level_label: level.label(),
             outcome_label: outcome.label(),
+            mode_label: mode.label(),
             mediators: json_list(r.get("mediators")?),
             officer_ids: json_list(r.get("officer_ids")?),
+            lawyer_ids: json_list(r.get("lawyer_ids")?),
+            lawyer_names: vec![],
         }))
     }
 }
@@ -76,11 +92,62 @@ impl Mediation {
 pub(super) fn mediations(conn: &Connection, dispute_id: &str) -> Result<Vec<Mediation>> {
     let mut stmt = conn.prepare_cached(
         "SELECT m.id, m.level, m.held_on, m.place, m.mediators, m.presider_officer_id, o.name AS presider_name,
-                m.officer_ids, m.attendees, m.recorder, m.record, m.outcome, m.recording_ref
+                m.officer_ids, m.attendees, m.recorder, m.record, m.outcome, m.recording_ref, m.mode, m.centre,
+                m.lawyer_ids
          FROM mediation m LEFT JOIN officer o ON o.id = m.presider_officer_id
          WHERE m.dispute_id = ?1 AND m.deleted_at IS NULL ORDER BY m.held_on, m.id",
     )?;
-    Ok(stmt.query_map([dispute_id], Mediation::from_row)?.collect::<rusqlite::Result<Vec<_>>>()?)
+    let mut all = stmt.query_map([dispute_id], Mediation::from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    for m in &mut all {
+        m.lawyer_names = counsel::lawyer_names(conn, &m.lawyer_ids)?;
+    }
+    Ok(all)
+}
+
+/// The lawyers of a round: each must be on record and serving on the day.
+fn check_lawyers(conn: &Connection, ids: &[String], held_on: NaiveDate) -> Result<()> {
+    for (i, id) in ids.iter().enumerate() {
+        let field = format!("lawyer_ids[{i}]");
+        let (name, term) = counsel::lawyer_term(conn, &field, id)?;
+        check_in_term(&field, "调解日期", &name, term, held_on)?;
+    }
+    Ok(())
+}
+
+/// Changes how a round was held (`None`: as recorded) and which lawyers took part, recorded
+/// afterwards: the round's other facts, which moved the dispute, stay.
+pub fn set_round_mode(
+    tx: &mut Tx<'_>,
+    id: &str,
+    mode: Option<MediationMode>,
+    centre: Option<&str>,
+    lawyer_ids: &[String],
+) -> Result<String> {
+    type Held = (String, String, MediationMode, Option<String>);
+    let row: Option<Held> = tx
+        .conn()
+        .prepare_cached("SELECT dispute_id, held_on, mode, centre FROM mediation WHERE id = ?1 AND deleted_at IS NULL")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?;
+    let (dispute_id, held_on, recorded, recorded_centre) = row.ok_or_else(|| Error::not_found("调解记录", id))?;
+    // Neither given: the round was held as recorded, with its centre.
+    let centre = match (mode, centre) {
+        (None, None) => recorded_centre,
+        (_, c) => c.map(str::to_owned),
+    };
+    let centre = check_mode(mode.unwrap_or(recorded), centre.as_deref())?;
+    let mode = mode.unwrap_or(recorded);
+    let mut lawyers: Vec<String> = Vec::new();
+    for l in lawyer_ids.iter().filter(|l| !l.trim().is_empty()) {
+        if !lawyers.contains(l) {
+            lawyers.push(l.clone());
+        }
+    }
+    if let Some(on) = parse_date(&held_on) {
+        check_lawyers(tx.conn(), &lawyers, on)?;
+    }
+    tx.update("mediation", id, &[("mode", v(mode)), ("centre", v(centre)), ("lawyer_ids", v(list_json(&lawyers)))])?;
+    Ok(dispute_id)
 }
 
 /// Records a mediation session: the ladder, the 治安调解 rules, then the state machine.
@@ -125,7 +192,9 @@ pub fn add_mediation(tx: &mut Tx<'_>, input: MediationInput) -> Result<String> {
             &cal,
         )?;
     }
-    let mediators = session_mediators(presider.as_ref().map(|p| p.name.as_str()), &m.input.mediators)?;
+    check_lawyers(tx.conn(), &m.input.lawyer_ids, m.held_on)?;
+    let mediators =
+        session_mediators(presider.as_ref().map(|p| p.name.as_str()), m.input.lawyer_ids.len(), &m.input.mediators)?;
     let id = tx.new_id();
     tx.insert(
         "mediation",
@@ -143,6 +212,9 @@ pub fn add_mediation(tx: &mut Tx<'_>, input: MediationInput) -> Result<String> {
             ("record", v(m.input.record.clone())),
             ("outcome", v(m.outcome)),
             ("recording_ref", v(m.input.recording_ref.clone())),
+            ("mode", v(m.mode)),
+            ("centre", v(m.input.centre.clone())),
+            ("lawyer_ids", v(list_json(&m.input.lawyer_ids))),
         ],
     )?;
     set_status(tx, &dispute_id, to, &[])?;

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 pub use agreement::{Agreement, OverdueFulfilment, check_agreement, draft_of, finalise, overdue_fulfilments};
 pub use agreement::{agreement, record_fulfilment, save_agreement};
 pub use follow_up::{FollowUp, FollowUpDue, follow_ups_due, record_follow_up};
-pub use mediation::{Mediation, add_mediation};
+pub use mediation::{Mediation, add_mediation, set_round_mode};
 pub use party::{Party, add_party, delete_party, parties, party_input, update_party};
 
 use crate::error::{Error, MissingField, Result};
