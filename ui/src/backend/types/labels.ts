@@ -26,6 +26,8 @@ import type { Disposition } from "./Disposition";
 import type { CareNeedKind } from "./CareNeedKind";
 import type { CareNeedStatus } from "./CareNeedStatus";
 import type { PlanItemKind } from "./PlanItemKind";
+import type { MediationMode } from "./MediationMode";
+import type { LawyerKind } from "./LawyerKind";
 import type { VolunteerRole } from "./VolunteerRole";
 import type { PatrolMode } from "./PatrolMode";
 import type { FindingHandling } from "./FindingHandling";
@@ -284,6 +286,19 @@ export const PlanItemKindLabel: Record<PlanItemKind, string> = {
   warning: "风险预警",
 };
 
+/** 调解方式: code → 中文 */
+export const MediationModeLabel: Record<MediationMode, string> = {
+  on_site: "现场",
+  at_post: "警务室",
+  video: "视频联调",
+};
+
+/** 律师身份: code → 中文 */
+export const LawyerKindLabel: Record<LawyerKind, string> = {
+  adviser: "法律顾问",
+  resident: "驻所律师",
+};
+
 /** 队员身份: code → 中文 */
 export const VolunteerRoleLabel: Record<VolunteerRole, string> = {
   police_volunteer: "义警",
@@ -380,6 +395,7 @@ export const LedgerKindLabel: Record<LedgerKind, string> = {
   five_nones: "五无村（社区）创建台账",
   care: "结对帮扶台账",
   service_stations: "驿站台账",
+  sittings: "法律顾问坐班台账",
 };
 
 /** 匹配: code → 中文 */

@@ -27,6 +27,7 @@ export const METHODS = [
   "care.visit", // 按帮扶计划记录走访（可同时登记发现的需求）
   "conflict.list", // 列出同步冲突（被覆盖的并发修改）
   "conflict.restore", // 恢复冲突中被覆盖的值（作为一次新的修改同步出去）
+  "counsel.month", // 法律顾问月度数据：坐班、时长、咨询、接待，律师参与调解的纠纷及反弹
   "day_plan.get", // 今日工作：到期的帮扶走访、回访、协议履行、代办、隐患、巡逻，按村、组排列
   "day_plan.pdf", // 打印今日工作路线单（A4 PDF，按村、组排列，全部事项）
   "dispute.create", // 受理矛盾纠纷（含当事人）
@@ -117,11 +118,17 @@ export const METHODS = [
   "incident.repeats", // 重复警情：同一地点或同一人员的其他警情（一地多报、一人多报）
   "incident.update", // 修改警情（只传需要修改的字段）
   "intake.pdf", // 打印矛盾纠纷调解登记表 PDF
+  "lawyer.create", // 登记法律顾问、驻所律师
+  "lawyer.delete", // 删除误登记的律师（已有坐班或调解的不能删除）
+  "lawyer.get", // 查看律师：坐班记录、参与调解的纠纷
+  "lawyer.list", // 法律顾问、驻所律师名单
+  "lawyer.update", // 修改律师信息、服务期（只传需要修改的字段）
   "lead.advance", // 线索核查、转化或了结
   "lead.create", // 登记线索
   "lead.list", // 列出线索
   "ledger.export", // 导出台账为 Excel
   "mediation.add", // 登记调解（初调、复调、联调）
+  "mediation.update", // 登记调解方式（现场、警务室、视频联调及联调中心）和参加调解的律师
   "officer.create", // 新增民警、辅警
   "officer.list", // 列出民警、辅警
   "officer.update", // 修改民警、辅警（含离岗）
@@ -153,6 +160,11 @@ export const METHODS = [
   "session.current", // 当前登录的用户
   "session.login", // 登录
   "session.logout", // 退出登录
+  "sitting.create", // 登记律师坐班
+  "sitting.delete", // 删除误登记的坐班记录
+  "sitting.get", // 查看坐班记录
+  "sitting.list", // 坐班记录（按律师、月份筛选）
+  "sitting.update", // 修改坐班记录（只传需要修改的字段）
   "stats.export", // 导出月度统计（.pdf 一页月报或 .xlsx）
   "stats.month", // 月度统计：受理、调解、成功率、协议、回访、代办、警情、走访、群防群治
   "sync.export", // 导出发给县局的同步包（.fqsync，签名并加密，可用 U 盘带到派出所上传）
@@ -209,6 +221,7 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "care.visit": "按帮扶计划记录走访（可同时登记发现的需求）",
   "conflict.list": "列出同步冲突（被覆盖的并发修改）",
   "conflict.restore": "恢复冲突中被覆盖的值（作为一次新的修改同步出去）",
+  "counsel.month": "法律顾问月度数据：坐班、时长、咨询、接待，律师参与调解的纠纷及反弹",
   "day_plan.get": "今日工作：到期的帮扶走访、回访、协议履行、代办、隐患、巡逻，按村、组排列",
   "day_plan.pdf": "打印今日工作路线单（A4 PDF，按村、组排列，全部事项）",
   "dispute.create": "受理矛盾纠纷（含当事人）",
@@ -299,11 +312,17 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "incident.repeats": "重复警情：同一地点或同一人员的其他警情（一地多报、一人多报）",
   "incident.update": "修改警情（只传需要修改的字段）",
   "intake.pdf": "打印矛盾纠纷调解登记表 PDF",
+  "lawyer.create": "登记法律顾问、驻所律师",
+  "lawyer.delete": "删除误登记的律师（已有坐班或调解的不能删除）",
+  "lawyer.get": "查看律师：坐班记录、参与调解的纠纷",
+  "lawyer.list": "法律顾问、驻所律师名单",
+  "lawyer.update": "修改律师信息、服务期（只传需要修改的字段）",
   "lead.advance": "线索核查、转化或了结",
   "lead.create": "登记线索",
   "lead.list": "列出线索",
   "ledger.export": "导出台账为 Excel",
   "mediation.add": "登记调解（初调、复调、联调）",
+  "mediation.update": "登记调解方式（现场、警务室、视频联调及联调中心）和参加调解的律师",
   "officer.create": "新增民警、辅警",
   "officer.list": "列出民警、辅警",
   "officer.update": "修改民警、辅警（含离岗）",
@@ -335,6 +354,11 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "session.current": "当前登录的用户",
   "session.login": "登录",
   "session.logout": "退出登录",
+  "sitting.create": "登记律师坐班",
+  "sitting.delete": "删除误登记的坐班记录",
+  "sitting.get": "查看坐班记录",
+  "sitting.list": "坐班记录（按律师、月份筛选）",
+  "sitting.update": "修改坐班记录（只传需要修改的字段）",
   "stats.export": "导出月度统计（.pdf 一页月报或 .xlsx）",
   "stats.month": "月度统计：受理、调解、成功率、协议、回访、代办、警情、走访、群防群治",
   "sync.export": "导出发给县局的同步包（.fqsync，签名并加密，可用 U 盘带到派出所上传）",
