@@ -129,6 +129,7 @@ const NAV: Record<string, string> = {
   警情: "/incidents",
   群防群治: "/prevention",
   结对帮扶: "/care",
+  法律顾问: "/counsel",
   报表: "/reports",
   设置: "/settings",
   同步: "/sync",
@@ -759,6 +760,30 @@ describe("枫桥警务台账", () => {
     await (await items[before.index].$('[data-testid="day-plan-visit"]')).click();
     await until("韩梅 off 今日工作", async () => (await row()) === null && (await browser.$$('[data-testid="day-plan-item"]').length) === before.total - 1);
     await shot("16d-day-plan-visited");
+  });
+
+  it("records a lawyer and their sitting at the post in 法律顾问", async () => {
+    await go("法律顾问");
+    await (await $t("counsel-screen")).waitForDisplayed({ timeout: 15000 });
+    await (await $t("lawyer-new")).click();
+    await (await $t("lawyer-form")).waitForDisplayed();
+    await settled();
+    await (await $t("lawyer-name")).setValue("钱立诚");
+    await (await $t("lawyer-firm")).setValue("青山律师事务所");
+    await (await $t("lawyer-licence")).setValue("13303201810345678");
+    await (await $t("lawyer-save")).click();
+    const page = await $t("lawyer-page");
+    await until("钱立诚's page", async () => (await page.isDisplayed()) && (await page.getText()).includes("钱立诚"), 15000);
+    await (await $t("sitting-new")).click();
+    await (await $t("sitting-form")).waitForDisplayed();
+    await settled();
+    await (await $t("sitting-consultations")).setValue("4");
+    await (await $t("sitting-people")).setValue("6");
+    await (await $t("sitting-topics")).setValue("土地承包经营权流转咨询");
+    await (await $t("sitting-save")).click();
+    await until("the sitting listed", async () => (await browser.$$('[data-testid="lawyer-page"] [data-testid="sitting-row"]').length) === 1, 15000);
+    expect(await (await $t("lawyer-page")).getText()).toContain("土地承包经营权流转咨询");
+    await shot("16e-counsel-sitting");
   });
 
   it("counts the dispute taken in today in 报表's monthly statistics", async () => {

@@ -6,6 +6,7 @@ import {
   BarChartOutlined,
   FileDoneOutlined,
   HeartOutlined,
+  BankOutlined,
   HomeOutlined,
   SafetyOutlined,
   SearchOutlined,
@@ -45,11 +46,12 @@ const CareScreen = lazy(() => import("./screens/care/CareScreen").then((m) => ({
 const StationsScreen = lazy(() => import("./screens/stations/StationsScreen").then((m) => ({ default: m.StationsScreen })));
 const StationPage = lazy(() => import("./screens/stations/StationPage").then((m) => ({ default: m.StationPage })));
 const CarePlanPage = lazy(() => import("./screens/care/CarePlanPage").then((m) => ({ default: m.CarePlanPage })));
+const CounselScreen = lazy(() => import("./screens/counsel/CounselScreen").then((m) => ({ default: m.CounselScreen })));
 const ReportsScreen = lazy(() => import("./screens/reports/ReportsScreen").then((m) => ({ default: m.ReportsScreen })));
 
 const { Sider, Content } = Layout;
 
-/** The screens in the side menu, with Alt+digit shortcuts. */
+/** The screens in the side menu, with Alt+digit shortcuts (Alt+0 the tenth). */
 const SCREENS = [
   { key: "/", icon: <HomeOutlined />, label: "首页" },
   { key: "/people", icon: <TeamOutlined />, label: "户籍人员" },
@@ -58,6 +60,7 @@ const SCREENS = [
   { key: "/incidents", icon: <AlertOutlined />, label: "警情" },
   { key: "/prevention", icon: <SafetyOutlined />, label: "群防群治" },
   { key: "/care", icon: <HeartOutlined />, label: "结对帮扶" },
+  { key: "/counsel", icon: <BankOutlined />, label: "法律顾问" },
   { key: "/reports", icon: <BarChartOutlined />, label: "报表" },
   { key: "/settings", icon: <SettingOutlined />, label: "设置" },
 ];
@@ -152,8 +155,8 @@ export function App() {
       } else if (e.key === "/" && !isTyping(e.target)) {
         e.preventDefault();
         setSearchOpen(true);
-      } else if (e.altKey && /^[1-9]$/.test(e.key)) {
-        const s = SCREENS[Number(e.key) - 1];
+      } else if (e.altKey && /^[0-9]$/.test(e.key)) {
+        const s = SCREENS[(Number(e.key) + 9) % 10];
         if (s) {
           e.preventDefault();
           navigate(s.key);
@@ -208,7 +211,7 @@ export function App() {
                 key: s.key,
                 icon: s.icon,
                 label: (
-                  <span title={`Alt+${i + 1}`} data-testid={`nav-${s.key}`}>
+                  <span title={i < 10 ? `Alt+${(i + 1) % 10}` : undefined} data-testid={`nav-${s.key}`}>
                     {s.label}
                   </span>
                 ),
@@ -254,6 +257,7 @@ export function App() {
             <Route path="/errands/stations/:id" element={<StationPage />} />
             <Route path="/care" element={<CareScreen />} />
             <Route path="/care/:id" element={<CarePlanPage />} />
+            <Route path="/counsel" element={<CounselScreen />} />
             <Route path="/reports" element={<Suspense fallback={<Spin />}><ReportsScreen /></Suspense>} />
             <Route path="/settings" element={<SettingsScreen />} />
             <Route path="/sync" element={<SyncScreen isAdmin={isAdmin || session?.mode === "setup"} />} />

@@ -108,6 +108,17 @@ import type {
 } from "./types";
 import type { ServiceStation, ServiceStationDetail, ServiceStationFilter, ServiceStationInput, StationFigures } from "./types";
 import type {
+  CounselMonth,
+  Lawyer,
+  LawyerDetail,
+  LawyerInput,
+  MediationModeUpdate,
+  Sitting,
+  SittingFilter,
+  SittingInput,
+  SittingPage,
+} from "./types";
+import type {
   AssignmentReceived,
   AuditCheck,
   AuditFilter,
@@ -251,6 +262,8 @@ export const backend = {
   },
   mediation: {
     add: (p: MediationInput) => call<Dispute>("mediation.add", p),
+    /** How a round was held (现场, 警务室, 视频联调) and the lawyers who took part, recorded afterwards. */
+    update: (p: MediationModeUpdate) => call<Dispute>("mediation.update", p),
   },
   agreement: {
     save: (p: { dispute_id: string } & Partial<AgreementInput>) => call<Dispute>("agreement.save", p),
@@ -312,6 +325,20 @@ export const backend = {
     update: (p: Update<ServiceStationInput>) => call<ServiceStation>("service_station.update", p),
     delete: (id: string) => call<null>("service_station.delete", { id }),
     month: (month: string) => call<StationFigures[]>("service_station.month", { month }),
+  },
+  // 法律顾问 and 驻所律师.
+  counsel: {
+    lawyers: () => call<Lawyer[]>("lawyer.list"),
+    /** A lawyer with their sittings and the disputes they took part in. */
+    lawyer: (id: string) => call<LawyerDetail>("lawyer.get", { id }),
+    createLawyer: (p: LawyerInput) => call<Lawyer>("lawyer.create", p),
+    updateLawyer: (p: Update<LawyerInput>) => call<Lawyer>("lawyer.update", p),
+    deleteLawyer: (id: string) => call<Lawyer[]>("lawyer.delete", { id }),
+    sittings: (f: SittingFilter) => call<SittingPage>("sitting.list", f),
+    createSitting: (p: SittingInput) => call<Sitting>("sitting.create", p),
+    updateSitting: (p: Update<SittingInput>) => call<Sitting>("sitting.update", p),
+    deleteSitting: (id: string) => call<Lawyer[]>("sitting.delete", { id }),
+    month: (month: string) => call<CounselMonth>("counsel.month", { month }),
   },
   dayPlan: {
     /** 今日工作: what is due today, by village and 组. */

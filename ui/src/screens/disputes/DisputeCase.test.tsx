@@ -97,6 +97,38 @@ describe("a dispute's page", () => {
     await waitFor(() => expect(within(form).queryByText(/不能再回到初调/)).not.toBeInTheDocument());
   });
 
+  it("登记调解 by 视频联调 asks for the centre, takes the lawyers, and the round shows how it was held", async () => {
+    const round = {
+      id: "m1", level: "joint", level_label: "联调", held_on: "2026-11-20", place: null, mediators: [], presider_officer_id: null,
+      presider_name: null, officer_ids: [], attendees: null, recorder: null, record: null, outcome: "settled", outcome_label: "达成一致",
+      recording_ref: null, mode: "video", mode_label: "视频联调", centre: "青山镇矛盾纠纷联合调解中心", lawyer_ids: ["l1"], lawyer_names: ["孙明远"],
+    };
+    const core = fakeCore({
+      "dispute.get": dispute(),
+      "officer.list": OFFICERS,
+      "lawyer.list": [{ id: "l1", name: "孙明远", kind: "resident", kind_label: "驻所律师", firm: "青山律师事务所", licence_no: "13303201510234567", phone: null, serving_from: "2026-01-01", serving_to: null, serving: true, notes: null, sittings: 0, hours: 0 }],
+      "mediation.add": () => dispute({ mediations: [round] }),
+    });
+    const user = userEvent.setup({ delay: null });
+    renderCase();
+    await user.click(await screen.findByTestId("action-mediate"));
+    const form = within(await screen.findByTestId("mediation-form"));
+    await user.click(form.getByText("联调"));
+    expect(form.getByText("不选为“警务室”")).toBeInTheDocument();
+    expect(form.queryByTestId("mediation-centre")).not.toBeInTheDocument();
+    await user.click(form.getByText("视频联调"));
+    await user.type(await form.findByTestId("mediation-centre"), "青山镇矛盾纠纷联合调解中心");
+    await user.click(form.getByTestId("mediation-lawyers").querySelector(".ant-select-selector")!);
+    await user.click(await screen.findByText("孙明远（青山律师事务所）"));
+    await user.click(form.getByText("达成一致"));
+    await user.click(form.getByTestId("mediation-save"));
+    await waitFor(() => expect(core.of("mediation.add")).toHaveLength(1));
+    expect(core.of("mediation.add")[0]).toMatchObject({ level: "joint", mode: "video", centre: "青山镇矛盾纠纷联合调解中心", lawyer_ids: ["l1"] });
+    const timeline = await screen.findByTestId("mediation-timeline");
+    await waitFor(() => expect(timeline).toHaveTextContent("视频联调（青山镇矛盾纠纷联合调解中心）"));
+    expect(timeline).toHaveTextContent("律师：孙明远");
+  }, 180000);
+
   it("starts the agreement from what the settled round recorded", async () => {
     fakeCore({
       "dispute.get": dispute({

@@ -201,6 +201,13 @@ export function DisputeCase() {
                         <Typography.Text type="secondary">
                           调解员：{m.mediators.join("、") || "—"}
                           {m.presider_name ? `；主持民警：${m.presider_name}` : ""}
+                          {m.lawyer_names.length > 0 ? `；律师：${m.lawyer_names.join("、")}` : ""}
+                        </Typography.Text>
+                      </div>
+                      <div data-testid="mediation-held">
+                        <Typography.Text type="secondary">
+                          {m.mode_label}
+                          {m.centre ? `（${m.centre}）` : ""}
                         </Typography.Text>
                       </div>
                       {m.record && <div>{m.record}</div>}

@@ -1,7 +1,9 @@
 import { Button, Card, Col, Form, Input, InputNumber, List, Radio, Row, Select, Space, Typography } from "antd";
 import { backend } from "../../backend";
 import type { AgreementInput, Dispute, FollowUpInput, FulfilmentInput, MediationInput, Officer, Party, PartyInput } from "../../backend";
-import { AgreementKindLabel, MediationLevelLabel, MediationOutcomeLabel, PartyKindLabel, PartyRoleLabel, SexLabel } from "../../backend/types";
+import { AgreementKindLabel, MediationLevelLabel, MediationModeLabel, MediationOutcomeLabel, PartyKindLabel, PartyRoleLabel, SexLabel } from "../../backend/types";
+import type { MediationLevel, MediationMode } from "../../backend/types";
+import { lawyerOptions, useLawyers } from "../counsel/CounselForms";
 import { blankToNull } from "../../components/formErrors";
 import { DateField } from "../../components/DateField";
 import { PersonPicker } from "../../components/PersonPicker";
@@ -27,11 +29,17 @@ function SaveButton({ saving, label = "保存", testId }: { saving: boolean; lab
  * shown greyed with the reason.
  */
 export function MediationForm({ dispute, officers, onSaved }: StepProps & { officers: Officer[] }) {
-  const { formProps, saving, alert } = useSave(
-    (v: MediationInput) => backend.mediation.add(blankToNull({ ...v, dispute_id: dispute.id, mediators: v.mediators ?? [], officer_ids: v.officer_ids ?? [] })),
+  const { form, formProps, saving, alert } = useSave(
+    (v: MediationInput) =>
+      backend.mediation.add(
+        blankToNull({ ...v, dispute_id: dispute.id, mediators: v.mediators ?? [], officer_ids: v.officer_ids ?? [], lawyer_ids: v.lawyer_ids ?? [] }),
+      ),
     onSaved,
   );
   const levels = dispute.mediation_levels;
+  const lawyers = useLawyers().data;
+  const level = Form.useWatch("level", form) as MediationLevel | undefined;
+  const mode = Form.useWatch("mode", form) as MediationMode | undefined;
   return (
     <Form {...formProps} layout="vertical" initialValues={{ level: levels[0] }} data-testid="mediation-form">
       {alert}
@@ -49,6 +57,17 @@ export function MediationForm({ dispute, officers, onSaved }: StepProps & { offi
         <Field span={24} name="record" label="调解记录"><Input.TextArea rows={2} /></Field>
         <Field span={16} name="outcome" label="调解结果" required><Radio.Group options={options(MediationOutcomeLabel)} data-testid="mediation-outcome" /></Field>
         <Field span={8} name="recording_ref" label="录音录像编号" />
+        <Field span={12} name="mode" label="调解方式" extra={mode ? undefined : `不选为“${level === "joint" ? "警务室" : "现场"}”`}>
+          <Radio.Group optionType="button" options={options(MediationModeLabel)} data-testid="mediation-mode" />
+        </Field>
+        {mode === "video" && (
+          <Field span={12} name="centre" label="联调中心" required extra="镇、县矛盾纠纷联合调解中心">
+            <Input data-testid="mediation-centre" />
+          </Field>
+        )}
+        <Field span={12} name="lawyer_ids" label="参加调解的律师" extra="法律顾问、驻所律师">
+          <Select mode="multiple" allowClear options={lawyerOptions(lawyers)} data-testid="mediation-lawyers" />
+        </Field>
       </Row>
       <SaveButton saving={saving} testId="mediation-save" />
     </Form>
