@@ -56,10 +56,11 @@ fn top(slices: &[Slice], n: usize, rest_name: &str) -> Vec<Slice> {
 }
 
 /// The report as a document, on one page even in the fullest month (every category,
-/// thirty villages, every kind of incident, the prevention and care figures at the top of
-/// their range): the tables show the six largest categories and the four largest villages,
-/// the text the six commonest kinds of incident, each with the rest summed; the care
-/// figures run on in the prevention paragraph. The xlsx report keeps every row.
+/// thirty villages, every kind of incident, the prevention, care and lawyers' figures at the
+/// top of their range): the tables show the five largest categories and the three largest
+/// villages, the text the six commonest kinds of incident, each with the rest summed; the
+/// care and lawyers' figures run on in the prevention paragraph. The xlsx report keeps every
+/// row.
 pub fn document(s: &MonthStats, post_name: &str, today: NaiveDate) -> Document {
     let (y, m) = s.month.split_once('-').unwrap_or((&s.month, ""));
     let title = format!("{post_name}{y}年{}月工作统计", m.trim_start_matches('0'));
@@ -72,10 +73,10 @@ pub fn document(s: &MonthStats, post_name: &str, today: NaiveDate) -> Document {
         })
     };
     let mut by_kind: Vec<Vec<String>> =
-        top(&s.by_kind, 6, "其他类型").iter().map(|k| figure_row(&k.name, &k.figures)).collect();
+        top(&s.by_kind, 5, "其他类型").iter().map(|k| figure_row(&k.name, &k.figures)).collect();
     by_kind.insert(0, figure_row("合计", &s.disputes));
     let by_village: Vec<Vec<String>> =
-        top(&s.by_village, 4, "其他村").iter().map(|k| figure_row(&k.name, &k.figures)).collect();
+        top(&s.by_village, 3, "其他村").iter().map(|k| figure_row(&k.name, &k.figures)).collect();
     let failed_to = if s.failed_to.is_empty() {
         "无".to_owned()
     } else {
@@ -106,7 +107,7 @@ pub fn document(s: &MonthStats, post_name: &str, today: NaiveDate) -> Document {
             table(by_kind),
             Block::Heading("二、按村（社区）".into()),
             table(by_village),
-            Block::Heading("三、协议、回访、代办、警情、走访、群防群治、结对帮扶".into()),
+            Block::Heading("三、协议、回访、代办、警情、走访、群防群治、结对帮扶、法律顾问".into()),
             Block::Paragraph {
                 text: format!(
                     "调解协议 {} 份（人民调解协议书 {}，治安调解协议书 {}，口头协议 {}）；调解成功涉及金额 {} 元；调解不成去向：{}。应回访 {} 件，已回访 {} 件（协议履行 {} 件），逾期未回访 {} 件。代办受理 {} 件，办结 {} 件，逾期 {} 件。{}警情 {} 起：{}。走访 {} 户次。",
@@ -171,7 +172,7 @@ pub fn care_text(c: &CareMonth) -> String {
 /// a lawyer helped settle and how many rebounded).
 pub fn counsel_text(c: &CounselMonth) -> String {
     format!(
-        "法律顾问：坐班 {} 次 {} 小时，咨询 {} 次、接待 {} 人次；参与调解纠纷 {} 件，达成协议 {} 件，反弹 {} 件；视频联调 {} 次。",
+        "法律顾问：坐班 {} 次 {} 小时，咨询 {}、接待 {} 人次，参与调解 {} 件（协议 {}、反弹 {}），视频联调 {} 次。",
         c.sittings,
         hours(c.hours),
         c.consultations,

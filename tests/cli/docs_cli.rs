@@ -270,6 +270,6 @@ fn the_lawyers_sittings_ledger_stats_and_monthly_report_from_the_cli() {
     let out = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext (poppler-utils)");
     let report = String::from_utf8(out.stdout).unwrap().replace('\n', "");
     assert!(report.contains("法律顾问：坐班 3 次"), "{report}");
-    assert!(report.contains(&format!("咨询 {} 次", c["consultations"])), "{report}");
+    assert!(report.contains(&format!("咨询 {}、接待 {} 人次", c["consultations"], c["people_served"])), "{report}");
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }

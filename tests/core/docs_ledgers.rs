@@ -437,6 +437,17 @@ fn the_fullest_monthly_report_still_fits_one_page() {
                 no_trip: 333,
             })
             .collect(),
+        // The lawyers' busiest month, each figure at the top of its range.
+        counsel: fengqiao::model::counsel::CounselMonth {
+            sittings: 999,
+            hours: 2999.5,
+            consultations: 9_999,
+            people_served: 99_999,
+            disputes: 999,
+            agreed: 999,
+            rebounded: 999,
+            video_rounds: 999,
+        },
         ..Default::default()
     };
     let doc = fengqiao::docs::report::document(&s, "某某县公安局某某派出所青山中心警务室", common::today());
