@@ -5,6 +5,7 @@ import { App } from "antd";
 import { MemoryRouter, Route, Routes } from "react-router-dom";
 import { fakeCore } from "../../test/fakeCore";
 import { CounselScreen } from "./CounselScreen";
+import { CounselFigures } from "./CounselFigures";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -112,4 +113,17 @@ describe("法律顾问", () => {
       topics: "赡养纠纷咨询",
     });
   }, 180000);
+});
+
+describe("报表 → 法律顾问", () => {
+  it("shows the month's sittings, hours, disputes with their rebounds and the video rounds", () => {
+    render(
+      <CounselFigures c={{ sittings: 3, hours: 9.5, consultations: 11, people_served: 14, disputes: 4, agreed: 3, rebounded: 1, video_rounds: 1 }} />,
+    );
+    const box = screen.getByTestId("counsel-figures");
+    expect(box).toHaveTextContent("3 次，9.5 小时");
+    expect(box).toHaveTextContent("咨询 11 次，接待 14 人次");
+    expect(box).toHaveTextContent("4 件，达成协议 3 件，反弹 1 件");
+    expect(box).toHaveTextContent("视频联调1 次");
+  });
 });

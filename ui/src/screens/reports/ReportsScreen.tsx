@@ -6,6 +6,7 @@ import type { ImportReport, LedgerKind, MonthStats } from "../../backend";
 import { LedgerKindLabel, RosterHeaders } from "../../backend/types";
 import { dialogs } from "../../backend/dialogs";
 import { MonthFigures } from "../../components/MonthFigures";
+import { CounselFigures } from "../counsel/CounselFigures";
 import { MonthField, thisMonth } from "../../components/DateField";
 import { DesktopOnly, LedgerExportButton, useWriteFile } from "../../components/FileActions";
 import { useLoad } from "../../components/useLoad";
@@ -51,6 +52,7 @@ export function StatsPanel() {
       {stats.error && <Alert type="error" showIcon message={stats.error} />}
       {s && <MonthFigures stats={s} />}
       {s && s.service_stations.length > 0 && <StationFiguresTable figures={s.service_stations} />}
+      {s?.counsel && <CounselFigures c={s.counsel} />}
     </Card>
   );
 }
