@@ -418,19 +418,10 @@ fn a_file_with_two_rows_for_one_code_opens_with_one_village_holding_everything()
     for (v, ..) in &rows {
         common::code_as_before(post.api.store().conn(), v, code);
     }
-    // Back to the schema before one row per code, undoing the migration after it too (法律顾问,
-    // which reopening the file applies again).
-    let before = fengqiao::store::migrate::MIGRATIONS.iter().position(|m| m.contains("INDEX village_code")).unwrap();
-    post.api
-        .store()
-        .conn()
-        .execute_batch(&format!(
-            "DROP INDEX village_code; DELETE FROM local_meta WHERE key = 'village_code_pass';
-             DROP TABLE lawyer; DROP TABLE sitting; ALTER TABLE mediation DROP COLUMN mode;
-             ALTER TABLE mediation DROP COLUMN centre; ALTER TABLE mediation DROP COLUMN lawyer_ids;
-             PRAGMA user_version = {before};"
-        ))
-        .unwrap();
+    // As a file from before one row per code: the merge at open not yet made. (Its migration
+    // only adds an index, which changes nothing here; rewinding the schema version would make
+    // every later migration run again.)
+    post.api.store().conn().execute("DELETE FROM local_meta WHERE key = 'village_code_pass'", []).unwrap();
     let Post { dir, api, clock } = post;
     drop(api);
     let mut api = Api::open(&path, clock.clone()).unwrap();

@@ -1,4 +1,4 @@
--- Fengqiao Desk schema, version 17: a village known by its code is one row.
+-- Fengqiao Desk schema, version 18: a village known by its code is one row.
 --
 -- A village entered with a code now has an id derived from the code, the same on every
 -- node; rows of one code made before (or apart) are merged into it by logged writes
