@@ -150,7 +150,7 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// 导出台账为 Excel：households（实有人口）、disputes（矛盾纠纷调解）、follow_ups（回访）、errands（代办）、incidents（警情）、volunteers（群防群治力量）、patrols（巡逻防控）、leads（线索）、hazards（隐患排查整改）、outreach（宣传活动）、feedback（意见建议）、five_nones（五无村创建，按年度）
+    /// 导出台账为 Excel：households（实有人口）、disputes（矛盾纠纷调解）、follow_ups（回访）、errands（代办）、incidents（警情）、volunteers（群防群治力量）、patrols（巡逻防控）、leads（线索）、hazards（隐患排查整改）、outreach（宣传活动）、feedback（意见建议）、five_nones（五无村创建，按年度）、care（结对帮扶）、awards（表彰奖励）
     ExportXlsx {
         /// 台账种类（代码或中文名）
         #[arg(long)]

@@ -6,6 +6,7 @@
 //! the clock's today, so a fresh demo always has follow-ups due and errands overdue.
 //! All names are made up.
 
+mod award;
 mod care;
 mod counsel;
 mod dispute;
@@ -247,6 +248,7 @@ fn fill(d: &mut Demo<'_>, opts: DemoOptions, number: u32) -> Result<()> {
     care::generate(d)?;
     service_station::generate(d)?;
     counsel::generate(d)?;
+    award::generate(d)?;
     Ok(())
 }
 

@@ -1,8 +1,8 @@
 //! The ledgers (台账) a post keeps and hands to the county: households and people,
 //! disputes and their mediation (矛盾纠纷调解台账), follow-ups (回访台账), errands
 //! (代办台账) and incidents (警情台账), the prevention ledgers (群防群治: volunteers,
-//! patrols, leads, hazards, outreach, feedback, 五无), 结对帮扶 (plans and needs), and the
-//! lawyers' sittings (法律顾问坐班台账). Each is a [`crate::docs::xlsx::Sheet`] written as xlsx
+//! patrols, leads, hazards, outreach, feedback, 五无), 结对帮扶 (plans and needs), the lawyers' sittings
+//! (法律顾问坐班台账) and 表彰奖励 (见义勇为 and 好人 awards). Each is a [`crate::docs::xlsx::Sheet`] written as xlsx
 //! by [`crate::docs::xlsx`].
 //!
 //! The columns and queries are the store's: each aggregate declares its `LEDGER` (header,
@@ -76,11 +76,14 @@ pub enum LedgerKind {
     /// 法律顾问坐班台账: the lawyers' sittings at the post.
     #[serde(alias = "法律顾问坐班台账")]
     Sittings,
+    /// 表彰奖励台账: the 见义勇为 and 好人 nominations, with the decision and the payment.
+    #[serde(alias = "表彰奖励台账")]
+    Awards,
 }
 
 impl LedgerKind {
     /// Every ledger.
-    pub const ALL: [LedgerKind; 15] = [
+    pub const ALL: [LedgerKind; 16] = [
         LedgerKind::Households,
         LedgerKind::Disputes,
         LedgerKind::FollowUps,
@@ -96,6 +99,7 @@ impl LedgerKind {
         LedgerKind::Care,
         LedgerKind::ServiceStations,
         LedgerKind::Sittings,
+        LedgerKind::Awards,
     ];
 
     /// The ledger's Chinese name.
@@ -116,6 +120,7 @@ impl LedgerKind {
             LedgerKind::Care => "结对帮扶台账",
             LedgerKind::ServiceStations => "驿站台账",
             LedgerKind::Sittings => "法律顾问坐班台账",
+            LedgerKind::Awards => "表彰奖励台账",
         }
     }
 
@@ -140,6 +145,7 @@ impl LedgerKind {
             LedgerKind::Care => "care",
             LedgerKind::ServiceStations => "service_stations",
             LedgerKind::Sittings => "sittings",
+            LedgerKind::Awards => "awards",
         }
     }
 
@@ -188,6 +194,7 @@ pub fn write(
         LedgerKind::Care => (&care::LEDGER, dates),
         LedgerKind::ServiceStations => (&service_station::LEDGER, dates),
         LedgerKind::Sittings => (&counsel::LEDGER, dates),
+        LedgerKind::Awards => (&crate::store::award::LEDGER, dates),
         LedgerKind::FiveNones => {
             let sheet = five_nones_sheet(conn, five_nones_year(year, month, today))?;
             book.add(&sheet)?;

@@ -1,6 +1,6 @@
 //! The monthly report: the figures of [`crate::docs::stats`] as a one-page PDF and as an
-//! xlsx workbook (the prevention and care figures as paragraphs of the third section, and a
-//! sheet each).
+//! xlsx workbook (the prevention, care and award figures as paragraphs of the third section,
+//! and a sheet each).
 
 use chrono::NaiveDate;
 
@@ -8,6 +8,7 @@ use crate::docs::pdf::{Block, Document, Table};
 use crate::docs::stats::{DisputeFigures, MonthStats, Slice};
 use crate::docs::xlsx::{self, Cell, Kind, Sheet, col};
 use crate::error::Result;
+use crate::model::award::{AwardFigures, AwardMonth};
 use crate::model::care::{CareFigures, CareMonth};
 use crate::model::counsel::CounselMonth;
 use crate::model::service_station::StationFigures;
@@ -56,11 +57,11 @@ fn top(slices: &[Slice], n: usize, rest_name: &str) -> Vec<Slice> {
 }
 
 /// The report as a document, on one page even in the fullest month (every category,
-/// thirty villages, every kind of incident, the prevention, care and lawyers' figures at the
-/// top of their range): the tables show the five largest categories and the three largest
-/// villages, the text the six commonest kinds of incident, each with the rest summed; the
-/// care and lawyers' figures run on in the prevention paragraph. The xlsx report keeps every
-/// row.
+/// thirty villages, every kind of incident, the prevention, care, lawyers' and award figures
+/// at the top of their range): the tables show the three largest categories and the largest
+/// village, the text the six commonest kinds of incident, each with the rest summed;
+/// the care, lawyers' and award figures run on in the prevention paragraph. The xlsx report
+/// keeps every row.
 pub fn document(s: &MonthStats, post_name: &str, today: NaiveDate) -> Document {
     let (y, m) = s.month.split_once('-').unwrap_or((&s.month, ""));
     let title = format!("{post_name}{y}年{}月工作统计", m.trim_start_matches('0'));
@@ -73,10 +74,10 @@ pub fn document(s: &MonthStats, post_name: &str, today: NaiveDate) -> Document {
         })
     };
     let mut by_kind: Vec<Vec<String>> =
-        top(&s.by_kind, 5, "其他类型").iter().map(|k| figure_row(&k.name, &k.figures)).collect();
+        top(&s.by_kind, 4, "其他类型").iter().map(|k| figure_row(&k.name, &k.figures)).collect();
     by_kind.insert(0, figure_row("合计", &s.disputes));
     let by_village: Vec<Vec<String>> =
-        top(&s.by_village, 3, "其他村").iter().map(|k| figure_row(&k.name, &k.figures)).collect();
+        top(&s.by_village, 2, "其他村").iter().map(|k| figure_row(&k.name, &k.figures)).collect();
     let failed_to = if s.failed_to.is_empty() {
         "无".to_owned()
     } else {
@@ -107,7 +108,7 @@ pub fn document(s: &MonthStats, post_name: &str, today: NaiveDate) -> Document {
             table(by_kind),
             Block::Heading("二、按村（社区）".into()),
             table(by_village),
-            Block::Heading("三、协议、回访、代办、警情、走访、群防群治、结对帮扶、法律顾问".into()),
+            Block::Heading("三、协议、回访、代办、警情、走访、群防群治及其他".into()),
             Block::Paragraph {
                 text: format!(
                     "调解协议 {} 份（人民调解协议书 {}，治安调解协议书 {}，口头协议 {}）；调解成功涉及金额 {} 元；调解不成去向：{}。应回访 {} 件，已回访 {} 件（协议履行 {} 件），逾期未回访 {} 件。代办受理 {} 件，办结 {} 件，逾期 {} 件。{}警情 {} 起：{}。走访 {} 户次。",
@@ -131,10 +132,16 @@ pub fn document(s: &MonthStats, post_name: &str, today: NaiveDate) -> Document {
                 ),
                 indent: true,
             },
-            // The care figures run on in the prevention paragraph: a paragraph of their own
-            // would start a line of its own, and the fullest month has none to spare.
+            // The care and award figures run on in the prevention paragraph: a paragraph of
+            // their own would start a line of its own, and the fullest month has none to spare.
             Block::Paragraph {
-                text: format!("{}{}{}", prevention_text(&s.prevention), care_text(&s.care), counsel_text(&s.counsel)),
+                text: format!(
+                    "{}{}{}{}",
+                    prevention_text(&s.prevention),
+                    care_text(&s.care),
+                    counsel_text(&s.counsel),
+                    award_text(&s.awards)
+                ),
                 indent: true,
             },
         ],
@@ -199,6 +206,22 @@ fn counsel_rows(c: &CounselMonth) -> Vec<Vec<Cell>> {
     rows.into_iter().map(|(k, v)| vec![Cell::from(k), v]).collect()
 }
 
+/// The award figures as one sentence of the report, in the fewest words that still name
+/// each (the xlsx, `award.month` and 报表 also give the people paid and the amount of each
+/// kind): each kind nominated and approved, the awards paid, and what they and the 网格红包
+/// (counted among the hazards too) paid together.
+pub fn award_text(m: &AwardMonth) -> String {
+    format!(
+        "表彰奖励：见义勇为提名 {}、批准 {}，好人提名 {}、批准 {}，发放奖金 {} 元；连同网格红包共发放 {} 元。",
+        m.valor.nominated,
+        m.valor.approved,
+        m.good_person.nominated,
+        m.good_person.approved,
+        show_fen(m.total.paid_fen),
+        show_fen(m.all_paid_fen)
+    )
+}
+
 /// The prevention figures as one paragraph of the report.
 pub fn prevention_text(p: &PreventionMonth) -> String {
     format!(
@@ -260,7 +283,7 @@ pub(crate) fn figure_sheet(name: &str, first: &'static str, slices: &[Slice]) ->
 
 /// The report's sheets: by category (with the total first), by village, the other figures
 /// as name/value pairs, the prevention figures, the care figures per village, the service
-/// stations' figures and the lawyers' figures.
+/// stations' figures, the lawyers' figures and the awards.
 pub fn sheets(s: &MonthStats) -> Vec<Sheet> {
     let mut kinds = vec![Slice { name: "合计".into(), figures: s.disputes.clone() }];
     kinds.extend(s.by_kind.iter().cloned());
@@ -309,7 +332,7 @@ pub fn sheets(s: &MonthStats) -> Vec<Sheet> {
     care_rows.extend(c.by_village.iter().map(|v| care_row(&v.name, &v.figures)));
     care_rows.push(vec![Cell::from("发现需求（项）"), Cell::Int(c.needs_found)]);
     care_rows.push(vec![Cell::from("已帮扶需求（项）"), Cell::Int(c.needs_helped)]);
-    vec![
+    let mut all = vec![
         figure_sheet(&format!("按类型 {}", s.month), "纠纷类型", &kinds),
         figure_sheet(&format!("按村 {}", s.month), "村（社区）", &s.by_village),
         Sheet {
@@ -339,7 +362,38 @@ pub fn sheets(s: &MonthStats) -> Vec<Sheet> {
             columns: vec![col("项目", 28.0, Kind::Text), col("数值", 10.0, Kind::Int)],
             rows: counsel_rows(&s.counsel),
         },
-    ]
+    ];
+    all.push(award_sheet(&s.month, &s.awards));
+    all
+}
+
+/// The award figures: a row per kind and their total (nominated, approved, paid and the
+/// amount in yuan), then the 网格红包 and what both paid.
+fn award_sheet(month: &str, m: &AwardMonth) -> Sheet {
+    let yuan = Cell::Int;
+    let row = |name: &str, f: &AwardFigures| {
+        vec![Cell::from(name), Cell::Int(f.nominated), Cell::Int(f.approved), Cell::Int(f.paid), yuan(f.paid_fen)]
+    };
+    let mut rows = vec![row("见义勇为", &m.valor), row("好人", &m.good_person), row("合计", &m.total)];
+    rows.push(vec![
+        Cell::from("隐患奖励（网格红包）"),
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+        yuan(m.grid_rewards_fen),
+    ]);
+    rows.push(vec![Cell::from("合计发放（含网格红包）"), Cell::Empty, Cell::Empty, Cell::Empty, yuan(m.all_paid_fen)]);
+    Sheet {
+        name: format!("表彰奖励 {month}"),
+        columns: vec![
+            col("类别", 22.0, Kind::Text),
+            col("提名（人）", 10.0, Kind::Int),
+            col("批准（人）", 10.0, Kind::Int),
+            col("发放（人）", 10.0, Kind::Int),
+            col("发放金额（元）", 14.0, Kind::Money),
+        ],
+        rows,
+    }
 }
 
 /// The service stations' sheet of the report: one row per station, the total first.

@@ -3,8 +3,9 @@
 //! amounts, follow-ups due vs done), by category and by village, plus errands (accepted,
 //! done, overdue), incidents by kind and household visits, and the prevention figures
 //! (群防群治, from [`crate::store::prevention::month_figures`]), the care figures (结对帮扶,
-//! from [`crate::store::care::month_figures`]) and the lawyers' (法律顾问, from
-//! [`crate::store::counsel::month_figures`]).
+//! from [`crate::store::care::month_figures`]), the lawyers' (法律顾问, from
+//! [`crate::store::counsel::month_figures`]) and the awards (表彰奖励, from
+//! [`crate::store::award::month_figures`], with the 网格红包 beside them).
 //!
 //! [`compute`] is the arithmetic: a pure function over plain records ([`Facts`]), tested
 //! with tables of cases. [`gather`] reads just the month's records from the store. Each
@@ -248,6 +249,10 @@ pub struct MonthStats {
     /// in and how many rebounded (as `counsel.month`).
     #[serde(default)]
     pub counsel: CounselMonth,
+    /// 表彰奖励: 见义勇为 and 好人 nominated, approved, paid, beside the 网格红包 (as
+    /// `award.month`).
+    #[serde(default)]
+    pub awards: crate::model::award::AwardMonth,
 }
 
 /// settled ÷ mediated, or none when nothing was mediated.
@@ -508,6 +513,7 @@ pub fn compute(month: Month, today: NaiveDate, facts: &Facts) -> MonthStats {
         care: CareMonth::default(),
         service_stations: Vec::new(),
         counsel: CounselMonth::default(),
+        awards: Default::default(),
     }
 }
 
@@ -532,6 +538,7 @@ pub fn month_stats(conn: &Connection, month: Month, today: NaiveDate) -> Result<
     s.care = store::care::month_figures(conn, month.first(), today)?;
     s.service_stations = store::service_station::month_figures(conn, month.first())?;
     s.counsel = store::counsel::month_figures(conn, month.first())?;
+    s.awards = store::award::month_figures(conn, month.first(), s.prevention.rewards_fen)?;
     Ok(s)
 }
 

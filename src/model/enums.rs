@@ -500,6 +500,23 @@ str_enum!(
     }
 );
 
+str_enum!(
+    /// 表彰奖励类别: a county 见义勇为 award or the station's own 好人 award.
+    AwardKind, "奖励类别" {
+        Valor = "valor" / "见义勇为",
+        GoodPerson = "good_person" / "好人",
+    }
+);
+
+str_enum!(
+    /// Where a nomination for an award stands.
+    AwardDecision, "审批结果" {
+        Pending = "pending" / "待审",
+        Approved = "approved" / "批准",
+        Declined = "declined" / "不予批准",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

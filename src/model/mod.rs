@@ -2,6 +2,7 @@
 //! values. Nothing here does I/O or reads the clock; callers pass the time in.
 
 pub mod auth;
+pub mod award;
 pub mod calendar;
 pub mod care;
 pub mod counsel;

@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod award;
 pub mod backup;
 pub mod calendar;
 pub mod care;
@@ -101,6 +102,8 @@ pub const SYNCED_TABLES: &[&str] = &[
     "service_station",
     "lawyer",
     "sitting",
+    // 表彰奖励.
+    "award",
 ];
 
 /// A result [`Store::kept`] holds, of any type.
@@ -514,4 +517,6 @@ sql_enum!(
     CareNeedStatus,
     MediationMode,
     LawyerKind,
+    AwardKind,
+    AwardDecision,
 );

@@ -332,6 +332,7 @@ const VILLAGE_ROWS: &[(&str, &str)] = &[
     ("team", "群防队伍"),
     ("volunteer", "队员"),
     ("service_station", "驿站"),
+    ("award", "表彰奖励"),
 ];
 
 /// Deletes a village set up by mistake, with its groups. One that anything hangs from is

@@ -273,3 +273,51 @@ fn the_lawyers_sittings_ledger_stats_and_monthly_report_from_the_cli() {
     assert!(report.contains(&format!("咨询 {}、接待 {} 人次", c["consultations"], c["people_served"])), "{report}");
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+/// 表彰奖励 from the command line: the demo's nominations and one recorded, approved and
+/// paid through `call`, exported as the 表彰奖励台账 (read back) and counted in `stats` and
+/// its one-page 月报 (read back with pdftotext) beside the 网格红包.
+#[test]
+fn awards_from_the_cli_reach_the_ledger_and_the_monthly_report() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("post.db");
+    ok(&db, &["demo", "--households", "60"]);
+    let call =
+        |method: &str, params: &str| -> Value { serde_json::from_str(&ok(&db, &["call", method, params])).unwrap() };
+    let village = call("village.list", "{}")[0]["id"].as_str().unwrap().to_owned();
+    let a = call(
+        "award.create",
+        &serde_json::json!({"kind": "valor", "name": "严桂英", "village_id": village, "deed": "协助民警抓获抢夺嫌疑人",
+                            "deed_on": "2026-11-20"})
+        .to_string(),
+    );
+    call("award.decide", &serde_json::json!({"id": a["id"], "decision": "approved", "amount_yuan": "500"}).to_string());
+    call("award.pay", &serde_json::json!({"id": a["id"]}).to_string());
+
+    let xlsx = dir.path().join("表彰奖励.xlsx");
+    let said = ok(&db, &["export-xlsx", "--ledger", "awards", "--month", "2026-11", "--out", xlsx.to_str().unwrap()]);
+    assert!(said.contains("已导出表彰奖励台账"), "{said}");
+    let mut book: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let rows: Vec<Vec<Data>> =
+        book.worksheet_range("表彰奖励台账（2026-11）").unwrap().rows().map(<[Data]>::to_vec).collect();
+    assert_eq!(rows.len(), 1 + 5, "the demo's four nominations of November and the new one");
+    let ours = rows.iter().find(|r| r.contains(&Data::String("严桂英".into()))).expect("the new nomination");
+    for cell in ["见义勇为", "批准", "县见义勇为基金会", "协助民警抓获抢夺嫌疑人"] {
+        assert!(ours.contains(&Data::String(cell.into())), "{cell}: {ours:?}");
+    }
+    assert!(ours.contains(&Data::Float(500.0)), "{ours:?}");
+
+    let text = ok(&db, &["stats", "--month", "2026-11"]);
+    assert!(text.contains("表彰奖励：见义勇为提名 3、批准 2，好人提名 2、批准 0，发放奖金 1,700.00 元"), "{text}");
+    let pdf = dir.path().join("月报.pdf");
+    ok(&db, &["stats", "--month", "2026-11", "--out", pdf.to_str().unwrap()]);
+    let out = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext (poppler-utils)");
+    let raw = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(raw.matches('\u{c}').count(), 1, "one page: {raw}");
+    let text: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    for part in ["见义勇为提名3、批准2，好人提名2、批准0，发放奖金1,700.00元", "连同网格红包共发放"]
+    {
+        assert!(text.contains(part), "{part} not in: {text}");
+    }
+}

@@ -307,7 +307,7 @@ fn every_prevention_ledger_of_the_demo_post_opens_with_chinese_headers() {
 }
 
 /// The text of a PDF with all white space removed (wrapping puts breaks anywhere).
-fn pdf_text(path: &Path) -> String {
+pub(crate) fn pdf_text(path: &Path) -> String {
     let out = std::process::Command::new("pdftotext")
         .args([path.to_str().unwrap(), "-"])
         .output()
@@ -447,6 +447,12 @@ fn the_fullest_monthly_report_still_fits_one_page() {
             agreed: 999,
             rebounded: 999,
             video_rounds: 999,
+        },
+        // Both kinds of award at the top of their range, and the 网格红包 beside them.
+        awards: {
+            use fengqiao::model::award::{AwardFigures, AwardMonth};
+            let f = AwardFigures { nominated: 999, approved: 999, paid: 999, paid_fen: 99_999_999 };
+            AwardMonth { valor: f, good_person: f, total: f, grid_rewards_fen: 9_999_999, all_paid_fen: 999_999_999 }
         },
         ..Default::default()
     };

@@ -10,6 +10,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod award;
 mod care;
 mod change_log;
 mod counsel;

@@ -815,3 +815,37 @@ fn inputs_are_bounded_and_invisible_format_characters_refused() {
     let stored: i64 = d.admin.store().conn().query_row("SELECT count(*) FROM person", [], |r| r.get(0)).unwrap();
     assert_eq!(stored, 0, "nothing refused was stored");
 }
+
+/// 表彰奖励: an auxiliary records a nomination (and may correct it) but neither records the
+/// decision, the payment nor a deletion; an officer does, and each step is in the audit log.
+#[test]
+fn an_auxiliary_nominates_and_an_officer_decides_and_pays() {
+    let mut d = desk();
+    let v = id(&ok(&mut d.admin, "village.create", json!({"name": "青山村"})));
+    let mut officer = d.user("zhou", "officer");
+    let mut aux = d.user("lin", "auxiliary");
+    let a = ok(
+        &mut aux,
+        "award.create",
+        json!({"kind": "valor", "name": "王小明", "village_id": v, "deed": "救起落水儿童", "deed_on": "2026-11-20"}),
+    );
+    ok(&mut aux, "award.update", json!({"id": a["id"], "deed": "跳入鱼塘救起落水儿童"}));
+    for (method, params) in [
+        ("award.decide", json!({"id": a["id"], "decision": "approved", "amount_yuan": "2000"})),
+        ("award.pay", json!({"id": a["id"]})),
+        ("award.delete", json!({"id": a["id"]})),
+    ] {
+        let e = refused(&mut aux, method, params);
+        assert_eq!(e["code"], "forbidden", "{method}: {e}");
+    }
+    ok(&mut officer, "award.decide", json!({"id": a["id"], "decision": "approved", "amount_yuan": "2000"}));
+    let paid = ok(&mut officer, "award.pay", json!({"id": a["id"]}));
+    assert_eq!((paid["amount_fen"].as_i64(), paid["paid_on"].as_str()), (Some(200_000), Some("2026-11-23")));
+    ok(&mut aux, "award.get", json!({"id": a["id"]}));
+    let updates: Vec<Value> = audit(&mut d.admin, "update")
+        .into_iter()
+        .filter(|e| e["detail"] == "award.decide" || e["detail"] == "award.pay")
+        .collect();
+    assert_eq!(updates.len(), 2, "{updates:?}");
+    assert!(audit(&mut d.admin, "view_person").iter().any(|e| e["login"] == "lin" && e["detail"] == "award.get"));
+}

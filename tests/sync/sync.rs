@@ -122,6 +122,38 @@ fn concurrent_edits_converge_with_the_loser_logged_and_restorable() {
     let _ = &hq.clock;
 }
 
+/// A 见义勇为 nomination recorded at a post reaches HQ after one sync, with its decision and
+/// payment, and a post serving the same village receives it; a post serving another
+/// village does not.
+#[test]
+fn an_award_at_a_post_reaches_hq_after_one_sync_and_only_posts_of_its_village() {
+    let mut hq = hq();
+    let (mut a, mut b, mut c) = (Post::new(), Post::new(), Post::new());
+    enroll(&mut hq, &mut a, "山门警务室", &["330100001001"]);
+    enroll(&mut hq, &mut b, "青山警务室", &["330100001001"]);
+    enroll(&mut hq, &mut c, "溪口警务室", &["330100001002"]);
+    let v = id(&a.call("village.create", json!({"name": "青山村", "code": "330100001001"})));
+    let award = a.call(
+        "award.create",
+        json!({"kind": "valor", "name": "王小明", "village_id": v, "deed": "救起落水儿童", "deed_on": "2026-11-20"}),
+    );
+    a.call("award.decide", json!({"id": award["id"], "decision": "approved", "amount_yuan": "2000"}));
+    a.call("award.pay", json!({"id": award["id"]}));
+    let at_hq = |hq: &mut Hq| hq.api.call("award.get", json!({"id": award["id"]}));
+    assert!(at_hq(&mut hq).is_err(), "not at HQ before the sync");
+    sync(&mut hq, &mut a);
+    let got = at_hq(&mut hq).unwrap();
+    assert_eq!(
+        (got["name"].as_str(), got["decision"].as_str(), got["amount_fen"].as_i64(), got["paid_on"].as_str()),
+        (Some("王小明"), Some("approved"), Some(200_000), Some("2026-11-23"))
+    );
+    assert_eq!(hq.api.call("award.month", json!({"month": "2026-11"})).unwrap()["valor"]["paid_fen"], 200_000);
+    sync(&mut hq, &mut b);
+    sync(&mut hq, &mut c);
+    assert_eq!(b.call("award.get", json!({"id": award["id"]}))["deed"], "救起落水儿童");
+    assert!(c.api.call("award.get", json!({"id": award["id"]})).is_err(), "another village's award stays away");
+}
+
 /// What a bad bundle must not change: the log, the clocks, the watermarks and counters.
 fn fingerprint(api: &Api) -> (i64, i64, String) {
     let c = api.store().conn();

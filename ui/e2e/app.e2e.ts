@@ -130,6 +130,7 @@ const NAV: Record<string, string> = {
   群防群治: "/prevention",
   结对帮扶: "/care",
   法律顾问: "/counsel",
+  表彰奖励: "/awards",
   报表: "/reports",
   设置: "/settings",
   同步: "/sync",
@@ -784,6 +785,47 @@ describe("枫桥警务台账", () => {
     await until("the sitting listed", async () => (await browser.$$('[data-testid="lawyer-page"] [data-testid="sitting-row"]').length) === 1, 15000);
     expect(await (await $t("lawyer-page")).getText()).toContain("土地承包经营权流转咨询");
     await shot("16e-counsel-sitting");
+  });
+
+  it("records a 见义勇为 nomination in 表彰奖励, approves it with its amount and records it paid", async () => {
+    await go("表彰奖励");
+    await (await $t("award-new")).click();
+    await (await $t("award-form")).waitForDisplayed();
+    await settled();
+    // 韩梅, added to a household above; the village comes from her household.
+    await pick("被提名人（已登记）", "韩梅");
+    await (await $t("award-deed")).setValue("跳入鱼塘救起落水儿童");
+    const threeDaysAgo = new Date(Date.now() - 3 * 86400000).toISOString().slice(0, 10);
+    await (await input("事迹发生日期")).setValue(threeDaysAgo);
+    await (await $t("award-save")).click();
+    const detail = await $t("award-detail");
+    await detail.waitForDisplayed({ timeout: 15000 });
+    expect(await detail.getText()).toContain("待审");
+    await settled();
+    await (await $t("award-decide")).click();
+    await (await $t("award-decide-form")).waitForDisplayed();
+    await settled();
+    await (await $t("award-amount")).setValue("2000");
+    await (await $t("award-decide-save")).click();
+    await until("approved with its amount", async () => {
+      const d = await $t("award-detail");
+      return (await d.isDisplayed()) && (await d.getText()).includes("2,000.00 元") && (await d.getText()).includes("县见义勇为基金会");
+    });
+    await settled();
+    await (await $t("award-pay")).click();
+    await (await $t("award-pay-form")).waitForDisplayed();
+    await settled();
+    await (await $t("award-pay-save")).click();
+    await until("recorded paid", async () => {
+      const d = await $t("award-detail");
+      return (await d.isDisplayed()) && (await d.getText()).includes("已发放");
+    });
+    await shot("16e-award-paid");
+    await browser.keys("Escape");
+    await until("the nomination listed", async () =>
+      browser.execute(() => [...document.querySelectorAll('[data-testid="award-row"]')].some((r) => r.textContent?.includes("韩梅") && r.textContent?.includes("已发放"))),
+    );
+    await shot("16f-awards");
   });
 
   it("counts the dispute taken in today in 报表's monthly statistics", async () => {

@@ -12,6 +12,7 @@ import {
   SearchOutlined,
   SettingOutlined,
   TeamOutlined,
+  TrophyOutlined,
 } from "@ant-design/icons";
 import { CloudSyncOutlined, FileSearchOutlined, LogoutOutlined, SaveOutlined, UserOutlined } from "@ant-design/icons";
 import { Navigate, Route, Routes, useLocation, useNavigate } from "react-router-dom";
@@ -47,6 +48,7 @@ const StationsScreen = lazy(() => import("./screens/stations/StationsScreen").th
 const StationPage = lazy(() => import("./screens/stations/StationPage").then((m) => ({ default: m.StationPage })));
 const CarePlanPage = lazy(() => import("./screens/care/CarePlanPage").then((m) => ({ default: m.CarePlanPage })));
 const CounselScreen = lazy(() => import("./screens/counsel/CounselScreen").then((m) => ({ default: m.CounselScreen })));
+const AwardsScreen = lazy(() => import("./screens/awards/AwardsScreen").then((m) => ({ default: m.AwardsScreen })));
 const ReportsScreen = lazy(() => import("./screens/reports/ReportsScreen").then((m) => ({ default: m.ReportsScreen })));
 
 const { Sider, Content } = Layout;
@@ -59,6 +61,7 @@ const SCREENS = [
   { key: "/errands", icon: <FileDoneOutlined />, label: "代办" },
   { key: "/incidents", icon: <AlertOutlined />, label: "警情" },
   { key: "/prevention", icon: <SafetyOutlined />, label: "群防群治" },
+  { key: "/awards", icon: <TrophyOutlined />, label: "表彰奖励" },
   { key: "/care", icon: <HeartOutlined />, label: "结对帮扶" },
   { key: "/counsel", icon: <BankOutlined />, label: "法律顾问" },
   { key: "/reports", icon: <BarChartOutlined />, label: "报表" },
@@ -256,6 +259,7 @@ export function App() {
             <Route path="/errands/stations" element={<StationsScreen />} />
             <Route path="/errands/stations/:id" element={<StationPage />} />
             <Route path="/care" element={<CareScreen />} />
+            <Route path="/awards" element={<AwardsScreen />} />
             <Route path="/care/:id" element={<CarePlanPage />} />
             <Route path="/counsel" element={<CounselScreen />} />
             <Route path="/reports" element={<Suspense fallback={<Spin />}><ReportsScreen /></Suspense>} />

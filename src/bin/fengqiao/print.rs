@@ -69,6 +69,7 @@ pub(crate) fn print_stats(s: &MonthStats) {
     out!("警情 {} 起；走访 {} 户次", s.incidents_total, s.visits);
     out!("{}", fengqiao::docs::report::prevention_text(&s.prevention));
     out!("{}", fengqiao::docs::report::counsel_text(&s.counsel));
+    out!("{}", fengqiao::docs::report::award_text(&s.awards));
     print_stations(s);
 }
 

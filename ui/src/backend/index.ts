@@ -90,6 +90,7 @@ import type {
   Written,
 } from "./types";
 import type { RepeatIncidents, WarningList, WarningRequest, WarningSettings } from "./types";
+import type { Award, AwardDecideRequest, AwardFilter, AwardInput, AwardMonth, AwardPayRequest } from "./types";
 import type {
   CareDefault,
   CareDefaultInput,
@@ -339,6 +340,18 @@ export const backend = {
     updateSitting: (p: Update<SittingInput>) => call<Sitting>("sitting.update", p),
     deleteSitting: (id: string) => call<Lawyer[]>("sitting.delete", { id }),
     month: (month: string) => call<CounselMonth>("counsel.month", { month }),
+  },
+  award: {
+    /** 表彰奖励: 见义勇为 and 好人 nominations, newest first. */
+    list: (f: AwardFilter) => call<Award[]>("award.list", f),
+    get: (id: string) => call<Award>("award.get", { id }),
+    create: (p: AwardInput) => call<Award>("award.create", p),
+    update: (p: Update<AwardInput>) => call<Award>("award.update", p),
+    /** The decision of 县见义勇为基金会 or the station, with the amount approved (not for 辅警). */
+    decide: (p: AwardDecideRequest) => call<Award>("award.decide", p),
+    pay: (p: AwardPayRequest) => call<Award>("award.pay", p),
+    remove: (id: string) => call<Created>("award.delete", { id }),
+    month: (month: string) => call<AwardMonth>("award.month", { month }),
   },
   dayPlan: {
     /** 今日工作: what is due today, by village and 组. */

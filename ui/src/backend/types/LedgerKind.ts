@@ -3,4 +3,4 @@
 /**
  * Which ledger.
  */
-export type LedgerKind = "households" | "disputes" | "follow_ups" | "errands" | "incidents" | "volunteers" | "patrols" | "leads" | "hazards" | "outreach" | "feedback" | "five_nones" | "care" | "service_stations" | "sittings";
+export type LedgerKind = "households" | "disputes" | "follow_ups" | "errands" | "incidents" | "volunteers" | "patrols" | "leads" | "hazards" | "outreach" | "feedback" | "five_nones" | "care" | "service_stations" | "sittings" | "awards";

@@ -23,6 +23,8 @@ import type { ErrandStatus } from "./ErrandStatus";
 import type { DeliveryMethod } from "./DeliveryMethod";
 import type { IncidentKind } from "./IncidentKind";
 import type { Disposition } from "./Disposition";
+import type { AwardKind } from "./AwardKind";
+import type { AwardDecision } from "./AwardDecision";
 import type { CareNeedKind } from "./CareNeedKind";
 import type { CareNeedStatus } from "./CareNeedStatus";
 import type { PlanItemKind } from "./PlanItemKind";
@@ -256,6 +258,19 @@ export const DispositionLabel: Record<Disposition, string> = {
   no_action: "无需处理",
 };
 
+/** 奖励类别: code → 中文 */
+export const AwardKindLabel: Record<AwardKind, string> = {
+  valor: "见义勇为",
+  good_person: "好人",
+};
+
+/** 审批结果: code → 中文 */
+export const AwardDecisionLabel: Record<AwardDecision, string> = {
+  pending: "待审",
+  approved: "批准",
+  declined: "不予批准",
+};
+
 /** 帮扶需求类别: code → 中文 */
 export const CareNeedKindLabel: Record<CareNeedKind, string> = {
   subsistence_allowance: "低保申请",
@@ -396,6 +411,7 @@ export const LedgerKindLabel: Record<LedgerKind, string> = {
   care: "结对帮扶台账",
   service_stations: "驿站台账",
   sittings: "法律顾问坐班台账",
+  awards: "表彰奖励台账",
 };
 
 /** 匹配: code → 中文 */

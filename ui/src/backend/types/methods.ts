@@ -8,6 +8,14 @@ export const METHODS = [
   "assignment.list", // 列出县局指派给本警务室的记录
   "audit.list", // 查看审计日志（管理员）
   "audit.verify", // 校验审计日志是否被篡改（管理员）
+  "award.create", // 登记见义勇为或好人提名
+  "award.decide", // 登记审批结果（县见义勇为基金会或派出所）和奖励金额
+  "award.delete", // 删除误录的提名（可恢复）
+  "award.get", // 查看表彰奖励
+  "award.list", // 表彰奖励列表（按类别、审批结果、月份、村筛选）
+  "award.month", // 表彰奖励月度数据：提名、批准、发放（含网格红包合计）
+  "award.pay", // 登记奖励发放
+  "award.update", // 修改提名：人员、事迹、日期、关联警情或纠纷（只传需要修改的字段）
   "backup.create", // 备份数据库到指定文件夹（加密）
   "calendar.notice", // 工作日历：期限涉及的年份尚未录入节假日安排时的提示
   "calendar.save", // 工作日历：录入某年的放假和调休上班日（已在县局登记的警务室由县局统一录入）
@@ -202,6 +210,14 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "assignment.list": "列出县局指派给本警务室的记录",
   "audit.list": "查看审计日志（管理员）",
   "audit.verify": "校验审计日志是否被篡改（管理员）",
+  "award.create": "登记见义勇为或好人提名",
+  "award.decide": "登记审批结果（县见义勇为基金会或派出所）和奖励金额",
+  "award.delete": "删除误录的提名（可恢复）",
+  "award.get": "查看表彰奖励",
+  "award.list": "表彰奖励列表（按类别、审批结果、月份、村筛选）",
+  "award.month": "表彰奖励月度数据：提名、批准、发放（含网格红包合计）",
+  "award.pay": "登记奖励发放",
+  "award.update": "修改提名：人员、事迹、日期、关联警情或纠纷（只传需要修改的字段）",
   "backup.create": "备份数据库到指定文件夹（加密）",
   "calendar.notice": "工作日历：期限涉及的年份尚未录入节假日安排时的提示",
   "calendar.save": "工作日历：录入某年的放假和调休上班日（已在县局登记的警务室由县局统一录入）",

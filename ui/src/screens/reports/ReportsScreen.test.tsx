@@ -36,6 +36,13 @@ const STATS = {
   incidents_total: 2,
   visits: 31,
   service_stations: [{ id: "s1", name: "青山村红警驿站", village_name: "青山村", assistants: 2, requests: 8, done: 5, no_trip: 4 }],
+  awards: {
+    valor: { nominated: 2, approved: 1, paid: 1, paid_fen: 200000 },
+    good_person: { nominated: 1, approved: 1, paid: 0, paid_fen: 0 },
+    total: { nominated: 3, approved: 2, paid: 1, paid_fen: 200000 },
+    grid_rewards_fen: 4500,
+    all_paid_fen: 204500,
+  },
 };
 
 const REPORT = {
@@ -73,6 +80,11 @@ describe("报表", () => {
     // Each 驿站's month: requests collected, errands done, 一次不用跑.
     const row = within(screen.getByTestId("station-figures")).getByText("青山村红警驿站").closest("tr")!;
     expect(row).toHaveTextContent(/青山村红警驿站青山村2854/);
+    // 表彰奖励 beside the 网格红包, and what both paid.
+    const awards = screen.getByTestId("award-month");
+    expect(awards).toHaveTextContent("见义勇为提名 2 人，批准 1 人，发放 1 人 2,000.00 元");
+    expect(awards).toHaveTextContent("隐患奖励（网格红包）45.00 元");
+    expect(awards).toHaveTextContent("合计发放2,045.00 元");
     await user.click(screen.getByTestId("stats-export-pdf"));
     await waitFor(() => expect(core.of("stats.export")).toHaveLength(1));
     expect(core.of("stats.export")[0]).toEqual({ month: core.of("stats.month")[0].month, path: "/home/u/月报.pdf", overwrite: true });

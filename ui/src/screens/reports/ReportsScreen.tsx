@@ -7,6 +7,7 @@ import { LedgerKindLabel, RosterHeaders } from "../../backend/types";
 import { dialogs } from "../../backend/dialogs";
 import { MonthFigures } from "../../components/MonthFigures";
 import { CounselFigures } from "../counsel/CounselFigures";
+import { AwardMonthFigures } from "../awards/AwardMonthFigures";
 import { MonthField, thisMonth } from "../../components/DateField";
 import { DesktopOnly, LedgerExportButton, useWriteFile } from "../../components/FileActions";
 import { useLoad } from "../../components/useLoad";
@@ -53,6 +54,11 @@ export function StatsPanel() {
       {s && <MonthFigures stats={s} />}
       {s && s.service_stations.length > 0 && <StationFiguresTable figures={s.service_stations} />}
       {s?.counsel && <CounselFigures c={s.counsel} />}
+      {s?.awards && (
+        <div style={{ marginTop: 12 }}>
+          <AwardMonthFigures m={s.awards} />
+        </div>
+      )}
     </Card>
   );
 }
