@@ -604,10 +604,12 @@ describe("枫桥警务台账", () => {
     const first = await until("the demo's stations", async () => (await browser.$$('[data-testid="station-row"]'))[0] ?? false);
     await shot("13a-stations");
     // The station's name (WebKitWebDriver takes a table row itself as not clickable).
-    await (await first.$("strong")).click();
-    await (await $t("station-page")).waitForDisplayed({ timeout: 15000 });
-    const station = await (await browser.$('[data-testid="station-page"] .ant-card-head-title')).getText();
+    const stationName = await first.$("strong");
+    const station = (await stationName.getText()).trim();
     expect(station).toContain("红警驿站");
+    await stationName.click();
+    await (await $t("station-page")).waitForDisplayed({ timeout: 15000 });
+    await until("the station's page", async () => (await (await $t("station-page")).getText()).includes(station), 15000);
 
     // 受理代办 there: the station, then one of its assistants serving today.
     await go("代办");
@@ -783,7 +785,12 @@ describe("枫桥警务台账", () => {
     await (await $t("sitting-topics")).setValue("土地承包经营权流转咨询");
     await (await $t("sitting-save")).click();
     await until("the sitting listed", async () => (await browser.$$('[data-testid="lawyer-page"] [data-testid="sitting-row"]').length) === 1, 15000);
-    expect(await (await $t("lawyer-page")).getText()).toContain("土地承包经营权流转咨询");
+    // The row shows what was asked about (once the page has the saved sitting back).
+    await until("the sitting's topics", async () => {
+      const page = await $t("lawyer-page");
+      if ((await page.getText()).includes("土地承包经营权流转咨询")) return true;
+      return (await page.$('td[title="土地承包经营权流转咨询"]').isExisting());
+    }, 15000);
     await shot("16e-counsel-sitting");
   });
 
