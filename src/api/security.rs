@@ -767,7 +767,7 @@ impl Api {
 
     /// `user.disable`: the login can no longer unlock the database (its copy of the key is
     /// removed), and the database key itself is changed, so that what the login knew of the
-    /// old key opens nothing written from now on ([`Api::rotate_key`]); its row stays for
+    /// old key opens nothing written from now on (`Api::rotate_key`); its row stays for
     /// the audit log. The last admin cannot be disabled.
     pub fn user_disable(&mut self, req: LoginRef) -> Result<User> {
         self.user_disable_observed(req, &mut |_| {})

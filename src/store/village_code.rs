@@ -5,7 +5,7 @@
 //! sync write the same row, and the per-column merge makes it one. Rows made before that
 //! (a random id, from an older version, or a code set later on a village entered without
 //! one) are merged into the derived row as soon as a second row with their code is found
-//! ([`unify`]): at open, once, for what a file already holds ([`ensure`]), and at the
+//! (`unify`): at open, once, for what a file already holds ([`ensure`]), and at the
 //! commit of any transaction that wrote a village row or, from another node, a
 //! `village_id`. Merging is ordinary logged writes, so it travels like any other:
 //! - the derived row is created (from the earliest entered of the others) or revived;
