@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 use crate::error::{Error, Result};
-use crate::store::backup::sibling;
+use crate::store::backup::{remove_if_exists, sibling};
 use crate::store::keys::{self, DbKey, KeyFile};
 use crate::store::{Store, connect, migrate, tune};
 
@@ -61,13 +61,6 @@ fn copy_path(db: &Path) -> PathBuf {
 /// The key file set aside for the copy.
 fn aside_path(db: &Path) -> PathBuf {
     sibling(&keys::path_for(db), ".next")
-}
-
-fn remove_if_exists(path: &Path) -> Result<()> {
-    match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
-        _ => Ok(()),
-    }
 }
 
 /// The SQLCipher salt of an encrypted file (its first 16 bytes, hex), if it has one.
