@@ -359,6 +359,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                 r.audit_entries,
                 r.previous.map(|p| format!("；原数据库保留为 {}", p.display())).unwrap_or_default()
             ));
+            if let Some(note) = r.sync_note {
+                say(note);
+            }
         }
         Command::Stations { add } => {
             let mut api = open(&data, user.as_deref(), otp.as_deref())?;

@@ -650,6 +650,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                 if let Some(p) = &report.previous {
                     out!("原数据库保留为：{}", p.display());
                 }
+                if let Some(note) = &report.sync_note {
+                    out!("{note}");
+                }
             }
         }
     }

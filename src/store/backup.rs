@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::model::time::beijing;
 use crate::store::files::{self, Kind};
 use crate::store::keys::{self, DbKey, KeyFile};
-use crate::store::{audit, connect, migrate};
+use crate::store::{audit, connect, get_meta, migrate, set_meta};
 
 /// Pages copied per step of the online backup (16 MiB at 4 KiB pages): a post's file (tens
 /// of MB) goes in a few steps, and other readers get a look in between them.
@@ -61,6 +61,10 @@ pub struct BackupReport {
     /// Where the database replaced by a restore was kept, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<PathBuf>,
+    /// A restore: what it means for sync, in Chinese, for the person who restored
+    /// ([`Resumed::note`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sync_note: Option<String>,
 }
 
 /// The backup file name for `now`.
@@ -102,7 +106,7 @@ pub fn backup(
     let file = out.finish()?;
     keys_out.write_all(&copy.to_json()?)?;
     let key_path = keys_out.finish()?;
-    Ok(BackupReport { file, key_file: key_path, schema_version, audit_entries, previous: None })
+    Ok(BackupReport { file, key_file: key_path, schema_version, audit_entries, previous: None, sync_note: None })
 }
 
 /// Checks a backup (or any database file) opened with `key`: the key opens it, SQLite's
@@ -157,11 +161,14 @@ pub fn restore(file: &Path, key: &DbKey, db: &Path, now: DateTime<Utc>) -> Resul
     }
     let tmp = sibling(db, ".restoring");
     remove_if_exists(&tmp)?;
-    {
+    let resumed = {
         let src = connect(file, Some(key))?;
         let mut dst = connect(&tmp, Some(key))?;
         rusqlite::backup::Backup::new(&src, &mut dst)?.run_to_completion(PAGES_PER_STEP, Duration::ZERO, None)?;
-    }
+        // The file replaced, when it still opens with this key: how far it had numbered.
+        let live = if db.is_file() { Numbers::read(db, key) } else { None };
+        resume_numbers(&dst, live.as_ref(), now)?
+    };
     let mut previous = None;
     if db.exists() {
         let kept = sibling(db, &format!(".before-restore-{}", now.with_timezone(&beijing()).format("%Y%m%d-%H%M%S")));
@@ -175,7 +182,127 @@ pub fn restore(file: &Path, key: &DbKey, db: &Path, now: DateTime<Utc>) -> Resul
     remove_if_exists(&sibling(db, "-shm"))?;
     std::fs::rename(&tmp, db)?;
     std::fs::copy(&backup_keys, keys::path_for(db))?;
-    Ok(BackupReport { file: db.to_owned(), key_file: keys::path_for(db), schema_version, audit_entries, previous })
+    Ok(BackupReport {
+        file: db.to_owned(),
+        key_file: keys::path_for(db),
+        schema_version,
+        audit_entries,
+        previous,
+        sync_note: resumed.map(|r| r.note()),
+    })
+}
+
+/// Sequence numbers a restore jumps past for each second of the restore's time: the node's
+/// first change after a restore at Unix time `t` s is numbered above `t × 2²⁰`, so changes
+/// made after an earlier restore (at an earlier second, from the same backup, with the file
+/// they went into lost) cannot reach it unless a node wrote a million changes a second in
+/// between. Numbers stay below 2⁵³ (a JavaScript number) until the year 2240.
+pub const SEQ_PER_SECOND: i64 = 1 << 20;
+
+/// How far a node had numbered its own changes (`local_meta.seq`) and its bundles to each
+/// peer (`peer.sent_counter`).
+#[derive(Debug, Default)]
+struct Numbers {
+    seq: i64,
+    sent: Vec<(String, i64)>,
+}
+
+impl Numbers {
+    fn of(conn: &Connection) -> Result<Numbers> {
+        let seq = get_meta(conn, "seq")?.and_then(|s| s.parse().ok()).unwrap_or(0);
+        let has_peers: bool =
+            conn.query_row("SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'peer'", [], |r| {
+                r.get(0)
+            })?;
+        let sent = if has_peers {
+            let mut stmt = conn.prepare("SELECT node_id, sent_counter FROM peer")?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+        } else {
+            Vec::new()
+        };
+        Ok(Numbers { seq, sent })
+    }
+
+    /// The numbers of the database at `path`, if it opens with `key` (a file whose key was
+    /// changed since the backup, or a damaged one, gives none: the restore's time still
+    /// keeps the numbers apart).
+    fn read(path: &Path, key: &DbKey) -> Option<Numbers> {
+        connect(path, Some(key)).and_then(|c| Numbers::of(&c)).ok()
+    }
+}
+
+/// What a restore did to the node's numbering, for sync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resumed {
+    /// The node's own changes the backup holds: numbered up to this.
+    pub held: i64,
+    /// The node's next change is numbered above this.
+    pub next_after: i64,
+    /// The node is the county HQ (else a post).
+    pub hq: bool,
+}
+
+impl Resumed {
+    /// What the restore means for the node's data and its next sync, in Chinese.
+    pub fn note(&self) -> String {
+        let back = if self.hq {
+            "各警务室下次同步时，会把它们已有的补回县局（警务室上报的数据，以及县局发给它们的指派等）；\
+             只在县局、从未发到警务室的改动无法补回（被替换的数据库已另存）"
+        } else {
+            "其中已同步到县局的，下次同步时会从县局取回；备份之后从未同步过的改动无法取回（被替换的数据库已另存）"
+        };
+        format!(
+            "已恢复到备份时的数据，备份之后本机的改动不在其中：{back}。本机此后的改动和同步包另行编号，\
+             不会与对方已有的重复，同步照常进行。"
+        )
+    }
+}
+
+/// Moves a restored copy's numbering past anything any peer may hold from this node: its
+/// changes' sequence numbers and its bundle numbers continue from the largest of what the
+/// backup reached, what the replaced file `live` reached (a second restore in a row), and
+/// the restore's time (the replaced file lost or not readable: [`SEQ_PER_SECOND`] for
+/// changes, one bundle number a second). It records the node's own number the backup holds
+/// (`local_meta.restored_upto`, kept at the lowest through restores in a row) so its
+/// bundles ask peers for its own changes above it (`sync`), and forgets what peers sent
+/// back of them before. `None` (nothing to tell) for a node enrolled with no peer.
+fn resume_numbers(conn: &Connection, live: Option<&Numbers>, now: DateTime<Utc>) -> Result<Option<Resumed>> {
+    let has_meta: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'local_meta'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_meta {
+        return Ok(None);
+    }
+    let mine = Numbers::of(conn)?;
+    let secs = now.timestamp().max(0);
+    let live_seq = live.map_or(0, |l| l.seq);
+    let next_after = mine.seq.max(live_seq).max(secs.saturating_mul(SEQ_PER_SECOND));
+    let held = match get_meta(conn, "restored_upto")?.and_then(|s| s.parse::<i64>().ok()) {
+        Some(earlier) => earlier.min(mine.seq),
+        None => mine.seq,
+    };
+    set_meta(conn, "seq", &next_after.to_string())?;
+    set_meta(conn, "restored_upto", &held.to_string())?;
+    set_meta(conn, "restored_next", &next_after.to_string())?;
+    let skipped = get_meta(conn, "seq_skipped")?.and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+    set_meta(conn, "seq_skipped", &(skipped + next_after - mine.seq).to_string())?;
+    for (peer, sent) in &mine.sent {
+        let live_sent = live.and_then(|l| l.sent.iter().find(|(p, _)| p == peer)).map_or(0, |(_, n)| *n);
+        conn.execute(
+            "UPDATE peer SET sent_counter = ?1 WHERE node_id = ?2",
+            rusqlite::params![(*sent).max(live_sent).max(secs), peer],
+        )?;
+    }
+    if mine.sent.is_empty() {
+        return Ok(None);
+    }
+    if let Some(me) = get_meta(conn, "node_id")? {
+        conn.execute("UPDATE peer_origin SET received = 0 WHERE origin = ?1", [me])?;
+    }
+    let hq = get_meta(conn, "node_role")?.as_deref() == Some("hq");
+    Ok(Some(Resumed { held, next_after, hq }))
 }
 
 /// `path` with `suffix` appended to its file name.

@@ -93,6 +93,10 @@ pub struct Body {
     pub refusals: Vec<Refusal>,
     /// A post to HQ: the highest refusal it holds.
     pub refusal_seen: Option<i64>,
+    /// The sender was restored from a backup holding its own changes only up to this
+    /// number: the recipient sends back those it holds above it. `None`: the sender holds
+    /// all its own changes the recipient has.
+    pub own_from: Option<i64>,
 }
 
 /// A row of a post's bundle that HQ did not take, as HQ tells the post.
@@ -145,6 +149,8 @@ struct WireBody {
     refusals: Vec<Refusal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     refusal_seen: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    own_from: Option<i64>,
 }
 
 /// What a sender says about a bundle, besides its body.
@@ -190,6 +196,7 @@ pub fn seal(env: &Envelope, body: &Body, keys: &NodeKeys, recipient: &PublicKeys
         audit_anchored: body.audit_anchored,
         refusals: body.refusals.clone(),
         refusal_seen: body.refusal_seen,
+        own_from: body.own_from,
     };
     let json = serde_json::to_vec(&wire).map_err(|e| BundleError::Malformed(e.to_string()))?;
     let compressed = zstd::bulk::compress(&json, 3)?;
@@ -356,6 +363,7 @@ pub fn open(
         audit_anchored: wire.audit_anchored,
         refusals: wire.refusals,
         refusal_seen: wire.refusal_seen,
+        own_from: wire.own_from,
     };
     Ok((header, body))
 }
@@ -411,6 +419,7 @@ mod tests {
                 refused_at: "2026-11-23T01:00:00Z".into(),
             }],
             refusal_seen: Some(3),
+            own_from: Some(7),
         };
         (env, body)
     }

@@ -266,7 +266,10 @@ fn read_peers(conn: &Connection, only: Option<Uuid>) -> Result<Vec<Peer>> {
 }
 
 /// The origins whose changes this node sends to `peer`, each with how far the peer has
-/// acknowledged them and how far this node has them.
+/// acknowledged them and how far this node has them. Besides this node's own and (at HQ)
+/// every other node's, the peer's own: how far the peer holds its own changes is what its
+/// last bundle said (`peer_origin` of the peer itself, [`import`]), so a peer restored from
+/// an older backup gets back those it made since that this node holds.
 fn outgoing(conn: &Connection, me: Uuid, my_role: NodeRole, peer: &str) -> Result<Vec<(String, i64, i64)>> {
     let mut origins = vec![me.to_string()];
     if my_role == NodeRole::Hq {
@@ -275,6 +278,12 @@ fn outgoing(conn: &Connection, me: Uuid, my_role: NodeRole, peer: &str) -> Resul
         for o in stmt.query_map([peer], |r| r.get::<_, String>(0))? {
             origins.push(o?);
         }
+    }
+    let said: bool = conn
+        .prepare_cached("SELECT count(*) > 0 FROM peer_origin WHERE peer = ?1 AND origin = ?1")?
+        .query_row([peer], |r| r.get(0))?;
+    if said {
+        origins.push(peer.to_owned());
     }
     let mut out = Vec::new();
     for origin in origins {
@@ -339,13 +348,27 @@ pub fn pending_counts(store: &Store) -> Result<HashMap<String, i64>> {
         } else {
             vec![&me]
         };
-        let pending = origins
-            .into_iter()
-            .map(|o| (upto[o] - acked.get(&(peer.clone(), o.clone())).copied().unwrap_or(0)).max(0))
-            .sum();
+        let mut pending = 0;
+        for o in origins {
+            pending += unread(conn, o, acked.get(&(peer.clone(), o.clone())).copied().unwrap_or(0), upto[o])?;
+        }
         out.insert(peer.clone(), pending);
     }
     Ok(out)
+}
+
+/// How many changes of `origin` lie in `acked < seq <= upto`: the difference, one lookup
+/// for the usual stretch, since a node numbers its changes one after another. A restored
+/// node's numbers jump ([`crate::store::backup::SEQ_PER_SECOND`]), so a stretch longer
+/// than any real one is counted in the change log instead.
+fn unread(conn: &Connection, origin: &str, acked: i64, upto: i64) -> Result<i64> {
+    let span = (upto - acked).max(0);
+    if span <= crate::store::backup::SEQ_PER_SECOND {
+        return Ok(span);
+    }
+    Ok(conn
+        .prepare_cached("SELECT count(*) FROM change_log WHERE origin = ?1 AND origin_seq > ?2 AND origin_seq <= ?3")?
+        .query_row(params![origin, acked, upto], |r| r.get(0))?)
 }
 
 fn the_peer(conn: &Connection, id: Uuid) -> Result<Peer> {
@@ -378,11 +401,14 @@ pub fn reply_changes(store: &Store, to: Uuid, by_row: bool) -> Result<Vec<Change
 /// absence. Otherwise it reads the unacknowledged stretch of each origin's log, which for a
 /// daily sync is short.
 fn reads_by_row(conn: &Connection, post: &str, wanted: &HashMap<String, (Uuid, i64, i64)>) -> bool {
-    let unread: i64 = wanted.values().map(|(_, acked, upto)| upto - acked).sum();
+    let mut unread_total: i64 = 0;
+    for (origin, (_, acked, upto)) in wanted {
+        unread_total += unread(conn, origin, *acked, *upto).unwrap_or(i64::MAX / 4);
+    }
     let own: i64 = conn
         .query_row("SELECT count(*) FROM row_origin WHERE origin = ?1", [post], |r| r.get(0))
         .unwrap_or(i64::MAX / 4);
-    unread > 2 * own.max(1_000)
+    unread_total > 2 * own.max(1_000)
 }
 
 /// The changes of `wanted` (origin → its id, what the peer acknowledged, how far this node
@@ -502,16 +528,19 @@ fn make_bundle(store: &Store, to: Uuid, by_row: Option<bool>) -> Result<(Vec<u8>
     changes.sort_by_key(|c| (c.hlc, c.origin, c.origin_seq));
     let mut acks = Vec::new();
     {
-        let mut stmt =
-            conn.prepare_cached("SELECT origin, received FROM peer_origin WHERE peer = ?1 AND received > 0")?;
-        for row in stmt.query_map([&peer_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        // What the peer sent back of this node's own changes is not acknowledged: how far
+        // this node holds its own is `own_from` below.
+        let mut stmt = conn.prepare_cached(
+            "SELECT origin, received FROM peer_origin WHERE peer = ?1 AND origin != ?2 AND received > 0",
+        )?;
+        for row in stmt.query_map([&peer_id, &me.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
             let (o, n) = row?;
             if let Ok(o) = Uuid::try_parse(&o) {
                 acks.push((o, n));
             }
         }
     }
-    let mut body = Body { acks, changes, ..Default::default() };
+    let mut body = Body { acks, changes, own_from: own_from(conn, me, &peer_id)?, ..Default::default() };
     match (my_role, peer.role) {
         (NodeRole::Post, _) => {
             body.audit = audit_claim(conn)?;
@@ -530,6 +559,26 @@ fn make_bundle(store: &Store, to: Uuid, by_row: Option<bool>) -> Result<(Vec<u8>
     store.conn().execute("UPDATE peer SET sent_counter = ?1 WHERE node_id = ?2", params![counter, peer_id])?;
     Ok((bytes, body.changes))
 }
+
+/// How far this node holds its own changes, for `peer`, when it was restored from a backup
+/// (`local_meta.restored_upto`, [`crate::store::backup`]) and the peer has not yet sent back
+/// what it holds above that; `None` otherwise (it holds all its own the peer has).
+fn own_from(conn: &Connection, me: Uuid, peer: &str) -> Result<Option<i64>> {
+    let Some(held) = get_meta(conn, RESTORED_UPTO)?.and_then(|s| s.parse::<i64>().ok()) else {
+        return Ok(None);
+    };
+    let back: i64 = conn
+        .prepare_cached("SELECT received FROM peer_origin WHERE peer = ?1 AND origin = ?2")?
+        .query_row([peer, &me.to_string()], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0);
+    Ok((back == 0).then_some(held))
+}
+
+/// `local_meta` key: the node's own changes its restored backup held, numbered up to this.
+const RESTORED_UPTO: &str = "restored_upto";
+/// `local_meta` key: where the restored node's numbering resumed (its next change is above).
+const RESTORED_NEXT: &str = "restored_next";
 
 /// A change as logged (`origin_seq, hlc, prev, tbl, row_id, col, value`), for a bundle;
 /// `None` for a seed, which carries the genesis clock (`genesis`, formatted once by the
@@ -718,6 +767,10 @@ pub struct ImportReport {
     /// way): nothing was applied this time, every change counts as already here.
     #[serde(default)]
     pub repeat: bool,
+    /// This node's own changes it had lost to a restore from an older backup, taken back
+    /// from the sender (which held them).
+    #[serde(default)]
+    pub recovered: usize,
 }
 
 impl ImportReport {
@@ -732,8 +785,13 @@ impl ImportReport {
             );
         }
         let refused = if refused { format!("，拒收 {}", self.refused) } else { String::new() };
+        let recovered = if self.recovered > 0 {
+            format!("；从“{}”取回{here}恢复前的改动 {} 条", self.from_name, self.recovered)
+        } else {
+            String::new()
+        };
         format!(
-            "已导入来自“{}”的第 {} 号同步包：{} 条变更，采用 {}，较旧未采用 {}，已有 {}，冲突 {}{refused}",
+            "已导入来自“{}”的第 {} 号同步包：{} 条变更，采用 {}，较旧未采用 {}，已有 {}，冲突 {}{refused}{recovered}",
             self.from_name, self.counter, self.changes, self.applied, self.ignored, self.duplicates, self.conflicts
         )
     }
@@ -782,17 +840,18 @@ pub fn import(store: &mut Store, bytes: &[u8]) -> Result<ImportReport> {
         }
         let mut changes = body.changes;
         changes.sort_by_key(|c| c.hlc);
+        let own = OwnBack::of(tx.conn(), me)?;
         let mut refused = clock_refused;
         let mut report = match &intake {
-            None => apply(tx, &changes, &refused, me)?,
+            None => apply(tx, &changes, &refused, &own)?,
             Some(intake) => {
                 // Judged on each row as the whole bundle leaves it; a refused row's changes
                 // are taken back and the bundle applied again without them, until every row
                 // left is the post's.
                 tx.conn().execute_batch("SAVEPOINT intake")?;
                 loop {
-                    let report = apply(tx, &changes, &refused, me)?;
-                    let outside = judge(tx, intake, &changes, &refused)?;
+                    let report = apply(tx, &changes, &refused, &own)?;
+                    let outside = judge(tx, intake, &changes, &refused, &own)?;
                     if outside.is_empty() {
                         tx.conn().execute_batch("RELEASE intake")?;
                         break report;
@@ -807,7 +866,20 @@ pub fn import(store: &mut Store, bytes: &[u8]) -> Result<ImportReport> {
         report.counter = header.counter;
         report.changes = changes.len();
         let conn = tx.conn();
-        for r in &header.ranges {
+        let me_text = me.to_string();
+        for r in header.ranges.iter().filter(|r| r.origin == me) {
+            // This node's own changes sent back after a restore: the peer has sent all it
+            // holds above what the backup held (`own_from`).
+            conn.execute(
+                "INSERT INTO peer_origin (peer, origin, received) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (peer, origin) DO UPDATE SET received = max(received, excluded.received)",
+                params![from, me_text, r.upto],
+            )?;
+            if my_role == NodeRole::Post {
+                conn.execute("DELETE FROM local_meta WHERE key IN (?1, ?2)", [RESTORED_UPTO, RESTORED_NEXT])?;
+            }
+        }
+        for r in header.ranges.iter().filter(|r| r.origin != me) {
             conn.execute(
                 // A range that starts past what we have leaves a gap: keep the old mark, so
                 // the sender goes back to it next time.
@@ -818,13 +890,31 @@ pub fn import(store: &mut Store, bytes: &[u8]) -> Result<ImportReport> {
                 params![from, r.origin.to_string(), r.after, r.upto],
             )?;
         }
-        for (origin, seq) in &body.acks {
+        // The sender's acknowledgements say what it holds now, not at most what it held:
+        // bundles are taken in order (an older one is refused), so one acknowledging less
+        // than before comes from a sender restored from an older backup, and what it lost
+        // goes again. An origin it does not acknowledge it holds nothing of.
+        conn.execute("UPDATE peer_origin SET acked = 0 WHERE peer = ?1 AND origin != ?1", [&from])?;
+        for (origin, seq) in body.acks.iter().filter(|(o, _)| o.to_string() != from) {
             conn.execute(
                 "INSERT INTO peer_origin (peer, origin, acked) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (peer, origin) DO UPDATE SET acked = max(acked, excluded.acked)",
+                 ON CONFLICT (peer, origin) DO UPDATE SET acked = excluded.acked",
                 params![from, origin.to_string(), seq],
             )?;
         }
+        // How far the sender holds its own changes: all this node has of them, unless it
+        // says it was restored from a backup holding less.
+        let own = match body.own_from {
+            Some(held) => held,
+            None => conn
+                .prepare_cached("SELECT coalesce(max(origin_seq), 0) FROM change_log WHERE origin = ?1")?
+                .query_row([&from], |r| r.get(0))?,
+        };
+        conn.execute(
+            "INSERT INTO peer_origin (peer, origin, acked) VALUES (?1, ?1, ?2)
+             ON CONFLICT (peer, origin) DO UPDATE SET acked = excluded.acked",
+            params![from, own],
+        )?;
         conn.execute(
             "UPDATE peer SET recv_counter = ?1, recv_sm3 = ?2, last_sync_at = ?3 WHERE node_id = ?4",
             params![header.counter, header.body_sm3, stamp(tx.now()), from],
@@ -889,14 +979,39 @@ fn seen_before(
     }
 }
 
+/// Which of this node's own changes a bundle may bring back: after a restore, those
+/// numbered above what the backup held and up to where its numbering resumed
+/// (`local_meta.restored_upto`, `restored_next`, [`crate::store::backup`]); none otherwise,
+/// so a sender cannot put changes in this node's name where it numbers its own.
+struct OwnBack {
+    me: Uuid,
+    window: Option<(i64, i64)>,
+}
+
+impl OwnBack {
+    fn of(conn: &Connection, me: Uuid) -> Result<OwnBack> {
+        let num = |key| -> Result<Option<i64>> { Ok(get_meta(conn, key)?.and_then(|s| s.parse().ok())) };
+        let window = match (num(RESTORED_UPTO)?, num(RESTORED_NEXT)?) {
+            (Some(held), Some(next)) => Some((held, next)),
+            _ => None,
+        };
+        Ok(OwnBack { me, window })
+    }
+
+    fn contains(&self, c: &Change) -> bool {
+        c.origin == self.me && self.window.is_some_and(|(held, next)| c.origin_seq > held && c.origin_seq <= next)
+    }
+}
+
 /// Applies every change of the bundle but those of `refused` rows, run by run; returns the
 /// counts.
 fn apply(
     tx: &mut crate::store::Tx<'_>,
     changes: &[Change],
     refused: &BTreeMap<(String, String), refusals::Refused>,
-    me: Uuid,
+    own: &OwnBack,
 ) -> Result<ImportReport> {
+    let me = own.me;
     let mut report = ImportReport::default();
     // Changes of one row written together sit side by side (same clock): apply each
     // such run at once.
@@ -905,7 +1020,7 @@ fn apply(
         let first = &changes[start];
         let run = changes[start..]
             .iter()
-            .take_while(|c| c.tbl == first.tbl && c.row_id == first.row_id && c.origin != me)
+            .take_while(|c| c.tbl == first.tbl && c.row_id == first.row_id && (c.origin != me || own.contains(c)))
             .count();
         if run == 0 {
             report.duplicates += 1;
@@ -920,9 +1035,12 @@ fn apply(
             Error::Rule { message } | Error::Validation { message, .. } => BundleError::Malformed(message).into(),
             other => other,
         })?;
-        for d in decisions {
+        for (c, d) in changes[start..start + run].iter().zip(decisions) {
             if d.conflict() {
                 report.conflicts += 1;
+            }
+            if c.origin == me && d != Decision::Duplicate {
+                report.recovered += 1;
             }
             match d {
                 Decision::Apply | Decision::ApplyAndLogConflict => report.applied += 1,
@@ -942,9 +1060,12 @@ fn judge(
     intake: &scope::Intake,
     changes: &[Change],
     refused: &BTreeMap<(String, String), refusals::Refused>,
+    own: &OwnBack,
 ) -> Result<BTreeMap<(String, String), refusals::Refused>> {
     let mut counts: BTreeMap<(String, String), i64> = BTreeMap::new();
-    for c in changes {
+    // HQ's own changes a post sends back after HQ's restore are HQ's, not the post's: they
+    // are not judged as the post's writes (a row they alone bring is not refused).
+    for c in changes.iter().filter(|c| c.origin != own.me) {
         *counts.entry((c.tbl.clone(), c.row_id.clone())).or_default() += 1;
     }
     let mut out = BTreeMap::new();
@@ -995,11 +1116,13 @@ pub struct Status {
 /// Where this node stands.
 pub fn status(store: &Store) -> Result<Status> {
     let conn = store.conn();
+    let num = |key| -> Result<i64> { Ok(get_meta(conn, key)?.and_then(|s| s.parse().ok()).unwrap_or(0)) };
     Ok(Status {
         node_id: store.node_id().to_string(),
         name: name(store)?,
         role: role(store)?,
-        local_changes: get_meta(conn, "seq")?.and_then(|s| s.parse().ok()).unwrap_or(0),
+        // Numbers skipped by restores ([`crate::store::backup::SEQ_PER_SECOND`]) are no changes.
+        local_changes: num("seq")? - num("seq_skipped")?,
         peers: peers(store)?,
         open_conflicts: conn.query_row("SELECT count(*) FROM conflict WHERE resolved_at IS NULL", [], |r| r.get(0))?,
         audit_alarms: audit_alarms(conn, false)?,

@@ -11,5 +11,6 @@ mod convergence;
 mod county;
 mod crash;
 mod disk_full;
+mod restore;
 mod sync;
 mod village;

@@ -17,7 +17,7 @@ use tempfile::TempDir;
 pub(crate) struct Hq {
     _dir: TempDir,
     pub(crate) api: Api,
-    clock: Arc<FixedClock>,
+    pub(crate) clock: Arc<FixedClock>,
 }
 
 pub(crate) fn hq() -> Hq {
