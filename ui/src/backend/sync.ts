@@ -27,6 +27,7 @@ function received(r: BundleImportReport): string {
   if (r.ignored) parts.push(`无需应用 ${r.ignored} 条`);
   if (r.conflicts) parts.push(`冲突 ${r.conflicts} 条（见下方同步冲突）`);
   if (r.refusals.length) parts.push(`县局未采用本机的 ${r.refusals.length} 条记录（见下方）`);
+  if (r.recovered) parts.push(`从县局取回本机恢复前的改动 ${r.recovered} 条`);
   return parts.join("，");
 }
 

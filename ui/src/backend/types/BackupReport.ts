@@ -23,4 +23,9 @@ audit_entries: number,
 /**
  * Where the database replaced by a restore was kept, if any.
  */
-previous: string | null, };
+previous: string | null, 
+/**
+ * A restore: what it means for sync, in Chinese, for the person who restored
+ * ([`Resumed::note`]).
+ */
+sync_note: string | null, };

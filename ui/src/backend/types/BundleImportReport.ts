@@ -47,4 +47,9 @@ refusals: Array<RefusedRow>,
  * The bundle was imported here before (the same stick again, or a reply lost on the
  * way): nothing was applied this time, every change counts as already here.
  */
-repeat: boolean, };
+repeat: boolean, 
+/**
+ * This node's own changes it had lost to a restore from an older backup, taken back
+ * from the sender (which held them).
+ */
+recovered: number, };

@@ -131,7 +131,7 @@ describe("RestoreCard", () => {
       const a = args as { password: string };
       if (cmd !== "restore") throw new Error(cmd);
       if (a.password !== "Admin2026x") throw { code: "unauthenticated", message: "用户名或密码错误" };
-      return { file: "/home/u/.local/share/fengqiao/fengqiao.db", key_file: "/home/u/.local/share/fengqiao/fengqiao.db.keys", schema_version: 9, audit_entries: 412, previous: "/home/u/.local/share/fengqiao/fengqiao.db.before-restore-20261124-100000" } as never;
+      return { file: "/home/u/.local/share/fengqiao/fengqiao.db", key_file: "/home/u/.local/share/fengqiao/fengqiao.db.keys", schema_version: 9, audit_entries: 412, previous: "/home/u/.local/share/fengqiao/fengqiao.db.before-restore-20261124-100000", sync_note: "已恢复到备份时的数据，备份之后本机的改动不在其中：其中已同步到县局的，下次同步时会从县局取回" } as never;
     });
     vi.spyOn(dialogs, "openFile").mockResolvedValue("/media/usb/fengqiao-backup-20261120-080000.db");
     const onRestored = vi.fn();
@@ -157,6 +157,7 @@ describe("RestoreCard", () => {
     const confirms = await screen.findAllByTestId("restore-confirm");
     await user.click(confirms[confirms.length - 1]);
     expect(await screen.findByTestId("restore-report")).toHaveTextContent("before-restore-20261124-100000");
+    expect(screen.getByTestId("restore-report")).toHaveTextContent("下次同步时会从县局取回");
     expect(onRestored).toHaveBeenCalledTimes(1);
     expect(commands.map((c) => c.args)).toEqual([
       { file: "/media/usb/fengqiao-backup-20261120-080000.db", login: "admin", password: "Wrong2026x" },

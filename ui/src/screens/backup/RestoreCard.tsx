@@ -89,6 +89,7 @@ export function RestoreCard({
             {report.previous && <Descriptions.Item label="原数据库另存为">{report.previous}</Descriptions.Item>}
             <Descriptions.Item label="数据结构版本">{report.schema_version}</Descriptions.Item>
             <Descriptions.Item label="审计日志">{report.audit_entries} 条，哈希链已校验</Descriptions.Item>
+            {report.sync_note && <Descriptions.Item label="同步">{report.sync_note}</Descriptions.Item>}
           </Descriptions>
         )}
       </Space>
