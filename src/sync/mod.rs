@@ -488,9 +488,12 @@ fn make_bundle(store: &Store, to: Uuid, by_row: Option<bool>) -> Result<(Vec<u8>
     let mut ranges = Vec::new();
     let mut wanted: HashMap<String, (Uuid, i64, i64)> = HashMap::new();
     for (origin, acked, upto) in outgoing(conn, me, my_role, &peer_id)? {
-        if upto <= acked {
+        // The peer's own origin always has its range, empty or not: it tells a restored
+        // peer that this node has sent back what it holds of its changes ([`import`]).
+        if upto <= acked && origin != peer_id {
             continue;
         }
+        let upto = upto.max(acked);
         let origin_id = Uuid::try_parse(&origin).map_err(|_| Error::rule("变更日志中的节点标识已损坏"))?;
         ranges.push(Range { origin: origin_id, after: acked, upto });
         wanted.insert(origin, (origin_id, acked, upto));
@@ -867,9 +870,11 @@ pub fn import(store: &mut Store, bytes: &[u8]) -> Result<ImportReport> {
         report.changes = changes.len();
         let conn = tx.conn();
         let me_text = me.to_string();
-        for r in header.ranges.iter().filter(|r| r.origin == me) {
-            // This node's own changes sent back after a restore: the peer has sent all it
-            // holds above what the backup held (`own_from`).
+        let held = get_meta(conn, RESTORED_UPTO)?.and_then(|s| s.parse::<i64>().ok());
+        for r in header.ranges.iter().filter(|r| r.origin == me && held.is_some_and(|h| r.after <= h)) {
+            // This node's own changes, from above what its restored backup held (`own_from`):
+            // the peer has sent back all it holds of them. A post has one peer: it is whole
+            // again.
             conn.execute(
                 "INSERT INTO peer_origin (peer, origin, received) VALUES (?1, ?2, ?3)
                  ON CONFLICT (peer, origin) DO UPDATE SET received = max(received, excluded.received)",
@@ -895,7 +900,12 @@ pub fn import(store: &mut Store, bytes: &[u8]) -> Result<ImportReport> {
         // than before comes from a sender restored from an older backup, and what it lost
         // goes again. An origin it does not acknowledge it holds nothing of.
         conn.execute("UPDATE peer_origin SET acked = 0 WHERE peer = ?1 AND origin != ?1", [&from])?;
-        for (origin, seq) in body.acks.iter().filter(|(o, _)| o.to_string() != from) {
+        // A post restored from a backup is answered as one syncing for the first time: the
+        // whole of its scope again, which it takes once. Its acknowledgements would leave out
+        // rows it lost that came to it below them (the changes of a row HQ assigned it since
+        // the backup, handed over once).
+        let anew = my_role == NodeRole::Hq && body.own_from.is_some();
+        for (origin, seq) in body.acks.iter().filter(|(o, _)| !anew && o.to_string() != from) {
             conn.execute(
                 "INSERT INTO peer_origin (peer, origin, acked) VALUES (?1, ?2, ?3)
                  ON CONFLICT (peer, origin) DO UPDATE SET acked = excluded.acked",

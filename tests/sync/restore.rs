@@ -51,10 +51,15 @@ fn person(post: &mut Post, household: &str, name: &str) -> String {
     id(&post.call("person.create", json!({"household_id": household, "name": name, "residence": "permanent"})))
 }
 
-/// The people of a node, field by field as a person reads them.
-fn people(conn: &Connection) -> Vec<(String, String, Option<String>, Option<String>)> {
-    let mut stmt = conn.prepare("SELECT id, name, phone, deleted_at FROM person ORDER BY id").unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap().map(Result::unwrap).collect()
+/// The people of the households `of` at a node, field by field as a person reads them.
+fn people(conn: &Connection, of: &[&str]) -> Vec<(String, String, Option<String>, Option<String>)> {
+    let mut stmt = conn
+        .prepare("SELECT id, name, phone, deleted_at FROM person WHERE household_id IN (?1, ?2) ORDER BY id")
+        .unwrap();
+    stmt.query_map([of[0], of[1]], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
 }
 
 /// One origin's change log: every change under its number, as logged.
@@ -91,14 +96,22 @@ fn a_post_restored_from_an_older_backup_loses_nothing_it_had_synced_and_reuses_n
     let mut hq = hq();
     let mut a = secured_post(&mut hq, "山门警务室", &["330100001001"]);
     let mut b = Post::new();
-    enroll(&mut hq, &mut b, "青山警务室", &["330100001001"]);
+    enroll(&mut hq, &mut b, "青山警务室", &["330100001001", "330100001002"]);
     let v = id(&a.call("village.create", json!({"name": "青山村", "code": "330100001001"})));
     let h = id(&a.call("household.create", json!({"village_id": v, "house_no": "12"})));
     let first = person(&mut a, &h, "王一");
+    // A household of another village, which HQ assigns to 山门 after the backup.
+    let w = id(&b.call("village.create", json!({"name": "溪口村", "code": "330100001002"})));
+    let h9 = id(&b.call("household.create", json!({"village_id": w, "house_no": "9"})));
+    let ninth = person(&mut b, &h9, "赵九");
+    sync(&mut hq, &mut b);
     sync(&mut hq, &mut a);
     let file = backup(&mut a, "usb1");
+    let of = [h.as_str(), h9.as_str()];
 
-    // After the backup: the post's own work and another post's, all synced.
+    // After the backup: the post's own work and another post's, all synced, and the
+    // assignment.
+    hq.api.hq_assign("山门警务室", "household", &h9, None).unwrap();
     a.clock.advance(chrono::Duration::minutes(10));
     let lost = person(&mut a, &h, "王二");
     a.call("person.update", json!({"id": first, "phone": "13900000001"}));
@@ -107,7 +120,8 @@ fn a_post_restored_from_an_older_backup_loses_nothing_it_had_synced_and_reuses_n
     let theirs = person(&mut b, &h, "李三");
     sync(&mut hq, &mut b);
     sync(&mut hq, &mut a);
-    assert_eq!(people(a.api.store().conn()), people(hq.api.store().conn()));
+    assert_eq!(people(a.api.store().conn(), &of), people(hq.api.store().conn(), &of));
+    assert_eq!(people(a.api.store().conn(), &of).len(), 4, "山门 holds the assigned household's resident");
 
     // The restore, then work offline.
     for clock in [&a.clock, &b.clock, &hq.clock] {
@@ -116,6 +130,7 @@ fn a_post_restored_from_an_older_backup_loses_nothing_it_had_synced_and_reuses_n
     let note = restore(&mut a, &file);
     assert!(note.contains("已同步到县局的，下次同步时会从县局取回"), "{note}");
     assert!(a.api.call("person.get", json!({"id": lost})).is_err(), "the backup is older");
+    assert!(a.api.call("person.get", json!({"id": ninth})).is_err(), "and older than the assignment");
     let new = person(&mut a, &h, "王四");
     a.call("person.update", json!({"id": first, "name": "王壹"}));
 
@@ -143,7 +158,8 @@ fn a_post_restored_from_an_older_backup_loses_nothing_it_had_synced_and_reuses_n
     assert_eq!(at(&mut a.api, &first), ("王壹".into(), Some("13900000001".into())));
     assert_eq!(at(&mut a.api, &lost).0, "王二");
     assert_eq!(at(&mut a.api, &theirs).0, "李三");
-    assert_eq!(people(a.api.store().conn()), people(hq.api.store().conn()));
+    assert_eq!(at(&mut a.api, &ninth).0, "赵九", "the assigned household's older changes came again");
+    assert_eq!(people(a.api.store().conn(), &of), people(hq.api.store().conn(), &of));
     same_own_log(&hq, &a);
     // Nothing more to send either way, nothing applied twice.
     let again = a.api.bundle_export().unwrap();
@@ -166,7 +182,7 @@ fn a_post_restored_from_an_older_backup_loses_nothing_it_had_synced_and_reuses_n
     assert_eq!(at(&mut hq.api, &new).0, "王四");
     assert_eq!(at(&mut a.api, &new).0, "王四", "the post's changes since the first restore came back");
     assert_eq!(at(&mut b.api, &newer).0, "王五");
-    assert_eq!(people(a.api.store().conn()), people(hq.api.store().conn()));
-    assert_eq!(people(b.api.store().conn()), people(hq.api.store().conn()));
+    assert_eq!(people(a.api.store().conn(), &of), people(hq.api.store().conn(), &of));
+    assert_eq!(people(b.api.store().conn(), &of), people(hq.api.store().conn(), &of));
     same_own_log(&hq, &a);
 }
