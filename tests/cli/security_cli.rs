@@ -65,6 +65,15 @@ fn an_admin_sets_up_works_verifies_backs_up_and_restores_from_the_cli() {
     let err = fails(&db, "Zhou2026xx", &["--user", "zhou", "demo", "--households", "5"]);
     assert!(err.contains("民警无权执行“导入演示数据”，只有所长/管理员可以"), "{err}");
 
+    // The post is enrolled at HQ, so a restore tells what it means for its syncs.
+    {
+        let clock = Arc::new(FixedClock::new(parse_instant(NOW).unwrap()));
+        let mut post = Api::open_as(&db, clock.clone(), "admin", "Admin2026x").unwrap();
+        let mut hq = Api::open(&dir.path().join("hq.db"), clock).unwrap();
+        hq.hq_init("县公安局").unwrap();
+        let reply = hq.hq_enroll(&post.enroll_request(Some("山门警务室")).unwrap(), &["330100001001".into()]).unwrap();
+        post.enroll_accept(&reply).unwrap();
+    }
     let usb = dir.path().join("usb");
     std::fs::create_dir(&usb).unwrap();
     let out = ok(&db, "Admin2026x", &["--user", "admin", "--json", "backup", "--out", usb.to_str().unwrap()]);
@@ -85,6 +94,7 @@ fn an_admin_sets_up_works_verifies_backs_up_and_restores_from_the_cli() {
     // Yesterday's backup puts things right.
     let out = ok(&db, "Admin2026x", &["--user", "admin", "restore", &backup]);
     assert!(out.contains("已从备份恢复") && out.contains("原数据库保留为"), "{out}");
+    assert!(out.contains("已恢复到备份时的数据") && out.contains("下次同步时会从县局取回"), "{out}");
     let out = ok(&db, "Admin2026x", &["--user", "admin", "audit", "verify"]);
     assert!(out.contains("哈希链校验通过"), "{out}");
     let villages = ok(&db, "Admin2026x", &["--user", "admin", "call", "village.list"]);
