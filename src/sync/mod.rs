@@ -403,7 +403,7 @@ pub fn reply_changes(store: &Store, to: Uuid, by_row: bool) -> Result<Vec<Change
 fn reads_by_row(conn: &Connection, post: &str, wanted: &HashMap<String, (Uuid, i64, i64)>) -> bool {
     let mut unread_total: i64 = 0;
     for (origin, (_, acked, upto)) in wanted {
-        unread_total += unread(conn, origin, *acked, *upto).unwrap_or(i64::MAX / 4);
+        unread_total = unread_total.saturating_add(unread(conn, origin, *acked, *upto).unwrap_or(i64::MAX / 4));
     }
     let own: i64 = conn
         .query_row("SELECT count(*) FROM row_origin WHERE origin = ?1", [post], |r| r.get(0))
