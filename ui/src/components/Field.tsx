@@ -18,3 +18,12 @@ export function Field({ span, children, ...item }: Props) {
   const body = <Form.Item {...item}>{children ?? <Input />}</Form.Item>;
   return span === undefined ? body : <Col span={span}>{body}</Col>;
 }
+
+/** The 备注 box across the full width of a form's grid. */
+export function NotesField() {
+  return (
+    <Field span={24} name="notes" label="备注">
+      <Input.TextArea rows={2} />
+    </Field>
+  );
+}

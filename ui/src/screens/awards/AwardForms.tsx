@@ -1,10 +1,11 @@
-import { Button, Form, Input, Row, Select, Typography } from "antd";
+import { Form, Input, Row, Select, Typography } from "antd";
 import { backend } from "../../backend";
 import type { Award, AwardDecideRequest, AwardInput, AwardPayRequest } from "../../backend";
 import { AwardDecisionLabel, AwardKindLabel } from "../../backend/types";
 import { DateField } from "../../components/DateField";
 import { DisputePicker } from "../../components/DisputePicker";
-import { Field } from "../../components/Field";
+import { Field, NotesField } from "../../components/Field";
+import { SaveButton } from "../../components/SaveButton";
 import { PersonPicker } from "../../components/PersonPicker";
 import { blankToNull } from "../../components/formErrors";
 import { options } from "../../components/options";
@@ -68,13 +69,9 @@ export function AwardForm({ award, onSaved }: { award?: Award; onSaved: (a: Awar
         <Field span={12} name="dispute_id" label="关联纠纷">
           <DisputePicker />
         </Field>
-        <Field span={24} name="notes" label="备注">
-          <Input.TextArea rows={2} />
-        </Field>
+        <NotesField />
       </Row>
-      <Button type="primary" htmlType="submit" loading={saving} data-testid="award-save">
-        保存
-      </Button>
+      <SaveButton saving={saving} testId="award-save" />
     </Form>
   );
 }
@@ -106,9 +103,7 @@ export function DecideForm({ award, onSaved }: { award: Award; onSaved: (a: Awar
           <Input addonAfter="元" placeholder="如 2000" data-testid="award-amount" />
         </Field>
       </Row>
-      <Button type="primary" htmlType="submit" loading={saving} data-testid="award-decide-save">
-        保存审批结果
-      </Button>
+      <SaveButton saving={saving} label="保存审批结果" testId="award-decide-save" />
     </Form>
   );
 }
@@ -129,9 +124,7 @@ export function PayForm({ award, onSaved }: { award: Award; onSaved: (a: Award) 
           </Field>
         )}
       </Row>
-      <Button type="primary" htmlType="submit" loading={saving} data-testid="award-pay-save">
-        登记发放
-      </Button>
+      <SaveButton saving={saving} label="登记发放" testId="award-pay-save" />
     </Form>
   );
 }

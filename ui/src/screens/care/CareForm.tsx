@@ -1,9 +1,10 @@
 import { useCallback } from "react";
-import { Button, Form, InputNumber, Input, Row, Select } from "antd";
+import { Form, InputNumber, Row, Select } from "antd";
 import { backend } from "../../backend";
 import type { CareDefault, CarePlan, CarePlanInput, Volunteer } from "../../backend";
 import { DateField } from "../../components/DateField";
-import { Field } from "../../components/Field";
+import { Field, NotesField } from "../../components/Field";
+import { SaveButton } from "../../components/SaveButton";
 import { PersonPicker } from "../../components/PersonPicker";
 import { blankToNull } from "../../components/formErrors";
 import { officerOptions, useOfficers } from "../../components/refs";
@@ -70,13 +71,9 @@ export function CareForm({ plan, onSaved }: { plan?: CarePlan; onSaved: (p: Care
             <DateField />
           </Field>
         )}
-        <Field span={24} name="notes" label="备注">
-          <Input.TextArea rows={2} />
-        </Field>
+        <NotesField />
       </Row>
-      <Button type="primary" htmlType="submit" loading={saving} data-testid="care-save">
-        保存
-      </Button>
+      <SaveButton saving={saving} testId="care-save" />
     </Form>
   );
 }

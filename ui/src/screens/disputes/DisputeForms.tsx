@@ -11,17 +11,9 @@ import { options } from "../../components/options";
 import { officerOptions } from "../../components/refs";
 import { useSave } from "../../components/useSave";
 import { Field } from "../../components/Field";
+import { SaveButton } from "../../components/SaveButton";
 
 type StepProps = { dispute: Dispute; onSaved: (d: Dispute) => void };
-
-/** The save button at the foot of a step's dialog. */
-function SaveButton({ saving, label = "保存", testId }: { saving: boolean; label?: string; testId?: string }) {
-  return (
-    <Button type="primary" htmlType="submit" loading={saving} data-testid={testId}>
-      {label}
-    </Button>
-  );
-}
 
 /**
  * 登记调解: a session of the mediation ladder. Only the levels the core will take are offered

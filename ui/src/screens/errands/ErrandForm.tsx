@@ -10,7 +10,7 @@ import { options } from "../../components/options";
 import { officerOptions, useOfficers } from "../../components/refs";
 import { useLoad } from "../../components/useLoad";
 import { useSave } from "../../components/useSave";
-import { Field } from "../../components/Field";
+import { Field, NotesField } from "../../components/Field";
 import { useAssistants, useStations } from "../stations/StationForm";
 
 /** 受理代办: the resident (registered, or just a name and phone), the service item, the mode. */
@@ -69,7 +69,7 @@ export function ErrandForm({ onSaved }: { onSaved: (e: Errand) => void }) {
             </Field>
           </>
         )}
-        <Field span={24} name="notes" label="备注"><Input.TextArea rows={2} /></Field>
+        <NotesField />
       </Row>
       <div className="fq-form-actions">
         <Button type="primary" htmlType="submit" loading={saving} data-testid="errand-save">

@@ -1,10 +1,10 @@
-import { Button, Form, Input, Row, Select } from "antd";
+import { Button, Form, Row, Select } from "antd";
 import { backend } from "../../backend";
 import type { Household, HouseholdInput, Village } from "../../backend";
 import { blankToNull } from "../../components/formErrors";
 import { villageOptions } from "../../components/refs";
 import { useSave } from "../../components/useSave";
-import { Field } from "../../components/Field";
+import { Field, NotesField } from "../../components/Field";
 
 /** Registers or edits a household; refusals show under the field they name. */
 export function HouseholdForm({
@@ -45,7 +45,7 @@ export function HouseholdForm({
         <Field span={8} name="house_no" label="门牌号" />
         <Field span={16} name="address" label="住址" extra="不填则由村、组和门牌号组成" />
         <Field span={8} name="phone" label="联系电话" />
-        <Field span={24} name="notes" label="备注"><Input.TextArea rows={2} /></Field>
+        <NotesField />
       </Row>
       <div className="fq-form-actions">
         <Button type="primary" htmlType="submit" loading={saving}>

@@ -7,7 +7,7 @@ import { blankToNull } from "../../components/formErrors";
 import { DateField } from "../../components/DateField";
 import { options } from "../../components/options";
 import { useSave } from "../../components/useSave";
-import { Field } from "../../components/Field";
+import { Field, NotesField } from "../../components/Field";
 
 /** The ID number is checked by the core once it is long enough to be a whole number. */
 const CHECK_FROM_LENGTH = 15;
@@ -122,7 +122,7 @@ export function PersonForm({ person, householdId, onSaved, onCancel }: Props) {
         <Field span={8} name="occupation" label="职业/工作单位" />
         <Field span={12} name="tags" label="标签" extra="可选常用标签，也可输入其他词后回车"><Select mode="tags" options={options(KnownTagLabel)} /></Field>
         <Field span={12} name="address" label="住址（与户不同时填写）" />
-        <Field span={24} name="notes" label="备注"><Input.TextArea rows={2} /></Field>
+        <NotesField />
       </Row>
       <Space className="fq-form-actions">
         <Button type="primary" htmlType="submit" loading={saving} data-testid="person-save">

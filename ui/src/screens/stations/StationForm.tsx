@@ -1,9 +1,10 @@
 import { useCallback } from "react";
-import { Button, Form, Input, Row, Select } from "antd";
+import { Form, Input, Row, Select } from "antd";
 import { backend } from "../../backend";
 import type { ServiceStation, ServiceStationInput, Volunteer } from "../../backend";
 import { DateField } from "../../components/DateField";
-import { Field } from "../../components/Field";
+import { Field, NotesField } from "../../components/Field";
+import { SaveButton } from "../../components/SaveButton";
 import { PersonPicker } from "../../components/PersonPicker";
 import { blankToNull } from "../../components/formErrors";
 import { useVillages, villageOptions } from "../../components/refs";
@@ -72,13 +73,9 @@ export function StationForm({ station, onSaved }: { station?: ServiceStation; on
             <DateField />
           </Field>
         )}
-        <Field span={24} name="notes" label="备注">
-          <Input.TextArea rows={2} />
-        </Field>
+        <NotesField />
       </Row>
-      <Button type="primary" htmlType="submit" loading={saving} data-testid="station-save">
-        保存
-      </Button>
+      <SaveButton saving={saving} testId="station-save" />
     </Form>
   );
 }
@@ -113,9 +110,7 @@ export function AssistantForm({ station, onSaved }: { station: ServiceStation; o
         </Field>
         <Field span={12} name="training" label="培训情况" />
       </Row>
-      <Button type="primary" htmlType="submit" loading={saving} data-testid="assistant-save">
-        保存
-      </Button>
+      <SaveButton saving={saving} testId="assistant-save" />
     </Form>
   );
 }
