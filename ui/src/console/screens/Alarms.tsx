@@ -1,12 +1,11 @@
 import { useCallback, useState } from "react";
 import { App, Button, Card, Form, Input, Modal, Space, Switch, Table, Tag } from "antd";
-import { toBackendError } from "../../backend";
 import type { AuditAlarm } from "../../backend/types";
 import { hq } from "../api";
 import { ErrorLine } from "../ConsoleApp";
 import { usePaged } from "../paging";
 import { isAdmin, useSession } from "../role";
-import { when } from "./common";
+import { useAction, when } from "./common";
 
 /**
  * 审计告警: a post's audit chain no longer matches what HQ anchored (rewritten, or cut back
@@ -18,26 +17,19 @@ export function AlarmsScreen() {
   const session = useSession();
   const [all, setAll] = useState(false);
   const [seeing, setSeeing] = useState<AuditAlarm | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const [form] = Form.useForm<{ reason: string }>();
   const load = useCallback((page: number, page_size: number) => hq.alarms({ all, page, page_size }), [all]);
   const list = usePaged<AuditAlarm>(load);
   const submit = async ({ reason }: { reason: string }) => {
     if (!seeing) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       await hq.alarmSeen({ id: seeing.id, reason });
       message.success(`第 ${seeing.id} 号告警已标记为已处理`);
       setSeeing(null);
-      setError(null);
       form.resetFields();
       list.reload();
-    } catch (e) {
-      setError(toBackendError(e).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Card

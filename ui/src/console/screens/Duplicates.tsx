@@ -1,11 +1,10 @@
 import { useCallback, useState } from "react";
 import { App, Button, Card, Descriptions, Space, Table, Tag } from "antd";
-import { toBackendError } from "../../backend";
 import type { DuplicatePair, DuplicateSide } from "../../backend/types";
 import { hq } from "../api";
 import { ErrorLine } from "../ConsoleApp";
 import { usePaged } from "../paging";
-import { PostSelect, RecordLink, usePosts } from "./common";
+import { PostSelect, RecordLink, useAction, usePosts } from "./common";
 
 function Side({ s }: { s: DuplicateSide }) {
   return (
@@ -35,27 +34,20 @@ export function DuplicatesScreen() {
   const { message } = App.useApp();
   const posts = usePosts();
   const [post, setPost] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const load = useCallback((page: number, page_size: number) => hq.duplicates({ post_id: post, page, page_size }), [post]);
   const list = usePaged<DuplicatePair>(load);
 
   const decide = async (keep: DuplicateSide, other: DuplicateSide, same: boolean) => {
-    setBusy(true);
-    try {
+    await run(async () => {
       await hq.duplicateDecide({ person_id: keep.person.id, other_id: other.person.id, same, note: null });
       message.success(
         same
           ? `已确认为同一人：${other.post_name}的记录已指派给“${keep.post_name}”，下次同步时送达`
           : `已确认不是同一人，不再提示`,
       );
-      setError(null);
       list.reload();
-    } catch (e) {
-      setError(toBackendError(e).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -7,7 +7,7 @@ import { hq } from "../api";
 import { ErrorLine } from "../ConsoleApp";
 import { usePaged } from "../paging";
 import { isAdmin, useSession } from "../role";
-import { StationSelect, when } from "./common";
+import { StationSelect, useAction, when } from "./common";
 
 /**
  * 警务室: the enrolled posts with their villages and station; for the county admin, a
@@ -121,8 +121,7 @@ type CodeValues = { name?: string; villages: string; station_id?: string; hours?
 function EnrollCode({ open, stations, onClose }: { open: boolean; stations: Station[]; onClose: () => void }) {
   const [form] = Form.useForm<CodeValues>();
   const [issued, setIssued] = useState<IssuedCode | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const close = () => {
     setIssued(null);
     setError(null);
@@ -130,16 +129,10 @@ function EnrollCode({ open, stations, onClose }: { open: boolean; stations: Stat
     onClose();
   };
   const submit = async (v: CodeValues) => {
-    setBusy(true);
-    try {
+    await run(async () => {
       const villages = v.villages.split(/[\s,，、]+/).filter((c) => c !== "");
       setIssued(await hq.enrollCode({ villages, name: v.name?.trim() || null, station_id: v.station_id ?? null, hours: v.hours ?? null }));
-      setError(null);
-    } catch (e) {
-      setError(toBackendError(e).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Modal

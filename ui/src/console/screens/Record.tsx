@@ -2,7 +2,6 @@ import { useCallback, useState } from "react";
 import { App, Button, Card, Descriptions, Empty, Form, Input, List, Space, Table, Tag, Typography } from "antd";
 import { ArrowLeftOutlined, SendOutlined } from "@ant-design/icons";
 import { useNavigate, useParams } from "react-router-dom";
-import { toBackendError } from "../../backend";
 import { RelationLabel, ResidenceLabel, SexLabel } from "../../backend/types";
 import type { Dispute, Errand, Household, Incident, Party, Person, RecordView } from "../../backend/types";
 import { DisputeStatusTag } from "../../components/DisputeStatusTag";
@@ -10,7 +9,7 @@ import { yuan } from "../../components/money";
 import { useLoad } from "../../components/useLoad";
 import { hq } from "../api";
 import { ErrorLine } from "../ConsoleApp";
-import { PostSelect, RecordLink, usePosts } from "./common";
+import { PostSelect, RecordLink, useAction, usePosts } from "./common";
 
 /** Tables a record can be handed to a post from (what `hq.assign` takes). */
 const ASSIGNABLE = ["dispute", "household", "lead", "hazard"];
@@ -215,24 +214,17 @@ function AssignCard({ view }: { view: RecordView }) {
   const posts = usePosts();
   const [post, setPost] = useState<string | null>(null);
   const [note, setNote] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const assign = async () => {
     if (!post) {
       setError("请选择要指派给的警务室");
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       const a = await hq.assign({ post_id: post, table: view.table, id: view.id, note: note.trim() || null });
       message.success(`已指派给“${a.post_name}”，下次同步时送达`);
-      setError(null);
       setNote("");
-    } catch (e) {
-      setError(toBackendError(e).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Card size="small" title="指派给警务室">

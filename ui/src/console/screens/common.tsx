@@ -1,11 +1,33 @@
 // Small pieces the console's screens share: the post and station pickers, the link that
-// opens a record, and dates shown in Beijing time.
+// opens a record, dates shown in Beijing time, and the state of an action the user starts.
 import { useEffect, useState } from "react";
 import { Select, Typography } from "antd";
 import { useNavigate } from "react-router-dom";
+import { toBackendError } from "../../backend";
 import type { PostInfo, Station } from "../../backend/types";
 import { beijingTime } from "../../components/time";
 import { hq } from "../api";
+
+/**
+ * An action the user starts (a decision, an assignment, a code issued): `busy` while it runs;
+ * `error` the core's words when it fails, cleared once one succeeds.
+ */
+export function useAction() {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    try {
+      await action();
+      setError(null);
+    } catch (e) {
+      setError(toBackendError(e).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
+}
 
 /** The stations (派出所), loaded once per screen. */
 export function useStations(): Station[] {
