@@ -1,7 +1,8 @@
 import { useState } from "react";
 import { Alert, Button, Card, Form, Input, QRCode, Space, Typography } from "antd";
-import { LockOutlined, MobileOutlined, UserOutlined } from "@ant-design/icons";
+import { MobileOutlined } from "@ant-design/icons";
 import { toBackendError } from "../backend";
+import { LoginFields } from "../components/LoginFields";
 import type { CountySessionInfo, LoginReply } from "../backend/types";
 import { hq } from "./api";
 
@@ -55,12 +56,7 @@ export function ConsoleLogin({ reason, onLoggedIn }: { reason?: string | null; o
           {reason && <Alert type="warning" showIcon message={reason} style={{ marginBottom: 16 }} />}
           {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
           <div style={{ display: step ? "none" : undefined }}>
-            <Form.Item name="login" label="用户名" rules={[{ required: true, message: "请输入用户名" }]}>
-              <Input prefix={<UserOutlined />} autoComplete="username" autoFocus data-testid="login-name" />
-            </Form.Item>
-            <Form.Item name="password" label="密码" rules={[{ required: true, message: "请输入密码" }]}>
-              <Input.Password prefix={<LockOutlined />} autoComplete="current-password" data-testid="login-password" />
-            </Form.Item>
+            <LoginFields />
           </div>
           {step?.status === "otp_enrol" && (
             <Space direction="vertical" style={{ width: "100%", marginBottom: 12 }} data-testid="otp-enrol">

@@ -1,7 +1,7 @@
-import { Alert, Button, Card, Form, Input, Typography } from "antd";
-import { LockOutlined, UserOutlined } from "@ant-design/icons";
+import { Alert, Button, Card, Form, Typography } from "antd";
 import { backend } from "../../backend";
 import type { SessionInfo } from "../../backend";
+import { LoginFields } from "../../components/LoginFields";
 import { useSave } from "../../components/useSave";
 
 type Values = { login: string; password: string };
@@ -27,12 +27,7 @@ export function LoginForm({ reason, onLoggedIn }: { reason?: string | null; onLo
     <Form {...formProps} layout="vertical" data-testid="login-form" requiredMark={false}>
       {reason && <Alert type="warning" showIcon message={reason} style={{ marginBottom: 16 }} />}
       {alert && <div data-testid="login-error">{alert}</div>}
-      <Form.Item name="login" label="用户名" rules={[{ required: true, message: "请输入用户名" }]}>
-        <Input prefix={<UserOutlined />} autoComplete="username" autoFocus data-testid="login-name" />
-      </Form.Item>
-      <Form.Item name="password" label="密码" rules={[{ required: true, message: "请输入密码" }]}>
-        <Input.Password prefix={<LockOutlined />} autoComplete="current-password" data-testid="login-password" />
-      </Form.Item>
+      <LoginFields />
       <Button type="primary" htmlType="submit" loading={saving} block data-testid="login-submit">
         登录
       </Button>
