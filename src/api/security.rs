@@ -453,12 +453,21 @@ impl Api {
         Ok(())
     }
 
-    /// Until when a login is locked now (RFC 3339), read from the key file once; none for
-    /// every login when there is no key file.
-    pub(crate) fn locks(&self) -> Result<impl Fn(&str) -> Option<String>> {
+    /// `users` (a post's or the county's logins) with the instant each is locked until now
+    /// (RFC 3339) filled in from the key file, read once; none when there is no key file.
+    /// `fields` gives a user's login and its `locked_until`.
+    pub(crate) fn with_locks<U>(
+        &self,
+        mut users: Vec<U>,
+        fields: fn(&mut U) -> (&str, &mut Option<String>),
+    ) -> Result<Vec<U>> {
         let kf = KeyFile::load(&self.key_path())?;
         let now = self.store.clock().now();
-        Ok(move |login: &str| kf.as_ref().and_then(|kf| kf.locked_until(login, now)).map(stamp))
+        for u in &mut users {
+            let (login, locked_until) = fields(u);
+            *locked_until = kf.as_ref().and_then(|kf| kf.locked_until(login, now)).map(stamp);
+        }
+        Ok(users)
     }
 
     /// Clears `login`'s lock and failure count in the key file.
@@ -721,12 +730,7 @@ impl Api {
 
     /// `user.list`.
     pub fn user_list(&mut self) -> Result<Vec<User>> {
-        let mut users = user::list(self.store.conn())?;
-        let locked_until = self.locks()?;
-        for u in &mut users {
-            u.locked_until = locked_until(&u.login);
-        }
-        Ok(users)
+        self.with_locks(user::list(self.store.conn())?, |u| (&u.login, &mut u.locked_until))
     }
 
     /// `user.set_password`: changes one's own password (the old one is required) or, for

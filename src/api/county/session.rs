@@ -637,12 +637,7 @@ impl Api {
 
     /// `hq.users`: every county login, with any lock from the key file.
     pub fn hq_users(&mut self) -> Result<Vec<CountyUser>> {
-        let mut users = user::list(self.store.conn())?;
-        let locked_until = self.locks()?;
-        for u in &mut users {
-            u.locked_until = locked_until(&u.login);
-        }
-        Ok(users)
+        self.with_locks(user::list(self.store.conn())?, |u| (&u.login, &mut u.locked_until))
     }
 
     /// `hq.user_create`: a county login with an initial password it must change.
