@@ -105,11 +105,7 @@ pub fn list(conn: &Connection) -> Result<Vec<User>> {
 /// Adds a login. The officer it links to, if any, must exist.
 pub fn insert(conn: &Connection, id: &str, u: &NewUser<'_>, now: DateTime<Utc>, by: Option<&str>) -> Result<User> {
     if get(conn, u.login)?.is_some() {
-        return Err(Error::Duplicate {
-            field: "login".into(),
-            message: format!("用户名“{}”已被使用", u.login),
-            existing_id: u.login.into(),
-        });
+        return Err(login_taken(u.login));
     }
     if let Some(officer) = u.officer_id {
         let found: Option<(String, Role, bool)> = conn
@@ -140,6 +136,13 @@ pub fn insert(conn: &Connection, id: &str, u: &NewUser<'_>, now: DateTime<Utc>, 
         params![id, u.login, u.name, u.officer_id, u.role, u.must_change_password, now, by],
     )?;
     require(conn, u.login)
+}
+
+/// The refusal of a login name already used, at a post or (at HQ) by a county login.
+pub(crate) fn login_taken(login: &str) -> Error {
+    Error::Duplicate {
+        field: "login".into(), message: format!("用户名“{login}”已被使用"), existing_id: login.into()
+    }
 }
 
 /// Which logins: a post's users (`app_user`) or HQ's county logins (`county_user`), which

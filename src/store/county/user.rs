@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::model::CountyRole;
 use crate::model::time::stamp;
-use crate::store::user::Logins;
+use crate::store::user::{Logins, login_taken};
 
 /// A county login as the admin's list shows it (never its secrets).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -147,11 +147,7 @@ pub fn insert(
             .unwrap_or(0)
             > 0
     {
-        return Err(Error::Duplicate {
-            field: "login".into(),
-            message: format!("用户名“{}”已被使用", u.login),
-            existing_id: u.login.into(),
-        });
+        return Err(login_taken(u.login));
     }
     let station = check_station(conn, u.role, u.station_id)?;
     conn.execute(
