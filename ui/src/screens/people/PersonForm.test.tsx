@@ -29,43 +29,44 @@ function fakeCore() {
 
 afterEach(() => vi.restoreAllMocks());
 
+/** The form on the fake core, and a user who pastes each value into the field clicked. */
+function setup(onSaved: Parameters<typeof PersonForm>[0]["onSaved"] = () => {}) {
+  const calls = fakeCore();
+  const user = userEvent.setup({ delay: null });
+  render(<PersonForm onSaved={onSaved} />);
+  const enter = async (field: HTMLElement, text: string) => {
+    await user.click(field);
+    await user.paste(text);
+  };
+  return { calls, user, enter };
+}
+
 describe("PersonForm", () => {
   it("shows the core's message under the ID number as it is typed, then fills birth date and sex", async () => {
-    fakeCore();
-    const user = userEvent.setup({ delay: null });
-    render(<PersonForm onSaved={() => {}} />);
+    const { user, enter } = setup();
     const id = screen.getByTestId("person-id-number");
-    await user.click(id);
-    await user.paste(BAD);
+    await enter(id, BAD);
     expect(await screen.findByText(CHECKSUM)).toBeInTheDocument();
 
     await user.clear(id);
-    await user.click(id);
-    await user.paste(GOOD);
+    await enter(id, GOOD);
     await waitFor(() => expect(screen.queryByText(CHECKSUM)).not.toBeInTheDocument());
     await waitFor(() => expect(screen.getByTestId("person-birth-date")).toHaveValue("1949-12-31"));
     expect(screen.getByLabelText("女")).toBeChecked();
   });
 
   it("does not complain about a number still being typed", async () => {
-    const calls = fakeCore();
-    const user = userEvent.setup({ delay: null });
-    render(<PersonForm onSaved={() => {}} />);
-    await user.click(screen.getByTestId("person-id-number"));
-    await user.paste("1101051949");
+    const { calls, enter } = setup();
+    await enter(screen.getByTestId("person-id-number"), "1101051949");
     expect(calls.filter((c) => c.method === "id_number.check")).toHaveLength(0);
     expect(screen.queryByText(/公民身份号码/, { selector: ".ant-form-item-explain-error" })).not.toBeInTheDocument();
   });
 
   it("keeps what was typed when the core refuses, with the message under the field it names", async () => {
-    const calls = fakeCore();
     const saved = vi.fn();
-    const user = userEvent.setup({ delay: null });
-    render(<PersonForm onSaved={saved} />);
-    await user.click(screen.getByTestId("person-name"));
-    await user.paste("王芳");
-    await user.click(screen.getByLabelText("联系电话"));
-    await user.paste("12345");
+    const { calls, user, enter } = setup(saved);
+    await enter(screen.getByTestId("person-name"), "王芳");
+    await enter(screen.getByLabelText("联系电话"), "12345");
     await user.click(screen.getByTestId("person-save"));
     expect(await screen.findByText("联系电话“12345”不是有效的手机或固定电话号码")).toBeInTheDocument();
     expect(saved).not.toHaveBeenCalled();
@@ -73,8 +74,7 @@ describe("PersonForm", () => {
     expect(screen.getByLabelText("联系电话")).toHaveValue("12345");
 
     await user.clear(screen.getByLabelText("联系电话"));
-    await user.click(screen.getByLabelText("联系电话"));
-    await user.paste("13800138000");
+    await enter(screen.getByLabelText("联系电话"), "13800138000");
     await user.click(screen.getByTestId("person-save"));
     await waitFor(() => expect(saved).toHaveBeenCalled());
     const create = calls.filter((c) => c.method === "person.create").at(-1)!;
@@ -82,13 +82,9 @@ describe("PersonForm", () => {
   });
 
   it("takes the core's message away as soon as the field it names is changed", async () => {
-    fakeCore();
-    const user = userEvent.setup({ delay: null });
-    render(<PersonForm onSaved={() => {}} />);
-    await user.click(screen.getByTestId("person-name"));
-    await user.paste("王芳");
-    await user.click(screen.getByLabelText("联系电话"));
-    await user.paste("12345");
+    const { user, enter } = setup();
+    await enter(screen.getByTestId("person-name"), "王芳");
+    await enter(screen.getByLabelText("联系电话"), "12345");
     await user.click(screen.getByTestId("person-save"));
     expect(await screen.findByText("联系电话“12345”不是有效的手机或固定电话号码")).toBeInTheDocument();
     await user.type(screen.getByLabelText("联系电话"), "678901");
@@ -96,13 +92,9 @@ describe("PersonForm", () => {
   });
 
   it("takes away the birth date and sex a cleared ID number had filled in", async () => {
-    const calls = fakeCore();
-    const user = userEvent.setup({ delay: null });
-    render(<PersonForm onSaved={() => {}} />);
-    await user.click(screen.getByTestId("person-name"));
-    await user.paste("王芳");
-    await user.click(screen.getByTestId("person-id-number"));
-    await user.paste(GOOD);
+    const { calls, user, enter } = setup();
+    await enter(screen.getByTestId("person-name"), "王芳");
+    await enter(screen.getByTestId("person-id-number"), GOOD);
     await waitFor(() => expect(screen.getByTestId("person-birth-date")).toHaveValue("1949-12-31"));
     await user.clear(screen.getByTestId("person-id-number"));
     await waitFor(() => expect(screen.getByTestId("person-birth-date")).toHaveValue(""));
@@ -113,13 +105,10 @@ describe("PersonForm", () => {
   });
 
   it("takes a name as long as the core's rule allows (30 characters), not cut at 20", async () => {
-    fakeCore();
-    const user = userEvent.setup({ delay: null });
-    render(<PersonForm onSaved={() => {}} />);
+    const { enter } = setup();
     const long = "阿卜杜热合曼·买买提艾力·阿不都热西提·吐尔逊";
     expect(long.length).toBeGreaterThan(20);
-    await user.click(screen.getByTestId("person-name"));
-    await user.paste(long);
+    await enter(screen.getByTestId("person-name"), long);
     expect(screen.getByTestId("person-name")).toHaveValue(long);
   });
 });

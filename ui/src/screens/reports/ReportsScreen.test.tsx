@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import type { ReactElement } from "react";
 import { App } from "antd";
 import { fakeCore } from "../../test/fakeCore";
 import { ImportPanel, StatsPanel } from "./ReportsScreen";
@@ -21,6 +22,13 @@ afterEach(() => {
   vi.restoreAllMocks();
   vi.clearAllMocks();
 });
+
+/** Renders a panel inside antd's App (for its messages) and returns a user to work it. */
+function show(panel: ReactElement) {
+  const user = userEvent.setup({ delay: null });
+  render(<App>{panel}</App>);
+  return user;
+}
 
 const figures = { received: 6, mediated: 5, settled: 4, failed: 1, success_rate: 0.8, amount_received: 1200000, amount_settled: 800000 };
 const STATS = {
@@ -67,12 +75,7 @@ describe("报表", () => {
   it("shows the month's figures and exports the PDF to the path the dialog gave", async () => {
     const core = fakeCore({ "stats.month": STATS, "stats.export": (p: Record<string, unknown>) => ({ path: p.path, bytes: 30000, count: 1 }) });
     vi.mocked(dialogs.saveFile).mockResolvedValueOnce("/home/u/月报.pdf");
-    const user = userEvent.setup({ delay: null });
-    render(
-      <App>
-        <StatsPanel />
-      </App>,
-    );
+    const user = show(<StatsPanel />);
     const figs = await screen.findByTestId("stats-figures");
     expect(figs).toHaveTextContent("80.0%");
     expect(within(figs).getByText("31")).toBeInTheDocument();
@@ -94,12 +97,7 @@ describe("报表", () => {
   it("previews a roster with its per-row errors, then imports the same file", async () => {
     const core = fakeCore({ "import.preview": REPORT, "import.apply": { ...REPORT, applied: true } });
     vi.mocked(dialogs.openFile).mockResolvedValueOnce("/home/u/花名册.xlsx");
-    const user = userEvent.setup({ delay: null });
-    render(
-      <App>
-        <ImportPanel />
-      </App>,
-    );
+    const user = show(<ImportPanel />);
     await user.click(screen.getByTestId("import-pick"));
     const errors = await screen.findByTestId("import-errors");
     expect(errors).toHaveTextContent("公民身份号码校验位错误");
@@ -114,12 +112,7 @@ describe("报表", () => {
   it("a cancelled open dialog sends nothing", async () => {
     const core = fakeCore({});
     vi.mocked(dialogs.openFile).mockResolvedValueOnce(null);
-    const user = userEvent.setup({ delay: null });
-    render(
-      <App>
-        <ImportPanel />
-      </App>,
-    );
+    const user = show(<ImportPanel />);
     await user.click(screen.getByTestId("import-pick"));
     await waitFor(() => expect(dialogs.openFile).toHaveBeenCalledTimes(1));
     expect(core.sent).toHaveLength(0);

@@ -7,6 +7,19 @@ import { SettingsScreen } from "./SettingsScreen";
 
 afterEach(() => vi.restoreAllMocks());
 
+const POST = { id: "p", name: "青山中心警务室", code: null, doc_prefix: null, station_name: null, committee_name: null, township: null, address: null, phone: null };
+
+/** 设置 for the post 青山中心警务室, and a user to work it. */
+function showSettings() {
+  const user = userEvent.setup({ delay: null });
+  render(
+    <PostContext.Provider value={{ post: POST, reload: () => {} }}>
+      <SettingsScreen />
+    </PostContext.Provider>,
+  );
+  return user;
+}
+
 /** Replaces what a field holds with `text`. */
 async function retype(user: ReturnType<typeof userEvent.setup>, field: HTMLElement, text: string) {
   await user.clear(field);
@@ -22,12 +35,7 @@ describe("SettingsScreen", () => {
       if (method === "village.list" || method === "officer.list") return [] as never;
       throw new Error(method);
     });
-    const user = userEvent.setup({ delay: null });
-    render(
-      <PostContext.Provider value={{ post: { id: "p", name: "青山中心警务室", code: null, doc_prefix: null, station_name: null, committee_name: null, township: null, address: null, phone: null }, reload: () => {} }}>
-        <SettingsScreen />
-      </PostContext.Provider>,
-    );
+    const user = showSettings();
     expect(screen.getByLabelText("警务室名称")).toHaveValue("青山中心警务室");
     await user.click(screen.getByText("数据位置与关于"));
     expect(await screen.findByText("/home/u/.local/share/fengqiao/fengqiao.db")).toBeInTheDocument();
@@ -49,12 +57,7 @@ describe("SettingsScreen", () => {
       }
       throw new Error(method);
     });
-    const user = userEvent.setup({ delay: null });
-    render(
-      <PostContext.Provider value={{ post: { id: "p", name: "青山中心警务室", code: null, doc_prefix: null, station_name: null, committee_name: null, township: null, address: null, phone: null }, reload: () => {} }}>
-        <SettingsScreen />
-      </PostContext.Provider>,
-    );
+    const user = showSettings();
     await user.click(screen.getByText("民警辅警"));
     await user.click(await screen.findByLabelText("修改 陈百川"));
     const dialog = within(await screen.findByTestId("officer-edit"));
@@ -98,12 +101,7 @@ describe("SettingsScreen", () => {
       }
       throw new Error(method);
     });
-    render(
-      <PostContext.Provider value={{ post: { id: "p", name: "青山中心警务室", code: null, doc_prefix: null, station_name: null, committee_name: null, township: null, address: null, phone: null }, reload: () => {} }}>
-        <SettingsScreen />
-      </PostContext.Provider>,
-    );
-    const user = userEvent.setup({ delay: null });
+    const user = showSettings();
     /** 村（社区）, then the dialog (`testId`) that the control labelled `label` opens. */
     const open = async (label: string, testId: string) => {
       await user.click(screen.getByText("村（社区）"));
