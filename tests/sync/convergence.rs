@@ -1,8 +1,10 @@
-//! Convergence, as a property: three posts and HQ, random local writes (concurrent writes to
-//! the same column, deletes), bundles delivered at random with loss, duplication and
-//! reordering. Once everything has been delivered, every post holds exactly HQ's rows for
-//! its jurisdiction, and every write that was overwritten by one whose writer had not seen
-//! it is in some node's conflict log.
+//! Convergence, as a property: five posts and HQ, random local writes (concurrent writes to
+//! the same column, deletes, restores of a conflict's overwritten value), HQ assigning a
+//! household to a post outside its villages and withdrawing it, bundles delivered at random
+//! with loss, duplication and reordering. Once everything has been delivered, every post
+//! holds exactly HQ's rows for its jurisdiction and for what is assigned to it (a withdrawn
+//! assignment's rows it may keep as they were), and every write that was overwritten by one
+//! whose writer had not seen it is in some node's conflict log.
 
 #![allow(clippy::unwrap_used)]
 
@@ -12,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use common::today;
-use fengqiao::api::Api;
+use fengqiao::api::{Api, ConflictListRequest};
 use fengqiao::model::time::FixedClock;
 use proptest::prelude::*;
 use rusqlite::Connection;
@@ -39,13 +41,24 @@ fn call(n: &mut Node, method: &str, params: serde_json::Value) -> serde_json::Va
     n.api.call(method, params).unwrap_or_else(|e| panic!("{method}: {e}"))
 }
 
-/// Village codes of each post: posts 0 and 1 serve 青山村; post 2 serves both villages; all
-/// three serve 石门村, which any of them may enter (so two may enter it before they sync).
-const SCOPES: [&[&str]; 3] = [
+/// Posts in the model.
+const POSTS: usize = 5;
+
+/// Village codes of each post: posts 0, 1 and 2 serve 青山村; posts 2 and 3 serve 溪口村;
+/// post 4 alone serves 桥头村; all five serve 石门村, which any of them may enter (so two may
+/// enter it before they sync). A write to 青山村 or 溪口村 reaches the other posts serving it
+/// only through HQ.
+const SCOPES: [&[&str]; POSTS] = [
     &["330100001001", "330100001003"],
     &["330100001001", "330100001003"],
     &["330100001001", "330100001002", "330100001003"],
+    &["330100001002", "330100001003"],
+    &["330100001004", "330100001003"],
 ];
+
+/// The villages registered before the schedule: (post, code, name, residents).
+const VILLAGES: [(usize, &str, &str, usize); 3] =
+    [(0, "330100001001", "青山村", 3), (2, "330100001002", "溪口村", 1), (4, "330100001004", "桥头村", 2)];
 
 /// 石门村's code.
 const SHIMEN: &str = "330100001003";
@@ -61,12 +74,22 @@ enum Op {
     /// Post enters 石门村 (unless it holds it) with a household: as this build does, or
     /// (`old`) as a build before one row per code did, in a row of its own.
     Village { post: usize, old: bool },
+    /// A node (HQ when `node` is [`POSTS`]; the next one with a conflict logged when it has
+    /// none) restores the overwritten value of an entry of its conflict log (a new write).
+    Restore { node: usize, pick: usize },
+    /// HQ assigns a household (an index into [`VILLAGES`]) to a post outside its villages
+    /// (nothing when the village is the post's own).
+    Assign { post: usize, household: usize },
+    /// HQ withdraws one of its live assignments.
+    Withdraw { pick: usize },
     /// Time passes on a post (0 keeps writes in the same millisecond).
     Tick { post: usize, ms: i64 },
     /// Post makes a bundle for HQ (it goes in flight).
     Send { post: usize },
     /// HQ makes a bundle for a post.
     Reply { post: usize },
+    /// Post and HQ sync over the network (a bundle each way, none lost).
+    Sync { post: usize },
     /// A bundle in flight arrives (and stays in flight when duplicated).
     Deliver { pick: usize, duplicate: bool },
     /// A bundle in flight is lost.
@@ -75,13 +98,17 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        3 => (0..3usize, 0..4usize).prop_map(|(post, person)| Op::Rename { post, person }),
-        1 => (0..3usize, 0..4usize).prop_map(|(post, person)| Op::Phone { post, person }),
-        1 => (0..3usize, 0..4usize).prop_map(|(post, person)| Op::Delete { post, person }),
-        1 => (0..3usize, any::<bool>()).prop_map(|(post, old)| Op::Village { post, old }),
-        2 => (0..3usize, 0..3i64).prop_map(|(post, ms)| Op::Tick { post, ms }),
-        2 => (0..3usize).prop_map(|post| Op::Send { post }),
-        2 => (0..3usize).prop_map(|post| Op::Reply { post }),
+        3 => (0..POSTS, 0..2usize).prop_map(|(post, person)| Op::Rename { post, person }),
+        1 => (0..POSTS, 0..4usize).prop_map(|(post, person)| Op::Phone { post, person }),
+        1 => (0..POSTS, 0..4usize).prop_map(|(post, person)| Op::Delete { post, person }),
+        1 => (0..POSTS, any::<bool>()).prop_map(|(post, old)| Op::Village { post, old }),
+        2 => (0..=POSTS, 0..4usize).prop_map(|(node, pick)| Op::Restore { node, pick }),
+        1 => (0..POSTS, 0..VILLAGES.len()).prop_map(|(post, household)| Op::Assign { post, household }),
+        1 => (0..4usize).prop_map(|pick| Op::Withdraw { pick }),
+        2 => (0..POSTS, 0..3i64).prop_map(|(post, ms)| Op::Tick { post, ms }),
+        2 => (0..POSTS).prop_map(|post| Op::Send { post }),
+        2 => (0..POSTS).prop_map(|post| Op::Reply { post }),
+        2 => (0..POSTS).prop_map(|post| Op::Sync { post }),
         3 => (0..8usize, any::<bool>()).prop_map(|(pick, duplicate)| Op::Deliver { pick, duplicate }),
         1 => (0..8usize).prop_map(|pick| Op::Lose { pick }),
     ]
@@ -102,6 +129,30 @@ fn deliver(hq: &mut Node, posts: &mut [Node], f: &Flight) {
         // A repeated bundle is answered as received; an older one is refused as stale (its
         // content is in later ones).
         assert_eq!(e.code(), "bundle_stale", "{e}");
+    }
+}
+
+/// A post's sync with HQ over the network: its bundle in, HQ's reply back.
+fn sync(hq: &mut Node, post: &mut Node) {
+    let up = post.api.bundle_export().unwrap();
+    let (_, down) = hq.api.hq_exchange(&up).unwrap();
+    post.api.bundle_import(&down).unwrap();
+}
+
+/// Node `node` (HQ when it is [`POSTS`]; the next one with a conflict logged when it has
+/// none) restores the overwritten value of an entry of its conflict log: a new write.
+fn restore(hq: &mut Node, posts: &mut [Node], node: usize, pick: usize) {
+    for k in (0..=POSTS).map(|k| (node + k) % (POSTS + 1)) {
+        let p = if k == POSTS { &mut *hq } else { &mut posts[k] };
+        let logged = p.api.conflict_list(ConflictListRequest { include_resolved: true }).unwrap();
+        if logged.is_empty() {
+            continue;
+        }
+        if let Err(e) = p.api.call("conflict.restore", json!({"id": logged[pick % logged.len()].id})) {
+            // A value on a row deleted since may be refused: a refusal, not a write.
+            assert_ne!(e.code(), "validation", "{e}");
+        }
+        return;
     }
 }
 
@@ -159,22 +210,24 @@ fn history(conn: &Connection) -> BTreeMap<Cell, Vec<Write>> {
     out
 }
 
-fn run(ops: Vec<Op>) {
+fn run(ops: Vec<Op>, restores: Vec<(usize, usize)>) {
     let mut hq = node(true);
-    let mut posts: Vec<Node> = (0..3).map(|_| node(false)).collect();
+    let mut posts: Vec<Node> = (0..POSTS).map(|_| node(false)).collect();
     for (i, p) in posts.iter_mut().enumerate() {
         let req = p.api.enroll_request(Some(&format!("警务室{i}"))).unwrap();
         let villages: Vec<String> = SCOPES[i].iter().map(|s| s.to_string()).collect();
         let reply = hq.api.hq_enroll(&req, &villages).unwrap();
         p.api.enroll_accept(&reply).unwrap();
     }
-    // Post 0 registers 青山村 and three residents; post 2 registers 溪口村 and one.
-    let mut people: Vec<Vec<String>> = vec![Vec::new(); 3];
-    for (post, code, name, count) in [(0, "330100001001", "青山村", 3), (2, "330100001002", "溪口村", 1)] {
+    // Post 0 registers 青山村 and three residents; post 2 溪口村 and one; post 4 桥头村 and two.
+    let mut people: Vec<Vec<String>> = vec![Vec::new(); POSTS];
+    let mut households: Vec<String> = Vec::new();
+    for (post, code, name, count) in VILLAGES {
         let p = &mut posts[post];
         let v = call(p, "village.create", json!({"name": name, "code": code}))["id"].as_str().unwrap().to_owned();
         let h =
             call(p, "household.create", json!({"village_id": v, "house_no": "1"}))["id"].as_str().unwrap().to_owned();
+        households.push(h.clone());
         for k in 0..count {
             let id = call(
                 p,
@@ -193,13 +246,15 @@ fn run(ops: Vec<Op>) {
     }
     for _ in 0..2 {
         for post in posts.iter_mut() {
-            let up = post.api.bundle_export().unwrap();
-            let (_, down) = hq.api.hq_exchange(&up).unwrap();
-            post.api.bundle_import(&down).unwrap();
+            sync(&mut hq, post);
         }
     }
 
     let mut flights: Vec<Flight> = Vec::new();
+    // The households HQ has assigned each post at some time.
+    let mut ever_assigned: Vec<BTreeSet<String>> = vec![BTreeSet::new(); POSTS];
+    // The households withdrawn from each post after it had them.
+    let mut kept: Vec<BTreeSet<String>> = vec![BTreeSet::new(); POSTS];
     let mut n = 0;
     for op in ops {
         n += 1;
@@ -255,6 +310,25 @@ fn run(ops: Vec<Op>) {
                 });
                 call(p, "household.create", json!({"village_id": v, "group_id": g, "house_no": format!("{post}-{n}")}));
             }
+            Op::Restore { node, pick } => restore(&mut hq, &mut posts, node, pick),
+            Op::Assign { post, household } if !SCOPES[post].contains(&VILLAGES[household].1) => {
+                let to = posts[post].api.store().node_id().to_string();
+                hq.api.hq_assign(&to, "household", &households[household], None).unwrap();
+                ever_assigned[post].insert(households[household].clone());
+            }
+            Op::Assign { .. } => {}
+            Op::Withdraw { pick } => {
+                let live: Vec<_> =
+                    hq.api.hq_assignments().unwrap().into_iter().filter(|a| a.withdrawn_at.is_none()).collect();
+                if !live.is_empty() {
+                    let a = &live[pick % live.len()];
+                    hq.api.hq_unassign(&a.id).unwrap();
+                    if a.delivered {
+                        let post = posts.iter().position(|p| p.api.store().node_id().to_string() == a.post).unwrap();
+                        kept[post].insert(a.row_id.clone());
+                    }
+                }
+            }
             Op::Tick { post, ms } => posts[post].clock.advance(chrono::Duration::milliseconds(ms)),
             Op::Send { post } => flights.push(Flight { to: None, bytes: posts[post].api.bundle_export().unwrap() }),
             Op::Reply { post } => {
@@ -262,6 +336,7 @@ fn run(ops: Vec<Op>) {
                 let bytes = fengqiao::sync::export(hq.api.store_mut(), to).unwrap();
                 flights.push(Flight { to: Some(post), bytes });
             }
+            Op::Sync { post } => sync(&mut hq, &mut posts[post]),
             Op::Deliver { pick, duplicate } if !flights.is_empty() => {
                 let k = pick % flights.len();
                 if duplicate {
@@ -277,21 +352,57 @@ fn run(ops: Vec<Op>) {
             Op::Deliver { .. } | Op::Lose { .. } => {}
         }
     }
-    // Deliver everything: two full rounds bring every change to HQ and back out.
+    // Deliver everything: a round brings every change to HQ, and the conflicts it finds
+    // (most of them) to the posts; then some are restored, and two more rounds bring every
+    // change to HQ and back out.
+    for post in posts.iter_mut() {
+        sync(&mut hq, post);
+    }
+    for (node, pick) in restores {
+        restore(&mut hq, &mut posts, node, pick);
+    }
     for _ in 0..2 {
         for post in posts.iter_mut() {
-            let up = post.api.bundle_export().unwrap();
-            let (_, down) = hq.api.hq_exchange(&up).unwrap();
-            post.api.bundle_import(&down).unwrap();
+            sync(&mut hq, post);
         }
     }
 
+    let assignments = hq.api.hq_assignments().unwrap();
     let hq_conn = hq.api.store().conn();
+    // A household and its residents, as HQ holds them.
+    let with_residents = |hs: &BTreeSet<String>| -> BTreeSet<String> {
+        let mut out = hs.clone();
+        for h in hs {
+            let mut stmt = hq_conn.prepare("SELECT id FROM person WHERE household_id = ?1").unwrap();
+            out.extend(stmt.query_map([h], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap));
+        }
+        out
+    };
     for (i, p) in posts.iter().enumerate() {
         let conn = p.api.store().conn();
+        let node_id = p.api.store().node_id().to_string();
+        // What HQ assigns the post now, delivered: the post holds it as HQ does. What it
+        // assigned and withdrew the post keeps as it had it (or never got, when withdrawn
+        // before delivery).
+        let live: BTreeSet<String> = assignments
+            .iter()
+            .filter(|a| a.post == node_id && a.withdrawn_at.is_none())
+            .map(|a| a.row_id.clone())
+            .collect();
+        assert!(
+            assignments.iter().filter(|a| a.post == node_id).all(|a| a.delivered),
+            "post {i}: an assignment undelivered"
+        );
+        let assigned = with_residents(&live);
+        let households_here = ids(conn, "household");
+        assert!(kept[i].is_subset(&households_here), "post {i} lost a household withdrawn after it had it");
+        let withdrawn: BTreeSet<String> = with_residents(&ever_assigned[i]).difference(&assigned).cloned().collect();
         for table in ["village", "household", "person"] {
-            let mine = ids(conn, table);
-            assert_eq!(rows(conn, table, None), rows(hq_conn, table, Some(&mine)), "post {i}, table {table}");
+            let mine: BTreeSet<String> = ids(conn, table).difference(&withdrawn).cloned().collect();
+            assert_eq!(rows(conn, table, Some(&mine)), rows(hq_conn, table, Some(&mine)), "post {i}, table {table}");
+            let missing: Vec<_> =
+                ids(hq_conn, table).intersection(&assigned).filter(|id| !mine.contains(*id)).cloned().collect();
+            assert!(missing.is_empty(), "post {i}: assigned {table} rows {missing:?} missing");
         }
         // 石门村 is one row wherever it was entered, holding every household entered in it,
         // each in its one live 1组.
@@ -312,9 +423,11 @@ fn run(ops: Vec<Op>) {
         let (one, held) = shimen(hq_conn);
         assert!(one <= 1 && held == entered, "HQ: {one} rows of 石门村 holding {held} of {entered} households");
         assert_eq!(shimen(conn), (one, held), "post {i}: 石门村");
-        let people_here = ids(conn, "person");
-        let expected: BTreeSet<String> = people[i].iter().cloned().collect();
-        assert_eq!(people_here, expected, "post {i} holds exactly its jurisdiction's residents");
+        let people_here: BTreeSet<String> = ids(conn, "person").difference(&withdrawn).cloned().collect();
+        let hq_people = ids(hq_conn, "person");
+        let expected: BTreeSet<String> =
+            people[i].iter().cloned().chain(assigned.iter().filter(|id| hq_people.contains(*id)).cloned()).collect();
+        assert_eq!(people_here, expected, "post {i} holds exactly its jurisdiction's and its assignments' residents");
     }
 
     // No silent loss: every overwritten write whose overwriter had not seen it is logged.
@@ -348,7 +461,10 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
-    fn all_nodes_converge_and_no_concurrent_overwrite_is_lost(ops in proptest::collection::vec(op(), 1..60)) {
-        run(ops);
+    fn all_nodes_converge_and_no_concurrent_overwrite_is_lost(
+        ops in proptest::collection::vec(op(), 1..80),
+        restores in proptest::collection::vec((0..=POSTS, 0..4usize), 0..3),
+    ) {
+        run(ops, restores);
     }
 }
