@@ -139,18 +139,35 @@ fn sync(hq: &mut Node, post: &mut Node) {
     post.api.bundle_import(&down).unwrap();
 }
 
+/// A restored value: the node (HQ is [`POSTS`]), the column, the value and the write's clock.
+type Restored = (usize, Cell, serde_json::Value, String);
+
 /// Node `node` (HQ when it is [`POSTS`]; the next one with a conflict logged when it has
 /// none) restores the overwritten value of an entry of its conflict log: a new write.
-fn restore(hq: &mut Node, posts: &mut [Node], node: usize, pick: usize) {
+fn restore(hq: &mut Node, posts: &mut [Node], node: usize, pick: usize, restored: &mut Vec<Restored>) {
     for k in (0..=POSTS).map(|k| (node + k) % (POSTS + 1)) {
         let p = if k == POSTS { &mut *hq } else { &mut posts[k] };
         let logged = p.api.conflict_list(ConflictListRequest { include_resolved: true }).unwrap();
         if logged.is_empty() {
             continue;
         }
-        if let Err(e) = p.api.call("conflict.restore", json!({"id": logged[pick % logged.len()].id})) {
+        let c = &logged[pick % logged.len()];
+        match p.api.call("conflict.restore", json!({"id": c.id})) {
+            Ok(_) => {
+                let now: String = p
+                    .api
+                    .store()
+                    .conn()
+                    .query_row(
+                        "SELECT hlc FROM column_clock WHERE tbl = ?1 AND row_id = ?2 AND col = ?3",
+                        [&c.tbl, &c.row_id, &c.col],
+                        |r| r.get(0),
+                    )
+                    .unwrap();
+                restored.push((k, (c.tbl.clone(), c.row_id.clone(), c.col.clone()), c.loser_value.clone(), now));
+            }
             // A value on a row deleted since may be refused: a refusal, not a write.
-            assert_ne!(e.code(), "validation", "{e}");
+            Err(e) => assert_ne!(e.code(), "validation", "{e}"),
         }
         return;
     }
@@ -255,6 +272,7 @@ fn run(ops: Vec<Op>, restores: Vec<(usize, usize)>) {
     let mut ever_assigned: Vec<BTreeSet<String>> = vec![BTreeSet::new(); POSTS];
     // The households withdrawn from each post after it had them.
     let mut kept: Vec<BTreeSet<String>> = vec![BTreeSet::new(); POSTS];
+    let mut restored: Vec<Restored> = Vec::new();
     let mut n = 0;
     for op in ops {
         n += 1;
@@ -310,7 +328,7 @@ fn run(ops: Vec<Op>, restores: Vec<(usize, usize)>) {
                 });
                 call(p, "household.create", json!({"village_id": v, "group_id": g, "house_no": format!("{post}-{n}")}));
             }
-            Op::Restore { node, pick } => restore(&mut hq, &mut posts, node, pick),
+            Op::Restore { node, pick } => restore(&mut hq, &mut posts, node, pick, &mut restored),
             Op::Assign { post, household } if !SCOPES[post].contains(&VILLAGES[household].1) => {
                 let to = posts[post].api.store().node_id().to_string();
                 hq.api.hq_assign(&to, "household", &households[household], None).unwrap();
@@ -359,7 +377,7 @@ fn run(ops: Vec<Op>, restores: Vec<(usize, usize)>) {
         sync(&mut hq, post);
     }
     for (node, pick) in restores {
-        restore(&mut hq, &mut posts, node, pick);
+        restore(&mut hq, &mut posts, node, pick, &mut restored);
     }
     for _ in 0..2 {
         for post in posts.iter_mut() {
@@ -430,13 +448,27 @@ fn run(ops: Vec<Op>, restores: Vec<(usize, usize)>) {
         assert_eq!(people_here, expected, "post {i} holds exactly its jurisdiction's and its assignments' residents");
     }
 
+    // A restore is a write like any other: HQ holds it, at the clock the restoring node gave it
+    // (unless a post restored a value of a row HQ had assigned it: once withdrawn, the post's
+    // writes to it are not taken).
+    let history = history(hq_conn);
+    for (_, cell, value, hlc) in restored
+        .iter()
+        .filter(|(k, (_, row, _), _, _)| *k == POSTS || !with_residents(&ever_assigned[*k]).contains(row))
+    {
+        let held = history.get(cell).is_some_and(|ws| {
+            ws.iter().any(|(h, _, v)| h == hlc && serde_json::from_str::<serde_json::Value>(v).unwrap() == *value)
+        });
+        assert!(held, "{cell:?}: the restore of {value} at {hlc} did not reach HQ");
+    }
+
     // No silent loss: every overwritten write whose overwriter had not seen it is logged.
     let mut logged: BTreeSet<String> = BTreeSet::new();
     for conn in std::iter::once(hq_conn).chain(posts.iter().map(|p| p.api.store().conn())) {
         let mut stmt = conn.prepare("SELECT loser_hlc FROM conflict").unwrap();
         logged.extend(stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap));
     }
-    for ((t, r, c), writes) in history(hq_conn) {
+    for ((t, r, c), writes) in history {
         let latest = writes.iter().map(|w| w.0.clone()).max().unwrap();
         for (hlc, _, value) in &writes {
             if *hlc == latest {
