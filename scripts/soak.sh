@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Long runs of the sync guarantees, for as long as given: ./scripts/soak.sh SECONDS
 # Splits the time between three parts and prints one summary line for each:
-#   convergence  the convergence property (tests/sync/convergence.rs) run after run, with
-#                many more schedules than CI's 16 (PROPTEST_CASES per run);
+#   convergence  the convergence property (tests/sync/convergence.rs: five posts and HQ, with
+#                assignments and conflict restores) run after run, with many more schedules
+#                than CI's 16 (PROPTEST_CASES per run);
 #   kills        the SIGKILL tests run after run, each with a fresh seed for its kill points:
 #                a bundle import (tests/sync/crash.rs) and a post's network sync with HQ on
 #                loopback (hq/tests/hq/killed.rs);
@@ -69,7 +70,7 @@ while ((SECONDS < end)); do
 done
 conv_runs=$runs
 conv_secs=$((SECONDS - t0))
-echo "convergence: $schedules schedules in $runs runs, ${conv_secs} s: every post held HQ's rows, no overwrite unlogged"
+echo "convergence: $schedules schedules in $runs runs, ${conv_secs} s: every post held HQ's rows and its assignments, every restore synced, no overwrite unlogged"
 
 # Kills: the import test and the network sync test in turn, each run with a new seed.
 budget=$((total * share_kill / 100))
