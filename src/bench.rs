@@ -188,24 +188,60 @@ pub fn run(api: &mut Api, n: usize, seed: u64) -> Result<BenchReport> {
         lists.push(((*label).to_owned(), Latency::of(t)));
     }
     if methods.contains(&"day_plan.get") {
-        // The judgement of every open dispute is kept between calls until a write to a
-        // table it reads renews the stamp: time that judgement alone (what every call of
-        // warning.list and day_plan.get made before it was kept), and the two calls right
-        // after a write (the stamp renewed as such a write does, nothing else changed).
+        // The judgement of every open dispute is kept between calls; after a write only the
+        // disputes it can change are judged again. Time that judgement made whole (what
+        // every call of warning.list and day_plan.get made before it was kept), and the calls
+        // right after a real write (the facts of the newest open dispute edited), beside the
+        // same call right after the same write with the judgement made whole (as before only
+        // the touched disputes were judged again).
         let today = api.store().clock().today();
         let mut t = vec![];
         for _ in 0..n.clamp(5, 50) {
             t.push(time_ms(|| crate::store::warning::judge_open(api.store().conn(), today).map(|_| ()))?);
         }
         lists.push(("风险研判（每次重新研判全部在办纠纷，即改前每次调用）".to_owned(), Latency::of(t)));
-        for method in ["warning.list", "day_plan.get"] {
-            let mut t = vec![];
-            for _ in 0..n.clamp(5, 50) {
-                let stamp = uuid::Uuid::now_v7().to_string();
-                crate::store::set_meta(api.store().conn(), crate::store::warning::RISK_STAMP, &stamp)?;
-                t.push(time_ms(|| api.call(method, serde_json::json!({})).map(|_| ()))?);
+        let edited: String = api
+            .store()
+            .conn()
+            .query_row(
+                "SELECT id FROM dispute WHERE status IN ('registered', 'mediating') AND deleted_at IS NULL
+                 ORDER BY received_on DESC, id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or_default();
+        let mut round = 0;
+        let mut edit = |api: &mut Api| -> Result<()> {
+            round += 1;
+            let facts = format!("双方因琐事争执，已多次调解（第{round}次核实）");
+            api.call("dispute.update", serde_json::json!({"id": edited, "facts": facts}))?;
+            Ok(())
+        };
+        let after_write = [
+            ("warning.list", "{}"),
+            ("day_plan.get", "{}"),
+            ("dispute.list（按预警等级排序）", r#"{"sort": "risk", "page_size": 20}"#),
+        ];
+        for whole in [true, false] {
+            for (label, params) in after_write {
+                if edited.is_empty() {
+                    continue;
+                }
+                let method = label.split('（').next().unwrap_or(label);
+                let params: serde_json::Value = serde_json::from_str(params).unwrap_or_default();
+                api.call(method, params.clone())?;
+                let mut t = vec![];
+                for _ in 0..n.clamp(5, 50) {
+                    edit(api)?;
+                    if whole {
+                        api.store().forget_kept();
+                    }
+                    t.push(time_ms(|| api.call(method, params.clone()).map(|_| ()))?);
+                }
+                let how = if whole { "全部重新研判，即改前" } else { "只重判受影响的纠纷" };
+                lists.push((format!("{label}（紧接一次纠纷改动之后，{how}）"), Latency::of(t)));
             }
-            lists.push((format!("{method}（紧接一次纠纷改动之后）"), Latency::of(t)));
         }
     }
     Ok(BenchReport { persons, households, search, lists })

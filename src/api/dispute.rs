@@ -158,7 +158,8 @@ impl Api {
 
     /// A page of disputes.
     pub fn dispute_list(&mut self, filter: DisputeFilter) -> Result<DisputePage> {
-        dispute::list(self.store.conn(), &filter, self.today())
+        let today = self.today();
+        dispute::list(self.store.conn(), &filter, today, || crate::store::warning::judged(&self.store, today))
     }
 
     /// Adds a party.

@@ -132,11 +132,12 @@ pub struct Tx<'s> {
     ids: &'s mut IdGen,
     columns: &'s Columns,
     touched: BTreeSet<(&'static str, String)>,
-    /// Whether a synced row was written, and whether one a dispute's risk is judged from
+    /// Whether a synced row was written, and which rows a dispute's risk is judged from
     /// ([`crate::store::warning::JUDGED_FROM`]): the commit then stamps the data anew
-    /// ([`crate::store::warning::DATA_STAMP`], [`crate::store::warning::RISK_STAMP`]).
+    /// ([`crate::store::warning::DATA_STAMP`], [`crate::store::warning::RISK_STAMP`]) and
+    /// journals those rows for the kept judgement ([`crate::store::warning::journal`]).
     wrote: bool,
-    judged: bool,
+    judged: BTreeSet<(&'static str, String)>,
     /// Villages whose rows were written, or that a change from another node placed a row
     /// in: the commit merges the rows of their codes ([`crate::store::village_code`]).
     villages: BTreeSet<String>,
@@ -166,7 +167,7 @@ impl<'s> Tx<'s> {
             columns,
             touched: BTreeSet::new(),
             wrote: false,
-            judged: false,
+            judged: BTreeSet::new(),
             villages: BTreeSet::new(),
         })
     }
@@ -544,7 +545,9 @@ impl<'s> Tx<'s> {
 
     fn touch(&mut self, table: &'static str, id: &str) {
         self.wrote = true;
-        self.judged |= warning::JUDGED_FROM.contains(&table);
+        if warning::JUDGED_FROM.contains(&table) {
+            self.judged.insert((table, id.to_owned()));
+        }
         if table == "village" {
             self.villages.insert(id.to_owned());
         }
@@ -564,8 +567,8 @@ impl<'s> Tx<'s> {
         if self.wrote {
             set_meta(&self.tx, warning::DATA_STAMP, &Uuid::now_v7().to_string())?;
         }
-        if self.judged {
-            set_meta(&self.tx, warning::RISK_STAMP, &Uuid::now_v7().to_string())?;
+        if !self.judged.is_empty() {
+            warning::journal::record(&self.tx, &self.judged)?;
         }
         set_meta(&self.tx, "hlc", &self.last.to_string())?;
         set_meta(&self.tx, "seq", &self.seq.to_string())?;

@@ -529,8 +529,14 @@ fn row_sql() -> String {
 }
 
 /// A page of disputes as of `today`, newest intake first, or the highest warning first;
-/// each row with its warning level, computed now.
-pub fn list(conn: &Connection, f: &DisputeFilter, today: NaiveDate) -> Result<DisputePage> {
+/// each row with its warning level. Sorting or filtering by level reads `judged`, the
+/// judgement of every open dispute ([`warning::judged`]).
+pub fn list(
+    conn: &Connection,
+    f: &DisputeFilter,
+    today: NaiveDate,
+    judged: impl FnOnce() -> Result<std::sync::Arc<Vec<warning::Warning>>>,
+) -> Result<DisputePage> {
     let (page, page_size, limit, offset) = page_bounds(f.page, f.page_size);
     let from = parse_opt_date("received_from", "受理日期（起）", f.received_from.as_deref())?.map(|d| d.to_string());
     let to = parse_opt_date("received_to", "受理日期（止）", f.received_to.as_deref())?.map(|d| d.to_string());
@@ -556,21 +562,18 @@ pub fn list(conn: &Connection, f: &DisputeFilter, today: NaiveDate) -> Result<Di
             conn.prepare_cached(&sql)?.query_map(args, DisputeRow::from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         (total, items)
     } else {
-        // Levels are computed, not stored: judge every dispute the filter keeps (the open
-        // ones have levels), then order and page.
-        let sql = format!("SELECT d.id, d.status FROM dispute d WHERE {filter} ORDER BY d.received_on DESC, d.id DESC");
-        let all: Vec<(String, DisputeStatus)> = conn
-            .prepare_cached(&sql)?
-            .query_map(args, |r| Ok((r.get("id")?, r.get("status")?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let open: Vec<String> =
-            all.iter().filter(|(_, s)| crate::model::warning::is_open(*s)).map(|(id, _)| id.clone()).collect();
-        let judged = warning::risk::risks(conn, &open, today)?;
+        // Levels are computed, not stored: the kept judgement of the open disputes gives
+        // the level of each dispute the filter keeps (the others have none), then order
+        // and page.
+        let sql = format!("SELECT d.id FROM dispute d WHERE {filter} ORDER BY d.received_on DESC, d.id DESC");
+        let all: Vec<String> =
+            conn.prepare_cached(&sql)?.query_map(args, |r| r.get("id"))?.collect::<rusqlite::Result<_>>()?;
+        let judged = judged()?;
         let level_of: HashMap<&str, (Option<RiskLevel>, u32)> =
             judged.iter().map(|w| (w.dispute_id.as_str(), (w.risk.level, w.risk.points))).collect();
         let mut ids: Vec<&str> = all
             .iter()
-            .map(|(id, _)| id.as_str())
+            .map(String::as_str)
             .filter(|id| f.level.is_none() || level_of.get(id).and_then(|l| l.0) == f.level)
             .collect();
         if by_risk {
@@ -886,7 +889,7 @@ pub(crate) mod tests {
         assert_eq!((d.title.as_str(), d.received_on.as_str()), ("王某与李某宅基地边界纠纷", "2026-11-20"));
         assert_eq!((d.status, d.status_label, d.kind_label), (DisputeStatus::Registered, "已受理", "邻里"));
         assert_eq!(d.parties.len(), 2);
-        let page = list(store.conn(), &DisputeFilter::default(), store.clock().today()).unwrap();
+        let page = list(store.conn(), &DisputeFilter::default(), store.clock().today(), || unreachable!()).unwrap();
         assert_eq!(page.total, 1);
         assert_eq!(page.items[0].party_names, "王建国、李长林");
         let input = input_of(store.conn(), &id).unwrap();

@@ -3,11 +3,15 @@
 //! `warning_words` column of `post`). The rules are [`crate::model::warning`]'s; this
 //! module gathers the facts they look at ([`risk`]: a dispute's risk, in bulk; [`repeat`]:
 //! repeat incidents). No level is written to the database: the open disputes are judged
-//! whole and the result kept in memory ([`risk::judged`], [`crate::store::Store::kept`])
+//! whole once and the result kept in memory ([`kept::judged`], [`crate::store::Store::kept`])
 //! under a stamp that every transaction writing a table the judgement reads renews
-//! ([`RISK_STAMP`]), so a change made here or arriving by sync is judged at the next call,
-//! and 首页, 今日工作 and the lists between two such writes read the same judgement.
+//! ([`RISK_STAMP`]) while journaling the rows it wrote ([`journal`]); at the next call only
+//! the disputes those rows can change are judged again, so a change made here or arriving
+//! by sync is judged at the next call, and 首页, 今日工作 and the lists between two such
+//! writes read the same judgement.
 
+pub mod journal;
+pub mod kept;
 pub mod repeat;
 pub mod risk;
 
@@ -20,8 +24,9 @@ use crate::model::warning::{WarningRules, words};
 use crate::store::write::v;
 use crate::store::{Tx, json_list, list_json};
 
+pub use kept::judged;
 pub use repeat::{IncidentBrief, PersonRepeats, RepeatCount, RepeatIncidents};
-pub use risk::{Warning, WarningCounts, WarningList, judge_open, judged, risk_of, warnings};
+pub use risk::{Warning, WarningCounts, WarningList, judge_open, risk_of, warnings};
 
 /// The synced tables a dispute's risk is judged from (its rows, parties, incidents (whose
 /// residents `involvement` derives in the same transaction), agreements, follow-ups,

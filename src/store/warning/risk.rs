@@ -7,14 +7,14 @@
 //! dispute, so a party's dispute at another post reads as such.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::{RISK_STAMP, each, id_list, settings};
+use super::kept::judged;
+use super::{each, id_list, settings};
 use crate::error::Result;
 use crate::model::day_plan::DisputeAtRisk;
 use crate::model::time::{parse_date, parse_instant};
@@ -23,7 +23,7 @@ use crate::model::warning::{
     RiskFacts, Round, WarningRules, assess, is_open,
 };
 use crate::model::{DisputeStatus, Grade, IncidentKind, MediationLevel, MediationOutcome, RiskLevel};
-use crate::store::{Store, day_of, get_meta};
+use crate::store::{Store, day_of};
 
 /// A dispute at risk, as 首页's card and the county's list show it.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -90,6 +90,13 @@ struct Head {
     title: String,
     received: String,
     incident_id: Option<String>,
+    /// The rows its facts were read from, as [`row_key`]s.
+    reads: Vec<String>,
+}
+
+/// A row as the kept judgement indexes what each dispute read: `table:id`.
+pub fn row_key(table: &str, id: &str) -> String {
+    format!("{table}:{id}")
 }
 
 fn dispute_label(title: &str, received_on: &str) -> String {
@@ -100,14 +107,23 @@ fn short(s: &str, n: usize) -> String {
     if s.chars().count() > n { format!("{}…", s.chars().take(n).collect::<String>()) } else { s.to_owned() }
 }
 
-/// The ids of every open dispute (at HQ, every post's).
+/// The ids of every open dispute (at HQ, every post's), in intake order.
 pub fn open_ids(conn: &Connection) -> Result<Vec<String>> {
+    open_among(conn, None)
+}
+
+/// The ids of the open disputes, of those in `among` when given, in intake order.
+pub fn open_among(conn: &Connection, among: Option<&[String]>) -> Result<Vec<String>> {
     let open: Vec<&str> = DisputeStatus::ALL.iter().filter(|s| is_open(**s)).map(|s| s.as_str()).collect();
-    let sql =
-        format!("SELECT id FROM dispute WHERE status IN {} AND deleted_at IS NULL ORDER BY received_on, id", each(1));
+    let sql = format!(
+        "SELECT id FROM dispute WHERE status IN {} AND deleted_at IS NULL AND (?2 IS NULL OR id IN {})
+         ORDER BY received_on, id",
+        each(1),
+        each(2)
+    );
     let ids = conn
         .prepare_cached(&sql)?
-        .query_map([id_list(&open)], |r| r.get::<_, String>("id"))?
+        .query_map([Some(id_list(&open)), among.map(id_list)], |r| r.get::<_, String>("id"))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(ids)
 }
@@ -164,7 +180,8 @@ fn gather(
                 rounds: vec![],
                 texts,
             };
-            heads.push(Head { facts, title, received, incident_id: r.get("incident_id")? });
+            let reads = vec![row_key("dispute", &facts.dispute.id)];
+            heads.push(Head { facts, title, received, incident_id: r.get("incident_id")?, reads });
         }
     }
     // Keep the order asked for.
@@ -176,7 +193,7 @@ fn gather(
     let mut persons: Vec<(String, String, String)> = Vec::new(); // (dispute, person, party name)
     {
         let sql = format!(
-            "SELECT dispute_id, name, person_id, id_number FROM party
+            "SELECT id, dispute_id, name, person_id, id_number FROM party
              WHERE dispute_id IN {} AND deleted_at IS NULL ORDER BY sort, id",
             each(1)
         );
@@ -190,6 +207,7 @@ fn gather(
             }
             if let Some(i) = at.get(&d) {
                 heads[*i].facts.parties.push(key);
+                heads[*i].reads.push(row_key("party", &r.get::<_, String>("id")?));
             }
         }
     }
@@ -224,6 +242,7 @@ fn gather(
             let mut o = others[id].clone();
             let post = post_names.get(id).cloned();
             o.record.post_name = if post != mine { post } else { None };
+            h.reads.push(row_key("dispute", id));
             h.facts.others.push(o);
         }
     }
@@ -261,6 +280,7 @@ fn gather(
     let incidents = incident_facts(conn, links.iter().map(|(_, i, _)| i.as_str()))?;
     for (d, i, link) in links {
         if let (Some(h), Some((record, kind, on, summary))) = (at.get(&d), incidents.get(&i)) {
+            heads[*h].reads.push(row_key("incident", &i));
             heads[*h].facts.incidents.push(LinkedIncident {
                 record: record.clone(),
                 kind: *kind,
@@ -286,6 +306,7 @@ fn gather(
             let id: String = r.get("id")?;
             let number: Option<String> = r.get("number")?;
             let label = number.map(|n| format!("调解协议{n}")).unwrap_or_else(|| "调解协议".to_owned());
+            heads[*h].reads.push(row_key("agreement", &id));
             heads[*h].facts.agreement = Some(AgreementState {
                 record: RecordRef::new("agreement", &id, label),
                 deadline: day_of(r.get("performance_deadline")?),
@@ -307,6 +328,7 @@ fn gather(
             let (Some(h), Some(done_on)) = (at.get(&d), day_of(r.get("done_on")?)) else { continue };
             let id: String = r.get("id")?;
             let record = RecordRef::new("follow_up", &id, format!("{done_on}回访"));
+            heads[*h].reads.push(row_key("follow_up", &id));
             let f = &mut heads[*h].facts;
             for (col, field) in [("notes", "回访情况"), ("new_risks", "发现的新风险")] {
                 if let Some(text) = r.get::<_, Option<String>>(col)? {
@@ -334,6 +356,7 @@ fn gather(
             let id: String = r.get("id")?;
             let level: MediationLevel = r.get("level")?;
             let record = RecordRef::new("mediation", &id, format!("{held_on}{}记录", level.label()));
+            heads[*h].reads.push(row_key("mediation", &id));
             let f = &mut heads[*h].facts;
             if let Some(text) = r.get::<_, Option<String>>("record")? {
                 f.texts.push(CaseText { record: record.clone(), field: "调解记录", text });
@@ -427,13 +450,25 @@ pub fn assess_many(
     words_of: &dyn Fn(&str) -> Vec<String>,
     rules: &WarningRules,
 ) -> Result<Vec<Warning>> {
+    Ok(assess_reading(conn, ids, today, post_of, words_of, rules)?.into_iter().map(|(w, _)| w).collect())
+}
+
+/// [`assess_many`], each warning with the rows it was judged from ([`row_key`]s).
+fn assess_reading(
+    conn: &Connection,
+    ids: &[String],
+    today: NaiveDate,
+    post_of: &PostOf<'_>,
+    words_of: &dyn Fn(&str) -> Vec<String>,
+    rules: &WarningRules,
+) -> Result<Vec<(Warning, Vec<String>)>> {
     let (heads, posts) = gather(conn, ids, today, post_of)?;
     Ok(heads
         .into_iter()
         .map(|h| {
             let words = words_of(&h.facts.dispute.id);
             let risk = assess(&h.facts, rules, &words, today);
-            Warning {
+            let w = Warning {
                 post_name: posts.get(&h.facts.dispute.id).cloned(),
                 dispute_id: h.facts.dispute.id,
                 title: h.title,
@@ -441,7 +476,8 @@ pub fn assess_many(
                 status: h.facts.status,
                 status_label: h.facts.status.label(),
                 risk,
-            }
+            };
+            (w, h.reads)
         })
         .collect())
 }
@@ -450,6 +486,12 @@ pub fn assess_many(
 pub fn risks(conn: &Connection, ids: &[String], today: NaiveDate) -> Result<Vec<Warning>> {
     let s = settings(conn)?;
     assess_many(conn, ids, today, &no_posts, &|_| s.words.clone(), &s.rules)
+}
+
+/// [`risks`], each warning with the rows it was judged from ([`row_key`]s).
+pub fn risks_reading(conn: &Connection, ids: &[String], today: NaiveDate) -> Result<Vec<(Warning, Vec<String>)>> {
+    let s = settings(conn)?;
+    assess_reading(conn, ids, today, &no_posts, &|_| s.words.clone(), &s.rules)
 }
 
 /// One dispute's risk (its page).
@@ -509,19 +551,11 @@ pub fn list_of<'a>(
     WarningList { counts, judged, items: kept.into_iter().cloned().collect() }
 }
 
-/// Every open dispute of the post judged afresh, in intake order: what [`judged`] keeps.
+/// Every open dispute of the post judged afresh, in intake order: what [`judged`] keeps
+/// (and equals after any writes).
 pub fn judge_open(conn: &Connection, today: NaiveDate) -> Result<Vec<Warning>> {
     let ids = open_ids(conn)?;
     risks(conn, &ids, today)
-}
-
-/// Every open dispute of the post judged on `today`: made by [`judge_open`] once, then
-/// kept until a transaction writes a table the judgement reads ([`RISK_STAMP`]) or the day
-/// changes (the rules count days).
-pub fn judged(store: &Store, today: NaiveDate) -> Result<Arc<Vec<Warning>>> {
-    let conn = store.conn();
-    let stamp = get_meta(conn, RISK_STAMP)?.unwrap_or_default();
-    store.kept("warning::judged", format!("{stamp} {today}"), || judge_open(conn, today))
 }
 
 /// The post's open disputes at risk (首页).
