@@ -161,6 +161,8 @@ enum Command {
         #[command(subcommand)]
         action: BundleAction,
     },
+    /// 更换县局数据库密钥（县局管理员；先停止 serve）：停用县局账号后，被停用者知道的旧密钥从此打不开县局数据库
+    Rekey,
     /// 启动县局服务：同步、登记、U 盘转交页面和县局工作台
     Serve {
         /// 监听地址，如 0.0.0.0:8443
@@ -306,9 +308,66 @@ fn station_id(api: &mut Api, station: &str) -> Result<String, Error> {
         .ok_or_else(|| Error::validation("station", format!("没有名为或标识为“{station}”的派出所")))
 }
 
+/// Every `fengqiao-hq` process holds `hq.db.open` while it has hq.db open: shared by all,
+/// exclusive for a change of key, which renames a new file over hq.db (a process holding
+/// the old one would go on writing to an unlinked file). A process that finds it free takes
+/// it exclusively first, to finish or undo a change of key a crash interrupted; then only
+/// `rekey` (and `serve` while it makes a change that is due) keeps it so.
+struct OpenLock {
+    file: std::fs::File,
+    exclusive: bool,
+}
+
+impl OpenLock {
+    fn take(data: &std::path::Path) -> Result<OpenLock, Error> {
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(data.join("hq.db.open"))?;
+        match file.try_lock() {
+            Ok(()) => {
+                fengqiao::store::rotate::settle(&fengqiao_hq::db_path(data))?;
+                Ok(OpenLock { file, exclusive: true })
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                // Another process has hq.db open; a change of key in progress is waited for.
+                file.lock_shared()?;
+                Ok(OpenLock { file, exclusive: false })
+            }
+            Err(std::fs::TryLockError::Error(e)) => Err(e.into()),
+        }
+    }
+
+    /// From exclusive to shared: other processes may open hq.db again.
+    fn share(&mut self) -> Result<(), Error> {
+        if self.exclusive {
+            self.file.lock_shared()?;
+            self.exclusive = false;
+        }
+        Ok(())
+    }
+}
+
+/// The step after which a change of key stops the process (`FENGQIAO_HQ_REKEY_DIE_AFTER`,
+/// for the test that kills it at each step), or none.
+fn die_after() -> impl FnMut(fengqiao::store::rotate::Step) {
+    let at = std::env::var("FENGQIAO_HQ_REKEY_DIE_AFTER").ok();
+    move |step| {
+        if at.as_deref() == Some(format!("{step:?}").as_str()) {
+            std::process::abort();
+        }
+    }
+}
+
 fn run(cli: Cli) -> Result<(), Error> {
     std::fs::create_dir_all(&cli.data)?;
     let data = cli.data.clone();
+    let mut held = OpenLock::take(&data)?;
+    if !matches!(cli.command, Command::Rekey | Command::Serve { .. }) {
+        held.share()?;
+    }
     let (user, otp, overwrite) = (cli.user.clone(), cli.otp.clone(), cli.overwrite);
     match cli.command {
         Command::Init { name, admin, service_key, passphrase } => {
@@ -522,6 +581,19 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
             }
         }
+        Command::Rekey => {
+            if !held.exclusive {
+                return Err(Error::rule(
+                    "县局服务（serve）或其他 fengqiao-hq 命令正在使用县局数据库：请先停止它们，再更换数据库密钥",
+                ));
+            }
+            let mut api = open(&data, user.as_deref(), otp.as_deref())?;
+            if !api.is_secured() {
+                return Err(Error::rule("县局数据库尚未加密，没有密钥可换；请先运行 fengqiao-hq init --admin 用户名"));
+            }
+            api.hq_rekey("县局管理员更换数据库密钥", &mut die_after())?;
+            say("已更换县局数据库密钥：被停用的账号所知道的旧密钥从此打不开县局数据库".into());
+        }
         Command::Serve {
             listen,
             unlock,
@@ -568,6 +640,18 @@ fn run(cli: Cli) -> Result<(), Error> {
                     Api::open_service(&fengqiao_hq::db_path(&data), clock()?, &Unlock::Passphrase(p))?
                 }
             };
+            let mut api = api;
+            if api.is_secured() && api.hq_rekey_due()? {
+                if held.exclusive {
+                    api.hq_rekey("停用县局账号后，县局服务启动时更换数据库密钥", &mut die_after())?;
+                    eprintln!("已更换县局数据库密钥（有县局账号被停用）");
+                } else {
+                    eprintln!(
+                        "注意：有县局账号被停用，县局数据库密钥待更换；其他 fengqiao-hq 命令正在使用数据库，下次启动时更换"
+                    );
+                }
+            }
+            held.share()?;
             let console_dir =
                 console_dir.or_else(beside_binary).filter(|d| d.join(fengqiao_hq::CONSOLE_PAGE).is_file());
             let options = fengqiao_hq::Options {

@@ -801,7 +801,7 @@ impl Api {
     /// ([`rotate`]). A user whose copy is still of the old form (not logged in since the
     /// upgrade) cannot be given it and needs a new password from an admin; the audit entry
     /// (`why`) names them.
-    fn rotate_key(&mut self, why: &str, after: &mut dyn FnMut(rotate::Step)) -> Result<()> {
+    pub(in crate::api) fn rotate_key(&mut self, why: &str, after: &mut dyn FnMut(rotate::Step)) -> Result<()> {
         let old = self.require_key()?;
         let kf = KeyFile::load(&self.key_path())?.unwrap_or_default();
         let new = DbKey::generate()?;

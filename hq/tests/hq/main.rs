@@ -15,6 +15,7 @@ mod enroll;
 mod https;
 mod killed;
 mod load;
+mod rekey;
 mod secured;
 mod trust;
 mod upload;

@@ -27,30 +27,30 @@ use fengqiao::model::otp;
 use fengqiao::model::time::{FixedClock, SystemClock};
 use serde_json::json;
 
-const ADMIN_PW: &str = "Admin2026x";
-const VILLAGE: &str = "330326101201";
+pub(crate) const ADMIN_PW: &str = "Admin2026x";
+pub(crate) const VILLAGE: &str = "330326101201";
 const NAME: &str = "欧阳秀英";
 const ID_NUMBER: &str = "11010519491231002X";
 const PHONE: &str = "13912345678";
 
 /// `fengqiao-hq` for one data directory, each command a 31 s step after the last.
-struct Hq {
-    data: PathBuf,
+pub(crate) struct Hq {
+    pub(crate) data: PathBuf,
     step: Cell<i64>,
-    secret: Cell<Option<Vec<u8>>>,
+    pub(crate) secret: Cell<Option<Vec<u8>>>,
 }
 
 impl Hq {
-    fn new(data: &Path) -> Hq {
+    pub(crate) fn new(data: &Path) -> Hq {
         Hq { data: data.to_owned(), step: Cell::new(0), secret: Cell::new(None) }
     }
 
-    fn now(&self) -> chrono::DateTime<Utc> {
+    pub(crate) fn now(&self) -> chrono::DateTime<Utc> {
         self.step.set(self.step.get() + 1);
         Utc::now() + Duration::seconds(31 * self.step.get())
     }
 
-    fn run(&self, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
+    pub(crate) fn run(&self, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
         let now = self.now();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_fengqiao-hq"));
         cmd.arg("--data").arg(&self.data).args(args).env("FENGQIAO_NOW", now.to_rfc3339());
@@ -70,14 +70,14 @@ impl Hq {
     }
 
     /// A county admin's command (`--user admin`, its password and a fresh code).
-    fn admin(&self, args: &[&str]) -> Output {
+    pub(crate) fn admin(&self, args: &[&str]) -> Output {
         let mut all = vec!["--user", "admin"];
         all.extend_from_slice(args);
         self.run(&all, &[("FENGQIAO_PASSWORD", ADMIN_PW)], None)
     }
 
     /// The admin's first command shows the phone's secret to add; later ones send its code.
-    fn enrol_admin_phone(&self) {
+    pub(crate) fn enrol_admin_phone(&self) {
         let out = self.admin(&["stations"]);
         assert!(!out.status.success());
         let e = String::from_utf8(out.stderr).unwrap();
@@ -86,18 +86,18 @@ impl Hq {
     }
 }
 
-fn ok(out: Output) -> String {
+pub(crate) fn ok(out: Output) -> String {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn refused(out: Output) -> String {
+pub(crate) fn refused(out: Output) -> String {
     assert!(!out.status.success(), "should have been refused: {}", String::from_utf8_lossy(&out.stdout));
     String::from_utf8(out.stderr).unwrap()
 }
 
 /// `fengqiao-hq serve` on a free loopback port; its address.
-fn serve(hq: &Hq, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> (Child, String) {
+pub(crate) fn serve(hq: &Hq, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> (Child, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_fengqiao-hq"));
     cmd.arg("--data").arg(&hq.data).args(["serve", "--listen", "127.0.0.1:0"]).args(args);
     cmd.env_remove("FENGQIAO_HQ_PASSPHRASE").env_remove("FENGQIAO_NOW");
@@ -116,7 +116,7 @@ fn serve(hq: &Hq, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> (
 }
 
 /// Stops the server as Ctrl-C does, and waits for it.
-fn stop(mut child: Child) {
+pub(crate) fn stop(mut child: Child) {
     let sent = Command::new("kill").arg("-INT").arg(child.id().to_string()).status().unwrap();
     assert!(sent.success());
     let status = child.wait().unwrap();
@@ -124,7 +124,7 @@ fn stop(mut child: Child) {
 }
 
 /// A post with one resident, enrolled at `url` with `code`, synced once over the network.
-fn post_syncs(dir: &Path, url: &str, code: &str) -> Api {
+pub(crate) fn post_syncs(dir: &Path, url: &str, code: &str) -> Api {
     let mut post = Api::open(&dir.join("post.db"), Arc::new(SystemClock)).unwrap();
     let v = post.call("village.create", json!({"name": "青山村", "code": VILLAGE})).unwrap();
     let h = post.call("household.create", json!({"village_id": v["id"], "house_no": "7"})).unwrap();
@@ -170,7 +170,7 @@ fn node_keys(api: &Api) -> Vec<Vec<u8>> {
     stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
 }
 
-fn code_of(out: &str) -> String {
+pub(crate) fn code_of(out: &str) -> String {
     out.lines().find_map(|l| l.strip_prefix("登记码：")).unwrap().to_owned()
 }
 

@@ -33,6 +33,7 @@ use crate::store::Store;
 use crate::store::audit::Event;
 use crate::store::county::user::{self, CountyUser, NewCountyUser};
 use crate::store::keys::{self, DbKey, KeyFile, hex};
+use crate::store::rotate;
 
 /// The key-file entry of the service key.
 pub const SERVICE: &str = "@service";
@@ -269,9 +270,17 @@ impl Api {
                         "县局尚未设置服务密钥；请用 fengqiao-hq unlock-setup --service-key 文件 设置",
                     ));
                 }
-                kf.unwrap_key(SERVICE, &read_service_key(file)?).map_err(|_| {
+                let secret = read_service_key(file)?;
+                let key = kf.unwrap_key(SERVICE, &secret).map_err(|_| {
                     Error::unauthenticated(format!("服务密钥文件 {} 与县局数据库不匹配", file.display()))
-                })?
+                })?;
+                if kf.entry(SERVICE).is_some_and(|e| e.public.is_none()) {
+                    // A version 1 entry, rewritten in the sealed form so that a change of
+                    // key can be sealed to it without the service key.
+                    kf.wrap_for(SERVICE, &secret, &key)?;
+                    kf.save(&key_path)?;
+                }
+                key
             }
             Unlock::Passphrase(p) => {
                 if kf.entry(OPERATOR).is_none() {
@@ -659,7 +668,10 @@ impl Api {
     }
 
     /// `hq.user_disable`: the login can no longer log in (its wrapped key is removed, its
-    /// sessions end); its row stays for the audit log. The last county admin stays.
+    /// sessions end); its row stays for the audit log. The last county admin stays. The
+    /// change of HQ's database key that what the login knew calls for is marked due in the
+    /// same transaction and made where no other process has hq.db open: at `serve`'s next
+    /// start or by `fengqiao-hq rekey` ([`Api::hq_rekey`]).
     pub fn hq_user_disable(&mut self, req: LoginRef) -> Result<CountyUser> {
         let u = user::require(self.store.conn(), &req.login)?;
         if self.session.as_ref().is_some_and(|s| s.login == req.login) {
@@ -669,9 +681,30 @@ impl Api {
             return Err(Error::rule("不能停用最后一个县局管理员"));
         }
         let now = self.store.clock().now();
-        self.drop_key_with(&req.login, |tx| user::disable(tx, &req.login, now))?;
+        self.drop_key_with(&req.login, |tx| {
+            user::disable(tx, &req.login, now)?;
+            rotate::mark_due(tx)
+        })?;
         self.sessions.retain(|_, s| s.login != req.login);
         user::require(self.store.conn(), &req.login)
+    }
+
+    /// Whether a change of HQ's database key is due (a county login disabled since the last).
+    pub fn hq_rekey_due(&self) -> Result<bool> {
+        rotate::is_due(self.store.conn())
+    }
+
+    /// Changes HQ's database key: a new one sealed to every remaining entry of the key file
+    /// (the county logins, `@service` and `@operator`, all in the sealed form, so no secret
+    /// is needed) and hq.db re-encrypted under it in [`rotate`]'s crash-safe order. The
+    /// caller must be the only process with hq.db open (`fengqiao-hq` holds its exclusive
+    /// lock). `after` is told each step (a test stops the process there).
+    /// A logged-in caller must be a county admin; the server at its start has no caller.
+    pub fn hq_rekey(&mut self, why: &str, after: &mut dyn FnMut(rotate::Step)) -> Result<()> {
+        if self.session.is_some() {
+            self.require_county_admin()?;
+        }
+        self.rotate_key(why, after)
     }
 
     /// `hq.user_unlock`: clears a lock after repeated failures.
