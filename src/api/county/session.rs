@@ -701,8 +701,13 @@ impl Api {
     /// lock). `after` is told each step (a test stops the process there).
     /// A logged-in caller must be a county admin; the server at its start has no caller.
     pub fn hq_rekey(&mut self, why: &str, after: &mut dyn FnMut(rotate::Step)) -> Result<()> {
-        if self.session.is_some() {
-            self.require_county_admin()?;
+        match self.session.as_ref().map(|s| &s.who) {
+            None | Some(Who::County(CountyCaller { role: CountyRole::CountyAdmin, .. })) => {}
+            Some(_) => {
+                return Err(Error::Forbidden {
+                    message: "只有县局管理员可以更换县局数据库密钥".into()
+                });
+            }
         }
         self.rotate_key(why, after)
     }
