@@ -340,6 +340,15 @@ impl OpenLock {
         }
     }
 
+    /// Refuses `what` (a change that renames a file over hq.db) while another process has
+    /// hq.db open.
+    fn require_alone(&self, what: &str) -> Result<(), Error> {
+        if self.exclusive {
+            return Ok(());
+        }
+        Err(Error::rule(format!("县局服务（serve）或其他 fengqiao-hq 命令正在使用县局数据库：请先停止它们，再{what}")))
+    }
+
     /// From exclusive to shared: other processes may open hq.db again.
     fn share(&mut self) -> Result<(), Error> {
         if self.exclusive {
@@ -365,7 +374,7 @@ fn run(cli: Cli) -> Result<(), Error> {
     std::fs::create_dir_all(&cli.data)?;
     let data = cli.data.clone();
     let mut held = OpenLock::take(&data)?;
-    if !matches!(cli.command, Command::Rekey | Command::Serve { .. }) {
+    if !matches!(cli.command, Command::Rekey | Command::Restore { .. } | Command::Serve { .. }) {
         held.share()?;
     }
     let (user, otp, overwrite) = (cli.user.clone(), cli.otp.clone(), cli.overwrite);
@@ -407,6 +416,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             ));
         }
         Command::Restore { file } => {
+            // The restored file is renamed over hq.db, as a change of key renames its copy.
+            held.require_alone("恢复备份")?;
             let Some(login) = user else {
                 return Err(Error::validation("user", "请用 --user 指定备份中的县局管理员账号"));
             };
@@ -582,11 +593,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
         }
         Command::Rekey => {
-            if !held.exclusive {
-                return Err(Error::rule(
-                    "县局服务（serve）或其他 fengqiao-hq 命令正在使用县局数据库：请先停止它们，再更换数据库密钥",
-                ));
-            }
+            held.require_alone("更换数据库密钥")?;
             let mut api = open(&data, user.as_deref(), otp.as_deref())?;
             if !api.is_secured() {
                 return Err(Error::rule("县局数据库尚未加密，没有密钥可换；请先运行 fengqiao-hq init --admin 用户名"));

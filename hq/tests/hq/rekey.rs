@@ -2,9 +2,9 @@
 //! `fengqiao-hq`: a supervisor disabled, the key changes at the server's next start; what
 //! the supervisor kept (the old `hq.db.keys` and their password) opens nothing of hq.db
 //! afterwards, while the admin, the service key and the operator's passphrase still open it,
-//! every post's row is still there and the post still syncs. `fengqiao-hq rekey` is refused
-//! while the server has hq.db open, and killed after any step of the change it leaves hq.db
-//! opening whole, under the old key or the new one.
+//! every post's row is still there and the post still syncs. `fengqiao-hq rekey` (and
+//! `restore`) is refused while the server has hq.db open, and killed after any step of the
+//! change it leaves hq.db opening whole, under the old key or the new one.
 
 #![allow(clippy::unwrap_used)]
 
@@ -134,7 +134,15 @@ fn rekey_is_refused_while_the_server_runs_and_a_kill_after_any_step_leaves_hq_db
     let leavers = supervisor_leaves(&hq, "qian");
     let (server, _) = serve(&hq, &unlock, &[], None);
     let e = refused(hq.admin(&["rekey"]));
-    assert!(e.contains("正在使用县局数据库"), "{e}");
+    assert!(e.contains("正在使用县局数据库") && e.contains("更换数据库密钥"), "{e}");
+    // A restore, which also renames a file over hq.db, likewise.
+    let backup = dir.path().join("none.db");
+    let e = refused(hq.run(
+        &["restore", backup.to_str().unwrap(), "--user", "admin"],
+        &[("FENGQIAO_PASSWORD", ADMIN_PW)],
+        None,
+    ));
+    assert!(e.contains("正在使用县局数据库") && e.contains("恢复备份"), "{e}");
     stop(server);
     // The server took the change at its start; the command alone does it too.
     assert!(!opens(&hq.data, &leavers));
