@@ -360,9 +360,10 @@ impl OpenLock {
 }
 
 /// The step after which a change of key stops the process (`FENGQIAO_HQ_REKEY_DIE_AFTER`,
-/// for the test that kills it at each step), or none.
+/// for the test that kills it at each step), or none. Read only by debug builds (the ones
+/// the tests run): a release binary, as packaged, has no such switch.
 fn die_after() -> impl FnMut(fengqiao::store::rotate::Step) {
-    let at = std::env::var("FENGQIAO_HQ_REKEY_DIE_AFTER").ok();
+    let at = if cfg!(debug_assertions) { std::env::var("FENGQIAO_HQ_REKEY_DIE_AFTER").ok() } else { None };
     move |step| {
         if at.as_deref() == Some(format!("{step:?}").as_str()) {
             std::process::abort();

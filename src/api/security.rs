@@ -817,12 +817,17 @@ impl Api {
         };
         let now = self.store.clock().now();
         let login = self.session.as_ref().map(|s| s.login.clone());
+        // Whose leaving it follows: a post's users or HQ's county logins.
+        let users = match crate::sync::role(&self.store)? {
+            crate::sync::NodeRole::Hq => "county_user",
+            _ => "app_user",
+        };
         self.audit(
             now,
             Event {
                 login: login.as_deref(),
                 action: "rekey",
-                tbl: Some("app_user"),
+                tbl: Some(users),
                 detail: Some(&detail),
                 ..Default::default()
             },

@@ -123,6 +123,13 @@ fn a_disabled_supervisors_key_opens_nothing_after_the_servers_next_start_and_the
     ok(hq.admin(&["stations"]));
     let api = admin_api(&hq);
     assert!(!api.hq_rekey_due().unwrap(), "the change is no longer due");
+    // Audited as a change of key after a county login left.
+    let tbl: String = api
+        .store()
+        .conn()
+        .query_row("SELECT tbl FROM audit_log WHERE action = 'rekey' ORDER BY seq DESC LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(tbl, "county_user");
 }
 
 #[test]
