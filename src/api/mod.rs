@@ -7,6 +7,7 @@
 //! `method!`, which declares who may call each one and what the audit log records
 //! ([`permission`]). The api runs no SQL: it reads through the store's queries.
 
+mod attachment;
 mod award;
 mod bounds;
 mod calendar;
@@ -40,6 +41,7 @@ use crate::error::{Error, Result};
 use crate::model::time::Clock;
 use crate::store::{Store, files};
 
+pub use attachment::AttachmentAdd;
 pub use award::{AwardDecideRequest, AwardPayRequest, AwardUpdate};
 pub use calendar::{CalendarArgs, CalendarNotice, CalendarSave, CalendarYearRequest};
 pub use care::{CareEndRequest, CareNeedStepRequest, CarePlanUpdate, CareVisitRequest};
@@ -167,6 +169,7 @@ fn registry() -> Vec<Method> {
     all.extend(calendar::methods());
     all.extend(care::methods());
     all.extend(counsel::methods());
+    all.extend(attachment::methods());
     all.extend(award::methods());
     all.extend(day_plan::methods());
     all.extend(dispute::methods());

@@ -16,8 +16,8 @@ use fengqiao::demo::{self, DemoOptions};
 use fengqiao::docs::ledger::LedgerKind;
 use fengqiao::docs::roster::ImportReport as RosterReport;
 use fengqiao::docs::stats::MonthStats;
-use fengqiao::model::Sex;
 use fengqiao::model::time::SystemClock;
+use fengqiao::model::{FileType, Sex};
 use fengqiao::store::Store;
 use fengqiao::store::calendar::YearCalendar;
 use fengqiao::store::lock::DbLock;
@@ -181,6 +181,21 @@ enum Command {
         /// 同时导出为文件（.pdf 一页月报或 .xlsx）
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// 照片和扫描件：为隐患、警情或调解协议书添加照片（JPEG、PNG，不超过 10 MB）或扫描件（PDF，不超过 20 MB），
+    /// 不给文件时列出已添加的
+    Attach {
+        /// 所属：hazard（隐患）、incident（警情）、agreement（调解协议书）
+        #[arg(long)]
+        to: String,
+        /// 记录的 id
+        #[arg(long)]
+        id: String,
+        /// 要添加的文件（按内容判断类型，改扩展名无效）
+        file: Option<PathBuf>,
+        /// 说明，如 整改前、整改后、现场
+        #[arg(long)]
+        caption: Option<String>,
     },
     /// 浏览器版：在本机 127.0.0.1 上提供警务室台账的网页，并用系统浏览器打开（不需要 WebKitGTK）
     Serve {
@@ -582,6 +597,44 @@ fn run(cli: Cli) -> Result<(), Error> {
                 print_json(&serde_json::to_value(&r).unwrap_or_default());
             } else {
                 print_import(&r);
+            }
+        }
+        Command::Attach { to, id, file, caption } => {
+            let mut api = open(cli.db, cli.user.as_deref())?;
+            if let Some(path) = file {
+                let params = json!({"owner_kind": to, "owner_id": id, "path": path, "caption": caption});
+                let a = api.call("attachment.add", params)?;
+                if cli.json {
+                    print_json(&a);
+                } else {
+                    out!(
+                        "已添加：{}（{} 字节，SM3 {}）",
+                        a["name"].as_str().unwrap_or("-"),
+                        a["size"],
+                        a["sm3"].as_str().unwrap_or("-")
+                    );
+                }
+            } else {
+                let list = api.call("attachment.list", json!({"owner_kind": to, "owner_id": id}))?;
+                if cli.json {
+                    print_json(&list);
+                } else {
+                    let text = |v: &Value| v.as_str().unwrap_or("-").to_owned();
+                    let rows = list.as_array().cloned().unwrap_or_default();
+                    out!("共 {} 个照片或扫描件", rows.len());
+                    for a in rows {
+                        let ty = a["file_type"].as_str().and_then(FileType::parse).map_or("-", |t| t.label());
+                        out!(
+                            "{}\t{}\t{}\t{} 字节\t{}\t{}",
+                            text(&a["attached_on"]),
+                            ty,
+                            text(&a["caption"]),
+                            a["size"],
+                            text(&a["name"]),
+                            text(&a["id"])
+                        );
+                    }
+                }
             }
         }
         Command::Stats { month, out } => {

@@ -6,6 +6,7 @@
 //! the clock's today, so a fresh demo always has follow-ups due and errands overdue.
 //! All names are made up.
 
+mod attachment;
 mod award;
 mod care;
 mod counsel;
@@ -249,6 +250,7 @@ fn fill(d: &mut Demo<'_>, opts: DemoOptions, number: u32) -> Result<()> {
     service_station::generate(d)?;
     counsel::generate(d)?;
     award::generate(d)?;
+    attachment::generate(d)?;
     Ok(())
 }
 

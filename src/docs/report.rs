@@ -306,6 +306,10 @@ pub fn sheets(s: &MonthStats) -> Vec<Sheet> {
     other.extend(s.incidents.iter().map(|c| (format!("警情：{}", c.name), c.count)));
     other.extend(s.failed_to.iter().map(|c| (format!("调解不成去向：{}", c.name), c.count)));
     other.push(("走访（户次）".into(), s.visits));
+    let files = &s.attachments;
+    other.push(("添加隐患照片（张）".into(), files.hazard));
+    other.push(("添加警情现场照片（张）".into(), files.incident));
+    other.push(("添加调解协议书扫描件（份）".into(), files.agreement));
     let p = &s.prevention;
     let prevention: Vec<(&str, Cell)> = vec![
         ("在岗群防群治队员（人，月末）", Cell::Int(p.active_volunteers)),

@@ -253,6 +253,9 @@ pub struct MonthStats {
     /// `award.month`).
     #[serde(default)]
     pub awards: crate::model::award::AwardMonth,
+    /// 照片和扫描件 attached in the month, by whose (hazards, incidents, agreements).
+    #[serde(default)]
+    pub attachments: store::attachment::AttachmentMonth,
 }
 
 /// settled ÷ mediated, or none when nothing was mediated.
@@ -514,6 +517,7 @@ pub fn compute(month: Month, today: NaiveDate, facts: &Facts) -> MonthStats {
         service_stations: Vec::new(),
         counsel: CounselMonth::default(),
         awards: Default::default(),
+        attachments: Default::default(),
     }
 }
 
@@ -539,6 +543,7 @@ pub fn month_stats(conn: &Connection, month: Month, today: NaiveDate) -> Result<
     s.service_stations = store::service_station::month_figures(conn, month.first())?;
     s.counsel = store::counsel::month_figures(conn, month.first())?;
     s.awards = store::award::month_figures(conn, month.first(), s.prevention.rewards_fen)?;
+    s.attachments = store::attachment::month_figures(conn, month.first())?;
     Ok(s)
 }
 

@@ -517,6 +517,25 @@ str_enum!(
     }
 );
 
+str_enum!(
+    /// What a photo or scan is attached to: a hazard (before and after 整改), an incident's
+    /// scene, or a dispute's signed agreement (调解协议书).
+    AttachmentOwner, "附件所属" {
+        Hazard = "hazard" / "隐患",
+        Incident = "incident" / "警情",
+        Agreement = "agreement" / "调解协议书",
+    }
+);
+
+str_enum!(
+    /// The type of an attached file, told from its bytes (never from its name).
+    FileType, "文件类型" {
+        Jpeg = "jpeg" / "JPEG 照片",
+        Png = "png" / "PNG 图片",
+        Pdf = "pdf" / "PDF 扫描件",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

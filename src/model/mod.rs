@@ -1,6 +1,7 @@
 //! The domain: types, enums, validation and the rules of the work, as pure functions over
 //! values. Nothing here does I/O or reads the clock; callers pass the time in.
 
+pub mod attachment;
 pub mod auth;
 pub mod award;
 pub mod calendar;

@@ -46,20 +46,33 @@ pub enum Kind {
     Backup,
     /// The key file written beside a backup.
     BackupKeys,
+    /// A photo or a scan to attach to a record (read only; its type is then told from its
+    /// bytes, `model::attachment`).
+    Attachment,
 }
 
 impl Kind {
-    /// The extension a file of this kind has (without the dot).
+    /// The extension a file of this kind has (without the dot): the first of
+    /// [`Kind::extensions`].
     pub fn extension(self) -> &'static str {
-        match self {
-            Kind::Pdf => "pdf",
-            Kind::Xlsx => "xlsx",
-            Kind::Bundle => "fqsync",
-            Kind::EnrollRequest => "fqreq",
-            Kind::EnrollReply => "fqreply",
-            Kind::Backup => "db",
-            Kind::BackupKeys => "keys",
+        self.extensions()[0]
+    }
+
+    /// The extensions a file of this kind may have.
+    pub fn extensions(self) -> &'static [&'static str] {
+        if self == Kind::Attachment {
+            return &["jpg", "jpeg", "png", "pdf"];
         }
+        std::slice::from_ref(match self {
+            Kind::Pdf => &"pdf",
+            Kind::Xlsx => &"xlsx",
+            Kind::Bundle => &"fqsync",
+            Kind::EnrollRequest => &"fqreq",
+            Kind::EnrollReply => &"fqreply",
+            Kind::Backup => &"db",
+            Kind::BackupKeys => &"keys",
+            Kind::Attachment => unreachable!("handled above"),
+        })
     }
 
     /// What it is called, for messages.
@@ -72,6 +85,7 @@ impl Kind {
             Kind::EnrollReply => "登记回执",
             Kind::Backup => "数据库备份",
             Kind::BackupKeys => "备份的密钥文件",
+            Kind::Attachment => "照片或扫描件",
         }
     }
 
@@ -85,12 +99,16 @@ impl Kind {
             Kind::Bundle | Kind::Backup => 1 << 30,
             // Two public keys and a name.
             Kind::EnrollRequest | Kind::EnrollReply | Kind::BackupKeys => 64 * 1024,
+            // The largest a photo or scan may be (`model::attachment::MAX_FILE`).
+            Kind::Attachment => crate::model::attachment::MAX_FILE as u64,
         }
     }
 
     /// Whether `path`'s name ends with this kind's extension (in any case).
     pub fn matches(self, path: &Path) -> bool {
-        path.extension().and_then(OsStr::to_str).is_some_and(|e| e.eq_ignore_ascii_case(self.extension()))
+        path.extension()
+            .and_then(OsStr::to_str)
+            .is_some_and(|e| self.extensions().iter().any(|x| e.eq_ignore_ascii_case(x)))
     }
 }
 
@@ -245,7 +263,8 @@ pub fn input(db: &Protected, kind: Kind, field: &str, path: &Path) -> Result<Pat
         return Err(bad("请选择文件".into()));
     }
     if !kind.matches(path) {
-        return Err(bad(format!("请选择{}（文件名以 .{} 结尾）", kind.label(), kind.extension())));
+        let ends = kind.extensions().iter().map(|e| format!(".{e}")).collect::<Vec<_>>().join("、");
+        return Err(bad(format!("请选择{}（文件名以 {ends} 结尾）", kind.label())));
     }
     let real = std::fs::canonicalize(path)
         .map_err(|e| bad(format!("无法读取{}“{}”：{}", kind.label(), shown(path), io_reason(&e))))?;

@@ -32,6 +32,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0018_village_code.sql"),
     include_str!("migrations/0019_counsel.sql"),
     include_str!("migrations/0020_award.sql"),
+    include_str!("migrations/0021_attachment.sql"),
 ];
 
 /// The schema version this build writes.

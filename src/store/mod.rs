@@ -7,6 +7,7 @@
 //! table by other means.
 
 pub mod access;
+pub mod attachment;
 pub mod audit;
 pub mod award;
 pub mod backup;
@@ -104,6 +105,8 @@ pub const SYNCED_TABLES: &[&str] = &[
     "sitting",
     // 表彰奖励.
     "award",
+    // 照片和扫描件 (the bytes are in the local `attachment_blob`, keyed by their SM3).
+    "attachment",
 ];
 
 /// A result [`Store::kept`] holds, of any type.
@@ -519,4 +522,6 @@ sql_enum!(
     LawyerKind,
     AwardKind,
     AwardDecision,
+    AttachmentOwner,
+    FileType,
 );

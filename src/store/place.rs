@@ -333,6 +333,7 @@ const VILLAGE_ROWS: &[(&str, &str)] = &[
     ("volunteer", "队员"),
     ("service_station", "驿站"),
     ("award", "表彰奖励"),
+    ("attachment", "照片或扫描件"),
 ];
 
 /// Deletes a village set up by mistake, with its groups. One that anything hangs from is

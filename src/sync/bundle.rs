@@ -7,7 +7,9 @@
 //! wrapped key                       the random 16-byte SM4 key, SM2-encrypted to the recipient
 //! nonce (12 bytes)
 //! encrypted body                    SM4-GCM (AesGcm<Sm4, U12>) of the zstd-compressed JSON
-//!                                   body; the two readable lines are its associated data
+//!                                   body, then the bytes of the files it lists, if any
+//!                                   (see [`Body::files`]); the two readable lines are its
+//!                                   associated data
 //! signature (64 bytes)              SM2 (with SM3) by the sender over everything above
 //! ```
 //!
@@ -97,6 +99,11 @@ pub struct Body {
     /// number: the recipient sends back those it holds above it. `None`: the sender holds
     /// all its own changes the recipient has.
     pub own_from: Option<i64>,
+    /// The bytes of the attached files the changes name (SM3 hex, bytes): each goes with
+    /// the change that introduces it, so once that change is acknowledged it is not sent
+    /// again. On the wire the JSON lists each file's SM3 and length and the bytes follow it,
+    /// one after another, inside the same compressed and encrypted body.
+    pub files: Vec<(String, Vec<u8>)>,
 }
 
 /// A row of a post's bundle that HQ did not take, as HQ tells the post.
@@ -151,6 +158,9 @@ struct WireBody {
     refusal_seen: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     own_from: Option<i64>,
+    /// SM3 and length of each file whose bytes follow the JSON.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    files: Vec<(String, usize)>,
 }
 
 /// What a sender says about a bundle, besides its body.
@@ -197,8 +207,12 @@ pub fn seal(env: &Envelope, body: &Body, keys: &NodeKeys, recipient: &PublicKeys
         refusals: body.refusals.clone(),
         refusal_seen: body.refusal_seen,
         own_from: body.own_from,
+        files: body.files.iter().map(|(sm3, bytes)| (sm3.clone(), bytes.len())).collect(),
     };
-    let json = serde_json::to_vec(&wire).map_err(|e| BundleError::Malformed(e.to_string()))?;
+    let mut json = serde_json::to_vec(&wire).map_err(|e| BundleError::Malformed(e.to_string()))?;
+    for (_, bytes) in &body.files {
+        json.extend(bytes);
+    }
     let compressed = zstd::bulk::compress(&json, 3)?;
 
     let mut key = [0u8; 16];
@@ -338,7 +352,13 @@ pub fn open(
         .map_err(|_| BundleError::Tampered("SM4-GCM 认证未通过"))?;
     let json =
         zstd::stream::decode_all(compressed.as_slice()).map_err(|_| BundleError::Malformed("解压失败".into()))?;
-    let wire: WireBody = serde_json::from_slice(&json).map_err(|e| BundleError::Malformed(e.to_string()))?;
+    let mut stream = serde_json::Deserializer::from_slice(&json).into_iter::<WireBody>();
+    let wire = match stream.next() {
+        Some(Ok(w)) => w,
+        Some(Err(e)) => return Err(BundleError::Malformed(e.to_string()).into()),
+        None => return Err(BundleError::Malformed("正文为空".into()).into()),
+    };
+    let files = split_files(&json[stream.byte_offset()..], &wire.files)?;
     let hlc = |s: &str| s.parse::<Hlc>().map_err(|e| BundleError::Malformed(e.to_string()));
     let mut changes = Vec::with_capacity(wire.changes.len());
     for WireChange(origin, origin_seq, h, prev, tbl, row_id, col, value) in wire.changes {
@@ -364,8 +384,26 @@ pub fn open(
         refusals: wire.refusals,
         refusal_seen: wire.refusal_seen,
         own_from: wire.own_from,
+        files,
     };
     Ok((header, body))
+}
+
+/// The files' bytes after the JSON, cut by the lengths it lists; they must fill it exactly.
+fn split_files(mut rest: &[u8], listed: &[(String, usize)]) -> Result<Vec<(String, Vec<u8>)>, BundleError> {
+    let mut files = Vec::with_capacity(listed.len());
+    for (sm3, len) in listed {
+        if rest.len() < *len {
+            return Err(BundleError::Malformed("附件内容比正文所列的短".into()));
+        }
+        let (bytes, tail) = rest.split_at(*len);
+        files.push((sm3.clone(), bytes.to_vec()));
+        rest = tail;
+    }
+    if !rest.is_empty() {
+        return Err(BundleError::Malformed("正文之后有多余内容".into()));
+    }
+    Ok(files)
 }
 
 #[cfg(test)]
@@ -420,6 +458,7 @@ mod tests {
             }],
             refusal_seen: Some(3),
             own_from: Some(7),
+            files: vec![("ab12".into(), b"\xFF\xD8\xFF photo".to_vec()), ("cd34".into(), b"%PDF-1.4 scan".to_vec())],
         };
         (env, body)
     }

@@ -37,7 +37,7 @@ use crate::error::{Error, Result};
 use crate::model::Hlc;
 use crate::model::time::stamp;
 use crate::store::write::Change;
-use crate::store::{Store, get_meta, set_meta};
+use crate::store::{Store, attachment, get_meta, set_meta};
 pub use conflict::{Conflict, conflicts, restore};
 pub use node::{NodeRole, init_hq, name, role, set_name};
 
@@ -544,6 +544,10 @@ fn make_bundle(store: &Store, to: Uuid, by_row: Option<bool>) -> Result<(Vec<u8>
         }
     }
     let mut body = Body { acks, changes, own_from: own_from(conn, me, &peer_id)?, ..Default::default() };
+    // The bytes of the files the changes introduce travel with them, once.
+    let (tbl, col) = attachment::NAMED_BY;
+    let named = body.changes.iter().filter(|c| c.tbl == tbl && c.col == col).map(|c| c.value.as_str());
+    body.files = attachment::files_for(conn, named)?;
     match (my_role, peer.role) {
         (NodeRole::Post, _) => {
             body.audit = audit_claim(conn)?;
@@ -864,6 +868,8 @@ pub fn import(store: &mut Store, bytes: &[u8]) -> Result<ImportReport> {
                 }
             }
         };
+        // The files' bytes, for the rows now held here, in the same transaction.
+        attachment::receive(tx.conn(), &body.files)?;
         report.from = from.clone();
         report.from_name = from_name.clone();
         report.counter = header.counter;

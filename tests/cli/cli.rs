@@ -282,3 +282,33 @@ fn today_is_beijings_on_a_machine_set_to_another_zone() {
     let visit = run(&["call", "visit.create", &json!({"household_id": h["id"], "notes": "走访"}).to_string()]);
     assert_eq!(visit["visited_on"], "2026-12-06");
 }
+
+/// 照片: `fengqiao attach` adds a photo to a hazard from a file and lists it; a text file
+/// named .jpg exits non-zero with the Chinese message and adds nothing.
+#[test]
+fn a_photo_is_attached_to_a_hazard_from_the_cli() {
+    use fengqiao::model::FileType;
+    use fengqiao::model::attachment::sample_photo;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("post.db");
+    ok(&db, &["init"]);
+    let v = call(&db, "village.create", json!({"name": "青山村"}));
+    let h = call(
+        &db,
+        "hazard.create",
+        json!({"found_on": "2026-11-20", "found_by_name": "李四", "place": "3组桥头", "village_id": v["id"],
+               "kind": "other", "description": "护栏松动"}),
+    );
+    let h = h["id"].as_str().unwrap();
+    let photo = dir.path().join("桥头.jpg");
+    std::fs::write(&photo, sample_photo(2, 200, 150, FileType::Jpeg)).unwrap();
+    let added = ok(&db, &["attach", "--to", "hazard", "--id", h, "--caption", "整改前", photo.to_str().unwrap()]);
+    assert!(added.starts_with("已添加：桥头.jpg"), "{added}");
+    let fake = dir.path().join("假.jpg");
+    std::fs::write(&fake, "不是照片").unwrap();
+    let out = fengqiao(&db, &["attach", "--to", "隐患", "--id", h, fake.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不是照片（JPEG、PNG）或 PDF 扫描件"));
+    let listed = ok(&db, &["attach", "--to", "hazard", "--id", h]);
+    assert!(listed.starts_with("共 1 个照片或扫描件") && listed.contains("JPEG 照片\t整改前"), "{listed}");
+}

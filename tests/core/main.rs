@@ -10,6 +10,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod attachment;
 mod award;
 mod care;
 mod change_log;

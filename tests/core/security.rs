@@ -849,3 +849,30 @@ fn an_auxiliary_nominates_and_an_officer_decides_and_pays() {
     assert_eq!(updates.len(), 2, "{updates:?}");
     assert!(audit(&mut d.admin, "view_person").iter().any(|e| e["login"] == "lin" && e["detail"] == "award.get"));
 }
+
+/// 照片和扫描件: an auxiliary attaches a photo and opens it (audited as a view of personal
+/// data) but does not delete it; an officer does.
+#[test]
+fn an_auxiliary_attaches_a_photo_and_an_officer_deletes_it() {
+    let mut d = desk();
+    let v = id(&ok(&mut d.admin, "village.create", json!({"name": "青山村"})));
+    let mut officer = d.user("zhou", "officer");
+    let mut aux = d.user("lin", "auxiliary");
+    let h = ok(
+        &mut aux,
+        "hazard.create",
+        json!({"found_on": "2026-11-20", "found_by_name": "李四", "place": "3组桥头", "village_id": v,
+               "kind": "other", "description": "护栏松动"}),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("桥头.png");
+    let photo = fengqiao::model::attachment::sample_photo(1, 64, 48, fengqiao::model::FileType::Png);
+    std::fs::write(&path, photo).unwrap();
+    let a = ok(&mut aux, "attachment.add", json!({"owner_kind": "hazard", "owner_id": h["id"], "path": path}));
+    ok(&mut aux, "attachment.get", json!({"id": a["id"]}));
+    let e = refused(&mut aux, "attachment.delete", json!({"id": a["id"]}));
+    assert_eq!(e["code"], "forbidden", "{e}");
+    ok(&mut officer, "attachment.delete", json!({"id": a["id"]}));
+    assert!(audit(&mut d.admin, "view_person").iter().any(|e| e["login"] == "lin" && e["detail"] == "attachment.get"));
+    assert!(audit(&mut d.admin, "delete").iter().any(|e| e["login"] == "zhou" && e["detail"] == "attachment.delete"));
+}

@@ -154,6 +154,64 @@ fn an_award_at_a_post_reaches_hq_after_one_sync_and_only_posts_of_its_village() 
     assert!(c.api.call("award.get", json!({"id": award["id"]})).is_err(), "another village's award stays away");
 }
 
+/// A photo attached to a hazard at a post reaches HQ after one sync, bytes and all (the
+/// same SM3, the same bytes, stored at HQ and opened there), and the next bundle does not
+/// carry it again: its size is that of a bundle with nothing new. A post serving the same
+/// village receives it from HQ; one serving another village does not.
+#[test]
+fn a_photo_at_a_post_reaches_hq_once_and_the_next_bundle_stays_small() {
+    use fengqiao::model::FileType;
+    use fengqiao::model::attachment::sample_photo;
+    let mut hq = hq();
+    let (mut a, mut b, mut c) = (Post::new(), Post::new(), Post::new());
+    enroll(&mut hq, &mut a, "山门警务室", &["330100001001"]);
+    enroll(&mut hq, &mut b, "青山警务室", &["330100001001"]);
+    enroll(&mut hq, &mut c, "溪口警务室", &["330100001002"]);
+    let v = id(&a.call("village.create", json!({"name": "青山村", "code": "330100001001"})));
+    let h = id(&a.call(
+        "hazard.create",
+        json!({"found_on": "2026-11-20", "found_by_name": "李四", "place": "3组桥头", "village_id": v,
+               "kind": "other", "description": "护栏松动"}),
+    ));
+    sync(&mut hq, &mut a);
+    let quiet = a.api.bundle_export().unwrap().len();
+
+    let photo = sample_photo(21, 1024, 768, FileType::Jpeg);
+    assert!(photo.len() > 50_000, "a photo of some size ({} bytes)", photo.len());
+    let path = a.dir.path().join("桥头.jpg");
+    std::fs::write(&path, &photo).unwrap();
+    let att =
+        a.call("attachment.add", json!({"owner_kind": "hazard", "owner_id": h, "path": path, "caption": "整改前"}));
+
+    let up = a.api.bundle_export().unwrap();
+    assert!(
+        up.len() > quiet + photo.len() * 9 / 10,
+        "the bundle carries the photo ({} bytes; the photo {}, a bundle with nothing new {quiet})",
+        up.len(),
+        photo.len()
+    );
+    let (_, down) = hq.api.hq_exchange(&up).unwrap();
+    a.api.bundle_import(&down).unwrap();
+    let at_hq = hq.api.call("attachment.get", json!({"id": att["id"]})).unwrap();
+    let (_, b64) = at_hq["data_url"].as_str().unwrap().split_once(";base64,").unwrap();
+    use base64::Engine;
+    assert_eq!(base64::engine::general_purpose::STANDARD.decode(b64).unwrap(), photo, "the same bytes at HQ");
+    let listed = hq.api.call("attachment.list", json!({"owner_kind": "hazard", "owner_id": h})).unwrap();
+    assert_eq!((listed[0]["sm3"].clone(), listed[0]["held"].clone()), (att["sm3"].clone(), json!(true)));
+    assert!(listed[0]["thumb"].as_str().unwrap().starts_with("data:image/jpeg;base64,"), "HQ made its thumbnail");
+
+    let next = a.api.bundle_export().unwrap().len();
+    assert!(next < quiet + 2_000, "the next bundle does not carry the photo again: {next} bytes, {quiet} before it");
+
+    sync(&mut hq, &mut b);
+    let at_b = b.call("attachment.get", json!({"id": att["id"]}));
+    assert_eq!(at_b["data_url"], at_hq["data_url"], "a post of the same village receives it from HQ");
+    sync(&mut hq, &mut c);
+    assert!(c.api.call("attachment.get", json!({"id": att["id"]})).is_err(), "another village's photo stays away");
+    let blobs: i64 = c.api.store().conn().query_row("SELECT count(*) FROM attachment_blob", [], |r| r.get(0)).unwrap();
+    assert_eq!(blobs, 0);
+}
+
 /// What a bad bundle must not change: the log, the clocks, the watermarks and counters.
 fn fingerprint(api: &Api) -> (i64, i64, String) {
     let c = api.store().conn();

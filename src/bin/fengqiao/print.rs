@@ -70,6 +70,8 @@ pub(crate) fn print_stats(s: &MonthStats) {
     out!("{}", fengqiao::docs::report::prevention_text(&s.prevention));
     out!("{}", fengqiao::docs::report::counsel_text(&s.counsel));
     out!("{}", fengqiao::docs::report::award_text(&s.awards));
+    let f = &s.attachments;
+    out!("照片和扫描件：隐患照片 {} 张，警情现场照片 {} 张，调解协议书扫描件 {} 份", f.hazard, f.incident, f.agreement);
     print_stations(s);
 }
 
