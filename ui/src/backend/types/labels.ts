@@ -25,6 +25,8 @@ import type { IncidentKind } from "./IncidentKind";
 import type { Disposition } from "./Disposition";
 import type { AwardKind } from "./AwardKind";
 import type { AwardDecision } from "./AwardDecision";
+import type { AttachmentOwner } from "./AttachmentOwner";
+import type { FileType } from "./FileType";
 import type { CareNeedKind } from "./CareNeedKind";
 import type { CareNeedStatus } from "./CareNeedStatus";
 import type { PlanItemKind } from "./PlanItemKind";
@@ -269,6 +271,20 @@ export const AwardDecisionLabel: Record<AwardDecision, string> = {
   pending: "待审",
   approved: "批准",
   declined: "不予批准",
+};
+
+/** 附件所属: code → 中文 */
+export const AttachmentOwnerLabel: Record<AttachmentOwner, string> = {
+  hazard: "隐患",
+  incident: "警情",
+  agreement: "调解协议书",
+};
+
+/** 文件类型: code → 中文 */
+export const FileTypeLabel: Record<FileType, string> = {
+  jpeg: "JPEG 照片",
+  png: "PNG 图片",
+  pdf: "PDF 扫描件",
 };
 
 /** 帮扶需求类别: code → 中文 */

@@ -6,6 +6,10 @@ export const METHODS = [
   "agreement.pdf", // 打印已生效的调解协议书（人民调解/治安调解）PDF
   "agreement.save", // 保存调解协议草稿（只传需要修改的字段）
   "assignment.list", // 列出县局指派给本警务室的记录
+  "attachment.add", // 为隐患、警情或调解协议书添加照片或扫描件（JPEG、PNG 照片不超过 10 MB，PDF 不超过 20 MB）
+  "attachment.delete", // 删除误加的照片或扫描件（可恢复）
+  "attachment.get", // 查看照片或扫描件原件
+  "attachment.list", // 记录的照片和扫描件（含缩略图）
   "audit.list", // 查看审计日志（管理员）
   "audit.verify", // 校验审计日志是否被篡改（管理员）
   "award.create", // 登记见义勇为或好人提名
@@ -208,6 +212,10 @@ export const METHOD_SUMMARY: Record<MethodName, string> = {
   "agreement.pdf": "打印已生效的调解协议书（人民调解/治安调解）PDF",
   "agreement.save": "保存调解协议草稿（只传需要修改的字段）",
   "assignment.list": "列出县局指派给本警务室的记录",
+  "attachment.add": "为隐患、警情或调解协议书添加照片或扫描件（JPEG、PNG 照片不超过 10 MB，PDF 不超过 20 MB）",
+  "attachment.delete": "删除误加的照片或扫描件（可恢复）",
+  "attachment.get": "查看照片或扫描件原件",
+  "attachment.list": "记录的照片和扫描件（含缩略图）",
   "audit.list": "查看审计日志（管理员）",
   "audit.verify": "校验审计日志是否被篡改（管理员）",
   "award.create": "登记见义勇为或好人提名",
