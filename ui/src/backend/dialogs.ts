@@ -7,7 +7,7 @@ import { open, save } from "@tauri-apps/plugin-dialog";
 import { openPath } from "@tauri-apps/plugin-opener";
 import { inBrowser } from "./transport";
 
-export type FileKind = "pdf" | "xlsx" | "fqsync" | "fqreq" | "fqreply" | "backup";
+export type FileKind = "pdf" | "xlsx" | "fqsync" | "fqreq" | "fqreply" | "backup" | "image";
 
 const FILTERS: Record<FileKind, { name: string; extensions: string[] }> = {
   pdf: { name: "PDF 文书", extensions: ["pdf"] },
@@ -16,6 +16,7 @@ const FILTERS: Record<FileKind, { name: string; extensions: string[] }> = {
   fqreq: { name: "登记申请", extensions: ["fqreq"] },
   fqreply: { name: "登记回执", extensions: ["fqreply"] },
   backup: { name: "数据库备份", extensions: ["db"] },
+  image: { name: "照片或扫描件", extensions: ["jpg", "jpeg", "png", "pdf", "JPG", "JPEG", "PNG", "PDF"] },
 };
 
 export const dialogs = {

@@ -91,6 +91,7 @@ import type {
 } from "./types";
 import type { RepeatIncidents, WarningList, WarningRequest, WarningSettings } from "./types";
 import type { Award, AwardDecideRequest, AwardFilter, AwardInput, AwardMonth, AwardPayRequest } from "./types";
+import type { Attachment, AttachmentAdd, AttachmentFile, AttachmentOwner } from "./types";
 import type {
   CareDefault,
   CareDefaultInput,
@@ -378,6 +379,15 @@ export const backend = {
     list: (f: LeadFilter) => call<Lead[]>("lead.list", f),
     create: (p: LeadInput) => call<Created>("lead.create", p),
     advance: (p: AdvanceLead) => call<Created>("lead.advance", p),
+  },
+  attachment: {
+    /** A record's 照片/扫描件, oldest first, each with its thumbnail (a data URL). */
+    list: (owner_kind: AttachmentOwner, owner_id: string) => call<Attachment[]>("attachment.list", { owner_kind, owner_id }),
+    /** Attaches the file at `path` (picked in the system's dialog); its type is told from its content. */
+    add: (p: AttachmentAdd) => call<Attachment>("attachment.add", p),
+    /** The whole file as a data URL (audited as a view of personal data). */
+    get: (id: string) => call<AttachmentFile>("attachment.get", { id }),
+    remove: (id: string) => call<Created>("attachment.delete", { id }),
   },
   hazard: {
     list: (f: HazardFilter) => call<Hazard[]>("hazard.list", f),

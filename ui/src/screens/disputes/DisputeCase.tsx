@@ -12,6 +12,7 @@ import { useOfficers } from "../../components/refs";
 import { yuan } from "../../components/money";
 import { AgreementEditor, DisputeEditForm, FollowUpForm, FulfilmentForm, MediationForm, PartyForm, SimpleStep } from "./DisputeForms";
 import { DisputeRisk } from "./DisputeRisk";
+import { Attachments } from "../../components/Attachments";
 
 const LEVEL_COLOR: Record<string, string> = { initial: "blue", review: "orange", joint: "red" };
 
@@ -259,6 +260,7 @@ export function DisputeCase() {
       {agreementOpen && (
         <Card size="small" title={inEffect ? `调解协议 ${inEffect.number ?? ""}（已生效）` : "调解协议（草稿）"}>
           {inEffect ? (
+            <>
             <Descriptions size="small" column={2} data-testid="agreement-final">
               <Descriptions.Item label="协议类型">{inEffect.kind_label}</Descriptions.Item>
               <Descriptions.Item label="文书编号">{inEffect.number ?? "—"}</Descriptions.Item>
@@ -268,6 +270,10 @@ export function DisputeCase() {
               <Descriptions.Item label="履行方式">{inEffect.performance_method}</Descriptions.Item>
               <Descriptions.Item label="履行期限">{inEffect.performance_deadline}</Descriptions.Item>
             </Descriptions>
+            <div style={{ marginTop: 12 }}>
+              <Attachments owner="agreement" ownerId={inEffect.id} title="协议书扫描件（签字、捺印的原件留档）" />
+            </div>
+            </>
           ) : (
             <AgreementEditor dispute={dispute} officers={officers} onSaved={setDispute} />
           )}

@@ -13,6 +13,7 @@ import { useLoad } from "../../components/useLoad";
 import { useVillages, villageOptions } from "../../components/refs";
 import { RepeatTags } from "../../components/RepeatTags";
 import { RepeatList } from "./RepeatList";
+import { Attachments } from "../../components/Attachments";
 
 const PAGE_SIZE = 15;
 
@@ -132,6 +133,11 @@ export function IncidentsScreen() {
               )}
             </Descriptions.Item>
           </Descriptions>
+        )}
+        {open && (
+          <div style={{ marginTop: 12 }}>
+            <Attachments owner="incident" ownerId={open.id} title="现场照片" />
+          </div>
         )}
         {open && open.repeats.total > 0 && (
           <RepeatList id={open.id} onOpen={(id) => backend.incident.get(id).then(setOpen, (e) => setError(toBackendError(e).message))} />

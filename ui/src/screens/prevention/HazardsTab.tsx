@@ -11,6 +11,7 @@ import { useSave } from "../../components/useSave";
 import { useRefs, LedgerActions } from "./common";
 import { yuan } from "../../components/money";
 import { Field } from "../../components/Field";
+import { Attachments } from "../../components/Attachments";
 
 type Refs = ReturnType<typeof useRefs>;
 type Step = "verify" | "reject" | "fix" | "recheck";
@@ -115,6 +116,7 @@ export function HazardsTab() {
   const [filter, setFilter] = useState<HazardFilter>({});
   const hazards = useLoad(useCallback(() => backend.hazard.list(filter), [filter]), []);
   const [editing, setEditing] = useState<"new" | { hazard: Hazard; step: Step | "reward" } | null>(null);
+  const [photos, setPhotos] = useState<Hazard | null>(null);
   const done = () => {
     setEditing(null);
     hazards.reload();
@@ -162,7 +164,7 @@ export function HazardsTab() {
           { title: "奖励", dataIndex: "reward_fen", width: 90, render: (f: number) => (f > 0 ? yuan(f) : "—") },
           {
             title: "",
-            width: 252,
+            width: 300,
             render: (_, h) => (
               <Space size={4} wrap>
                 {HAZARD_STEPS[h.status].map((s) => (
@@ -170,6 +172,9 @@ export function HazardsTab() {
                     {STEP_LABEL[s]}
                   </Button>
                 ))}
+                <Button size="small" onClick={() => setPhotos(h)} data-testid={`hazard-photos-${h.id}`}>
+                  照片
+                </Button>
                 {rewardable(h) && (
                   <Button size="small" onClick={() => setEditing({ hazard: h, step: "reward" })} data-testid={`hazard-reward-${h.id}`}>
                     发放奖励
@@ -180,6 +185,9 @@ export function HazardsTab() {
           },
         ]}
       />
+      <Modal open={photos !== null} title={photos ? `照片：${photos.place}` : ""} footer={null} width={720} onCancel={() => setPhotos(null)} destroyOnHidden>
+        {photos && <Attachments owner="hazard" ownerId={photos.id} title="整改前后照片" />}
+      </Modal>
       <Modal open={editing === "new"} title="登记隐患" footer={null} width={720} onCancel={() => setEditing(null)} destroyOnHidden>
         <HazardForm refs={refs} onSaved={done} />
       </Modal>
