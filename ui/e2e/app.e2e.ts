@@ -1,9 +1,10 @@
 // End-to-end: the real app (the debug binary with the UI built in), driven through
 // tauri-driver and WebKitWebDriver, on a fresh database. Run by scripts/e2e.sh under xvfb-run.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
+import { crc32, deflateSync } from "node:zlib";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { remote } from "webdriverio";
@@ -266,6 +267,35 @@ afterAll(async () => {
   driver?.kill();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
+
+/** A small PNG photo (a gradient), made here so that no image file is kept in the repository. */
+function png(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([head, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const rows = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const at = y * (width * 3 + 1) + 1 + x * 3;
+      rows.set([(x * 255) / width, 120 + ((y >> 4) % 2) * 60, (y * 255) / height], at);
+    }
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(rows)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
 
 describe("枫桥警务台账", () => {
   it("creates the station admin on first run, encrypting the database, then imports demo data", async () => {
@@ -710,6 +740,44 @@ describe("枫桥警务台账", () => {
     expect(after["巡逻"]).toBe(before["巡逻"]);
     await until("the month's chart", async () => (await browser.$$("canvas").length) > 0);
     await shot("16-prevention-month");
+  });
+
+  it("attaches a photo to a hazard from the file dialog, shown as a thumbnail and opened full size", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "fq-photo-"));
+    const file = path.join(dir, "bridge.png");
+    writeFileSync(file, png(640, 480));
+    await go("群防群治");
+    await (await byText("隐患", "div")).click();
+    const photos = await until("the hazard's 照片 button", () =>
+      browser.execute((place: string) => {
+        const row = [...document.querySelectorAll(".ant-table-tbody tr.ant-table-row")].find((r) => r.textContent?.includes(place));
+        return row?.querySelector('[data-testid^="hazard-photos-"]')?.getAttribute("data-testid") ?? null;
+      }, "青山村文化礼堂"),
+    );
+    await (await $t(photos)).click();
+    const add = await $t("attachment-add-hazard");
+    await add.waitForDisplayed({ timeout: 15000 });
+    await settled();
+    await add.click();
+    // The system's open dialog (GTK): its location field takes the path.
+    const dialog = await until("the open dialog", async () => {
+      const found = spawnSync("xdotool", ["search", "--onlyvisible", "--name", "^选择照片"], { encoding: "utf8" });
+      return found.status === 0 && found.stdout.trim().split("\n")[0];
+    });
+    execFileSync("xdotool", ["windowfocus", "--sync", dialog, "key", "ctrl+l"]);
+    execFileSync("xdotool", ["type", "--delay", "30", file]);
+    execFileSync("xdotool", ["key", "Return"]);
+    await until("the photo's thumbnail", async () =>
+      browser.execute(() => document.querySelector('[data-testid="attachment"] img')?.getAttribute("src")?.startsWith("data:image/jpeg;base64,") ?? false),
+    );
+    await shot("16a-hazard-photo");
+    await (await browser.$('[data-testid^="attachment-open-"]')).click();
+    await until("the photo full size", async () =>
+      browser.execute(() => document.querySelector(".ant-image-preview-img")?.getAttribute("src")?.startsWith("data:image/png;base64,") ?? false),
+    );
+    await shot("16b-hazard-photo-full");
+    await browser.keys("Escape");
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("makes a care plan in 结对帮扶 and records its first visit from 今日工作 in one click", async () => {
