@@ -288,6 +288,26 @@ pub fn month_figures(conn: &Connection, first: chrono::NaiveDate) -> Result<Atta
     Ok(m)
 }
 
+/// A ledger's 照片 column: how many files (not deleted) the row `$alias.id`, an `$owner`
+/// (a code of [`AttachmentOwner`]), has.
+macro_rules! photo_column {
+    ($owner:literal, $alias:literal) => {
+        $crate::store::ledger::column(
+            "照片",
+            6.0,
+            concat!(
+                "(SELECT count(*) FROM attachment x WHERE x.owner_kind = '",
+                $owner,
+                "' AND x.owner_id = ",
+                $alias,
+                ".id AND x.deleted_at IS NULL)"
+            ),
+            $crate::store::ledger::Show::Int,
+        )
+    };
+}
+pub(crate) use photo_column;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -396,13 +396,7 @@ pub const LEDGER: Ledger = Ledger {
         column("处置结果", 10.0, "i.disposition", Show::Label(|s| Disposition::parse(s).map(Disposition::label))),
         column("案件编号", 16.0, "i.case_no", Show::Text),
         column("处警民警", 10.0, "o.name", Show::Text),
-        column(
-            "照片",
-            6.0,
-            "(SELECT count(*) FROM attachment x WHERE x.owner_kind = 'incident' AND x.owner_id = i.id
-                 AND x.deleted_at IS NULL)",
-            Show::Int,
-        ),
+        crate::store::attachment::photo_column!("incident", "i"),
     ],
     from: "FROM incident i
            LEFT JOIN village v ON v.id = i.village_id

@@ -122,17 +122,24 @@ fn concurrent_edits_converge_with_the_loser_logged_and_restorable() {
     let _ = &hq.clock;
 }
 
-/// A 见义勇为 nomination recorded at a post reaches HQ after one sync, with its decision and
-/// payment, and a post serving the same village receives it; a post serving another
-/// village does not.
-#[test]
-fn an_award_at_a_post_reaches_hq_after_one_sync_and_only_posts_of_its_village() {
+/// HQ with three posts: 山门 and 青山 serving 青山村 (which 山门 registers), 溪口 another
+/// village; returns them and 青山村's id.
+fn three_posts() -> (Hq, Post, Post, Post, String) {
     let mut hq = hq();
     let (mut a, mut b, mut c) = (Post::new(), Post::new(), Post::new());
     enroll(&mut hq, &mut a, "山门警务室", &["330100001001"]);
     enroll(&mut hq, &mut b, "青山警务室", &["330100001001"]);
     enroll(&mut hq, &mut c, "溪口警务室", &["330100001002"]);
     let v = id(&a.call("village.create", json!({"name": "青山村", "code": "330100001001"})));
+    (hq, a, b, c, v)
+}
+
+/// A 见义勇为 nomination recorded at a post reaches HQ after one sync, with its decision and
+/// payment, and a post serving the same village receives it; a post serving another
+/// village does not.
+#[test]
+fn an_award_at_a_post_reaches_hq_after_one_sync_and_only_posts_of_its_village() {
+    let (mut hq, mut a, mut b, mut c, v) = three_posts();
     let award = a.call(
         "award.create",
         json!({"kind": "valor", "name": "王小明", "village_id": v, "deed": "救起落水儿童", "deed_on": "2026-11-20"}),
@@ -162,12 +169,7 @@ fn an_award_at_a_post_reaches_hq_after_one_sync_and_only_posts_of_its_village() 
 fn a_photo_at_a_post_reaches_hq_once_and_the_next_bundle_stays_small() {
     use fengqiao::model::FileType;
     use fengqiao::model::attachment::sample_photo;
-    let mut hq = hq();
-    let (mut a, mut b, mut c) = (Post::new(), Post::new(), Post::new());
-    enroll(&mut hq, &mut a, "山门警务室", &["330100001001"]);
-    enroll(&mut hq, &mut b, "青山警务室", &["330100001001"]);
-    enroll(&mut hq, &mut c, "溪口警务室", &["330100001002"]);
-    let v = id(&a.call("village.create", json!({"name": "青山村", "code": "330100001001"})));
+    let (mut hq, mut a, mut b, mut c, v) = three_posts();
     let h = id(&a.call(
         "hazard.create",
         json!({"found_on": "2026-11-20", "found_by_name": "李四", "place": "3组桥头", "village_id": v,
@@ -201,6 +203,11 @@ fn a_photo_at_a_post_reaches_hq_once_and_the_next_bundle_stays_small() {
     assert!(listed[0]["thumb"].as_str().unwrap().starts_with("data:image/jpeg;base64,"), "HQ made its thumbnail");
 
     let next = a.api.bundle_export().unwrap().len();
+    println!(
+        "bundle sizes: nothing new {quiet} B; with a {} B photo {} B; the next one {next} B",
+        photo.len(),
+        up.len()
+    );
     assert!(next < quiet + 2_000, "the next bundle does not carry the photo again: {next} bytes, {quiet} before it");
 
     sync(&mut hq, &mut b);

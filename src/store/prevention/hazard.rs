@@ -290,13 +290,7 @@ pub const LEDGER: Ledger = Ledger {
         column("不实原因", 18.0, "h.rejected_reason", Show::Text),
         column("奖励金额（元）", 12.0, "CASE WHEN h.reward_fen > 0 THEN h.reward_fen END", Show::Money),
         column("奖励发放日期", 12.0, "h.reward_paid_on", Show::Date),
-        column(
-            "照片",
-            6.0,
-            "(SELECT count(*) FROM attachment x WHERE x.owner_kind = 'hazard' AND x.owner_id = h.id
-                 AND x.deleted_at IS NULL)",
-            Show::Int,
-        ),
+        crate::store::attachment::photo_column!("hazard", "h"),
     ],
     from: "FROM hazard h
            LEFT JOIN volunteer vo ON vo.id = h.found_by_volunteer_id
