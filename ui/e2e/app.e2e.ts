@@ -764,9 +764,21 @@ describe("枫桥警务台账", () => {
       const found = spawnSync("xdotool", ["search", "--onlyvisible", "--name", "^选择照片"], { encoding: "utf8" });
       return found.status === 0 && found.stdout.trim().split("\n")[0];
     });
-    execFileSync("xdotool", ["windowfocus", "--sync", dialog, "key", "ctrl+l"]);
-    execFileSync("xdotool", ["type", "--delay", "30", file]);
-    execFileSync("xdotool", ["key", "Return"]);
+    // Typing "/" in a GTK file chooser opens its location field with it; Return opens the
+    // file (a second Return when the first only took the field's completion).
+    execFileSync("xdotool", ["windowfocus", "--sync", dialog]);
+    execFileSync("xdotool", ["type", "--delay", "40", file]);
+    const open = () => spawnSync("xdotool", ["search", "--onlyvisible", "--name", "^选择照片"]).status === 0;
+    for (let i = 0; i < 5 && open(); i++) {
+      await new Promise((r) => setTimeout(r, 700));
+      execFileSync("xdotool", ["key", "Return"]);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    await until("the photo added or refused", async () =>
+      browser.execute(() => !!document.querySelector('[data-testid="attachment"] img, [data-testid="attachment-error"]')),
+    );
+    const refusal = await browser.execute(() => document.querySelector('[data-testid="attachment-error"]')?.textContent ?? null);
+    expect(refusal).toBeNull();
     await until("the photo's thumbnail", async () =>
       browser.execute(() => document.querySelector('[data-testid="attachment"] img')?.getAttribute("src")?.startsWith("data:image/jpeg;base64,") ?? false),
     );
@@ -776,7 +788,14 @@ describe("枫桥警务台账", () => {
       browser.execute(() => document.querySelector(".ant-image-preview-img")?.getAttribute("src")?.startsWith("data:image/png;base64,") ?? false),
     );
     await shot("16b-hazard-photo-full");
-    await browser.keys("Escape");
+    // Close the viewer, then the hazard's 照片 window, so that later steps can click.
+    await browser.execute(() => document.querySelector<HTMLElement>(".ant-image-preview-close")?.click());
+    await until("the viewer closed", async () => browser.execute(() => !document.querySelector(".ant-image-preview-img")));
+    await browser.execute(() => document.querySelector<HTMLElement>(".ant-modal-close")?.click());
+    await until("the 照片 window closed", async () =>
+      browser.execute(() => !document.querySelector('[data-testid="attachments-hazard"]')),
+    );
+    await settled();
     rmSync(dir, { recursive: true, force: true });
   });
 
