@@ -237,11 +237,43 @@ impl Api {
         bounds::check(&params)?;
         let mut admitted = self.admit(name, (m.need, m.audit, m.summary), &params)?;
         let reply = match admitted.scope.take() {
+            None if permission::commits_with_write(name, m.audit) => {
+                return self.in_one_transaction(|api| {
+                    let reply = (m.run)(api, params)?;
+                    failpoint("after_write");
+                    api.record(admitted, &reply)?;
+                    Ok(reply)
+                });
+            }
             None => (m.run)(self, params)?,
             Some(scope) => self.in_scope(scope, |api| (m.run)(api, params))?,
         };
+        failpoint("after_write");
         self.record(admitted, &reply)?;
         Ok(reply)
+    }
+
+    /// Runs `f` in one immediate transaction, committed when it succeeds and rolled back
+    /// when it fails: the writes of [`Store::write`] inside are savepoints of it, and the
+    /// audit entry [`Api::record`] appends is written in it, so the write and its entry
+    /// reach the file together or not at all.
+    fn in_one_transaction<T>(&mut self, f: impl FnOnce(&mut Api) -> Result<T>) -> Result<T> {
+        self.store.conn().execute_batch("BEGIN IMMEDIATE")?;
+        match f(self) {
+            Ok(out) => {
+                if let Err(e) = self.store.conn().execute_batch("COMMIT") {
+                    let _ = self.store.conn().execute_batch("ROLLBACK");
+                    return Err(e.into());
+                }
+                Ok(out)
+            }
+            Err(e) => {
+                if !self.store.conn().is_autocommit() {
+                    self.store.conn().execute_batch("ROLLBACK")?;
+                }
+                Err(e)
+            }
+        }
     }
 
     /// Who may run the method or guarded action `name`, what is audited, and what it is
@@ -311,6 +343,18 @@ impl Api {
     fn read_file(&self, kind: files::Kind, field: &str, path: &Path) -> Result<Vec<u8>> {
         files::read(&self.protected(), kind, field, path)
     }
+}
+
+/// Kills the process at the point `name` when `FENGQIAO_FAILPOINT` names it, in debug
+/// builds only: how the tests crash the real CLI between a method's write and its audit
+/// entry (`after_write`). Release builds hold no such point.
+fn failpoint(name: &str) {
+    #[cfg(debug_assertions)]
+    if std::env::var("FENGQIAO_FAILPOINT").is_ok_and(|v| v == name) {
+        std::process::abort();
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = name;
 }
 
 pub(crate) fn schema_of<T: schemars::JsonSchema>() -> Value {

@@ -62,6 +62,18 @@ pub enum Audit {
     Delete,
 }
 
+/// Whether the method `name`, audited as `audit`, runs in one transaction with its audit
+/// entry ([`crate::api::Api::call`]): a post's methods that create, change or delete
+/// records. The others are audited after their work as before: those with an effect
+/// outside the database or their own transactions (`user.*` touches the key file, `sync.*`
+/// and `enroll.*` commit a bundle's number before a round trip, and the county's `hq.*` run
+/// on a station leader's swapped connection).
+pub fn commits_with_write(name: &str, audit: Audit) -> bool {
+    const OWN_TRANSACTIONS: [&str; 4] = ["user.", "sync.", "enroll.", "hq."];
+    matches!(audit, Audit::Create | Audit::Update | Audit::Delete)
+        && !OWN_TRANSACTIONS.iter().any(|p| name.starts_with(p))
+}
+
 impl Audit {
     /// The action stored in the audit log, or `None` when the call is not recorded.
     pub fn action(self) -> Option<&'static str> {

@@ -514,8 +514,12 @@ impl Api {
         kf.save(key_path)
     }
 
-    /// Appends an audit entry (entry and chain head in one transaction).
+    /// Appends an audit entry (entry and chain head in one transaction; in the caller's
+    /// transaction when one is open, see [`Api::call`]).
     pub(crate) fn audit(&self, at: DateTime<Utc>, ev: Event<'_>) -> Result<()> {
+        if !self.store.conn().is_autocommit() {
+            return audit::append(self.store.conn(), at, &ev).map(drop);
+        }
         let tx = self.store.conn().unchecked_transaction()?;
         audit::append(&tx, at, &ev)?;
         tx.commit()?;

@@ -323,9 +323,11 @@ impl Store {
     }
 
     /// Runs `f` in one immediate transaction: every write inside is recorded in the change
-    /// log; on error nothing is kept.
+    /// log; on error nothing is kept. Inside a transaction the caller holds open (an audited
+    /// call, [`crate::api::Api::call`]) it runs in a savepoint of it instead, kept only when
+    /// that transaction commits.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = write::Scope::open(&mut self.conn)?;
         let mut w = Tx::begin(tx, self.node, self.clock.as_ref(), &mut self.ids, &self.columns)?;
         let out = f(&mut w)?;
         w.commit()?;
@@ -335,7 +337,7 @@ impl Store {
     /// Builds the search entries of up to `limit` persons queued by a node that defers them
     /// ([`search::deferred`]), in one transaction; returns how many are still queued.
     pub fn index_pending(&mut self, limit: usize) -> Result<i64> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = write::Scope::open(&mut self.conn)?;
         let left = search::index_pending(&tx, limit)?;
         tx.commit()?;
         Ok(left)

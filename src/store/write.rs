@@ -14,7 +14,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Transaction, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, Savepoint, Transaction, params_from_iter};
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
@@ -121,10 +121,46 @@ impl Columns {
     }
 }
 
+/// Where a [`Tx`]'s writes go: its own transaction, or a savepoint inside a transaction
+/// the caller holds open (a call whose audit entry commits with its write, see
+/// [`crate::api::Api::call`]), released into it rather than committed.
+pub(crate) enum Scope<'s> {
+    Own(Transaction<'s>),
+    Nested(Savepoint<'s>),
+}
+
+impl Scope<'_> {
+    /// An immediate transaction, or a savepoint when the caller holds one open.
+    pub(crate) fn open(conn: &mut Connection) -> rusqlite::Result<Scope<'_>> {
+        Ok(if conn.is_autocommit() {
+            Scope::Own(conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+        } else {
+            Scope::Nested(conn.savepoint()?)
+        })
+    }
+
+    pub(crate) fn commit(self) -> rusqlite::Result<()> {
+        match self {
+            Scope::Own(t) => t.commit(),
+            Scope::Nested(s) => s.commit(),
+        }
+    }
+}
+
+impl std::ops::Deref for Scope<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        match self {
+            Scope::Own(t) => t,
+            Scope::Nested(s) => s,
+        }
+    }
+}
+
 /// A write transaction. Reads go through [`Tx::conn`]; writes to synced tables only
 /// through the methods below.
 pub struct Tx<'s> {
-    tx: Transaction<'s>,
+    tx: Scope<'s>,
     node: Uuid,
     last: Hlc,
     seq: i64,
@@ -145,7 +181,7 @@ pub struct Tx<'s> {
 
 impl<'s> Tx<'s> {
     pub(crate) fn begin(
-        tx: Transaction<'s>,
+        tx: Scope<'s>,
         node: Uuid,
         clock: &dyn Clock,
         ids: &'s mut IdGen,

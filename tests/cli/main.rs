@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod audit_crash;
 mod cli;
 mod docs_cli;
 mod in_use;
