@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::model::time::beijing;
 use crate::store::files::{self, Kind};
 use crate::store::keys::{self, DbKey, KeyFile};
-use crate::store::{audit, connect, get_meta, migrate, set_meta};
+use crate::store::{audit, connect, get_meta, get_meta_num, migrate, set_meta};
 
 /// Pages copied per step of the online backup (16 MiB at 4 KiB pages): a post's file (tens
 /// of MB) goes in a few steps, and other readers get a look in between them.
@@ -199,6 +199,13 @@ pub fn restore(file: &Path, key: &DbKey, db: &Path, now: DateTime<Utc>) -> Resul
 /// between. Numbers stay below 2⁵³ (a JavaScript number) until the year 2240.
 pub const SEQ_PER_SECOND: i64 = 1 << 20;
 
+/// `local_meta` key: the node's own changes its restored backup held, numbered up to this.
+pub(crate) const RESTORED_UPTO: &str = "restored_upto";
+/// `local_meta` key: where the restored node's numbering resumed (its next change is above).
+pub(crate) const RESTORED_NEXT: &str = "restored_next";
+/// `local_meta` key: how many sequence numbers restores skipped (no changes bear them).
+pub(crate) const SEQ_SKIPPED: &str = "seq_skipped";
+
 /// How far a node had numbered its own changes (`local_meta.seq`) and its bundles to each
 /// peer (`peer.sent_counter`).
 #[derive(Debug, Default)]
@@ -209,7 +216,7 @@ struct Numbers {
 
 impl Numbers {
     fn of(conn: &Connection) -> Result<Numbers> {
-        let seq = get_meta(conn, "seq")?.and_then(|s| s.parse().ok()).unwrap_or(0);
+        let seq = get_meta_num(conn, "seq")?.unwrap_or(0);
         let has_peers: bool =
             conn.query_row("SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'peer'", [], |r| {
                 r.get(0)
@@ -279,15 +286,15 @@ fn resume_numbers(conn: &Connection, live: Option<&Numbers>, now: DateTime<Utc>)
     let secs = now.timestamp().max(0);
     let live_seq = live.map_or(0, |l| l.seq);
     let next_after = mine.seq.max(live_seq).max(secs.saturating_mul(SEQ_PER_SECOND));
-    let held = match get_meta(conn, "restored_upto")?.and_then(|s| s.parse::<i64>().ok()) {
+    let held = match get_meta_num(conn, RESTORED_UPTO)? {
         Some(earlier) => earlier.min(mine.seq),
         None => mine.seq,
     };
     set_meta(conn, "seq", &next_after.to_string())?;
-    set_meta(conn, "restored_upto", &held.to_string())?;
-    set_meta(conn, "restored_next", &next_after.to_string())?;
-    let skipped = get_meta(conn, "seq_skipped")?.and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
-    set_meta(conn, "seq_skipped", &(skipped + next_after - mine.seq).to_string())?;
+    set_meta(conn, RESTORED_UPTO, &held.to_string())?;
+    set_meta(conn, RESTORED_NEXT, &next_after.to_string())?;
+    let skipped = get_meta_num(conn, SEQ_SKIPPED)?.unwrap_or(0);
+    set_meta(conn, SEQ_SKIPPED, &(skipped + next_after - mine.seq).to_string())?;
     for (peer, sent) in &mine.sent {
         let live_sent = live.and_then(|l| l.sent.iter().find(|(p, _)| p == peer)).map_or(0, |(_, n)| *n);
         conn.execute(

@@ -419,6 +419,11 @@ pub(crate) fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn.query_row("SELECT value FROM local_meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
 }
 
+/// A number kept in `local_meta` (none when absent or not a number).
+pub(crate) fn get_meta_num(conn: &Connection, key: &str) -> Result<Option<i64>> {
+    Ok(get_meta(conn, key)?.and_then(|s| s.parse().ok()))
+}
+
 pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO local_meta (key, value) VALUES (?1, ?2)

@@ -36,8 +36,9 @@ use uuid::Uuid;
 use crate::error::{Error, Result};
 use crate::model::Hlc;
 use crate::model::time::stamp;
+use crate::store::backup::{RESTORED_NEXT, RESTORED_UPTO, SEQ_SKIPPED};
 use crate::store::write::Change;
-use crate::store::{Store, attachment, get_meta, set_meta};
+use crate::store::{Store, attachment, get_meta, get_meta_num, set_meta};
 pub use conflict::{Conflict, conflicts, restore};
 pub use node::{NodeRole, init_hq, name, role, set_name};
 
@@ -571,7 +572,7 @@ fn make_bundle(store: &Store, to: Uuid, by_row: Option<bool>) -> Result<(Vec<u8>
 /// (`local_meta.restored_upto`, [`crate::store::backup`]) and the peer has not yet sent back
 /// what it holds above that; `None` otherwise (it holds all its own the peer has).
 fn own_from(conn: &Connection, me: Uuid, peer: &str) -> Result<Option<i64>> {
-    let Some(held) = get_meta(conn, RESTORED_UPTO)?.and_then(|s| s.parse::<i64>().ok()) else {
+    let Some(held) = get_meta_num(conn, RESTORED_UPTO)? else {
         return Ok(None);
     };
     let back: i64 = conn
@@ -581,11 +582,6 @@ fn own_from(conn: &Connection, me: Uuid, peer: &str) -> Result<Option<i64>> {
         .unwrap_or(0);
     Ok((back == 0).then_some(held))
 }
-
-/// `local_meta` key: the node's own changes its restored backup held, numbered up to this.
-const RESTORED_UPTO: &str = "restored_upto";
-/// `local_meta` key: where the restored node's numbering resumed (its next change is above).
-const RESTORED_NEXT: &str = "restored_next";
 
 /// A change as logged (`origin_seq, hlc, prev, tbl, row_id, col, value`), for a bundle;
 /// `None` for a seed, which carries the genesis clock (`genesis`, formatted once by the
@@ -876,7 +872,7 @@ pub fn import(store: &mut Store, bytes: &[u8]) -> Result<ImportReport> {
         report.changes = changes.len();
         let conn = tx.conn();
         let me_text = me.to_string();
-        let held = get_meta(conn, RESTORED_UPTO)?.and_then(|s| s.parse::<i64>().ok());
+        let held = get_meta_num(conn, RESTORED_UPTO)?;
         for r in header.ranges.iter().filter(|r| r.origin == me && held.is_some_and(|h| r.after <= h)) {
             // This node's own changes, from above what its restored backup held (`own_from`):
             // the peer has sent back all it holds of them. A post has one peer: it is whole
@@ -1006,8 +1002,7 @@ struct OwnBack {
 
 impl OwnBack {
     fn of(conn: &Connection, me: Uuid) -> Result<OwnBack> {
-        let num = |key| -> Result<Option<i64>> { Ok(get_meta(conn, key)?.and_then(|s| s.parse().ok())) };
-        let window = match (num(RESTORED_UPTO)?, num(RESTORED_NEXT)?) {
+        let window = match (get_meta_num(conn, RESTORED_UPTO)?, get_meta_num(conn, RESTORED_NEXT)?) {
             (Some(held), Some(next)) => Some((held, next)),
             _ => None,
         };
@@ -1132,13 +1127,12 @@ pub struct Status {
 /// Where this node stands.
 pub fn status(store: &Store) -> Result<Status> {
     let conn = store.conn();
-    let num = |key| -> Result<i64> { Ok(get_meta(conn, key)?.and_then(|s| s.parse().ok()).unwrap_or(0)) };
     Ok(Status {
         node_id: store.node_id().to_string(),
         name: name(store)?,
         role: role(store)?,
         // Numbers skipped by restores ([`crate::store::backup::SEQ_PER_SECOND`]) are no changes.
-        local_changes: num("seq")? - num("seq_skipped")?,
+        local_changes: get_meta_num(conn, "seq")?.unwrap_or(0) - get_meta_num(conn, SEQ_SKIPPED)?.unwrap_or(0),
         peers: peers(store)?,
         open_conflicts: conn.query_row("SELECT count(*) FROM conflict WHERE resolved_at IS NULL", [], |r| r.get(0))?,
         audit_alarms: audit_alarms(conn, false)?,
