@@ -319,24 +319,41 @@ impl Api {
         files::input(&live, files::Kind::BackupKeys, "file", &key_path).map_err(|_| {
             Error::validation("file", "找不到备份的密钥文件（应与备份放在一起，文件名为备份名加 .keys）")
         })?;
+        Api::restore_as(file, db, clock, &RESTORE_POST, login, password, |clock, _key| {
+            Api::open_as(db, clock, login, password)
+        })
+    }
+
+    /// The part of a restore the post and HQ share: unwraps the backup's key from the key
+    /// file beside `file` with `password` (as it was on the backup's day), asks the backup
+    /// itself whether `login` is an enabled admin there (`kind`), puts it in place of `db`
+    /// ([`backup::restore`] checks it first and keeps the replaced file), reopens it with
+    /// `reopen` and audits the restore in it.
+    pub(crate) fn restore_as(
+        file: &Path,
+        db: &Path,
+        clock: Arc<dyn Clock>,
+        kind: &RestoreKind,
+        login: &str,
+        password: &str,
+        reopen: impl FnOnce(Arc<dyn Clock>, DbKey) -> Result<Api>,
+    ) -> Result<(Api, BackupReport)> {
+        let key_path = keys::path_for(file);
         let kf = KeyFile::load(&key_path)?
             .ok_or_else(|| Error::validation("file", format!("找不到备份的密钥文件 {}", key_path.display())))?;
         let key = kf.unwrap_key(login, password)?;
-        {
+        let admin = {
             let conn = crate::store::connect(file, Some(&key))?;
-            let role = user::get(&conn, login)?.filter(|u| u.disabled_at.is_none()).map(|u| u.role);
-            if role != Some(Role::StationAdmin) {
-                return Err(Error::Forbidden { message: "只有所长/管理员可以恢复备份".into() });
-            }
+            (kind.is_admin)(&conn, login)?
+        };
+        if !admin {
+            return Err(Error::Forbidden { message: kind.refusal.into() });
         }
         let now = clock.now();
         let report = backup::restore(file, &key, db, now)?;
-        let api = Api::open_as(db, clock, login, password)?;
-        let detail = format!("从备份 {} 恢复", file.display());
-        api.audit(
-            now,
-            Event { login: Some(login), action: "restore", tbl: None, row_id: None, detail: Some(&detail) },
-        )?;
+        let api = reopen(clock, key)?;
+        let detail = format!("从备份 {} 恢复{}", file.display(), kind.what);
+        api.audit(now, Event { login: Some(login), action: "restore", detail: Some(&detail), ..Default::default() })?;
         Ok((api, report))
     }
 
@@ -943,3 +960,23 @@ pub(super) fn methods() -> Vec<Method> {
         ),
     ]
 }
+
+/// Whose database a restore puts back, and who may do it: the post's and HQ's restores
+/// ([`Api::restore_as`]) differ in these.
+pub(crate) struct RestoreKind {
+    /// Whether the login is an enabled admin, asked of the backup's own database.
+    pub is_admin: fn(&rusqlite::Connection, &str) -> Result<bool>,
+    /// The refusal when it is not.
+    pub refusal: &'static str,
+    /// What the audit entry says was restored, after "从备份 … 恢复".
+    pub what: &'static str,
+}
+
+/// A post's database, restored by its station admin.
+const RESTORE_POST: RestoreKind = RestoreKind {
+    is_admin: |conn, login| {
+        Ok(user::get(conn, login)?.is_some_and(|u| u.disabled_at.is_none() && u.role == Role::StationAdmin))
+    },
+    refusal: "只有所长/管理员可以恢复备份",
+    what: "",
+};

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sm3::{Digest, Sm3};
 
-use super::super::security::Nothing;
+use super::super::security::{Nothing, RestoreKind};
 use super::super::{Api, CountyCaller, LoginRef, Method, Session, Who, method};
 use crate::error::{Error, Result};
 use crate::model::auth::{self, Policy};
@@ -181,6 +181,15 @@ fn random(n: usize) -> Result<Vec<u8>> {
     getrandom::fill(&mut b).map_err(|e| Error::Io(std::io::Error::other(format!("无法取得系统随机数：{e}"))))?;
     Ok(b)
 }
+
+/// HQ's database, restored by a county admin.
+const RESTORE_HQ: RestoreKind = RestoreKind {
+    is_admin: |conn, login| {
+        Ok(user::get(conn, login)?.is_some_and(|u| u.disabled_at.is_none() && u.role == CountyRole::CountyAdmin))
+    },
+    refusal: "只有县局管理员可以恢复县局的备份",
+    what: "县局数据库",
+};
 
 fn wrong() -> Error {
     Error::unauthenticated("用户名或密码错误")
@@ -367,23 +376,10 @@ impl Api {
         login: &str,
         password: &str,
     ) -> Result<crate::store::backup::BackupReport> {
-        let key_path = keys::path_for(file);
-        let kf = KeyFile::load(&key_path)?
-            .ok_or_else(|| Error::validation("file", format!("找不到备份的密钥文件 {}", key_path.display())))?;
         auth::check_login("login", login).map_err(|_| wrong())?;
-        let key = kf.unwrap_key(login, password)?;
-        {
-            let conn = crate::store::connect(file, Some(&key))?;
-            let role = user::get(&conn, login)?.filter(|u| u.disabled_at.is_none()).map(|u| u.role);
-            if role != Some(CountyRole::CountyAdmin) {
-                return Err(Error::Forbidden { message: "只有县局管理员可以恢复县局的备份".into() });
-            }
-        }
-        let now = clock.now();
-        let report = crate::store::backup::restore(file, &key, db, now)?;
-        let api = Api::secured(Store::open_encrypted(db, clock, &key)?, key);
-        let detail = format!("从备份 {} 恢复县局数据库", file.display());
-        api.audit(now, Event { login: Some(login), action: "restore", detail: Some(&detail), ..Default::default() })?;
+        let (_api, report) = Api::restore_as(file, db, clock, &RESTORE_HQ, login, password, |clock, key| {
+            Ok(Api::secured(Store::open_encrypted(db, clock, &key)?, key))
+        })?;
         Ok(report)
     }
 
