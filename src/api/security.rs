@@ -440,6 +440,23 @@ impl Api {
         Ok(out)
     }
 
+    /// Makes the login `login` with `password` (both checked first): `insert` writes its row,
+    /// given a new row id, now and the login creating it, and the key is wrapped for it in
+    /// the same step ([`Api::wrap_key_with`]). The post's and HQ's user creation share it.
+    pub(crate) fn create_login<T>(
+        &self,
+        login: &str,
+        password: &str,
+        insert: impl FnOnce(&rusqlite::Connection, &str, DateTime<Utc>, Option<&str>) -> Result<T>,
+    ) -> Result<T> {
+        auth::check_login("login", login)?;
+        auth::check_password("password", password, login)?;
+        let by = self.session.as_ref().map(|s| s.login.clone());
+        let now = self.store.clock().now();
+        let id = uuid::Uuid::now_v7().to_string();
+        self.wrap_key_with(login, password, |tx| insert(tx, &id, now, by.as_deref()))
+    }
+
     /// Removes `login`'s copy of the database key (that password no longer opens anything)
     /// together with `row`, as [`Api::wrap_key_with`].
     pub(crate) fn drop_key_with(
@@ -733,20 +750,14 @@ impl Api {
     /// `user.create`: a new login with an initial password it must change at first login.
     pub fn user_create(&mut self, input: UserInput) -> Result<User> {
         self.require_key()?;
-        auth::check_login("login", &input.login)?;
-        auth::check_password("password", &input.password, &input.login)?;
-        let name = input.name.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        let by = self.session.as_ref().map(|s| s.login.clone());
-        let now = self.store.clock().now();
-        let id = uuid::Uuid::now_v7().to_string();
         let new = NewUser {
             login: &input.login,
-            name,
+            name: input.name.as_deref().map(str::trim).filter(|s| !s.is_empty()),
             officer_id: input.officer_id.as_deref(),
             role: input.role,
             must_change_password: true,
         };
-        self.wrap_key_with(&input.login, &input.password, |tx| user::insert(tx, &id, &new, now, by.as_deref()))
+        self.create_login(&input.login, &input.password, |tx, id, now, by| user::insert(tx, id, &new, now, by))
     }
 
     /// `user.list`.

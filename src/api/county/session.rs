@@ -647,20 +647,14 @@ impl Api {
 
     /// `hq.user_create`: a county login with an initial password it must change.
     pub fn hq_user_create(&mut self, input: CountyUserInput) -> Result<CountyUser> {
-        auth::check_login("login", &input.login)?;
-        auth::check_password("password", &input.password, &input.login)?;
-        let name = input.name.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        let by = self.session.as_ref().map(|s| s.login.clone());
-        let now = self.store.clock().now();
-        let id = uuid::Uuid::now_v7().to_string();
         let new = NewCountyUser {
             login: &input.login,
-            name,
+            name: input.name.as_deref().map(str::trim).filter(|s| !s.is_empty()),
             role: input.role,
             station_id: input.station_id.as_deref(),
             must_change_password: true,
         };
-        self.wrap_key_with(&input.login, &input.password, |tx| user::insert(tx, &id, &new, now, by.as_deref()))
+        self.create_login(&input.login, &input.password, |tx, id, now, by| user::insert(tx, id, &new, now, by))
     }
 
     /// `hq.user_disable`: the login can no longer log in (its wrapped key is removed, its
