@@ -3,28 +3,21 @@
 
 use std::path::PathBuf;
 
-use schemars::JsonSchema;
-use serde::Deserialize;
-
 use super::docs::Written;
+use super::params::output_request;
 use super::people::NoParams;
 use super::{Api, Method, method};
 use crate::error::Result;
 use crate::model::day_plan::{DayPlan, build};
 use crate::store::files::Kind;
 
-/// `day_plan.pdf`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
-#[serde(deny_unknown_fields)]
-pub struct DayPlanPdfRequest {
-    /// 输出的 PDF 文件.
-    #[schemars(title = "输出文件")]
-    pub path: PathBuf,
-    /// 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
-    #[serde(default)]
-    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
-    pub overwrite: bool,
+output_request! {
+    /// `day_plan.pdf`.
+    pub struct DayPlanPdfRequest {
+        /// 输出的 PDF 文件.
+        #[schemars(title = "输出文件")]
+        pub path: PathBuf,
+    }
 }
 
 impl Api {

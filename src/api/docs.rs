@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::params::output_request;
 use super::prevention::MonthRequest;
 use super::{Api, Method, method};
 use crate::docs::ledger::{self, LedgerKind};
@@ -15,21 +16,16 @@ use crate::docs::{Month, agreement, pdf, report};
 use crate::error::{Error, Result};
 use crate::store::files::Kind;
 
-/// `stats.export`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
-#[serde(deny_unknown_fields)]
-pub struct StatsExportRequest {
-    /// 月份, `YYYY-MM`.
-    #[schemars(title = "月份")]
-    pub month: String,
-    /// 输出文件：以 .pdf 结尾为一页 PDF 月报，以 .xlsx 结尾为 Excel 报表.
-    #[schemars(title = "输出文件")]
-    pub path: PathBuf,
-    /// 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
-    #[serde(default)]
-    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
-    pub overwrite: bool,
+output_request! {
+    /// `stats.export`.
+    pub struct StatsExportRequest {
+        /// 月份, `YYYY-MM`.
+        #[schemars(title = "月份")]
+        pub month: String,
+        /// 输出文件：以 .pdf 结尾为一页 PDF 月报，以 .xlsx 结尾为 Excel 报表.
+        #[schemars(title = "输出文件")]
+        pub path: PathBuf,
+    }
 }
 
 /// `import.preview` / `import.apply`.
@@ -42,62 +38,47 @@ pub struct ImportRequest {
     pub path: PathBuf,
 }
 
-/// `ledger.export`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
-#[serde(deny_unknown_fields)]
-pub struct LedgerRequest {
-    /// 台账：households（实有人口）、disputes（矛盾纠纷调解）、follow_ups（回访）、errands（代办）、incidents（警情）、
-    /// volunteers（群防群治力量）、patrols（巡逻防控）、leads（线索）、hazards（隐患排查整改）、outreach（宣传活动）、
-    /// feedback（意见建议）、five_nones（五无村创建，按年度）.
-    #[schemars(title = "台账")]
-    pub kind: LedgerKind,
-    /// 只导出该月（`YYYY-MM`）；人口台账不分月；队员台账取该月在岗的队员；五无台账取该月所在年度.
-    pub month: Option<String>,
-    /// 五无台账的年度（默认取 month 所在年度，再默认今年）；其他台账不用.
-    #[serde(default)]
-    pub year: Option<i32>,
-    /// 输出的 .xlsx 文件.
-    #[schemars(title = "输出文件")]
-    pub path: PathBuf,
-    /// 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
-    #[serde(default)]
-    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
-    pub overwrite: bool,
+output_request! {
+    /// `ledger.export`.
+    pub struct LedgerRequest {
+        /// 台账：households（实有人口）、disputes（矛盾纠纷调解）、follow_ups（回访）、errands（代办）、incidents（警情）、
+        /// volunteers（群防群治力量）、patrols（巡逻防控）、leads（线索）、hazards（隐患排查整改）、outreach（宣传活动）、
+        /// feedback（意见建议）、five_nones（五无村创建，按年度）.
+        #[schemars(title = "台账")]
+        pub kind: LedgerKind,
+        /// 只导出该月（`YYYY-MM`）；人口台账不分月；队员台账取该月在岗的队员；五无台账取该月所在年度.
+        pub month: Option<String>,
+        /// 五无台账的年度（默认取 month 所在年度，再默认今年）；其他台账不用.
+        #[serde(default)]
+        pub year: Option<i32>,
+        /// 输出的 .xlsx 文件.
+        #[schemars(title = "输出文件")]
+        pub path: PathBuf,
+    }
 }
 
-/// `agreement.pdf` / `intake.pdf`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
-#[serde(deny_unknown_fields)]
-pub struct AgreementPdfRequest {
-    /// 纠纷.
-    #[schemars(title = "纠纷")]
-    pub dispute_id: String,
-    /// 输出的 PDF 文件.
-    #[schemars(title = "输出文件")]
-    pub path: PathBuf,
-    /// 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
-    #[serde(default)]
-    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
-    pub overwrite: bool,
+output_request! {
+    /// `agreement.pdf` / `intake.pdf`.
+    pub struct AgreementPdfRequest {
+        /// 纠纷.
+        #[schemars(title = "纠纷")]
+        pub dispute_id: String,
+        /// 输出的 PDF 文件.
+        #[schemars(title = "输出文件")]
+        pub path: PathBuf,
+    }
 }
 
-/// `followup.pdf`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
-#[serde(deny_unknown_fields)]
-pub struct FollowUpPdfRequest {
-    /// 回访.
-    #[schemars(title = "回访")]
-    pub follow_up_id: String,
-    /// 输出的 PDF 文件.
-    #[schemars(title = "输出文件")]
-    pub path: PathBuf,
-    /// 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
-    #[serde(default)]
-    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
-    pub overwrite: bool,
+output_request! {
+    /// `followup.pdf`.
+    pub struct FollowUpPdfRequest {
+        /// 回访.
+        #[schemars(title = "回访")]
+        pub follow_up_id: String,
+        /// 输出的 PDF 文件.
+        #[schemars(title = "输出文件")]
+        pub path: PathBuf,
+    }
 }
 
 /// A file written.

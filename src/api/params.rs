@@ -13,6 +13,60 @@ use serde_path_to_error::Segment;
 
 use crate::error::{Error, Result};
 
+/// Writes a request type with the derives and checks every request carries (an unknown
+/// field is refused; in TypeScript an optional field may be null): its own fields as
+/// given, then the fields in the leading braces, a group several requests share. Used
+/// through [`paged_request`] and [`output_request`].
+macro_rules! request_with {
+    ({ $($shared:tt)* } $(#[$attr:meta])* pub struct $name:ident { $($own:tt)* }) => {
+        $(#[$attr])*
+        #[derive(Debug, Clone, serde::Deserialize, schemars::JsonSchema)]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $($own)*
+            $($shared)*
+        }
+    };
+}
+pub(crate) use request_with;
+
+/// A county list's request: its own fields, then the page it asks for (`page`,
+/// `page_size`, as [`super::county::Page::of`] reads them).
+macro_rules! paged_request {
+    ($($item:tt)*) => {
+        $crate::api::params::request_with! {
+            {
+                /// 页码，从 1 开始.
+                #[serde(default)]
+                pub page: Option<u32>,
+                /// 每页条数（默认 50）.
+                #[serde(default)]
+                pub page_size: Option<u32>,
+            }
+            $($item)*
+        }
+    };
+}
+pub(crate) use paged_request;
+
+/// The request of a method that writes a file: its own fields (the file among them), then
+/// whether an existing file may be replaced.
+macro_rules! output_request {
+    ($($item:tt)*) => {
+        $crate::api::params::request_with! {
+            {
+                /// 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
+                #[serde(default)]
+                #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
+                pub overwrite: bool,
+            }
+            $($item)*
+        }
+    };
+}
+pub(crate) use output_request;
+
 /// One step into the parameters: a field, or an item of a list.
 #[derive(Debug, Clone, PartialEq)]
 enum Step {

@@ -8,23 +8,19 @@ use std::path::Path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::params::output_request;
 use super::{Api, Method, NoParams, method};
 use crate::error::{Error, Result};
 use crate::store::files::Kind;
 use crate::sync::{self, Conflict, EnrollReply, EnrollRequest, ImportReport, Status};
 
-/// `sync.export`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(deny_unknown_fields)]
-pub struct SyncExportRequest {
-    /// 同步包文件（.fqsync），例如 U 盘上的路径.
-    #[schemars(title = "同步包文件")]
-    pub path: String,
-    /// 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
-    #[serde(default)]
-    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
-    pub overwrite: bool,
+output_request! {
+    /// `sync.export`.
+    pub struct SyncExportRequest {
+        /// 同步包文件（.fqsync），例如 U 盘上的路径.
+        #[schemars(title = "同步包文件")]
+        pub path: String,
+    }
 }
 
 /// `sync.import`.
@@ -47,21 +43,16 @@ pub struct SyncNetworkRequest {
     pub url: String,
 }
 
-/// `enroll.request`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
-#[serde(deny_unknown_fields)]
-pub struct EnrollRequestFile {
-    /// 登记申请文件（.fqreq）的保存位置.
-    #[schemars(title = "登记申请文件")]
-    pub path: String,
-    /// 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
-    #[serde(default)]
-    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
-    pub overwrite: bool,
-    /// 本警务室名称（写入申请，县局据此识别）.
-    #[serde(default)]
-    pub name: Option<String>,
+output_request! {
+    /// `enroll.request`.
+    pub struct EnrollRequestFile {
+        /// 登记申请文件（.fqreq）的保存位置.
+        #[schemars(title = "登记申请文件")]
+        pub path: String,
+        /// 本警务室名称（写入申请，县局据此识别）.
+        #[serde(default)]
+        pub name: Option<String>,
+    }
 }
 
 /// `enroll.accept`.

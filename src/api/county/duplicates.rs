@@ -11,6 +11,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::super::params::paged_request;
 use super::super::{Api, Method, method};
 use super::Page;
 use crate::error::{Error, Result};
@@ -19,20 +20,14 @@ use crate::store::county::owner::Owners;
 use crate::store::county::scope::village_of;
 use crate::sync::assign::Assignment;
 
-/// `hq.duplicates`.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
-#[serde(deny_unknown_fields)]
-pub struct DuplicatesRequest {
-    /// 只看涉及该警务室的.
-    #[serde(default)]
-    pub post_id: Option<String>,
-    /// 页码，从 1 开始.
-    #[serde(default)]
-    pub page: Option<u32>,
-    /// 每页条数（默认 50）.
-    #[serde(default)]
-    pub page_size: Option<u32>,
+paged_request! {
+    /// `hq.duplicates`.
+    #[derive(Default)]
+    pub struct DuplicatesRequest {
+        /// 只看涉及该警务室的.
+        #[serde(default)]
+        pub post_id: Option<String>,
+    }
 }
 
 /// One side of a pair: the row and the post that holds it.

@@ -15,6 +15,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::super::docs::{extension, month};
+use super::super::params::paged_request;
 use super::super::{Api, Method, Written, method};
 use super::Page;
 use crate::docs::report;
@@ -33,23 +34,17 @@ use crate::store::prevention::month_figures;
 /// A post that has not synced for this many days stands out in the overview.
 pub const SILENT_DAYS: i64 = 7;
 
-/// `hq.overview`.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
-#[serde(deny_unknown_fields)]
-pub struct OverviewRequest {
-    /// 只看该派出所的警务室.
-    #[serde(default)]
-    pub station_id: Option<String>,
-    /// 只看 7 天以上未同步的.
-    #[serde(default)]
-    pub silent_only: Option<bool>,
-    /// 页码，从 1 开始.
-    #[serde(default)]
-    pub page: Option<u32>,
-    /// 每页条数（默认 50）.
-    #[serde(default)]
-    pub page_size: Option<u32>,
+paged_request! {
+    /// `hq.overview`.
+    #[derive(Default)]
+    pub struct OverviewRequest {
+        /// 只看该派出所的警务室.
+        #[serde(default)]
+        pub station_id: Option<String>,
+        /// 只看 7 天以上未同步的.
+        #[serde(default)]
+        pub silent_only: Option<bool>,
+    }
 }
 
 /// One post in the overview.
@@ -219,32 +214,25 @@ pub struct CountyStats {
     pub trend: Vec<TrendPoint>,
 }
 
-/// `hq.stats_records`: the records behind a figure.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
-#[serde(deny_unknown_fields)]
-pub struct StatsRecordsRequest {
-    /// 月份, `YYYY-MM`.
-    #[schemars(title = "月份")]
-    pub month: String,
-    /// 哪个数字.
-    #[schemars(title = "统计项")]
-    pub figure: Figure,
-    /// 只看该警务室的.
-    #[serde(default)]
-    pub post_id: Option<String>,
-    /// 只看该派出所的.
-    #[serde(default)]
-    pub station_id: Option<String>,
-    /// 只看该村的.
-    #[serde(default)]
-    pub village_id: Option<String>,
-    /// 页码，从 1 开始.
-    #[serde(default)]
-    pub page: Option<u32>,
-    /// 每页条数（默认 50）.
-    #[serde(default)]
-    pub page_size: Option<u32>,
+paged_request! {
+    /// `hq.stats_records`: the records behind a figure.
+    pub struct StatsRecordsRequest {
+        /// 月份, `YYYY-MM`.
+        #[schemars(title = "月份")]
+        pub month: String,
+        /// 哪个数字.
+        #[schemars(title = "统计项")]
+        pub figure: Figure,
+        /// 只看该警务室的.
+        #[serde(default)]
+        pub post_id: Option<String>,
+        /// 只看该派出所的.
+        #[serde(default)]
+        pub station_id: Option<String>,
+        /// 只看该村的.
+        #[serde(default)]
+        pub village_id: Option<String>,
+    }
 }
 
 /// A record behind a figure, as the list shows it.

@@ -13,6 +13,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::super::docs::extension;
+use super::super::params::paged_request;
 use super::super::{Api, Method, Written, method};
 use super::{Page, PostFilter};
 use crate::docs::xlsx::{self, Cell, Kind, Sheet, col};
@@ -95,38 +96,32 @@ pub enum OverdueSort {
     Kind,
 }
 
-/// `hq.overdue` and `hq.overdue_export`.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
-#[serde(deny_unknown_fields)]
-pub struct OverdueFilter {
-    /// 只看这一类.
-    #[serde(default)]
-    pub kind: Option<OverdueKind>,
-    /// 只看该警务室的.
-    #[serde(default)]
-    pub post_id: Option<String>,
-    /// 只看该派出所的警务室的.
-    #[serde(default)]
-    pub station_id: Option<String>,
-    /// 只看该村的.
-    #[serde(default)]
-    pub village_id: Option<String>,
-    /// 至少逾期多少天.
-    #[serde(default)]
-    pub min_days: Option<i64>,
-    /// 排序.
-    #[serde(default)]
-    pub sort: Option<OverdueSort>,
-    /// 页码，从 1 开始.
-    #[serde(default)]
-    pub page: Option<u32>,
-    /// 每页条数（默认 50）.
-    #[serde(default)]
-    pub page_size: Option<u32>,
-    /// 导出的 .xlsx 文件（`hq.overdue_export`）.
-    #[serde(default)]
-    pub path: Option<PathBuf>,
+paged_request! {
+    /// `hq.overdue` and `hq.overdue_export`.
+    #[derive(Default)]
+    pub struct OverdueFilter {
+        /// 只看这一类.
+        #[serde(default)]
+        pub kind: Option<OverdueKind>,
+        /// 只看该警务室的.
+        #[serde(default)]
+        pub post_id: Option<String>,
+        /// 只看该派出所的警务室的.
+        #[serde(default)]
+        pub station_id: Option<String>,
+        /// 只看该村的.
+        #[serde(default)]
+        pub village_id: Option<String>,
+        /// 至少逾期多少天.
+        #[serde(default)]
+        pub min_days: Option<i64>,
+        /// 排序.
+        #[serde(default)]
+        pub sort: Option<OverdueSort>,
+        /// 导出的 .xlsx 文件（`hq.overdue_export`）.
+        #[serde(default)]
+        pub path: Option<PathBuf>,
+    }
 }
 
 /// `hq.overdue`'s reply.

@@ -5,6 +5,7 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+use super::super::params::paged_request;
 use super::super::security::{AuditCheck, Nothing};
 use super::super::{Api, Method, method};
 use super::Page;
@@ -27,20 +28,14 @@ pub struct StationSave {
     pub name: String,
 }
 
-/// `hq.posts`.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
-#[serde(deny_unknown_fields)]
-pub struct PostsRequest {
-    /// 只列该派出所的警务室.
-    #[serde(default)]
-    pub station_id: Option<String>,
-    /// 页码，从 1 开始.
-    #[serde(default)]
-    pub page: Option<u32>,
-    /// 每页条数（默认 50）.
-    #[serde(default)]
-    pub page_size: Option<u32>,
+paged_request! {
+    /// `hq.posts`.
+    #[derive(Default)]
+    pub struct PostsRequest {
+        /// 只列该派出所的警务室.
+        #[serde(default)]
+        pub station_id: Option<String>,
+    }
 }
 
 /// `hq.post_update`.
@@ -78,36 +73,24 @@ pub struct EnrollCodeRequest {
     pub hours: Option<i64>,
 }
 
-/// `hq.alarms`.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
-#[serde(deny_unknown_fields)]
-pub struct AlarmsRequest {
-    /// 包括已处理的.
-    #[serde(default)]
-    pub all: Option<bool>,
-    /// 页码，从 1 开始.
-    #[serde(default)]
-    pub page: Option<u32>,
-    /// 每页条数（默认 50）.
-    #[serde(default)]
-    pub page_size: Option<u32>,
+paged_request! {
+    /// `hq.alarms`.
+    #[derive(Default)]
+    pub struct AlarmsRequest {
+        /// 包括已处理的.
+        #[serde(default)]
+        pub all: Option<bool>,
+    }
 }
 
-/// `hq.refusals`.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
-#[serde(deny_unknown_fields)]
-pub struct RefusalsRequest {
-    /// 只列该警务室的（节点标识）.
-    #[serde(default)]
-    pub post: Option<String>,
-    /// 页码，从 1 开始.
-    #[serde(default)]
-    pub page: Option<u32>,
-    /// 每页条数（默认 50）.
-    #[serde(default)]
-    pub page_size: Option<u32>,
+paged_request! {
+    /// `hq.refusals`.
+    #[derive(Default)]
+    pub struct RefusalsRequest {
+        /// 只列该警务室的（节点标识）.
+        #[serde(default)]
+        pub post: Option<String>,
+    }
 }
 
 /// `hq.alarm_seen`.

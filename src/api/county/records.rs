@@ -6,6 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::super::params::paged_request;
 use super::super::{Api, IdRequest, Method, SearchRequest, method};
 use super::Page;
 use crate::error::{Error, Result};
@@ -76,23 +77,17 @@ pub struct AssignRequest {
     pub note: Option<String>,
 }
 
-/// `hq.assignments`.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
-#[serde(deny_unknown_fields)]
-pub struct AssignmentsRequest {
-    /// 只看该警务室的.
-    #[serde(default)]
-    pub post_id: Option<String>,
-    /// 包括已撤回的.
-    #[serde(default)]
-    pub withdrawn: Option<bool>,
-    /// 页码，从 1 开始.
-    #[serde(default)]
-    pub page: Option<u32>,
-    /// 每页条数（默认 50）.
-    #[serde(default)]
-    pub page_size: Option<u32>,
+paged_request! {
+    /// `hq.assignments`.
+    #[derive(Default)]
+    pub struct AssignmentsRequest {
+        /// 只看该警务室的.
+        #[serde(default)]
+        pub post_id: Option<String>,
+        /// 包括已撤回的.
+        #[serde(default)]
+        pub withdrawn: Option<bool>,
+    }
 }
 
 impl Api {

@@ -23,6 +23,7 @@ use std::sync::Arc;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::super::params::paged_request;
 use super::super::{Api, Method, method};
 use super::PostFilter;
 use crate::error::Result;
@@ -34,26 +35,20 @@ use crate::store::county::station;
 use crate::store::get_meta;
 use crate::store::warning::{self, DATA_STAMP, Warning, WarningCounts, risk};
 
-/// `hq.warnings` and `hq.warning_counts`.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
-#[serde(deny_unknown_fields)]
-pub struct CountyWarningFilter {
-    /// 只看这一等级.
-    #[serde(default)]
-    pub level: Option<RiskLevel>,
-    /// 只看该警务室的.
-    #[serde(default)]
-    pub post_id: Option<String>,
-    /// 只看该派出所的警务室的.
-    #[serde(default)]
-    pub station_id: Option<String>,
-    /// 页码，从 1 开始.
-    #[serde(default)]
-    pub page: Option<u32>,
-    /// 每页条数（默认 50）.
-    #[serde(default)]
-    pub page_size: Option<u32>,
+paged_request! {
+    /// `hq.warnings` and `hq.warning_counts`.
+    #[derive(Default)]
+    pub struct CountyWarningFilter {
+        /// 只看这一等级.
+        #[serde(default)]
+        pub level: Option<RiskLevel>,
+        /// 只看该警务室的.
+        #[serde(default)]
+        pub post_id: Option<String>,
+        /// 只看该派出所的警务室的.
+        #[serde(default)]
+        pub station_id: Option<String>,
+    }
 }
 
 /// A dispute at risk, as the county's list shows it.

@@ -9,10 +9,10 @@ export type EnrollRequestFile = {
  */
 path: string, 
 /**
- * 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
- */
-overwrite?: boolean, 
-/**
  * 本警务室名称（写入申请，县局据此识别）.
  */
-name?: string | null, };
+name?: string | null, 
+/**
+ * 已有同名文件时替换它（界面的保存对话框已向用户确认过；命令行为 --overwrite）.
+ */
+overwrite?: boolean, };

@@ -31,14 +31,14 @@ min_days?: number | null,
  */
 sort?: OverdueSort | null, 
 /**
+ * 导出的 .xlsx 文件（`hq.overdue_export`）.
+ */
+path?: string | null, 
+/**
  * 页码，从 1 开始.
  */
 page?: number | null, 
 /**
  * 每页条数（默认 50）.
  */
-page_size?: number | null, 
-/**
- * 导出的 .xlsx 文件（`hq.overdue_export`）.
- */
-path?: string | null, };
+page_size?: number | null, };
