@@ -145,9 +145,7 @@ fn gather(
              FROM dispute d WHERE d.id IN {} AND d.deleted_at IS NULL",
             each(1)
         );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query([&targets])?;
-        while let Some(r) = rows.next()? {
+        each_row(conn, &sql, &targets, |r| {
             let id: String = r.get("id")?;
             let title: String = r.get("title")?;
             let received: String = r.get("received_on")?;
@@ -182,7 +180,8 @@ fn gather(
             };
             let reads = vec![row_key("dispute", &facts.dispute.id)];
             heads.push(Head { facts, title, received, incident_id: r.get("incident_id")?, reads });
-        }
+            Ok(())
+        })?;
     }
     // Keep the order asked for.
     let order: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
@@ -197,9 +196,7 @@ fn gather(
              WHERE dispute_id IN {} AND deleted_at IS NULL ORDER BY sort, id",
             each(1)
         );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query([&targets])?;
-        while let Some(r) = rows.next()? {
+        each_row(conn, &sql, &targets, |r| {
             let d: String = r.get("dispute_id")?;
             let key = PartyKey { name: r.get("name")?, person_id: r.get("person_id")?, id_number: r.get("id_number")? };
             if let Some(p) = &key.person_id {
@@ -209,7 +206,8 @@ fn gather(
                 heads[*i].facts.parties.push(key);
                 heads[*i].reads.push(row_key("party", &r.get::<_, String>("id")?));
             }
-        }
+            Ok(())
+        })?;
     }
     let person_ids: Vec<&str> = persons.iter().map(|(_, p, _)| p.as_str()).collect();
     let numbers: Vec<&str> =
@@ -292,79 +290,85 @@ fn gather(
     }
 
     // The agreement in effect, the follow-ups done and the sessions held.
-    {
-        let sql = format!(
-            "SELECT id, dispute_id, number, performance_deadline, fulfilled_on, defaulted_on FROM agreement
-             WHERE dispute_id IN {} AND deleted_at IS NULL AND finalised_at IS NOT NULL ORDER BY finalised_at, id",
-            each(1)
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query([&targets])?;
-        while let Some(r) = rows.next()? {
-            let d: String = r.get("dispute_id")?;
-            let Some(h) = at.get(&d) else { continue };
-            let id: String = r.get("id")?;
-            let number: Option<String> = r.get("number")?;
-            let label = number.map(|n| format!("调解协议{n}")).unwrap_or_else(|| "调解协议".to_owned());
-            heads[*h].reads.push(row_key("agreement", &id));
-            heads[*h].facts.agreement = Some(AgreementState {
-                record: RecordRef::new("agreement", &id, label),
-                deadline: day_of(r.get("performance_deadline")?),
-                fulfilled_on: day_of(r.get("fulfilled_on")?),
-                defaulted_on: day_of(r.get("defaulted_on")?),
-            });
-        }
-    }
-    {
-        let sql = format!(
-            "SELECT id, dispute_id, done_on, held, notes, new_risks FROM follow_up
-             WHERE dispute_id IN {} AND deleted_at IS NULL AND done_on IS NOT NULL",
-            each(1)
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query([&targets])?;
-        while let Some(r) = rows.next()? {
-            let d: String = r.get("dispute_id")?;
-            let (Some(h), Some(done_on)) = (at.get(&d), day_of(r.get("done_on")?)) else { continue };
-            let id: String = r.get("id")?;
-            let record = RecordRef::new("follow_up", &id, format!("{done_on}回访"));
-            heads[*h].reads.push(row_key("follow_up", &id));
-            let f = &mut heads[*h].facts;
-            for (col, field) in [("notes", "回访情况"), ("new_risks", "发现的新风险")] {
-                if let Some(text) = r.get::<_, Option<String>>(col)? {
-                    f.texts.push(CaseText { record: record.clone(), field, text });
-                }
+    let sql = format!(
+        "SELECT id, dispute_id, number, performance_deadline, fulfilled_on, defaulted_on FROM agreement
+         WHERE dispute_id IN {} AND deleted_at IS NULL AND finalised_at IS NOT NULL ORDER BY finalised_at, id",
+        each(1)
+    );
+    each_row(conn, &sql, &targets, |r| {
+        let Some(h) = head_of(&at, r)? else { return Ok(()) };
+        let id: String = r.get("id")?;
+        let number: Option<String> = r.get("number")?;
+        let label = number.map(|n| format!("调解协议{n}")).unwrap_or_else(|| "调解协议".to_owned());
+        heads[h].reads.push(row_key("agreement", &id));
+        heads[h].facts.agreement = Some(AgreementState {
+            record: RecordRef::new("agreement", &id, label),
+            deadline: day_of(r.get("performance_deadline")?),
+            fulfilled_on: day_of(r.get("fulfilled_on")?),
+            defaulted_on: day_of(r.get("defaulted_on")?),
+        });
+        Ok(())
+    })?;
+    let sql = format!(
+        "SELECT id, dispute_id, done_on, held, notes, new_risks FROM follow_up
+         WHERE dispute_id IN {} AND deleted_at IS NULL AND done_on IS NOT NULL",
+        each(1)
+    );
+    each_row(conn, &sql, &targets, |r| {
+        let Some(h) = head_of(&at, r)? else { return Ok(()) };
+        let Some(done_on) = day_of(r.get("done_on")?) else { return Ok(()) };
+        let id: String = r.get("id")?;
+        let record = RecordRef::new("follow_up", &id, format!("{done_on}回访"));
+        heads[h].reads.push(row_key("follow_up", &id));
+        let f = &mut heads[h].facts;
+        for (col, field) in [("notes", "回访情况"), ("new_risks", "发现的新风险")] {
+            if let Some(text) = r.get::<_, Option<String>>(col)? {
+                f.texts.push(CaseText { record: record.clone(), field, text });
             }
-            f.follow_ups.push(FollowUpFound {
-                record,
-                done_on,
-                held: r.get::<_, Option<bool>>("held")?.unwrap_or(true),
-            });
         }
-    }
-    {
-        let sql = format!(
-            "SELECT id, dispute_id, level, held_on, outcome, record FROM mediation
-             WHERE dispute_id IN {} AND deleted_at IS NULL ORDER BY held_on, id",
-            each(1)
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query([&targets])?;
-        while let Some(r) = rows.next()? {
-            let d: String = r.get("dispute_id")?;
-            let (Some(h), Some(held_on)) = (at.get(&d), day_of(r.get("held_on")?)) else { continue };
-            let id: String = r.get("id")?;
-            let level: MediationLevel = r.get("level")?;
-            let record = RecordRef::new("mediation", &id, format!("{held_on}{}记录", level.label()));
-            heads[*h].reads.push(row_key("mediation", &id));
-            let f = &mut heads[*h].facts;
-            if let Some(text) = r.get::<_, Option<String>>("record")? {
-                f.texts.push(CaseText { record: record.clone(), field: "调解记录", text });
-            }
-            f.rounds.push(Round { record, held_on, outcome: r.get::<_, MediationOutcome>("outcome")? });
+        f.follow_ups.push(FollowUpFound { record, done_on, held: r.get::<_, Option<bool>>("held")?.unwrap_or(true) });
+        Ok(())
+    })?;
+    let sql = format!(
+        "SELECT id, dispute_id, level, held_on, outcome, record FROM mediation
+         WHERE dispute_id IN {} AND deleted_at IS NULL ORDER BY held_on, id",
+        each(1)
+    );
+    each_row(conn, &sql, &targets, |r| {
+        let Some(h) = head_of(&at, r)? else { return Ok(()) };
+        let Some(held_on) = day_of(r.get("held_on")?) else { return Ok(()) };
+        let id: String = r.get("id")?;
+        let level: MediationLevel = r.get("level")?;
+        let record = RecordRef::new("mediation", &id, format!("{held_on}{}记录", level.label()));
+        heads[h].reads.push(row_key("mediation", &id));
+        let f = &mut heads[h].facts;
+        if let Some(text) = r.get::<_, Option<String>>("record")? {
+            f.texts.push(CaseText { record: record.clone(), field: "调解记录", text });
         }
-    }
+        f.rounds.push(Round { record, held_on, outcome: r.get::<_, MediationOutcome>("outcome")? });
+        Ok(())
+    })?;
     Ok((heads, post_names))
+}
+
+/// Runs `sql` with the id list `list` as its `?1` and hands each row to `f`.
+fn each_row(
+    conn: &Connection,
+    sql: &str,
+    list: &str,
+    mut f: impl FnMut(&rusqlite::Row<'_>) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query([list])?;
+    while let Some(r) = rows.next()? {
+        f(r)?;
+    }
+    Ok(())
+}
+
+/// The index in `at` of the dispute the row's `dispute_id` names, if it is one of them.
+fn head_of(at: &HashMap<String, usize>, r: &rusqlite::Row<'_>) -> Result<Option<usize>> {
+    Ok(at.get(&r.get::<_, String>("dispute_id")?).copied())
 }
 
 /// The disputes (other than themselves) whose parties are one of `persons` or hold one of
@@ -383,23 +387,20 @@ fn other_disputes(conn: &Connection, persons: &[&str], numbers: &[&str]) -> Resu
     let mut out: HashMap<String, OtherDispute> = HashMap::new();
     let list = id_list(&found);
     let sql = format!("SELECT id, title, received_on FROM dispute WHERE id IN {} AND deleted_at IS NULL", each(1));
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query([&list])?;
-    while let Some(r) = rows.next()? {
+    each_row(conn, &sql, &list, |r| {
         let id: String = r.get("id")?;
         let title: String = r.get("title")?;
         let received: String = r.get("received_on")?;
-        let Some(received_on) = parse_date(&received) else { continue };
+        let Some(received_on) = parse_date(&received) else { return Ok(()) };
         let record = RecordRef::new("dispute", &id, dispute_label(&title, &received));
         out.insert(id, OtherDispute { record, received_on, parties: vec![] });
-    }
+        Ok(())
+    })?;
     let sql = format!(
         "SELECT dispute_id, name, person_id, id_number FROM party WHERE dispute_id IN {} AND deleted_at IS NULL",
         each(1)
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query([&list])?;
-    while let Some(r) = rows.next()? {
+    each_row(conn, &sql, &list, |r| {
         let d: String = r.get("dispute_id")?;
         if let Some(o) = out.get_mut(&d) {
             o.parties.push(PartyKey {
@@ -408,7 +409,8 @@ fn other_disputes(conn: &Connection, persons: &[&str], numbers: &[&str]) -> Resu
                 id_number: r.get("id_number")?,
             });
         }
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
@@ -420,19 +422,18 @@ fn incident_facts<'a>(conn: &Connection, ids: impl Iterator<Item = &'a str>) -> 
     let sql =
         format!("SELECT id, kind, occurred_at, summary FROM incident WHERE id IN {} AND deleted_at IS NULL", each(1));
     let mut out = HashMap::new();
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query([id_list(&ids)])?;
-    while let Some(r) = rows.next()? {
+    each_row(conn, &sql, &id_list(&ids), |r| {
         let id: String = r.get("id")?;
         let kind: IncidentKind = r.get("kind")?;
         let summary: String = r.get("summary")?;
         let at: String = r.get("occurred_at")?;
         let Some(on) = parse_instant(&at).map(|t| t.with_timezone(&crate::model::time::beijing()).date_naive()) else {
-            continue;
+            return Ok(());
         };
         let label = format!("警情：{on} {}“{}”", kind.label(), short(&summary, 24));
         out.insert(id.clone(), (RecordRef::new("incident", &id, label), kind, on, summary));
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
