@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0019_counsel.sql"),
     include_str!("migrations/0020_award.sql"),
     include_str!("migrations/0021_attachment.sql"),
+    include_str!("migrations/0022_restored_peer.sql"),
 ];
 
 /// The schema version this build writes.

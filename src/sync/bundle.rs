@@ -99,6 +99,11 @@ pub struct Body {
     /// number: the recipient sends back those it holds above it. `None`: the sender holds
     /// all its own changes the recipient has.
     pub own_from: Option<i64>,
+    /// The sender was restored from a backup and lacks its own changes numbered in
+    /// `(from, upto]` (above what the backup held, or what the recipient already sent back,
+    /// and up to where its numbering resumed): the recipient sends back those it holds
+    /// there. Sent in every bundle after a restore. `None`: not restored.
+    pub own_window: Option<(i64, i64)>,
     /// The bytes of the attached files the changes name (SM3 hex, bytes): each goes with
     /// the change that introduces it, so once that change is acknowledged it is not sent
     /// again. On the wire the JSON lists each file's SM3 and length and the bytes follow it,
@@ -158,6 +163,8 @@ struct WireBody {
     refusal_seen: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     own_from: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    own_window: Option<(i64, i64)>,
     /// SM3 and length of each file whose bytes follow the JSON.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     files: Vec<(String, usize)>,
@@ -207,6 +214,7 @@ pub fn seal(env: &Envelope, body: &Body, keys: &NodeKeys, recipient: &PublicKeys
         refusals: body.refusals.clone(),
         refusal_seen: body.refusal_seen,
         own_from: body.own_from,
+        own_window: body.own_window,
         files: body.files.iter().map(|(sm3, bytes)| (sm3.clone(), bytes.len())).collect(),
     };
     let mut json = serde_json::to_vec(&wire).map_err(|e| BundleError::Malformed(e.to_string()))?;
@@ -384,6 +392,7 @@ pub fn open(
         refusals: wire.refusals,
         refusal_seen: wire.refusal_seen,
         own_from: wire.own_from,
+        own_window: wire.own_window,
         files,
     };
     Ok((header, body))
@@ -458,6 +467,7 @@ mod tests {
             }],
             refusal_seen: Some(3),
             own_from: Some(7),
+            own_window: Some((7, 9 << 20)),
             files: vec![("ab12".into(), b"\xFF\xD8\xFF photo".to_vec()), ("cd34".into(), b"%PDF-1.4 scan".to_vec())],
         };
         (env, body)

@@ -270,7 +270,8 @@ fn read_peers(conn: &Connection, only: Option<Uuid>) -> Result<Vec<Peer>> {
 /// acknowledged them and how far this node has them. Besides this node's own and (at HQ)
 /// every other node's, the peer's own: how far the peer holds its own changes is what its
 /// last bundle said (`peer_origin` of the peer itself, [`import`]), so a peer restored from
-/// an older backup gets back those it made since that this node holds.
+/// an older backup gets back those it made since that this node holds: up to where its
+/// numbering resumed (`peer.restored_next`), since it holds those above.
 fn outgoing(conn: &Connection, me: Uuid, my_role: NodeRole, peer: &str) -> Result<Vec<(String, i64, i64)>> {
     let mut origins = vec![me.to_string()];
     if my_role == NodeRole::Hq {
@@ -286,6 +287,11 @@ fn outgoing(conn: &Connection, me: Uuid, my_role: NodeRole, peer: &str) -> Resul
     if said {
         origins.push(peer.to_owned());
     }
+    let restored_next: Option<i64> = conn
+        .prepare_cached("SELECT restored_next FROM peer WHERE node_id = ?1")?
+        .query_row([peer], |r| r.get(0))
+        .optional()?
+        .flatten();
     let mut out = Vec::new();
     for origin in origins {
         let acked: i64 = conn
@@ -293,9 +299,12 @@ fn outgoing(conn: &Connection, me: Uuid, my_role: NodeRole, peer: &str) -> Resul
             .query_row([peer, &origin], |r| r.get(0))
             .optional()?
             .unwrap_or(0);
+        let top = restored_next.filter(|_| origin == peer).unwrap_or(i64::MAX);
         let upto: i64 = conn
-            .prepare_cached("SELECT coalesce(max(origin_seq), 0) FROM change_log WHERE origin = ?1")?
-            .query_row([&origin], |r| r.get(0))?;
+            .prepare_cached(
+                "SELECT coalesce(max(origin_seq), 0) FROM change_log WHERE origin = ?1 AND origin_seq <= ?2",
+            )?
+            .query_row(params![origin, top], |r| r.get(0))?;
         out.push((origin, acked, upto));
     }
     Ok(out)
@@ -544,7 +553,8 @@ fn make_bundle(store: &Store, to: Uuid, by_row: Option<bool>) -> Result<(Vec<u8>
             }
         }
     }
-    let mut body = Body { acks, changes, own_from: own_from(conn, me, &peer_id)?, ..Default::default() };
+    let (own_from, own_window) = own_asked(conn, me, &peer_id)?;
+    let mut body = Body { acks, changes, own_from, own_window, ..Default::default() };
     // The bytes of the files the changes introduce travel with them, once.
     let (tbl, col) = attachment::NAMED_BY;
     let named = body.changes.iter().filter(|c| c.tbl == tbl && c.col == col).map(|c| c.value.as_str());
@@ -568,19 +578,32 @@ fn make_bundle(store: &Store, to: Uuid, by_row: Option<bool>) -> Result<(Vec<u8>
     Ok((bytes, body.changes))
 }
 
-/// How far this node holds its own changes, for `peer`, when it was restored from a backup
-/// (`local_meta.restored_upto`, [`crate::store::backup`]) and the peer has not yet sent back
-/// what it holds above that; `None` otherwise (it holds all its own the peer has).
-fn own_from(conn: &Connection, me: Uuid, peer: &str) -> Result<Option<i64>> {
-    let Some(held) = get_meta_num(conn, RESTORED_UPTO)? else {
-        return Ok(None);
+/// A stretch `(from, upto]` of a node's own sequence numbers.
+type OwnWindow = (i64, i64);
+
+/// What this node asks `peer` for of its own changes after a restore from a backup
+/// (`local_meta.restored_upto`, `restored_next`, [`crate::store::backup`]): the window it
+/// lacks, above what the backup held or what the peer has already sent back
+/// (`peer_origin(peer, me).received`) and up to where its numbering resumed, in every
+/// bundle, since an old bundle of this node may bring the peer more of them at any time; and,
+/// until the peer first answers, how far it holds them (`own_from`: HQ answers a restored
+/// post anew, [`import`]). Neither when it was not restored.
+fn own_asked(conn: &Connection, me: Uuid, peer: &str) -> Result<(Option<i64>, Option<OwnWindow>)> {
+    let (Some(held), Some(next)) = (get_meta_num(conn, RESTORED_UPTO)?, get_meta_num(conn, RESTORED_NEXT)?) else {
+        return Ok((None, None));
     };
-    let back: i64 = conn
+    let back = sent_back(conn, me, peer)?;
+    Ok(((back == 0).then_some(held), Some((held.max(back), next))))
+}
+
+/// How far `peer` has sent back this node's own changes since its restore, with nothing of
+/// them it holds below that left unsent (0: not yet answered).
+fn sent_back(conn: &Connection, me: Uuid, peer: &str) -> Result<i64> {
+    Ok(conn
         .prepare_cached("SELECT received FROM peer_origin WHERE peer = ?1 AND origin = ?2")?
         .query_row([peer, &me.to_string()], |r| r.get(0))
         .optional()?
-        .unwrap_or(0);
-    Ok((back == 0).then_some(held))
+        .unwrap_or(0))
 }
 
 /// A change as logged (`origin_seq, hlc, prev, tbl, row_id, col, value`), for a bundle;
@@ -872,18 +895,18 @@ pub fn import(store: &mut Store, bytes: &[u8]) -> Result<ImportReport> {
         report.changes = changes.len();
         let conn = tx.conn();
         let me_text = me.to_string();
-        let held = get_meta_num(conn, RESTORED_UPTO)?;
-        for r in header.ranges.iter().filter(|r| r.origin == me && held.is_some_and(|h| r.after <= h)) {
-            // This node's own changes, from above what its restored backup held (`own_from`):
-            // the peer has sent back all it holds of them. A post has one peer: it is whole
-            // again.
-            conn.execute(
-                "INSERT INTO peer_origin (peer, origin, received) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (peer, origin) DO UPDATE SET received = max(received, excluded.received)",
-                params![from, me_text, r.upto],
-            )?;
-            if my_role == NodeRole::Post {
-                conn.execute("DELETE FROM local_meta WHERE key IN (?1, ?2)", [RESTORED_UPTO, RESTORED_NEXT])?;
+        if let Some((held, next)) = own.window {
+            let asked = held.max(sent_back(conn, me, &from)?);
+            for r in header.ranges.iter().filter(|r| r.origin == me && r.after <= asked) {
+                // This node's own changes in its window, from where it asked (`own_asked`):
+                // the peer has sent back all it holds of them up to the range's top. The
+                // next bundle asks from there (the window stays open: the peer takes an old
+                // bundle of this node only in order, so what it gets later lies higher).
+                conn.execute(
+                    "INSERT INTO peer_origin (peer, origin, received) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (peer, origin) DO UPDATE SET received = max(received, excluded.received)",
+                    params![from, me_text, r.upto.min(next).max(held)],
+                )?;
             }
         }
         for r in header.ranges.iter().filter(|r| r.origin != me) {
@@ -915,10 +938,10 @@ pub fn import(store: &mut Store, bytes: &[u8]) -> Result<ImportReport> {
             )?;
         }
         // How far the sender holds its own changes: all this node has of them, unless it
-        // says it was restored from a backup holding less.
-        let own = match body.own_from {
-            Some(held) => held,
-            None => conn
+        // says it was restored from a backup and lacks some (up to `restored_next`).
+        let own = match (body.own_window, body.own_from) {
+            (Some((asked, _)), _) | (None, Some(asked)) => asked,
+            (None, None) => conn
                 .prepare_cached("SELECT coalesce(max(origin_seq), 0) FROM change_log WHERE origin = ?1")?
                 .query_row([&from], |r| r.get(0))?,
         };
@@ -928,8 +951,9 @@ pub fn import(store: &mut Store, bytes: &[u8]) -> Result<ImportReport> {
             params![from, own],
         )?;
         conn.execute(
-            "UPDATE peer SET recv_counter = ?1, recv_sm3 = ?2, last_sync_at = ?3 WHERE node_id = ?4",
-            params![header.counter, header.body_sm3, stamp(tx.now()), from],
+            "UPDATE peer SET recv_counter = ?1, recv_sm3 = ?2, last_sync_at = ?3, restored_next = ?5
+             WHERE node_id = ?4",
+            params![header.counter, header.body_sm3, stamp(tx.now()), from, body.own_window.map(|w| w.1)],
         )?;
         match my_role {
             NodeRole::Hq => {
