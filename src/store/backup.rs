@@ -212,6 +212,8 @@ pub(crate) const SEQ_SKIPPED: &str = "seq_skipped";
 struct Numbers {
     seq: i64,
     sent: Vec<(String, i64)>,
+    /// The last clock it issued or saw (`local_meta.hlc`).
+    hlc: Option<crate::model::Hlc>,
 }
 
 impl Numbers {
@@ -227,7 +229,8 @@ impl Numbers {
         } else {
             Vec::new()
         };
-        Ok(Numbers { seq, sent })
+        let hlc = get_meta(conn, "hlc")?.and_then(|h| h.parse().ok());
+        Ok(Numbers { seq, sent, hlc })
     }
 
     /// The numbers of the database at `path`, if it opens with `key` (a file whose key was
@@ -291,6 +294,14 @@ fn resume_numbers(conn: &Connection, live: Option<&Numbers>, now: DateTime<Utc>)
         None => mine.seq,
     };
     set_meta(conn, "seq", &next_after.to_string())?;
+    // Its clock likewise, past the replaced file's: a change made after the restore in the
+    // same millisecond as a lost one would otherwise take its very clock, and the two tie
+    // everywhere (each node keeping the one it had).
+    if let Some(live_hlc) = live.and_then(|l| l.hlc)
+        && mine.hlc.is_none_or(|h| h < live_hlc)
+    {
+        set_meta(conn, "hlc", &live_hlc.to_string())?;
+    }
     set_meta(conn, RESTORED_UPTO, &held.to_string())?;
     set_meta(conn, RESTORED_NEXT, &next_after.to_string())?;
     let skipped = get_meta_num(conn, SEQ_SKIPPED)?.unwrap_or(0);

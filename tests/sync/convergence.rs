@@ -606,6 +606,21 @@ fn a_restored_post_gets_back_a_change_its_old_bundle_brings_hq_late() {
     run(ops, Vec::new(), 1);
 }
 
+/// A post renames a resident, syncs, is restored from a backup made before and renames the
+/// same resident again in the same millisecond: the second rename must not take the lost
+/// one's clock (found by a long run of the property).
+#[test]
+fn a_post_restored_within_the_millisecond_does_not_reuse_a_lost_changes_clock() {
+    let ops = vec![
+        Op::Backup,
+        Op::Rename { post: 4, person: 0 },
+        Op::Sync { post: 4 },
+        Op::Reinstall,
+        Op::Rename { post: 4, person: 0 },
+    ];
+    run(ops, Vec::new(), 4);
+}
+
 /// Schedules per run: 16 (CI), or `PROPTEST_CASES` for long runs (scripts/soak.sh).
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(16)
