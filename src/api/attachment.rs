@@ -79,7 +79,7 @@ pub(super) fn methods() -> Vec<Method> {
             "为隐患、警情或调解协议书添加照片或扫描件（JPEG、PNG 照片不超过 10 MB，PDF 不超过 20 MB）",
             AttachmentAdd,
             Anyone,
-            Create,
+            Create(WithWrite),
             |api, p| api.attachment_add(p)
         ),
         method!(
@@ -87,17 +87,17 @@ pub(super) fn methods() -> Vec<Method> {
             "记录的照片和扫描件（含缩略图）",
             AttachmentOwnerRef,
             Anyone,
-            List,
+            List(After),
             |api, p| api.attachment_list(p)
         ),
-        method!("attachment.get", "查看照片或扫描件原件", IdRequest, Anyone, ViewPerson, |api, p| api
+        method!("attachment.get", "查看照片或扫描件原件", IdRequest, Anyone, ViewPerson(After), |api, p| api
             .attachment_get(p)),
         method!(
             "attachment.delete",
             "删除误加的照片或扫描件（可恢复）",
             IdRequest,
             NotAuxiliary,
-            Delete,
+            Delete(WithWrite),
             |api, p| api.attachment_delete(p)
         ),
     ]

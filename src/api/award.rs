@@ -135,14 +135,20 @@ impl Api {
 
 pub(super) fn methods() -> Vec<Method> {
     vec![
-        method!("award.create", "登记见义勇为或好人提名", AwardInput, Anyone, Create, |api, p| api
-            .award_create(p)),
+        method!(
+            "award.create",
+            "登记见义勇为或好人提名",
+            AwardInput,
+            Anyone,
+            Create(WithWrite),
+            |api, p| api.award_create(p)
+        ),
         method!(
             "award.update",
             "修改提名：人员、事迹、日期、关联警情或纠纷（只传需要修改的字段）",
             AwardUpdate,
             Anyone,
-            Update,
+            Update(WithWrite),
             |api, p| api.award_update(p)
         ),
         method!(
@@ -150,21 +156,28 @@ pub(super) fn methods() -> Vec<Method> {
             "登记审批结果（县见义勇为基金会或派出所）和奖励金额",
             AwardDecideRequest,
             NotAuxiliary,
-            Update,
+            Update(WithWrite),
             |api, p| api.award_decide(p)
         ),
-        method!("award.pay", "登记奖励发放", AwardPayRequest, NotAuxiliary, Update, |api, p| api.award_pay(p)),
-        method!("award.get", "查看表彰奖励", IdRequest, Anyone, ViewPerson, |api, p| api.award_get(p)),
+        method!("award.pay", "登记奖励发放", AwardPayRequest, NotAuxiliary, Update(WithWrite), |api, p| api
+            .award_pay(p)),
+        method!("award.get", "查看表彰奖励", IdRequest, Anyone, ViewPerson(After), |api, p| api.award_get(p)),
         method!(
             "award.list",
             "表彰奖励列表（按类别、审批结果、月份、村筛选）",
             AwardFilter,
             Anyone,
-            List,
+            List(After),
             |api, p| api.award_list(p)
         ),
-        method!("award.delete", "删除误录的提名（可恢复）", IdRequest, NotAuxiliary, Delete, |api, p| api
-            .award_delete(p)),
+        method!(
+            "award.delete",
+            "删除误录的提名（可恢复）",
+            IdRequest,
+            NotAuxiliary,
+            Delete(WithWrite),
+            |api, p| api.award_delete(p)
+        ),
         method!(
             "award.month",
             "表彰奖励月度数据：提名、批准、发放（含网格红包合计）",

@@ -120,7 +120,7 @@ pub(super) fn methods() -> Vec<Method> {
             "工作日历：录入某年的放假和调休上班日（已在县局登记的警务室由县局统一录入）",
             CalendarSave,
             Admin,
-            Update,
+            Update(WithWrite),
             |api, p| api.calendar_save(p)
         ),
         method!(
@@ -144,7 +144,7 @@ pub(super) fn methods() -> Vec<Method> {
             "县局：录入某年的放假和调休上班日（随同步下发各警务室）",
             CalendarSave,
             County(Admin),
-            Update,
+            Update(WithWrite),
             |api, p| api.calendar_save(p)
         ),
     ]

@@ -175,16 +175,17 @@ pub(super) fn methods() -> Vec<Method> {
             "设定某类帮扶对象的走访周期（天）",
             CareDefaultInput,
             Admin,
-            Update,
+            Update(WithWrite),
             |api, p| api.care_defaults_set(p)
         ),
-        method!("care.create", "制定结对帮扶计划", CarePlanInput, Anyone, Create, |api, p| api.care_create(p)),
+        method!("care.create", "制定结对帮扶计划", CarePlanInput, Anyone, Create(WithWrite), |api, p| api
+            .care_create(p)),
         method!(
             "care.update",
             "修改帮扶计划：类别、周期、结对人（只传需要修改的字段）",
             CarePlanUpdate,
             Anyone,
-            Update,
+            Update(WithWrite),
             |api, p| api.care_update(p)
         ),
         method!(
@@ -192,17 +193,17 @@ pub(super) fn methods() -> Vec<Method> {
             "结束帮扶计划（搬离、去世、不再需要）",
             CareEndRequest,
             Anyone,
-            Update,
+            Update(WithWrite),
             |api, p| api.care_end(p)
         ),
-        method!("care.get", "查看帮扶计划：走访、需求", IdRequest, Anyone, ViewPerson, |api, p| api
+        method!("care.get", "查看帮扶计划：走访、需求", IdRequest, Anyone, ViewPerson(After), |api, p| api
             .care_get(p)),
         method!(
             "care.list",
             "帮扶对象列表（按村、类别、是否到期筛选）",
             CarePlanFilter,
             Anyone,
-            List,
+            List(After),
             |api, p| api.care_list(p)
         ),
         method!(
@@ -210,22 +211,35 @@ pub(super) fn methods() -> Vec<Method> {
             "按帮扶计划记录走访（可同时登记发现的需求）",
             CareVisitRequest,
             Anyone,
-            Create,
+            Create(WithWrite),
             |api, p| api.care_visit(p)
         ),
-        method!("care.need_add", "登记帮扶需求", CareNeedInput, Anyone, Create, |api, p| api.care_need_add(p)),
+        method!("care.need_add", "登记帮扶需求", CareNeedInput, Anyone, Create(WithWrite), |api, p| api
+            .care_need_add(p)),
         method!(
             "care.need_help",
             "登记帮扶情况（需求已解决）",
             CareNeedStepRequest,
             Anyone,
-            Update,
+            Update(WithWrite),
             |api, p| api.care_need_help(p)
         ),
-        method!("care.need_drop", "帮扶需求不再需要", CareNeedStepRequest, Anyone, Update, |api, p| api
-            .care_need_drop(p)),
-        method!("care.need_reopen", "重新打开帮扶需求", CareNeedStepRequest, Anyone, Update, |api, p| api
-            .care_need_reopen(p)),
+        method!(
+            "care.need_drop",
+            "帮扶需求不再需要",
+            CareNeedStepRequest,
+            Anyone,
+            Update(WithWrite),
+            |api, p| api.care_need_drop(p)
+        ),
+        method!(
+            "care.need_reopen",
+            "重新打开帮扶需求",
+            CareNeedStepRequest,
+            Anyone,
+            Update(WithWrite),
+            |api, p| api.care_need_reopen(p)
+        ),
         method!(
             "care.month",
             "结对帮扶月度数据：帮扶对象、应走访、已走访、按村",

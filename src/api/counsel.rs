@@ -135,14 +135,20 @@ impl Api {
 /// listed by title on `lawyer.get`, which is audited as a view).
 pub(super) fn methods() -> Vec<Method> {
     vec![
-        method!("lawyer.create", "登记法律顾问、驻所律师", LawyerInput, Anyone, Create, |api, p| api
-            .lawyer_create(p)),
+        method!(
+            "lawyer.create",
+            "登记法律顾问、驻所律师",
+            LawyerInput,
+            Anyone,
+            Create(WithWrite),
+            |api, p| api.lawyer_create(p)
+        ),
         method!(
             "lawyer.update",
             "修改律师信息、服务期（只传需要修改的字段）",
             LawyerUpdate,
             Anyone,
-            Update,
+            Update(WithWrite),
             |api, p| api.lawyer_update(p)
         ),
         method!(
@@ -150,7 +156,7 @@ pub(super) fn methods() -> Vec<Method> {
             "查看律师：坐班记录、参与调解的纠纷",
             IdRequest,
             Anyone,
-            View,
+            View(After),
             |api, p| api.lawyer_get(p)
         ),
         method!("lawyer.list", "法律顾问、驻所律师名单", NoParams, Anyone, Unaudited, |api, _| api
@@ -160,30 +166,36 @@ pub(super) fn methods() -> Vec<Method> {
             "删除误登记的律师（已有坐班或调解的不能删除）",
             IdRequest,
             Anyone,
-            Delete,
+            Delete(WithWrite),
             |api, p| api.lawyer_delete(p)
         ),
-        method!("sitting.create", "登记律师坐班", SittingInput, Anyone, Create, |api, p| api.sitting_create(p)),
+        method!("sitting.create", "登记律师坐班", SittingInput, Anyone, Create(WithWrite), |api, p| api
+            .sitting_create(p)),
         method!(
             "sitting.update",
             "修改坐班记录（只传需要修改的字段）",
             SittingUpdate,
             Anyone,
-            Update,
+            Update(WithWrite),
             |api, p| api.sitting_update(p)
         ),
-        method!("sitting.get", "查看坐班记录", IdRequest, Anyone, View, |api, p| api.sitting_get(p)),
-        method!("sitting.list", "坐班记录（按律师、月份筛选）", SittingFilter, Anyone, List, |api, p| {
-            api.sitting_list(p)
-        }),
-        method!("sitting.delete", "删除误登记的坐班记录", IdRequest, Anyone, Delete, |api, p| api
+        method!("sitting.get", "查看坐班记录", IdRequest, Anyone, View(After), |api, p| api.sitting_get(p)),
+        method!(
+            "sitting.list",
+            "坐班记录（按律师、月份筛选）",
+            SittingFilter,
+            Anyone,
+            List(After),
+            |api, p| { api.sitting_list(p) }
+        ),
+        method!("sitting.delete", "删除误登记的坐班记录", IdRequest, Anyone, Delete(WithWrite), |api, p| api
             .sitting_delete(p)),
         method!(
             "mediation.update",
             "登记调解方式（现场、警务室、视频联调及联调中心）和参加调解的律师",
             MediationModeUpdate,
             Anyone,
-            Update,
+            Update(WithWrite),
             |api, p| api.mediation_update(p)
         ),
         method!(

@@ -43,7 +43,7 @@ pub(super) fn methods() -> Vec<Method> {
             "今日工作：到期的帮扶走访、回访、协议履行、代办、隐患、巡逻，按村、组排列",
             NoParams,
             Anyone,
-            List,
+            List(After),
             |api, _| api.day_plan_get()
         ),
         method!(
@@ -51,7 +51,7 @@ pub(super) fn methods() -> Vec<Method> {
             "打印今日工作路线单（A4 PDF，按村、组排列，全部事项）",
             DayPlanPdfRequest,
             Anyone,
-            Print,
+            Print(EntryFirst),
             |api, p| api.day_plan_pdf(p)
         ),
     ]

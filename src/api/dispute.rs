@@ -272,14 +272,20 @@ impl Api {
 
 pub(super) fn methods() -> Vec<Method> {
     vec![
-        method!("dispute.create", "受理矛盾纠纷（含当事人）", DisputeInput, Anyone, Create, |api, p| api
-            .dispute_create(p)),
+        method!(
+            "dispute.create",
+            "受理矛盾纠纷（含当事人）",
+            DisputeInput,
+            Anyone,
+            Create(WithWrite),
+            |api, p| api.dispute_create(p)
+        ),
         method!(
             "dispute.update",
             "修改纠纷（只传需要修改的字段）",
             DisputeUpdate,
             Anyone,
-            Update,
+            Update(WithWrite),
             |api, p| api.dispute_update(p)
         ),
         method!(
@@ -287,7 +293,7 @@ pub(super) fn methods() -> Vec<Method> {
             "查看纠纷：当事人、调解经过、协议、回访、可进行的操作",
             IdRequest,
             Anyone,
-            View,
+            View(After),
             |api, p| api.dispute_get(p)
         ),
         method!(
@@ -295,7 +301,7 @@ pub(super) fn methods() -> Vec<Method> {
             "纠纷列表（按状态、类型、村、调解类型、受理日期、名称、预警等级筛选，可按预警排序，分页）",
             DisputeFilter,
             Anyone,
-            List,
+            List(After),
             |api, p| api.dispute_list(p)
         ),
         method!(
@@ -303,7 +309,7 @@ pub(super) fn methods() -> Vec<Method> {
             "逾期未履行的调解协议",
             NoDisputeParams,
             Anyone,
-            List,
+            List(After),
             |api, _| api.dispute_overdue_fulfilments()
         ),
         method!(
@@ -311,17 +317,18 @@ pub(super) fn methods() -> Vec<Method> {
             "移交（法院、司法所、县局等）",
             ReferRequest,
             Anyone,
-            Update,
+            Update(WithWrite),
             |api, p| api.dispute_refer(p)
         ),
-        method!("dispute.withdraw", "撤回纠纷", WithdrawRequest, Anyone, Update, |api, p| api.dispute_withdraw(p)),
-        method!("party.add", "添加当事人", PartyAdd, Anyone, Create, |api, p| api.party_add(p)),
+        method!("dispute.withdraw", "撤回纠纷", WithdrawRequest, Anyone, Update(WithWrite), |api, p| api
+            .dispute_withdraw(p)),
+        method!("party.add", "添加当事人", PartyAdd, Anyone, Create(WithWrite), |api, p| api.party_add(p)),
         method!(
             "party.update",
             "修改当事人（只传需要修改的字段）",
             PartyUpdate,
             Anyone,
-            Update,
+            Update(WithWrite),
             |api, p| api.party_update(p)
         ),
         method!(
@@ -329,7 +336,7 @@ pub(super) fn methods() -> Vec<Method> {
             "删除误添加的当事人（协议生效后不能删除）",
             IdRequest,
             Anyone,
-            Delete,
+            Delete(WithWrite),
             |api, p| api.party_delete(p)
         ),
         method!(
@@ -337,7 +344,7 @@ pub(super) fn methods() -> Vec<Method> {
             "登记调解（初调、复调、联调）",
             MediationInput,
             NotAuxiliaryForSecurityTrack,
-            Create,
+            Create(WithWrite),
             |api, p| api.mediation_add(p)
         ),
         method!(
@@ -345,16 +352,30 @@ pub(super) fn methods() -> Vec<Method> {
             "保存调解协议草稿（只传需要修改的字段）",
             AgreementSave,
             Anyone,
-            Update,
+            Update(WithWrite),
             |api, p| api.agreement_save(p)
         ),
         method!("agreement.check", "检查调解协议缺少的内容", DisputeRef, Anyone, Unaudited, |api, p| api
             .agreement_check(p)),
-        method!("agreement.finalise", "调解协议生效并编号", DisputeRef, NotAuxiliary, Update, |api, p| api
-            .agreement_finalise(p)),
-        method!("fulfilment.record", "登记协议履行情况", FulfilmentInput, Anyone, Create, |api, p| api
-            .fulfilment_record(p)),
-        method!("followup.record", "登记回访", FollowUpInput, Anyone, Create, |api, p| api.followup_record(p)),
-        method!("followup.due", "到期未回访的纠纷", DueRequest, Anyone, List, |api, p| api.followup_due(p)),
+        method!(
+            "agreement.finalise",
+            "调解协议生效并编号",
+            DisputeRef,
+            NotAuxiliary,
+            Update(WithWrite),
+            |api, p| api.agreement_finalise(p)
+        ),
+        method!(
+            "fulfilment.record",
+            "登记协议履行情况",
+            FulfilmentInput,
+            Anyone,
+            Create(WithWrite),
+            |api, p| api.fulfilment_record(p)
+        ),
+        method!("followup.record", "登记回访", FollowUpInput, Anyone, Create(WithWrite), |api, p| api
+            .followup_record(p)),
+        method!("followup.due", "到期未回访的纠纷", DueRequest, Anyone, List(After), |api, p| api
+            .followup_due(p)),
     ]
 }

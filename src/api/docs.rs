@@ -221,7 +221,7 @@ pub(super) fn methods() -> Vec<Method> {
             "导出月度统计（.pdf 一页月报或 .xlsx）",
             StatsExportRequest,
             Anyone,
-            Export,
+            Export(EntryFirst),
             |api, p| api.stats_export(p)
         ),
         method!(
@@ -237,22 +237,28 @@ pub(super) fn methods() -> Vec<Method> {
             "导入户籍花名册（一个事务；按身份证号匹配，重复导入不变）",
             ImportRequest,
             Admin,
-            Update,
+            Update(WithWrite),
             |api, p| api.import_apply(p)
         ),
-        method!("ledger.export", "导出台账为 Excel", LedgerRequest, Anyone, Export, |api, p| api.ledger_export(p)),
+        method!("ledger.export", "导出台账为 Excel", LedgerRequest, Anyone, Export(EntryFirst), |api, p| api
+            .ledger_export(p)),
         method!(
             "agreement.pdf",
             "打印已生效的调解协议书（人民调解/治安调解）PDF",
             AgreementPdfRequest,
             Anyone,
-            Print,
+            Print(EntryFirst),
             |api, p| api.agreement_pdf(p)
         ),
-        method!("intake.pdf", "打印矛盾纠纷调解登记表 PDF", AgreementPdfRequest, Anyone, Print, |api, p| {
-            api.intake_pdf(p)
-        }),
-        method!("followup.pdf", "打印回访记录 PDF", FollowUpPdfRequest, Anyone, Print, |api, p| api
+        method!(
+            "intake.pdf",
+            "打印矛盾纠纷调解登记表 PDF",
+            AgreementPdfRequest,
+            Anyone,
+            Print(EntryFirst),
+            |api, p| { api.intake_pdf(p) }
+        ),
+        method!("followup.pdf", "打印回访记录 PDF", FollowUpPdfRequest, Anyone, Print(EntryFirst), |api, p| api
             .followup_pdf(p)),
     ]
 }

@@ -184,24 +184,24 @@ pub(super) fn methods() -> Vec<Method> {
             Unaudited,
             |api, p| api.service_item_list(p)
         ),
-        method!("service_item.create", "新增服务事项", ServiceItemInput, Admin, Create, |api, p| api
+        method!("service_item.create", "新增服务事项", ServiceItemInput, Admin, Create(WithWrite), |api, p| api
             .service_item_create(p)),
         method!(
             "service_item.update",
             "修改服务事项（只传需要修改的字段）",
             ServiceItemUpdate,
             Admin,
-            Update,
+            Update(WithWrite),
             |api, p| api.service_item_update(p)
         ),
-        method!("errand.create", "受理代办", ErrandInput, Anyone, Create, |api, p| api.errand_create(p)),
-        method!("errand.get", "查看代办", IdRequest, Anyone, View, |api, p| api.errand_get(p)),
+        method!("errand.create", "受理代办", ErrandInput, Anyone, Create(WithWrite), |api, p| api.errand_create(p)),
+        method!("errand.get", "查看代办", IdRequest, Anyone, View(After), |api, p| api.errand_get(p)),
         method!(
             "errand.list",
             "代办列表（按状态、方式、事项、人员、逾期筛选，分页）",
             ErrandFilter,
             Anyone,
-            List,
+            List(After),
             |api, p| api.errand_list(p)
         ),
         method!(
@@ -209,20 +209,32 @@ pub(super) fn methods() -> Vec<Method> {
             "推进代办：开始办理、办结、送达",
             AdvanceRequest,
             Anyone,
-            Update,
+            Update(WithWrite),
             |api, p| api.errand_advance(p)
         ),
-        method!("errand.cancel", "取消代办（须填写原因）", CancelRequest, Anyone, Update, |api, p| api
-            .errand_cancel(p)),
+        method!(
+            "errand.cancel",
+            "取消代办（须填写原因）",
+            CancelRequest,
+            Anyone,
+            Update(WithWrite),
+            |api, p| api.errand_cancel(p)
+        ),
         method!(
             "errand.overdue",
             "逾期未办结的代办（逾期最久的在前）",
             OverdueRequest,
             Anyone,
-            List,
+            List(After),
             |api, p| api.errand_overdue(p)
         ),
-        method!("errand.board", "代办看板：各状态的数量和事项", BoardRequest, Anyone, List, |api, p| api
-            .errand_board(p)),
+        method!(
+            "errand.board",
+            "代办看板：各状态的数量和事项",
+            BoardRequest,
+            Anyone,
+            List(After),
+            |api, p| api.errand_board(p)
+        ),
     ]
 }

@@ -57,14 +57,15 @@ impl Api {
 
 pub(super) fn methods() -> Vec<Method> {
     vec![
-        method!("incident.create", "登记警情", IncidentInput, Anyone, Create, |api, p| api.incident_create(p)),
-        method!("incident.get", "查看警情", IdRequest, Anyone, View, |api, p| api.incident_get(p)),
+        method!("incident.create", "登记警情", IncidentInput, Anyone, Create(WithWrite), |api, p| api
+            .incident_create(p)),
+        method!("incident.get", "查看警情", IdRequest, Anyone, View(After), |api, p| api.incident_get(p)),
         method!(
             "incident.update",
             "修改警情（只传需要修改的字段）",
             IncidentUpdate,
             Anyone,
-            Update,
+            Update(WithWrite),
             |api, p| api.incident_update(p)
         ),
         method!(
@@ -72,7 +73,7 @@ pub(super) fn methods() -> Vec<Method> {
             "重复警情：同一地点或同一人员的其他警情（一地多报、一人多报）",
             IdRequest,
             Anyone,
-            View,
+            View(After),
             |api, p| api.incident_repeats(p)
         ),
         method!(
@@ -80,7 +81,7 @@ pub(super) fn methods() -> Vec<Method> {
             "警情台账（按类别、处置结果、村、日期筛选，分页，最新在前）",
             IncidentFilter,
             Anyone,
-            List,
+            List(After),
             |api, p| api.incident_list(p)
         ),
     ]

@@ -40,6 +40,8 @@ pub(crate) use params::from_json;
 use crate::error::{Error, Result};
 use crate::model::time::Clock;
 use crate::store::{Store, files};
+use permission::Mode;
+use security::Admitted;
 
 pub use attachment::AttachmentAdd;
 pub use award::{AwardDecideRequest, AwardPayRequest, AwardUpdate};
@@ -94,6 +96,9 @@ pub struct Api {
     /// call runs, parked here otherwise.
     scoped: Option<rusqlite::Connection>,
     policy: crate::model::auth::Policy,
+    /// Refusals recorded while a call's transaction is open, kept whatever becomes of it
+    /// (see [`Api::in_one_transaction`]); `None` outside such a call.
+    refusals: Option<Vec<security::Kept>>,
 }
 
 /// One method of the facade, as `call --list` shows it.
@@ -122,6 +127,10 @@ pub struct DbInfo {
     pub version: &'static str,
 }
 
+/// Who may run a method or guarded action, what the audit log records of it, and what it
+/// is called in messages ([`Api::gate`]).
+pub type Gate = (permission::Need, permission::Audit, &'static str);
+
 pub(crate) struct Method {
     pub name: &'static str,
     pub summary: &'static str,
@@ -129,29 +138,42 @@ pub(crate) struct Method {
     pub need: permission::Need,
     /// What the audit log records when it succeeds.
     pub audit: permission::Audit,
+    /// When that entry is committed (`None` for an unaudited method).
+    pub mode: Option<permission::Mode>,
     pub params: fn() -> Value,
     pub run: fn(&mut Api, Value) -> Result<Value>,
 }
 
-/// Declares a method with who may call it and what is audited, e.g.
-/// `method!("person.create", "新增人员", PersonInput, Anyone, Create, |api, p| api.person_create(p))`
-/// ([`permission::Need`], [`permission::Audit`]).
+/// Declares a method with who may call it, what is audited and when its entry is committed,
+/// e.g. `method!("person.create", "新增人员", PersonInput, Anyone, Create(WithWrite), |api, p|
+/// api.person_create(p))` ([`permission::Need`], [`permission::Audit`],
+/// [`permission::Mode`]); `Unaudited` alone for a method nothing is recorded of.
 /// A county method says `County(Figures)`, `County(Records)` or `County(Admin)`
 /// ([`county::permission::CountyNeed`]).
 macro_rules! method {
-    ($name:literal, $summary:literal, $params:ty, County($need:ident), $audit:ident, $f:expr) => {
+    ($name:literal, $summary:literal, $params:ty, County($need:ident), $audit:ident $(($mode:ident))?, $f:expr) => {
         $crate::api::method!(@ $name, $summary, $params,
-            $crate::api::permission::Need::County($crate::api::county::permission::CountyNeed::$need), $audit, $f)
+            $crate::api::permission::Need::County($crate::api::county::permission::CountyNeed::$need),
+            $audit $(($mode))?, $f)
     };
-    ($name:literal, $summary:literal, $params:ty, $need:ident, $audit:ident, $f:expr) => {
-        $crate::api::method!(@ $name, $summary, $params, $crate::api::permission::Need::$need, $audit, $f)
+    ($name:literal, $summary:literal, $params:ty, $need:ident, $audit:ident $(($mode:ident))?, $f:expr) => {
+        $crate::api::method!(@ $name, $summary, $params, $crate::api::permission::Need::$need,
+            $audit $(($mode))?, $f)
     };
-    (@ $name:literal, $summary:literal, $params:ty, $need:expr, $audit:ident, $f:expr) => {
+    (@ $name:literal, $summary:literal, $params:ty, $need:expr, Unaudited, $f:expr) => {
+        $crate::api::method!(@@ $name, $summary, $params, $need, $crate::api::permission::Audit::Unaudited, None, $f)
+    };
+    (@ $name:literal, $summary:literal, $params:ty, $need:expr, $audit:ident($mode:ident), $f:expr) => {
+        $crate::api::method!(@@ $name, $summary, $params, $need, $crate::api::permission::Audit::$audit,
+            Some($crate::api::permission::Mode::$mode), $f)
+    };
+    (@@ $name:literal, $summary:literal, $params:ty, $need:expr, $audit:expr, $mode:expr, $f:expr) => {
         $crate::api::Method {
             name: $name,
             summary: $summary,
             need: $need,
-            audit: $crate::api::permission::Audit::$audit,
+            audit: $audit,
+            mode: $mode,
             params: || $crate::api::schema_of::<$params>(),
             run: |api, json| {
                 let p: $params = $crate::api::from_json(json)?;
@@ -209,6 +231,7 @@ impl Api {
             scope: None,
             scoped: None,
             policy: Default::default(),
+            refusals: None,
         }
     }
 
@@ -230,46 +253,99 @@ impl Api {
 
     /// Runs the method `name` with JSON parameters and returns its JSON reply. The caller
     /// must be allowed to (a live session whose role the method accepts, see
-    /// [`permission`]); the call is audited when its method is.
+    /// [`permission`]); the call is audited when its method is, its entry committed as the
+    /// method's [`permission::Mode`] says (the crate's `Api::audited`).
     pub fn call(&mut self, name: &str, params: Value) -> Result<Value> {
         let m = registry().into_iter().find(|m| m.name == name).ok_or_else(|| Error::UnknownMethod(name.into()))?;
         let params = if params.is_null() { Value::Object(Default::default()) } else { params };
         bounds::check(&params)?;
-        let mut admitted = self.admit(name, (m.need, m.audit, m.summary), &params)?;
-        let reply = match admitted.scope.take() {
-            None if permission::commits_with_write(name, m.audit) => {
-                return self.in_one_transaction(|api| {
-                    let reply = (m.run)(api, params)?;
-                    failpoint("after_write");
-                    api.record(admitted, &reply)?;
-                    Ok(reply)
-                });
-            }
-            None => (m.run)(self, params)?,
-            Some(scope) => self.in_scope(scope, |api| (m.run)(api, params))?,
+        let admitted = self.admit(name, (m.need, m.audit, m.summary), &params)?;
+        self.audited(admitted, m.mode, |api| (m.run)(api, params), |reply| Some(reply))
+    }
+
+    /// Runs `work`, an admitted call (held to its scope, when it has one), and commits its
+    /// audit entry as `mode` says; `reply` gives the JSON the entry may draw on (a list's
+    /// length, a created record's id). The reply is handed back only after its entry is
+    /// committed, whatever the mode:
+    ///
+    /// - [`Mode::WithWrite`]: one immediate transaction ([`Api::in_one_transaction`]) holds
+    ///   the work's writes and the entry, appended after the work so it can name a created
+    ///   record.
+    /// - [`Mode::EntryFirst`]: the entry, naming what is about to be done (and where the
+    ///   file goes), is committed before the work starts; a failure of the work appends a
+    ///   second entry, `failed`, saying so.
+    /// - [`Mode::After`]: the entry is appended once the work is done.
+    ///
+    /// Debug builds stop the process between the two when `FENGQIAO_FAILPOINT` names the
+    /// point (`after_write`, `after_entry`, `before_entry`), as the crash tests do.
+    pub(crate) fn audited<T>(
+        &mut self,
+        mut admitted: Admitted,
+        mode: Option<Mode>,
+        work: impl FnOnce(&mut Api) -> Result<T>,
+        reply: for<'r> fn(&'r T) -> Option<&'r Value>,
+    ) -> Result<T> {
+        let scope = admitted.scope.take();
+        let run = |api: &mut Api| match scope {
+            None => work(api),
+            Some(scope) => api.in_scope(scope, work),
         };
-        failpoint("after_write");
-        self.record(admitted, &reply)?;
-        Ok(reply)
+        let null = Value::Null;
+        match mode {
+            None => run(self),
+            Some(Mode::After) => {
+                let out = run(self)?;
+                failpoint("before_entry");
+                self.record(&admitted, reply(&out).unwrap_or(&null))?;
+                Ok(out)
+            }
+            Some(Mode::WithWrite) => self.in_one_transaction(|api| {
+                let out = run(api)?;
+                failpoint("after_write");
+                api.record(&admitted, reply(&out).unwrap_or(&null))?;
+                Ok(out)
+            }),
+            Some(Mode::EntryFirst) => {
+                self.record(&admitted, &null)?;
+                failpoint("after_entry");
+                run(self).inspect_err(|e| {
+                    // The work's own error is what the caller needs; should this second entry
+                    // fail too, the first still stands for what was attempted.
+                    let _ = self.record_failure(&admitted, e);
+                })
+            }
+        }
     }
 
     /// Runs `f` in one immediate transaction, committed when it succeeds and rolled back
     /// when it fails: the writes of [`Store::write`] inside are savepoints of it, and the
     /// audit entry [`Api::record`] appends is written in it, so the write and its entry
-    /// reach the file together or not at all.
+    /// reach the file together or not at all. A refusal recorded while it runs (a station
+    /// leader's row outside their scope, [`Api::audit_refusal`]) is kept either way: it is
+    /// appended after the rollback when the call fails.
     fn in_one_transaction<T>(&mut self, f: impl FnOnce(&mut Api) -> Result<T>) -> Result<T> {
         self.store.conn().execute_batch("BEGIN IMMEDIATE")?;
-        match f(self) {
+        self.refusals = Some(Vec::new());
+        let out = f(self);
+        let refusals = self.refusals.take().unwrap_or_default();
+        match out {
             Ok(out) => {
-                if let Err(e) = self.store.conn().execute_batch("COMMIT") {
+                let committed = refusals
+                    .iter()
+                    .try_for_each(|r| self.audit(r.at, r.event()))
+                    .and_then(|()| Ok(self.store.conn().execute_batch("COMMIT")?));
+                if let Err(e) = committed {
                     let _ = self.store.conn().execute_batch("ROLLBACK");
-                    return Err(e.into());
+                    return Err(e);
                 }
                 Ok(out)
             }
             Err(e) => {
                 if !self.store.conn().is_autocommit() {
                     self.store.conn().execute_batch("ROLLBACK")?;
+                }
+                for r in &refusals {
+                    self.audit(r.at, r.event())?;
                 }
                 Err(e)
             }
@@ -278,12 +354,23 @@ impl Api {
 
     /// Who may run the method or guarded action `name`, what is audited, and what it is
     /// called in messages; `None` for a name that is neither.
-    pub fn gate(name: &str) -> Option<(permission::Need, permission::Audit, &'static str)> {
-        registry()
-            .into_iter()
-            .find(|m| m.name == name)
-            .map(|m| (m.need, m.audit, m.summary))
-            .or_else(|| permission::ACTIONS.iter().find(|a| a.name == name).map(|a| (a.need, a.audit, a.label)))
+    pub fn gate(name: &str) -> Option<Gate> {
+        Api::gate_and_mode(name).map(|(gate, _)| gate)
+    }
+
+    /// [`Api::gate`], with when the audit entry is committed ([`permission::Mode`]).
+    pub fn gate_and_mode(name: &str) -> Option<(Gate, Option<permission::Mode>)> {
+        registry().into_iter().find(|m| m.name == name).map(|m| ((m.need, m.audit, m.summary), m.mode)).or_else(|| {
+            permission::ACTIONS.iter().find(|a| a.name == name).map(|a| ((a.need, a.audit, a.label), a.mode))
+        })
+    }
+
+    /// Every registered method and guarded action with what it records and when the entry
+    /// is committed (the test that each fits its kind walks them).
+    pub fn audit_modes() -> Vec<(&'static str, permission::Audit, Option<permission::Mode>)> {
+        let mut all: Vec<_> = registry().into_iter().map(|m| (m.name, m.audit, m.mode)).collect();
+        all.extend(permission::ACTIONS.iter().map(|a| (a.name, a.audit, a.mode)));
+        all
     }
 
     /// Every method with its parameters.
@@ -346,8 +433,9 @@ impl Api {
 }
 
 /// Kills the process at the point `name` when `FENGQIAO_FAILPOINT` names it, in debug
-/// builds only: how the tests crash the real CLI between a method's write and its audit
-/// entry (`after_write`). Release builds hold no such point.
+/// builds only: how the tests crash the real CLI between a method's work and its audit
+/// entry (`after_write`, `after_entry`, `before_entry`: see [`Api::audited`]). Release
+/// builds hold no such point.
 fn failpoint(name: &str) {
     #[cfg(debug_assertions)]
     if std::env::var("FENGQIAO_FAILPOINT").is_ok_and(|v| v == name) {

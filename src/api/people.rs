@@ -315,67 +315,78 @@ impl Api {
 
 pub(super) fn methods() -> Vec<Method> {
     vec![
-        method!("post.get", "读取警务室设置", NoParams, Anyone, View, |api, _| api.post_get()),
-        method!("post.save", "保存警务室设置", PostInput, Admin, Update, |api, p| api.post_save(p)),
+        method!("post.get", "读取警务室设置", NoParams, Anyone, View(After), |api, _| api.post_get()),
+        method!("post.save", "保存警务室设置", PostInput, Admin, Update(WithWrite), |api, p| api.post_save(p)),
         method!("village.list", "列出村（社区）及村民小组", NoParams, Anyone, Unaudited, |api, _| api
             .village_list()),
-        method!("village.create", "新增村（社区）", VillageInput, Admin, Create, |api, p| api.village_create(p)),
+        method!("village.create", "新增村（社区）", VillageInput, Admin, Create(WithWrite), |api, p| api
+            .village_create(p)),
         method!(
             "village.update",
             "修改村（社区）：名称、乡镇，未设定时的区划代码",
             VillageUpdate,
             Admin,
-            Update,
+            Update(WithWrite),
             |api, p| api.village_update(p)
         ),
-        method!("group.create", "新增村民小组", GroupInput, Admin, Create, |api, p| api.group_create(p)),
-        method!("group.rename", "村民小组改名", GroupRename, Admin, Update, |api, p| api.group_rename(p)),
+        method!("group.create", "新增村民小组", GroupInput, Admin, Create(WithWrite), |api, p| api
+            .group_create(p)),
+        method!("group.rename", "村民小组改名", GroupRename, Admin, Update(WithWrite), |api, p| api
+            .group_rename(p)),
         method!(
             "village.delete",
             "删除误录的村（社区）（其下无任何记录时）",
             IdRequest,
             Admin,
-            Delete,
+            Delete(WithWrite),
             |api, p| api.village_delete(p)
         ),
-        method!("group.delete", "删除村民小组（无户时）", IdRequest, Admin, Delete, |api, p| api
+        method!("group.delete", "删除村民小组（无户时）", IdRequest, Admin, Delete(WithWrite), |api, p| api
             .group_delete(p)),
         method!("officer.list", "列出民警、辅警", NoParams, Anyone, Unaudited, |api, _| api.officer_list()),
-        method!("officer.create", "新增民警、辅警", OfficerInput, Admin, Create, |api, p| api.officer_create(p)),
-        method!("officer.update", "修改民警、辅警（含离岗）", OfficerUpdate, Admin, Update, |api, p| api
-            .officer_update(p)),
-        method!("household.create", "登记户", HouseholdInput, Anyone, Create, |api, p| api.household_create(p)),
+        method!("officer.create", "新增民警、辅警", OfficerInput, Admin, Create(WithWrite), |api, p| api
+            .officer_create(p)),
+        method!(
+            "officer.update",
+            "修改民警、辅警（含离岗）",
+            OfficerUpdate,
+            Admin,
+            Update(WithWrite),
+            |api, p| api.officer_update(p)
+        ),
+        method!("household.create", "登记户", HouseholdInput, Anyone, Create(WithWrite), |api, p| api
+            .household_create(p)),
         method!(
             "household.update",
             "修改户（只传需要修改的字段）",
             HouseholdUpdate,
             Anyone,
-            Update,
+            Update(WithWrite),
             |api, p| api.household_update(p)
         ),
-        method!("household.get", "查看户：成员、走访", IdRequest, Anyone, ViewPerson, |api, p| api
+        method!("household.get", "查看户：成员、走访", IdRequest, Anyone, ViewPerson(After), |api, p| api
             .household_get(p)),
         method!(
             "household.list",
             "户列表（按村、组、标签筛选，分页）",
             HouseholdFilter,
             Anyone,
-            List,
+            List(After),
             |api, p| api.household_list(p)
         ),
-        method!("person.create", "登记人员", PersonInput, Anyone, Create, |api, p| api.person_create(p)),
+        method!("person.create", "登记人员", PersonInput, Anyone, Create(WithWrite), |api, p| api.person_create(p)),
         method!(
             "person.update",
             "修改人员（只传需要修改的字段）",
             PersonUpdate,
             Anyone,
-            Update,
+            Update(WithWrite),
             |api, p| api.person_update(p)
         ),
-        method!("person.get", "查看人员", IdRequest, Anyone, ViewPerson, |api, p| api.person_get(p)),
-        method!("person.delete", "删除人员（可恢复）", IdRequest, Anyone, Delete, |api, p| api
+        method!("person.get", "查看人员", IdRequest, Anyone, ViewPerson(After), |api, p| api.person_get(p)),
+        method!("person.delete", "删除人员（可恢复）", IdRequest, Anyone, Delete(WithWrite), |api, p| api
             .person_delete(p)),
-        method!("visit.create", "记录走访", VisitInput, Anyone, Create, |api, p| api.visit_create(p)),
+        method!("visit.create", "记录走访", VisitInput, Anyone, Create(WithWrite), |api, p| api.visit_create(p)),
         method!(
             "id_number.check",
             "核验公民身份号码，读出出生日期和性别",
@@ -389,7 +400,7 @@ pub(super) fn methods() -> Vec<Method> {
             "按姓名、身份证号、电话、住址查找人员",
             SearchRequest,
             Anyone,
-            Search,
+            Search(After),
             |api, p| api.search(p)
         ),
     ]

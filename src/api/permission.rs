@@ -1,7 +1,8 @@
-//! Who may call what, and what the audit log records for each call. Each method says both
-//! where it is registered (the `method!` macro in each api module: a method cannot be added
-//! without them); the few guarded actions that are not methods (the CLI's demo data and
-//! benchmarks) are in [`ACTIONS`]. [`Api::call`](super::Api::call) and
+//! Who may call what, what the audit log records for each call and when its entry is
+//! committed ([`Mode`]). Each method says all three where it is registered (the `method!`
+//! macro in each api module: a method cannot be added without them); the few guarded
+//! actions that are not methods (the CLI's demo data and benchmarks, HQ's command line) are
+//! in [`ACTIONS`]. [`Api::call`](super::Api::call) and
 //! [`Api::guarded`](super::Api::guarded) enforce them.
 //!
 //! Managing logins, keys, the audit log, backups, the post's settings, its villages and
@@ -62,16 +63,37 @@ pub enum Audit {
     Delete,
 }
 
-/// Whether the method `name`, audited as `audit`, runs in one transaction with its audit
-/// entry ([`crate::api::Api::call`]): a post's methods that create, change or delete
-/// records. The others are audited after their work as before: those with an effect
-/// outside the database or their own transactions (`user.*` touches the key file, `sync.*`
-/// and `enroll.*` commit a bundle's number before a round trip, and the county's `hq.*` run
-/// on a station leader's swapped connection).
-pub fn commits_with_write(name: &str, audit: Audit) -> bool {
-    const OWN_TRANSACTIONS: [&str; 4] = ["user.", "sync.", "enroll.", "hq."];
-    matches!(audit, Audit::Create | Audit::Update | Audit::Delete)
-        && !OWN_TRANSACTIONS.iter().any(|p| name.starts_with(p))
+/// When a call's audit entry is committed, relative to its work: declared with each audited
+/// method (`method!`'s `Create(WithWrite)`, `Export(EntryFirst)`, `View(After)`) and each
+/// audited action, and enforced by [`crate::api::Api::call`] and `Api::guarded`. A crash can
+/// then leave an entry without its effect, never an effect without its entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// In one transaction with the method's writes (their `Store::write`s run as savepoints
+    /// of it): both or neither. For writes that stay inside the database.
+    WithWrite,
+    /// Committed before the method runs, naming what it is about to do: for an effect
+    /// outside the database (a file written or printed, a bundle sent over the network, the
+    /// key file or the database file changed), which no transaction can take back. If the
+    /// method then fails, a second entry (`failed`) says so; the first is never edited.
+    EntryFirst,
+    /// Committed after the method's work and before its reply is handed back (reads: what
+    /// was read reaches no one until the entry is in the file).
+    After,
+}
+
+impl Mode {
+    /// Whether a method audited as `audit` may be declared with this mode: a write
+    /// (`create`, `update`, `delete`) commits with its entry or after it, never before;
+    /// an export or a print commits its entry first; a read's entry comes after it.
+    pub fn fits(self, audit: Audit) -> bool {
+        match audit {
+            Audit::Unaudited => false,
+            Audit::Create | Audit::Update | Audit::Delete => self != Mode::After,
+            Audit::Export | Audit::Print => self == Mode::EntryFirst,
+            Audit::List | Audit::View | Audit::ViewPerson | Audit::Search => self == Mode::After,
+        }
+    }
 }
 
 impl Audit {
@@ -103,30 +125,44 @@ pub struct Action {
     pub need: Need,
     /// What is recorded.
     pub audit: Audit,
+    /// When the entry is committed (`None` exactly when nothing is recorded).
+    pub mode: Option<Mode>,
 }
 
 /// The guarded actions that are not methods.
 pub const ACTIONS: &[Action] = &[
-    Action { name: "demo.generate", label: "导入演示数据", need: Need::Admin, audit: Audit::Create },
-    Action { name: "bench.run", label: "性能测试", need: Need::Anyone, audit: Audit::Unaudited },
+    // Many transactions of its own (batches of households): its entry first.
+    Action {
+        name: "demo.generate",
+        label: "导入演示数据",
+        need: Need::Admin,
+        audit: Audit::Create,
+        mode: Some(Mode::EntryFirst),
+    },
+    Action { name: "bench.run", label: "性能测试", need: Need::Anyone, audit: Audit::Unaudited, mode: None },
     // `fengqiao-hq`'s command line on a secured HQ.
     Action {
         name: "hq.enroll_file",
         label: "县局：以文件登记警务室",
         need: Need::County(CountyNeed::Admin),
         audit: Audit::Create,
+        // The reply file is written for the post.
+        mode: Some(Mode::EntryFirst),
     },
     Action {
         name: "hq.bundle_import",
         label: "县局：导入警务室的同步包（U 盘）",
         need: Need::County(CountyNeed::Records),
         audit: Audit::Update,
+        // The reply bundle is written for the post.
+        mode: Some(Mode::EntryFirst),
     },
     Action {
         name: "hq.backup",
         label: "县局：备份县局数据库",
         need: Need::County(CountyNeed::Admin),
         audit: Audit::Export,
+        mode: Some(Mode::EntryFirst),
     },
 ];
 
@@ -271,6 +307,55 @@ mod tests {
         ];
         for (m, want) in cases {
             assert_eq!(gate(m).1, want, "{m}");
+        }
+    }
+
+    #[test]
+    fn every_method_and_action_says_when_its_entry_is_committed_as_its_kind_needs() {
+        let all = Api::audit_modes();
+        assert!(all.iter().any(|(n, ..)| n.starts_with("hq.")), "HQ's methods are walked too");
+        assert!(all.iter().any(|(n, ..)| *n == "hq.backup"), "and the guarded actions");
+        for (name, audit, mode) in &all {
+            match (audit, mode) {
+                (Audit::Unaudited, None) => {}
+                (Audit::Unaudited, Some(m)) => panic!("{name} records nothing but says when: {m:?}"),
+                (a, None) => panic!("{name} records {a:?} without saying when"),
+                (a, Some(m)) => assert!(m.fits(*a), "{name}: {a:?} cannot be committed {m:?}"),
+            }
+        }
+        for a in [Audit::Create, Audit::Update, Audit::Delete] {
+            assert!(!Mode::After.fits(a), "a write's entry never after it");
+        }
+        for a in [Audit::Export, Audit::Print] {
+            assert!(!Mode::WithWrite.fits(a) && !Mode::After.fits(a), "a file's entry comes first");
+        }
+        let mode = |name: &str| all.iter().find(|(n, ..)| *n == name).and_then(|(_, _, m)| *m);
+        let cases = [
+            ("person.create", Mode::WithWrite),
+            ("sync.import", Mode::WithWrite),
+            ("enroll.accept", Mode::WithWrite),
+            ("hq.assign", Mode::WithWrite),
+            ("hq.station_save", Mode::WithWrite),
+            ("hq.enroll_code", Mode::WithWrite),
+            ("hq.alarm_seen", Mode::WithWrite),
+            ("hq.user_reset_totp", Mode::WithWrite),
+            // Effects outside the database: files, the network, the key file, a new key.
+            ("ledger.export", Mode::EntryFirst),
+            ("agreement.pdf", Mode::EntryFirst),
+            ("backup.create", Mode::EntryFirst),
+            ("sync.export", Mode::EntryFirst),
+            ("sync.network", Mode::EntryFirst),
+            ("enroll.request", Mode::EntryFirst),
+            ("user.create", Mode::EntryFirst),
+            ("user.disable", Mode::EntryFirst),
+            ("hq.user_create", Mode::EntryFirst),
+            ("hq.stats_export", Mode::EntryFirst),
+            ("hq.bundle_import", Mode::EntryFirst),
+            ("person.get", Mode::After),
+            ("hq.record", Mode::After),
+        ];
+        for (name, want) in cases {
+            assert_eq!(mode(name), Some(want), "{name}");
         }
     }
 

@@ -421,50 +421,64 @@ impl Api {
 
 pub(super) fn methods() -> Vec<Method> {
     vec![
-        method!("team.create", "新增巡防队伍", TeamInput, Anyone, Create, |api, p| api.team_create(p)),
+        method!("team.create", "新增巡防队伍", TeamInput, Anyone, Create(WithWrite), |api, p| api.team_create(p)),
         method!(
             "team.update",
             "修改巡防队伍（含巡逻日、时间、路线；只传需要修改的字段）",
             TeamUpdate,
             Anyone,
-            Update,
+            Update(WithWrite),
             |api, p| api.team_update(p)
         ),
-        method!("team.list", "列出队伍", NoParams, Anyone, List, |api, _| api.team_list()),
-        method!("volunteer.create", "登记群防群治队员", VolunteerInput, Anyone, Create, |api, p| api
-            .volunteer_create(p)),
-        method!("volunteer.end", "队员离队", EndVolunteer, Anyone, Update, |api, p| api.volunteer_end(p)),
-        method!("volunteer.list", "列出队员", VolunteerFilter, Anyone, List, |api, p| api.volunteer_list(p)),
-        method!("patrol.create", "登记巡逻及发现", PatrolInput, Anyone, Create, |api, p| api.patrol_create(p)),
-        method!("patrol.list", "某月巡逻记录", MonthRequest, Anyone, List, |api, p| api.patrol_list(p)),
-        method!("lead.create", "登记线索", LeadInput, Anyone, Create, |api, p| api.lead_create(p)),
-        method!("lead.advance", "线索核查、转化或了结", AdvanceLead, Anyone, Update, |api, p| api
+        method!("team.list", "列出队伍", NoParams, Anyone, List(After), |api, _| api.team_list()),
+        method!("volunteer.create", "登记群防群治队员", VolunteerInput, Anyone, Create(WithWrite), |api, p| {
+            api.volunteer_create(p)
+        }),
+        method!("volunteer.end", "队员离队", EndVolunteer, Anyone, Update(WithWrite), |api, p| api
+            .volunteer_end(p)),
+        method!("volunteer.list", "列出队员", VolunteerFilter, Anyone, List(After), |api, p| api.volunteer_list(p)),
+        method!("patrol.create", "登记巡逻及发现", PatrolInput, Anyone, Create(WithWrite), |api, p| api
+            .patrol_create(p)),
+        method!("patrol.list", "某月巡逻记录", MonthRequest, Anyone, List(After), |api, p| api.patrol_list(p)),
+        method!("lead.create", "登记线索", LeadInput, Anyone, Create(WithWrite), |api, p| api.lead_create(p)),
+        method!("lead.advance", "线索核查、转化或了结", AdvanceLead, Anyone, Update(WithWrite), |api, p| api
             .lead_advance(p)),
-        method!("lead.list", "列出线索", LeadFilter, Anyone, List, |api, p| api.lead_list(p)),
-        method!("hazard.create", "登记隐患", HazardInput, Anyone, Create, |api, p| api.hazard_create(p)),
-        method!("hazard.verify", "核实隐患", HazardStepRequest, Anyone, Update, |api, p| api.hazard_verify(p)),
-        method!("hazard.reject", "隐患经核不实", HazardStepRequest, Anyone, Update, |api, p| api
+        method!("lead.list", "列出线索", LeadFilter, Anyone, List(After), |api, p| api.lead_list(p)),
+        method!("hazard.create", "登记隐患", HazardInput, Anyone, Create(WithWrite), |api, p| api.hazard_create(p)),
+        method!("hazard.verify", "核实隐患", HazardStepRequest, Anyone, Update(WithWrite), |api, p| api
+            .hazard_verify(p)),
+        method!("hazard.reject", "隐患经核不实", HazardStepRequest, Anyone, Update(WithWrite), |api, p| api
             .hazard_reject(p)),
-        method!("hazard.fix", "登记隐患整改", HazardStepRequest, Anyone, Update, |api, p| api.hazard_fix(p)),
-        method!("hazard.recheck", "回头看并销号", HazardStepRequest, Anyone, Update, |api, p| api
+        method!("hazard.fix", "登记隐患整改", HazardStepRequest, Anyone, Update(WithWrite), |api, p| api
+            .hazard_fix(p)),
+        method!("hazard.recheck", "回头看并销号", HazardStepRequest, Anyone, Update(WithWrite), |api, p| api
             .hazard_recheck(p)),
-        method!("hazard.reward", "发放隐患奖励（网格红包）", RewardRequest, Anyone, Update, |api, p| api
-            .hazard_reward(p)),
-        method!("hazard.list", "隐患清单", HazardFilter, Anyone, List, |api, p| api.hazard_list(p)),
-        method!("hazard.overdue", "逾期未整改隐患", NoParams, Anyone, List, |api, _| api.hazard_overdue()),
-        method!("outreach.create", "登记宣传活动", OutreachInput, Anyone, Create, |api, p| api
+        method!(
+            "hazard.reward",
+            "发放隐患奖励（网格红包）",
+            RewardRequest,
+            Anyone,
+            Update(WithWrite),
+            |api, p| api.hazard_reward(p)
+        ),
+        method!("hazard.list", "隐患清单", HazardFilter, Anyone, List(After), |api, p| api.hazard_list(p)),
+        method!("hazard.overdue", "逾期未整改隐患", NoParams, Anyone, List(After), |api, _| api
+            .hazard_overdue()),
+        method!("outreach.create", "登记宣传活动", OutreachInput, Anyone, Create(WithWrite), |api, p| api
             .outreach_create(p)),
-        method!("outreach.list", "某月宣传活动", MonthRequest, Anyone, List, |api, p| api.outreach_list(p)),
+        method!("outreach.list", "某月宣传活动", MonthRequest, Anyone, List(After), |api, p| api
+            .outreach_list(p)),
         method!("outreach.totals", "各村全年宣传合计", YearRequest, Anyone, Unaudited, |api, p| api
             .outreach_totals(p)),
-        method!("feedback.create", "登记群众意见", FeedbackInput, Anyone, Create, |api, p| api
+        method!("feedback.create", "登记群众意见", FeedbackInput, Anyone, Create(WithWrite), |api, p| api
             .feedback_create(p)),
-        method!("feedback.answer", "答复群众意见", AnswerFeedback, Anyone, Update, |api, p| api
+        method!("feedback.answer", "答复群众意见", AnswerFeedback, Anyone, Update(WithWrite), |api, p| api
             .feedback_answer(p)),
-        method!("feedback.list", "列出群众意见", FeedbackFilter, Anyone, List, |api, p| api.feedback_list(p)),
+        method!("feedback.list", "列出群众意见", FeedbackFilter, Anyone, List(After), |api, p| api
+            .feedback_list(p)),
         method!("five_nones.list", "各村五无情况", YearRequest, Anyone, Unaudited, |api, p| api
             .five_nones_list(p)),
-        method!("five_nones.confirm", "确认某村五无", ConfirmFiveNones, Anyone, Update, |api, p| api
+        method!("five_nones.confirm", "确认某村五无", ConfirmFiveNones, Anyone, Update(WithWrite), |api, p| api
             .five_nones_confirm(p)),
         method!("prevention.month", "群防群治月度数据", MonthRequest, Anyone, Unaudited, |api, p| api
             .prevention_month(p)),

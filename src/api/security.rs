@@ -190,8 +190,42 @@ pub(crate) struct Admitted {
     pub(crate) tbl: Option<String>,
     pub(crate) target: Option<String>,
     pub(crate) detail: Option<String>,
+    /// Where an export, a print or a backup is to be written, from the parameters
+    /// (`path`, `out`), for an entry made before the file is.
+    pub(crate) dest: Option<String>,
     /// The rows a county caller may see, when limited (a station leader).
     pub(crate) scope: Option<crate::store::county::scope::Scope>,
+}
+
+/// An audit entry kept aside while a call's transaction is open (a refusal, which must
+/// outlive the rollback of the call it refused), appended when the call ends.
+#[derive(Debug, Clone)]
+pub(crate) struct Kept {
+    pub(crate) at: DateTime<Utc>,
+    login: Option<String>,
+    action: &'static str,
+    tbl: Option<String>,
+    row_id: Option<String>,
+    detail: Option<String>,
+}
+
+impl Admitted {
+    /// Where the file goes, for the detail (` → /media/usb/调解台账.xlsx`).
+    fn destination(&self) -> Option<String> {
+        self.dest.as_deref().filter(|p| !p.is_empty()).map(|p| format!(" → {p}"))
+    }
+}
+
+impl Kept {
+    pub(crate) fn event(&self) -> Event<'_> {
+        Event {
+            login: self.login.as_deref(),
+            action: self.action,
+            tbl: self.tbl.as_deref(),
+            row_id: self.row_id.as_deref(),
+            detail: self.detail.as_deref(),
+        }
+    }
 }
 
 impl Api {
@@ -572,6 +606,7 @@ impl Api {
         let (need, audit, what) = gate;
         let now = self.store.clock().now();
         let target = params.get("id").and_then(Value::as_str).map(str::to_owned);
+        let dest = ["path", "out"].iter().find_map(|k| params.get(*k).and_then(Value::as_str)).map(str::to_owned);
         let county = method.starts_with(super::county::PREFIX);
         let action = super::county::permission::action(method, audit, params);
         let detail = audit_detail(method, action, params);
@@ -584,10 +619,10 @@ impl Api {
             super::county::require_hq(&self.store)?;
         }
         if self.key.is_none() {
-            return Ok(Admitted { login: None, action, tbl, target, detail, scope: None });
+            return Ok(Admitted { login: None, action, tbl, target, detail, dest, scope: None });
         }
         if need == Need::NoSession {
-            return Ok(Admitted { login: None, action: None, tbl, target, detail, scope: None });
+            return Ok(Admitted { login: None, action: None, tbl, target, detail, dest, scope: None });
         }
         let policy = self.policy;
         let Some(s) = self.session.as_mut() else {
@@ -610,7 +645,7 @@ impl Api {
         let role = match who {
             Who::County(caller) => {
                 let scope = self.admit_county(method, (need, what), &login, &caller, target.as_deref(), now)?;
-                return Ok(Admitted { login: Some(login), action, tbl, target, detail, scope });
+                return Ok(Admitted { login: Some(login), action, tbl, target, detail, dest, scope });
             }
             Who::Post(_) if county => {
                 self.denied(now, &login, method, target.as_deref())?;
@@ -629,7 +664,7 @@ impl Api {
                 message: format!("{}无权执行“{what}”{rule}，只有{}可以", role.label(), permission::who(need)),
             });
         }
-        Ok(Admitted { login: Some(login), action, tbl, target, detail, scope: None })
+        Ok(Admitted { login: Some(login), action, tbl, target, detail, dest, scope: None })
     }
 
     /// Records a refused call in the audit log.
@@ -646,28 +681,23 @@ impl Api {
         )
     }
 
-    /// Records a successful call in the audit log, when its method is audited.
-    pub(crate) fn record(&mut self, a: Admitted, reply: &Value) -> Result<()> {
+    /// Records a call in the audit log, when its method is audited: once it has succeeded,
+    /// or before it starts for a method whose entry comes first (`reply` is then null).
+    pub(crate) fn record(&mut self, a: &Admitted, reply: &Value) -> Result<()> {
         let Some(action) = a.action else { return Ok(()) };
-        let target = a.target.or_else(|| reply.get("id").and_then(Value::as_str).map(str::to_owned));
+        let target = a.target.clone().or_else(|| reply.get("id").and_then(Value::as_str).map(str::to_owned));
         let outcome = match action {
             // How much a list gave out.
             "list" => {
                 let n = reply.get("items").or_else(|| reply.get("hits")).unwrap_or(reply).as_array().map(Vec::len);
                 n.map(|n| format!("，返回 {n} 条"))
             }
-            // Where a file went.
-            "export" | "print" => reply
-                .get("path")
-                .or_else(|| reply.get("file"))
-                .and_then(Value::as_str)
-                .filter(|p| !p.is_empty())
-                .map(|p| format!(" → {p}")),
+            "export" | "print" => a.destination(),
             _ => None,
         };
-        let detail = match (a.detail, outcome) {
+        let detail = match (a.detail.as_deref(), outcome) {
             (Some(d), Some(o)) => Some(format!("{d}{o}")),
-            (d, _) => d,
+            (d, _) => d.map(str::to_owned),
         };
         let now = self.store.clock().now();
         self.audit(
@@ -682,19 +712,58 @@ impl Api {
         )
     }
 
+    /// Records that a call whose entry came first did not complete (`failed`, with the
+    /// first entry's detail and the reason): appended after it, the chain never edited.
+    pub(crate) fn record_failure(&mut self, a: &Admitted, error: &Error) -> Result<()> {
+        let Some(action) = a.action else { return Ok(()) };
+        let what = a.detail.as_deref().unwrap_or(action);
+        let dest = a.destination().unwrap_or_default();
+        let why: String = error.to_string().chars().take(200).collect();
+        let detail = format!("{what}{dest}：未完成（{why}）");
+        let now = self.store.clock().now();
+        self.audit(
+            now,
+            Event {
+                login: a.login.as_deref(),
+                action: "failed",
+                tbl: a.tbl.as_deref(),
+                row_id: a.target.as_deref(),
+                detail: Some(&detail),
+            },
+        )
+    }
+
+    /// Records a refusal (`denied`) made inside a call: kept aside while the call's
+    /// transaction is open (so its rollback does not take the entry, and the station
+    /// leader's scoped connection does not wait on that transaction's lock), appended at
+    /// once otherwise.
+    pub(crate) fn audit_denied(&mut self, at: DateTime<Utc>, tbl: &str, row_id: &str, detail: &str) -> Result<()> {
+        let login = self.session.as_ref().map(|s| s.login.clone());
+        let kept = Kept {
+            at,
+            login,
+            action: "denied",
+            tbl: Some(tbl.to_owned()),
+            row_id: Some(row_id.to_owned()),
+            detail: Some(detail.to_owned()),
+        };
+        match self.refusals.as_mut() {
+            Some(held) => {
+                held.push(kept);
+                Ok(())
+            }
+            None => self.audit(at, kept.event()),
+        }
+    }
+
     /// Runs `f` as the guarded action `name` (one of [`permission::ACTIONS`], e.g.
     /// `demo.generate` or `bench.run`, or a method's name): admitted like a call of
-    /// it, and audited when it succeeds. For shell commands that call a typed method or the
-    /// store rather than [`Api::call`].
+    /// it, and audited as its mode says (as `call` is). For shell commands that call a
+    /// typed method or the store rather than [`Api::call`].
     pub fn guarded<T>(&mut self, name: &str, f: impl FnOnce(&mut Api) -> Result<T>) -> Result<T> {
-        let gate = Api::gate(name).ok_or_else(|| Error::UnknownMethod(name.into()))?;
-        let mut admitted = self.admit(name, gate, &Value::Null)?;
-        let out = match admitted.scope.take() {
-            None => f(self)?,
-            Some(scope) => self.in_scope(scope, f)?,
-        };
-        self.record(admitted, &Value::Null)?;
-        Ok(out)
+        let (gate, mode) = Api::gate_and_mode(name).ok_or_else(|| Error::UnknownMethod(name.into()))?;
+        let admitted = self.admit(name, gate, &Value::Null)?;
+        self.audited(admitted, mode, f, |_| None)
     }
 
     /// `session.login`: logs in (again) on the open database, e.g. after a timeout or to
@@ -928,7 +997,12 @@ fn audit_detail(method: &str, action: Option<&str>, params: &Value) -> Option<St
             .collect();
             Some(if parts.is_empty() { method.to_owned() } else { format!("{method}：{}", parts.join("，")) })
         }
-        _ => Some(method.to_owned()),
+        // A login's account: its entry may come before the row exists (see `Mode`), so it
+        // names the login rather than the row.
+        _ => Some(match text("login") {
+            Some(login) => format!("{method}：{login}"),
+            None => method.to_owned(),
+        }),
     }
 }
 
@@ -938,19 +1012,21 @@ pub(super) fn methods() -> Vec<Method> {
         method!("session.logout", "退出登录", Nothing, NoSession, Unaudited, |api, _| api.session_logout()),
         method!("session.current", "当前登录的用户", Nothing, NoSession, Unaudited, |api, _| api
             .session_current()),
-        method!("user.create", "新增用户（管理员）", UserInput, Admin, Create, |api, p| api.user_create(p)),
+        method!("user.create", "新增用户（管理员）", UserInput, Admin, Create(EntryFirst), |api, p| api
+            .user_create(p)),
         method!("user.list", "列出用户（管理员）", Nothing, Admin, Unaudited, |api, _| api.user_list()),
         method!(
             "user.set_password",
             "修改密码（管理员可重置他人密码）",
             SetPassword,
             Anyone,
-            Update,
+            Update(EntryFirst),
             |api, p| api.user_set_password(p)
         ),
-        method!("user.unlock", "解除账号锁定（管理员）", LoginRef, Admin, Update, |api, p| api
+        method!("user.unlock", "解除账号锁定（管理员）", LoginRef, Admin, Update(EntryFirst), |api, p| api
             .user_unlock(p)),
-        method!("user.disable", "停用用户（管理员）", LoginRef, Admin, Update, |api, p| api.user_disable(p)),
+        method!("user.disable", "停用用户（管理员）", LoginRef, Admin, Update(EntryFirst), |api, p| api
+            .user_disable(p)),
         method!("audit.list", "查看审计日志（管理员）", audit::Filter, Admin, Unaudited, |api, p| api
             .audit_list(p)),
         method!(
@@ -966,7 +1042,7 @@ pub(super) fn methods() -> Vec<Method> {
             "备份数据库到指定文件夹（加密）",
             BackupRequest,
             Admin,
-            Export,
+            Export(EntryFirst),
             |api, p| api.backup_create(p)
         ),
     ]

@@ -73,7 +73,7 @@ pub(super) fn methods() -> Vec<Method> {
             "设立驿站（红警驿站）",
             ServiceStationInput,
             NotAuxiliary,
-            Create,
+            Create(WithWrite),
             |api, p| api.service_station_create(p)
         ),
         method!(
@@ -81,7 +81,7 @@ pub(super) fn methods() -> Vec<Method> {
             "修改驿站：名称、地址、开放时间、撤销日期（只传需要修改的字段）",
             ServiceStationUpdate,
             NotAuxiliary,
-            Update,
+            Update(WithWrite),
             |api, p| api.service_station_update(p)
         ),
         method!(
@@ -89,7 +89,7 @@ pub(super) fn methods() -> Vec<Method> {
             "查看驿站：警务助理、受理的代办、本月数据",
             IdRequest,
             Anyone,
-            View,
+            View(After),
             |api, p| api.service_station_get(p)
         ),
         method!(
@@ -105,7 +105,7 @@ pub(super) fn methods() -> Vec<Method> {
             "删除误建的驿站（已有警务助理或代办的不能删除）",
             IdRequest,
             NotAuxiliary,
-            Delete,
+            Delete(WithWrite),
             |api, p| api.service_station_delete(p)
         ),
         method!(

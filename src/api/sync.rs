@@ -179,14 +179,20 @@ pub struct StatusRequest {}
 
 pub(super) fn methods() -> Vec<Method> {
     vec![
-        method!("assignment.list", "列出县局指派给本警务室的记录", NoParams, Anyone, List, |api, _| api
-            .assignment_list()),
+        method!(
+            "assignment.list",
+            "列出县局指派给本警务室的记录",
+            NoParams,
+            Anyone,
+            List(After),
+            |api, _| api.assignment_list()
+        ),
         method!(
             "conflict.list",
             "列出同步冲突（被覆盖的并发修改）",
             ConflictListRequest,
             Anyone,
-            List,
+            List(After),
             |api, p| api.conflict_list(p)
         ),
         method!(
@@ -194,7 +200,7 @@ pub(super) fn methods() -> Vec<Method> {
             "恢复冲突中被覆盖的值（作为一次新的修改同步出去）",
             ConflictRestoreRequest,
             Anyone,
-            Update,
+            Update(WithWrite),
             |api, p| { api.conflict_restore(p) }
         ),
         method!(
@@ -202,7 +208,7 @@ pub(super) fn methods() -> Vec<Method> {
             "导出发给县局的同步包（.fqsync，签名并加密，可用 U 盘带到派出所上传）",
             SyncExportRequest,
             Anyone,
-            Export,
+            Export(EntryFirst),
             |api, p| api.sync_export(p)
         ),
         method!(
@@ -210,7 +216,7 @@ pub(super) fn methods() -> Vec<Method> {
             "导入县局发来的同步包（整包生效或整包不生效，被拒绝时说明原因）",
             SyncImportRequest,
             Anyone,
-            Update,
+            Update(WithWrite),
             |api, p| api.sync_import(p)
         ),
         method!(
@@ -218,7 +224,7 @@ pub(super) fn methods() -> Vec<Method> {
             "通过网络与县局同步（发送本机同步包并导入县局的回复）",
             SyncNetworkRequest,
             Anyone,
-            Update,
+            Update(EntryFirst),
             |api, p| api.sync_network(p)
         ),
         method!(
@@ -226,7 +232,7 @@ pub(super) fn methods() -> Vec<Method> {
             "生成向县局登记本警务室的申请文件",
             EnrollRequestFile,
             Admin,
-            Update,
+            Update(EntryFirst),
             |api, p| api.enroll_request_file(p)
         ),
         method!(
@@ -234,7 +240,7 @@ pub(super) fn methods() -> Vec<Method> {
             "导入县局的登记回执，完成登记",
             EnrollAcceptFile,
             Admin,
-            Update,
+            Update(WithWrite),
             |api, p| api.enroll_accept_file(p)
         ),
         method!(
@@ -242,7 +248,7 @@ pub(super) fn methods() -> Vec<Method> {
             "凭县局发放的一次性登记码，通过网络向县局登记本警务室",
             EnrollNetworkRequest,
             Admin,
-            Update,
+            Update(EntryFirst),
             |api, p| api.enroll_network(p)
         ),
         method!(

@@ -61,7 +61,7 @@ pub(super) fn methods() -> Vec<Method> {
             "风险预警：在办纠纷的预警等级和原因（红色在前）",
             WarningRequest,
             Anyone,
-            List,
+            List(After),
             |api, p| api.warning_list(p)
         ),
         method!(
@@ -77,7 +77,7 @@ pub(super) fn methods() -> Vec<Method> {
             "设置本警务室的预警词语（不传则恢复县局词语）",
             WordsRequest,
             Admin,
-            Update,
+            Update(WithWrite),
             |api, p| api.warning_words_save(p)
         ),
     ]

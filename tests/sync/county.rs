@@ -403,6 +403,9 @@ fn a_station_leader_is_refused_another_stations_rows_by_the_api_itself() {
         .sum();
     assert_eq!(s["total"]["disputes"]["received"].as_i64().unwrap(), own);
     let their_post = theirs.iter().next().unwrap().clone();
+    let denied_on =
+        |c: &mut County, id: &str| audit_entries(c, "lisuo", "denied").iter().filter(|e| e["row_id"] == id).count();
+    let before = denied_on(&mut c, &dispute_id);
     for (m, p) in [
         ("hq.stats", json!({"month": MONTH, "post_id": their_post})),
         ("hq.stats_records", json!({"month": MONTH, "figure": "received", "post_id": their_post})),
@@ -412,6 +415,9 @@ fn a_station_leader_is_refused_another_stations_rows_by_the_api_itself() {
     ] {
         assert_eq!(c.refused(&leader, m, p.clone())["code"], "forbidden", "{m} {p}");
     }
+    // The assignment's write and entry share a transaction, rolled back on the refusal; the
+    // refusal's own entry outlives it.
+    assert_eq!(denied_on(&mut c, &dispute_id), before + 1, "a refused assignment is audited as denied");
     // The records behind a figure, and the 督办 list: the station's posts only.
     let behind = c.all_pages(&leader, "hq.stats_records", json!({"month": MONTH, "figure": "received"}), "");
     assert!(!behind.is_empty());

@@ -11,6 +11,7 @@ mod process;
 
 mod admin_cli;
 mod api_sync;
+mod audit_crash;
 mod enroll;
 mod https;
 mod killed;

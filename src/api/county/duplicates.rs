@@ -197,7 +197,7 @@ pub(super) fn methods() -> Vec<Method> {
             "县局：疑似重复人员（两个警务室的同一公民身份号码，或同名同出生日期；记入审计）",
             DuplicatesRequest,
             County(Records),
-            List,
+            List(After),
             |api, p| api.hq_duplicates(p)
         ),
         method!(
@@ -205,7 +205,7 @@ pub(super) fn methods() -> Vec<Method> {
             "县局：处理疑似重复人员（同一人则指派给一个警务室；不是同一人则不再提示）",
             DuplicateDecide,
             County(Records),
-            Create,
+            Create(WithWrite),
             |api, p| api.hq_duplicate_decide(p)
         ),
     ]

@@ -520,7 +520,7 @@ pub(super) fn methods() -> Vec<Method> {
             "县局：导出月度统计（.pdf 或 .xlsx）",
             StatsRequest,
             County(Figures),
-            Export,
+            Export(EntryFirst),
             |api, p| api.hq_stats_export(p)
         ),
         method!(
@@ -528,7 +528,7 @@ pub(super) fn methods() -> Vec<Method> {
             "县局：统计数字背后的记录",
             StatsRecordsRequest,
             County(Records),
-            View,
+            View(After),
             |api, p| api.hq_stats_records(p)
         ),
     ]

@@ -303,7 +303,7 @@ pub(super) fn methods() -> Vec<Method> {
             "县局：督办清单（协议逾期未履行、到期未回访、代办逾期、隐患逾期未整改）",
             OverdueFilter,
             County(Records),
-            View,
+            View(After),
             |api, p| api.hq_overdue(p)
         ),
         method!(
@@ -311,7 +311,7 @@ pub(super) fn methods() -> Vec<Method> {
             "县局：导出督办清单（.xlsx）",
             OverdueFilter,
             County(Records),
-            Export,
+            Export(EntryFirst),
             |api, p| api.hq_overdue_export(p)
         ),
     ]

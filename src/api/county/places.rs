@@ -203,7 +203,7 @@ pub(super) fn methods() -> Vec<Method> {
             "县局：新增或修改派出所（县局管理员）",
             StationSave,
             County(Admin),
-            Update,
+            Update(WithWrite),
             |api, p| api.hq_station_save(p)
         ),
         method!("hq.posts", "县局：已登记的警务室", PostsRequest, County(Figures), Unaudited, |api, p| api
@@ -213,7 +213,7 @@ pub(super) fn methods() -> Vec<Method> {
             "县局：修改警务室名称或所属派出所（县局管理员）",
             PostUpdate,
             County(Admin),
-            Update,
+            Update(WithWrite),
             |api, p| api.hq_post_update(p)
         ),
         method!(
@@ -221,7 +221,7 @@ pub(super) fn methods() -> Vec<Method> {
             "县局：发放一次性登记码（辖区村、所属派出所；县局管理员）",
             EnrollCodeRequest,
             County(Admin),
-            Create,
+            Create(WithWrite),
             |api, p| api.hq_enroll_code_for(p)
         ),
         method!(
@@ -245,7 +245,7 @@ pub(super) fn methods() -> Vec<Method> {
             "县局：未采用的变更（警务室同步包中越出辖区等未被县局采用的记录及原因）",
             RefusalsRequest,
             County(Records),
-            List,
+            List(After),
             |api, p| api.hq_refusals(p)
         ),
         method!(
@@ -253,7 +253,7 @@ pub(super) fn methods() -> Vec<Method> {
             "县局：审计告警标记为已处理（须写明原因）",
             AlarmSeen,
             County(Admin),
-            Update,
+            Update(WithWrite),
             |api, p| api.hq_alarm_seen(p)
         ),
         method!(

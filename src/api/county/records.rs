@@ -11,7 +11,6 @@ use super::super::{Api, IdRequest, Method, SearchRequest, method};
 use super::Page;
 use crate::error::{Error, Result};
 use crate::store::SYNCED_TABLES;
-use crate::store::audit::Event;
 use crate::store::county::owner::Owners;
 use crate::store::search::{self, SearchPage};
 use crate::sync::assign::{self, Assignment};
@@ -117,18 +116,8 @@ impl Api {
                 message: format!("县局数据中没有这条记录（{table} {id}），或已删除")
             });
         }
-        let login = self.session.as_ref().map(|s| s.login.clone()).unwrap_or_default();
         let now = self.store.clock().now();
-        self.audit(
-            now,
-            Event {
-                login: Some(&login),
-                action: "denied",
-                tbl: Some(table),
-                row_id: Some(id),
-                detail: Some("记录不属于本派出所的警务室"),
-            },
-        )?;
+        self.audit_denied(now, table, id, "记录不属于本派出所的警务室")?;
         Err(Error::Forbidden {
             message: "这条记录不属于本派出所的警务室，无权查看或操作".into()
         })
@@ -214,7 +203,7 @@ pub(super) fn methods() -> Vec<Method> {
             "县局：查找人员（姓名、公民身份号码、电话、住址；记入审计）",
             SearchRequest,
             County(Records),
-            Search,
+            Search(After),
             |api, p| { api.hq_search(p) }
         ),
         method!(
@@ -222,7 +211,7 @@ pub(super) fn methods() -> Vec<Method> {
             "县局：查看一条记录（人员、户、纠纷、代办、警情；只读，记入审计）",
             RecordRequest,
             County(Records),
-            View,
+            View(After),
             |api, p| api.hq_record(p)
         ),
         method!(
@@ -230,7 +219,7 @@ pub(super) fn methods() -> Vec<Method> {
             "县局：指派记录给警务室（连同下属记录，下次同步送达）",
             AssignRequest,
             County(Records),
-            Create,
+            Create(WithWrite),
             |api, p| api.hq_assign_to(p)
         ),
         method!(
@@ -238,10 +227,16 @@ pub(super) fn methods() -> Vec<Method> {
             "县局：撤回指派（警务室保留已有记录）",
             IdRequest,
             County(Records),
-            Delete,
+            Delete(WithWrite),
             |api, p| api.hq_unassign_id(p)
         ),
-        method!("hq.assignments", "县局：指派列表", AssignmentsRequest, County(Records), View, |api, p| api
-            .hq_assignment_list(p)),
+        method!(
+            "hq.assignments",
+            "县局：指派列表",
+            AssignmentsRequest,
+            County(Records),
+            View(After),
+            |api, p| api.hq_assignment_list(p)
+        ),
     ]
 }

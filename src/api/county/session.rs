@@ -740,8 +740,14 @@ pub(super) fn methods() -> Vec<Method> {
     vec![
         method!("hq.session", "县局：当前登录的账号", Nothing, County(Figures), Unaudited, |api, _| api
             .hq_session()),
-        method!("hq.password", "县局：修改自己的密码", PasswordChange, County(Figures), Update, |api, p| api
-            .hq_password(p)),
+        method!(
+            "hq.password",
+            "县局：修改自己的密码",
+            PasswordChange,
+            County(Figures),
+            Update(EntryFirst),
+            |api, p| api.hq_password(p)
+        ),
         method!(
             "hq.users",
             "县局：列出县局账号（县局管理员）",
@@ -755,7 +761,7 @@ pub(super) fn methods() -> Vec<Method> {
             "县局：新增县局账号（县局管理员）",
             CountyUserInput,
             County(Admin),
-            Create,
+            Create(EntryFirst),
             |api, p| api.hq_user_create(p)
         ),
         method!(
@@ -763,7 +769,7 @@ pub(super) fn methods() -> Vec<Method> {
             "县局：停用县局账号（县局管理员）",
             LoginRef,
             County(Admin),
-            Update,
+            Update(EntryFirst),
             |api, p| api.hq_user_disable(p)
         ),
         method!(
@@ -771,7 +777,7 @@ pub(super) fn methods() -> Vec<Method> {
             "县局：解除账号锁定（县局管理员）",
             LoginRef,
             County(Admin),
-            Update,
+            Update(EntryFirst),
             |api, p| api.hq_user_unlock(p)
         ),
         method!(
@@ -779,7 +785,7 @@ pub(super) fn methods() -> Vec<Method> {
             "县局：重置他人密码（县局管理员）",
             ResetPassword,
             County(Admin),
-            Update,
+            Update(EntryFirst),
             |api, p| api.hq_user_reset_password(p)
         ),
         method!(
@@ -787,7 +793,7 @@ pub(super) fn methods() -> Vec<Method> {
             "县局：重置动态口令（手机丢失，县局管理员）",
             LoginRef,
             County(Admin),
-            Update,
+            Update(WithWrite),
             |api, p| api.hq_user_reset_totp(p)
         ),
     ]

@@ -331,7 +331,7 @@ pub(super) fn methods() -> Vec<Method> {
             "县局：风险预警清单（跨警务室比对当事人；记入审计）",
             CountyWarningFilter,
             County(Records),
-            List,
+            List(After),
             |api, p| api.hq_warnings(p)
         ),
         method!(
@@ -355,7 +355,7 @@ pub(super) fn methods() -> Vec<Method> {
             "县局：修改预警规则（随同步下发各警务室）",
             WarningRulesSave,
             County(Admin),
-            Update,
+            Update(WithWrite),
             |api, p| api.hq_warning_rules_save(p)
         ),
     ]

@@ -25,6 +25,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   restore: "恢复备份",
   rekey: "更换数据库密钥",
   audit_cut: "日志被截断",
+  failed: "未完成",
 };
 
 const PAGE_SIZE = 20;
