@@ -247,6 +247,15 @@ impl Store {
         &self.conn
     }
 
+    /// Runs `f` with the page cache allowed up to `kib` KiB, then puts it back (and frees
+    /// what grew past it): [`with_page_cache`] for work that writes through the store.
+    pub fn with_page_cache<T>(&mut self, kib: i64, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        let before = set_page_cache(&self.conn, -kib)?;
+        let out = f(self);
+        set_page_cache(&self.conn, before)?;
+        out
+    }
+
     /// The file this store lives in.
     pub fn path(&self) -> &Path {
         &self.path
@@ -389,11 +398,18 @@ pub(crate) fn connect(path: &Path, key: Option<&keys::DbKey>) -> Result<Connecti
 /// ledger export reads every row once and gains nothing from the 64 MiB every connection is
 /// tuned to, which it would otherwise fill (a county's residents are over a gigabyte of pages).
 pub fn with_page_cache<T>(conn: &Connection, kib: i64, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    let before: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
-    conn.pragma_update(None, "cache_size", -kib)?;
+    let before = set_page_cache(conn, -kib)?;
     let out = f();
-    conn.pragma_update(None, "cache_size", before)?;
+    set_page_cache(conn, before)?;
     out
+}
+
+/// Sets the connection's `cache_size` (negative: KiB, positive: pages) and returns what it
+/// was; setting it lower frees the pages above it.
+fn set_page_cache(conn: &Connection, size: i64) -> Result<i64> {
+    let before: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    conn.pragma_update(None, "cache_size", size)?;
+    Ok(before)
 }
 
 /// The settings every connection of ours runs with.
