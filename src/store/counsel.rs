@@ -416,8 +416,16 @@ pub fn list_sittings(conn: &Connection, f: &SittingFilter) -> Result<SittingPage
     Ok(SittingPage { total, page, page_size, items })
 }
 
-/// One round a lawyer took part in: (dispute, title, status, held on, level, mode, outcome).
-type Round = (String, String, DisputeStatus, String, MediationLevel, MediationMode, MediationOutcome);
+/// One round a lawyer took part in, with its dispute's title and status.
+struct Round {
+    dispute_id: String,
+    title: String,
+    status: DisputeStatus,
+    held_on: String,
+    level: MediationLevel,
+    mode: MediationMode,
+    outcome: MediationOutcome,
+}
 
 /// The rounds `lawyer_id` took part in, the latest first.
 fn rounds_of(conn: &Connection, lawyer_id: &str) -> Result<Vec<Round>> {
@@ -428,7 +436,9 @@ fn rounds_of(conn: &Connection, lawyer_id: &str) -> Result<Vec<Round>> {
          ORDER BY m.held_on DESC, m.id DESC",
     )?;
     Ok(stmt
-        .query_map([lawyer_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
+        .query_map([lawyer_id], |r| {
+            Ok(from_row!(r => Round { dispute_id, title, status, held_on, level, mode, outcome }))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
@@ -442,7 +452,7 @@ pub fn detail(conn: &Connection, id: &str, today: NaiveDate) -> Result<LawyerDet
     )?
     .items;
     let mut disputes: Vec<LawyerDispute> = Vec::new();
-    for (dispute_id, title, status, held_on, level, mode, outcome) in rounds_of(conn, id)? {
+    for Round { dispute_id, title, status, held_on, level, mode, outcome } in rounds_of(conn, id)? {
         if let Some(d) = disputes.iter_mut().find(|d| d.dispute_id == dispute_id) {
             d.rounds += 1;
             continue;

@@ -242,9 +242,9 @@ fn read_peers(conn: &Connection, only: Option<Uuid>) -> Result<Vec<Peer>> {
             r.get::<_, String>("role")?,
             r.get::<_, String>("villages")?,
             r.get::<_, String>("enrolled_at")?,
-            r.get::<_, Option<String>>(5)?,
-            r.get::<_, Vec<u8>>(6)?,
-            r.get::<_, Vec<u8>>(7)?,
+            r.get::<_, Option<String>>("last_sync_at")?,
+            r.get::<_, Vec<u8>>("sign_public")?,
+            r.get::<_, Vec<u8>>("enc_public")?,
             r.get::<_, i64>("sent_counter")?,
         ))
     })?;

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::model::time::stamp;
+use crate::store::from_row;
 use crate::store::warning::{each, id_list};
 
 /// Why two rows are suspected to be one person.
@@ -214,16 +215,9 @@ pub fn decision(conn: &Connection, a: &str, b: &str) -> Result<Option<DuplicateD
              FROM main.duplicate_decision WHERE person_a = ?1 AND person_b = ?2",
         )?
         .query_row([a, b], |r| {
-            Ok(DuplicateDecision {
-                id: r.get(0)?,
-                person_a: r.get(1)?,
-                person_b: r.get(2)?,
-                same: r.get(3)?,
-                assignment_id: r.get(4)?,
-                note: r.get(5)?,
-                decided_by: r.get(6)?,
-                decided_at: r.get(7)?,
-            })
+            Ok(from_row!(r => DuplicateDecision {
+                id, person_a, person_b, same, assignment_id, note, decided_by, decided_at
+            }))
         })
         .optional()?)
 }
