@@ -1,23 +1,21 @@
 //! Disputes (矛盾纠纷): intake and the case file. The aggregate is split by table:
-//! this module owns `dispute` (intake, changes, referral, withdrawal, the list and the case
-//! file); [`party`], [`mediation`], [`agreement`](mod@agreement) and [`follow_up`] own the others.
+//! this module owns `dispute` (the case file here; intake, changes, referral and withdrawal in
+//! `intake`; the list in `listing`; the ledger and month facts in `ledger`, all re-exported
+//! here); [`party`], [`mediation`], [`agreement`](mod@agreement) and [`follow_up`] own the others.
 //!
 //! The rules themselves are in [`crate::model::dispute`]; these modules gather the facts
-//! they look at, ask them, and write through [`Tx`]. Status moves only through
-//! [`next`], so every path obeys the same state machine.
+//! they look at, ask them, and write through [`Tx`](crate::store::Tx). Status moves only through
+//! [`next`](crate::model::dispute::next), so every path obeys the same state machine.
 
 pub mod agreement;
 pub mod follow_up;
 pub mod mediation;
 pub mod party;
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row};
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 pub use agreement::{Agreement, OverdueFulfilment, check_agreement, draft_of, finalise, overdue_fulfilments};
 pub use agreement::{agreement, record_fulfilment, save_agreement};
@@ -27,27 +25,30 @@ pub use party::{Party, add_party, delete_party, parties, party_input, update_par
 
 use crate::error::{Error, MissingField, Result};
 use crate::model::calendar::WorkCalendar;
-use crate::model::day_plan::PlanPlace;
 use crate::model::dispute::{
-    AgreementInput, DisputeAction, DisputeEvent, DisputeInput, DisputeStored, Progress, SessionDue, ValidDispute,
-    actions, check_editable, check_exclusions, check_fixed_after_session, next, next_levels, next_session_due,
+    AgreementInput, DisputeAction, DisputeInput, DisputeStored, Progress, SessionDue, actions, check_editable,
+    next_levels, next_session_due,
 };
-use crate::model::people::{opt_date as parse_opt_date, up_to_today};
 use crate::model::time::parse_date;
-use crate::model::validate::{required, text};
 use crate::model::warning::Risk;
 use crate::model::{
-    AgreementKind, DisputeKind, DisputeSource, DisputeStatus, Exclusion, Grade, MediationLevel, MediationOutcome,
-    RiskLevel, SecurityOffence, Track,
+    DisputeKind, DisputeSource, DisputeStatus, Exclusion, Grade, MediationLevel, SecurityOffence, Track,
 };
-use crate::store::day_plan::place_of;
 use crate::store::from_row;
 use crate::store::incident::IncidentRef;
-use crate::store::ledger::{Ledger, Show, column};
-use crate::store::place::{get_officer, village_name, work_calendar};
-use crate::store::warning::{each, id_list};
-use crate::store::write::{date, opt_date, v};
-use crate::store::{Tx, incident, json_list, list_json, page_bounds, warning};
+use crate::store::place::work_calendar;
+use crate::store::{incident, json_list, warning};
+
+mod intake;
+mod ledger;
+mod listing;
+
+pub(crate) use intake::set_status;
+pub use intake::{create, refer, update, withdraw};
+pub use ledger::{DisputeFact, LEDGER, month_facts};
+use listing::PARTY_NAMES;
+pub use listing::{DisputeFilter, DisputePage, DisputeRow, DisputeSort, list};
+pub(crate) use listing::{PARTY_HOME_JOINS, PLACE_COLUMNS, homes};
 
 // ───── what the screens receive ─────
 
@@ -167,101 +168,6 @@ pub struct SessionDueInfo {
     /// Set when the count ran through a year whose calendar was not entered: “2027
     /// 年节假日安排尚未录入，期限按周一至周五计算”.
     pub calendar_notice: Option<String>,
-}
-
-/// One row of the disputes list.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct DisputeRow {
-    /// Row id.
-    pub id: String,
-    /// 受理日期.
-    pub received_on: String,
-    /// 纠纷名称.
-    pub title: String,
-    /// 类型.
-    pub kind: DisputeKind,
-    /// 调解类型.
-    pub track: Track,
-    /// 状态.
-    pub status: DisputeStatus,
-    /// 状态 in Chinese.
-    pub status_label: &'static str,
-    /// 村名.
-    pub village_name: Option<String>,
-    /// 承办民警.
-    pub officer_name: Option<String>,
-    /// 当事人姓名, joined with 、.
-    pub party_names: String,
-    /// 涉及金额 (fen).
-    pub amount_involved: i64,
-    /// 协议编号.
-    pub agreement_number: Option<String>,
-    /// 预警等级 (an open dispute at risk).
-    pub risk_level: Option<RiskLevel>,
-    /// 预警等级 in Chinese.
-    pub risk_level_label: Option<&'static str>,
-    /// The risk's points.
-    pub risk_points: u32,
-}
-
-/// How the disputes list is ordered.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum DisputeSort {
-    /// Newest intake first.
-    #[default]
-    Received,
-    /// The highest warning first (then the most points, the oldest intake).
-    Risk,
-}
-
-/// A page of disputes.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct DisputePage {
-    /// Disputes matching the filter.
-    pub total: i64,
-    /// Page number, from 1.
-    pub page: u32,
-    /// Page size.
-    pub page_size: u32,
-    /// This page, newest intake first.
-    pub items: Vec<DisputeRow>,
-}
-
-/// Filters for the disputes list.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
-#[serde(deny_unknown_fields)]
-pub struct DisputeFilter {
-    /// Only this status.
-    pub status: Option<DisputeStatus>,
-    /// Only this kind.
-    pub kind: Option<DisputeKind>,
-    /// Only this village.
-    pub village_id: Option<String>,
-    /// Only this track.
-    pub track: Option<Track>,
-    /// Received on or after.
-    pub received_from: Option<String>,
-    /// Received on or before.
-    pub received_to: Option<String>,
-    /// Words in the title.
-    pub text: Option<String>,
-    /// Only disputes this resident is a party to.
-    pub person_id: Option<String>,
-    /// Only disputes a member of this household is a party to.
-    pub household_id: Option<String>,
-    /// Only open disputes at this warning level.
-    pub level: Option<RiskLevel>,
-    /// Order (default: newest intake first).
-    pub sort: Option<DisputeSort>,
-    /// Page, from 1.
-    pub page: Option<u32>,
-    /// Page size (default 20, at most 100).
-    pub page_size: Option<u32>,
 }
 
 // ───── reading ─────
@@ -467,379 +373,6 @@ pub fn session_due_unentered(conn: &Connection) -> Result<Vec<i32>> {
     years.sort_unstable();
     years.dedup();
     Ok(years)
-}
-
-/// Where a visit about a dispute (`d`) goes: the home of its first party who is a registered
-/// resident, else the dispute's village. Joins `ph` (that household), `pv` (the village) and
-/// `pg` (the 组); [`PLACE_COLUMNS`] names them for [`crate::store::day_plan::place_of`].
-pub(crate) const PARTY_HOME_JOINS: &str = "LEFT JOIN household ph ON ph.id = (SELECT pp.household_id FROM party pa
-       JOIN person pp ON pp.id = pa.person_id
-       WHERE pa.dispute_id = d.id AND pa.deleted_at IS NULL AND pp.deleted_at IS NULL AND pp.household_id IS NOT NULL
-       ORDER BY pa.sort, pa.id LIMIT 1)
-     LEFT JOIN village pv ON pv.id = coalesce(ph.village_id, d.village_id)
-     LEFT JOIN village_group pg ON pg.id = ph.group_id";
-
-/// The place columns of [`PARTY_HOME_JOINS`].
-pub(crate) const PLACE_COLUMNS: &str = "pv.id AS village_id, pv.name AS village_name, pg.name AS group_name,
-     coalesce(ph.address, (SELECT pa.address FROM party pa WHERE pa.dispute_id = d.id AND pa.deleted_at IS NULL
-       AND pa.address IS NOT NULL ORDER BY pa.sort, pa.id LIMIT 1)) AS address";
-
-/// Where a visit about each dispute in `ids` goes ([`PARTY_HOME_JOINS`]), by dispute id.
-pub(crate) fn homes(conn: &Connection, ids: &[String]) -> Result<HashMap<String, PlanPlace>> {
-    let sql = format!(
-        "SELECT d.id, {PLACE_COLUMNS} FROM dispute d {PARTY_HOME_JOINS}
-         WHERE d.id IN {}",
-        each(1)
-    );
-    let rows = conn
-        .prepare_cached(&sql)?
-        .query_map([id_list(ids)], |r| Ok((r.get::<_, String>("id")?, place_of(r)?)))?
-        .collect::<rusqlite::Result<HashMap<_, _>>>()?;
-    Ok(rows)
-}
-
-/// The parties' names joined with 、, as a column of a query over `dispute d`.
-const PARTY_NAMES: &str = "(SELECT group_concat(name, '、') FROM
-    (SELECT p.name FROM party p WHERE p.dispute_id = d.id AND p.deleted_at IS NULL ORDER BY p.sort, p.id))";
-
-impl DisputeRow {
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<DisputeRow> {
-        let status: DisputeStatus = r.get("status")?;
-        Ok(from_row!(r => DisputeRow {
-            id, received_on, title, kind, track, status, village_name, officer_name, amount_involved,
-            agreement_number,
-            status_label: status.label(),
-            party_names: r.get::<_, Option<String>>("party_names")?.unwrap_or_default(),
-            risk_level: None,
-            risk_level_label: None,
-            risk_points: 0,
-        }))
-    }
-}
-
-/// A row of the list, without its risk, as a query over `dispute d`.
-fn row_sql() -> String {
-    format!(
-        "SELECT d.id, d.received_on, d.title, d.kind, d.track, d.status, v.name AS village_name,
-                o.name AS officer_name, {PARTY_NAMES} AS party_names, d.amount_involved,
-                (SELECT a.number FROM agreement a WHERE a.dispute_id = d.id AND a.deleted_at IS NULL
-                 ORDER BY a.finalised_at IS NULL, a.finalised_at DESC, a.id DESC LIMIT 1) AS agreement_number
-         FROM dispute d LEFT JOIN village v ON v.id = d.village_id LEFT JOIN officer o ON o.id = d.officer_id"
-    )
-}
-
-/// A page of disputes as of `today`, newest intake first, or the highest warning first;
-/// each row with its warning level. Sorting or filtering by level reads `judged`, the
-/// judgement of every open dispute ([`warning::judged`]).
-pub fn list(
-    conn: &Connection,
-    f: &DisputeFilter,
-    today: NaiveDate,
-    judged: impl FnOnce() -> Result<std::sync::Arc<Vec<warning::Warning>>>,
-) -> Result<DisputePage> {
-    let (page, page_size, limit, offset) = page_bounds(f.page, f.page_size);
-    let from = parse_opt_date("received_from", "受理日期（起）", f.received_from.as_deref())?.map(|d| d.to_string());
-    let to = parse_opt_date("received_to", "受理日期（止）", f.received_to.as_deref())?.map(|d| d.to_string());
-    let words = text("text", "关键词", f.text.as_deref(), 40)?;
-    let (person, household) = crate::store::search::check_involved(conn, &f.person_id, &f.household_id)?;
-    let filter = format!(
-        "d.deleted_at IS NULL
-        AND (?1 IS NULL OR d.status = ?1) AND (?2 IS NULL OR d.kind = ?2)
-        AND (?3 IS NULL OR d.village_id = ?3) AND (?4 IS NULL OR d.track = ?4)
-        AND (?5 IS NULL OR d.received_on >= ?5) AND (?6 IS NULL OR d.received_on <= ?6)
-        AND (?7 IS NULL OR instr(d.title, ?7) > 0) AND {}",
-        crate::store::search::involving("dispute", "d", 8, 9, person.is_some(), household.is_some())
-    );
-    let args = params![f.status, f.kind, f.village_id, f.track, from, to, words, person, household];
-    let by_risk = f.sort == Some(DisputeSort::Risk);
-    let (total, mut items) = if f.level.is_none() && !by_risk {
-        let total: i64 = conn
-            .prepare_cached(&format!("SELECT count(*) FROM dispute d WHERE {filter}"))?
-            .query_row(args, |r| r.get(0))?;
-        let sql = format!("{} WHERE {filter} ORDER BY d.received_on DESC, d.id DESC LIMIT ?10 OFFSET ?11", row_sql());
-        let args = params![f.status, f.kind, f.village_id, f.track, from, to, words, person, household, limit, offset];
-        let items =
-            conn.prepare_cached(&sql)?.query_map(args, DisputeRow::from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-        (total, items)
-    } else {
-        // Levels are computed, not stored: the kept judgement of the open disputes gives
-        // the level of each dispute the filter keeps (the others have none), then order
-        // and page.
-        let sql = format!("SELECT d.id FROM dispute d WHERE {filter} ORDER BY d.received_on DESC, d.id DESC");
-        let all: Vec<String> =
-            conn.prepare_cached(&sql)?.query_map(args, |r| r.get("id"))?.collect::<rusqlite::Result<_>>()?;
-        let judged = judged()?;
-        let level_of: HashMap<&str, (Option<RiskLevel>, u32)> =
-            judged.iter().map(|w| (w.dispute_id.as_str(), (w.risk.level, w.risk.points))).collect();
-        let mut ids: Vec<&str> = all
-            .iter()
-            .map(String::as_str)
-            .filter(|id| f.level.is_none() || level_of.get(id).and_then(|l| l.0) == f.level)
-            .collect();
-        if by_risk {
-            let rank = |id: &str| {
-                let (l, p) = level_of.get(id).copied().unwrap_or((None, 0));
-                (warning::risk::level_rank(l), std::cmp::Reverse(p))
-            };
-            // Stable: within a rank, the list's own order (newest intake first).
-            ids.sort_by_key(|id| rank(id));
-        }
-        let total = ids.len() as i64;
-        let shown: Vec<&str> = ids.into_iter().skip(offset as usize).take(limit as usize).collect();
-        let order: HashMap<&str, usize> = shown.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-        let mut items = conn
-            .prepare_cached(&format!("{} WHERE d.id IN {}", row_sql(), each(1)))?
-            .query_map([id_list(&shown)], DisputeRow::from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        items.sort_by_key(|d| order.get(d.id.as_str()).copied().unwrap_or(usize::MAX));
-        (total, items)
-    };
-    let open: Vec<String> =
-        items.iter().filter(|d| crate::model::warning::is_open(d.status)).map(|d| d.id.clone()).collect();
-    let judged: HashMap<String, Risk> =
-        warning::risk::risks(conn, &open, today)?.into_iter().map(|w| (w.dispute_id, w.risk)).collect();
-    for d in &mut items {
-        if let Some(r) = judged.get(&d.id) {
-            d.risk_level = r.level;
-            d.risk_level_label = r.level_label;
-            d.risk_points = r.points;
-        }
-    }
-    Ok(DisputePage { total, page, page_size, items })
-}
-
-// ───── writing ─────
-
-pub(crate) fn set_status(tx: &mut Tx<'_>, id: &str, to: DisputeStatus, extra: &[(&'static str, Value)]) -> Result<()> {
-    let mut cols = vec![("status", v(to))];
-    cols.extend(extra.iter().cloned());
-    tx.update("dispute", id, &cols)?;
-    Ok(())
-}
-
-fn check_refs(tx: &Tx<'_>, d: &ValidDispute) -> Result<()> {
-    if let Some(vid) = &d.input.village_id {
-        village_name(tx.conn(), "village_id", vid)?;
-    }
-    if let Some(o) = &d.input.officer_id {
-        get_officer(tx.conn(), "officer_id", o)?;
-    }
-    if let Some(i) = &d.input.incident_id
-        && !incident::exists(tx.conn(), i)?
-    {
-        return Err(Error::validation("incident_id", format!("所选警情不存在或已删除（{i}）")));
-    }
-    Ok(())
-}
-
-fn dispute_cols(d: &ValidDispute) -> Vec<(&'static str, Value)> {
-    let i = &d.input;
-    let exclusions: Vec<String> = i.exclusions.iter().map(|e| e.as_str().to_owned()).collect();
-    vec![
-        ("received_on", date(d.received_on)),
-        ("source", v(d.source)),
-        ("kind", v(d.kind)),
-        ("grade", v(d.grade)),
-        ("track", v(d.track)),
-        ("title", v(i.title.clone())),
-        ("amount_involved", v(d.amount_involved)),
-        ("village_id", v(i.village_id.clone())),
-        ("incident_id", v(i.incident_id.clone())),
-        ("officer_id", v(i.officer_id.clone())),
-        ("facts", v(i.facts.clone())),
-        ("matters", v(i.matters.clone())),
-        ("responsibility", v(i.responsibility.clone())),
-        ("offence", v(i.offence)),
-        ("exclusions", v(list_json(&exclusions))),
-        ("occurred_at", v(d.occurred_at.clone())),
-        ("place", v(i.place.clone())),
-        ("cause", v(i.cause.clone())),
-        ("course", v(i.course.clone())),
-        ("circumstances", v(i.circumstances.clone())),
-        ("result", v(i.result.clone())),
-        ("assessment_on", opt_date(d.assessment_on)),
-    ]
-}
-
-/// Registers a dispute with its parties (status 已受理). A 治安调解 intake that already shows
-/// an excluded circumstance is refused, naming it.
-pub fn create(tx: &mut Tx<'_>, mut input: DisputeInput) -> Result<String> {
-    let today = tx.today();
-    let party_inputs = std::mem::take(&mut input.parties);
-    let d = input.validate(today)?;
-    if d.track == Track::Security {
-        check_exclusions(&d.input.exclusions)?;
-    }
-    check_refs(tx, &d)?;
-    let id = tx.new_id();
-    let mut cols = dispute_cols(&d);
-    cols.push(("status", v(DisputeStatus::Registered)));
-    tx.insert("dispute", &id, &cols)?;
-    for (i, p) in party_inputs.into_iter().enumerate() {
-        party::insert_party(tx, &id, p, &format!("parties[{i}]."), i as i64)?;
-    }
-    Ok(id)
-}
-
-/// Changes a dispute (the input is the whole dispute, as edited). The track cannot change
-/// once a session was held; a finalised or ended dispute cannot change at all.
-pub fn update(tx: &mut Tx<'_>, id: &str, input: DisputeInput) -> Result<()> {
-    let st = state(tx.conn(), id)?;
-    check_editable(st.status, st.agreement_finalised)?;
-    let d = input.validate(tx.today())?;
-    let held = !mediation::mediations(tx.conn(), id)?.is_empty();
-    check_fixed_after_session(&st.stored(held), &d)?;
-    check_refs(tx, &d)?;
-    tx.update("dispute", id, &dispute_cols(&d))?;
-    Ok(())
-}
-
-/// Hands the dispute on (court, 司法所, HQ…).
-pub fn refer(tx: &mut Tx<'_>, id: &str, referred_to: &str, on: Option<&str>) -> Result<()> {
-    let st = state(tx.conn(), id)?;
-    let to = next(st.status, DisputeEvent::Referred)?;
-    let referred_to = required("referred_to", "移交去向", referred_to, 60)?;
-    let on = up_to_today("on", "移交日期", on, tx.today())?;
-    set_status(tx, id, to, &[("referred_to", v(referred_to)), ("closed_on", date(on))])
-}
-
-/// Records that the applicant withdrew.
-pub fn withdraw(tx: &mut Tx<'_>, id: &str, reason: Option<&str>) -> Result<()> {
-    let st = state(tx.conn(), id)?;
-    let to = next(st.status, DisputeEvent::Withdrawn)?;
-    let reason = text("reason", "撤回原因", reason, 500)?;
-    let today = tx.today();
-    set_status(tx, id, to, &[("withdraw_reason", v(reason)), ("closed_on", date(today))])
-}
-
-/// 矛盾纠纷调解台账: the disputes received in `[:from, :to)`, with their latest session and
-/// agreement.
-pub const LEDGER: Ledger = Ledger {
-    columns: &[
-        column("受理日期", 12.0, "d.received_on", Show::Date),
-        column("纠纷名称", 24.0, "d.title", Show::Text),
-        column("纠纷类型", 14.0, "d.kind", Show::Label(|s| DisputeKind::parse(s).map(DisputeKind::label))),
-        column("等级", 8.0, "d.grade", Show::Label(|s| Grade::parse(s).map(Grade::label))),
-        column("来源", 11.0, "d.source", Show::Label(|s| DisputeSource::parse(s).map(DisputeSource::label))),
-        column("所属村", 12.0, "v.name", Show::Text),
-        column(
-            "当事人",
-            22.0,
-            "(SELECT group_concat(name, '、') FROM (SELECT name FROM party
-               WHERE dispute_id = d.id AND deleted_at IS NULL ORDER BY sort, id))",
-            Show::Text,
-        ),
-        column("涉及金额（元）", 13.0, "d.amount_involved", Show::Money),
-        column("调解类型", 10.0, "d.track", Show::Label(|s| Track::parse(s).map(Track::label))),
-        column(
-            "调解次数",
-            9.0,
-            "(SELECT count(*) FROM mediation WHERE dispute_id = d.id AND deleted_at IS NULL)",
-            Show::Int,
-        ),
-        column(
-            "最后调解层级",
-            12.0,
-            "(SELECT level FROM mediation WHERE dispute_id = d.id AND deleted_at IS NULL
-               ORDER BY held_on DESC, id DESC LIMIT 1)",
-            Show::Label(|s| MediationLevel::parse(s).map(MediationLevel::label)),
-        ),
-        column("状态", 12.0, "d.status", Show::Label(|s| DisputeStatus::parse(s).map(DisputeStatus::label))),
-        column("协议类型", 14.0, "a.kind", Show::Label(|s| AgreementKind::parse(s).map(AgreementKind::label))),
-        column("协议书编号", 22.0, "a.number", Show::Text),
-        column("履行期限", 12.0, "a.performance_deadline", Show::Date),
-        column("履行日期", 12.0, "a.fulfilled_on", Show::Date),
-        column("移交去向", 14.0, "d.referred_to", Show::Text),
-        column("责任民警", 10.0, "o.name", Show::Text),
-        column("结案日期", 12.0, "d.closed_on", Show::Date),
-    ],
-    from: "FROM dispute d
-           LEFT JOIN village v ON v.id = d.village_id
-           LEFT JOIN officer o ON o.id = d.officer_id
-           LEFT JOIN agreement a ON a.id = (SELECT id FROM agreement WHERE dispute_id = d.id
-               AND deleted_at IS NULL ORDER BY finalised_at IS NULL, finalised_at DESC, id DESC LIMIT 1)
-           WHERE d.deleted_at IS NULL AND d.received_on >= :from AND d.received_on < :to
-           ORDER BY d.received_on, d.id",
-};
-
-/// A dispute as the month's statistics see it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DisputeFact {
-    /// The dispute.
-    pub id: String,
-    /// Its village's id, if known.
-    pub village_id: Option<String>,
-    /// 受理日期.
-    pub received_on: NaiveDate,
-    /// 纠纷类型.
-    pub kind: DisputeKind,
-    /// 所属村 (name), if known.
-    pub village: Option<String>,
-    /// 涉及金额, fen.
-    pub amount_involved: i64,
-    /// Where it stands now.
-    pub status: DisputeStatus,
-    /// 移交去向.
-    pub referred_to: Option<String>,
-    /// Its mediation sessions: date held and outcome.
-    pub sessions: Vec<(NaiveDate, MediationOutcome)>,
-}
-
-impl DisputeFact {
-    /// The dispute's id and, when its intake date reads, the fact (without sessions).
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<(String, Option<DisputeFact>)> {
-        let received: String = r.get("received_on")?;
-        let fact = match parse_date(&received) {
-            Some(received_on) => Some(DisputeFact {
-                id: r.get("id")?,
-                village_id: r.get("village_id")?,
-                received_on,
-                kind: r.get("kind")?,
-                village: r.get("village")?,
-                amount_involved: r.get("amount_involved")?,
-                status: r.get("status")?,
-                referred_to: r.get("referred_to")?,
-                sessions: vec![],
-            }),
-            None => None,
-        };
-        Ok((r.get("id")?, fact))
-    }
-}
-
-/// The disputes received in `[lo, hi)` or with a session then, each with that period's
-/// sessions (the month's statistics).
-pub fn month_facts(conn: &Connection, lo: &str, hi: &str) -> Result<Vec<DisputeFact>> {
-    const FACT: &str =
-        "SELECT d.id, d.village_id, d.received_on, d.kind, v.name AS village, d.amount_involved, d.status,
-                d.referred_to
-         FROM dispute d LEFT JOIN village v ON v.id = d.village_id";
-    let sessions = mediation::sessions_in(conn, lo, hi)?;
-    let mut stmt = conn
-        .prepare_cached(&format!("{FACT} WHERE d.deleted_at IS NULL AND d.received_on >= ?1 AND d.received_on < ?2"))?;
-    let mut by_id = conn.prepare_cached(&format!("{FACT} WHERE d.id = ?1 AND d.deleted_at IS NULL"))?;
-    let mut out = vec![];
-    let mut seen = std::collections::HashSet::new();
-    for got in stmt.query_map([lo, hi], DisputeFact::from_row)? {
-        let (id, fact) = got?;
-        if let Some(mut f) = fact {
-            f.sessions = sessions.get(&id).cloned().unwrap_or_default();
-            out.push(f);
-        }
-        seen.insert(id);
-    }
-    for (id, s) in &sessions {
-        if seen.contains(id) {
-            continue;
-        }
-        for got in by_id.query_map([id], DisputeFact::from_row)? {
-            if let (_, Some(mut f)) = got? {
-                f.sessions = s.clone();
-                out.push(f);
-            }
-        }
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
