@@ -11,15 +11,19 @@
 //! A character the font lacks is refused, naming it, instead of printing an empty box.
 //!
 //! Coordinates inside this module are points from the top-left of the page; they are
-//! flipped to PDF's bottom-left origin only when the operations are written.
+//! flipped to PDF's bottom-left origin only when the operations are written (`draw`); the
+//! line breaking is `lines`'s.
 
-use printpdf::{
-    Color, FontId, Line, LineDashPattern, LinePoint, Mm, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
-    Point, Pt, Rgb, TextItem,
-};
+use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
 
-use crate::docs::font::{Face, Fonts, Weight, fonts, missing_message};
+use crate::docs::font::{Fonts, Weight, fonts, missing_message};
 use crate::error::{Error, Result};
+
+mod draw;
+mod lines;
+
+use draw::ops;
+pub use lines::{NO_LINE_END, NO_LINE_START, WrappedLine, wrap};
 
 /// A4 width in points.
 pub const PAGE_W: f32 = 595.28;
@@ -43,11 +47,6 @@ const CELL_PAD: f32 = 4.0;
 /// under 0.03 of the size per gap across a line, so only lines broken before a long number or
 /// word, or with several marks carried down, are left ragged.
 pub const READABLE_SPACING: f32 = 0.05;
-
-/// Characters that may not begin a line (closing punctuation and marks that follow).
-pub const NO_LINE_START: &str = "，。、；：？！）」》』〕】〉”’…—·%,.;:?!)]}";
-/// Characters that may not end a line (opening brackets and quotes).
-pub const NO_LINE_END: &str = "（「《『〔【〈“‘([{";
 
 /// A document to lay out.
 #[derive(Debug, Clone, Default)]
@@ -138,147 +137,6 @@ enum Item {
     Text { x: f32, y: f32, size: f32, weight: Weight, spacing: f32, text: String },
     Rule { x1: f32, y1: f32, x2: f32, y2: f32, width: f32, dashed: bool },
     Circle { cx: f32, cy: f32, r: f32 },
-}
-
-/// A line of wrapped text.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WrappedLine {
-    /// The line's characters.
-    pub text: String,
-    /// Its natural width in points.
-    pub width: f32,
-    /// Character spacing that stretches it to the measure: 0 for a paragraph's last line and
-    /// for a line that would need more than [`READABLE_SPACING`].
-    pub spacing: f32,
-}
-
-struct Unit {
-    text: String,
-    width: f32,
-    space: bool,
-    hard_break: bool,
-}
-
-fn units(face: &Face, text: &str, size: f32) -> std::result::Result<Vec<Unit>, char> {
-    let mut out: Vec<Unit> = Vec::new();
-    let mut word = String::new();
-    let mut word_w = 0.0;
-    let flush = |out: &mut Vec<Unit>, word: &mut String, word_w: &mut f32| {
-        if !word.is_empty() {
-            out.push(Unit { text: std::mem::take(word), width: *word_w, space: false, hard_break: false });
-            *word_w = 0.0;
-        }
-    };
-    for c in text.chars() {
-        match c {
-            '\r' => {}
-            '\n' => {
-                flush(&mut out, &mut word, &mut word_w);
-                out.push(Unit { text: String::new(), width: 0.0, space: false, hard_break: true });
-            }
-            ' ' | '\t' => {
-                flush(&mut out, &mut word, &mut word_w);
-                let w = face.advance(' ', size).ok_or(' ')?;
-                out.push(Unit { text: " ".into(), width: w, space: true, hard_break: false });
-            }
-            c => {
-                let w = face.advance(c, size).ok_or(c)?;
-                // Latin words and numbers stay whole (up to a length that still fits).
-                if c.is_ascii_alphanumeric() || (c.is_ascii_punctuation() && !word.is_empty()) {
-                    word.push(c);
-                    word_w += w;
-                    if word.len() >= 24 {
-                        flush(&mut out, &mut word, &mut word_w);
-                    }
-                } else {
-                    flush(&mut out, &mut word, &mut word_w);
-                    out.push(Unit { text: c.to_string(), width: w, space: false, hard_break: false });
-                }
-            }
-        }
-    }
-    flush(&mut out, &mut word, &mut word_w);
-    Ok(out)
-}
-
-fn starts_forbidden(u: &Unit) -> bool {
-    u.text.chars().next().is_some_and(|c| NO_LINE_START.contains(c))
-}
-
-fn ends_forbidden(u: &Unit) -> bool {
-    u.text.chars().last().is_some_and(|c| NO_LINE_END.contains(c))
-}
-
-/// Breaks `text` into lines no wider than `width` (the first `first_indent` narrower),
-/// following the Chinese line-breaking rules, and computes each full line's justification.
-/// Fails with the first character the face lacks.
-pub fn wrap(
-    face: &Face,
-    text: &str,
-    size: f32,
-    width: f32,
-    first_indent: f32,
-    justify: bool,
-) -> std::result::Result<Vec<WrappedLine>, char> {
-    let all = units(face, text, size)?;
-    let mut lines: Vec<(Vec<Unit>, bool)> = Vec::new(); // (units, ends a paragraph)
-    let mut cur: Vec<Unit> = Vec::new();
-    let avail = |n: usize| if n == 0 { width - first_indent } else { width };
-    for u in all {
-        if u.hard_break {
-            lines.push((std::mem::take(&mut cur), true));
-            continue;
-        }
-        let cur_w: f32 = cur.iter().map(|u| u.width).sum();
-        if cur.is_empty() && u.space {
-            continue;
-        }
-        if cur.is_empty() || cur_w + u.width <= avail(lines.len()) + 0.01 {
-            cur.push(u);
-            continue;
-        }
-        if u.space {
-            lines.push((std::mem::take(&mut cur), false));
-            continue;
-        }
-        // Break before `u`, moving characters down while the rules are broken.
-        let mut carry: Vec<Unit> = Vec::new();
-        while cur.len() > 1 && starts_forbidden(carry.first().unwrap_or(&u)) {
-            if let Some(last) = cur.pop() {
-                carry.insert(0, last);
-            }
-        }
-        while cur.len() > 1 && cur.last().is_some_and(ends_forbidden) {
-            if let Some(last) = cur.pop() {
-                carry.insert(0, last);
-            }
-        }
-        while cur.last().is_some_and(|u| u.space) {
-            cur.pop();
-        }
-        lines.push((std::mem::take(&mut cur), false));
-        cur = carry;
-        cur.push(u);
-    }
-    lines.push((cur, true));
-    Ok(lines
-        .into_iter()
-        .enumerate()
-        .map(|(i, (us, last))| {
-            let text: String = us.iter().map(|u| u.text.as_str()).collect();
-            let natural: f32 = us.iter().map(|u| u.width).sum();
-            let glyphs = text.chars().count();
-            let extra = avail(i) - natural;
-            let spacing = if justify && !last && glyphs > 1 && extra > 0.0 {
-                let s = extra / (glyphs - 1) as f32;
-                // Wider, extraction would read spaces between the characters: ragged instead.
-                if s <= size * READABLE_SPACING { s } else { 0.0 }
-            } else {
-                0.0
-            };
-            WrappedLine { text, width: natural, spacing }
-        })
-        .collect())
 }
 
 struct Layout<'f> {
@@ -588,81 +446,6 @@ impl<'f> Layout<'f> {
         self.push(Item::Rule { x1: MARGIN_X, y1: top + h, x2: x, y2: top + h, width: 0.5, dashed: false });
         self.y = top + h;
     }
-}
-
-fn pt(x: f32, y_from_top: f32) -> Point {
-    Point { x: Pt(x), y: Pt(PAGE_H - y_from_top) }
-}
-
-fn straight(points: &[(f32, f32)], closed: bool) -> Line {
-    Line { points: points.iter().map(|(x, y)| LinePoint { p: pt(*x, *y), bezier: false }).collect(), is_closed: closed }
-}
-
-fn circle(cx: f32, cy: f32, r: f32) -> Line {
-    // Four cubic Bézier arcs; k is the usual control-point distance for a quarter circle.
-    let k = 0.552_284_8 * r;
-    let p = |x: f32, y: f32, bezier: bool| LinePoint { p: pt(x, y), bezier };
-    Line {
-        points: vec![
-            p(cx + r, cy, false),
-            p(cx + r, cy + k, true),
-            p(cx + k, cy + r, true),
-            p(cx, cy + r, false),
-            p(cx - k, cy + r, true),
-            p(cx - r, cy + k, true),
-            p(cx - r, cy, false),
-            p(cx - r, cy - k, true),
-            p(cx - k, cy - r, true),
-            p(cx, cy - r, false),
-            p(cx + k, cy - r, true),
-            p(cx + r, cy - k, true),
-            p(cx + r, cy, false),
-        ],
-        is_closed: true,
-    }
-}
-
-fn ops(items: Vec<Item>, regular: &FontId, bold: &FontId) -> Vec<Op> {
-    let grey = Color::Rgb(Rgb::new(0.55, 0.55, 0.55, None));
-    let black = Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None));
-    let mut out = Vec::with_capacity(items.len() * 6);
-    for item in items {
-        match item {
-            Item::Text { x, y, size, weight, spacing, text } => {
-                let font = match weight {
-                    Weight::Regular => regular.clone(),
-                    Weight::Bold => bold.clone(),
-                };
-                out.push(Op::StartTextSection);
-                out.push(Op::SetFont { font: PdfFontHandle::External(font), size: Pt(size) });
-                out.push(Op::SetCharacterSpacing { multiplier: spacing });
-                out.push(Op::SetTextCursor { pos: pt(x, y) });
-                out.push(Op::ShowText { items: vec![TextItem::Text(text)] });
-                out.push(Op::EndTextSection);
-            }
-            Item::Rule { x1, y1, x2, y2, width, dashed } => {
-                out.push(Op::SaveGraphicsState);
-                out.push(Op::SetOutlineThickness { pt: Pt(width) });
-                if dashed {
-                    out.push(Op::SetOutlineColor { col: grey.clone() });
-                    out.push(Op::SetLineDashPattern { dash: LineDashPattern::new(0.0, &[3.0, 2.0]) });
-                } else {
-                    out.push(Op::SetOutlineColor { col: black.clone() });
-                }
-                out.push(Op::DrawLine { line: straight(&[(x1, y1), (x2, y2)], false) });
-                out.push(Op::RestoreGraphicsState);
-            }
-            Item::Circle { cx, cy, r } => {
-                out.push(Op::SaveGraphicsState);
-                out.push(Op::SetOutlineThickness { pt: Pt(0.6) });
-                out.push(Op::SetOutlineColor { col: grey.clone() });
-                out.push(Op::SetLineDashPattern { dash: LineDashPattern::new(0.0, &[4.0, 3.0]) });
-                out.push(Op::DrawLine { line: circle(cx, cy, r) });
-                out.push(Op::RestoreGraphicsState);
-            }
-        }
-    }
-    out
 }
 
 /// A laid-out PDF.
