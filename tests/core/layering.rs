@@ -21,7 +21,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
 ];
 
 /// The code of `source` without its line comments (doc comments may link anywhere).
-fn code(source: &str) -> String {
+pub(crate) fn code(source: &str) -> String {
     source
         .lines()
         .map(|l| match l.find("//") {
@@ -93,7 +93,7 @@ fn back_edges(module: &str, source: &str) -> Vec<String> {
         .collect()
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+pub(crate) fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("read src") {
         let path = entry.expect("entry").path();
         if path.is_dir() {

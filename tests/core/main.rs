@@ -2,7 +2,7 @@
 //! disputes, errands, incidents, prevention, the lists, the change log, security (the key
 //! changed when a user leaves, the process killed after each step), the file gate, the
 //! documents (PDFs read back with pdftotext, ledgers with calamine), demo data, and the
-//! layering of the source.
+//! layering and shape of the source.
 //!
 //! One test binary (each links SQLCipher and the whole core); each module is one behaviour,
 //! run alone with `cargo test --test core MODULE::`.
@@ -32,4 +32,5 @@ mod prevention;
 mod rotate;
 mod security;
 mod service_station;
+mod shape;
 mod warning;
