@@ -2,8 +2,8 @@
 # Long runs of the sync guarantees, for as long as given: ./scripts/soak.sh SECONDS
 # Splits the time between three parts and prints one summary line for each:
 #   convergence  the convergence property (tests/sync/convergence.rs: five posts and HQ, with
-#                assignments and conflict restores) run after run, with many more schedules
-#                than CI's 16 (PROPTEST_CASES per run);
+#                assignments, conflict restores and a post restored from its backup) run after
+#                run, one process per core (SOAK_JOBS), with many more schedules than CI's 16;
 #   kills        the SIGKILL tests run after run, each with a fresh seed for its kill points:
 #                a bundle import (tests/sync/crash.rs) and a post's network sync with HQ on
 #                loopback (hq/tests/hq/killed.rs);
@@ -53,16 +53,25 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 load_start=$(load)
 
-# Convergence: runs until the share is spent, each sized from the last one's pace.
+# Convergence: runs until the share is spent, each round sized from the last one's pace, with
+# one process per core side by side (SOAK_JOBS; each case is single-threaded).
+jobs=${SOAK_JOBS:-$(nproc)}
 budget=$((total * share_conv / 100))
 end=$((SECONDS + budget))
 schedules=0 runs=0 cases=20 t0=$SECONDS
 while ((SECONDS < end)); do
-  log="$logs/convergence-$runs.log"
   t=$SECONDS
-  PROPTEST_CASES=$cases "$sync_bin" convergence:: >"$log" 2>&1 || fail "$log" "convergence (PROPTEST_CASES=$cases)"
-  schedules=$((schedules + cases)) runs=$((runs + 1))
-  # The next run fills what is left at this run's pace (10 to 500 schedules).
+  pids=()
+  for ((j = 0; j < jobs; j++)); do
+    PROPTEST_CASES=$cases "$sync_bin" convergence:: >"$logs/convergence-$runs.log" 2>&1 &
+    pids+=("$!:$runs")
+    runs=$((runs + 1))
+  done
+  for p in "${pids[@]}"; do
+    wait "${p%%:*}" || fail "$logs/convergence-${p##*:}.log" "convergence (PROPTEST_CASES=$cases)"
+  done
+  schedules=$((schedules + cases * jobs))
+  # The next round fills what is left at this round's pace (10 to 500 schedules a process).
   pace=$(((SECONDS - t) * 1000 / cases + 1))
   cases=$(((end - SECONDS) * 1000 / pace))
   ((cases >= 10)) || cases=10
