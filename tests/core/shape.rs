@@ -10,10 +10,6 @@ use super::layering::{code, rust_files};
 /// The most lines a file may have before its unit tests.
 const MAX_LINES: usize = 700;
 
-/// Files still over [`MAX_LINES`], each with the count it may not grow past, until their
-/// split: it must not grow, and the entry goes when the file is split (the test says so).
-const PENDING: &[(&str, usize)] = &[("api/county/session.rs", 800), ("api/security.rs", 1069)];
-
 /// The highest column index a row may be read by; past it, read by name.
 const MAX_INDEX: u64 = 5;
 
@@ -90,12 +86,8 @@ fn no_file_is_too_long_and_no_row_is_read_far_by_position() {
         let source = std::fs::read_to_string(f).expect("read");
         let n = lines_before_tests(&source);
         let name = rel.to_string_lossy().replace('\\', "/");
-        match PENDING.iter().find(|(f, _)| *f == name) {
-            Some((_, most)) if n > *most => long.push(format!("{name}: {n} lines (waiting for its split at {most})")),
-            Some(_) if n <= MAX_LINES => long.push(format!("{name}: {n} lines: take it off PENDING")),
-            Some(_) => {}
-            None if n > MAX_LINES => long.push(format!("{name}: {n} lines")),
-            None => {}
+        if n > MAX_LINES {
+            long.push(format!("{name}: {n} lines"));
         }
         for read in positional_reads(&source) {
             positional.push(format!("{}:{read}", rel.display()));
