@@ -34,6 +34,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0020_award.sql"),
     include_str!("migrations/0021_attachment.sql"),
     include_str!("migrations/0022_restored_peer.sql"),
+    include_str!("migrations/0023_month_dates.sql"),
 ];
 
 /// The schema version this build writes.
@@ -83,5 +84,36 @@ mod tests {
         let err = migrate(&mut conn).unwrap_err();
         assert_eq!(err.code(), "newer_database");
         assert!(err.to_string().contains("请先升级软件"));
+    }
+
+    #[test]
+    fn each_date_the_months_statistics_read_by_has_an_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = Connection::open(dir.path().join("t.db")).unwrap();
+        migrate(&mut conn).unwrap();
+        // The dates `docs::stats::gather` puts a record in the month by.
+        let dates = [
+            ("visit", "visited_on"),
+            ("errand", "requested_on"),
+            ("errand", "due_on"),
+            ("errand", "done_on"),
+            ("mediation", "held_on"),
+            ("dispute", "received_on"),
+            ("follow_up", "due_on"),
+            ("agreement", "effective_on"),
+            ("incident", "occurred_at"),
+        ];
+        for (table, col) in dates {
+            let plan: Vec<String> = conn
+                .prepare(&format!(
+                    "EXPLAIN QUERY PLAN SELECT * FROM {table} WHERE deleted_at IS NULL AND {col} >= ?1 AND {col} < ?2"
+                ))
+                .unwrap()
+                .query_map(["2026-11-01", "2026-12-01"], |r| r.get::<_, String>("detail"))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            assert!(plan.iter().any(|p| p.contains("USING") && p.contains(col)), "{table}.{col}: {plan:?}");
+        }
     }
 }
