@@ -524,14 +524,36 @@ pub fn compute(month: Month, today: NaiveDate, facts: &Facts) -> MonthStats {
 /// Reads the month's records through the store's queries.
 pub fn gather(conn: &Connection, month: Month) -> Result<Facts> {
     let (lo, hi) = month.date_bounds();
+    Ok(Facts {
+        errands: store::errand::month_facts(conn, &lo, &hi)?,
+        visits: store::household::visits_in(conn, &lo, &hi)?,
+        ..gather_common(conn, month)?
+    })
+}
+
+/// The month's figures as [`compute`] makes them from [`gather`], read for totals only (the
+/// county's six-month trend): the errands without their villages, the visits counted by
+/// their date's index instead of listed. Equal to `compute(month, today, &gather(conn,
+/// month))` (a test compares them); the facts it reads cannot be split by post or village.
+pub fn month_totals(conn: &Connection, month: Month, today: NaiveDate) -> Result<MonthStats> {
+    let (lo, hi) = month.date_bounds();
+    let facts = Facts { errands: store::errand::month_facts_unplaced(conn, &lo, &hi)?, ..gather_common(conn, month)? };
+    let mut s = compute(month, today, &facts);
+    s.visits = store::household::visits_counted(conn, &lo, &hi)?;
+    Ok(s)
+}
+
+/// The month's disputes, agreements, follow-ups and incidents, read alike by [`gather`] and
+/// [`month_totals`] (no errands or visits).
+fn gather_common(conn: &Connection, month: Month) -> Result<Facts> {
+    let (lo, hi) = month.date_bounds();
     let (ilo, ihi) = month.instant_bounds();
     Ok(Facts {
         disputes: store::dispute::month_facts(conn, &lo, &hi)?,
         agreements: store::dispute::agreement::effective_in(conn, &lo, &hi)?,
         follow_ups: store::dispute::follow_up::due_in(conn, &lo, &hi)?,
-        errands: store::errand::month_facts(conn, &lo, &hi)?,
         incidents: store::incident::kinds_in(conn, &ilo, &ihi)?,
-        visits: store::household::visits_in(conn, &lo, &hi)?,
+        ..Facts::default()
     })
 }
 

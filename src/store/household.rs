@@ -435,6 +435,14 @@ pub fn visits_in(conn: &Connection, lo: &str, hi: &str) -> Result<Vec<VisitFact>
         .collect::<rusqlite::Result<_>>()?)
 }
 
+/// How many visits were made in `[lo, hi)`: read from the date's index alone (it carries
+/// the deletion), for the month's totals.
+pub fn visits_counted(conn: &Connection, lo: &str, hi: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT count(*) FROM visit WHERE deleted_at IS NULL AND visited_on >= ?1 AND visited_on < ?2")?
+        .query_row([lo, hi], |r| r.get(0))?)
+}
+
 /// A household visit, as the month's statistics count it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VisitFact {

@@ -35,6 +35,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0021_attachment.sql"),
     include_str!("migrations/0022_restored_peer.sql"),
     include_str!("migrations/0023_month_dates.sql"),
+    include_str!("migrations/0024_county_reads.sql"),
 ];
 
 /// The schema version this build writes.
@@ -115,5 +116,14 @@ mod tests {
                 .unwrap();
             assert!(plan.iter().any(|p| p.contains("USING") && p.contains(col)), "{table}.{col}: {plan:?}");
         }
+        // The trend counts a month's visits from the index alone.
+        let plan: String = conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT count(*) FROM visit WHERE deleted_at IS NULL AND visited_on >= ?1 AND visited_on < ?2",
+                ["2026-11-01", "2026-12-01"],
+                |r| r.get("detail"),
+            )
+            .unwrap();
+        assert!(plan.contains("COVERING INDEX visit_visited"), "{plan}");
     }
 }

@@ -34,3 +34,21 @@ fn demo_errands_and_incidents_cover_every_status_and_disposition() {
     let kinds: std::collections::BTreeSet<&str> = items.iter().map(|i| i["kind"].as_str().unwrap()).collect();
     assert!(kinds.len() >= 5, "{kinds:?}");
 }
+
+#[test]
+fn the_months_totals_equal_its_figures_from_every_record() {
+    use fengqiao::docs::{Month, stats};
+    let mut post = Post::new();
+    generate(&mut post.api, DemoOptions { households: 300, seed: 11 }).expect("demo");
+    let conn = post.api.store().conn();
+    let today = fengqiao::model::time::parse_date("2026-11-23").unwrap();
+    let (mut visits, mut errands, mut disputes) = (0, 0, 0);
+    for m in ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11", "2026-12"] {
+        let month = Month::parse("month", m).unwrap();
+        let full = stats::compute(month, today, &stats::gather(conn, month).unwrap());
+        assert_eq!(stats::month_totals(conn, month, today).unwrap(), full, "{m}");
+        (visits, errands, disputes) =
+            (visits + full.visits, errands + full.errands.accepted, disputes + full.disputes.received);
+    }
+    assert!(visits > 0 && errands > 0 && disputes > 0, "the months hold records: {visits} {errands} {disputes}");
+}

@@ -375,7 +375,7 @@ impl Api {
                 let figures = if mm == m {
                     Breakdown::from(&total)
                 } else {
-                    Breakdown::from(&stats::compute(mm, today, &stats::gather(conn, mm)?))
+                    Breakdown::from(&stats::month_totals(conn, mm, today)?)
                 };
                 trend.push(TrendPoint { month: mm.to_string(), figures });
             }

@@ -93,25 +93,27 @@ fn read_rows(conn: &Connection, sql: &str) -> Result<Vec<Row>> {
     Ok(rows)
 }
 
+/// The live rows sharing an ID number with another, by number: the grouping reads the
+/// index on (id_number, deleted_at) alone (migration 0024), rows only for the groups found.
+const BY_NUMBER: &str = "SELECT id, name, birth_date, id_number FROM person
+     WHERE deleted_at IS NULL AND id_number IN (
+         SELECT id_number FROM person WHERE deleted_at IS NULL AND id_number IS NOT NULL AND id_number <> ''
+         GROUP BY id_number HAVING count(*) > 1)
+     ORDER BY id_number, id";
+
+/// The live rows sharing a name and birth date with another, by both: the grouping reads the
+/// index on (name, birth_date, deleted_at) alone.
+const BY_NAME: &str = "SELECT p.id, p.name, p.birth_date, p.id_number FROM person p
+     JOIN (SELECT name, birth_date FROM person WHERE deleted_at IS NULL AND birth_date IS NOT NULL
+           GROUP BY name, birth_date HAVING count(*) > 1) g ON g.name = p.name AND g.birth_date = p.birth_date
+     WHERE p.deleted_at IS NULL ORDER BY p.name, p.birth_date, p.id";
+
 /// Every suspected pair among the live person rows `conn` sees, ordered, with its reason,
 /// leaving out the pairs already decided. Each group (one ID number, one name and birth
 /// date) is read by an index range, never row by row.
 pub fn suspected(conn: &Connection) -> Result<Vec<(String, String, DuplicateReason)>> {
-    let by_number = read_rows(
-        conn,
-        "SELECT id, name, birth_date, id_number FROM person
-         WHERE deleted_at IS NULL AND id_number IN (
-             SELECT id_number FROM person WHERE deleted_at IS NULL AND id_number IS NOT NULL AND id_number <> ''
-             GROUP BY id_number HAVING count(*) > 1)
-         ORDER BY id_number, id",
-    )?;
-    let by_name = read_rows(
-        conn,
-        "SELECT p.id, p.name, p.birth_date, p.id_number FROM person p
-         JOIN (SELECT name, birth_date FROM person WHERE deleted_at IS NULL AND birth_date IS NOT NULL
-               GROUP BY name, birth_date HAVING count(*) > 1) g ON g.name = p.name AND g.birth_date = p.birth_date
-         WHERE p.deleted_at IS NULL ORDER BY p.name, p.birth_date, p.id",
-    )?;
+    let by_number = read_rows(conn, BY_NUMBER)?;
+    let by_name = read_rows(conn, BY_NAME)?;
     let decided = decided(conn)?;
     let mut out: BTreeMap<(String, String), DuplicateReason> = BTreeMap::new();
     let mut group = |rows: &[Row]| {
@@ -247,6 +249,23 @@ pub fn record(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_county_is_grouped_from_its_indexes_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = Connection::open(dir.path().join("t.db")).unwrap();
+        crate::store::migrate::migrate(&mut conn).unwrap();
+        for (sql, index) in [(BY_NUMBER, "person_id_number"), (BY_NAME, "person_name")] {
+            let plan: Vec<String> = conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap()
+                .query_map([], |r| r.get::<_, String>("detail"))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            assert!(plan.iter().any(|p| p.contains(&format!("COVERING INDEX {index}"))), "{index}: {plan:?}");
+        }
+    }
 
     fn row(id: &str, name: &str, birth: Option<&str>, number: Option<&str>) -> Row {
         Row { id: id.into(), name: name.into(), birth_date: birth.map(Into::into), id_number: number.map(Into::into) }
