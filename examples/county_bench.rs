@@ -38,8 +38,9 @@ fn dir_arg() -> Option<PathBuf> {
     args.iter().position(|a| a == "--dir").and_then(|i| args.get(i + 1)).map(PathBuf::from)
 }
 
-/// The clock: the demo county's day (2026-11-23, 09:00 Beijing), a minute later on each
-/// reuse so that a one-time code of an earlier run is never the current one.
+/// The clock: the demo county's day (2026-11-23, 09:00 Beijing), on each reuse a minute past
+/// the last login of the run before ([`remember`]), so that a one-time code an earlier run
+/// used is never the current one.
 fn clock(dir: &Path) -> Arc<FixedClock> {
     let file = dir.join("clock");
     let start: DateTime<Utc> = std::fs::read_to_string(&file)
@@ -49,6 +50,12 @@ fn clock(dir: &Path) -> Arc<FixedClock> {
         .unwrap_or_else(|| DateTime::parse_from_rfc3339("2026-11-23T01:00:00Z").unwrap().to_utc());
     std::fs::write(&file, start.to_rfc3339()).unwrap();
     Arc::new(FixedClock::new(start))
+}
+
+/// Keeps the clock's time after this run's logins for the next run (each login moves the
+/// clock on by 31 s: a fixed step per run could land on a code already used).
+fn remember(dir: &Path, clock: &FixedClock) {
+    std::fs::write(dir.join("clock"), clock.now().to_rfc3339()).unwrap();
 }
 
 struct Login {
@@ -210,6 +217,7 @@ fn main() {
     let admin = login(&mut hq, &clock, "admin", &dir);
     let leader = login(&mut hq, &clock, "leader", &dir);
     let sup = login(&mut hq, &clock, "supervisor", &dir);
+    remember(&dir, &clock);
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     println!("county: {ready} (posts persons), hq.db {:.2} GB, {runs} runs each", size as f64 / 1e9);
     let month = Month::parse("month", "2026-11").unwrap();
