@@ -3,7 +3,10 @@
 //! (`Api::call_as` with a logged-in county session) and prints p50/p95 for BENCHMARKS.md.
 //!
 //! `cargo run --release --example county_bench -- [--posts 100] [--households 1500]
-//! [--runs 30] [--dir DIR]`
+//! [--runs 30] [--dir DIR] [--page-cache-mb 512]`
+//!
+//! `--page-cache-mb` is HQ's page cache per connection, as `fengqiao-hq serve
+//! --page-cache-mb` sets it (512 by default there and here; 64 is every other connection's).
 //!
 //! With `--dir` the county is kept there and reused by later runs (it takes a while to make:
 //! each post's demo data, its bundle into HQ, HQ's search entries). The baseline, in the same
@@ -214,12 +217,17 @@ fn main() {
     let t = Instant::now();
     let mut hq = Api::open_service(&path, clock.clone(), &Unlock::Passphrase(PASSPHRASE.into())).unwrap();
     println!("HQ unlocked by the start passphrase in {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
+    let cache_mb = arg("--page-cache-mb", 512);
+    hq.store_mut().set_page_cache(cache_mb as i64 * 1024).unwrap();
     let admin = login(&mut hq, &clock, "admin", &dir);
     let leader = login(&mut hq, &clock, "leader", &dir);
     let sup = login(&mut hq, &clock, "supervisor", &dir);
     remember(&dir, &clock);
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    println!("county: {ready} (posts persons), hq.db {:.2} GB, {runs} runs each", size as f64 / 1e9);
+    println!(
+        "county: {ready} (posts persons), hq.db {:.2} GB, {runs} runs each, page cache {cache_mb} MB a connection",
+        size as f64 / 1e9
+    );
     let month = Month::parse("month", "2026-11").unwrap();
     let today = clock.today();
     let mut call = |token: &str, m: &str, p: Value| hq.call_as(token, m, p).unwrap();

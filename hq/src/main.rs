@@ -192,6 +192,9 @@ enum Command {
         /// 同步包大小上限（MB）
         #[arg(long, default_value_t = fengqiao_hq::MAX_BUNDLE >> 20)]
         max_bundle_mb: u64,
+        /// 每个数据库连接最多使用的页面缓存（MB，16–65536；随读取增长）：县局统计、督办、疑似重复等读全县数据时越大越快，内存少的服务器可调小
+        #[arg(long, default_value_t = fengqiao_hq::PAGE_CACHE_MB)]
+        page_cache_mb: u64,
     },
     /// 生成自签名的 HTTPS 证书和私钥（写入数据目录下的 tls/），供 serve --tls-cert/--tls-key 使用
     TlsCert {
@@ -612,7 +615,11 @@ fn run(cli: Cli) -> Result<(), Error> {
             proxy_cert,
             console_dir,
             max_bundle_mb,
+            page_cache_mb,
         } => {
+            if !(16..=65536).contains(&page_cache_mb) {
+                return Err(Error::validation("page_cache_mb", "页面缓存（--page-cache-mb）应在 16 到 65536 MB 之间"));
+            }
             let tls = match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => Some(fengqiao_hq::tls::load(&cert, &key).map_err(Error::rule)?),
                 _ => None,
@@ -660,6 +667,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
             }
             held.share()?;
+            api.store_mut().set_page_cache(page_cache_mb as i64 * 1024)?;
             let console_dir =
                 console_dir.or_else(beside_binary).filter(|d| d.join(fengqiao_hq::CONSOLE_PAGE).is_file());
             let options = fengqiao_hq::Options {

@@ -127,6 +127,9 @@ pub struct Store {
     /// Results kept between calls while the data they were made from is unchanged
     /// ([`Store::kept`]).
     kept: Kept,
+    /// The page cache each connection may take, in KiB, when the operator chose one
+    /// (`fengqiao-hq serve --page-cache-mb`); `None`: the 64 MiB of [`tune`].
+    page_cache_kib: Option<i64>,
     /// The process's hold on the file ([`lock`]); declared last so that the connection
     /// closes before it is released. `None` for HQ's shared file.
     _lock: Option<lock::DbLock>,
@@ -201,6 +204,7 @@ impl Store {
             ids: IdGen::Random,
             columns,
             kept: Kept::default(),
+            page_cache_kib: None,
             _lock: held,
         };
         seed::ensure(&mut store)?;
@@ -225,6 +229,9 @@ impl Store {
         let conn = connect(&self.path, key)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         tune(&conn)?;
+        if let Some(kib) = self.page_cache_kib {
+            set_page_cache(&conn, -kib)?;
+        }
         Ok(conn)
     }
 
@@ -245,6 +252,21 @@ impl Store {
     /// The connection, for reads.
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Lets this store's connection, and every second connection made from it, keep up to
+    /// `kib` KiB of page cache (taken only as pages are read): for HQ, whose county-wide
+    /// reads (statistics, the 督办 list, duplicates) touch more of a county's file than the
+    /// 64 MiB every connection is tuned to, and whose operator may want less.
+    pub fn set_page_cache(&mut self, kib: i64) -> Result<()> {
+        set_page_cache(&self.conn, -kib)?;
+        self.page_cache_kib = Some(kib);
+        Ok(())
+    }
+
+    /// The page cache the operator chose ([`Store::set_page_cache`]), in KiB.
+    pub fn page_cache_kib(&self) -> Option<i64> {
+        self.page_cache_kib
     }
 
     /// Runs `f` with the page cache allowed up to `kib` KiB, then puts it back (and frees
@@ -548,3 +570,28 @@ sql_enum!(
     AttachmentOwner,
     FileType,
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_operators_page_cache_holds_for_every_connection_and_an_exchange() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut store = Store::open(&dir.path().join("t.db"), Arc::new(crate::model::time::SystemClock)).expect("open");
+        let cache = |c: &Connection| c.pragma_query_value(None, "cache_size", |r| r.get::<_, i64>(0)).expect("pragma");
+        assert_eq!(cache(store.conn()), -65536);
+        assert_eq!(store.page_cache_kib(), None);
+        store.set_page_cache(32 * 1024).expect("set");
+        assert_eq!(cache(store.conn()), -32 * 1024);
+        assert_eq!(cache(&store.second_connection(None).expect("second")), -32 * 1024);
+        // A passing change of it (a ledger export's, an exchange's) is given back.
+        store
+            .with_page_cache(8 * 1024, |s| {
+                assert_eq!(cache(s.conn()), -8 * 1024);
+                Ok(())
+            })
+            .expect("passing");
+        assert_eq!(cache(store.conn()), -32 * 1024);
+    }
+}

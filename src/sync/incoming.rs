@@ -379,7 +379,8 @@ fn judge(
 /// HQ's side of one exchange: applies the post's bundle and answers with the next bundle
 /// for it (carrying the acknowledgement of what was just applied).
 pub fn exchange(store: &mut Store, bytes: &[u8]) -> Result<(ImportReport, Vec<u8>)> {
-    store.with_page_cache(EXCHANGE_CACHE_KIB, |store| {
+    let kib = store.page_cache_kib().unwrap_or(EXCHANGE_CACHE_KIB);
+    store.with_page_cache(kib, |store| {
         let report = import(store, bytes)?;
         let from = Uuid::try_parse(&report.from).map_err(|_| Error::rule("节点标识已损坏"))?;
         let reply = export(store, from)?;
@@ -394,5 +395,6 @@ pub fn exchange(store: &mut Store, bytes: &[u8]) -> Result<(ImportReport, Vec<u8
 /// search entries and read their changes for the reply. In 64 MiB the written pages are
 /// spilled to the WAL mid-transaction and read back (and decrypted) each time they are
 /// touched again. The cache grows only as pages are read, so a daily bundle takes little
-/// of it, and it is given back when the exchange ends.
+/// of it, and it is given back when the exchange ends. An operator's own choice for HQ
+/// (`fengqiao-hq serve --page-cache-mb`, [`Store::set_page_cache`]) takes its place.
 const EXCHANGE_CACHE_KIB: i64 = 512 * 1024;

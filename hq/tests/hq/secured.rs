@@ -197,6 +197,8 @@ fn first_run_encrypts_hq_and_the_server_unlocks_by_its_service_key_with_nothing_
     // Commands need a county login; serving needs an unlock.
     assert!(refused(hq.run(&["enroll-code", "--villages", VILLAGE], &[], None)).contains("--user"));
     assert!(refused(hq.run(&["serve", "--listen", "127.0.0.1:0"], &[], None)).contains("--unlock"));
+    let e = refused(hq.run(&["serve", "--listen", "127.0.0.1:0", "--page-cache-mb", "8"], &[], None));
+    assert!(e.contains("页面缓存（--page-cache-mb）应在 16 到 65536 MB 之间"), "{e}");
     // A key file others can read is refused.
     let loose = dir.path().join("loose.key");
     std::fs::copy(&key_file, &loose).unwrap();
@@ -215,8 +217,12 @@ fn first_run_encrypts_hq_and_the_server_unlocks_by_its_service_key_with_nothing_
     hq.enrol_admin_phone();
     assert!(ok(hq.admin(&["stations", "--add", "青山派出所"])).contains("已新增派出所"));
     let code = code_of(&ok(hq.admin(&["enroll-code", "--villages", VILLAGE, "--station", "青山派出所"])));
-    let (server, url) =
-        serve(&hq, &["--unlock", "service-key", "--service-key", key_file.to_str().unwrap()], &[], None);
+    let (server, url) = serve(
+        &hq,
+        &["--unlock", "service-key", "--service-key", key_file.to_str().unwrap(), "--page-cache-mb", "32"],
+        &[],
+        None,
+    );
     let _post = post_syncs(dir.path(), &url, &code);
     let files = db_files(&data);
     let running = in_clear(&files, &[]);
