@@ -105,25 +105,19 @@ mod tests {
             ("incident", "occurred_at"),
         ];
         for (table, col) in dates {
-            let plan: Vec<String> = conn
-                .prepare(&format!(
-                    "EXPLAIN QUERY PLAN SELECT * FROM {table} WHERE deleted_at IS NULL AND {col} >= ?1 AND {col} < ?2"
-                ))
-                .unwrap()
-                .query_map(["2026-11-01", "2026-12-01"], |r| r.get::<_, String>("detail"))
-                .unwrap()
-                .collect::<rusqlite::Result<_>>()
-                .unwrap();
+            let plan = crate::store::query_plan(
+                &conn,
+                &format!("SELECT * FROM {table} WHERE deleted_at IS NULL AND {col} >= ?1 AND {col} < ?2"),
+                ["2026-11-01", "2026-12-01"],
+            );
             assert!(plan.iter().any(|p| p.contains("USING") && p.contains(col)), "{table}.{col}: {plan:?}");
         }
         // The trend counts a month's visits from the index alone.
-        let plan: String = conn
-            .query_row(
-                "EXPLAIN QUERY PLAN SELECT count(*) FROM visit WHERE deleted_at IS NULL AND visited_on >= ?1 AND visited_on < ?2",
-                ["2026-11-01", "2026-12-01"],
-                |r| r.get("detail"),
-            )
-            .unwrap();
-        assert!(plan.contains("COVERING INDEX visit_visited"), "{plan}");
+        let plan = crate::store::query_plan(
+            &conn,
+            "SELECT count(*) FROM visit WHERE deleted_at IS NULL AND visited_on >= ?1 AND visited_on < ?2",
+            ["2026-11-01", "2026-12-01"],
+        );
+        assert!(plan.iter().any(|p| p.contains("COVERING INDEX visit_visited")), "{plan:?}");
     }
 }

@@ -571,6 +571,15 @@ sql_enum!(
     FileType,
 );
 
+/// The lines of SQLite's plan for `sql` with `params`: for tests that a read is answered by an
+/// index.
+#[cfg(test)]
+pub(crate) fn query_plan(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Vec<String> {
+    conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .and_then(|mut s| s.query_map(params, |r| r.get::<_, String>("detail"))?.collect())
+        .expect("a query plan")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -256,13 +256,7 @@ mod tests {
         let mut conn = Connection::open(dir.path().join("t.db")).unwrap();
         crate::store::migrate::migrate(&mut conn).unwrap();
         for (sql, index) in [(BY_NUMBER, "person_id_number"), (BY_NAME, "person_name")] {
-            let plan: Vec<String> = conn
-                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-                .unwrap()
-                .query_map([], |r| r.get::<_, String>("detail"))
-                .unwrap()
-                .collect::<rusqlite::Result<_>>()
-                .unwrap();
+            let plan = crate::store::query_plan(&conn, sql, []);
             assert!(plan.iter().any(|p| p.contains(&format!("COVERING INDEX {index}"))), "{index}: {plan:?}");
         }
     }
