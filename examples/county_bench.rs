@@ -3,7 +3,10 @@
 //! (`Api::call_as` with a logged-in county session) and prints p50/p95 for BENCHMARKS.md.
 //!
 //! `cargo run --release --example county_bench -- [--posts 100] [--households 1500]
-//! [--runs 30] [--dir DIR] [--page-cache-mb 512]`
+//! [--runs 30] [--dir DIR] [--page-cache-mb 512] [--only TEXT]`
+//!
+//! `--only TEXT` times only the lines whose label contains TEXT (e.g. `--only hq.stats`),
+//! for profiling one method.
 //!
 //! `--page-cache-mb` is HQ's page cache per connection, as `fengqiao-hq serve
 //! --page-cache-mb` sets it (512 by default there and here; 64 is every other connection's).
@@ -36,9 +39,13 @@ fn arg(name: &str, default: usize) -> usize {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
-fn dir_arg() -> Option<PathBuf> {
+fn text_arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == "--dir").and_then(|i| args.get(i + 1)).map(PathBuf::from)
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+}
+
+fn dir_arg() -> Option<PathBuf> {
+    text_arg("--dir").map(PathBuf::from)
 }
 
 /// The clock: the demo county's day (2026-11-23, 09:00 Beijing), on each reuse a minute past
@@ -263,7 +270,12 @@ fn main() {
         "  warnings: {} open disputes judged, {} at risk (红 {} 橙 {} 黄 {})",
         w["judged"], w["total"], w["counts"]["red"], w["counts"]["orange"], w["counts"]["yellow"]
     );
+    let only = text_arg("--only");
+    let wanted = |label: &str| only.as_deref().is_none_or(|o| label.contains(o));
     for (label, token, m, p) in lines {
+        if !wanted(label) {
+            continue;
+        }
         let token = token.clone();
         println!(
             "{label}: {}",
@@ -272,30 +284,43 @@ fn main() {
             })
         );
     }
-    // The county's judgement is kept until HQ's data changes: the first call after a write
-    // (a bundle applied, an assignment) judges every open dispute again, as every call did
-    // before it was kept. The write here renews the stamp alone, as such a write does.
-    for (label, token, m) in [
-        ("hq.warnings page 1, supervisor, right after a write (judged afresh)", &sup, "hq.warnings"),
-        ("hq.warning_counts, county admin, right after a write (judged afresh)", &admin, "hq.warning_counts"),
+    // The county's judgement and statistics are kept until HQ's data changes: the first call
+    // after a write (a bundle applied, an assignment) computes them again, as every call did
+    // before they were kept. The write here renews the stamp alone, as such a write does.
+    let month_asked = json!({"month": "2026-11"});
+    for (label, token, m, p) in [
+        ("hq.stats, county admin, right after a write (computed afresh)", &admin, "hq.stats", &month_asked),
+        ("hq.stats, station leader, right after a write (computed afresh)", &leader, "hq.stats", &month_asked),
+        ("hq.warnings page 1, supervisor, right after a write (judged afresh)", &sup, "hq.warnings", &json!({})),
+        (
+            "hq.warning_counts, county admin, right after a write (judged afresh)",
+            &admin,
+            "hq.warning_counts",
+            &json!({}),
+        ),
     ] {
+        if !wanted(label) {
+            continue;
+        }
         let mut samples = Vec::with_capacity(runs);
         for _ in 0..runs {
             renew(&hq, fengqiao::store::warning::DATA_STAMP);
             let t = Instant::now();
-            hq.call_as(token, m, json!({})).unwrap();
+            hq.call_as(token, m, p.clone()).unwrap();
             samples.push(t.elapsed().as_secs_f64() * 1000.0);
         }
         println!("{label}: {}", summary(samples));
     }
     let conn = hq.store().conn();
-    println!(
-        "baseline: the post's judgement of every open dispute (store::warning::judge_open, 首页's card before it was kept: no owners, no other posts) over the same database: {}",
-        time(runs, || {
-            let all = fengqiao::store::warning::judge_open(conn, today).unwrap();
-            fengqiao::store::warning::risk::list_of(&all, None, None);
-        })
-    );
+    if only.is_none() {
+        println!(
+            "baseline: the post's judgement of every open dispute (store::warning::judge_open, 首页's card before it was kept: no owners, no other posts) over the same database: {}",
+            time(runs, || {
+                let all = fengqiao::store::warning::judge_open(conn, today).unwrap();
+                fengqiao::store::warning::risk::list_of(&all, None, None);
+            })
+        );
+    }
     println!(
         "baseline: docs::stats::month_stats over the same database (the post's statistics, no breakdowns): {}",
         time(runs, || {

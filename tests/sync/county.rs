@@ -925,6 +925,50 @@ fn the_kept_judgements_are_the_fresh_ones_after_a_sync_import_and_changes_at_hq(
     assert_ne!(now, was, "the county's rules should change the post's judgement");
 }
 
+/// The county's month as a newly started server would compute it for `token`: nothing kept.
+fn stats_afresh(c: &mut County, token: &str) -> Value {
+    c.hq.store().forget_kept();
+    c.call(token, "hq.stats", json!({"month": MONTH}))
+}
+
+/// After a change to HQ's data: the month each of `tokens` reads (kept since the last
+/// change) is the fresh one, and the change did change the last one's.
+fn stats_kept_is_fresh(c: &mut County, tokens: &[&str], before: &mut Value, what: &str) {
+    for token in tokens {
+        let kept = c.call(token, "hq.stats", json!({"month": MONTH}));
+        assert_eq!(kept, stats_afresh(c, token), "after {what}, 统计 shows figures made before it");
+    }
+    let fresh = stats_afresh(c, tokens[tokens.len() - 1]);
+    assert_ne!(&fresh, before, "{what} should change these figures");
+    *before = fresh;
+}
+
+/// HQ keeps the county's month between calls (and a station leader's), and what it keeps is
+/// what it would compute afresh after a bundle applied, a dispute assigned to another
+/// station's post, and a post moved to another station.
+#[test]
+fn the_kept_statistics_are_the_fresh_ones_after_a_sync_an_assignment_and_a_post_moved() {
+    let mut c = County::new(&[1, 1], 5);
+    let sup = c.user("zhaodu", "supervisor", None);
+    let leader = c.user("lisuo", "station_leader", Some(1));
+    let admin = c.admin.clone();
+    let mut county = c.call(&sup, "hq.stats", json!({"month": MONTH}));
+    let mut station = c.call(&leader, "hq.stats", json!({"month": MONTH}));
+    let d = c.dispute(0, "钱溪与邻居排水纠纷", json!({"name": "钱溪", "id_number": QIAN}));
+    c.sync(0);
+    stats_kept_is_fresh(&mut c, &[&leader, &sup], &mut county, "post 1's bundle applied");
+    // Handed to the post of station 2: its leader now counts it.
+    let p1 = c.posts[1].id.clone();
+    c.call(&sup, "hq.assign", json!({"post_id": p1, "table": "dispute", "id": d}));
+    stats_kept_is_fresh(&mut c, &[&sup, &leader], &mut station, "a dispute assigned to station 2's post");
+    // Post 2 moves to station 1: the leader of station 2 has no post left.
+    let s0 = c.stations[0].clone();
+    c.call(&admin, "hq.post_update", json!({"id": p1, "station_id": s0}));
+    let kept = c.call(&leader, "hq.stats", json!({"month": MONTH}));
+    assert_eq!(kept, stats_afresh(&mut c, &leader), "after a post moved station, 统计 shows figures made before");
+    assert_eq!(kept["by_post"], json!([]), "the leader's station has no post left: {kept}");
+}
+
 #[test]
 fn a_calendar_entered_at_hq_moves_a_posts_security_deadline_after_one_sync() {
     let mut c = County::new(&[1], 5);
