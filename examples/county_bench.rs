@@ -284,13 +284,16 @@ fn main() {
             })
         );
     }
-    // The county's judgement and statistics are kept until HQ's data changes: the first call
-    // after a write (a bundle applied, an assignment) computes them again, as every call did
-    // before they were kept. The write here renews the stamp alone, as such a write does.
+    // The county's judgement, statistics and 督办 list are kept until HQ's data changes: the
+    // first call after a write (a bundle applied, an assignment) computes them again, as
+    // every call did before they were kept. The write here renews the stamp alone, as such a
+    // write does.
     let month_asked = json!({"month": "2026-11"});
     for (label, token, m, p) in [
         ("hq.stats, county admin, right after a write (computed afresh)", &admin, "hq.stats", &month_asked),
         ("hq.stats, station leader, right after a write (computed afresh)", &leader, "hq.stats", &month_asked),
+        ("hq.overdue page 1, supervisor, right after a write (read afresh)", &sup, "hq.overdue", &json!({})),
+        ("hq.overdue page 1, station leader, right after a write (read afresh)", &leader, "hq.overdue", &json!({})),
         ("hq.warnings page 1, supervisor, right after a write (judged afresh)", &sup, "hq.warnings", &json!({})),
         (
             "hq.warning_counts, county admin, right after a write (judged afresh)",

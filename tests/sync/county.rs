@@ -969,6 +969,50 @@ fn the_kept_statistics_are_the_fresh_ones_after_a_sync_an_assignment_and_a_post_
     assert_eq!(kept["by_post"], json!([]), "the leader's station has no post left: {kept}");
 }
 
+/// Every page of the 督办 list `token` reads, and the same as a newly started server would
+/// read it (nothing kept).
+fn overdue_kept_and_afresh(c: &mut County, token: &str) -> (Vec<Value>, Vec<Value>) {
+    let kept = c.all_pages(token, "hq.overdue", json!({}), "page");
+    c.hq.store().forget_kept();
+    (kept, c.all_pages(token, "hq.overdue", json!({}), "page"))
+}
+
+/// HQ keeps the county's 督办 list between calls (and a station leader's share of it), and
+/// what it keeps is what it would read afresh after a dispute is assigned to another
+/// station's post and after a post moves to another station.
+#[test]
+fn the_kept_overdue_lists_are_the_fresh_ones_after_an_assignment_and_a_post_moved() {
+    let mut c = County::new(&[1, 1], 40);
+    let sup = c.user("zhaodu", "supervisor", None);
+    let leader = c.user("lisuo", "station_leader", Some(1));
+    let admin = c.admin.clone();
+    let (county, fresh) = overdue_kept_and_afresh(&mut c, &sup);
+    assert_eq!(county, fresh);
+    let (station, fresh) = overdue_kept_and_afresh(&mut c, &leader);
+    assert_eq!(station, fresh);
+    // A dispute of station 1's post with an overdue item, handed to station 2's post.
+    let (p0, p1) = (c.posts[0].id.clone(), c.posts[1].id.clone());
+    let item = county
+        .iter()
+        .find(|i| i["table"] == "dispute" && i["post_id"] == p0.as_str())
+        .expect("the demo data has an overdue dispute at post 1")
+        .clone();
+    c.call(&sup, "hq.assign", json!({"post_id": p1, "table": "dispute", "id": item["id"]}));
+    for token in [&sup, &leader] {
+        let (kept, fresh) = overdue_kept_and_afresh(&mut c, token);
+        assert_eq!(kept, fresh, "after an assignment, 督办 shows a list read before it");
+    }
+    let (now, _) = overdue_kept_and_afresh(&mut c, &leader);
+    assert!(now.iter().any(|i| i["item_id"] == item["item_id"]), "the leader of station 2 sees the item handed to it");
+    assert_ne!(now, station);
+    // Post 2 moves to station 1: the leader of station 2 has no post left.
+    let s0 = c.stations[0].clone();
+    c.call(&admin, "hq.post_update", json!({"id": p1, "station_id": s0}));
+    let (kept, fresh) = overdue_kept_and_afresh(&mut c, &leader);
+    assert_eq!(kept, fresh, "after a post moved station, 督办 shows a list read before it");
+    assert!(kept.is_empty(), "the leader's station has no post left: {kept:?}");
+}
+
 #[test]
 fn a_calendar_entered_at_hq_moves_a_posts_security_deadline_after_one_sync() {
     let mut c = County::new(&[1], 5);

@@ -8,6 +8,7 @@
 //! A hazard's recheck (回头看) has no deadline in the model, so it is not an overdue item.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -20,8 +21,15 @@ use crate::docs::xlsx::{self, Cell, Kind, Sheet, col};
 use crate::error::{Error, Result};
 use crate::store::county::owner::Owners;
 use crate::store::county::scope::village_of;
+use crate::store::county::station;
 use crate::store::files::Kind as FileKind;
+use crate::store::get_meta;
+use crate::store::warning::DATA_STAMP;
 use crate::store::{dispute, errand, prevention};
+
+/// The name the county's overdue list is kept under ([`crate::store::Store::kept`]), and,
+/// followed by a station leader's posts, the share of it they may see.
+const KEPT: &str = "county::overdue";
 
 /// What is overdue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
@@ -137,15 +145,79 @@ pub struct OverduePage {
 impl Api {
     /// Every overdue item the caller may see, filtered and sorted (not paged).
     fn overdue_items(&mut self, f: &OverdueFilter) -> Result<Vec<OverdueItem>> {
-        let today = self.today();
         if let Some(p) = &f.post_id {
             self.require_post_in_scope("post_id", p)?;
         }
-        // The posts' own lists, read with the scope's views lifted (`errand::overdue`
-        // names its index, which a view has not), each item with its village and post;
-        // then each is kept only if its record is visible through the scope.
-        let (owners, raw) = self.lifted(|api| {
-            let conn = api.store.conn();
+        let visible = self.overdue_visible()?;
+        let by_post = PostFilter::new(self.store.conn(), f.post_id.as_deref(), f.station_id.as_deref())?;
+        let mut items: Vec<OverdueItem> = visible
+            .iter()
+            .filter(|i| {
+                !(f.min_days.is_some_and(|m| i.days_overdue < m)
+                    || f.village_id.as_ref().is_some_and(|v| i.village_id.as_ref() != Some(v))
+                    || !by_post.keeps(i.post_id.as_ref()))
+            })
+            .cloned()
+            .collect();
+        match f.sort.unwrap_or_default() {
+            OverdueSort::MostOverdue => items.sort_by_key(|i| std::cmp::Reverse(i.days_overdue)),
+            OverdueSort::LeastOverdue => items.sort_by_key(|i| i.days_overdue),
+            OverdueSort::Post => items.sort_by(|a, b| {
+                (a.post_name.is_none(), &a.post_name, -a.days_overdue).cmp(&(
+                    b.post_name.is_none(),
+                    &b.post_name,
+                    -b.days_overdue,
+                ))
+            }),
+            OverdueSort::Kind => items.sort_by_key(|i| (i.kind, -i.days_overdue)),
+        }
+        Ok(items)
+    }
+
+    /// Every overdue item the caller may see, before the request's filters: the county's
+    /// list ([`Api::overdue_county`]) held to the caller's scope. Kept per scope, under the
+    /// county list's key.
+    fn overdue_visible(&mut self) -> Result<Arc<Vec<OverdueItem>>> {
+        let key = self.overdue_key()?;
+        let Some(scope) = &self.scope else { return self.overdue_county(key) };
+        let whose = format!("{KEPT} {}", scope.posts.iter().cloned().collect::<Vec<_>>().join(","));
+        if let Some(v) = self.store.find_kept(&whose, &key) {
+            return Ok(v);
+        }
+        let county = self.lifted(|api| api.overdue_county(key.clone()))?;
+        let mut visible = Vec::new();
+        for i in county.iter() {
+            if self.row_visible(&i.table, &i.id)? {
+                visible.push(i.clone());
+            }
+        }
+        Ok(self.store.keep(&whose, key, visible))
+    }
+
+    /// What the kept lists depend on: HQ's data (a bundle applied, an assignment…), the
+    /// posts' names, villages and stations, and the day. Read before the lists are made.
+    fn overdue_key(&self) -> Result<String> {
+        let conn = self.store.conn();
+        Ok(format!(
+            "{} {} {}",
+            get_meta(conn, DATA_STAMP)?.unwrap_or_default(),
+            self.today(),
+            station::posts_stamp(conn)?
+        ))
+    }
+
+    /// The county's overdue items, each with its village and post: the posts' own lists over
+    /// the whole county, kept until `key` changes. Call with no scope's views in force (the
+    /// main connection: [`Api::lifted`] when scoped).
+    fn overdue_county(&mut self, key: String) -> Result<Arc<Vec<OverdueItem>>> {
+        if let Some(v) = self.store.find_kept(KEPT, &key) {
+            return Ok(v);
+        }
+        let today = self.today();
+        // The posts' own lists, read with no scope's views in force (`errand::overdue`
+        // names its index, which a view has not), each item with its village and post.
+        let raw = {
+            let conn = self.store.conn();
             let mut raw: Vec<OverdueItem> = Vec::new();
             let mut add = |kind: OverdueKind,
                            table: &str,
@@ -200,43 +272,16 @@ impl Api {
                     days,
                 );
             }
-            let owners = Owners::load(&api.store, &mut super::assigned)?;
+            let owners = Owners::load(&self.store, &mut super::assigned)?;
             for i in &mut raw {
-                i.village_id = village_of(&api.store, &i.table, &i.id)?;
+                i.village_id = village_of(&self.store, &i.table, &i.id)?;
                 i.post_id = owners.of(conn, &i.table, &i.id, i.village_id.as_deref())?;
                 i.post_name = i.post_id.as_deref().and_then(|p| owners.post_name(p)).map(str::to_owned);
                 i.village_name = i.village_id.as_deref().and_then(|v| owners.village_name(v)).map(str::to_owned);
             }
-            Ok((owners, raw))
-        })?;
-        drop(owners);
-        let by_post = PostFilter::new(self.store.conn(), f.post_id.as_deref(), f.station_id.as_deref())?;
-        let mut items = Vec::new();
-        for i in raw {
-            if f.min_days.is_some_and(|m| i.days_overdue < m)
-                || f.village_id.as_ref().is_some_and(|v| i.village_id.as_ref() != Some(v))
-                || !by_post.keeps(i.post_id.as_ref())
-            {
-                continue;
-            }
-            if self.scope.is_some() && !self.row_visible(&i.table, &i.id)? {
-                continue;
-            }
-            items.push(i);
-        }
-        match f.sort.unwrap_or_default() {
-            OverdueSort::MostOverdue => items.sort_by_key(|i| std::cmp::Reverse(i.days_overdue)),
-            OverdueSort::LeastOverdue => items.sort_by_key(|i| i.days_overdue),
-            OverdueSort::Post => items.sort_by(|a, b| {
-                (a.post_name.is_none(), &a.post_name, -a.days_overdue).cmp(&(
-                    b.post_name.is_none(),
-                    &b.post_name,
-                    -b.days_overdue,
-                ))
-            }),
-            OverdueSort::Kind => items.sort_by_key(|i| (i.kind, -i.days_overdue)),
-        }
-        Ok(items)
+            raw
+        };
+        Ok(self.store.keep(KEPT, key, raw))
     }
 
     /// Whether the row is visible through the current call's scope.
