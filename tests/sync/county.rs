@@ -864,23 +864,32 @@ fn the_county_admin_adjusts_the_warning_rules_and_every_post_receives_them() {
     assert_eq!(after["words"], json!(["扬言", "跳河"]));
 }
 
-/// The county's list as a newly started server would judge it for `token`: nothing kept.
-fn hq_afresh(c: &mut County, token: &str) -> Value {
+/// What `method` replies to `token` on a newly started server: nothing kept.
+fn afresh(c: &mut County, token: &str, method: &str, params: &Value) -> Value {
     c.hq.store().forget_kept();
-    c.call(token, "hq.warnings", json!({"page_size": 500}))
+    c.call(token, method, params.clone())
 }
 
-/// After a change to HQ's data: the county's judgement each of `tokens` reads (kept since
-/// the last change) is the fresh one, and the change did change the first one's.
-fn hq_kept_is_fresh(c: &mut County, tokens: &[&str], before: &mut Value, what: &str) {
+/// The county's list as a newly started server would judge it for `token`.
+fn hq_afresh(c: &mut County, token: &str) -> Value {
+    afresh(c, token, "hq.warnings", &json!({"page_size": 500}))
+}
+
+/// After a change to HQ's data: what `method` replies to each of `tokens` (kept since the
+/// last change) is the fresh reply, and the change did change the first one's.
+fn kept_is_fresh(c: &mut County, (method, params): (&str, Value), tokens: &[&str], before: &mut Value, what: &str) {
     for token in tokens {
-        let kept = c.call(token, "hq.warnings", json!({"page_size": 500}));
-        let fresh = hq_afresh(c, token);
-        assert_eq!(kept, fresh, "after {what}, the county's list shows a judgement made before it");
+        let kept = c.call(token, method, params.clone());
+        assert_eq!(kept, afresh(c, token, method, &params), "after {what}, {method} replies with what it made before");
     }
-    let fresh = hq_afresh(c, tokens[0]);
-    assert_ne!(&fresh, before, "{what} should change the county's judgement");
+    let fresh = afresh(c, tokens[0], method, &params);
+    assert_ne!(&fresh, before, "{what} should change what {method} replies");
     *before = fresh;
+}
+
+/// [`kept_is_fresh`] for the county's 预警 list.
+fn hq_kept_is_fresh(c: &mut County, tokens: &[&str], before: &mut Value, what: &str) {
+    kept_is_fresh(c, ("hq.warnings", json!({"page_size": 500})), tokens, before, what);
 }
 
 /// HQ keeps the county's judgement between calls (and a station leader's, of the station's
@@ -925,22 +934,9 @@ fn the_kept_judgements_are_the_fresh_ones_after_a_sync_import_and_changes_at_hq(
     assert_ne!(now, was, "the county's rules should change the post's judgement");
 }
 
-/// The county's month as a newly started server would compute it for `token`: nothing kept.
-fn stats_afresh(c: &mut County, token: &str) -> Value {
-    c.hq.store().forget_kept();
-    c.call(token, "hq.stats", json!({"month": MONTH}))
-}
-
-/// After a change to HQ's data: the month each of `tokens` reads (kept since the last
-/// change) is the fresh one, and the change did change the last one's.
+/// [`kept_is_fresh`] for the county's month.
 fn stats_kept_is_fresh(c: &mut County, tokens: &[&str], before: &mut Value, what: &str) {
-    for token in tokens {
-        let kept = c.call(token, "hq.stats", json!({"month": MONTH}));
-        assert_eq!(kept, stats_afresh(c, token), "after {what}, 统计 shows figures made before it");
-    }
-    let fresh = stats_afresh(c, tokens[tokens.len() - 1]);
-    assert_ne!(&fresh, before, "{what} should change these figures");
-    *before = fresh;
+    kept_is_fresh(c, ("hq.stats", json!({"month": MONTH})), tokens, before, what);
 }
 
 /// HQ keeps the county's month between calls (and a station leader's), and what it keeps is
@@ -956,16 +952,20 @@ fn the_kept_statistics_are_the_fresh_ones_after_a_sync_an_assignment_and_a_post_
     let mut station = c.call(&leader, "hq.stats", json!({"month": MONTH}));
     let d = c.dispute(0, "钱溪与邻居排水纠纷", json!({"name": "钱溪", "id_number": QIAN}));
     c.sync(0);
-    stats_kept_is_fresh(&mut c, &[&leader, &sup], &mut county, "post 1's bundle applied");
+    stats_kept_is_fresh(&mut c, &[&sup, &leader], &mut county, "post 1's bundle applied");
     // Handed to the post of station 2: its leader now counts it.
     let p1 = c.posts[1].id.clone();
     c.call(&sup, "hq.assign", json!({"post_id": p1, "table": "dispute", "id": d}));
-    stats_kept_is_fresh(&mut c, &[&sup, &leader], &mut station, "a dispute assigned to station 2's post");
+    stats_kept_is_fresh(&mut c, &[&leader, &sup], &mut station, "a dispute assigned to station 2's post");
     // Post 2 moves to station 1: the leader of station 2 has no post left.
     let s0 = c.stations[0].clone();
     c.call(&admin, "hq.post_update", json!({"id": p1, "station_id": s0}));
     let kept = c.call(&leader, "hq.stats", json!({"month": MONTH}));
-    assert_eq!(kept, stats_afresh(&mut c, &leader), "after a post moved station, 统计 shows figures made before");
+    assert_eq!(
+        kept,
+        afresh(&mut c, &leader, "hq.stats", &json!({"month": MONTH})),
+        "after a post moved station, 统计 shows figures made before"
+    );
     assert_eq!(kept["by_post"], json!([]), "the leader's station has no post left: {kept}");
 }
 
