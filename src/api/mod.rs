@@ -92,9 +92,10 @@ pub struct Api {
     sessions: std::collections::HashMap<String, Session>,
     /// What the current call may see, when limited (a station leader at HQ).
     scope: Option<crate::store::county::scope::Scope>,
-    /// HQ's scoped connection (see `store::county::scope`): the store's own while a scoped
-    /// call runs, parked here otherwise.
-    scoped: Option<rusqlite::Connection>,
+    /// The scope's views (see `store::county::scope`), made on HQ's first scoped call.
+    views: Option<Vec<(String, String)>>,
+    /// Whether the views stand in front of the tables now.
+    shadowed: bool,
     policy: crate::model::auth::Policy,
     /// Refusals recorded while a call's transaction is open, kept whatever becomes of it
     /// (see [`Api::in_one_transaction`]); `None` outside such a call.
@@ -229,7 +230,8 @@ impl Api {
             session: None,
             sessions: Default::default(),
             scope: None,
-            scoped: None,
+            views: None,
+            shadowed: false,
             policy: Default::default(),
             refusals: None,
         }
@@ -287,7 +289,10 @@ impl Api {
     ) -> Result<T> {
         let scope = admitted.scope.take();
         let run = |api: &mut Api| match scope {
-            None => work(api),
+            None => {
+                api.unshadow()?;
+                work(api)
+            }
             Some(scope) => api.in_scope(scope, work),
         };
         let null = Value::Null;

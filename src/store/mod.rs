@@ -223,8 +223,7 @@ impl Store {
     }
 
     /// A second connection to the same file (keyed with `key` when it is encrypted), tuned
-    /// like the first: HQ reads a station leader's calls through one whose TEMP views hold
-    /// them to their scope (see [`county::scope`]).
+    /// like the first, with the same page cache.
     pub fn second_connection(&self, key: Option<&keys::DbKey>) -> Result<Connection> {
         let conn = connect(&self.path, key)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
@@ -233,12 +232,6 @@ impl Store {
             set_page_cache(&conn, -kib)?;
         }
         Ok(conn)
-    }
-
-    /// Swaps the store's connection with `other` (and back, called again): for the length
-    /// of a scoped call, the store reads and writes through the scoped connection.
-    pub fn swap_connection(&mut self, other: &mut Connection) {
-        std::mem::swap(&mut self.conn, other);
     }
 
     /// The default location: the per-user data directory (`~/.local/share/fengqiao/`

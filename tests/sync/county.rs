@@ -1013,6 +1013,28 @@ fn the_kept_overdue_lists_are_the_fresh_ones_after_an_assignment_and_a_post_move
     assert!(kept.is_empty(), "the leader's station has no post left: {kept:?}");
 }
 
+/// A station leader's write refused inside its transaction (the assignment of another
+/// station's dispute: the scope's views are made and dropped inside it, then it is rolled
+/// back) leaves the leader's next calls held to their station and answered.
+#[test]
+fn a_station_leaders_call_refused_in_its_transaction_leaves_the_next_ones_scoped() {
+    let mut c = County::new(&[1, 1], 5);
+    let leader = c.user("lisuo", "station_leader", Some(1));
+    let p1 = c.posts[1].id.clone();
+    let qian = c.resident(1, json!({"name": "钱溪", "id_number": QIAN, "residence": "permanent"}));
+    c.dispute(1, "钱溪与邻居宅基地纠纷", json!({"person_id": qian}));
+    let theirs = c.dispute(0, "孙口与邻居排水纠纷", json!({"name": "孙口"}));
+    c.sync(0);
+    c.sync(1);
+    let refused = c.refused(&leader, "hq.assign", json!({"post_id": p1, "table": "dispute", "id": theirs}));
+    assert_eq!(refused["code"], "forbidden", "{refused}");
+    let s = c.call(&leader, "hq.stats", json!({"month": MONTH}));
+    let posts: Vec<&str> = s["by_post"].as_array().unwrap().iter().filter_map(|p| p["post_id"].as_str()).collect();
+    assert_eq!(posts, [p1.as_str()]);
+    let found = c.call(&leader, "hq.search", json!({"text": "钱溪"}));
+    assert_eq!(found["hits"].as_array().unwrap().len(), 1, "{found}");
+}
+
 #[test]
 fn a_calendar_entered_at_hq_moves_a_posts_security_deadline_after_one_sync() {
     let mut c = County::new(&[1], 5);

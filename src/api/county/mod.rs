@@ -123,49 +123,55 @@ impl Api {
         }
     }
 
-    /// Runs `f` with every read held to `scope`: the store reads through HQ's scoped
-    /// connection (made on first use) for the length of `f`.
+    /// Runs `f` with every read held to `scope`: the scope's views stand in front of the
+    /// tables on the store's connection for the length of `f`.
     pub(crate) fn in_scope<T>(&mut self, scope: Scope, f: impl FnOnce(&mut Api) -> Result<T>) -> Result<T> {
-        let mut reader = match self.scoped.take() {
-            Some(r) => r,
-            None => {
-                let r = self.store.second_connection(self.key.as_ref())?;
-                scope::prepare(&r, self.store.columns())?;
-                r
-            }
-        };
-        let filled = scope::fill(&reader, &scope);
-        if let Err(e) = filled {
-            self.scoped = Some(reader);
-            return Err(e);
+        if self.views.is_none() {
+            self.views = Some(scope::views(self.store.columns()));
         }
-        self.store.swap_connection(&mut reader);
-        self.scoped = Some(reader);
+        // Each time: a transaction rolled back after the first call would have taken them.
+        scope::prepare(self.store.conn())?;
+        scope::fill(self.store.conn(), &scope)?;
+        self.shadow()?;
         self.scope = Some(scope);
         let out = f(self);
         self.scope = None;
-        self.swap_scoped();
-        out
+        let back = self.unshadow();
+        let out = out?;
+        back?;
+        Ok(out)
     }
 
-    /// Swaps the store's connection with the scoped one (in, or back out).
-    fn swap_scoped(&mut self) {
-        if let Some(mut r) = self.scoped.take() {
-            self.store.swap_connection(&mut r);
-            self.scoped = Some(r);
+    /// Puts the scope's views in front of the tables.
+    fn shadow(&mut self) -> Result<()> {
+        if let Some(views) = &self.views {
+            scope::shadow(self.store.conn(), views)?;
+            self.shadowed = true;
         }
+        Ok(())
     }
 
-    /// Runs `f` on the main connection, outside the current call's scope: for what does not
-    /// depend on the caller (which post owns a row) and for a write already checked against
-    /// the scope.
+    /// Takes the scope's views away, if they stand (a call that failed to take them away
+    /// leaves them, and the next call takes them first: they can only hide rows).
+    pub(crate) fn unshadow(&mut self) -> Result<()> {
+        if let (true, Some(views)) = (self.shadowed, &self.views) {
+            scope::unshadow(self.store.conn(), views)?;
+            self.shadowed = false;
+        }
+        Ok(())
+    }
+
+    /// Runs `f` on the tables themselves, outside the current call's scope: for what does
+    /// not depend on the caller (which post owns a row) and for a write already checked
+    /// against the scope. The views stand again before the scoped call goes on; if they
+    /// cannot, the call fails. Inside another `lifted`, runs `f` as it is.
     pub(crate) fn lifted<T>(&mut self, f: impl FnOnce(&mut Api) -> Result<T>) -> Result<T> {
-        if self.scope.is_none() {
+        if self.scope.is_none() || !self.shadowed {
             return f(self);
         }
-        self.swap_scoped();
+        self.unshadow()?;
         let out = f(self);
-        self.swap_scoped();
+        self.shadow()?;
         out
     }
 
@@ -173,8 +179,8 @@ impl Api {
     pub(crate) fn within<T>(&mut self, narrow: Option<Scope>, f: impl FnOnce(&mut Api) -> Result<T>) -> Result<T> {
         let Some(narrow) = narrow else { return f(self) };
         let Some(outer) = self.scope.take() else { return self.in_scope(narrow, f) };
-        // Already reading through the scoped connection: refill it, then put the outer
-        // scope back.
+        // Already reading through the scope's views: refill them, then put the outer scope
+        // back.
         scope::fill(self.store.conn(), &narrow)?;
         self.scope = Some(narrow);
         let out = f(self);

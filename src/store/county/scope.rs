@@ -7,15 +7,19 @@
 //! dispute or person it hangs from), a row one of the posts created, a row HQ assigned to
 //! one of them and what hangs from it. County-wide roles have no scope.
 //!
-//! How: HQ reads a station leader's calls through a second connection to its database, on
-//! which [`prepare`] has shadowed every table that holds residents' data with a TEMP view of
-//! the same name that keeps only the rows in scope. SQLite resolves an unqualified table
-//! name in the `temp` schema before `main`, so every query of the core (statistics, lists,
+//! How: for the length of a station leader's call, [`shadow`] puts in front of every table
+//! that holds residents' data a TEMP view of the same name that keeps only the rows in
+//! scope, and [`unshadow`] takes them away after. SQLite resolves an unqualified table name
+//! in the `temp` schema before `main`, so every query of the core (statistics, lists,
 //! search, one record) reads through the scope without knowing it, and a query added
-//! tomorrow does too. Per call only the scope's small tables are refilled ([`fill`]). A view
-//! cannot be written to, so a write attempted while scoped fails loudly instead of going
-//! astray; the few writes a scoped caller may make (an assignment) check the scope first and
-//! run on the main connection.
+//! tomorrow does too; SQLite prepares a cached statement again after each change of schema,
+//! so none compiled against the tables runs while the views stand. The views are made on HQ's one
+//! connection, the one bundles are applied on, so a scoped call reads pages an import left
+//! in its cache (a second connection's cache is emptied by every write of another). Per
+//! call the scope's small tables are refilled ([`fill`]). A view cannot be written to, so a
+//! write attempted while scoped fails loudly instead of going astray; the few writes a
+//! scoped caller may make (an assignment) check the scope first and run with the views
+//! taken away (`Api::lifted`).
 //!
 //! Tables that hold no resident's data (`peer`, `audit_alarm`, the change log's clocks) are
 //! not shadowed: the api filters posts by [`Scope::posts`] where it lists them.
@@ -171,8 +175,10 @@ fn named_row_in_scope(col: &str, table_col: &str) -> String {
     sql
 }
 
-/// The `CREATE TEMP VIEW` statements of the scope.
-fn views(columns: &Columns) -> Vec<(String, String)> {
+/// The scope's views, each with the table it shadows and its `CREATE TEMP VIEW` statement,
+/// for [`shadow`] and [`unshadow`] (made once per store: the schema does not change while
+/// it is open).
+pub fn views(columns: &Columns) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for t in SYNCED_TABLES {
         if REFERENCE.contains(t) {
@@ -196,43 +202,77 @@ fn views(columns: &Columns) -> Vec<(String, String)> {
     out
 }
 
-/// Makes `conn` a scoped reader: creates the scope's tables and the TEMP views that shadow
-/// every table holding residents' data (once per connection; TEMP objects belong to the
-/// connection that made them). Until [`fill`] puts posts in the scope, it sees no rows.
-pub fn prepare(conn: &Connection, columns: &Columns) -> Result<()> {
-    let tx = conn.unchecked_transaction()?;
-    tx.execute_batch(
-        "CREATE TEMP TABLE scope_village (id TEXT PRIMARY KEY) WITHOUT ROWID;
-         CREATE TEMP TABLE scope_post (node TEXT PRIMARY KEY) WITHOUT ROWID;
-         CREATE TEMP TABLE scope_row (tbl TEXT, row_id TEXT, PRIMARY KEY (tbl, row_id)) WITHOUT ROWID;",
+/// Makes `conn` ready to be scoped: creates the scope's tables unless they are there (TEMP
+/// objects belong to the connection that made them; these hold no resident's data).
+pub fn prepare(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS scope_village (id TEXT PRIMARY KEY) WITHOUT ROWID;
+         CREATE TEMP TABLE IF NOT EXISTS scope_post (node TEXT PRIMARY KEY) WITHOUT ROWID;
+         CREATE TEMP TABLE IF NOT EXISTS scope_row (tbl TEXT, row_id TEXT, PRIMARY KEY (tbl, row_id)) WITHOUT ROWID;",
     )?;
-    for (_, sql) in views(columns) {
-        tx.execute_batch(&sql)?;
-    }
-    tx.commit()?;
     Ok(())
+}
+
+/// Puts the scope's `views` in front of the tables they shadow, all or none (one savepoint,
+/// inside the caller's transaction if one is open), so that from now on every query of
+/// `conn` reads through the scope [`fill`] set. A statement prepared before (the
+/// connection's cache keeps them) is prepared again by SQLite on its next run, the schema
+/// having changed, so none reads the tables directly (a test pins this).
+pub fn shadow(conn: &Connection, views: &[(String, String)]) -> Result<()> {
+    in_savepoint(conn, "scope_shadow", || {
+        for (_, sql) in views {
+            conn.execute_batch(sql)?;
+        }
+        Ok(())
+    })
+}
+
+/// Takes the scope's `views` away again: `conn` reads the tables.
+pub fn unshadow(conn: &Connection, views: &[(String, String)]) -> Result<()> {
+    in_savepoint(conn, "scope_unshadow", || {
+        for (table, _) in views {
+            conn.execute_batch(&format!("DROP VIEW IF EXISTS temp.\"{table}\""))?;
+        }
+        Ok(())
+    })
+}
+
+/// Runs `f` in a savepoint named `name` of `conn`: released when `f` succeeds, rolled back
+/// to (and released) when it fails. A savepoint nests in the caller's transaction when one is
+/// open (a station leader's write, inside its audited transaction) and is one on its own
+/// otherwise.
+fn in_savepoint(conn: &Connection, name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
+    conn.execute_batch(&format!("SAVEPOINT {name}"))?;
+    match f() {
+        Ok(()) => {
+            conn.execute_batch(&format!("RELEASE {name}"))?;
+            Ok(())
+        }
+        Err(e) => {
+            let _ = conn.execute_batch(&format!("ROLLBACK TO {name}; RELEASE {name}"));
+            Err(e)
+        }
+    }
 }
 
 /// Sets the scope a [`prepare`]d connection reads through (replacing the one before).
 pub fn fill(conn: &Connection, scope: &Scope) -> Result<()> {
-    let tx = conn.unchecked_transaction()?;
-    tx.execute_batch("DELETE FROM temp.scope_village; DELETE FROM temp.scope_post; DELETE FROM temp.scope_row;")?;
-    {
-        let mut v = tx.prepare_cached("INSERT INTO temp.scope_village (id) VALUES (?1)")?;
+    in_savepoint(conn, "scope_fill", || {
+        conn.execute_batch("DELETE FROM temp.scope_village; DELETE FROM temp.scope_post; DELETE FROM temp.scope_row;")?;
+        let mut v = conn.prepare_cached("INSERT INTO temp.scope_village (id) VALUES (?1)")?;
         for id in &scope.villages {
             v.execute([id])?;
         }
-        let mut p = tx.prepare_cached("INSERT INTO temp.scope_post (node) VALUES (?1)")?;
+        let mut p = conn.prepare_cached("INSERT INTO temp.scope_post (node) VALUES (?1)")?;
         for node in &scope.posts {
             p.execute([node])?;
         }
-        let mut r = tx.prepare_cached("INSERT OR IGNORE INTO temp.scope_row (tbl, row_id) VALUES (?1, ?2)")?;
+        let mut r = conn.prepare_cached("INSERT OR IGNORE INTO temp.scope_row (tbl, row_id) VALUES (?1, ?2)")?;
         for (t, id) in &scope.rows {
             r.execute([t, id])?;
         }
-    }
-    tx.commit()?;
-    Ok(())
+        Ok(())
+    })
 }
 
 #[cfg(test)]
@@ -257,8 +297,9 @@ mod tests {
         // Every view is valid SQL over this schema; a reader with an empty scope sees no
         // resident, and cannot write through a view.
         let reader = store.second_connection(None).expect("reader");
-        prepare(&reader, c).expect("views");
+        prepare(&reader).expect("tables");
         fill(&reader, &Scope::default()).expect("fill");
+        shadow(&reader, &views(c)).expect("views");
         for (t, _) in views(c) {
             // The change log's visible rows are the reference data's (every post's).
             let reference = REFERENCE.iter().map(|t| format!("'{t}'")).collect::<Vec<_>>().join(", ");
@@ -268,5 +309,41 @@ mod tests {
             let write = format!("INSERT INTO {t} (id) VALUES ('x')");
             assert!(reader.execute(&write, []).is_err(), "{t} is written through its view");
         }
+    }
+
+    #[test]
+    fn a_statement_cached_before_the_views_stand_reads_through_them_and_not_after() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut store =
+            Store::open(&dir.path().join("t.db"), std::sync::Arc::new(crate::model::time::SystemClock)).expect("open");
+        store
+            .write(|tx| {
+                let village = crate::model::people::VillageInput { name: "青山村".into(), ..Default::default() };
+                crate::store::place::create_village(tx, village)
+            })
+            .expect("village");
+        let conn = store.conn();
+        let count = || -> i64 {
+            conn.prepare_cached("SELECT count(*) FROM village")
+                .expect("sql")
+                .query_row([], |r| r.get(0))
+                .expect("count")
+        };
+        let all = count();
+        assert!(all > 0);
+        let views = views(store.columns());
+        prepare(conn).expect("tables");
+        fill(conn, &Scope::default()).expect("fill");
+        // Inside a transaction too, as a station leader's write runs.
+        conn.execute_batch("BEGIN IMMEDIATE").expect("begin");
+        shadow(conn, &views).expect("views");
+        assert_eq!(count(), 0, "the statement cached before the views read the table");
+        unshadow(conn, &views).expect("away");
+        assert_eq!(count(), all, "the statement cached under the views still reads through them");
+        conn.execute_batch("COMMIT").expect("commit");
+        shadow(conn, &views).expect("views again");
+        assert_eq!(count(), 0);
+        unshadow(conn, &views).expect("away again");
+        assert_eq!(count(), all);
     }
 }
