@@ -53,13 +53,12 @@ use fengqiao::model::time::{Clock, SystemClock};
 /// it (`serve --max-bundle-mb` changes it).
 pub const MAX_BUNDLE: u64 = 1 << 30;
 
-/// The page cache each of HQ's database connections may take by default, in MB (`serve
+/// The page cache HQ's database connection may take by default, in MB (`serve
 /// --page-cache-mb` changes it): a county's month of statistics reads some hundreds of
 /// megabytes of pages of a county-sized `hq.db` (100 posts, 525,000 people, p95: 0.60 s in
 /// 64 MB, 0.36 s in 512 MB; a station leader's 1.78 and 0.64 s), and a post's first bundle is
 /// taken in as much (the exchange's own figure before it was a setting). Taken only as pages
-/// are read; HQ has two connections (one for station leaders' scoped reads), so up to twice
-/// this.
+/// are read, on HQ's one connection (station leaders' scoped reads use it too).
 pub const PAGE_CACHE_MB: u64 = 512;
 
 /// The largest enrollment request accepted: two public keys and a name.

@@ -209,9 +209,8 @@ impl Api {
     }
 
     /// Records a refusal (`denied`) made inside a call: kept aside while the call's
-    /// transaction is open (so its rollback does not take the entry, and the station
-    /// leader's scoped connection does not wait on that transaction's lock), appended at
-    /// once otherwise.
+    /// transaction is open (so that its rollback does not take the entry), appended at once
+    /// otherwise.
     pub(crate) fn audit_denied(&mut self, at: DateTime<Utc>, tbl: &str, row_id: &str, detail: &str) -> Result<()> {
         let login = self.session.as_ref().map(|s| s.login.clone());
         let kept = Kept {
