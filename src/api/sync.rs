@@ -447,6 +447,9 @@ impl Api {
 
     /// HQ applies a post's bundle and returns the reply bundle.
     pub fn hq_exchange(&mut self, bytes: &[u8]) -> Result<(ImportReport, Vec<u8>)> {
+        // Never through a station leader's views (left standing only if dropping them failed):
+        // the reply would leave out rows the post should receive.
+        self.unshadow()?;
         sync::exchange(&mut self.store, bytes)
     }
 

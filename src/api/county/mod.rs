@@ -126,6 +126,7 @@ impl Api {
     /// Runs `f` with every read held to `scope`: the scope's views stand in front of the
     /// tables on the store's connection for the length of `f`.
     pub(crate) fn in_scope<T>(&mut self, scope: Scope, f: impl FnOnce(&mut Api) -> Result<T>) -> Result<T> {
+        self.unshadow()?;
         if self.views.is_none() {
             self.views = Some(scope::views(self.store.columns()));
         }
@@ -152,7 +153,7 @@ impl Api {
     }
 
     /// Takes the scope's views away, if they stand (a call that failed to take them away
-    /// leaves them, and the next call takes them first: they can only hide rows).
+    /// leaves them, and the next call, or bundle taken in, takes them first).
     pub(crate) fn unshadow(&mut self) -> Result<()> {
         if let (true, Some(views)) = (self.shadowed, &self.views) {
             scope::unshadow(self.store.conn(), views)?;
