@@ -29,9 +29,7 @@ use crate::store::county::owner::Owners;
 use crate::store::county::scope::Scope;
 use crate::store::county::station;
 use crate::store::files::Kind;
-use crate::store::get_meta;
 use crate::store::prevention::month_figures;
-use crate::store::warning::DATA_STAMP;
 
 /// A post that has not synced for this many days stands out in the overview.
 pub const SILENT_DAYS: i64 = 7;
@@ -357,7 +355,7 @@ impl Api {
 
     /// `hq.stats`: the month's statistics over the posts the caller may see (or one post or
     /// station of them), by post and by village, with the six-month trend. Kept, per scope
-    /// and what it is narrowed to, until a write to HQ's data ([`DATA_STAMP`]: a bundle
+    /// and what it is narrowed to, until a write to HQ's data (a bundle
     /// applied, an assignment…), a change to the posts' names, villages or stations, the
     /// next day or another month asked for, as the county's warnings are.
     pub fn hq_stats(&mut self, req: StatsRequest) -> Result<CountyStats> {
@@ -365,14 +363,12 @@ impl Api {
         let (narrow, label) = self.narrowed(req.post_id.as_deref(), req.station_id.as_deref())?;
         let today = self.today();
         let whose = format!(
-            "{KEPT} {} {} {}",
-            self.scope.as_ref().map(|s| s.posts.iter().cloned().collect::<Vec<_>>().join(",")).unwrap_or_default(),
+            "{} {} {}",
+            self.kept_name(KEPT),
             req.post_id.as_deref().unwrap_or_default(),
             req.station_id.as_deref().unwrap_or_default()
         );
-        let conn = self.store.conn();
-        let key =
-            format!("{m} {} {today} {}", get_meta(conn, DATA_STAMP)?.unwrap_or_default(), station::posts_stamp(conn)?);
+        let key = format!("{m} {}", self.county_stamp()?);
         if let Some(s) = self.store.find_kept::<CountyStats>(&whose, &key) {
             return Ok((*s).clone());
         }

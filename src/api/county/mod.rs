@@ -176,6 +176,30 @@ impl Api {
         out
     }
 
+    /// The name a county result kept between calls ([`Store::kept`]) goes under for this
+    /// caller: `base` county-wide, followed by a station leader's posts (their villages and
+    /// assigned rows follow from HQ's data, which [`Api::county_stamp`] stamps).
+    pub(crate) fn kept_name(&self, base: &str) -> String {
+        match &self.scope {
+            None => base.to_owned(),
+            Some(s) => format!("{base} {}", s.posts.iter().cloned().collect::<Vec<_>>().join(",")),
+        }
+    }
+
+    /// What every kept county result depends on: HQ's data (a bundle applied, an
+    /// assignment…: [`crate::store::warning::DATA_STAMP`]), the day, and the posts' names,
+    /// villages and stations. Read before the result is made, so that a write landing
+    /// meanwhile makes a newer key, never an old result under a new one.
+    pub(crate) fn county_stamp(&self) -> Result<String> {
+        let conn = self.store.conn();
+        Ok(format!(
+            "{} {} {}",
+            crate::store::get_meta(conn, crate::store::warning::DATA_STAMP)?.unwrap_or_default(),
+            self.today(),
+            crate::store::county::station::posts_stamp(conn)?
+        ))
+    }
+
     /// Runs `f` held to `narrow` (a post or station inside the caller's scope) when given.
     pub(crate) fn within<T>(&mut self, narrow: Option<Scope>, f: impl FnOnce(&mut Api) -> Result<T>) -> Result<T> {
         let Some(narrow) = narrow else { return f(self) };

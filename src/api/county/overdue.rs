@@ -21,10 +21,7 @@ use crate::docs::xlsx::{self, Cell, Kind, Sheet, col};
 use crate::error::{Error, Result};
 use crate::store::county::owner::Owners;
 use crate::store::county::scope::village_of;
-use crate::store::county::station;
 use crate::store::files::Kind as FileKind;
-use crate::store::get_meta;
-use crate::store::warning::DATA_STAMP;
 use crate::store::{dispute, errand, prevention};
 
 /// The name the county's overdue list is kept under ([`crate::store::Store::kept`]), and,
@@ -178,9 +175,11 @@ impl Api {
     /// list ([`Api::overdue_county`]) held to the caller's scope. Kept per scope, under the
     /// county list's key.
     fn overdue_visible(&mut self) -> Result<Arc<Vec<OverdueItem>>> {
-        let key = self.overdue_key()?;
-        let Some(scope) = &self.scope else { return self.overdue_county(key) };
-        let whose = format!("{KEPT} {}", scope.posts.iter().cloned().collect::<Vec<_>>().join(","));
+        let key = self.county_stamp()?;
+        if self.scope.is_none() {
+            return self.overdue_county(key);
+        }
+        let whose = self.kept_name(KEPT);
         if let Some(v) = self.store.find_kept(&whose, &key) {
             return Ok(v);
         }
@@ -192,18 +191,6 @@ impl Api {
             }
         }
         Ok(self.store.keep(&whose, key, visible))
-    }
-
-    /// What the kept lists depend on: HQ's data (a bundle applied, an assignment…), the
-    /// posts' names, villages and stations, and the day. Read before the lists are made.
-    fn overdue_key(&self) -> Result<String> {
-        let conn = self.store.conn();
-        Ok(format!(
-            "{} {} {}",
-            get_meta(conn, DATA_STAMP)?.unwrap_or_default(),
-            self.today(),
-            station::posts_stamp(conn)?
-        ))
     }
 
     /// The county's overdue items, each with its village and post: the posts' own lists over

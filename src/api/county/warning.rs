@@ -32,8 +32,7 @@ use crate::model::{DisputeStatus, RiskLevel};
 use crate::store::county::owner::Owners;
 use crate::store::county::scope::village_of;
 use crate::store::county::station;
-use crate::store::get_meta;
-use crate::store::warning::{self, DATA_STAMP, Warning, WarningCounts, risk};
+use crate::store::warning::{self, Warning, WarningCounts, risk};
 
 paged_request! {
     /// `hq.warnings` and `hq.warning_counts`.
@@ -162,8 +161,9 @@ const KEPT: &str = "county::warning::judged";
 impl Api {
     /// Every open dispute the caller may see, judged, with its place and the owners; and the
     /// post or station asked for. The judgement is kept, per scope (the county, or a station
-    /// leader's posts), until a write to HQ's data ([`DATA_STAMP`]: a bundle applied, an
-    /// assignment…), a change to the posts' names, villages or stations, or the next day.
+    /// leader's posts: [`Api::kept_name`]), until [`Api::county_stamp`] changes: a write to
+    /// HQ's data (a bundle applied, an assignment…), a change to the posts' names, villages or
+    /// stations, or the next day.
     fn county_judged(&mut self, f: &CountyWarningFilter) -> Result<(Arc<CountyJudged>, PostFilter)> {
         if let Some(p) = &f.post_id {
             self.require_post_in_scope("post_id", p)?;
@@ -171,15 +171,8 @@ impl Api {
         }
         let by_post = PostFilter::new(self.store.conn(), f.post_id.as_deref(), f.station_id.as_deref())?;
         let today = self.today();
-        // Whose judgement: a scope is its posts (their villages and assigned rows follow
-        // from HQ's data, which the key stamps).
-        let whose = match &self.scope {
-            None => KEPT.to_owned(),
-            Some(s) => format!("{KEPT} {}", s.posts.iter().cloned().collect::<Vec<_>>().join(",")),
-        };
-        let conn = self.store.conn();
-        let key =
-            format!("{} {today} {}", get_meta(conn, DATA_STAMP)?.unwrap_or_default(), station::posts_stamp(conn)?);
+        let whose = self.kept_name(KEPT);
+        let key = self.county_stamp()?;
         if let Some(j) = self.store.find_kept(&whose, &key) {
             return Ok((j, by_post));
         }
