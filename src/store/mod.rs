@@ -222,18 +222,6 @@ impl Store {
         Ok(())
     }
 
-    /// A second connection to the same file (keyed with `key` when it is encrypted), tuned
-    /// like the first, with the same page cache.
-    pub fn second_connection(&self, key: Option<&keys::DbKey>) -> Result<Connection> {
-        let conn = connect(&self.path, key)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        tune(&conn)?;
-        if let Some(kib) = self.page_cache_kib {
-            set_page_cache(&conn, -kib)?;
-        }
-        Ok(conn)
-    }
-
     /// The default location: the per-user data directory (`~/.local/share/fengqiao/`
     /// on Linux, `%APPDATA%\fengqiao\` on Windows).
     pub fn default_path() -> Result<PathBuf> {
@@ -247,8 +235,7 @@ impl Store {
         &self.conn
     }
 
-    /// Lets this store's connection, and every second connection made from it, keep up to
-    /// `kib` KiB of page cache (taken only as pages are read): for HQ, whose county-wide
+    /// Lets this store's connection keep up to `kib` KiB of page cache (taken only as pages are read): for HQ, whose county-wide
     /// reads (statistics, the 督办 list, duplicates) touch more of a county's file than the
     /// 64 MiB every connection is tuned to, and whose operator may want less.
     pub fn set_page_cache(&mut self, kib: i64) -> Result<()> {
@@ -578,7 +565,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_operators_page_cache_holds_for_every_connection_and_an_exchange() {
+    fn the_operators_page_cache_holds_for_the_connection_and_an_exchange() {
         let dir = tempfile::tempdir().expect("dir");
         let mut store = Store::open(&dir.path().join("t.db"), Arc::new(crate::model::time::SystemClock)).expect("open");
         let cache = |c: &Connection| c.pragma_query_value(None, "cache_size", |r| r.get::<_, i64>(0)).expect("pragma");
@@ -586,7 +573,6 @@ mod tests {
         assert_eq!(store.page_cache_kib(), None);
         store.set_page_cache(32 * 1024).expect("set");
         assert_eq!(cache(store.conn()), -32 * 1024);
-        assert_eq!(cache(&store.second_connection(None).expect("second")), -32 * 1024);
         // A passing change of it (a ledger export's, an exchange's) is given back.
         store
             .with_page_cache(8 * 1024, |s| {

@@ -296,10 +296,10 @@ mod tests {
         assert_eq!(village_expr(c, "officer", "s", DEPTH), None);
         // Every view is valid SQL over this schema; a reader with an empty scope sees no
         // resident, and cannot write through a view.
-        let reader = store.second_connection(None).expect("reader");
-        prepare(&reader).expect("tables");
-        fill(&reader, &Scope::default()).expect("fill");
-        shadow(&reader, &views(c)).expect("views");
+        let reader = store.conn();
+        prepare(reader).expect("tables");
+        fill(reader, &Scope::default()).expect("fill");
+        shadow(reader, &views(c)).expect("views");
         for (t, _) in views(c) {
             // The change log's visible rows are the reference data's (every post's).
             let reference = REFERENCE.iter().map(|t| format!("'{t}'")).collect::<Vec<_>>().join(", ");
