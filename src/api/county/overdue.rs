@@ -194,8 +194,8 @@ impl Api {
     }
 
     /// The county's overdue items, each with its village and post: the posts' own lists over
-    /// the whole county, kept until `key` changes. Call with no scope's views in force (the
-    /// main connection: [`Api::lifted`] when scoped).
+    /// the whole county, kept until `key` changes. Call with no scope's views in force
+    /// ([`Api::lifted`] when scoped).
     fn overdue_county(&mut self, key: String) -> Result<Arc<Vec<OverdueItem>>> {
         if let Some(v) = self.store.find_kept(KEPT, &key) {
             return Ok(v);
@@ -203,16 +203,10 @@ impl Api {
         let today = self.today();
         // The posts' own lists, read with no scope's views in force (`errand::overdue`
         // names its index, which a view has not), each item with its village and post.
-        let raw = {
-            let conn = self.store.conn();
-            let mut raw: Vec<OverdueItem> = Vec::new();
-            let mut add = |kind: OverdueKind,
-                           table: &str,
-                           id: String,
-                           item_id: String,
-                           title: String,
-                           due_on: String,
-                           days: i64| {
+        let conn = self.store.conn();
+        let mut raw: Vec<OverdueItem> = Vec::new();
+        let mut add =
+            |kind: OverdueKind, table: &str, id: String, item_id: String, title: String, due_on: String, days: i64| {
                 raw.push(OverdueItem {
                     kind,
                     kind_label: kind.label(),
@@ -228,46 +222,44 @@ impl Api {
                     days_overdue: days,
                 })
             };
-            for o in dispute::overdue_fulfilments(conn, today)? {
-                add(
-                    OverdueKind::Fulfilment,
-                    "dispute",
-                    o.dispute_id,
-                    o.agreement_id,
-                    o.title,
-                    o.performance_deadline,
-                    o.days_overdue,
-                );
-            }
-            for d in dispute::follow_ups_due(conn, today)? {
-                add(OverdueKind::FollowUp, "dispute", d.dispute_id, d.id, d.title, d.due_on, d.days_overdue);
-            }
-            for e in errand::overdue(conn, today, None)? {
-                let title = format!("{}（{}）", e.service_item_name.unwrap_or_default(), e.applicant_name);
-                add(OverdueKind::Errand, "errand", e.id.clone(), e.id, title, e.due_on, e.days_overdue);
-            }
-            for h in prevention::list_hazards(conn, None, None, true, today)? {
-                let due = h.deadline.clone().unwrap_or_default();
-                let days = crate::model::time::parse_date(&due).map_or(0, |d| (today - d).num_days());
-                add(
-                    OverdueKind::Hazard,
-                    "hazard",
-                    h.id.clone(),
-                    h.id,
-                    format!("{}：{}", h.place, h.description),
-                    due,
-                    days,
-                );
-            }
-            let owners = Owners::load(&self.store, &mut super::assigned)?;
-            for i in &mut raw {
-                i.village_id = village_of(&self.store, &i.table, &i.id)?;
-                i.post_id = owners.of(conn, &i.table, &i.id, i.village_id.as_deref())?;
-                i.post_name = i.post_id.as_deref().and_then(|p| owners.post_name(p)).map(str::to_owned);
-                i.village_name = i.village_id.as_deref().and_then(|v| owners.village_name(v)).map(str::to_owned);
-            }
-            raw
-        };
+        for o in dispute::overdue_fulfilments(conn, today)? {
+            add(
+                OverdueKind::Fulfilment,
+                "dispute",
+                o.dispute_id,
+                o.agreement_id,
+                o.title,
+                o.performance_deadline,
+                o.days_overdue,
+            );
+        }
+        for d in dispute::follow_ups_due(conn, today)? {
+            add(OverdueKind::FollowUp, "dispute", d.dispute_id, d.id, d.title, d.due_on, d.days_overdue);
+        }
+        for e in errand::overdue(conn, today, None)? {
+            let title = format!("{}（{}）", e.service_item_name.unwrap_or_default(), e.applicant_name);
+            add(OverdueKind::Errand, "errand", e.id.clone(), e.id, title, e.due_on, e.days_overdue);
+        }
+        for h in prevention::list_hazards(conn, None, None, true, today)? {
+            let due = h.deadline.clone().unwrap_or_default();
+            let days = crate::model::time::parse_date(&due).map_or(0, |d| (today - d).num_days());
+            add(
+                OverdueKind::Hazard,
+                "hazard",
+                h.id.clone(),
+                h.id,
+                format!("{}：{}", h.place, h.description),
+                due,
+                days,
+            );
+        }
+        let owners = Owners::load(&self.store, &mut super::assigned)?;
+        for i in &mut raw {
+            i.village_id = village_of(&self.store, &i.table, &i.id)?;
+            i.post_id = owners.of(conn, &i.table, &i.id, i.village_id.as_deref())?;
+            i.post_name = i.post_id.as_deref().and_then(|p| owners.post_name(p)).map(str::to_owned);
+            i.village_name = i.village_id.as_deref().and_then(|v| owners.village_name(v)).map(str::to_owned);
+        }
         Ok(self.store.keep(KEPT, key, raw))
     }
 

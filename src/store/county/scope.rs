@@ -13,10 +13,10 @@
 //! in the `temp` schema before `main`, so every query of the core (statistics, lists,
 //! search, one record) reads through the scope without knowing it, and a query added
 //! tomorrow does too; SQLite prepares a cached statement again after each change of schema,
-//! so none compiled against the tables runs while the views stand. The views are made on HQ's one
-//! connection, the one bundles are applied on, so a scoped call reads pages an import left
-//! in its cache (a second connection's cache is emptied by every write of another). Per
-//! call the scope's small tables are refilled ([`fill`]). A view cannot be written to, so a
+//! so none compiled against the tables runs while the views stand. The views are made on
+//! HQ's one connection, the one bundles are applied on, so a scoped call reads pages an
+//! import left in its cache (a second connection's cache is emptied by every write of
+//! another). Per call the scope's small tables are refilled ([`fill`]). A view cannot be written to, so a
 //! write attempted while scoped fails loudly instead of going astray; the few writes a
 //! scoped caller may make (an assignment) check the scope first and run with the views
 //! taken away (`Api::lifted`).
