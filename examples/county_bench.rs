@@ -314,6 +314,51 @@ fn main() {
         }
         println!("{label}: {}", summary(samples));
     }
+    // `fengqiao-hq serve` makes them again once HQ's data has stood still for 2 s
+    // (`Api::refresh_asked`): each result made holds HQ's lock for as long as a first call
+    // after a write took (what a sync or a console call arriving then waits behind at most),
+    // and the call after it finds the result kept.
+    let ready_label = "made ready after a write";
+    if wanted(ready_label) {
+        // What a county admin, a supervisor and a station leader asked for.
+        for (token, m, p) in [
+            (&admin, "hq.stats", &month_asked),
+            (&leader, "hq.stats", &month_asked),
+            (&sup, "hq.overdue", &json!({})),
+            (&leader, "hq.overdue", &json!({})),
+            (&sup, "hq.warnings", &json!({})),
+            (&leader, "hq.warnings", &json!({})),
+        ] {
+            hq.call_as(token, m, p.clone()).unwrap();
+        }
+        let (mut each, mut rounds, mut admin_after, mut leader_after) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..runs {
+            renew(&hq, fengqiao::store::warning::DATA_STAMP);
+            let stamp = hq.county_stamp().unwrap();
+            let round = Instant::now();
+            loop {
+                let t = Instant::now();
+                if !hq.refresh_asked(&stamp).unwrap() {
+                    break;
+                }
+                each.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            rounds.push(round.elapsed().as_secs_f64() * 1000.0);
+            for (token, out) in [(&admin, &mut admin_after), (&leader, &mut leader_after)] {
+                let t = Instant::now();
+                hq.call_as(token, "hq.stats", month_asked.clone()).unwrap();
+                out.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+        println!(
+            "{ready_label}: HQ's lock held per result made (6 asked: stats, 督办, warnings × county, station leader): {}",
+            summary(each)
+        );
+        println!("{ready_label}: the whole round: {}", summary(rounds));
+        println!("hq.stats, county admin, after a write, once HQ made it ready: {}", summary(admin_after));
+        println!("hq.stats, station leader, after a write, once HQ made it ready: {}", summary(leader_after));
+    }
     let conn = hq.store().conn();
     if only.is_none() {
         println!(

@@ -280,6 +280,30 @@ test("the county's month equals the sum of the posts' own", async () => {
   assert.match(execFileSync('pdffonts', [pdf], { encoding: 'utf8' }), /NotoSerifSC/);
 });
 
+test("after a post's sync, HQ makes the county's month again before it is asked for, the sync counted", async () => {
+  const { page } = admin;
+  const was = (await direct(page, 'hq.stats', { month: MONTH })).body;
+  // 青山 takes in a dispute today and syncs.
+  const village = postJson(A, 'village.list')[0].id;
+  postJson(A, 'dispute.create', { source: 'walk_in', kind: 'neighbour', title: '赵七与邻居地界纠纷', village_id: village,
+    facts: '地界不清', parties: [{ role: 'applicant', name: '赵七', sex: 'male', age: 40 }] });
+  const synced = Date.now();
+  assert.match(post(A, 'sync', '--hq', base), /已发送/);
+  // HQ waits for its data to stand still for 2 s, then makes what was asked for lately.
+  await new Promise((ok) => setTimeout(ok, 6000));
+  const asked = Date.now();
+  const now = (await direct(page, 'hq.stats', { month: MONTH })).body;
+  assert.equal(now.total.disputes.received, was.total.disputes.received + 1);
+  const asOf = Date.parse(now.as_of);
+  const times = `made ${now.as_of}, sync began ${new Date(synced).toISOString()}, asked ${new Date(asked).toISOString()}`;
+  assert.ok(asOf >= synced - 1000, `made before the sync: ${times}`);
+  assert.ok(asOf < asked - 2000, `made when asked for, not before: ${times}`);
+  // The page says when.
+  await page.getByRole('menuitem', { name: '督办' }).click();
+  await page.getByRole('menuitem', { name: '统计' }).click();
+  await page.getByTestId('stats-as-of').getByText(/数据截至 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/).waitFor();
+});
+
 test("the 督办 list is the posts' own overdue lists, and a dispute on it is assigned to the other post, which receives it", async () => {
   const { page } = admin;
   await page.getByRole('menuitem', { name: '督办' }).click();

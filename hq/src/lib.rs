@@ -23,6 +23,11 @@
 //!   USB stick and saves HQ's reply back onto it. The bundle stays sealed end to end.
 //! - `/api/…` and everything else: the county console (see `fengqiao-web`).
 //!
+//! Between requests, once HQ has had no write for [`READY_AFTER`], it computes again the
+//! county's statistics, 督办 list and warnings that the console asked for lately, one at a
+//! time (the core's `Api::refresh_asked`), so that the next call finds them kept instead
+//! of computing them while the user waits.
+//!
 //! Every refused `/sync` and `/enroll` request, and every bundle with rows left out, is
 //! logged to standard error (one line: time, route, remote address, reason), where the
 //! service manager (systemd's journal) keeps it.
@@ -60,6 +65,13 @@ pub const MAX_BUNDLE: u64 = 1 << 30;
 /// taken in as much (the exchange's own figure before it was a setting). Taken only as pages
 /// are read, on HQ's one connection (station leaders' scoped reads use it too).
 pub const PAGE_CACHE_MB: u64 = 512;
+
+/// How long HQ's data must stand unchanged before the console's kept results are made
+/// again: long enough that a run of syncs is not interrupted after each one.
+pub const READY_AFTER: Duration = Duration::from_secs(2);
+
+/// How often HQ looks whether its data changed, for [`READY_AFTER`].
+const READY_TICK: Duration = Duration::from_millis(500);
 
 /// The largest enrollment request accepted: two public keys and a name.
 pub const MAX_ENROLL: u64 = 64 * 1024;
@@ -230,6 +242,7 @@ pub async fn serve(
     // Entries left queued by imports made from the command line.
     let queued = shared.clone();
     tokio::task::spawn_blocking(move || catch_up(&queued));
+    tokio::spawn(keep_ready(shared.clone()));
     let tls = options.tls.clone();
     let state = AppState {
         api: shared,
@@ -268,6 +281,40 @@ fn catch_up(api: &Shared) {
             Err(e) => {
                 eprintln!("建立检索索引时出错（下次导入或检索时重试）：{e}");
                 break;
+            }
+        }
+    }
+}
+
+/// Makes the console's kept results again once HQ's data has stood unchanged for
+/// [`READY_AFTER`] (see the module's doc), one per hold of the lock so that a sync or a
+/// console call waits behind one at most; stops as soon as the data changes again.
+async fn keep_ready(api: Shared) {
+    let mut seen: Option<(String, Instant)> = None;
+    loop {
+        tokio::time::sleep(READY_TICK).await;
+        let a = api.clone();
+        let Ok(Ok(stamp)) = tokio::task::spawn_blocking(move || lock(&a).county_stamp()).await else { continue };
+        match &seen {
+            Some((s, since)) if *s == stamp => {
+                if since.elapsed() < READY_AFTER {
+                    continue;
+                }
+            }
+            _ => {
+                seen = Some((stamp, Instant::now()));
+                continue;
+            }
+        }
+        loop {
+            let (a, s) = (api.clone(), stamp.clone());
+            match tokio::task::spawn_blocking(move || lock(&a).refresh_asked(&s)).await {
+                Ok(Ok(true)) => {}
+                Ok(Ok(false)) | Err(_) => break,
+                Ok(Err(e)) => {
+                    eprintln!("预先计算县局统计时出错（下次查看时重新计算）：{e}");
+                    break;
+                }
             }
         }
     }

@@ -96,6 +96,8 @@ pub struct Api {
     views: Option<Vec<(String, String)>>,
     /// Whether the views stand in front of the tables now.
     shadowed: bool,
+    /// The county's kept results asked for lately, by scope (see `api::county::ready`).
+    asked: Vec<crate::api::county::ready::Asked>,
     policy: crate::model::auth::Policy,
     /// Refusals recorded while a call's transaction is open, kept whatever becomes of it
     /// (see [`Api::in_one_transaction`]); `None` outside such a call.
@@ -231,6 +233,7 @@ impl Api {
             sessions: Default::default(),
             scope: None,
             views: None,
+            asked: Vec::new(),
             shadowed: false,
             policy: Default::default(),
             refusals: None,

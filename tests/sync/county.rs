@@ -969,6 +969,65 @@ fn the_kept_statistics_are_the_fresh_ones_after_a_sync_an_assignment_and_a_post_
     assert_eq!(kept["by_post"], json!([]), "the leader's station has no post left: {kept}");
 }
 
+/// After a write, HQ makes again the kept results the console asked for lately
+/// (`Api::refresh_asked`, which `fengqiao-hq serve` calls once it has been quiet), for each
+/// scope that asked, before anyone asks again; they are what a call would make; a write
+/// since HQ was last quiet stops it.
+#[test]
+fn the_results_asked_for_are_made_again_after_a_write_before_they_are_asked_again() {
+    let mut c = County::new(&[1, 1], 40);
+    let sup = c.user("zhaodu", "supervisor", None);
+    let leader = c.user("lisuo", "station_leader", Some(1));
+    let asked = [
+        ("hq.stats", json!({"month": MONTH})),
+        ("hq.overdue", json!({"page_size": 500})),
+        ("hq.warnings", json!({"page_size": 500})),
+    ];
+    let each = |c: &mut County| -> Vec<Value> {
+        let mut out = Vec::new();
+        for (method, params) in &asked {
+            for token in [&sup, &leader] {
+                out.push(c.call(token, method, params.clone()));
+            }
+        }
+        out
+    };
+    let before = each(&mut c);
+    let d = c.dispute(0, "钱溪与邻居排水纠纷", json!({"name": "钱溪", "id_number": QIAN}));
+    c.sync(0);
+    let quiet = c.hq.county_stamp().unwrap();
+    let p1 = c.posts[1].id.clone();
+    c.call(&sup, "hq.assign", json!({"post_id": p1, "table": "dispute", "id": d}));
+    assert!(!c.hq.refresh_asked(&quiet).unwrap(), "a write since HQ was quiet: nothing is made yet");
+    let stamp = c.hq.county_stamp().unwrap();
+    let mut made = 0;
+    while c.hq.refresh_asked(&stamp).unwrap() {
+        made += 1;
+    }
+    assert_eq!(made, 6, "statistics, 督办 and warnings, for the supervisor and for the leader");
+    // Every dispute hidden behind HQ's back (its data's stamp unchanged): a result made now
+    // would differ; the calls answer with what was made before they were made.
+    let hide = |c: &County, hidden: bool| {
+        let sql = if hidden {
+            "UPDATE dispute SET deleted_at = 'hidden' WHERE deleted_at IS NULL"
+        } else {
+            "UPDATE dispute SET deleted_at = NULL WHERE deleted_at = 'hidden'"
+        };
+        assert!(c.hq.store().conn().execute(sql, []).unwrap() > 0);
+    };
+    hide(&c, true);
+    let ready = each(&mut c);
+    c.hq.store().forget_kept();
+    let hidden = each(&mut c);
+    for (i, (r, h)) in ready.iter().zip(&hidden).enumerate() {
+        assert_ne!(r, h, "result {i} was not made before it was asked for");
+    }
+    hide(&c, false);
+    c.hq.store().forget_kept();
+    assert_eq!(ready, each(&mut c), "what was made before it was asked for is what a call makes");
+    assert_ne!(ready, before, "the sync and the assignment changed the results");
+}
+
 /// Every page of the 督办 list `token` reads, and the same as a newly started server would
 /// read it (nothing kept).
 fn overdue_kept_and_afresh(c: &mut County, token: &str) -> (Vec<Value>, Vec<Value>) {

@@ -18,6 +18,7 @@ use super::super::docs::{extension, month};
 use super::super::params::paged_request;
 use super::super::{Api, Method, Written, method};
 use super::Page;
+use super::ready::Ready;
 use crate::docs::report;
 use crate::docs::stats::{
     self, AgreementCounts, DisputeFigures, ErrandFigures, Facts, Figure, FollowUpFigures, MonthStats, Slice,
@@ -208,6 +209,10 @@ pub struct CountyStats {
     pub month: String,
     /// What the figures cover: 全县, a station or a post.
     pub scope: String,
+    /// When they were computed (RFC 3339): HQ's data as it stood then, every sync taken in
+    /// by then counted. Kept until HQ's data changes, and made again soon after it does
+    /// (see `api::county::ready`).
+    pub as_of: String,
     /// The month's statistics over it, as a post's `stats.month` computes them.
     pub total: MonthStats,
     /// By post (the post each record belongs to), by name.
@@ -342,13 +347,11 @@ impl Api {
         }
         let label = match &self.scope {
             None => "全县".to_owned(),
-            Some(_) => {
-                let me = self.session.as_ref().and_then(|s| match &s.who {
-                    super::super::Who::County(c) => c.station_id.clone(),
-                    super::super::Who::Post(_) => None,
-                });
-                me.and_then(|s| station::get(conn, &s).ok().flatten()).map_or_else(|| "本派出所".into(), |s| s.name)
-            }
+            Some(scope) => scope
+                .station
+                .as_ref()
+                .and_then(|s| station::get(conn, s).ok().flatten())
+                .map_or_else(|| "本派出所".into(), |s| s.name),
         };
         Ok((None, label))
     }
@@ -368,7 +371,12 @@ impl Api {
             req.post_id.as_deref().unwrap_or_default(),
             req.station_id.as_deref().unwrap_or_default()
         );
-        let key = format!("{m} {}", self.county_stamp()?);
+        let stamp = self.county_stamp()?;
+        self.remember(
+            Ready::Stats { month: req.month.clone(), post_id: req.post_id.clone(), station_id: req.station_id.clone() },
+            &stamp,
+        );
+        let key = format!("{m} {stamp}");
         if let Some(s) = self.store.find_kept::<CountyStats>(&whose, &key) {
             return Ok((*s).clone());
         }
@@ -384,6 +392,7 @@ impl Api {
         narrow: Option<Scope>,
         label: String,
     ) -> Result<CountyStats> {
+        let as_of = crate::model::time::stamp(self.store.clock().now());
         let owners = self.owners()?;
         self.within(narrow, |api| {
             let conn = api.store.conn();
@@ -408,7 +417,7 @@ impl Api {
                 };
                 trend.push(TrendPoint { month: mm.to_string(), figures });
             }
-            Ok(CountyStats { month: m.to_string(), scope: label, total, by_post, by_village, trend })
+            Ok(CountyStats { month: m.to_string(), scope: label, as_of, total, by_post, by_village, trend })
         })
     }
 

@@ -11,12 +11,14 @@
 //! - [`overdue`]: the 督办 list across posts.
 //! - [`warning`]: 预警 across posts, the county's counts and the warning rules.
 //! - [`duplicates`]: 疑似重复人员 of two posts, and a decision on each pair.
+//! - [`ready`]: the slow kept results made again after a write, before they are asked for.
 
 pub mod duplicates;
 pub mod figures;
 pub mod overdue;
 pub mod permission;
 pub mod places;
+pub mod ready;
 pub mod records;
 pub mod session;
 pub mod warning;
@@ -190,7 +192,7 @@ impl Api {
     /// assignment…: [`crate::store::warning::DATA_STAMP`]), the day, and the posts' names,
     /// villages and stations. Read before the result is made, so that a write landing
     /// meanwhile makes a newer key, never an old result under a new one.
-    pub(crate) fn county_stamp(&self) -> Result<String> {
+    pub fn county_stamp(&self) -> Result<String> {
         let conn = self.store.conn();
         Ok(format!(
             "{} {} {}",

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::super::docs::extension;
 use super::super::params::paged_request;
 use super::super::{Api, Method, Written, method};
+use super::ready::Ready;
 use super::{Page, PostFilter};
 use crate::docs::xlsx::{self, Cell, Kind, Sheet, col};
 use crate::error::{Error, Result};
@@ -174,8 +175,9 @@ impl Api {
     /// Every overdue item the caller may see, before the request's filters: the county's
     /// list ([`Api::overdue_county`]) held to the caller's scope. Kept per scope, under the
     /// county list's key.
-    fn overdue_visible(&mut self) -> Result<Arc<Vec<OverdueItem>>> {
+    pub(super) fn overdue_visible(&mut self) -> Result<Arc<Vec<OverdueItem>>> {
         let key = self.county_stamp()?;
+        self.remember(Ready::Overdue, &key);
         if self.scope.is_none() {
             return self.overdue_county(key);
         }

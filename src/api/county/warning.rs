@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use super::super::params::paged_request;
 use super::super::{Api, Method, method};
 use super::PostFilter;
+use super::ready::Ready;
 use crate::error::Result;
 use crate::model::warning::{Risk, WarningRules};
 use crate::model::{DisputeStatus, RiskLevel};
@@ -149,7 +150,7 @@ struct Place {
 }
 
 /// Every open dispute the caller may see, judged, with its place; and the owners (for names).
-struct CountyJudged {
+pub(super) struct CountyJudged {
     items: Vec<(Warning, Place)>,
     owners: Owners,
 }
@@ -164,7 +165,7 @@ impl Api {
     /// leader's posts: [`Api::kept_name`]), until [`Api::county_stamp`] changes: a write to
     /// HQ's data (a bundle applied, an assignment…), a change to the posts' names, villages or
     /// stations, or the next day.
-    fn county_judged(&mut self, f: &CountyWarningFilter) -> Result<(Arc<CountyJudged>, PostFilter)> {
+    pub(super) fn county_judged(&mut self, f: &CountyWarningFilter) -> Result<(Arc<CountyJudged>, PostFilter)> {
         if let Some(p) = &f.post_id {
             self.require_post_in_scope("post_id", p)?;
             station::post(self.store.conn(), "post_id", p)?;
@@ -173,6 +174,7 @@ impl Api {
         let today = self.today();
         let whose = self.kept_name(KEPT);
         let key = self.county_stamp()?;
+        self.remember(Ready::Warnings, &key);
         if let Some(j) = self.store.find_kept(&whose, &key) {
             return Ok((j, by_post));
         }

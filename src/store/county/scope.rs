@@ -43,6 +43,8 @@ pub type Assigned<'a> = dyn FnMut(&Store, &str) -> Result<BTreeSet<(String, Stri
 pub struct Scope {
     /// The posts' node ids.
     pub posts: BTreeSet<String>,
+    /// The station (派出所) whose posts they are, for a station leader's scope.
+    pub station: Option<String>,
     /// Their villages' ids.
     villages: BTreeSet<String>,
     /// Rows assigned to them, and the rows that hang from those.
@@ -75,7 +77,7 @@ impl Scope {
             .prepare_cached("SELECT node_id FROM peer WHERE role = 'post' AND station_id = ?1")?
             .query_map([station_id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        Scope::of_posts(store, &posts, assigned)
+        Ok(Scope { station: Some(station_id.to_owned()), ..Scope::of_posts(store, &posts, assigned)? })
     }
 
     /// The scope of the posts `posts` (node ids).

@@ -17,6 +17,12 @@ month: string,
  */
 scope: string, 
 /**
+ * When they were computed (RFC 3339): HQ's data as it stood then, every sync taken in
+ * by then counted. Kept until HQ's data changes, and made again soon after it does
+ * (see `api::county::ready`).
+ */
+as_of: string, 
+/**
  * The month's statistics over it, as a post's `stats.month` computes them.
  */
 total: MonthStats, 

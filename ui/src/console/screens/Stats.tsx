@@ -12,7 +12,7 @@ import { hq } from "../api";
 import { ErrorLine } from "../ConsoleApp";
 import { usePaged } from "../paging";
 import { seesRecords, useSession } from "../role";
-import { PostSelect, RecordLink, StationSelect, usePosts, useStations } from "./common";
+import { PostSelect, RecordLink, StationSelect, usePosts, useStations, when } from "./common";
 
 const FIGURE_LABEL: Record<FigureKey, string> = {
   received: "受理的纠纷",
@@ -109,6 +109,7 @@ export function StatsScreen() {
             <StationSelect stations={stations} value={station} onChange={setStation} />
             <PostSelect posts={posts} value={post} onChange={setPost} />
             {s && <Typography.Text type="secondary" data-testid="stats-scope">{s.scope}</Typography.Text>}
+            {s && <Typography.Text type="secondary" data-testid="stats-as-of">数据截至 {when(s.as_of)}</Typography.Text>}
           </Space>
         }
         extra={

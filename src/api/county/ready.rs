@@ -1,0 +1,131 @@
+//! The county's slow results made ready before they are asked for again.
+//!
+//! The statistics, the 督办 list and the warnings are kept between writes
+//! ([`crate::store::Store::kept`]), and the first call after a write (a bundle applied, an
+//! assignment) computes them again: up to most of a second for a station leader over a
+//! county. HQ remembers which of them each scope asked for lately (`Api::remember`); once
+//! it has had no write for a moment, `fengqiao-hq serve` has them computed again, one per
+//! hold of its lock ([`Api::refresh_asked`]), so that the next call finds them kept. Nothing
+//! is written or audited: the results are the ones a call would make, kept under the same
+//! name and key.
+
+use std::time::{Duration, Instant};
+
+use super::figures::StatsRequest;
+use super::warning::CountyWarningFilter;
+use super::{Api, assigned};
+use crate::error::Result;
+use crate::store::county::scope::Scope;
+
+/// A result asked for within this long is made ready again after a write.
+pub const ASKED_WITHIN: Duration = Duration::from_secs(8 * 3600);
+
+/// At most this many results are remembered (the latest asked).
+const MOST: usize = 24;
+
+/// Which kept result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Ready {
+    /// `hq.stats` over the caller's scope, or one post or station of it, for `month`.
+    Stats { month: String, post_id: Option<String>, station_id: Option<String> },
+    /// The 督办 list, before a request's filters.
+    Overdue,
+    /// The open disputes judged, before a request's filters.
+    Warnings,
+}
+
+impl Ready {
+    /// Whether `other` is kept under the same name as this (a month replaces another).
+    fn same_name(&self, other: &Ready) -> bool {
+        match (self, other) {
+            (Ready::Stats { post_id, station_id, .. }, Ready::Stats { post_id: p, station_id: s, .. }) => {
+                post_id == p && station_id == s
+            }
+            _ => self == other,
+        }
+    }
+}
+
+/// A result a scope asked for.
+#[derive(Debug, Clone)]
+pub(crate) struct Asked {
+    /// The station leader's station, `None` for a county-wide role.
+    station: Option<String>,
+    what: Ready,
+    /// When last asked for.
+    at: Instant,
+    /// The [`Api::county_stamp`] it is kept under.
+    stamp: String,
+}
+
+impl Api {
+    /// Remembers that the current caller asked for `what`, kept under `stamp`. A station
+    /// leader without a station (who sees nothing) is not remembered.
+    pub(crate) fn remember(&mut self, what: Ready, stamp: &str) {
+        let station = match &self.scope {
+            None => None,
+            Some(Scope { station: Some(s), .. }) => Some(s.clone()),
+            Some(_) => return,
+        };
+        self.asked.retain(|a| !(a.station == station && a.what.same_name(&what)));
+        self.asked.push(Asked { station, what, at: Instant::now(), stamp: stamp.to_owned() });
+        if self.asked.len() > MOST {
+            self.asked.remove(0);
+        }
+    }
+
+    /// Computes again one result asked for within [`ASKED_WITHIN`] that is not kept under
+    /// HQ's data as it stands, if the data still stands as `stamp` says ([`Api::county_stamp`],
+    /// read when HQ was last quiet). Returns whether it made one: call again, each time
+    /// after letting others have the store, until it returns `false`. A result that cannot
+    /// be made (its post or station is gone) is forgotten and its error returned.
+    pub fn refresh_asked(&mut self, stamp: &str) -> Result<bool> {
+        self.asked.retain(|a| a.at.elapsed() < ASKED_WITHIN);
+        self.unshadow()?;
+        if self.session.is_some() || self.county_stamp()? != stamp {
+            return Ok(false);
+        }
+        let Some(i) = self.asked.iter().position(|a| a.stamp != stamp) else { return Ok(false) };
+        let a = self.asked[i].clone();
+        // What the computation itself remembers is not a caller's asking.
+        let asked = std::mem::take(&mut self.asked);
+        let made = self.make_ready(&a);
+        self.asked = asked;
+        match made {
+            Ok(()) => {
+                self.asked[i].stamp = stamp.to_owned();
+                Ok(true)
+            }
+            Err(e) => {
+                self.asked.remove(i);
+                Err(e)
+            }
+        }
+    }
+
+    /// Makes `a` as its caller's call would, held to its scope.
+    fn make_ready(&mut self, a: &Asked) -> Result<()> {
+        let what = a.what.clone();
+        let run = move |api: &mut Api| -> Result<()> {
+            match what {
+                Ready::Stats { month, post_id, station_id } => {
+                    api.hq_stats(StatsRequest { month, post_id, station_id, path: None })?;
+                }
+                Ready::Overdue => {
+                    api.overdue_visible()?;
+                }
+                Ready::Warnings => {
+                    api.county_judged(&CountyWarningFilter::default())?;
+                }
+            }
+            Ok(())
+        };
+        match &a.station {
+            None => run(self),
+            Some(station) => {
+                let scope = Scope::of_station(&self.store, station, &mut assigned)?;
+                self.in_scope(scope, run)
+            }
+        }
+    }
+}
