@@ -8,6 +8,15 @@
 //! `--only TEXT` times only the lines whose label contains TEXT (e.g. `--only hq.stats`),
 //! for profiling one method.
 //!
+//! `--load SECONDS` instead runs the console as a county uses it for that long: a county
+//! admin, a supervisor and a station leader each opening 统计, 督办 and 预警 every 1–5 s,
+//! while a write lands every `--write-every` seconds (30 by default: an assignment made or
+//! withdrawn), with HQ making the asked results again once its data has stood still for
+//! 2 s, as `fengqiao-hq serve` does (`api::county::ready`); one lock around HQ's `Api`, as
+//! the server holds it. Prints each call's time, the wait for the lock included. The
+//! baseline: the same with `--ready off` (nothing made before it is asked for, as before
+//! `serve` did it).
+//!
 //! `--page-cache-mb` is HQ's page cache per connection, as `fengqiao-hq serve
 //! --page-cache-mb` sets it (512 by default there and here; 64 is every other connection's).
 //!
@@ -19,11 +28,12 @@
 #![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
 use fengqiao::api::Api;
+use fengqiao::api::county::ready::Quiet;
 use fengqiao::api::county::{CountyLogin, LoginReply, Unlock};
 use fengqiao::demo::{self, DemoOptions};
 use fengqiao::docs::{Month, stats};
@@ -199,6 +209,95 @@ fn time(runs: usize, mut f: impl FnMut()) -> String {
     summary(samples)
 }
 
+fn lock(hq: &Mutex<Api>) -> std::sync::MutexGuard<'_, Api> {
+    hq.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `--load`: see the module's doc.
+fn load(hq: Api, callers: [(&'static str, String); 3], seconds: u64) {
+    let write_every = std::time::Duration::from_secs(arg("--write-every", 30) as u64);
+    let hq = Arc::new(Mutex::new(hq));
+    let until = Instant::now() + std::time::Duration::from_secs(seconds);
+    let (dispute, post): (String, String) = lock(&hq)
+        .store()
+        .conn()
+        .query_row(
+            "SELECT (SELECT id FROM dispute WHERE deleted_at IS NULL LIMIT 1), (SELECT node_id FROM peer WHERE role = 'post' LIMIT 1)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let sup = callers[1].1.clone();
+    let ready = text_arg("--ready").as_deref() != Some("off");
+    println!("load: {seconds} s, results made ready after a write: {}", if ready { "yes" } else { "no (baseline)" });
+    std::thread::scope(|s| {
+        // HQ's part, as `serve` runs it: every 0.5 s, once the stamp has stood for 2 s, one
+        // result per hold of the lock.
+        s.spawn(|| {
+            if !ready {
+                return;
+            }
+            let mut quiet = Quiet::new(std::time::Duration::from_secs(2));
+            while Instant::now() < until {
+                std::thread::sleep(std::time::Duration::from_millis(500));
+                let stamp = lock(&hq).county_stamp().unwrap();
+                let Some(stamp) = quiet.settled(stamp) else { continue };
+                while Instant::now() < until && lock(&hq).refresh_asked(&stamp).unwrap() {}
+            }
+        });
+        let writes = s.spawn(|| {
+            let mut n = 0;
+            while Instant::now() + write_every < until {
+                std::thread::sleep(write_every);
+                let mut api = lock(&hq);
+                let a = api
+                    .call_as(&sup, "hq.assign", json!({"post_id": post, "table": "dispute", "id": dispute}))
+                    .unwrap();
+                drop(api);
+                std::thread::sleep(write_every);
+                lock(&hq).call_as(&sup, "hq.unassign", json!({"id": a["id"]})).unwrap();
+                n += 2;
+            }
+            n
+        });
+        let users: Vec<_> = callers
+            .iter()
+            .enumerate()
+            .map(|(i, (who, token))| {
+                let hq = &hq;
+                s.spawn(move || {
+                    let mut times: Vec<(&str, f64)> = Vec::new();
+                    let mut step = i as u64 * 7;
+                    while Instant::now() < until {
+                        // 1–5 s between two calls, a different spread per caller.
+                        step = (step * 37 + 11) % 41;
+                        std::thread::sleep(std::time::Duration::from_millis(1000 + step * 100));
+                        for (m, p) in [
+                            ("hq.stats", json!({"month": "2026-11"})),
+                            ("hq.overdue", json!({})),
+                            ("hq.warnings", json!({})),
+                        ] {
+                            let t = Instant::now();
+                            lock(hq).call_as(token, m, p).unwrap();
+                            times.push((m, t.elapsed().as_secs_f64() * 1000.0));
+                        }
+                    }
+                    (*who, times)
+                })
+            })
+            .collect();
+        for u in users {
+            let (who, times) = u.join().unwrap();
+            for m in ["hq.stats", "hq.overdue", "hq.warnings"] {
+                let t: Vec<f64> = times.iter().filter(|(n, _)| *n == m).map(|(_, t)| *t).collect();
+                let over = t.iter().filter(|t| **t > 200.0).count();
+                println!("load, {m}, {who}: {} ({over} over 200 ms)", summary(t));
+            }
+        }
+        println!("load: {} writes in {seconds} s, one every {} s", writes.join().unwrap(), write_every.as_secs());
+    });
+}
+
 fn main() {
     let posts = arg("--posts", 100);
     let households = arg("--households", 1500);
@@ -235,6 +334,11 @@ fn main() {
         "county: {ready} (posts persons), hq.db {:.2} GB, {runs} runs each, page cache {cache_mb} MB a connection",
         size as f64 / 1e9
     );
+    if let Some(seconds) = text_arg("--load") {
+        let seconds: u64 = seconds.parse().expect("--load SECONDS");
+        load(hq, [("county admin", admin), ("supervisor", sup), ("station leader", leader)], seconds);
+        return;
+    }
     let month = Month::parse("month", "2026-11").unwrap();
     let today = clock.today();
     let mut call = |token: &str, m: &str, p: Value| hq.call_as(token, m, p).unwrap();

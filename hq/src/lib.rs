@@ -52,6 +52,7 @@ use axum::routing::{get, post};
 use fengqiao::Error;
 use fengqiao::api::Api;
 use fengqiao::api::county::Unlock;
+use fengqiao::api::county::ready::Quiet;
 use fengqiao::model::time::{Clock, SystemClock};
 
 /// The largest bundle accepted over HTTP by default: a whole post's decade fits well below
@@ -290,22 +291,12 @@ fn catch_up(api: &Shared) {
 /// [`READY_AFTER`] (see the module's doc), one per hold of the lock so that a sync or a
 /// console call waits behind one at most; stops as soon as the data changes again.
 async fn keep_ready(api: Shared) {
-    let mut seen: Option<(String, Instant)> = None;
+    let mut quiet = Quiet::new(READY_AFTER);
     loop {
         tokio::time::sleep(READY_TICK).await;
         let a = api.clone();
         let Ok(Ok(stamp)) = tokio::task::spawn_blocking(move || lock(&a).county_stamp()).await else { continue };
-        match &seen {
-            Some((s, since)) if *s == stamp => {
-                if since.elapsed() < READY_AFTER {
-                    continue;
-                }
-            }
-            _ => {
-                seen = Some((stamp, Instant::now()));
-                continue;
-            }
-        }
+        let Some(stamp) = quiet.settled(stamp) else { continue };
         loop {
             let (a, s) = (api.clone(), stamp.clone());
             match tokio::task::spawn_blocking(move || lock(&a).refresh_asked(&s)).await {

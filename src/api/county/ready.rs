@@ -23,6 +23,33 @@ pub const ASKED_WITHIN: Duration = Duration::from_secs(8 * 3600);
 /// At most this many results are remembered (the latest asked).
 const MOST: usize = 24;
 
+/// Tells when HQ's data has stood still long enough to make the asked results again: shown
+/// HQ's stamp ([`Api::county_stamp`]) every so often, it answers with the stamp to make them
+/// under once the same stamp has been shown for `after`.
+#[derive(Debug)]
+pub struct Quiet {
+    after: Duration,
+    seen: Option<(String, Instant)>,
+}
+
+impl Quiet {
+    /// Settles once a stamp has stood for `after`.
+    pub fn new(after: Duration) -> Quiet {
+        Quiet { after, seen: None }
+    }
+
+    /// The stamp to make results under, if `stamp` has been shown for `after` now.
+    pub fn settled(&mut self, stamp: String) -> Option<String> {
+        match &self.seen {
+            Some((s, since)) if *s == stamp => (since.elapsed() >= self.after).then_some(stamp),
+            _ => {
+                self.seen = Some((stamp, Instant::now()));
+                None
+            }
+        }
+    }
+}
+
 /// Which kept result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Ready {
@@ -127,5 +154,23 @@ impl Api {
                 self.in_scope(scope, run)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stamp_settles_once_it_has_stood_for_the_time_and_a_new_one_starts_again() {
+        let mut q = Quiet::new(Duration::from_millis(50));
+        assert_eq!(q.settled("a".into()), None, "first seen");
+        assert_eq!(q.settled("a".into()), None, "not stood long enough");
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(q.settled("a".into()).as_deref(), Some("a"));
+        assert_eq!(q.settled("a".into()).as_deref(), Some("a"), "still settled");
+        assert_eq!(q.settled("b".into()), None, "a write: the time starts again");
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(q.settled("b".into()).as_deref(), Some("b"));
     }
 }
