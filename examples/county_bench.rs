@@ -9,7 +9,8 @@
 //! for profiling one method.
 //!
 //! `--load SECONDS` instead runs the console as a county uses it for that long: a county
-//! admin, a supervisor and a station leader each opening 统计, 督办 and 预警 every 1–5 s,
+//! admin, a supervisor and a station leader each opening 统计, 督办 and 预警 every
+//! `--look-every` seconds on average (3 by default, each pause between 5 % and 200 % of it),
 //! while a write lands every `--write-every` seconds (30 by default: an assignment made or
 //! withdrawn), with HQ making the asked results again once its data has stood still for
 //! 2 s, as `fengqiao-hq serve` does (`api::county::ready`); one lock around HQ's `Api`, as
@@ -216,6 +217,7 @@ fn lock(hq: &Mutex<Api>) -> std::sync::MutexGuard<'_, Api> {
 /// `--load`: see the module's doc.
 fn load(mut hq: Api, callers: [(&'static str, String); 3], seconds: u64) {
     let write_every = std::time::Duration::from_secs(arg("--write-every", 30) as u64);
+    let look_every = std::time::Duration::from_secs(arg("--look-every", 3) as u64);
     let asked = [("hq.stats", json!({"month": "2026-11"})), ("hq.overdue", json!({})), ("hq.warnings", json!({}))];
     // Each caller's first look (a server just started reads its pages from disk), not timed.
     let t = Instant::now();
@@ -238,7 +240,12 @@ fn load(mut hq: Api, callers: [(&'static str, String); 3], seconds: u64) {
         .unwrap();
     let sup = callers[1].1.clone();
     let ready = text_arg("--ready").as_deref() != Some("off");
-    println!("load: {seconds} s, results made ready after a write: {}", if ready { "yes" } else { "no (baseline)" });
+    println!(
+        "load: {seconds} s, a look every {} s, a write every {} s, results made ready after a write: {}",
+        look_every.as_secs(),
+        write_every.as_secs(),
+        if ready { "yes" } else { "no (baseline)" }
+    );
     std::thread::scope(|s| {
         // HQ's part, as `serve` runs it: every 0.5 s, once the stamp has stood for 2 s, one
         // result per hold of the lock.
@@ -275,16 +282,19 @@ fn load(mut hq: Api, callers: [(&'static str, String); 3], seconds: u64) {
             .map(|(i, (who, token))| {
                 let (hq, asked) = (&hq, &asked);
                 s.spawn(move || {
-                    let mut times: Vec<(&str, f64)> = Vec::new();
+                    let mut times: Vec<(&str, f64, f64)> = Vec::new();
                     let mut step = i as u64 * 7;
                     while Instant::now() < until {
-                        // 1–5 s between two calls, a different spread per caller.
+                        // A different spread of pauses per caller, averaging `look_every`.
                         step = (step * 37 + 11) % 41;
-                        std::thread::sleep(std::time::Duration::from_millis(1000 + step * 100));
+                        std::thread::sleep(look_every * (step as u32 + 1) / 21);
                         for (m, p) in asked {
                             let t = Instant::now();
-                            lock(hq).call_as(token, m, p.clone()).unwrap();
-                            times.push((m, t.elapsed().as_secs_f64() * 1000.0));
+                            let mut api = lock(hq);
+                            let waited = t.elapsed().as_secs_f64() * 1000.0;
+                            api.call_as(token, m, p.clone()).unwrap();
+                            drop(api);
+                            times.push((m, t.elapsed().as_secs_f64() * 1000.0, waited));
                         }
                     }
                     (*who, times)
@@ -294,9 +304,14 @@ fn load(mut hq: Api, callers: [(&'static str, String); 3], seconds: u64) {
         for u in users {
             let (who, times) = u.join().unwrap();
             for (m, _) in &asked {
-                let t: Vec<f64> = times.iter().filter(|(n, _)| *n == *m).map(|(_, t)| *t).collect();
+                let t: Vec<f64> = times.iter().filter(|(n, ..)| *n == *m).map(|(_, t, _)| *t).collect();
+                let waited: Vec<f64> = times.iter().filter(|(n, ..)| *n == *m).map(|(.., w)| *w).collect();
                 let over = t.iter().filter(|t| **t > 200.0).count();
-                println!("load, {m}, {who}: {} ({over} over 200 ms)", summary(t));
+                println!(
+                    "load, {m}, {who}: {} ({over} over 200 ms); the wait for HQ's lock in it: {}",
+                    summary(t),
+                    summary(waited)
+                );
             }
         }
         println!("load: {} writes in {seconds} s, one every {} s", writes.join().unwrap(), write_every.as_secs());

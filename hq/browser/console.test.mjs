@@ -290,7 +290,7 @@ test("after a post's sync, HQ makes the county's month again before it is asked 
   const synced = Date.now();
   assert.match(post(A, 'sync', '--hq', base), /已发送/);
   // HQ waits for its data to stand still for 2 s, then makes what was asked for lately.
-  await new Promise((ok) => setTimeout(ok, 6000));
+  await new Promise((ok) => setTimeout(ok, 8000));
   const asked = Date.now();
   const now = (await direct(page, 'hq.stats', { month: MONTH })).body;
   assert.equal(now.total.disputes.received, was.total.disputes.received + 1);
