@@ -261,20 +261,25 @@ fn load(mut hq: Api, callers: [(&'static str, String); 3], seconds: u64) {
                 while Instant::now() < until && lock(&hq).refresh_asked(&stamp).unwrap() {}
             }
         });
+        // Each write's own time under the lock.
         let writes = s.spawn(|| {
-            let mut n = 0;
+            let mut held = Vec::new();
             while Instant::now() + write_every < until {
                 std::thread::sleep(write_every);
                 let mut api = lock(&hq);
+                let t = Instant::now();
                 let a = api
                     .call_as(&sup, "hq.assign", json!({"post_id": post, "table": "dispute", "id": dispute}))
                     .unwrap();
+                held.push(t.elapsed().as_secs_f64() * 1000.0);
                 drop(api);
                 std::thread::sleep(write_every);
-                lock(&hq).call_as(&sup, "hq.unassign", json!({"id": a["id"]})).unwrap();
-                n += 2;
+                let mut api = lock(&hq);
+                let t = Instant::now();
+                api.call_as(&sup, "hq.unassign", json!({"id": a["id"]})).unwrap();
+                held.push(t.elapsed().as_secs_f64() * 1000.0);
             }
-            n
+            held
         });
         let users: Vec<_> = callers
             .iter()
@@ -314,7 +319,9 @@ fn load(mut hq: Api, callers: [(&'static str, String); 3], seconds: u64) {
                 );
             }
         }
-        println!("load: {} writes in {seconds} s, one every {} s", writes.join().unwrap(), write_every.as_secs());
+        let held = writes.join().unwrap();
+        let each = if held.is_empty() { "none".to_owned() } else { summary(held.clone()) };
+        println!("load: {} writes in {seconds} s, one every {} s, each: {each}", held.len(), write_every.as_secs());
     });
 }
 
