@@ -34,7 +34,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
 use fengqiao::api::Api;
-use fengqiao::api::county::ready::Quiet;
+use fengqiao::api::county::ready::{self, Quiet};
 use fengqiao::api::county::{CountyLogin, LoginReply, Unlock};
 use fengqiao::demo::{self, DemoOptions};
 use fengqiao::docs::{Month, stats};
@@ -247,15 +247,15 @@ fn load(mut hq: Api, callers: [(&'static str, String); 3], seconds: u64) {
         if ready { "yes" } else { "no (baseline)" }
     );
     std::thread::scope(|s| {
-        // HQ's part, as `serve` runs it: every 0.5 s, once the stamp has stood for 2 s, one
-        // result per hold of the lock.
+        // HQ's part, as `serve` runs it: once the stamp has stood still, one result per hold
+        // of the lock.
         s.spawn(|| {
             if !ready {
                 return;
             }
-            let mut quiet = Quiet::new(std::time::Duration::from_secs(2));
+            let mut quiet = Quiet::new(ready::QUIET_FOR);
             while Instant::now() < until {
-                std::thread::sleep(std::time::Duration::from_millis(500));
+                std::thread::sleep(ready::LOOK_EVERY);
                 let stamp = lock(&hq).county_stamp().unwrap();
                 let Some(stamp) = quiet.settled(stamp) else { continue };
                 while Instant::now() < until && lock(&hq).refresh_asked(&stamp).unwrap() {}
@@ -264,20 +264,17 @@ fn load(mut hq: Api, callers: [(&'static str, String); 3], seconds: u64) {
         // Each write's own time under the lock.
         let writes = s.spawn(|| {
             let mut held = Vec::new();
+            let mut write = |m: &str, p: Value| {
+                std::thread::sleep(write_every);
+                let mut api = lock(&hq);
+                let t = Instant::now();
+                let out = api.call_as(&sup, m, p).unwrap();
+                held.push(t.elapsed().as_secs_f64() * 1000.0);
+                out
+            };
             while Instant::now() + write_every < until {
-                std::thread::sleep(write_every);
-                let mut api = lock(&hq);
-                let t = Instant::now();
-                let a = api
-                    .call_as(&sup, "hq.assign", json!({"post_id": post, "table": "dispute", "id": dispute}))
-                    .unwrap();
-                held.push(t.elapsed().as_secs_f64() * 1000.0);
-                drop(api);
-                std::thread::sleep(write_every);
-                let mut api = lock(&hq);
-                let t = Instant::now();
-                api.call_as(&sup, "hq.unassign", json!({"id": a["id"]})).unwrap();
-                held.push(t.elapsed().as_secs_f64() * 1000.0);
+                let a = write("hq.assign", json!({"post_id": post, "table": "dispute", "id": dispute}));
+                write("hq.unassign", json!({"id": a["id"]}));
             }
             held
         });
@@ -320,8 +317,9 @@ fn load(mut hq: Api, callers: [(&'static str, String); 3], seconds: u64) {
             }
         }
         let held = writes.join().unwrap();
-        let each = if held.is_empty() { "none".to_owned() } else { summary(held.clone()) };
-        println!("load: {} writes in {seconds} s, one every {} s, each: {each}", held.len(), write_every.as_secs());
+        let n = held.len();
+        let each = if held.is_empty() { "none".to_owned() } else { summary(held) };
+        println!("load: {n} writes in {seconds} s, one every {} s, each: {each}", write_every.as_secs());
     });
 }
 

@@ -23,10 +23,10 @@
 //!   USB stick and saves HQ's reply back onto it. The bundle stays sealed end to end.
 //! - `/api/…` and everything else: the county console (see `fengqiao-web`).
 //!
-//! Between requests, once HQ has had no write for [`READY_AFTER`], it computes again the
-//! county's statistics, 督办 list and warnings that the console asked for lately, one at a
-//! time (the core's `Api::refresh_asked`), so that the next call finds them kept instead
-//! of computing them while the user waits.
+//! Between requests, once HQ has had no write for the core's `ready::QUIET_FOR` (2 s), it
+//! computes again the county's statistics, 督办 list and warnings that the console asked
+//! for lately, one at a time (`Api::refresh_asked`), so that the next call finds them kept
+//! instead of computing them while the user waits.
 //!
 //! Every refused `/sync` and `/enroll` request, and every bundle with rows left out, is
 //! logged to standard error (one line: time, route, remote address, reason), where the
@@ -52,7 +52,7 @@ use axum::routing::{get, post};
 use fengqiao::Error;
 use fengqiao::api::Api;
 use fengqiao::api::county::Unlock;
-use fengqiao::api::county::ready::Quiet;
+use fengqiao::api::county::ready::{self, Quiet};
 use fengqiao::model::time::{Clock, SystemClock};
 
 /// The largest bundle accepted over HTTP by default: a whole post's decade fits well below
@@ -66,13 +66,6 @@ pub const MAX_BUNDLE: u64 = 1 << 30;
 /// taken in as much (the exchange's own figure before it was a setting). Taken only as pages
 /// are read, on HQ's one connection (station leaders' scoped reads use it too).
 pub const PAGE_CACHE_MB: u64 = 512;
-
-/// How long HQ's data must stand unchanged before the console's kept results are made
-/// again: long enough that a run of syncs is not interrupted after each one.
-pub const READY_AFTER: Duration = Duration::from_secs(2);
-
-/// How often HQ looks whether its data changed, for [`READY_AFTER`].
-const READY_TICK: Duration = Duration::from_millis(500);
 
 /// The largest enrollment request accepted: two public keys and a name.
 pub const MAX_ENROLL: u64 = 64 * 1024;
@@ -288,12 +281,12 @@ fn catch_up(api: &Shared) {
 }
 
 /// Makes the console's kept results again once HQ's data has stood unchanged for
-/// [`READY_AFTER`] (see the module's doc), one per hold of the lock so that a sync or a
+/// `ready::QUIET_FOR` (see the module's doc), one per hold of the lock so that a sync or a
 /// console call waits behind one at most; stops as soon as the data changes again.
 async fn keep_ready(api: Shared) {
-    let mut quiet = Quiet::new(READY_AFTER);
+    let mut quiet = Quiet::new(ready::QUIET_FOR);
     loop {
-        tokio::time::sleep(READY_TICK).await;
+        tokio::time::sleep(ready::LOOK_EVERY).await;
         let a = api.clone();
         let Ok(Ok(stamp)) = tokio::task::spawn_blocking(move || lock(&a).county_stamp()).await else { continue };
         let Some(stamp) = quiet.settled(stamp) else { continue };

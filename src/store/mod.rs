@@ -235,9 +235,10 @@ impl Store {
         &self.conn
     }
 
-    /// Lets this store's connection keep up to `kib` KiB of page cache (taken only as pages are read): for HQ, whose county-wide
-    /// reads (statistics, the 督办 list, duplicates) touch more of a county's file than the
-    /// 64 MiB every connection is tuned to, and whose operator may want less.
+    /// Lets this store's connection keep up to `kib` KiB of page cache (taken only as pages
+    /// are read): for HQ, whose county-wide reads (statistics, the 督办 list, duplicates)
+    /// touch more of a county's file than the 64 MiB every connection is tuned to, and whose
+    /// operator may want less.
     pub fn set_page_cache(&mut self, kib: i64) -> Result<()> {
         set_page_cache(&self.conn, -kib)?;
         self.page_cache_kib = Some(kib);

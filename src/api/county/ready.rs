@@ -23,6 +23,13 @@ pub const ASKED_WITHIN: Duration = Duration::from_secs(8 * 3600);
 /// At most this many results are remembered (the latest asked).
 const MOST: usize = 24;
 
+/// How long HQ's data must stand unchanged before the asked results are made again: long
+/// enough that a run of syncs is not interrupted after each one.
+pub const QUIET_FOR: Duration = Duration::from_secs(2);
+
+/// How often a server looks whether HQ's data changed, for [`QUIET_FOR`].
+pub const LOOK_EVERY: Duration = Duration::from_millis(500);
+
 /// Tells when HQ's data has stood still long enough to make the asked results again: shown
 /// HQ's stamp ([`Api::county_stamp`]) every so often, it answers with the stamp to make them
 /// under once the same stamp has been shown for `after`.

@@ -16,10 +16,10 @@
 //! so none compiled against the tables runs while the views stand. The views are made on
 //! HQ's one connection, the one bundles are applied on, so a scoped call reads pages an
 //! import left in its cache (a second connection's cache is emptied by every write of
-//! another). Per call the scope's small tables are refilled ([`fill`]). A view cannot be written to, so a
-//! write attempted while scoped fails loudly instead of going astray; the few writes a
-//! scoped caller may make (an assignment) check the scope first and run with the views
-//! taken away (`Api::lifted`).
+//! another). Per call the scope's small tables are refilled ([`fill`]). A view cannot be
+//! written to, so a write attempted while scoped fails loudly instead of going astray; the
+//! few writes a scoped caller may make (an assignment) check the scope first and run with
+//! the views taken away (`Api::lifted`).
 //!
 //! Tables that hold no resident's data (`peer`, `audit_alarm`, the change log's clocks) are
 //! not shadowed: the api filters posts by [`Scope::posts`] where it lists them.
