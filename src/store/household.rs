@@ -425,15 +425,17 @@ pub const LEDGER: Ledger = Ledger {
 /// The household visits made in `[lo, hi)`, with each household's village.
 pub fn visits_in(conn: &Connection, lo: &str, hi: &str) -> Result<Vec<VisitFact>> {
     Ok(conn
-        .prepare_cached(
-            "SELECT v.household_id, h.village_id FROM visit v LEFT JOIN household h ON h.id = v.household_id
-             WHERE v.deleted_at IS NULL AND v.visited_on >= ?1 AND v.visited_on < ?2",
-        )?
+        .prepare_cached(VISITS_IN)?
         .query_map([lo, hi], |r| {
             Ok(VisitFact { household_id: r.get("household_id")?, village_id: r.get("village_id")? })
         })?
         .collect::<rusqlite::Result<_>>()?)
 }
+
+/// [`visits_in`]'s query.
+pub(crate) const VISITS_IN: &str = "SELECT v.household_id, h.village_id FROM visit v
+     LEFT JOIN household h ON h.id = v.household_id
+     WHERE v.deleted_at IS NULL AND v.visited_on >= ?1 AND v.visited_on < ?2";
 
 /// How many visits were made in `[lo, hi)`: read from the date's index alone (it carries
 /// the deletion), for the month's totals.

@@ -36,6 +36,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0022_restored_peer.sql"),
     include_str!("migrations/0023_month_dates.sql"),
     include_str!("migrations/0024_county_reads.sql"),
+    include_str!("migrations/0025_place_lookups.sql"),
 ];
 
 /// The schema version this build writes.
@@ -119,5 +120,32 @@ mod tests {
             ["2026-11-01", "2026-12-01"],
         );
         assert!(plan.iter().any(|p| p.contains("COVERING INDEX visit_visited")), "{plan:?}");
+    }
+
+    #[test]
+    fn a_records_village_is_looked_up_from_an_index_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        migrate(&mut Connection::open(&path).unwrap()).unwrap();
+        // As the statistics read them, on the migrating connection and on one opened after.
+        for conn in [Connection::open(&path).unwrap(), {
+            let mut c = Connection::open(dir.path().join("u.db")).unwrap();
+            migrate(&mut c).unwrap();
+            c
+        }] {
+            let months = ["2026-11-01", "2026-12-01"];
+            let visits = crate::store::query_plan(&conn, crate::store::household::VISITS_IN, months);
+            assert!(visits.iter().any(|p| p.contains("COVERING INDEX household_place")), "{visits:?}");
+            let errands = crate::store::query_plan(&conn, crate::store::errand::MONTH_FACTS, months);
+            for index in ["person_place", "household_place", "errand_requested", "errand_due", "errand_done"] {
+                assert!(
+                    errands.iter().any(|p| p.contains(&format!("COVERING INDEX {index} "))),
+                    "{index}: {errands:?}"
+                );
+            }
+            // Other lookups by id are as they were.
+            let household = crate::store::query_plan(&conn, "SELECT * FROM household WHERE id = ?1", ["x"]);
+            assert!(household.iter().any(|p| p.contains("sqlite_autoindex_household_1")), "{household:?}");
+        }
     }
 }

@@ -70,40 +70,48 @@ pub struct ErrandFact {
     pub status: ErrandStatus,
 }
 
+/// An errand query over `errand e` kept to the errands whose request, due or done date lies
+/// in `[?1, ?2)`: three ranges, each read from its own index alone (an OR of them scans the
+/// table).
+macro_rules! dated {
+    ($select:literal) => {
+        concat!(
+            $select,
+            "
+             WHERE e.deleted_at IS NULL
+               AND e.id IN (SELECT id FROM errand WHERE requested_on >= ?1 AND requested_on < ?2
+                            UNION SELECT id FROM errand WHERE due_on >= ?1 AND due_on < ?2
+                            UNION SELECT id FROM errand WHERE done_on >= ?1 AND done_on < ?2)"
+        )
+    };
+}
+
+/// The month's errands with their applicants' villages ([`month_facts`]).
+pub(crate) const MONTH_FACTS: &str = dated!(
+    "SELECT e.id, h.village_id, e.requested_on, e.due_on, e.done_on, e.status FROM errand e
+     LEFT JOIN person p ON p.id = e.person_id LEFT JOIN household h ON h.id = p.household_id"
+);
+
+/// The month's errands without their villages ([`month_facts_unplaced`]).
+const MONTH_FACTS_UNPLACED: &str =
+    dated!("SELECT e.id, NULL AS village_id, e.requested_on, e.due_on, e.done_on, e.status FROM errand e");
+
 /// The errands requested, due or done in `[lo, hi)`, each with its applicant's village.
 pub fn month_facts(conn: &Connection, lo: &str, hi: &str) -> Result<Vec<ErrandFact>> {
-    facts_dated(
-        conn,
-        "SELECT e.id, h.village_id, e.requested_on, e.due_on, e.done_on, e.status FROM errand e
-         LEFT JOIN person p ON p.id = e.person_id LEFT JOIN household h ON h.id = p.household_id",
-        lo,
-        hi,
-    )
+    facts_dated(conn, MONTH_FACTS, lo, hi)
 }
 
 /// As [`month_facts`], without the villages (each `village_id` is `None`): the month's
 /// totals, which are not split by village, spare two lookups an errand.
 pub fn month_facts_unplaced(conn: &Connection, lo: &str, hi: &str) -> Result<Vec<ErrandFact>> {
-    facts_dated(
-        conn,
-        "SELECT e.id, NULL AS village_id, e.requested_on, e.due_on, e.done_on, e.status FROM errand e",
-        lo,
-        hi,
-    )
+    facts_dated(conn, MONTH_FACTS_UNPLACED, lo, hi)
 }
 
-/// The errands `select` (over `errand e`) reads whose request, due or done date lies in
-/// `[lo, hi)`: three ranges, each read by its own index (an OR of them scans the table).
-fn facts_dated(conn: &Connection, select: &str, lo: &str, hi: &str) -> Result<Vec<ErrandFact>> {
+/// The errands `sql` (one of the two above) reads for `[lo, hi)`.
+fn facts_dated(conn: &Connection, sql: &str, lo: &str, hi: &str) -> Result<Vec<ErrandFact>> {
     let day = |s: Option<String>| crate::store::day_of(s);
     let rows = conn
-        .prepare_cached(&format!(
-            "{select}
-             WHERE e.deleted_at IS NULL
-               AND e.id IN (SELECT id FROM errand WHERE requested_on >= ?1 AND requested_on < ?2
-                            UNION SELECT id FROM errand WHERE due_on >= ?1 AND due_on < ?2
-                            UNION SELECT id FROM errand WHERE done_on >= ?1 AND done_on < ?2)"
-        ))?
+        .prepare_cached(sql)?
         .query_map([lo, hi], |r| {
             Ok((
                 r.get::<_, String>("id")?,

@@ -24,6 +24,8 @@ use crate::store::{Tx, page_bounds, place};
 
 mod ledger;
 
+#[cfg(test)]
+pub(crate) use ledger::MONTH_FACTS;
 pub use ledger::{ErrandFact, LEDGER, month_facts, month_facts_unplaced};
 
 /// An entry of the service catalogue.
