@@ -13,7 +13,8 @@
 //! ([`Facts::retain`]) and list the records behind a figure ([`behind`], which classifies
 //! each record with the same functions as [`compute`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -53,6 +54,24 @@ pub struct Facts {
     pub visits: Vec<VisitFact>,
 }
 
+/// A share of a month's facts (a post's, a village's), borrowed from one gathering
+/// ([`Facts::partition`]) instead of copied: a county's month is split a thousand ways.
+#[derive(Debug, Default)]
+pub struct Share<'a> {
+    /// Disputes received in the month or mediated in it.
+    pub disputes: Vec<&'a DisputeFact>,
+    /// Agreements that took effect in the month.
+    pub agreements: Vec<&'a AgreementFact>,
+    /// Follow-ups due in the month.
+    pub follow_ups: Vec<&'a FollowUpFact>,
+    /// Errands requested, due or done in the month.
+    pub errands: Vec<&'a ErrandFact>,
+    /// Incidents that occurred in the month.
+    pub incidents: Vec<&'a IncidentFact>,
+    /// Household visits made in the month.
+    pub visits: Vec<&'a VisitFact>,
+}
+
 impl Facts {
     /// Each fact's table, row and village (a follow-up's or agreement's dispute, a visit's
     /// household).
@@ -67,29 +86,46 @@ impl Facts {
         out
     }
 
-    /// The facts split into groups by `key` (given each fact's table, row and village), in
-    /// one pass.
-    pub fn partition<K: Ord>(&self, key: impl Fn(&str, &str, Option<&str>) -> K) -> BTreeMap<K, Facts> {
-        let mut out: BTreeMap<K, Facts> = BTreeMap::new();
+    /// The facts split into groups by `key` (given each fact's table, row and village, which
+    /// the key may borrow), in one pass, each group borrowing its facts. Grouped by hash (a
+    /// county's month has tens of thousands of facts, and a key is often an id), ordered by
+    /// key once at the end.
+    pub fn partition<'a, K: Ord + Hash>(
+        &'a self,
+        key: impl Fn(&'static str, &'a str, Option<&'a str>) -> K,
+    ) -> BTreeMap<K, Share<'a>> {
+        let mut groups: HashMap<K, Share<'a>> = HashMap::new();
         for d in &self.disputes {
-            out.entry(key("dispute", &d.id, d.village_id.as_deref())).or_default().disputes.push(d.clone());
+            groups.entry(key("dispute", &d.id, d.village_id.as_deref())).or_default().disputes.push(d);
         }
         for a in &self.agreements {
-            out.entry(key("dispute", &a.dispute_id, a.village_id.as_deref())).or_default().agreements.push(a.clone());
+            groups.entry(key("dispute", &a.dispute_id, a.village_id.as_deref())).or_default().agreements.push(a);
         }
         for f in &self.follow_ups {
-            out.entry(key("dispute", &f.dispute_id, f.village_id.as_deref())).or_default().follow_ups.push(f.clone());
+            groups.entry(key("dispute", &f.dispute_id, f.village_id.as_deref())).or_default().follow_ups.push(f);
         }
         for e in &self.errands {
-            out.entry(key("errand", &e.id, e.village_id.as_deref())).or_default().errands.push(e.clone());
+            groups.entry(key("errand", &e.id, e.village_id.as_deref())).or_default().errands.push(e);
         }
         for i in &self.incidents {
-            out.entry(key("incident", &i.id, i.village_id.as_deref())).or_default().incidents.push(i.clone());
+            groups.entry(key("incident", &i.id, i.village_id.as_deref())).or_default().incidents.push(i);
         }
         for v in &self.visits {
-            out.entry(key("household", &v.household_id, v.village_id.as_deref())).or_default().visits.push(v.clone());
+            groups.entry(key("household", &v.household_id, v.village_id.as_deref())).or_default().visits.push(v);
         }
-        out
+        groups.into_iter().collect()
+    }
+
+    /// All the facts, borrowed, for [`compute_share`].
+    pub fn share(&self) -> Share<'_> {
+        Share {
+            disputes: self.disputes.iter().collect(),
+            agreements: self.agreements.iter().collect(),
+            follow_ups: self.follow_ups.iter().collect(),
+            errands: self.errands.iter().collect(),
+            incidents: self.incidents.iter().collect(),
+            visits: self.visits.iter().collect(),
+        }
     }
 
     /// The facts whose village `keep` accepts (`None` for a fact with no known village),
@@ -447,6 +483,11 @@ pub fn behind(figure: Figure, month: Month, today: NaiveDate, facts: &Facts) -> 
 
 /// The month's figures from its records. `today` decides what is overdue.
 pub fn compute(month: Month, today: NaiveDate, facts: &Facts) -> MonthStats {
+    compute_share(month, today, &facts.share())
+}
+
+/// [`compute`] over a share of the month's records.
+pub fn compute_share(month: Month, today: NaiveDate, facts: &Share<'_>) -> MonthStats {
     let (first, next) = (month.first(), month.next_first());
     let in_month = |d: NaiveDate| d >= first && d < next;
     let mut total = DisputeFigures::default();
@@ -835,8 +876,8 @@ mod tests {
         let v1 = compute(nov(), today, &facts.retain(|_, _, v| v == Some("v1")));
         let parts = facts.partition(|_, _, v| v.map(str::to_owned));
         assert_eq!(parts.len(), 2);
-        let v2 = compute(nov(), today, &parts[&Some("v2".to_owned())]);
-        assert_eq!(compute(nov(), today, &parts[&Some("v1".to_owned())]), v1);
+        let v2 = compute_share(nov(), today, &parts[&Some("v2".to_owned())]);
+        assert_eq!(compute_share(nov(), today, &parts[&Some("v1".to_owned())]), v1);
         assert_eq!(v1.disputes.mediated + v2.disputes.mediated, s.disputes.mediated);
         assert_eq!((v1.follow_ups.overdue, v2.follow_ups.done), (1, 1));
         assert_eq!((v1.errands.overdue, v2.errands.overdue), (0, 1));

@@ -93,7 +93,7 @@ impl Api {
     /// The post holding the person row `id`, if any.
     fn person_post(&self, owners: &Owners, id: &str) -> Result<(Option<String>, Option<String>)> {
         let village = village_of(&self.store, "person", id)?;
-        let post = owners.of(self.store.conn(), "person", id, village.as_deref())?;
+        let post = owners.of(self.store.conn(), "person", id, village.as_deref())?.map(str::to_owned);
         Ok((post, village))
     }
 

@@ -460,7 +460,7 @@ impl Api {
                 if req.village_id.as_ref().is_some_and(|v| b.village_id.as_ref() != Some(v)) {
                     continue;
                 }
-                let post = owners.of(conn, b.table, &b.id, b.village_id.as_deref())?;
+                let post = owners.of(conn, b.table, &b.id, b.village_id.as_deref())?.map(str::to_owned);
                 all.push((b, post));
             }
             let page = Page::of(all, req.page, req.page_size);
@@ -483,7 +483,7 @@ impl Api {
 }
 
 /// The month's facts split by the post each record belongs to (every post in `visible`
-/// appears) and by village, each share computed by [`stats::compute`].
+/// appears) and by village, each share computed by [`stats::compute_share`].
 fn split(
     conn: &rusqlite::Connection,
     owners: &Owners,
@@ -493,39 +493,39 @@ fn split(
     facts: &Facts,
 ) -> Result<(Vec<PostFigures>, Vec<VillageFigures>)> {
     // The owner of every fact, once.
-    let mut owner_of: HashMap<(&str, &str), Option<String>> = HashMap::new();
+    let mut owner_of: HashMap<(&str, &str), Option<&str>> = HashMap::new();
     for (table, id, village) in facts.rows() {
         if let std::collections::hash_map::Entry::Vacant(e) = owner_of.entry((table, id)) {
             e.insert(owners.of(conn, table, id, village)?);
         }
     }
-    let mut shares = facts.partition(|t, id, _| owner_of.get(&(t, id)).cloned().flatten());
+    let mut shares = facts.partition(|t, id, _| owner_of.get(&(t, id)).copied().flatten());
     // Every visible post appears, with zeros when it had nothing this month.
     for p in visible {
-        shares.entry(Some(p.clone())).or_default();
+        shares.entry(Some(p)).or_default();
     }
     let infos = station::posts(conn)?;
     let mut by_post = Vec::new();
     for (post, share) in shares {
-        let s = stats::compute(m, today, &share);
-        let info = post.as_ref().and_then(|p| infos.iter().find(|i| &i.id == p));
+        let s = stats::compute_share(m, today, &share);
+        let info = post.and_then(|p| infos.iter().find(|i| i.id == p));
         by_post.push(PostFigures {
             name: info.map_or_else(|| "（未归属）".into(), |i| i.name.clone()),
             station_name: info.and_then(|i| i.station_name.clone()),
-            post_id: post,
+            post_id: post.map(str::to_owned),
             figures: Breakdown::from(&s),
         });
     }
     by_post.sort_by(|a, b| (a.post_id.is_none(), &a.name).cmp(&(b.post_id.is_none(), &b.name)));
     let mut by_village = Vec::new();
-    for (village, share) in facts.partition(|_, _, v| v.map(str::to_owned)) {
-        let s = stats::compute(m, today, &share);
-        let post = village.as_deref().and_then(|v| owners.of_village(v)).map(str::to_owned);
+    for (village, share) in facts.partition(|_, _, v| v) {
+        let s = stats::compute_share(m, today, &share);
+        let post = village.and_then(|v| owners.of_village(v));
         by_village.push(VillageFigures {
-            name: village.as_deref().and_then(|v| owners.village_name(v)).unwrap_or("（未填村）").to_owned(),
-            post_name: post.as_deref().and_then(|p| owners.post_name(p)).map(str::to_owned),
-            post_id: post,
-            village_id: village,
+            name: village.and_then(|v| owners.village_name(v)).unwrap_or("（未填村）").to_owned(),
+            post_name: post.and_then(|p| owners.post_name(p)).map(str::to_owned),
+            post_id: post.map(str::to_owned),
+            village_id: village.map(str::to_owned),
             figures: Breakdown::from(&s),
         });
     }

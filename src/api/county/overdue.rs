@@ -258,7 +258,7 @@ impl Api {
         let owners = Owners::load(&self.store, &mut super::assigned)?;
         for i in &mut raw {
             i.village_id = village_of(&self.store, &i.table, &i.id)?;
-            i.post_id = owners.of(conn, &i.table, &i.id, i.village_id.as_deref())?;
+            i.post_id = owners.of(conn, &i.table, &i.id, i.village_id.as_deref())?.map(str::to_owned);
             i.post_name = i.post_id.as_deref().and_then(|p| owners.post_name(p)).map(str::to_owned);
             i.village_name = i.village_id.as_deref().and_then(|v| owners.village_name(v)).map(str::to_owned);
         }

@@ -150,7 +150,7 @@ impl Api {
         let (owners, post) = self.lifted(|api| {
             let owners = Owners::load(&api.store, &mut super::assigned)?;
             let village = crate::store::county::scope::village_of(&api.store, table, &req.id)?;
-            let post = owners.of(api.store.conn(), table, &req.id, village.as_deref())?;
+            let post = owners.of(api.store.conn(), table, &req.id, village.as_deref())?.map(str::to_owned);
             Ok((owners, post))
         })?;
         let (kind, _) = assign::describe(self.store.conn(), table, &req.id)?;

@@ -207,7 +207,7 @@ impl Api {
                 return Ok(p.clone());
             }
             let village = village_of(store, "dispute", id)?;
-            let post = owners.of(conn, "dispute", id, village.as_deref())?;
+            let post = owners.of(conn, "dispute", id, village.as_deref())?.map(str::to_owned);
             let p = Place { post, village };
             places.borrow_mut().insert(id.to_owned(), p.clone());
             Ok(p)

@@ -21,7 +21,8 @@ use crate::store::county::scope::Assigned;
 #[derive(Debug, Clone, Default)]
 pub struct Owners {
     by_village: HashMap<String, String>,
-    assigned: HashMap<(String, String), String>,
+    /// By table, then row.
+    assigned: HashMap<String, HashMap<String, String>>,
     names: HashMap<String, String>,
     villages: HashMap<String, String>,
 }
@@ -49,25 +50,26 @@ impl Owners {
         }
         for p in &posts {
             for key in assigned(store, &p.id)? {
-                o.assigned.entry(key).or_insert_with(|| p.id.clone());
+                let (table, row) = key;
+                o.assigned.entry(table).or_default().entry(row).or_insert_with(|| p.id.clone());
             }
         }
         Ok(o)
     }
 
     /// The post owning the row `table`/`id` lying in `village` (its village id, if known).
-    pub fn of(&self, conn: &Connection, table: &str, id: &str, village: Option<&str>) -> Result<Option<String>> {
-        if let Some(p) = self.assigned.get(&(table.to_owned(), id.to_owned())) {
-            return Ok(Some(p.clone()));
+    pub fn of(&self, conn: &Connection, table: &str, id: &str, village: Option<&str>) -> Result<Option<&str>> {
+        if let Some(p) = self.assigned.get(table).and_then(|rows| rows.get(id)) {
+            return Ok(Some(p));
         }
         if let Some(p) = village.and_then(|v| self.by_village.get(v)) {
-            return Ok(Some(p.clone()));
+            return Ok(Some(p));
         }
         let creator: Option<String> = conn
             .prepare_cached("SELECT origin FROM main.row_origin WHERE tbl = ?1 AND row_id = ?2")?
             .query_row([table, id], |r| r.get(0))
             .optional()?;
-        Ok(creator.filter(|c| self.names.contains_key(c)))
+        Ok(creator.and_then(|c| self.names.get_key_value(&c)).map(|(post, _)| post.as_str()))
     }
 
     /// The post owning rows of `village` by rule 2 alone (for figures already per village).
