@@ -289,7 +289,7 @@ test("after a post's sync, HQ makes the county's month again before it is asked 
     facts: '地界不清', parties: [{ role: 'applicant', name: '赵七', sex: 'male', age: 40 }] });
   const synced = Date.now();
   assert.match(post(A, 'sync', '--hq', base), /已发送/);
-  // HQ waits for its data to stand still for 2 s, then makes what was asked for lately.
+  // HQ waits for its data to stand still for 1 s, then makes what was asked for lately.
   await new Promise((ok) => setTimeout(ok, 8000));
   const asked = Date.now();
   const now = (await direct(page, 'hq.stats', { month: MONTH })).body;

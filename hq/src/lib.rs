@@ -23,7 +23,7 @@
 //!   USB stick and saves HQ's reply back onto it. The bundle stays sealed end to end.
 //! - `/api/…` and everything else: the county console (see `fengqiao-web`).
 //!
-//! Between requests, once HQ has had no write for the core's `ready::QUIET_FOR` (2 s), it
+//! Between requests, once HQ has had no write for the core's `ready::QUIET_FOR` (1 s), it
 //! computes again the county's statistics, 督办 list and warnings that the console asked
 //! for lately, one at a time (`Api::refresh_asked`), so that the next call finds them kept
 //! instead of computing them while the user waits.

@@ -24,8 +24,10 @@ pub const ASKED_WITHIN: Duration = Duration::from_secs(8 * 3600);
 const MOST: usize = 24;
 
 /// How long HQ's data must stand unchanged before the asked results are made again: long
-/// enough that a run of syncs is not interrupted after each one.
-pub const QUIET_FOR: Duration = Duration::from_secs(2);
+/// enough that a run of syncs is not interrupted after each one (a hundred posts syncing at
+/// once reach HQ some milliseconds apart), short, since a county-wide look landing between a
+/// write and the result made again computes it itself.
+pub const QUIET_FOR: Duration = Duration::from_secs(1);
 
 /// How often a server looks whether HQ's data changed, for [`QUIET_FOR`].
 pub const LOOK_EVERY: Duration = Duration::from_millis(500);
@@ -119,7 +121,7 @@ impl Api {
         if self.session.is_some() || self.county_stamp()? != stamp {
             return Ok(false);
         }
-        let Some(i) = self.asked.iter().position(|a| a.stamp != stamp) else { return Ok(false) };
+        let Some(i) = next_to_make(&self.asked, stamp) else { return Ok(false) };
         let a = self.asked[i].clone();
         // What the computation itself remembers is not a caller's asking.
         let asked = std::mem::take(&mut self.asked);
@@ -164,6 +166,15 @@ impl Api {
     }
 }
 
+/// Which stale result (not kept under `stamp`) to make next: the county-wide ones first (one
+/// of them serves every county-wide caller, and they are the ones asked most), then the
+/// stations'; of each, the one asked for last first.
+fn next_to_make(asked: &[Asked], stamp: &str) -> Option<usize> {
+    (0..asked.len())
+        .filter(|&i| asked[i].stamp != stamp)
+        .min_by_key(|&i| (asked[i].station.is_some(), std::cmp::Reverse(asked[i].at)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,5 +190,39 @@ mod tests {
         assert_eq!(q.settled("b".into()), None, "a write: the time starts again");
         std::thread::sleep(Duration::from_millis(60));
         assert_eq!(q.settled("b".into()).as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn the_county_wide_results_are_made_first_then_the_last_asked() {
+        let start = Instant::now();
+        let asked = |station: Option<&str>, what: Ready, secs: u64, stamp: &str| Asked {
+            station: station.map(str::to_owned),
+            what,
+            at: start + Duration::from_secs(secs),
+            stamp: stamp.to_owned(),
+        };
+        let month = |m: &str| Ready::Stats { month: m.into(), post_id: None, station_id: None };
+        let list = vec![
+            asked(Some("所1"), month("2026-11"), 1, "old"),
+            asked(None, Ready::Overdue, 2, "old"),
+            asked(None, month("2026-11"), 3, "old"),
+            asked(Some("所2"), Ready::Warnings, 4, "old"),
+            asked(None, Ready::Warnings, 5, "new"),
+        ];
+        let mut order = Vec::new();
+        let mut list = list;
+        while let Some(i) = next_to_make(&list, "new") {
+            order.push((list[i].station.clone(), list[i].what.clone()));
+            list[i].stamp = "new".into();
+        }
+        assert_eq!(
+            order,
+            vec![
+                (None, month("2026-11")),
+                (None, Ready::Overdue),
+                (Some("所2".into()), Ready::Warnings),
+                (Some("所1".into()), month("2026-11")),
+            ]
+        );
     }
 }
