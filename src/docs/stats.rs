@@ -10,7 +10,8 @@
 //! [`compute`] is the arithmetic: a pure function over plain records ([`Facts`]), tested
 //! with tables of cases. [`gather`] reads just the month's records from the store. Each
 //! fact names its row and village, so the county can split one gathering by post or village
-//! ([`Facts::retain`]) and list the records behind a figure ([`behind`], which classifies
+//! ([`Facts::partition`], each [`Share`] borrowing its records, computed by
+//! [`compute_share`]) and list the records behind a figure ([`behind`], which classifies
 //! each record with the same functions as [`compute`]).
 
 use std::collections::{BTreeMap, HashMap};
