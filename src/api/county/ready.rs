@@ -202,7 +202,7 @@ mod tests {
             stamp: stamp.to_owned(),
         };
         let month = |m: &str| Ready::Stats { month: m.into(), post_id: None, station_id: None };
-        let list = vec![
+        let mut list = vec![
             asked(Some("所1"), month("2026-11"), 1, "old"),
             asked(None, Ready::Overdue, 2, "old"),
             asked(None, month("2026-11"), 3, "old"),
@@ -210,7 +210,6 @@ mod tests {
             asked(None, Ready::Warnings, 5, "new"),
         ];
         let mut order = Vec::new();
-        let mut list = list;
         while let Some(i) = next_to_make(&list, "new") {
             order.push((list[i].station.clone(), list[i].what.clone()));
             list[i].stamp = "new".into();

@@ -49,8 +49,7 @@ impl Owners {
             o.villages.insert(id, name);
         }
         for p in &posts {
-            for key in assigned(store, &p.id)? {
-                let (table, row) = key;
+            for (table, row) in assigned(store, &p.id)? {
                 o.assigned.entry(table).or_default().entry(row).or_insert_with(|| p.id.clone());
             }
         }
