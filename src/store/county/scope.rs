@@ -55,6 +55,12 @@ pub struct Scope {
 /// [`crate::sync::scope`]).
 const LINKS: &[(&str, &str)] = &[("household_id", "household"), ("dispute_id", "dispute"), ("person_id", "person")];
 
+/// The indexes that carry a row's link towards its village beside its id (migration 0025),
+/// named for the lookups up the chain: SQLite's planner keeps to a key's unique index in a
+/// scalar subquery even where such an index would answer alone, and the scope tests every
+/// row of the county it reads this way.
+const PLACE_INDEXES: &[(&str, &str)] = &[("household", "household_place"), ("person", "person_place")];
+
 /// How many steps up a row's village is looked for.
 const DEPTH: u8 = 4;
 
@@ -128,7 +134,11 @@ fn village_expr(columns: &Columns, table: &str, alias: &str, depth: u8) -> Optio
             }
             let inner = format!("{alias}{}", parent.chars().next().unwrap_or('x'));
             if let Some(e) = village_expr(columns, parent, &inner, depth - 1) {
-                parts.push(format!("(SELECT {e} FROM main.{parent} {inner} WHERE {inner}.id = {alias}.{col})"));
+                let index = PLACE_INDEXES
+                    .iter()
+                    .find(|(t, _)| t == parent)
+                    .map_or_else(String::new, |(_, index)| format!(" INDEXED BY {index}"));
+                parts.push(format!("(SELECT {e} FROM main.{parent} {inner}{index} WHERE {inner}.id = {alias}.{col})"));
             }
         }
     }
@@ -290,7 +300,10 @@ mod tests {
         assert_eq!(village_expr(c, "village", "s", DEPTH).as_deref(), Some("s.id"));
         assert_eq!(village_expr(c, "household", "s", DEPTH).as_deref(), Some("s.village_id"));
         let person = village_expr(c, "person", "s", DEPTH).expect("person");
-        assert!(person.contains("main.household sh WHERE sh.id = s.household_id"), "{person}");
+        assert!(
+            person.contains("main.household sh INDEXED BY household_place WHERE sh.id = s.household_id"),
+            "{person}"
+        );
         // An errand hangs from a person, who hangs from a household.
         let errand = village_expr(c, "errand", "s", DEPTH).expect("errand");
         assert!(errand.contains("main.person") && errand.contains("main.household"), "{errand}");
@@ -302,6 +315,16 @@ mod tests {
         prepare(reader).expect("tables");
         fill(reader, &Scope::default()).expect("fill");
         shadow(reader, &views(c)).expect("views");
+        // Each row's way up to its village is read from the indexes that carry it alone.
+        for table in ["visit", "errand"] {
+            let plan = crate::store::query_plan(reader, &format!("SELECT count(*) FROM {table}"), []);
+            for index in ["person_place", "household_place"] {
+                assert!(
+                    plan.iter().any(|p| p.contains(&format!("COVERING INDEX {index} "))),
+                    "{table}, {index}: {plan:?}"
+                );
+            }
+        }
         for (t, _) in views(c) {
             // The change log's visible rows are the reference data's (every post's).
             let reference = REFERENCE.iter().map(|t| format!("'{t}'")).collect::<Vec<_>>().join(", ");
