@@ -281,8 +281,9 @@ fn catch_up(api: &Shared) {
 }
 
 /// Makes the console's kept results again once HQ's data has stood unchanged for
-/// `ready::QUIET_FOR` (see the module's doc), one per hold of the lock so that a sync or a
-/// console call waits behind one at most; stops as soon as the data changes again.
+/// `ready::QUIET_FOR` (see the module's doc), one result (or one step of the statistics) per
+/// hold of the lock so that a sync or a console call waits behind one at most; stops as soon
+/// as the data changes again.
 async fn keep_ready(api: Shared) {
     let mut quiet = Quiet::new(ready::QUIET_FOR);
     loop {

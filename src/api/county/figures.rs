@@ -365,12 +365,7 @@ impl Api {
         let m = month("month", &req.month)?;
         let (narrow, label) = self.narrowed(req.post_id.as_deref(), req.station_id.as_deref())?;
         let today = self.today();
-        let whose = format!(
-            "{} {} {}",
-            self.kept_name(KEPT),
-            req.post_id.as_deref().unwrap_or_default(),
-            req.station_id.as_deref().unwrap_or_default()
-        );
+        let whose = self.stats_name(&req);
         let stamp = self.county_stamp()?;
         self.remember(
             Ready::Stats { month: req.month.clone(), post_id: req.post_id.clone(), station_id: req.station_id.clone() },
@@ -380,17 +375,56 @@ impl Api {
         if let Some(s) = self.store.find_kept::<CountyStats>(&whose, &key) {
             return Ok((*s).clone());
         }
-        let s = self.county_stats(m, today, narrow, label)?;
+        let s = self.county_stats(m, today, narrow, label, &whose, &stamp)?;
         Ok((*self.store.keep(&whose, key, s)).clone())
     }
 
-    /// The month's statistics computed afresh over the caller's scope, or `narrow` within it.
+    /// The name `hq.stats` keeps `req`'s figures under for this caller.
+    fn stats_name(&self, req: &StatsRequest) -> String {
+        format!(
+            "{} {} {}",
+            self.kept_name(KEPT),
+            req.post_id.as_deref().unwrap_or_default(),
+            req.station_id.as_deref().unwrap_or_default()
+        )
+    }
+
+    /// One step of making `req`'s figures ready (`api::county::ready`): one earlier month
+    /// of the trend not yet kept under HQ's data as it stands, or, once they all are, the
+    /// month itself (as `hq.stats` makes it, reading those months from where they are
+    /// kept). Returns whether the figures are now kept. In steps so that HQ's lock is held
+    /// for one month's reading at a time, not a station leader's whole computation.
+    pub(super) fn stats_step(&mut self, req: StatsRequest) -> Result<bool> {
+        let m = month("month", &req.month)?;
+        let whose = self.stats_name(&req);
+        let stamp = self.county_stamp()?;
+        if self.store.find_kept::<CountyStats>(&whose, &format!("{m} {stamp}")).is_some() {
+            return Ok(true);
+        }
+        let missing = trend_months(m)
+            .into_iter()
+            .filter(|mm| *mm != m)
+            .find(|mm| self.store.find_kept::<Breakdown>(&trend_name(&whose, *mm), &stamp).is_none());
+        let Some(mm) = missing else {
+            self.hq_stats(req)?;
+            return Ok(true);
+        };
+        let (narrow, _) = self.narrowed(req.post_id.as_deref(), req.station_id.as_deref())?;
+        let today = self.today();
+        self.within(narrow, |api| trend_point(api, &whose, &stamp, mm, today))?;
+        Ok(false)
+    }
+
+    /// The month's statistics computed afresh over the caller's scope, or `narrow` within it;
+    /// the trend's earlier months are kept on their own under `whose` and `stamp`.
     fn county_stats(
         &mut self,
         m: Month,
         today: NaiveDate,
         narrow: Option<Scope>,
         label: String,
+        whose: &str,
+        stamp: &str,
     ) -> Result<CountyStats> {
         let as_of = crate::model::time::stamp(self.store.clock().now());
         let owners = self.owners()?;
@@ -403,18 +437,9 @@ impl Api {
                 station::posts(conn)?.into_iter().map(|p| p.id).filter(|p| api.sees_post(p)).collect();
             let (by_post, by_village) = split(conn, &owners, &visible, m, today, &facts)?;
             let mut trend = Vec::new();
-            let mut at = m;
-            let mut months = vec![m];
-            for _ in 0..5 {
-                at = Month::of(at.first().pred_opt().unwrap_or(at.first()));
-                months.push(at);
-            }
-            for mm in months.into_iter().rev() {
-                let figures = if mm == m {
-                    Breakdown::from(&total)
-                } else {
-                    Breakdown::from(&stats::month_totals(conn, mm, today)?)
-                };
+            for mm in trend_months(m) {
+                let figures =
+                    if mm == m { Breakdown::from(&total) } else { trend_point(api, whose, stamp, mm, today)? };
                 trend.push(TrendPoint { month: mm.to_string(), figures });
             }
             Ok(CountyStats { month: m.to_string(), scope: label, as_of, total, by_post, by_village, trend })
@@ -480,6 +505,32 @@ impl Api {
             Ok(Page { total: page.total, page: page.page, page_size: page.page_size, items })
         })
     }
+}
+
+/// The six months of the trend up to `m`, oldest first.
+fn trend_months(m: Month) -> Vec<Month> {
+    let mut months = vec![m];
+    let mut at = m;
+    for _ in 0..5 {
+        at = Month::of(at.first().pred_opt().unwrap_or(at.first()));
+        months.push(at);
+    }
+    months.reverse();
+    months
+}
+
+/// The name an earlier month of the trend is kept under, beside the figures kept as `whose`.
+fn trend_name(whose: &str, mm: Month) -> String {
+    format!("{whose} trend {mm}")
+}
+
+/// An earlier month of the trend over the scope `api` reads through, kept under `whose` and
+/// HQ's `stamp` (a write makes it again, as it does the figures).
+fn trend_point(api: &Api, whose: &str, stamp: &str, mm: Month, today: NaiveDate) -> Result<Breakdown> {
+    let point = api.store.kept(&trend_name(whose, mm), stamp.to_owned(), || {
+        Ok(Breakdown::from(&stats::month_totals(api.store.conn(), mm, today)?))
+    })?;
+    Ok((*point).clone())
 }
 
 /// The month's facts split by the post each record belongs to (every post in `visible`

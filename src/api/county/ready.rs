@@ -4,8 +4,9 @@
 //! ([`crate::store::Store::kept`]), and the first call after a write (a bundle applied, an
 //! assignment) computes them again: up to most of a second for a station leader over a
 //! county. HQ remembers which of them each scope asked for lately (`Api::remember`); once
-//! it has had no write for a moment, `fengqiao-hq serve` has them computed again, one per
-//! hold of its lock ([`Api::refresh_asked`]), so that the next call finds them kept. Nothing
+//! it has had no write for a moment, `fengqiao-hq serve` has them computed again, one (or
+//! one step of the statistics: each earlier month of the trend, then the month) per hold of
+//! its lock ([`Api::refresh_asked`]), so that the next call finds them kept. Nothing
 //! is written or audited: the results are the ones a call would make, kept under the same
 //! name and key.
 
@@ -112,8 +113,9 @@ impl Api {
 
     /// Computes again one result asked for within [`ASKED_WITHIN`] that is not kept under
     /// HQ's data as it stands, if the data still stands as `stamp` says ([`Api::county_stamp`],
-    /// read when HQ was last quiet). Returns whether it made one: call again, each time
-    /// after letting others have the store, until it returns `false`. A result that cannot
+    /// read when HQ was last quiet). Returns whether it made one, or a step of one (the
+    /// statistics are made a month of their trend at a time, then the month): call again,
+    /// each time after letting others have the store, until it returns `false`. A result that cannot
     /// be made (its post or station is gone) is forgotten and its error returned.
     pub fn refresh_asked(&mut self, stamp: &str) -> Result<bool> {
         self.asked.retain(|a| a.at.elapsed() < ASKED_WITHIN);
@@ -128,8 +130,10 @@ impl Api {
         let made = self.make_ready(&a);
         self.asked = asked;
         match made {
-            Ok(()) => {
-                self.asked[i].stamp = stamp.to_owned();
+            Ok(done) => {
+                if done {
+                    self.asked[i].stamp = stamp.to_owned();
+                }
                 Ok(true)
             }
             Err(e) => {
@@ -139,13 +143,14 @@ impl Api {
         }
     }
 
-    /// Makes `a` as its caller's call would, held to its scope.
-    fn make_ready(&mut self, a: &Asked) -> Result<()> {
+    /// Makes `a` as its caller's call would, held to its scope; the statistics one step at a
+    /// time (`Api::stats_step`). Returns whether `a` is now made.
+    fn make_ready(&mut self, a: &Asked) -> Result<bool> {
         let what = a.what.clone();
-        let run = move |api: &mut Api| -> Result<()> {
+        let run = move |api: &mut Api| -> Result<bool> {
             match what {
                 Ready::Stats { month, post_id, station_id } => {
-                    api.hq_stats(StatsRequest { month, post_id, station_id, path: None })?;
+                    return api.stats_step(StatsRequest { month, post_id, station_id, path: None });
                 }
                 Ready::Overdue => {
                     api.overdue_visible()?;
@@ -154,7 +159,7 @@ impl Api {
                     api.county_judged(&CountyWarningFilter::default())?;
                 }
             }
-            Ok(())
+            Ok(true)
         };
         match &a.station {
             None => run(self),
