@@ -258,7 +258,9 @@ fn load(mut hq: Api, callers: [(&'static str, String); 3], seconds: u64) {
                 std::thread::sleep(ready::LOOK_EVERY);
                 let stamp = lock(&hq).county_stamp().unwrap();
                 let Some(stamp) = quiet.settled(stamp) else { continue };
-                while Instant::now() < until && lock(&hq).refresh_asked(&stamp).unwrap() {}
+                while Instant::now() < until && lock(&hq).refresh_asked(&stamp).unwrap() {
+                    std::thread::sleep(ready::BETWEEN_STEPS);
+                }
             }
         });
         // Each write's own time under the lock.
@@ -443,10 +445,10 @@ fn main() {
         }
         println!("{label}: {}", summary(samples));
     }
-    // `fengqiao-hq serve` makes them again once HQ's data has stood still for 2 s
-    // (`Api::refresh_asked`): each result made holds HQ's lock for as long as a first call
-    // after a write took (what a sync or a console call arriving then waits behind at most),
-    // and the call after it finds the result kept.
+    // `fengqiao-hq serve` makes them again once HQ's data has stood still for
+    // `ready::QUIET_FOR` (`Api::refresh_asked`): each result made, or step of the
+    // statistics, holds HQ's lock (what a sync or a console call arriving then waits behind
+    // at most), and the call after it finds the result kept.
     let ready_label = "made ready after a write";
     if wanted(ready_label) {
         // What a county admin, a supervisor and a station leader asked for.
@@ -481,7 +483,7 @@ fn main() {
             }
         }
         println!(
-            "{ready_label}: HQ's lock held per result made (6 asked: stats, 督办, warnings × county, station leader): {}",
+            "{ready_label}: HQ's lock held per result or step made (6 asked: stats in 6 steps, 督办, warnings × county, station leader): {}",
             summary(each)
         );
         println!("{ready_label}: the whole round: {}", summary(rounds));

@@ -294,7 +294,7 @@ async fn keep_ready(api: Shared) {
         loop {
             let (a, s) = (api.clone(), stamp.clone());
             match tokio::task::spawn_blocking(move || lock(&a).refresh_asked(&s)).await {
-                Ok(Ok(true)) => {}
+                Ok(Ok(true)) => tokio::time::sleep(ready::BETWEEN_STEPS).await,
                 Ok(Ok(false)) | Err(_) => break,
                 Ok(Err(e)) => {
                     eprintln!("预先计算县局统计时出错（下次查看时重新计算）：{e}");

@@ -30,6 +30,11 @@ const MOST: usize = 24;
 /// write and the result made again computes it itself.
 pub const QUIET_FOR: Duration = Duration::from_secs(1);
 
+/// How long a server lets go of HQ between two results (or steps) it makes: a lock is not
+/// handed to the call waiting for it when let go, so without a pause the next step would
+/// take it again first and that call would wait for the whole round.
+pub const BETWEEN_STEPS: Duration = Duration::from_millis(10);
+
 /// How often a server looks whether HQ's data changed, for [`QUIET_FOR`].
 pub const LOOK_EVERY: Duration = Duration::from_millis(500);
 
