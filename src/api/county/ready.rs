@@ -120,8 +120,9 @@ impl Api {
     /// HQ's data as it stands, if the data still stands as `stamp` says ([`Api::county_stamp`],
     /// read when HQ was last quiet). Returns whether it made one, or a step of one (the
     /// statistics are made a month of their trend at a time, then the month): call again,
-    /// each time after letting others have the store, until it returns `false`. A result that cannot
-    /// be made (its post or station is gone) is forgotten and its error returned.
+    /// each time after letting others have the store ([`BETWEEN_STEPS`]), until it returns
+    /// `false`. A result that cannot be made (its post or station is gone) is forgotten and
+    /// its error returned.
     pub fn refresh_asked(&mut self, stamp: &str) -> Result<bool> {
         self.asked.retain(|a| a.at.elapsed() < ASKED_WITHIN);
         self.unshadow()?;
