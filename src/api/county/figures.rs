@@ -371,7 +371,7 @@ impl Api {
             Ready::Stats { month: req.month.clone(), post_id: req.post_id.clone(), station_id: req.station_id.clone() },
             &stamp,
         );
-        let key = format!("{m} {stamp}");
+        let key = stats_key(m, &stamp);
         if let Some(s) = self.store.find_kept::<CountyStats>(&whose, &key) {
             return Ok((*s).clone());
         }
@@ -398,7 +398,7 @@ impl Api {
         let m = month("month", &req.month)?;
         let whose = self.stats_name(&req);
         let stamp = self.county_stamp()?;
-        if self.store.find_kept::<CountyStats>(&whose, &format!("{m} {stamp}")).is_some() {
+        if self.store.find_kept::<CountyStats>(&whose, &stats_key(m, &stamp)).is_some() {
             return Ok(true);
         }
         let missing = trend_months(m)
@@ -517,6 +517,11 @@ fn trend_months(m: Month) -> Vec<Month> {
     }
     months.reverse();
     months
+}
+
+/// The key `hq.stats` keeps month `m`'s figures under, made under HQ's `stamp`.
+fn stats_key(m: Month, stamp: &str) -> String {
+    format!("{m} {stamp}")
 }
 
 /// The name an earlier month of the trend is kept under, beside the figures kept as `whose`.
