@@ -289,6 +289,20 @@ test("after a post's sync, HQ makes the county's month again before it is asked 
     facts: '地界不清', parties: [{ role: 'applicant', name: '赵七', sex: 'male', age: 40 }] });
   const synced = Date.now();
   assert.match(post(A, 'sync', '--hq', base), /已发送/);
+  // Asked at once: the figures made before the sync, marked as being made again (or, made
+  // longer than a minute ago, the new ones, computed for the call).
+  const first = (await direct(page, 'hq.stats', { month: MONTH })).body;
+  const received = was.total.disputes.received + (first.refreshing ? 0 : 1);
+  assert.equal(first.total.disputes.received, received, JSON.stringify({ refreshing: first.refreshing, as_of: first.as_of }));
+  // The page asks again by itself until they are made, and shows the new figure.
+  await page.getByRole('menuitem', { name: '督办' }).click();
+  await page.getByRole('menuitem', { name: '统计' }).click();
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-testid="figure-received"]')?.textContent === n
+      && !document.querySelector('[data-testid="stats-refreshing"]'),
+    String(was.total.disputes.received + 1),
+    { timeout: 20000 },
+  );
   // HQ waits for its data to stand still for 1 s, then makes what was asked for lately.
   await new Promise((ok) => setTimeout(ok, 8000));
   const asked = Date.now();

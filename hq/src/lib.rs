@@ -232,6 +232,9 @@ pub async fn serve(
     // with the process; exports are directories).
     let _ = std::fs::remove_dir_all(&options.spool_dir);
     std::fs::create_dir_all(&options.spool_dir)?;
+    let mut api = api;
+    // `keep_ready` below makes the asked results again after each write.
+    api.make_ready_in_background();
     let shared: Shared = Arc::new(Mutex::new(api));
     // Entries left queued by imports made from the command line.
     let queued = shared.clone();

@@ -98,6 +98,9 @@ pub struct Api {
     shadowed: bool,
     /// The county's kept results asked for lately, by scope (see `api::county::ready`).
     asked: Vec<crate::api::county::ready::Asked>,
+    /// Whether a server makes the asked results again after each write
+    /// ([`Api::make_ready_in_background`]).
+    made_in_background: bool,
     policy: crate::model::auth::Policy,
     /// Refusals recorded while a call's transaction is open, kept whatever becomes of it
     /// (see [`Api::in_one_transaction`]); `None` outside such a call.
@@ -234,6 +237,7 @@ impl Api {
             scope: None,
             views: None,
             asked: Vec::new(),
+            made_in_background: false,
             shadowed: false,
             policy: Default::default(),
             refusals: None,

@@ -1030,6 +1030,65 @@ fn the_results_asked_for_are_made_again_after_a_write_before_they_are_asked_agai
     assert_ne!(ready, before, "the sync and the assignment changed the results");
 }
 
+/// In a process that makes the asked results again after each write
+/// (`Api::make_ready_in_background`, as `fengqiao-hq serve`), a call landing between a write
+/// and the statistics made again is given the figures last made, marked `refreshing`, and the
+/// server still makes them (they are remembered as not made); then the call gets the new
+/// ones. Without such a process, for figures made more than `ready::LAST_MADE_FOR` ago and
+/// for another month, the call computes them itself.
+#[test]
+fn between_a_write_and_the_statistics_made_again_a_call_is_given_the_last_made_marked_refreshing() {
+    let mut c = County::new(&[1, 1], 40);
+    let sup = c.user("zhaodu", "supervisor", None);
+    let leader = c.user("lisuo", "station_leader", Some(1));
+    let month = json!({"month": MONTH});
+    let received = |s: &Value| s["total"]["disputes"]["received"].as_i64().unwrap();
+    let as_made = |s: &Value| {
+        let mut s = s.clone();
+        s["refreshing"] = json!(false);
+        s
+    };
+    // No server making them again: the call after a write computes them.
+    let first = c.call(&sup, "hq.stats", month.clone());
+    assert_eq!(first["refreshing"], false);
+    c.dispute(0, "钱溪与邻居排水纠纷", json!({"name": "钱溪", "id_number": QIAN}));
+    c.sync(0);
+    let was = c.call(&sup, "hq.stats", month.clone());
+    assert_eq!((was["refreshing"].clone(), received(&was)), (json!(false), received(&first) + 1));
+    c.hq.make_ready_in_background();
+    let was_leader = c.call(&leader, "hq.stats", month.clone());
+    // At station 2's post: in the leader's figures too.
+    c.dispute(1, "孙七与邻居宅基地纠纷", json!({"name": "孙七", "sex": "male", "age": 52}));
+    c.sync(1);
+    for (token, was) in [(&sup, &was), (&leader, &was_leader)] {
+        let last = c.call(token, "hq.stats", month.clone());
+        assert_eq!(last["refreshing"], true, "{last}");
+        assert_eq!(as_made(&last), *was, "the figures last made");
+    }
+    // The server makes both again (each in six steps), then the calls get them.
+    let stamp = c.hq.county_stamp().unwrap();
+    let mut steps = 0;
+    while c.hq.refresh_asked(&stamp).unwrap() {
+        steps += 1;
+    }
+    assert_eq!(steps, 12, "the statistics asked while refreshing were made again");
+    for (token, was) in [(&sup, &was), (&leader, &was_leader)] {
+        let now = c.call(token, "hq.stats", month.clone());
+        assert_eq!((now["refreshing"].clone(), received(&now)), (json!(false), received(was) + 1), "{now}");
+    }
+    // Figures made longer ago than that: computed.
+    let before = c.call(&sup, "hq.stats", month.clone());
+    c.dispute(0, "赵六与邻居地界纠纷", json!({"name": "赵六", "sex": "male", "age": 47}));
+    c.sync(0);
+    c.clock.advance(Duration::from_std(fengqiao::api::county::ready::LAST_MADE_FOR).unwrap() + Duration::seconds(1));
+    let now = c.call(&sup, "hq.stats", month.clone());
+    assert_eq!((now["refreshing"].clone(), received(&now)), (json!(false), received(&before) + 1));
+    // Another month than the one last made: computed.
+    c.dispute(0, "周八与邻居用水纠纷", json!({"name": "周八", "sex": "male", "age": 39}));
+    c.sync(0);
+    assert_eq!(c.call(&sup, "hq.stats", json!({"month": "2026-10"}))["refreshing"], false);
+}
+
 /// Every page of the 督办 list `token` reads, and the same as a newly started server would
 /// read it (nothing kept).
 fn overdue_kept_and_afresh(c: &mut County, token: &str) -> (Vec<Value>, Vec<Value>) {

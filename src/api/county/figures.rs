@@ -18,7 +18,7 @@ use super::super::docs::{extension, month};
 use super::super::params::paged_request;
 use super::super::{Api, Method, Written, method};
 use super::Page;
-use super::ready::Ready;
+use super::ready::{self, Ready};
 use crate::docs::report;
 use crate::docs::stats::{
     self, AgreementCounts, DisputeFigures, ErrandFigures, Facts, Figure, FollowUpFigures, MonthStats, Slice,
@@ -221,6 +221,10 @@ pub struct CountyStats {
     pub by_village: Vec<VillageFigures>,
     /// The six months up to this one, oldest first.
     pub trend: Vec<TrendPoint>,
+    /// Whether HQ's data has changed since `as_of` and HQ is making these figures again
+    /// (`fengqiao-hq serve`): they are the last made, at most [`ready::LAST_MADE_FOR`] old;
+    /// ask again in a moment for the new ones.
+    pub refreshing: bool,
 }
 
 paged_request! {
@@ -360,23 +364,51 @@ impl Api {
     /// station of them), by post and by village, with the six-month trend. Kept, per scope
     /// and what it is narrowed to, until a write to HQ's data (a bundle
     /// applied, an assignment…), a change to the posts' names, villages or stations, the
-    /// next day or another month asked for, as the county's warnings are.
+    /// next day or another month asked for, as the county's warnings are. While a server
+    /// makes them again after such a change ([`Api::make_ready_in_background`]), a call
+    /// landing meanwhile gets the figures last made, marked `refreshing`, if they are at
+    /// most [`ready::LAST_MADE_FOR`] old.
     pub fn hq_stats(&mut self, req: StatsRequest) -> Result<CountyStats> {
+        self.month_stats(req, true)
+    }
+
+    /// `hq.stats` as of HQ's data now (`last_made`: or the figures last made, as
+    /// [`Api::hq_stats`] says).
+    fn month_stats(&mut self, req: StatsRequest, last_made: bool) -> Result<CountyStats> {
         let m = month("month", &req.month)?;
         let (narrow, label) = self.narrowed(req.post_id.as_deref(), req.station_id.as_deref())?;
         let today = self.today();
         let whose = self.stats_name(&req);
         let stamp = self.county_stamp()?;
-        self.remember(
-            Ready::Stats { month: req.month.clone(), post_id: req.post_id.clone(), station_id: req.station_id.clone() },
-            &stamp,
-        );
+        let asked =
+            Ready::Stats { month: req.month.clone(), post_id: req.post_id.clone(), station_id: req.station_id.clone() };
         let key = stats_key(m, &stamp);
-        if let Some(s) = self.store.find_kept::<CountyStats>(&whose, &key) {
+        let kept = self.store.find_kept::<CountyStats>(&whose, &key);
+        if kept.is_none()
+            && let Some(s) = last_made.then(|| self.last_made(&whose, m)).flatten()
+        {
+            // Remembered as not made under HQ's data as it stands: the server makes it.
+            self.remember(asked, "");
+            return Ok(s);
+        }
+        self.remember(asked, &stamp);
+        if let Some(s) = kept {
             return Ok((*s).clone());
         }
         let s = self.county_stats(m, today, narrow, label, &whose, &stamp)?;
         Ok((*self.store.keep(&whose, key, s)).clone())
+    }
+
+    /// The month `m`'s figures kept as `whose` under an earlier stamp, marked `refreshing`,
+    /// when a server makes them again and they were made at most [`ready::LAST_MADE_FOR`] ago.
+    fn last_made(&self, whose: &str, m: Month) -> Option<CountyStats> {
+        if !self.made_in_background {
+            return None;
+        }
+        let (key, s) = self.store.last_kept::<CountyStats>(whose)?;
+        let age = self.store.clock().now() - parse_instant(&s.as_of)?;
+        let recent = age >= chrono::Duration::zero() && age.to_std().ok()? <= ready::LAST_MADE_FOR;
+        (key.starts_with(&format!("{m} ")) && recent).then(|| CountyStats { refreshing: true, ..(*s).clone() })
     }
 
     /// The name `hq.stats` keeps `req`'s figures under for this caller.
@@ -406,7 +438,7 @@ impl Api {
             .filter(|mm| *mm != m)
             .find(|mm| self.store.find_kept::<Breakdown>(&trend_name(&whose, *mm), &stamp).is_none());
         let Some(mm) = missing else {
-            self.hq_stats(req)?;
+            self.month_stats(req, false)?;
             return Ok(true);
         };
         let (narrow, _) = self.narrowed(req.post_id.as_deref(), req.station_id.as_deref())?;
@@ -442,7 +474,16 @@ impl Api {
                     if mm == m { Breakdown::from(&total) } else { trend_point(api, whose, stamp, mm, today)? };
                 trend.push(TrendPoint { month: mm.to_string(), figures });
             }
-            Ok(CountyStats { month: m.to_string(), scope: label, as_of, total, by_post, by_village, trend })
+            Ok(CountyStats {
+                month: m.to_string(),
+                scope: label,
+                as_of,
+                total,
+                by_post,
+                by_village,
+                trend,
+                refreshing: false,
+            })
         })
     }
 
@@ -457,7 +498,7 @@ impl Api {
             _ => return Err(Error::validation("path", "输出文件应以 .pdf 或 .xlsx 结尾")),
         };
         self.check_output(kind, "path", &path, false)?;
-        let s = self.hq_stats(req)?;
+        let s = self.month_stats(req, false)?;
         let today = self.today();
         let title = format!("{}（{}）", crate::sync::name(&self.store)?, s.scope);
         if kind == Kind::Pdf {

@@ -35,6 +35,12 @@ pub const QUIET_FOR: Duration = Duration::from_secs(1);
 /// take it again first and that call would wait for the whole round.
 pub const BETWEEN_STEPS: Duration = Duration::from_millis(10);
 
+/// How old the statistics a call is given while a server makes them again after a write may
+/// be (`hq.stats`, [`Api::make_ready_in_background`]): beyond it the call computes them
+/// itself. A server makes them again within seconds of HQ's data standing still; this bounds
+/// what a caller sees while writes keep coming (a hundred posts syncing one after another).
+pub const LAST_MADE_FOR: Duration = Duration::from_secs(60);
+
 /// How often a server looks whether HQ's data changed, for [`QUIET_FOR`].
 pub const LOOK_EVERY: Duration = Duration::from_millis(500);
 
@@ -101,6 +107,14 @@ pub(crate) struct Asked {
 }
 
 impl Api {
+    /// Says that this process makes the asked results again after each write, calling
+    /// [`Api::refresh_asked`] once HQ's data has stood still (as `fengqiao-hq serve` does):
+    /// `hq.stats` may then answer a call landing in between with the figures last made
+    /// (see [`Api::hq_stats`]) instead of computing them while the server does.
+    pub fn make_ready_in_background(&mut self) {
+        self.made_in_background = true;
+    }
+
     /// Remembers that the current caller asked for `what`, kept under `stamp`. A station
     /// leader without a station (who sees nothing) is not remembered.
     pub(crate) fn remember(&mut self, what: Ready, stamp: &str) {

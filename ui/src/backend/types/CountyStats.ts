@@ -37,4 +37,10 @@ by_village: Array<VillageFigures>,
 /**
  * The six months up to this one, oldest first.
  */
-trend: Array<TrendPoint>, };
+trend: Array<TrendPoint>, 
+/**
+ * Whether HQ's data has changed since `as_of` and HQ is making these figures again
+ * (`fengqiao-hq serve`): they are the last made, at most [`ready::LAST_MADE_FOR`] old;
+ * ask again in a moment for the new ones.
+ */
+refreshing: boolean, };

@@ -1,5 +1,5 @@
-import { useCallback, useMemo, useState } from "react";
-import { Button, Card, Drawer, Space, Table, Tabs, Typography } from "antd";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { Button, Card, Drawer, Space, Table, Tabs, Tag, Typography } from "antd";
 import { FileExcelOutlined, FilePdfOutlined } from "@ant-design/icons";
 import { toBackendError } from "../../backend";
 import type { Breakdown, CountyStats, PostFigures, RecordRef, VillageFigures } from "../../backend/types";
@@ -44,6 +44,9 @@ const shareColumns = <T extends { figures: Breakdown }>() => [
   { title: "走访", render: (_: unknown, r: T) => r.figures.visits, align: "right" as const },
 ];
 
+/** How soon figures still being made again are asked for again. */
+const REFRESH_AGAIN_MS = 1500;
+
 type Opened = { figure: FigureKey; post_id?: string | null; village_id?: string | null; what: string };
 
 /**
@@ -65,6 +68,14 @@ export function StatsScreen() {
     null as CountyStats | null,
   );
   const s = stats.data;
+  // Figures HQ is making again after its data changed (the last made, meanwhile): ask again
+  // shortly for the new ones.
+  const reload = stats.reload;
+  useEffect(() => {
+    if (!s?.refreshing) return;
+    const t = setTimeout(reload, REFRESH_AGAIN_MS);
+    return () => clearTimeout(t);
+  }, [s, reload]);
   const canOpen = seesRecords(session);
   const open = (figure: FigureKey, where: Partial<Opened> = {}) =>
     setOpened({ figure, what: `${s?.scope ?? ""} ${month} ${FIGURE_LABEL[figure]}`, ...where });
@@ -110,6 +121,11 @@ export function StatsScreen() {
             <PostSelect posts={posts} value={post} onChange={setPost} />
             {s && <Typography.Text type="secondary" data-testid="stats-scope">{s.scope}</Typography.Text>}
             {s && <Typography.Text type="secondary" data-testid="stats-as-of">数据截至 {when(s.as_of)}</Typography.Text>}
+            {s?.refreshing && (
+              <Tag color="processing" data-testid="stats-refreshing">
+                正在按最新数据重新统计
+              </Tag>
+            )}
           </Space>
         }
         extra={
