@@ -12,11 +12,23 @@
 //! admin, a supervisor and a station leader each opening 统计, 督办 and 预警 every
 //! `--look-every` seconds on average (3 by default, each pause between 5 % and 200 % of it),
 //! while a write lands every `--write-every` seconds (30 by default: an assignment made or
-//! withdrawn), with HQ making the asked results again once its data has stood still for
-//! 2 s, as `fengqiao-hq serve` does (`api::county::ready`); one lock around HQ's `Api`, as
-//! the server holds it. Prints each call's time, the wait for the lock included. The
+//! withdrawn; with `--writes sync` instead the `--daily` post's day of work synced), with HQ
+//! making the asked results again once its data has stood still for `ready::QUIET_FOR`, as
+//! `fengqiao-hq serve` does (`api::county::ready`); one lock around HQ's `Api`, as
+//! the server holds it, and, as `serve` does, a call landing before HQ has made the
+//! statistics again given the figures last made (`Api::make_ready_in_background`; not with
+//! `--last-made off`). Prints each call's time, the wait for the lock included. The
 //! baseline: the same with `--ready off` (nothing made before it is asked for, as before
 //! `serve` did it).
+//!
+//! `--daily ROUNDS` instead times a post's small daily sync into the county-sized HQ: a
+//! further post (number `--posts` + 1, its demo data of `--households` households, kept in
+//! `DIR/daily` and reused by later runs) is enrolled and makes its first sync once, then each
+//! round records a day's work there (a household with two residents, an update, a visit, a
+//! dispute) and syncs: the post's export, HQ's import and reply (what HQ's lock is held for,
+//! as `/sync` holds it), the post's import of the reply and HQ's search entries for the new
+//! residents after it. It adds a post to the county: run it on a copy of the directory the
+//! other measurements use.
 //!
 //! `--page-cache-mb` is HQ's page cache per connection, as `fengqiao-hq serve
 //! --page-cache-mb` sets it (512 by default there and here; 64 is every other connection's).
@@ -215,7 +227,7 @@ fn lock(hq: &Mutex<Api>) -> std::sync::MutexGuard<'_, Api> {
 }
 
 /// `--load`: see the module's doc.
-fn load(mut hq: Api, callers: [(&'static str, String); 3], seconds: u64) {
+fn load(mut hq: Api, callers: [(&'static str, String); 3], post: Option<(Api, String)>, seconds: u64) {
     let write_every = std::time::Duration::from_secs(arg("--write-every", 30) as u64);
     let look_every = std::time::Duration::from_secs(arg("--look-every", 3) as u64);
     let asked = [("hq.stats", json!({"month": "2026-11"})), ("hq.overdue", json!({})), ("hq.warnings", json!({}))];
@@ -229,7 +241,7 @@ fn load(mut hq: Api, callers: [(&'static str, String); 3], seconds: u64) {
     println!("load: each caller's first look, before the load: {:.1} s", t.elapsed().as_secs_f64());
     let hq = Arc::new(Mutex::new(hq));
     let until = Instant::now() + std::time::Duration::from_secs(seconds);
-    let (dispute, post): (String, String) = lock(&hq)
+    let (dispute, assignee): (String, String) = lock(&hq)
         .store()
         .conn()
         .query_row(
@@ -240,11 +252,20 @@ fn load(mut hq: Api, callers: [(&'static str, String); 3], seconds: u64) {
         .unwrap();
     let sup = callers[1].1.clone();
     let ready = text_arg("--ready").as_deref() != Some("off");
+    let last_made = ready && text_arg("--last-made").as_deref() != Some("off");
+    if last_made {
+        lock(&hq).make_ready_in_background();
+    }
     println!(
-        "load: {seconds} s, a look every {} s, a write every {} s, results made ready after a write: {}",
+        "load: {seconds} s, a look every {} s, a write every {} s ({}), results made ready after a write: {}",
         look_every.as_secs(),
         write_every.as_secs(),
-        if ready { "yes" } else { "no (baseline)" }
+        if post.is_some() { "a post's daily sync" } else { "an assignment made or withdrawn" },
+        match (ready, last_made) {
+            (false, _) => "no (baseline)",
+            (true, false) => "yes, a call meanwhile computes the statistics itself",
+            (true, true) => "yes, a call meanwhile is given the statistics last made",
+        }
     );
     std::thread::scope(|s| {
         // HQ's part, as `serve` runs it: once the stamp has stood still, one result per hold
@@ -274,9 +295,29 @@ fn load(mut hq: Api, callers: [(&'static str, String); 3], seconds: u64) {
                 held.push(t.elapsed().as_secs_f64() * 1000.0);
                 out
             };
+            let Some((mut daily, village)) = post else {
+                while Instant::now() + write_every < until {
+                    let a = write("hq.assign", json!({"post_id": assignee, "table": "dispute", "id": dispute}));
+                    write("hq.unassign", json!({"id": a["id"]}));
+                }
+                return held;
+            };
+            // A day's work and the post's export outside HQ's lock, HQ's import and reply
+            // under it (as `/sync` holds it), then HQ's search entries for the new residents
+            // under it again (`serve` makes them in batches after the reply).
+            let mut round = 0;
             while Instant::now() + write_every < until {
-                let a = write("hq.assign", json!({"post_id": post, "table": "dispute", "id": dispute}));
-                write("hq.unassign", json!({"id": a["id"]}));
+                std::thread::sleep(write_every);
+                day_of_work(&mut daily, &village, round);
+                round += 1;
+                let up = daily.bundle_export().unwrap();
+                let mut api = lock(&hq);
+                let t = Instant::now();
+                let (_, back) = api.hq_exchange(&up).unwrap();
+                held.push(ms(t));
+                drop(api);
+                daily.bundle_import(&back).unwrap();
+                lock(&hq).search_catch_up(usize::MAX).unwrap();
             }
             held
         });
@@ -325,6 +366,98 @@ fn load(mut hq: Api, callers: [(&'static str, String); 3], seconds: u64) {
     });
 }
 
+/// The post `--daily` (and `--load --writes sync`) syncs into the county: post number
+/// `number` with its demo data, enrolled and first synced on first use (timed), kept in
+/// `DIR/daily`; with one of its villages.
+fn daily_post(hq: &mut Api, dir: &Path, clock: &Arc<FixedClock>, number: u32, households: usize) -> (Api, String) {
+    let home = dir.join("daily");
+    std::fs::create_dir_all(&home).unwrap();
+    let mut post = Api::open(&home.join("post.db"), clock.clone()).unwrap();
+    if !home.join("ready").exists() {
+        let t = Instant::now();
+        let made = demo::generate_post(&mut post, DemoOptions { households, seed: u64::from(number) }, number).unwrap();
+        println!("daily: post {number}'s demo data, {} persons, in {:.0} s", made.persons, t.elapsed().as_secs_f64());
+        let reply = hq.hq_enroll(&post.enroll_request(None).unwrap(), &demo::village_codes(number)).unwrap();
+        post.enroll_accept(&reply).unwrap();
+        let t = Instant::now();
+        let up = post.bundle_export().unwrap();
+        let export = ms(t);
+        let t = Instant::now();
+        let (report, back) = hq.hq_exchange(&up).unwrap();
+        let exchange = ms(t);
+        let t = Instant::now();
+        post.bundle_import(&back).unwrap();
+        let import = ms(t);
+        let t = Instant::now();
+        hq.search_catch_up(usize::MAX).unwrap();
+        println!(
+            "daily: the post's first sync into the county: {} changes, export {export:.0} ms, HQ's import and reply {exchange:.0} ms, the post's import {import:.0} ms, HQ's search entries after {:.0} ms",
+            report.changes,
+            ms(t)
+        );
+        std::fs::write(home.join("ready"), "").unwrap();
+    }
+    let village: String =
+        post.store().conn().query_row("SELECT village_id FROM household LIMIT 1", [], |r| r.get(0)).unwrap();
+    (post, village)
+}
+
+/// Milliseconds since `t`.
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+/// A day's work at the post, numbered `round`: a household with two residents, an update,
+/// a visit, a dispute.
+fn day_of_work(post: &mut Api, village: &str, round: usize) {
+    let day = post.store().clock().today().to_string();
+    let mut call = |m: &str, p: Value| post.call(m, p).unwrap();
+    let hh = call("household.create", json!({"village_id": village, "house_no": format!("新{round}")}));
+    let p = call("person.create", json!({"household_id": hh["id"], "name": "李新民", "residence": "permanent"}));
+    call("person.create", json!({"household_id": hh["id"], "name": "张新华", "residence": "permanent"}));
+    call("person.update", json!({"id": p["id"], "phone": "13800000000"}));
+    call("visit.create", json!({"household_id": hh["id"], "visited_on": day, "notes": "入户走访"}));
+    call(
+        "dispute.create",
+        json!({"title": format!("宅基地边界纠纷{round}"), "village_id": village, "kind": "homestead", "source": "walk_in"}),
+    );
+}
+
+/// `--daily`: see the module's doc.
+fn daily(hq: &mut Api, post: &mut Api, village: &str, rounds: usize) {
+    let (mut exports, mut exchanges, mut imports, mut searches, mut wholes) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut up_changes, mut down_changes) = (0, 0);
+    for round in 0..rounds {
+        day_of_work(post, village, round);
+        let whole = Instant::now();
+        let t = Instant::now();
+        let up = post.bundle_export().unwrap();
+        exports.push(ms(t));
+        let t = Instant::now();
+        let (report, back) = hq.hq_exchange(&up).unwrap();
+        exchanges.push(ms(t));
+        up_changes += report.changes;
+        let t = Instant::now();
+        down_changes += post.bundle_import(&back).unwrap().changes;
+        imports.push(ms(t));
+        wholes.push(ms(whole));
+        let t = Instant::now();
+        hq.search_catch_up(usize::MAX).unwrap();
+        searches.push(ms(t));
+    }
+    println!(
+        "daily: {rounds} rounds, {:.1} changes up and {:.1} down a round",
+        up_changes as f64 / rounds as f64,
+        down_changes as f64 / rounds as f64
+    );
+    println!("daily: the post's export: {}", summary(exports));
+    println!("daily: HQ's import and reply (HQ's lock held): {}", summary(exchanges));
+    println!("daily: the post's import of the reply: {}", summary(imports));
+    println!("daily: the whole sync (export, HQ, import): {}", summary(wholes));
+    println!("daily: HQ's search entries after it: {}", summary(searches));
+}
+
 fn main() {
     let posts = arg("--posts", 100);
     let households = arg("--households", 1500);
@@ -361,9 +494,16 @@ fn main() {
         "county: {ready} (posts persons), hq.db {:.2} GB, {runs} runs each, page cache {cache_mb} MB a connection",
         size as f64 / 1e9
     );
+    let syncs = text_arg("--writes").as_deref() == Some("sync");
+    let mut post = (text_arg("--daily").is_some() || syncs)
+        .then(|| daily_post(&mut hq, &dir, &clock, posts as u32 + 1, households));
+    if let (Some(rounds), Some((post, village))) = (text_arg("--daily"), post.as_mut()) {
+        daily(&mut hq, post, village, rounds.parse().expect("--daily ROUNDS"));
+        return;
+    }
     if let Some(seconds) = text_arg("--load") {
         let seconds: u64 = seconds.parse().expect("--load SECONDS");
-        load(hq, [("county admin", admin), ("supervisor", sup), ("station leader", leader)], seconds);
+        load(hq, [("county admin", admin), ("supervisor", sup), ("station leader", leader)], post, seconds);
         return;
     }
     let month = Month::parse("month", "2026-11").unwrap();
