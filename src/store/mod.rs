@@ -312,11 +312,10 @@ impl Store {
         v.clone().downcast::<T>().ok()
     }
 
-    /// What [`Store::kept`] holds as `name`, whatever key it was made under, with that key.
-    pub fn last_kept<T: std::any::Any + Send + Sync>(&self, name: &str) -> Option<(String, Arc<T>)> {
+    /// What [`Store::kept`] holds as `name`, whatever key it was made under.
+    pub fn last_kept<T: std::any::Any + Send + Sync>(&self, name: &str) -> Option<Arc<T>> {
         let kept = self.kept.0.lock().ok()?;
-        let (k, v) = kept.get(name)?;
-        Some((k.clone(), v.clone().downcast::<T>().ok()?))
+        kept.get(name)?.1.clone().downcast::<T>().ok()
     }
 
     /// Keeps `value` as `name` under `key` (in place of what was kept before) and returns it.

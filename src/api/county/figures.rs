@@ -405,10 +405,10 @@ impl Api {
         if !self.made_in_background {
             return None;
         }
-        let (key, s) = self.store.last_kept::<CountyStats>(whose)?;
+        let s = self.store.last_kept::<CountyStats>(whose)?;
         let age = self.store.clock().now() - parse_instant(&s.as_of)?;
         let recent = age >= chrono::Duration::zero() && age.to_std().ok()? <= ready::LAST_MADE_FOR;
-        (key.starts_with(&format!("{m} ")) && recent).then(|| CountyStats { refreshing: true, ..(*s).clone() })
+        (s.month == m.to_string() && recent).then(|| CountyStats { refreshing: true, ..(*s).clone() })
     }
 
     /// The name `hq.stats` keeps `req`'s figures under for this caller.
