@@ -379,21 +379,10 @@ fn daily_post(hq: &mut Api, dir: &Path, clock: &Arc<FixedClock>, number: u32, ho
         println!("daily: post {number}'s demo data, {} persons, in {:.0} s", made.persons, t.elapsed().as_secs_f64());
         let reply = hq.hq_enroll(&post.enroll_request(None).unwrap(), &demo::village_codes(number)).unwrap();
         post.enroll_accept(&reply).unwrap();
-        let t = Instant::now();
-        let up = post.bundle_export().unwrap();
-        let export = ms(t);
-        let t = Instant::now();
-        let (report, back) = hq.hq_exchange(&up).unwrap();
-        let exchange = ms(t);
-        let t = Instant::now();
-        post.bundle_import(&back).unwrap();
-        let import = ms(t);
-        let t = Instant::now();
-        hq.search_catch_up(usize::MAX).unwrap();
+        let s = sync_timed(hq, &mut post);
         println!(
-            "daily: the post's first sync into the county: {} changes, export {export:.0} ms, HQ's import and reply {exchange:.0} ms, the post's import {import:.0} ms, HQ's search entries after {:.0} ms",
-            report.changes,
-            ms(t)
+            "daily: the post's first sync into the county: {} changes, export {:.0} ms, HQ's import and reply {:.0} ms, the post's import {:.0} ms, HQ's search entries after {:.0} ms",
+            s.up, s.export, s.exchange, s.import, s.search
         );
         std::fs::write(home.join("ready"), "").unwrap();
     }
@@ -423,6 +412,33 @@ fn day_of_work(post: &mut Api, village: &str, round: usize) {
     );
 }
 
+/// One sync of `post` with HQ, each part timed: the changes each way and the milliseconds of
+/// the post's export, HQ's import and reply, the post's import of it, HQ's search entries
+/// after it.
+struct Synced {
+    up: usize,
+    down: usize,
+    export: f64,
+    exchange: f64,
+    import: f64,
+    search: f64,
+}
+
+fn sync_timed(hq: &mut Api, post: &mut Api) -> Synced {
+    let t = Instant::now();
+    let bundle = post.bundle_export().unwrap();
+    let export = ms(t);
+    let t = Instant::now();
+    let (report, back) = hq.hq_exchange(&bundle).unwrap();
+    let exchange = ms(t);
+    let t = Instant::now();
+    let down = post.bundle_import(&back).unwrap().changes;
+    let import = ms(t);
+    let t = Instant::now();
+    hq.search_catch_up(usize::MAX).unwrap();
+    Synced { up: report.changes, down, export, exchange, import, search: ms(t) }
+}
+
 /// `--daily`: see the module's doc.
 fn daily(hq: &mut Api, post: &mut Api, village: &str, rounds: usize) {
     let (mut exports, mut exchanges, mut imports, mut searches, mut wholes) =
@@ -430,21 +446,14 @@ fn daily(hq: &mut Api, post: &mut Api, village: &str, rounds: usize) {
     let (mut up_changes, mut down_changes) = (0, 0);
     for round in 0..rounds {
         day_of_work(post, village, round);
-        let whole = Instant::now();
-        let t = Instant::now();
-        let up = post.bundle_export().unwrap();
-        exports.push(ms(t));
-        let t = Instant::now();
-        let (report, back) = hq.hq_exchange(&up).unwrap();
-        exchanges.push(ms(t));
-        up_changes += report.changes;
-        let t = Instant::now();
-        down_changes += post.bundle_import(&back).unwrap().changes;
-        imports.push(ms(t));
-        wholes.push(ms(whole));
-        let t = Instant::now();
-        hq.search_catch_up(usize::MAX).unwrap();
-        searches.push(ms(t));
+        let s = sync_timed(hq, post);
+        up_changes += s.up;
+        down_changes += s.down;
+        exports.push(s.export);
+        exchanges.push(s.exchange);
+        imports.push(s.import);
+        wholes.push(s.export + s.exchange + s.import);
+        searches.push(s.search);
     }
     println!(
         "daily: {rounds} rounds, {:.1} changes up and {:.1} down a round",
