@@ -224,7 +224,7 @@ pub async fn run(
 /// Serves HQ on `listener` as `options` say until `shutdown` completes.
 pub async fn serve(
     listener: std::net::TcpListener,
-    api: Api,
+    mut api: Api,
     options: Options,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
@@ -232,7 +232,6 @@ pub async fn serve(
     // with the process; exports are directories).
     let _ = std::fs::remove_dir_all(&options.spool_dir);
     std::fs::create_dir_all(&options.spool_dir)?;
-    let mut api = api;
     // `keep_ready` below makes the asked results again after each write.
     api.make_ready_in_background();
     let shared: Shared = Arc::new(Mutex::new(api));
